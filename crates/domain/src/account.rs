@@ -1,0 +1,125 @@
+//! Accounts: staff who sign in with a password, and assembly members who will sign in with a one-time code.
+
+use crate::error::{bounded_text, Problem, ValidationError};
+
+/// An email address, lower-cased; checked for shape only (one `@`, a dot in the domain, no spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an email address from the `email` field.
+    pub fn parse(raw: &str) -> Result<Email, ValidationError> {
+        let email = bounded_text("email", raw, 254)?.to_lowercase();
+        let malformed = || ValidationError::new("email", Problem::Malformed);
+        let (local, domain) = email.split_once('@').ok_or_else(malformed)?;
+        let well_formed = !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+        if !well_formed {
+            return Err(malformed());
+        }
+        Ok(Email(email))
+    }
+
+    /// The address, lower-cased.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password for a staff account: 12 to 1000 characters (length beats composition rules).
+/// The type has no `Display` so that it cannot end up in a log line by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    /// The minimum number of characters.
+    pub const MIN_CHARS: usize = 12;
+
+    /// Parses a password from the `password` field.
+    pub fn parse(raw: &str) -> Result<NewPassword, ValidationError> {
+        let count = raw.chars().count();
+        if count == 0 {
+            return Err(ValidationError::new("password", Problem::Required));
+        }
+        if count < NewPassword::MIN_CHARS {
+            return Err(ValidationError::new("password", Problem::TooShort { min: NewPassword::MIN_CHARS }));
+        }
+        if count > 1000 {
+            return Err(ValidationError::new("password", Problem::TooLong { max: 1000 }));
+        }
+        Ok(NewPassword(raw.to_owned()))
+    }
+
+    /// The password, to be hashed and then dropped.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(..)")
+    }
+}
+
+/// The name shown for an account to other staff (1 to 100 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Parses a name from the `display_name` field.
+    pub fn parse(raw: &str) -> Result<DisplayName, ValidationError> {
+        bounded_text("display_name", raw, 100).map(DisplayName)
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How an account signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    /// Staff: email and password (argon2id hash stored).
+    Password,
+    /// Assembly members: a one-time code sent to them, no password at all.
+    OneTimeCode,
+}
+
+impl SignInMethod {
+    /// The stable identifier used in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::OneTimeCode => "one_time_code",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lower_cased_and_shape_checked() {
+        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
+        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "ana@@example.org", "ana@.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_never_print() {
+        assert_eq!(
+            NewPassword::parse("short").unwrap_err(),
+            ValidationError::new("password", Problem::TooShort { min: 12 })
+        );
+        let password = NewPassword::parse("correct horse battery").unwrap();
+        assert_eq!(format!("{password:?}"), "NewPassword(..)");
+    }
+}

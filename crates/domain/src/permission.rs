@@ -1,0 +1,151 @@
+//! Roles and the permission table: the one place that decides what each role may do.
+//!
+//! Every route of the web server names one [`Action`]; a middleware asks [`allowed`] before the handler runs,
+//! and a test walks every route with every role and compares the HTTP outcome with this table.
+
+use crate::error::{Problem, ValidationError};
+
+/// What a person is, for the assembly (or the platform page) they are looking at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Anyone, signed in or not, with no role in the assembly.
+    Public,
+    /// A drawn member of the assembly.
+    Member,
+    /// A member of the oversight group: sees everything, changes nothing.
+    Observer,
+    /// Runs tables and sessions.
+    Facilitator,
+    /// Runs the assembly: edits it, moderates, assigns roles.
+    Organiser,
+    /// Platform administrator: may do everything, on every assembly.
+    Admin,
+}
+
+impl Role {
+    /// Every role, from the least to the most powerful.
+    pub const ALL: [Role; 6] =
+        [Role::Public, Role::Member, Role::Observer, Role::Facilitator, Role::Organiser, Role::Admin];
+
+    /// The roles that can be assigned to an account for one assembly.
+    pub const ASSIGNABLE: [Role; 4] = [Role::Organiser, Role::Facilitator, Role::Member, Role::Observer];
+
+    /// The stable identifier used in storage, forms and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Public => "public",
+            Role::Member => "member",
+            Role::Observer => "observer",
+            Role::Facilitator => "facilitator",
+            Role::Organiser => "organiser",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses one of [`Role::ASSIGNABLE`] (the only roles stored per assembly).
+    pub fn parse_assignable(field: &str, raw: &str) -> Result<Role, ValidationError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ValidationError::new(field, Problem::Required));
+        }
+        Role::ASSIGNABLE
+            .into_iter()
+            .find(|role| role.as_str() == raw)
+            .ok_or_else(|| ValidationError::new(field, Problem::Malformed))
+    }
+}
+
+/// Something a person may try to do; each route of the server performs exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read public pages: the list of assemblies, an assembly's public page, approved comments, health checks.
+    ViewPublic,
+    /// Post a comment on the design of the process (held for moderation).
+    CommentOnDesign,
+    /// Sign in or out, or run the first-run setup (open to everyone by nature).
+    Authenticate,
+    /// See the staff dashboard of one's assemblies.
+    ViewDashboard,
+    /// See an assembly's workspace (details, people and their roles).
+    ViewWorkspace,
+    /// Create a new assembly.
+    CreateAssembly,
+    /// Edit an assembly's title, question, authority, commitments and timeline.
+    EditAssembly,
+    /// See comments waiting for moderation.
+    ViewModerationQueue,
+    /// Approve or reject a comment.
+    ModerateComments,
+    /// Give an account a role in an assembly.
+    AssignRoles,
+    /// Create and list one's own API tokens.
+    ManageOwnTokens,
+    /// Create staff accounts.
+    ManageAccounts,
+    /// Read the audit log and check its chain.
+    ViewAuditLog,
+}
+
+impl Action {
+    /// Every action, for tests that walk the whole table.
+    pub const ALL: [Action; 13] = [
+        Action::ViewPublic,
+        Action::CommentOnDesign,
+        Action::Authenticate,
+        Action::ViewDashboard,
+        Action::ViewWorkspace,
+        Action::CreateAssembly,
+        Action::EditAssembly,
+        Action::ViewModerationQueue,
+        Action::ModerateComments,
+        Action::AssignRoles,
+        Action::ManageOwnTokens,
+        Action::ManageAccounts,
+        Action::ViewAuditLog,
+    ];
+}
+
+/// The permission table. For assembly pages `role` is the person's role in that assembly;
+/// for platform pages it is their highest role in any assembly (or `Admin`).
+pub fn allowed(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewPublic | CommentOnDesign | Authenticate => true,
+        ViewDashboard | ViewWorkspace => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        ViewModerationQueue => matches!(role, Observer | Facilitator | Organiser | Admin),
+        ManageOwnTokens => matches!(role, Observer | Facilitator | Organiser | Admin),
+        EditAssembly | ModerateComments | AssignRoles => matches!(role, Organiser | Admin),
+        CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_may_do_everything_and_the_public_only_public_things() {
+        for action in Action::ALL {
+            assert!(allowed(Role::Admin, action), "{action:?}");
+            let public_ok = matches!(action, Action::ViewPublic | Action::CommentOnDesign | Action::Authenticate);
+            assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn observers_oversee_but_change_nothing() {
+        assert!(allowed(Role::Observer, Action::ViewModerationQueue));
+        assert!(!allowed(Role::Observer, Action::ModerateComments));
+        assert!(!allowed(Role::Observer, Action::EditAssembly));
+    }
+
+    #[test]
+    fn assignable_roles_parse_but_admin_and_public_do_not() {
+        for role in Role::ASSIGNABLE {
+            assert_eq!(Role::parse_assignable("role", role.as_str()), Ok(role));
+        }
+        assert!(Role::parse_assignable("role", "admin").is_err());
+        assert!(Role::parse_assignable("role", "public").is_err());
+    }
+}
