@@ -1,0 +1,227 @@
+//! The result: who sits where in each session, the facilitators, organisers' swaps and the measures.
+
+use std::sync::Arc;
+
+use crate::instance::Instance;
+use crate::TablesError;
+
+/// Members seated at tables for every session, with facilitators.
+///
+/// An allocation is immutable: [`Allocation::swap`] returns a new one, and [`Allocation::measures`]
+/// computes the measures of the seating as it is.
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    instance: Arc<Instance>,
+    /// `table_of[session * n + member]`.
+    table_of: Vec<u32>,
+    /// `facilitator_at[session * n_tables + table]`, empty without facilitators.
+    facilitator_at: Vec<Option<u32>>,
+}
+
+/// How good an allocation is. Diversity is `1 − (mean over features of the total variation
+/// distance between the table's mix and the assembly's mix)`: 1 means the table mirrors the
+/// assembly exactly on every feature, lower means less representative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures {
+    /// The number of members.
+    pub members: usize,
+    /// Pairs of members who sat at the same table at least once.
+    pub distinct_pairs: usize,
+    /// The most distinct pairs possible: every pair, or every seat-pair of every session with no
+    /// pair meeting twice, whichever is smaller.
+    pub max_distinct_pairs: usize,
+    /// Meetings of a pair that had met before: a pair that met `m` times counts `m − 1`.
+    pub repeated_meetings: usize,
+    /// The least diverse table over all sessions.
+    pub diversity_min: f64,
+    /// The mean table diversity over all sessions.
+    pub diversity_mean: f64,
+    /// Kept-apart pairs seated together, summed over sessions (0 for [`crate::allocate`]).
+    pub kept_apart_violations: usize,
+    /// Times a member sat with a facilitator they had already sat with.
+    pub facilitator_repeats: usize,
+    /// The measures of each session.
+    pub sessions: Vec<SessionMeasures>,
+}
+
+/// The measures of one session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionMeasures {
+    /// Pairs at a table together for the first time.
+    pub new_pairs: usize,
+    /// Pairs at a table together who had already met in an earlier session.
+    pub repeated_pairs: usize,
+    /// The least diverse table of the session.
+    pub diversity_min: f64,
+    /// The mean table diversity of the session.
+    pub diversity_mean: f64,
+    /// The diversity of each table.
+    pub table_diversity: Vec<f64>,
+}
+
+impl Allocation {
+    pub(crate) fn new(instance: Instance, table_of: Vec<u32>, facilitator_at: Vec<Option<u32>>) -> Allocation {
+        Allocation { instance: Arc::new(instance), table_of, facilitator_at }
+    }
+
+    /// The number of sessions.
+    pub fn sessions(&self) -> usize {
+        self.instance.sessions
+    }
+
+    /// The number of tables in every session.
+    pub fn tables(&self) -> usize {
+        self.instance.n_tables()
+    }
+
+    /// The table of a member in a session, or `None` for an unknown member or session.
+    pub fn table_of(&self, session: usize, member: &str) -> Option<usize> {
+        if session >= self.sessions() {
+            return None;
+        }
+        let index = self.instance.member_index(member)?;
+        Some(self.table_of[session * self.instance.n_members() + index] as usize)
+    }
+
+    /// The ids of the members at a table in a session, in input order (empty if out of range).
+    pub fn members_at(&self, session: usize, table: usize) -> Vec<&str> {
+        if session >= self.sessions() {
+            return Vec::new();
+        }
+        let n = self.instance.n_members();
+        (0..n)
+            .filter(|&member| self.table_of[session * n + member] as usize == table)
+            .map(|member| self.instance.member_ids[member].as_str())
+            .collect()
+    }
+
+    /// The facilitator at a table in a session, if there are facilitators.
+    pub fn facilitator_at(&self, session: usize, table: usize) -> Option<&str> {
+        if session >= self.sessions() || table >= self.tables() {
+            return None;
+        }
+        let facilitator = (*self.facilitator_at.get(session * self.tables() + table)?)?;
+        Some(self.instance.facilitator_ids[facilitator as usize].as_str())
+    }
+
+    /// A new allocation where two members at different tables of one session exchange seats.
+    ///
+    /// Facilitators stay at their tables. Refused if a member is pinned in that session or if the
+    /// swap would seat a member with someone they are to be kept apart from.
+    pub fn swap(&self, session: usize, first: &str, second: &str) -> Result<Allocation, TablesError> {
+        let instance = &self.instance;
+        let n = instance.n_members();
+        if session >= instance.sessions {
+            return Err(TablesError::SessionOutOfRange { session, sessions: instance.sessions });
+        }
+        let index = |id: &str| {
+            instance.member_index(id).ok_or_else(|| TablesError::UnknownMember { id: id.to_owned(), context: "a swap" })
+        };
+        let (a, b) = (index(first)?, index(second)?);
+        let (table_a, table_b) = (self.table_of[session * n + a], self.table_of[session * n + b]);
+        if table_a == table_b {
+            return Err(TablesError::SwapAtSameTable { first: first.to_owned(), second: second.to_owned(), session });
+        }
+        for (member, id) in [(a, first), (b, second)] {
+            if let Some(table) = instance.pinned[session * n + member] {
+                return Err(TablesError::SwapMovesPinned { member: id.to_owned(), session, table: table as usize });
+            }
+        }
+        for (mover, stayer, new_table) in [(a, b, table_b), (b, a, table_a)] {
+            for &partner in &instance.apart[mover] {
+                let partner = partner as usize;
+                if partner != stayer && self.table_of[session * n + partner] == new_table {
+                    return Err(TablesError::SwapBreaksKeptApart {
+                        first: instance.member_ids[mover].clone(),
+                        second: instance.member_ids[partner].clone(),
+                    });
+                }
+            }
+        }
+        let mut table_of = self.table_of.clone();
+        table_of[session * n + a] = table_b;
+        table_of[session * n + b] = table_a;
+        Ok(Allocation { instance: Arc::clone(&self.instance), table_of, facilitator_at: self.facilitator_at.clone() })
+    }
+
+    /// The measures of this allocation, computed from the seating.
+    pub fn measures(&self) -> Measures {
+        let instance = &self.instance;
+        let n = instance.n_members();
+        let n_tables = instance.n_tables();
+        let n_values = instance.n_values();
+        let mut met = vec![0u16; n * n];
+        let mut facilitator_met = vec![0u16; instance.facilitator_ids.len() * n];
+        let mut facilitator_repeats = 0;
+        let mut sessions = Vec::with_capacity(instance.sessions);
+        for session in 0..instance.sessions {
+            let mut members_at: Vec<Vec<usize>> = vec![Vec::new(); n_tables];
+            for member in 0..n {
+                members_at[self.table_of[session * n + member] as usize].push(member);
+            }
+            let (mut new_pairs, mut repeated_pairs) = (0, 0);
+            let mut table_diversity = Vec::with_capacity(n_tables);
+            for (table, members) in members_at.iter().enumerate() {
+                for (position, &i) in members.iter().enumerate() {
+                    for &j in &members[position + 1..] {
+                        if met[i * n + j] == 0 {
+                            new_pairs += 1;
+                        } else {
+                            repeated_pairs += 1;
+                        }
+                        met[i * n + j] += 1;
+                    }
+                }
+                if let Some(Some(facilitator)) = self.facilitator_at.get(session * n_tables + table) {
+                    for &member in members {
+                        let count = &mut facilitator_met[*facilitator as usize * n + member];
+                        facilitator_repeats += usize::from(*count > 0);
+                        *count += 1;
+                    }
+                }
+                let mut counts = vec![0usize; n_values];
+                for &member in members {
+                    let f = instance.n_features;
+                    for &value in &instance.codes[member * f..(member + 1) * f] {
+                        counts[value as usize] += 1;
+                    }
+                }
+                table_diversity.push(diversity(instance, &counts, members.len()));
+            }
+            sessions.push(SessionMeasures {
+                new_pairs,
+                repeated_pairs,
+                diversity_min: table_diversity.iter().copied().fold(f64::INFINITY, f64::min),
+                diversity_mean: table_diversity.iter().sum::<f64>() / n_tables as f64,
+                table_diversity,
+            });
+        }
+        let all_pairs = n * (n - 1) / 2;
+        let seat_pairs: usize = instance.seats.iter().map(|&seats| seats * seats.saturating_sub(1) / 2).sum();
+        Measures {
+            members: n,
+            distinct_pairs: sessions.iter().map(|session| session.new_pairs).sum(),
+            max_distinct_pairs: all_pairs.min(seat_pairs * instance.sessions),
+            repeated_meetings: sessions.iter().map(|session| session.repeated_pairs).sum(),
+            diversity_min: sessions.iter().map(|session| session.diversity_min).fold(f64::INFINITY, f64::min),
+            diversity_mean: sessions.iter().map(|session| session.diversity_mean).sum::<f64>() / sessions.len() as f64,
+            kept_apart_violations: instance.kept_apart_count(&self.table_of),
+            facilitator_repeats,
+            sessions,
+        }
+    }
+}
+
+/// `1 − mean over features of the total variation distance` between a table and the assembly.
+fn diversity(instance: &Instance, counts: &[usize], table_size: usize) -> f64 {
+    if instance.n_features == 0 || table_size == 0 {
+        return 1.0;
+    }
+    let n = instance.n_members() as f64;
+    let mut distance = vec![0.0f64; instance.n_features];
+    for (value, &count) in counts.iter().enumerate() {
+        let gap = count as f64 / table_size as f64 - instance.value_totals[value] as f64 / n;
+        distance[instance.value_feature[value]] += gap.abs() / 2.0;
+    }
+    1.0 - distance.iter().sum::<f64>() / instance.n_features as f64
+}
