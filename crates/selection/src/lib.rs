@@ -1,1 +1,309 @@
-//! selection (skeleton).
+//! `selection`: the stratified selection engine of Kleroterion.
+//!
+//! A pure library: no IO, no async, no database. Given a pool, features with quotas and a panel
+//! size, it computes a fair distribution over quota-feasible panels (LEXIMIN by default, MAXIMIN,
+//! or the LEGACY greedy for comparison) with HiGHS, and draws one panel from a published seed.
+//! Everything is deterministic for a given input and seed. Progress goes through a callback.
+//!
+//! Modules: [`model`] (typed inputs and CSV-text parsing), `solver` (profiles, panel MIP,
+//! relaxation ILP), `leximin` (column generation), `lottery` (transparent rounding), [`sample`]
+//! (random stream, sampling, commitment), `legacy`.
+
+pub mod legacy;
+mod leximin;
+mod lottery;
+pub mod model;
+pub mod sample;
+pub mod solver;
+
+use model::Instance;
+pub use solver::{Profile, QuotaChange};
+
+/// Errors of the selection engine. Messages never contain pool data beyond ids and values.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    /// The CSV text is malformed (unbalanced quotes, wrong number of fields, bad UTF-8).
+    #[error("{file} line {line}: {message}")]
+    CsvSyntax { file: String, line: u64, message: String },
+    /// A required column is missing from the header.
+    #[error("{file}: missing column `{column}`")]
+    MissingColumn { file: String, column: String },
+    /// A required field is empty.
+    #[error("empty field at {file} line {line} column {column}")]
+    EmptyField { file: String, line: u64, column: u64 },
+    /// A number could not be parsed.
+    #[error("`{value}` is not a non-negative whole number for `{field}` at {file} line {line} column {column}")]
+    BadNumber { file: String, line: u64, column: u64, field: String, value: String },
+    /// A quota row is inconsistent (min > max, or flex bounds on the wrong side).
+    #[error("{file} line {line}: quota for {feature}={value} is inconsistent (min {min}, max {max}, min_flex {min_flex}, max_flex {max_flex}); need min_flex <= min <= max <= max_flex")]
+    BadQuota { file: String, line: u64, feature: String, value: String, min: u32, max: u32, min_flex: u32, max_flex: u32 },
+    /// The same feature value appears twice.
+    #[error("{file} line {line}: duplicate quota for {feature}={value}")]
+    DuplicateQuota { file: String, line: u64, feature: String, value: String },
+    /// The features file has no rows.
+    #[error("{file}: no features")]
+    NoFeatures { file: String },
+    /// A person has a value the features file does not list.
+    #[error("unknown value `{value}` for feature `{feature}` at {file} line {line} column {column}")]
+    UnknownValue { file: String, line: u64, column: u64, feature: String, value: String },
+    /// Two rows have the same id.
+    #[error("duplicate id `{id}` at {file} line {line} (first seen at line {first_line})")]
+    DuplicateId { file: String, line: u64, id: String, first_line: u64 },
+    /// An already-selected id is not in the pool.
+    #[error("id `{id}` at {file} line {line} column {column} is not in the pool")]
+    UnknownSelectedId { file: String, line: u64, column: u64, id: String },
+    /// The panel size is zero or larger than the pool.
+    #[error("panel size {panel_size} is impossible for a pool of {pool}")]
+    PanelSize { panel_size: usize, pool: usize },
+    /// More people are already selected than the panel has seats.
+    #[error("{already} people are already selected but the panel has only {panel_size} seats")]
+    TooManyAlreadySelected { already: usize, panel_size: usize },
+    /// Two already-selected people share a household.
+    #[error("already-selected people `{first}` and `{second}` share a household")]
+    AlreadySelectedSameHousehold { first: String, second: String },
+    /// A quota asks for at least one person with a value nobody in the pool has.
+    #[error("quota {feature}={value} has minimum {min} but nobody in the pool has this value")]
+    QuotaValueAbsent { feature: String, value: String, min: u32 },
+    /// No panel meets the quotas; the smallest relaxation is attached.
+    #[error("no panel meets the quotas; smallest relaxation that admits one:\n{}", changes.iter().map(|c| format!("  {c}")).collect::<Vec<_>>().join("\n"))]
+    InfeasibleQuotas { changes: Vec<QuotaChange> },
+    /// No panel exists even within the min_flex/max_flex bounds (or because of households).
+    #[error("no panel meets the quotas, and no relaxation within min_flex/max_flex admits one")]
+    NoFeasiblePanel,
+    /// LEGACY did not find a panel.
+    #[error("the legacy method found no panel in {attempts} attempts")]
+    LegacyFailed { attempts: usize },
+    /// HiGHS failed or returned an unexpected status.
+    #[error("solver failure: {message}")]
+    Solver { message: String },
+}
+
+/// Which fairness objective to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Maximise the smallest probability, then the next smallest, and so on (exact).
+    Leximin,
+    /// Maximise the smallest probability only.
+    Maximin,
+    /// The old greedy method; probabilities are estimated, not controlled.
+    Legacy,
+}
+
+/// Settings of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Fairness objective.
+    pub algorithm: Algorithm,
+    /// Round the distribution to this many equally likely panels (transparent lottery).
+    pub lottery_panels: Option<u32>,
+}
+
+/// Where a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Finding panels that cover every profile.
+    Coverage,
+    /// LEXIMIN stage (MAXIMIN has only stage 1).
+    Stage(usize),
+    /// Distribution computed.
+    Done,
+}
+
+/// A progress report passed to the caller's callback.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Current phase.
+    pub phase: Phase,
+    /// Panels known so far.
+    pub panels: usize,
+    /// Profiles whose probability is fixed.
+    pub fixed_profiles: usize,
+    /// Number of profiles.
+    pub profiles: usize,
+    /// Current stage value (lowest probability being raised).
+    pub value: f64,
+}
+
+/// A panel of the distribution: how many people of each profile, and its probability.
+/// Which members of a profile sit on the panel is chosen uniformly at random by the draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfilePanel {
+    /// Seats per profile (same order as [`Distribution::profiles`]).
+    pub counts: Vec<u32>,
+    /// Probability of this panel.
+    pub probability: f64,
+}
+
+/// Transparent lottery: `panels.len()` equally likely concrete panels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lottery {
+    /// The numbered panels (sorted pool indices each).
+    pub panels: Vec<Vec<usize>>,
+    /// Largest change of any person's probability caused by the rounding.
+    pub max_change: f64,
+}
+
+/// A fair distribution over panels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// Groups of interchangeable eligible people.
+    pub profiles: Vec<Profile>,
+    /// Panels with positive probability, sorted by their counts.
+    pub panels: Vec<ProfilePanel>,
+    /// Per pool member: the probability from the optimal distribution.
+    pub fair_probabilities: Vec<f64>,
+    /// The transparent lottery, when requested.
+    pub lottery: Option<Lottery>,
+    /// Pool indices of eligible people who are in no feasible panel.
+    pub unreachable: Vec<usize>,
+    /// Pool indices excluded because they share a household with an already-selected person.
+    pub excluded: Vec<usize>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// The drawn panel (sorted pool indices, already-selected people included).
+    pub panel: Vec<usize>,
+    /// Per pool member: the probability of being on the panel under the draw that was used.
+    pub probabilities: Vec<f64>,
+    /// `true` when the probabilities are Monte-Carlo estimates (LEGACY).
+    pub estimated: bool,
+    /// The distribution (not for LEGACY).
+    pub distribution: Option<Distribution>,
+    /// The lottery number drawn, when a transparent lottery was used.
+    pub lottery_number: Option<u64>,
+}
+
+/// Number of LEGACY repetitions used to estimate its probabilities.
+pub const LEGACY_ESTIMATE_DRAWS: usize = 1000;
+
+impl Distribution {
+    /// A concrete panel realising profile panel `index` (the first members of each profile),
+    /// already-selected people included. Useful for checks and reports.
+    pub fn representative(&self, instance: &Instance, index: usize) -> Vec<usize> {
+        let mut members = instance.already_selected.clone();
+        for (profile, &count) in self.profiles.iter().zip(&self.panels[index].counts) {
+            members.extend_from_slice(&profile.members[..count as usize]);
+        }
+        members.sort_unstable();
+        members
+    }
+
+    /// The selection probability of every pool member under the draw actually used
+    /// (the lottery's when there is one).
+    pub fn probabilities(&self, instance: &Instance) -> Vec<f64> {
+        match &self.lottery {
+            Some(lottery) => lottery_probabilities(instance.people.len(), &lottery.panels),
+            None => self.fair_probabilities.clone(),
+        }
+    }
+}
+
+fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {
+    let mut counts = vec![0usize; pool];
+    for panel in panels {
+        for &person in panel {
+            counts[person] += 1;
+        }
+    }
+    counts.iter().map(|&c| c as f64 / panels.len() as f64).collect()
+}
+
+fn infeasible(instance: &Instance, reduced: &solver::Reduced) -> SelectionError {
+    match solver::smallest_relaxation(instance, reduced) {
+        Ok(Some(changes)) if !changes.is_empty() => SelectionError::InfeasibleQuotas { changes },
+        Ok(_) => SelectionError::NoFeasiblePanel,
+        Err(error) => error,
+    }
+}
+
+/// Computes the fair distribution (LEXIMIN or MAXIMIN; LEGACY has none and is treated as MAXIMIN
+/// here). Infeasible quotas give [`SelectionError::InfeasibleQuotas`] with the smallest relaxation.
+pub fn find_distribution(instance: &Instance, settings: &Settings, progress: &mut dyn FnMut(&Progress)) -> Result<Distribution, SelectionError> {
+    let reduced = solver::Reduced::new(instance);
+    let algorithm = if settings.algorithm == Algorithm::Leximin { Algorithm::Leximin } else { Algorithm::Maximin };
+    let result = match leximin::solve(instance, &reduced, algorithm, progress) {
+        Err(SelectionError::NoFeasiblePanel) => return Err(infeasible(instance, &reduced)),
+        other => other?,
+    };
+    let mut fair_probabilities = vec![0.0; instance.people.len()];
+    for &person in &instance.already_selected {
+        fair_probabilities[person] = 1.0;
+    }
+    for (profile, &probability) in reduced.profiles.iter().zip(&result.profile_probability) {
+        for &person in &profile.members {
+            fair_probabilities[person] = probability.clamp(0.0, 1.0);
+        }
+    }
+    let lottery = settings.lottery_panels.filter(|&m| m > 0).map(|slots| {
+        let counts = lottery::round(&reduced, &result.panels, &result.profile_probability, slots);
+        let panels = lottery::expand(&reduced, &instance.already_selected, &result.panels, &counts);
+        let probabilities = lottery_probabilities(instance.people.len(), &panels);
+        let max_change = probabilities.iter().zip(&fair_probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        Lottery { panels, max_change }
+    });
+    let unreachable = result.unreachable.iter().flat_map(|&t| reduced.profiles[t].members.iter().copied()).collect();
+    Ok(Distribution {
+        panels: result.panels.into_iter().map(|(counts, probability)| ProfilePanel { counts, probability }).collect(),
+        profiles: reduced.profiles,
+        fair_probabilities,
+        lottery,
+        unreachable,
+        excluded: reduced.excluded,
+    })
+}
+
+/// Draws the panel from a distribution with the stream of `seed` (see docs/selection.md):
+/// with a lottery, one `uniform_below(M)` picks the numbered panel; otherwise one `unit()` picks
+/// a profile panel and, profile by profile, a partial Fisher–Yates shuffle picks its members.
+/// Returns the sorted panel and the lottery number (if any).
+pub fn draw(instance: &Instance, distribution: &Distribution, seed: &str) -> (Vec<usize>, Option<u64>) {
+    let mut rng = sample::stream(seed);
+    if let Some(lottery) = &distribution.lottery {
+        let number = sample::uniform_below(&mut rng, lottery.panels.len() as u64);
+        return (lottery.panels[number as usize].clone(), Some(number));
+    }
+    let probabilities: Vec<f64> = distribution.panels.iter().map(|panel| panel.probability).collect();
+    let index = sample::pick_panel(&probabilities, sample::unit(&mut rng));
+    let mut panel = instance.already_selected.clone();
+    for (profile, &count) in distribution.profiles.iter().zip(&distribution.panels[index].counts) {
+        if count > 0 {
+            panel.extend(sample::choose(&mut rng, &profile.members, count as usize));
+        }
+    }
+    panel.sort_unstable();
+    (panel, None)
+}
+
+/// Runs the whole selection: distribution (or LEGACY), then the draw from `seed`.
+pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress)) -> Result<Selection, SelectionError> {
+    if settings.algorithm == Algorithm::Legacy {
+        let reduced = solver::Reduced::new(instance);
+        // One MIP tells whether any panel exists, so infeasible quotas get the relaxation report.
+        let mut oracle = solver::PanelOracle::new(instance, &reduced);
+        if oracle.best(&vec![0.0; reduced.profiles.len()], None)?.is_none() {
+            return Err(infeasible(instance, &reduced));
+        }
+        let mut rng = sample::stream(seed);
+        let panel = legacy::draw(instance, &reduced, &mut rng)?;
+        let mut estimate_rng = sample::stream(&format!("{seed}\u{0}legacy-estimate"));
+        let mut counts = vec![0usize; instance.people.len()];
+        for _ in 0..LEGACY_ESTIMATE_DRAWS {
+            for person in legacy::draw(instance, &reduced, &mut estimate_rng)? {
+                counts[person] += 1;
+            }
+        }
+        let probabilities = counts.iter().map(|&c| c as f64 / LEGACY_ESTIMATE_DRAWS as f64).collect();
+        return Ok(Selection { panel, probabilities, estimated: true, distribution: None, lottery_number: None });
+    }
+    let distribution = find_distribution(instance, settings, progress)?;
+    let (panel, lottery_number) = draw(instance, &distribution, seed);
+    Ok(Selection {
+        panel,
+        probabilities: distribution.probabilities(instance),
+        estimated: false,
+        distribution: Some(distribution),
+        lottery_number,
+    })
+}

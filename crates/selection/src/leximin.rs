@@ -1,0 +1,305 @@
+//! MAXIMIN and LEXIMIN by column generation over profile panels (Flanigan et al., Nature 2021).
+//!
+//! The master LP (minimisation form, one warm-started HiGHS model for the whole run) is
+//!
+//! ```text
+//! min -z   s.t.  sum_P lambda_P * c_{P,t}/s_t - g_t >= 0     (row a_t, dual y_t)
+//!                g_t - z + h_t >= 0                           (row b_t)
+//!                sum_P lambda_P = 1                           (row conv, dual mu)
+//!                lambda >= 0, 0 <= z <= 1
+//! ```
+//!
+//! For an unfixed profile `h_t` is fixed at 0, so `pi_t >= g_t >= z`; fixing a profile at
+//! probability `p` is a bound change only (`g_t >= p`, `h_t >= 0`), which keeps the simplex basis
+//! and lets HiGHS warm start. A panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`;
+//! the pricing problem is the panel MIP with weights `y_t / s_t`.
+//! When a stage has converged, the profiles with a positive dual weight in an optimal dual are at
+//! the stage value in every optimal solution (complementary slackness), so they are fixed.
+//! An interior-point solve without crossover gives a (near) strictly complementary dual and so
+//! fixes all such profiles at once; the simplex dual is always used too, so progress is guaranteed.
+
+use crate::solver::{PanelOracle, Reduced, configure};
+use crate::{Algorithm, Phase, Progress, SelectionError};
+use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
+
+const PRICE_TOLERANCE: f64 = 1e-8;
+const FIX_DUAL_TOLERANCE: f64 = 1e-6;
+
+/// The outcome of column generation over profiles.
+pub(crate) struct ProfileDistribution {
+    /// Panels as profile counts, with probabilities (positive, summing to 1).
+    pub panels: Vec<(Vec<u32>, f64)>,
+    /// Per-profile probability of each member (from the final LP's panel probabilities).
+    pub profile_probability: Vec<f64>,
+    /// Profiles that are in no feasible panel.
+    pub unreachable: Vec<usize>,
+}
+
+struct Master {
+    model: Option<Model>,
+    rows_a: Vec<Row>,
+    conv: Row,
+    g: Vec<Col>,
+    h: Vec<Col>,
+    sizes: Vec<f64>,
+    panels: Vec<Vec<u32>>,
+    first_panel_col: usize,
+    dual_sign: f64,
+}
+
+struct MasterSolution {
+    z: f64,
+    lambda: Vec<f64>,
+    y: Vec<f64>,
+    mu: f64,
+}
+
+fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>]) -> (Model, Vec<Row>, Row, Vec<Col>, Vec<Col>, usize) {
+    let count = sizes.len();
+    let mut problem = ColProblem::default();
+    let rows_a: Vec<Row> = (0..count).map(|_| problem.add_row(0.0..)).collect();
+    let rows_b: Vec<Row> = (0..count).map(|_| problem.add_row(0.0..)).collect();
+    let conv = problem.add_row(1.0..=1.0);
+    problem.add_column(-1.0, 0.0..=1.0, rows_b.iter().map(|&row| (row, -1.0)));
+    let handles = column_handles(1 + 2 * count);
+    for t in 0..count {
+        match fixed[t] {
+            Some(p) => problem.add_column(0.0, p.., [(rows_a[t], -1.0), (rows_b[t], 1.0)]),
+            None => problem.add_column(0.0, f64::NEG_INFINITY..=f64::INFINITY, [(rows_a[t], -1.0), (rows_b[t], 1.0)]),
+        }
+    }
+    for t in 0..count {
+        match fixed[t] {
+            Some(_) => problem.add_column(0.0, 0.0.., [(rows_b[t], 1.0)]),
+            None => problem.add_column(0.0, 0.0..=0.0, [(rows_b[t], 1.0)]),
+        }
+    }
+    let g = handles[1..=count].to_vec();
+    let h = handles[1 + count..].to_vec();
+    let first_panel_col = 1 + 2 * count;
+    for panel in panels {
+        problem.add_column(0.0, 0.0.., panel_factors(&rows_a, conv, sizes, panel));
+    }
+    let mut model = problem.optimise(Sense::Minimise);
+    configure(&mut model);
+    (model, rows_a, conv, g, h, first_panel_col)
+}
+
+fn panel_factors(rows_a: &[Row], conv: Row, sizes: &[f64], panel: &[u32]) -> Vec<(Row, f64)> {
+    let mut factors: Vec<(Row, f64)> = panel
+        .iter()
+        .enumerate()
+        .filter(|&(_, &count)| count > 0)
+        .map(|(t, &count)| (rows_a[t], count as f64 / sizes[t]))
+        .collect();
+    factors.push((conv, 1.0));
+    factors
+}
+
+/// Column handles `0..count` for a model built as a `ColProblem` (whose `add_column` returns no
+/// handle). A `RowProblem` numbers its columns 0, 1, 2, ... in creation order, the same numbering
+/// HiGHS uses, so a scratch one produces the handles.
+fn column_handles(count: usize) -> Vec<Col> {
+    let mut scratch = highs::RowProblem::default();
+    (0..count).map(|_| scratch.add_column(0.0, 0.0..=0.0)).collect()
+}
+
+impl Master {
+    fn new(sizes: Vec<f64>, panels: Vec<Vec<u32>>, fixed: &[Option<f64>]) -> Master {
+        let (model, rows_a, conv, g, h, first_panel_col) = build_master(&sizes, &panels, fixed);
+        Master { model: Some(model), rows_a, conv, g, h, sizes, panels, first_panel_col, dual_sign: 0.0 }
+    }
+
+    fn add_panel(&mut self, panel: Vec<u32>) {
+        let factors = panel_factors(&self.rows_a, self.conv, &self.sizes, &panel);
+        self.model.as_mut().expect("master present").add_col(0.0, 0.0.., factors);
+        self.panels.push(panel);
+    }
+
+    fn fix(&mut self, profile: usize, probability: f64) {
+        let model = self.model.as_mut().expect("master present");
+        model.change_column_bounds(self.g[profile], probability..);
+        model.change_column_bounds(self.h[profile], 0.0..);
+    }
+
+    fn solve(&mut self, unfixed: &[bool]) -> Result<MasterSolution, SelectionError> {
+        let model = self.model.take().expect("master present");
+        let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("master LP: {status:?}") })?;
+        if solved.status() != HighsModelStatus::Optimal {
+            return Err(SelectionError::Solver { message: format!("master LP ended with status {:?}", solved.status()) });
+        }
+        let solution = solved.get_solution();
+        let count = self.sizes.len();
+        let z = solution.columns()[0];
+        let lambda = solution.columns()[self.first_panel_col..].to_vec();
+        let duals = solution.dual_rows();
+        if self.dual_sign == 0.0 {
+            let sum: f64 = (0..count).filter(|&t| unfixed[t]).map(|t| duals[t]).sum();
+            self.dual_sign = if sum < 0.0 { -1.0 } else { 1.0 };
+        }
+        let y: Vec<f64> = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
+        let mu = self.dual_sign * duals[2 * count];
+        self.model = Some(solved.into());
+        Ok(MasterSolution { z, lambda, y, mu })
+    }
+
+    /// Duals of the current restricted master from an interior-point solve without crossover,
+    /// which approximates a strictly complementary dual.
+    fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<Vec<f64>> {
+        let (mut model, ..) = build_master(&self.sizes, &self.panels, fixed);
+        model.set_option("solver", "ipm");
+        model.set_option("run_crossover", "off");
+        let solved = model.try_solve().ok()?;
+        if solved.status() != HighsModelStatus::Optimal {
+            return None;
+        }
+        let duals = solved.get_solution().dual_rows().to_vec();
+        Some((0..self.sizes.len()).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect())
+    }
+}
+
+/// Runs MAXIMIN (one stage) or LEXIMIN (all stages) on the reduced problem.
+pub(crate) fn solve(
+    instance: &crate::model::Instance,
+    reduced: &Reduced,
+    algorithm: Algorithm,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ProfileDistribution, SelectionError> {
+    let count = reduced.profiles.len();
+    let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
+    let mut oracle = PanelOracle::new(instance, reduced);
+
+    // Coverage: find panels until every profile is in one, or provably in none.
+    let mut covered = vec![false; count];
+    let mut unreachable = vec![false; count];
+    let mut panels: Vec<Vec<u32>> = Vec::new();
+    loop {
+        let weights: Vec<f64> = (0..count).map(|t| if covered[t] || unreachable[t] { 0.0 } else { 1.0 }).collect();
+        if weights.iter().all(|&w| w == 0.0) {
+            break;
+        }
+        let Some((panel, _)) = oracle.best(&weights, None)? else {
+            return Err(SelectionError::NoFeasiblePanel);
+        };
+        let mut new = false;
+        for t in 0..count {
+            if panel[t] > 0 && !covered[t] {
+                covered[t] = true;
+                new = new || weights[t] > 0.0;
+            }
+        }
+        if !new {
+            for t in 0..count {
+                if !covered[t] {
+                    unreachable[t] = true;
+                }
+            }
+        }
+        if !panels.contains(&panel) {
+            panels.push(panel);
+        }
+        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+    }
+
+    let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
+    let mut master = Master::new(sizes.clone(), panels, &fixed);
+    let mut stage = 0;
+    let mut last_lambda;
+    loop {
+        stage += 1;
+        let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
+        // Column generation for this stage.
+        let solution = loop {
+            let solution = master.solve(&unfixed)?;
+            let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
+            let Some((panel, value)) = oracle.best(&weights, None)? else {
+                return Err(SelectionError::NoFeasiblePanel);
+            };
+            let violation = value + solution.mu;
+            if violation <= PRICE_TOLERANCE || master.panels.contains(&panel) {
+                break solution;
+            }
+            master.add_panel(panel);
+            progress(&Progress {
+                phase: Phase::Stage(stage),
+                panels: master.panels.len(),
+                fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
+                profiles: count,
+                value: solution.z,
+            });
+        };
+        last_lambda = solution.lambda.clone();
+        let z = solution.z;
+        if algorithm == Algorithm::Maximin {
+            break;
+        }
+        let remaining: Vec<usize> = (0..count).filter(|&t| unfixed[t]).collect();
+        if remaining.is_empty() {
+            break;
+        }
+        let mut to_fix: Vec<usize> = if z >= 1.0 - 1e-9 {
+            remaining.clone()
+        } else {
+            let mut set: Vec<usize> = remaining.iter().copied().filter(|&t| solution.y[t] > FIX_DUAL_TOLERANCE).collect();
+            if let Some(interior) = master.interior_duals(&fixed) {
+                let total: f64 = remaining.iter().map(|&t| interior[t]).sum();
+                if total > 0.5 {
+                    for &t in &remaining {
+                        if interior[t] / total > FIX_DUAL_TOLERANCE && !set.contains(&t) {
+                            set.push(t);
+                        }
+                    }
+                }
+            }
+            set
+        };
+        if to_fix.is_empty() {
+            let best = remaining
+                .iter()
+                .copied()
+                .max_by(|&a, &b| solution.y[a].total_cmp(&solution.y[b]).then(b.cmp(&a)))
+                .expect("remaining is not empty");
+            to_fix.push(best);
+        }
+        to_fix.sort_unstable();
+        for &t in &to_fix {
+            fixed[t] = Some(z);
+            master.fix(t, z);
+        }
+        progress(&Progress {
+            phase: Phase::Stage(stage),
+            panels: master.panels.len(),
+            fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
+            profiles: count,
+            value: z,
+        });
+        if fixed.iter().all(Option::is_some) {
+            // Final primal: panel probabilities that meet every fixed probability.
+            let final_solution = master.solve(&vec![false; count])?;
+            last_lambda = final_solution.lambda;
+            break;
+        }
+    }
+
+    let total: f64 = last_lambda.iter().map(|&l| l.max(0.0)).filter(|&l| l > 1e-10).sum();
+    let mut distribution: Vec<(Vec<u32>, f64)> = master
+        .panels
+        .iter()
+        .zip(&last_lambda)
+        .filter(|&(_, &l)| l > 1e-10)
+        .map(|(panel, &l)| (panel.clone(), l / total))
+        .collect();
+    distribution.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut profile_probability = vec![0.0; count];
+    for (panel, probability) in &distribution {
+        for t in 0..count {
+            profile_probability[t] += probability * panel[t] as f64 / sizes[t];
+        }
+    }
+    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 });
+    Ok(ProfileDistribution {
+        panels: distribution,
+        profile_probability,
+        unreachable: (0..count).filter(|&t| unreachable[t]).collect(),
+    })
+}
