@@ -1,0 +1,162 @@
+//! Accounts (staff and members) and their roles in assemblies.
+
+use domain::account::{DisplayName, Email, SignInMethod};
+use domain::permission::Role;
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreError;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    /// The account's id.
+    pub id: i64,
+    /// The lower-cased email address (personal data: never log it).
+    pub email: String,
+    /// The name shown to other staff (personal data: never log it).
+    pub display_name: String,
+    /// `password` or `one_time_code`.
+    pub sign_in_method: String,
+    /// The argon2id PHC string, for password accounts.
+    pub password_hash: Option<String>,
+    /// Whether the account is a platform administrator.
+    pub is_admin: bool,
+}
+
+/// What is needed to create an account.
+pub struct NewAccount<'a> {
+    /// The email address.
+    pub email: &'a Email,
+    /// The display name.
+    pub display_name: &'a DisplayName,
+    /// How the account signs in.
+    pub sign_in_method: SignInMethod,
+    /// The argon2id PHC string (password accounts only).
+    pub password_hash: Option<&'a str>,
+    /// Whether the account is a platform administrator.
+    pub is_admin: bool,
+}
+
+
+fn account_from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow, StoreError> {
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        sign_in_method: row.try_get("sign_in_method")?,
+        password_hash: row.try_get("password_hash")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+    })
+}
+
+/// Creates an account; a second account with the same email is a [`StoreError::Conflict`].
+pub async fn create_account(conn: &mut AnyConnection, account: &NewAccount<'_>, now: i64) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (email, display_name, sign_in_method, password_hash, is_admin, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(account.email.as_str())
+    .bind(account.display_name.as_str())
+    .bind(account.sign_in_method.as_str())
+    .bind(account.password_hash)
+    .bind(i64::from(account.is_admin))
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Finds an account by its (lower-cased) email.
+pub async fn account_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<AccountRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(account_from_row).transpose()
+}
+
+/// Finds an account by id.
+pub async fn account_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(account_from_row).transpose()
+}
+
+/// Every account, oldest first.
+pub async fn list_accounts(conn: &mut AnyConnection) -> Result<Vec<AccountRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(account_from_row).collect()
+}
+
+/// How many platform administrators exist (the first-run page is open only while this is zero).
+pub async fn count_admins(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin = 1").fetch_one(conn).await?)
+}
+
+/// Gives `account_id` the role `role` in `assembly_id`, replacing any earlier role there.
+pub async fn set_role(conn: &mut AnyConnection, assembly_id: i64, account_id: i64, role: Role) -> Result<(), StoreError> {
+    if !Role::ASSIGNABLE.contains(&role) {
+        return Err(StoreError::Corrupt(format!("role {} cannot be assigned", role.as_str())));
+    }
+    sqlx::query(
+        "INSERT INTO assembly_roles (assembly_id, account_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (assembly_id, account_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(assembly_id)
+    .bind(account_id)
+    .bind(role.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn parse_role(raw: &str) -> Result<Role, StoreError> {
+    Role::parse_assignable("role", raw).map_err(|_| StoreError::Corrupt(format!("unknown role {raw:?}")))
+}
+
+/// The role of an account in one assembly, if any.
+pub async fn role_in(conn: &mut AnyConnection, account_id: i64, assembly_id: i64) -> Result<Option<Role>, StoreError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM assembly_roles WHERE account_id = $1 AND assembly_id = $2")
+            .bind(account_id)
+            .bind(assembly_id)
+            .fetch_optional(conn)
+            .await?;
+    role.as_deref().map(parse_role).transpose()
+}
+
+/// Every (assembly id, role) of an account.
+pub async fn roles_of(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<(i64, Role)>, StoreError> {
+    let rows = sqlx::query("SELECT assembly_id, role FROM assembly_roles WHERE account_id = $1 ORDER BY assembly_id")
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("assembly_id")?, parse_role(&row.try_get::<String, _>("role")?)?)))
+        .collect()
+}
+
+/// The people of an assembly with their roles, ordered by role then id.
+pub async fn people_of(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<(AccountRow, Role)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.email, a.display_name, a.sign_in_method, a.password_hash, a.is_admin, r.role
+         FROM assembly_roles r JOIN accounts a ON a.id = r.account_id
+         WHERE r.assembly_id = $1 ORDER BY r.role, a.id",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((account_from_row(row)?, parse_role(&row.try_get::<String, _>("role")?)?)))
+        .collect()
+}

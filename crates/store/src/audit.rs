@@ -1,0 +1,204 @@
+//! The hash-chained audit log: every change of state is appended, in the transaction of the change itself.
+//!
+//! Each entry's hash is SHA-256 over a canonical serialisation of its fields and the previous entry's hash,
+//! and a one-row `audit_head` table holds the last sequence number and hash.
+//! Appending starts with `UPDATE audit_head`, which locks the head row until commit (PostgreSQL) or takes
+//! the write lock (SQLite), so concurrent servers append one after another and never fork the chain.
+//! [`verify`] recomputes the chain and compares its end with the head, so an edited, inserted or deleted entry
+//! (including the last one) is found.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreError;
+
+/// The hash that the first entry chains from.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A change to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// The account that made the change (`None` for the public or the system).
+    pub actor_account_id: Option<i64>,
+    /// What happened, e.g. `assembly.update`.
+    pub action: &'a str,
+    /// What it happened to, e.g. `assembly:3`.
+    pub entity: &'a str,
+    /// The state before, as JSON (`None` for a creation).
+    pub before_json: Option<&'a str>,
+    /// The state after, as JSON (`None` for a deletion).
+    pub after_json: Option<&'a str>,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// The position in the chain, from 1.
+    pub seq: i64,
+    /// When (unix seconds).
+    pub at: i64,
+    /// Who.
+    pub actor_account_id: Option<i64>,
+    /// What.
+    pub action: String,
+    /// To what.
+    pub entity: String,
+    /// The state before, as JSON.
+    pub before_json: Option<String>,
+    /// The state after, as JSON.
+    pub after_json: Option<String>,
+    /// The previous entry's hash.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+/// Where and why the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The sequence number of the first entry that does not check out.
+    pub seq: i64,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The SHA-256 of an entry, over a length-prefixed serialisation (so no two field lists serialise alike).
+pub fn entry_hash(
+    seq: i64,
+    at: i64,
+    actor_account_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    before_json: Option<&str>,
+    after_json: Option<&str>,
+    prev_hash: &str,
+) -> String {
+    let mut canonical = String::new();
+    let mut field = |value: Option<&str>| match value {
+        Some(value) => canonical.push_str(&format!("{}:{};", value.len(), value)),
+        None => canonical.push_str("-;"),
+    };
+    field(Some("klero-audit-v1"));
+    field(Some(&seq.to_string()));
+    field(Some(&at.to_string()));
+    field(actor_account_id.map(|id| id.to_string()).as_deref());
+    field(Some(action));
+    field(Some(entity));
+    field(before_json);
+    field(after_json);
+    field(Some(prev_hash));
+    crate::sha256_hex(canonical.as_bytes())
+}
+
+/// Appends `change` to the chain; call it in the same transaction as the change. Returns the new sequence number.
+pub async fn append(conn: &mut AnyConnection, change: &Change<'_>, now: i64) -> Result<i64, StoreError> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq: i64 = head.try_get("seq")?;
+    let prev_hash: String = head.try_get("hash")?;
+    let hash = entry_hash(
+        seq,
+        now,
+        change.actor_account_id,
+        change.action,
+        change.entity,
+        change.before_json,
+        change.after_json,
+        &prev_hash,
+    );
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(seq)
+    .bind(now)
+    .bind(change.actor_account_id)
+    .bind(change.action)
+    .bind(change.entity)
+    .bind(change.before_json)
+    .bind(change.after_json)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(conn).await?;
+    Ok(seq)
+}
+
+fn audit_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, StoreError> {
+    Ok(AuditRow {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor_account_id: row.try_get("actor_account_id")?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        before_json: row.try_get("before_json")?,
+        after_json: row.try_get("after_json")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+/// The most recent `limit` entries, newest first.
+pub async fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash
+         FROM audit_log ORDER BY seq DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(audit_from_row).collect()
+}
+
+/// Checks the whole chain. `Ok(Ok(n))`: `n` entries, all intact; `Ok(Err(break))`: the first bad entry.
+pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash
+         FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    for row in &rows {
+        let entry = audit_from_row(row)?;
+        if entry.seq != expected_seq {
+            return Ok(Err(ChainBreak {
+                seq: expected_seq,
+                reason: format!("entry {expected_seq} is missing (next entry found is {})", entry.seq),
+            }));
+        }
+        if entry.prev_hash != prev_hash {
+            return Ok(Err(ChainBreak { seq: entry.seq, reason: "previous hash does not match".to_owned() }));
+        }
+        let recomputed = entry_hash(
+            entry.seq,
+            entry.at,
+            entry.actor_account_id,
+            &entry.action,
+            &entry.entity,
+            entry.before_json.as_deref(),
+            entry.after_json.as_deref(),
+            &entry.prev_hash,
+        );
+        if recomputed != entry.hash {
+            return Ok(Err(ChainBreak { seq: entry.seq, reason: "content does not match its hash (edited)".to_owned() }));
+        }
+        prev_hash = entry.hash;
+        expected_seq += 1;
+    }
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(conn).await?;
+    let head_seq: i64 = head.try_get("seq")?;
+    let head_hash: String = head.try_get("hash")?;
+    if head_seq != expected_seq - 1 {
+        return Ok(Err(ChainBreak {
+            seq: expected_seq,
+            reason: format!("the log ends at entry {} but {head_seq} were written (entries deleted)", expected_seq - 1),
+        }));
+    }
+    if head_hash != prev_hash {
+        return Ok(Err(ChainBreak { seq: head_seq, reason: "the last entry is not the one written".to_owned() }));
+    }
+    Ok(Ok(head_seq))
+}

@@ -1,0 +1,223 @@
+//! Login sessions, login throttling, API tokens and one-time sign-in codes, all in the database
+//! so that several stateless servers can share them.
+//! Secrets are stored only as SHA-256 hashes (they are long random strings, so no slow hash is needed).
+
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreError;
+
+/// A live login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// The signed-in account.
+    pub account_id: i64,
+    /// The CSRF token every form of this session must carry.
+    pub csrf_token: String,
+    /// When the session ends (unix seconds).
+    pub expires_at: i64,
+}
+
+/// Stores a session under the hash of its cookie token.
+pub async fn create_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    account_id: i64,
+    csrf_token: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The session with this token hash, if it exists and has not expired at `now`.
+pub async fn live_session(conn: &mut AnyConnection, token_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
+    let row = sqlx::query("SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        Ok(SessionRow {
+            account_id: row.try_get("account_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            expires_at: row.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Ends a session (logout).
+pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    Ok(())
+}
+
+/// Removes sessions that expired before `now`; returns how many.
+pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(conn).await?.rows_affected())
+}
+
+/// The login throttling policy: `max_failures` failures within `window_seconds` lock the key for `lock_seconds`.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    /// Failures allowed inside one window before locking.
+    pub max_failures: i64,
+    /// The length of the counting window.
+    pub window_seconds: i64,
+    /// How long a lock lasts.
+    pub lock_seconds: i64,
+}
+
+impl ThrottlePolicy {
+    /// Five failures in fifteen minutes lock the account for fifteen minutes.
+    pub const DEFAULT: ThrottlePolicy = ThrottlePolicy { max_failures: 5, window_seconds: 900, lock_seconds: 900 };
+}
+
+/// Until when `key_hash` is locked, if it is locked at `now`.
+pub async fn locked_until(conn: &mut AnyConnection, key_hash: &str, now: i64) -> Result<Option<i64>, StoreError> {
+    let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
+        .bind(key_hash)
+        .fetch_optional(conn)
+        .await?;
+    Ok(until.filter(|until| *until > now))
+}
+
+/// Counts one failed login for `key_hash`; returns the lock end if this failure locked it.
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+    now: i64,
+    policy: ThrottlePolicy,
+) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query("SELECT failures, window_started_at FROM login_throttle WHERE key_hash = $1")
+        .bind(key_hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (failures, window_started_at) = match row {
+        Some(row) => {
+            let failures: i64 = row.try_get("failures")?;
+            let started: i64 = row.try_get("window_started_at")?;
+            if now - started >= policy.window_seconds { (1, now) } else { (failures + 1, started) }
+        }
+        None => (1, now),
+    };
+    let locked_until = if failures >= policy.max_failures { now + policy.lock_seconds } else { 0 };
+    sqlx::query(
+        "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key_hash) DO UPDATE SET failures = excluded.failures,
+           window_started_at = excluded.window_started_at, locked_until = excluded.locked_until",
+    )
+    .bind(key_hash)
+    .bind(if locked_until > 0 { 0 } else { failures })
+    .bind(window_started_at)
+    .bind(locked_until)
+    .execute(conn)
+    .await?;
+    Ok((locked_until > 0).then_some(locked_until))
+}
+
+/// Forgets the failures of `key_hash` (after a successful login).
+pub async fn clear_failures(conn: &mut AnyConnection, key_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_throttle WHERE key_hash = $1").bind(key_hash).execute(conn).await?;
+    Ok(())
+}
+
+/// An API token as listed to its owner (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRow {
+    /// The id.
+    pub id: i64,
+    /// The owner's label for it.
+    pub name: String,
+    /// When it was created (unix seconds).
+    pub created_at: i64,
+}
+
+/// Stores a new API token (its hash) for `account_id`.
+pub async fn create_api_token(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The account behind a token hash, if the token exists and is not revoked.
+pub async fn api_token_account(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The live tokens of an account, newest first.
+pub async fn list_api_tokens(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<ApiTokenRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, name, created_at FROM api_tokens WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok(ApiTokenRow { id: row.try_get("id")?, name: row.try_get("name")?, created_at: row.try_get("created_at")? }))
+        .collect()
+}
+
+/// Stores a one-time sign-in code (its hash) for a member account.
+pub async fn create_sign_in_code(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    code_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sign_in_codes (account_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(code_hash)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Uses up a one-time code: returns the account if `code_hash` matches an unused, unexpired code of `account_id`.
+pub async fn consume_sign_in_code(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    code_hash: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let used = sqlx::query(
+        "UPDATE sign_in_codes SET used_at = $1
+         WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL AND expires_at > $4",
+    )
+    .bind(now)
+    .bind(account_id)
+    .bind(code_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(used.rows_affected() == 1)
+}

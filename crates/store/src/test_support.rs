@@ -1,0 +1,86 @@
+//! Fresh, uniquely named databases for tests (of this crate and of `web`): a temporary SQLite file,
+//! or a new PostgreSQL database on the local server that is dropped afterwards.
+//!
+//! PostgreSQL tests never skip: if the server is unreachable they fail and say how to start it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::{Connection, Executor};
+
+use crate::Backend;
+
+/// The admin URL used to create and drop test databases, unless `KLERO_TEST_POSTGRES_URL` says otherwise.
+pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A database created for one test.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// The URL to pass to [`crate::Store::connect`] or `klero serve --database-url`.
+    pub url: String,
+    backend: Backend,
+    name: String,
+}
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("klero_test_{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn admin_url() -> String {
+    std::env::var("KLERO_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_owned())
+}
+
+impl TestDatabase {
+    /// Creates a fresh database of the given backend. Panics (failing the test) with instructions if PostgreSQL is down.
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let name = unique_name();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                TestDatabase { url: format!("sqlite://{}?mode=rwc", path.display()), backend, name }
+            }
+            Backend::Postgres => {
+                sqlx::any::install_default_drivers();
+                let admin = admin_url();
+                let mut connection = match sqlx::AnyConnection::connect(&admin).await {
+                    Ok(connection) => connection,
+                    Err(error) => panic!(
+                        "\n\n*** PostgreSQL is not reachable at {admin} ({error}).\n\
+                         *** These tests run against PostgreSQL too and do not skip. Start it with:\n\
+                         ***   pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+                         *** or set KLERO_TEST_POSTGRES_URL to an admin URL of another server.\n\n"
+                    ),
+                };
+                connection
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create the test database");
+                connection.close().await.ok();
+                let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+                TestDatabase { url: format!("{base}/{name}"), backend, name }
+            }
+        }
+    }
+
+    /// Removes the database (call it at the end of the test, after closing every pool on it).
+    pub async fn drop_database(self) {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{}.db", self.name));
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Backend::Postgres => {
+                if let Ok(mut connection) = sqlx::AnyConnection::connect(&admin_url()).await {
+                    let _ = connection
+                        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+                        .await;
+                    connection.close().await.ok();
+                }
+            }
+        }
+    }
+}
