@@ -36,6 +36,9 @@ pub struct Measures {
     pub diversity_min: f64,
     /// The mean table diversity over all sessions.
     pub diversity_mean: f64,
+    /// For each feature, the mean over all tables and sessions of `1 − total variation distance`
+    /// for that feature alone: shows which feature is spread least well.
+    pub feature_diversity: Vec<f64>,
     /// Kept-apart pairs seated together, summed over sessions (0 for [`crate::allocate`]).
     pub kept_apart_violations: usize,
     /// Times a member sat with a facilitator they had already sat with.
@@ -154,6 +157,7 @@ impl Allocation {
         let mut facilitator_met = vec![0u16; instance.facilitator_ids.len() * n];
         let mut facilitator_repeats = 0;
         let mut sessions = Vec::with_capacity(instance.sessions);
+        let mut feature_distance = vec![0.0f64; instance.n_features];
         for session in 0..instance.sessions {
             let mut members_at: Vec<Vec<usize>> = vec![Vec::new(); n_tables];
             for member in 0..n {
@@ -186,7 +190,12 @@ impl Allocation {
                         counts[value as usize] += 1;
                     }
                 }
-                table_diversity.push(diversity(instance, &counts, members.len()));
+                let distances = distances(instance, &counts, members.len());
+                for (total, distance) in feature_distance.iter_mut().zip(&distances) {
+                    *total += distance;
+                }
+                let mean_distance = if distances.is_empty() { 0.0 } else { distances.iter().sum::<f64>() / distances.len() as f64 };
+                table_diversity.push(1.0 - mean_distance);
             }
             sessions.push(SessionMeasures {
                 new_pairs,
@@ -205,6 +214,10 @@ impl Allocation {
             repeated_meetings: sessions.iter().map(|session| session.repeated_pairs).sum(),
             diversity_min: sessions.iter().map(|session| session.diversity_min).fold(f64::INFINITY, f64::min),
             diversity_mean: sessions.iter().map(|session| session.diversity_mean).sum::<f64>() / sessions.len() as f64,
+            feature_diversity: feature_distance
+                .iter()
+                .map(|distance| 1.0 - distance / (instance.sessions * n_tables) as f64)
+                .collect(),
             kept_apart_violations: instance.kept_apart_count(&self.table_of),
             facilitator_repeats,
             sessions,
@@ -212,16 +225,16 @@ impl Allocation {
     }
 }
 
-/// `1 − mean over features of the total variation distance` between a table and the assembly.
-fn diversity(instance: &Instance, counts: &[usize], table_size: usize) -> f64 {
-    if instance.n_features == 0 || table_size == 0 {
-        return 1.0;
+/// The total variation distance between a table's mix and the assembly's, per feature.
+fn distances(instance: &Instance, counts: &[usize], table_size: usize) -> Vec<f64> {
+    let mut distance = vec![0.0f64; instance.n_features];
+    if table_size == 0 {
+        return distance;
     }
     let n = instance.n_members() as f64;
-    let mut distance = vec![0.0f64; instance.n_features];
     for (value, &count) in counts.iter().enumerate() {
         let gap = count as f64 / table_size as f64 - instance.value_totals[value] as f64 / n;
         distance[instance.value_feature[value]] += gap.abs() / 2.0;
     }
-    1.0 - distance.iter().sum::<f64>() / instance.n_features as f64
+    distance
 }
