@@ -24,6 +24,9 @@ use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 const PRICE_TOLERANCE: f64 = 1e-8;
 const FIX_DUAL_TOLERANCE: f64 = 1e-6;
+const INTERIOR_PRICE_TOLERANCE: f64 = 1e-7;
+/// An interior dual is only approximately optimal, so only clearly positive weights fix a profile.
+const INTERIOR_FIX_TOLERANCE: f64 = 1e-4;
 
 /// The outcome of column generation over profiles.
 pub(crate) struct ProfileDistribution {
@@ -145,7 +148,7 @@ impl Master {
 
     /// Duals of the current restricted master from an interior-point solve without crossover,
     /// which approximates a strictly complementary dual.
-    fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<Vec<f64>> {
+    fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<(Vec<f64>, f64)> {
         let (mut model, ..) = build_master(&self.sizes, &self.panels, fixed);
         model.set_option("solver", "ipm");
         model.set_option("run_crossover", "off");
@@ -154,7 +157,9 @@ impl Master {
             return None;
         }
         let duals = solved.get_solution().dual_rows().to_vec();
-        Some((0..self.sizes.len()).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect())
+        let count = self.sizes.len();
+        let y = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
+        Some((y, self.dual_sign * duals[2 * count]))
     }
 }
 
@@ -208,25 +213,43 @@ pub(crate) fn solve(
     loop {
         stage += 1;
         let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
-        // Column generation for this stage.
-        let solution = loop {
-            let solution = master.solve(&unfixed)?;
-            let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
+        // Column generation for this stage, then (LEXIMIN) an interior dual that must itself
+        // price out every panel: an interior dual of the *restricted* master can violate the
+        // constraint of a panel not yet generated, and is only trusted once it does not.
+        let (solution, interior) = loop {
+            let solution = loop {
+                let solution = master.solve(&unfixed)?;
+                let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
+                let Some((panel, value)) = oracle.best(&weights, None)? else {
+                    return Err(SelectionError::NoFeasiblePanel);
+                };
+                let violation = value + solution.mu;
+                if violation <= PRICE_TOLERANCE || master.panels.contains(&panel) {
+                    break solution;
+                }
+                master.add_panel(panel);
+                progress(&Progress {
+                    phase: Phase::Stage(stage),
+                    panels: master.panels.len(),
+                    fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
+                    profiles: count,
+                    value: solution.z,
+                });
+            };
+            if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 {
+                break (solution, None);
+            }
+            let Some((interior, interior_mu)) = master.interior_duals(&fixed) else {
+                break (solution, None);
+            };
+            let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
             let Some((panel, value)) = oracle.best(&weights, None)? else {
                 return Err(SelectionError::NoFeasiblePanel);
             };
-            let violation = value + solution.mu;
-            if violation <= PRICE_TOLERANCE || master.panels.contains(&panel) {
-                break solution;
+            if value + interior_mu <= INTERIOR_PRICE_TOLERANCE || master.panels.contains(&panel) {
+                break (solution, Some(interior));
             }
             master.add_panel(panel);
-            progress(&Progress {
-                phase: Phase::Stage(stage),
-                panels: master.panels.len(),
-                fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
-                profiles: count,
-                value: solution.z,
-            });
         };
         last_lambda = solution.lambda.clone();
         let z = solution.z;
@@ -241,11 +264,11 @@ pub(crate) fn solve(
             remaining.clone()
         } else {
             let mut set: Vec<usize> = remaining.iter().copied().filter(|&t| solution.y[t] > FIX_DUAL_TOLERANCE).collect();
-            if let Some(interior) = master.interior_duals(&fixed) {
+            if let Some(interior) = interior {
                 let total: f64 = remaining.iter().map(|&t| interior[t]).sum();
                 if total > 0.5 {
                     for &t in &remaining {
-                        if interior[t] / total > FIX_DUAL_TOLERANCE && !set.contains(&t) {
+                        if interior[t] / total > INTERIOR_FIX_TOLERANCE && !set.contains(&t) {
                             set.push(t);
                         }
                     }

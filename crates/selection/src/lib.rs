@@ -243,7 +243,8 @@ pub fn find_distribution(instance: &Instance, settings: &Settings, progress: &mu
         let max_change = probabilities.iter().zip(&fair_probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         Lottery { panels, max_change }
     });
-    let unreachable = result.unreachable.iter().flat_map(|&t| reduced.profiles[t].members.iter().copied()).collect();
+    let mut unreachable: Vec<usize> = result.unreachable.iter().flat_map(|&t| reduced.profiles[t].members.iter().copied()).collect();
+    unreachable.sort_unstable();
     Ok(Distribution {
         panels: result.panels.into_iter().map(|(counts, probability)| ProfilePanel { counts, probability }).collect(),
         profiles: reduced.profiles,

@@ -92,30 +92,6 @@ impl Reduced {
             excluded,
         }
     }
-
-    /// Checks a profile-count vector against the reduced problem (quotas, size, households).
-    pub fn counts_feasible(&self, instance: &Instance, counts: &[u32]) -> bool {
-        if counts.iter().map(|&c| c as usize).sum::<usize>() != self.seats {
-            return false;
-        }
-        let mut totals = self.already_counts.clone();
-        for (profile, &count) in self.profiles.iter().zip(counts) {
-            if count as usize > profile.members.len() {
-                return false;
-            }
-            for (feature, &value) in profile.values.iter().enumerate() {
-                totals[feature][value] += count as usize;
-            }
-        }
-        for (feature, feature_totals) in instance.features.iter().zip(&totals) {
-            for (quota, &total) in feature.quotas.iter().zip(feature_totals) {
-                if (total as u32) < quota.min || (total as u32) > quota.max {
-                    return false;
-                }
-            }
-        }
-        self.households.iter().all(|group| group.iter().map(|&p| counts[p]).sum::<u32>() <= 1)
-    }
 }
 
 /// Applies the options that make HiGHS quiet and deterministic.
