@@ -70,9 +70,13 @@ fn main() {
         let elapsed = start.elapsed();
         random.add(&baseline.measures(), elapsed);
     }
-    println!("{members} members, tables of at most {seats}, {sessions} sessions, mean over {seeds} seeds (effort {effort}, meeting weight {meeting_weight}):");
+    println!(
+        "{members} members, tables of at most {seats}, {sessions} sessions, mean over {seeds} seeds (effort {effort}, meeting weight {meeting_weight}):"
+    );
     println!();
-    println!("| allocation | distinct pairs met | repeated meetings | table diversity (mean) | table diversity (min) | time |");
+    println!(
+        "| allocation | distinct pairs met | repeated meetings | table diversity (mean) | table diversity (min) | time |"
+    );
     println!("|---|---|---|---|---|---|");
     println!("{}", optimised.row("`tables::allocate`", max_pairs));
     println!("{}", random.row("random", max_pairs));

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::instance::Instance;
 use crate::TablesError;
+use crate::instance::Instance;
 
 /// Members seated at tables for every session, with facilitators.
 ///
@@ -194,7 +194,8 @@ impl Allocation {
                 for (total, distance) in feature_distance.iter_mut().zip(&distances) {
                     *total += distance;
                 }
-                let mean_distance = if distances.is_empty() { 0.0 } else { distances.iter().sum::<f64>() / distances.len() as f64 };
+                let mean_distance =
+                    if distances.is_empty() { 0.0 } else { distances.iter().sum::<f64>() / distances.len() as f64 };
                 table_diversity.push(1.0 - mean_distance);
             }
             sessions.push(SessionMeasures {

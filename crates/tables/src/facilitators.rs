@@ -6,8 +6,8 @@
 //! lowers the number of repeated member–facilitator meetings.
 //! Everything is deterministic without randomness.
 
-use crate::instance::Instance;
 use crate::Rotation;
+use crate::instance::Instance;
 
 /// Returns `facilitator_at[session * n_tables + table]`, or an empty vector without facilitators.
 pub(crate) fn assign(instance: &Instance, table_of: &[u32]) -> Vec<Option<u32>> {
@@ -42,13 +42,13 @@ pub(crate) fn assign(instance: &Instance, table_of: &[u32]) -> Vec<Option<u32>> 
                 // `at_table[t]`: the facilitator of table t; facilitators beyond the tables wait.
                 let mut free: Vec<bool> = vec![true; n_facilitators];
                 let mut at_table = vec![0usize; n_tables];
-                for table in 0..n_tables {
+                for (table, seat) in at_table.iter_mut().enumerate() {
                     let chosen = (0..n_facilitators)
                         .filter(|&facilitator| free[facilitator])
                         .min_by_key(|&facilitator| (repeats(facilitator, table, &met), used[facilitator], facilitator))
                         .expect("at least one facilitator per table");
                     free[chosen] = false;
-                    at_table[table] = chosen;
+                    *seat = chosen;
                 }
                 // Exchanges: two tables swap facilitators, or a table takes a waiting one.
                 let mut improved = true;

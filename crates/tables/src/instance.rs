@@ -3,7 +3,7 @@
 //! Members, feature values, tables and facilitators become small integers, so that the search can
 //! work on flat vectors; every check that can fail happens here, before any search.
 
-use crate::{Request, Rotation, TableLayout, TablesError, MAX_MEMBERS};
+use crate::{MAX_MEMBERS, Request, Rotation, TableLayout, TablesError};
 
 /// The problem in index form. Member `i` is `member_ids[i]`; value codes are global across features.
 #[derive(Debug, Clone)]
@@ -161,10 +161,8 @@ impl Instance {
         }
         for session in 0..sessions {
             let mut pinned_count = vec![0usize; n_tables];
-            for slot in &pinned[session * n..(session + 1) * n] {
-                if let Some(table) = slot {
-                    pinned_count[*table as usize] += 1;
-                }
+            for table in pinned[session * n..(session + 1) * n].iter().flatten() {
+                pinned_count[*table as usize] += 1;
             }
             for (table, (&count, &capacity)) in pinned_count.iter().zip(&seats).enumerate() {
                 if count > capacity {

@@ -14,8 +14,7 @@
 //!
 //! How it works: a greedy construction seats each session in turn, putting every member at the
 //! table where their values are most under-represented and where they know the fewest people;
-//! then late-acceptance hill climbing swaps pairs of members inside a session, using an
-//! incremental cost (squared gap between each table's value counts and its proportional share,
+//! then simulated annealing swaps pairs of members inside a session, using an incremental cost (squared gap between each table's value counts and its proportional share,
 //! plus the number of repeated meetings, plus a large penalty per kept-apart pair at one table).
 //! [`random_allocation`] is the baseline it is measured against (see `BENCHMARKS.md`).
 //!
@@ -128,7 +127,7 @@ pub struct Request {
 }
 
 /// The default number of swap moves tried per member and session.
-pub const DEFAULT_EFFORT: u32 = 2000;
+pub const DEFAULT_EFFORT: u32 = 1500;
 
 /// The largest assembly this crate accepts (the meeting matrix grows with its square).
 pub const MAX_MEMBERS: usize = 4000;
@@ -265,7 +264,9 @@ pub enum TablesError {
         member: String,
     },
     /// Two members to be kept apart are pinned to the same table.
-    #[error("members {first:?} and {second:?} are to be kept apart but are both pinned to table {table} in session {session}")]
+    #[error(
+        "members {first:?} and {second:?} are to be kept apart but are both pinned to table {table} in session {session}"
+    )]
     KeptApartButPinnedTogether {
         /// One member's id.
         first: String,
@@ -277,7 +278,9 @@ pub enum TablesError {
         table: usize,
     },
     /// The search found no allocation that keeps these two members apart.
-    #[error("no allocation was found that keeps {first:?} and {second:?} apart in session {session}; remove some kept-apart pairs or pins")]
+    #[error(
+        "no allocation was found that keeps {first:?} and {second:?} apart in session {session}; remove some kept-apart pairs or pins"
+    )]
     KeptApartUnsatisfied {
         /// One member's id.
         first: String,

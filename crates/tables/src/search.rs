@@ -1,4 +1,4 @@
-//! The optimiser: a greedy start, then late-acceptance hill climbing over swaps of two members.
+//! The optimiser: a greedy start, then simulated annealing over swaps of two members.
 //!
 //! The cost is an integer, updated incrementally in O(features + table size + kept-apart partners)
 //! per candidate swap, so the search tries millions of swaps per second.
@@ -18,9 +18,18 @@ use crate::instance::Instance;
 /// The cost of one kept-apart pair seated together.
 const APART_PENALTY: i64 = 1 << 52;
 
-/// The length of the late-acceptance history: a candidate is accepted if it is no worse than the
-/// current cost or than the cost this many moves ago.
-const HISTORY: usize = 256;
+/// The starting temperature, as a fraction of the mean cost increase of a random swap.
+const START_TEMPERATURE: f64 = 0.3;
+
+/// The number of temperature stages of the annealing.
+const STAGES: u64 = 1000;
+
+/// The factor by which the temperature falls after each stage: 0.01^(1/1000), so the last stage
+/// runs at a hundredth of the first. A constant, so no platform-dependent `powf` is needed.
+const COOLING: f64 = 0.995_405_417_351_527;
+
+/// How many random members to try when looking for one who sits with someone already met.
+const CONFLICT_TRIES: usize = 4;
 
 pub(crate) fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
@@ -204,8 +213,8 @@ impl<'a> State<'a> {
         for member in loose {
             let member = member as usize;
             let mut best: Option<(i64, usize)> = None;
-            for table in 0..self.n_tables {
-                if free[table] == 0 {
+            for (table, &open) in free.iter().enumerate() {
+                if open == 0 {
                     continue;
                 }
                 let added = self.cost_of_adding(session, member, table);
@@ -357,7 +366,11 @@ impl<'a> State<'a> {
         self.cost += delta;
     }
 
-    /// Late-acceptance hill climbing over swaps of two unpinned members of one session.
+    /// Simulated annealing over swaps of two unpinned members of one session.
+    ///
+    /// The temperature starts at [`START_TEMPERATURE`] times the mean cost increase of random
+    /// swaps and falls geometrically in [`STAGES`] stages to a hundredth of that; the best
+    /// seating seen is kept. The search stops early at cost 0, which nothing can beat.
     fn improve(&mut self, effort: u64, rng: &mut ChaCha20Rng) {
         let n = self.n;
         // The members each session's search may move. Swaps among them keep the set of tables
@@ -371,34 +384,37 @@ impl<'a> State<'a> {
                 movable.push((session, loose));
             }
         }
-        if movable.is_empty() || effort == 0 {
+        if movable.is_empty() || effort == 0 || self.cost == 0 {
             return;
         }
         let seats_total: u64 = movable.iter().map(|(_, loose)| loose.len() as u64).sum();
-        let moves = effort * seats_total;
+        let stage_length = (effort * seats_total).div_ceil(STAGES);
 
-        let mut history = [self.cost; HISTORY];
+        let (mut increase_sum, mut increases) = (0i64, 0i64);
+        for _ in 0..1000 {
+            if let Some((session, a, b)) = self.pick(&movable, rng) {
+                let delta = self.swap_delta(session, a, b);
+                if delta > 0 && delta < APART_PENALTY {
+                    increase_sum += delta;
+                    increases += 1;
+                }
+            }
+        }
+        let mut temperature =
+            if increases == 0 { 1.0 } else { START_TEMPERATURE * increase_sum as f64 / increases as f64 };
+
         let mut best_cost = self.cost;
         let mut best_table_of = self.table_of.clone();
         let mut best_unsaved = false;
-        for step in 0..moves {
-            let (session, loose) = &movable[below(rng, movable.len())];
-            let session = *session;
-            let a = loose[below(rng, loose.len())] as usize;
-            let table_a = self.table_of[session * n + a];
-            let mut b = loose[below(rng, loose.len())] as usize;
-            let mut tries = 0;
-            while self.table_of[session * n + b] == table_a && tries < 8 {
-                b = loose[below(rng, loose.len())] as usize;
-                tries += 1;
-            }
-            if self.table_of[session * n + b] == table_a {
-                continue;
-            }
-            let delta = self.swap_delta(session, a, b);
-            let candidate = self.cost + delta;
-            let slot = (step % HISTORY as u64) as usize;
-            if delta <= 0 || candidate <= history[slot] {
+        'stages: for _ in 0..STAGES {
+            for _ in 0..stage_length {
+                let Some((session, a, b)) = self.pick(&movable, rng) else { continue };
+                let delta = self.swap_delta(session, a, b);
+                // Metropolis: accept a worse seating with probability exp(−delta / temperature),
+                // i.e. when delta < temperature × an exponentially distributed draw.
+                if delta > 0 && delta as f64 >= temperature * exponential(rng) {
+                    continue;
+                }
                 if delta > 0 && best_unsaved {
                     best_table_of.copy_from_slice(&self.table_of);
                     best_unsaved = false;
@@ -407,14 +423,68 @@ impl<'a> State<'a> {
                 if self.cost < best_cost {
                     best_cost = self.cost;
                     best_unsaved = true;
+                    if best_cost == 0 {
+                        break 'stages;
+                    }
                 }
             }
-            history[slot] = self.cost;
+            temperature *= COOLING;
         }
-        if self.cost > best_cost && !best_unsaved {
+        if self.cost > best_cost {
             *self = State::from_seating(self.instance, &best_table_of);
         }
     }
+
+    /// A random swap in a random session: `a` is, half of the time, a member who sits with someone
+    /// they have already met (when one is found quickly); `b` sits at another table.
+    fn pick(&self, movable: &[(usize, Vec<u32>)], rng: &mut ChaCha20Rng) -> Option<(usize, usize, usize)> {
+        let n = self.n;
+        let (session, loose) = &movable[below(rng, movable.len())];
+        let session = *session;
+        let mut a = loose[below(rng, loose.len())] as usize;
+        if self.meeting_unit != 0 && rng.next_u32() & 1 == 0 {
+            for _ in 0..CONFLICT_TRIES {
+                let candidate = loose[below(rng, loose.len())] as usize;
+                let slot = session * self.n_tables + self.table_of[session * n + candidate] as usize;
+                let row = &self.meetings[candidate * n..(candidate + 1) * n];
+                if self.seated[slot].iter().any(|&other| row[other as usize] >= 2) {
+                    a = candidate;
+                    break;
+                }
+            }
+        }
+        let table_a = self.table_of[session * n + a];
+        for _ in 0..8 {
+            let b = loose[below(rng, loose.len())] as usize;
+            if self.table_of[session * n + b] != table_a {
+                return Some((session, a, b));
+            }
+        }
+        None
+    }
+}
+
+/// A draw from the exponential distribution of mean 1, `−ln(u)` for a uniform `u` in (0, 1).
+///
+/// The logarithm is computed with additions, multiplications and divisions only (which IEEE 754
+/// makes exact to the bit on every platform), unlike `f64::ln`, so a seed gives the same
+/// allocation everywhere.
+fn exponential(rng: &mut ChaCha20Rng) -> f64 {
+    let uniform = (f64::from(rng.next_u32()) + 0.5) / 4_294_967_296.0;
+    // uniform = mantissa × 2^exponent with mantissa in [1, 2).
+    let bits = uniform.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mantissa = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
+    // ln(m) = 2·atanh(z) with z = (m − 1)/(m + 1) in [0, 1/3): a short series suffices.
+    let z = (mantissa - 1.0) / (mantissa + 1.0);
+    let z2 = z * z;
+    let mut term = z;
+    let mut series = 0.0;
+    for k in 0..12 {
+        series += term / f64::from(2 * k + 1);
+        term *= z2;
+    }
+    -(exponent as f64 * std::f64::consts::LN_2 + 2.0 * series)
 }
 
 impl Instance {

@@ -12,16 +12,29 @@ use crate::Member;
 /// One feature: its name and its values with their shares in thousandths.
 const FEATURES: [(&str, &[(&str, u32)]); 5] = [
     ("gender", &[("female", 505), ("male", 485), ("non-binary", 10)]),
-    (
-        "age band",
-        &[("16-24", 130), ("25-34", 170), ("35-44", 160), ("45-54", 170), ("55-64", 150), ("65+", 220)],
-    ),
+    ("age band", &[("16-24", 130), ("25-34", 170), ("35-44", 160), ("45-54", 170), ("55-64", 150), ("65+", 220)]),
     (
         "region",
-        &[("north", 230), ("midlands", 170), ("london", 130), ("south east", 230), ("south west", 90), ("scotland", 80), ("wales", 70)],
+        &[
+            ("north", 230),
+            ("midlands", 170),
+            ("london", 130),
+            ("south east", 230),
+            ("south west", 90),
+            ("scotland", 80),
+            ("wales", 70),
+        ],
     ),
     ("education", &[("none", 180), ("school", 350), ("vocational", 170), ("degree", 300)]),
-    ("attitude", &[("very concerned", 400), ("fairly concerned", 400), ("not very concerned", 120), ("not at all concerned", 80)]),
+    (
+        "attitude",
+        &[
+            ("very concerned", 400),
+            ("fairly concerned", 400),
+            ("not very concerned", 120),
+            ("not at all concerned", 80),
+        ],
+    ),
 ];
 
 /// The feature names and `members` members, drawn with a ChaCha20 generator seeded by `seed`.
@@ -35,7 +48,7 @@ pub fn assembly(members: usize, seed: u64) -> (Vec<String>, Vec<Member>) {
                 .iter()
                 .map(|(_, values)| {
                     let total: u32 = values.iter().map(|(_, share)| share).sum();
-                    let mut draw = (u64::from(rng.next_u32()) * u64::from(total) >> 32) as u32;
+                    let mut draw = ((u64::from(rng.next_u32()) * u64::from(total)) >> 32) as u32;
                     let mut chosen = values[values.len() - 1].0;
                     for (value, share) in values.iter() {
                         if draw < *share {

@@ -21,7 +21,8 @@ pub fn parse_fixture(text: &str) -> Request {
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let words: Vec<&str> = line.split_whitespace().collect();
         let rest = || words[1..].iter().map(|word| (*word).to_owned()).collect::<Vec<String>>();
-        let number = |index: usize| -> usize { words[index].parse().unwrap_or_else(|_| panic!("bad number in {line:?}")) };
+        let number =
+            |index: usize| -> usize { words[index].parse().unwrap_or_else(|_| panic!("bad number in {line:?}")) };
         match words[0] {
             "features" => request.features = rest(),
             "sessions" => request.sessions = number(1),

@@ -64,14 +64,21 @@ fn random_request(case: u64) -> Request {
             .iter()
             .filter_map(|pair| {
                 let (a, b) = (pair.first[2..].parse::<usize>().unwrap(), pair.second[2..].parse::<usize>().unwrap());
-                if a == i { Some(b) } else if b == i { Some(a) } else { None }
+                if a == i {
+                    Some(b)
+                } else if b == i {
+                    Some(a)
+                } else {
+                    None
+                }
             })
             .collect()
     };
     let mut pinned: Vec<usize> = Vec::new();
     for _ in 0..below(&mut rng, n / 4 + 1) {
         let member = below(&mut rng, n);
-        let clashes = apart_with(member, &request).iter().any(|other| pinned.contains(other) && base[*other] == base[member]);
+        let clashes =
+            apart_with(member, &request).iter().any(|other| pinned.contains(other) && base[*other] == base[member]);
         if pinned.contains(&member) || clashes {
             continue;
         }
@@ -168,10 +175,14 @@ fn facilitators_sit_one_per_table_and_fixed_ones_stay() {
         }
         let allocation = tables::allocate(&request, case).unwrap();
         for session in 0..request.sessions {
-            let mut present: Vec<&str> =
-                (0..allocation.tables()).map(|table| allocation.facilitator_at(session, table).expect("a facilitator")).collect();
+            let mut present: Vec<&str> = (0..allocation.tables())
+                .map(|table| allocation.facilitator_at(session, table).expect("a facilitator"))
+                .collect();
             if request.rotation == Rotation::Fixed {
-                assert_eq!(present, request.facilitators[..allocation.tables()].iter().map(String::as_str).collect::<Vec<_>>());
+                assert_eq!(
+                    present,
+                    request.facilitators[..allocation.tables()].iter().map(String::as_str).collect::<Vec<_>>()
+                );
             }
             present.sort_unstable();
             present.dedup();

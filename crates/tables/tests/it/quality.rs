@@ -16,10 +16,25 @@ fn the_optimiser_beats_random_seating_on_both_objectives() {
         let request = realistic(150, 7, 7, seed);
         let ours = tables::allocate(&request, seed).unwrap().measures();
         let random = tables::random_allocation(&request, seed).unwrap().measures();
-        assert!(ours.distinct_pairs > random.distinct_pairs, "seed {seed}: {} vs {}", ours.distinct_pairs, random.distinct_pairs);
+        assert!(
+            ours.distinct_pairs > random.distinct_pairs,
+            "seed {seed}: {} vs {}",
+            ours.distinct_pairs,
+            random.distinct_pairs
+        );
         assert!(ours.repeated_meetings < random.repeated_meetings, "seed {seed}");
-        assert!(ours.diversity_mean > random.diversity_mean, "seed {seed}: {} vs {}", ours.diversity_mean, random.diversity_mean);
-        assert!(ours.diversity_min > random.diversity_min, "seed {seed}: {} vs {}", ours.diversity_min, random.diversity_min);
+        assert!(
+            ours.diversity_mean > random.diversity_mean,
+            "seed {seed}: {} vs {}",
+            ours.diversity_mean,
+            random.diversity_mean
+        );
+        assert!(
+            ours.diversity_min > random.diversity_min,
+            "seed {seed}: {} vs {}",
+            ours.diversity_min,
+            random.diversity_min
+        );
         // Not just better: close to the bound on pairs (within 1%).
         assert!(ours.distinct_pairs * 100 >= ours.max_distinct_pairs * 99, "seed {seed}: {}", ours.distinct_pairs);
     }
@@ -32,8 +47,18 @@ fn the_search_improves_on_its_greedy_start() {
     let greedy = tables::allocate(&request, 4).unwrap().measures();
     request.effort = tables::DEFAULT_EFFORT;
     let searched = tables::allocate(&request, 4).unwrap().measures();
-    assert!(searched.repeated_meetings < greedy.repeated_meetings, "{} vs {}", searched.repeated_meetings, greedy.repeated_meetings);
-    assert!(searched.diversity_mean >= greedy.diversity_mean - 0.01, "{} vs {}", searched.diversity_mean, greedy.diversity_mean);
+    assert!(
+        searched.repeated_meetings < greedy.repeated_meetings,
+        "{} vs {}",
+        searched.repeated_meetings,
+        greedy.repeated_meetings
+    );
+    assert!(
+        searched.diversity_mean >= greedy.diversity_mean - 0.01,
+        "{} vs {}",
+        searched.diversity_mean,
+        greedy.diversity_mean
+    );
 }
 
 #[test]
@@ -51,7 +76,7 @@ fn weights_trade_diversity_against_new_meetings() {
     let all = tables::allocate(&request, 9).unwrap();
     request.weights.features[2] = 0;
     let without_region = tables::allocate(&request, 9).unwrap();
-        let region = |allocation: &tables::Allocation| allocation.measures().feature_diversity[2];
+    let region = |allocation: &tables::Allocation| allocation.measures().feature_diversity[2];
     assert!(region(&all) > region(&without_region), "{} vs {}", region(&all), region(&without_region));
 }
 
@@ -63,7 +88,12 @@ fn rotating_facilitators_meet_more_members_than_fixed_ones() {
     let fixed = tables::allocate(&request, 5).unwrap().measures();
     request.rotation = Rotation::Rotate;
     let rotating = tables::allocate(&request, 5).unwrap().measures();
-    assert!(rotating.facilitator_repeats < fixed.facilitator_repeats, "{} vs {}", rotating.facilitator_repeats, fixed.facilitator_repeats);
+    assert!(
+        rotating.facilitator_repeats < fixed.facilitator_repeats,
+        "{} vs {}",
+        rotating.facilitator_repeats,
+        fixed.facilitator_repeats
+    );
     // Rotation only moves facilitators: the members' seating is the same.
     assert_eq!(rotating.distinct_pairs, fixed.distinct_pairs);
 }
@@ -78,7 +108,10 @@ fn an_organisers_swap_is_applied_and_the_measures_recomputed() {
     let table_of_p1 = allocation.table_of(3, "p1").unwrap();
     let other = (3..=8)
         .map(|index| format!("p{index}"))
-        .find(|id| allocation.table_of(3, id) != Some(table_of_p1) && allocation.table_of(3, id) != allocation.table_of(3, "p2"))
+        .find(|id| {
+            allocation.table_of(3, id) != Some(table_of_p1)
+                && allocation.table_of(3, id) != allocation.table_of(3, "p2")
+        })
         .expect("someone at the third table");
     let swapped = allocation.swap(3, "p1", &other).unwrap();
     assert_eq!(swapped.table_of(3, "p1"), allocation.table_of(3, &other));
@@ -98,7 +131,8 @@ fn swaps_that_break_a_pin_or_a_kept_apart_pair_are_refused() {
     request.kept_apart.push(KeptApart { first: "p1".into(), second: "p2".into() });
     let allocation = tables::allocate(&request, 1).unwrap();
     let at = |id: &str| allocation.table_of(0, id).unwrap();
-    let mate_of_p2 = (3..=8).map(|index| format!("p{index}")).find(|id| at(id) == at("p2") && at(id) != at("p1")).unwrap();
+    let mate_of_p2 =
+        (3..=8).map(|index| format!("p{index}")).find(|id| at(id) == at("p2") && at(id) != at("p1")).unwrap();
     let mate_of_p1 = (3..=8).map(|index| format!("p{index}")).find(|id| at(id) == at("p1")).unwrap();
     let someone_elsewhere = (3..=8).map(|index| format!("p{index}")).find(|id| at(id) != at("p9")).unwrap();
 
