@@ -1,19 +1,560 @@
 //! `klero select` and `klero verify`: file handling around the pure `selection` engine.
+//!
+//! Everything is read and computed before anything is written, and every output file is written
+//! to a temporary name and renamed, so a failure never leaves partial outputs.
 
+use anyhow::Context;
+use selection::model::{Instance, PeopleTable, parse_already_selected, parse_features, parse_people};
+use selection::{Algorithm, Distribution, Progress, Selection, Settings};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Arguments of `klero select`.
-#[derive(clap::Args)]
-pub struct SelectArgs {}
-
-/// Arguments of `klero verify`.
-#[derive(clap::Args)]
-pub struct VerifyArgs {}
-
-pub fn select(_args: SelectArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("klero select is not built yet")
+/// Fairness objective, as named on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum AlgorithmArg {
+    /// Maximise the smallest probability, then the next smallest, and so on (exact).
+    Leximin,
+    /// Maximise the smallest probability only.
+    Maximin,
+    /// The old greedy method (probabilities uncontrolled; estimated from 1000 draws).
+    Legacy,
 }
 
-pub fn verify(_args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("klero verify is not built yet")
+/// The inputs shared by `klero select` and `klero verify`.
+#[derive(clap::Args, Debug)]
+pub struct InputArgs {
+    /// Pool of respondents (CSV: an id column, one column per feature, other columns kept).
+    #[arg(long)]
+    people: PathBuf,
+    /// Quotas (CSV: feature,value,min,max[,min_flex,max_flex]; or category,name,min,max).
+    #[arg(long)]
+    features: PathBuf,
+    /// Number of people on the panel (including already-selected people).
+    #[arg(long = "panel-size", value_name = "K")]
+    panel_size: usize,
+    /// Fairness objective.
+    #[arg(long, value_enum, default_value = "leximin")]
+    algorithm: AlgorithmArg,
+    /// Name of the id column of the people file.
+    #[arg(long = "id-column", default_value = "id")]
+    id_column: String,
+    /// Columns that together identify a household (exact match); at most one person per household.
+    #[arg(long = "household-columns", value_delimiter = ',')]
+    household_columns: Vec<String>,
+    /// People already on the panel (CSV with an id column): select replacements for the other seats.
+    #[arg(long = "already-selected")]
+    already_selected: Option<PathBuf>,
+    /// Round the distribution to M equally likely numbered panels (transparent lottery).
+    #[arg(long = "lottery-panels", value_name = "M")]
+    lottery_panels: Option<u32>,
+}
+
+/// Arguments of `klero select`.
+#[derive(clap::Args, Debug)]
+pub struct SelectArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Published seed string (e.g. a future lottery result). Without it a random seed is made and printed.
+    #[arg(long)]
+    seed: Option<String>,
+    /// Only print the commitment (SHA-256 of the canonical inputs) and exit, before the seed is known.
+    #[arg(long = "commitment-only")]
+    commitment_only: bool,
+    /// Write the selected people (all columns) here.
+    #[arg(long)]
+    selected: Option<PathBuf>,
+    /// Write the people not selected (all columns) here.
+    #[arg(long)]
+    remaining: Option<PathBuf>,
+    /// Write `id,probability` for every pool member here.
+    #[arg(long)]
+    probabilities: Option<PathBuf>,
+    /// Write a report (markdown, or HTML if the name ends in .html).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Write the distribution (panels and probabilities) here, for publication and `verify --distribution`.
+    #[arg(long)]
+    distribution: Option<PathBuf>,
+}
+
+/// Arguments of `klero verify`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The published seed string.
+    #[arg(long)]
+    seed: String,
+    /// The published panel (CSV with the id column).
+    #[arg(long)]
+    selected: PathBuf,
+    /// Check the draw against this published distribution file instead of re-solving.
+    #[arg(long)]
+    distribution: Option<PathBuf>,
+}
+
+struct Loaded {
+    instance: Instance,
+    table: PeopleTable,
+    settings: Settings,
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
+    let features = parse_features(&display_name(&input.features), &read(&input.features)?, input.panel_size)?;
+    let table = parse_people(&display_name(&input.people), &read(&input.people)?, &features, &input.id_column, &input.household_columns)?;
+    let already = match &input.already_selected {
+        Some(path) => parse_already_selected(&display_name(path), &read(path)?, &table.people, &input.id_column)?,
+        None => Vec::new(),
+    };
+    let instance = Instance::new(features, table.people.clone(), input.panel_size, already)?;
+    let algorithm = match input.algorithm {
+        AlgorithmArg::Leximin => Algorithm::Leximin,
+        AlgorithmArg::Maximin => Algorithm::Maximin,
+        AlgorithmArg::Legacy => Algorithm::Legacy,
+    };
+    if algorithm == Algorithm::Legacy && input.lottery_panels.is_some() {
+        anyhow::bail!("--lottery-panels needs a distribution; the legacy algorithm has none");
+    }
+    if input.lottery_panels == Some(0) {
+        anyhow::bail!("--lottery-panels must be at least 1");
+    }
+    Ok(Loaded { instance, table, settings: Settings { algorithm, lottery_panels: input.lottery_panels } })
+}
+
+fn progress_printer() -> impl FnMut(&Progress) {
+    let interactive = std::io::stderr().is_terminal();
+    let mut last = std::time::Instant::now();
+    move |progress: &Progress| {
+        if !interactive || last.elapsed().as_millis() < 500 {
+            return;
+        }
+        last = std::time::Instant::now();
+        eprintln!(
+            "  {:?}: {} panels, {}/{} profiles fixed, current minimum {:.6}",
+            progress.phase, progress.panels, progress.fixed_profiles, progress.profiles, progress.value
+        );
+    }
+}
+
+fn random_seed() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no system randomness: {error}"))?;
+    Ok(selection::sample::hex(&bytes))
+}
+
+/// `klero select`.
+pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
+    let loaded = load(&args.input)?;
+    let commitment = selection::sample::commitment(&loaded.instance, &loaded.settings);
+    println!("commitment: {commitment}");
+    if args.commitment_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let seed = match &args.seed {
+        Some(seed) => seed.clone(),
+        None => {
+            let seed = random_seed()?;
+            eprintln!("no --seed given: using the random seed {seed} (publish a seed in advance for a verifiable draw)");
+            seed
+        }
+    };
+    let started = std::time::Instant::now();
+    let selection = selection::run(&loaded.instance, &loaded.settings, &seed, &mut progress_printer())?;
+    let elapsed = started.elapsed();
+
+    // Render everything, then write.
+    let mut outputs: Vec<(&PathBuf, String)> = Vec::new();
+    let selected_set: BTreeSet<usize> = selection.panel.iter().copied().collect();
+    if let Some(path) = &args.selected {
+        outputs.push((path, rows_csv(&loaded.table, |i| selected_set.contains(&i))?));
+    }
+    if let Some(path) = &args.remaining {
+        outputs.push((path, rows_csv(&loaded.table, |i| !selected_set.contains(&i))?));
+    }
+    if let Some(path) = &args.probabilities {
+        let mut text = String::from("id,probability\n");
+        for (person, probability) in loaded.instance.people.iter().zip(&selection.probabilities) {
+            writeln!(text, "{},{}", csv_field(&person.id), format_probability(*probability))?;
+        }
+        outputs.push((path, text));
+    }
+    if let Some(path) = &args.distribution {
+        let Some(distribution) = &selection.distribution else {
+            anyhow::bail!("--distribution needs a distribution; the legacy algorithm has none");
+        };
+        outputs.push((path, distribution_csv(&loaded.instance, distribution)));
+    }
+    if let Some(path) = &args.report {
+        let html = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"));
+        outputs.push((path, report(&loaded, &selection, &seed, &commitment, html)));
+    }
+    for (path, text) in outputs {
+        write_atomically(path, &text)?;
+    }
+
+    let probabilities = &selection.probabilities;
+    let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = probabilities.iter().copied().fold(0.0, f64::max);
+    println!("seed: {seed}");
+    println!(
+        "selected {} of {} with {} in {:.2} s; selection probabilities from {} to {}{}",
+        selection.panel.len(),
+        loaded.instance.people.len(),
+        algorithm_name(loaded.settings.algorithm),
+        elapsed.as_secs_f64(),
+        format_probability(min),
+        format_probability(max),
+        if selection.estimated { " (estimated)" } else { "" }
+    );
+    if let Some(distribution) = &selection.distribution {
+        println!("distribution: {} panels", distribution.panels.len());
+        if let (Some(lottery), Some(number)) = (&distribution.lottery, selection.lottery_number) {
+            println!("lottery: {} numbered panels, drew number {number}; largest probability change {}", lottery.panels.len(), format_probability(lottery.max_change));
+        }
+        if !distribution.unreachable.is_empty() {
+            println!("warning: {} people are in no feasible panel (probability 0): {}", distribution.unreachable.len(), ids(&loaded.instance, &distribution.unreachable));
+        }
+    }
+    if args.selected.is_none() {
+        println!("panel: {}", ids(&loaded.instance, &selection.panel));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `klero verify`.
+pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let loaded = load(&args.input)?;
+    let published = parse_already_selected(&display_name(&args.selected), &read(&args.selected)?, &loaded.instance.people, &args.input.id_column);
+    let published: BTreeSet<usize> = match published {
+        Ok(indices) => indices.into_iter().collect(),
+        Err(selection::SelectionError::UnknownSelectedId { id, line, .. }) => {
+            println!("MISMATCH: {} line {line} names `{id}`, who is not in the pool", display_name(&args.selected));
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let panel: Vec<usize> = match &args.distribution {
+        Some(path) => {
+            let distribution = parse_distribution(&display_name(path), &read(path)?, &loaded.instance)?;
+            selection::draw(&loaded.instance, &distribution, &args.seed).0
+        }
+        None => selection::run(&loaded.instance, &loaded.settings, &args.seed, &mut progress_printer())?.panel,
+    };
+    let expected: BTreeSet<usize> = panel.into_iter().collect();
+    println!("commitment: {}", selection::sample::commitment(&loaded.instance, &loaded.settings));
+    if expected == published {
+        println!("OK: the inputs and seed give exactly the {} people in {}", expected.len(), display_name(&args.selected));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let missing: Vec<usize> = expected.difference(&published).copied().collect();
+    let extra: Vec<usize> = published.difference(&expected).copied().collect();
+    println!("MISMATCH: {} differs from the panel the inputs and seed give", display_name(&args.selected));
+    if !missing.is_empty() {
+        println!("  missing from the file (selected by the draw): {}", ids(&loaded.instance, &missing));
+    }
+    if !extra.is_empty() {
+        println!("  extra in the file (not selected by the draw): {}", ids(&loaded.instance, &extra));
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+fn algorithm_name(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Leximin => "LEXIMIN",
+        Algorithm::Maximin => "MAXIMIN",
+        Algorithm::Legacy => "LEGACY",
+    }
+}
+
+fn ids(instance: &Instance, people: &[usize]) -> String {
+    people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn format_probability(probability: f64) -> String {
+    let text = format!("{probability:.9}");
+    let text = text.trim_end_matches('0');
+    text.strip_suffix('.').map(|t| format!("{t}.0")).unwrap_or_else(|| text.to_string())
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn rows_csv(table: &PeopleTable, keep: impl Fn(usize) -> bool) -> anyhow::Result<String> {
+    let mut text = String::new();
+    writeln!(text, "{}", table.header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","))?;
+    for (index, row) in table.rows.iter().enumerate() {
+        if keep(index) {
+            writeln!(text, "{}", row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","))?;
+        }
+    }
+    Ok(text)
+}
+
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".klero-tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The distribution file: one row per (panel, profile with seats) or, with a lottery, one row per
+/// numbered panel. Probabilities are written in shortest round-trip form so the draw can be
+/// replayed bit for bit.
+fn distribution_csv(instance: &Instance, distribution: &Distribution) -> String {
+    let mut text = String::from("kind,panel,probability,seats,members\n");
+    let already = ids_space(instance, &instance.already_selected);
+    if !already.is_empty() {
+        let _ = writeln!(text, "already-selected,,,{},{}", instance.already_selected.len(), csv_field(&already));
+    }
+    for (index, panel) in distribution.panels.iter().enumerate() {
+        for (profile, &count) in distribution.profiles.iter().zip(&panel.counts) {
+            if count > 0 {
+                let _ = writeln!(text, "panel,{index},{},{count},{}", panel.probability, csv_field(&ids_space(instance, &profile.members)));
+            }
+        }
+    }
+    if let Some(lottery) = &distribution.lottery {
+        for (number, panel) in lottery.panels.iter().enumerate() {
+            let _ = writeln!(text, "lottery,{number},,{},{}", panel.len(), csv_field(&ids_space(instance, panel)));
+        }
+    }
+    text
+}
+
+fn ids_space(instance: &Instance, people: &[usize]) -> String {
+    people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a distribution file written by `klero select --distribution` back into a
+/// [`Distribution`] whose draw replays the published one.
+fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
+    let index: std::collections::HashMap<&str, usize> = instance.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut profiles: Vec<selection::Profile> = Vec::new();
+    let mut panels: Vec<(f64, Vec<(usize, u32)>)> = Vec::new();
+    let mut lottery: Vec<Vec<usize>> = Vec::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{file}: malformed CSV"))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let at = || format!("{file} line {line}");
+        let members = record
+            .get(4)
+            .unwrap_or("")
+            .split(' ')
+            .filter(|id| !id.is_empty())
+            .map(|id| index.get(id).copied().ok_or_else(|| anyhow::anyhow!("{}: id `{id}` is not in the pool", at())))
+            .collect::<anyhow::Result<Vec<usize>>>()?;
+        match record.get(0).unwrap_or("") {
+            "already-selected" => {}
+            "panel" => {
+                let panel: usize = record.get(1).unwrap_or("").parse().with_context(at)?;
+                let probability: f64 = record.get(2).unwrap_or("").parse().with_context(at)?;
+                let seats: u32 = record.get(3).unwrap_or("").parse().with_context(at)?;
+                let profile = match profiles.iter().position(|p| p.members == members) {
+                    Some(position) => position,
+                    None => {
+                        let values = members.first().map(|&m| instance.people[m].values.clone()).unwrap_or_default();
+                        profiles.push(selection::Profile { members, values });
+                        profiles.len() - 1
+                    }
+                };
+                if panel == panels.len() {
+                    panels.push((probability, Vec::new()));
+                } else if panel + 1 != panels.len() {
+                    anyhow::bail!("{}: panels must be numbered 0, 1, 2, ... in order", at());
+                }
+                panels[panel].1.push((profile, seats));
+            }
+            "lottery" => lottery.push(members),
+            other => anyhow::bail!("{}: unknown row kind `{other}`", at()),
+        }
+    }
+    // The draw visits profiles in the engine's order: by their first member's place in the pool.
+    let mut order: Vec<usize> = (0..profiles.len()).collect();
+    order.sort_by_key(|&p| profiles[p].members.first().copied().unwrap_or(usize::MAX));
+    let mut rank = vec![0; profiles.len()];
+    for (position, &p) in order.iter().enumerate() {
+        rank[p] = position;
+    }
+    let profiles: Vec<selection::Profile> = order.iter().map(|&p| profiles[p].clone()).collect();
+    let panels = panels
+        .into_iter()
+        .map(|(probability, seats)| {
+            let mut counts = vec![0u32; profiles.len()];
+            for (profile, count) in seats {
+                counts[rank[profile]] = count;
+            }
+            selection::ProfilePanel { counts, probability }
+        })
+        .collect();
+    Ok(Distribution {
+        profiles,
+        panels,
+        fair_probabilities: Vec::new(),
+        lottery: (!lottery.is_empty()).then_some(selection::Lottery { panels: lottery, max_change: 0.0 }),
+        unreachable: Vec::new(),
+        excluded: Vec::new(),
+    })
+}
+
+struct Table {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, html: bool) -> String {
+    let instance = &loaded.instance;
+    let mut facts: Vec<(String, String)> = vec![
+        ("Algorithm".into(), algorithm_name(loaded.settings.algorithm).into()),
+        ("Pool".into(), instance.people.len().to_string()),
+        ("Panel size".into(), instance.panel_size.to_string()),
+        ("Already selected".into(), instance.already_selected.len().to_string()),
+        ("Seed".into(), seed.into()),
+        ("Commitment (SHA-256 of the canonical inputs)".into(), commitment.into()),
+    ];
+    let probabilities = &selection.probabilities;
+    let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = probabilities.iter().copied().fold(0.0, f64::max);
+    facts.push(("Lowest selection probability".into(), format_probability(min)));
+    facts.push(("Highest selection probability".into(), format_probability(max)));
+    if selection.estimated {
+        facts.push(("Probabilities".into(), format!("estimated from {} repetitions of the legacy method", selection::LEGACY_ESTIMATE_DRAWS)));
+    }
+    let mut tables = Vec::new();
+    let pool_counts = instance.pool_counts();
+    let panel_counts = instance.panel_counts(&selection.panel);
+    let mut quota_rows = Vec::new();
+    for (f, feature) in instance.features.iter().enumerate() {
+        for (v, quota) in feature.quotas.iter().enumerate() {
+            quota_rows.push(vec![
+                feature.name.clone(),
+                quota.value.clone(),
+                pool_counts[f][v].to_string(),
+                quota.min.to_string(),
+                quota.max.to_string(),
+                panel_counts[f][v].to_string(),
+            ]);
+        }
+    }
+    tables.push(Table { title: "Quotas".into(), header: ["feature", "value", "pool", "min", "max", "selected"].map(String::from).to_vec(), rows: quota_rows });
+    let selected: BTreeSet<usize> = selection.panel.iter().copied().collect();
+    let mut probability_rows: Vec<(f64, usize)> = probabilities.iter().copied().zip(0..).collect();
+    probability_rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut header = vec!["id".to_string(), "probability".to_string()];
+    let fair = selection.distribution.as_ref().filter(|d| d.lottery.is_some()).map(|d| &d.fair_probabilities);
+    if fair.is_some() {
+        header.push("before lottery rounding".into());
+    }
+    header.push("selected".into());
+    tables.push(Table {
+        title: "Selection probabilities".into(),
+        header,
+        rows: probability_rows
+            .iter()
+            .map(|&(p, i)| {
+                let mut row = vec![instance.people[i].id.clone(), format_probability(p)];
+                if let Some(fair) = fair {
+                    row.push(format_probability(fair[i]));
+                }
+                row.push(if selected.contains(&i) { "yes".into() } else { String::new() });
+                row
+            })
+            .collect(),
+    });
+    if let Some(distribution) = &selection.distribution {
+        facts.push(("Panels in the distribution".into(), distribution.panels.len().to_string()));
+        if let (Some(lottery), Some(number)) = (&distribution.lottery, selection.lottery_number) {
+            facts.push(("Transparent lottery".into(), format!("{} equally likely numbered panels; number drawn: {number}", lottery.panels.len())));
+            facts.push(("Largest probability change from the rounding".into(), format_probability(lottery.max_change)));
+        }
+        if !distribution.unreachable.is_empty() {
+            facts.push(("In no feasible panel (probability 0)".into(), ids(instance, &distribution.unreachable)));
+        }
+        if !distribution.excluded.is_empty() {
+            facts.push(("Excluded (household of an already-selected person)".into(), ids(instance, &distribution.excluded)));
+        }
+        tables.push(Table {
+            title: "Profiles (interchangeable people)".into(),
+            header: ["profile", "values", "people", "members"].map(String::from).to_vec(),
+            rows: distribution
+                .profiles
+                .iter()
+                .enumerate()
+                .map(|(t, profile)| {
+                    let values = instance.features.iter().zip(&profile.values).map(|(f, &v)| format!("{}={}", f.name, f.quotas[v].value)).collect::<Vec<_>>().join(", ");
+                    vec![t.to_string(), values, profile.members.len().to_string(), ids(instance, &profile.members)]
+                })
+                .collect(),
+        });
+        tables.push(Table {
+            title: "Distribution (seats per profile; members of a profile are drawn uniformly)".into(),
+            header: ["panel", "probability", "seats"].map(String::from).to_vec(),
+            rows: distribution
+                .panels
+                .iter()
+                .enumerate()
+                .map(|(index, panel)| {
+                    let seats = panel.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(t, c)| format!("{c}×#{t}")).collect::<Vec<_>>().join(" ");
+                    vec![index.to_string(), format!("{}", panel.probability), seats]
+                })
+                .collect(),
+        });
+    }
+    if html { render_html(&facts, &tables) } else { render_markdown(&facts, &tables) }
+}
+
+fn render_markdown(facts: &[(String, String)], tables: &[Table]) -> String {
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::from("# Selection report\n\n");
+    for (key, value) in facts {
+        let _ = writeln!(out, "- **{key}**: {}", cell(value));
+    }
+    for table in tables {
+        let _ = writeln!(out, "\n## {}\n", table.title);
+        let _ = writeln!(out, "| {} |", table.header.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
+        for row in &table.rows {
+            let _ = writeln!(out, "| {} |", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
+    let mut out = String::from("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Selection report</title></head><body>\n<h1>Selection report</h1>\n<dl>\n");
+    for (key, value) in facts {
+        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(key), escape(value));
+    }
+    out.push_str("</dl>\n");
+    for table in tables {
+        let _ = writeln!(out, "<h2>{}</h2>\n<table>\n<tr>{}</tr>", escape(&table.title), table.header.iter().map(|h| format!("<th>{}</th>", escape(h))).collect::<String>());
+        for row in &table.rows {
+            let _ = writeln!(out, "<tr>{}</tr>", row.iter().map(|c| format!("<td>{}</td>", escape(c))).collect::<String>());
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
 }
