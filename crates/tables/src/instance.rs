@@ -3,7 +3,7 @@
 //! Members, feature values, tables and facilitators become small integers, so that the search can
 //! work on flat vectors; every check that can fail happens here, before any search.
 
-use crate::{MAX_MEMBERS, Request, Rotation, TableLayout, TablesError};
+use crate::{MAX_MEMBERS, MAX_SESSIONS, Request, Rotation, TableLayout, TablesError};
 
 /// The problem in index form. Member `i` is `member_ids[i]`; value codes are global across features.
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ impl Instance {
         }
         if request.sessions == 0 {
             return Err(TablesError::NoSessions);
+        }
+        if request.sessions > MAX_SESSIONS {
+            return Err(TablesError::TooManySessions { sessions: request.sessions, max: MAX_SESSIONS });
         }
         let n_features = request.features.len();
         for (index, name) in request.features.iter().enumerate() {

@@ -132,6 +132,9 @@ pub const DEFAULT_EFFORT: u32 = 1500;
 /// The largest assembly this crate accepts (the meeting matrix grows with its square).
 pub const MAX_MEMBERS: usize = 4000;
 
+/// The most sessions this crate accepts (far more than any assembly holds).
+pub const MAX_SESSIONS: usize = 1000;
+
 impl Request {
     /// A request with no facilitators, pins or kept-apart pairs, default weights and effort.
     pub fn new(features: Vec<String>, members: Vec<Member>, sessions: usize, layout: TableLayout) -> Request {
@@ -190,6 +193,14 @@ pub enum TablesError {
     /// The number of sessions is 0.
     #[error("the number of sessions must be at least 1")]
     NoSessions,
+    /// More sessions than [`MAX_SESSIONS`].
+    #[error("{sessions} sessions is more than the {max} this allocator accepts")]
+    TooManySessions {
+        /// The number of sessions given.
+        sessions: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The table size or the number of tables is 0.
     #[error("the table size and the number of tables must be at least 1")]
     NoTables,

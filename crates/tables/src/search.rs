@@ -7,7 +7,10 @@
 //! `N²` keeps everything in integers).
 //! Meetings: `meeting weight × N²` for every repeated meeting (a pair that met `m` times
 //! counts `m·(m−1)/2`).
-//! Kept-apart pairs at one table cost [`APART_PENALTY`] each, more than anything else can gain.
+//! Kept-apart pairs seated together come first: costs compare lexicographically as
+//! (kept-apart violations, diversity and meetings), so no gain elsewhere can pay for a violation,
+//! and the search never accepts a swap that adds one.
+//! The second part is an `i128`, which no input within the crate's limits can overflow.
 //! Swaps keep every table's size, so the balanced sizes of the start are kept throughout.
 
 use rand_chacha::ChaCha20Rng;
@@ -15,8 +18,30 @@ use rand_core::{Rng, SeedableRng};
 
 use crate::instance::Instance;
 
-/// The cost of one kept-apart pair seated together.
-const APART_PENALTY: i64 = 1 << 52;
+/// A cost, or a change of cost, compared lexicographically: kept-apart pairs seated together
+/// first, then the weighted diversity gaps and repeated meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) struct Cost {
+    apart: i64,
+    spread: i128,
+}
+
+impl Cost {
+    const ZERO: Cost = Cost { apart: 0, spread: 0 };
+}
+
+impl std::ops::Add for Cost {
+    type Output = Cost;
+    fn add(self, other: Cost) -> Cost {
+        Cost { apart: self.apart + other.apart, spread: self.spread + other.spread }
+    }
+}
+
+impl std::ops::AddAssign for Cost {
+    fn add_assign(&mut self, other: Cost) {
+        *self = *self + other;
+    }
+}
 
 /// The starting temperature, as a fraction of the mean cost increase of a random swap.
 const START_TEMPERATURE: f64 = 0.3;
@@ -100,12 +125,12 @@ pub(crate) struct State<'a> {
     /// `share[t * n_values + v]`: `seats(t) × total(v)`, the proportional share times `N`.
     share: Vec<i64>,
     /// `value_weight[v]`: the weight of value `v`'s feature.
-    value_weight: Vec<i64>,
+    value_weight: Vec<i128>,
     /// `meetings[i * n + j]`: how many sessions `i` and `j` shared a table so far.
     meetings: Vec<u16>,
     /// The weight of one repeated meeting, times `N²`.
-    meeting_unit: i64,
-    cost: i64,
+    meeting_unit: i128,
+    cost: Cost,
 }
 
 impl<'a> State<'a> {
@@ -119,7 +144,8 @@ impl<'a> State<'a> {
                 share[table * n_values + value] = seats as i64 * total;
             }
         }
-        let value_weight = instance.value_feature.iter().map(|&feature| instance.feature_weights[feature]).collect();
+        let value_weight =
+            instance.value_feature.iter().map(|&feature| i128::from(instance.feature_weights[feature])).collect();
         let sessions = instance.sessions;
         State {
             instance,
@@ -133,8 +159,8 @@ impl<'a> State<'a> {
             share,
             value_weight,
             meetings: vec![0; n * n],
-            meeting_unit: instance.meeting_weight * (n as i64) * (n as i64),
-            cost: 0,
+            meeting_unit: i128::from(instance.meeting_weight) * (n as i128) * (n as i128),
+            cost: Cost::ZERO,
         }
     }
 
@@ -172,26 +198,25 @@ impl<'a> State<'a> {
     }
 
     /// The cost computed from scratch.
-    pub(crate) fn full_cost(&self) -> i64 {
+    pub(crate) fn full_cost(&self) -> Cost {
         let n = self.n as i64;
-        let mut cost = 0i64;
+        let mut spread = 0i128;
         for session in 0..self.instance.sessions {
             for table in 0..self.n_tables {
                 let slot = session * self.n_tables + table;
                 for value in 0..self.n_values {
                     let gap = n * self.counts[slot * self.n_values + value] - self.share[table * self.n_values + value];
-                    cost += self.value_weight[value] * gap * gap;
+                    spread += self.value_weight[value] * i128::from(gap) * i128::from(gap);
                 }
             }
         }
         for i in 0..self.n {
             for j in i + 1..self.n {
-                let met = i64::from(self.meetings[i * self.n + j]);
-                cost += self.meeting_unit * met * (met - 1).max(0) / 2;
+                let met = i128::from(self.meetings[i * self.n + j]);
+                spread += self.meeting_unit * met * (met - 1).max(0) / 2;
             }
         }
-        let violations = self.instance.kept_apart_count(&self.table_of);
-        cost + APART_PENALTY * violations as i64
+        Cost { apart: self.instance.kept_apart_count(&self.table_of) as i64, spread }
     }
 
     /// Seats session `session` member by member (pins first, the rest in random order), each at
@@ -212,7 +237,7 @@ impl<'a> State<'a> {
         shuffle(rng, &mut loose);
         for member in loose {
             let member = member as usize;
-            let mut best: Option<(i64, usize)> = None;
+            let mut best: Option<(Cost, usize)> = None;
             for (table, &open) in free.iter().enumerate() {
                 if open == 0 {
                     continue;
@@ -228,36 +253,34 @@ impl<'a> State<'a> {
         }
     }
 
-    fn cost_of_adding(&self, session: usize, member: usize, table: usize) -> i64 {
+    fn cost_of_adding(&self, session: usize, member: usize, table: usize) -> Cost {
         let n = self.n;
         let slot = session * self.n_tables + table;
         let big_n = n as i64;
-        let mut cost = 0i64;
+        let mut cost = Cost::ZERO;
         for &value in self.codes(member) {
             let value = value as usize;
             let gap = big_n * self.counts[slot * self.n_values + value] - self.share[table * self.n_values + value];
-            cost += self.value_weight[value] * big_n * (2 * gap + big_n);
+            cost.spread += self.value_weight[value] * i128::from(big_n * (2 * gap + big_n));
         }
-        for &other in &self.seated[slot] {
-            cost += self.meeting_unit * i64::from(self.meetings[member * n + other as usize]);
-        }
+        let row = &self.meetings[member * n..(member + 1) * n];
+        let known: i64 = self.seated[slot].iter().map(|&other| i64::from(row[other as usize])).sum();
+        cost.spread += self.meeting_unit * i128::from(known);
         for &partner in &self.instance.apart[member] {
-            if self.table_of[session * n + partner as usize] == table as u32 {
-                cost += APART_PENALTY;
-            }
+            cost.apart += i64::from(self.table_of[session * n + partner as usize] == table as u32);
         }
         cost
     }
 
     /// The change of cost if `a` and `b` (at different tables) swap seats in `session`.
-    pub(crate) fn swap_delta(&self, session: usize, a: usize, b: usize) -> i64 {
+    pub(crate) fn swap_delta(&self, session: usize, a: usize, b: usize) -> Cost {
         let n = self.n;
         let big_n = n as i64;
         let table_a = self.table_of[session * n + a] as usize;
         let table_b = self.table_of[session * n + b] as usize;
         let slot_a = session * self.n_tables + table_a;
         let slot_b = session * self.n_tables + table_b;
-        let mut delta = 0i64;
+        let mut delta = Cost::ZERO;
 
         // One cell's change when its count moves by `step` (±1): (N(c+step) − E)² − (Nc − E)².
         let cell = |slot: usize, table: usize, value: usize, step: i64| -> i64 {
@@ -273,11 +296,11 @@ impl<'a> State<'a> {
             if weight == 0 {
                 continue;
             }
-            delta += weight
-                * (cell(slot_a, table_a, value_a, -1)
-                    + cell(slot_a, table_a, value_b, 1)
-                    + cell(slot_b, table_b, value_a, 1)
-                    + cell(slot_b, table_b, value_b, -1));
+            let cells = cell(slot_a, table_a, value_a, -1)
+                + cell(slot_a, table_a, value_b, 1)
+                + cell(slot_b, table_b, value_a, 1)
+                + cell(slot_b, table_b, value_b, -1);
+            delta.spread += weight * i128::from(cells);
         }
 
         if self.meeting_unit != 0 {
@@ -296,29 +319,28 @@ impl<'a> State<'a> {
                     repeats += i64::from(row_a[other]) - (i64::from(row_b[other]) - 1);
                 }
             }
-            delta += self.meeting_unit * repeats;
+            delta.spread += self.meeting_unit * i128::from(repeats);
         }
 
-        let mut apart = 0i64;
         for &partner in &self.instance.apart[a] {
             let partner = partner as usize;
             if partner != b {
                 let table = self.table_of[session * n + partner] as usize;
-                apart += i64::from(table == table_b) - i64::from(table == table_a);
+                delta.apart += i64::from(table == table_b) - i64::from(table == table_a);
             }
         }
         for &partner in &self.instance.apart[b] {
             let partner = partner as usize;
             if partner != a {
                 let table = self.table_of[session * n + partner] as usize;
-                apart += i64::from(table == table_a) - i64::from(table == table_b);
+                delta.apart += i64::from(table == table_a) - i64::from(table == table_b);
             }
         }
-        delta + APART_PENALTY * apart
+        delta
     }
 
     /// Swaps `a` and `b` (at different tables) in `session`, updating every counter.
-    pub(crate) fn apply_swap(&mut self, session: usize, a: usize, b: usize, delta: i64) {
+    pub(crate) fn apply_swap(&mut self, session: usize, a: usize, b: usize, delta: Cost) {
         let n = self.n;
         let table_a = self.table_of[session * n + a] as usize;
         let table_b = self.table_of[session * n + b] as usize;
@@ -384,18 +406,18 @@ impl<'a> State<'a> {
                 movable.push((session, loose));
             }
         }
-        if movable.is_empty() || effort == 0 || self.cost == 0 {
+        if movable.is_empty() || effort == 0 || self.cost == Cost::ZERO {
             return;
         }
         let seats_total: u64 = movable.iter().map(|(_, loose)| loose.len() as u64).sum();
         let stage_length = (effort * seats_total).div_ceil(STAGES);
 
-        let (mut increase_sum, mut increases) = (0i64, 0i64);
+        let (mut increase_sum, mut increases) = (0i128, 0i128);
         for _ in 0..1000 {
             if let Some((session, a, b)) = self.pick(&movable, rng) {
                 let delta = self.swap_delta(session, a, b);
-                if delta > 0 && delta < APART_PENALTY {
-                    increase_sum += delta;
+                if delta.apart == 0 && delta.spread > 0 {
+                    increase_sum += delta.spread;
                     increases += 1;
                 }
             }
@@ -410,12 +432,15 @@ impl<'a> State<'a> {
             for _ in 0..stage_length {
                 let Some((session, a, b)) = self.pick(&movable, rng) else { continue };
                 let delta = self.swap_delta(session, a, b);
-                // Metropolis: accept a worse seating with probability exp(−delta / temperature),
-                // i.e. when delta < temperature × an exponentially distributed draw.
-                if delta > 0 && delta as f64 >= temperature * exponential(rng) {
+                // Never a new kept-apart violation. Otherwise Metropolis: accept a worse seating
+                // with probability exp(−delta / temperature), i.e. when delta < temperature × an
+                // exponentially distributed draw.
+                if delta.apart > 0
+                    || (delta.apart == 0 && delta.spread > 0 && delta.spread as f64 >= temperature * exponential(rng))
+                {
                     continue;
                 }
-                if delta > 0 && best_unsaved {
+                if delta > Cost::ZERO && best_unsaved {
                     best_table_of.copy_from_slice(&self.table_of);
                     best_unsaved = false;
                 }
@@ -423,7 +448,7 @@ impl<'a> State<'a> {
                 if self.cost < best_cost {
                     best_cost = self.cost;
                     best_unsaved = true;
-                    if best_cost == 0 {
+                    if best_cost == Cost::ZERO {
                         break 'stages;
                     }
                 }

@@ -148,6 +148,7 @@ pairs 6 of 6, repeated 0, diversity min 0.944 mean 0.944, apart violations 0, fa
 fn bad_requests_are_refused_with_a_message() {
     check_error("sessions 2", "there are no members to seat");
     check_error("members 3\nsessions 0", "the number of sessions must be at least 1");
+    check_error("members 3\nsessions 1001", "1001 sessions is more than the 1000 this allocator accepts");
     check_error("members 3\nseats 0", "the table size and the number of tables must be at least 1");
     check_error("members 3\ntables 4", "4 tables for 3 members would leave a table empty");
     check_error("features a a\nmember x 1 2", "feature \"a\" appears more than once");
