@@ -1,1 +1,96 @@
-//! web (skeleton).
+//! The web server: server-rendered pages (askama, no JavaScript needed), the JSON API under `/api/v1`,
+//! and the health checks.
+//!
+//! Every route is declared once in [`routes::routes`] with the [`domain::permission::Action`] it performs;
+//! one middleware resolves the visitor's role, asks the permission table, checks the CSRF token of every form
+//! and picks the language before any handler runs.
+//! The server keeps no state in memory: sessions, throttling and tokens are in the database.
+
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod public;
+pub mod routes;
+pub mod security;
+pub mod session;
+pub mod staff;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use store::Store;
+use tokio::net::TcpListener;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How long a login session lasts, in seconds.
+    pub session_seconds: i64,
+    /// The largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Add `Secure` to cookies (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// The login throttling policy.
+    pub throttle: store::auth::ThrottlePolicy,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            session_seconds: 8 * 3600,
+            body_limit_bytes: 64 * 1024,
+            secure_cookies: false,
+            throttle: store::auth::ThrottlePolicy::DEFAULT,
+        }
+    }
+}
+
+/// What every handler can reach: the store and the configuration.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The settings.
+    pub config: Arc<Config>,
+}
+
+/// Builds the whole application: every route with its permission check, plus the shared layers.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM.
+pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// The current time in unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|duration| duration.as_secs() as i64)
+        .unwrap_or(0)
+}

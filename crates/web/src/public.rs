@@ -1,0 +1,148 @@
+//! Public pages: the list of assemblies, an assembly's page with its design-comment form, and health checks.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use domain::assembly::{CommentBody, CommentStatus};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::routes::Viewer;
+use crate::views::{render, AssemblyPage, AssemblyView, Chrome, CommentView, HomePage, SummaryView};
+use crate::{now, AppState};
+
+/// `GET /`: every assembly.
+pub async fn home(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let rows = store::assemblies::list_assemblies(&mut connection).await?;
+    drop(connection);
+    let c = Chrome::new(&viewer, viewer.lang.messages().home_title);
+    let assemblies = SummaryView::list(&rows, c.m);
+    render(StatusCode::OK, &HomePage { c, assemblies })
+}
+
+/// Query of the public assembly page.
+#[derive(Debug, Deserialize)]
+pub struct AssemblyQuery {
+    /// Set after a comment was sent, to thank the visitor.
+    #[serde(default)]
+    pub commented: Option<String>,
+}
+
+async fn assembly_page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    thanks: bool,
+    errors: Vec<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let approved = store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Approved).await?;
+    drop(connection);
+    let c = Chrome::new(viewer, record.title.clone());
+    let a = AssemblyView::new(&record, c.m);
+    render(status, &AssemblyPage { c, a, comments: CommentView::list(&approved), thanks, errors, body })
+}
+
+/// `GET /assemblies/{assembly_id}`: the public page of an assembly.
+pub async fn assembly_page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Query(query): Query<AssemblyQuery>,
+) -> Result<Response, AppError> {
+    assembly_page_with(&state, &viewer, assembly_id, StatusCode::OK, query.commented.is_some(), Vec::new(), String::new())
+        .await
+}
+
+/// The design-comment form.
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    /// The comment.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Stores a pending comment and its audit entry in one transaction.
+pub(crate) async fn add_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    body: &CommentBody,
+) -> Result<i64, AppError> {
+    let mut tx = state.store.begin().await?;
+    let now = now();
+    let comment_id = store::comments::add_comment(&mut tx, assembly_id, body, now).await?;
+    let after = serde_json::json!({ "id": comment_id, "assembly_id": assembly_id, "status": "pending" }).to_string();
+    let entity = format!("comment:{comment_id}");
+    store::audit::append(
+        &mut tx,
+        &store::audit::Change {
+            actor_account_id: viewer.account.as_ref().map(|account| account.id),
+            action: "comment.create",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(assembly_id, comment_id, "design comment received");
+    Ok(comment_id)
+}
+
+/// `POST /assemblies/{assembly_id}/comments`: a public comment on the process design, held for moderation.
+pub async fn post_comment(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<CommentForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    match CommentBody::parse(&form.body) {
+        Ok(body) => {
+            add_comment(&state, &viewer, assembly_id, &body).await?;
+            Ok(Redirect::to(&format!("/assemblies/{assembly_id}?commented=1#comments-heading")).into_response())
+        }
+        Err(error) => {
+            let message = viewer.lang.messages().describe(&error);
+            assembly_page_with(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, false, vec![message], form.body)
+                .await
+        }
+    }
+}
+
+/// `GET /static/style.css`: the one stylesheet, compiled into the binary.
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: the process is up.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: the database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(error) => {
+            tracing::warn!(error = %error, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Any path that is not a route.
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}

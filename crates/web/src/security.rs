@@ -1,0 +1,92 @@
+//! Secrets: random tokens, their hashes, argon2id password hashing, and cookie helpers.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+
+use crate::error::AppError;
+
+/// A random token of `bytes` bytes, as hexadecimal.
+pub fn random_token(bytes: usize) -> Result<String, AppError> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|error| AppError::Internal(format!("random source: {error}").into()))?;
+    Ok(store::hex(&buffer))
+}
+
+/// The SHA-256 (hex) under which a session token, API token or one-time code is stored.
+pub fn token_hash(token: &str) -> String {
+    store::sha256_hex(token.as_bytes())
+}
+
+/// Hashes a password with argon2id (default parameters), on a blocking thread.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|error| AppError::Internal(format!("argon2: {error}").into()))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// A valid argon2id hash of a random string, verified against when the account does not exist,
+/// so that a wrong email takes as long as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Fh3vJyPpyqKm2Q1nX0m5mY1b2t2y2H1mUuC8x3pXyE";
+
+/// Checks a password against a stored PHC string (or the dummy one), on a blocking thread.
+pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let real = stored.is_some();
+        let phc = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return false;
+        };
+        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        matches && real
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then_some(value)
+    })
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site; `max_age` in seconds (0 deletes it).
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_password_verifies_only_against_its_own_hash() {
+        let hash = hash_password("correct horse battery".to_owned()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery".to_owned(), Some(hash.clone())).await.unwrap());
+        assert!(!verify_password("wrong horse battery".to_owned(), Some(hash)).await.unwrap());
+        assert!(!verify_password("anything".to_owned(), None).await.unwrap());
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        assert_eq!(cookie("a=1; klero_session=abc; b=2", "klero_session"), Some("abc"));
+        assert_eq!(cookie("xklero_session=abc", "klero_session"), None);
+    }
+}
