@@ -8,14 +8,17 @@
 //! Facilitators sit one per table and can stay at their table or rotate.
 //!
 //! The engine is a pure function ([`allocate`]) from a [`Request`] and a seed to an [`Allocation`]
-//! or a [`TablesError`]: no IO, no async, and the same seed always gives the same allocation
-//! (all costs are integers and all randomness comes from ChaCha20, so the result does not depend
-//! on the platform's floating point).
+//! or a [`TablesError`]: no IO, no async, and the same seed always gives the same allocation on
+//! every platform (costs are integers, randomness comes from ChaCha20, and the annealing uses
+//! only IEEE-exact float operations, never `exp` or `ln` from the platform's maths library).
 //!
 //! How it works: a greedy construction seats each session in turn, putting every member at the
-//! table where their values are most under-represented and where they know the fewest people;
-//! then simulated annealing swaps pairs of members inside a session, using an incremental cost (squared gap between each table's value counts and its proportional share,
-//! plus the number of repeated meetings, plus a large penalty per kept-apart pair at one table).
+//! table where their values are most under-represented and where they know the fewest people.
+//! Then simulated annealing swaps pairs of members inside a session, using an incremental cost:
+//! first the number of kept-apart pairs seated together (never allowed to grow), then the
+//! squared gap between each table's value counts and its proportional share plus the weighted
+//! number of repeated meetings.
+//! Half of the swaps start from a member who sits with someone they have already met.
 //! [`random_allocation`] is the baseline it is measured against (see `BENCHMARKS.md`).
 //!
 //! Tables, sessions and facilitators are numbered from 0 in this API; user interfaces add 1.
@@ -112,6 +115,8 @@ pub struct Request {
     /// The table size or number of tables.
     pub layout: TableLayout,
     /// The facilitators' ids; empty for none, otherwise at least one per table.
+    /// Facilitators are not members: they take no member's seat and count in no measure but
+    /// [`Measures::facilitator_repeats`].
     pub facilitators: Vec<String>,
     /// Whether facilitators stay at their table or rotate.
     pub rotation: Rotation,
