@@ -9,13 +9,36 @@ use crate::instance::Instance;
 ///
 /// An allocation is immutable: [`Allocation::swap`] returns a new one, and [`Allocation::measures`]
 /// computes the measures of the seating as it is.
-#[derive(Debug, Clone)]
+/// `Debug` shows only its dimensions, since the seating is linked to members' demographics.
+#[derive(Clone)]
 pub struct Allocation {
     instance: Arc<Instance>,
     /// `table_of[session * n + member]`.
     table_of: Vec<u32>,
     /// `facilitator_at[session * n_tables + table]`, empty without facilitators.
     facilitator_at: Vec<Option<u32>>,
+}
+
+/// An allocation in plain indices, to store it and [`crate::restore`] it later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seating {
+    /// `tables[session][member]`: the table of each member, in the order of
+    /// [`crate::Request::members`], in each session.
+    pub tables: Vec<Vec<usize>>,
+    /// `facilitators[session][table]`: the index in [`crate::Request::facilitators`] of the
+    /// facilitator at each table; empty without facilitators.
+    pub facilitators: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for Allocation {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Allocation")
+            .field("members", &self.instance.n_members())
+            .field("sessions", &self.sessions())
+            .field("tables", &self.tables())
+            .finish_non_exhaustive()
+    }
 }
 
 /// How good an allocation is. Diversity is `1 − (mean over features of the total variation
@@ -75,6 +98,29 @@ impl Allocation {
     /// The number of tables in every session.
     pub fn tables(&self) -> usize {
         self.instance.n_tables()
+    }
+
+    /// The seating in plain indices, to store and later [`crate::restore`].
+    pub fn seating(&self) -> Seating {
+        let n = self.instance.n_members();
+        let n_tables = self.tables();
+        Seating {
+            tables: (0..self.sessions())
+                .map(|session| self.table_of[session * n..(session + 1) * n].iter().map(|&t| t as usize).collect())
+                .collect(),
+            facilitators: if self.facilitator_at.is_empty() {
+                Vec::new()
+            } else {
+                (0..self.sessions())
+                    .map(|session| {
+                        self.facilitator_at[session * n_tables..(session + 1) * n_tables]
+                            .iter()
+                            .map(|facilitator| facilitator.expect("every table has a facilitator") as usize)
+                            .collect()
+                    })
+                    .collect()
+            },
+        }
     }
 
     /// The table of a member in a session, or `None` for an unknown member or session.
@@ -224,6 +270,87 @@ impl Allocation {
             sessions,
         }
     }
+}
+
+/// Checks a stored seating against the instance; returns `table_of` and `facilitator_at`.
+pub(crate) fn check_seating(
+    instance: &Instance,
+    seating: &Seating,
+) -> Result<(Vec<u32>, Vec<Option<u32>>), TablesError> {
+    let mismatch = |problem: String| TablesError::SeatingMismatch { problem };
+    let n = instance.n_members();
+    let n_tables = instance.n_tables();
+    let sessions = instance.sessions;
+    if seating.tables.len() != sessions {
+        return Err(mismatch(format!("it has {} sessions, the request {sessions}", seating.tables.len())));
+    }
+    let mut table_of = Vec::with_capacity(sessions * n);
+    for (session, tables) in seating.tables.iter().enumerate() {
+        if tables.len() != n {
+            return Err(mismatch(format!("session {session} seats {} members, the request has {n}", tables.len())));
+        }
+        let mut sizes = vec![0usize; n_tables];
+        for (member, &table) in tables.iter().enumerate() {
+            if table >= n_tables {
+                return Err(mismatch(format!(
+                    "session {session} uses table {table}, the request has {n_tables} tables"
+                )));
+            }
+            if let Some(pinned) = instance.pinned[session * n + member]
+                && pinned as usize != table
+            {
+                return Err(mismatch(format!(
+                    "member {:?} sits at table {table} in session {session} but is pinned to table {pinned}",
+                    instance.member_ids[member]
+                )));
+            }
+            sizes[table] += 1;
+            table_of.push(table as u32);
+        }
+        if let Some(table) = (0..n_tables).find(|&table| sizes[table] != instance.seats[table]) {
+            return Err(mismatch(format!(
+                "table {table} seats {} members in session {session} instead of {}",
+                sizes[table], instance.seats[table]
+            )));
+        }
+    }
+    if let Some((first, second, session)) = instance.first_kept_apart_violation(&table_of) {
+        return Err(mismatch(format!(
+            "members {:?} and {:?} share a table in session {session} but are to be kept apart",
+            instance.member_ids[first], instance.member_ids[second]
+        )));
+    }
+    let n_facilitators = instance.facilitator_ids.len();
+    let mut facilitator_at = Vec::new();
+    if n_facilitators == 0 {
+        if !seating.facilitators.is_empty() {
+            return Err(mismatch("it has facilitators, the request none".to_owned()));
+        }
+    } else {
+        if seating.facilitators.len() != sessions {
+            return Err(mismatch(format!(
+                "it has facilitators for {} sessions, the request {sessions}",
+                seating.facilitators.len()
+            )));
+        }
+        for (session, row) in seating.facilitators.iter().enumerate() {
+            if row.len() != n_tables {
+                return Err(mismatch(format!(
+                    "session {session} has {} facilitators for {n_tables} tables",
+                    row.len()
+                )));
+            }
+            for (table, &facilitator) in row.iter().enumerate() {
+                if facilitator >= n_facilitators || row[..table].contains(&facilitator) {
+                    return Err(mismatch(format!(
+                        "facilitator {facilitator} at table {table} in session {session} is unknown or at two tables"
+                    )));
+                }
+                facilitator_at.push(Some(facilitator as u32));
+            }
+        }
+    }
+    Ok((table_of, facilitator_at))
 }
 
 /// The total variation distance between a table's mix and the assembly's, per feature.

@@ -31,15 +31,27 @@ mod instance;
 mod search;
 pub mod synthetic;
 
-pub use allocation::{Allocation, Measures, SessionMeasures};
+pub use allocation::{Allocation, Measures, Seating, SessionMeasures};
 
 /// One member of the assembly: an id and one value per selection feature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows the id and the number of values, never the values (they are demographics).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Member {
     /// A unique identifier (never a name: ids may appear in error messages).
     pub id: String,
     /// One value per feature of [`Request::features`], in the same order.
     pub values: Vec<String>,
+}
+
+impl std::fmt::Debug for Member {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Member")
+            .field("id", &self.id)
+            .field("values", &format_args!("<{} values>", self.values.len()))
+            .finish()
+    }
 }
 
 /// How the number of tables is chosen.
@@ -339,6 +351,12 @@ pub enum TablesError {
         /// The table they are pinned to.
         table: usize,
     },
+    /// A stored seating given to [`restore`] does not fit the request.
+    #[error("the stored seating does not fit the request: {problem}")]
+    SeatingMismatch {
+        /// What does not fit.
+        problem: String,
+    },
     /// A swap would seat two kept-apart members together.
     #[error("the swap would seat {first:?} with {second:?}, who are to be kept apart")]
     SwapBreaksKeptApart {
@@ -374,5 +392,16 @@ pub fn random_allocation(request: &Request, seed: u64) -> Result<Allocation, Tab
     let mut rng = search::rng(seed);
     let table_of = search::random_seating(&instance, &mut rng);
     let facilitator_at = facilitators::assign(&instance, &table_of);
+    Ok(Allocation::new(instance, table_of, facilitator_at))
+}
+
+/// Rebuilds an allocation from a stored [`Seating`] (see [`Allocation::seating`]), so that
+/// organisers can swap members and see the measures of an allocation made earlier.
+///
+/// The seating must fit the request: every member at one table per session, the table sizes the
+/// layout gives, pins and kept-apart pairs honoured, one facilitator per table.
+pub fn restore(request: &Request, seating: &Seating) -> Result<Allocation, TablesError> {
+    let instance = instance::Instance::parse(request)?;
+    let (table_of, facilitator_at) = allocation::check_seating(&instance, seating)?;
     Ok(Allocation::new(instance, table_of, facilitator_at))
 }

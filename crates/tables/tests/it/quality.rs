@@ -154,3 +154,70 @@ fn swaps_that_break_a_pin_or_a_kept_apart_pair_are_refused() {
     );
     assert_eq!(allocation.swap(2, "p1", "p3").unwrap_err(), TablesError::SessionOutOfRange { session: 2, sessions: 2 });
 }
+
+#[test]
+fn a_stored_seating_is_restored_with_the_same_measures_and_swaps() {
+    let mut request = realistic(30, 5, 3, 12);
+    request.facilitators = (1..=7).map(|f| format!("facilitator{f}")).collect();
+    request.rotation = Rotation::Rotate;
+    request.pins.push(tables::Pin { member: "m3".into(), session: None, table: 4 });
+    request.kept_apart.push(KeptApart { first: "m1".into(), second: "m2".into() });
+    let allocation = tables::allocate(&request, 12).unwrap();
+    let seating = allocation.seating();
+    assert_eq!(seating.tables.len(), 3);
+    assert_eq!(seating.facilitators[0].len(), 6);
+
+    let restored = tables::restore(&request, &seating).unwrap();
+    assert_eq!(restored.seating(), seating);
+    assert_eq!(restored.measures(), allocation.measures());
+    let (first, second) = (
+        "m4",
+        (5..=30)
+            .map(|i| format!("m{i}"))
+            .find(|id| {
+                allocation.table_of(1, id) != allocation.table_of(1, "m4") && allocation.swap(1, "m4", id).is_ok()
+            })
+            .unwrap(),
+    );
+    assert_eq!(
+        restored.swap(1, first, &second).unwrap().seating(),
+        allocation.swap(1, first, &second).unwrap().seating()
+    );
+}
+
+#[test]
+fn a_stored_seating_that_does_not_fit_the_request_is_refused() {
+    let mut request =
+        parse_fixture("members 6\ntables 2\nsessions 2\npin p1 * 0\napart p2 p3\nfacilitators fixed f1 f2");
+    request.effort = 100;
+    let good = tables::allocate(&request, 3).unwrap().seating();
+    let refuse = |seating: &tables::Seating| match tables::restore(&request, seating) {
+        Err(TablesError::SeatingMismatch { problem }) => problem,
+        other => panic!("expected a mismatch, got {other:?}"),
+    };
+
+    let mut fewer_sessions = good.clone();
+    fewer_sessions.tables.pop();
+    assert_eq!(refuse(&fewer_sessions), "it has 1 sessions, the request 2");
+
+    let mut pin_broken = good.clone();
+    pin_broken.tables[1][0] = 1;
+    assert_eq!(refuse(&pin_broken), "member \"p1\" sits at table 1 in session 1 but is pinned to table 0");
+
+    let mut unbalanced = good.clone();
+    let moved = (1..6).find(|&member| unbalanced.tables[0][member] == 0).unwrap();
+    unbalanced.tables[0][moved] = 1;
+    assert_eq!(refuse(&unbalanced), "table 0 seats 2 members in session 0 instead of 3");
+
+    let mut together = good.clone();
+    let p3_table = together.tables[0][2];
+    let p2_table = together.tables[0][1];
+    let mate = (3..6).find(|&member| together.tables[0][member] == p3_table).unwrap();
+    together.tables[0][1] = p3_table;
+    together.tables[0][mate] = p2_table;
+    assert_eq!(refuse(&together), "members \"p2\" and \"p3\" share a table in session 0 but are to be kept apart");
+
+    let mut doubled = good.clone();
+    doubled.facilitators[1] = vec![1, 1];
+    assert_eq!(refuse(&doubled), "facilitator 1 at table 1 in session 1 is unknown or at two tables");
+}
