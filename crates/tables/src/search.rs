@@ -60,7 +60,7 @@ pub(crate) fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
-/// A uniform integer in `0..bound` (Lemire's multiply-shift; the bias is below 2⁻³² for our sizes).
+/// A uniform integer in `0..bound` (Lemire's multiply-shift; the bias, at most `bound / 2³²`, is negligible here).
 fn below(rng: &mut ChaCha20Rng, bound: usize) -> usize {
     ((u64::from(rng.next_u32()) * bound as u64) >> 32) as usize
 }
