@@ -170,7 +170,7 @@ pub(crate) fn validate_account(form: &NewAccountForm, viewer: &Viewer) -> Result
 
 /// Creates a password account and its audit entry in one transaction.
 pub(crate) async fn create_staff_account(
-    state: &AppState,
+    store: &store::Store,
     actor: Option<i64>,
     account: &ValidAccount,
     is_admin: bool,
@@ -178,7 +178,7 @@ pub(crate) async fn create_staff_account(
 ) -> Result<i64, AppError> {
     let hash = hash_password(account.password.expose().to_owned()).await?;
     let now = now();
-    let mut tx = state.store.begin().await?;
+    let mut tx = store.begin().await?;
     if only_if_no_admin && store::accounts::count_admins(&mut tx).await? > 0 {
         return Err(AppError::Conflict("an administrator already exists".to_owned()));
     }
@@ -227,7 +227,23 @@ pub async fn setup(
             );
         }
     };
-    let id = create_staff_account(&state, None, &account, true, true).await?;
+    let id = create_staff_account(&state.store, None, &account, true, true).await?;
     let cookie = start_session(&state, id).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/staff")).into_response())
+}
+
+/// Creates a platform administrator from the command line (`klero admin create`).
+/// Errors name the invalid field; an existing email is a conflict.
+pub async fn create_administrator(
+    store: &store::Store,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<i64, AppError> {
+    let account = ValidAccount {
+        display_name: DisplayName::parse(display_name)?,
+        email: Email::parse(email)?,
+        password: NewPassword::parse(password)?,
+    };
+    create_staff_account(store, None, &account, true, false).await
 }

@@ -437,7 +437,7 @@ pub async fn create_account(
         }
     };
     let is_admin = form.is_admin.as_deref() == Some("yes");
-    match create_staff_account(&state, viewer.account.as_ref().map(|a| a.id), &account, is_admin, false).await {
+    match create_staff_account(&state.store, viewer.account.as_ref().map(|a| a.id), &account, is_admin, false).await {
         Ok(_) => Ok(Redirect::to("/staff/accounts").into_response()),
         Err(AppError::Conflict(_)) => {
             let m = viewer.lang.messages();
