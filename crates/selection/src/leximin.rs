@@ -23,6 +23,8 @@ use crate::{Algorithm, Phase, Progress, SelectionError};
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 const PRICE_TOLERANCE: f64 = 1e-8;
+/// Known panels from which the swap heuristic starts in each pricing round.
+const HEURISTIC_STARTS: usize = 30;
 const FIX_DUAL_TOLERANCE: f64 = 1e-6;
 const INTERIOR_PRICE_TOLERANCE: f64 = 1e-7;
 /// An interior dual is only approximately optimal, so only clearly positive weights fix a profile.
@@ -109,7 +111,11 @@ fn column_handles(count: usize) -> Vec<Col> {
 
 impl Master {
     fn new(sizes: Vec<f64>, panels: Vec<Vec<u32>>, fixed: &[Option<f64>]) -> Master {
-        let (model, rows_a, conv, g, h, first_panel_col) = build_master(&sizes, &panels, fixed);
+        let (mut model, rows_a, conv, g, h, first_panel_col) = build_master(&sizes, &panels, fixed);
+        // Columns are added to an optimal basis, which stays primal feasible: primal simplex from
+        // that basis, without presolve (which would discard it), is what makes re-solves cheap.
+        model.set_option("presolve", "off");
+        model.set_option("simplex_strategy", 4);
         Master { model: Some(model), rows_a, conv, g, h, sizes, panels, first_panel_col, dual_sign: 0.0 }
     }
 
@@ -164,6 +170,7 @@ impl Master {
 }
 
 /// Runs MAXIMIN (one stage) or LEXIMIN (all stages) on the reduced problem.
+
 pub(crate) fn solve(
     instance: &crate::model::Instance,
     reduced: &Reduced,
@@ -173,6 +180,7 @@ pub(crate) fn solve(
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
     let mut oracle = PanelOracle::new(instance, reduced);
+    let swaps = SwapSearch::new(instance, reduced);
 
     // Coverage: find panels until every profile is in one, or provably in none.
     let mut covered = vec![false; count];
@@ -209,6 +217,8 @@ pub(crate) fn solve(
     let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
     let mut master = Master::new(sizes.clone(), panels, &fixed);
     let mut stage = 0;
+    let mut use_interior = false;
+    let mut previous_value: Option<f64> = None;
     let mut last_lambda;
     loop {
         stage += 1;
@@ -220,7 +230,17 @@ pub(crate) fn solve(
             let solution = loop {
                 let solution = master.solve(&unfixed)?;
                 let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
-                let Some((panel, value)) = oracle.best(&weights, None)? else {
+                // Cheap pricing first: improve the best known panels by swaps; the MIP runs only
+                // when that finds nothing, and its answer is what proves convergence.
+                let found = swaps.violating_panels(&master.panels, &weights, -solution.mu + PRICE_TOLERANCE, HEURISTIC_STARTS);
+                if !found.is_empty() {
+                    for panel in found {
+                        master.add_panel(panel);
+                    }
+                    continue;
+                }
+                let best = oracle.best(&weights, None)?;
+                let Some((panel, value)) = best else {
                     return Err(SelectionError::NoFeasiblePanel);
                 };
                 let violation = value + solution.mu;
@@ -236,10 +256,11 @@ pub(crate) fn solve(
                     value: solution.z,
                 });
             };
-            if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 {
+            if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
             }
-            let Some((interior, interior_mu)) = master.interior_duals(&fixed) else {
+            let interior = if use_interior { master.interior_duals(&fixed) } else { None };
+            let Some((interior, interior_mu)) = interior else {
                 break (solution, None);
             };
             let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
@@ -253,6 +274,13 @@ pub(crate) fn solve(
         };
         last_lambda = solution.lambda.clone();
         let z = solution.z;
+        // The simplex (vertex) dual may leave some profiles that are stuck at this level unfixed;
+        // the next stage then has the same value. From then on an interior dual is used, which
+        // fixes all of them at once.
+        if previous_value.is_some_and(|previous: f64| (z - previous).abs() <= 1e-9) {
+            use_interior = true;
+        }
+        previous_value = Some(z);
         if algorithm == Algorithm::Maximin {
             break;
         }
@@ -325,4 +353,109 @@ pub(crate) fn solve(
         profile_probability,
         unreachable: (0..count).filter(|&t| unreachable[t]).collect(),
     })
+}
+
+/// Local search for pricing: from a feasible panel, repeatedly swap one seat from one profile to
+/// another while that keeps every quota and the household rule and increases the weight.
+struct SwapSearch {
+    values: Vec<Vec<usize>>,
+    sizes: Vec<u32>,
+    low: Vec<Vec<i64>>,
+    high: Vec<Vec<i64>>,
+    group_of: Vec<Option<usize>>,
+    groups: usize,
+}
+
+impl SwapSearch {
+    fn new(instance: &crate::model::Instance, reduced: &Reduced) -> SwapSearch {
+        let mut low = Vec::new();
+        let mut high = Vec::new();
+        for (f, feature) in instance.features.iter().enumerate() {
+            low.push(feature.quotas.iter().enumerate().map(|(v, q)| q.min as i64 - reduced.already_counts[f][v] as i64).collect());
+            high.push(feature.quotas.iter().enumerate().map(|(v, q)| q.max as i64 - reduced.already_counts[f][v] as i64).collect());
+        }
+        let mut group_of = vec![None; reduced.profiles.len()];
+        for (g, group) in reduced.households.iter().enumerate() {
+            for &t in group {
+                group_of[t] = Some(g);
+            }
+        }
+        SwapSearch {
+            values: reduced.profiles.iter().map(|p| p.values.clone()).collect(),
+            sizes: reduced.profiles.iter().map(|p| p.members.len() as u32).collect(),
+            low,
+            high,
+            group_of,
+            groups: reduced.households.len(),
+        }
+    }
+
+    /// Up to `starts` distinct new panels with weight above `threshold`, each the local optimum
+    /// reached from one of the best known panels.
+    fn violating_panels(&self, known: &[Vec<u32>], weights: &[f64], threshold: f64, starts: usize) -> Vec<Vec<u32>> {
+        let value = |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
+        let mut ranked: Vec<(f64, usize)> = known.iter().enumerate().map(|(i, p)| (value(p), i)).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut found: Vec<Vec<u32>> = Vec::new();
+        for &(_, start) in ranked.iter().take(starts) {
+            let panel = self.improve(&known[start], weights);
+            if value(&panel) > threshold && !known.contains(&panel) && !found.contains(&panel) {
+                found.push(panel);
+            }
+        }
+        found
+    }
+
+    fn improve(&self, start: &[u32], weights: &[f64]) -> Vec<u32> {
+        let mut panel = start.to_vec();
+        let mut totals: Vec<Vec<i64>> = self.low.iter().map(|l| vec![0; l.len()]).collect();
+        let mut used = vec![0u32; self.groups];
+        for (t, &c) in panel.iter().enumerate() {
+            for (f, &v) in self.values[t].iter().enumerate() {
+                totals[f][v] += c as i64;
+            }
+            if let Some(g) = self.group_of[t] {
+                used[g] += c;
+            }
+        }
+        for _ in 0..4 * panel.len() {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for a in (0..panel.len()).filter(|&a| panel[a] > 0) {
+                for b in 0..panel.len() {
+                    if b == a || panel[b] >= self.sizes[b] {
+                        continue;
+                    }
+                    let gain = weights[b] - weights[a];
+                    if gain <= 1e-12 || best.is_some_and(|(g, _, _)| gain <= g) {
+                        continue;
+                    }
+                    if let Some(g) = self.group_of[b] {
+                        if used[g] >= 1 && self.group_of[a] != Some(g) {
+                            continue;
+                        }
+                    }
+                    let fits = self.values[a].iter().zip(&self.values[b]).enumerate().all(|(f, (&va, &vb))| {
+                        va == vb || (totals[f][va] - 1 >= self.low[f][va] && totals[f][vb] + 1 <= self.high[f][vb])
+                    });
+                    if fits {
+                        best = Some((gain, a, b));
+                    }
+                }
+            }
+            let Some((_, a, b)) = best else { break };
+            panel[a] -= 1;
+            panel[b] += 1;
+            for f in 0..self.values[a].len() {
+                totals[f][self.values[a][f]] -= 1;
+                totals[f][self.values[b][f]] += 1;
+            }
+            if let Some(g) = self.group_of[a] {
+                used[g] -= 1;
+            }
+            if let Some(g) = self.group_of[b] {
+                used[g] += 1;
+            }
+        }
+        panel
+    }
 }
