@@ -84,3 +84,16 @@ impl TestDatabase {
         }
     }
 }
+
+/// Runs raw SQL against a store, for tests that tamper with rows behind the application's back.
+/// Returns the number of rows affected.
+pub async fn execute_raw(store: &crate::Store, sql: &str) -> Result<u64, crate::StoreError> {
+    let mut connection = store.connection().await?;
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut *connection).await?.rows_affected())
+}
+
+/// Runs a raw `SELECT COUNT(*) ...` (or any query returning one BIGINT), for state-based test assertions.
+pub async fn count_raw(store: &crate::Store, sql: &str) -> Result<i64, crate::StoreError> {
+    let mut connection = store.connection().await?;
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *connection).await?)
+}

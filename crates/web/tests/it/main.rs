@@ -1,0 +1,34 @@
+//! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
+//! once on SQLite and once on PostgreSQL.
+
+mod helpers;
+mod scenarios;
+
+/// Declares each scenario twice: `sqlite::name` and `postgres::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { crate::helpers::run(store::Backend::Sqlite, crate::scenarios::$name).await }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { crate::helpers::run(store::Backend::Postgres, crate::scenarios::$name).await }) *
+        }
+    };
+}
+
+on_both_backends!(
+    signing_in_and_out_uses_database_sessions,
+    forged_or_missing_csrf_tokens_are_refused_and_change_nothing,
+    repeated_failed_logins_lock_the_account_on_every_server,
+    every_route_answers_every_role_as_the_permission_table_says,
+    an_admin_creates_and_edits_an_assembly_shown_on_its_public_page,
+    public_design_comments_are_published_only_after_approval,
+    scripts_use_the_api_with_bearer_tokens,
+    the_openapi_document_lists_every_api_route,
+    bad_input_gets_a_4xx_naming_the_field_and_changes_nothing,
+    the_audit_chain_detects_an_edited_and_a_deleted_entry,
+    pages_speak_english_or_french,
+    first_run_creates_the_first_administrator_once,
+);
