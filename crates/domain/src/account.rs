@@ -1,6 +1,6 @@
 //! Accounts: staff who sign in with a password, and assembly members who will sign in with a one-time code.
 
-use crate::error::{bounded_text, Problem, ValidationError};
+use crate::error::{Problem, ValidationError, bounded_text};
 
 /// An email address, lower-cased; checked for shape only (one `@`, a dot in the domain, no spaces).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,9 @@ impl Email {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
         if !well_formed {
             return Err(malformed());
         }
@@ -46,10 +48,18 @@ impl NewPassword {
             return Err(ValidationError::new("password", Problem::Required));
         }
         if count < NewPassword::MIN_CHARS {
-            return Err(ValidationError::new("password", Problem::TooShort { min: NewPassword::MIN_CHARS }));
+            return Err(ValidationError::new(
+                "password",
+                Problem::TooShort {
+                    min: NewPassword::MIN_CHARS,
+                },
+            ));
         }
         if count > 1000 {
-            return Err(ValidationError::new("password", Problem::TooLong { max: 1000 }));
+            return Err(ValidationError::new(
+                "password",
+                Problem::TooLong { max: 1000 },
+            ));
         }
         Ok(NewPassword(raw.to_owned()))
     }
@@ -107,8 +117,20 @@ mod tests {
 
     #[test]
     fn emails_are_lower_cased_and_shape_checked() {
-        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
-        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "ana@@example.org", "ana@.org"] {
+        assert_eq!(
+            Email::parse(" Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@example.org",
+            "ana@@example.org",
+            "ana@.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

@@ -1,7 +1,7 @@
 //! An assembly as organisers describe it: the question, who commissioned it, what they committed to,
 //! and the timeline of its phases.
 
-use crate::error::{bounded_text, Problem, ValidationError};
+use crate::error::{Problem, ValidationError, bounded_text};
 use crate::phase::Phase;
 
 /// The most commitments one assembly may list.
@@ -76,10 +76,20 @@ impl Commitment {
     }
 
     /// Parses a list of commitments (at most [`MAX_COMMITMENTS`]).
-    pub fn parse_list<'a>(raw: impl IntoIterator<Item = &'a str>) -> Result<Vec<Commitment>, ValidationError> {
-        let commitments = raw.into_iter().map(Commitment::parse).collect::<Result<Vec<_>, _>>()?;
+    pub fn parse_list<'a>(
+        raw: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<Commitment>, ValidationError> {
+        let commitments = raw
+            .into_iter()
+            .map(Commitment::parse)
+            .collect::<Result<Vec<_>, _>>()?;
         if commitments.len() > MAX_COMMITMENTS {
-            return Err(ValidationError::new("commitments", Problem::TooMany { max: MAX_COMMITMENTS }));
+            return Err(ValidationError::new(
+                "commitments",
+                Problem::TooMany {
+                    max: MAX_COMMITMENTS,
+                },
+            ));
         }
         Ok(commitments)
     }
@@ -125,7 +135,11 @@ impl CalendarDate {
         if day == 0 || day > days_in_month {
             return Err(malformed());
         }
-        Ok(CalendarDate { year, month: month as u8, day: day as u8 })
+        Ok(CalendarDate {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 }
 
@@ -183,14 +197,19 @@ impl Timeline {
                 }
                 latest_start = Some(start);
             }
-            phases.push(PhaseDates { phase, starts_on, ends_on });
+            phases.push(PhaseDates {
+                phase,
+                starts_on,
+                ends_on,
+            });
         }
         Ok(Timeline { phases, current })
     }
 
     /// A timeline with no dates yet, currently in the design phase.
     pub fn undated() -> Timeline {
-        Timeline::parse(Phase::Design, |_| (None, None)).expect("an undated timeline is always valid")
+        Timeline::parse(Phase::Design, |_| (None, None))
+            .expect("an undated timeline is always valid")
     }
 
     /// The dates of every phase, in lifecycle order.
@@ -270,7 +289,9 @@ impl CommentStatus {
     /// Moderation decides once: a pending comment becomes approved or rejected, and stays so.
     pub fn moderate(self, decision: CommentStatus) -> Result<CommentStatus, ValidationError> {
         match (self, decision) {
-            (CommentStatus::Pending, CommentStatus::Approved | CommentStatus::Rejected) => Ok(decision),
+            (CommentStatus::Pending, CommentStatus::Approved | CommentStatus::Rejected) => {
+                Ok(decision)
+            }
             _ => Err(ValidationError::new("decision", Problem::Malformed)),
         }
     }
@@ -282,7 +303,9 @@ mod tests {
 
     #[track_caller]
     fn check_date(raw: &str, expect: Option<&str>) {
-        let got = CalendarDate::parse("d", raw).ok().map(|date| date.to_string());
+        let got = CalendarDate::parse("d", raw)
+            .ok()
+            .map(|date| date.to_string());
         assert_eq!(got.as_deref(), expect, "input {raw:?}");
     }
 
@@ -311,31 +334,51 @@ mod tests {
         };
         let ok = Timeline::parse(
             Phase::Learning,
-            dates(vec![(Phase::Design, "2019-01-01", "2019-06-30"), (Phase::Learning, "2019-10-04", "2019-11-30")]),
+            dates(vec![
+                (Phase::Design, "2019-01-01", "2019-06-30"),
+                (Phase::Learning, "2019-10-04", "2019-11-30"),
+            ]),
         )
         .unwrap();
         assert_eq!(ok.current(), Phase::Learning);
         assert_eq!(ok.phases().len(), 8);
 
-        let backwards = Timeline::parse(Phase::Design, dates(vec![(Phase::Design, "2019-06-30", "2019-01-01")]));
-        assert_eq!(backwards.unwrap_err(), ValidationError::new("end_design", Problem::OutOfOrder));
+        let backwards = Timeline::parse(
+            Phase::Design,
+            dates(vec![(Phase::Design, "2019-06-30", "2019-01-01")]),
+        );
+        assert_eq!(
+            backwards.unwrap_err(),
+            ValidationError::new("end_design", Problem::OutOfOrder)
+        );
 
         let out_of_order = Timeline::parse(
             Phase::Design,
-            dates(vec![(Phase::Design, "2019-06-01", "2019-06-30"), (Phase::Selection, "2019-01-01", "")]),
+            dates(vec![
+                (Phase::Design, "2019-06-01", "2019-06-30"),
+                (Phase::Selection, "2019-01-01", ""),
+            ]),
         );
-        assert_eq!(out_of_order.unwrap_err(), ValidationError::new("start_selection", Problem::OutOfOrder));
+        assert_eq!(
+            out_of_order.unwrap_err(),
+            ValidationError::new("start_selection", Problem::OutOfOrder)
+        );
     }
 
     #[test]
     fn texts_are_trimmed_required_and_bounded() {
         assert_eq!(Title::parse("  Climate  ").unwrap().as_str(), "Climate");
-        assert_eq!(Title::parse("   ").unwrap_err(), ValidationError::new("title", Problem::Required));
+        assert_eq!(
+            Title::parse("   ").unwrap_err(),
+            ValidationError::new("title", Problem::Required)
+        );
         assert_eq!(
             Title::parse(&"x".repeat(201)).unwrap_err(),
             ValidationError::new("title", Problem::TooLong { max: 200 })
         );
-        let commitments = Commitment::parse_lines("Respond within 12 weeks\n\n  Publish every answer \n").unwrap();
+        let commitments =
+            Commitment::parse_lines("Respond within 12 weeks\n\n  Publish every answer \n")
+                .unwrap();
         assert_eq!(commitments.len(), 2);
         assert_eq!(commitments[1].as_str(), "Publish every answer");
         let too_many = "c\n".repeat(MAX_COMMITMENTS + 1);
@@ -344,8 +387,19 @@ mod tests {
 
     #[test]
     fn a_comment_is_moderated_once() {
-        assert_eq!(CommentStatus::Pending.moderate(CommentStatus::Approved), Ok(CommentStatus::Approved));
-        assert!(CommentStatus::Approved.moderate(CommentStatus::Rejected).is_err());
-        assert!(CommentStatus::Pending.moderate(CommentStatus::Pending).is_err());
+        assert_eq!(
+            CommentStatus::Pending.moderate(CommentStatus::Approved),
+            Ok(CommentStatus::Approved)
+        );
+        assert!(
+            CommentStatus::Approved
+                .moderate(CommentStatus::Rejected)
+                .is_err()
+        );
+        assert!(
+            CommentStatus::Pending
+                .moderate(CommentStatus::Pending)
+                .is_err()
+        );
     }
 }

@@ -39,7 +39,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// Builds an error for `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> ValidationError {
-        ValidationError { field: field.into(), problem }
+        ValidationError {
+            field: field.into(),
+            problem,
+        }
     }
 }
 

@@ -24,11 +24,22 @@ pub enum Role {
 
 impl Role {
     /// Every role, from the least to the most powerful.
-    pub const ALL: [Role; 6] =
-        [Role::Public, Role::Member, Role::Observer, Role::Facilitator, Role::Organiser, Role::Admin];
+    pub const ALL: [Role; 6] = [
+        Role::Public,
+        Role::Member,
+        Role::Observer,
+        Role::Facilitator,
+        Role::Organiser,
+        Role::Admin,
+    ];
 
     /// The roles that can be assigned to an account for one assembly.
-    pub const ASSIGNABLE: [Role; 4] = [Role::Organiser, Role::Facilitator, Role::Member, Role::Observer];
+    pub const ASSIGNABLE: [Role; 4] = [
+        Role::Organiser,
+        Role::Facilitator,
+        Role::Member,
+        Role::Observer,
+    ];
 
     /// The stable identifier used in storage, forms and the API.
     pub fn as_str(self) -> &'static str {
@@ -112,7 +123,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ViewPublic | CommentOnDesign | Authenticate => true,
-        ViewDashboard | ViewWorkspace => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        ViewDashboard | ViewWorkspace => {
+            matches!(role, Member | Observer | Facilitator | Organiser | Admin)
+        }
         ViewModerationQueue => matches!(role, Observer | Facilitator | Organiser | Admin),
         ManageOwnTokens => matches!(role, Observer | Facilitator | Organiser | Admin),
         EditAssembly | ModerateComments | AssignRoles => matches!(role, Organiser | Admin),
@@ -128,7 +141,10 @@ mod tests {
     fn admin_may_do_everything_and_the_public_only_public_things() {
         for action in Action::ALL {
             assert!(allowed(Role::Admin, action), "{action:?}");
-            let public_ok = matches!(action, Action::ViewPublic | Action::CommentOnDesign | Action::Authenticate);
+            let public_ok = matches!(
+                action,
+                Action::ViewPublic | Action::CommentOnDesign | Action::Authenticate
+            );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }
     }

@@ -76,6 +76,9 @@ mod tests {
         for phase in Phase::ALL {
             assert_eq!(Phase::parse("phase", phase.as_str()), Ok(phase));
         }
-        assert_eq!(Phase::parse("current_phase", "voting").unwrap_err().field, "current_phase");
+        assert_eq!(
+            Phase::parse("current_phase", "voting").unwrap_err().field,
+            "current_phase"
+        );
     }
 }

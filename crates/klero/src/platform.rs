@@ -70,7 +70,10 @@ enum AuditCommand {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("start the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("start the async runtime")
 }
 
 fn init_tracing() {
@@ -90,7 +93,9 @@ async fn connect(database_url: &str) -> anyhow::Result<store::Store> {
     let backend = store::Backend::from_url(&store::normalise_url(database_url))
         .map(|backend| format!("{backend:?}"))
         .unwrap_or_else(|_| "unknown".to_owned());
-    store::Store::connect(database_url).await.with_context(|| format!("connect to the {backend} database and migrate it"))
+    store::Store::connect(database_url)
+        .await
+        .with_context(|| format!("connect to the {backend} database and migrate it"))
 }
 
 /// `klero serve`.
@@ -99,17 +104,28 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = connect(&args.database_url).await?;
         if args.demo {
-            web::demo::seed(&store).await.context("seed the demo data")?;
+            web::demo::seed(&store)
+                .await
+                .context("seed the demo data")?;
         }
-        let listener = tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("bind {}", args.bind))?;
+        let listener = tokio::net::TcpListener::bind(&args.bind)
+            .await
+            .with_context(|| format!("bind {}", args.bind))?;
         let address = listener.local_addr().context("read the bound address")?;
-        let state = web::AppState { store: store.clone(), config: Arc::new(web::Config::default()) };
+        let state = web::AppState {
+            store: store.clone(),
+            config: Arc::new(web::Config::default()),
+        };
         let app = web::app(state);
         let mut stdout = std::io::stdout().lock();
         if args.demo {
             writeln!(stdout, "Demo logins (email / password):")?;
             for login in web::demo::DEMO_LOGINS {
-                writeln!(stdout, "  {:<12} {} / {}", login.role, login.email, login.password)?;
+                writeln!(
+                    stdout,
+                    "  {:<12} {} / {}",
+                    login.role, login.email, login.password
+                )?;
             }
         }
         writeln!(stdout, "Listening on http://{address}")?;
@@ -124,10 +140,17 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// `klero admin create`.
 pub fn admin(args: AdminArgs) -> anyhow::Result<ExitCode> {
-    let AdminCommand::Create { email, name, password_stdin, database_url } = args.command;
+    let AdminCommand::Create {
+        email,
+        name,
+        password_stdin,
+        database_url,
+    } = args.command;
     let (password, generated) = if password_stdin {
         let mut input = String::new();
-        std::io::stdin().read_to_string(&mut input).context("read the password from standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .context("read the password from standard input")?;
         (input.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
         let mut bytes = [0u8; 18];
@@ -146,7 +169,9 @@ pub fn admin(args: AdminArgs) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(web::error::AppError::Conflict(_)) => anyhow::bail!("an account with this email already exists"),
+            Err(web::error::AppError::Conflict(_)) => {
+                anyhow::bail!("an account with this email already exists")
+            }
             Err(web::error::AppError::Invalid(error)) => anyhow::bail!("invalid {error}"),
             Err(other) => Err(anyhow::Error::new(other).context("create the administrator")),
         }
@@ -155,7 +180,8 @@ pub fn admin(args: AdminArgs) -> anyhow::Result<ExitCode> {
 
 fn getrandom_fill(bytes: &mut [u8]) -> anyhow::Result<()> {
     // The web crate owns the random source; reuse it through a token.
-    let token = web::security::random_token(bytes.len()).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let token =
+        web::security::random_token(bytes.len()).map_err(|error| anyhow::anyhow!("{error}"))?;
     for (index, byte) in bytes.iter_mut().enumerate() {
         *byte = u8::from_str_radix(&token[index * 2..index * 2 + 2], 16).unwrap_or(0);
     }
@@ -168,7 +194,9 @@ pub fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = connect(&database_url).await?;
         let mut connection = store.connection().await?;
-        let verdict = store::audit::verify(&mut connection).await.context("read the audit log")?;
+        let verdict = store::audit::verify(&mut connection)
+            .await
+            .context("read the audit log")?;
         drop(connection);
         store.close().await;
         match verdict {
@@ -177,7 +205,10 @@ pub fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Err(chain_break) => {
-                eprintln!("Audit chain broken at entry {}: {}", chain_break.seq, chain_break.reason);
+                eprintln!(
+                    "Audit chain broken at entry {}: {}",
+                    chain_break.seq, chain_break.reason
+                );
                 Ok(ExitCode::FAILURE)
             }
         }

@@ -5,8 +5,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use store::test_support::TestDatabase;
 use store::Backend;
+use store::test_support::TestDatabase;
 
 fn klero(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_klero"))
@@ -32,21 +32,37 @@ fn klero(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 
 fn http_get(address: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(address).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Starts `klero serve --demo`, returns the child, the printed address and everything printed before it.
 fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_klero"))
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--database-url", database_url])
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
         .env("KLERO_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -55,12 +71,18 @@ fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) 
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     loop {
-        let line = lines.next().expect("klero serve printed `Listening on`").unwrap();
+        let line = lines
+            .next()
+            .expect("klero serve printed `Listening on`")
+            .unwrap();
         if let Some(url) = line.strip_prefix("Listening on http://") {
             let address = url.to_owned();
             let (host, port) = address.rsplit_once(':').unwrap();
             assert_eq!(host, "127.0.0.1");
-            assert!(port.parse::<u16>().unwrap() > 0, "the real port is printed, not 0");
+            assert!(
+                port.parse::<u16>().unwrap() > 0,
+                "the real port is printed, not 0"
+            );
             return (child, address, printed);
         }
         printed.push(line);
@@ -73,19 +95,41 @@ fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend)
     for run in 0..2 {
         let (mut child, address, printed) = serve_demo(&database.url);
         let printed = printed.join("\n");
-        assert!(printed.contains("admin@demo.kleroterion.org / demo-admin-password"), "{printed}");
-        assert!(printed.contains("observer@demo.kleroterion.org / demo-observer-password"), "{printed}");
+        assert!(
+            printed.contains("admin@demo.kleroterion.org / demo-admin-password"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("observer@demo.kleroterion.org / demo-observer-password"),
+            "{printed}"
+        );
         let health = http_get(&address, "/healthz");
-        assert!(health.starts_with("HTTP/1.1 200") && health.ends_with("ok"), "{health}");
+        assert!(
+            health.starts_with("HTTP/1.1 200") && health.ends_with("ok"),
+            "{health}"
+        );
         let home = http_get(&address, "/");
-        assert!(home.contains("Citizens&#39; Convention for Climate"), "run {run}: {home}");
+        assert!(
+            home.contains("Citizens&#39; Convention for Climate"),
+            "run {run}: {home}"
+        );
         child.kill().unwrap();
         child.wait().unwrap();
     }
     runtime.block_on(async {
         let store = store::Store::connect(&database.url).await.unwrap();
-        assert_eq!(store::test_support::count_raw(&store, "SELECT COUNT(*) FROM accounts").await.unwrap(), 5);
-        assert_eq!(store::test_support::count_raw(&store, "SELECT COUNT(*) FROM assemblies").await.unwrap(), 2);
+        assert_eq!(
+            store::test_support::count_raw(&store, "SELECT COUNT(*) FROM accounts")
+                .await
+                .unwrap(),
+            5
+        );
+        assert_eq!(
+            store::test_support::count_raw(&store, "SELECT COUNT(*) FROM assemblies")
+                .await
+                .unwrap(),
+            2
+        );
         store.close().await;
         database.drop_database().await;
     });
@@ -96,21 +140,64 @@ fn admin_create_then_audit_verify_finds_tampering(backend: Backend) {
     let database = runtime.block_on(TestDatabase::create(backend));
     let url = database.url.as_str();
 
-    let (code, stdout, stderr) =
-        klero(&["admin", "create", "--email", "Root@Example.org", "--password-stdin", "--database-url", url], Some("a long enough password\n"));
+    let (code, stdout, stderr) = klero(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "Root@Example.org",
+            "--password-stdin",
+            "--database-url",
+            url,
+        ],
+        Some("a long enough password\n"),
+    );
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("Created administrator account"), "{stdout}");
-    let (code, _, stderr) =
-        klero(&["admin", "create", "--email", "root@example.org", "--password-stdin", "--database-url", url], Some("another long password"));
+    let (code, _, stderr) = klero(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "root@example.org",
+            "--password-stdin",
+            "--database-url",
+            url,
+        ],
+        Some("another long password"),
+    );
     assert_ne!(code, 0);
     assert!(stderr.contains("already exists"), "{stderr}");
-    let (code, _, stderr) =
-        klero(&["admin", "create", "--email", "second@example.org", "--password-stdin", "--database-url", url], Some("short"));
+    let (code, _, stderr) = klero(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "second@example.org",
+            "--password-stdin",
+            "--database-url",
+            url,
+        ],
+        Some("short"),
+    );
     assert_ne!(code, 0);
     assert!(stderr.contains("password"), "{stderr}");
-    let (code, stdout, _) = klero(&["admin", "create", "--email", "third@example.org", "--database-url", url], None);
+    let (code, stdout, _) = klero(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "third@example.org",
+            "--database-url",
+            url,
+        ],
+        None,
+    );
     assert_eq!(code, 0);
-    assert!(stdout.contains("Password (shown once): "), "a random password is generated: {stdout}");
+    assert!(
+        stdout.contains("Password (shown once): "),
+        "a random password is generated: {stdout}"
+    );
 
     let (code, stdout, stderr) = klero(&["audit", "verify", "--database-url", url], None);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -118,9 +205,12 @@ fn admin_create_then_audit_verify_finds_tampering(backend: Backend) {
 
     runtime.block_on(async {
         let store = store::Store::connect(url).await.unwrap();
-        let edited = store::test_support::execute_raw(&store, "UPDATE audit_log SET after_json = REPLACE(after_json, 'true', 'false') WHERE seq = 1")
-            .await
-            .unwrap();
+        let edited = store::test_support::execute_raw(
+            &store,
+            "UPDATE audit_log SET after_json = REPLACE(after_json, 'true', 'false') WHERE seq = 1",
+        )
+        .await
+        .unwrap();
         assert_eq!(edited, 1);
         store.close().await;
     });
@@ -130,10 +220,15 @@ fn admin_create_then_audit_verify_finds_tampering(backend: Backend) {
 
     runtime.block_on(async {
         let store = store::Store::connect(url).await.unwrap();
-        store::test_support::execute_raw(&store, "UPDATE audit_log SET after_json = REPLACE(after_json, 'false', 'true') WHERE seq = 1")
+        store::test_support::execute_raw(
+            &store,
+            "UPDATE audit_log SET after_json = REPLACE(after_json, 'false', 'true') WHERE seq = 1",
+        )
+        .await
+        .unwrap();
+        store::test_support::execute_raw(&store, "DELETE FROM audit_log WHERE seq = 2")
             .await
             .unwrap();
-        store::test_support::execute_raw(&store, "DELETE FROM audit_log WHERE seq = 2").await.unwrap();
         store.close().await;
     });
     let (code, _, stderr) = klero(&["audit", "verify", "--database-url", url], None);

@@ -37,7 +37,6 @@ pub struct NewAccount<'a> {
     pub is_admin: bool,
 }
 
-
 fn account_from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow, StoreError> {
     Ok(AccountRow {
         id: row.try_get("id")?,
@@ -50,7 +49,11 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow, StoreError> {
 }
 
 /// Creates an account; a second account with the same email is a [`StoreError::Conflict`].
-pub async fn create_account(conn: &mut AnyConnection, account: &NewAccount<'_>, now: i64) -> Result<i64, StoreError> {
+pub async fn create_account(
+    conn: &mut AnyConnection,
+    account: &NewAccount<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (email, display_name, sign_in_method, password_hash, is_admin, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -67,7 +70,10 @@ pub async fn create_account(conn: &mut AnyConnection, account: &NewAccount<'_>, 
 }
 
 /// Finds an account by its (lower-cased) email.
-pub async fn account_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<AccountRow>, StoreError> {
+pub async fn account_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(
         "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE email = $1",
     )
@@ -78,7 +84,10 @@ pub async fn account_by_email(conn: &mut AnyConnection, email: &str) -> Result<O
 }
 
 /// Finds an account by id.
-pub async fn account_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, StoreError> {
+pub async fn account_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(
         "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE id = $1",
     )
@@ -100,13 +109,25 @@ pub async fn list_accounts(conn: &mut AnyConnection) -> Result<Vec<AccountRow>, 
 
 /// How many platform administrators exist (the first-run page is open only while this is zero).
 pub async fn count_admins(conn: &mut AnyConnection) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin = 1").fetch_one(conn).await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin = 1")
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// Gives `account_id` the role `role` in `assembly_id`, replacing any earlier role there.
-pub async fn set_role(conn: &mut AnyConnection, assembly_id: i64, account_id: i64, role: Role) -> Result<(), StoreError> {
+pub async fn set_role(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    account_id: i64,
+    role: Role,
+) -> Result<(), StoreError> {
     if !Role::ASSIGNABLE.contains(&role) {
-        return Err(StoreError::Corrupt(format!("role {} cannot be assigned", role.as_str())));
+        return Err(StoreError::Corrupt(format!(
+            "role {} cannot be assigned",
+            role.as_str()
+        )));
     }
     sqlx::query(
         "INSERT INTO assembly_roles (assembly_id, account_id, role) VALUES ($1, $2, $3)
@@ -121,33 +142,52 @@ pub async fn set_role(conn: &mut AnyConnection, assembly_id: i64, account_id: i6
 }
 
 fn parse_role(raw: &str) -> Result<Role, StoreError> {
-    Role::parse_assignable("role", raw).map_err(|_| StoreError::Corrupt(format!("unknown role {raw:?}")))
+    Role::parse_assignable("role", raw)
+        .map_err(|_| StoreError::Corrupt(format!("unknown role {raw:?}")))
 }
 
 /// The role of an account in one assembly, if any.
-pub async fn role_in(conn: &mut AnyConnection, account_id: i64, assembly_id: i64) -> Result<Option<Role>, StoreError> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM assembly_roles WHERE account_id = $1 AND assembly_id = $2")
-            .bind(account_id)
-            .bind(assembly_id)
-            .fetch_optional(conn)
-            .await?;
+pub async fn role_in(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    assembly_id: i64,
+) -> Result<Option<Role>, StoreError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM assembly_roles WHERE account_id = $1 AND assembly_id = $2",
+    )
+    .bind(account_id)
+    .bind(assembly_id)
+    .fetch_optional(conn)
+    .await?;
     role.as_deref().map(parse_role).transpose()
 }
 
 /// Every (assembly id, role) of an account.
-pub async fn roles_of(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<(i64, Role)>, StoreError> {
-    let rows = sqlx::query("SELECT assembly_id, role FROM assembly_roles WHERE account_id = $1 ORDER BY assembly_id")
-        .bind(account_id)
-        .fetch_all(conn)
-        .await?;
+pub async fn roles_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<(i64, Role)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT assembly_id, role FROM assembly_roles WHERE account_id = $1 ORDER BY assembly_id",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("assembly_id")?, parse_role(&row.try_get::<String, _>("role")?)?)))
+        .map(|row| {
+            Ok((
+                row.try_get("assembly_id")?,
+                parse_role(&row.try_get::<String, _>("role")?)?,
+            ))
+        })
         .collect()
 }
 
 /// The people of an assembly with their roles, ordered by role then id.
-pub async fn people_of(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<(AccountRow, Role)>, StoreError> {
+pub async fn people_of(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<(AccountRow, Role)>, StoreError> {
     let rows = sqlx::query(
         "SELECT a.id, a.email, a.display_name, a.sign_in_method, a.password_hash, a.is_admin, r.role
          FROM assembly_roles r JOIN accounts a ON a.id = r.account_id
@@ -157,6 +197,11 @@ pub async fn people_of(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|row| Ok((account_from_row(row)?, parse_role(&row.try_get::<String, _>("role")?)?)))
+        .map(|row| {
+            Ok((
+                account_from_row(row)?,
+                parse_role(&row.try_get::<String, _>("role")?)?,
+            ))
+        })
         .collect()
 }

@@ -53,7 +53,11 @@ pub struct AssemblySummary {
 }
 
 /// Creates an assembly and returns its id.
-pub async fn create_assembly(conn: &mut AnyConnection, draft: &AssemblyDraft, now: i64) -> Result<i64, StoreError> {
+pub async fn create_assembly(
+    conn: &mut AnyConnection,
+    draft: &AssemblyDraft,
+    now: i64,
+) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO assemblies (title, question, authority, current_phase, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -71,7 +75,12 @@ pub async fn create_assembly(conn: &mut AnyConnection, draft: &AssemblyDraft, no
 }
 
 /// Replaces every field of assembly `id` with `draft`.
-pub async fn update_assembly(conn: &mut AnyConnection, id: i64, draft: &AssemblyDraft, now: i64) -> Result<(), StoreError> {
+pub async fn update_assembly(
+    conn: &mut AnyConnection,
+    id: i64,
+    draft: &AssemblyDraft,
+    now: i64,
+) -> Result<(), StoreError> {
     let result = sqlx::query(
         "UPDATE assemblies SET title = $1, question = $2, authority = $3, current_phase = $4, updated_at = $5 WHERE id = $6",
     )
@@ -86,19 +95,31 @@ pub async fn update_assembly(conn: &mut AnyConnection, id: i64, draft: &Assembly
     if result.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    sqlx::query("DELETE FROM assembly_commitments WHERE assembly_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM assembly_phases WHERE assembly_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM assembly_commitments WHERE assembly_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM assembly_phases WHERE assembly_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     write_children(conn, id, draft).await
 }
 
-async fn write_children(conn: &mut AnyConnection, id: i64, draft: &AssemblyDraft) -> Result<(), StoreError> {
+async fn write_children(
+    conn: &mut AnyConnection,
+    id: i64,
+    draft: &AssemblyDraft,
+) -> Result<(), StoreError> {
     for (position, commitment) in draft.commitments.iter().enumerate() {
-        sqlx::query("INSERT INTO assembly_commitments (assembly_id, position, body) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(position as i64)
-            .bind(commitment.as_str())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO assembly_commitments (assembly_id, position, body) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(commitment.as_str())
+        .execute(&mut *conn)
+        .await?;
     }
     for (position, dates) in draft.timeline.phases().iter().enumerate() {
         sqlx::query(
@@ -124,11 +145,12 @@ pub async fn get_assembly(conn: &mut AnyConnection, id: i64) -> Result<AssemblyR
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let commitments: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM assembly_commitments WHERE assembly_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let commitments: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM assembly_commitments WHERE assembly_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     let phase_rows =
         sqlx::query("SELECT phase, starts_on, ends_on FROM assembly_phases WHERE assembly_id = $1 ORDER BY position")
             .bind(id)
@@ -168,14 +190,18 @@ fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<AssemblySummary, StoreErr
 
 /// Every assembly, newest first.
 pub async fn list_assemblies(conn: &mut AnyConnection) -> Result<Vec<AssemblySummary>, StoreError> {
-    let rows = sqlx::query("SELECT id, title, authority, current_phase FROM assemblies ORDER BY id DESC")
-        .fetch_all(conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, title, authority, current_phase FROM assemblies ORDER BY id DESC")
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(summary_from_row).collect()
 }
 
 /// The assemblies where `account_id` has a role, newest first.
-pub async fn list_assemblies_of(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<AssemblySummary>, StoreError> {
+pub async fn list_assemblies_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<AssemblySummary>, StoreError> {
     let rows = sqlx::query(
         "SELECT a.id, a.title, a.authority, a.current_phase FROM assemblies a
          JOIN assembly_roles r ON r.assembly_id = a.id WHERE r.account_id = $1 ORDER BY a.id DESC",
@@ -188,7 +214,9 @@ pub async fn list_assemblies_of(conn: &mut AnyConnection, account_id: i64) -> Re
 
 /// Whether assembly `id` exists.
 pub async fn assembly_exists(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM assemblies WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM assemblies WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     Ok(found.is_some())
 }

@@ -90,7 +90,11 @@ pub fn entry_hash(
 }
 
 /// Appends `change` to the chain; call it in the same transaction as the change. Returns the new sequence number.
-pub async fn append(conn: &mut AnyConnection, change: &Change<'_>, now: i64) -> Result<i64, StoreError> {
+pub async fn append(
+    conn: &mut AnyConnection,
+    change: &Change<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
@@ -121,7 +125,10 @@ pub async fn append(conn: &mut AnyConnection, change: &Change<'_>, now: i64) -> 
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(conn).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(conn)
+        .await?;
     Ok(seq)
 }
 
@@ -166,11 +173,17 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>,
         if entry.seq != expected_seq {
             return Ok(Err(ChainBreak {
                 seq: expected_seq,
-                reason: format!("entry {expected_seq} is missing (next entry found is {})", entry.seq),
+                reason: format!(
+                    "entry {expected_seq} is missing (next entry found is {})",
+                    entry.seq
+                ),
             }));
         }
         if entry.prev_hash != prev_hash {
-            return Ok(Err(ChainBreak { seq: entry.seq, reason: "previous hash does not match".to_owned() }));
+            return Ok(Err(ChainBreak {
+                seq: entry.seq,
+                reason: "previous hash does not match".to_owned(),
+            }));
         }
         let recomputed = entry_hash(
             entry.seq,
@@ -183,22 +196,33 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>,
             &entry.prev_hash,
         );
         if recomputed != entry.hash {
-            return Ok(Err(ChainBreak { seq: entry.seq, reason: "content does not match its hash (edited)".to_owned() }));
+            return Ok(Err(ChainBreak {
+                seq: entry.seq,
+                reason: "content does not match its hash (edited)".to_owned(),
+            }));
         }
         prev_hash = entry.hash;
         expected_seq += 1;
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(conn).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
     if head_seq != expected_seq - 1 {
         return Ok(Err(ChainBreak {
             seq: expected_seq,
-            reason: format!("the log ends at entry {} but {head_seq} were written (entries deleted)", expected_seq - 1),
+            reason: format!(
+                "the log ends at entry {} but {head_seq} were written (entries deleted)",
+                expected_seq - 1
+            ),
         }));
     }
     if head_hash != prev_hash {
-        return Ok(Err(ChainBreak { seq: head_seq, reason: "the last entry is not the one written".to_owned() }));
+        return Ok(Err(ChainBreak {
+            seq: head_seq,
+            reason: "the last entry is not the one written".to_owned(),
+        }));
     }
     Ok(Ok(head_seq))
 }

@@ -40,7 +40,11 @@ pub async fn create_session(
 }
 
 /// The session with this token hash, if it exists and has not expired at `now`.
-pub async fn live_session(conn: &mut AnyConnection, token_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
+pub async fn live_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, StoreError> {
     let row = sqlx::query("SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash)
         .bind(now)
@@ -58,13 +62,23 @@ pub async fn live_session(conn: &mut AnyConnection, token_hash: &str, now: i64) 
 
 /// Ends a session (logout).
 pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Removes sessions that expired before `now`; returns how many.
-pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, StoreError> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(conn).await?.rows_affected())
+pub async fn delete_expired_sessions(
+    conn: &mut AnyConnection,
+    now: i64,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// The login throttling policy: `max_failures` failures within `window_seconds` lock the key for `lock_seconds`.
@@ -80,15 +94,24 @@ pub struct ThrottlePolicy {
 
 impl ThrottlePolicy {
     /// Five failures in fifteen minutes lock the account for fifteen minutes.
-    pub const DEFAULT: ThrottlePolicy = ThrottlePolicy { max_failures: 5, window_seconds: 900, lock_seconds: 900 };
+    pub const DEFAULT: ThrottlePolicy = ThrottlePolicy {
+        max_failures: 5,
+        window_seconds: 900,
+        lock_seconds: 900,
+    };
 }
 
 /// Until when `key_hash` is locked, if it is locked at `now`.
-pub async fn locked_until(conn: &mut AnyConnection, key_hash: &str, now: i64) -> Result<Option<i64>, StoreError> {
-    let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
-        .bind(key_hash)
-        .fetch_optional(conn)
-        .await?;
+pub async fn locked_until(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
+            .bind(key_hash)
+            .fetch_optional(conn)
+            .await?;
     Ok(until.filter(|until| *until > now))
 }
 
@@ -99,19 +122,28 @@ pub async fn record_failure(
     now: i64,
     policy: ThrottlePolicy,
 ) -> Result<Option<i64>, StoreError> {
-    let row = sqlx::query("SELECT failures, window_started_at FROM login_throttle WHERE key_hash = $1")
-        .bind(key_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT failures, window_started_at FROM login_throttle WHERE key_hash = $1")
+            .bind(key_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
     let (failures, window_started_at) = match row {
         Some(row) => {
             let failures: i64 = row.try_get("failures")?;
             let started: i64 = row.try_get("window_started_at")?;
-            if now - started >= policy.window_seconds { (1, now) } else { (failures + 1, started) }
+            if now - started >= policy.window_seconds {
+                (1, now)
+            } else {
+                (failures + 1, started)
+            }
         }
         None => (1, now),
     };
-    let locked_until = if failures >= policy.max_failures { now + policy.lock_seconds } else { 0 };
+    let locked_until = if failures >= policy.max_failures {
+        now + policy.lock_seconds
+    } else {
+        0
+    };
     sqlx::query(
         "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until) VALUES ($1, $2, $3, $4)
          ON CONFLICT (key_hash) DO UPDATE SET failures = excluded.failures,
@@ -128,7 +160,10 @@ pub async fn record_failure(
 
 /// Forgets the failures of `key_hash` (after a successful login).
 pub async fn clear_failures(conn: &mut AnyConnection, key_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_throttle WHERE key_hash = $1").bind(key_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM login_throttle WHERE key_hash = $1")
+        .bind(key_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -163,15 +198,23 @@ pub async fn create_api_token(
 }
 
 /// The account behind a token hash, if the token exists and is not revoked.
-pub async fn api_token_account(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await?)
+pub async fn api_token_account(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The live tokens of an account, newest first.
-pub async fn list_api_tokens(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<ApiTokenRow>, StoreError> {
+pub async fn list_api_tokens(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<ApiTokenRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, name, created_at FROM api_tokens WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
     )
@@ -179,7 +222,13 @@ pub async fn list_api_tokens(conn: &mut AnyConnection, account_id: i64) -> Resul
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|row| Ok(ApiTokenRow { id: row.try_get("id")?, name: row.try_get("name")?, created_at: row.try_get("created_at")? }))
+        .map(|row| {
+            Ok(ApiTokenRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
         .collect()
 }
 

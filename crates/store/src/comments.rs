@@ -87,10 +87,13 @@ pub async fn moderate(
     .await?
     .ok_or(StoreError::NotFound)?;
     let before = comment_from_row(&row)?;
-    let current = CommentStatus::parse("status", &before.status).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let current = CommentStatus::parse("status", &before.status)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let next = current
         .moderate(decision)
-        .map_err(|_| StoreError::Conflict { constraint: "design_comments.status".to_owned() })?;
+        .map_err(|_| StoreError::Conflict {
+            constraint: "design_comments.status".to_owned(),
+        })?;
     let updated = sqlx::query(
         "UPDATE design_comments SET status = $1, moderated_at = $2, moderated_by = $3 WHERE id = $4 AND status = 'pending'",
     )
@@ -101,7 +104,9 @@ pub async fn moderate(
     .execute(conn)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(StoreError::Conflict { constraint: "design_comments.status".to_owned() });
+        return Err(StoreError::Conflict {
+            constraint: "design_comments.status".to_owned(),
+        });
     }
     Ok(before)
 }

@@ -50,11 +50,19 @@ impl From<sqlx::Error> for StoreError {
         }
         if let Some(database_error) = error.as_database_error() {
             use sqlx::error::ErrorKind;
-            if matches!(database_error.kind(), ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation) {
+            if matches!(
+                database_error.kind(),
+                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation
+            ) {
                 let constraint = match database_error.constraint() {
                     Some(name) => name.to_owned(),
                     // SQLite names the columns instead: "UNIQUE constraint failed: accounts.email".
-                    None => database_error.message().rsplit(": ").next().unwrap_or("unknown").to_owned(),
+                    None => database_error
+                        .message()
+                        .rsplit(": ")
+                        .next()
+                        .unwrap_or("unknown")
+                        .to_owned(),
                 };
                 return StoreError::Conflict { constraint };
             }
@@ -114,7 +122,9 @@ pub struct Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The URL may carry a password: never print it.
-        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -177,8 +187,16 @@ impl Store {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }

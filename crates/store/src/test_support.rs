@@ -24,8 +24,16 @@ pub struct TestDatabase {
 }
 
 fn unique_name() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("klero_test_{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "klero_test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn admin_url() -> String {
@@ -39,7 +47,11 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
-                TestDatabase { url: format!("sqlite://{}?mode=rwc", path.display()), backend, name }
+                TestDatabase {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    backend,
+                    name,
+                }
             }
             Backend::Postgres => {
                 sqlx::any::install_default_drivers();
@@ -58,8 +70,15 @@ impl TestDatabase {
                     .await
                     .expect("create the test database");
                 connection.close().await.ok();
-                let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
-                TestDatabase { url: format!("{base}/{name}"), backend, name }
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(base, _)| base)
+                    .unwrap_or(&admin);
+                TestDatabase {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    name,
+                }
             }
         }
     }
@@ -76,7 +95,10 @@ impl TestDatabase {
             Backend::Postgres => {
                 if let Ok(mut connection) = sqlx::AnyConnection::connect(&admin_url()).await {
                     let _ = connection
-                        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                            self.name
+                        )))
                         .await;
                     connection.close().await.ok();
                 }
@@ -89,11 +111,16 @@ impl TestDatabase {
 /// Returns the number of rows affected.
 pub async fn execute_raw(store: &crate::Store, sql: &str) -> Result<u64, crate::StoreError> {
     let mut connection = store.connection().await?;
-    Ok(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut *connection).await?.rows_affected())
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut *connection)
+        .await?
+        .rows_affected())
 }
 
 /// Runs a raw `SELECT COUNT(*) ...` (or any query returning one BIGINT), for state-based test assertions.
 pub async fn count_raw(store: &crate::Store, sql: &str) -> Result<i64, crate::StoreError> {
     let mut connection = store.connection().await?;
-    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *connection).await?)
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut *connection)
+        .await?)
 }

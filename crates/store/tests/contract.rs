@@ -1,12 +1,14 @@
 //! Contract tests: every scenario runs against SQLite and PostgreSQL, through the same store functions.
 
 use domain::account::{DisplayName, Email, SignInMethod};
-use domain::assembly::{AssemblyDraft, Authority, Commitment, CommentBody, CommentStatus, Question, Timeline, Title};
+use domain::assembly::{
+    AssemblyDraft, Authority, CommentBody, CommentStatus, Commitment, Question, Timeline, Title,
+};
 use domain::permission::Role;
 use domain::phase::Phase;
 use store::accounts::{self, NewAccount};
 use store::test_support::TestDatabase;
-use store::{assemblies, audit, auth, comments, Backend, Store, StoreError};
+use store::{Backend, Store, StoreError, assemblies, audit, auth, comments};
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -36,7 +38,9 @@ where
     Fut: std::future::Future<Output = ()>,
 {
     let database = TestDatabase::create(backend).await;
-    let store = Store::connect(&database.url).await.expect("connect and migrate");
+    let store = Store::connect(&database.url)
+        .await
+        .expect("connect and migrate");
     scenario(store.clone()).await;
     store.close().await;
     database.drop_database().await;
@@ -51,9 +55,15 @@ fn draft(title: &str) -> AssemblyDraft {
     .unwrap();
     AssemblyDraft {
         title: Title::parse(title).unwrap(),
-        question: Question::parse("How can we cut emissions by 40% by 2030 in a spirit of social justice?").unwrap(),
+        question: Question::parse(
+            "How can we cut emissions by 40% by 2030 in a spirit of social justice?",
+        )
+        .unwrap(),
         authority: Authority::parse("Government of France").unwrap(),
-        commitments: Commitment::parse_lines("Submit proposals without filter\nRespond publicly within 12 weeks").unwrap(),
+        commitments: Commitment::parse_lines(
+            "Submit proposals without filter\nRespond publicly within 12 weeks",
+        )
+        .unwrap(),
         timeline,
     }
 }
@@ -79,37 +89,74 @@ async fn new_account(store: &Store, email: &str, admin: bool) -> Result<i64, Sto
 async fn accounts_are_unique_by_email_and_roles_are_per_assembly(store: Store) {
     let ana = new_account(&store, "ana@example.org", true).await.unwrap();
     let duplicate = new_account(&store, "ANA@example.org", false).await;
-    assert!(matches!(duplicate, Err(StoreError::Conflict { .. })), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict { .. })),
+        "{duplicate:?}"
+    );
     let mut conn = store.connection().await.unwrap();
     assert_eq!(accounts::count_admins(&mut conn).await.unwrap(), 1);
-    assert_eq!(accounts::account_by_email(&mut conn, "ana@example.org").await.unwrap().unwrap().id, ana);
+    assert_eq!(
+        accounts::account_by_email(&mut conn, "ana@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ana
+    );
     drop(conn);
 
     let mut tx = store.begin().await.unwrap();
-    let first = assemblies::create_assembly(&mut tx, &draft("First"), 10).await.unwrap();
-    let second = assemblies::create_assembly(&mut tx, &draft("Second"), 10).await.unwrap();
-    accounts::set_role(&mut tx, first, ana, Role::Observer).await.unwrap();
-    accounts::set_role(&mut tx, first, ana, Role::Organiser).await.unwrap();
+    let first = assemblies::create_assembly(&mut tx, &draft("First"), 10)
+        .await
+        .unwrap();
+    let second = assemblies::create_assembly(&mut tx, &draft("Second"), 10)
+        .await
+        .unwrap();
+    accounts::set_role(&mut tx, first, ana, Role::Observer)
+        .await
+        .unwrap();
+    accounts::set_role(&mut tx, first, ana, Role::Organiser)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut conn = store.connection().await.unwrap();
-    assert_eq!(accounts::role_in(&mut conn, ana, first).await.unwrap(), Some(Role::Organiser));
-    assert_eq!(accounts::role_in(&mut conn, ana, second).await.unwrap(), None);
-    assert_eq!(accounts::roles_of(&mut conn, ana).await.unwrap(), vec![(first, Role::Organiser)]);
-    let mine = assemblies::list_assemblies_of(&mut conn, ana).await.unwrap();
+    assert_eq!(
+        accounts::role_in(&mut conn, ana, first).await.unwrap(),
+        Some(Role::Organiser)
+    );
+    assert_eq!(
+        accounts::role_in(&mut conn, ana, second).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        accounts::roles_of(&mut conn, ana).await.unwrap(),
+        vec![(first, Role::Organiser)]
+    );
+    let mine = assemblies::list_assemblies_of(&mut conn, ana)
+        .await
+        .unwrap();
     assert_eq!(mine.iter().map(|a| a.id).collect::<Vec<_>>(), vec![first]);
 }
 
 async fn an_assembly_round_trips_with_its_commitments_and_timeline(store: Store) {
     let mut tx = store.begin().await.unwrap();
-    let id = assemblies::create_assembly(&mut tx, &draft("Citizens' Convention for Climate"), 100).await.unwrap();
+    let id = assemblies::create_assembly(&mut tx, &draft("Citizens' Convention for Climate"), 100)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut conn = store.connection().await.unwrap();
     let stored = assemblies::get_assembly(&mut conn, id).await.unwrap();
     assert_eq!(stored.title, "Citizens' Convention for Climate");
     assert_eq!(stored.current_phase, "learning");
-    assert_eq!(stored.commitments, vec!["Submit proposals without filter", "Respond publicly within 12 weeks"]);
+    assert_eq!(
+        stored.commitments,
+        vec![
+            "Submit proposals without filter",
+            "Respond publicly within 12 weeks"
+        ]
+    );
     assert_eq!(stored.phases.len(), 8);
     assert_eq!(stored.phases[0].phase, "design");
     assert_eq!(stored.phases[0].ends_on.as_deref(), Some("2019-09-30"));
@@ -120,77 +167,190 @@ async fn an_assembly_round_trips_with_its_commitments_and_timeline(store: Store)
     let mut edited = draft("Convention citoyenne pour le climat");
     edited.commitments = Commitment::parse_lines("One commitment").unwrap();
     let mut tx = store.begin().await.unwrap();
-    assemblies::update_assembly(&mut tx, id, &edited, 200).await.unwrap();
-    assert!(matches!(assemblies::update_assembly(&mut tx, id + 1000, &edited, 200).await, Err(StoreError::NotFound)));
+    assemblies::update_assembly(&mut tx, id, &edited, 200)
+        .await
+        .unwrap();
+    assert!(matches!(
+        assemblies::update_assembly(&mut tx, id + 1000, &edited, 200).await,
+        Err(StoreError::NotFound)
+    ));
     tx.commit().await.unwrap();
     let mut conn = store.connection().await.unwrap();
     let stored = assemblies::get_assembly(&mut conn, id).await.unwrap();
     assert_eq!(stored.title, "Convention citoyenne pour le climat");
     assert_eq!(stored.commitments, vec!["One commitment"]);
     assert_eq!(stored.updated_at, 200);
-    assert!(matches!(assemblies::get_assembly(&mut conn, id + 1000).await, Err(StoreError::NotFound)));
-    assert_eq!(assemblies::list_assemblies(&mut conn).await.unwrap().len(), 1);
+    assert!(matches!(
+        assemblies::get_assembly(&mut conn, id + 1000).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        assemblies::list_assemblies(&mut conn).await.unwrap().len(),
+        1
+    );
 }
 
 async fn comments_are_held_for_moderation_and_moderated_once(store: Store) {
     let moderator = new_account(&store, "mod@example.org", false).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let id = assemblies::create_assembly(&mut tx, &draft("A"), 1).await.unwrap();
+    let id = assemblies::create_assembly(&mut tx, &draft("A"), 1)
+        .await
+        .unwrap();
     let body = CommentBody::parse("Please publish the selection quotas").unwrap();
     let first = comments::add_comment(&mut tx, id, &body, 2).await.unwrap();
     let second = comments::add_comment(&mut tx, id, &body, 3).await.unwrap();
-    assert!(matches!(comments::add_comment(&mut tx, id + 99, &body, 3).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        comments::add_comment(&mut tx, id + 99, &body, 3).await,
+        Err(StoreError::NotFound)
+    ));
     tx.commit().await.unwrap();
 
     let mut tx = store.begin().await.unwrap();
-    let before = comments::moderate(&mut tx, id, first, CommentStatus::Approved, moderator, 5).await.unwrap();
+    let before = comments::moderate(&mut tx, id, first, CommentStatus::Approved, moderator, 5)
+        .await
+        .unwrap();
     assert_eq!(before.status, "pending");
-    comments::moderate(&mut tx, id, second, CommentStatus::Rejected, moderator, 5).await.unwrap();
+    comments::moderate(&mut tx, id, second, CommentStatus::Rejected, moderator, 5)
+        .await
+        .unwrap();
     let again = comments::moderate(&mut tx, id, first, CommentStatus::Rejected, moderator, 6).await;
-    assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
-    let elsewhere = comments::moderate(&mut tx, id + 99, second, CommentStatus::Approved, moderator, 6).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let elsewhere = comments::moderate(
+        &mut tx,
+        id + 99,
+        second,
+        CommentStatus::Approved,
+        moderator,
+        6,
+    )
+    .await;
     assert!(matches!(elsewhere, Err(StoreError::NotFound)));
     tx.commit().await.unwrap();
 
     let mut conn = store.connection().await.unwrap();
-    let approved = comments::comments_with_status(&mut conn, id, CommentStatus::Approved).await.unwrap();
-    assert_eq!(approved.iter().map(|c| c.id).collect::<Vec<_>>(), vec![first]);
-    assert!(comments::comments_with_status(&mut conn, id, CommentStatus::Pending).await.unwrap().is_empty());
+    let approved = comments::comments_with_status(&mut conn, id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    assert_eq!(
+        approved.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![first]
+    );
+    assert!(
+        comments::comments_with_status(&mut conn, id, CommentStatus::Pending)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
     let account = new_account(&store, "s@example.org", false).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    auth::create_session(&mut tx, "hash-1", account, "csrf-1", 100, 200).await.unwrap();
+    auth::create_session(&mut tx, "hash-1", account, "csrf-1", 100, 200)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut conn = store.connection().await.unwrap();
-    let live = auth::live_session(&mut conn, "hash-1", 150).await.unwrap().unwrap();
-    assert_eq!((live.account_id, live.csrf_token.as_str()), (account, "csrf-1"));
-    assert_eq!(auth::live_session(&mut conn, "hash-1", 200).await.unwrap(), None);
-    assert_eq!(auth::delete_expired_sessions(&mut conn, 200).await.unwrap(), 1);
+    let live = auth::live_session(&mut conn, "hash-1", 150)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (live.account_id, live.csrf_token.as_str()),
+        (account, "csrf-1")
+    );
+    assert_eq!(
+        auth::live_session(&mut conn, "hash-1", 200).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        auth::delete_expired_sessions(&mut conn, 200).await.unwrap(),
+        1
+    );
 
-    let policy = auth::ThrottlePolicy { max_failures: 3, window_seconds: 60, lock_seconds: 300 };
-    assert_eq!(auth::record_failure(&mut conn, "key", 1_000, policy).await.unwrap(), None);
-    assert_eq!(auth::record_failure(&mut conn, "key", 1_010, policy).await.unwrap(), None);
-    assert_eq!(auth::locked_until(&mut conn, "key", 1_010).await.unwrap(), None);
-    assert_eq!(auth::record_failure(&mut conn, "key", 1_020, policy).await.unwrap(), Some(1_320));
-    assert_eq!(auth::locked_until(&mut conn, "key", 1_300).await.unwrap(), Some(1_320));
-    assert_eq!(auth::locked_until(&mut conn, "key", 1_320).await.unwrap(), None);
+    let policy = auth::ThrottlePolicy {
+        max_failures: 3,
+        window_seconds: 60,
+        lock_seconds: 300,
+    };
+    assert_eq!(
+        auth::record_failure(&mut conn, "key", 1_000, policy)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        auth::record_failure(&mut conn, "key", 1_010, policy)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        auth::locked_until(&mut conn, "key", 1_010).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        auth::record_failure(&mut conn, "key", 1_020, policy)
+            .await
+            .unwrap(),
+        Some(1_320)
+    );
+    assert_eq!(
+        auth::locked_until(&mut conn, "key", 1_300).await.unwrap(),
+        Some(1_320)
+    );
+    assert_eq!(
+        auth::locked_until(&mut conn, "key", 1_320).await.unwrap(),
+        None
+    );
     // Failures spread over more than the window never lock.
     for minute in 0..5 {
-        assert_eq!(auth::record_failure(&mut conn, "slow", 10_000 + minute * 61, policy).await.unwrap(), None);
+        assert_eq!(
+            auth::record_failure(&mut conn, "slow", 10_000 + minute * 61, policy)
+                .await
+                .unwrap(),
+            None
+        );
     }
     auth::clear_failures(&mut conn, "key").await.unwrap();
 
-    let token = auth::create_api_token(&mut conn, account, "script", "token-hash", 5).await.unwrap();
+    let token = auth::create_api_token(&mut conn, account, "script", "token-hash", 5)
+        .await
+        .unwrap();
     assert!(token > 0);
-    assert_eq!(auth::api_token_account(&mut conn, "token-hash").await.unwrap(), Some(account));
-    assert_eq!(auth::api_token_account(&mut conn, "other").await.unwrap(), None);
+    assert_eq!(
+        auth::api_token_account(&mut conn, "token-hash")
+            .await
+            .unwrap(),
+        Some(account)
+    );
+    assert_eq!(
+        auth::api_token_account(&mut conn, "other").await.unwrap(),
+        None
+    );
 
-    auth::create_sign_in_code(&mut conn, account, "code-hash", 100, 700).await.unwrap();
-    assert!(!auth::consume_sign_in_code(&mut conn, account, "wrong", 200).await.unwrap());
-    assert!(auth::consume_sign_in_code(&mut conn, account, "code-hash", 200).await.unwrap());
-    assert!(!auth::consume_sign_in_code(&mut conn, account, "code-hash", 201).await.unwrap(), "codes are single-use");
+    auth::create_sign_in_code(&mut conn, account, "code-hash", 100, 700)
+        .await
+        .unwrap();
+    assert!(
+        !auth::consume_sign_in_code(&mut conn, account, "wrong", 200)
+            .await
+            .unwrap()
+    );
+    assert!(
+        auth::consume_sign_in_code(&mut conn, account, "code-hash", 200)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !auth::consume_sign_in_code(&mut conn, account, "code-hash", 201)
+            .await
+            .unwrap(),
+        "codes are single-use"
+    );
 }
 
 async fn append_three(store: &Store) {
@@ -204,7 +364,10 @@ async fn append_three(store: &Store) {
             before_json: None,
             after_json: Some(&after),
         };
-        assert_eq!(audit::append(&mut tx, &change, 50 + n).await.unwrap(), n + 1);
+        assert_eq!(
+            audit::append(&mut tx, &change, 50 + n).await.unwrap(),
+            n + 1
+        );
     }
     tx.commit().await.unwrap();
 }
@@ -214,27 +377,52 @@ async fn the_audit_chain_detects_edited_and_deleted_entries(store: Store) {
     let mut conn = store.connection().await.unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap(), Ok(3));
 
-    sqlx::query("UPDATE audit_log SET after_json = '{\"n\":42}' WHERE seq = 2").execute(&mut *conn).await.unwrap();
+    sqlx::query("UPDATE audit_log SET after_json = '{\"n\":42}' WHERE seq = 2")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap().unwrap_err().seq, 2);
-    sqlx::query("UPDATE audit_log SET after_json = '{\"n\":1}' WHERE seq = 2").execute(&mut *conn).await.unwrap();
+    sqlx::query("UPDATE audit_log SET after_json = '{\"n\":1}' WHERE seq = 2")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap(), Ok(3));
 
-    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(&mut *conn).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     let tail = audit::verify(&mut conn).await.unwrap().unwrap_err();
     assert_eq!(tail.seq, 3, "{tail:?}");
 
-    sqlx::query("DELETE FROM audit_log WHERE seq = 1").execute(&mut *conn).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq = 1")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap().unwrap_err().seq, 1);
 }
 
 async fn a_rolled_back_transaction_leaves_no_change_and_no_audit_entry(store: Store) {
     let mut tx = store.begin().await.unwrap();
-    assemblies::create_assembly(&mut tx, &draft("Never"), 1).await.unwrap();
-    let change = audit::Change { actor_account_id: None, action: "assembly.create", entity: "assembly:1", before_json: None, after_json: Some("{}") };
+    assemblies::create_assembly(&mut tx, &draft("Never"), 1)
+        .await
+        .unwrap();
+    let change = audit::Change {
+        actor_account_id: None,
+        action: "assembly.create",
+        entity: "assembly:1",
+        before_json: None,
+        after_json: Some("{}"),
+    };
     audit::append(&mut tx, &change, 1).await.unwrap();
     drop(tx);
     let mut conn = store.connection().await.unwrap();
-    assert!(assemblies::list_assemblies(&mut conn).await.unwrap().is_empty());
+    assert!(
+        assemblies::list_assemblies(&mut conn)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(audit::verify(&mut conn).await.unwrap(), Ok(0));
     drop(conn);
     append_three(&store).await;

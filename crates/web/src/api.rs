@@ -8,15 +8,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use domain::assembly::{AssemblyDraft, Authority, Commitment, CommentBody, CommentStatus, Question, Timeline, Title};
+use domain::assembly::{
+    AssemblyDraft, Authority, CommentBody, CommentStatus, Commitment, Question, Timeline, Title,
+};
 use domain::phase::Phase;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use store::assemblies::AssemblyRecord;
 
-use crate::error::AppError;
-use crate::routes::{route_specs, Kind, Viewer};
 use crate::AppState;
+use crate::error::AppError;
+use crate::routes::{Kind, Viewer, route_specs};
 
 /// One phase of a timeline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -63,7 +65,11 @@ impl From<&AssemblyRecord> for AssemblyDto {
             timeline: record
                 .phases
                 .iter()
-                .map(|phase| PhaseDto { phase: phase.phase.clone(), starts_on: phase.starts_on.clone(), ends_on: phase.ends_on.clone() })
+                .map(|phase| PhaseDto {
+                    phase: phase.phase.clone(),
+                    starts_on: phase.starts_on.clone(),
+                    ends_on: phase.ends_on.clone(),
+                })
                 .collect(),
         }
     }
@@ -134,20 +140,29 @@ pub struct CommentInput {
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 /// `GET /api/v1/assemblies`.
-pub async fn list_assemblies(State(state): State<AppState>) -> Result<Json<Vec<AssemblyDto>>, AppError> {
+pub async fn list_assemblies(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<AssemblyDto>>, AppError> {
     let mut connection = state.store.connection().await?;
     let summaries = store::assemblies::list_assemblies(&mut connection).await?;
     let mut assemblies = Vec::with_capacity(summaries.len());
     for summary in summaries {
-        assemblies.push(AssemblyDto::from(&store::assemblies::get_assembly(&mut connection, summary.id).await?));
+        assemblies.push(AssemblyDto::from(
+            &store::assemblies::get_assembly(&mut connection, summary.id).await?,
+        ));
     }
     Ok(Json(assemblies))
 }
 
 /// `GET /api/v1/assemblies/{assembly_id}`.
-pub async fn get_assembly(State(state): State<AppState>, Path(assembly_id): Path<i64>) -> Result<Json<AssemblyDto>, AppError> {
+pub async fn get_assembly(
+    State(state): State<AppState>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Json<AssemblyDto>, AppError> {
     let mut connection = state.store.connection().await?;
-    Ok(Json(AssemblyDto::from(&store::assemblies::get_assembly(&mut connection, assembly_id).await?)))
+    Ok(Json(AssemblyDto::from(
+        &store::assemblies::get_assembly(&mut connection, assembly_id).await?,
+    )))
 }
 
 /// `POST /api/v1/assemblies`.
@@ -176,13 +191,29 @@ pub async fn update_assembly(
 }
 
 /// `GET /api/v1/assemblies/{assembly_id}/comments`: approved comments only.
-pub async fn list_comments(State(state): State<AppState>, Path(assembly_id): Path<i64>) -> Result<Json<Vec<CommentDto>>, AppError> {
+pub async fn list_comments(
+    State(state): State<AppState>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Json<Vec<CommentDto>>, AppError> {
     let mut connection = state.store.connection().await?;
     if !store::assemblies::assembly_exists(&mut connection, assembly_id).await? {
         return Err(AppError::NotFound);
     }
-    let rows = store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Approved).await?;
-    Ok(Json(rows.into_iter().map(|row| CommentDto { id: row.id, body: row.body, created_at: row.created_at }).collect()))
+    let rows = store::comments::comments_with_status(
+        &mut connection,
+        assembly_id,
+        CommentStatus::Approved,
+    )
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| CommentDto {
+                id: row.id,
+                body: row.body,
+                created_at: row.created_at,
+            })
+            .collect(),
+    ))
 }
 
 /// `POST /api/v1/assemblies/{assembly_id}/comments`: held for moderation; returns 202.
@@ -195,7 +226,11 @@ pub async fn post_comment(
     let Json(input) = body?;
     let body = CommentBody::parse(&input.body)?;
     let id = crate::public::add_comment(&state, &viewer, assembly_id, &body).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "pending" }))).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "status": "pending" })),
+    )
+        .into_response())
 }
 
 fn error_response(description: &str) -> Value {
@@ -273,9 +308,15 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
 /// The OpenAPI 3.1 document: every API route of the route table with its operation.
 pub fn openapi_document() -> Value {
     let mut paths = serde_json::Map::new();
-    for spec in route_specs().into_iter().filter(|spec| spec.kind == Kind::Api) {
-        let operation = operation(spec.method, spec.path).unwrap_or_else(|| json!({ "summary": "UNDOCUMENTED" }));
-        let entry = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
+    for spec in route_specs()
+        .into_iter()
+        .filter(|spec| spec.kind == Kind::Api)
+    {
+        let operation = operation(spec.method, spec.path)
+            .unwrap_or_else(|| json!({ "summary": "UNDOCUMENTED" }));
+        let entry = paths
+            .entry(spec.path.to_owned())
+            .or_insert_with(|| json!({}));
         entry[spec.method.to_lowercase()] = operation;
     }
     let phases: Vec<&str> = Phase::ALL.iter().map(|phase| phase.as_str()).collect();
@@ -326,8 +367,16 @@ mod tests {
 
     #[test]
     fn every_api_route_is_documented() {
-        for spec in route_specs().into_iter().filter(|spec| spec.kind == Kind::Api) {
-            assert!(operation(spec.method, spec.path).is_some(), "{} {} has no OpenAPI operation", spec.method, spec.path);
+        for spec in route_specs()
+            .into_iter()
+            .filter(|spec| spec.kind == Kind::Api)
+        {
+            assert!(
+                operation(spec.method, spec.path).is_some(),
+                "{} {} has no OpenAPI operation",
+                spec.method,
+                spec.path
+            );
         }
     }
 }

@@ -24,14 +24,40 @@ pub struct DemoLogin {
 
 /// The demo logins (they are printed by `klero serve --demo`).
 pub const DEMO_LOGINS: [DemoLogin; 5] = [
-    DemoLogin { role: "admin", email: "admin@demo.kleroterion.org", password: "demo-admin-password" },
-    DemoLogin { role: "organiser", email: "organiser@demo.kleroterion.org", password: "demo-organiser-password" },
-    DemoLogin { role: "facilitator", email: "facilitator@demo.kleroterion.org", password: "demo-facilitator-password" },
-    DemoLogin { role: "member", email: "member@demo.kleroterion.org", password: "demo-member-password" },
-    DemoLogin { role: "observer", email: "observer@demo.kleroterion.org", password: "demo-observer-password" },
+    DemoLogin {
+        role: "admin",
+        email: "admin@demo.kleroterion.org",
+        password: "demo-admin-password",
+    },
+    DemoLogin {
+        role: "organiser",
+        email: "organiser@demo.kleroterion.org",
+        password: "demo-organiser-password",
+    },
+    DemoLogin {
+        role: "facilitator",
+        email: "facilitator@demo.kleroterion.org",
+        password: "demo-facilitator-password",
+    },
+    DemoLogin {
+        role: "member",
+        email: "member@demo.kleroterion.org",
+        password: "demo-member-password",
+    },
+    DemoLogin {
+        role: "observer",
+        email: "observer@demo.kleroterion.org",
+        password: "demo-observer-password",
+    },
 ];
 
-const NAMES: [&str; 5] = ["Alex Admin", "Olivia Organiser", "Farid Facilitator", "Maya Member", "Oscar Observer"];
+const NAMES: [&str; 5] = [
+    "Alex Admin",
+    "Olivia Organiser",
+    "Farid Facilitator",
+    "Maya Member",
+    "Oscar Observer",
+];
 
 fn climate_convention() -> AssemblyDraft {
     let dates = |phase: Phase| -> (Option<String>, Option<String>) {
@@ -113,7 +139,13 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
                 let after = serde_json::json!({ "id": id, "is_admin": login.role == "admin", "demo": true }).to_string();
                 store::audit::append(
                     &mut tx,
-                    &store::audit::Change { actor_account_id: None, action: "account.create", entity: &entity, before_json: None, after_json: Some(&after) },
+                    &store::audit::Change {
+                        actor_account_id: None,
+                        action: "account.create",
+                        entity: &entity,
+                        before_json: None,
+                        after_json: Some(&after),
+                    },
                     now,
                 )
                 .await?;
@@ -136,16 +168,28 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
         }
         let mut tx = store.begin().await?;
         let id = store::assemblies::create_assembly(&mut tx, &draft, now).await?;
-        let roles = [Role::Organiser, Role::Facilitator, Role::Member, Role::Observer];
+        let roles = [
+            Role::Organiser,
+            Role::Facilitator,
+            Role::Member,
+            Role::Observer,
+        ];
         for (account_id, role) in account_ids[1..].iter().zip(roles) {
             store::accounts::set_role(&mut tx, id, *account_id, role).await?;
         }
         let record = store::assemblies::get_assembly(&mut tx, id).await?;
-        let after = serde_json::to_string(&crate::api::AssemblyDto::from(&record)).map_err(AppError::internal)?;
+        let after = serde_json::to_string(&crate::api::AssemblyDto::from(&record))
+            .map_err(AppError::internal)?;
         let entity = format!("assembly:{id}");
         store::audit::append(
             &mut tx,
-            &store::audit::Change { actor_account_id: None, action: "assembly.create", entity: &entity, before_json: None, after_json: Some(&after) },
+            &store::audit::Change {
+                actor_account_id: None,
+                action: "assembly.create",
+                entity: &entity,
+                before_json: None,
+                after_json: Some(&after),
+            },
             now,
         )
         .await?;

@@ -101,7 +101,9 @@ impl AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
             AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorKind::Conflict),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge),
-            AppError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooManyRequests),
+            AppError::TooManyRequests => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooManyRequests)
+            }
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         }
     }
@@ -133,7 +135,12 @@ impl IntoResponse for AppError {
         let message = self.to_string();
         let body = serde_json::json!({ "error": message, "field": field });
         let mut response = (status, axum::Json(body)).into_response();
-        response.extensions_mut().insert(ErrorDetails { kind, message, field, cause });
+        response.extensions_mut().insert(ErrorDetails {
+            kind,
+            message,
+            field,
+            cause,
+        });
         response
     }
 }
@@ -162,7 +169,10 @@ impl From<askama::Error> for AppError {
 
 impl From<axum::extract::rejection::FormRejection> for AppError {
     fn from(rejection: axum::extract::rejection::FormRejection) -> AppError {
-        AppError::BadInput { status: rejection.status(), message: rejection.body_text() }
+        AppError::BadInput {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
     }
 }
 
@@ -171,6 +181,9 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return AppError::TooLarge;
         }
-        AppError::BadInput { status: rejection.status(), message: rejection.body_text() }
+        AppError::BadInput {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
     }
 }

@@ -42,7 +42,11 @@ impl Lang {
                 let mut parts = item.split(';');
                 let lang = Lang::from_code(parts.next()?)?;
                 let quality = parts
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 Some((quality, lang))
             })
@@ -206,15 +210,23 @@ impl Messages {
 
     /// The name of a role from its identifier.
     pub fn role_name_of(&self, id: &str) -> &'static str {
-        Role::ALL.iter().find(|role| role.as_str() == id).map(|role| self.role_name(*role)).unwrap_or("?")
+        Role::ALL
+            .iter()
+            .find(|role| role.as_str() == id)
+            .map(|role| self.role_name(*role))
+            .unwrap_or("?")
     }
 
     /// The label of a form field, for error messages.
     pub fn field_label(&self, field: &str) -> String {
         let phase_label = |prefix: &str, label: &str| {
-            field.strip_prefix(prefix).map(|phase| format!("{} — {label}", self.phase_name(phase)))
+            field
+                .strip_prefix(prefix)
+                .map(|phase| format!("{} — {label}", self.phase_name(phase)))
         };
-        if let Some(label) = phase_label("start_", self.start_label).or_else(|| phase_label("end_", self.end_label)) {
+        if let Some(label) =
+            phase_label("start_", self.start_label).or_else(|| phase_label("end_", self.end_label))
+        {
             return label;
         }
         match field {
@@ -367,8 +379,24 @@ static EN: Messages = Messages {
     problem_malformed: "is not valid",
     problem_too_many: "must have at most {n} items",
     problem_out_of_order: "dates are out of order (a phase must end after it starts, and phases start in order)",
-    phases: ["Design", "Recruitment", "Selection", "Learning", "Deliberation", "Decision", "Response", "Follow-up"],
-    roles: ["Public", "Member", "Observer", "Facilitator", "Organiser", "Administrator"],
+    phases: [
+        "Design",
+        "Recruitment",
+        "Selection",
+        "Learning",
+        "Deliberation",
+        "Decision",
+        "Response",
+        "Follow-up",
+    ],
+    roles: [
+        "Public",
+        "Member",
+        "Observer",
+        "Facilitator",
+        "Organiser",
+        "Administrator",
+    ],
 };
 
 static FR: Messages = Messages {
@@ -490,8 +518,24 @@ static FR: Messages = Messages {
     problem_malformed: "n'est pas valide",
     problem_too_many: "doit compter au plus {n} éléments",
     problem_out_of_order: "les dates ne sont pas dans l'ordre (une phase finit après avoir commencé, et les phases commencent dans l'ordre)",
-    phases: ["Conception", "Recrutement", "Tirage au sort", "Information", "Délibération", "Décision", "Réponse", "Suivi"],
-    roles: ["Public", "Membre", "Observateur·rice", "Facilitateur·rice", "Organisateur·rice", "Administrateur·rice"],
+    phases: [
+        "Conception",
+        "Recrutement",
+        "Tirage au sort",
+        "Information",
+        "Délibération",
+        "Décision",
+        "Réponse",
+        "Suivi",
+    ],
+    roles: [
+        "Public",
+        "Membre",
+        "Observateur·rice",
+        "Facilitateur·rice",
+        "Organisateur·rice",
+        "Administrateur·rice",
+    ],
 };
 
 #[cfg(test)]
@@ -500,8 +544,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,fr;q=0.7"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,en;q=0.5,fr;q=0.7"),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 
@@ -509,8 +559,14 @@ mod tests {
     fn validation_errors_read_as_sentences_in_both_languages() {
         let error = ValidationError::new("start_selection", Problem::Malformed);
         assert_eq!(EN.describe(&error), "Selection — Start: is not valid");
-        assert_eq!(FR.describe(&error), "Tirage au sort — Début: n'est pas valide");
+        assert_eq!(
+            FR.describe(&error),
+            "Tirage au sort — Début: n'est pas valide"
+        );
         let error = ValidationError::new("title", Problem::TooLong { max: 200 });
-        assert_eq!(FR.describe(&error), "Titre: doit faire au plus 200 caractères");
+        assert_eq!(
+            FR.describe(&error),
+            "Titre: doit faire au plus 200 caractères"
+        );
     }
 }

@@ -63,7 +63,9 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

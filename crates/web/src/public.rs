@@ -1,7 +1,7 @@
 //! Public pages: the list of assemblies, an assembly's page with its design-comment form, and health checks.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::assembly::{CommentBody, CommentStatus};
@@ -9,11 +9,16 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::routes::Viewer;
-use crate::views::{render, AssemblyPage, AssemblyView, Chrome, CommentView, HomePage, SummaryView};
-use crate::{now, AppState};
+use crate::views::{
+    AssemblyPage, AssemblyView, Chrome, CommentView, HomePage, SummaryView, render,
+};
+use crate::{AppState, now};
 
 /// `GET /`: every assembly.
-pub async fn home(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let rows = store::assemblies::list_assemblies(&mut connection).await?;
     drop(connection);
@@ -41,11 +46,26 @@ async fn assembly_page_with(
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
-    let approved = store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Approved).await?;
+    let approved = store::comments::comments_with_status(
+        &mut connection,
+        assembly_id,
+        CommentStatus::Approved,
+    )
+    .await?;
     drop(connection);
     let c = Chrome::new(viewer, record.title.clone());
     let a = AssemblyView::new(&record, c.m);
-    render(status, &AssemblyPage { c, a, comments: CommentView::list(&approved), thanks, errors, body })
+    render(
+        status,
+        &AssemblyPage {
+            c,
+            a,
+            comments: CommentView::list(&approved),
+            thanks,
+            errors,
+            body,
+        },
+    )
 }
 
 /// `GET /assemblies/{assembly_id}`: the public page of an assembly.
@@ -55,8 +75,16 @@ pub async fn assembly_page(
     Path(assembly_id): Path<i64>,
     Query(query): Query<AssemblyQuery>,
 ) -> Result<Response, AppError> {
-    assembly_page_with(&state, &viewer, assembly_id, StatusCode::OK, query.commented.is_some(), Vec::new(), String::new())
-        .await
+    assembly_page_with(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        query.commented.is_some(),
+        Vec::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// The design-comment form.
@@ -77,7 +105,9 @@ pub(crate) async fn add_comment(
     let mut tx = state.store.begin().await?;
     let now = now();
     let comment_id = store::comments::add_comment(&mut tx, assembly_id, body, now).await?;
-    let after = serde_json::json!({ "id": comment_id, "assembly_id": assembly_id, "status": "pending" }).to_string();
+    let after =
+        serde_json::json!({ "id": comment_id, "assembly_id": assembly_id, "status": "pending" })
+            .to_string();
     let entity = format!("comment:{comment_id}");
     store::audit::append(
         &mut tx,
@@ -107,12 +137,23 @@ pub async fn post_comment(
     match CommentBody::parse(&form.body) {
         Ok(body) => {
             add_comment(&state, &viewer, assembly_id, &body).await?;
-            Ok(Redirect::to(&format!("/assemblies/{assembly_id}?commented=1#comments-heading")).into_response())
+            Ok(Redirect::to(&format!(
+                "/assemblies/{assembly_id}?commented=1#comments-heading"
+            ))
+            .into_response())
         }
         Err(error) => {
             let message = viewer.lang.messages().describe(&error);
-            assembly_page_with(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, false, vec![message], form.body)
-                .await
+            assembly_page_with(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                vec![message],
+                form.body,
+            )
+            .await
         }
     }
 }
@@ -120,7 +161,10 @@ pub async fn post_comment(
 /// `GET /static/style.css`: the one stylesheet, compiled into the binary.
 pub async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../static/style.css"),
     )
         .into_response()

@@ -7,18 +7,18 @@
 
 use axum::body::Body;
 use axum::extract::{RawPathParams, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{MethodRouter, get, post, put};
 use axum::{Extension, Router};
-use domain::permission::{allowed, Action, Role};
+use domain::permission::{Action, Role, allowed};
 use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{api, now, public, session, staff, AppState};
+use crate::{AppState, api, now, public, session, staff};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -82,12 +82,20 @@ pub struct Viewer {
 impl Viewer {
     /// The signed-in account's id, or 401.
     pub fn account_id(&self) -> Result<i64, AppError> {
-        self.account.as_ref().map(|account| account.id).ok_or(AppError::Unauthorized)
+        self.account
+            .as_ref()
+            .map(|account| account.id)
+            .ok_or(AppError::Unauthorized)
     }
 }
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
-    RouteSpec { method, path, kind, action }
+    RouteSpec {
+        method,
+        path,
+        kind,
+        action,
+    }
 }
 
 /// Every route of the server with its handler. Add new routes here and nowhere else.
@@ -96,40 +104,175 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Kind::*;
     vec![
         (spec("GET", "/", Page, ViewPublic), get(public::home)),
-        (spec("GET", "/assemblies/{assembly_id}", Page, ViewPublic), get(public::assembly_page)),
-        (spec("POST", "/assemblies/{assembly_id}/comments", Page, CommentOnDesign), post(public::post_comment)),
-        (spec("GET", "/login", Page, Authenticate), get(session::login_form)),
-        (spec("POST", "/login", Page, Authenticate), post(session::login)),
-        (spec("POST", "/logout", Page, Authenticate), post(session::logout)),
-        (spec("GET", "/setup", Page, Authenticate), get(session::setup_form)),
-        (spec("POST", "/setup", Page, Authenticate), post(session::setup)),
-        (spec("GET", "/staff", Page, ViewDashboard), get(staff::dashboard)),
-        (spec("GET", "/staff/assemblies/new", Page, CreateAssembly), get(staff::new_assembly_form)),
-        (spec("POST", "/staff/assemblies", Page, CreateAssembly), post(staff::create_assembly)),
-        (spec("GET", "/staff/assemblies/{assembly_id}", Page, ViewWorkspace), get(staff::workspace)),
-        (spec("GET", "/staff/assemblies/{assembly_id}/edit", Page, EditAssembly), get(staff::edit_assembly_form)),
-        (spec("POST", "/staff/assemblies/{assembly_id}", Page, EditAssembly), post(staff::update_assembly)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/roles", Page, AssignRoles), post(staff::assign_role)),
-        (spec("GET", "/staff/assemblies/{assembly_id}/comments", Page, ViewModerationQueue), get(staff::moderation_queue)),
         (
-            spec("POST", "/staff/assemblies/{assembly_id}/comments/{comment_id}", Page, ModerateComments),
+            spec("GET", "/assemblies/{assembly_id}", Page, ViewPublic),
+            get(public::assembly_page),
+        ),
+        (
+            spec(
+                "POST",
+                "/assemblies/{assembly_id}/comments",
+                Page,
+                CommentOnDesign,
+            ),
+            post(public::post_comment),
+        ),
+        (
+            spec("GET", "/login", Page, Authenticate),
+            get(session::login_form),
+        ),
+        (
+            spec("POST", "/login", Page, Authenticate),
+            post(session::login),
+        ),
+        (
+            spec("POST", "/logout", Page, Authenticate),
+            post(session::logout),
+        ),
+        (
+            spec("GET", "/setup", Page, Authenticate),
+            get(session::setup_form),
+        ),
+        (
+            spec("POST", "/setup", Page, Authenticate),
+            post(session::setup),
+        ),
+        (
+            spec("GET", "/staff", Page, ViewDashboard),
+            get(staff::dashboard),
+        ),
+        (
+            spec("GET", "/staff/assemblies/new", Page, CreateAssembly),
+            get(staff::new_assembly_form),
+        ),
+        (
+            spec("POST", "/staff/assemblies", Page, CreateAssembly),
+            post(staff::create_assembly),
+        ),
+        (
+            spec(
+                "GET",
+                "/staff/assemblies/{assembly_id}",
+                Page,
+                ViewWorkspace,
+            ),
+            get(staff::workspace),
+        ),
+        (
+            spec(
+                "GET",
+                "/staff/assemblies/{assembly_id}/edit",
+                Page,
+                EditAssembly,
+            ),
+            get(staff::edit_assembly_form),
+        ),
+        (
+            spec(
+                "POST",
+                "/staff/assemblies/{assembly_id}",
+                Page,
+                EditAssembly,
+            ),
+            post(staff::update_assembly),
+        ),
+        (
+            spec(
+                "POST",
+                "/staff/assemblies/{assembly_id}/roles",
+                Page,
+                AssignRoles,
+            ),
+            post(staff::assign_role),
+        ),
+        (
+            spec(
+                "GET",
+                "/staff/assemblies/{assembly_id}/comments",
+                Page,
+                ViewModerationQueue,
+            ),
+            get(staff::moderation_queue),
+        ),
+        (
+            spec(
+                "POST",
+                "/staff/assemblies/{assembly_id}/comments/{comment_id}",
+                Page,
+                ModerateComments,
+            ),
             post(staff::moderate_comment),
         ),
-        (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
-        (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
-        (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),
-        (spec("POST", "/staff/tokens", Page, ManageOwnTokens), post(staff::create_token)),
-        (spec("GET", "/staff/audit", Page, ViewAuditLog), get(staff::audit_log)),
-        (spec("GET", "/static/style.css", Asset, ViewPublic), get(public::stylesheet)),
-        (spec("GET", "/healthz", Asset, ViewPublic), get(public::healthz)),
-        (spec("GET", "/readyz", Asset, ViewPublic), get(public::readyz)),
-        (spec("GET", "/api/openapi.json", Api, ViewPublic), get(api::openapi)),
-        (spec("GET", "/api/v1/assemblies", Api, ViewPublic), get(api::list_assemblies)),
-        (spec("POST", "/api/v1/assemblies", Api, CreateAssembly), post(api::create_assembly)),
-        (spec("GET", "/api/v1/assemblies/{assembly_id}", Api, ViewPublic), get(api::get_assembly)),
-        (spec("PUT", "/api/v1/assemblies/{assembly_id}", Api, EditAssembly), put(api::update_assembly)),
-        (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
-        (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
+        (
+            spec("GET", "/staff/accounts", Page, ManageAccounts),
+            get(staff::accounts),
+        ),
+        (
+            spec("POST", "/staff/accounts", Page, ManageAccounts),
+            post(staff::create_account),
+        ),
+        (
+            spec("GET", "/staff/tokens", Page, ManageOwnTokens),
+            get(staff::tokens),
+        ),
+        (
+            spec("POST", "/staff/tokens", Page, ManageOwnTokens),
+            post(staff::create_token),
+        ),
+        (
+            spec("GET", "/staff/audit", Page, ViewAuditLog),
+            get(staff::audit_log),
+        ),
+        (
+            spec("GET", "/static/style.css", Asset, ViewPublic),
+            get(public::stylesheet),
+        ),
+        (
+            spec("GET", "/healthz", Asset, ViewPublic),
+            get(public::healthz),
+        ),
+        (
+            spec("GET", "/readyz", Asset, ViewPublic),
+            get(public::readyz),
+        ),
+        (
+            spec("GET", "/api/openapi.json", Api, ViewPublic),
+            get(api::openapi),
+        ),
+        (
+            spec("GET", "/api/v1/assemblies", Api, ViewPublic),
+            get(api::list_assemblies),
+        ),
+        (
+            spec("POST", "/api/v1/assemblies", Api, CreateAssembly),
+            post(api::create_assembly),
+        ),
+        (
+            spec("GET", "/api/v1/assemblies/{assembly_id}", Api, ViewPublic),
+            get(api::get_assembly),
+        ),
+        (
+            spec("PUT", "/api/v1/assemblies/{assembly_id}", Api, EditAssembly),
+            put(api::update_assembly),
+        ),
+        (
+            spec(
+                "GET",
+                "/api/v1/assemblies/{assembly_id}/comments",
+                Api,
+                ViewPublic,
+            ),
+            get(api::list_comments),
+        ),
+        (
+            spec(
+                "POST",
+                "/api/v1/assemblies/{assembly_id}/comments",
+                Api,
+                CommentOnDesign,
+            ),
+            post(api::post_comment),
+        ),
     ]
 }
 
@@ -157,7 +300,9 @@ pub fn router(state: AppState) -> Router {
 
 fn pick_lang(request: &Request, cookies: &str) -> (Lang, Option<Lang>) {
     let from_query = request.uri().query().and_then(|query| {
-        query.split('&').find_map(|pair| pair.strip_prefix("lang=").and_then(Lang::from_code))
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("lang=").and_then(Lang::from_code))
     });
     if let Some(lang) = from_query {
         return (lang, Some(lang));
@@ -175,22 +320,36 @@ fn pick_lang(request: &Request, cookies: &str) -> (Lang, Option<Lang>) {
 
 async fn load_account(state: &AppState, account_id: i64) -> Result<Option<Account>, AppError> {
     let mut connection = state.store.connection().await?;
-    Ok(store::accounts::account_by_id(&mut connection, account_id).await?.map(|row| Account {
-        id: row.id,
-        display_name: row.display_name,
-        is_admin: row.is_admin,
-    }))
+    Ok(store::accounts::account_by_id(&mut connection, account_id)
+        .await?
+        .map(|row| Account {
+            id: row.id,
+            display_name: row.display_name,
+            is_admin: row.is_admin,
+        }))
 }
 
-async fn role_for(state: &AppState, account: Option<&Account>, assembly_id: Option<i64>) -> Result<Role, AppError> {
-    let Some(account) = account else { return Ok(Role::Public) };
+async fn role_for(
+    state: &AppState,
+    account: Option<&Account>,
+    assembly_id: Option<i64>,
+) -> Result<Role, AppError> {
+    let Some(account) = account else {
+        return Ok(Role::Public);
+    };
     if account.is_admin {
         return Ok(Role::Admin);
     }
     let mut connection = state.store.connection().await?;
     let role = match assembly_id {
-        Some(assembly_id) => store::accounts::role_in(&mut connection, account.id, assembly_id).await?,
-        None => store::accounts::roles_of(&mut connection, account.id).await?.into_iter().map(|(_, role)| role).max(),
+        Some(assembly_id) => {
+            store::accounts::role_in(&mut connection, account.id, assembly_id).await?
+        }
+        None => store::accounts::roles_of(&mut connection, account.id)
+            .await?
+            .into_iter()
+            .map(|(_, role)| role)
+            .max(),
     };
     Ok(role.unwrap_or(Role::Public))
 }
@@ -220,9 +379,25 @@ pub async fn guard(
     let (lang, lang_to_remember) = pick_lang(&request, &cookies);
     let mut set_cookies: Vec<String> = Vec::new();
     if let Some(lang) = lang_to_remember {
-        set_cookies.push(set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, state.config.secure_cookies));
+        set_cookies.push(set_cookie(
+            LANG_COOKIE,
+            lang.code(),
+            365 * 24 * 3600,
+            state.config.secure_cookies,
+        ));
     }
-    let response = match check(&state, spec, params, request, next, &cookies, lang, &mut set_cookies).await {
+    let response = match check(
+        &state,
+        spec,
+        params,
+        request,
+        next,
+        &cookies,
+        lang,
+        &mut set_cookies,
+    )
+    .await
+    {
         Ok(response) => response,
         Err(error) => error.into_response(),
     };
@@ -271,9 +446,10 @@ async fn check(
                 .transpose()?;
             if let Some(token) = bearer {
                 let mut connection = state.store.connection().await?;
-                let account_id = store::auth::api_token_account(&mut connection, &token_hash(token.trim()))
-                    .await?
-                    .ok_or(AppError::Unauthorized)?;
+                let account_id =
+                    store::auth::api_token_account(&mut connection, &token_hash(token.trim()))
+                        .await?
+                        .ok_or(AppError::Unauthorized)?;
                 drop(connection);
                 account = load_account(state, account_id).await?;
             }
@@ -289,7 +465,12 @@ async fn check(
                     session_hash = Some(hash);
                     session_csrf = Some(live.csrf_token);
                 } else {
-                    set_cookies.push(set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies));
+                    set_cookies.push(set_cookie(
+                        SESSION_COOKIE,
+                        "",
+                        0,
+                        state.config.secure_cookies,
+                    ));
                 }
             }
         }
@@ -299,7 +480,11 @@ async fn check(
     let role = role_for(state, account.as_ref(), assembly_id).await?;
     if !allowed(role, spec.action) {
         tracing::info!(account_id = account.as_ref().map(|a| a.id), role = role.as_str(), action = ?spec.action, "denied");
-        return Err(if account.is_none() { AppError::Unauthorized } else { AppError::Forbidden });
+        return Err(if account.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
     }
 
     let csrf = match (&session_csrf, cookie(cookies, CSRF_COOKIE)) {
@@ -308,7 +493,12 @@ async fn check(
         _ => {
             let token = random_token(32)?;
             if spec.kind == Kind::Page {
-                set_cookies.push(set_cookie(CSRF_COOKIE, &token, 365 * 24 * 3600, state.config.secure_cookies));
+                set_cookies.push(set_cookie(
+                    CSRF_COOKIE,
+                    &token,
+                    365 * 24 * 3600,
+                    state.config.secure_cookies,
+                ));
             }
             token
         }
@@ -316,17 +506,28 @@ async fn check(
 
     let (mut parts, body) = request.into_parts();
     let body = if spec.kind == Kind::Page && parts.method == Method::POST {
-        let bytes = axum::body::to_bytes(body, state.config.body_limit_bytes).await.map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, state.config.body_limit_bytes)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
         let sent = form_csrf_token(&bytes).ok_or(AppError::Csrf)?;
         if !constant_time_eq(&sent, &csrf) {
-            tracing::info!(account_id = account.as_ref().map(|a| a.id), "csrf token mismatch");
+            tracing::info!(
+                account_id = account.as_ref().map(|a| a.id),
+                "csrf token mismatch"
+            );
             return Err(AppError::Csrf);
         }
         Body::from(bytes)
     } else {
         body
     };
-    parts.extensions.insert(Viewer { account, role, csrf, lang, session_hash });
+    parts.extensions.insert(Viewer {
+        account,
+        role,
+        csrf,
+        lang,
+        session_hash,
+    });
     Ok(next.run(Request::from_parts(parts, body)).await)
 }
 
@@ -345,5 +546,6 @@ fn finish(response: Response, spec: RouteSpec, lang: Lang) -> Response {
         return Redirect::to("/login").into_response();
     }
     let status = response.status();
-    crate::views::error_page(lang, status, &details).unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+    crate::views::error_page(lang, status, &details)
+        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
 }

@@ -1,15 +1,16 @@
 //! Secrets: random tokens, their hashes, argon2id password hashing, and cookie helpers.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 
 use crate::error::AppError;
 
 /// A random token of `bytes` bytes, as hexadecimal.
 pub fn random_token(bytes: usize) -> Result<String, AppError> {
     let mut buffer = vec![0u8; bytes];
-    getrandom::fill(&mut buffer).map_err(|error| AppError::Internal(format!("random source: {error}").into()))?;
+    getrandom::fill(&mut buffer)
+        .map_err(|error| AppError::Internal(format!("random source: {error}").into()))?;
     Ok(store::hex(&buffer))
 }
 
@@ -42,7 +43,9 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         let Ok(parsed) = PasswordHash::new(&phc) else {
             return false;
         };
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         matches && real
     })
     .await
@@ -54,7 +57,10 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.bytes()
+        .zip(b.bytes())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// The value of cookie `name` in a `Cookie` header.
@@ -77,16 +83,29 @@ mod tests {
 
     #[tokio::test]
     async fn a_password_verifies_only_against_its_own_hash() {
-        let hash = hash_password("correct horse battery".to_owned()).await.unwrap();
+        let hash = hash_password("correct horse battery".to_owned())
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".to_owned(), Some(hash.clone())).await.unwrap());
-        assert!(!verify_password("wrong horse battery".to_owned(), Some(hash)).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".to_owned(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".to_owned(), Some(hash))
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("anything".to_owned(), None).await.unwrap());
     }
 
     #[test]
     fn cookies_are_found_by_exact_name() {
-        assert_eq!(cookie("a=1; klero_session=abc; b=2", "klero_session"), Some("abc"));
+        assert_eq!(
+            cookie("a=1; klero_session=abc; b=2", "klero_session"),
+            Some("abc")
+        );
         assert_eq!(cookie("xklero_session=abc", "klero_session"), None);
     }
 }

@@ -1,22 +1,29 @@
 //! Signing in and out, and the first-run page that creates the first administrator.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::account::{DisplayName, Email, NewPassword, SignInMethod};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::routes::{Viewer, SESSION_COOKIE};
+use crate::routes::{SESSION_COOKIE, Viewer};
 use crate::security::{hash_password, random_token, set_cookie, token_hash, verify_password};
-use crate::views::{render, Chrome, LoginPage, SetupPage};
-use crate::{now, AppState};
+use crate::views::{Chrome, LoginPage, SetupPage, render};
+use crate::{AppState, now};
 
 /// `GET /login`.
 pub async fn login_form(Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
     let c = Chrome::new(&viewer, viewer.lang.messages().login_title);
-    render(StatusCode::OK, &LoginPage { c, error: None, email: String::new() })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            c,
+            error: None,
+            email: String::new(),
+        },
+    )
 }
 
 /// The sign-in form.
@@ -42,16 +49,40 @@ pub(crate) async fn start_session(state: &AppState, account_id: i64) -> Result<S
     let now = now();
     let mut tx = state.store.begin().await?;
     store::auth::delete_expired_sessions(&mut tx, now).await?;
-    store::auth::create_session(&mut tx, &token_hash(&token), account_id, &csrf, now, now + state.config.session_seconds)
-        .await?;
+    store::auth::create_session(
+        &mut tx,
+        &token_hash(&token),
+        account_id,
+        &csrf,
+        now,
+        now + state.config.session_seconds,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(account_id, "signed in");
-    Ok(set_cookie(SESSION_COOKIE, &token, state.config.session_seconds, state.config.secure_cookies))
+    Ok(set_cookie(
+        SESSION_COOKIE,
+        &token,
+        state.config.session_seconds,
+        state.config.secure_cookies,
+    ))
 }
 
-fn login_page(viewer: &Viewer, status: StatusCode, error: &str, email: String) -> Result<Response, AppError> {
+fn login_page(
+    viewer: &Viewer,
+    status: StatusCode,
+    error: &str,
+    email: String,
+) -> Result<Response, AppError> {
     let c = Chrome::new(viewer, viewer.lang.messages().login_title);
-    render(status, &LoginPage { c, error: Some(error.to_owned()), email })
+    render(
+        status,
+        &LoginPage {
+            c,
+            error: Some(error.to_owned()),
+            email,
+        },
+    )
 }
 
 /// `POST /login`: checks the password, with throttling and temporary lockout kept in the database.
@@ -63,22 +94,41 @@ pub async fn login(
     let Form(form) = form?;
     let m = viewer.lang.messages();
     if form.email.trim().is_empty() || form.password.is_empty() {
-        let field = if form.email.trim().is_empty() { "email" } else { "password" };
+        let field = if form.email.trim().is_empty() {
+            "email"
+        } else {
+            "password"
+        };
         let error = domain::error::ValidationError::new(field, domain::error::Problem::Required);
-        return login_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &m.describe(&error), form.email);
+        return login_page(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &m.describe(&error),
+            form.email,
+        );
     }
     let key = throttle_key(&form.email);
     let now = now();
     let mut connection = state.store.connection().await?;
-    if store::auth::locked_until(&mut connection, &key, now).await?.is_some() {
-        return login_page(&viewer, StatusCode::TOO_MANY_REQUESTS, m.login_locked, form.email);
+    if store::auth::locked_until(&mut connection, &key, now)
+        .await?
+        .is_some()
+    {
+        return login_page(
+            &viewer,
+            StatusCode::TOO_MANY_REQUESTS,
+            m.login_locked,
+            form.email,
+        );
     }
     let account = match Email::parse(&form.email) {
         Ok(email) => store::accounts::account_by_email(&mut connection, email.as_str()).await?,
         Err(_) => None,
     };
     drop(connection);
-    let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
+    let stored_hash = account
+        .as_ref()
+        .and_then(|account| account.password_hash.clone());
     let verified = verify_password(form.password, stored_hash).await?;
     match account {
         Some(account) if verified => {
@@ -90,24 +140,41 @@ pub async fn login(
         }
         _ => {
             let mut tx = state.store.begin().await?;
-            let locked = store::auth::record_failure(&mut tx, &key, now, state.config.throttle).await?;
+            let locked =
+                store::auth::record_failure(&mut tx, &key, now, state.config.throttle).await?;
             tx.commit().await?;
             tracing::info!(locked = locked.is_some(), "failed sign-in");
             if locked.is_some() {
-                login_page(&viewer, StatusCode::TOO_MANY_REQUESTS, m.login_locked, form.email)
+                login_page(
+                    &viewer,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    m.login_locked,
+                    form.email,
+                )
             } else {
-                login_page(&viewer, StatusCode::UNAUTHORIZED, m.login_failed, form.email)
+                login_page(
+                    &viewer,
+                    StatusCode::UNAUTHORIZED,
+                    m.login_failed,
+                    form.email,
+                )
             }
         }
     }
 }
 
 /// `POST /logout`: ends the session in the database and clears the cookie.
-pub async fn logout(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     if let Some(hash) = &viewer.session_hash {
         let mut connection = state.store.connection().await?;
         store::auth::delete_session(&mut connection, hash).await?;
-        tracing::info!(account_id = viewer.account.as_ref().map(|a| a.id), "signed out");
+        tracing::info!(
+            account_id = viewer.account.as_ref().map(|a| a.id),
+            "signed out"
+        );
     }
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
@@ -119,13 +186,24 @@ async fn has_admin(state: &AppState) -> Result<bool, AppError> {
 }
 
 /// `GET /setup`: the first-run form, while no administrator exists.
-pub async fn setup_form(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn setup_form(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     if has_admin(&state).await? {
         return login_page(&viewer, StatusCode::OK, m.setup_done, String::new());
     }
     let c = Chrome::new(&viewer, m.setup_title);
-    render(StatusCode::OK, &SetupPage { c, errors: Vec::new(), email: String::new(), display_name: String::new() })
+    render(
+        StatusCode::OK,
+        &SetupPage {
+            c,
+            errors: Vec::new(),
+            email: String::new(),
+            display_name: String::new(),
+        },
+    )
 }
 
 /// The first-run and account-creation form.
@@ -153,13 +231,20 @@ pub(crate) struct ValidAccount {
 }
 
 /// Validates every field and returns all the problems at once, as sentences in the viewer's language.
-pub(crate) fn validate_account(form: &NewAccountForm, viewer: &Viewer) -> Result<ValidAccount, Vec<String>> {
+pub(crate) fn validate_account(
+    form: &NewAccountForm,
+    viewer: &Viewer,
+) -> Result<ValidAccount, Vec<String>> {
     let m = viewer.lang.messages();
     let display_name = DisplayName::parse(&form.display_name);
     let email = Email::parse(&form.email);
     let password = NewPassword::parse(&form.password);
     match (display_name, email, password) {
-        (Ok(display_name), Ok(email), Ok(password)) => Ok(ValidAccount { display_name, email, password }),
+        (Ok(display_name), Ok(email), Ok(password)) => Ok(ValidAccount {
+            display_name,
+            email,
+            password,
+        }),
         (display_name, email, password) => Err([display_name.err(), email.err(), password.err()]
             .into_iter()
             .flatten()
@@ -180,7 +265,9 @@ pub(crate) async fn create_staff_account(
     let now = now();
     let mut tx = store.begin().await?;
     if only_if_no_admin && store::accounts::count_admins(&mut tx).await? > 0 {
-        return Err(AppError::Conflict("an administrator already exists".to_owned()));
+        return Err(AppError::Conflict(
+            "an administrator already exists".to_owned(),
+        ));
     }
     let id = store::accounts::create_account(
         &mut tx,
@@ -194,11 +281,18 @@ pub(crate) async fn create_staff_account(
         now,
     )
     .await?;
-    let after = serde_json::json!({ "id": id, "is_admin": is_admin, "sign_in_method": "password" }).to_string();
+    let after = serde_json::json!({ "id": id, "is_admin": is_admin, "sign_in_method": "password" })
+        .to_string();
     let entity = format!("account:{id}");
     store::audit::append(
         &mut tx,
-        &store::audit::Change { actor_account_id: actor, action: "account.create", entity: &entity, before_json: None, after_json: Some(&after) },
+        &store::audit::Change {
+            actor_account_id: actor,
+            action: "account.create",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
         now,
     )
     .await?;
@@ -215,7 +309,9 @@ pub async fn setup(
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     if has_admin(&state).await? {
-        return Err(AppError::Conflict("an administrator already exists".to_owned()));
+        return Err(AppError::Conflict(
+            "an administrator already exists".to_owned(),
+        ));
     }
     let account = match validate_account(&form, &viewer) {
         Ok(account) => account,
@@ -223,7 +319,12 @@ pub async fn setup(
             let c = Chrome::new(&viewer, viewer.lang.messages().setup_title);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &SetupPage { c, errors, email: form.email, display_name: form.display_name },
+                &SetupPage {
+                    c,
+                    errors,
+                    email: form.email,
+                    display_name: form.display_name,
+                },
             );
         }
     };

@@ -7,9 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use domain::assembly::{AssemblyDraft, Authority, Commitment, CommentStatus, Question, Timeline, Title};
+use domain::assembly::{
+    AssemblyDraft, Authority, CommentStatus, Commitment, Question, Timeline, Title,
+};
 use domain::error::ValidationError;
-use domain::permission::{allowed, Action, Role};
+use domain::permission::{Action, Role, allowed};
 use domain::phase::Phase;
 use serde::Deserialize;
 use store::assemblies::AssemblyRecord;
@@ -18,16 +20,19 @@ use crate::api::AssemblyDto;
 use crate::error::AppError;
 use crate::routes::Viewer;
 use crate::security::{random_token, token_hash};
-use crate::session::{create_staff_account, validate_account, NewAccountForm};
+use crate::session::{NewAccountForm, create_staff_account, validate_account};
 use crate::views::{
-    render, utc_date, utc_minute, AccountView, AccountsPage, AssemblyForm, AssemblyFormPage, AssemblyView, AuditPage,
-    AuditView, Chrome, CommentView, DashboardPage, ModerationPage, PersonView, PhaseView, SummaryView, TokensPage,
-    WorkspacePage,
+    AccountView, AccountsPage, AssemblyForm, AssemblyFormPage, AssemblyView, AuditPage, AuditView,
+    Chrome, CommentView, DashboardPage, ModerationPage, PersonView, PhaseView, SummaryView,
+    TokensPage, WorkspacePage, render, utc_date, utc_minute,
 };
-use crate::{now, AppState};
+use crate::{AppState, now};
 
 /// `GET /staff`: the assemblies of the viewer (every assembly for administrators).
-pub async fn dashboard(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     let account_id = viewer.account_id()?;
     let mut connection = state.store.connection().await?;
     let rows = if viewer.role == Role::Admin {
@@ -42,7 +47,9 @@ pub async fn dashboard(State(state): State<AppState>, Extension(viewer): Extensi
 }
 
 /// Parses the assembly form; returns every problem, not just the first.
-pub(crate) fn parse_assembly_form(fields: &HashMap<String, String>) -> Result<AssemblyDraft, Vec<ValidationError>> {
+pub(crate) fn parse_assembly_form(
+    fields: &HashMap<String, String>,
+) -> Result<AssemblyDraft, Vec<ValidationError>> {
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or("");
     let title = Title::parse(field("title"));
     let question = Question::parse(field("question"));
@@ -57,7 +64,13 @@ pub(crate) fn parse_assembly_form(fields: &HashMap<String, String>) -> Result<As
     });
     match (title, question, authority, commitments, current, timeline) {
         (Ok(title), Ok(question), Ok(authority), Ok(commitments), Ok(_), Ok(timeline)) => {
-            Ok(AssemblyDraft { title, question, authority, commitments, timeline })
+            Ok(AssemblyDraft {
+                title,
+                question,
+                authority,
+                commitments,
+                timeline,
+            })
         }
         (title, question, authority, commitments, current, timeline) => Err([
             title.err(),
@@ -103,8 +116,14 @@ fn form_from_record(record: &AssemblyRecord, viewer: &Viewer) -> AssemblyForm {
     fields.insert("commitments".into(), record.commitments.join("\n"));
     fields.insert("current_phase".into(), record.current_phase.clone());
     for phase in &record.phases {
-        fields.insert(format!("start_{}", phase.phase), phase.starts_on.clone().unwrap_or_default());
-        fields.insert(format!("end_{}", phase.phase), phase.ends_on.clone().unwrap_or_default());
+        fields.insert(
+            format!("start_{}", phase.phase),
+            phase.starts_on.clone().unwrap_or_default(),
+        );
+        fields.insert(
+            format!("end_{}", phase.phase),
+            phase.ends_on.clone().unwrap_or_default(),
+        );
     }
     form_from_fields(&fields, viewer)
 }
@@ -118,15 +137,34 @@ fn assembly_form_page(
     f: AssemblyForm,
 ) -> Result<Response, AppError> {
     let c = Chrome::new(viewer, heading);
-    render(status, &AssemblyFormPage { c, heading: heading.to_owned(), action, errors, f })
+    render(
+        status,
+        &AssemblyFormPage {
+            c,
+            heading: heading.to_owned(),
+            action,
+            errors,
+            f,
+        },
+    )
 }
 
 /// `GET /staff/assemblies/new`.
 pub async fn new_assembly_form(Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
     let mut fields = HashMap::new();
-    fields.insert("current_phase".to_owned(), Phase::Design.as_str().to_owned());
+    fields.insert(
+        "current_phase".to_owned(),
+        Phase::Design.as_str().to_owned(),
+    );
     let form = form_from_fields(&fields, &viewer);
-    assembly_form_page(&viewer, StatusCode::OK, viewer.lang.messages().form_new_title, "/staff/assemblies".into(), Vec::new(), form)
+    assembly_form_page(
+        &viewer,
+        StatusCode::OK,
+        viewer.lang.messages().form_new_title,
+        "/staff/assemblies".into(),
+        Vec::new(),
+        form,
+    )
 }
 
 /// Creates (`existing` = None) or replaces an assembly, with its audit entry, in one transaction.
@@ -142,12 +180,24 @@ pub(crate) async fn save_assembly(
         Some(id) => {
             let before = store::assemblies::get_assembly(&mut tx, id).await?;
             store::assemblies::update_assembly(&mut tx, id, draft, now).await?;
-            (id, Some(serde_json::to_string(&AssemblyDto::from(&before)).map_err(AppError::internal)?), "assembly.update")
+            (
+                id,
+                Some(
+                    serde_json::to_string(&AssemblyDto::from(&before))
+                        .map_err(AppError::internal)?,
+                ),
+                "assembly.update",
+            )
         }
-        None => (store::assemblies::create_assembly(&mut tx, draft, now).await?, None, "assembly.create"),
+        None => (
+            store::assemblies::create_assembly(&mut tx, draft, now).await?,
+            None,
+            "assembly.create",
+        ),
     };
     let after_record = store::assemblies::get_assembly(&mut tx, id).await?;
-    let after = serde_json::to_string(&AssemblyDto::from(&after_record)).map_err(AppError::internal)?;
+    let after =
+        serde_json::to_string(&AssemblyDto::from(&after_record)).map_err(AppError::internal)?;
     let entity = format!("assembly:{id}");
     store::audit::append(
         &mut tx,
@@ -182,7 +232,14 @@ pub async fn create_assembly(
             let m = viewer.lang.messages();
             let errors = errors.iter().map(|error| m.describe(error)).collect();
             let form = form_from_fields(&fields, &viewer);
-            assembly_form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, m.form_new_title, "/staff/assemblies".into(), errors, form)
+            assembly_form_page(
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                m.form_new_title,
+                "/staff/assemblies".into(),
+                errors,
+                form,
+            )
         }
     }
 }
@@ -198,7 +255,14 @@ pub async fn edit_assembly_form(
     drop(connection);
     let form = form_from_record(&record, &viewer);
     let action = format!("/staff/assemblies/{assembly_id}");
-    assembly_form_page(&viewer, StatusCode::OK, viewer.lang.messages().form_edit_title, action, Vec::new(), form)
+    assembly_form_page(
+        &viewer,
+        StatusCode::OK,
+        viewer.lang.messages().form_edit_title,
+        action,
+        Vec::new(),
+        form,
+    )
 }
 
 /// `POST /staff/assemblies/{assembly_id}`.
@@ -219,7 +283,14 @@ pub async fn update_assembly(
             let errors = errors.iter().map(|error| m.describe(error)).collect();
             let form = form_from_fields(&fields, &viewer);
             let action = format!("/staff/assemblies/{assembly_id}");
-            assembly_form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, m.form_edit_title, action, errors, form)
+            assembly_form_page(
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                m.form_edit_title,
+                action,
+                errors,
+                form,
+            )
         }
     }
 }
@@ -250,12 +321,18 @@ async fn workspace_page(
         a: AssemblyView::new(&record, m),
         people: people
             .into_iter()
-            .map(|(account, role)| PersonView { name: account.display_name, role: m.role_name(role).to_owned() })
+            .map(|(account, role)| PersonView {
+                name: account.display_name,
+                role: m.role_name(role).to_owned(),
+            })
             .collect(),
         can_edit: allowed(viewer.role, Action::EditAssembly),
         can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
         can_assign: allowed(viewer.role, Action::AssignRoles),
-        roles: Role::ASSIGNABLE.iter().map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned())).collect(),
+        roles: Role::ASSIGNABLE
+            .iter()
+            .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))
+            .collect(),
         errors,
         saved,
         c,
@@ -270,7 +347,15 @@ pub async fn workspace(
     Path(assembly_id): Path<i64>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    workspace_page(&state, &viewer, assembly_id, StatusCode::OK, Vec::new(), query.saved.is_some()).await
+    workspace_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        Vec::new(),
+        query.saved.is_some(),
+    )
+    .await
 }
 
 /// The role assignment form.
@@ -298,8 +383,20 @@ pub async fn assign_role(
     let (email, role) = match (email, role) {
         (Ok(email), Ok(role)) => (email, role),
         (email, role) => {
-            let errors = [email.err(), role.err()].into_iter().flatten().map(|error| m.describe(&error)).collect();
-            return workspace_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+            let errors = [email.err(), role.err()]
+                .into_iter()
+                .flatten()
+                .map(|error| m.describe(&error))
+                .collect();
+            return workspace_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                false,
+            )
+            .await;
         }
     };
     let now = now();
@@ -310,7 +407,15 @@ pub async fn assign_role(
     let Some(account) = store::accounts::account_by_email(&mut tx, email.as_str()).await? else {
         drop(tx);
         let errors = vec![m.unknown_account.to_owned()];
-        return workspace_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+        return workspace_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            false,
+        )
+        .await;
     };
     let before = store::accounts::role_in(&mut tx, account.id, assembly_id).await?;
     store::accounts::set_role(&mut tx, assembly_id, account.id, role).await?;
@@ -330,7 +435,12 @@ pub async fn assign_role(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(assembly_id, account_id = account.id, role = role.as_str(), "role assigned");
+    tracing::info!(
+        assembly_id,
+        account_id = account.id,
+        role = role.as_str(),
+        "role assigned"
+    );
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}?saved=1")).into_response())
 }
 
@@ -342,7 +452,9 @@ pub async fn moderation_queue(
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
-    let pending = store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Pending).await?;
+    let pending =
+        store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Pending)
+            .await?;
     drop(connection);
     let c = Chrome::new(&viewer, viewer.lang.messages().moderation_title);
     let page = ModerationPage {
@@ -373,12 +485,17 @@ pub async fn moderate_comment(
     let Form(form) = form?;
     let decision = CommentStatus::parse("decision", &form.decision)?;
     if decision == CommentStatus::Pending {
-        return Err(AppError::Invalid(ValidationError::new("decision", domain::error::Problem::Malformed)));
+        return Err(AppError::Invalid(ValidationError::new(
+            "decision",
+            domain::error::Problem::Malformed,
+        )));
     }
     let moderator = viewer.account_id()?;
     let now = now();
     let mut tx = state.store.begin().await?;
-    let before = store::comments::moderate(&mut tx, assembly_id, comment_id, decision, moderator, now).await?;
+    let before =
+        store::comments::moderate(&mut tx, assembly_id, comment_id, decision, moderator, now)
+            .await?;
     let entity = format!("comment:{comment_id}");
     let before_json = serde_json::json!({ "status": before.status }).to_string();
     let after_json = serde_json::json!({ "status": decision.as_str() }).to_string();
@@ -395,7 +512,12 @@ pub async fn moderate_comment(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(assembly_id, comment_id, decision = decision.as_str(), "comment moderated");
+    tracing::info!(
+        assembly_id,
+        comment_id,
+        decision = decision.as_str(),
+        "comment moderated"
+    );
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/comments")).into_response())
 }
 
@@ -413,14 +535,38 @@ async fn accounts_page(
     let c = Chrome::new(viewer, viewer.lang.messages().accounts_title);
     let accounts = rows
         .into_iter()
-        .map(|row| AccountView { name: row.display_name, email: row.email, is_admin: row.is_admin })
+        .map(|row| AccountView {
+            name: row.display_name,
+            email: row.email,
+            is_admin: row.is_admin,
+        })
         .collect();
-    render(status, &AccountsPage { c, accounts, errors, email, display_name })
+    render(
+        status,
+        &AccountsPage {
+            c,
+            accounts,
+            errors,
+            email,
+            display_name,
+        },
+    )
 }
 
 /// `GET /staff/accounts`: every account (administrators only).
-pub async fn accounts(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
-    accounts_page(&state, &viewer, StatusCode::OK, Vec::new(), String::new(), String::new()).await
+pub async fn accounts(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
+    accounts_page(
+        &state,
+        &viewer,
+        StatusCode::OK,
+        Vec::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /staff/accounts`: creates a staff account.
@@ -433,17 +579,41 @@ pub async fn create_account(
     let account = match validate_account(&form, &viewer) {
         Ok(account) => account,
         Err(errors) => {
-            return accounts_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, errors, form.email, form.display_name).await;
+            return accounts_page(
+                &state,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                form.email,
+                form.display_name,
+            )
+            .await;
         }
     };
     let is_admin = form.is_admin.as_deref() == Some("yes");
-    match create_staff_account(&state.store, viewer.account.as_ref().map(|a| a.id), &account, is_admin, false).await {
+    match create_staff_account(
+        &state.store,
+        viewer.account.as_ref().map(|a| a.id),
+        &account,
+        is_admin,
+        false,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/staff/accounts").into_response()),
         Err(AppError::Conflict(_)) => {
             let m = viewer.lang.messages();
             let error = ValidationError::new("email", domain::error::Problem::Malformed);
             let errors = vec![format!("{} ({})", m.describe(&error), m.err_conflict)];
-            accounts_page(&state, &viewer, StatusCode::CONFLICT, errors, form.email, form.display_name).await
+            accounts_page(
+                &state,
+                &viewer,
+                StatusCode::CONFLICT,
+                errors,
+                form.email,
+                form.display_name,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -461,12 +631,26 @@ async fn tokens_page(
     let rows = store::auth::list_api_tokens(&mut connection, account_id).await?;
     drop(connection);
     let c = Chrome::new(viewer, viewer.lang.messages().tokens_title);
-    let tokens = rows.into_iter().map(|row| (row.name, utc_date(row.created_at))).collect();
-    render(status, &TokensPage { c, tokens, new_token, errors })
+    let tokens = rows
+        .into_iter()
+        .map(|row| (row.name, utc_date(row.created_at)))
+        .collect();
+    render(
+        status,
+        &TokensPage {
+            c,
+            tokens,
+            new_token,
+            errors,
+        },
+    )
 }
 
 /// `GET /staff/tokens`: the viewer's API tokens.
-pub async fn tokens(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     tokens_page(&state, &viewer, StatusCode::OK, None, Vec::new()).await
 }
 
@@ -488,19 +672,42 @@ pub async fn create_token(
     let account_id = viewer.account_id()?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        let problem = if name.is_empty() { domain::error::Problem::Required } else { domain::error::Problem::TooLong { max: 100 } };
-        let errors = vec![viewer.lang.messages().describe(&ValidationError::new("name", problem))];
-        return tokens_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+        let problem = if name.is_empty() {
+            domain::error::Problem::Required
+        } else {
+            domain::error::Problem::TooLong { max: 100 }
+        };
+        let errors = vec![
+            viewer
+                .lang
+                .messages()
+                .describe(&ValidationError::new("name", problem)),
+        ];
+        return tokens_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors,
+        )
+        .await;
     }
     let token = format!("klero_{}", random_token(32)?);
     let now = now();
     let mut tx = state.store.begin().await?;
-    let token_id = store::auth::create_api_token(&mut tx, account_id, name, &token_hash(&token), now).await?;
+    let token_id =
+        store::auth::create_api_token(&mut tx, account_id, name, &token_hash(&token), now).await?;
     let entity = format!("api_token:{token_id}");
     let after = serde_json::json!({ "id": token_id, "account_id": account_id }).to_string();
     store::audit::append(
         &mut tx,
-        &store::audit::Change { actor_account_id: Some(account_id), action: "api_token.create", entity: &entity, before_json: None, after_json: Some(&after) },
+        &store::audit::Change {
+            actor_account_id: Some(account_id),
+            action: "api_token.create",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
         now,
     )
     .await?;
@@ -510,7 +717,10 @@ pub async fn create_token(
 }
 
 /// `GET /staff/audit`: the chain's state and the latest entries.
-pub async fn audit_log(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+pub async fn audit_log(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let verdict = store::audit::verify(&mut connection).await?;
     let rows = store::audit::recent(&mut connection, 100).await?;
@@ -524,11 +734,22 @@ pub async fn audit_log(State(state): State<AppState>, Extension(viewer): Extensi
         .map(|row| AuditView {
             seq: row.seq,
             at: utc_minute(row.at),
-            actor: row.actor_account_id.map(|id| id.to_string()).unwrap_or_else(|| "-".to_owned()),
+            actor: row
+                .actor_account_id
+                .map(|id| id.to_string())
+                .unwrap_or_else(|| "-".to_owned()),
             action: row.action,
             entity: row.entity,
         })
         .collect();
     let c = Chrome::new(&viewer, viewer.lang.messages().audit_title);
-    render(StatusCode::OK, &AuditPage { c, intact, broken, entries })
+    render(
+        StatusCode::OK,
+        &AuditPage {
+            c,
+            intact,
+            broken,
+            entries,
+        },
+    )
 }

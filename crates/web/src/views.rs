@@ -38,8 +38,12 @@ impl Chrome {
             lang: viewer.lang.code(),
             title: title.into(),
             csrf: viewer.csrf.clone(),
-            signed_in: viewer.account.as_ref().map(|account| account.display_name.clone()),
-            is_admin: viewer.role == Role::Admin || viewer.account.as_ref().is_some_and(|a| a.is_admin),
+            signed_in: viewer
+                .account
+                .as_ref()
+                .map(|account| account.display_name.clone()),
+            is_admin: viewer.role == Role::Admin
+                || viewer.account.as_ref().is_some_and(|a| a.is_admin),
             has_role: viewer.account.is_some(),
         }
     }
@@ -147,7 +151,11 @@ impl CommentView {
     /// Builds the views of stored comments.
     pub fn list(rows: &[store::comments::CommentRow]) -> Vec<CommentView> {
         rows.iter()
-            .map(|row| CommentView { id: row.id, body: row.body.clone(), posted_on: utc_date(row.created_at) })
+            .map(|row| CommentView {
+                id: row.id,
+                body: row.body.clone(),
+                posted_on: utc_date(row.created_at),
+            })
             .collect()
     }
 }
@@ -162,7 +170,14 @@ pub fn utc_date(unix_seconds: i64) -> String {
 /// `YYYY-MM-DD HH:MM` of a unix time, in UTC.
 pub fn utc_minute(unix_seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .map(|at| format!("{} {:02}:{:02}", utc_date(unix_seconds), at.hour(), at.minute()))
+        .map(|at| {
+            format!(
+                "{} {:02}:{:02}",
+                utc_date(unix_seconds),
+                at.hour(),
+                at.minute()
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -391,7 +406,11 @@ pub struct ErrorPage {
 }
 
 /// Renders the HTML page for an error response.
-pub fn error_page(lang: Lang, status: StatusCode, details: &ErrorDetails) -> Result<Response, AppError> {
+pub fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    details: &ErrorDetails,
+) -> Result<Response, AppError> {
     let m = lang.messages();
     let message = match details.kind {
         ErrorKind::BadInput => m.err_bad_request,
@@ -417,5 +436,12 @@ pub fn error_page(lang: Lang, status: StatusCode, details: &ErrorDetails) -> Res
         is_admin: false,
         has_role: false,
     };
-    render(status, &ErrorPage { c, message: message.to_owned(), detail })
+    render(
+        status,
+        &ErrorPage {
+            c,
+            message: message.to_owned(),
+            detail,
+        },
+    )
 }

@@ -19,10 +19,17 @@ pub struct TestApp {
 
 /// Starts a server on `database_url` and returns its address.
 pub async fn start_server(database_url: &str) -> (String, Store) {
-    let store = Store::connect(database_url).await.expect("connect and migrate");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let store = Store::connect(database_url)
+        .await
+        .expect("connect and migrate");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = web::AppState { store: store.clone(), config: Arc::new(web::Config::default()) };
+    let state = web::AppState {
+        store: store.clone(),
+        config: Arc::new(web::Config::default()),
+    };
     let app = web::app(state);
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
@@ -39,20 +46,32 @@ where
     let database = TestDatabase::create(backend).await;
     let (address, store) = start_server(&database.url).await;
     web::demo::seed(&store).await.expect("seed demo data");
-    scenario(TestApp { address, store: store.clone(), database_url: database.url.clone() }).await;
+    scenario(TestApp {
+        address,
+        store: store.clone(),
+        database_url: database.url.clone(),
+    })
+    .await;
     store.close().await;
     database.drop_database().await;
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests assert them).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The value of the first `csrf_token` hidden field of a page.
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no csrf_token in page:\n{html}"));
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no csrf_token in page:\n{html}"));
     html[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -75,23 +94,47 @@ impl TestApp {
     }
 
     /// POSTs a form with the client's CSRF token added; returns the response.
-    pub async fn post_form(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf(client).await;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf_token", &token));
-        client.post(self.url(path)).form(&form).send().await.unwrap()
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Signs `client` in; panics unless it worked.
     pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) {
-        let response = self.post_form(client, "/login", &[("email", email), ("password", password)]).await;
-        assert_eq!(response.status().as_u16(), 303, "login of {email} failed: {}", response.text().await.unwrap());
+        let response = self
+            .post_form(
+                client,
+                "/login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "login of {email} failed: {}",
+            response.text().await.unwrap()
+        );
         assert_eq!(location(&response), "/staff");
     }
 
     /// A signed-in client for a demo role (`admin`, `organiser`, ...).
     pub async fn demo_client(&self, role: &str) -> reqwest::Client {
-        let login = web::demo::DEMO_LOGINS.iter().find(|login| login.role == role).expect("demo role");
+        let login = web::demo::DEMO_LOGINS
+            .iter()
+            .find(|login| login.role == role)
+            .expect("demo role");
         let client = client();
         self.login(&client, login.email, login.password).await;
         client
@@ -99,30 +142,51 @@ impl TestApp {
 
     /// The id of the demo climate assembly.
     pub async fn climate_id(&self) -> i64 {
-        store::test_support::count_raw(&self.store, "SELECT id FROM assemblies WHERE title = 'Citizens'' Convention for Climate'")
-            .await
-            .unwrap()
+        store::test_support::count_raw(
+            &self.store,
+            "SELECT id FROM assemblies WHERE title = 'Citizens'' Convention for Climate'",
+        )
+        .await
+        .unwrap()
     }
 
     /// `SELECT COUNT(*) FROM <table>`.
     pub async fn count(&self, table: &str) -> i64 {
-        store::test_support::count_raw(&self.store, &format!("SELECT COUNT(*) FROM {table}")).await.unwrap()
+        store::test_support::count_raw(&self.store, &format!("SELECT COUNT(*) FROM {table}"))
+            .await
+            .unwrap()
     }
 
     /// Creates an API token for a demo account directly in the store and returns the secret.
     pub async fn token_for(&self, role: &str) -> String {
-        let login = web::demo::DEMO_LOGINS.iter().find(|login| login.role == role).expect("demo role");
+        let login = web::demo::DEMO_LOGINS
+            .iter()
+            .find(|login| login.role == role)
+            .expect("demo role");
         let mut connection = self.store.connection().await.unwrap();
-        let account = store::accounts::account_by_email(&mut connection, login.email).await.unwrap().unwrap();
-        let secret = format!("klero_test_{role}_{}", account.id);
-        store::auth::create_api_token(&mut connection, account.id, "test", &web::security::token_hash(&secret), 0)
+        let account = store::accounts::account_by_email(&mut connection, login.email)
             .await
+            .unwrap()
             .unwrap();
+        let secret = format!("klero_test_{role}_{}", account.id);
+        store::auth::create_api_token(
+            &mut connection,
+            account.id,
+            "test",
+            &web::security::token_hash(&secret),
+            0,
+        )
+        .await
+        .unwrap();
         secret
     }
 }
 
 /// The `Location` header of a response.
 pub fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }

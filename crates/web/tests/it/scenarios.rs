@@ -1,17 +1,27 @@
 //! The scenarios, each a story told over HTTP against a real server (Arrange, Act, Assert on responses and rows).
 
-use domain::permission::{allowed, Role};
-use serde_json::{json, Value};
-use web::routes::{route_specs, Kind};
+use domain::permission::{Role, allowed};
+use serde_json::{Value, json};
+use web::routes::{Kind, route_specs};
 
-use crate::helpers::{client, csrf_of, location, start_server, TestApp};
+use crate::helpers::{TestApp, client, csrf_of, location, start_server};
 
-fn assembly_form<'a>(title: &'a str, start_design: &'a str, end_design: &'a str) -> Vec<(&'a str, &'a str)> {
+fn assembly_form<'a>(
+    title: &'a str,
+    start_design: &'a str,
+    end_design: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", title),
-        ("question", "How should the city spend its participatory budget?"),
+        (
+            "question",
+            "How should the city spend its participatory budget?",
+        ),
         ("authority", "City of Grenoble"),
-        ("commitments", "Respond to every recommendation within 12 weeks\nPublish the lottery seed"),
+        (
+            "commitments",
+            "Respond to every recommendation within 12 weeks\nPublish the lottery seed",
+        ),
         ("current_phase", "recruitment"),
         ("start_design", start_design),
         ("end_design", end_design),
@@ -28,17 +38,40 @@ pub async fn signing_in_and_out_uses_database_sessions(app: TestApp) {
     assert_eq!(app.count("sessions").await, 1);
 
     let response = app.post_form(&browser, "/logout", &[]).await;
-    assert_eq!((response.status().as_u16(), location(&response)), (303, "/".to_owned()));
-    assert_eq!(app.count("sessions").await, 0, "logout deletes the session row");
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/".to_owned())
+    );
+    assert_eq!(
+        app.count("sessions").await,
+        0,
+        "logout deletes the session row"
+    );
     let response = browser.get(app.url("/staff")).send().await.unwrap();
-    assert_eq!((response.status().as_u16(), location(&response)), (303, "/login".to_owned()));
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/login".to_owned())
+    );
 
     let wrong = client();
     let response = app
-        .post_form(&wrong, "/login", &[("email", "organiser@demo.kleroterion.org"), ("password", "not the password")])
+        .post_form(
+            &wrong,
+            "/login",
+            &[
+                ("email", "organiser@demo.kleroterion.org"),
+                ("password", "not the password"),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 401);
-    assert!(response.text().await.unwrap().contains("The email address or the password is wrong."));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("The email address or the password is wrong.")
+    );
     assert_eq!(app.count("sessions").await, 0);
 }
 
@@ -51,15 +84,31 @@ pub async fn forged_or_missing_csrf_tokens_are_refused_and_change_nothing(app: T
         if let Some(token) = &token {
             form.push(("csrf_token", token));
         }
-        let response = admin.post(app.url("/staff/assemblies")).form(&form).send().await.unwrap();
+        let response = admin
+            .post(app.url("/staff/assemblies"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), 403, "token {token:?}");
-        assert!(response.text().await.unwrap().contains("This form has expired or did not come from this site"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("This form has expired or did not come from this site")
+        );
     }
-    assert_eq!((app.count("assemblies").await, app.count("audit_log").await), before);
+    assert_eq!(
+        (app.count("assemblies").await, app.count("audit_log").await),
+        before
+    );
 
     // A visitor's token does not work with someone else's cookie (double-submit for anonymous forms).
     let visitor = client();
-    let (_, page) = app.get(&visitor, &format!("/assemblies/{}", app.climate_id().await)).await;
+    let (_, page) = app
+        .get(&visitor, &format!("/assemblies/{}", app.climate_id().await))
+        .await;
     let stranger = client();
     let token = csrf_of(&page);
     fields = vec![("body", "forged comment"), ("csrf_token", &token)];
@@ -77,23 +126,58 @@ pub async fn repeated_failed_logins_lock_the_account_on_every_server(app: TestAp
     let attacker = client();
     for attempt in 1..=5 {
         let response = app
-            .post_form(&attacker, "/login", &[("email", "admin@demo.kleroterion.org"), ("password", "guess guess guess")])
+            .post_form(
+                &attacker,
+                "/login",
+                &[
+                    ("email", "admin@demo.kleroterion.org"),
+                    ("password", "guess guess guess"),
+                ],
+            )
             .await;
         let expected = if attempt < 5 { 401 } else { 429 };
         assert_eq!(response.status().as_u16(), expected, "attempt {attempt}");
     }
     let owner = client();
     let response = app
-        .post_form(&owner, "/login", &[("email", "admin@demo.kleroterion.org"), ("password", "demo-admin-password")])
+        .post_form(
+            &owner,
+            "/login",
+            &[
+                ("email", "admin@demo.kleroterion.org"),
+                ("password", "demo-admin-password"),
+            ],
+        )
         .await;
-    assert_eq!(response.status().as_u16(), 429, "locked even with the right password");
-    assert!(response.text().await.unwrap().contains("locked for 15 minutes"));
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "locked even with the right password"
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("locked for 15 minutes")
+    );
 
     // A second server on the same database sees the same lock: nothing lives in process memory.
     let (second_address, second_store) = start_server(&app.database_url).await;
-    let second = TestApp { address: second_address, store: second_store.clone(), database_url: app.database_url.clone() };
+    let second = TestApp {
+        address: second_address,
+        store: second_store.clone(),
+        database_url: app.database_url.clone(),
+    };
     let response = second
-        .post_form(&client(), "/login", &[("email", "admin@demo.kleroterion.org"), ("password", "demo-admin-password")])
+        .post_form(
+            &client(),
+            "/login",
+            &[
+                ("email", "admin@demo.kleroterion.org"),
+                ("password", "demo-admin-password"),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 429);
     // Other accounts are not affected, and a session made on one server works on the other.
@@ -116,7 +200,10 @@ fn role_of(name: &str) -> Role {
 
 pub async fn every_route_answers_every_role_as_the_permission_table_says(app: TestApp) {
     let assembly_id = app.climate_id().await.to_string();
-    let api = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let api = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let posted: Value = api
         .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/comments")))
         .json(&json!({ "body": "Please publish the quotas" }))
@@ -131,16 +218,29 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
     let mut specs = route_specs();
     specs.sort_by_key(|spec| spec.path == "/logout");
     let mut checked = 0;
-    for role_name in ["public", "member", "observer", "facilitator", "organiser", "admin"] {
+    for role_name in [
+        "public",
+        "member",
+        "observer",
+        "facilitator",
+        "organiser",
+        "admin",
+    ] {
         let role = role_of(role_name);
         let (browser, token) = if role == Role::Public {
             (client(), None)
         } else {
-            (app.demo_client(role_name).await, Some(app.token_for(role_name).await))
+            (
+                app.demo_client(role_name).await,
+                Some(app.token_for(role_name).await),
+            )
         };
         let csrf = app.csrf(&browser).await;
         for spec in &specs {
-            let path = spec.path.replace("{assembly_id}", &assembly_id).replace("{comment_id}", &comment_id);
+            let path = spec
+                .path
+                .replace("{assembly_id}", &assembly_id)
+                .replace("{comment_id}", &comment_id);
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),
@@ -161,7 +261,9 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
             };
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
-            let denied = status == 401 || status == 403 || (status == 303 && location(&response) == "/login");
+            let denied = status == 401
+                || status == 403
+                || (status == 303 && location(&response) == "/login");
             let expected = spec.kind == Kind::Asset || allowed(role, spec.action);
             assert_eq!(
                 !denied,
@@ -171,20 +273,45 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 spec.action,
                 response.text().await.unwrap_or_default()
             );
-            assert!(status < 500, "{role_name} {} {path} answered {status}", spec.method);
+            assert!(
+                status < 500,
+                "{role_name} {} {path} answered {status}",
+                spec.method
+            );
             checked += 1;
         }
     }
     assert_eq!(checked, 6 * specs.len());
-    assert!(specs.len() >= 30, "the walk covers the whole route table ({} routes)", specs.len());
+    assert!(
+        specs.len() >= 30,
+        "the walk covers the whole route table ({} routes)",
+        specs.len()
+    );
 }
 
 pub async fn an_admin_creates_and_edits_an_assembly_shown_on_its_public_page(app: TestApp) {
     let admin = app.demo_client("admin").await;
-    let response = app.post_form(&admin, "/staff/assemblies", &assembly_form("Grenoble Budget Assembly", "2027-01-01", "2027-02-28")).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    let response = app
+        .post_form(
+            &admin,
+            "/staff/assemblies",
+            &assembly_form("Grenoble Budget Assembly", "2027-01-01", "2027-02-28"),
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let workspace = location(&response);
-    let id: i64 = workspace.trim_start_matches("/staff/assemblies/").split('?').next().unwrap().parse().unwrap();
+    let id: i64 = workspace
+        .trim_start_matches("/staff/assemblies/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
 
     let visitor = client();
     let (status, html) = app.get(&visitor, &format!("/assemblies/{id}")).await;
@@ -200,24 +327,44 @@ pub async fn an_admin_creates_and_edits_an_assembly_shown_on_its_public_page(app
         assert!(html.contains(expected), "public page lacks {expected:?}");
     }
 
-    let (status, form) = app.get(&admin, &format!("/staff/assemblies/{id}/edit")).await;
+    let (status, form) = app
+        .get(&admin, &format!("/staff/assemblies/{id}/edit"))
+        .await;
     assert_eq!(status, 200);
     assert!(form.contains("value=\"Grenoble Budget Assembly\""));
     let response = app
-        .post_form(&admin, &format!("/staff/assemblies/{id}"), &assembly_form("Grenoble Citizens' Budget Assembly", "2027-01-01", "2027-02-28"))
+        .post_form(
+            &admin,
+            &format!("/staff/assemblies/{id}"),
+            &assembly_form(
+                "Grenoble Citizens' Budget Assembly",
+                "2027-01-01",
+                "2027-02-28",
+            ),
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let (_, html) = app.get(&visitor, &format!("/assemblies/{id}")).await;
-    assert!(html.contains("Grenoble Citizens&#39; Budget Assembly"), "{html}");
+    assert!(
+        html.contains("Grenoble Citizens&#39; Budget Assembly"),
+        "{html}"
+    );
 
     // An invalid edit (the design phase ends before it starts) is refused with the field named, and changes nothing.
     let audit_before = app.count("audit_log").await;
     let response = app
-        .post_form(&admin, &format!("/staff/assemblies/{id}"), &assembly_form("Renamed", "2027-02-28", "2027-01-01"))
+        .post_form(
+            &admin,
+            &format!("/staff/assemblies/{id}"),
+            &assembly_form("Renamed", "2027-02-28", "2027-01-01"),
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Design — End: dates are out of order"), "{html}");
+    assert!(
+        html.contains("Design — End: dates are out of order"),
+        "{html}"
+    );
     assert_eq!(app.count("audit_log").await, audit_before);
     let (_, html) = app.get(&visitor, &format!("/assemblies/{id}")).await;
     assert!(!html.contains("Renamed"));
@@ -225,13 +372,31 @@ pub async fn an_admin_creates_and_edits_an_assembly_shown_on_its_public_page(app
     // Organisers edit their assembly; members cannot.
     let climate = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    let response = app.post_form(&organiser, &format!("/staff/assemblies/{climate}"), &assembly_form("Climate (edited)", "", "")).await;
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{climate}"),
+            &assembly_form("Climate (edited)", "", ""),
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 303);
     let member = app.demo_client("member").await;
-    let response = app.post_form(&member, &format!("/staff/assemblies/{climate}"), &assembly_form("Hijacked", "", "")).await;
+    let response = app
+        .post_form(
+            &member,
+            &format!("/staff/assemblies/{climate}"),
+            &assembly_form("Hijacked", "", ""),
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 403);
     let mut connection = app.store.connection().await.unwrap();
-    assert_eq!(store::assemblies::get_assembly(&mut connection, climate).await.unwrap().title, "Climate (edited)");
+    assert_eq!(
+        store::assemblies::get_assembly(&mut connection, climate)
+            .await
+            .unwrap()
+            .title,
+        "Climate (edited)"
+    );
 }
 
 pub async fn public_design_comments_are_published_only_after_approval(app: TestApp) {
@@ -239,7 +404,10 @@ pub async fn public_design_comments_are_published_only_after_approval(app: TestA
     let visitor = client();
     let (_, page) = app.get(&visitor, &format!("/assemblies/{id}")).await;
     let token = csrf_of(&page);
-    for body in ["Hold sessions in the evening so that workers can attend", "Spam spam spam"] {
+    for body in [
+        "Hold sessions in the evening so that workers can attend",
+        "Spam spam spam",
+    ] {
         let response = visitor
             .post(app.url(&format!("/assemblies/{id}/comments")))
             .form(&[("body", body), ("csrf_token", &token)])
@@ -249,49 +417,118 @@ pub async fn public_design_comments_are_published_only_after_approval(app: TestA
         assert_eq!(response.status().as_u16(), 303);
         assert!(location(&response).contains("commented=1"));
     }
-    let (_, html) = app.get(&visitor, &format!("/assemblies/{id}?commented=1")).await;
+    let (_, html) = app
+        .get(&visitor, &format!("/assemblies/{id}?commented=1"))
+        .await;
     assert!(html.contains("will be published once an organiser has approved it"));
-    assert!(!html.contains("Hold sessions in the evening"), "pending comments are not public");
+    assert!(
+        !html.contains("Hold sessions in the evening"),
+        "pending comments are not public"
+    );
 
     let observer = app.demo_client("observer").await;
-    let (status, queue) = app.get(&observer, &format!("/staff/assemblies/{id}/comments")).await;
+    let (status, queue) = app
+        .get(&observer, &format!("/staff/assemblies/{id}/comments"))
+        .await;
     assert_eq!(status, 200);
     assert!(queue.contains("Hold sessions in the evening"));
-    assert!(!queue.contains(">Approve<"), "observers see the queue but cannot moderate");
+    assert!(
+        !queue.contains(">Approve<"),
+        "observers see the queue but cannot moderate"
+    );
 
     let organiser = app.demo_client("organiser").await;
-    let (_, queue) = app.get(&organiser, &format!("/staff/assemblies/{id}/comments")).await;
+    let (_, queue) = app
+        .get(&organiser, &format!("/staff/assemblies/{id}/comments"))
+        .await;
     let comment_ids: Vec<i64> = queue
         .match_indices("id=\"comment-")
-        .map(|(index, _)| queue[index + 12..].split('"').next().unwrap().parse().unwrap())
+        .map(|(index, _)| {
+            queue[index + 12..]
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert_eq!(comment_ids.len(), 2);
-    let response = app.post_form(&observer, &format!("/staff/assemblies/{id}/comments/{}", comment_ids[0]), &[("decision", "approved")]).await;
+    let response = app
+        .post_form(
+            &observer,
+            &format!("/staff/assemblies/{id}/comments/{}", comment_ids[0]),
+            &[("decision", "approved")],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 403);
-    let response = app.post_form(&organiser, &format!("/staff/assemblies/{id}/comments/{}", comment_ids[0]), &[("decision", "approved")]).await;
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{id}/comments/{}", comment_ids[0]),
+            &[("decision", "approved")],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 303);
-    let response = app.post_form(&organiser, &format!("/staff/assemblies/{id}/comments/{}", comment_ids[1]), &[("decision", "rejected")]).await;
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{id}/comments/{}", comment_ids[1]),
+            &[("decision", "rejected")],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 303);
-    let response = app.post_form(&organiser, &format!("/staff/assemblies/{id}/comments/{}", comment_ids[1]), &[("decision", "approved")]).await;
-    assert_eq!(response.status().as_u16(), 409, "a comment is moderated once");
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{id}/comments/{}", comment_ids[1]),
+            &[("decision", "approved")],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        409,
+        "a comment is moderated once"
+    );
 
     let (_, html) = app.get(&visitor, &format!("/assemblies/{id}")).await;
     assert!(html.contains("Hold sessions in the evening"));
     assert!(!html.contains("Spam spam spam"));
-    let approved: Value = reqwest::get(app.url(&format!("/api/v1/assemblies/{id}/comments"))).await.unwrap().json().await.unwrap();
+    let approved: Value = reqwest::get(app.url(&format!("/api/v1/assemblies/{id}/comments")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(approved.as_array().unwrap().len(), 1);
-    assert_eq!(approved[0]["body"], "Hold sessions in the evening so that workers can attend");
+    assert_eq!(
+        approved[0]["body"],
+        "Hold sessions in the evening so that workers can attend"
+    );
 }
 
 pub async fn scripts_use_the_api_with_bearer_tokens(app: TestApp) {
     // A token made through the page is shown once and works.
     let admin = app.demo_client("admin").await;
-    let response = app.post_form(&admin, "/staff/tokens", &[("name", "import script")]).await;
+    let response = app
+        .post_form(&admin, "/staff/tokens", &[("name", "import script")])
+        .await;
     assert_eq!(response.status().as_u16(), 200);
     let html = response.text().await.unwrap();
     let start = html.find("klero_").expect("token shown");
     let token = html[start..].split('<').next().unwrap().to_owned();
-    assert_eq!(store::test_support::count_raw(&app.store, &format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{}'", token)).await.unwrap(), 0, "stored hashed");
+    assert_eq!(
+        store::test_support::count_raw(
+            &app.store,
+            &format!(
+                "SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{}'",
+                token
+            )
+        )
+        .await
+        .unwrap(),
+        0,
+        "stored hashed"
+    );
 
     let api = reqwest::Client::new();
     let input = json!({
@@ -302,20 +539,51 @@ pub async fn scripts_use_the_api_with_bearer_tokens(app: TestApp) {
         "current_phase": "deliberation",
         "timeline": [{ "phase": "learning", "starts_on": "2016-11-26", "ends_on": "2017-03-05" }]
     });
-    let response = api.post(app.url("/api/v1/assemblies")).json(&input).send().await.unwrap();
+    let response = api
+        .post(app.url("/api/v1/assemblies"))
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 401, "no token");
-    let response = api.post(app.url("/api/v1/assemblies")).bearer_auth("klero_wrong").json(&input).send().await.unwrap();
+    let response = api
+        .post(app.url("/api/v1/assemblies"))
+        .bearer_auth("klero_wrong")
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 401, "unknown token");
-    let response = api.post(app.url("/api/v1/assemblies")).bearer_auth(&token).json(&input).send().await.unwrap();
+    let response = api
+        .post(app.url("/api/v1/assemblies"))
+        .bearer_auth(&token)
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 201);
     let created: Value = response.json().await.unwrap();
     assert_eq!(created["title"], "Irish Citizens' Assembly");
     assert_eq!(created["timeline"][3]["starts_on"], "2016-11-26");
     let id = created["id"].as_i64().unwrap();
 
-    let fetched: Value = api.get(app.url(&format!("/api/v1/assemblies/{id}"))).send().await.unwrap().json().await.unwrap();
+    let fetched: Value = api
+        .get(app.url(&format!("/api/v1/assemblies/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched, created);
-    let listed: Value = api.get(app.url("/api/v1/assemblies")).send().await.unwrap().json().await.unwrap();
+    let listed: Value = api
+        .get(app.url("/api/v1/assemblies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 3);
 
     // Organisers update their own assembly through the API; members may not.
@@ -323,41 +591,110 @@ pub async fn scripts_use_the_api_with_bearer_tokens(app: TestApp) {
     let mut update = input.clone();
     update["title"] = json!("Convention citoyenne pour le climat");
     let organiser = app.token_for("organiser").await;
-    let response = api.put(app.url(&format!("/api/v1/assemblies/{climate}"))).bearer_auth(&organiser).json(&update).send().await.unwrap();
+    let response = api
+        .put(app.url(&format!("/api/v1/assemblies/{climate}")))
+        .bearer_auth(&organiser)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let member = app.token_for("member").await;
-    let response = api.put(app.url(&format!("/api/v1/assemblies/{climate}"))).bearer_auth(&member).json(&update).send().await.unwrap();
+    let response = api
+        .put(app.url(&format!("/api/v1/assemblies/{climate}")))
+        .bearer_auth(&member)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 403);
-    let response = api.put(app.url(&format!("/api/v1/assemblies/{id}"))).bearer_auth(&organiser).json(&update).send().await.unwrap();
-    assert_eq!(response.status().as_u16(), 403, "not an organiser of that assembly");
+    let response = api
+        .put(app.url(&format!("/api/v1/assemblies/{id}")))
+        .bearer_auth(&organiser)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        403,
+        "not an organiser of that assembly"
+    );
 
-    let response = api.post(app.url(&format!("/api/v1/assemblies/{climate}/comments"))).json(&json!({ "body": "Publish the agenda" })).send().await.unwrap();
+    let response = api
+        .post(app.url(&format!("/api/v1/assemblies/{climate}/comments")))
+        .json(&json!({ "body": "Publish the agenda" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 202);
-    let comments: Value = api.get(app.url(&format!("/api/v1/assemblies/{climate}/comments"))).send().await.unwrap().json().await.unwrap();
+    let comments: Value = api
+        .get(app.url(&format!("/api/v1/assemblies/{climate}/comments")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(comments, json!([]), "pending comments are not listed");
-    let response = api.get(app.url("/api/v1/assemblies/999999")).send().await.unwrap();
+    let response = api
+        .get(app.url("/api/v1/assemblies/999999"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 404);
 }
 
 pub async fn the_openapi_document_lists_every_api_route(app: TestApp) {
-    let document: Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let document: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(document["openapi"], "3.1.0");
-    let api_routes: Vec<_> = route_specs().into_iter().filter(|spec| spec.kind == Kind::Api).collect();
+    let api_routes: Vec<_> = route_specs()
+        .into_iter()
+        .filter(|spec| spec.kind == Kind::Api)
+        .collect();
     assert!(api_routes.len() >= 7);
     for spec in &api_routes {
         let operation = &document["paths"][spec.path][spec.method.to_lowercase()];
-        assert!(operation.is_object(), "{} {} missing from the OpenAPI document", spec.method, spec.path);
-        assert_ne!(operation["summary"], "UNDOCUMENTED", "{} {}", spec.method, spec.path);
+        assert!(
+            operation.is_object(),
+            "{} {} missing from the OpenAPI document",
+            spec.method,
+            spec.path
+        );
+        assert_ne!(
+            operation["summary"], "UNDOCUMENTED",
+            "{} {}",
+            spec.method, spec.path
+        );
     }
-    let documented: usize = document["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().len()).sum();
-    assert_eq!(documented, api_routes.len(), "the document lists no route that does not exist");
+    let documented: usize = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        api_routes.len(),
+        "the document lists no route that does not exist"
+    );
 }
 
 pub async fn bad_input_gets_a_4xx_naming_the_field_and_changes_nothing(app: TestApp) {
     let token = app.token_for("admin").await;
     let api = reqwest::Client::new();
-    let before = (app.count("assemblies").await, app.count("audit_log").await, app.count("design_comments").await);
-    let valid = json!({ "title": "T", "question": "Q", "authority": "A", "current_phase": "design" });
+    let before = (
+        app.count("assemblies").await,
+        app.count("audit_log").await,
+        app.count("design_comments").await,
+    );
+    let valid =
+        json!({ "title": "T", "question": "Q", "authority": "A", "current_phase": "design" });
 
     let cases: Vec<(String, u16, &str)> = vec![
         (json!({ "question": "Q", "authority": "A", "current_phase": "design" }).to_string(), 422, "title"),
@@ -382,27 +719,64 @@ pub async fn bad_input_gets_a_4xx_naming_the_field_and_changes_nothing(app: Test
         let got = response.status().as_u16();
         let text = response.text().await.unwrap();
         assert_eq!(got, status, "body {:.80}: {text}", body);
-        assert!(text.contains(mention), "{text:?} should mention {mention:?}");
+        assert!(
+            text.contains(mention),
+            "{text:?} should mention {mention:?}"
+        );
     }
-    let response = api.post(app.url("/api/v1/assemblies")).bearer_auth(&token).body(valid.to_string()).send().await.unwrap();
-    assert_eq!(response.status().as_u16(), 415, "JSON needs its content type");
+    let response = api
+        .post(app.url("/api/v1/assemblies"))
+        .bearer_auth(&token)
+        .body(valid.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        415,
+        "JSON needs its content type"
+    );
 
     // Forms: missing fields are named in the page, oversized bodies are refused.
     let admin = app.demo_client("admin").await;
-    let response = app.post_form(&admin, "/staff/assemblies", &[("title", "Only a title")]).await;
+    let response = app
+        .post_form(&admin, "/staff/assemblies", &[("title", "Only a title")])
+        .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Question (remit): is required") && html.contains("Commissioning authority: is required"), "{html}");
+    assert!(
+        html.contains("Question (remit): is required")
+            && html.contains("Commissioning authority: is required"),
+        "{html}"
+    );
     let huge = "y".repeat(100_000);
-    let response = app.post_form(&admin, "/staff/assemblies", &[("title", &huge)]).await;
+    let response = app
+        .post_form(&admin, "/staff/assemblies", &[("title", &huge)])
+        .await;
     assert_eq!(response.status().as_u16(), 413);
     let id = app.climate_id().await;
-    let response = app.post_form(&client(), &format!("/assemblies/{id}/comments"), &[("body", "")]).await;
+    let response = app
+        .post_form(
+            &client(),
+            &format!("/assemblies/{id}/comments"),
+            &[("body", "")],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("Your comment: is required"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Your comment: is required")
+    );
 
     assert_eq!(
-        (app.count("assemblies").await, app.count("audit_log").await, app.count("design_comments").await),
+        (
+            app.count("assemblies").await,
+            app.count("audit_log").await,
+            app.count("design_comments").await
+        ),
         before,
         "nothing changed"
     );
@@ -411,18 +785,28 @@ pub async fn bad_input_gets_a_4xx_naming_the_field_and_changes_nothing(app: Test
 pub async fn the_audit_chain_detects_an_edited_and_a_deleted_entry(app: TestApp) {
     let admin = app.demo_client("admin").await;
     for title in ["Audit one", "Audit two"] {
-        let response = app.post_form(&admin, "/staff/assemblies", &assembly_form(title, "", "")).await;
+        let response = app
+            .post_form(&admin, "/staff/assemblies", &assembly_form(title, "", ""))
+            .await;
         assert_eq!(response.status().as_u16(), 303);
     }
     let entries = app.count("audit_log").await;
     let mut connection = app.store.connection().await.unwrap();
-    assert_eq!(store::audit::verify(&mut connection).await.unwrap(), Ok(entries));
+    assert_eq!(
+        store::audit::verify(&mut connection).await.unwrap(),
+        Ok(entries)
+    );
     drop(connection);
     let (_, page) = app.get(&admin, "/staff/audit").await;
     assert!(page.contains("The hash chain is intact"));
 
     let target = entries - 1;
-    let original = store::test_support::count_raw(&app.store, &format!("SELECT LENGTH(after_json) FROM audit_log WHERE seq = {target}")).await.unwrap();
+    let original = store::test_support::count_raw(
+        &app.store,
+        &format!("SELECT LENGTH(after_json) FROM audit_log WHERE seq = {target}"),
+    )
+    .await
+    .unwrap();
     assert!(original > 0);
     let edited = store::test_support::execute_raw(
         &app.store,
@@ -432,11 +816,17 @@ pub async fn the_audit_chain_detects_an_edited_and_a_deleted_entry(app: TestApp)
     .unwrap();
     assert_eq!(edited, 1);
     let mut connection = app.store.connection().await.unwrap();
-    let broken = store::audit::verify(&mut connection).await.unwrap().unwrap_err();
+    let broken = store::audit::verify(&mut connection)
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(broken.seq, target, "{broken:?}");
     drop(connection);
     let (_, page) = app.get(&admin, "/staff/audit").await;
-    assert!(page.contains(&format!("The hash chain is broken at entry {target}")), "{page}");
+    assert!(
+        page.contains(&format!("The hash chain is broken at entry {target}")),
+        "{page}"
+    );
 
     store::test_support::execute_raw(
         &app.store,
@@ -444,9 +834,18 @@ pub async fn the_audit_chain_detects_an_edited_and_a_deleted_entry(app: TestApp)
     )
     .await
     .unwrap();
-    store::test_support::execute_raw(&app.store, "DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    store::test_support::execute_raw(&app.store, "DELETE FROM audit_log WHERE seq = 2")
+        .await
+        .unwrap();
     let mut connection = app.store.connection().await.unwrap();
-    assert_eq!(store::audit::verify(&mut connection).await.unwrap().unwrap_err().seq, 2);
+    assert_eq!(
+        store::audit::verify(&mut connection)
+            .await
+            .unwrap()
+            .unwrap_err()
+            .seq,
+        2
+    );
 }
 
 pub async fn pages_speak_english_or_french(app: TestApp) {
@@ -454,10 +853,23 @@ pub async fn pages_speak_english_or_french(app: TestApp) {
     let (_, html) = app.get(&browser, "/").await;
     assert!(html.contains("<html lang=\"en\">") && html.contains("Citizens&#39; assemblies"));
     let (_, html) = app.get(&browser, "/?lang=fr").await;
-    assert!(html.contains("<html lang=\"fr\">") && html.contains("Assemblées citoyennes"), "{html}");
-    let (_, html) = app.get(&browser, &format!("/assemblies/{}", app.climate_id().await)).await;
-    assert!(html.contains("<html lang=\"fr\">") && html.contains("Délibération"), "the choice is remembered");
-    let response = client().get(app.url("/login")).header("accept-language", "fr-CA,fr;q=0.9,en;q=0.5").send().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("Assemblées citoyennes"),
+        "{html}"
+    );
+    let (_, html) = app
+        .get(&browser, &format!("/assemblies/{}", app.climate_id().await))
+        .await;
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("Délibération"),
+        "the choice is remembered"
+    );
+    let response = client()
+        .get(app.url("/login"))
+        .header("accept-language", "fr-CA,fr;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
     let html = response.text().await.unwrap();
     assert!(html.contains("<html lang=\"fr\">") && html.contains("Mot de passe"));
     let (status, body) = app.get(&browser, "/healthz").await;
@@ -470,7 +882,11 @@ pub async fn first_run_creates_the_first_administrator_once(app: TestApp) {
     // The demo seed made an administrator, so start from an empty database instead.
     let database = store::test_support::TestDatabase::create(app.store.backend()).await;
     let (address, fresh_store) = start_server(&database.url).await;
-    let fresh = TestApp { address, store: fresh_store.clone(), database_url: database.url.clone() };
+    let fresh = TestApp {
+        address,
+        store: fresh_store.clone(),
+        database_url: database.url.clone(),
+    };
     let browser = client();
     let (status, html) = fresh.get(&browser, "/setup").await;
     assert_eq!(status, 200);
@@ -478,25 +894,52 @@ pub async fn first_run_creates_the_first_administrator_once(app: TestApp) {
     let token = csrf_of(&html);
     let response = browser
         .post(fresh.url("/setup"))
-        .form(&[("display_name", "Ada"), ("email", "ada@example.org"), ("password", "short"), ("csrf_token", &token)])
+        .form(&[
+            ("display_name", "Ada"),
+            ("email", "ada@example.org"),
+            ("password", "short"),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("Password: must be at least 12 characters"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Password: must be at least 12 characters")
+    );
     assert_eq!(fresh.count("accounts").await, 0);
     let response = browser
         .post(fresh.url("/setup"))
-        .form(&[("display_name", "Ada"), ("email", "ada@example.org"), ("password", "a long enough password"), ("csrf_token", &token)])
+        .form(&[
+            ("display_name", "Ada"),
+            ("email", "ada@example.org"),
+            ("password", "a long enough password"),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!((response.status().as_u16(), location(&response)), (303, "/staff".to_owned()));
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/staff".to_owned())
+    );
     let (status, html) = fresh.get(&browser, "/staff/assemblies/new").await;
     assert_eq!(status, 200, "the new administrator is signed in: {html}");
     let other = client();
     let response = fresh
-        .post_form(&other, "/setup", &[("display_name", "Eve"), ("email", "eve@example.org"), ("password", "a long enough password")])
+        .post_form(
+            &other,
+            "/setup",
+            &[
+                ("display_name", "Eve"),
+                ("email", "eve@example.org"),
+                ("password", "a long enough password"),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 409);
     assert_eq!(fresh.count("accounts").await, 1);
