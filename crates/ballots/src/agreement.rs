@@ -11,7 +11,8 @@ use std::fmt;
 use crate::{BallotError, Threshold, percent};
 
 /// The names of levels 1 to 5, in order.
-pub const LEVEL_NAMES: [&str; 5] = ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"];
+pub const LEVEL_NAMES: [&str; 5] =
+    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"];
 
 /// An answer on the agreement scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -234,7 +235,14 @@ impl fmt::Display for AgreementCount {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let total = u64::from(self.total());
         let parts: Vec<String> = (1..=5u8)
-            .map(|level| format!("{} {} ({}%)", level_name(level), self.levels[usize::from(level - 1)], self.level_percent(level)))
+            .map(|level| {
+                format!(
+                    "{} {} ({}%)",
+                    level_name(level),
+                    self.levels[usize::from(level - 1)],
+                    self.level_percent(level)
+                )
+            })
             .collect();
         write!(formatter, "{} {}: {}", self.total(), if total == 1 { "vote" } else { "votes" }, parts.join(", "))?;
         if self.scale.no_opinion_offered {

@@ -26,7 +26,11 @@ pub struct ApprovalBallot {
 impl ApprovalBallot {
     /// Validates the rules: a maximum number of approvals per voter from 1 to the number of
     /// options, and a top k from 1 to one less than the number of options.
-    pub fn new(options: Options, max_approvals: Option<u32>, winners: WinnerRule) -> Result<ApprovalBallot, BallotError> {
+    pub fn new(
+        options: Options,
+        max_approvals: Option<u32>,
+        winners: WinnerRule,
+    ) -> Result<ApprovalBallot, BallotError> {
         if let Some(max) = max_approvals
             && (max == 0 || max as usize > options.len())
         {
@@ -139,9 +143,10 @@ pub(crate) fn count(ballot: &ApprovalBallot, votes: &[Vec<usize>]) -> ApprovalCo
             let tie = winners.len() > k as usize;
             (winners, tie)
         }
-        WinnerRule::Share(threshold) => {
-            (order.iter().copied().filter(|&index| threshold.is_met(u64::from(approvals[index]), total)).collect(), false)
-        }
+        WinnerRule::Share(threshold) => (
+            order.iter().copied().filter(|&index| threshold.is_met(u64::from(approvals[index]), total)).collect(),
+            false,
+        ),
     };
     ApprovalCount {
         options: ballot.options.labels().to_vec(),
@@ -161,9 +166,22 @@ impl fmt::Display for ApprovalCount {
         let parts: Vec<String> = self
             .order
             .iter()
-            .map(|&index| format!("{} {} ({}%)", self.options[index], self.approvals[index], percent(u64::from(self.approvals[index]), total)))
+            .map(|&index| {
+                format!(
+                    "{} {} ({}%)",
+                    self.options[index],
+                    self.approvals[index],
+                    percent(u64::from(self.approvals[index]), total)
+                )
+            })
             .collect();
-        writeln!(formatter, "{} {}; approvals: {}", self.votes, if self.votes == 1 { "vote" } else { "votes" }, parts.join(", "))?;
+        writeln!(
+            formatter,
+            "{} {}; approvals: {}",
+            self.votes,
+            if self.votes == 1 { "vote" } else { "votes" },
+            parts.join(", ")
+        )?;
         let names: Vec<&str> = self.winners.iter().map(|&index| self.options[index].as_str()).collect();
         let chosen = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
         match self.rule {
@@ -174,7 +192,9 @@ impl fmt::Display for ApprovalCount {
                 }
                 Ok(())
             }
-            WinnerRule::Share(threshold) => write!(formatter, "Chosen: {chosen} (approved by {threshold} of votes cast)"),
+            WinnerRule::Share(threshold) => {
+                write!(formatter, "Chosen: {chosen} (approved by {threshold} of votes cast)")
+            }
         }
     }
 }

@@ -167,11 +167,7 @@ impl Ballot {
         if let Some(Quorum::Members(quorum)) = spec.quorum
             && quorum > spec.eligible_members
         {
-            return Err(BallotError::QuorumAboveEligible {
-                ballot: spec.id,
-                quorum,
-                eligible: spec.eligible_members,
-            });
+            return Err(BallotError::QuorumAboveEligible { ballot: spec.id, quorum, eligible: spec.eligible_members });
         }
         if let Some(precondition) = &spec.opens_after
             && precondition.ballot == spec.id
@@ -273,7 +269,9 @@ impl Vote {
 
     /// A strict ranking from options in order of preference.
     pub fn ranking_in_order(options: &[&str]) -> Vote {
-        Vote::Ranking(options.iter().enumerate().map(|(index, option)| ((*option).to_owned(), index as u32 + 1)).collect())
+        Vote::Ranking(
+            options.iter().enumerate().map(|(index, option)| ((*option).to_owned(), index as u32 + 1)).collect(),
+        )
     }
 
     /// An approval of the given options.

@@ -68,7 +68,9 @@ impl Mismatch {
     /// The sheet to re-check.
     pub fn sheet(&self) -> u32 {
         match self {
-            Mismatch::Missing { sheet, .. } | Mismatch::Duplicate { sheet, .. } | Mismatch::Different { sheet, .. } => *sheet,
+            Mismatch::Missing { sheet, .. } | Mismatch::Duplicate { sheet, .. } | Mismatch::Different { sheet, .. } => {
+                *sheet
+            }
         }
     }
 }
@@ -76,8 +78,12 @@ impl Mismatch {
 impl fmt::Display for Mismatch {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Mismatch::Missing { sheet, missing_from } => write!(formatter, "sheet {sheet}: missing from the {missing_from} entry"),
-            Mismatch::Duplicate { sheet, entry } => write!(formatter, "sheet {sheet}: typed more than once in the {entry} entry"),
+            Mismatch::Missing { sheet, missing_from } => {
+                write!(formatter, "sheet {sheet}: missing from the {missing_from} entry")
+            }
+            Mismatch::Duplicate { sheet, entry } => {
+                write!(formatter, "sheet {sheet}: typed more than once in the {entry} entry")
+            }
             Mismatch::Different { sheet, .. } => write!(formatter, "sheet {sheet}: the two entries differ"),
         }
     }
@@ -174,7 +180,9 @@ pub fn reconcile(first_entry: &[PaperVote], second_entry: &[PaperVote]) -> Recon
 pub fn tally_paper(ballot: &Ballot, reconciled: &ReconciledVotes) -> Result<Outcome, BallotError> {
     let votes: Vec<Vote> = reconciled.sheets.iter().map(|paper| paper.vote.clone()).collect();
     tally(ballot, &votes).map_err(|error| match sheet_of(&error) {
-        Some(position) => BallotError::InvalidSheet { sheet: reconciled.sheets[position - 1].sheet, source: Box::new(error) },
+        Some(position) => {
+            BallotError::InvalidSheet { sheet: reconciled.sheets[position - 1].sheet, source: Box::new(error) }
+        }
         None => error,
     })
 }

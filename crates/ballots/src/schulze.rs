@@ -93,15 +93,27 @@ impl SchulzeResult {
 impl fmt::Display for SchulzeResult {
     /// The ranking, the winner(s), whether a Condorcet winner exists, and both matrices.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = |indices: &[usize]| indices.iter().map(|&index| self.options[index].as_str()).collect::<Vec<&str>>().join(", ");
-        writeln!(formatter, "{} {}; Schulze ranking: {}", self.votes, if self.votes == 1 { "vote" } else { "votes" }, self.ranking_text())?;
+        let names = |indices: &[usize]| {
+            indices.iter().map(|&index| self.options[index].as_str()).collect::<Vec<&str>>().join(", ")
+        };
+        writeln!(
+            formatter,
+            "{} {}; Schulze ranking: {}",
+            self.votes,
+            if self.votes == 1 { "vote" } else { "votes" },
+            self.ranking_text()
+        )?;
         if self.winners().len() == 1 {
             write!(formatter, "Winner: {}", names(self.winners()))?;
         } else {
             write!(formatter, "Tie between: {}", names(self.winners()))?;
         }
         match self.condorcet_winner {
-            Some(winner) => writeln!(formatter, "; {} is the Condorcet winner (beats every other option head to head)", self.options[winner])?,
+            Some(winner) => writeln!(
+                formatter,
+                "; {} is the Condorcet winner (beats every other option head to head)",
+                self.options[winner]
+            )?,
             None => writeln!(formatter, "; there is no Condorcet winner")?,
         }
         writeln!(formatter, "Pairwise preferences (row preferred to column, number of voters):")?;

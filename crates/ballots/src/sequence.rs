@@ -81,10 +81,9 @@ impl Sequence {
             return match ballot.wording() {
                 Wording::Fixed(text) => Ok(Stage::Ready { wording: text }),
                 // `Ballot::new` refuses a conditional wording without a precondition.
-                Wording::Conditional { on, .. } => Err(BallotError::WordingWithoutPrecondition {
-                    ballot: ballot_id.to_owned(),
-                    on: on.clone(),
-                }),
+                Wording::Conditional { on, .. } => {
+                    Err(BallotError::WordingWithoutPrecondition { ballot: ballot_id.to_owned(), on: on.clone() })
+                }
             };
         };
         let after = precondition.ballot.as_str();
