@@ -137,9 +137,10 @@ impl AgreementCount {
         self.levels[0] + self.levels[1]
     }
 
-    /// The share of votes cast at `level` (1 to 5), in whole percent.
+    /// The share of votes cast at `level` (1 to 5), in whole percent; 0 for any other level.
     pub fn level_percent(&self, level: u8) -> u64 {
-        percent(u64::from(self.levels[usize::from(level - 1)]), u64::from(self.total()))
+        let count = self.levels.get(usize::from(level).wrapping_sub(1)).copied().unwrap_or(0);
+        percent(u64::from(count), u64::from(self.total()))
     }
 
     /// The share of votes cast agreeing or strongly agreeing, in whole percent.
