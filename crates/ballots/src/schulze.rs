@@ -1,9 +1,9 @@
 //! The Schulze method for ranked ballots: the pairwise preference matrix, strongest paths by a
 //! Floyd-Warshall widest-path pass, the winners, and a complete ranking with ties.
 //!
-//! Link strength is "winning votes": the link from a to b has strength d[a][b] when more voters
+//! Link strength is "winning votes": the link from a to b has strength `d[a][b]` when more voters
 //! prefer a to b than b to a, and 0 otherwise.
-//! a beats b when p[a][b] > p[b][a]; Schulze proved this relation transitive.
+//! a beats b when `p[a][b] > p[b][a]`; Schulze proved this relation transitive.
 //! The ranking is built in layers: the first layer is the winners (options no option beats), the
 //! next is the options no remaining option beats, and so on; options in one layer are tied.
 //! Ties are stated, never broken at random: how to break them is for the assembly's rules.
@@ -34,12 +34,12 @@ impl SchulzeResult {
         self.votes
     }
 
-    /// d[a][b]: the number of voters who rank a strictly above b (0 on the diagonal).
+    /// `d[a][b]`: the number of voters who rank a strictly above b (0 on the diagonal).
     pub fn pairwise(&self) -> &[Vec<u32>] {
         &self.pairwise
     }
 
-    /// p[a][b]: the strength of the strongest path from a to b (0 on the diagonal).
+    /// `p[a][b]`: the strength of the strongest path from a to b (0 on the diagonal).
     pub fn strongest_paths(&self) -> &[Vec<u32>] {
         &self.strongest
     }
@@ -55,7 +55,7 @@ impl SchulzeResult {
         &self.ranking
     }
 
-    /// The option that beats every other option head to head (d[a][b] > d[b][a]), if there is one.
+    /// The option that beats every other option head to head (`d[a][b] > d[b][a]`), if there is one.
     pub fn condorcet_winner(&self) -> Option<usize> {
         self.condorcet_winner
     }

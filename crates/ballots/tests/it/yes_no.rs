@@ -189,3 +189,16 @@ fn random_counts_add_up_and_decide_like_the_rule_written_another_way() {
         assert_eq!(count.decision(), expected, "case {case}: {yes} yes {no} no {abstain} abstain, {threshold}");
     }
 }
+
+#[test]
+fn the_irish_assemblys_first_ballot_reads_as_reported() {
+    // Citizens' Assembly (Ireland), April 2017: 79 of 91 members voted not to retain Article
+    // 40.3.3 in full, reported as 87%.
+    let rule = YesNoRule::new(Threshold::simple_majority(), Abstention::NotOffered);
+    let outcome = tally(&yes_no_ballot(rule, 99, None), &votes(79, 12, 0)).expect("valid");
+    assert_eq!(
+        outcome.to_string(),
+        "Passed: 79 yes, 12 no; 87% yes of votes cast (threshold: more than 1/2)\n\
+         Turnout: 91 of 99 eligible members (92%)"
+    );
+}
