@@ -186,10 +186,10 @@ impl Timeline {
             };
             let starts_on = parse_optional(&start_field, raw_start)?;
             let ends_on = parse_optional(&end_field, raw_end)?;
-            if let (Some(start), Some(end)) = (starts_on, ends_on) {
-                if end < start {
-                    return Err(ValidationError::new(end_field, Problem::OutOfOrder));
-                }
+            if let (Some(start), Some(end)) = (starts_on, ends_on)
+                && end < start
+            {
+                return Err(ValidationError::new(end_field, Problem::OutOfOrder));
             }
             if let Some(start) = starts_on {
                 if latest_start.is_some_and(|latest| start < latest) {

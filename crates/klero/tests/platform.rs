@@ -53,6 +53,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Starts `klero serve --demo`, returns the child, the printed address and everything printed before it.
+#[allow(clippy::zombie_processes)] // The caller kills and waits for the child; a panic here fails the test anyway.
 fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_klero"))
         .args([

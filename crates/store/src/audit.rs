@@ -62,16 +62,14 @@ pub struct ChainBreak {
 }
 
 /// The SHA-256 of an entry, over a length-prefixed serialisation (so no two field lists serialise alike).
-pub fn entry_hash(
-    seq: i64,
-    at: i64,
-    actor_account_id: Option<i64>,
-    action: &str,
-    entity: &str,
-    before_json: Option<&str>,
-    after_json: Option<&str>,
-    prev_hash: &str,
-) -> String {
+pub fn entry_hash(seq: i64, at: i64, change: &Change<'_>, prev_hash: &str) -> String {
+    let Change {
+        actor_account_id,
+        action,
+        entity,
+        before_json,
+        after_json,
+    } = *change;
     let mut canonical = String::new();
     let mut field = |value: Option<&str>| match value {
         Some(value) => canonical.push_str(&format!("{}:{};", value.len(), value)),
@@ -100,16 +98,7 @@ pub async fn append(
         .await?;
     let seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
-    let hash = entry_hash(
-        seq,
-        now,
-        change.actor_account_id,
-        change.action,
-        change.entity,
-        change.before_json,
-        change.after_json,
-        &prev_hash,
-    );
+    let hash = entry_hash(seq, now, change, &prev_hash);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -185,16 +174,14 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>,
                 reason: "previous hash does not match".to_owned(),
             }));
         }
-        let recomputed = entry_hash(
-            entry.seq,
-            entry.at,
-            entry.actor_account_id,
-            &entry.action,
-            &entry.entity,
-            entry.before_json.as_deref(),
-            entry.after_json.as_deref(),
-            &entry.prev_hash,
-        );
+        let content = Change {
+            actor_account_id: entry.actor_account_id,
+            action: &entry.action,
+            entity: &entry.entity,
+            before_json: entry.before_json.as_deref(),
+            after_json: entry.after_json.as_deref(),
+        };
+        let recomputed = entry_hash(entry.seq, entry.at, &content, &entry.prev_hash);
         if recomputed != entry.hash {
             return Ok(Err(ChainBreak {
                 seq: entry.seq,
