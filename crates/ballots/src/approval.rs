@@ -9,7 +9,8 @@ use crate::{BallotError, Options, Threshold, percent};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WinnerRule {
     /// The k most approved options. Options tied with the k-th are all included, and the tie is
-    /// reported, so there can be more than k winners.
+    /// reported, so there can be more than k winners; an option nobody approved is never chosen,
+    /// so there can also be fewer.
     TopK(u32),
     /// Every option approved by a share of voters (blank votes included) that meets the threshold.
     Share(Threshold),
@@ -138,7 +139,7 @@ pub(crate) fn count(ballot: &ApprovalBallot, votes: &[Vec<usize>]) -> ApprovalCo
     let total = votes.len() as u64;
     let (winners, tie_at_boundary) = match ballot.winners {
         WinnerRule::TopK(k) => {
-            let cutoff = approvals[order[k as usize - 1]];
+            let cutoff = approvals[order[k as usize - 1]].max(1);
             let winners: Vec<usize> = order.iter().copied().filter(|&index| approvals[index] >= cutoff).collect();
             let tie = winners.len() > k as usize;
             (winners, tie)

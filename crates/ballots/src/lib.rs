@@ -21,6 +21,31 @@
 //! count is exact integer arithmetic, so the same votes always give the same outcome and the
 //! same text.
 //! It never sees who voted: a [`Vote`] carries a choice and nothing else.
+//!
+//! ```
+//! use ballots::{Abstention, Ballot, BallotSpec, Method, Ratio, Threshold, Vote, Wording, YesNoChoice, YesNoRule};
+//!
+//! let two_thirds = Threshold::at_least(Ratio::new(2, 3)?)?;
+//! let ballot = Ballot::new(BallotSpec {
+//!     id: "b1".to_owned(),
+//!     wording: Wording::Fixed("Should the measure go to a referendum?".to_owned()),
+//!     method: Method::YesNo(YesNoRule::new(two_thirds, Abstention::Excluded)),
+//!     eligible_members: 150,
+//!     quorum: None,
+//!     opens_after: None,
+//! })?;
+//! let mut votes = vec![Vote::YesNo(YesNoChoice::Yes); 98];
+//! votes.extend(vec![Vote::YesNo(YesNoChoice::No); 23]);
+//! votes.extend(vec![Vote::YesNo(YesNoChoice::Abstain); 6]);
+//! let outcome = ballots::tally(&ballot, &votes)?;
+//! assert_eq!(outcome.passed(), Some(true));
+//! assert_eq!(
+//!     outcome.to_string(),
+//!     "Passed: 98 yes, 23 no, 6 abstentions; 81% yes of yes and no votes (threshold: at least 2/3)\n\
+//!      Turnout: 127 of 150 eligible members (85%)"
+//! );
+//! # Ok::<(), ballots::BallotError>(())
+//! ```
 
 #![deny(missing_docs)]
 

@@ -116,9 +116,11 @@ fn random_approvals_add_up_and_the_top_k_are_never_outvoted_by_a_loser() {
         let given: usize =
             list.iter().map(|vote| if let Vote::Approval(options) = vote { options.len() } else { 0 }).sum();
         assert_eq!(result.approvals().iter().sum::<u32>() as usize, given, "case {case}");
-        assert!(result.winners().len() >= k as usize, "case {case}");
+        let approved_options = result.approvals().iter().filter(|&&count| count > 0).count();
+        assert_eq!(result.winners().len() >= k as usize, approved_options >= k as usize, "case {case}");
+        assert!(result.winners().iter().all(|&index| result.approvals()[index] > 0), "case {case}: unapproved winner");
         assert_eq!(result.tie_at_boundary(), result.winners().len() > k as usize, "case {case}");
-        let lowest_winner = result.winners().iter().map(|&index| result.approvals()[index]).min().expect("winners");
+        let lowest_winner = result.winners().iter().map(|&index| result.approvals()[index]).min().unwrap_or(1);
         for index in 0..OPTIONS.len() {
             if !result.winners().contains(&index) {
                 assert!(
@@ -128,6 +130,15 @@ fn random_approvals_add_up_and_the_top_k_are_never_outvoted_by_a_loser() {
             }
         }
     }
+}
+
+#[test]
+fn an_option_nobody_approved_is_never_chosen() {
+    let result = count(approval(None, WinnerRule::TopK(3)), "2 Wind\n1 Solar\n1 -");
+    assert_eq!(names(&result, result.winners()), ["Wind", "Solar"]);
+    let nobody = count(approval(None, WinnerRule::TopK(1)), "3 -");
+    assert!(nobody.winners().is_empty());
+    assert!(nobody.to_string().ends_with("Chosen: none (the top 1)"), "{nobody}");
 }
 
 #[test]
