@@ -186,7 +186,8 @@ pub fn normalise(fields: &[&str]) -> String {
 pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressList, RecruitmentError> {
     let file = config.file.as_str();
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(data);
-    let header = reader.headers().map_err(|error| csv_error(file, &error))?.clone();
+    let mut lines = LineCounter::new(data);
+    let header = reader.headers().map_err(|error| csv_error(file, &error, &mut lines))?.clone();
     let find = |name: &str| -> Result<usize, RecruitmentError> {
         let wanted = name.trim().to_lowercase();
         header
@@ -214,10 +215,10 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => return Err(csv_error(file, &error)),
+            Err(error) => return Err(csv_error(file, &error, &mut lines)),
         }
         row_number += 1;
-        let line = record.position().map(|position| position.line()).unwrap_or(row_number + 1);
+        let line = record.position().map_or(row_number + 1, |position| lines.line_at(position.byte()));
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
         }
@@ -309,8 +310,39 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
     })
 }
 
-fn csv_error(file: &str, error: &csv::Error) -> RecruitmentError {
-    let line = error.position().map(|position| position.line()).unwrap_or(1);
+/// Line numbers from byte offsets. The csv crate's own line numbers skip blank lines, so they
+/// would point at the wrong line of a file with blank lines; the byte offsets are exact.
+pub(crate) struct LineCounter<'a> {
+    data: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(data: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { data, byte: 0, line: 1 }
+    }
+
+    /// The 1-based line where the record at a byte offset starts: the csv crate reports the
+    /// offset where it started reading, before the blank lines it skips, so line ends are skipped
+    /// here. Offsets are asked for in increasing order (an earlier offset restarts the count).
+    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(self.data.len());
+        while byte < self.data.len() && matches!(self.data[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.data[self.byte..byte].iter().filter(|&&character| character == b'\n').count() as u64;
+        self.byte = byte;
+        self.line
+    }
+}
+
+pub(crate) fn csv_error(file: &str, error: &csv::Error, lines: &mut LineCounter<'_>) -> RecruitmentError {
+    let line = error.position().map_or(1, |position| lines.line_at(position.byte()));
     let message = match error.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
         _ => error.to_string(),

@@ -24,6 +24,7 @@ pub mod merge;
 pub mod qr;
 pub mod quotas;
 pub mod random;
+pub mod synthetic;
 
 /// Errors of the recruitment engine.
 ///

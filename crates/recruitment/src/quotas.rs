@@ -169,12 +169,8 @@ fn validate(features: &[FeatureShares]) -> Result<(), RecruitmentError> {
 /// Errors name the file, the line and the column.
 pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, RecruitmentError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
-    let syntax = |error: csv::Error| RecruitmentError::CsvSyntax {
-        file: file.to_string(),
-        line: error.position().map_or(1, |position| position.line()),
-        message: error.to_string(),
-    };
-    let header = reader.headers().map_err(syntax)?.clone();
+    let mut lines = crate::addresses::LineCounter::new(text.as_bytes());
+    let header = reader.headers().map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?.clone();
     let find = |name: &str| {
         header
             .iter()
@@ -185,8 +181,8 @@ pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, Recrui
     let needed = feature_column.max(value_column).max(share_column) + 1;
     let mut features: Vec<FeatureShares> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(syntax)?;
-        let line = record.position().map_or(0, |position| position.line());
+        let record = record.map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?;
+        let line = record.position().map_or(0, |position| lines.line_at(position.byte()));
         let bad = |column: usize, message: String| RecruitmentError::BadField { file: file.to_string(), line, column: column + 1, message };
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
