@@ -145,3 +145,93 @@ mod tests {
         assert_eq!(format!("{password:?}"), "NewPassword(..)");
     }
 }
+
+/// A one-time sign-in code for an assembly member, as printed on an invitation letter or handed over:
+/// 12 characters of Crockford base32 (60 bits), shown in groups of four.
+/// Input is forgiving: case, spaces and dashes are ignored, and `O`, `I`, `L` read as `0`, `1`, `1`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OneTimeCode(String);
+
+impl OneTimeCode {
+    /// The alphabet (Crockford base32, no I, L, O, U).
+    pub const ALPHABET: &'static [u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    /// The number of characters.
+    pub const LEN: usize = 12;
+
+    /// Builds a code from 12 random bytes (each byte picks one character, uniformly since 256 = 8 x 32).
+    pub fn from_random(bytes: [u8; OneTimeCode::LEN]) -> OneTimeCode {
+        OneTimeCode(
+            bytes
+                .iter()
+                .map(|byte| OneTimeCode::ALPHABET[(byte & 31) as usize] as char)
+                .collect(),
+        )
+    }
+
+    /// Parses what a member typed in the `code` field.
+    pub fn parse(raw: &str) -> Result<OneTimeCode, ValidationError> {
+        let mut code = String::with_capacity(OneTimeCode::LEN);
+        for c in raw.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+            let c = match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                other => other,
+            };
+            if !OneTimeCode::ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
+                return Err(ValidationError::new("code", Problem::Malformed));
+            }
+            code.push(c);
+        }
+        match code.len() {
+            0 => Err(ValidationError::new("code", Problem::Required)),
+            OneTimeCode::LEN => Ok(OneTimeCode(code)),
+            _ => Err(ValidationError::new("code", Problem::Malformed)),
+        }
+    }
+
+    /// The canonical form (12 characters, no dashes), which is what gets hashed.
+    pub fn canonical(&self) -> &str {
+        &self.0
+    }
+
+    /// The form to show: `XXXX-XXXX-XXXX`.
+    pub fn display(&self) -> String {
+        format!("{}-{}-{}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+    }
+}
+
+impl std::fmt::Debug for OneTimeCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OneTimeCode(..)")
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back_forgivingly_and_never_print() {
+        let code = OneTimeCode::from_random([0, 1, 31, 32, 200, 17, 18, 19, 20, 21, 22, 255]);
+        assert_eq!(code.display(), "01Z0-8HJK-MNPZ");
+        assert_eq!(OneTimeCode::parse(" 01z0 8hjk-mnpz ").unwrap(), code);
+        assert_eq!(
+            OneTimeCode::parse("O1ZO-8HJK-MNPZ").unwrap(),
+            code,
+            "O reads as 0"
+        );
+        assert_eq!(
+            OneTimeCode::parse("01Z0-8HJK-MNP").unwrap_err().problem,
+            Problem::Malformed
+        );
+        assert_eq!(
+            OneTimeCode::parse("01Z0-8HJK-MNPU").unwrap_err().problem,
+            Problem::Malformed
+        );
+        assert_eq!(
+            OneTimeCode::parse("  ").unwrap_err().problem,
+            Problem::Required
+        );
+        assert_eq!(format!("{code:?}"), "OneTimeCode(..)");
+    }
+}

@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// Seed demo accounts and assemblies (idempotent) and print the demo logins.
     #[arg(long)]
     demo: bool,
+    /// Mark cookies `Secure` (set this when the site is served over HTTPS, e.g. behind a TLS proxy).
+    #[arg(long, env = "KLERO_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 /// Arguments of `klero admin`.
@@ -114,7 +117,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let address = listener.local_addr().context("read the bound address")?;
         let state = web::AppState {
             store: store.clone(),
-            config: Arc::new(web::Config::default()),
+            config: Arc::new(web::Config { secure_cookies: args.secure_cookies, ..web::Config::default() }),
         };
         let app = web::app(state);
         let mut stdout = std::io::stdout().lock();

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Extension, Router};
 use domain::permission::{Action, Role, allowed};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, ErrorDetails, ErrorKind};
@@ -99,180 +100,46 @@ fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) ->
 }
 
 /// Every route of the server with its handler. Add new routes here and nowhere else.
+#[rustfmt::skip] // One route per line reads as a table.
 pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Action::*;
     use Kind::*;
     vec![
         (spec("GET", "/", Page, ViewPublic), get(public::home)),
-        (
-            spec("GET", "/assemblies/{assembly_id}", Page, ViewPublic),
-            get(public::assembly_page),
-        ),
-        (
-            spec(
-                "POST",
-                "/assemblies/{assembly_id}/comments",
-                Page,
-                CommentOnDesign,
-            ),
-            post(public::post_comment),
-        ),
-        (
-            spec("GET", "/login", Page, Authenticate),
-            get(session::login_form),
-        ),
-        (
-            spec("POST", "/login", Page, Authenticate),
-            post(session::login),
-        ),
-        (
-            spec("POST", "/logout", Page, Authenticate),
-            post(session::logout),
-        ),
-        (
-            spec("GET", "/setup", Page, Authenticate),
-            get(session::setup_form),
-        ),
-        (
-            spec("POST", "/setup", Page, Authenticate),
-            post(session::setup),
-        ),
-        (
-            spec("GET", "/staff", Page, ViewDashboard),
-            get(staff::dashboard),
-        ),
-        (
-            spec("GET", "/staff/assemblies/new", Page, CreateAssembly),
-            get(staff::new_assembly_form),
-        ),
-        (
-            spec("POST", "/staff/assemblies", Page, CreateAssembly),
-            post(staff::create_assembly),
-        ),
-        (
-            spec(
-                "GET",
-                "/staff/assemblies/{assembly_id}",
-                Page,
-                ViewWorkspace,
-            ),
-            get(staff::workspace),
-        ),
-        (
-            spec(
-                "GET",
-                "/staff/assemblies/{assembly_id}/edit",
-                Page,
-                EditAssembly,
-            ),
-            get(staff::edit_assembly_form),
-        ),
-        (
-            spec(
-                "POST",
-                "/staff/assemblies/{assembly_id}",
-                Page,
-                EditAssembly,
-            ),
-            post(staff::update_assembly),
-        ),
-        (
-            spec(
-                "POST",
-                "/staff/assemblies/{assembly_id}/roles",
-                Page,
-                AssignRoles,
-            ),
-            post(staff::assign_role),
-        ),
-        (
-            spec(
-                "GET",
-                "/staff/assemblies/{assembly_id}/comments",
-                Page,
-                ViewModerationQueue,
-            ),
-            get(staff::moderation_queue),
-        ),
-        (
-            spec(
-                "POST",
-                "/staff/assemblies/{assembly_id}/comments/{comment_id}",
-                Page,
-                ModerateComments,
-            ),
-            post(staff::moderate_comment),
-        ),
-        (
-            spec("GET", "/staff/accounts", Page, ManageAccounts),
-            get(staff::accounts),
-        ),
-        (
-            spec("POST", "/staff/accounts", Page, ManageAccounts),
-            post(staff::create_account),
-        ),
-        (
-            spec("GET", "/staff/tokens", Page, ManageOwnTokens),
-            get(staff::tokens),
-        ),
-        (
-            spec("POST", "/staff/tokens", Page, ManageOwnTokens),
-            post(staff::create_token),
-        ),
-        (
-            spec("GET", "/staff/audit", Page, ViewAuditLog),
-            get(staff::audit_log),
-        ),
-        (
-            spec("GET", "/static/style.css", Asset, ViewPublic),
-            get(public::stylesheet),
-        ),
-        (
-            spec("GET", "/healthz", Asset, ViewPublic),
-            get(public::healthz),
-        ),
-        (
-            spec("GET", "/readyz", Asset, ViewPublic),
-            get(public::readyz),
-        ),
-        (
-            spec("GET", "/api/openapi.json", Api, ViewPublic),
-            get(api::openapi),
-        ),
-        (
-            spec("GET", "/api/v1/assemblies", Api, ViewPublic),
-            get(api::list_assemblies),
-        ),
-        (
-            spec("POST", "/api/v1/assemblies", Api, CreateAssembly),
-            post(api::create_assembly),
-        ),
-        (
-            spec("GET", "/api/v1/assemblies/{assembly_id}", Api, ViewPublic),
-            get(api::get_assembly),
-        ),
-        (
-            spec("PUT", "/api/v1/assemblies/{assembly_id}", Api, EditAssembly),
-            put(api::update_assembly),
-        ),
-        (
-            spec(
-                "GET",
-                "/api/v1/assemblies/{assembly_id}/comments",
-                Api,
-                ViewPublic,
-            ),
-            get(api::list_comments),
-        ),
-        (
-            spec(
-                "POST",
-                "/api/v1/assemblies/{assembly_id}/comments",
-                Api,
-                CommentOnDesign,
-            ),
-            post(api::post_comment),
-        ),
+        (spec("GET", "/assemblies/{assembly_id}", Page, ViewPublic), get(public::assembly_page)),
+        (spec("POST", "/assemblies/{assembly_id}/comments", Page, CommentOnDesign), post(public::post_comment)),
+        (spec("GET", "/login", Page, Authenticate), get(session::login_form)),
+        (spec("POST", "/login", Page, Authenticate), post(session::login)),
+        (spec("POST", "/logout", Page, Authenticate), post(session::logout)),
+        (spec("GET", "/code", Page, Authenticate), get(session::code_form)),
+        (spec("POST", "/code", Page, Authenticate), post(session::code_login)),
+        (spec("GET", "/setup", Page, Authenticate), get(session::setup_form)),
+        (spec("POST", "/setup", Page, Authenticate), post(session::setup)),
+        (spec("GET", "/staff", Page, ViewDashboard), get(staff::dashboard)),
+        (spec("GET", "/staff/assemblies/new", Page, CreateAssembly), get(staff::new_assembly_form)),
+        (spec("POST", "/staff/assemblies", Page, CreateAssembly), post(staff::create_assembly)),
+        (spec("GET", "/staff/assemblies/{assembly_id}", Page, ViewWorkspace), get(staff::workspace)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/edit", Page, EditAssembly), get(staff::edit_assembly_form)),
+        (spec("POST", "/staff/assemblies/{assembly_id}", Page, EditAssembly), post(staff::update_assembly)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/roles", Page, AssignRoles), post(staff::assign_role)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/members", Page, AssignRoles), post(staff::add_member)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/comments", Page, ViewModerationQueue), get(staff::moderation_queue)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/comments/{comment_id}", Page, ModerateComments), post(staff::moderate_comment)),
+        (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
+        (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
+        (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),
+        (spec("POST", "/staff/tokens", Page, ManageOwnTokens), post(staff::create_token)),
+        (spec("GET", "/staff/audit", Page, ViewAuditLog), get(staff::audit_log)),
+        (spec("GET", "/static/style.css", Asset, ViewPublic), get(public::stylesheet)),
+        (spec("GET", "/healthz", Asset, ViewPublic), get(public::healthz)),
+        (spec("GET", "/readyz", Asset, ViewPublic), get(public::readyz)),
+        (spec("GET", "/api/openapi.json", Api, ViewPublic), get(api::openapi)),
+        (spec("GET", "/api/v1/assemblies", Api, ViewPublic), get(api::list_assemblies)),
+        (spec("POST", "/api/v1/assemblies", Api, CreateAssembly), post(api::create_assembly)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}", Api, ViewPublic), get(api::get_assembly)),
+        (spec("PUT", "/api/v1/assemblies/{assembly_id}", Api, EditAssembly), put(api::update_assembly)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
     ]
 }
 
@@ -291,11 +158,25 @@ pub fn router(state: AppState) -> Router {
         router = router.route(spec.path, guarded);
     }
     let body_limit = state.config.body_limit_bytes;
-    router
+    let security_headers = [
+        // No JavaScript, no inline styles, no framing: the pages need nothing else.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ];
+    let mut router = router
         .fallback(public::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit));
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(TraceLayer::new_for_http()).with_state(state)
 }
 
 fn pick_lang(request: &Request, cookies: &str) -> (Lang, Option<Lang>) {

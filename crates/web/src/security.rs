@@ -14,6 +14,14 @@ pub fn random_token(bytes: usize) -> Result<String, AppError> {
     Ok(store::hex(&buffer))
 }
 
+/// `N` random bytes.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+    let mut buffer = [0u8; N];
+    getrandom::fill(&mut buffer)
+        .map_err(|error| AppError::Internal(format!("random source: {error}").into()))?;
+    Ok(buffer)
+}
+
 /// The SHA-256 (hex) under which a session token, API token or one-time code is stored.
 pub fn token_hash(token: &str) -> String {
     store::sha256_hex(token.as_bytes())

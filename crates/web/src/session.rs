@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::routes::{SESSION_COOKIE, Viewer};
 use crate::security::{hash_password, random_token, set_cookie, token_hash, verify_password};
-use crate::views::{Chrome, LoginPage, SetupPage, render};
+use crate::views::{Chrome, CodePage, LoginPage, SetupPage, render};
 use crate::{AppState, now};
 
 /// `GET /login`.
@@ -347,4 +347,124 @@ pub async fn create_administrator(
         password: NewPassword::parse(password)?,
     };
     create_staff_account(store, None, &account, true, false).await
+}
+
+/// `GET /code`: the one-time code sign-in form for assembly members.
+pub async fn code_form(Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+    let c = Chrome::new(&viewer, viewer.lang.messages().code_title);
+    render(
+        StatusCode::OK,
+        &CodePage {
+            c,
+            error: None,
+            email: String::new(),
+        },
+    )
+}
+
+/// The one-time code sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    /// Email address.
+    #[serde(default)]
+    pub email: String,
+    /// The one-time code.
+    #[serde(default)]
+    pub code: String,
+}
+
+fn code_page(
+    viewer: &Viewer,
+    status: StatusCode,
+    error: &str,
+    email: String,
+) -> Result<Response, AppError> {
+    let c = Chrome::new(viewer, viewer.lang.messages().code_title);
+    render(
+        status,
+        &CodePage {
+            c,
+            error: Some(error.to_owned()),
+            email,
+        },
+    )
+}
+
+/// `POST /code`: signs a member in with a one-time code (single use, expiring, throttled like passwords).
+pub async fn code_login(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    if form.email.trim().is_empty() || form.code.trim().is_empty() {
+        let field = if form.email.trim().is_empty() {
+            "email"
+        } else {
+            "code"
+        };
+        let error = domain::error::ValidationError::new(field, domain::error::Problem::Required);
+        return code_page(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &m.describe(&error),
+            form.email,
+        );
+    }
+    let key = token_hash(&format!("code:{}", form.email.trim().to_lowercase()));
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    if store::auth::locked_until(&mut tx, &key, now)
+        .await?
+        .is_some()
+    {
+        return code_page(
+            &viewer,
+            StatusCode::TOO_MANY_REQUESTS,
+            m.login_locked,
+            form.email,
+        );
+    }
+    let account = match Email::parse(&form.email) {
+        Ok(email) => store::accounts::account_by_email(&mut tx, email.as_str()).await?,
+        Err(_) => None,
+    };
+    let code = domain::account::OneTimeCode::parse(&form.code);
+    let signed_in = match (&account, &code) {
+        (Some(account), Ok(code)) => {
+            store::auth::consume_sign_in_code(
+                &mut tx,
+                account.id,
+                &token_hash(code.canonical()),
+                now,
+            )
+            .await?
+        }
+        _ => false,
+    };
+    match account {
+        Some(account) if signed_in => {
+            store::auth::clear_failures(&mut tx, &key).await?;
+            tx.commit().await?;
+            let cookie = start_session(&state, account.id).await?;
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/staff")).into_response())
+        }
+        _ => {
+            let locked =
+                store::auth::record_failure(&mut tx, &key, now, state.config.throttle).await?;
+            tx.commit().await?;
+            tracing::info!(locked = locked.is_some(), "failed code sign-in");
+            if locked.is_some() {
+                code_page(
+                    &viewer,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    m.login_locked,
+                    form.email,
+                )
+            } else {
+                code_page(&viewer, StatusCode::UNAUTHORIZED, m.code_failed, form.email)
+            }
+        }
+    }
 }

@@ -311,6 +311,18 @@ async fn workspace_page(
     errors: Vec<String>,
     saved: bool,
 ) -> Result<Response, AppError> {
+    workspace_page_with_code(state, viewer, assembly_id, status, errors, saved, None).await
+}
+
+async fn workspace_page_with_code(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    errors: Vec<String>,
+    saved: bool,
+    issued_code: Option<(String, String)>,
+) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let people = store::accounts::people_of(&mut connection, assembly_id).await?;
@@ -335,6 +347,7 @@ async fn workspace_page(
             .collect(),
         errors,
         saved,
+        issued_code,
         c,
     };
     render(status, &page)
@@ -752,4 +765,147 @@ pub async fn audit_log(
             entries,
         },
     )
+}
+
+/// The form to add a member who signs in with a one-time code.
+#[derive(Debug, Deserialize)]
+pub struct MemberForm {
+    /// The member's name.
+    #[serde(default)]
+    pub display_name: String,
+    /// The member's email (the sign-in identifier).
+    #[serde(default)]
+    pub email: String,
+}
+
+/// How long an issued one-time code stays valid.
+const CODE_VALIDITY_SECONDS: i64 = 30 * 24 * 3600;
+
+fn audit_change<'a>(
+    actor: Option<i64>,
+    action: &'a str,
+    entity: &'a str,
+    before_json: Option<&'a str>,
+    after_json: Option<&'a str>,
+) -> store::audit::Change<'a> {
+    store::audit::Change {
+        actor_account_id: actor,
+        action,
+        entity,
+        before_json,
+        after_json,
+    }
+}
+
+/// `POST /staff/assemblies/{assembly_id}/members`: creates (or finds) a member account without a password,
+/// gives it the member role if it has no role here, and issues a one-time sign-in code shown once.
+#[allow(clippy::too_many_lines)]
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<MemberForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    let (display_name, email) = match (
+        domain::account::DisplayName::parse(&form.display_name),
+        domain::account::Email::parse(&form.email),
+    ) {
+        (Ok(display_name), Ok(email)) => (display_name, email),
+        (display_name, email) => {
+            let errors = [display_name.err(), email.err()]
+                .into_iter()
+                .flatten()
+                .map(|error| m.describe(&error))
+                .collect();
+            return workspace_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                false,
+            )
+            .await;
+        }
+    };
+    let actor = viewer.account.as_ref().map(|account| account.id);
+    let now = now();
+    let code = domain::account::OneTimeCode::from_random(crate::security::random_bytes()?);
+    let mut tx = state.store.begin().await?;
+    if !store::assemblies::assembly_exists(&mut tx, assembly_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let (account_id, shown_name) = match store::accounts::account_by_email(&mut tx, email.as_str())
+        .await?
+    {
+        Some(account) => (account.id, account.display_name),
+        None => {
+            let id = store::accounts::create_account(
+                &mut tx,
+                &store::accounts::NewAccount {
+                    email: &email,
+                    display_name: &display_name,
+                    sign_in_method: domain::account::SignInMethod::OneTimeCode,
+                    password_hash: None,
+                    is_admin: false,
+                },
+                now,
+            )
+            .await?;
+            let entity = format!("account:{id}");
+            let after = serde_json::json!({ "id": id, "is_admin": false, "sign_in_method": "one_time_code" }).to_string();
+            store::audit::append(
+                &mut tx,
+                &audit_change(actor, "account.create", &entity, None, Some(&after)),
+                now,
+            )
+            .await?;
+            (id, display_name.as_str().to_owned())
+        }
+    };
+    if store::accounts::role_in(&mut tx, account_id, assembly_id)
+        .await?
+        .is_none()
+    {
+        store::accounts::set_role(&mut tx, assembly_id, account_id, Role::Member).await?;
+        let entity = format!("assembly:{assembly_id}/account:{account_id}");
+        let after = serde_json::json!({ "role": "member" }).to_string();
+        store::audit::append(
+            &mut tx,
+            &audit_change(actor, "role.assign", &entity, None, Some(&after)),
+            now,
+        )
+        .await?;
+    }
+    let expires_at = now + CODE_VALIDITY_SECONDS;
+    let code_id = store::auth::create_sign_in_code(
+        &mut tx,
+        account_id,
+        &token_hash(code.canonical()),
+        now,
+        expires_at,
+    )
+    .await?;
+    let entity = format!("account:{account_id}/sign_in_code:{code_id}");
+    let after = serde_json::json!({ "expires_at": expires_at }).to_string();
+    store::audit::append(
+        &mut tx,
+        &audit_change(actor, "sign_in_code.issue", &entity, None, Some(&after)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(assembly_id, account_id, code_id, "one-time code issued");
+    workspace_page_with_code(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        Vec::new(),
+        true,
+        Some((shown_name, code.display())),
+    )
+    .await
 }

@@ -307,6 +307,20 @@ pub struct WorkspacePage {
     pub errors: Vec<String>,
     /// Whether the last change was saved.
     pub saved: bool,
+    /// A one-time code just issued: (member name, code), shown once.
+    pub issued_code: Option<(String, String)>,
+}
+
+/// The one-time code sign-in form.
+#[derive(Template)]
+#[template(path = "code.html")]
+pub struct CodePage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The error to show, if any.
+    pub error: Option<String>,
+    /// The email as typed.
+    pub email: String,
 }
 
 /// The moderation queue.

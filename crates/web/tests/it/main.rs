@@ -31,4 +31,5 @@ on_both_backends!(
     the_audit_chain_detects_an_edited_and_a_deleted_entry,
     pages_speak_english_or_french,
     first_run_creates_the_first_administrator_once,
+    members_sign_in_with_a_one_time_code_once,
 );

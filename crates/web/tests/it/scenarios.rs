@@ -946,3 +946,85 @@ pub async fn first_run_creates_the_first_administrator_once(app: TestApp) {
     fresh_store.close().await;
     database.drop_database().await;
 }
+
+pub async fn members_sign_in_with_a_one_time_code_once(app: TestApp) {
+    let id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{id}/members"),
+            &[
+                ("display_name", "Camille"),
+                ("email", "camille@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    let marker = "id=\"issued-code\">";
+    let start = html.find(marker).expect("the code is shown once") + marker.len();
+    let code = html[start..].split('<').next().unwrap().to_owned();
+    assert_eq!(code.len(), 14, "{code}");
+    assert_eq!(
+        store::test_support::count_raw(&app.store, "SELECT COUNT(*) FROM accounts WHERE email = 'camille@example.org' AND password_hash IS NULL AND sign_in_method = 'one_time_code'")
+            .await
+            .unwrap(),
+        1
+    );
+
+    let member = client();
+    let response = app
+        .post_form(
+            &member,
+            "/code",
+            &[("email", "camille@example.org"), ("code", "0000-0000-0000")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 401);
+    let response = app
+        .post_form(
+            &member,
+            "/code",
+            &[
+                ("email", "Camille@example.org"),
+                ("code", &code.to_lowercase()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/staff".to_owned())
+    );
+    let (status, dashboard) = app.get(&member, "/staff").await;
+    assert_eq!(status, 200);
+    assert!(
+        dashboard.contains("Citizens&#39; Convention for Climate"),
+        "{dashboard}"
+    );
+    let (status, _) = app
+        .get(&member, &format!("/staff/assemblies/{id}/edit"))
+        .await;
+    assert_eq!(status, 403, "a member cannot edit the assembly");
+
+    let again = client();
+    let response = app
+        .post_form(
+            &again,
+            "/code",
+            &[("email", "camille@example.org"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 401, "a code works once");
+    let response = app
+        .post_form(
+            &again,
+            "/login",
+            &[
+                ("email", "camille@example.org"),
+                ("password", "any password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 401, "members have no password");
+}
