@@ -429,45 +429,50 @@ impl Matrix {
 /// N2, 3 for every 2×2 square of one colour (overlapping squares all count);
 /// N3, 40 for every occurrence in a row or column of `10111010000` or `00001011101`;
 /// N4, 10 for every full 5% by which the share of dark modules differs from 50%.
+///
+/// Each row and column is packed into a `u64` (bit `k` is module `k`), so the rules are a few bit
+/// operations per line; `size` is at most 64.
 pub fn penalty(modules: &[bool], size: usize) -> u32 {
-    let at = |x: usize, y: usize| modules[y * size + x];
+    assert!(size <= 64, "penalty works on sides of at most 64 modules");
+    let mut rows = vec![0u64; size];
+    let mut columns = vec![0u64; size];
+    for y in 0..size {
+        for x in 0..size {
+            if modules[y * size + x] {
+                rows[y] |= 1 << x;
+                columns[x] |= 1 << y;
+            }
+        }
+    }
+    // 1011101 followed by 0000, and 0000 followed by 1011101, with bit k for module start + k.
+    const FINDER_THEN_LIGHT: u64 = 0b000_0101_1101;
+    const LIGHT_THEN_FINDER: u64 = 0b101_1101_0000;
     let mut score = 0u32;
-    for horizontal in [true, false] {
-        for line in 0..size {
-            let cell = |index: usize| if horizontal { at(index, line) } else { at(line, index) };
-            let mut run = 1;
-            for index in 1..=size {
-                if index < size && cell(index) == cell(index - 1) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score += 3 + (run - 5) as u32;
-                    }
-                    run = 1;
+    for line in rows.iter().chain(columns.iter()) {
+        let mut run = 1;
+        for index in 1..=size {
+            if index < size && (line >> index) & 1 == (line >> (index - 1)) & 1 {
+                run += 1;
+            } else {
+                if run >= 5 {
+                    score += 3 + (run - 5) as u32;
                 }
-            }
-            const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
-            for start in 0..size.saturating_sub(10) {
-                let matches = |offset: usize| (0..7).all(|index| cell(start + offset + index) == PATTERN[index]);
-                let light = |from: usize| (from..from + 4).all(|index| !cell(start + index));
-                if matches(0) && light(7) {
-                    score += 40;
-                }
-                if light(0) && matches(4) {
-                    score += 40;
-                }
+                run = 1;
             }
         }
+        for start in 0..size.saturating_sub(10) {
+            let window = (line >> start) & 0x7FF;
+            score += 40 * (window == FINDER_THEN_LIGHT) as u32 + 40 * (window == LIGHT_THEN_FINDER) as u32;
+        }
     }
+    let pairs_mask = (1u64 << (size - 1)) - 1;
     for y in 0..size - 1 {
-        for x in 0..size - 1 {
-            let colour = at(x, y);
-            if at(x + 1, y) == colour && at(x, y + 1) == colour && at(x + 1, y + 1) == colour {
-                score += 3;
-            }
-        }
+        let same_vertically = !(rows[y] ^ rows[y + 1]);
+        let same_horizontally = !(rows[y] ^ (rows[y] >> 1));
+        let blocks = same_vertically & (same_vertically >> 1) & same_horizontally & pairs_mask;
+        score += 3 * blocks.count_ones();
     }
-    let dark = modules.iter().filter(|&&module| module).count() as i64;
+    let dark: i64 = rows.iter().map(|row| row.count_ones() as i64).sum();
     let total = (size * size) as i64;
     score += 10 * ((dark * 20 - total * 10).abs() / total) as u32;
     score

@@ -177,3 +177,59 @@ fn the_svg_has_a_quiet_zone_crisp_edges_a_title_and_every_dark_module() {
     let dark = (0..code.size()).flat_map(|y| (0..code.size()).map(move |x| (x, y))).filter(|&(x, y)| code.is_dark(x, y)).count();
     assert_eq!(dark_in_path, dark);
 }
+
+/// The penalty rules written out module by module, to check the packed implementation.
+fn reference_penalty(modules: &[bool], size: usize) -> u32 {
+    let at = |x: usize, y: usize| modules[y * size + x];
+    let mut score = 0u32;
+    for horizontal in [true, false] {
+        for line in 0..size {
+            let cell = |index: usize| if horizontal { at(index, line) } else { at(line, index) };
+            let mut run = 1;
+            for index in 1..=size {
+                if index < size && cell(index) == cell(index - 1) {
+                    run += 1;
+                } else {
+                    if run >= 5 {
+                        score += 3 + (run - 5) as u32;
+                    }
+                    run = 1;
+                }
+            }
+            let finder = [true, false, true, true, true, false, true];
+            for start in 0..size.saturating_sub(10) {
+                let matches = |offset: usize| (0..7).all(|index| cell(start + offset + index) == finder[index]);
+                let light = |from: usize| (from..from + 4).all(|index| !cell(start + index));
+                score += 40 * u32::from(matches(0) && light(7)) + 40 * u32::from(light(0) && matches(4));
+            }
+        }
+    }
+    for y in 0..size - 1 {
+        for x in 0..size - 1 {
+            let colour = at(x, y);
+            score += 3 * u32::from(at(x + 1, y) == colour && at(x, y + 1) == colour && at(x + 1, y + 1) == colour);
+        }
+    }
+    let dark = modules.iter().filter(|&&module| module).count() as i64;
+    let total = (size * size) as i64;
+    score + 10 * ((dark * 20 - total * 10).abs() / total) as u32
+}
+
+#[test]
+fn the_packed_penalty_equals_the_rules_written_out() {
+    let mut stream = recruitment::random::Stream::new("penalty");
+    for text in ["https://example.org/r/K7QM3XPD9A", "a", &"z".repeat(200)] {
+        for mask in 0..8 {
+            let code = qr::encode_with_mask(text, mask).expect("fits");
+            let modules: Vec<bool> = (0..code.size() * code.size()).map(|index| code.is_dark(index % code.size(), index / code.size())).collect();
+            assert_eq!(qr::penalty(&modules, code.size()), reference_penalty(&modules, code.size()));
+        }
+    }
+    for size in [5usize, 11, 21, 57, 64] {
+        for _ in 0..20 {
+            let density = 1 + stream.below(9);
+            let modules: Vec<bool> = (0..size * size).map(|_| stream.below(10) < density).collect();
+            assert_eq!(qr::penalty(&modules, size), reference_penalty(&modules, size), "size {size}");
+        }
+    }
+}
