@@ -16,12 +16,15 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("VmHWM:")).map(|line| line["VmHWM:".len()..].trim().to_string()))
+        .and_then(|status| {
+            status.lines().find(|line| line.starts_with("VmHWM:")).map(|line| line["VmHWM:".len()..].trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".to_string())
 }
 
 fn main() {
-    let arguments: Vec<usize> = std::env::args().skip(1).map(|argument| argument.parse().expect("a whole number")).collect();
+    let arguments: Vec<usize> =
+        std::env::args().skip(1).map(|argument| argument.parse().expect("a whole number")).collect();
     let addresses = arguments.first().copied().unwrap_or(100_000);
     let invitations = arguments.get(1).copied().unwrap_or(10_000);
     let areas = arguments.get(2).copied().unwrap_or(40);
@@ -58,14 +61,20 @@ fn main() {
         draw_times.push(start.elapsed());
 
         let start = Instant::now();
-        let merge = recruitment::merge::mail_merge_csv(&list, &result, "https://kleroterion.example/a/citizens-assembly-2027").expect("merges");
+        let merge =
+            recruitment::merge::mail_merge_csv(&list, &result, "https://kleroterion.example/a/citizens-assembly-2027")
+                .expect("merges");
         merge_times.push(start.elapsed());
         merge_bytes = merge.len();
 
         let start = Instant::now();
         let mut codes = Vec::with_capacity(result.invitations().len());
         for invitation in result.invitations() {
-            let url = recruitment::merge::registration_url("https://kleroterion.example/a/citizens-assembly-2027", &invitation.code).expect("url");
+            let url = recruitment::merge::registration_url(
+                "https://kleroterion.example/a/citizens-assembly-2027",
+                &invitation.code,
+            )
+            .expect("url");
             codes.push(recruitment::qr::encode(&url).expect("fits"));
         }
         qr_times.push(start.elapsed());
@@ -76,12 +85,19 @@ fn main() {
     }
     let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
     let (parse, drawn) = (median(parse_times), median(draw_times));
-    println!("{addresses} addresses in {areas} areas ({} bytes of CSV), {invitations} invitations, median of {repeats} runs", text.len());
+    println!(
+        "{addresses} addresses in {areas} areas ({} bytes of CSV), {invitations} invitations, median of {repeats} runs",
+        text.len()
+    );
     println!("parse address list      {:8.1} ms", ms(parse));
     println!("draw invitations + codes{:8.1} ms", ms(drawn));
     println!("parse + draw            {:8.1} ms", ms(parse + drawn));
     println!("mail-merge CSV          {:8.1} ms ({merge_bytes} bytes)", ms(median(merge_times)));
     println!("QR codes (version {version})     {:8.1} ms", ms(median(qr_times)));
-    println!("QR SVGs                 {:8.1} ms ({} bytes per SVG on average)", ms(median(svg_times)), svg_bytes / invitations.max(1));
+    println!(
+        "QR SVGs                 {:8.1} ms ({} bytes per SVG on average)",
+        ms(median(svg_times)),
+        svg_bytes / invitations.max(1)
+    );
     println!("peak resident memory    {}", peak_memory());
 }

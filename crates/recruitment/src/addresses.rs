@@ -42,7 +42,11 @@ impl Default for AddressConfig {
     fn default() -> AddressConfig {
         AddressConfig {
             file: "addresses.csv".to_string(),
-            columns: AddressColumns { id: Some("id".to_string()), address: vec!["address".to_string()], area: "area".to_string() },
+            columns: AddressColumns {
+                id: Some("id".to_string()),
+                address: vec!["address".to_string()],
+                area: "area".to_string(),
+            },
             duplicates: Duplicates::Reject,
         }
     }
@@ -61,7 +65,12 @@ pub struct Address {
 
 impl std::fmt::Debug for Address {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("Address").field("id", &self.id).field("line", &self.line).field("area", &self.area).finish()
+        formatter
+            .debug_struct("Address")
+            .field("id", &self.id)
+            .field("line", &self.line)
+            .field("area", &self.area)
+            .finish()
     }
 }
 
@@ -201,7 +210,8 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
     }
     let address_columns = config.columns.address.iter().map(|name| find(name)).collect::<Result<Vec<usize>, _>>()?;
     let area_column = find(&config.columns.area)?;
-    let needed = id_column.into_iter().chain(address_columns.iter().copied()).chain([area_column]).max().unwrap_or(0) + 1;
+    let needed =
+        id_column.into_iter().chain(address_columns.iter().copied()).chain([area_column]).max().unwrap_or(0) + 1;
 
     let mut area_index: HashMap<String, usize> = HashMap::new();
     let mut area_names: Vec<String> = Vec::new();
@@ -222,7 +232,12 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
         }
-        let bad = |column: usize, message: String| RecruitmentError::BadField { file: file.to_string(), line, column: column + 1, message };
+        let bad = |column: usize, message: String| RecruitmentError::BadField {
+            file: file.to_string(),
+            line,
+            column: column + 1,
+            message,
+        };
         if record.len() < needed {
             return Err(bad(record.len(), format!("{} fields, the header has {}", record.len(), header.len())));
         }
@@ -261,7 +276,11 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
                         let first_line = *first.get();
                         match config.duplicates {
                             Duplicates::Reject => {
-                                return Err(RecruitmentError::DuplicateAddress { file: file.to_string(), line, first_line });
+                                return Err(RecruitmentError::DuplicateAddress {
+                                    file: file.to_string(),
+                                    line,
+                                    first_line,
+                                });
                             }
                             Duplicates::KeepFirst => {
                                 dropped.push(DroppedDuplicate { line, first_line });
@@ -283,7 +302,12 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
                         area_names.len() - 1
                     }
                 };
-                addresses.push(Address { id, line, fields: fields.iter().map(|field| field.to_string()).collect(), area });
+                addresses.push(Address {
+                    id,
+                    line,
+                    fields: fields.iter().map(|field| field.to_string()).collect(),
+                    area,
+                });
             }
         }
     }

@@ -26,7 +26,12 @@ impl Weight {
         let trimmed = text.trim();
         let (whole, fraction) = trimmed.split_once('.').unwrap_or((trimmed, ""));
         let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-        if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) || fraction.len() > 3 || whole.len() > 4 {
+        if (whole.is_empty() && fraction.is_empty())
+            || !digits(whole)
+            || !digits(fraction)
+            || fraction.len() > 3
+            || whole.len() > 4
+        {
             return Err(bad());
         }
         let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
@@ -129,7 +134,9 @@ impl Draw {
             let addresses = area.addresses.to_string();
             let weight = area.weight.to_string();
             let invited = area.invited.to_string();
-            writer.write_record([crate::merge::escape_cell(&area.area).as_ref(), &addresses, &weight, &invited]).expect(io);
+            writer
+                .write_record([crate::merge::escape_cell(&area.area).as_ref(), &addresses, &weight, &invited])
+                .expect(io);
         }
         String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
     }
@@ -201,7 +208,10 @@ pub fn draw(list: &AddressList, config: &DrawConfig) -> Result<Draw, Recruitment
     let mut weights = vec![Weight::ONE; areas.len()];
     let mut weighted = vec![false; areas.len()];
     for (name, weight) in &config.weights {
-        let index = areas.iter().position(|area| area == name.trim()).ok_or_else(|| RecruitmentError::UnknownArea { area: name.clone() })?;
+        let index = areas
+            .iter()
+            .position(|area| area == name.trim())
+            .ok_or_else(|| RecruitmentError::UnknownArea { area: name.clone() })?;
         if weighted[index] {
             return Err(RecruitmentError::DuplicateWeight { area: areas[index].clone() });
         }
@@ -228,7 +238,12 @@ pub fn draw(list: &AddressList, config: &DrawConfig) -> Result<Draw, Recruitment
     let reports = areas
         .iter()
         .enumerate()
-        .map(|(area, name)| AreaReport { area: name.clone(), addresses: sizes[area], weight: weights[area], invited: allocation[area] })
+        .map(|(area, name)| AreaReport {
+            area: name.clone(),
+            addresses: sizes[area],
+            weight: weights[area],
+            invited: allocation[area],
+        })
         .collect();
     Ok(Draw { seed: config.seed.clone(), areas: reports, invitations })
 }

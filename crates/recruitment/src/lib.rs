@@ -126,7 +126,9 @@ pub enum RecruitmentError {
         found: usize,
     },
     /// An invitation code has a character outside the alphabet.
-    #[error("character {position} of the invitation code, `{character}`, is not a letter or digit of the code alphabet")]
+    #[error(
+        "character {position} of the invitation code, `{character}`, is not a letter or digit of the code alphabet"
+    )]
     CodeCharacter {
         /// The character found.
         character: char,

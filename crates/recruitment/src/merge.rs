@@ -22,7 +22,10 @@ pub fn escape_cell(cell: &str) -> Cow<'_, str> {
 pub fn registration_url(base: &str, code: &InvitationCode) -> Result<String, RecruitmentError> {
     let base = base.trim().trim_end_matches('/');
     let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
-    if !scheme_ok || base.len() <= "https://".len() || base.chars().any(|character| character.is_whitespace() || character.is_control()) {
+    if !scheme_ok
+        || base.len() <= "https://".len()
+        || base.chars().any(|character| character.is_whitespace() || character.is_control())
+    {
         return Err(RecruitmentError::BadBaseUrl);
     }
     Ok(format!("{base}/r/{}", code.compact()))

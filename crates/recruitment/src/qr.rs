@@ -159,10 +159,11 @@ fn data_stream(version: u8, bytes: &[u8]) -> Vec<u8> {
     }
     let terminator = (capacity_bits - bits.len()).min(4);
     push(&mut bits, 0, terminator as u32);
-    while bits.len() % 8 != 0 {
+    while !bits.len().is_multiple_of(8) {
         bits.push(false);
     }
-    let mut codewords: Vec<u8> = bits.chunks(8).map(|chunk| chunk.iter().fold(0u8, |byte, &bit| (byte << 1) | bit as u8)).collect();
+    let mut codewords: Vec<u8> =
+        bits.chunks(8).map(|chunk| chunk.iter().fold(0u8, |byte, &bit| (byte << 1) | bit as u8)).collect();
     for pad in [0xEC, 0x11].iter().cycle() {
         if codewords.len() >= data_codewords(version) {
             break;
@@ -277,14 +278,14 @@ pub fn version_bits(version: u8) -> u32 {
 /// Whether mask `mask` flips the module in column `x`, row `y`.
 pub fn mask_flips(mask: u8, x: usize, y: usize) -> bool {
     match mask {
-        0 => (x + y) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (x + y) % 3 == 0,
-        4 => (x / 3 + y / 2) % 2 == 0,
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (x / 3 + y / 2).is_multiple_of(2),
         5 => (x * y) % 2 + (x * y) % 3 == 0,
-        6 => ((x * y) % 2 + (x * y) % 3) % 2 == 0,
-        _ => ((x + y) % 2 + (x * y) % 3) % 2 == 0,
+        6 => ((x * y) % 2 + (x * y) % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + (x * y) % 3).is_multiple_of(2),
     }
 }
 
@@ -320,7 +321,7 @@ impl Matrix {
         let last = centres.len().saturating_sub(1);
         for (i, &cx) in centres.iter().enumerate() {
             for (j, &cy) in centres.iter().enumerate() {
-                let on_finder = (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
+                let on_finder = (i == 0 && (j == 0 || j == last)) || (i == last && j == 0);
                 if !on_finder {
                     for dy in -2i32..=2 {
                         for dx in -2i32..=2 {

@@ -81,7 +81,9 @@ impl QuotaProposal {
         for quota in &self.quotas {
             let feature = crate::merge::escape_cell(&quota.feature);
             let value = crate::merge::escape_cell(&quota.value);
-            writer.write_record([feature.as_ref(), value.as_ref(), &quota.min.to_string(), &quota.max.to_string()]).expect(io);
+            writer
+                .write_record([feature.as_ref(), value.as_ref(), &quota.min.to_string(), &quota.max.to_string()])
+                .expect(io);
         }
         String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
     }
@@ -95,7 +97,11 @@ impl QuotaProposal {
 /// to 9 decimals so that float noise does not move a whole number.
 /// For every feature the mins then sum to at most k and the maxes to at least k; should float
 /// rounding break that, the largest min is lowered (or the smallest max raised) one at a time.
-pub fn propose_quotas(features: &[FeatureShares], panel_size: u32, tolerance: Tolerance) -> Result<QuotaProposal, RecruitmentError> {
+pub fn propose_quotas(
+    features: &[FeatureShares],
+    panel_size: u32,
+    tolerance: Tolerance,
+) -> Result<QuotaProposal, RecruitmentError> {
     if panel_size == 0 {
         return Err(RecruitmentError::PanelSize);
     }
@@ -116,15 +122,25 @@ pub fn propose_quotas(features: &[FeatureShares], panel_size: u32, tolerance: To
             let slack = (tolerance.absolute as f64).max(tolerance.relative * target);
             let min = (target - slack).floor().max(0.0) as u32;
             let max = ((target + slack).ceil().min(k) as u32).max(min);
-            quotas.push(ProposedQuota { feature: feature.feature.clone(), value: value.value.clone(), share: value.share, target, min, max });
+            quotas.push(ProposedQuota {
+                feature: feature.feature.clone(),
+                value: value.value.clone(),
+                share: value.share,
+                target,
+                min,
+                max,
+            });
         }
         let block = &mut quotas[start..];
         while block.iter().map(|quota| quota.min).sum::<u32>() > panel_size {
-            let largest = (0..block.len()).max_by_key(|&index| (block[index].min, std::cmp::Reverse(index))).expect("a feature has values");
+            let largest = (0..block.len())
+                .max_by_key(|&index| (block[index].min, std::cmp::Reverse(index)))
+                .expect("a feature has values");
             block[largest].min -= 1;
         }
         while block.iter().map(|quota| quota.max).sum::<u32>() < panel_size {
-            let smallest = (0..block.len()).min_by_key(|&index| (block[index].max, index)).expect("a feature has values");
+            let smallest =
+                (0..block.len()).min_by_key(|&index| (block[index].max, index)).expect("a feature has values");
             block[smallest].max += 1;
         }
     }
@@ -149,11 +165,19 @@ fn validate(features: &[FeatureShares]) -> Result<(), RecruitmentError> {
             if value_name.is_empty() {
                 return Err(RecruitmentError::EmptyName { feature: name.to_string() });
             }
-            if feature.values[..value_index].iter().any(|earlier| earlier.value.trim().eq_ignore_ascii_case(value_name)) {
-                return Err(RecruitmentError::DuplicateValue { feature: name.to_string(), value: value_name.to_string() });
+            if feature.values[..value_index].iter().any(|earlier| earlier.value.trim().eq_ignore_ascii_case(value_name))
+            {
+                return Err(RecruitmentError::DuplicateValue {
+                    feature: name.to_string(),
+                    value: value_name.to_string(),
+                });
             }
             if !value.share.is_finite() || !(0.0..=1.0).contains(&value.share) {
-                return Err(RecruitmentError::ShareOutOfRange { feature: name.to_string(), value: value_name.to_string(), share: value.share });
+                return Err(RecruitmentError::ShareOutOfRange {
+                    feature: name.to_string(),
+                    value: value_name.to_string(),
+                    share: value.share,
+                });
             }
             sum += value.share;
         }
@@ -183,7 +207,12 @@ pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, Recrui
     for record in reader.records() {
         let record = record.map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?;
         let line = record.position().map_or(0, |position| lines.line_at(position.byte()));
-        let bad = |column: usize, message: String| RecruitmentError::BadField { file: file.to_string(), line, column: column + 1, message };
+        let bad = |column: usize, message: String| RecruitmentError::BadField {
+            file: file.to_string(),
+            line,
+            column: column + 1,
+            message,
+        };
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
         }
@@ -208,7 +237,10 @@ pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, Recrui
         .ok_or_else(|| bad(share_column, format!("`{share_text}` is not a share (0.25 or 25%)")))?;
         match features.iter_mut().find(|existing| existing.feature == feature) {
             Some(existing) => existing.values.push(ValueShare { value: value.to_string(), share }),
-            None => features.push(FeatureShares { feature: feature.to_string(), values: vec![ValueShare { value: value.to_string(), share }] }),
+            None => features.push(FeatureShares {
+                feature: feature.to_string(),
+                values: vec![ValueShare { value: value.to_string(), share }],
+            }),
         }
     }
     Ok(features)

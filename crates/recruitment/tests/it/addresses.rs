@@ -1,7 +1,7 @@
 //! Address-list parsing: typed rows grouped by area, errors with line and column, duplicates.
 
 use crate::{FIXTURE, fixture, fixture_config, synthetic_config};
-use recruitment::addresses::{AddressColumns, Duplicates, DroppedDuplicate, parse_addresses};
+use recruitment::addresses::{AddressColumns, DroppedDuplicate, Duplicates, parse_addresses};
 
 /// Parses `input` with the fixture's configuration (and `duplicates`) and compares either the
 /// error message or a one-line summary (areas with sizes, then the dropped rows).
@@ -14,9 +14,12 @@ fn check(input: &str, duplicates: Duplicates, expect: &str) {
                 .areas()
                 .iter()
                 .enumerate()
-                .map(|(index, area)| format!("{area}:{}", list.addresses().iter().filter(|address| address.area() == index).count()))
+                .map(|(index, area)| {
+                    format!("{area}:{}", list.addresses().iter().filter(|address| address.area() == index).count())
+                })
                 .collect();
-            let dropped: Vec<String> = list.dropped().iter().map(|drop| format!("{}<-{}", drop.line, drop.first_line)).collect();
+            let dropped: Vec<String> =
+                list.dropped().iter().map(|drop| format!("{}<-{}", drop.line, drop.first_line)).collect();
             format!("areas {} dropped [{}]", sizes.join(" "), dropped.join(" "))
         }
         Err(error) => error.to_string(),
@@ -31,7 +34,10 @@ fn the_fixture_parses_into_sorted_areas_with_trimmed_fields() {
     assert_eq!(list.address_columns(), ["street", "town"]);
     assert_eq!(list.addresses().len(), 13);
     let first = &list.addresses()[0];
-    assert_eq!((first.id(), first.line(), first.fields(), first.area()), ("a1", 2, &["1 Mill Lane".to_string(), "Northby".to_string()][..], 1));
+    assert_eq!(
+        (first.id(), first.line(), first.fields(), first.area()),
+        ("a1", 2, &["1 Mill Lane".to_string(), "Northby".to_string()][..], 1)
+    );
     check(FIXTURE, Duplicates::Reject, "areas East:4 North:6 South:3 dropped []");
 }
 
@@ -43,11 +49,20 @@ fn errors_name_the_file_line_and_column() {
         ("a1,,,North\n", "addresses.csv line 2 column 2: empty address"),
         (",1 Mill Lane,Northby,North\n", "addresses.csv line 2 column 1: empty id"),
         ("a1,1 Mill Lane,Northby\n", "addresses.csv line 2 column 4: 3 fields, the header has 4"),
-        ("a1,1 Mill Lane,Northby,North\na1,2 Mill Lane,Northby,North\n", "addresses.csv line 3 column 1: duplicate id `a1` (first seen at line 2)"),
+        (
+            "a1,1 Mill Lane,Northby,North\na1,2 Mill Lane,Northby,North\n",
+            "addresses.csv line 3 column 1: duplicate id `a1` (first seen at line 2)",
+        ),
         // A quoted field spanning two lines moves the following line numbers on.
-        ("a1,\"Flat 1\n1 Mill Lane\",Northby,North\na2,2 Mill Lane,Northby,\n", "addresses.csv line 4 column 4: empty area"),
+        (
+            "a1,\"Flat 1\n1 Mill Lane\",Northby,North\na2,2 Mill Lane,Northby,\n",
+            "addresses.csv line 4 column 4: empty area",
+        ),
         // Blank lines and CRLF line ends still count as lines.
-        ("a1,1 Mill Lane,Northby,North\r\n\r\n\na2,2 Mill Lane,Northby,\r\n", "addresses.csv line 5 column 4: empty area"),
+        (
+            "a1,1 Mill Lane,Northby,North\r\n\r\n\na2,2 Mill Lane,Northby,\r\n",
+            "addresses.csv line 5 column 4: empty area",
+        ),
         ("a1,\"1 Mill Lane,Northby,North\n", "addresses.csv line 2 column 3: 2 fields, the header has 4"),
     ];
     for (rows, expect) in cases {
@@ -83,7 +98,10 @@ fn duplicate_addresses_are_found_after_normalisation_and_rejected_or_dropped() {
     check(input, Duplicates::KeepFirst, "areas North:3 dropped [4<-2 5<-2]");
     let config = recruitment::addresses::AddressConfig { duplicates: Duplicates::KeepFirst, ..fixture_config() };
     let list = parse_addresses(input.as_bytes(), &config).expect("duplicates are dropped");
-    assert_eq!(list.dropped(), [DroppedDuplicate { line: 4, first_line: 2 }, DroppedDuplicate { line: 5, first_line: 2 }]);
+    assert_eq!(
+        list.dropped(),
+        [DroppedDuplicate { line: 4, first_line: 2 }, DroppedDuplicate { line: 5, first_line: 2 }]
+    );
     let ids: Vec<&str> = list.addresses().iter().map(|address| address.id()).collect();
     assert_eq!(ids, ["a1", "a2", "a5"]);
 }

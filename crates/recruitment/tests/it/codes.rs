@@ -20,7 +20,13 @@ fn codes_print_in_groups_and_the_check_character_is_the_gf32_sum() {
 fn typed_codes_are_normalised_before_checking() {
     let code = InvitationCode::from_bits(0x1234_5678_9ABC & ((1 << 45) - 1));
     let printed = code.to_string();
-    for typed in [printed.clone(), printed.to_lowercase(), printed.replace('-', " "), format!("  {}  ", code.compact()), printed.replace('-', "")] {
+    for typed in [
+        printed.clone(),
+        printed.to_lowercase(),
+        printed.replace('-', " "),
+        format!("  {}  ", code.compact()),
+        printed.replace('-', ""),
+    ] {
         assert_eq!(parse_code(&typed), Ok(code), "{typed:?}");
     }
     let zero_one = InvitationCode::from_bits(0);
@@ -85,6 +91,10 @@ fn drawn_codes_are_unique_and_follow_the_stream() {
     for code in codes.iter().take(1000) {
         let text = code.to_string();
         assert_eq!(text.len(), 12);
-        assert!(text.chars().enumerate().all(|(index, character)| if index == 4 || index == 9 { character == '-' } else { ALPHABET.contains(&(character as u8)) }));
+        assert!(text.chars().enumerate().all(|(index, character)| if index == 4 || index == 9 {
+            character == '-'
+        } else {
+            ALPHABET.contains(&(character as u8))
+        }));
     }
 }

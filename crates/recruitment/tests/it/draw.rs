@@ -31,14 +31,26 @@ fn allocation_follows_the_largest_remainder_rule() {
     // Capping can cascade: after the first area is full, the second's quota exceeds its size too.
     check_allocation(&[2, 10, 1000], &["1000", "30", "1"], 100, "[2, 10, 88]");
     check_allocation(&[5, 5], &["1", "0"], 5, "[5, 0]");
-    check_allocation(&[5, 5], &["1", "0"], 6, "cannot draw 6 invitations from 5 addresses (areas with weight 0 do not count)");
+    check_allocation(
+        &[5, 5],
+        &["1", "0"],
+        6,
+        "cannot draw 6 invitations from 5 addresses (areas with weight 0 do not count)",
+    );
     check_allocation(&[5, 5], &["1", "1"], 10, "[5, 5]");
     check_allocation(&[5, 5], &["1", "1"], 0, "[0, 0]");
 }
 
 #[test]
 fn weights_parse_as_exact_thousandths() {
-    for (text, expect) in [("1", Some(1000)), ("1.5", Some(1500)), ("0.125", Some(125)), (".5", Some(500)), ("2.", Some(2000)), ("1000", Some(1_000_000))] {
+    for (text, expect) in [
+        ("1", Some(1000)),
+        ("1.5", Some(1500)),
+        ("0.125", Some(125)),
+        (".5", Some(500)),
+        ("2.", Some(2000)),
+        ("1000", Some(1_000_000)),
+    ] {
         assert_eq!(Weight::parse(text).ok().map(Weight::thousandths), expect, "{text}");
     }
     for text in ["", ".", "-1", "1.2345", "1e3", "1001", "one", "1,5"] {
@@ -54,7 +66,8 @@ fn exact_quotas(sizes: &[usize], weights: &[u32], count: usize) -> Vec<f64> {
     let mut capped = vec![false; sizes.len()];
     loop {
         let open: Vec<usize> = (0..sizes.len()).filter(|&area| !capped[area] && weights[area] > 0).collect();
-        let left = count as f64 - (0..sizes.len()).filter(|&area| capped[area]).map(|area| sizes[area] as f64).sum::<f64>();
+        let left =
+            count as f64 - (0..sizes.len()).filter(|&area| capped[area]).map(|area| sizes[area] as f64).sum::<f64>();
         let total: f64 = open.iter().map(|&area| sizes[area] as f64 * weights[area] as f64).sum();
         let mut changed = false;
         for &area in &open {
@@ -76,9 +89,12 @@ fn allocations_sum_to_the_count_stay_within_sizes_and_within_one_of_exact_quotas
     let mut stream = Stream::new("allocation properties");
     for round in 0..3000 {
         let areas = 1 + stream.below(12) as usize;
-        let sizes: Vec<usize> = (0..areas).map(|_| stream.below(if round % 3 == 0 { 20 } else { 5000 }) as usize).collect();
-        let weights: Vec<u32> = (0..areas).map(|_| [0, 250, 1000, 1000, 1500, 3000][stream.below(6) as usize]).collect();
-        let available: usize = sizes.iter().zip(&weights).filter(|(_, weight)| **weight > 0).map(|(size, _)| size).sum();
+        let sizes: Vec<usize> =
+            (0..areas).map(|_| stream.below(if round % 3 == 0 { 20 } else { 5000 }) as usize).collect();
+        let weights: Vec<u32> =
+            (0..areas).map(|_| [0, 250, 1000, 1000, 1500, 3000][stream.below(6) as usize]).collect();
+        let available: usize =
+            sizes.iter().zip(&weights).filter(|(_, weight)| **weight > 0).map(|(size, _)| size).sum();
         let count = stream.below(available as u64 + 2) as usize;
         let result = allocate(&sizes, &weights, count);
         if count > available {
@@ -135,22 +151,38 @@ fn rejection_sampling_and_partial_fisher_yates_are_uniform_enough() {
 }
 
 fn render(list: &recruitment::addresses::AddressList, result: &recruitment::draw::Draw) -> String {
-    result.invitations().iter().map(|invitation| format!("{} {}", list.addresses()[invitation.address].id(), invitation.code)).collect::<Vec<_>>().join("\n")
+    result
+        .invitations()
+        .iter()
+        .map(|invitation| format!("{} {}", list.addresses()[invitation.address].id(), invitation.code))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
 fn the_draw_matches_the_independent_reference_implementation() {
     let list = fixture();
     let seed = "2027-03-01 lottery 48213".to_string();
-    let proportional = draw(&list, &DrawConfig { seed: seed.clone(), invitations: 6, weights: Vec::new() }).expect("draws");
+    let proportional =
+        draw(&list, &DrawConfig { seed: seed.clone(), invitations: 6, weights: Vec::new() }).expect("draws");
     assert_eq!(
         render(&list, &proportional),
         "c1 424N-KFMK-MH\nc2 RNSV-N09J-BE\na1 47BD-S22N-BM\na4 0956-WNQK-ZN\na3 YWXY-BX1T-EJ\nb3 P8H9-HRZX-KQ"
     );
-    let report: Vec<(&str, usize, String, usize)> =
-        proportional.areas().iter().map(|area| (area.area.as_str(), area.addresses, area.weight.to_string(), area.invited)).collect();
-    assert_eq!(report, [("East", 4, "1".to_string(), 2), ("North", 6, "1".to_string(), 3), ("South", 3, "1".to_string(), 1)]);
-    let weighted = draw(&list, &DrawConfig { seed, invitations: 6, weights: vec![("East".to_string(), Weight::parse("2").expect("weight"))] }).expect("draws");
+    let report: Vec<(&str, usize, String, usize)> = proportional
+        .areas()
+        .iter()
+        .map(|area| (area.area.as_str(), area.addresses, area.weight.to_string(), area.invited))
+        .collect();
+    assert_eq!(
+        report,
+        [("East", 4, "1".to_string(), 2), ("North", 6, "1".to_string(), 3), ("South", 3, "1".to_string(), 1)]
+    );
+    let weighted = draw(
+        &list,
+        &DrawConfig { seed, invitations: 6, weights: vec![("East".to_string(), Weight::parse("2").expect("weight"))] },
+    )
+    .expect("draws");
     assert_eq!(
         render(&list, &weighted),
         "c1 424N-KFMK-MH\nc2 RNSV-N09J-BE\nc3 47BD-S22N-BM\na2 0956-WNQK-ZN\na3 YWXY-BX1T-EJ\nb3 P8H9-HRZX-KQ"
@@ -162,13 +194,19 @@ fn the_draw_matches_the_independent_reference_implementation() {
 fn same_seed_same_draw_and_a_different_seed_a_different_draw() {
     let text = recruitment::synthetic::address_csv(5000, 9, "same seed");
     let list = parse_addresses(text.as_bytes(), &synthetic_config()).expect("parses");
-    let config = |seed: &str| DrawConfig { seed: seed.to_string(), invitations: 700, weights: vec![("Area 02".to_string(), Weight::parse("1.8").expect("weight"))] };
+    let config = |seed: &str| DrawConfig {
+        seed: seed.to_string(),
+        invitations: 700,
+        weights: vec![("Area 02".to_string(), Weight::parse("1.8").expect("weight"))],
+    };
     let first = draw(&list, &config("published seed 1")).expect("draws");
     let again = draw(&list, &config("published seed 1")).expect("draws");
     let other = draw(&list, &config("published seed 2")).expect("draws");
     assert_eq!(first, again);
     assert_eq!(first.areas(), other.areas(), "the allocation does not depend on the seed");
-    let chosen = |result: &recruitment::draw::Draw| result.invitations().iter().map(|invitation| invitation.address).collect::<HashSet<usize>>();
+    let chosen = |result: &recruitment::draw::Draw| {
+        result.invitations().iter().map(|invitation| invitation.address).collect::<HashSet<usize>>()
+    };
     let overlap = chosen(&first).intersection(&chosen(&other)).count();
     assert!(overlap < 300, "two seeds should give mostly different households, {overlap} of 700 shared");
     assert_ne!(first.invitations()[0].code, other.invitations()[0].code);
@@ -179,14 +217,20 @@ fn every_draw_invites_distinct_households_as_allocated_with_unique_codes() {
     let text = recruitment::synthetic::address_csv(3000, 6, "draw properties");
     let list = parse_addresses(text.as_bytes(), &synthetic_config()).expect("parses");
     for (round, invitations) in [1usize, 17, 500, 2999, 3000].into_iter().enumerate() {
-        let result = draw(&list, &DrawConfig { seed: format!("round {round}"), invitations, weights: Vec::new() }).expect("draws");
+        let result = draw(&list, &DrawConfig { seed: format!("round {round}"), invitations, weights: Vec::new() })
+            .expect("draws");
         assert_eq!(result.invitations().len(), invitations);
         let addresses: HashSet<usize> = result.invitations().iter().map(|invitation| invitation.address).collect();
         assert_eq!(addresses.len(), invitations, "no household twice");
-        let codes: HashSet<String> = result.invitations().iter().map(|invitation| invitation.code.to_string()).collect();
+        let codes: HashSet<String> =
+            result.invitations().iter().map(|invitation| invitation.code.to_string()).collect();
         assert_eq!(codes.len(), invitations, "no code twice");
         for (index, AreaReport { invited, addresses, .. }) in result.areas().iter().enumerate() {
-            let in_area = result.invitations().iter().filter(|invitation| list.addresses()[invitation.address].area() == index).count();
+            let in_area = result
+                .invitations()
+                .iter()
+                .filter(|invitation| list.addresses()[invitation.address].area() == index)
+                .count();
             assert_eq!(in_area, *invited);
             assert!(invited <= addresses);
         }
@@ -199,11 +243,20 @@ fn bad_draw_requests_are_refused_with_the_reason() {
     let config = |invitations: usize, weights: Vec<(&str, &str)>| DrawConfig {
         seed: "s".to_string(),
         invitations,
-        weights: weights.into_iter().map(|(area, weight)| (area.to_string(), Weight::parse(weight).expect("weight"))).collect(),
+        weights: weights
+            .into_iter()
+            .map(|(area, weight)| (area.to_string(), Weight::parse(weight).expect("weight")))
+            .collect(),
     };
     let error = |config: DrawConfig| draw(&list, &config).expect_err("refused").to_string();
-    assert_eq!(error(config(14, vec![])), "cannot draw 14 invitations from 13 addresses (areas with weight 0 do not count)");
-    assert_eq!(error(config(10, vec![("North", "0")])), "cannot draw 10 invitations from 7 addresses (areas with weight 0 do not count)");
+    assert_eq!(
+        error(config(14, vec![])),
+        "cannot draw 14 invitations from 13 addresses (areas with weight 0 do not count)"
+    );
+    assert_eq!(
+        error(config(10, vec![("North", "0")])),
+        "cannot draw 10 invitations from 7 addresses (areas with weight 0 do not count)"
+    );
     assert_eq!(error(config(3, vec![("West", "2")])), "weight given for area `West`, which is not in the address list");
     assert_eq!(error(config(3, vec![("East", "2"), ("East", "3")])), "two weights given for area `East`");
 }

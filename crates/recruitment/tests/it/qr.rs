@@ -28,7 +28,8 @@ fn format_information_matches_the_standards_table_for_level_m() {
 
 #[test]
 fn version_information_matches_the_standards_table() {
-    let table = [(7, "000111110010010100"), (8, "001000010110111100"), (9, "001001101010011001"), (10, "001010010011010011")];
+    let table =
+        [(7, "000111110010010100"), (8, "001000010110111100"), (9, "001001101010011001"), (10, "001010010011010011")];
     for (version, expect) in table {
         assert_eq!(format!("{:018b}", qr::version_bits(version)), expect, "version {version}");
     }
@@ -45,7 +46,13 @@ fn reed_solomon_generators_match_the_published_polynomials() {
     let tables: [(usize, &[u32]); 3] = [
         (10, &[0, 251, 67, 46, 61, 118, 70, 64, 94, 32, 45]),
         (16, &[0, 120, 104, 107, 109, 102, 161, 76, 3, 91, 191, 147, 169, 182, 194, 225, 120]),
-        (26, &[0, 173, 125, 158, 2, 103, 182, 118, 17, 145, 201, 111, 28, 165, 53, 161, 21, 245, 142, 13, 102, 48, 227, 153, 145, 218, 70]),
+        (
+            26,
+            &[
+                0, 173, 125, 158, 2, 103, 182, 118, 17, 145, 201, 111, 28, 165, 53, 161, 21, 245, 142, 13, 102, 48,
+                227, 153, 145, 218, 70,
+            ],
+        ),
     ];
     for (degree, exponents) in tables {
         let expect: Vec<u8> = exponents.iter().map(|&exponent| alpha(exponent)).collect();
@@ -93,7 +100,8 @@ fn urls_round_trip_through_an_independent_reader_with_every_mask() {
     ];
     let mut versions = std::collections::BTreeSet::new();
     let lengths = [14usize, 15, 26, 27, 42, 43, 62, 63, 84, 85, 106, 107, 122, 123, 152, 153, 180, 181, 213];
-    let padded = lengths.iter().map(|&length| (0..length).map(|index| (b'a' + (index % 26) as u8) as char).collect::<String>());
+    let padded =
+        lengths.iter().map(|&length| (0..length).map(|index| (b'a' + (index % 26) as u8) as char).collect::<String>());
     for text in texts.into_iter().chain(padded) {
         for mask in 0..8 {
             let code = qr::encode_with_mask(&text, mask).expect("fits");
@@ -114,7 +122,8 @@ fn the_reader_notices_a_damaged_symbol() {
     let code = qr::encode("https://example.org/r/K7QM3XPD9A").expect("fits");
     let size = code.size();
     // Flip one data module (bottom right corner is always data).
-    let flipped = qr_reader::read(size, |row, column| code.is_dark(column, row) ^ (row == size - 1 && column == size - 1));
+    let flipped =
+        qr_reader::read(size, |row, column| code.is_dark(column, row) ^ (row == size - 1 && column == size - 1));
     assert!(flipped.expect_err("a flipped module breaks a syndrome").contains("syndrome"));
     let bad_format = qr_reader::read(size, |row, column| code.is_dark(column, row) ^ (row == 8 && column == 0));
     assert!(bad_format.is_err());
@@ -125,12 +134,20 @@ fn the_mask_is_chosen_by_the_lowest_penalty() {
     let text = "https://example.org/r/K7QM3XPD9A";
     let best = qr::encode(text).expect("fits");
     let score = |code: &QrCode| {
-        let modules: Vec<bool> = (0..code.size() * code.size()).map(|index| code.is_dark(index % code.size(), index / code.size())).collect();
+        let modules: Vec<bool> = (0..code.size() * code.size())
+            .map(|index| code.is_dark(index % code.size(), index / code.size()))
+            .collect();
         qr::penalty(&modules, code.size())
     };
     for mask in 0..8 {
         let other = qr::encode_with_mask(text, mask).expect("fits");
-        assert!(score(&best) <= score(&other), "mask {} scores {} but mask {mask} scores {}", best.mask(), score(&best), score(&other));
+        assert!(
+            score(&best) <= score(&other),
+            "mask {} scores {} but mask {mask} scores {}",
+            best.mask(),
+            score(&best),
+            score(&other)
+        );
     }
 }
 
@@ -174,7 +191,10 @@ fn the_svg_has_a_quiet_zone_crisp_edges_a_title_and_every_dark_module() {
         }
         dark_in_path += width;
     }
-    let dark = (0..code.size()).flat_map(|y| (0..code.size()).map(move |x| (x, y))).filter(|&(x, y)| code.is_dark(x, y)).count();
+    let dark = (0..code.size())
+        .flat_map(|y| (0..code.size()).map(move |x| (x, y)))
+        .filter(|&(x, y)| code.is_dark(x, y))
+        .count();
     assert_eq!(dark_in_path, dark);
 }
 
@@ -221,7 +241,9 @@ fn the_packed_penalty_equals_the_rules_written_out() {
     for text in ["https://example.org/r/K7QM3XPD9A", "a", &"z".repeat(200)] {
         for mask in 0..8 {
             let code = qr::encode_with_mask(text, mask).expect("fits");
-            let modules: Vec<bool> = (0..code.size() * code.size()).map(|index| code.is_dark(index % code.size(), index / code.size())).collect();
+            let modules: Vec<bool> = (0..code.size() * code.size())
+                .map(|index| code.is_dark(index % code.size(), index / code.size()))
+                .collect();
             assert_eq!(qr::penalty(&modules, code.size()), reference_penalty(&modules, code.size()));
         }
     }

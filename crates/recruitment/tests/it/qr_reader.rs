@@ -58,8 +58,8 @@ fn gf_tables() -> ([u8; 512], [usize; 256]) {
     let mut exp = [0u8; 512];
     let mut log = [0usize; 256];
     let mut value: u32 = 1;
-    for power in 0..255 {
-        exp[power] = value as u8;
+    for (power, slot) in exp.iter_mut().enumerate().take(255) {
+        *slot = value as u8;
         log[value as usize] = power;
         value <<= 1;
         if value & 0x100 != 0 {
@@ -75,7 +75,7 @@ fn gf_tables() -> ([u8; 512], [usize; 256]) {
 /// Reads a symbol given its side and a function telling whether the module at row `i`, column `j`
 /// is dark.
 pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded, String> {
-    if size < 21 || (size - 17) % 4 != 0 {
+    if size < 21 || !(size - 17).is_multiple_of(4) {
         return Err(format!("side {size} is not a QR side"));
     }
     let version = (size - 17) / 4;
@@ -109,7 +109,8 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     first_positions.extend([7, 5, 4, 3, 2, 1, 0].iter().map(|&i| (i, 8)));
     let mut second_positions: Vec<(usize, usize)> = (0..7).map(|k| (size - 1 - k, 8)).collect();
     second_positions.extend((0..8).map(|k| (8, size - 8 + k)));
-    let word = |positions: &[(usize, usize)]| positions.iter().fold(0u32, |acc, &(i, j)| (acc << 1) | dark(i, j) as u32);
+    let word =
+        |positions: &[(usize, usize)]| positions.iter().fold(0u32, |acc, &(i, j)| (acc << 1) | dark(i, j) as u32);
     let format = word(&first_positions);
     if format != word(&second_positions) {
         return Err("the two format copies differ".to_string());
@@ -131,7 +132,10 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
             upper_right = (upper_right << 1) | dark(a, b) as u32;
             lower_left = (lower_left << 1) | dark(b, a) as u32;
         }
-        if upper_right != lower_left || binary_remainder(upper_right, 0b1111100100101) != 0 || (upper_right >> 12) as usize != version {
+        if upper_right != lower_left
+            || binary_remainder(upper_right, 0b1111100100101) != 0
+            || (upper_right >> 12) as usize != version
+        {
             return Err(format!("version information {upper_right:018b} is wrong"));
         }
     }
@@ -152,7 +156,7 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     let centres = alignment_centres(version);
     for &ci in &centres {
         for &cj in &centres {
-            let overlaps_finder = (ci < 10 && cj < 10) || (ci < 10 && cj > size - 10) || (ci > size - 10 && cj < 10);
+            let overlaps_finder = (ci < 10 && (cj < 10 || cj > size - 10)) || (ci > size - 10 && cj < 10);
             if !overlaps_finder {
                 mark(ci - 2, cj - 2, 5, 5);
             }
@@ -163,14 +167,14 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
         mark(size - 11, 0, 3, 6);
     }
     let mask_condition = |i: usize, j: usize| match mask {
-        0 => (i + j) % 2 == 0,
-        1 => i % 2 == 0,
-        2 => j % 3 == 0,
-        3 => (i + j) % 3 == 0,
-        4 => (i / 2 + j / 3) % 2 == 0,
+        0 => (i + j).is_multiple_of(2),
+        1 => i.is_multiple_of(2),
+        2 => j.is_multiple_of(3),
+        3 => (i + j).is_multiple_of(3),
+        4 => (i / 2 + j / 3).is_multiple_of(2),
         5 => (i * j) % 2 + (i * j) % 3 == 0,
-        6 => ((i * j) % 2 + (i * j) % 3) % 2 == 0,
-        _ => ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+        6 => ((i * j) % 2 + (i * j) % 3).is_multiple_of(2),
+        _ => ((i + j) % 2 + (i * j) % 3).is_multiple_of(2),
     };
     // The zigzag: column pairs from the right, upwards first, skipping the timing column.
     let mut bits = Vec::new();
@@ -197,7 +201,8 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     if bits.len() / 8 != total {
         return Err(format!("{} codewords in the symbol, {total} expected", bits.len() / 8));
     }
-    let codewords: Vec<u8> = bits.chunks(8).take(total).map(|chunk| chunk.iter().fold(0u8, |acc, &bit| (acc << 1) | bit as u8)).collect();
+    let codewords: Vec<u8> =
+        bits.chunks(8).take(total).map(|chunk| chunk.iter().fold(0u8, |acc, &bit| (acc << 1) | bit as u8)).collect();
     // De-interleave.
     let mut block_codewords: Vec<Vec<u8>> = vec![Vec::new(); data_lengths.len()];
     let mut next = codewords.iter();
@@ -227,9 +232,13 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
             }
         }
     }
-    let data: Vec<u8> = block_codewords.iter().zip(&data_lengths).flat_map(|(block, &length)| block[..length].to_vec()).collect();
-    let data_bits: Vec<bool> = data.iter().flat_map(|byte| (0..8).rev().map(move |shift| (byte >> shift) & 1 == 1)).collect();
-    let take = |from: usize, count: usize| data_bits[from..from + count].iter().fold(0usize, |acc, &bit| (acc << 1) | bit as usize);
+    let data: Vec<u8> =
+        block_codewords.iter().zip(&data_lengths).flat_map(|(block, &length)| block[..length].to_vec()).collect();
+    let data_bits: Vec<bool> =
+        data.iter().flat_map(|byte| (0..8).rev().map(move |shift| (byte >> shift) & 1 == 1)).collect();
+    let take = |from: usize, count: usize| {
+        data_bits[from..from + count].iter().fold(0usize, |acc, &bit| (acc << 1) | bit as usize)
+    };
     if take(0, 4) != 0b0100 {
         return Err("not byte mode".to_string());
     }

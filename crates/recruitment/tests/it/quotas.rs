@@ -6,7 +6,10 @@ use recruitment::quotas::{FeatureShares, Tolerance, ValueShare, parse_shares, pr
 use recruitment::random::Stream;
 
 fn shares(feature: &str, values: &[(&str, f64)]) -> FeatureShares {
-    FeatureShares { feature: feature.to_string(), values: values.iter().map(|&(value, share)| ValueShare { value: value.to_string(), share }).collect() }
+    FeatureShares {
+        feature: feature.to_string(),
+        values: values.iter().map(|&(value, share)| ValueShare { value: value.to_string(), share }).collect(),
+    }
 }
 
 #[track_caller]
@@ -61,15 +64,26 @@ fn invalid_shares_get_errors_naming_the_feature_or_the_line() {
     }
     check("feature,value\n", 30, Tolerance::default(), "census.csv: missing column `share`");
     // Within half a percent, shares are accepted (and normalised).
-    check(&format!("{header}a,x,0.499\na,y,0.499\n"), 10, Tolerance { absolute: 0, relative: 0.0 }, "feature,value,min,max\na,x,5,5\na,y,5,5\n");
+    check(
+        &format!("{header}a,x,0.499\na,y,0.499\n"),
+        10,
+        Tolerance { absolute: 0, relative: 0.0 },
+        "feature,value,min,max\na,x,5,5\na,y,5,5\n",
+    );
     let features = [shares("age", &[("young", 1.0)])];
     assert_eq!(propose_quotas(&features, 0, Tolerance::default()), Err(RecruitmentError::PanelSize));
-    assert_eq!(propose_quotas(&features, 5, Tolerance { absolute: 1, relative: 1.5 }), Err(RecruitmentError::BadTolerance));
+    assert_eq!(
+        propose_quotas(&features, 5, Tolerance { absolute: 1, relative: 1.5 }),
+        Err(RecruitmentError::BadTolerance)
+    );
     assert_eq!(
         propose_quotas(&[shares("age", &[("young", 1.0)]), shares("Age", &[("old", 1.0)])], 5, Tolerance::default()),
         Err(RecruitmentError::DuplicateFeature { feature: "Age".to_string() })
     );
-    assert_eq!(propose_quotas(&[shares("age", &[])], 5, Tolerance::default()), Err(RecruitmentError::NoValues { feature: "age".to_string() }));
+    assert_eq!(
+        propose_quotas(&[shares("age", &[])], 5, Tolerance::default()),
+        Err(RecruitmentError::NoValues { feature: "age".to_string() })
+    );
     assert!(matches!(
         propose_quotas(&[shares("age", &[("young", f64::NAN)])], 5, Tolerance::default()),
         Err(RecruitmentError::ShareOutOfRange { .. })
@@ -81,14 +95,17 @@ fn mins_and_maxes_bracket_the_panel_size_and_the_target() {
     let mut stream = Stream::new("quota properties");
     for _ in 0..3000 {
         let values = 1 + stream.below(9) as usize;
-        let raw: Vec<f64> = (0..values).map(|_| (stream.below(1000) as f64) + if stream.below(4) == 0 { 0.0 } else { 1.0 }).collect();
+        let raw: Vec<f64> =
+            (0..values).map(|_| (stream.below(1000) as f64) + if stream.below(4) == 0 { 0.0 } else { 1.0 }).collect();
         let total: f64 = raw.iter().sum::<f64>().max(1.0);
-        let mut feature_values: Vec<(String, f64)> = raw.iter().enumerate().map(|(index, &weight)| (format!("v{index}"), weight / total)).collect();
+        let mut feature_values: Vec<(String, f64)> =
+            raw.iter().enumerate().map(|(index, &weight)| (format!("v{index}"), weight / total)).collect();
         if raw.iter().all(|&weight| weight == 0.0) {
             feature_values[0].1 = 1.0;
         }
         let panel_size = 1 + stream.below(200) as u32;
-        let tolerance = Tolerance { absolute: stream.below(3) as u32, relative: [0.0, 0.05, 0.1, 0.25][stream.below(4) as usize] };
+        let tolerance =
+            Tolerance { absolute: stream.below(3) as u32, relative: [0.0, 0.05, 0.1, 0.25][stream.below(4) as usize] };
         let borrowed: Vec<(&str, f64)> = feature_values.iter().map(|(value, share)| (value.as_str(), *share)).collect();
         let proposal = propose_quotas(&[shares("f", &borrowed)], panel_size, tolerance).expect("valid shares");
         let quotas = proposal.quotas();
@@ -107,6 +124,8 @@ fn mins_and_maxes_bracket_the_panel_size_and_the_target() {
 
 #[test]
 fn feature_and_value_names_are_escaped_in_features_csv() {
-    let proposal = propose_quotas(&[shares("=income", &[("-low", 0.5), ("high, very", 0.5)])], 10, Tolerance::default()).expect("valid");
+    let proposal =
+        propose_quotas(&[shares("=income", &[("-low", 0.5), ("high, very", 0.5)])], 10, Tolerance::default())
+            .expect("valid");
     assert_eq!(proposal.to_features_csv(), "feature,value,min,max\n'=income,'-low,4,6\n'=income,\"high, very\",4,6\n");
 }
