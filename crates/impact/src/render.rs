@@ -1,0 +1,137 @@
+//! The scorecard's public forms: one embeddable SVG image with its charts (responses by type,
+//! implementation by fidelity, timeliness, acceptance by level of support) and a CSV export.
+
+use crate::{Fidelity, ResponseKind, Scorecard, Timeliness};
+use charts::{compose, percent_rounded, Bar, BarChart, ChartError, Colour, Group, GroupedBarChart, Segment, StackedBar};
+
+/// The header of the CSV export.
+pub const CSV_HEADER: &str = "recommendation,theme,support,response,fidelity,due,responded,status";
+
+/// The scorecard as one standalone, accessible SVG image (for the public page and the press):
+/// the headline as its title, the charts stacked, and every figure in its description.
+pub fn scorecard_svg(scorecard: &Scorecard) -> String {
+    // The charts below are built from fixed, non-empty titles and labels and from counts, so they
+    // cannot fail; should that change, the error surfaces as a chart that says so in words.
+    match scorecard_charts(scorecard) {
+        Ok(parts) => {
+            let description = format!(
+                "{}, as of {}. {}",
+                scorecard.headline(),
+                scorecard.as_of(),
+                scorecard.cherry_picking().summary()
+            );
+            compose(&scorecard.headline(), &description, &parts)
+        }
+        Err(error) => compose(&scorecard.headline(), &format!("The charts could not be drawn: {error}"), &[]),
+    }
+}
+
+fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, ChartError> {
+    let as_of = format!("As of {}.", scorecard.as_of());
+    let response_colour = |kind: ResponseKind| match kind {
+        ResponseKind::AcceptedInFull => Colour::BluishGreen,
+        ResponseKind::AcceptedWithModifications => Colour::SkyBlue,
+        ResponseKind::AcceptedInPart => Colour::Yellow,
+        ResponseKind::Rejected => Colour::Vermillion,
+        ResponseKind::NoResponseYet => Colour::Grey,
+    };
+    let responses = ResponseKind::ALL
+        .into_iter()
+        .map(|kind| Ok(Segment::new(capitalised(kind.label()).as_str(), scorecard.by_response(kind).part)?.with_colour(response_colour(kind))))
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let responses = StackedBar::new("Responses by type", responses)?.with_summary(&as_of).render();
+
+    let fidelity_colour = |fidelity: Fidelity| match fidelity {
+        Fidelity::Full => Colour::BluishGreen,
+        Fidelity::Diluted => Colour::Orange,
+        Fidelity::Different => Colour::ReddishPurple,
+        Fidelity::None => Colour::Vermillion,
+        Fidelity::NotYetJudged => Colour::Grey,
+    };
+    let fidelity = Fidelity::ALL
+        .into_iter()
+        .map(|fidelity| {
+            let share = scorecard.by_fidelity(fidelity);
+            Ok(Bar::new(&capitalised(fidelity.label()), share.part as f64)?.with_colour(fidelity_colour(fidelity)))
+        })
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let mut fidelity = BarChart::new("Implementation by fidelity", fidelity)?
+        .with_summary(&format!("{as_of} Number of recommendations by how faithfully they were implemented."));
+    if scorecard.total() > 0 {
+        fidelity = fidelity.with_scale_max(scorecard.total() as f64)?;
+    }
+    let fidelity = fidelity.render();
+
+    let timeliness_colour = |status: Timeliness| match status {
+        Timeliness::OnTime => Colour::BluishGreen,
+        Timeliness::Late => Colour::Orange,
+        Timeliness::Overdue => Colour::Vermillion,
+        Timeliness::NotYetDue => Colour::Grey,
+    };
+    let timeliness = Timeliness::ALL
+        .into_iter()
+        .map(|status| Ok(Segment::new(&capitalised(status.label()), scorecard.by_timeliness(status).part)?.with_colour(timeliness_colour(status))))
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let timeliness = StackedBar::new("Responses on time and overdue", timeliness)?.with_summary(&as_of).render();
+
+    let cherry_picking = scorecard.cherry_picking();
+    let percent = |part: u64, whole: u64| percent_rounded(part, whole).unwrap_or(0) as f64;
+    let groups = [cherry_picking.high_support(), cherry_picking.other()]
+        .into_iter()
+        .map(|group| {
+            Group::new(
+                &capitalised(&format!("{} ({} recommendations)", group.label, group.total)),
+                vec![percent(group.accepted_in_full, group.total), percent(group.fully_taken_up, group.total)],
+            )
+        })
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let support = GroupedBarChart::new("Taken up, by support in the assembly", &["Accepted in full", "Fully taken up"], groups)?
+        .with_unit("%")
+        .with_scale_max(100.0)?
+        .with_summary(&cherry_picking.summary())
+        .render();
+    Ok(vec![responses, fidelity, timeliness, support])
+}
+
+fn capitalised(text: &str) -> String {
+    let mut characters = text.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
+
+/// The scorecard as CSV text: [`CSV_HEADER`], then one line per recommendation, lines ending in
+/// `\n`. Support is a percentage without the sign, dates are `YYYY-MM-DD`, and `responded` is empty
+/// when no response is known.
+///
+/// Fields are protected against formula injection: a field starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return is prefixed with `'` so spreadsheets show it as text; then fields with
+/// a comma, a quote or a line break are quoted (RFC 4180).
+pub fn scorecard_csv(scorecard: &Scorecard) -> String {
+    let mut csv = String::from(CSV_HEADER);
+    csv.push('\n');
+    for row in scorecard.rows() {
+        let support = row.support.to_string();
+        let responded = row.responded.map(|date| date.to_string()).unwrap_or_default();
+        let fields = [
+            row.reference.as_str(),
+            row.theme.as_str(),
+            support.trim_end_matches('%'),
+            row.response.label(),
+            row.fidelity.label(),
+            &row.due.to_string(),
+            &responded,
+            row.status.label(),
+        ];
+        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    csv
+}
+
+fn csv_field(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{field}") } else { field.to_owned() };
+    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+}
