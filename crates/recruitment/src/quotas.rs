@@ -74,16 +74,17 @@ impl QuotaProposal {
     }
 
     /// The proposal as a `features.csv` text (`feature,value,min,max`), as read by `klero select`.
+    ///
+    /// Names are written exactly (CSV-quoted where needed), not prefixed against formula injection
+    /// like the mail merge: `klero select` matches them against the respondents' values, and they
+    /// come from the organisers, not from the public.
     pub fn to_features_csv(&self) -> String {
         let io = "writing CSV to memory cannot fail";
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(["feature", "value", "min", "max"]).expect(io);
         for quota in &self.quotas {
-            let feature = crate::merge::escape_cell(&quota.feature);
-            let value = crate::merge::escape_cell(&quota.value);
-            writer
-                .write_record([feature.as_ref(), value.as_ref(), &quota.min.to_string(), &quota.max.to_string()])
-                .expect(io);
+            let (min, max) = (quota.min.to_string(), quota.max.to_string());
+            writer.write_record([quota.feature.as_str(), quota.value.as_str(), &min, &max]).expect(io);
         }
         String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
     }

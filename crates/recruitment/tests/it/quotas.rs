@@ -123,9 +123,11 @@ fn mins_and_maxes_bracket_the_panel_size_and_the_target() {
 }
 
 #[test]
-fn feature_and_value_names_are_escaped_in_features_csv() {
+fn feature_and_value_names_are_written_exactly_in_features_csv() {
+    // `klero select` compares these names with the respondents' values, so a leading `-` or `+`
+    // must survive; commas and quotes are CSV-quoted.
     let proposal =
-        propose_quotas(&[shares("=income", &[("-low", 0.5), ("high, very", 0.5)])], 10, Tolerance::default())
+        propose_quotas(&[shares("age", &[("-17", 0.5), ("65+, \"retired\"", 0.5)])], 10, Tolerance::default())
             .expect("valid");
-    assert_eq!(proposal.to_features_csv(), "feature,value,min,max\n'=income,'-low,4,6\n'=income,\"high, very\",4,6\n");
+    assert_eq!(proposal.to_features_csv(), "feature,value,min,max\nage,-17,4,6\nage,\"65+, \"\"retired\"\"\",4,6\n");
 }
