@@ -12,6 +12,7 @@
 //! mask number).
 
 use crate::RecruitmentError;
+use std::fmt::Write;
 
 /// The smallest version supported.
 pub const MIN_VERSION: u8 = 1;
@@ -439,34 +440,37 @@ pub fn penalty(modules: &[bool], size: usize) -> u32 {
     let mut columns = vec![0u64; size];
     for y in 0..size {
         for x in 0..size {
-            if modules[y * size + x] {
-                rows[y] |= 1 << x;
-                columns[x] |= 1 << y;
-            }
+            let dark = modules[y * size + x] as u64;
+            rows[y] |= dark << x;
+            columns[x] |= dark << y;
         }
     }
     // 1011101 followed by 0000, and 0000 followed by 1011101, with bit k for module start + k.
     const FINDER_THEN_LIGHT: u64 = 0b000_0101_1101;
     const LIGHT_THEN_FINDER: u64 = 0b101_1101_0000;
+    let pairs_mask = (1u64 << (size - 1)) - 1;
     let mut score = 0u32;
     for line in rows.iter().chain(columns.iter()) {
-        let mut run = 1;
-        for index in 1..=size {
-            if index < size && (line >> index) & 1 == (line >> (index - 1)) & 1 {
-                run += 1;
-            } else {
-                if run >= 5 {
-                    score += 3 + (run - 5) as u32;
-                }
-                run = 1;
+        // Bit k of `changes` is set where module k + 1 differs from module k: runs end there.
+        let mut changes = (line ^ (line >> 1)) & pairs_mask;
+        let mut run_start = 0;
+        loop {
+            let run_end = if changes == 0 { size } else { changes.trailing_zeros() as usize + 1 };
+            let run = run_end - run_start;
+            if run >= 5 {
+                score += 3 + (run - 5) as u32;
             }
+            if changes == 0 {
+                break;
+            }
+            changes &= changes - 1;
+            run_start = run_end;
         }
         for start in 0..size.saturating_sub(10) {
             let window = (line >> start) & 0x7FF;
             score += 40 * (window == FINDER_THEN_LIGHT) as u32 + 40 * (window == LIGHT_THEN_FINDER) as u32;
         }
     }
-    let pairs_mask = (1u64 << (size - 1)) - 1;
     for y in 0..size - 1 {
         let same_vertically = !(rows[y] ^ rows[y + 1]);
         let same_horizontally = !(rows[y] ^ (rows[y] >> 1));
@@ -494,7 +498,7 @@ pub fn to_svg(code: &QrCode, module_size: u32) -> String {
                 while x < code.size && code.is_dark(x, y) {
                     x += 1;
                 }
-                path.push_str(&format!("M{},{}h{}v1h-{}z", start + 4, y + 4, x - start, x - start));
+                let _ = write!(path, "M{},{}h{}v1h-{}z", start + 4, y + 4, x - start, x - start);
             } else {
                 x += 1;
             }
