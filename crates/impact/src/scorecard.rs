@@ -194,7 +194,7 @@ impl CherryPicking {
     /// The indicator in words.
     pub fn summary(&self) -> String {
         let mut text = format!(
-            "Accepted in full: {} recommendations with {} and {} with {}.",
+            "Accepted in full: {} among recommendations with {}, {} among those with {}.",
             self.high_support.accepted_in_full_share(),
             self.high_support.label,
             self.other.accepted_in_full_share(),
