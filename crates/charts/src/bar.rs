@@ -10,7 +10,7 @@ const ROW: f64 = 30.0;
 const BAR_HEIGHT: f64 = 18.0;
 const LABEL_END: f64 = 192.0;
 const BAR_START: f64 = 200.0;
-const BAR_AREA: f64 = 330.0;
+const BAR_AREA: f64 = 290.0;
 
 /// A horizontal bar chart, validated at construction.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,7 +189,7 @@ impl BarChart {
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
                 format_number(LABEL_END),
                 format_number(text_y),
-                escape_xml(&shorten(&bar.label, 28))
+                escape_xml(&shorten(&bar.label, 24))
             );
             if let Some(target) = bar.target {
                 let _ = write!(

@@ -167,7 +167,7 @@ impl GroupedBarChart {
                      <text x=\"{}\" y=\"{}\">{}</text>",
                     format_number(LABEL_END),
                     format_number(text_y),
-                    escape_xml(&shorten(name, 28)),
+                    escape_xml(&shorten(name, 24)),
                     format_number(BAR_START),
                     format_number(row_top + (ROW - BAR_HEIGHT) / 2.0),
                     format_number(width),

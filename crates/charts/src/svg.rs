@@ -49,12 +49,18 @@ pub fn format_number(value: f64) -> String {
 }
 
 /// Stacks rendered charts vertically into one standalone SVG image with its own title and
-/// description (for the embeddable press image).
+/// description (for the embeddable press image); the title is also shown as a headline on top.
 pub fn compose(title: &str, description: &str, parts: &[Rendered]) -> String {
+    const HEADLINE: u32 = 40;
     let width = parts.iter().map(|part| part.width).max().unwrap_or(WIDTH);
-    let height: u32 = parts.iter().map(|part| part.height).sum::<u32>().max(1);
+    let height: u32 = HEADLINE + parts.iter().map(|part| part.height).sum::<u32>();
     let mut frame = Frame::open(width, height, title, description, "composed");
-    let mut top = 0;
+    let _ = write!(
+        frame.out,
+        "<text class=\"headline\" x=\"12\" y=\"28\" font-size=\"20\" font-weight=\"bold\">{}</text>",
+        escape_xml(&shorten(title, 56))
+    );
+    let mut top = HEADLINE;
     for part in parts {
         let _ = write!(frame.out, "<g transform=\"translate(0 {top})\">{}</g>", part.svg);
         top += part.height;

@@ -256,7 +256,8 @@ fn composing_charts_gives_one_well_formed_image_with_distinct_ids_and_identical_
     let second = BarChart::new("Fidelity", vec![Bar::new("b", 2.0).unwrap()]).unwrap().render();
     let image = compose("Scorecard & more", "All charts.", &[first.clone(), second.clone()]);
     let elements = check_document(&image);
-    assert_eq!(elements[0].number("height"), f64::from(first.height + second.height));
+    assert_eq!(elements[0].number("height"), f64::from(40 + first.height + second.height), "a 40-unit headline on top");
+    assert_eq!(with_class(&elements, "headline")[0].text, "Scorecard & more");
     assert_eq!(elements.iter().filter(|element| element.name == "svg").count(), 3);
     let ids: Vec<&str> = elements.iter().filter_map(|element| element.attribute("id")).collect();
     let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();

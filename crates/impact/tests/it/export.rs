@@ -36,7 +36,7 @@ fn the_scorecard_image_is_accessible_svg_with_its_charts_drawn_to_scale() {
     }
     let bars: Vec<f64> = elements.iter().filter(|e| e.attribute("class") == Some("bar")).map(|e| e.number("width")).collect();
     for (width, count) in bars[..5].iter().zip([15.0, 95.0, 12.0, 23.0, 4.0]) {
-        assert!((width - 330.0 * count / 149.0).abs() <= 0.01, "fidelity bars are on a scale of all 149");
+        assert!((width - 290.0 * count / 149.0).abs() <= 0.01, "fidelity bars are on a scale of all 149");
     }
     assert_eq!(svg, scorecard_svg(&Scorecard::compute(&convention(), date("2021-08-24")).unwrap()), "deterministic");
 }
