@@ -1,8 +1,8 @@
 //! The horizontal bar chart: one labelled bar per item, with an optional target range per bar
 //! drawn as a shaded band with marks at its minimum and maximum (a panel against its quotas).
 
-use crate::svg::{escape_xml, format_number, shorten, Frame, WIDTH};
-use crate::{ChartError, Colour, Rendered, OUTLINE_COLOUR};
+use crate::svg::{Frame, WIDTH, escape_xml, format_number, shorten};
+use crate::{ChartError, Colour, OUTLINE_COLOUR, Rendered};
 use std::fmt::Write as _;
 
 const TOP: f64 = 44.0;
@@ -57,7 +57,11 @@ impl TargetRange {
         } else {
             "within target"
         };
-        format!("target {} to {}, {position}", format_number(self.min), format_number(self.max))
+        format!(
+            "target {} to {}, {position}",
+            format_number(self.min),
+            format_number(self.max)
+        )
     }
 }
 
@@ -68,9 +72,16 @@ impl Bar {
             return Err(ChartError::EmptyLabel);
         }
         if !value.is_finite() || value < 0.0 {
-            return Err(ChartError::InvalidValue { label: label.to_owned() });
+            return Err(ChartError::InvalidValue {
+                label: label.to_owned(),
+            });
         }
-        Ok(Bar { label: label.to_owned(), value, target: None, colour: None })
+        Ok(Bar {
+            label: label.to_owned(),
+            value,
+            target: None,
+            colour: None,
+        })
     }
 
     /// Adds a target range from `min` to `max` (both finite, zero or more, min ≤ max).
@@ -113,7 +124,13 @@ impl BarChart {
         if bars.is_empty() {
             return Err(ChartError::NoData);
         }
-        Ok(BarChart { title: title.to_owned(), summary: String::new(), unit: String::new(), bars, scale_max: None })
+        Ok(BarChart {
+            title: title.to_owned(),
+            summary: String::new(),
+            unit: String::new(),
+            bars,
+            scale_max: None,
+        })
     }
 
     /// A unit written after every value, e.g. `%` or ` members`.
@@ -146,7 +163,10 @@ impl BarChart {
     fn data_max(&self) -> f64 {
         self.bars
             .iter()
-            .map(|bar| bar.target.map_or(bar.value, |target| target.max.max(bar.value)))
+            .map(|bar| {
+                bar.target
+                    .map_or(bar.value, |target| target.max.max(bar.value))
+            })
             .fold(0.0, f64::max)
     }
 
@@ -156,13 +176,27 @@ impl BarChart {
             .bars
             .iter()
             .map(|bar| match bar.target {
-                Some(target) => format!("{}: {}{} ({})", bar.label, format_number(bar.value), self.unit, target.words(bar.value)),
+                Some(target) => format!(
+                    "{}: {}{} ({})",
+                    bar.label,
+                    format_number(bar.value),
+                    self.unit,
+                    target.words(bar.value)
+                ),
                 None => format!("{}: {}{}", bar.label, format_number(bar.value), self.unit),
             })
             .collect();
         let count = self.bars.len();
-        let data = format!("Bar chart, {count} bar{}. {}.", if count == 1 { "" } else { "s" }, items.join("; "));
-        if self.summary.is_empty() { data } else { format!("{} {data}", self.summary) }
+        let data = format!(
+            "Bar chart, {count} bar{}. {}.",
+            if count == 1 { "" } else { "s" },
+            items.join("; ")
+        );
+        if self.summary.is_empty() {
+            data
+        } else {
+            format!("{} {data}", self.summary)
+        }
     }
 
     /// The chart as a standalone SVG document.
@@ -178,7 +212,11 @@ impl BarChart {
         let mut frame = Frame::open(WIDTH, height, &self.title, &self.description(), "bar");
         frame.heading(&self.title);
         let scale_max = self.scale_max.unwrap_or_else(|| self.data_max());
-        let scale = if scale_max > 0.0 { BAR_AREA / scale_max } else { 0.0 };
+        let scale = if scale_max > 0.0 {
+            BAR_AREA / scale_max
+        } else {
+            0.0
+        };
         for (index, bar) in self.bars.iter().enumerate() {
             let row_top = TOP + ROW * index as f64;
             let bar_top = row_top + (ROW - BAR_HEIGHT) / 2.0;
@@ -223,7 +261,11 @@ impl BarChart {
                     );
                 }
                 text_x = text_x.max(BAR_START + target.max * scale);
-                value_text = format!("{value_text} (target {}–{})", format_number(target.min), format_number(target.max));
+                value_text = format!(
+                    "{value_text} (target {}–{})",
+                    format_number(target.min),
+                    format_number(target.max)
+                );
             }
             let _ = write!(
                 frame.out,
@@ -234,7 +276,11 @@ impl BarChart {
             );
         }
         if has_targets {
-            frame.note(BAR_START, rows_end + 18.0, "Shaded band with marks: the target range (minimum to maximum)");
+            frame.note(
+                BAR_START,
+                rows_end + 18.0,
+                "Shaded band with marks: the target range (minimum to maximum)",
+            );
         }
         frame.finish(WIDTH, height)
     }

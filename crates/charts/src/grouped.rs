@@ -1,8 +1,8 @@
 //! The grouped bar chart: for each group (e.g. "support of 90% or more"), one horizontal bar per
 //! series (e.g. "accepted in full", "fully taken up"), each labelled with its series and value.
 
-use crate::svg::{escape_xml, format_number, shorten, Frame, WIDTH};
-use crate::{ChartError, Colour, Rendered, OUTLINE_COLOUR};
+use crate::svg::{Frame, WIDTH, escape_xml, format_number, shorten};
+use crate::{ChartError, Colour, OUTLINE_COLOUR, Rendered};
 use std::fmt::Write as _;
 
 const TOP: f64 = 40.0;
@@ -38,10 +38,18 @@ impl Group {
         if label.trim().is_empty() {
             return Err(ChartError::EmptyLabel);
         }
-        if values.iter().any(|value| !value.is_finite() || *value < 0.0) {
-            return Err(ChartError::InvalidValue { label: label.to_owned() });
+        if values
+            .iter()
+            .any(|value| !value.is_finite() || *value < 0.0)
+        {
+            return Err(ChartError::InvalidValue {
+                label: label.to_owned(),
+            });
         }
-        Ok(Group { label: label.to_owned(), values })
+        Ok(Group {
+            label: label.to_owned(),
+            values,
+        })
     }
 
     /// The label.
@@ -57,7 +65,11 @@ impl Group {
 
 impl GroupedBarChart {
     /// A chart of `groups` (at least one), each with one value per entry of `series` (at least one).
-    pub fn new(title: &str, series: &[&str], groups: Vec<Group>) -> Result<GroupedBarChart, ChartError> {
+    pub fn new(
+        title: &str,
+        series: &[&str],
+        groups: Vec<Group>,
+    ) -> Result<GroupedBarChart, ChartError> {
         if title.trim().is_empty() {
             return Err(ChartError::EmptyTitle);
         }
@@ -67,7 +79,10 @@ impl GroupedBarChart {
         if series.is_empty() || groups.is_empty() {
             return Err(ChartError::NoData);
         }
-        if let Some(group) = groups.iter().find(|group| group.values.len() != series.len()) {
+        if let Some(group) = groups
+            .iter()
+            .find(|group| group.values.len() != series.len())
+        {
             return Err(ChartError::SeriesMismatch {
                 group: group.label.clone(),
                 expected: series.len(),
@@ -107,7 +122,10 @@ impl GroupedBarChart {
     }
 
     fn data_max(&self) -> f64 {
-        self.groups.iter().flat_map(|group| group.values.iter().copied()).fold(0.0, f64::max)
+        self.groups
+            .iter()
+            .flat_map(|group| group.values.iter().copied())
+            .fold(0.0, f64::max)
     }
 
     /// The description: the summary, then every group with every series' value in words.
@@ -131,7 +149,11 @@ impl GroupedBarChart {
             self.series.len(),
             items.join("; ")
         );
-        if self.summary.is_empty() { data } else { format!("{} {data}", self.summary) }
+        if self.summary.is_empty() {
+            data
+        } else {
+            format!("{} {data}", self.summary)
+        }
     }
 
     /// The chart as a standalone SVG document.
@@ -146,7 +168,11 @@ impl GroupedBarChart {
         let mut frame = Frame::open(WIDTH, height, &self.title, &self.description(), "grouped");
         frame.heading(&self.title);
         let scale_max = self.scale_max.unwrap_or_else(|| self.data_max());
-        let scale = if scale_max > 0.0 { BAR_AREA / scale_max } else { 0.0 };
+        let scale = if scale_max > 0.0 {
+            BAR_AREA / scale_max
+        } else {
+            0.0
+        };
         for (group_index, group) in self.groups.iter().enumerate() {
             let group_top = TOP + group_height * group_index as f64;
             let _ = write!(

@@ -29,7 +29,7 @@ mod svg;
 pub use bar::{Bar, BarChart, TargetRange};
 pub use grouped::{Group, GroupedBarChart};
 pub use stacked::{Segment, StackedBar};
-pub use svg::{compose, escape_xml, format_number, Rendered};
+pub use svg::{Rendered, compose, escape_xml, format_number};
 
 /// Why a chart could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -48,7 +48,9 @@ pub enum ChartError {
         label: String,
     },
     /// A target range has its minimum above its maximum, or a bound that is not finite and non-negative.
-    #[error("the target range of {label:?} is invalid: the minimum must be at most the maximum, both finite and zero or more")]
+    #[error(
+        "the target range of {label:?} is invalid: the minimum must be at most the maximum, both finite and zero or more"
+    )]
     InvalidTarget {
         /// The label of the bar the target belongs to.
         label: String,
@@ -128,7 +130,10 @@ impl Colour {
     }
 
     fn index(self) -> usize {
-        Colour::ALL.iter().position(|colour| *colour == self).unwrap_or(0)
+        Colour::ALL
+            .iter()
+            .position(|colour| *colour == self)
+            .unwrap_or(0)
     }
 }
 
@@ -145,7 +150,11 @@ pub const OUTLINE_COLOUR: &str = "#1A1A1A";
 pub fn contrast_ratio(first: &str, second: &str) -> Option<f64> {
     let first = relative_luminance(first)?;
     let second = relative_luminance(second)?;
-    let (light, dark) = if first >= second { (first, second) } else { (second, first) };
+    let (light, dark) = if first >= second {
+        (first, second)
+    } else {
+        (second, first)
+    };
     Some((light + 0.05) / (dark + 0.05))
 }
 
@@ -156,7 +165,11 @@ fn relative_luminance(hex: &str) -> Option<f64> {
     }
     let channel = |range: std::ops::Range<usize>| -> Option<f64> {
         let value = f64::from(u8::from_str_radix(&digits[range], 16).ok()?) / 255.0;
-        Some(if value <= 0.039_28 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) })
+        Some(if value <= 0.039_28 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        })
     };
     Some(0.2126 * channel(0..2)? + 0.7152 * channel(2..4)? + 0.0722 * channel(4..6)?)
 }

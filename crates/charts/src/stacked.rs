@@ -1,8 +1,8 @@
 //! The stacked 100% bar: one bar split into the shares of categories (e.g. responses by type),
 //! with a legend that labels every segment directly with its count and share.
 
-use crate::svg::{escape_xml, format_number, Frame, WIDTH};
-use crate::{percent_rounded, ChartError, Colour, Rendered, OUTLINE_COLOUR};
+use crate::svg::{Frame, WIDTH, escape_xml, format_number};
+use crate::{ChartError, Colour, OUTLINE_COLOUR, Rendered, percent_rounded};
 use std::fmt::Write as _;
 
 const TOP: f64 = 40.0;
@@ -33,7 +33,11 @@ impl Segment {
         if label.trim().is_empty() {
             return Err(ChartError::EmptyLabel);
         }
-        Ok(Segment { label: label.to_owned(), count, colour: None })
+        Ok(Segment {
+            label: label.to_owned(),
+            count,
+            colour: None,
+        })
     }
 
     /// Chooses the segment's colour (otherwise the palette order is used).
@@ -62,7 +66,11 @@ impl StackedBar {
         if segments.is_empty() {
             return Err(ChartError::NoData);
         }
-        Ok(StackedBar { title: title.to_owned(), summary: String::new(), segments })
+        Ok(StackedBar {
+            title: title.to_owned(),
+            summary: String::new(),
+            segments,
+        })
     }
 
     /// A sentence put before the data in the description (the chart's main message).
@@ -90,8 +98,16 @@ impl StackedBar {
             .iter()
             .map(|segment| format!("{}: {}", segment.label, self.share_text(segment.count)))
             .collect();
-        let data = format!("Stacked bar of shares, total {}. {}.", self.total(), items.join("; "));
-        if self.summary.is_empty() { data } else { format!("{} {data}", self.summary) }
+        let data = format!(
+            "Stacked bar of shares, total {}. {}.",
+            self.total(),
+            items.join("; ")
+        );
+        if self.summary.is_empty() {
+            data
+        } else {
+            format!("{} {data}", self.summary)
+        }
     }
 
     /// The chart as a standalone SVG document.
@@ -132,7 +148,11 @@ impl StackedBar {
                     format_number(TOP),
                     format_number(width),
                     format_number(BAR_HEIGHT),
-                    escape_xml(&format!("{}: {}", segment.label, self.share_text(segment.count)))
+                    escape_xml(&format!(
+                        "{}: {}",
+                        segment.label,
+                        self.share_text(segment.count)
+                    ))
                 );
             }
             cumulative += segment.count;
@@ -143,7 +163,11 @@ impl StackedBar {
                 "<text x=\"{}\" y=\"{}\">{}</text>",
                 format_number(BAR_START + 22.0),
                 format_number(row_top + 11.5),
-                escape_xml(&format!("{}: {}", segment.label, self.share_text(segment.count)))
+                escape_xml(&format!(
+                    "{}: {}",
+                    segment.label,
+                    self.share_text(segment.count)
+                ))
             );
         }
         frame.finish(WIDTH, height)

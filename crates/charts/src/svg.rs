@@ -31,7 +31,9 @@ pub fn escape_xml(text: &str) -> String {
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&apos;"),
             '\t' | '\n' | '\r' => escaped.push(character),
-            control if (control as u32) < 0x20 || control == '\u{FFFE}' || control == '\u{FFFF}' => {
+            control
+                if (control as u32) < 0x20 || control == '\u{FFFE}' || control == '\u{FFFF}' =>
+            {
                 escaped.push('\u{FFFD}')
             }
             other => escaped.push(other),
@@ -44,8 +46,16 @@ pub fn escape_xml(text: &str) -> String {
 /// same on every platform; `-0` prints as `0`.
 pub fn format_number(value: f64) -> String {
     let text = format!("{value:.2}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Stacks rendered charts vertically into one standalone SVG image with its own title and
@@ -62,7 +72,11 @@ pub fn compose(title: &str, description: &str, parts: &[Rendered]) -> String {
     );
     let mut top = HEADLINE;
     for part in parts {
-        let _ = write!(frame.out, "<g transform=\"translate(0 {top})\">{}</g>", part.svg);
+        let _ = write!(
+            frame.out,
+            "<g transform=\"translate(0 {top})\">{}</g>",
+            part.svg
+        );
         top += part.height;
     }
     frame.finish(width, height).svg
@@ -79,8 +93,17 @@ pub(crate) struct Frame {
 
 impl Frame {
     /// Opens the document of the given size.
-    pub(crate) fn open(width: u32, height: u32, title: &str, description: &str, kind: &str) -> Frame {
-        let id = format!("chart-{kind}-{:08x}", fnv1a(&[kind, "\u{0}", title, "\u{0}", description].concat()));
+    pub(crate) fn open(
+        width: u32,
+        height: u32,
+        title: &str,
+        description: &str,
+        kind: &str,
+    ) -> Frame {
+        let id = format!(
+            "chart-{kind}-{:08x}",
+            fnv1a(&[kind, "\u{0}", title, "\u{0}", description].concat())
+        );
         let mut out = String::new();
         let _ = write!(
             out,
@@ -88,14 +111,25 @@ impl Frame {
              viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
              font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\" font-size=\"13\" fill=\"{TEXT_COLOUR}\">"
         );
-        let _ = write!(out, "<title id=\"{id}-title\">{}</title>", escape_xml(title));
-        let _ = write!(out, "<desc id=\"{id}-desc\">{}</desc>", escape_xml(description));
+        let _ = write!(
+            out,
+            "<title id=\"{id}-title\">{}</title>",
+            escape_xml(title)
+        );
+        let _ = write!(
+            out,
+            "<desc id=\"{id}-desc\">{}</desc>",
+            escape_xml(description)
+        );
         out.push_str("<defs>");
         for colour in Colour::ALL {
             out.push_str(&pattern(&id, colour));
         }
         out.push_str("</defs>");
-        let _ = write!(out, "<rect class=\"background\" x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>");
+        let _ = write!(
+            out,
+            "<rect class=\"background\" x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>"
+        );
         Frame { out, id }
     }
 
@@ -137,7 +171,11 @@ impl Frame {
 
     pub(crate) fn finish(mut self, width: u32, height: u32) -> Rendered {
         self.out.push_str("</svg>");
-        Rendered { svg: self.out, width, height }
+        Rendered {
+            svg: self.out,
+            width,
+            height,
+        }
     }
 }
 
@@ -158,15 +196,40 @@ fn pattern(id: &str, colour: Colour) -> String {
     let index = colour.index();
     let (rotation, texture) = match index {
         0 => (0, ""),
-        1 => (45, "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#000000\" stroke-opacity=\"0.5\" stroke-width=\"2\"/>"),
-        2 => (0, "<circle cx=\"4\" cy=\"4\" r=\"1.5\" fill=\"#000000\" fill-opacity=\"0.55\"/>"),
-        3 => (-45, "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#000000\" stroke-opacity=\"0.5\" stroke-width=\"2\"/>"),
-        4 => (0, "<line x1=\"0\" y1=\"4\" x2=\"8\" y2=\"4\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>"),
-        5 => (45, "<path d=\"M0 0V8M0 4H8\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>"),
-        6 => (0, "<path d=\"M4 0V8\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>"),
-        _ => (0, "<path d=\"M0 8L8 0\" stroke=\"#000000\" stroke-opacity=\"0.3\" stroke-width=\"1\"/>"),
+        1 => (
+            45,
+            "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#000000\" stroke-opacity=\"0.5\" stroke-width=\"2\"/>",
+        ),
+        2 => (
+            0,
+            "<circle cx=\"4\" cy=\"4\" r=\"1.5\" fill=\"#000000\" fill-opacity=\"0.55\"/>",
+        ),
+        3 => (
+            -45,
+            "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#000000\" stroke-opacity=\"0.5\" stroke-width=\"2\"/>",
+        ),
+        4 => (
+            0,
+            "<line x1=\"0\" y1=\"4\" x2=\"8\" y2=\"4\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>",
+        ),
+        5 => (
+            45,
+            "<path d=\"M0 0V8M0 4H8\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>",
+        ),
+        6 => (
+            0,
+            "<path d=\"M4 0V8\" stroke=\"#000000\" stroke-opacity=\"0.45\" stroke-width=\"1.5\"/>",
+        ),
+        _ => (
+            0,
+            "<path d=\"M0 8L8 0\" stroke=\"#000000\" stroke-opacity=\"0.3\" stroke-width=\"1\"/>",
+        ),
     };
-    let transform = if rotation == 0 { String::new() } else { format!(" patternTransform=\"rotate({rotation})\"") };
+    let transform = if rotation == 0 {
+        String::new()
+    } else {
+        format!(" patternTransform=\"rotate({rotation})\"")
+    };
     format!(
         "<pattern id=\"{id}-p{index}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"{transform}>\
          <rect x=\"0\" y=\"0\" width=\"8\" height=\"8\" fill=\"{}\"/>{texture}</pattern>",

@@ -19,22 +19,36 @@ const MAX_DAYS: i32 = 2_932_896;
 impl Date {
     /// The date with the given year, month (1–12) and day (1–28/29/30/31).
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Result<Date, ImpactError> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return Err(ImpactError::InvalidDate { text: format!("{year:04}-{month:02}-{day:02}") });
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
+            return Err(ImpactError::InvalidDate {
+                text: format!("{year:04}-{month:02}-{day:02}"),
+            });
         }
-        Ok(Date { days_since_epoch: days_from_civil(year, month, day) })
+        Ok(Date {
+            days_since_epoch: days_from_civil(year, month, day),
+        })
     }
 
     /// Reads a date written exactly as `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Result<Date, ImpactError> {
-        let invalid = || ImpactError::InvalidDate { text: text.to_owned() };
+        let invalid = || ImpactError::InvalidDate {
+            text: text.to_owned(),
+        };
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return Err(invalid());
         }
         let digits = |range: std::ops::Range<usize>| -> Result<u32, ImpactError> {
             let part = &text[range];
-            if part.bytes().all(|byte| byte.is_ascii_digit()) { part.parse().map_err(|_| invalid()) } else { Err(invalid()) }
+            if part.bytes().all(|byte| byte.is_ascii_digit()) {
+                part.parse().map_err(|_| invalid())
+            } else {
+                Err(invalid())
+            }
         };
         let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
         Date::from_ymd(year as i32, month, day).map_err(|_| invalid())
@@ -43,7 +57,9 @@ impl Date {
     /// The date that many days after 1970-01-01 (negative: before).
     pub fn from_days_since_epoch(days: i32) -> Result<Date, ImpactError> {
         if (MIN_DAYS..=MAX_DAYS).contains(&days) {
-            Ok(Date { days_since_epoch: days })
+            Ok(Date {
+                days_since_epoch: days,
+            })
         } else {
             Err(ImpactError::DateOutOfRange)
         }
@@ -61,7 +77,11 @@ impl Date {
 
     /// The date `days` later (earlier if negative), or an error outside years 1 to 9999.
     pub fn add_days(self, days: i32) -> Result<Date, ImpactError> {
-        Date::from_days_since_epoch(self.days_since_epoch.checked_add(days).ok_or(ImpactError::DateOutOfRange)?)
+        Date::from_days_since_epoch(
+            self.days_since_epoch
+                .checked_add(days)
+                .ok_or(ImpactError::DateOutOfRange)?,
+        )
     }
 
     /// The number of days from `self` to `later` (negative if `later` is earlier).
@@ -117,11 +137,16 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
     let year = year_of_era + era * 400 + i32::from(month <= 2);
     (year, month, day)
 }

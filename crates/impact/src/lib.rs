@@ -29,14 +29,15 @@ mod model;
 mod render;
 mod scorecard;
 
-pub use date::{is_leap_year, Date};
+pub use date::{Date, is_leap_year};
 pub use model::{
-    Commitment, Fidelity, FidelityJudgement, Judge, Link, Milestone, MilestoneKind, Recommendation, Response, ResponseKind,
-    Support, Timeliness,
+    Commitment, Fidelity, FidelityJudgement, Judge, Link, Milestone, MilestoneKind, Recommendation,
+    Response, ResponseKind, Support, Timeliness,
 };
-pub use render::{scorecard_csv, scorecard_svg, CSV_HEADER};
+pub use render::{CSV_HEADER, scorecard_csv, scorecard_svg};
 pub use scorecard::{
-    CherryPicking, GroupOutcome, Row, Scorecard, Share, CHERRY_PICKING_GAP_POINTS, HIGH_SUPPORT_BASIS_POINTS,
+    CHERRY_PICKING_GAP_POINTS, CherryPicking, GroupOutcome, HIGH_SUPPORT_BASIS_POINTS, Row,
+    Scorecard, Share,
 };
 
 /// Why impact data was refused.
@@ -83,7 +84,9 @@ pub enum ImpactError {
     #[error("\"not yet judged\" is not a judgement: leave the recommendation without one")]
     NotYetJudgedIsNotAJudgement,
     /// A response kind was not recognised.
-    #[error("unknown response {text:?}: expected accepted in full, accepted with modifications, accepted in part, rejected or no response yet")]
+    #[error(
+        "unknown response {text:?}: expected accepted in full, accepted with modifications, accepted in part, rejected or no response yet"
+    )]
     UnknownResponseKind {
         /// The text given.
         text: String,

@@ -52,8 +52,14 @@ impl ResponseKind {
             "none" => Some(ResponseKind::NoResponseYet),
             _ => None,
         };
-        code.or_else(|| ResponseKind::ALL.into_iter().find(|kind| kind.label() == text))
-            .ok_or_else(|| ImpactError::UnknownResponseKind { text: text.to_owned() })
+        code.or_else(|| {
+            ResponseKind::ALL
+                .into_iter()
+                .find(|kind| kind.label() == text)
+        })
+        .ok_or_else(|| ImpactError::UnknownResponseKind {
+            text: text.to_owned(),
+        })
     }
 }
 
@@ -74,8 +80,13 @@ pub enum Fidelity {
 
 impl Fidelity {
     /// Every fidelity, in the order of scorecards and charts.
-    pub const ALL: [Fidelity; 5] =
-        [Fidelity::Full, Fidelity::Diluted, Fidelity::Different, Fidelity::None, Fidelity::NotYetJudged];
+    pub const ALL: [Fidelity; 5] = [
+        Fidelity::Full,
+        Fidelity::Diluted,
+        Fidelity::Different,
+        Fidelity::None,
+        Fidelity::NotYetJudged,
+    ];
 
     /// The words used on the scorecard and in exports, e.g. `diluted`.
     pub fn label(self) -> &'static str {
@@ -97,7 +108,9 @@ impl Fidelity {
         Fidelity::ALL
             .into_iter()
             .find(|fidelity| fidelity.label() == text)
-            .ok_or_else(|| ImpactError::UnknownFidelity { text: text.to_owned() })
+            .ok_or_else(|| ImpactError::UnknownFidelity {
+                text: text.to_owned(),
+            })
     }
 }
 
@@ -132,12 +145,25 @@ impl Link {
     /// Checks and wraps a URL.
     pub fn parse(text: &str) -> Result<Link, ImpactError> {
         let text = text.trim();
-        let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"));
         let valid = rest.is_some_and(|rest| {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !rest.chars().any(|character| character.is_whitespace() || character.is_control() || matches!(character, '<' | '>' | '"'))
+            !host.is_empty()
+                && !rest.chars().any(|character| {
+                    character.is_whitespace()
+                        || character.is_control()
+                        || matches!(character, '<' | '>' | '"')
+                })
         });
-        if valid && text.len() <= 2048 { Ok(Link(text.to_owned())) } else { Err(ImpactError::InvalidLink { text: text.to_owned() }) }
+        if valid && text.len() <= 2048 {
+            Ok(Link(text.to_owned()))
+        } else {
+            Err(ImpactError::InvalidLink {
+                text: text.to_owned(),
+            })
+        }
     }
 
     /// The URL.
@@ -159,30 +185,48 @@ impl Support {
         if basis_points <= 10_000 {
             Ok(Support { basis_points })
         } else {
-            Err(ImpactError::InvalidSupport { text: basis_points.to_string() })
+            Err(ImpactError::InvalidSupport {
+                text: basis_points.to_string(),
+            })
         }
     }
 
     /// From votes for out of votes cast, rounded half up to a hundredth of a percent.
     pub fn from_votes(votes_for: u32, votes_cast: u32) -> Result<Support, ImpactError> {
         if votes_cast == 0 || votes_for > votes_cast {
-            return Err(ImpactError::InvalidSupport { text: format!("{votes_for} of {votes_cast}") });
+            return Err(ImpactError::InvalidSupport {
+                text: format!("{votes_for} of {votes_cast}"),
+            });
         }
-        let basis_points = (u64::from(votes_for) * 20_000 + u64::from(votes_cast)) / (u64::from(votes_cast) * 2);
+        let basis_points =
+            (u64::from(votes_for) * 20_000 + u64::from(votes_cast)) / (u64::from(votes_cast) * 2);
         Support::from_basis_points(basis_points as u16)
     }
 
     /// Reads a percentage with at most two decimals, with or without `%`: `96`, `96.5`, `96.45%`.
     pub fn parse(text: &str) -> Result<Support, ImpactError> {
-        let invalid = || ImpactError::InvalidSupport { text: text.to_owned() };
+        let invalid = || ImpactError::InvalidSupport {
+            text: text.to_owned(),
+        };
         let number = text.trim().trim_end_matches('%');
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-        if whole.is_empty() || whole.len() > 3 || fraction.len() > 2 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        if whole.is_empty()
+            || whole.len() > 3
+            || fraction.len() > 2
+            || !whole
+                .bytes()
+                .chain(fraction.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
             return Err(invalid());
         }
         let whole: u16 = whole.parse().map_err(|_| invalid())?;
         let fraction: u16 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
-        whole.checked_mul(100).and_then(|points| points.checked_add(fraction)).ok_or_else(invalid).and_then(|points| Support::from_basis_points(points).map_err(|_| invalid()))
+        whole
+            .checked_mul(100)
+            .and_then(|points| points.checked_add(fraction))
+            .ok_or_else(invalid)
+            .and_then(|points| Support::from_basis_points(points).map_err(|_| invalid()))
     }
 
     /// Hundredths of a percent.
@@ -215,14 +259,26 @@ pub struct Response {
 impl Response {
     /// A response. "No response yet" is not a response (leave the recommendation without one);
     /// every response but "accepted in full" must give its justification.
-    pub fn new(kind: ResponseKind, justification: &str, source: Link, date: Date) -> Result<Response, ImpactError> {
+    pub fn new(
+        kind: ResponseKind,
+        justification: &str,
+        source: Link,
+        date: Date,
+    ) -> Result<Response, ImpactError> {
         if kind == ResponseKind::NoResponseYet {
             return Err(ImpactError::NoResponseIsNotAResponse);
         }
         if kind != ResponseKind::AcceptedInFull && justification.trim().is_empty() {
-            return Err(ImpactError::EmptyField { field: "justification" });
+            return Err(ImpactError::EmptyField {
+                field: "justification",
+            });
         }
-        Ok(Response { kind, justification: justification.trim().to_owned(), source, date })
+        Ok(Response {
+            kind,
+            justification: justification.trim().to_owned(),
+            source,
+            date,
+        })
     }
 
     /// The kind of response.
@@ -257,14 +313,24 @@ pub struct FidelityJudgement {
 
 impl FidelityJudgement {
     /// A judgement; "not yet judged" is not a judgement, and the reasons must be given.
-    pub fn new(fidelity: Fidelity, judged_by: Judge, reasons: &str, date: Date) -> Result<FidelityJudgement, ImpactError> {
+    pub fn new(
+        fidelity: Fidelity,
+        judged_by: Judge,
+        reasons: &str,
+        date: Date,
+    ) -> Result<FidelityJudgement, ImpactError> {
         if fidelity == Fidelity::NotYetJudged {
             return Err(ImpactError::NotYetJudgedIsNotAJudgement);
         }
         if reasons.trim().is_empty() {
             return Err(ImpactError::EmptyField { field: "reasons" });
         }
-        Ok(FidelityJudgement { fidelity, judged_by, reasons: reasons.trim().to_owned(), date })
+        Ok(FidelityJudgement {
+            fidelity,
+            judged_by,
+            reasons: reasons.trim().to_owned(),
+            date,
+        })
     }
 
     /// The fidelity.
@@ -299,11 +365,23 @@ pub struct Milestone {
 
 impl Milestone {
     /// A milestone; the description must not be empty.
-    pub fn new(date: Date, description: &str, evidence: Link, kind: MilestoneKind) -> Result<Milestone, ImpactError> {
+    pub fn new(
+        date: Date,
+        description: &str,
+        evidence: Link,
+        kind: MilestoneKind,
+    ) -> Result<Milestone, ImpactError> {
         if description.trim().is_empty() {
-            return Err(ImpactError::EmptyField { field: "description" });
+            return Err(ImpactError::EmptyField {
+                field: "description",
+            });
         }
-        Ok(Milestone { date, description: description.trim().to_owned(), evidence, kind })
+        Ok(Milestone {
+            date,
+            description: description.trim().to_owned(),
+            evidence,
+            kind,
+        })
     }
 
     /// The date.
@@ -337,7 +415,13 @@ pub struct Commitment {
 impl Commitment {
     /// Respond within `weeks` weeks (1 to 260) of the final report.
     pub fn respond_within_weeks(weeks: u16) -> Result<Commitment, ImpactError> {
-        if (1..=260).contains(&weeks) { Ok(Commitment { response_weeks: weeks }) } else { Err(ImpactError::InvalidCommitment { weeks }) }
+        if (1..=260).contains(&weeks) {
+            Ok(Commitment {
+                response_weeks: weeks,
+            })
+        } else {
+            Err(ImpactError::InvalidCommitment { weeks })
+        }
     }
 
     /// The number of weeks.
@@ -367,7 +451,12 @@ pub enum Timeliness {
 
 impl Timeliness {
     /// Every status, in the order of scorecards and charts.
-    pub const ALL: [Timeliness; 4] = [Timeliness::OnTime, Timeliness::Late, Timeliness::Overdue, Timeliness::NotYetDue];
+    pub const ALL: [Timeliness; 4] = [
+        Timeliness::OnTime,
+        Timeliness::Late,
+        Timeliness::Overdue,
+        Timeliness::NotYetDue,
+    ];
 
     /// The words used on the scorecard and in exports, e.g. `on time`.
     pub fn label(self) -> &'static str {
@@ -396,7 +485,13 @@ pub struct Recommendation {
 impl Recommendation {
     /// A recommendation with no response yet. The reference (e.g. `SD-A1.1`), title and theme
     /// must not be empty; `due` is the last day for an on-time response (see [`Commitment`]).
-    pub fn new(reference: &str, title: &str, theme: &str, support: Support, due: Date) -> Result<Recommendation, ImpactError> {
+    pub fn new(
+        reference: &str,
+        title: &str,
+        theme: &str,
+        support: Support,
+        due: Date,
+    ) -> Result<Recommendation, ImpactError> {
         for (field, value) in [("reference", reference), ("title", title), ("theme", theme)] {
             if value.trim().is_empty() {
                 return Err(ImpactError::EmptyField { field });
@@ -428,7 +523,9 @@ impl Recommendation {
 
     /// Adds an implementation milestone (kept in date order).
     pub fn with_milestone(mut self, milestone: Milestone) -> Recommendation {
-        let position = self.milestones.partition_point(|existing| existing.date <= milestone.date);
+        let position = self
+            .milestones
+            .partition_point(|existing| existing.date <= milestone.date);
         self.milestones.insert(position, milestone);
         self
     }
@@ -475,17 +572,23 @@ impl Recommendation {
 
     /// The response known on `as_of`: one dated after it is not known yet.
     pub fn response_as_of(&self, as_of: Date) -> Option<&Response> {
-        self.response.as_ref().filter(|response| response.date <= as_of)
+        self.response
+            .as_ref()
+            .filter(|response| response.date <= as_of)
     }
 
     /// The kind of response known on `as_of`.
     pub fn response_kind(&self, as_of: Date) -> ResponseKind {
-        self.response_as_of(as_of).map_or(ResponseKind::NoResponseYet, Response::kind)
+        self.response_as_of(as_of)
+            .map_or(ResponseKind::NoResponseYet, Response::kind)
     }
 
     /// The fidelity judged on or before `as_of`.
     pub fn fidelity(&self, as_of: Date) -> Fidelity {
-        self.fidelity.as_ref().filter(|judgement| judgement.date <= as_of).map_or(Fidelity::NotYetJudged, FidelityJudgement::fidelity)
+        self.fidelity
+            .as_ref()
+            .filter(|judgement| judgement.date <= as_of)
+            .map_or(Fidelity::NotYetJudged, FidelityJudgement::fidelity)
     }
 
     /// On time, late, overdue or not yet due, as of `as_of`. The due date itself is on time.
@@ -500,6 +603,7 @@ impl Recommendation {
 
     /// Accepted in full and implemented with full fidelity, as of `as_of`.
     pub fn fully_taken_up(&self, as_of: Date) -> bool {
-        self.response_kind(as_of) == ResponseKind::AcceptedInFull && self.fidelity(as_of) == Fidelity::Full
+        self.response_kind(as_of) == ResponseKind::AcceptedInFull
+            && self.fidelity(as_of) == Fidelity::Full
     }
 }

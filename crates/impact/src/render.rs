@@ -2,7 +2,10 @@
 //! implementation by fidelity, timeliness, acceptance by level of support) and a CSV export.
 
 use crate::{Fidelity, ResponseKind, Scorecard, Timeliness};
-use charts::{compose, percent_rounded, Bar, BarChart, ChartError, Colour, Group, GroupedBarChart, Segment, StackedBar};
+use charts::{
+    Bar, BarChart, ChartError, Colour, Group, GroupedBarChart, Segment, StackedBar, compose,
+    percent_rounded,
+};
 
 /// The header of the CSV export.
 pub const CSV_HEADER: &str = "recommendation,theme,support,response,fidelity,due,responded,status";
@@ -22,7 +25,11 @@ pub fn scorecard_svg(scorecard: &Scorecard) -> String {
             );
             compose(&scorecard.headline(), &description, &parts)
         }
-        Err(error) => compose(&scorecard.headline(), &format!("The charts could not be drawn: {error}"), &[]),
+        Err(error) => compose(
+            &scorecard.headline(),
+            &format!("The charts could not be drawn: {error}"),
+            &[],
+        ),
     }
 }
 
@@ -37,9 +44,17 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     };
     let responses = ResponseKind::ALL
         .into_iter()
-        .map(|kind| Ok(Segment::new(capitalised(kind.label()).as_str(), scorecard.by_response(kind).part)?.with_colour(response_colour(kind))))
+        .map(|kind| {
+            Ok(Segment::new(
+                capitalised(kind.label()).as_str(),
+                scorecard.by_response(kind).part,
+            )?
+            .with_colour(response_colour(kind)))
+        })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let responses = StackedBar::new("Responses by type", responses)?.with_summary(&as_of).render();
+    let responses = StackedBar::new("Responses by type", responses)?
+        .with_summary(&as_of)
+        .render();
 
     let fidelity_colour = |fidelity: Fidelity| match fidelity {
         Fidelity::Full => Colour::BluishGreen,
@@ -52,11 +67,13 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
         .into_iter()
         .map(|fidelity| {
             let share = scorecard.by_fidelity(fidelity);
-            Ok(Bar::new(&capitalised(fidelity.label()), share.part as f64)?.with_colour(fidelity_colour(fidelity)))
+            Ok(Bar::new(&capitalised(fidelity.label()), share.part as f64)?
+                .with_colour(fidelity_colour(fidelity)))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let mut fidelity = BarChart::new("Implementation by fidelity", fidelity)?
-        .with_summary(&format!("{as_of} Number of recommendations by how faithfully they were implemented."));
+    let mut fidelity = BarChart::new("Implementation by fidelity", fidelity)?.with_summary(
+        &format!("{as_of} Number of recommendations by how faithfully they were implemented."),
+    );
     if scorecard.total() > 0 {
         fidelity = fidelity.with_scale_max(scorecard.total() as f64)?;
     }
@@ -70,9 +87,17 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     };
     let timeliness = Timeliness::ALL
         .into_iter()
-        .map(|status| Ok(Segment::new(&capitalised(status.label()), scorecard.by_timeliness(status).part)?.with_colour(timeliness_colour(status))))
+        .map(|status| {
+            Ok(Segment::new(
+                &capitalised(status.label()),
+                scorecard.by_timeliness(status).part,
+            )?
+            .with_colour(timeliness_colour(status)))
+        })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let timeliness = StackedBar::new("Responses on time and overdue", timeliness)?.with_summary(&as_of).render();
+    let timeliness = StackedBar::new("Responses on time and overdue", timeliness)?
+        .with_summary(&as_of)
+        .render();
 
     let cherry_picking = scorecard.cherry_picking();
     let percent = |part: u64, whole: u64| percent_rounded(part, whole).unwrap_or(0) as f64;
@@ -80,16 +105,26 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
         .into_iter()
         .map(|group| {
             Group::new(
-                &capitalised(&format!("{} ({} recommendations)", group.label, group.total)),
-                vec![percent(group.accepted_in_full, group.total), percent(group.fully_taken_up, group.total)],
+                &capitalised(&format!(
+                    "{} ({} recommendations)",
+                    group.label, group.total
+                )),
+                vec![
+                    percent(group.accepted_in_full, group.total),
+                    percent(group.fully_taken_up, group.total),
+                ],
             )
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let support = GroupedBarChart::new("Taken up, by support in the assembly", &["Accepted in full", "Fully taken up"], groups)?
-        .with_unit("%")
-        .with_scale_max(100.0)?
-        .with_summary(&cherry_picking.summary())
-        .render();
+    let support = GroupedBarChart::new(
+        "Taken up, by support in the assembly",
+        &["Accepted in full", "Fully taken up"],
+        groups,
+    )?
+    .with_unit("%")
+    .with_scale_max(100.0)?
+    .with_summary(&cherry_picking.summary())
+    .render();
     Ok(vec![responses, fidelity, timeliness, support])
 }
 
@@ -113,7 +148,10 @@ pub fn scorecard_csv(scorecard: &Scorecard) -> String {
     csv.push('\n');
     for row in scorecard.rows() {
         let support = row.support.to_string();
-        let responded = row.responded.map(|date| date.to_string()).unwrap_or_default();
+        let responded = row
+            .responded
+            .map(|date| date.to_string())
+            .unwrap_or_default();
         let fields = [
             row.reference.as_str(),
             row.theme.as_str(),
@@ -132,6 +170,14 @@ pub fn scorecard_csv(scorecard: &Scorecard) -> String {
 }
 
 fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{field}") } else { field.to_owned() };
-    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}")
+    } else {
+        field.to_owned()
+    };
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    }
 }

@@ -86,7 +86,14 @@ pub struct GroupOutcome {
 
 impl GroupOutcome {
     fn new(label: &str) -> GroupOutcome {
-        GroupOutcome { label: label.to_owned(), total: 0, accepted_in_full: 0, accepted: 0, rejected: 0, fully_taken_up: 0 }
+        GroupOutcome {
+            label: label.to_owned(),
+            total: 0,
+            accepted_in_full: 0,
+            accepted: 0,
+            rejected: 0,
+            fully_taken_up: 0,
+        }
     }
 
     fn add(&mut self, row: &Row) {
@@ -94,7 +101,9 @@ impl GroupOutcome {
         self.accepted_in_full += u64::from(row.response == ResponseKind::AcceptedInFull);
         self.accepted += u64::from(matches!(
             row.response,
-            ResponseKind::AcceptedInFull | ResponseKind::AcceptedWithModifications | ResponseKind::AcceptedInPart
+            ResponseKind::AcceptedInFull
+                | ResponseKind::AcceptedWithModifications
+                | ResponseKind::AcceptedInPart
         ));
         self.rejected += u64::from(row.response == ResponseKind::Rejected);
         self.fully_taken_up += u64::from(row.fully_taken_up);
@@ -102,17 +111,26 @@ impl GroupOutcome {
 
     /// The share accepted in full.
     pub fn accepted_in_full_share(&self) -> Share {
-        Share { part: self.accepted_in_full, whole: self.total }
+        Share {
+            part: self.accepted_in_full,
+            whole: self.total,
+        }
     }
 
     /// The share fully taken up.
     pub fn fully_taken_up_share(&self) -> Share {
-        Share { part: self.fully_taken_up, whole: self.total }
+        Share {
+            part: self.fully_taken_up,
+            whole: self.total,
+        }
     }
 
     /// The share rejected.
     pub fn rejected_share(&self) -> Share {
-        Share { part: self.rejected, whole: self.total }
+        Share {
+            part: self.rejected,
+            whole: self.total,
+        }
     }
 }
 
@@ -132,7 +150,11 @@ impl CherryPicking {
         let mut other = GroupOutcome::new(&format!("support under {threshold}"));
         let mut themes: Vec<GroupOutcome> = Vec::new();
         for row in rows {
-            if row.support >= threshold { high_support.add(row) } else { other.add(row) }
+            if row.support >= threshold {
+                high_support.add(row)
+            } else {
+                other.add(row)
+            }
             match themes.iter_mut().find(|theme| theme.label == row.theme) {
                 Some(theme) => theme.add(row),
                 None => {
@@ -142,7 +164,12 @@ impl CherryPicking {
                 }
             }
         }
-        CherryPicking { threshold, high_support, other, themes }
+        CherryPicking {
+            threshold,
+            high_support,
+            other,
+            themes,
+        }
     }
 
     /// The support from which a recommendation is in the high-support group.
@@ -173,7 +200,8 @@ impl CherryPicking {
         if high.total == 0 || other.total == 0 {
             return None;
         }
-        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total) - i128::from(high.accepted_in_full) * i128::from(other.total);
+        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total)
+            - i128::from(high.accepted_in_full) * i128::from(other.total);
         let denominator = i128::from(other.total) * i128::from(high.total);
         let magnitude = (200 * numerator.abs() + denominator) / (2 * denominator);
         Some((numerator.signum() * magnitude) as i64)
@@ -186,7 +214,8 @@ impl CherryPicking {
         if high.total == 0 || other.total == 0 {
             return false;
         }
-        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total) - i128::from(high.accepted_in_full) * i128::from(other.total);
+        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total)
+            - i128::from(high.accepted_in_full) * i128::from(other.total);
         let denominator = i128::from(other.total) * i128::from(high.total);
         100 * numerator >= i128::from(CHERRY_PICKING_GAP_POINTS) * denominator
     }
@@ -222,18 +251,27 @@ impl Scorecard {
     /// The scorecard as of `as_of`, with the high-support threshold at 90%. Responses and
     /// judgements dated after `as_of` are not known yet, so a past scorecard can be recomputed.
     /// References must be unique.
-    pub fn compute(recommendations: &[Recommendation], as_of: Date) -> Result<Scorecard, ImpactError> {
+    pub fn compute(
+        recommendations: &[Recommendation],
+        as_of: Date,
+    ) -> Result<Scorecard, ImpactError> {
         let threshold = Support::from_basis_points(HIGH_SUPPORT_BASIS_POINTS)?;
         Scorecard::compute_with_threshold(recommendations, as_of, threshold)
     }
 
     /// The scorecard with another high-support threshold for the cherry-picking indicator.
-    pub fn compute_with_threshold(recommendations: &[Recommendation], as_of: Date, threshold: Support) -> Result<Scorecard, ImpactError> {
+    pub fn compute_with_threshold(
+        recommendations: &[Recommendation],
+        as_of: Date,
+        threshold: Support,
+    ) -> Result<Scorecard, ImpactError> {
         let mut references = BTreeSet::new();
         let mut rows = Vec::with_capacity(recommendations.len());
         for recommendation in recommendations {
             if !references.insert(recommendation.reference()) {
-                return Err(ImpactError::DuplicateReference { reference: recommendation.reference().to_owned() });
+                return Err(ImpactError::DuplicateReference {
+                    reference: recommendation.reference().to_owned(),
+                });
             }
             rows.push(Row {
                 reference: recommendation.reference().to_owned(),
@@ -243,13 +281,19 @@ impl Scorecard {
                 response: recommendation.response_kind(as_of),
                 fidelity: recommendation.fidelity(as_of),
                 due: recommendation.due(),
-                responded: recommendation.response_as_of(as_of).map(|response| response.date()),
+                responded: recommendation
+                    .response_as_of(as_of)
+                    .map(|response| response.date()),
                 status: recommendation.timeliness(as_of),
                 fully_taken_up: recommendation.fully_taken_up(as_of),
             });
         }
         let cherry_picking = CherryPicking::compute(&rows, threshold);
-        Ok(Scorecard { as_of, rows, cherry_picking })
+        Ok(Scorecard {
+            as_of,
+            rows,
+            cherry_picking,
+        })
     }
 
     /// The date of the scorecard.
@@ -268,7 +312,10 @@ impl Scorecard {
     }
 
     fn share_of(&self, predicate: impl Fn(&Row) -> bool) -> Share {
-        Share { part: self.rows.iter().filter(|row| predicate(row)).count() as u64, whole: self.total() }
+        Share {
+            part: self.rows.iter().filter(|row| predicate(row)).count() as u64,
+            whole: self.total(),
+        }
     }
 
     /// The share with this response.
@@ -299,9 +346,16 @@ impl Scorecard {
     /// The headline, e.g. `15 of 149 recommendations fully taken up (10%)`.
     pub fn headline(&self) -> String {
         let share = self.fully_taken_up();
-        let noun = if share.whole == 1 { "recommendation" } else { "recommendations" };
+        let noun = if share.whole == 1 {
+            "recommendation"
+        } else {
+            "recommendations"
+        };
         match share.percent() {
-            Some(percent) => format!("{} of {} {noun} fully taken up ({percent}%)", share.part, share.whole),
+            Some(percent) => format!(
+                "{} of {} {noun} fully taken up ({percent}%)",
+                share.part, share.whole
+            ),
             None => format!("{} of {} {noun} fully taken up", share.part, share.whole),
         }
     }

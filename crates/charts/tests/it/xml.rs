@@ -35,15 +35,23 @@ pub fn parse(document: &str) -> Result<Vec<Element>, String> {
     let mut position = 0;
     while position < bytes.len() {
         if bytes[position] == b'<' {
-            let end = document[position..].find('>').map(|offset| position + offset).ok_or(format!("unclosed tag at {position}"))?;
+            let end = document[position..]
+                .find('>')
+                .map(|offset| position + offset)
+                .ok_or(format!("unclosed tag at {position}"))?;
             let inner = &document[position + 1..end];
             if inner.contains('<') {
                 return Err(format!("raw '<' inside a tag at {position}"));
             }
             if let Some(name) = inner.strip_prefix('/') {
-                let index = open.pop().ok_or(format!("closing </{name}> without opening at {position}"))?;
+                let index = open
+                    .pop()
+                    .ok_or(format!("closing </{name}> without opening at {position}"))?;
                 if elements[index].name != name.trim() {
-                    return Err(format!("</{name}> closes <{}> at {position}", elements[index].name));
+                    return Err(format!(
+                        "</{name}> closes <{}> at {position}",
+                        elements[index].name
+                    ));
                 }
             } else if inner.starts_with('?') || inner.starts_with('!') {
                 return Err(format!("unexpected declaration at {position}"));
@@ -52,7 +60,11 @@ pub fn parse(document: &str) -> Result<Vec<Element>, String> {
                 let inner = inner.trim_end_matches('/');
                 let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
                 let name = &inner[..name_end];
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':') {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+                {
                     return Err(format!("bad element name {name:?} at {position}"));
                 }
                 if open.is_empty() {
@@ -61,15 +73,23 @@ pub fn parse(document: &str) -> Result<Vec<Element>, String> {
                         return Err(format!("a second root element at {position}"));
                     }
                 }
-                let attributes = parse_attributes(&inner[name_end..]).map_err(|error| format!("{error} in <{name}> at {position}"))?;
-                elements.push(Element { name: name.to_owned(), attributes, text: String::new(), depth: open.len() });
+                let attributes = parse_attributes(&inner[name_end..])
+                    .map_err(|error| format!("{error} in <{name}> at {position}"))?;
+                elements.push(Element {
+                    name: name.to_owned(),
+                    attributes,
+                    text: String::new(),
+                    depth: open.len(),
+                });
                 if !self_closing {
                     open.push(elements.len() - 1);
                 }
             }
             position = end + 1;
         } else {
-            let end = document[position..].find('<').map_or(bytes.len(), |offset| position + offset);
+            let end = document[position..]
+                .find('<')
+                .map_or(bytes.len(), |offset| position + offset);
             let raw = &document[position..end];
             let text = decode(raw).map_err(|error| format!("{error} in text at {position}"))?;
             match open.last() {
@@ -101,12 +121,22 @@ fn parse_attributes(mut rest: &str) -> Result<BTreeMap<String, String>, String> 
         }
         let equals = trimmed.find('=').ok_or("attribute without '='")?;
         let name = &trimmed[..equals];
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+        {
             return Err(format!("bad attribute name {name:?}"));
         }
         let after = &trimmed[equals + 1..];
-        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'').ok_or(format!("attribute {name} is not quoted"))?;
-        let close = after[1..].find(quote).ok_or(format!("attribute {name} is not closed"))?;
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .ok_or(format!("attribute {name} is not quoted"))?;
+        let close = after[1..]
+            .find(quote)
+            .ok_or(format!("attribute {name} is not closed"))?;
         let value = decode(&after[1..1 + close])?;
         if attributes.insert(name.to_owned(), value).is_some() {
             return Err(format!("attribute {name} is repeated"));

@@ -1,6 +1,6 @@
 //! The cherry-picking indicator: outcomes by level of support in the assembly and by theme.
 
-use crate::fixture::{convention, parse, FINAL_REPORT};
+use crate::fixture::{FINAL_REPORT, convention, parse};
 use impact::{Commitment, Date, Scorecard, Support};
 
 fn date(text: &str) -> Date {
@@ -8,7 +8,12 @@ fn date(text: &str) -> Date {
 }
 
 fn scorecard(table: &str) -> Scorecard {
-    let recommendations = parse(table, FINAL_REPORT, Commitment::respond_within_weeks(8).unwrap()).unwrap();
+    let recommendations = parse(
+        table,
+        FINAL_REPORT,
+        Commitment::respond_within_weeks(8).unwrap(),
+    )
+    .unwrap();
     Scorecard::compute(&recommendations, date("2021-08-24")).unwrap()
 }
 
@@ -22,8 +27,21 @@ fn an_authority_that_accepts_only_the_less_supported_recommendations_is_flagged(
          2 | 66 | rejected | 2020-06-29 | none",
     );
     let indicator = scorecard.cherry_picking();
-    assert_eq!((indicator.high_support().total, indicator.high_support().accepted_in_full), (10, 0));
-    assert_eq!((indicator.other().total, indicator.other().accepted_in_full, indicator.other().fully_taken_up), (10, 8, 8));
+    assert_eq!(
+        (
+            indicator.high_support().total,
+            indicator.high_support().accepted_in_full
+        ),
+        (10, 0)
+    );
+    assert_eq!(
+        (
+            indicator.other().total,
+            indicator.other().accepted_in_full,
+            indicator.other().fully_taken_up
+        ),
+        (10, 8, 8)
+    );
     assert_eq!(indicator.gap_points(), Some(80));
     assert!(indicator.favours_less_supported());
     assert_eq!(
@@ -42,7 +60,11 @@ fn the_indicator_fires_from_a_gap_of_exactly_ten_points_and_counts_90_percent_as
          2 | 89.99 | full  | 2020-06-29 | full
          8 | 50 | rejected | 2020-06-29 | none",
     );
-    assert_eq!(exactly_ten.cherry_picking().high_support().total, 10, "90% is high support");
+    assert_eq!(
+        exactly_ten.cherry_picking().high_support().total,
+        10,
+        "90% is high support"
+    );
     assert_eq!(exactly_ten.cherry_picking().gap_points(), Some(10));
     assert!(exactly_ten.cherry_picking().favours_less_supported());
     let under_ten = scorecard(
@@ -52,7 +74,11 @@ fn the_indicator_fires_from_a_gap_of_exactly_ten_points_and_counts_90_percent_as
          2 | 89.99 | full  | 2020-06-29 | full
          8 | 50 | rejected | 2020-06-29 | none",
     );
-    assert_eq!(under_ten.cherry_picking().gap_points(), Some(9), "20% - 11.1%");
+    assert_eq!(
+        under_ten.cherry_picking().gap_points(),
+        Some(9),
+        "20% - 11.1%"
+    );
     assert!(!under_ten.cherry_picking().favours_less_supported());
     assert!(!under_ten.cherry_picking().summary().contains("Warning"));
 }
@@ -62,15 +88,39 @@ fn the_french_convention_shows_no_preference_for_less_supported_recommendations(
     let scorecard = Scorecard::compute(&convention(), date("2021-08-24")).unwrap();
     let indicator = scorecard.cherry_picking();
     assert_eq!(indicator.threshold(), Support::parse("90").unwrap());
-    assert_eq!((indicator.high_support().total, indicator.high_support().accepted_in_full), (98, 20));
-    assert_eq!((indicator.other().total, indicator.other().accepted_in_full), (51, 1));
-    assert_eq!(indicator.high_support().fully_taken_up + indicator.other().fully_taken_up, 15);
-    assert_eq!(indicator.gap_points(), Some(-18), "1/51 - 20/98 = -18.4 points");
+    assert_eq!(
+        (
+            indicator.high_support().total,
+            indicator.high_support().accepted_in_full
+        ),
+        (98, 20)
+    );
+    assert_eq!(
+        (indicator.other().total, indicator.other().accepted_in_full),
+        (51, 1)
+    );
+    assert_eq!(
+        indicator.high_support().fully_taken_up + indicator.other().fully_taken_up,
+        15
+    );
+    assert_eq!(
+        indicator.gap_points(),
+        Some(-18),
+        "1/51 - 20/98 = -18.4 points"
+    );
     assert!(!indicator.favours_less_supported());
     let themes: Vec<(&str, u64, u64, u64, u64)> = indicator
         .themes()
         .iter()
-        .map(|theme| (theme.label.as_str(), theme.total, theme.accepted_in_full, theme.rejected, theme.fully_taken_up))
+        .map(|theme| {
+            (
+                theme.label.as_str(),
+                theme.total,
+                theme.accepted_in_full,
+                theme.rejected,
+                theme.fully_taken_up,
+            )
+        })
         .collect();
     assert_eq!(
         themes,
@@ -83,14 +133,18 @@ fn the_french_convention_shows_no_preference_for_less_supported_recommendations(
             ("constitution", 2, 1, 1, 0),
         ]
     );
-    assert_eq!(indicator.themes()[5].rejected_share().to_string(), "1 of 2 (50%)");
+    assert_eq!(
+        indicator.themes()[5].rejected_share().to_string(),
+        "1 of 2 (50%)"
+    );
 }
 
 #[test]
 fn a_different_threshold_regroups_the_recommendations() {
     let recommendations = convention();
     let threshold = Support::parse("95").unwrap();
-    let scorecard = Scorecard::compute_with_threshold(&recommendations, date("2021-08-24"), threshold).unwrap();
+    let scorecard =
+        Scorecard::compute_with_threshold(&recommendations, date("2021-08-24"), threshold).unwrap();
     let high = scorecard.cherry_picking().high_support();
     // 95% or more: SD 4 full + 1 unanswered, C 3 full, SL 3 full, PT 3 full + 1 unanswered,
     // SN 2 full + 6 modified.

@@ -1,7 +1,7 @@
 //! The `Date` type: parsing, formatting, leap years and day arithmetic, checked against a naive
 //! day-by-day calendar walk.
 
-use impact::{is_leap_year, Date, ImpactError};
+use impact::{Date, ImpactError, is_leap_year};
 
 #[track_caller]
 fn date(text: &str) -> Date {
@@ -17,15 +17,30 @@ fn dates_read_and_write_as_yyyy_mm_dd_and_count_days_from_1970() {
     assert_eq!(date("0001-01-01").days_since_epoch(), -719_162);
     assert_eq!(date("9999-12-31").days_since_epoch(), 2_932_896);
     assert_eq!(date("2020-06-21").to_string(), "2020-06-21");
-    assert_eq!("0042-07-04".parse::<Date>().unwrap().to_string(), "0042-07-04");
+    assert_eq!(
+        "0042-07-04".parse::<Date>().unwrap().to_string(),
+        "0042-07-04"
+    );
     assert_eq!(date("2020-06-21").ymd(), (2020, 6, 21));
 }
 
 #[test]
 fn leap_days_exist_only_in_leap_years() {
-    for (year, leap) in [(2000, true), (1900, false), (2024, true), (2023, false), (2100, false), (2400, true), (1600, true)] {
+    for (year, leap) in [
+        (2000, true),
+        (1900, false),
+        (2024, true),
+        (2023, false),
+        (2100, false),
+        (2400, true),
+        (1600, true),
+    ] {
         assert_eq!(is_leap_year(year), leap, "{year}");
-        assert_eq!(Date::parse(&format!("{year}-02-29")).is_ok(), leap, "{year}-02-29");
+        assert_eq!(
+            Date::parse(&format!("{year}-02-29")).is_ok(),
+            leap,
+            "{year}-02-29"
+        );
     }
     assert_eq!(date("2024-02-28").add_days(1).unwrap(), date("2024-02-29"));
     assert_eq!(date("2024-02-28").add_days(2).unwrap(), date("2024-03-01"));
@@ -39,14 +54,40 @@ fn leap_days_exist_only_in_leap_years() {
 #[test]
 fn malformed_or_impossible_dates_are_refused_with_the_text() {
     for text in [
-        "2020-6-1", "20200601", "2020-13-01", "2020-00-10", "2020-04-31", "2020-01-00", "+020-01-01", " 2020-01-01",
-        "2020-01-01 ", "0000-01-01", "2020/01/01", "２０２０-01-01", "",
+        "2020-6-1",
+        "20200601",
+        "2020-13-01",
+        "2020-00-10",
+        "2020-04-31",
+        "2020-01-00",
+        "+020-01-01",
+        " 2020-01-01",
+        "2020-01-01 ",
+        "0000-01-01",
+        "2020/01/01",
+        "２０２０-01-01",
+        "",
     ] {
-        assert_eq!(Date::parse(text), Err(ImpactError::InvalidDate { text: text.to_owned() }), "{text:?}");
+        assert_eq!(
+            Date::parse(text),
+            Err(ImpactError::InvalidDate {
+                text: text.to_owned()
+            }),
+            "{text:?}"
+        );
     }
-    assert_eq!(date("9999-12-31").add_days(1), Err(ImpactError::DateOutOfRange));
-    assert_eq!(date("0001-01-01").add_days(-1), Err(ImpactError::DateOutOfRange));
-    assert_eq!(date("2000-01-01").add_days(i32::MAX), Err(ImpactError::DateOutOfRange));
+    assert_eq!(
+        date("9999-12-31").add_days(1),
+        Err(ImpactError::DateOutOfRange)
+    );
+    assert_eq!(
+        date("0001-01-01").add_days(-1),
+        Err(ImpactError::DateOutOfRange)
+    );
+    assert_eq!(
+        date("2000-01-01").add_days(i32::MAX),
+        Err(ImpactError::DateOutOfRange)
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@
 //! 29 June 2020 (the 110 km/h motorway limit, the 4% dividend tax, the preamble change), a batch
 //! answered late with the climate bill of 10 February 2021, and 15 fully taken up.
 
-use impact::{Commitment, Date, Fidelity, FidelityJudgement, Judge, Link, Recommendation, Response, ResponseKind, Support};
+use impact::{
+    Commitment, Date, Fidelity, FidelityJudgement, Judge, Link, Recommendation, Response,
+    ResponseKind, Support,
+};
 
 /// The final report date and the commitment: respond within 8 weeks, so by 2020-08-16.
 pub const FINAL_REPORT: &str = "2020-06-21";
@@ -69,11 +72,20 @@ theme CO | constitution
 ";
 
 /// Parses a table in the format of [`CONVENTION`] with the given final report date and commitment.
-pub fn parse(table: &str, final_report: &str, commitment: Commitment) -> Result<Vec<Recommendation>, String> {
-    let at = |line_number: usize, what: &'static str| move |error: impact::ImpactError| format!("line {line_number}: {what}: {error}");
-    let due = Date::parse(final_report).and_then(|date| commitment.due_date(date)).map_err(|error| error.to_string())?;
+pub fn parse(
+    table: &str,
+    final_report: &str,
+    commitment: Commitment,
+) -> Result<Vec<Recommendation>, String> {
+    let at = |line_number: usize, what: &'static str| {
+        move |error: impact::ImpactError| format!("line {line_number}: {what}: {error}")
+    };
+    let due = Date::parse(final_report)
+        .and_then(|date| commitment.due_date(date))
+        .map_err(|error| error.to_string())?;
     let judged_on = Date::parse(JUDGED_ON).map_err(|error| error.to_string())?;
-    let source = Link::parse("https://www.example.org/government-response-to-the-convention").map_err(|error| error.to_string())?;
+    let source = Link::parse("https://www.example.org/government-response-to-the-convention")
+        .map_err(|error| error.to_string())?;
     let mut theme: Option<(String, String)> = None;
     let mut recommendations = Vec::new();
     for (index, line) in table.lines().enumerate() {
@@ -83,31 +95,62 @@ pub fn parse(table: &str, final_report: &str, commitment: Commitment) -> Result<
             continue;
         }
         if let Some(rest) = line.strip_prefix("theme ") {
-            let (prefix, name) = rest.split_once('|').ok_or(format!("line {line_number}: theme without a name"))?;
+            let (prefix, name) = rest
+                .split_once('|')
+                .ok_or(format!("line {line_number}: theme without a name"))?;
             theme = Some((prefix.trim().to_owned(), name.trim().to_owned()));
             continue;
         }
-        let (prefix, theme_name) = theme.clone().ok_or(format!("line {line_number}: a row before any theme"))?;
+        let (prefix, theme_name) = theme
+            .clone()
+            .ok_or(format!("line {line_number}: a row before any theme"))?;
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         if !(5..=6).contains(&cells.len()) {
-            return Err(format!("line {line_number}: expected 5 or 6 cells, found {}", cells.len()));
+            return Err(format!(
+                "line {line_number}: expected 5 or 6 cells, found {}",
+                cells.len()
+            ));
         }
-        let count: usize = cells[0].parse().map_err(|_| format!("line {line_number}: bad count"))?;
+        let count: usize = cells[0]
+            .parse()
+            .map_err(|_| format!("line {line_number}: bad count"))?;
         let support = Support::parse(cells[1]).map_err(at(line_number, "support"))?;
         let kind = ResponseKind::parse(cells[2]).map_err(at(line_number, "response"))?;
         let fidelity = Fidelity::parse(cells[4]).map_err(at(line_number, "fidelity"))?;
         for _ in 0..count {
-            let number = recommendations.iter().filter(|r: &&Recommendation| r.theme() == theme_name).count() + 1;
-            let title = cells.get(5).map_or_else(|| format!("{theme_name}, recommendation {number}"), |title| (*title).to_owned());
-            let mut recommendation = Recommendation::new(&format!("{prefix}-{number:02}"), &title, &theme_name, support, due).map_err(at(line_number, "recommendation"))?;
+            let number = recommendations
+                .iter()
+                .filter(|r: &&Recommendation| r.theme() == theme_name)
+                .count()
+                + 1;
+            let title = cells.get(5).map_or_else(
+                || format!("{theme_name}, recommendation {number}"),
+                |title| (*title).to_owned(),
+            );
+            let mut recommendation = Recommendation::new(
+                &format!("{prefix}-{number:02}"),
+                &title,
+                &theme_name,
+                support,
+                due,
+            )
+            .map_err(at(line_number, "recommendation"))?;
             if kind != ResponseKind::NoResponseYet {
                 let date = Date::parse(cells[3]).map_err(at(line_number, "responded"))?;
                 let justification = format!("Government response of {date}");
-                recommendation = recommendation.with_response(Response::new(kind, &justification, source.clone(), date).map_err(at(line_number, "response"))?);
+                recommendation = recommendation.with_response(
+                    Response::new(kind, &justification, source.clone(), date)
+                        .map_err(at(line_number, "response"))?,
+                );
             }
             if fidelity != Fidelity::NotYetJudged {
-                let judgement = FidelityJudgement::new(fidelity, Judge::OversightGroup, "Enacted text compared with the recommendation", judged_on)
-                    .map_err(at(line_number, "fidelity"))?;
+                let judgement = FidelityJudgement::new(
+                    fidelity,
+                    Judge::OversightGroup,
+                    "Enacted text compared with the recommendation",
+                    judged_on,
+                )
+                .map_err(at(line_number, "fidelity"))?;
                 recommendation = recommendation.with_fidelity(judgement);
             }
             recommendations.push(recommendation);
@@ -118,5 +161,10 @@ pub fn parse(table: &str, final_report: &str, commitment: Commitment) -> Result<
 
 /// The 149 recommendations of the fixture, due 8 weeks after the final report.
 pub fn convention() -> Vec<Recommendation> {
-    parse(CONVENTION, FINAL_REPORT, Commitment::respond_within_weeks(RESPONSE_WEEKS).expect("8 weeks")).expect("the fixture parses")
+    parse(
+        CONVENTION,
+        FINAL_REPORT,
+        Commitment::respond_within_weeks(RESPONSE_WEEKS).expect("8 weeks"),
+    )
+    .expect("the fixture parses")
 }
