@@ -30,6 +30,7 @@ on_both_backends!(
     sessions_expire_and_failed_logins_lock_the_account,
     the_audit_chain_detects_edited_and_deleted_entries,
     a_rolled_back_transaction_leaves_no_change_and_no_audit_entry,
+    concurrent_appends_keep_one_unbroken_chain,
 );
 
 async fn run<F, Fut>(backend: Backend, scenario: F)
@@ -428,4 +429,36 @@ async fn a_rolled_back_transaction_leaves_no_change_and_no_audit_entry(store: St
     append_three(&store).await;
     let mut conn = store.connection().await.unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap(), Ok(3));
+}
+
+async fn concurrent_appends_keep_one_unbroken_chain(store: Store) {
+    let mut tasks = Vec::new();
+    for task in 0..8i64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..5i64 {
+                let mut tx = store.begin().await.unwrap();
+                let entity = format!("task:{task}");
+                let after = format!("{{\"n\":{n}}}");
+                let change = audit::Change {
+                    actor_account_id: Some(task),
+                    action: "test.append",
+                    entity: &entity,
+                    before_json: None,
+                    after_json: Some(&after),
+                };
+                audit::append(&mut tx, &change, 1_000 + n).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut conn = store.connection().await.unwrap();
+    assert_eq!(
+        audit::verify(&mut conn).await.unwrap(),
+        Ok(40),
+        "no fork, no gap"
+    );
 }

@@ -217,23 +217,43 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
 
     let mut specs = route_specs();
     specs.sort_by_key(|spec| spec.path == "/logout");
+    // A signed-in account with no role anywhere is the public too.
+    let admin = app.demo_client("admin").await;
+    let response = app
+        .post_form(
+            &admin,
+            "/staff/accounts",
+            &[
+                ("display_name", "Nobody"),
+                ("email", "nobody@example.org"),
+                ("password", "nobody's password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let nobody = client();
+    app.login(&nobody, "nobody@example.org", "nobody's password")
+        .await;
+
     let mut checked = 0;
-    for role_name in [
+    let roles = [
         "public",
+        "nobody",
         "member",
         "observer",
         "facilitator",
         "organiser",
         "admin",
-    ] {
+    ];
+    for role_name in roles {
         let role = role_of(role_name);
-        let (browser, token) = if role == Role::Public {
-            (client(), None)
-        } else {
-            (
+        let (browser, token) = match role_name {
+            "public" => (client(), None),
+            "nobody" => (nobody.clone(), None),
+            _ => (
                 app.demo_client(role_name).await,
                 Some(app.token_for(role_name).await),
-            )
+            ),
         };
         let csrf = app.csrf(&browser).await;
         for spec in &specs {
@@ -281,7 +301,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
             checked += 1;
         }
     }
-    assert_eq!(checked, 6 * specs.len());
+    assert_eq!(checked, roles.len() * specs.len());
     assert!(
         specs.len() >= 30,
         "the walk covers the whole route table ({} routes)",
