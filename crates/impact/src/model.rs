@@ -309,6 +309,7 @@ pub struct FidelityJudgement {
     judged_by: Judge,
     reasons: String,
     date: Date,
+    enacted_text: String,
 }
 
 impl FidelityJudgement {
@@ -330,7 +331,20 @@ impl FidelityJudgement {
             judged_by,
             reasons: reasons.trim().to_owned(),
             date,
+            enacted_text: String::new(),
         })
+    }
+
+    /// Adds the enacted text (or the relevant extract), to be shown side by side with the
+    /// recommendation's text.
+    pub fn with_enacted_text(mut self, enacted_text: &str) -> FidelityJudgement {
+        self.enacted_text = enacted_text.trim().to_owned();
+        self
+    }
+
+    /// The enacted text, empty if none was given.
+    pub fn enacted_text(&self) -> &str {
+        &self.enacted_text
     }
 
     /// The fidelity.
@@ -475,6 +489,7 @@ pub struct Recommendation {
     reference: String,
     title: String,
     theme: String,
+    text: String,
     support: Support,
     due: Date,
     response: Option<Response>,
@@ -501,12 +516,24 @@ impl Recommendation {
             reference: reference.trim().to_owned(),
             title: title.trim().to_owned(),
             theme: theme.trim().to_owned(),
+            text: String::new(),
             support,
             due,
             response: None,
             fidelity: None,
             milestones: Vec::new(),
         })
+    }
+
+    /// Adds the full text of the recommendation, shown side by side with the enacted text.
+    pub fn with_text(mut self, text: &str) -> Recommendation {
+        self.text = text.trim().to_owned();
+        self
+    }
+
+    /// The full text, empty if none was given.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Records the authority's response (replacing an earlier one).

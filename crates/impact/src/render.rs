@@ -1,5 +1,6 @@
 //! The scorecard's public forms: one embeddable SVG image with its charts (responses by type,
-//! implementation by fidelity, timeliness, acceptance by level of support) and a CSV export.
+//! implementation by fidelity, timeliness, acceptance by level of support and by theme) and a
+//! CSV export.
 
 use crate::{Fidelity, ResponseKind, Scorecard, Timeliness};
 use charts::{
@@ -125,7 +126,31 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     .with_scale_max(100.0)?
     .with_summary(&cherry_picking.summary())
     .render();
-    Ok(vec![responses, fidelity, timeliness, support])
+    let themes = cherry_picking
+        .themes()
+        .iter()
+        .map(|theme| {
+            Bar::new(
+                &capitalised(&theme.label),
+                percent(theme.accepted_in_full, theme.total),
+            )
+        })
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let themes = if themes.is_empty() {
+        None
+    } else {
+        Some(
+            BarChart::new("Accepted in full, by theme", themes)?
+                .with_unit("%")
+                .with_scale_max(100.0)?
+                .with_summary("Share of each theme's recommendations accepted in full.")
+                .render(),
+        )
+    };
+    Ok([responses, fidelity, timeliness, support]
+        .into_iter()
+        .chain(themes)
+        .collect())
 }
 
 fn capitalised(text: &str) -> String {

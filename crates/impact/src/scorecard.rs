@@ -196,28 +196,35 @@ impl CherryPicking {
     /// highly supported ones, in percentage points (positive: the less supported did better), or
     /// `None` if a group is empty.
     pub fn gap_points(&self) -> Option<i64> {
-        let (high, other) = (&self.high_support, &self.other);
-        if high.total == 0 || other.total == 0 {
-            return None;
-        }
-        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total)
-            - i128::from(high.accepted_in_full) * i128::from(other.total);
-        let denominator = i128::from(other.total) * i128::from(high.total);
-        let magnitude = (200 * numerator.abs() + denominator) / (2 * denominator);
-        Some((numerator.signum() * magnitude) as i64)
+        gap_points(&self.other, &self.high_support)
     }
 
     /// Whether the less supported recommendations were accepted in full more often than the highly
     /// supported ones by at least [`CHERRY_PICKING_GAP_POINTS`] (compared exactly, before rounding).
     pub fn favours_less_supported(&self) -> bool {
-        let (high, other) = (&self.high_support, &self.other);
-        if high.total == 0 || other.total == 0 {
-            return false;
-        }
-        let numerator = i128::from(other.accepted_in_full) * i128::from(high.total)
-            - i128::from(high.accepted_in_full) * i128::from(other.total);
-        let denominator = i128::from(other.total) * i128::from(high.total);
-        100 * numerator >= i128::from(CHERRY_PICKING_GAP_POINTS) * denominator
+        gap_at_least(&self.other, &self.high_support, CHERRY_PICKING_GAP_POINTS)
+    }
+
+    /// The themes whose recommendations were accepted in full less often than all the others
+    /// together, by at least [`CHERRY_PICKING_GAP_POINTS`] (compared exactly).
+    pub fn themes_left_behind(&self) -> Vec<&GroupOutcome> {
+        let all = self
+            .themes
+            .iter()
+            .fold(GroupOutcome::new("all"), |mut all, theme| {
+                all.total += theme.total;
+                all.accepted_in_full += theme.accepted_in_full;
+                all
+            });
+        self.themes
+            .iter()
+            .filter(|theme| {
+                let mut others = GroupOutcome::new("others");
+                others.total = all.total - theme.total;
+                others.accepted_in_full = all.accepted_in_full - theme.accepted_in_full;
+                gap_at_least(&others, theme, CHERRY_PICKING_GAP_POINTS)
+            })
+            .collect()
     }
 
     /// The indicator in words.
@@ -235,8 +242,48 @@ impl CherryPicking {
                 " Warning: the less supported recommendations were accepted in full more often, by {gap} percentage points."
             ));
         }
+        let left_behind: Vec<&str> = self
+            .themes_left_behind()
+            .into_iter()
+            .map(|theme| theme.label.as_str())
+            .collect();
+        if !left_behind.is_empty() {
+            text.push_str(&format!(
+                " Themes accepted in full at least {CHERRY_PICKING_GAP_POINTS} percentage points less often than the rest: {}.",
+                left_behind.join(", ")
+            ));
+        }
         text
     }
+}
+
+/// The share accepted in full in `first` minus that in `second`, in percentage points rounded half
+/// away from zero, or `None` if a group is empty.
+fn gap_points(first: &GroupOutcome, second: &GroupOutcome) -> Option<i64> {
+    let (numerator, denominator) = gap_fraction(first, second)?;
+    let magnitude = (200 * numerator.abs() + denominator) / (2 * denominator);
+    Some((numerator.signum() * magnitude) as i64)
+}
+
+/// Whether the share accepted in full in `first` exceeds that in `second` by at least `points`
+/// percentage points, compared exactly; false if a group is empty.
+fn gap_at_least(first: &GroupOutcome, second: &GroupOutcome, points: i64) -> bool {
+    gap_fraction(first, second)
+        .is_some_and(|(numerator, denominator)| 100 * numerator >= i128::from(points) * denominator)
+}
+
+/// The difference of the two shares accepted in full as an exact fraction (numerator, positive
+/// denominator).
+fn gap_fraction(first: &GroupOutcome, second: &GroupOutcome) -> Option<(i128, i128)> {
+    if first.total == 0 || second.total == 0 {
+        return None;
+    }
+    let numerator = i128::from(first.accepted_in_full) * i128::from(second.total)
+        - i128::from(second.accepted_in_full) * i128::from(first.total);
+    Some((
+        numerator,
+        i128::from(first.total) * i128::from(second.total),
+    ))
 }
 
 /// The public scorecard of an assembly's recommendations as of a date.

@@ -151,3 +151,38 @@ fn a_different_threshold_regroups_the_recommendations() {
     assert_eq!((high.total, high.accepted_in_full), (23, 15));
     assert_eq!(high.label, "support of 95% or more");
 }
+
+#[test]
+fn a_theme_accepted_in_full_far_less_often_than_the_rest_is_named() {
+    let scorecard = scorecard(
+        "theme A | transport
+         10 | 95 | rejected | 2020-06-29 | none
+         theme B | housing
+         4  | 95 | full     | 2020-06-29 | full
+         6  | 95 | part     | 2020-06-29 | diluted
+         theme C | food
+         1  | 95 | full     | 2020-06-29 | full
+         9  | 95 | modified | 2020-06-29 | diluted",
+    );
+    let indicator = scorecard.cherry_picking();
+    let left_behind: Vec<&str> = indicator
+        .themes_left_behind()
+        .iter()
+        .map(|theme| theme.label.as_str())
+        .collect();
+    // transport: 0% against 5 of 20 (25%); food: 10% against 4 of 20 (20%), exactly 10 points;
+    // housing: 40% against 1 of 20 (5%).
+    assert_eq!(left_behind, ["transport", "food"]);
+    assert!(
+        !indicator.favours_less_supported(),
+        "every recommendation has high support"
+    );
+    assert_eq!(
+        indicator.gap_points(),
+        None,
+        "no less supported group to compare"
+    );
+    assert!(indicator.summary().ends_with(
+        "Themes accepted in full at least 10 percentage points less often than the rest: transport, food."
+    ));
+}

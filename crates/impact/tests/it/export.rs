@@ -40,8 +40,16 @@ fn the_scorecard_image_is_accessible_svg_with_its_charts_drawn_to_scale() {
             "Responses by type",
             "Implementation by fidelity",
             "Responses on time and overdue",
-            "Taken up, by support in the assembly"
+            "Taken up, by support in the assembly",
+            "Accepted in full, by theme",
         ]
+    );
+    assert!(
+        descriptions_end(&elements).ends_with(
+            "Se déplacer: 15%; Consommer: 20%; Se loger: 12%; Produire et travailler: 12%; Se nourrir: 10%; Constitution: 50%."
+        ),
+        "{}",
+        descriptions_end(&elements)
     );
     let descriptions: Vec<&str> = elements
         .iter()
@@ -152,4 +160,15 @@ fn csv_fields_that_a_spreadsheet_would_run_as_formulas_are_defused_and_quoted() 
         "'@SUM(A1),'-2+3,95,no response yet,not yet judged,2020-08-16,,not yet due"
     );
     assert!(csv.contains("R3,\"line\nbreak \"\"quoted\"\"\",95"));
+}
+
+/// The description of the last chart of the composed image.
+fn descriptions_end(elements: &[xml::Element]) -> String {
+    elements
+        .iter()
+        .filter(|element| element.name == "desc" && element.depth == 3)
+        .last()
+        .expect("a chart")
+        .text
+        .clone()
 }

@@ -72,6 +72,36 @@ fn a_fidelity_judgement_names_its_judge_and_gives_reasons() {
         (judgement.judged_by(), judgement.reasons()),
         (Judge::OversightGroup, "Threshold raised from 3 to 5 ha")
     );
+    let side_by_side = judgement
+        .clone()
+        .with_enacted_text(" Ban on new oil boilers from 2022 ");
+    assert_eq!(
+        (judgement.enacted_text(), side_by_side.enacted_text()),
+        ("", "Ban on new oil boilers from 2022")
+    );
+    let recommendation = Recommendation::new(
+        "SL-01",
+        "Ban oil boilers",
+        "se loger",
+        Support::parse("94").unwrap(),
+        date("2020-08-16"),
+    )
+    .unwrap()
+    .with_text("Ban new oil and coal boilers from 2021")
+    .with_fidelity(side_by_side);
+    assert_eq!(
+        recommendation.text(),
+        "Ban new oil and coal boilers from 2021"
+    );
+    assert_eq!(
+        recommendation.fidelity(date("2020-12-31")),
+        Fidelity::NotYetJudged,
+        "judged only on 2021-01-01"
+    );
+    assert_eq!(
+        recommendation.fidelity(date("2021-01-01")),
+        Fidelity::Diluted
+    );
     for fidelity in Fidelity::ALL {
         assert_eq!(Fidelity::parse(fidelity.label()), Ok(fidelity));
     }
