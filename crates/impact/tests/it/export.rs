@@ -166,8 +166,8 @@ fn csv_fields_that_a_spreadsheet_would_run_as_formulas_are_defused_and_quoted() 
 fn descriptions_end(elements: &[xml::Element]) -> String {
     elements
         .iter()
-        .filter(|element| element.name == "desc" && element.depth == 3)
-        .last()
+        .rev()
+        .find(|element| element.name == "desc" && element.depth == 3)
         .expect("a chart")
         .text
         .clone()
