@@ -18,6 +18,22 @@
 //!
 //! **Architecture Invariant:** pure: no IO, no serde, no clock, no dependency but `thiserror`;
 //! the same input always gives byte-identical output.
+//!
+//! ```
+//! use charts::{Bar, BarChart};
+//!
+//! let chart = BarChart::new(
+//!     "Panel by gender",
+//!     vec![
+//!         Bar::new("Women", 52.0)?.with_target(48.0, 52.0)?,
+//!         Bar::new("Men", 45.0)?.with_target(46.0, 50.0)?,
+//!     ],
+//! )?;
+//! assert!(chart.description().ends_with("Men: 45 (target 46 to 50, below target)."));
+//! let svg = chart.to_svg();
+//! assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+//! # Ok::<(), charts::ChartError>(())
+//! ```
 
 #![deny(missing_docs)]
 

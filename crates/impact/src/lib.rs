@@ -21,6 +21,23 @@
 //! **Architecture Invariant:** pure: no IO, no serde, no clock (the "as of" date is always given),
 //! no dependency but `charts` and `thiserror`; all arithmetic on counts is exact integer
 //! arithmetic, so the same data always gives the same scorecard, text and image.
+//!
+//! ```
+//! use impact::{Commitment, Date, Fidelity, FidelityJudgement, Judge, Link, Recommendation};
+//! use impact::{Response, ResponseKind, Scorecard, Support, Timeliness};
+//!
+//! let due = Commitment::respond_within_weeks(8)?.due_date(Date::parse("2020-06-21")?)?;
+//! let source = Link::parse("https://www.example.org/government-response")?;
+//! let answered = Recommendation::new("SN-01", "Halve fertiliser use", "se nourrir", Support::parse("96.5")?, due)?
+//!     .with_response(Response::new(ResponseKind::AcceptedInFull, "", source, Date::parse("2020-06-29")?)?)
+//!     .with_fidelity(FidelityJudgement::new(Fidelity::Full, Judge::OversightGroup, "Enacted as written", Date::parse("2021-08-24")?)?);
+//! let unanswered = Recommendation::new("SN-02", "Label meat origin", "se nourrir", Support::parse("88")?, due)?;
+//!
+//! let scorecard = Scorecard::compute(&[answered, unanswered], Date::parse("2021-08-24")?)?;
+//! assert_eq!(scorecard.headline(), "1 of 2 recommendations fully taken up (50%)");
+//! assert_eq!(scorecard.by_timeliness(Timeliness::Overdue).part, 1);
+//! # Ok::<(), impact::ImpactError>(())
+//! ```
 
 #![deny(missing_docs)]
 
