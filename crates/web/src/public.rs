@@ -186,7 +186,28 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Any path that is not a route.
-pub async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found").into_response()
+/// Any path that is not a route: JSON under `/api/`, otherwise an HTML page in the visitor's language.
+pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    let error = AppError::NotFound;
+    if uri.path().starts_with("/api/") {
+        return error.into_response();
+    }
+    let header = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    };
+    let lang = crate::security::cookie(header(header::COOKIE), crate::routes::LANG_COOKIE)
+        .and_then(crate::i18n::Lang::from_code)
+        .or_else(|| crate::i18n::Lang::from_accept_language(header(header::ACCEPT_LANGUAGE)))
+        .unwrap_or(crate::i18n::Lang::En);
+    let details = crate::error::ErrorDetails {
+        kind: crate::error::ErrorKind::NotFound,
+        message: error.to_string(),
+        field: None,
+        cause: None,
+    };
+    crate::views::error_page(lang, StatusCode::NOT_FOUND, &details)
+        .unwrap_or_else(|_| error.into_response())
 }

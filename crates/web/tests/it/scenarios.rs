@@ -892,6 +892,12 @@ pub async fn pages_speak_english_or_french(app: TestApp) {
         .unwrap();
     let html = response.text().await.unwrap();
     assert!(html.contains("<html lang=\"fr\">") && html.contains("Mot de passe"));
+    let (status, html) = app.get(&browser, "/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("Cette page n&#39;existe pas."),
+        "{html}"
+    );
     let (status, body) = app.get(&browser, "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
     let (status, body) = app.get(&browser, "/readyz").await;
