@@ -29,6 +29,7 @@ pub struct Bar {
     value: f64,
     target: Option<TargetRange>,
     colour: Option<Colour>,
+    note: String,
 }
 
 /// The target range of a bar (e.g. a quota's minimum and maximum), min ≤ max.
@@ -81,6 +82,7 @@ impl Bar {
             value,
             target: None,
             colour: None,
+            note: String::new(),
         })
     }
 
@@ -91,6 +93,12 @@ impl Bar {
         }
         self.target = Some(TargetRange { min, max });
         Ok(self)
+    }
+
+    /// A short note written after the value, in brackets, e.g. `6 of 40` after `15%`.
+    pub fn with_note(mut self, note: &str) -> Bar {
+        self.note = note.trim().to_owned();
+        self
     }
 
     /// Chooses the bar's colour (otherwise every bar is blue).
@@ -175,15 +183,15 @@ impl BarChart {
         let items: Vec<String> = self
             .bars
             .iter()
-            .map(|bar| match bar.target {
-                Some(target) => format!(
-                    "{}: {}{} ({})",
-                    bar.label,
-                    format_number(bar.value),
-                    self.unit,
-                    target.words(bar.value)
-                ),
-                None => format!("{}: {}{}", bar.label, format_number(bar.value), self.unit),
+            .map(|bar| {
+                let mut item = format!("{}: {}{}", bar.label, format_number(bar.value), self.unit);
+                if !bar.note.is_empty() {
+                    item = format!("{item} ({})", bar.note);
+                }
+                match bar.target {
+                    Some(target) => format!("{item} ({})", target.words(bar.value)),
+                    None => item,
+                }
             })
             .collect();
         let count = self.bars.len();
@@ -250,6 +258,9 @@ impl BarChart {
             );
             let mut text_x = BAR_START + width;
             let mut value_text = format!("{}{}", format_number(bar.value), self.unit);
+            if !bar.note.is_empty() {
+                value_text = format!("{value_text} ({})", bar.note);
+            }
             if let Some(target) = bar.target {
                 for bound in [target.min, target.max] {
                     let x = format_number(BAR_START + bound * scale);

@@ -130,10 +130,11 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
         .themes()
         .iter()
         .map(|theme| {
-            Bar::new(
+            Ok(Bar::new(
                 &capitalised(&theme.label),
                 percent(theme.accepted_in_full, theme.total),
-            )
+            )?
+            .with_note(&format!("{} of {}", theme.accepted_in_full, theme.total)))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
     let themes = if themes.is_empty() {

@@ -75,7 +75,7 @@ fn a_bar_chart_is_a_standalone_accessible_svg_that_states_its_data_in_words() {
                 .unwrap()
                 .with_target(46.0, 50.0)
                 .unwrap(),
-            Bar::new("Non-binary", 3.0).unwrap(),
+            Bar::new("Non-binary", 3.0).unwrap().with_note("no quota"),
         ],
     )
     .unwrap()
@@ -85,7 +85,7 @@ fn a_bar_chart_is_a_standalone_accessible_svg_that_states_its_data_in_words() {
     assert_eq!(
         text_of(&elements, "desc"),
         "The panel meets its gender quotas but one. Bar chart, 3 bars. Women: 52 (target 48 to 52, within target); \
-         Men: 45 (target 46 to 50, below target); Non-binary: 3."
+         Men: 45 (target 46 to 50, below target); Non-binary: 3 (no quota)."
     );
     let visible = all_text(&elements);
     for label in [
@@ -94,7 +94,7 @@ fn a_bar_chart_is_a_standalone_accessible_svg_that_states_its_data_in_words() {
         "52 (target 48–52)",
         "45 (target 46–50)",
         "Non-binary",
-        "3",
+        "3 (no quota)",
     ] {
         assert!(
             visible.lines().any(|line| line == label),

@@ -46,7 +46,8 @@ fn the_scorecard_image_is_accessible_svg_with_its_charts_drawn_to_scale() {
     );
     assert!(
         descriptions_end(&elements).ends_with(
-            "Se déplacer: 15%; Consommer: 20%; Se loger: 12%; Produire et travailler: 12%; Se nourrir: 10%; Constitution: 50%."
+            "Se déplacer: 15% (6 of 40); Consommer: 20% (4 of 20); Se loger: 12% (3 of 25); \
+             Produire et travailler: 12% (5 of 42); Se nourrir: 10% (2 of 20); Constitution: 50% (1 of 2)."
         ),
         "{}",
         descriptions_end(&elements)
