@@ -232,6 +232,28 @@ pub async fn list_api_tokens(
         .collect()
 }
 
+/// Revokes one of `account_id`'s live tokens ([`StoreError::NotFound`] if it is not theirs or already revoked).
+pub async fn revoke_api_token(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    token_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let revoked = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_id)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    if revoked.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// Stores a one-time sign-in code (its hash) for a member account.
 pub async fn create_sign_in_code(
     conn: &mut AnyConnection,

@@ -332,6 +332,26 @@ async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
         auth::api_token_account(&mut conn, "other").await.unwrap(),
         None
     );
+    assert!(matches!(
+        auth::revoke_api_token(&mut conn, account + 1, token, 6).await,
+        Err(StoreError::NotFound)
+    ));
+    auth::revoke_api_token(&mut conn, account, token, 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth::api_token_account(&mut conn, "token-hash")
+            .await
+            .unwrap(),
+        None,
+        "revoked"
+    );
+    assert!(
+        auth::list_api_tokens(&mut conn, account)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     auth::create_sign_in_code(&mut conn, account, "code-hash", 100, 700)
         .await

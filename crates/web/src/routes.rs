@@ -129,6 +129,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),
         (spec("POST", "/staff/tokens", Page, ManageOwnTokens), post(staff::create_token)),
+        (spec("POST", "/staff/tokens/{token_id}/revoke", Page, ManageOwnTokens), post(staff::revoke_token)),
         (spec("GET", "/staff/audit", Page, ViewAuditLog), get(staff::audit_log)),
         (spec("GET", "/static/style.css", Asset, ViewPublic), get(public::stylesheet)),
         (spec("GET", "/healthz", Asset, ViewPublic), get(public::healthz)),

@@ -646,7 +646,7 @@ async fn tokens_page(
     let c = Chrome::new(viewer, viewer.lang.messages().tokens_title);
     let tokens = rows
         .into_iter()
-        .map(|row| (row.name, utc_date(row.created_at)))
+        .map(|row| (row.id, row.name, utc_date(row.created_at)))
         .collect();
     render(
         status,
@@ -908,4 +908,33 @@ pub async fn add_member(
         Some((shown_name, code.display())),
     )
     .await
+}
+
+/// `POST /staff/tokens/{token_id}/revoke`: revokes one of the viewer's own tokens.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(token_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account_id = viewer.account_id()?;
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    store::auth::revoke_api_token(&mut tx, account_id, token_id, now).await?;
+    let entity = format!("api_token:{token_id}");
+    let after = serde_json::json!({ "revoked_at": now }).to_string();
+    store::audit::append(
+        &mut tx,
+        &audit_change(
+            Some(account_id),
+            "api_token.revoke",
+            &entity,
+            None,
+            Some(&after),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(account_id, token_id, "api token revoked");
+    Ok(Redirect::to("/staff/tokens").into_response())
 }

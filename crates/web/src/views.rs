@@ -371,8 +371,8 @@ pub struct AccountsPage {
 pub struct TokensPage {
     /// Chrome.
     pub c: Chrome,
-    /// (name, created on) of each live token.
-    pub tokens: Vec<(String, String)>,
+    /// (id, name, created on) of each live token.
+    pub tokens: Vec<(i64, String, String)>,
     /// A token just created, shown once.
     pub new_token: Option<String>,
     /// Errors of the form.

@@ -260,7 +260,8 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
             let path = spec
                 .path
                 .replace("{assembly_id}", &assembly_id)
-                .replace("{comment_id}", &comment_id);
+                .replace("{comment_id}", &comment_id)
+                .replace("{token_id}", "1");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),
@@ -663,6 +664,24 @@ pub async fn scripts_use_the_api_with_bearer_tokens(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);
+
+    // A revoked token stops working at once.
+    let (_, page) = app.get(&admin, "/staff/tokens").await;
+    let marker = "action=\"/staff/tokens/";
+    let start = page.find(marker).expect("a revoke button") + marker.len();
+    let token_id = page[start..].split('/').next().unwrap().to_owned();
+    let response = app
+        .post_form(&admin, &format!("/staff/tokens/{token_id}/revoke"), &[])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let response = api
+        .post(app.url("/api/v1/assemblies"))
+        .bearer_auth(&token)
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401, "revoked");
 }
 
 pub async fn the_openapi_document_lists_every_api_route(app: TestApp) {
