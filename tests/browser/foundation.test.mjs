@@ -30,6 +30,8 @@ await runSteps('foundation', [
   ['the public home page lists the demo assembly', async ({ page, base }) => {
     const response = await page.goto(`${base}/`);
     expect(response.status() === 200, `home page answered ${response.status()}`);
+    const policy = response.headers()['content-security-policy'] || '';
+    expect(policy.includes("default-src 'self'"), `a strict Content-Security-Policy is sent, got "${policy}"`);
     expect(await page.locator('main').count() === 1, 'the home page has one <main> landmark');
     expect((await page.content()).includes("Citizens&#39; Convention for Climate") || (await page.textContent('main')).includes("Citizens' Convention for Climate"),
       'the demo assembly is listed on the home page');
