@@ -133,16 +133,19 @@ fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
 }
 
 fn progress_printer() -> impl FnMut(&Progress) {
-    let interactive = std::io::stderr().is_terminal();
-    let mut last = std::time::Instant::now();
+    let interactive = std::io::stderr().is_terminal() || std::env::var_os("KLERO_PROGRESS").is_some();
+    let started = std::time::Instant::now();
+    let mut last = started;
     move |progress: &Progress| {
-        if !interactive || last.elapsed().as_millis() < 500 {
+        if !interactive || last.elapsed().as_millis() < 200 {
             return;
         }
         last = std::time::Instant::now();
         eprintln!(
-            "  {:?}: {} panels, {}/{} profiles fixed, current minimum {:.6}",
-            progress.phase, progress.panels, progress.fixed_profiles, progress.profiles, progress.value
+            "  {:>7.1} s {:?}: {} panels, {}/{} profiles fixed, current minimum {:.6}",
+            started.elapsed().as_secs_f64(),
+            progress.phase,
+            progress.panels, progress.fixed_profiles, progress.profiles, progress.value
         );
     }
 }

@@ -170,7 +170,6 @@ impl Master {
 }
 
 /// Runs MAXIMIN (one stage) or LEXIMIN (all stages) on the reduced problem.
-
 pub(crate) fn solve(
     instance: &crate::model::Instance,
     reduced: &Reduced,
@@ -396,9 +395,13 @@ impl SwapSearch {
         let value = |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
         let mut ranked: Vec<(f64, usize)> = known.iter().enumerate().map(|(i, p)| (value(p), i)).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Profiles by decreasing weight: a swap only helps towards a heavier profile, so each scan
+        // stops as soon as the gain can no longer beat the best one found.
+        let mut by_weight: Vec<usize> = (0..weights.len()).collect();
+        by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
         let mut found: Vec<Vec<u32>> = Vec::new();
         for &(_, start) in ranked.iter().take(starts) {
-            let panel = self.improve(&known[start], weights);
+            let panel = self.improve(&known[start], weights, &by_weight);
             if value(&panel) > threshold && !known.contains(&panel) && !found.contains(&panel) {
                 found.push(panel);
             }
@@ -406,7 +409,7 @@ impl SwapSearch {
         found
     }
 
-    fn improve(&self, start: &[u32], weights: &[f64]) -> Vec<u32> {
+    fn improve(&self, start: &[u32], weights: &[f64], by_weight: &[usize]) -> Vec<u32> {
         let mut panel = start.to_vec();
         let mut totals: Vec<Vec<i64>> = self.low.iter().map(|l| vec![0; l.len()]).collect();
         let mut used = vec![0u32; self.groups];
@@ -418,15 +421,19 @@ impl SwapSearch {
                 used[g] += c;
             }
         }
-        for _ in 0..4 * panel.len() {
+        let mut support: Vec<usize> = (0..panel.len()).filter(|&t| panel[t] > 0).collect();
+        for _ in 0..4 * support.len().max(1) {
             let mut best: Option<(f64, usize, usize)> = None;
-            for a in (0..panel.len()).filter(|&a| panel[a] > 0) {
-                for b in 0..panel.len() {
-                    if b == a || panel[b] >= self.sizes[b] {
-                        continue;
-                    }
+            for &a in &support {
+                if panel[a] == 0 {
+                    continue;
+                }
+                for &b in by_weight {
                     let gain = weights[b] - weights[a];
                     if gain <= 1e-12 || best.is_some_and(|(g, _, _)| gain <= g) {
+                        break;
+                    }
+                    if b == a || panel[b] >= self.sizes[b] {
                         continue;
                     }
                     if let Some(g) = self.group_of[b] {
@@ -439,12 +446,16 @@ impl SwapSearch {
                     });
                     if fits {
                         best = Some((gain, a, b));
+                        break;
                     }
                 }
             }
             let Some((_, a, b)) = best else { break };
             panel[a] -= 1;
             panel[b] += 1;
+            if panel[b] == 1 {
+                support.push(b);
+            }
             for f in 0..self.values[a].len() {
                 totals[f][self.values[a][f]] -= 1;
                 totals[f][self.values[b][f]] += 1;
