@@ -97,6 +97,15 @@ await runSteps('foundation', [
     await fitsPhone(page, 'public assembly page');
     await screenshot(page, 'public-assembly-page');
   }],
+  ['the other administration pages are accessible too', async ({ page, base }) => {
+    for (const path of ['/staff/accounts', '/staff/tokens', '/staff/audit', `/staff${assemblyPath}/edit`]) {
+      const response = await page.goto(`${base}${path}`);
+      expect(response.status() === 200, `${path} answered ${response.status()}`);
+      await checkA11y(page, path);
+      await fitsPhone(page, path);
+    }
+    expect(await page.inputValue('#title') === TITLE, 'the edit form is filled with the assembly');
+  }],
   ['signing out ends the session', async ({ page, base }) => {
     await logout(page);
     await page.goto(`${base}/staff`);
@@ -123,6 +132,12 @@ await runSteps('foundation', [
     await logout(page);
     await page.goto(`${base}${assemblyPath}`);
     expect((await page.textContent('main')).includes(COMMENT), 'the approved comment is public');
+  }],
+  ['the one-time code sign-in page is accessible', async ({ page, base }) => {
+    const response = await page.goto(`${base}/code`);
+    expect(response.status() === 200, `/code answered ${response.status()}`);
+    await checkA11y(page, 'one-time code page');
+    await fitsPhone(page, 'one-time code page');
   }],
   ['the interface speaks French on request', async ({ page, base }) => {
     await page.goto(`${base}${assemblyPath}?lang=fr`);
