@@ -42,7 +42,7 @@ pub(crate) fn round(reduced: &Reduced, panels: &[(Vec<u32>, f64)], profile_proba
     }
     let mut model = problem.optimise(Sense::Minimise);
     configure(&mut model);
-    model.set_option("mip_max_nodes", 2000);
+    model.set_option("mip_max_nodes", 100);
     model.set_option("mip_rel_gap", 1e-6);
     let mut initial: Vec<f64> = start.iter().map(|&m| m as f64).collect();
     initial.push(deviation(&start));

@@ -145,6 +145,7 @@ fn transparent_lottery_panels_are_feasible_and_change_is_reported() {
     let probabilities = distribution.probabilities(&instance);
     let measured = probabilities.iter().zip(&distribution.fair_probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
     assert!((measured - lottery.max_change).abs() < 1e-12);
+    eprintln!("max change {}", lottery.max_change);
     assert!(lottery.max_change < 0.01, "max change {}", lottery.max_change);
     let (panel, number) = draw(&instance, &distribution, "public draw");
     assert_eq!(panel, lottery.panels[number.unwrap() as usize]);
