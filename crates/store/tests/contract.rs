@@ -8,7 +8,7 @@ use domain::permission::Role;
 use domain::phase::Phase;
 use store::accounts::{self, NewAccount};
 use store::test_support::TestDatabase;
-use store::{Backend, Store, StoreError, assemblies, audit, auth, comments};
+use store::{Backend, Store, StoreError, assemblies, audit, auth, comments, recruitment};
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -31,6 +31,8 @@ on_both_backends!(
     the_audit_chain_detects_edited_and_deleted_entries,
     a_rolled_back_transaction_leaves_no_change_and_no_audit_entry,
     concurrent_appends_keep_one_unbroken_chain,
+    invitation_codes_are_unique_and_households_have_a_seat_limit,
+    two_registrations_on_the_last_seat_give_exactly_one_winner,
 );
 
 async fn run<F, Fut>(backend: Backend, scenario: F)
@@ -481,4 +483,179 @@ async fn concurrent_appends_keep_one_unbroken_chain(store: Store) {
         Ok(40),
         "no fork, no gap"
     );
+}
+
+async fn draw_with(store: &Store, codes: &[&str], capacity: i64) -> (i64, i64) {
+    let mut tx = store.begin().await.unwrap();
+    let assembly_id = assemblies::create_assembly(&mut tx, &draft("Recruiting"), 10)
+        .await
+        .unwrap();
+    let invitations: Vec<recruitment::NewInvitation> = codes
+        .iter()
+        .map(|code| recruitment::NewInvitation {
+            code,
+            area: "North",
+            address_ref: "A1",
+            address: "1 High Street",
+        })
+        .collect();
+    let draw_id = recruitment::create_draw(
+        &mut tx,
+        &recruitment::NewDraw {
+            assembly_id,
+            seed: "seed",
+            invitations: codes.len() as i64,
+            weights: "",
+            list_digest: "abc",
+            addresses: 10,
+            household_capacity: capacity,
+            created_by: None,
+        },
+        &invitations,
+        10,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (assembly_id, draw_id)
+}
+
+async fn invitation_codes_are_unique_and_households_have_a_seat_limit(store: Store) {
+    let (assembly_id, _) = draw_with(&store, &["AAAA-AAAA-A1", "BBBB-BBBB-B2"], 2).await;
+
+    // The same code twice, even in another draw, is refused and nothing of that draw is kept.
+    let mut tx = store.begin().await.unwrap();
+    let refused = recruitment::create_draw(
+        &mut tx,
+        &recruitment::NewDraw {
+            assembly_id,
+            seed: "other",
+            invitations: 1,
+            weights: "",
+            list_digest: "def",
+            addresses: 1,
+            household_capacity: 1,
+            created_by: None,
+        },
+        &[recruitment::NewInvitation {
+            code: "AAAA-AAAA-A1",
+            area: "South",
+            address_ref: "B1",
+            address: "2 Low Road",
+        }],
+        20,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    drop(tx);
+    let mut connection = store.connection().await.unwrap();
+    assert_eq!(
+        recruitment::draws(&mut connection, assembly_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        recruitment::invitations(&mut connection, assembly_id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    drop(connection);
+
+    // Two seats, then refused; an unknown code or another assembly's code is unknown.
+    for _ in 0..2 {
+        let mut tx = store.begin().await.unwrap();
+        let claimed = recruitment::claim_invitation(&mut tx, assembly_id, "AAAA-AAAA-A1")
+            .await
+            .unwrap();
+        assert!(claimed.is_ok(), "{claimed:?}");
+        tx.commit().await.unwrap();
+    }
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        recruitment::claim_invitation(&mut tx, assembly_id, "AAAA-AAAA-A1")
+            .await
+            .unwrap(),
+        Err(recruitment::ClaimRefusal::Exhausted)
+    );
+    assert_eq!(
+        recruitment::claim_invitation(&mut tx, assembly_id, "ZZZZ-ZZZZ-Z9")
+            .await
+            .unwrap(),
+        Err(recruitment::ClaimRefusal::Unknown)
+    );
+    assert_eq!(
+        recruitment::claim_invitation(&mut tx, assembly_id + 1000, "BBBB-BBBB-B2")
+            .await
+            .unwrap(),
+        Err(recruitment::ClaimRefusal::Unknown)
+    );
+    drop(tx);
+    let mut connection = store.connection().await.unwrap();
+    let rows = recruitment::invitations(&mut connection, assembly_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|row| row.used).collect::<Vec<_>>(),
+        vec![2, 0]
+    );
+}
+
+async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store) {
+    let (assembly_id, _) = draw_with(&store, &["CCCC-CCCC-C3"], 1).await;
+    let register = |store: Store, name: &'static str| async move {
+        let mut tx = store.begin().await.unwrap();
+        let claimed = recruitment::claim_invitation(&mut tx, assembly_id, "CCCC-CCCC-C3")
+            .await
+            .unwrap();
+        let Ok((invitation_id, _area)) = claimed else {
+            return false;
+        };
+        recruitment::add_respondent(
+            &mut tx,
+            &recruitment::NewRespondent {
+                assembly_id,
+                invitation_id: Some(invitation_id),
+                full_name: name,
+                email: "x@example.org",
+                phone: "",
+                features_json: "{}",
+                access_needs_json: "{}",
+                consent_at: 30,
+            },
+            30,
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tx.commit().await.unwrap();
+        true
+    };
+    let (first, second) = tokio::join!(
+        tokio::spawn(register(store.clone(), "Ada")),
+        tokio::spawn(register(store.clone(), "Bob")),
+    );
+    let wins = [first.unwrap(), second.unwrap()];
+    assert_eq!(wins.iter().filter(|won| **won).count(), 1, "{wins:?}");
+    let mut connection = store.connection().await.unwrap();
+    assert_eq!(
+        recruitment::respondent_count(&mut connection, assembly_id)
+            .await
+            .unwrap(),
+        1
+    );
+    let rows = recruitment::invitations(&mut connection, assembly_id)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].used, 1);
+    let found = recruitment::respondents(&mut connection, assembly_id, "", Some("registered"))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
 }
