@@ -378,3 +378,18 @@ fn random_stream_is_chacha20_keyed_by_sha256_of_the_seed() {
 }
 
 const KNOWN_FIRST_U64: &str = "6b1f3ad0e1d84860";
+
+#[test]
+fn legacy_meets_the_quotas_but_starves_the_rare_profile() {
+    let instance = instance(include_str!("data/example_small_20/features.csv"), include_str!("data/example_small_20/people.csv"), 20, "id", &[], &[]);
+    let settings = settings(Algorithm::Legacy);
+    let selection = selection::run(&instance, &settings, "legacy seed", &mut |_| {}).unwrap();
+    instance.check_panel(&selection.panel).unwrap();
+    assert!(selection.estimated && selection.distribution.is_none());
+    let again = selection::run(&instance, &settings, "legacy seed", &mut |_| {}).unwrap();
+    assert_eq!(selection.panel, again.panel);
+    // p0, the only female conservative, gets about 2% from the greedy method instead of 10%.
+    assert!(selection.probabilities[0] < 0.06, "p0 estimated at {}", selection.probabilities[0]);
+    let total: f64 = selection.probabilities.iter().sum();
+    assert!((total - 20.0).abs() < 1e-9);
+}
