@@ -25,6 +25,8 @@ pub struct NewDraw<'a> {
     pub addresses: i64,
     /// How many people of one household may register.
     pub household_capacity: i64,
+    /// The per-area report (no address), as JSON.
+    pub area_report_json: &'a str,
     /// Who ran the draw.
     pub created_by: Option<i64>,
 }
@@ -68,6 +70,8 @@ pub struct DrawRow {
     pub addresses: i64,
     /// The household capacity.
     pub household_capacity: i64,
+    /// The per-area report, JSON.
+    pub area_report_json: String,
     /// When (unix seconds).
     pub created_at: i64,
 }
@@ -187,8 +191,8 @@ pub async fn create_draw(
         return Err(StoreError::NotFound);
     }
     let draw_id: i64 = sqlx::query_scalar(
-        "INSERT INTO invitation_draws (assembly_id, seed, invitations, weights, list_digest, addresses, household_capacity, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO invitation_draws (assembly_id, seed, invitations, weights, list_digest, addresses, household_capacity, area_report_json, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(draw.assembly_id)
     .bind(draw.seed)
@@ -197,6 +201,7 @@ pub async fn create_draw(
     .bind(draw.list_digest)
     .bind(draw.addresses)
     .bind(draw.household_capacity)
+    .bind(draw.area_report_json)
     .bind(now)
     .bind(draw.created_by)
     .fetch_one(&mut *conn)
@@ -223,7 +228,7 @@ pub async fn create_draw(
 /// The draws of an assembly, newest first.
 pub async fn draws(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<DrawRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, seed, invitations, weights, list_digest, addresses, household_capacity, created_at
+        "SELECT id, seed, invitations, weights, list_digest, addresses, household_capacity, area_report_json, created_at
          FROM invitation_draws WHERE assembly_id = $1 ORDER BY id DESC",
     )
     .bind(assembly_id)
@@ -239,6 +244,7 @@ pub async fn draws(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<Dra
                 list_digest: row.try_get("list_digest")?,
                 addresses: row.try_get("addresses")?,
                 household_capacity: row.try_get("household_capacity")?,
+                area_report_json: row.try_get("area_report_json")?,
                 created_at: row.try_get("created_at")?,
             })
         })
@@ -337,6 +343,36 @@ pub async fn respondent_count(
             .fetch_one(conn)
             .await?,
     )
+}
+
+/// The number of respondents of an assembly in each status that has any, by status name.
+pub async fn respondent_status_counts(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM respondents WHERE assembly_id = $1 GROUP BY status ORDER BY status",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
+        .collect()
+}
+
+/// The number of invitations of an assembly and the number of seats taken with them.
+pub async fn invitation_totals(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(used), 0) AS BIGINT) AS used FROM invitations WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("used")?))
 }
 
 /// Respondents of an assembly whose name or email contains `search` (case-insensitive; empty matches all)

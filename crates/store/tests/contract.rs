@@ -509,6 +509,7 @@ async fn draw_with(store: &Store, codes: &[&str], capacity: i64) -> (i64, i64) {
             list_digest: "abc",
             addresses: 10,
             household_capacity: capacity,
+            area_report_json: "[]",
             created_by: None,
         },
         &invitations,
@@ -535,6 +536,7 @@ async fn invitation_codes_are_unique_and_households_have_a_seat_limit(store: Sto
             list_digest: "def",
             addresses: 1,
             household_capacity: 1,
+            area_report_json: "[]",
             created_by: None,
         },
         &[recruitment::NewInvitation {
@@ -658,4 +660,16 @@ async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
+    assert_eq!(
+        recruitment::respondent_status_counts(&mut connection, assembly_id)
+            .await
+            .unwrap(),
+        vec![("registered".to_owned(), 1)]
+    );
+    assert!(
+        recruitment::respondents(&mut connection, assembly_id, "nobody", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

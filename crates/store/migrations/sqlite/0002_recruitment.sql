@@ -12,6 +12,7 @@ CREATE TABLE invitation_draws (
     list_digest TEXT NOT NULL,
     addresses BIGINT NOT NULL,
     household_capacity BIGINT NOT NULL CHECK (household_capacity >= 1),
+    area_report_json TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     created_by BIGINT REFERENCES accounts (id)
 );
