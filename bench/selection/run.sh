@@ -58,10 +58,16 @@ row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); echo "| $1 | $2 | $
 for spec in "${INSTANCES[@]}"; do
     IFS='|' read -r name people features k id households <<<"$spec"
     n=$(($(wc -l <"$people") - 1))
-    for algorithm in leximin maximin; do
+    maximin_status=0
+    for algorithm in maximin leximin; do
+        if [ "$algorithm" = leximin ] && [ "$maximin_status" -eq 124 ]; then
+            row "$name" "$n / $k" "klero select (leximin)" "not run" "" "" "" "MAXIMIN (its first stage) did not finish"
+            continue
+        fi
         args=(select --people "$people" --features "$features" --panel-size "$k" --id-column "$id" --algorithm "$algorithm" --seed bench)
         [ -n "$households" ] && args+=(--household-columns "$households")
         measure "$KLERO_TIMEOUT" "$KLERO" "${args[@]}"
+        [ "$algorithm" = maximin ] && maximin_status=$STATUS
         if [ "$STATUS" -eq 0 ]; then
             probs=$(sed -n 's/.*selection probabilities from \([0-9.]*\) to \([0-9.]*\).*/\1 – \2/p' "$LOG")
             panels=$(sed -n 's/^distribution: \([0-9]*\) panels/\1/p' "$LOG")

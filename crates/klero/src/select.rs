@@ -137,7 +137,7 @@ fn progress_printer() -> impl FnMut(&Progress) {
     let started = std::time::Instant::now();
     let mut last = started;
     move |progress: &Progress| {
-        if !interactive || last.elapsed().as_millis() < 200 {
+        if !interactive || last.elapsed().as_millis() < 1000 {
             return;
         }
         last = std::time::Instant::now();

@@ -236,6 +236,13 @@ pub(crate) fn solve(
                     for panel in found {
                         master.add_panel(panel);
                     }
+                    progress(&Progress {
+                        phase: Phase::Stage(stage),
+                        panels: master.panels.len(),
+                        fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
+                        profiles: count,
+                        value: solution.z,
+                    });
                     continue;
                 }
                 let best = oracle.best(&weights, None)?;
