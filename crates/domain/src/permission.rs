@@ -95,11 +95,17 @@ pub enum Action {
     ManageAccounts,
     /// Read the audit log and check its chain.
     ViewAuditLog,
+    /// Register for an assembly through its public form, with an invitation code.
+    Register,
+    /// See how recruitment is going: counts of invitations and respondents, never personal data.
+    ViewRecruitment,
+    /// Run the invitation lottery, print the letters and see respondents' personal data.
+    ManageRecruitment,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -113,6 +119,9 @@ impl Action {
         Action::ManageOwnTokens,
         Action::ManageAccounts,
         Action::ViewAuditLog,
+        Action::Register,
+        Action::ViewRecruitment,
+        Action::ManageRecruitment,
     ];
 }
 
@@ -122,13 +131,16 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ViewPublic | CommentOnDesign | Authenticate => true,
+        ViewPublic | CommentOnDesign | Authenticate | Register => true,
         ViewDashboard | ViewWorkspace => {
             matches!(role, Member | Observer | Facilitator | Organiser | Admin)
         }
         ViewModerationQueue => matches!(role, Observer | Facilitator | Organiser | Admin),
         ManageOwnTokens => matches!(role, Observer | Facilitator | Organiser | Admin),
-        EditAssembly | ModerateComments | AssignRoles => matches!(role, Organiser | Admin),
+        ViewRecruitment => matches!(role, Observer | Organiser | Admin),
+        EditAssembly | ModerateComments | AssignRoles | ManageRecruitment => {
+            matches!(role, Organiser | Admin)
+        }
         CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
     }
 }
@@ -143,7 +155,10 @@ mod tests {
             assert!(allowed(Role::Admin, action), "{action:?}");
             let public_ok = matches!(
                 action,
-                Action::ViewPublic | Action::CommentOnDesign | Action::Authenticate
+                Action::ViewPublic
+                    | Action::CommentOnDesign
+                    | Action::Authenticate
+                    | Action::Register
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }
@@ -154,6 +169,19 @@ mod tests {
         assert!(allowed(Role::Observer, Action::ViewModerationQueue));
         assert!(!allowed(Role::Observer, Action::ModerateComments));
         assert!(!allowed(Role::Observer, Action::EditAssembly));
+        assert!(allowed(Role::Observer, Action::ViewRecruitment));
+        assert!(!allowed(Role::Observer, Action::ManageRecruitment));
+    }
+
+    #[test]
+    fn only_organisers_and_admins_see_personal_data_of_respondents() {
+        for role in Role::ALL {
+            assert_eq!(
+                allowed(role, Action::ManageRecruitment),
+                matches!(role, Role::Organiser | Role::Admin),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

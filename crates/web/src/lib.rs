@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod public;
+pub mod recruitment;
 pub mod routes;
 pub mod security;
 pub mod session;
@@ -63,9 +64,13 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer address feeds the registration form's per-IP rate limit.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

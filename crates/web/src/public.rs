@@ -52,6 +52,7 @@ async fn assembly_page_with(
         CommentStatus::Approved,
     )
     .await?;
+    let registered = store::recruitment::respondent_count(&mut connection, assembly_id).await?;
     drop(connection);
     let c = Chrome::new(viewer, record.title.clone());
     let a = AssemblyView::new(&record, c.m);
@@ -64,6 +65,7 @@ async fn assembly_page_with(
             thanks,
             errors,
             body,
+            registered,
         },
     )
 }

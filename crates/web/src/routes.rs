@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{AppState, api, now, public, session, staff};
+use crate::{AppState, api, now, public, recruitment, session, staff};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -108,6 +108,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/", Page, ViewPublic), get(public::home)),
         (spec("GET", "/assemblies/{assembly_id}", Page, ViewPublic), get(public::assembly_page)),
         (spec("POST", "/assemblies/{assembly_id}/comments", Page, CommentOnDesign), post(public::post_comment)),
+        (spec("GET", "/assemblies/{assembly_id}/register", Page, Register), get(recruitment::register_form)),
+        (spec("POST", "/assemblies/{assembly_id}/register", Page, Register), post(recruitment::register)),
+        (spec("GET", "/assemblies/{assembly_id}/r/{code}", Page, Register), get(recruitment::register_with_code)),
+        (spec("GET", "/assemblies/{assembly_id}/registered", Page, Register), get(recruitment::registered)),
         (spec("GET", "/login", Page, Authenticate), get(session::login_form)),
         (spec("POST", "/login", Page, Authenticate), post(session::login)),
         (spec("POST", "/logout", Page, Authenticate), post(session::logout)),
@@ -125,6 +129,12 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/members", Page, AssignRoles), post(staff::add_member)),
         (spec("GET", "/staff/assemblies/{assembly_id}/comments", Page, ViewModerationQueue), get(staff::moderation_queue)),
         (spec("POST", "/staff/assemblies/{assembly_id}/comments/{comment_id}", Page, ModerateComments), post(staff::moderate_comment)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment), get(recruitment::lottery)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment), post(recruitment::run_draw)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/invitations/letters", Page, ManageRecruitment), get(recruitment::letters)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/invitations/mail-merge.csv", Page, ManageRecruitment), get(recruitment::mail_merge)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), get(recruitment::respondents)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),

@@ -341,6 +341,8 @@ async fn workspace_page_with_code(
         can_edit: allowed(viewer.role, Action::EditAssembly),
         can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
         can_assign: allowed(viewer.role, Action::AssignRoles),
+        can_recruit: allowed(viewer.role, Action::ManageRecruitment),
+        can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
         roles: Role::ASSIGNABLE
             .iter()
             .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))

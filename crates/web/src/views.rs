@@ -207,6 +207,8 @@ pub struct AssemblyPage {
     pub errors: Vec<String>,
     /// The comment as typed (after an error).
     pub body: String,
+    /// How many people have registered (a count, never names).
+    pub registered: i64,
 }
 
 /// The sign-in form.
@@ -301,6 +303,10 @@ pub struct WorkspacePage {
     pub can_see_queue: bool,
     /// Whether the viewer may assign roles.
     pub can_assign: bool,
+    /// Whether to link the invitation lottery (organisers).
+    pub can_recruit: bool,
+    /// Whether to link the respondents page (organisers and observers).
+    pub can_see_recruitment: bool,
     /// The assignable roles (identifier, translated name).
     pub roles: Vec<(String, String)>,
     /// Errors of the role form.

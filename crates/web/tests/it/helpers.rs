@@ -32,7 +32,12 @@ pub async fn start_server(database_url: &str) -> (String, Store) {
     };
     let app = web::app(state);
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("serve");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     (address, store)
 }

@@ -2,6 +2,7 @@
 //! once on SQLite and once on PostgreSQL.
 
 mod helpers;
+mod recruitment;
 mod scenarios;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
@@ -32,4 +33,6 @@ on_both_backends!(
     pages_speak_english_or_french,
     first_run_creates_the_first_administrator_once,
     members_sign_in_with_a_one_time_code_once,
+    organisers_draw_invitations_and_print_letters_that_others_cannot_see,
+    registration_checks_codes_bots_and_household_seats,
 );

@@ -5,6 +5,10 @@ use serde_json::{Value, json};
 use web::routes::{Kind, route_specs};
 
 use crate::helpers::{TestApp, client, csrf_of, location, start_server};
+pub use crate::recruitment::{
+    organisers_draw_invitations_and_print_letters_that_others_cannot_see,
+    registration_checks_codes_bots_and_household_seats,
+};
 
 fn assembly_form<'a>(
     title: &'a str,
@@ -261,7 +265,8 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .path
                 .replace("{assembly_id}", &assembly_id)
                 .replace("{comment_id}", &comment_id)
-                .replace("{token_id}", "1");
+                .replace("{token_id}", "1")
+                .replace("{code}", "K7QM3XPD9A");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),

@@ -1,0 +1,1336 @@
+//! Recruitment pages (issue 4): the invitation lottery, the printable letters and the mail-merge CSV (organisers),
+//! the public registration form with its bot protection, and the respondents list.
+//!
+//! Bot protection needs no CAPTCHA: a hidden honeypot field (a filled one gets the success page and nothing is stored),
+//! a timing token signed with a server secret kept in the database (HMAC-SHA-256 of the render time; a form sent
+//! faster than [`MIN_FORM_SECONDS`] or older than a day is refused), and a per-IP rate limit counted in the database.
+//! Addresses, names, emails and answers are personal data: they are shown to organisers only, never put in URLs,
+//! logs or the audit log (which records ids and counts).
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use domain::error::{Problem, ValidationError};
+use domain::permission::{Action, allowed};
+use recruitment::RecruitmentError;
+use recruitment::addresses::{AddressConfig, parse_addresses};
+use recruitment::codes::parse_code;
+use recruitment::draw::{DrawConfig, Weight, draw};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use store::recruitment::{ClaimRefusal, NewDraw, NewInvitation, NewRespondent};
+
+use crate::error::AppError;
+use crate::i18n::Messages;
+use crate::routes::Viewer;
+use crate::security::{constant_time_eq, random_token};
+use crate::views::{Chrome, render, utc_date};
+use crate::{AppState, now};
+
+/// The fewest seconds between showing the registration form and accepting it (people take longer than bots).
+pub const MIN_FORM_SECONDS: i64 = 3;
+/// The most seconds a registration form stays valid.
+pub const MAX_FORM_SECONDS: i64 = 24 * 3600;
+/// Registrations accepted from one IP address per [`RATE_WINDOW_SECONDS`].
+pub const RATE_MAX_HITS: i64 = 30;
+/// The rate-limit window.
+pub const RATE_WINDOW_SECONDS: i64 = 3600;
+/// The largest household capacity.
+pub const MAX_HOUSEHOLD_CAPACITY: i64 = 10;
+/// The identifiers of the gender answers, in the order of [`crate::i18n::RecruitmentMessages::genders`].
+pub const GENDERS: [&str; 4] = ["woman", "man", "other", "undisclosed"];
+/// The identifiers of the age bands, in the order of [`crate::i18n::RecruitmentMessages::age_bands`].
+pub const AGE_BANDS: [&str; 5] = ["16-29", "30-44", "45-59", "60-74", "75+"];
+/// The respondent statuses, in the order of [`crate::i18n::RecruitmentMessages::statuses`].
+pub const STATUSES: [&str; 8] = [
+    "registered",
+    "eligible",
+    "selected",
+    "confirmed",
+    "declined",
+    "withdrawn",
+    "replaced",
+    "erased",
+];
+
+/// HMAC-SHA-256 (RFC 2104) of `message` under `key`.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut key_block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        key_block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        key_block[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(key_block.map(|byte| byte ^ 0x36));
+    inner.update(message);
+    let inner = inner.finalize();
+    let mut outer = Sha256::new();
+    outer.update(key_block.map(|byte| byte ^ 0x5c));
+    outer.update(inner);
+    outer.finalize().into()
+}
+
+async fn form_secret(state: &AppState) -> Result<String, AppError> {
+    let fresh = random_token(32)?;
+    let mut connection = state.store.connection().await?;
+    Ok(store::recruitment::server_secret(&mut connection, "registration_form", &fresh).await?)
+}
+
+fn sign_form(secret: &str, assembly_id: i64, issued_at: i64) -> String {
+    let mac = hmac_sha256(
+        secret.as_bytes(),
+        format!("register:{assembly_id}:{issued_at}").as_bytes(),
+    );
+    format!("{issued_at}.{}", store::hex(&mac))
+}
+
+/// Whether a form token is genuine for this assembly and was issued between a day and a few seconds ago.
+fn form_token_ok(secret: &str, assembly_id: i64, token: &str, now: i64) -> bool {
+    let Some((issued, _)) = token.split_once('.') else {
+        return false;
+    };
+    let Ok(issued_at) = issued.parse::<i64>() else {
+        return false;
+    };
+    let age = now - issued_at;
+    constant_time_eq(token, &sign_form(secret, assembly_id, issued_at))
+        && (MIN_FORM_SECONDS..=MAX_FORM_SECONDS).contains(&age)
+}
+
+fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/assemblies/{assembly_id}")
+}
+
+async fn audit(
+    tx: &mut store::Tx,
+    viewer: &Viewer,
+    action: &str,
+    entity: &str,
+    after: &serde_json::Value,
+    now: i64,
+) -> Result<(), AppError> {
+    let after = after.to_string();
+    store::audit::append(
+        tx,
+        &store::audit::Change {
+            actor_account_id: viewer.account.as_ref().map(|account| account.id),
+            action,
+            entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invitation lottery.
+
+/// The lottery form.
+#[derive(Debug, Default, Deserialize)]
+pub struct LotteryForm {
+    /// The address list as CSV text.
+    #[serde(default)]
+    pub addresses: String,
+    /// How many households to invite.
+    #[serde(default)]
+    pub invitations: String,
+    /// The published seed.
+    #[serde(default)]
+    pub seed: String,
+    /// `area=weight` lines.
+    #[serde(default)]
+    pub weights: String,
+    /// People per household.
+    #[serde(default)]
+    pub household_capacity: String,
+}
+
+/// One row of a per-area report, as stored with the draw and shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AreaRow {
+    /// The area.
+    pub area: String,
+    /// Addresses in the list.
+    pub addresses: i64,
+    /// The weight, as a decimal.
+    pub weight: String,
+    /// Households invited.
+    pub invited: i64,
+}
+
+/// A draw as shown.
+pub struct DrawView {
+    /// The id.
+    pub id: i64,
+    /// The seed.
+    pub seed: String,
+    /// The list digest.
+    pub digest: String,
+    /// Households invited.
+    pub invitations: i64,
+    /// Addresses in the list.
+    pub addresses: i64,
+    /// People per household.
+    pub capacity: i64,
+    /// The date.
+    pub drawn_on: String,
+    /// The per-area report.
+    pub areas: Vec<AreaRow>,
+}
+
+/// The lottery page.
+#[derive(Template)]
+#[template(path = "lottery.html")]
+pub struct LotteryPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+    /// The form as sent.
+    pub form: LotteryForm,
+    /// Errors of the form.
+    pub errors: Vec<String>,
+    /// Whether a draw was just stored.
+    pub drawn: bool,
+    /// The draws, newest first.
+    pub draws: Vec<DrawView>,
+    /// Codes used over all invitations.
+    pub seats_used: i64,
+}
+
+/// Query of the lottery page.
+#[derive(Debug, Deserialize)]
+pub struct DrawnQuery {
+    /// Set after a draw was stored.
+    #[serde(default)]
+    pub drawn: Option<String>,
+}
+
+async fn lottery_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    form: LotteryForm,
+    errors: Vec<String>,
+    drawn: bool,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let draws = store::recruitment::draws(&mut connection, assembly_id).await?;
+    let (_, seats_used) =
+        store::recruitment::invitation_totals(&mut connection, assembly_id).await?;
+    drop(connection);
+    let c = Chrome::new(viewer, viewer.lang.messages().r.lottery_title);
+    let draws = draws
+        .into_iter()
+        .map(|row| DrawView {
+            id: row.id,
+            areas: serde_json::from_str(&row.area_report_json).unwrap_or_default(),
+            seed: row.seed,
+            digest: row.list_digest,
+            invitations: row.invitations,
+            addresses: row.addresses,
+            capacity: row.household_capacity,
+            drawn_on: utc_date(row.created_at),
+        })
+        .collect();
+    render(
+        status,
+        &LotteryPage {
+            c,
+            assembly_id,
+            title: record.title,
+            form,
+            errors,
+            drawn,
+            draws,
+            seats_used,
+        },
+    )
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations`: the lottery form and the draws so far.
+pub async fn lottery(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Query(query): Query<DrawnQuery>,
+) -> Result<Response, AppError> {
+    let form = LotteryForm {
+        household_capacity: "1".to_owned(),
+        ..LotteryForm::default()
+    };
+    lottery_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        form,
+        Vec::new(),
+        query.drawn.is_some(),
+    )
+    .await
+}
+
+fn parse_number(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, ValidationError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(ValidationError::new(field, Problem::Required));
+    }
+    match raw.parse::<i64>() {
+        Ok(value) if (min..=max).contains(&value) => Ok(value),
+        _ => Err(ValidationError::new(field, Problem::Malformed)),
+    }
+}
+
+fn parse_weights(m: &Messages, text: &str) -> Result<Vec<(String, Weight)>, String> {
+    let mut weights = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let prefix = format!("{} ({} {})", m.r.weights_label, "line", index + 1);
+        let Some((area, weight)) = line.split_once('=') else {
+            return Err(format!("{prefix}: area=weight"));
+        };
+        let weight = Weight::parse(weight).map_err(|error| format!("{prefix}: {error}"))?;
+        weights.push((area.trim().to_owned(), weight));
+    }
+    Ok(weights)
+}
+
+/// `POST /staff/assemblies/{assembly_id}/invitations`: runs the draw and stores the invitations, or shows the errors
+/// (with line and column for the CSV) and stores nothing.
+pub async fn run_draw(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<LotteryForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    let mut errors = Vec::new();
+    let invitations = parse_number("invitations", &form.invitations, 1, 1_000_000)
+        .map_err(|error| errors.push(m.describe(&error)))
+        .ok();
+    let capacity = parse_number(
+        "household_capacity",
+        &form.household_capacity,
+        1,
+        MAX_HOUSEHOLD_CAPACITY,
+    )
+    .map_err(|error| errors.push(m.describe(&error)))
+    .ok();
+    let seed = form.seed.trim().to_owned();
+    if seed.is_empty() {
+        errors.push(m.describe(&ValidationError::new("seed", Problem::Required)));
+    } else if seed.chars().count() > 200 {
+        errors.push(m.describe(&ValidationError::new("seed", Problem::TooLong { max: 200 })));
+    }
+    let weights = parse_weights(m, &form.weights)
+        .map_err(|error| errors.push(error))
+        .ok();
+    let list = if form.addresses.trim().is_empty() {
+        errors.push(m.describe(&ValidationError::new("addresses", Problem::Required)));
+        None
+    } else {
+        parse_addresses(form.addresses.as_bytes(), &AddressConfig::default())
+            .map_err(|error| errors.push(format!("{}: {error}", m.r.addresses_label)))
+            .ok()
+    };
+    let (Some(invitations), Some(capacity), Some(weights), Some(list), true) =
+        (invitations, capacity, weights, list, errors.is_empty())
+    else {
+        return lottery_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            false,
+        )
+        .await;
+    };
+    let config = DrawConfig {
+        seed: seed.clone(),
+        invitations: invitations as usize,
+        weights,
+    };
+    let outcome = match draw(&list, &config) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let message = match error {
+                RecruitmentError::UnknownArea { .. } | RecruitmentError::DuplicateWeight { .. } => {
+                    format!("{}: {error}", m.r.weights_label)
+                }
+                _ => format!("{}: {error}", m.r.invitations_label),
+            };
+            return lottery_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                vec![message],
+                false,
+            )
+            .await;
+        }
+    };
+    let actor = viewer.account.as_ref().map(|account| account.id);
+    match save_draw(
+        &state.store,
+        actor,
+        assembly_id,
+        &list,
+        &outcome,
+        &config,
+        capacity,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(AppError::Conflict(_)) => {
+            return lottery_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::CONFLICT,
+                form,
+                vec![m.r.seed_taken.to_owned()],
+                false,
+            )
+            .await;
+        }
+        Err(error) => return Err(error),
+    }
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/invitations?drawn=1"
+    ))
+    .into_response())
+}
+
+/// Stores a draw with its invitations and its audit entry (ids, counts, seed, digest: no address) in one transaction;
+/// [`AppError::Conflict`] if a code is already used by an earlier draw.
+pub(crate) async fn save_draw(
+    database: &store::Store,
+    actor: Option<i64>,
+    assembly_id: i64,
+    list: &recruitment::addresses::AddressList,
+    outcome: &recruitment::draw::Draw,
+    config: &DrawConfig,
+    capacity: i64,
+) -> Result<i64, AppError> {
+    let seed = &config.seed;
+    let invitations = outcome.invitations().len() as i64;
+    let areas: Vec<AreaRow> = outcome
+        .areas()
+        .iter()
+        .map(|report| AreaRow {
+            area: report.area.clone(),
+            addresses: report.addresses as i64,
+            weight: report.weight.to_string(),
+            invited: report.invited as i64,
+        })
+        .collect();
+    let area_report_json = serde_json::to_string(&areas).map_err(AppError::internal)?;
+    let codes: Vec<String> = outcome
+        .invitations()
+        .iter()
+        .map(|i| i.code.to_string())
+        .collect();
+    let addresses: Vec<String> = outcome
+        .invitations()
+        .iter()
+        .map(|i| list.addresses()[i.address].fields().join("\n"))
+        .collect();
+    let new_invitations: Vec<NewInvitation> = outcome
+        .invitations()
+        .iter()
+        .enumerate()
+        .map(|(index, invitation)| {
+            let address = &list.addresses()[invitation.address];
+            NewInvitation {
+                code: &codes[index],
+                area: &list.areas()[address.area()],
+                address_ref: address.id(),
+                address: &addresses[index],
+            }
+        })
+        .collect();
+    let digest = list.digest();
+    let weights_text: String = config
+        .weights
+        .iter()
+        .map(|(area, weight)| format!("{area}={weight}\n"))
+        .collect();
+    let now = now();
+    let mut tx = database.begin().await?;
+    let stored = store::recruitment::create_draw(
+        &mut tx,
+        &NewDraw {
+            assembly_id,
+            seed,
+            invitations,
+            weights: &weights_text,
+            list_digest: &digest,
+            addresses: list.addresses().len() as i64,
+            household_capacity: capacity,
+            area_report_json: &area_report_json,
+            created_by: actor,
+        },
+        &new_invitations,
+        now,
+    )
+    .await;
+    let draw_id = stored?;
+    let entity = format!("invitation_draw:{draw_id}");
+    let after = serde_json::json!({
+        "id": draw_id,
+        "assembly_id": assembly_id,
+        "seed": seed,
+        "invitations": invitations,
+        "addresses": list.addresses().len(),
+        "list_digest": digest,
+        "weights": weights_text,
+        "household_capacity": capacity,
+        "areas": areas,
+    });
+    let after = after.to_string();
+    store::audit::append(
+        &mut tx,
+        &store::audit::Change {
+            actor_account_id: actor,
+            action: "invitations.draw",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(assembly_id, draw_id, invitations, "invitation draw stored");
+    Ok(draw_id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letters and the mail-merge CSV.
+
+/// One letter.
+pub struct LetterView {
+    /// The number of the letter, from 1.
+    pub number: usize,
+    /// The address lines.
+    pub address_lines: Vec<String>,
+    /// The code, printed form.
+    pub code: String,
+    /// The registration URL.
+    pub url: String,
+    /// The QR code of the URL, as SVG markup (generated here, safe to embed).
+    pub qr_svg: String,
+}
+
+/// The letters page.
+#[derive(Template)]
+#[template(path = "letters.html")]
+pub struct LettersPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+    /// The question.
+    pub question: String,
+    /// The letters.
+    pub letters: Vec<LetterView>,
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations/letters`: one printable letter per invitation.
+pub async fn letters(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let rows = store::recruitment::invitations(&mut connection, assembly_id).await?;
+    drop(connection);
+    let base = base_url(&state, &headers, assembly_id);
+    let mut letters = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let code = parse_code(&row.code).map_err(AppError::internal)?;
+        let url = recruitment::merge::registration_url(&base, &code).map_err(AppError::internal)?;
+        let qr = recruitment::qr::encode(&url).map_err(AppError::internal)?;
+        letters.push(LetterView {
+            number: index + 1,
+            address_lines: row.address.lines().map(str::to_owned).collect(),
+            code: row.code.clone(),
+            qr_svg: recruitment::qr::to_svg(&qr, 3),
+            url,
+        });
+    }
+    let c = Chrome::new(&viewer, viewer.lang.messages().r.letters_title);
+    let mut response = render(
+        StatusCode::OK,
+        &LettersPage {
+            c,
+            assembly_id,
+            title: record.title,
+            question: record.question,
+            letters,
+        },
+    )?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+fn csv_cell(cell: &str) -> String {
+    let cell = recruitment::merge::escape_cell(cell);
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.into_owned()
+    }
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations/mail-merge.csv`: the print shop's file
+/// (`id,address,area,code,url`, cells safe against formula injection).
+pub async fn mail_merge(
+    State(state): State<AppState>,
+    Path(assembly_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let rows = store::recruitment::invitations(&mut connection, assembly_id).await?;
+    drop(connection);
+    let base = base_url(&state, &headers, assembly_id);
+    let mut csv = String::from("id,address,area,code,url\r\n");
+    for row in &rows {
+        let code = parse_code(&row.code).map_err(AppError::internal)?;
+        let url = recruitment::merge::registration_url(&base, &code).map_err(AppError::internal)?;
+        let cells = [
+            csv_cell(&row.address_ref),
+            csv_cell(&row.address),
+            csv_cell(&row.area),
+            csv_cell(&row.code),
+            csv_cell(&url),
+        ];
+        csv.push_str(&cells.join(","));
+        csv.push_str("\r\n");
+    }
+    let disposition = format!("attachment; filename=\"invitations-{assembly_id}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public registration.
+
+/// The registration form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterForm {
+    /// The invitation code as typed.
+    #[serde(default)]
+    pub invitation_code: String,
+    /// The full name.
+    #[serde(default)]
+    pub full_name: String,
+    /// The email.
+    #[serde(default)]
+    pub email: String,
+    /// The phone (optional).
+    #[serde(default)]
+    pub phone: String,
+    /// One of [`GENDERS`].
+    #[serde(default)]
+    pub gender: String,
+    /// One of [`AGE_BANDS`].
+    #[serde(default)]
+    pub age_band: String,
+    /// Checkbox.
+    #[serde(default)]
+    pub childcare: Option<String>,
+    /// Checkbox.
+    #[serde(default)]
+    pub mobility: Option<String>,
+    /// Checkbox.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Checkbox.
+    #[serde(default)]
+    pub diet: Option<String>,
+    /// Free text about access needs.
+    #[serde(default)]
+    pub access_details: String,
+    /// Consent checkbox.
+    #[serde(default)]
+    pub consent: Option<String>,
+    /// The honeypot: hidden from people, filled by bots.
+    #[serde(default)]
+    pub website: String,
+    /// The signed timing token.
+    #[serde(default)]
+    pub form_token: String,
+}
+
+/// One option of a select.
+pub struct OptionView {
+    /// The value.
+    pub value: &'static str,
+    /// The label.
+    pub label: &'static str,
+    /// Whether it is selected.
+    pub selected: bool,
+}
+
+/// The registration page.
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+    /// The form as sent (or prefilled).
+    pub form: RegisterForm,
+    /// The fresh timing token.
+    pub token: String,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// Gender options.
+    pub genders: Vec<OptionView>,
+    /// Age-band options.
+    pub age_bands: Vec<OptionView>,
+}
+
+fn options(values: &[&'static str], labels: &[&'static str], chosen: &str) -> Vec<OptionView> {
+    values
+        .iter()
+        .zip(labels)
+        .map(|(value, label)| OptionView {
+            value,
+            label,
+            selected: *value == chosen,
+        })
+        .collect()
+}
+
+async fn register_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    form: RegisterForm,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    drop(connection);
+    let secret = form_secret(state).await?;
+    let token = sign_form(&secret, assembly_id, now());
+    let m = viewer.lang.messages();
+    let c = Chrome::new(viewer, m.r.register_title);
+    let genders = options(&GENDERS, &m.r.genders, &form.gender);
+    let age_bands = options(&AGE_BANDS, &m.r.age_bands, &form.age_band);
+    let mut response = render(
+        status,
+        &RegisterPage {
+            c,
+            assembly_id,
+            title: record.title,
+            form,
+            token,
+            errors,
+            genders,
+            age_bands,
+        },
+    )?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// `GET /assemblies/{assembly_id}/register`: the public registration form.
+pub async fn register_form(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
+    register_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        RegisterForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+/// `GET /assemblies/{assembly_id}/r/{code}`: the registration form with the code of a letter's QR code filled in.
+pub async fn register_with_code(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, code)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let invitation_code = match parse_code(&code) {
+        Ok(code) => code.to_string(),
+        Err(_) => String::new(),
+    };
+    let form = RegisterForm {
+        invitation_code,
+        ..RegisterForm::default()
+    };
+    register_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        form,
+        Vec::new(),
+    )
+    .await
+}
+
+fn registered_redirect(assembly_id: i64) -> Response {
+    Redirect::to(&format!("/assemblies/{assembly_id}/registered")).into_response()
+}
+
+/// `POST /assemblies/{assembly_id}/register`: checks the bot protection, the answers and the code, then stores the
+/// respondent and takes one seat of the household, all in one transaction.
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    let now = now();
+    let mut connection = state.store.connection().await?;
+    store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    drop(connection);
+    if !form.website.is_empty() {
+        // A bot filled the hidden field: answer as if it worked, so it learns nothing, and store nothing.
+        tracing::info!(assembly_id, "registration honeypot filled");
+        return Ok(registered_redirect(assembly_id));
+    }
+    let secret = form_secret(&state).await?;
+    if !form_token_ok(&secret, assembly_id, &form.form_token, now) {
+        tracing::info!(assembly_id, "registration form token refused");
+        let errors = vec![m.r.err_timing.to_owned()];
+        return register_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+        )
+        .await;
+    }
+    let ip = connect_info
+        .map(|Extension(ConnectInfo(address))| address.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let key = store::sha256_hex(format!("register:{ip}").as_bytes());
+    let mut tx = state.store.begin().await?;
+    let within =
+        store::recruitment::rate_limit_hit(&mut tx, &key, now, RATE_WINDOW_SECONDS, RATE_MAX_HITS)
+            .await?;
+    tx.commit().await?;
+    if !within {
+        tracing::info!(assembly_id, "registration rate limit reached");
+        return Err(AppError::TooManyRequests);
+    }
+
+    let mut errors = Vec::new();
+    let code = match parse_code(&form.invitation_code) {
+        Ok(code) => Some(code),
+        Err(RecruitmentError::CodeCheck) => {
+            errors.push(m.r.err_code_check.to_owned());
+            None
+        }
+        Err(_) if form.invitation_code.trim().is_empty() => {
+            errors.push(m.describe(&ValidationError::new("invitation_code", Problem::Required)));
+            None
+        }
+        Err(_) => {
+            errors.push(m.r.err_code_format.to_owned());
+            None
+        }
+    };
+    let full_name = form.full_name.trim().to_owned();
+    if full_name.is_empty() {
+        errors.push(m.describe(&ValidationError::new("full_name", Problem::Required)));
+    } else if full_name.chars().count() > 200 {
+        errors.push(m.describe(&ValidationError::new(
+            "full_name",
+            Problem::TooLong { max: 200 },
+        )));
+    }
+    let email = domain::account::Email::parse(&form.email)
+        .map_err(|error| errors.push(m.describe(&error)))
+        .ok();
+    let phone = form.phone.trim().to_owned();
+    if phone.chars().count() > 40 {
+        errors.push(m.describe(&ValidationError::new("phone", Problem::TooLong { max: 40 })));
+    } else if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        errors.push(m.describe(&ValidationError::new("phone", Problem::Malformed)));
+    }
+    for (field, value, allowed_values) in [
+        ("gender", &form.gender, &GENDERS[..]),
+        ("age_band", &form.age_band, &AGE_BANDS[..]),
+    ] {
+        if value.is_empty() {
+            errors.push(m.describe(&ValidationError::new(field, Problem::Required)));
+        } else if !allowed_values.contains(&value.as_str()) {
+            errors.push(m.describe(&ValidationError::new(field, Problem::Malformed)));
+        }
+    }
+    let access_details = form.access_details.trim().to_owned();
+    if access_details.chars().count() > 1000 {
+        errors.push(m.describe(&ValidationError::new(
+            "access_details",
+            Problem::TooLong { max: 1000 },
+        )));
+    }
+    if form.consent.is_none() {
+        errors.push(m.r.err_consent.to_owned());
+    }
+    let (Some(code), Some(email), true) = (code, email, errors.is_empty()) else {
+        return register_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+        )
+        .await;
+    };
+
+    let mut tx = state.store.begin().await?;
+    let claimed =
+        store::recruitment::claim_invitation(&mut tx, assembly_id, &code.to_string()).await?;
+    let (invitation_id, area) = match claimed {
+        Ok(claimed) => claimed,
+        Err(refusal) => {
+            drop(tx);
+            let message = match refusal {
+                ClaimRefusal::Unknown => m.r.err_code_unknown,
+                ClaimRefusal::Exhausted => m.r.err_code_used,
+            };
+            let status = match refusal {
+                ClaimRefusal::Unknown => StatusCode::UNPROCESSABLE_ENTITY,
+                ClaimRefusal::Exhausted => StatusCode::CONFLICT,
+            };
+            return register_page(
+                &state,
+                &viewer,
+                assembly_id,
+                status,
+                form,
+                vec![message.to_owned()],
+            )
+            .await;
+        }
+    };
+    let features =
+        serde_json::json!({ "gender": form.gender, "age_band": form.age_band, "area": area })
+            .to_string();
+    let access = serde_json::json!({
+        "childcare": form.childcare.is_some(),
+        "mobility": form.mobility.is_some(),
+        "language": form.language.is_some(),
+        "diet": form.diet.is_some(),
+        "details": access_details,
+    })
+    .to_string();
+    let respondent_id = store::recruitment::add_respondent(
+        &mut tx,
+        &NewRespondent {
+            assembly_id,
+            invitation_id: Some(invitation_id),
+            full_name: &full_name,
+            email: email.as_str(),
+            phone: &phone,
+            features_json: &features,
+            access_needs_json: &access,
+            consent_at: now,
+        },
+        now,
+    )
+    .await?;
+    let entity = format!("respondent:{respondent_id}");
+    let after = serde_json::json!({
+        "id": respondent_id,
+        "assembly_id": assembly_id,
+        "invitation_id": invitation_id,
+        "status": "registered",
+    });
+    audit(
+        &mut tx,
+        &viewer,
+        "respondent.register",
+        &entity,
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        assembly_id,
+        respondent_id,
+        invitation_id,
+        "respondent registered"
+    );
+    Ok(registered_redirect(assembly_id))
+}
+
+/// The thank-you page.
+#[derive(Template)]
+#[template(path = "registered.html")]
+pub struct RegisteredPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+}
+
+/// `GET /assemblies/{assembly_id}/registered`: the thank-you page (no personal data, nothing in the URL).
+pub async fn registered(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    drop(connection);
+    let c = Chrome::new(&viewer, viewer.lang.messages().r.registered_title);
+    render(
+        StatusCode::OK,
+        &RegisteredPage {
+            c,
+            assembly_id,
+            title: record.title,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Respondents.
+
+/// The respondents filter (GET query: status only; POST form: status and search, so names stay out of URLs).
+#[derive(Debug, Default, Deserialize)]
+pub struct RespondentsFilter {
+    /// A name or email fragment.
+    #[serde(default)]
+    pub q: String,
+    /// One of [`STATUSES`], or empty for all.
+    #[serde(default)]
+    pub status: String,
+}
+
+/// A respondent as shown to organisers.
+pub struct RespondentView {
+    /// The name.
+    pub name: String,
+    /// The email.
+    pub email: String,
+    /// The phone.
+    pub phone: String,
+    /// The translated status.
+    pub status: String,
+    /// The answers, in words.
+    pub answers: String,
+    /// The access needs, in words.
+    pub access: String,
+    /// The date of registration.
+    pub registered_on: String,
+}
+
+/// A count by status.
+pub struct StatusCount {
+    /// The translated status.
+    pub status: String,
+    /// The number.
+    pub count: i64,
+}
+
+/// A status option of the filter.
+pub struct StatusOption {
+    /// The identifier.
+    pub value: &'static str,
+    /// The translated name.
+    pub label: &'static str,
+    /// Whether it is chosen.
+    pub selected: bool,
+}
+
+/// The respondents page.
+#[derive(Template)]
+#[template(path = "respondents.html")]
+pub struct RespondentsPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+    /// Whether personal data is shown (organisers).
+    pub personal: bool,
+    /// The search text.
+    pub q: String,
+    /// The status options.
+    pub statuses: Vec<StatusOption>,
+    /// The respondents (organisers only).
+    pub respondents: Vec<RespondentView>,
+    /// Counts by status.
+    pub counts: Vec<StatusCount>,
+    /// Invitations drawn.
+    pub invitations: i64,
+    /// Seats taken.
+    pub seats_used: i64,
+}
+
+fn status_name(m: &Messages, status: &str) -> String {
+    STATUSES
+        .iter()
+        .position(|s| *s == status)
+        .map(|index| m.r.statuses[index].to_owned())
+        .unwrap_or_else(|| status.to_owned())
+}
+
+fn answers_in_words(m: &Messages, features_json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(features_json).unwrap_or_default();
+    let pick = |key: &str, ids: &[&str], labels: &[&'static str]| {
+        let raw = value[key].as_str().unwrap_or("");
+        ids.iter()
+            .position(|id| *id == raw)
+            .map(|index| labels[index].to_owned())
+            .unwrap_or_else(|| raw.to_owned())
+    };
+    let gender = pick("gender", &GENDERS, &m.r.genders);
+    let age = pick("age_band", &AGE_BANDS, &m.r.age_bands);
+    let area = value["area"].as_str().unwrap_or("");
+    format!("{gender}; {age}; {area}")
+}
+
+fn access_in_words(m: &Messages, access_json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(access_json).unwrap_or_default();
+    let mut parts: Vec<String> = [
+        ("childcare", m.r.childcare),
+        ("mobility", m.r.mobility),
+        ("language", m.r.language),
+        ("diet", m.r.diet),
+    ]
+    .iter()
+    .filter(|(key, _)| value[*key].as_bool() == Some(true))
+    .map(|(_, label)| (*label).to_owned())
+    .collect();
+    if let Some(details) = value["details"].as_str().filter(|d| !d.is_empty()) {
+        parts.push(details.to_owned());
+    }
+    parts.join("; ")
+}
+
+async fn respondents_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    filter: RespondentsFilter,
+) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    let status = STATUSES.iter().copied().find(|s| *s == filter.status);
+    let personal = allowed(viewer.role, Action::ManageRecruitment);
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let counts = store::recruitment::respondent_status_counts(&mut connection, assembly_id).await?;
+    let (invitations, seats_used) =
+        store::recruitment::invitation_totals(&mut connection, assembly_id).await?;
+    let rows = if personal {
+        store::recruitment::respondents(&mut connection, assembly_id, &filter.q, status).await?
+    } else {
+        Vec::new()
+    };
+    drop(connection);
+    if personal {
+        // Every view of personal data is recorded (ids and counts only: the search text may be a name).
+        let now = now();
+        let mut tx = state.store.begin().await?;
+        let after = serde_json::json!({
+            "assembly_id": assembly_id,
+            "shown": rows.len(),
+            "status": status,
+            "searched": !filter.q.trim().is_empty(),
+            "respondent_ids": rows.iter().map(|row| row.id).collect::<Vec<_>>(),
+        });
+        audit(
+            &mut tx,
+            viewer,
+            "respondents.view",
+            &format!("assembly:{assembly_id}"),
+            &after,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let respondents = rows
+        .iter()
+        .map(|row| RespondentView {
+            name: row.full_name.clone(),
+            email: row.email.clone(),
+            phone: row.phone.clone(),
+            status: status_name(m, &row.status),
+            answers: answers_in_words(m, &row.features_json),
+            access: access_in_words(m, &row.access_needs_json),
+            registered_on: utc_date(row.created_at),
+        })
+        .collect();
+    let statuses = STATUSES
+        .iter()
+        .zip(m.r.statuses)
+        .map(|(value, label)| StatusOption {
+            value,
+            label,
+            selected: Some(*value) == status,
+        })
+        .collect();
+    let c = Chrome::new(viewer, m.r.respondents_title);
+    let mut response = render(
+        StatusCode::OK,
+        &RespondentsPage {
+            c,
+            assembly_id,
+            title: record.title,
+            personal,
+            q: filter.q,
+            statuses,
+            respondents,
+            counts: counts
+                .iter()
+                .map(|(status, count)| StatusCount {
+                    status: status_name(m, status),
+                    count: *count,
+                })
+                .collect(),
+            invitations,
+            seats_used,
+        },
+    )?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// `GET /staff/assemblies/{assembly_id}/respondents`: organisers see the list (filtered by status), observers counts.
+pub async fn respondents(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Query(filter): Query<RespondentsFilter>,
+) -> Result<Response, AppError> {
+    let filter = RespondentsFilter {
+        q: String::new(),
+        status: filter.status,
+    };
+    respondents_page(&state, &viewer, assembly_id, filter).await
+}
+
+/// `POST /staff/assemblies/{assembly_id}/respondents`: the same page, searched by name or email (sent in the body).
+pub async fn search_respondents(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<RespondentsFilter>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(filter) = form?;
+    respondents_page(&state, &viewer, assembly_id, filter).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            store::hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn form_tokens_are_refused_when_forged_too_fast_or_too_old() {
+        let token = sign_form("secret", 7, 1000);
+        assert!(form_token_ok("secret", 7, &token, 1000 + MIN_FORM_SECONDS));
+        assert!(!form_token_ok("secret", 7, &token, 1001));
+        assert!(!form_token_ok(
+            "secret",
+            7,
+            &token,
+            1000 + MAX_FORM_SECONDS + 1
+        ));
+        assert!(!form_token_ok("other", 7, &token, 1010));
+        assert!(!form_token_ok("secret", 8, &token, 1010));
+        assert!(!form_token_ok("secret", 7, "990.abc", 1010));
+        assert!(!form_token_ok("secret", 7, "", 1010));
+    }
+}

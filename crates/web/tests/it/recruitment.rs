@@ -1,0 +1,444 @@
+//! Recruitment scenarios (issue 4): the invitation lottery, letters, public registration with its bot protection,
+//! and the respondents list; personal data stays on organisers' pages and out of the audit log and public pages.
+
+use crate::helpers::{TestApp, client, csrf_of, location};
+
+const ADDRESSES: &str = "id,address,area
+a1,10 Test Lane,Hill
+a2,11 Test Lane,Hill
+a3,12 Test Lane,Hill
+a4,13 Test Lane,Hill
+b1,1 River Walk,Valley
+b2,2 River Walk,Valley
+b3,3 River Walk,Valley
+b4,4 River Walk,Valley
+";
+
+fn value_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no {name} in page:\n{html}"));
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn audit_text(app: &TestApp) -> String {
+    let mut connection = app.store.connection().await.unwrap();
+    store::audit::recent(&mut connection, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            format!(
+                "{} {} {}\n",
+                row.action,
+                row.entity,
+                row.after_json.unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+async fn invitations(app: &TestApp, assembly_id: i64) -> Vec<store::recruitment::InvitationRow> {
+    let mut connection = app.store.connection().await.unwrap();
+    store::recruitment::invitations(&mut connection, assembly_id)
+        .await
+        .unwrap()
+}
+
+pub async fn organisers_draw_invitations_and_print_letters_that_others_cannot_see(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let lottery = format!("/staff/assemblies/{assembly_id}/invitations");
+    let before = invitations(&app, assembly_id).await.len();
+    assert_eq!(before, 6, "the demo seed draws six invitations");
+
+    // A CSV error names the line and column, and nothing is stored.
+    let bad = "id,address,area\nx1,1 Somewhere,North\nx2,,North\n";
+    let response = app
+        .post_form(
+            &organiser,
+            &lottery,
+            &[
+                ("addresses", bad),
+                ("invitations", "1"),
+                ("seed", "s"),
+                ("household_capacity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("line 3 column 2"), "{html}");
+    let response = app
+        .post_form(
+            &organiser,
+            &lottery,
+            &[
+                ("addresses", ADDRESSES),
+                ("invitations", "20"),
+                ("seed", "s"),
+                ("household_capacity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("cannot draw 20 invitations from 8 addresses")
+    );
+    assert_eq!(invitations(&app, assembly_id).await.len(), before);
+
+    // A weighted draw is stored with its report and audited without any address.
+    let response = app
+        .post_form(
+            &organiser,
+            &lottery,
+            &[
+                ("addresses", ADDRESSES),
+                ("invitations", "4"),
+                ("seed", "integration seed"),
+                ("weights", "Valley=3"),
+                ("household_capacity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), format!("{lottery}?drawn=1"));
+    let rows = invitations(&app, assembly_id).await;
+    assert_eq!(rows.len(), before + 4);
+    let new_rows = &rows[before..];
+    assert_eq!(
+        new_rows.iter().filter(|row| row.area == "Valley").count(),
+        3
+    );
+    let (status, html) = app.get(&organiser, &format!("{lottery}?drawn=1")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("integration seed") && html.contains("Valley"),
+        "{html}"
+    );
+    let audit = audit_text(&app).await;
+    assert!(audit.contains("invitations.draw"), "{audit}");
+    assert!(
+        !audit.contains("Test Lane") && !audit.contains("River Walk"),
+        "{audit}"
+    );
+
+    // The same seed again would repeat the codes: refused, nothing stored.
+    let response = app
+        .post_form(
+            &organiser,
+            &lottery,
+            &[
+                ("addresses", ADDRESSES),
+                ("invitations", "4"),
+                ("seed", "integration seed"),
+                ("household_capacity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(invitations(&app, assembly_id).await.len(), before + 4);
+
+    // Letters: one per invitation, with address, code, URL and QR code; and the mail-merge CSV.
+    let letters_path = format!("{lottery}/letters");
+    let (status, html) = app.get(&organiser, &letters_path).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        html.matches("<article class=\"letter\"").count(),
+        before + 4
+    );
+    assert_eq!(html.matches("<svg").count(), before + 4);
+    for row in new_rows {
+        assert!(html.contains(&row.code), "letter for {}", row.code);
+        assert!(html.contains(&row.address), "address of {}", row.code);
+        let compact = row.code.replace('-', "");
+        assert!(html.contains(&format!("/assemblies/{assembly_id}/r/{compact}")));
+    }
+    let response = organiser
+        .get(app.url(&format!("{lottery}/mail-merge.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"),
+        "{:?}",
+        response.headers()
+    );
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("id,address,area,code,url\r\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + before + 4);
+    assert!(csv.contains(&new_rows[0].code) && csv.contains(&new_rows[0].address));
+
+    // Nobody else sees letters or addresses.
+    for role in ["observer", "member", "facilitator"] {
+        let other = app.demo_client(role).await;
+        for path in [&letters_path, &lottery] {
+            let (status, html) = app.get(&other, path).await;
+            assert_eq!(status, 403, "{role} {path}");
+            assert!(!html.contains("Test Lane"));
+        }
+    }
+    let response = client().get(app.url(&letters_path)).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/login");
+}
+
+async fn post_registration(
+    app: &TestApp,
+    visitor: &reqwest::Client,
+    assembly_id: i64,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, html) = app
+        .get(visitor, &format!("/assemblies/{assembly_id}/register"))
+        .await;
+    let csrf = csrf_of(&html);
+    let mut form: Vec<(&str, &str)> = vec![("csrf_token", &csrf), ("form_token", token)];
+    form.extend_from_slice(fields);
+    visitor
+        .post(app.url(&format!("/assemblies/{assembly_id}/register")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn person<'a>(code: &'a str, name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("invitation_code", code),
+        ("full_name", name),
+        ("email", email),
+        ("phone", "+33 6 12 34 56 78"),
+        ("gender", "woman"),
+        ("age_band", "30-44"),
+        ("childcare", "1"),
+        ("access_details", "Step-free access please"),
+        ("consent", "1"),
+    ]
+}
+
+pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let rows = invitations(&app, assembly_id).await;
+    let code = rows[0].code.clone();
+    assert_eq!(rows[0].capacity, 2);
+    let visitor = client();
+    let (status, html) = app
+        .get(&visitor, &format!("/assemblies/{assembly_id}/register"))
+        .await;
+    assert_eq!(status, 200);
+    let token = value_of(&html, "form_token");
+
+    // Too fast: refused with a message, nothing stored.
+    let response = post_registration(
+        &app,
+        &visitor,
+        assembly_id,
+        &token,
+        &person(&code, "Ada Quick", "ada@example.org"),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("too quickly"));
+    assert_eq!(app.count("respondents").await, 0);
+
+    // The honeypot filled: looks like success, stores nothing.
+    let mut bot = person(&code, "Bot", "bot@example.org");
+    bot.push(("website", "http://spam.example"));
+    let response = post_registration(&app, &visitor, assembly_id, &token, &bot).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        location(&response),
+        format!("/assemblies/{assembly_id}/registered")
+    );
+    assert_eq!(app.count("respondents").await, 0);
+    let used: i64 = invitations(&app, assembly_id).await[0].used;
+    assert_eq!(used, 0);
+
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+
+    // A forged token is refused even when old enough.
+    let forged = format!("{}.{}", token.split('.').next().unwrap(), "0".repeat(64));
+    let response = post_registration(
+        &app,
+        &visitor,
+        assembly_id,
+        &forged,
+        &person(&code, "Ada", "ada@example.org"),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+
+    // A mistyped check character, an unknown code, a missing consent: each named, nothing stored.
+    let mut mistyped = code.clone();
+    let last = mistyped.pop().unwrap();
+    mistyped.push(if last == '0' { '1' } else { '0' });
+    let response = post_registration(
+        &app,
+        &visitor,
+        assembly_id,
+        &token,
+        &person(&mistyped, "Ada", "ada@example.org"),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Invitation code: one character looks mistyped")
+    );
+    let unknown = recruitment::codes::InvitationCode::from_bits(0x1234_5678_9abc).to_string();
+    assert!(rows.iter().all(|row| row.code != unknown));
+    let response = post_registration(
+        &app,
+        &visitor,
+        assembly_id,
+        &token,
+        &person(&unknown, "Ada", "ada@example.org"),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Invitation code: no invitation to this assembly has this code")
+    );
+    let mut no_consent = person(&code, "Ada", "ada@example.org");
+    no_consent.retain(|(name, _)| *name != "consent");
+    let response = post_registration(&app, &visitor, assembly_id, &token, &no_consent).await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Consent: please tick the box")
+    );
+    assert_eq!(app.count("respondents").await, 0);
+
+    // The household has two seats: lower case and spaces are fine, a third registration is refused.
+    let typed = code.to_lowercase().replace('-', " ");
+    for (name, email) in [
+        ("Ada Lovelace", "ada@example.org"),
+        ("Byron Lovelace", "byron@example.org"),
+    ] {
+        let response = post_registration(
+            &app,
+            &visitor,
+            assembly_id,
+            &token,
+            &person(&typed, name, email),
+        )
+        .await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "{}",
+            response.text().await.unwrap()
+        );
+        let target = location(&response);
+        assert_eq!(target, format!("/assemblies/{assembly_id}/registered"));
+    }
+    let response = post_registration(
+        &app,
+        &visitor,
+        assembly_id,
+        &token,
+        &person(&code, "Third Person", "third@example.org"),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("every place of this household has already been taken")
+    );
+    assert_eq!(app.count("respondents").await, 2);
+    assert_eq!(invitations(&app, assembly_id).await[0].used, 2);
+
+    // The QR code's address fills the code in.
+    let compact = code.replace('-', "");
+    let (status, html) = app
+        .get(&visitor, &format!("/assemblies/{assembly_id}/r/{compact}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("value=\"{code}\"")), "{html}");
+
+    // Public pages show a count, never a name; the audit log has ids only.
+    let (_, html) = app
+        .get(&client(), &format!("/assemblies/{assembly_id}/registered"))
+        .await;
+    assert!(!html.contains("Lovelace"));
+    let (_, html) = app
+        .get(&client(), &format!("/assemblies/{assembly_id}"))
+        .await;
+    assert!(
+        html.contains("<strong id=\"registered-count\">2</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("Lovelace") && !html.contains("ada@example.org"));
+
+    // Organisers see and search respondents (each view audited); observers see counts only.
+    let organiser = app.demo_client("organiser").await;
+    let respondents = format!("/staff/assemblies/{assembly_id}/respondents");
+    let (status, html) = app.get(&organiser, &respondents).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Ada Lovelace")
+            && html.contains("byron@example.org")
+            && html.contains("Childcare")
+    );
+    let response = app
+        .post_form(
+            &organiser,
+            &respondents,
+            &[("q", "BYRON"), ("status", "registered")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Byron Lovelace") && !html.contains("Ada Lovelace"),
+        "{html}"
+    );
+    let observer = app.demo_client("observer").await;
+    let (status, html) = app.get(&observer, &respondents).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("Lovelace") && !html.contains("example.org"),
+        "{html}"
+    );
+    assert!(html.contains("<td>2</td>"), "{html}");
+    let audit = audit_text(&app).await;
+    assert_eq!(audit.matches("respondents.view").count(), 2, "{audit}");
+    assert_eq!(audit.matches("respondent.register").count(), 2, "{audit}");
+    for personal in [
+        "Lovelace",
+        "ada@example.org",
+        "12 34 56",
+        "Step-free",
+        "BYRON",
+    ] {
+        assert!(!audit.contains(personal), "{personal} in the audit log");
+    }
+    let member = app.demo_client("member").await;
+    let (status, _) = app.get(&member, &respondents).await;
+    assert_eq!(status, 403);
+}
