@@ -370,6 +370,9 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
                 let panel: usize = record.get(1).unwrap_or("").parse().with_context(at)?;
                 let probability: f64 = record.get(2).unwrap_or("").parse().with_context(at)?;
                 let seats: u32 = record.get(3).unwrap_or("").parse().with_context(at)?;
+                if seats as usize > members.len() || !(0.0..=1.0).contains(&probability) {
+                    anyhow::bail!("{}: {seats} seats for {} people, probability {probability}", at(), members.len());
+                }
                 let profile = match profiles.iter().position(|p| p.members == members) {
                     Some(position) => position,
                     None => {
@@ -388,6 +391,9 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
             "lottery" => lottery.push(members),
             other => anyhow::bail!("{}: unknown row kind `{other}`", at()),
         }
+    }
+    if panels.is_empty() && lottery.is_empty() {
+        anyhow::bail!("{file}: no panels");
     }
     // The draw visits profiles in the engine's order: by their first member's place in the pool.
     let mut order: Vec<usize> = (0..profiles.len()).collect();

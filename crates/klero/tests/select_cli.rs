@@ -202,3 +202,19 @@ fn commitment_only_prints_the_commitment_and_writes_nothing() {
     let other = run(&dir, "select", &base, &["--commitment-only", "--algorithm", "maximin"]);
     assert_ne!(line(&first), line(&other));
 }
+
+#[test]
+fn a_broken_distribution_file_is_an_error_not_a_crash() {
+    let dir = Dir::new("broken-distribution");
+    let base = small_args();
+    let output = run(&dir, "select", &base, &["--seed", "s", "--selected", "selected.csv", "--distribution", "d.csv"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    dir.write("empty.csv", "kind,panel,probability,seats,members\n");
+    let verify = run(&dir, "verify", &base, &["--seed", "s", "--selected", "selected.csv", "--distribution", "empty.csv"]);
+    assert!(!verify.status.success());
+    assert!(text(&verify.stderr).contains("empty.csv: no panels"), "{}", text(&verify.stderr));
+    dir.write("seats.csv", "kind,panel,probability,seats,members\npanel,0,1,5,p0 p1\n");
+    let verify = run(&dir, "verify", &base, &["--seed", "s", "--selected", "selected.csv", "--distribution", "seats.csv"]);
+    assert!(!verify.status.success());
+    assert!(text(&verify.stderr).contains("seats.csv line 2"), "{}", text(&verify.stderr));
+}
