@@ -10,13 +10,19 @@
 //! ```
 //!
 //! For an unfixed profile `h_t` is fixed at 0, so `pi_t >= g_t >= z`; fixing a profile at
-//! probability `p` is a bound change only (`g_t >= p`, `h_t >= 0`), which keeps the simplex basis
-//! and lets HiGHS warm start. A panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`;
-//! the pricing problem is the panel MIP with weights `y_t / s_t`.
-//! When a stage has converged, the profiles with a positive dual weight in an optimal dual are at
-//! the stage value in every optimal solution (complementary slackness), so they are fixed.
-//! An interior-point solve without crossover gives a (near) strictly complementary dual and so
-//! fixes all such profiles at once; the simplex dual is always used too, so progress is guaranteed.
+//! probability `p` is a bound change only (`g_t >= p`, `h_t >= 0`), which keeps the basis primal
+//! feasible, so HiGHS re-solves with primal simplex from it (presolve off).
+//!
+//! Pricing: a panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`. A swap local search
+//! from the best known panels proposes violating panels first; only when it finds none is the
+//! panel MIP (weights `y_t / s_t`) solved, and the MIP's answer is what proves a stage converged.
+//!
+//! Fixing: when a stage has converged, the profiles with a positive dual weight in an optimal dual
+//! are at the stage value in every optimal solution (complementary slackness), so they are fixed.
+//! A simplex (vertex) dual always fixes at least one profile but may miss some; then the next
+//! stage has the same value, and from that point on an interior-point dual (no crossover), which
+//! is close to strictly complementary, is used as well. An interior dual of the *restricted* master
+//! is only trusted after the MIP confirms that it prices out every panel.
 
 use crate::solver::{PanelOracle, Reduced, configure};
 use crate::{Algorithm, Phase, Progress, SelectionError};
