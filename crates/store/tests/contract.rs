@@ -33,6 +33,7 @@ on_both_backends!(
     concurrent_appends_keep_one_unbroken_chain,
     invitation_codes_are_unique_and_households_have_a_seat_limit,
     two_registrations_on_the_last_seat_give_exactly_one_winner,
+    rate_limits_count_per_key_in_a_window_and_secrets_are_created_once,
 );
 
 async fn run<F, Fut>(backend: Backend, scenario: F)
@@ -672,4 +673,39 @@ async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store
             .unwrap()
             .is_empty()
     );
+}
+
+async fn rate_limits_count_per_key_in_a_window_and_secrets_are_created_once(store: Store) {
+    let mut connection = store.connection().await.unwrap();
+    for _ in 0..3 {
+        assert!(
+            recruitment::rate_limit_hit(&mut connection, "ip-a", 100, 60, 3)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        !recruitment::rate_limit_hit(&mut connection, "ip-a", 120, 60, 3)
+            .await
+            .unwrap()
+    );
+    assert!(
+        recruitment::rate_limit_hit(&mut connection, "ip-b", 120, 60, 3)
+            .await
+            .unwrap()
+    );
+    // A new window starts afresh.
+    assert!(
+        recruitment::rate_limit_hit(&mut connection, "ip-a", 160, 60, 3)
+            .await
+            .unwrap()
+    );
+
+    let first = recruitment::server_secret(&mut connection, "form", "first")
+        .await
+        .unwrap();
+    let second = recruitment::server_secret(&mut connection, "form", "second")
+        .await
+        .unwrap();
+    assert_eq!((first.as_str(), second.as_str()), ("first", "first"));
 }
