@@ -239,6 +239,21 @@ pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
         .await;
     assert_eq!(status, 200);
     let token = value_of(&html, "form_token");
+    assert!(
+        html.contains("class=\"hp\"") && html.contains("name=\"website\""),
+        "the honeypot is in the form"
+    );
+    let (status, french) = app
+        .get(
+            &client(),
+            &format!("/assemblies/{assembly_id}/register?lang=fr"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        french.contains("Code d") && french.contains("Nom complet"),
+        "{french}"
+    );
 
     // Too fast: refused with a message, nothing stored.
     let response = post_registration(
