@@ -349,13 +349,14 @@ fn ids_space(instance: &Instance, people: &[usize]) -> String {
 /// [`Distribution`] whose draw replays the published one.
 fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
     let index: std::collections::HashMap<&str, usize> = instance.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let lines = selection::model::LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let mut profiles: Vec<selection::Profile> = Vec::new();
     let mut panels: Vec<(f64, Vec<(usize, u32)>)> = Vec::new();
     let mut lottery: Vec<Vec<usize>> = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| lines.line(p.byte())).unwrap_or(0);
         let at = || format!("{file} line {line}");
         let members = record
             .get(4)

@@ -70,23 +70,51 @@ fn norm(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
-fn csv_error(file: &str, error: csv::Error) -> SelectionError {
-    let line = error.position().map(|position| position.line()).unwrap_or(0);
+/// Maps the byte offsets that the `csv` crate reports to the 1-based line numbers an editor shows.
+///
+/// The `csv` crate's own line count skips blank lines, and the offset of a record is where it started
+/// reading, before the blank lines it skipped; so line ends at the offset are stepped over, then the
+/// newlines before it are counted.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the newlines of `text`.
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let text = text.as_bytes();
+        LineIndex { text, newlines: text.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect() }
+    }
+
+    /// The 1-based line on which the record starting at `offset` stands.
+    pub fn line(&self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
+        while offset < self.text.len() && matches!(self.text[offset], b'\n' | b'\r') {
+            offset += 1;
+        }
+        self.newlines.partition_point(|&newline| newline < offset) as u64 + 1
+    }
+}
+
+fn csv_error(file: &str, lines: &LineIndex<'_>, error: csv::Error) -> SelectionError {
+    let line = error.position().map(|position| lines.line(position.byte())).unwrap_or(0);
     SelectionError::CsvSyntax { file: file.to_string(), line, message: error.to_string() }
 }
 
 fn read_records(file: &str, text: &str) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), SelectionError> {
+    let lines = LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|error| csv_error(file, error))?
+        .map_err(|error| csv_error(file, &lines, error))?
         .iter()
         .map(|field| field.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
     let mut records = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|error| csv_error(file, error))?;
-        let line = record.position().map(|position| position.line()).unwrap_or(0);
+        let record = record.map_err(|error| csv_error(file, &lines, error))?;
+        let line = record.position().map(|position| lines.line(position.byte())).unwrap_or(0);
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }

@@ -333,6 +333,10 @@ fn csv_errors_name_file_line_and_column() {
     let people = "id,gender,age\na,f,old\nb,x,old\n";
     let error = parse_people("people.csv", people, &features, "id", &[]).unwrap_err();
     assert_eq!(error.to_string(), "unknown value `x` for feature `gender` at people.csv line 3 column 2");
+    // Blank lines count: the line is the one an editor shows.
+    let with_blank_lines = "id,gender,age\na,f,old\n\n\r\nb,x,old\n";
+    let error = parse_people("people.csv", with_blank_lines, &features, "id", &[]).unwrap_err();
+    assert_eq!(error.to_string(), "unknown value `x` for feature `gender` at people.csv line 5 column 2");
     let error = parse_people("people.csv", "id,gender,age\na,f,old\na,m,old\n", &features, "id", &[]).unwrap_err();
     assert_eq!(error.to_string(), "duplicate id `a` at people.csv line 3 (first seen at line 2)");
     let error = parse_features("features.csv", "feature,value,min,max\ng,f,3,2\n", 4).unwrap_err();
