@@ -10,3 +10,4 @@ pub mod assembly;
 pub mod error;
 pub mod permission;
 pub mod phase;
+pub mod respondent;

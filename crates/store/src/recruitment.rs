@@ -404,21 +404,7 @@ pub async fn respondents(
     .bind(status.unwrap_or(""))
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(RespondentRow {
-                id: row.try_get("id")?,
-                invitation_id: row.try_get("invitation_id")?,
-                status: row.try_get("status")?,
-                full_name: row.try_get("full_name")?,
-                email: row.try_get("email")?,
-                phone: row.try_get("phone")?,
-                features_json: row.try_get("features_json")?,
-                access_needs_json: row.try_get("access_needs_json")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(respondent_of).collect()
 }
 
 /// The secret called `name`, created from `fresh` on first use (every server instance then reads the same one).
@@ -476,4 +462,66 @@ pub async fn rate_limit_hit(
     .execute(conn)
     .await?;
     Ok(hits <= max_hits)
+}
+
+fn respondent_of(row: &sqlx::any::AnyRow) -> Result<RespondentRow, StoreError> {
+    Ok(RespondentRow {
+        id: row.try_get("id")?,
+        invitation_id: row.try_get("invitation_id")?,
+        status: row.try_get("status")?,
+        full_name: row.try_get("full_name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        features_json: row.try_get("features_json")?,
+        access_needs_json: row.try_get("access_needs_json")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// One respondent of an assembly ([`StoreError::NotFound`] if there is none with this id in this assembly).
+pub async fn respondent(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    respondent_id: i64,
+) -> Result<RespondentRow, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, invitation_id, status, full_name, email, phone, features_json, access_needs_json, created_at
+         FROM respondents WHERE assembly_id = $1 AND id = $2",
+    )
+    .bind(assembly_id)
+    .bind(respondent_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    respondent_of(&row)
+}
+
+/// Moves a respondent from `from` to `to` if it is still in `from` (a conditional update, so two organisers
+/// acting at once cannot both win); returns whether it moved. The caller checks the change with
+/// [`domain::respondent::transition`] first.
+///
+/// Moving to `erased` blanks the personal data (name, email, phone, access needs, the link to the household's
+/// invitation and so its address) and keeps the row and its anonymous feature values for the statistics.
+pub async fn set_respondent_status(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    respondent_id: i64,
+    from: domain::respondent::Status,
+    to: domain::respondent::Status,
+) -> Result<bool, StoreError> {
+    let sql = if to == domain::respondent::Status::Erased {
+        "UPDATE respondents SET status = $4, full_name = '', email = '', phone = '', access_needs_json = '{}',
+                invitation_id = NULL
+         WHERE assembly_id = $1 AND id = $2 AND status = $3"
+    } else {
+        "UPDATE respondents SET status = $4 WHERE assembly_id = $1 AND id = $2 AND status = $3"
+    };
+    let result = sqlx::query(sql)
+        .bind(assembly_id)
+        .bind(respondent_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
 }

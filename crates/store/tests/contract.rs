@@ -33,6 +33,7 @@ on_both_backends!(
     concurrent_appends_keep_one_unbroken_chain,
     invitation_codes_are_unique_and_households_have_a_seat_limit,
     two_registrations_on_the_last_seat_give_exactly_one_winner,
+    status_changes_are_conditional_and_erasure_keeps_only_feature_values,
     rate_limits_count_per_key_in_a_window_and_secrets_are_created_once,
 );
 
@@ -708,4 +709,107 @@ async fn rate_limits_count_per_key_in_a_window_and_secrets_are_created_once(stor
         .await
         .unwrap();
     assert_eq!((first.as_str(), second.as_str()), ("first", "first"));
+}
+
+async fn status_changes_are_conditional_and_erasure_keeps_only_feature_values(store: Store) {
+    use domain::respondent::Status;
+    let (assembly_id, _) = draw_with(&store, &["DDDD-DDDD-D4"], 2).await;
+    let mut tx = store.begin().await.unwrap();
+    let (invitation_id, _) = recruitment::claim_invitation(&mut tx, assembly_id, "DDDD-DDDD-D4")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = recruitment::add_respondent(
+        &mut tx,
+        &recruitment::NewRespondent {
+            assembly_id,
+            invitation_id: Some(invitation_id),
+            full_name: "Grace Hopper",
+            email: "grace@example.org",
+            phone: "+33 1 23 45",
+            features_json: r#"{"gender":"woman","age_band":"75+","area":"Hill"}"#,
+            access_needs_json: r#"{"mobility":true,"details":"Step-free access"}"#,
+            consent_at: 40,
+        },
+        40,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    assert!(
+        recruitment::set_respondent_status(
+            &mut connection,
+            assembly_id,
+            id,
+            Status::Registered,
+            Status::Eligible
+        )
+        .await
+        .unwrap()
+    );
+    // Not in the expected status any more: nothing changes.
+    assert!(
+        !recruitment::set_respondent_status(
+            &mut connection,
+            assembly_id,
+            id,
+            Status::Registered,
+            Status::Withdrawn
+        )
+        .await
+        .unwrap()
+    );
+    // Another assembly's id does not reach this respondent.
+    assert!(
+        !recruitment::set_respondent_status(
+            &mut connection,
+            assembly_id + 1,
+            id,
+            Status::Eligible,
+            Status::Withdrawn
+        )
+        .await
+        .unwrap()
+    );
+    assert_eq!(
+        recruitment::respondent(&mut connection, assembly_id, id)
+            .await
+            .unwrap()
+            .status,
+        "eligible"
+    );
+    assert!(
+        recruitment::set_respondent_status(
+            &mut connection,
+            assembly_id,
+            id,
+            Status::Eligible,
+            Status::Erased
+        )
+        .await
+        .unwrap()
+    );
+    let row = recruitment::respondent(&mut connection, assembly_id, id)
+        .await
+        .unwrap();
+    assert_eq!(row.status, "erased");
+    assert_eq!(
+        (
+            row.full_name.as_str(),
+            row.email.as_str(),
+            row.phone.as_str(),
+            row.access_needs_json.as_str()
+        ),
+        ("", "", "", "{}")
+    );
+    assert_eq!(row.invitation_id, None);
+    assert_eq!(
+        row.features_json,
+        r#"{"gender":"woman","age_band":"75+","area":"Hill"}"#
+    );
+    assert!(matches!(
+        recruitment::respondent(&mut connection, assembly_id, id + 100).await,
+        Err(StoreError::NotFound)
+    ));
 }

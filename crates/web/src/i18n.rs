@@ -267,6 +267,8 @@ impl Messages {
             "seed" => self.r.seed_label,
             "weights" => self.r.weights_label,
             "household_capacity" => self.r.capacity_label,
+            "reason" => self.r.reason_label,
+            "status" => self.r.status_label,
             other => other,
         }
         .to_owned()
@@ -679,6 +681,15 @@ pub struct RecruitmentMessages {
     pub genders: [&'static str; 4],
     pub age_bands: [&'static str; 5],
     pub statuses: [&'static str; 8],
+    pub change_col: &'static str,
+    pub new_status_label: &'static str,
+    pub reason_label: &'static str,
+    pub change_submit: &'static str,
+    pub err_transition: &'static str,
+    pub err_status_moved: &'static str,
+    pub erased_row: &'static str,
+    pub export_link: &'static str,
+    pub reason_notice: &'static str,
 }
 
 static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
@@ -774,6 +785,15 @@ static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
         "Prefer not to say",
     ],
     age_bands: ["16 to 29", "30 to 44", "45 to 59", "60 to 74", "75 or over"],
+    change_col: "Change the status",
+    new_status_label: "New status",
+    reason_label: "Reason",
+    change_submit: "Change",
+    err_transition: "Status: a respondent cannot go from {from} to {to}",
+    err_status_moved: "Status: this respondent's status was changed meanwhile, please reload the page",
+    erased_row: "erased",
+    export_link: "Export the respondents as CSV",
+    reason_notice: "Each change needs a reason, recorded in the audit log: write no personal data in it. Choosing Erased deletes the person's name, contact details and access needs for good and keeps only their anonymous answers.",
     statuses: [
         "Registered",
         "Eligible",
@@ -885,6 +905,15 @@ static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
         "60 à 74 ans",
         "75 ans ou plus",
     ],
+    change_col: "Changer le statut",
+    new_status_label: "Nouveau statut",
+    reason_label: "Motif",
+    change_submit: "Changer",
+    err_transition: "Statut : un répondant ne peut pas passer de {from} à {to}",
+    err_status_moved: "Statut : le statut de ce répondant a changé entre-temps, rechargez la page",
+    erased_row: "effacé",
+    export_link: "Exporter les répondants en CSV",
+    reason_notice: "Chaque changement demande un motif, inscrit au journal d'audit : n'y écrivez aucune donnée personnelle. Choisir Effacé·e supprime définitivement le nom, les coordonnées et les besoins d'accessibilité de la personne et ne garde que ses réponses anonymes.",
     statuses: [
         "Inscrit·e",
         "Éligible",

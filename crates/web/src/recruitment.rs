@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
+use domain::respondent::{self, Status, next_statuses, parse_reason, transition};
 use recruitment::RecruitmentError;
 use recruitment::addresses::{AddressConfig, parse_addresses};
 use recruitment::codes::parse_code;
@@ -1086,6 +1087,12 @@ pub struct RespondentsFilter {
 
 /// A respondent as shown to organisers.
 pub struct RespondentView {
+    /// The id.
+    pub id: i64,
+    /// Whether the personal data was erased.
+    pub erased: bool,
+    /// The statuses it may move to.
+    pub next: Vec<StatusOption>,
     /// The name.
     pub name: String,
     /// The email.
@@ -1232,6 +1239,21 @@ async fn respondents_page(
     let respondents = rows
         .iter()
         .map(|row| RespondentView {
+            id: row.id,
+            erased: row.status == Status::Erased.as_str(),
+            next: Status::parse("status", &row.status)
+                .map(next_statuses)
+                .unwrap_or_default()
+                .iter()
+                .map(|to| StatusOption {
+                    value: to.as_str(),
+                    label: m.r.statuses[respondent::ALL
+                        .iter()
+                        .position(|s| s == to)
+                        .unwrap_or_default()],
+                    selected: false,
+                })
+                .collect(),
             name: row.full_name.clone(),
             email: row.email.clone(),
             phone: row.phone.clone(),
@@ -1302,6 +1324,162 @@ pub async fn search_respondents(
 ) -> Result<Response, AppError> {
     let Form(filter) = form?;
     respondents_page(&state, &viewer, assembly_id, filter).await
+}
+
+/// The status-change form of one respondent.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    /// The new status, one of [`STATUSES`].
+    #[serde(default)]
+    pub status: String,
+    /// Why (required; recorded in the audit log).
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn invalid(m: &Messages, error: &ValidationError) -> AppError {
+    AppError::BadInput {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message: m.describe(error),
+    }
+}
+
+/// `POST /staff/assemblies/{assembly_id}/respondents/{respondent_id}/status`: moves one respondent to a new status
+/// allowed by [`transition`], with a required reason, audit-logged in the same transaction (ids, statuses and the
+/// reason, no personal data). Moving to `erased` blanks the personal data and keeps the anonymous feature values.
+pub async fn change_status(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, respondent_id)): Path<(i64, i64)>,
+    form: Result<Form<StatusForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    let Form(form) = form?;
+    let to = Status::parse("status", &form.status).map_err(|error| invalid(m, &error))?;
+    let reason = parse_reason(&form.reason).map_err(|error| invalid(m, &error))?;
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    let row = store::recruitment::respondent(&mut tx, assembly_id, respondent_id).await?;
+    let from = Status::parse("status", &row.status).map_err(AppError::internal)?;
+    if transition(from, to).is_err() {
+        return Err(AppError::BadInput {
+            status: StatusCode::CONFLICT,
+            message: m
+                .r
+                .err_transition
+                .replace("{from}", &status_name(m, from.as_str()))
+                .replace("{to}", &status_name(m, to.as_str())),
+        });
+    }
+    if !store::recruitment::set_respondent_status(&mut tx, assembly_id, respondent_id, from, to)
+        .await?
+    {
+        return Err(AppError::BadInput {
+            status: StatusCode::CONFLICT,
+            message: m.r.err_status_moved.to_owned(),
+        });
+    }
+    let action = if to == Status::Erased {
+        "respondent.erase"
+    } else {
+        "respondent.status"
+    };
+    let after = serde_json::json!({
+        "assembly_id": assembly_id,
+        "respondent_id": respondent_id,
+        "from": from.as_str(),
+        "to": to.as_str(),
+        "reason": reason,
+    });
+    audit(
+        &mut tx,
+        &viewer,
+        action,
+        &format!("respondent:{respondent_id}"),
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response())
+}
+
+/// `GET /staff/assemblies/{assembly_id}/respondents.csv`: every respondent of the assembly as CSV (organisers only;
+/// cells safe against formula injection; `Cache-Control: no-store`), recorded in the audit log as a view of personal
+/// data (ids only). Erased respondents keep their id, status and anonymous answers, with blank personal data.
+pub async fn export_respondents(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let rows = store::recruitment::respondents(&mut connection, assembly_id, "", None).await?;
+    drop(connection);
+    let mut csv = String::from(
+        "id,status,full_name,email,phone,gender,age_band,area,childcare,mobility,language,diet,access_details,registered_on\r\n",
+    );
+    for row in &rows {
+        let features: serde_json::Value =
+            serde_json::from_str(&row.features_json).unwrap_or_default();
+        let access: serde_json::Value =
+            serde_json::from_str(&row.access_needs_json).unwrap_or_default();
+        let text =
+            |value: &serde_json::Value, key: &str| value[key].as_str().unwrap_or("").to_owned();
+        let flag = |key: &str| {
+            if access[key].as_bool() == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned()
+        };
+        let cells = [
+            row.id.to_string(),
+            row.status.clone(),
+            row.full_name.clone(),
+            row.email.clone(),
+            row.phone.clone(),
+            text(&features, "gender"),
+            text(&features, "age_band"),
+            text(&features, "area"),
+            flag("childcare"),
+            flag("mobility"),
+            flag("language"),
+            flag("diet"),
+            text(&access, "details"),
+            utc_date(row.created_at),
+        ];
+        let cells: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
+        csv.push_str(&cells.join(","));
+        csv.push_str("\r\n");
+    }
+    let mut tx = state.store.begin().await?;
+    let after = serde_json::json!({
+        "assembly_id": assembly_id,
+        "exported": rows.len(),
+        "respondent_ids": rows.iter().map(|row| row.id).collect::<Vec<_>>(),
+    });
+    audit(
+        &mut tx,
+        &viewer,
+        "respondents.export",
+        &format!("assembly:{assembly_id}"),
+        &after,
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
+    let disposition = format!("attachment; filename=\"respondents-{assembly_id}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

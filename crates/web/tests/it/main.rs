@@ -35,4 +35,5 @@ on_both_backends!(
     members_sign_in_with_a_one_time_code_once,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
+    organisers_change_statuses_with_a_reason_erase_and_export_respondents,
 );

@@ -457,3 +457,219 @@ pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
     let (status, _) = app.get(&member, &respondents).await;
     assert_eq!(status, 403);
 }
+
+async fn respondent_row(
+    app: &TestApp,
+    assembly_id: i64,
+    id: i64,
+) -> store::recruitment::RespondentRow {
+    let mut connection = app.store.connection().await.unwrap();
+    store::recruitment::respondent(&mut connection, assembly_id, id)
+        .await
+        .unwrap()
+}
+
+pub async fn organisers_change_statuses_with_a_reason_erase_and_export_respondents(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let code = invitations(&app, assembly_id).await[0].code.clone();
+    let mut tx = app.store.begin().await.unwrap();
+    let (invitation_id, _) = store::recruitment::claim_invitation(&mut tx, assembly_id, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut add = async |name: &str, email: &str, invitation_id: Option<i64>| {
+        store::recruitment::add_respondent(
+            &mut tx,
+            &store::recruitment::NewRespondent {
+                assembly_id,
+                invitation_id,
+                full_name: name,
+                email,
+                phone: "+33 6 12 34 56",
+                features_json: r#"{"gender":"woman","age_band":"75+","area":"Hill"}"#,
+                access_needs_json: r#"{"mobility":true,"details":"Step-free access"}"#,
+                consent_at: 50,
+            },
+            50,
+        )
+        .await
+        .unwrap()
+    };
+    let grace = add("Grace Hopper", "grace@example.org", Some(invitation_id)).await;
+    let mallory = add("=HYPERLINK(\"http://evil\")", "m@example.org", None).await;
+    tx.commit().await.unwrap();
+
+    let organiser = app.demo_client("organiser").await;
+    let change = format!("/staff/assemblies/{assembly_id}/respondents/{grace}/status");
+    let audit_before = audit_text(&app).await;
+
+    // No reason, no status: refused naming the field, nothing changes.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[("status", "eligible"), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Reason: is required"), "{html}");
+    let response = app
+        .post_form(&organiser, &change, &[("reason", "checked")])
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Status: is required")
+    );
+    // A forbidden transition is refused with a clear message.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[("status", "confirmed"), ("reason", "phoned")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("a respondent cannot go from Registered to Confirmed"),
+        "{html}"
+    );
+    // Observers cannot change statuses.
+    let observer = app.demo_client("observer").await;
+    let response = app
+        .post_form(
+            &observer,
+            &change,
+            &[("status", "eligible"), ("reason", "checked")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(
+        respondent_row(&app, assembly_id, grace).await.status,
+        "registered"
+    );
+    assert_eq!(
+        audit_text(&app).await,
+        audit_before,
+        "refusals write nothing"
+    );
+
+    // A good change is recorded and audit-logged with ids, statuses and the reason only.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[("status", "eligible"), ("reason", "answers checked")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        respondent_row(&app, assembly_id, grace).await.status,
+        "eligible"
+    );
+    let audit = audit_text(&app).await;
+    assert!(
+        audit.contains(&format!(
+            "respondent.status respondent:{grace} {{\"assembly_id\":{assembly_id},\"from\":\"registered\",\"reason\":\"answers checked\",\"respondent_id\":{grace},\"to\":\"eligible\"}}"
+        )),
+        "{audit}"
+    );
+
+    // The export holds every respondent, formula-safe, uncached, and is audited; others are refused.
+    let export = format!("/staff/assemblies/{assembly_id}/respondents.csv");
+    let response = organiser.get(app.url(&export)).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let csv = response.text().await.unwrap();
+    assert!(
+        csv.starts_with("id,status,full_name,email,phone,gender,age_band,area,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!("{grace},eligible,Grace Hopper,grace@example.org,'+33 6 12 34 56,woman,75+,Hill,no,yes,no,no,Step-free access,")),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "{mallory},registered,\"'=HYPERLINK(\"\"http://evil\"\")\""
+        )),
+        "{csv}"
+    );
+    assert_eq!(
+        audit_text(&app).await.matches("respondents.export").count(),
+        1
+    );
+    for role in ["observer", "member"] {
+        let browser = app.demo_client(role).await;
+        let response = browser.get(app.url(&export)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 403, "{role}");
+    }
+    let response = client().get(app.url(&export)).send().await.unwrap();
+    assert_eq!(location(&response), "/login");
+
+    // Erasure blanks the personal data and the address link, keeps the row and its anonymous answers.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[("status", "erased"), ("reason", "asked by email")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let row = respondent_row(&app, assembly_id, grace).await;
+    assert_eq!(row.status, "erased");
+    assert_eq!(
+        (
+            row.full_name.as_str(),
+            row.email.as_str(),
+            row.phone.as_str(),
+            row.access_needs_json.as_str()
+        ),
+        ("", "", "", "{}")
+    );
+    assert_eq!(row.invitation_id, None);
+    assert_eq!(
+        row.features_json,
+        r#"{"gender":"woman","age_band":"75+","area":"Hill"}"#
+    );
+    let audit = audit_text(&app).await;
+    assert!(
+        audit.contains(&format!("respondent.erase respondent:{grace}")),
+        "{audit}"
+    );
+    for personal in ["Grace", "grace@example.org", "12 34 56", "Step-free"] {
+        assert!(!audit.contains(personal), "{personal} in the audit log");
+    }
+    let (status, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!(
+            "<tr id=\"respondent-{grace}\"><th scope=\"row\">erased</th>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("Grace Hopper") && !html.contains("grace@example.org"));
+    // Erased is final.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[("status", "eligible"), ("reason", "oops")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(
+        respondent_row(&app, assembly_id, grace).await.status,
+        "erased"
+    );
+}

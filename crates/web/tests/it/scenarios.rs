@@ -6,6 +6,7 @@ use web::routes::{Kind, route_specs};
 
 use crate::helpers::{TestApp, client, csrf_of, location, start_server};
 pub use crate::recruitment::{
+    organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
 };
@@ -266,6 +267,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{assembly_id}", &assembly_id)
                 .replace("{comment_id}", &comment_id)
                 .replace("{token_id}", "1")
+                .replace("{respondent_id}", "1")
                 .replace("{code}", "K7QM3XPD9A");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
