@@ -146,4 +146,18 @@ await runSteps('recruitment', [
     expect(!page.url().includes('camille'), 'the search text stays out of the address');
     await checkA11y(page, 'respondents searched');
   }],
+  ['the organiser marks the respondent eligible, with a reason', async ({ page, base }) => {
+    await page.goto(`${base}/login`);
+    await page.fill('#email', ORGANISER.email);
+    await page.fill('#password', ORGANISER.password);
+    await submit(page, 'form[action="/login"]');
+    await page.goto(`${base}${workspacePath}/respondents`);
+    const rowId = await page.locator('#respondents tr', { hasText: 'Camille Browser' }).getAttribute('id');
+    await page.selectOption(`#${rowId} select[name=status]`, 'eligible');
+    await page.fill(`#${rowId} input[name=reason]`, 'answers checked by phone');
+    await submit(page, `#${rowId} form`);
+    const row = await page.textContent(`#${rowId}`);
+    expect(row.includes('Eligible') && row.includes('Camille Browser'), `the new status is shown, got: ${row}`);
+    await checkA11y(page, 'respondents after a status change');
+  }],
 ]);
