@@ -16,6 +16,8 @@
 //! Pricing: a panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`. A swap local search
 //! from the best known panels proposes violating panels first; only when it finds none is the
 //! panel MIP (weights `y_t / s_t`) solved, and the MIP's answer is what proves a stage converged.
+//! The initial coverage (a panel for every profile) uses the same swaps towards uncovered profiles
+//! first, and the MIP only when they reach no new profile, which then proves the rest unreachable.
 //!
 //! Fixing: when a stage has converged, the profiles with a positive dual weight in an optimal dual
 //! are at the stage value in every optimal solution (complementary slackness), so they are fixed.
@@ -195,6 +197,23 @@ pub(crate) fn solve(
         let weights: Vec<f64> = (0..count).map(|t| if covered[t] || unreachable[t] { 0.0 } else { 1.0 }).collect();
         if weights.iter().all(|&w| w == 0.0) {
             break;
+        }
+        // Cheap first: swaps from known panels towards uncovered profiles (every panel they reach
+        // is feasible); the MIP runs only when they cover nothing new, and proves unreachability.
+        if !panels.is_empty() {
+            let found = swaps.violating_panels(&panels, &weights, 0.5, HEURISTIC_STARTS);
+            if !found.is_empty() {
+                for panel in found {
+                    for t in 0..count {
+                        if panel[t] > 0 {
+                            covered[t] = true;
+                        }
+                    }
+                    panels.push(panel);
+                }
+                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+                continue;
+            }
         }
         let Some((panel, _)) = oracle.best(&weights, None)? else {
             return Err(SelectionError::NoFeasiblePanel);
