@@ -268,6 +268,8 @@ impl Messages {
             "weights" => self.r.weights_label,
             "household_capacity" => self.r.capacity_label,
             "reason" => self.r.reason_label,
+            "csv" => self.r.import_label,
+            "area" => self.r.area_col,
             "status" => self.r.status_label,
             other => other,
         }
@@ -690,6 +692,13 @@ pub struct RecruitmentMessages {
     pub erased_row: &'static str,
     pub export_link: &'static str,
     pub reason_notice: &'static str,
+    pub import_heading: &'static str,
+    pub import_label: &'static str,
+    pub import_hint: &'static str,
+    pub import_consent: &'static str,
+    pub import_submit: &'static str,
+    pub err_import_cell: &'static str,
+    pub err_import_consent: &'static str,
 }
 
 static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
@@ -794,6 +803,13 @@ static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     erased_row: "erased",
     export_link: "Export the respondents as CSV",
     reason_notice: "Each change needs a reason, recorded in the audit log: write no personal data in it. Choosing Erased deletes the person's name, contact details and access needs for good and keeps only their anonymous answers.",
+    import_heading: "Import respondents gathered elsewhere",
+    import_label: "Respondents (CSV)",
+    import_hint: "A header row with the columns full_name, email, phone (optional), gender, age_band and area, then one person per line. If any line is wrong, nobody is imported.",
+    import_consent: "The people in this file agreed to their data being kept for this assembly",
+    import_submit: "Import",
+    err_import_cell: "Line {line}, column {column}: {error}",
+    err_import_consent: "Consent: please confirm that the people in the file agreed",
     statuses: [
         "Registered",
         "Eligible",
@@ -914,6 +930,13 @@ static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     erased_row: "effacé",
     export_link: "Exporter les répondants en CSV",
     reason_notice: "Chaque changement demande un motif, inscrit au journal d'audit : n'y écrivez aucune donnée personnelle. Choisir Effacé·e supprime définitivement le nom, les coordonnées et les besoins d'accessibilité de la personne et ne garde que ses réponses anonymes.",
+    import_heading: "Importer des répondants recrutés ailleurs",
+    import_label: "Répondants (CSV)",
+    import_hint: "Une ligne d'en-tête avec les colonnes full_name, email, phone (facultative), gender, age_band et area, puis une personne par ligne. Si une ligne est fausse, personne n'est importé.",
+    import_consent: "Les personnes de ce fichier ont accepté que leurs données soient conservées pour cette assemblée",
+    import_submit: "Importer",
+    err_import_cell: "Ligne {line}, colonne {column} : {error}",
+    err_import_consent: "Consentement : confirmez que les personnes du fichier ont donné leur accord",
     statuses: [
         "Inscrit·e",
         "Éligible",

@@ -137,6 +137,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents.csv", Page, ManageRecruitment), get(recruitment::export_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status", Page, ManageRecruitment), post(recruitment::change_status)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment), post(recruitment::import_respondents)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),

@@ -672,4 +672,45 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
         respondent_row(&app, assembly_id, grace).await.status,
         "erased"
     );
+    // An import is all or nothing; errors name the line and column.
+    let import = format!("/staff/assemblies/{assembly_id}/respondents/import");
+    let before = app.count("respondents").await;
+    let bad = "full_name,email,gender,age_band,area\nAlan Turing,alan@example.org,man,30-44,Hill\nJoan Clarke,not-an-email,woman,30-44,Valley\n";
+    let response = app
+        .post_form(&organiser, &import, &[("csv", bad), ("consent", "yes")])
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Line 3, column 2: Email"), "{html}");
+    assert_eq!(
+        app.count("respondents").await,
+        before,
+        "nothing half-imported"
+    );
+    let good = "email,full_name,phone,gender,age_band,area\nalan@example.org,Alan Turing,,man,30-44,Hill\njoan@example.org,Joan Clarke,01 23,woman,30-44,Valley\n";
+    let response = app.post_form(&organiser, &import, &[("csv", good)]).await;
+    assert_eq!(response.status().as_u16(), 422, "consent is required");
+    let response = app
+        .post_form(&observer, &import, &[("csv", good), ("consent", "yes")])
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(app.count("respondents").await, before);
+    let response = app
+        .post_form(&organiser, &import, &[("csv", good), ("consent", "yes")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.count("respondents").await, before + 2);
+    let (_, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents"),
+        )
+        .await;
+    assert!(html.contains("Joan Clarke") && html.contains("alan@example.org"));
+    let audit = audit_text(&app).await;
+    assert_eq!(audit.matches("respondents.import").count(), 1, "{audit}");
+    assert!(
+        !audit.contains("Turing") && !audit.contains("joan@"),
+        "{audit}"
+    );
 }
