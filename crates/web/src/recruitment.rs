@@ -1092,7 +1092,7 @@ pub struct RespondentView {
     /// Whether the personal data was erased.
     pub erased: bool,
     /// The statuses it may move to.
-    pub next: Vec<StatusOption>,
+    pub next: Vec<OptionView>,
     /// The name.
     pub name: String,
     /// The email.
@@ -1117,16 +1117,6 @@ pub struct StatusCount {
     pub count: i64,
 }
 
-/// A status option of the filter.
-pub struct StatusOption {
-    /// The identifier.
-    pub value: &'static str,
-    /// The translated name.
-    pub label: &'static str,
-    /// Whether it is chosen.
-    pub selected: bool,
-}
-
 /// The respondents page.
 #[derive(Template)]
 #[template(path = "respondents.html")]
@@ -1142,7 +1132,7 @@ pub struct RespondentsPage {
     /// The search text.
     pub q: String,
     /// The status options.
-    pub statuses: Vec<StatusOption>,
+    pub statuses: Vec<OptionView>,
     /// The respondents (organisers only).
     pub respondents: Vec<RespondentView>,
     /// Counts by status.
@@ -1245,7 +1235,7 @@ async fn respondents_page(
                 .map(next_statuses)
                 .unwrap_or_default()
                 .iter()
-                .map(|to| StatusOption {
+                .map(|to| OptionView {
                     value: to.as_str(),
                     label: m.r.statuses[respondent::ALL
                         .iter()
@@ -1266,7 +1256,7 @@ async fn respondents_page(
     let statuses = STATUSES
         .iter()
         .zip(m.r.statuses)
-        .map(|(value, label)| StatusOption {
+        .map(|(value, label)| OptionView {
             value,
             label,
             selected: Some(*value) == status,
