@@ -124,3 +124,35 @@ pub async fn count_raw(store: &crate::Store, sql: &str) -> Result<i64, crate::St
         .fetch_one(&mut *connection)
         .await?)
 }
+
+/// Runs one contract scenario on a fresh database of `backend`, migrated, and drops the database afterwards.
+pub async fn run_scenario<F, Fut>(backend: Backend, scenario: F)
+where
+    F: FnOnce(crate::Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let database = TestDatabase::create(backend).await;
+    let store = crate::Store::connect(&database.url)
+        .await
+        .expect("connect and migrate");
+    scenario(store.clone()).await;
+    store.close().await;
+    database.drop_database().await;
+}
+
+/// Declares one test per scenario and backend: `on_both_backends!(scenario_a, scenario_b)` makes
+/// `sqlite::scenario_a`, `postgres::scenario_a`, ... each running `scenario_a(store)` on a fresh database.
+/// Every area of the store keeps its contract tests in its own file under `tests/` with this macro.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { $crate::test_support::run_scenario($crate::Backend::Sqlite, super::$name).await }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { $crate::test_support::run_scenario($crate::Backend::Postgres, super::$name).await }) *
+        }
+    };
+}

@@ -8,20 +8,7 @@ use domain::permission::Role;
 use domain::phase::Phase;
 use store::accounts::{self, NewAccount};
 use store::test_support::TestDatabase;
-use store::{Backend, Store, StoreError, assemblies, audit, auth, comments, recruitment};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(store::Backend::Sqlite, super::$name).await }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(store::Backend::Postgres, super::$name).await }) *
-        }
-    };
-}
+use store::{Store, StoreError, assemblies, audit, auth, comments, on_both_backends, recruitment};
 
 on_both_backends!(
     accounts_are_unique_by_email_and_roles_are_per_assembly,
@@ -36,20 +23,6 @@ on_both_backends!(
     status_changes_are_conditional_and_erasure_keeps_only_feature_values,
     rate_limits_count_per_key_in_a_window_and_secrets_are_created_once,
 );
-
-async fn run<F, Fut>(backend: Backend, scenario: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let database = TestDatabase::create(backend).await;
-    let store = Store::connect(&database.url)
-        .await
-        .expect("connect and migrate");
-    scenario(store.clone()).await;
-    store.close().await;
-    database.drop_database().await;
-}
 
 fn draft(title: &str) -> AssemblyDraft {
     let timeline = Timeline::parse(Phase::Learning, |phase| match phase {
