@@ -1,17 +1,20 @@
 //! MAXIMIN and LEXIMIN by column generation over profile panels (Flanigan et al., Nature 2021).
 //!
-//! The master LP (minimisation form, one warm-started HiGHS model for the whole run) is
+//! The master LP (minimisation form, one warm-started HiGHS model for the whole run) has one row
+//! per profile and the convexity row:
 //!
 //! ```text
-//! min -z   s.t.  sum_P lambda_P * c_{P,t}/s_t - g_t >= 0     (row a_t, dual y_t)
-//!                g_t - z + h_t >= 0                           (row b_t)
-//!                sum_P lambda_P = 1                           (row conv, dual mu)
+//! min -z   s.t.  sum_P lambda_P * c_{P,t}/s_t - z >= 0     (unfixed profile t, dual y_t)
+//!                sum_P lambda_P * c_{P,t}/s_t     >= p_t   (profile t fixed at p_t, dual y_t)
+//!                sum_P lambda_P = 1                         (row conv, dual mu)
 //!                lambda >= 0, 0 <= z <= 1
 //! ```
 //!
-//! For an unfixed profile `h_t` is fixed at 0, so `pi_t >= g_t >= z`; fixing a profile at
-//! probability `p` is a bound change only (`g_t >= p`, `h_t >= 0`), which keeps the basis primal
-//! feasible, so HiGHS re-solves with primal simplex from it (presolve off).
+//! Fixing a profile at the stage value `p = z` removes `z` from its row (one coefficient, changed
+//! through the HiGHS C API, which the `highs` crate does not wrap) and sets the row's lower bound
+//! to `p`. The current solution stays feasible, so HiGHS re-solves with primal simplex from the
+//! same basis (presolve off). An earlier formulation kept two rows per profile so that fixing was
+//! a bound change only; one row per profile halves the basis that every solve factorises.
 //!
 //! Pricing: a panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`. A swap local search
 //! from the best known panels proposes violating panels first; only when it finds none is the
@@ -28,7 +31,7 @@
 
 use crate::solver::{PanelOracle, Reduced, configure};
 use crate::{Algorithm, Phase, Progress, SelectionError};
-use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
+use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 
 const PRICE_TOLERANCE: f64 = 1e-8;
 /// Known panels from which the swap heuristic starts in each pricing round.
@@ -48,15 +51,46 @@ pub(crate) struct ProfileDistribution {
     pub unreachable: Vec<usize>,
 }
 
+/// The panels found so far, with a sparse copy (the swap search ranks them every round, and a
+/// panel has about `k` non-zero counts among thousands of profiles) and an index for lookups.
+#[derive(Default)]
+struct PanelSet {
+    dense: Vec<Vec<u32>>,
+    sparse: Vec<Vec<(u32, u32)>>,
+    index: std::collections::HashSet<Vec<u32>>,
+}
+
+impl PanelSet {
+    /// Adds a panel; false if it was already there.
+    fn push(&mut self, panel: Vec<u32>) -> bool {
+        if self.index.contains(&panel) {
+            return false;
+        }
+        self.sparse.push(panel.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(t, &c)| (t as u32, c)).collect());
+        self.index.insert(panel.clone());
+        self.dense.push(panel);
+        true
+    }
+
+    fn contains(&self, panel: &[u32]) -> bool {
+        self.index.contains(panel)
+    }
+
+    fn len(&self) -> usize {
+        self.dense.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.dense.is_empty()
+    }
+}
+
 struct Master {
     model: Option<Model>,
     rows_a: Vec<Row>,
     conv: Row,
-    g: Vec<Col>,
-    h: Vec<Col>,
     sizes: Vec<f64>,
-    panels: Vec<Vec<u32>>,
-    first_panel_col: usize,
+    panels: PanelSet,
     dual_sign: f64,
 }
 
@@ -67,35 +101,24 @@ struct MasterSolution {
     mu: f64,
 }
 
-fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>]) -> (Model, Vec<Row>, Row, Vec<Col>, Vec<Col>, usize) {
-    let count = sizes.len();
+/// Column 0 is `z`; panel columns follow.
+const FIRST_PANEL_COL: usize = 1;
+
+fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>]) -> (Model, Vec<Row>, Row) {
     let mut problem = ColProblem::default();
-    let rows_a: Vec<Row> = (0..count).map(|_| problem.add_row(0.0..)).collect();
-    let rows_b: Vec<Row> = (0..count).map(|_| problem.add_row(0.0..)).collect();
+    let rows_a: Vec<Row> = fixed.iter().map(|f| problem.add_row(f.unwrap_or(0.0)..)).collect();
     let conv = problem.add_row(1.0..=1.0);
-    problem.add_column(-1.0, 0.0..=1.0, rows_b.iter().map(|&row| (row, -1.0)));
-    let handles = column_handles(1 + 2 * count);
-    for t in 0..count {
-        match fixed[t] {
-            Some(p) => problem.add_column(0.0, p.., [(rows_a[t], -1.0), (rows_b[t], 1.0)]),
-            None => problem.add_column(0.0, f64::NEG_INFINITY..=f64::INFINITY, [(rows_a[t], -1.0), (rows_b[t], 1.0)]),
-        }
-    }
-    for t in 0..count {
-        match fixed[t] {
-            Some(_) => problem.add_column(0.0, 0.0.., [(rows_b[t], 1.0)]),
-            None => problem.add_column(0.0, 0.0..=0.0, [(rows_b[t], 1.0)]),
-        }
-    }
-    let g = handles[1..=count].to_vec();
-    let h = handles[1 + count..].to_vec();
-    let first_panel_col = 1 + 2 * count;
+    problem.add_column(
+        -1.0,
+        0.0..=1.0,
+        rows_a.iter().zip(fixed).filter(|(_, f)| f.is_none()).map(|(&row, _)| (row, -1.0)),
+    );
     for panel in panels {
         problem.add_column(0.0, 0.0.., panel_factors(&rows_a, conv, sizes, panel));
     }
     let mut model = problem.optimise(Sense::Minimise);
     configure(&mut model);
-    (model, rows_a, conv, g, h, first_panel_col)
+    (model, rows_a, conv)
 }
 
 fn panel_factors(rows_a: &[Row], conv: Row, sizes: &[f64], panel: &[u32]) -> Vec<(Row, f64)> {
@@ -109,34 +132,40 @@ fn panel_factors(rows_a: &[Row], conv: Row, sizes: &[f64], panel: &[u32]) -> Vec
     factors
 }
 
-/// Column handles `0..count` for a model built as a `ColProblem` (whose `add_column` returns no
-/// handle). A `RowProblem` numbers its columns 0, 1, 2, ... in creation order, the same numbering
-/// HiGHS uses, so a scratch one produces the handles.
-fn column_handles(count: usize) -> Vec<Col> {
-    let mut scratch = highs::RowProblem::default();
-    (0..count).map(|_| scratch.add_column(0.0, 0.0..=0.0)).collect()
-}
-
 impl Master {
-    fn new(sizes: Vec<f64>, panels: Vec<Vec<u32>>, fixed: &[Option<f64>]) -> Master {
-        let (mut model, rows_a, conv, g, h, first_panel_col) = build_master(&sizes, &panels, fixed);
+    fn new(sizes: Vec<f64>, panels: PanelSet, fixed: &[Option<f64>]) -> Master {
+        let (mut model, rows_a, conv) = build_master(&sizes, &panels.dense, fixed);
         // Columns are added to an optimal basis, which stays primal feasible: primal simplex from
         // that basis, without presolve (which would discard it), is what makes re-solves cheap.
         model.set_option("presolve", "off");
         model.set_option("simplex_strategy", 4);
-        Master { model: Some(model), rows_a, conv, g, h, sizes, panels, first_panel_col, dual_sign: 0.0 }
+        Master { model: Some(model), rows_a, conv, sizes, panels, dual_sign: 0.0 }
     }
 
     fn add_panel(&mut self, panel: Vec<u32>) {
         let factors = panel_factors(&self.rows_a, self.conv, &self.sizes, &panel);
-        self.model.as_mut().expect("master present").add_col(0.0, 0.0.., factors);
-        self.panels.push(panel);
+        if self.panels.push(panel) {
+            self.model.as_mut().expect("master present").add_col(0.0, 0.0.., factors);
+        }
     }
 
-    fn fix(&mut self, profile: usize, probability: f64) {
+    /// Fixes profile `t` at `probability`: its row loses `z` and gets `probability` as lower
+    /// bound. The current solution has the row's activity at least `z = probability`, so the
+    /// basis stays primal feasible and the next solve starts from it.
+    fn fix(&mut self, profile: usize, probability: f64) -> Result<(), SelectionError> {
         let model = self.model.as_mut().expect("master present");
-        model.change_column_bounds(self.g[profile], probability..);
-        model.change_column_bounds(self.h[profile], 0.0..);
+        let row = highs_sys::HighsInt::try_from(profile).map_err(|_| SelectionError::Solver { message: "too many profiles".into() })?;
+        // SAFETY: `model` owns a live Highs instance; `row` and column 0 exist (one row per
+        // profile, created first; `z` is the first column).
+        let status = unsafe {
+            let highs = model.as_mut_ptr();
+            let changed = highs_sys::Highs_changeCoeff(highs, row, 0, 0.0);
+            if changed == highs_sys::STATUS_ERROR { changed } else { highs_sys::Highs_changeRowBounds(highs, row, probability, f64::INFINITY) }
+        };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(SelectionError::Solver { message: format!("master LP: fixing profile {profile} failed") });
+        }
+        Ok(())
     }
 
     fn solve(&mut self, unfixed: &[bool]) -> Result<MasterSolution, SelectionError> {
@@ -148,14 +177,14 @@ impl Master {
         let solution = solved.get_solution();
         let count = self.sizes.len();
         let z = solution.columns()[0];
-        let lambda = solution.columns()[self.first_panel_col..].to_vec();
+        let lambda = solution.columns()[FIRST_PANEL_COL..].to_vec();
         let duals = solution.dual_rows();
         if self.dual_sign == 0.0 {
             let sum: f64 = (0..count).filter(|&t| unfixed[t]).map(|t| duals[t]).sum();
             self.dual_sign = if sum < 0.0 { -1.0 } else { 1.0 };
         }
         let y: Vec<f64> = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
-        let mu = self.dual_sign * duals[2 * count];
+        let mu = self.dual_sign * duals[count];
         self.model = Some(solved.into());
         Ok(MasterSolution { z, lambda, y, mu })
     }
@@ -163,7 +192,7 @@ impl Master {
     /// Duals of the current restricted master from an interior-point solve without crossover,
     /// which approximates a strictly complementary dual.
     fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<(Vec<f64>, f64)> {
-        let (mut model, ..) = build_master(&self.sizes, &self.panels, fixed);
+        let (mut model, ..) = build_master(&self.sizes, &self.panels.dense, fixed);
         model.set_option("solver", "ipm");
         model.set_option("run_crossover", "off");
         let solved = model.try_solve().ok()?;
@@ -173,7 +202,7 @@ impl Master {
         let duals = solved.get_solution().dual_rows().to_vec();
         let count = self.sizes.len();
         let y = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
-        Some((y, self.dual_sign * duals[2 * count]))
+        Some((y, self.dual_sign * duals[count]))
     }
 }
 
@@ -192,7 +221,7 @@ pub(crate) fn solve(
     // Coverage: find panels until every profile is in one, or provably in none.
     let mut covered = vec![false; count];
     let mut unreachable = vec![false; count];
-    let mut panels: Vec<Vec<u32>> = Vec::new();
+    let mut panels = PanelSet::default();
     loop {
         let weights: Vec<f64> = (0..count).map(|t| if covered[t] || unreachable[t] { 0.0 } else { 1.0 }).collect();
         if weights.iter().all(|&w| w == 0.0) {
@@ -232,9 +261,7 @@ pub(crate) fn solve(
                 }
             }
         }
-        if !panels.contains(&panel) {
-            panels.push(panel);
-        }
+        panels.push(panel);
         progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
     }
 
@@ -346,7 +373,7 @@ pub(crate) fn solve(
         to_fix.sort_unstable();
         for &t in &to_fix {
             fixed[t] = Some(z);
-            master.fix(t, z);
+            master.fix(t, z)?;
         }
         progress(&Progress {
             phase: Phase::Stage(stage),
@@ -366,6 +393,7 @@ pub(crate) fn solve(
     let total: f64 = last_lambda.iter().map(|&l| l.max(0.0)).filter(|&l| l > 1e-10).sum();
     let mut distribution: Vec<(Vec<u32>, f64)> = master
         .panels
+        .dense
         .iter()
         .zip(&last_lambda)
         .filter(|&(_, &l)| l > 1e-10)
@@ -423,17 +451,23 @@ impl SwapSearch {
 
     /// Up to `starts` distinct new panels with weight above `threshold`, each the local optimum
     /// reached from one of the best known panels.
-    fn violating_panels(&self, known: &[Vec<u32>], weights: &[f64], threshold: f64, starts: usize) -> Vec<Vec<u32>> {
+    fn violating_panels(&self, known: &PanelSet, weights: &[f64], threshold: f64, starts: usize) -> Vec<Vec<u32>> {
         let value = |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
-        let mut ranked: Vec<(f64, usize)> = known.iter().enumerate().map(|(i, p)| (value(p), i)).collect();
+        let sparse_value = |panel: &[(u32, u32)]| -> f64 { panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum() };
+        let mut ranked: Vec<(f64, usize)> = known.sparse.iter().enumerate().map(|(i, p)| (sparse_value(p), i)).collect();
+        let starts = starts.min(ranked.len());
+        if starts < ranked.len() {
+            ranked.select_nth_unstable_by(starts, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked.truncate(starts);
+        }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // Profiles by decreasing weight: a swap only helps towards a heavier profile, so each scan
         // stops as soon as the gain can no longer beat the best one found.
         let mut by_weight: Vec<usize> = (0..weights.len()).collect();
         by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
         let mut found: Vec<Vec<u32>> = Vec::new();
-        for &(_, start) in ranked.iter().take(starts) {
-            let panel = self.improve(&known[start], weights, &by_weight);
+        for &(_, start) in &ranked {
+            let panel = self.improve(&known.dense[start], weights, &by_weight);
             if value(&panel) > threshold && !known.contains(&panel) && !found.contains(&panel) {
                 found.push(panel);
             }
@@ -454,11 +488,21 @@ impl SwapSearch {
             }
         }
         let mut support: Vec<usize> = (0..panel.len()).filter(|&t| panel[t] > 0).collect();
+        let heaviest = by_weight.first().map_or(0.0, |&t| weights[t]);
         for _ in 0..4 * support.len().max(1) {
+            // Lightest seats first: they can gain the most, so the best swap is found early and
+            // the scans from heavier seats stop at once.
+            support.retain(|&t| panel[t] > 0);
+            support.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
+            // Which values may lose or gain a seat without breaking a quota.
+            let can_lose: Vec<Vec<bool>> =
+                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t - 1 >= l).collect()).collect();
+            let can_gain: Vec<Vec<bool>> =
+                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t + 1 <= h).collect()).collect();
             let mut best: Option<(f64, usize, usize)> = None;
             for &a in &support {
-                if panel[a] == 0 {
-                    continue;
+                if best.is_some_and(|(g, _, _)| heaviest - weights[a] <= g) {
+                    break;
                 }
                 for &b in by_weight {
                     let gain = weights[b] - weights[a];
@@ -473,9 +517,9 @@ impl SwapSearch {
                             continue;
                         }
                     }
-                    let fits = self.values[a].iter().zip(&self.values[b]).enumerate().all(|(f, (&va, &vb))| {
-                        va == vb || (totals[f][va] - 1 >= self.low[f][va] && totals[f][vb] + 1 <= self.high[f][vb])
-                    });
+                    let fits = self.values[a].iter().zip(&self.values[b]).zip(&can_lose).zip(&can_gain).all(
+                        |(((&va, &vb), lose), gain)| va == vb || (lose[va] && gain[vb]),
+                    );
                     if fits {
                         best = Some((gain, a, b));
                         break;
@@ -502,3 +546,4 @@ impl SwapSearch {
         panel
     }
 }
+
