@@ -18,7 +18,8 @@
 //!
 //! Pricing: a panel `P` prices out when `sum_t y_t c_{P,t}/s_t + mu <= 0`. A swap local search
 //! from the best known panels proposes violating panels first; only when it finds none is the
-//! panel MIP (weights `y_t / s_t`) solved, and the MIP's answer is what proves a stage converged.
+//! panel problem (weights `y_t / s_t`) solved exactly: its LP relaxation first (a bound below the
+//! threshold proves convergence; an integral optimum is exact), the MIP only when that is not enough.
 //! The initial coverage (a panel for every profile) uses the same swaps towards uncovered profiles
 //! first, and the MIP only when they reach no new profile, which then proves the rest unreachable.
 //!
@@ -29,7 +30,7 @@
 //! is close to strictly complementary, is used as well. An interior dual of the *restricted* master
 //! is only trusted after the MIP confirms that it prices out every panel.
 
-use crate::solver::{PanelOracle, Reduced, configure};
+use crate::solver::{PanelOracle, Priced, Reduced, configure};
 use crate::{Algorithm, Phase, Progress, SelectionError};
 use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 
@@ -297,12 +298,10 @@ pub(crate) fn solve(
                     });
                     continue;
                 }
-                let best = oracle.best(&weights, None)?;
-                let Some((panel, value)) = best else {
-                    return Err(SelectionError::NoFeasiblePanel);
+                let Priced::Better(panel) = oracle.price(&weights, -solution.mu + PRICE_TOLERANCE)? else {
+                    break solution;
                 };
-                let violation = value + solution.mu;
-                if violation <= PRICE_TOLERANCE || master.panels.contains(&panel) {
+                if master.panels.contains(&panel) {
                     break solution;
                 }
                 master.add_panel(panel);
@@ -322,10 +321,10 @@ pub(crate) fn solve(
                 break (solution, None);
             };
             let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
-            let Some((panel, value)) = oracle.best(&weights, None)? else {
-                return Err(SelectionError::NoFeasiblePanel);
+            let Priced::Better(panel) = oracle.price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)? else {
+                break (solution, Some(interior));
             };
-            if value + interior_mu <= INTERIOR_PRICE_TOLERANCE || master.panels.contains(&panel) {
+            if master.panels.contains(&panel) {
                 break (solution, Some(interior));
             }
             master.add_panel(panel);

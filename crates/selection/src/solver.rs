@@ -104,46 +104,69 @@ pub(crate) fn configure(model: &mut Model) {
 
 /// The panel MIP: integer count per profile, quotas, households, exactly `seats` people.
 /// The model is kept between calls; only objective coefficients and bounds change.
+/// Its LP relaxation is kept too: pricing asks first whether *any* panel beats a threshold, and
+/// the relaxation's bound (warm-started, a few simplex iterations) often proves that none does,
+/// or returns an integral optimum, without a branch-and-bound run.
 pub(crate) struct PanelOracle {
     model: Option<Model>,
+    relaxation: Option<Model>,
     columns: Vec<Col>,
     sizes: Vec<u32>,
 }
 
+/// The answer to "is there a panel worth more than the threshold?".
+pub(crate) enum Priced {
+    /// The best panel (counts per profile), whose value beats the threshold.
+    Better(Vec<u32>),
+    /// Proven: no panel is worth more than the threshold.
+    NoneBetter,
+}
+
+fn panel_problem(instance: &Instance, reduced: &Reduced, integer: bool) -> (RowProblem, Vec<Col>) {
+    let mut problem = RowProblem::default();
+    let columns: Vec<Col> = reduced
+        .profiles
+        .iter()
+        .map(|profile| {
+            if integer {
+                problem.add_integer_column(0.0, 0.0..=profile.members.len() as f64)
+            } else {
+                problem.add_column(0.0, 0.0..=profile.members.len() as f64)
+            }
+        })
+        .collect();
+    problem.add_row(reduced.seats as f64..=reduced.seats as f64, columns.iter().map(|&col| (col, 1.0)));
+    for (feature_index, feature) in instance.features.iter().enumerate() {
+        for (value_index, quota) in feature.quotas.iter().enumerate() {
+            let already = reduced.already_counts[feature_index][value_index] as f64;
+            let factors: Vec<(Col, f64)> = reduced
+                .profiles
+                .iter()
+                .zip(&columns)
+                .filter(|(profile, _)| profile.values[feature_index] == value_index)
+                .map(|(_, &col)| (col, 1.0))
+                .collect();
+            let low = quota.min as f64 - already;
+            let high = quota.max as f64 - already;
+            if factors.is_empty() {
+                // Nothing to constrain, but keep an impossible quota impossible.
+                if low > 0.0 || high < 0.0 {
+                    problem.add_row(1.0..=1.0, std::iter::empty::<(Col, f64)>());
+                }
+                continue;
+            }
+            problem.add_row(low..=high, factors);
+        }
+    }
+    for group in &reduced.households {
+        problem.add_row(..=1.0, group.iter().map(|&profile| (columns[profile], 1.0)));
+    }
+    (problem, columns)
+}
+
 impl PanelOracle {
     pub fn new(instance: &Instance, reduced: &Reduced) -> PanelOracle {
-        let mut problem = RowProblem::default();
-        let columns: Vec<Col> = reduced
-            .profiles
-            .iter()
-            .map(|profile| problem.add_integer_column(0.0, 0.0..=profile.members.len() as f64))
-            .collect();
-        problem.add_row(reduced.seats as f64..=reduced.seats as f64, columns.iter().map(|&col| (col, 1.0)));
-        for (feature_index, feature) in instance.features.iter().enumerate() {
-            for (value_index, quota) in feature.quotas.iter().enumerate() {
-                let already = reduced.already_counts[feature_index][value_index] as f64;
-                let factors: Vec<(Col, f64)> = reduced
-                    .profiles
-                    .iter()
-                    .zip(&columns)
-                    .filter(|(profile, _)| profile.values[feature_index] == value_index)
-                    .map(|(_, &col)| (col, 1.0))
-                    .collect();
-                let low = quota.min as f64 - already;
-                let high = quota.max as f64 - already;
-                if factors.is_empty() {
-                    // Nothing to constrain, but keep an impossible quota impossible.
-                    if low > 0.0 || high < 0.0 {
-                        problem.add_row(1.0..=1.0, std::iter::empty::<(Col, f64)>());
-                    }
-                    continue;
-                }
-                problem.add_row(low..=high, factors);
-            }
-        }
-        for group in &reduced.households {
-            problem.add_row(..=1.0, group.iter().map(|&profile| (columns[profile], 1.0)));
-        }
+        let (problem, columns) = panel_problem(instance, reduced, true);
         let mut model = problem.optimise(Sense::Maximise);
         configure(&mut model);
         model.set_option("mip_rel_gap", 1e-7);
@@ -151,8 +174,49 @@ impl PanelOracle {
         // The swap search already supplies good panels; the feasibility-jump heuristic cost about a
         // third of every pricing MIP on sf_fixture_22 (perf) and never decided a result.
         model.set_option("mip_heuristic_run_feasibility_jump", false);
+        let (problem, _) = panel_problem(instance, reduced, false);
+        let mut relaxation = problem.optimise(Sense::Maximise);
+        configure(&mut relaxation);
+        // Only costs change between calls, so the last optimal basis stays primal feasible.
+        relaxation.set_option("presolve", "off");
+        relaxation.set_option("simplex_strategy", 4);
         let sizes = reduced.profiles.iter().map(|profile| profile.members.len() as u32).collect();
-        PanelOracle { model: Some(model), columns, sizes }
+        PanelOracle { model: Some(model), relaxation: Some(relaxation), columns, sizes }
+    }
+
+    /// Is there a feasible panel with `sum weights[t] * count[t] > threshold`? The LP relaxation
+    /// answers first: a bound at or below the threshold proves there is none, and an integral
+    /// optimum is the MIP's optimum too; only otherwise does the MIP run.
+    pub fn price(&mut self, weights: &[f64], threshold: f64) -> Result<Priced, SelectionError> {
+        let mut relaxation = self.relaxation.take().expect("relaxation present");
+        for (&col, &weight) in self.columns.iter().zip(weights) {
+            relaxation.change_column_cost(col, weight);
+        }
+        let solved = relaxation.try_solve().map_err(|status| SelectionError::Solver { message: format!("panel LP: {status:?}") })?;
+        let status = solved.status();
+        let mut answer = None;
+        if status == HighsModelStatus::Optimal {
+            let solution = solved.get_solution();
+            let values = solution.columns();
+            let bound: f64 = values.iter().zip(weights).map(|(&v, &w)| v * w).sum();
+            // The bound is computed from the LP's own point, so a tiny slack covers its tolerances.
+            if bound <= threshold - 1e-9 * (1.0 + threshold.abs()) {
+                answer = Some(Priced::NoneBetter);
+            } else if values.iter().all(|&v| (v - v.round()).abs() <= 1e-9) {
+                let counts: Vec<u32> = values.iter().map(|&v| v.round().max(0.0) as u32).collect();
+                let value: f64 = counts.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum();
+                answer = Some(if value > threshold { Priced::Better(counts) } else { Priced::NoneBetter });
+            }
+        }
+        self.relaxation = Some(solved.into());
+        if let Some(answer) = answer {
+            return Ok(answer);
+        }
+        Ok(match self.best(weights, None)? {
+            Some((counts, value)) if value > threshold => Priced::Better(counts),
+            // The MIP proves optimality; an infeasible MIP cannot happen once one panel is known.
+            _ => Priced::NoneBetter,
+        })
     }
 
     /// Finds a feasible panel maximising `sum weights[t] * count[t]`, optionally forcing at least
@@ -273,4 +337,57 @@ pub(crate) fn smallest_relaxation(instance: &Instance, reduced: &Reduced) -> Res
         }
     }
     Ok(Some(changes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{parse_features, parse_people};
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::{Rng, SeedableRng};
+
+    fn sf_fixture() -> Instance {
+        let features = parse_features("features", include_str!("../tests/data/sf_fixture_22/features.csv"), 22).unwrap();
+        let people = parse_people("people", include_str!("../tests/data/sf_fixture_22/candidates.csv"), &features, "nationbuilder_id", &[])
+            .unwrap()
+            .people;
+        Instance::new(features, people, 22, Vec::new()).unwrap()
+    }
+
+    /// The relaxation shortcut must give the MIP's answer: for random weights, a threshold just
+    /// below the MIP optimum gets a panel worth the optimum, and one just above gets a proof
+    /// that no panel beats it.
+    #[test]
+    fn pricing_agrees_with_the_mip_around_its_optimum() {
+        let instance = sf_fixture();
+        let reduced = Reduced::new(&instance);
+        let mut oracle = PanelOracle::new(&instance, &reduced);
+        let mut rng = ChaCha20Rng::from_seed([3; 32]);
+        for round in 0..40 {
+            // Sparse weights (as duals are) on some rounds, dense on others.
+            let weights: Vec<f64> = (0..reduced.profiles.len())
+                .map(|_| {
+                    let draw = (rng.next_u64() % 1000) as f64 / 1000.0;
+                    if round % 2 == 0 && draw < 0.7 { 0.0 } else { draw }
+                })
+                .collect();
+            let (_, optimum) = oracle.best(&weights, None).unwrap().expect("sf_fixture_22 has panels");
+            match oracle.price(&weights, optimum - 1e-6).unwrap() {
+                Priced::Better(panel) => {
+                    let value: f64 = panel.iter().zip(&weights).map(|(&c, &w)| c as f64 * w).sum();
+                    assert!((value - optimum).abs() <= 1e-7, "round {round}: priced panel worth {value}, MIP optimum {optimum}");
+                    let panel_people: Vec<usize> = panel
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(t, &c)| reduced.profiles[t].members.iter().copied().take(c as usize))
+                        .collect();
+                    instance.check_panel(&panel_people).unwrap();
+                }
+                Priced::NoneBetter => panic!("round {round}: a panel worth {optimum} exists above {}", optimum - 1e-6),
+            }
+            if let Priced::Better(_) = oracle.price(&weights, optimum + 1e-6).unwrap() {
+                panic!("round {round}: no panel is worth more than the MIP optimum {optimum}");
+            }
+        }
+    }
 }
