@@ -12,8 +12,11 @@ pub mod assemblies;
 pub mod audit;
 pub mod auth;
 pub mod comments;
+pub mod evidence;
 pub mod recommendations;
 pub mod recruitment;
+pub mod seating;
+pub mod sessions;
 pub mod test_support;
 
 use std::str::FromStr;
