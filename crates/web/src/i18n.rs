@@ -6,6 +6,8 @@
 use domain::error::{Problem, ValidationError};
 use domain::permission::Role;
 
+pub use crate::i18n_sessions::SessionMessages;
+
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -192,6 +194,8 @@ pub struct Messages {
     pub code_issued: &'static str,
     /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
     pub r: &'static RecruitmentMessages,
+    /// Sessions, attendance, evidence, speakers and tables.
+    pub sess: &'static SessionMessages,
     problem_required: &'static str,
     problem_too_long: &'static str,
     problem_too_short: &'static str,
@@ -271,7 +275,7 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
-            other => other,
+            other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
     }
@@ -414,6 +418,7 @@ static EN: Messages = Messages {
     add_member_submit: "Add member and issue a code",
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
+    sess: &crate::i18n_sessions::EN_SESSIONS,
     back_home: "Back to the assemblies",
     problem_required: "is required",
     problem_too_long: "must be at most {n} characters",
@@ -565,6 +570,7 @@ static FR: Messages = Messages {
     add_member_submit: "Ajouter le membre et émettre un code",
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
+    sess: &crate::i18n_sessions::FR_SESSIONS,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",
     problem_too_long: "doit faire au plus {n} caractères",

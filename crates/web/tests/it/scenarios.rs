@@ -268,7 +268,8 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{comment_id}", &comment_id)
                 .replace("{token_id}", "1")
                 .replace("{respondent_id}", "1")
-                .replace("{code}", "K7QM3XPD9A");
+                .replace("{code}", "K7QM3XPD9A")
+                .replace("{session_id}", "1");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),
