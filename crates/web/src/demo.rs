@@ -259,7 +259,7 @@ async fn seed_invitations(store: &Store, organiser_id: i64) -> Result<(), AppErr
 
 /// The fictitious members added to the demo climate assembly (names made up), with their selection features:
 /// (name, gender, age band, region).
-const DEMO_MEMBERS: [(&str, &str, &str, &str); 18] = [
+pub const DEMO_MEMBERS: [(&str, &str, &str, &str); 18] = [
     ("Amélie Roche", "Woman", "16-29", "Île-de-France"),
     ("Bastien Morel", "Man", "30-44", "Occitanie"),
     ("Chloé Garnier", "Woman", "45-59", "Bretagne"),
@@ -281,7 +281,7 @@ const DEMO_MEMBERS: [(&str, &str, &str, &str); 18] = [
 ];
 
 /// Extra demo facilitators (without passwords), so that every table of the demo allocation has one.
-const DEMO_FACILITATORS: [&str; 3] = ["Fanny Facilitatrice", "Félix Facilitateur", "Flora Facilitatrice"];
+pub const DEMO_FACILITATORS: [&str; 3] = ["Fanny Facilitatrice", "Félix Facilitateur", "Flora Facilitatrice"];
 
 async fn demo_account(store: &Store, email: &str, name: &str, assembly_id: i64, role: Role, now: i64) -> Result<i64, AppError> {
     let email = Email::parse(email)?;
