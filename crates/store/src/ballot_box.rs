@@ -104,10 +104,6 @@ pub enum PaperRefusal {
     SameClerk,
 }
 
-const BALLOT_COLUMNS: &str = "id, assembly_id, proposal_id, method, wording, wording_otherwise, options, pass_rule, \
-                              max_approvals, eligible_members, opens_after, held_when, status, final_wording, \
-                              result_text, passed, support_bp, opened_at, closed_at";
-
 fn ballot_from_row(row: &sqlx::any::AnyRow) -> Result<BallotRow, StoreError> {
     let passed: Option<i64> = row.try_get("passed")?;
     Ok(BallotRow {
@@ -179,9 +175,12 @@ pub async fn list(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<BallotRow>, StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {BALLOT_COLUMNS} FROM ballots WHERE assembly_id = $1 ORDER BY id"
-    )))
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, proposal_id, method, wording, wording_otherwise, options, pass_rule, max_approvals,
+                eligible_members, opens_after, held_when, status, final_wording, result_text, passed, support_bp,
+                opened_at, closed_at
+         FROM ballots WHERE assembly_id = $1 ORDER BY id",
+    )
     .bind(assembly_id)
     .fetch_all(conn)
     .await?;
@@ -194,9 +193,12 @@ pub async fn get(
     assembly_id: i64,
     ballot_id: i64,
 ) -> Result<BallotRow, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {BALLOT_COLUMNS} FROM ballots WHERE assembly_id = $1 AND id = $2"
-    )))
+    let row = sqlx::query(
+        "SELECT id, assembly_id, proposal_id, method, wording, wording_otherwise, options, pass_rule, max_approvals,
+                eligible_members, opens_after, held_when, status, final_wording, result_text, passed, support_bp,
+                opened_at, closed_at
+         FROM ballots WHERE assembly_id = $1 AND id = $2",
+    )
     .bind(assembly_id)
     .bind(ballot_id)
     .fetch_optional(conn)

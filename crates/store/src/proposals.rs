@@ -124,9 +124,6 @@ pub struct CommentRow {
     pub created_at: i64,
 }
 
-const PROPOSAL_COLUMNS: &str = "id, assembly_id, title, body, session_label, table_label, author_account_id, \
-                                minority_report, version, created_at";
-
 fn proposal_from_row(row: &sqlx::any::AnyRow) -> Result<ProposalRow, StoreError> {
     Ok(ProposalRow {
         id: row.try_get("id")?,
@@ -185,9 +182,10 @@ pub async fn list(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<ProposalRow>, StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PROPOSAL_COLUMNS} FROM proposals WHERE assembly_id = $1 ORDER BY id"
-    )))
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, title, body, session_label, table_label, author_account_id, minority_report, version, created_at
+         FROM proposals WHERE assembly_id = $1 ORDER BY id",
+    )
     .bind(assembly_id)
     .fetch_all(conn)
     .await?;
@@ -200,9 +198,10 @@ pub async fn get(
     assembly_id: i64,
     proposal_id: i64,
 ) -> Result<ProposalRow, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PROPOSAL_COLUMNS} FROM proposals WHERE assembly_id = $1 AND id = $2"
-    )))
+    let row = sqlx::query(
+        "SELECT id, assembly_id, title, body, session_label, table_label, author_account_id, minority_report, version, created_at
+         FROM proposals WHERE assembly_id = $1 AND id = $2",
+    )
     .bind(assembly_id)
     .bind(proposal_id)
     .fetch_optional(conn)

@@ -158,9 +158,9 @@ pub async fn list(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<RecommendationRow>, StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM recommendations WHERE assembly_id = $1 ORDER BY position, id"
-    )))
+    ))
     .bind(assembly_id)
     .fetch_all(conn)
     .await?;
@@ -173,9 +173,9 @@ pub async fn get(
     assembly_id: i64,
     recommendation_id: i64,
 ) -> Result<RecommendationRow, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM recommendations WHERE assembly_id = $1 AND id = $2"
-    )))
+    ))
     .bind(assembly_id)
     .bind(recommendation_id)
     .fetch_optional(conn)
