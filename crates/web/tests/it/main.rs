@@ -1,9 +1,11 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod deliberation;
 mod helpers;
 mod recruitment;
 mod scenarios;
+mod sessions;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {
@@ -36,4 +38,7 @@ on_both_backends!(
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
+    ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
+    one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
+    sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 );
