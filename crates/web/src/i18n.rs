@@ -6,6 +6,8 @@
 use domain::error::{Problem, ValidationError};
 use domain::permission::Role;
 
+pub use crate::i18n_sessions::SessionMessages;
+
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -192,6 +194,8 @@ pub struct Messages {
     pub code_issued: &'static str,
     /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
     pub r: &'static RecruitmentMessages,
+    /// Sessions, attendance, evidence, speakers and tables.
+    pub sess: &'static SessionMessages,
     /// The strings of deliberation: proposals, ballots, recommendations and the final report.
     pub d: &'static DeliberationMessages,
     problem_required: &'static str,
@@ -273,7 +277,7 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
-            other => other,
+            other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
     }
@@ -416,6 +420,7 @@ static EN: Messages = Messages {
     add_member_submit: "Add member and issue a code",
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
+    sess: &crate::i18n_sessions::EN_SESSIONS,
     d: &EN_DELIBERATION,
     back_home: "Back to the assemblies",
     problem_required: "is required",
@@ -568,6 +573,7 @@ static FR: Messages = Messages {
     add_member_submit: "Ajouter le membre et émettre un code",
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
+    sess: &crate::i18n_sessions::FR_SESSIONS,
     d: &FR_DELIBERATION,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",

@@ -10,13 +10,17 @@ pub mod api;
 pub mod deliberation;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod i18n;
+mod i18n_sessions;
 pub mod public;
 pub mod recruitment;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod sessions;
 pub mod staff;
+pub mod tables;
 pub mod views;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@ mod deliberation;
 mod helpers;
 mod recruitment;
 mod scenarios;
+mod sessions;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {
