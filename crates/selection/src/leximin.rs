@@ -28,6 +28,7 @@
 
 use crate::solver::{PanelOracle, Reduced, configure};
 use crate::{Algorithm, Phase, Progress, SelectionError};
+use std::ops::ControlFlow;
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 const PRICE_TOLERANCE: f64 = 1e-8;
@@ -182,8 +183,10 @@ pub(crate) fn solve(
     instance: &crate::model::Instance,
     reduced: &Reduced,
     algorithm: Algorithm,
-    progress: &mut dyn FnMut(&Progress),
+    report: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ProfileDistribution, SelectionError> {
+    // The caller may stop the run at any report (a cancel button): the run then ends with `Cancelled`.
+    let mut progress = |p: &Progress| if report(p).is_break() { Err(SelectionError::Cancelled) } else { Ok(()) };
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
     let mut oracle = PanelOracle::new(instance, reduced);
@@ -211,7 +214,7 @@ pub(crate) fn solve(
                     }
                     panels.push(panel);
                 }
-                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
                 continue;
             }
         }
@@ -235,7 +238,7 @@ pub(crate) fn solve(
         if !panels.contains(&panel) {
             panels.push(panel);
         }
-        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
     }
 
     let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
@@ -267,7 +270,7 @@ pub(crate) fn solve(
                         fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
                         profiles: count,
                         value: solution.z,
-                    });
+                    })?;
                     continue;
                 }
                 let best = oracle.best(&weights, None)?;
@@ -285,7 +288,7 @@ pub(crate) fn solve(
                     fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
                     profiles: count,
                     value: solution.z,
-                });
+                })?;
             };
             if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
@@ -354,7 +357,7 @@ pub(crate) fn solve(
             fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
             profiles: count,
             value: z,
-        });
+        })?;
         if fixed.iter().all(Option::is_some) {
             // Final primal: panel probabilities that meet every fixed probability.
             let final_solution = master.solve(&vec![false; count])?;
@@ -378,7 +381,7 @@ pub(crate) fn solve(
             profile_probability[t] += probability * panel[t] as f64 / sizes[t];
         }
     }
-    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 });
+    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 })?;
     Ok(ProfileDistribution {
         panels: distribution,
         profile_probability,

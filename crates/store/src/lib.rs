@@ -14,6 +14,7 @@ pub mod auth;
 pub mod comments;
 pub mod recommendations;
 pub mod recruitment;
+pub mod selection;
 pub mod test_support;
 
 use std::str::FromStr;
