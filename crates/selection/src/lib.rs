@@ -293,6 +293,18 @@ pub fn draw(instance: &Instance, distribution: &Distribution, seed: &str) -> (Ve
     (panel, None)
 }
 
+/// Checks quickly (one panel MIP) whether any panel meets the quotas: `Ok(())` if one does, otherwise
+/// [`SelectionError::InfeasibleQuotas`] with the smallest relaxation (or [`SelectionError::NoFeasiblePanel`]).
+/// This is the live feasibility check of a quota editor: it draws nothing and computes no distribution.
+pub fn check_feasible(instance: &Instance) -> Result<(), SelectionError> {
+    let reduced = solver::Reduced::new(instance);
+    let mut oracle = solver::PanelOracle::new(instance, &reduced);
+    match oracle.best(&vec![0.0; reduced.profiles.len()], None)? {
+        Some(_) => Ok(()),
+        None => Err(infeasible(instance, &reduced)),
+    }
+}
+
 /// Runs the whole selection: distribution (or LEGACY), then the draw from `seed`.
 pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress)) -> Result<Selection, SelectionError> {
     run_cancellable(instance, settings, seed, &mut |p| {

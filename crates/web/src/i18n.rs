@@ -192,6 +192,8 @@ pub struct Messages {
     pub code_issued: &'static str,
     /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
     pub r: &'static RecruitmentMessages,
+    /// The strings of quotas and selection runs.
+    pub s: &'static crate::selection_i18n::SelectionMessages,
     problem_required: &'static str,
     problem_too_long: &'static str,
     problem_too_short: &'static str,
@@ -271,6 +273,10 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
+            "panel_size" => self.s.panel_size_label,
+            "seed_source" => self.s.seed_source_label,
+            "quotas" => self.s.quotas_label,
+            "algorithm" => self.s.algorithm_label,
             other => other,
         }
         .to_owned()
@@ -414,6 +420,7 @@ static EN: Messages = Messages {
     add_member_submit: "Add member and issue a code",
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
+    s: &crate::selection_i18n::EN_SELECTION,
     back_home: "Back to the assemblies",
     problem_required: "is required",
     problem_too_long: "must be at most {n} characters",
@@ -565,6 +572,7 @@ static FR: Messages = Messages {
     add_member_submit: "Ajouter le membre et émettre un code",
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
+    s: &crate::selection_i18n::FR_SELECTION,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",
     problem_too_long: "doit faire au plus {n} caractères",

@@ -4,6 +4,7 @@
 mod helpers;
 mod recruitment;
 mod scenarios;
+mod selection;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {
@@ -36,4 +37,6 @@ on_both_backends!(
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
+    organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
+    a_run_left_running_by_a_stopped_server_is_failed_at_startup,
 );
