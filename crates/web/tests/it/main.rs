@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod deliberation;
 mod helpers;
 mod recruitment;
 mod scenarios;
@@ -39,4 +40,7 @@ on_both_backends!(
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
+    ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
+    one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
+    sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 );
