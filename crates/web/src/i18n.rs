@@ -6,6 +6,8 @@
 use domain::error::{Problem, ValidationError};
 use domain::permission::Role;
 
+pub use crate::i18n_sessions::SessionMessages;
+
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -194,6 +196,8 @@ pub struct Messages {
     pub r: &'static RecruitmentMessages,
     /// The strings of quotas and selection runs.
     pub s: &'static crate::selection_i18n::SelectionMessages,
+    /// Sessions, attendance, evidence, speakers and tables.
+    pub sess: &'static SessionMessages,
     /// The strings of deliberation: proposals, ballots, recommendations and the final report.
     pub d: &'static DeliberationMessages,
     problem_required: &'static str,
@@ -280,6 +284,7 @@ impl Messages {
             "quotas" => self.s.quotas_label,
             "algorithm" => self.s.algorithm_label,
             other => other,
+            other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
     }
@@ -423,6 +428,7 @@ static EN: Messages = Messages {
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
     s: &crate::selection_i18n::EN_SELECTION,
+    sess: &crate::i18n_sessions::EN_SESSIONS,
     d: &EN_DELIBERATION,
     back_home: "Back to the assemblies",
     problem_required: "is required",
@@ -576,6 +582,7 @@ static FR: Messages = Messages {
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
     s: &crate::selection_i18n::FR_SELECTION,
+    sess: &crate::i18n_sessions::FR_SESSIONS,
     d: &FR_DELIBERATION,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",

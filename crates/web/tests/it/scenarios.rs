@@ -278,6 +278,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{token_id}", "1")
                 .replace("{respondent_id}", "1")
                 .replace("{code}", "K7QM3XPD9A")
+                .replace("{session_id}", "1")
                 .replace("{proposal_id}", "1")
                 .replace("{amendment_id}", "1")
                 .replace("{recommendation_id}", "1")
