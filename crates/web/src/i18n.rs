@@ -283,7 +283,6 @@ impl Messages {
             "seed_source" => self.s.seed_source_label,
             "quotas" => self.s.quotas_label,
             "algorithm" => self.s.algorithm_label,
-            other => other,
             other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
