@@ -106,6 +106,10 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_tracing();
     runtime()?.block_on(async move {
         let store = connect(&args.database_url).await?;
+        // A run left "running" by a server that stopped would otherwise block its assembly forever.
+        for run_id in web::selection::recover_interrupted_runs(&store).await.context("recover interrupted selection runs")? {
+            tracing::warn!(run_id, "selection run interrupted by a restart; marked failed");
+        }
         if args.demo {
             web::demo::seed(&store)
                 .await

@@ -33,6 +33,7 @@
 use crate::solver::{PanelOracle, Priced, Reduced, configure};
 use crate::{Algorithm, Phase, Progress, SelectionError};
 use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
+use std::ops::ControlFlow;
 
 const PRICE_TOLERANCE: f64 = 1e-8;
 /// Known panels from which the swap heuristic starts in each pricing round.
@@ -212,8 +213,10 @@ pub(crate) fn solve(
     instance: &crate::model::Instance,
     reduced: &Reduced,
     algorithm: Algorithm,
-    progress: &mut dyn FnMut(&Progress),
+    report: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ProfileDistribution, SelectionError> {
+    // The caller may stop the run at any report (a cancel button): the run then ends with `Cancelled`.
+    let mut progress = |p: &Progress| if report(p).is_break() { Err(SelectionError::Cancelled) } else { Ok(()) };
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
     let mut oracle = PanelOracle::new(instance, reduced);
@@ -241,7 +244,7 @@ pub(crate) fn solve(
                     }
                     panels.push(panel);
                 }
-                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
                 continue;
             }
         }
@@ -263,7 +266,7 @@ pub(crate) fn solve(
             }
         }
         panels.push(panel);
-        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 });
+        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
     }
 
     let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
@@ -295,7 +298,7 @@ pub(crate) fn solve(
                         fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
                         profiles: count,
                         value: solution.z,
-                    });
+                    })?;
                     continue;
                 }
                 let Priced::Better(panel) = oracle.price(&weights, -solution.mu + PRICE_TOLERANCE)? else {
@@ -311,7 +314,7 @@ pub(crate) fn solve(
                     fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
                     profiles: count,
                     value: solution.z,
-                });
+                })?;
             };
             if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
@@ -380,7 +383,7 @@ pub(crate) fn solve(
             fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
             profiles: count,
             value: z,
-        });
+        })?;
         if fixed.iter().all(Option::is_some) {
             // Final primal: panel probabilities that meet every fixed probability.
             let final_solution = master.solve(&vec![false; count])?;
@@ -405,7 +408,7 @@ pub(crate) fn solve(
             profile_probability[t] += probability * panel[t] as f64 / sizes[t];
         }
     }
-    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 });
+    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 })?;
     Ok(ProfileDistribution {
         panels: distribution,
         profile_probability,

@@ -17,6 +17,10 @@ pub mod sample;
 pub mod solver;
 
 use model::Instance;
+use std::ops::ControlFlow;
+
+/// The engine's version, recorded with every final run so a published result names the code that made it.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use solver::{Profile, QuotaChange};
 
 /// Errors of the selection engine. Messages never contain pool data beyond ids and values.
@@ -73,6 +77,9 @@ pub enum SelectionError {
     /// LEGACY did not find a panel.
     #[error("the legacy method found no panel in {attempts} attempts")]
     LegacyFailed { attempts: usize },
+    /// The caller's progress callback asked to stop (see [`run_cancellable`]).
+    #[error("the run was cancelled")]
+    Cancelled,
     /// HiGHS failed or returned an unexpected status.
     #[error("solver failure: {message}")]
     Solver { message: String },
@@ -221,6 +228,15 @@ fn infeasible(instance: &Instance, reduced: &solver::Reduced) -> SelectionError 
 /// Computes the fair distribution (LEXIMIN or MAXIMIN; LEGACY has none and is treated as MAXIMIN
 /// here). Infeasible quotas give [`SelectionError::InfeasibleQuotas`] with the smallest relaxation.
 pub fn find_distribution(instance: &Instance, settings: &Settings, progress: &mut dyn FnMut(&Progress)) -> Result<Distribution, SelectionError> {
+    find_distribution_cancellable(instance, settings, &mut |p| {
+        progress(p);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`find_distribution`] whose callback may stop the computation by returning `ControlFlow::Break`,
+/// which ends it with [`SelectionError::Cancelled`].
+pub fn find_distribution_cancellable(instance: &Instance, settings: &Settings, progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>) -> Result<Distribution, SelectionError> {
     let reduced = solver::Reduced::new(instance);
     let algorithm = if settings.algorithm == Algorithm::Leximin { Algorithm::Leximin } else { Algorithm::Maximin };
     let result = match leximin::solve(instance, &reduced, algorithm, progress) {
@@ -277,8 +293,29 @@ pub fn draw(instance: &Instance, distribution: &Distribution, seed: &str) -> (Ve
     (panel, None)
 }
 
+/// Checks quickly (one panel MIP) whether any panel meets the quotas: `Ok(())` if one does, otherwise
+/// [`SelectionError::InfeasibleQuotas`] with the smallest relaxation (or [`SelectionError::NoFeasiblePanel`]).
+/// This is the live feasibility check of a quota editor: it draws nothing and computes no distribution.
+pub fn check_feasible(instance: &Instance) -> Result<(), SelectionError> {
+    let reduced = solver::Reduced::new(instance);
+    let mut oracle = solver::PanelOracle::new(instance, &reduced);
+    match oracle.best(&vec![0.0; reduced.profiles.len()], None)? {
+        Some(_) => Ok(()),
+        None => Err(infeasible(instance, &reduced)),
+    }
+}
+
 /// Runs the whole selection: distribution (or LEGACY), then the draw from `seed`.
 pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress)) -> Result<Selection, SelectionError> {
+    run_cancellable(instance, settings, seed, &mut |p| {
+        progress(p);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`run`] whose callback may stop the computation by returning `ControlFlow::Break`, which ends it with
+/// [`SelectionError::Cancelled`] (the web app's cancel button). LEGACY reports no progress and is not stopped.
+pub fn run_cancellable(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>) -> Result<Selection, SelectionError> {
     if settings.algorithm == Algorithm::Legacy {
         let reduced = solver::Reduced::new(instance);
         // One MIP tells whether any panel exists, so infeasible quotas get the relaxation report.
@@ -298,7 +335,7 @@ pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut 
         let probabilities = counts.iter().map(|&c| c as f64 / LEGACY_ESTIMATE_DRAWS as f64).collect();
         return Ok(Selection { panel, probabilities, estimated: true, distribution: None, lottery_number: None });
     }
-    let distribution = find_distribution(instance, settings, progress)?;
+    let distribution = find_distribution_cancellable(instance, settings, progress)?;
     let (panel, lottery_number) = draw(instance, &distribution, seed);
     Ok(Selection {
         panel,

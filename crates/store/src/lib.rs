@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod proposals;
 pub mod recommendations;
 pub mod recruitment;
+pub mod selection;
 pub mod seating;
 pub mod sessions;
 pub mod test_support;

@@ -194,6 +194,8 @@ pub struct Messages {
     pub code_issued: &'static str,
     /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
     pub r: &'static RecruitmentMessages,
+    /// The strings of quotas and selection runs.
+    pub s: &'static crate::selection_i18n::SelectionMessages,
     /// Sessions, attendance, evidence, speakers and tables.
     pub sess: &'static SessionMessages,
     /// The strings of deliberation: proposals, ballots, recommendations and the final report.
@@ -277,6 +279,10 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
+            "panel_size" => self.s.panel_size_label,
+            "seed_source" => self.s.seed_source_label,
+            "quotas" => self.s.quotas_label,
+            "algorithm" => self.s.algorithm_label,
             other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
@@ -420,6 +426,7 @@ static EN: Messages = Messages {
     add_member_submit: "Add member and issue a code",
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
+    s: &crate::selection_i18n::EN_SELECTION,
     sess: &crate::i18n_sessions::EN_SESSIONS,
     d: &EN_DELIBERATION,
     back_home: "Back to the assemblies",
@@ -573,6 +580,7 @@ static FR: Messages = Messages {
     add_member_submit: "Ajouter le membre et émettre un code",
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
+    s: &crate::selection_i18n::FR_SELECTION,
     sess: &crate::i18n_sessions::FR_SESSIONS,
     d: &FR_DELIBERATION,
     back_home: "Retour aux assemblées",

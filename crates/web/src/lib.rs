@@ -17,6 +17,8 @@ pub mod public;
 pub mod recruitment;
 pub mod routes;
 pub mod security;
+pub mod selection;
+pub mod selection_i18n;
 pub mod session;
 pub mod sessions;
 pub mod staff;

@@ -715,6 +715,43 @@ pub struct RegisterForm {
     /// The signed timing token.
     #[serde(default)]
     pub form_token: String,
+    /// Every other field, among them the answers to the assembly's own questions (`q_0`, `q_1`, ...).
+    #[serde(flatten)]
+    pub extra: std::collections::HashMap<String, String>,
+}
+
+/// A question of the registration form defined by the assembly's features (see [`crate::selection`]).
+pub struct QuestionView {
+    /// The form field (`q_0`).
+    pub field: String,
+    /// The feature's name, as the organisers wrote it.
+    pub label: String,
+    /// The values.
+    pub options: Vec<ValueOption>,
+}
+
+/// One value of a question.
+pub struct ValueOption {
+    /// The value.
+    pub value: String,
+    /// Whether it is chosen.
+    pub selected: bool,
+}
+
+fn question_views(questions: &[crate::selection::FeatureDef], form: &RegisterForm) -> Vec<QuestionView> {
+    questions
+        .iter()
+        .enumerate()
+        .map(|(index, feature)| {
+            let field = format!("q_{index}");
+            let chosen = form.extra.get(&field).map(String::as_str).unwrap_or("");
+            QuestionView {
+                options: feature.values.iter().map(|value| ValueOption { value: value.clone(), selected: value == chosen }).collect(),
+                label: feature.name.clone(),
+                field,
+            }
+        })
+        .collect()
 }
 
 /// One option of a select.
@@ -747,6 +784,8 @@ pub struct RegisterPage {
     pub genders: Vec<OptionView>,
     /// Age-band options.
     pub age_bands: Vec<OptionView>,
+    /// The assembly's own questions (empty: the default gender and age band questions).
+    pub questions: Vec<QuestionView>,
 }
 
 fn options(values: &[&'static str], labels: &[&'static str], chosen: &str) -> Vec<OptionView> {
@@ -778,6 +817,7 @@ async fn register_page(
     let c = Chrome::new(viewer, m.r.register_title);
     let genders = options(&GENDERS, &m.r.genders, &form.gender);
     let age_bands = options(&AGE_BANDS, &m.r.age_bands, &form.age_band);
+    let questions = question_views(&crate::selection::registration_questions(state, assembly_id).await?, &form);
     let mut response = render(
         status,
         &RegisterPage {
@@ -789,6 +829,7 @@ async fn register_page(
             errors,
             genders,
             age_bands,
+            questions,
         },
     )?;
     response.headers_mut().insert(
@@ -929,14 +970,31 @@ pub async fn register(
     {
         errors.push(m.describe(&ValidationError::new("phone", Problem::Malformed)));
     }
-    for (field, value, allowed_values) in [
-        ("gender", &form.gender, &GENDERS[..]),
-        ("age_band", &form.age_band, &AGE_BANDS[..]),
-    ] {
-        if value.is_empty() {
-            errors.push(m.describe(&ValidationError::new(field, Problem::Required)));
-        } else if !allowed_values.contains(&value.as_str()) {
-            errors.push(m.describe(&ValidationError::new(field, Problem::Malformed)));
+    let questions = crate::selection::registration_questions(&state, assembly_id).await?;
+    let mut answers = serde_json::Map::new();
+    if questions.is_empty() {
+        for (field, value, allowed_values) in [
+            ("gender", &form.gender, &GENDERS[..]),
+            ("age_band", &form.age_band, &AGE_BANDS[..]),
+        ] {
+            if value.is_empty() {
+                errors.push(m.describe(&ValidationError::new(field, Problem::Required)));
+            } else if !allowed_values.contains(&value.as_str()) {
+                errors.push(m.describe(&ValidationError::new(field, Problem::Malformed)));
+            } else {
+                answers.insert(field.to_owned(), serde_json::Value::String(value.clone()));
+            }
+        }
+    } else {
+        for (index, feature) in questions.iter().enumerate() {
+            let value = form.extra.get(&format!("q_{index}")).map(|v| v.trim()).unwrap_or("");
+            if value.is_empty() {
+                errors.push(format!("{}: {}", feature.name, m.describe(&ValidationError::new("", Problem::Required)).trim_start_matches(": ")));
+            } else if !feature.values.iter().any(|v| v == value) {
+                errors.push(format!("{}: {}", feature.name, m.describe(&ValidationError::new("", Problem::Malformed)).trim_start_matches(": ")));
+            } else {
+                answers.insert(feature.name.clone(), serde_json::Value::String(value.to_owned()));
+            }
         }
     }
     let access_details = form.access_details.trim().to_owned();
@@ -987,9 +1045,8 @@ pub async fn register(
             .await;
         }
     };
-    let features =
-        serde_json::json!({ "gender": form.gender, "age_band": form.age_band, "area": area })
-            .to_string();
+    answers.insert(crate::selection::AREA_FEATURE.to_owned(), serde_json::Value::String(area));
+    let features = serde_json::Value::Object(answers).to_string();
     let access = serde_json::json!({
         "childcare": form.childcare.is_some(),
         "mobility": form.mobility.is_some(),

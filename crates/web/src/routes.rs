@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{AppState, api, deliberation, evidence, now, public, recruitment, session, sessions, staff, tables};
+use crate::{AppState, api, deliberation, evidence, now, public, recruitment, selection, session, sessions, staff, tables};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -112,6 +112,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/assemblies/{assembly_id}/register", Page, Register), post(recruitment::register)),
         (spec("GET", "/assemblies/{assembly_id}/r/{code}", Page, Register), get(recruitment::register_with_code)),
         (spec("GET", "/assemblies/{assembly_id}/registered", Page, Register), get(recruitment::registered)),
+        (spec("GET", "/assemblies/{assembly_id}/selection", Page, ViewPublic), get(selection::public_selection)),
+        (spec("GET", "/assemblies/{assembly_id}/selection/{run_id}/{file}", Page, ViewPublic), get(selection::public_file)),
         (spec("GET", "/login", Page, Authenticate), get(session::login_form)),
         (spec("POST", "/login", Page, Authenticate), post(session::login)),
         (spec("POST", "/logout", Page, Authenticate), post(session::logout)),
@@ -138,6 +140,14 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status", Page, ManageRecruitment), post(recruitment::change_status)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment), post(recruitment::import_respondents)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), get(selection::quotas)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), post(selection::save_quotas)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/selection", Page, ManageRecruitment), get(selection::selection)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/selection/test-runs", Page, ManageRecruitment), post(selection::start_test_run)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/selection/commitments", Page, ManageRecruitment), post(selection::commit_final_run)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}", Page, ManageRecruitment), get(selection::run)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw", Page, ManageRecruitment), post(selection::draw_committed_run)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel", Page, ManageRecruitment), post(selection::cancel_run)),
         (spec("GET", "/assemblies/{assembly_id}/evidence", Page, ViewPublic), get(evidence::public_evidence)),
         (spec("GET", "/assemblies/{assembly_id}/mine", Page, ViewMyAssembly), get(sessions::mine)),
         (spec("POST", "/assemblies/{assembly_id}/questions", Page, AskSpeakers), post(sessions::ask_question)),

@@ -5,6 +5,7 @@ mod deliberation;
 mod helpers;
 mod recruitment;
 mod scenarios;
+mod selection;
 mod sessions;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
@@ -38,6 +39,8 @@ on_both_backends!(
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
+    organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
+    a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,

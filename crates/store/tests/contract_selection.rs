@@ -1,0 +1,185 @@
+//! Contract tests for quotas and selection runs, on SQLite and PostgreSQL: the database lets only one run per
+//! assembly be running, even when two starts race; stale runs are failed; quotas are replaced as a whole.
+
+use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
+use domain::phase::Phase;
+use store::recruitment::{self, NewRespondent};
+use store::selection::{self, NewRun, QuotaRow, RunBusy, RunEnd, RunPerson, SettingsRow};
+use store::{Store, assemblies, on_both_backends};
+
+on_both_backends!(
+    two_concurrent_starts_leave_exactly_one_run_running,
+    stale_runs_are_failed_and_a_finished_run_keeps_its_result,
+    quotas_are_replaced_as_a_whole,
+);
+
+async fn assembly(store: &Store, title: &str) -> i64 {
+    let draft = AssemblyDraft {
+        title: Title::parse(title).unwrap(),
+        question: Question::parse("How should we cut emissions?").unwrap(),
+        authority: Authority::parse("Government").unwrap(),
+        commitments: Commitment::parse_lines("Respond within 12 weeks").unwrap(),
+        timeline: Timeline::parse(Phase::Design, |_| (None, None)).unwrap(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    let id = assemblies::create_assembly(&mut tx, &draft, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn respondent(store: &Store, assembly_id: i64) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let id = recruitment::add_respondent(
+        &mut tx,
+        &NewRespondent {
+            assembly_id,
+            invitation_id: None,
+            full_name: "Test Person",
+            email: "t@example.org",
+            phone: "",
+            features_json: "{\"age_band\":\"16-29\"}",
+            access_needs_json: "{}",
+            consent_at: 1,
+        },
+        1,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn new_run(assembly_id: i64, status: &'static str) -> NewRun<'static> {
+    NewRun {
+        assembly_id,
+        kind: "test",
+        status,
+        algorithm: "leximin",
+        engine_version: "0",
+        panel_size: 1,
+        seed: "",
+        seed_source: "",
+        commitment: "c",
+        pool_csv: "id,age_band\np1,16-29\n",
+        features_csv: "feature,value,min,max\nage_band,16-29,1,1\n",
+        already_csv: "",
+        parent_run_id: None,
+        created_by: None,
+    }
+}
+
+async fn start(store: Store, assembly_id: i64, respondent_id: i64) -> Result<i64, RunBusy> {
+    let mut tx = store.begin().await.unwrap();
+    let person = RunPerson { public_id: "p1".into(), respondent_id, position: 0, selected: false, already: false };
+    let result = selection::create_run(&mut tx, &new_run(assembly_id, "running"), &[person], 10).await.unwrap();
+    // Hold the transaction open a moment, so that the other start really overlaps with this one.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    if result.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    result
+}
+
+async fn two_concurrent_starts_leave_exactly_one_run_running(store: Store) {
+    let first = assembly(&store, "First").await;
+    let second = assembly(&store, "Second").await;
+    let person = respondent(&store, first).await;
+    let (a, b) = tokio::join!(
+        tokio::spawn(start(store.clone(), first, person)),
+        tokio::spawn(start(store.clone(), first, person))
+    );
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|o| **o == Err(RunBusy)).count(), 1, "{outcomes:?}");
+    let running = store::test_support::count_raw(&store, "SELECT COUNT(*) FROM selection_runs WHERE status = 'running'").await.unwrap();
+    assert_eq!(running, 1);
+    // The loser left nothing behind: one run row and one person row.
+    assert_eq!(store::test_support::count_raw(&store, "SELECT COUNT(*) FROM selection_runs").await.unwrap(), 1);
+    assert_eq!(store::test_support::count_raw(&store, "SELECT COUNT(*) FROM selection_run_people").await.unwrap(), 1);
+
+    // Another assembly may run at the same time; a committed run is not running and does not block.
+    let other_person = respondent(&store, second).await;
+    assert!(start(store.clone(), second, other_person).await.is_ok());
+    let mut tx = store.begin().await.unwrap();
+    let committed = selection::create_run(&mut tx, &new_run(first, "committed"), &[], 11).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    // ... but it cannot be started while the other run is running.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(selection::start_committed_run(&mut tx, first, committed, "seed", 12).await.unwrap(), Err(RunBusy));
+    drop(tx);
+    let winner = outcomes.iter().find_map(|o| o.ok()).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let end = RunEnd { status: "cancelled", selected_csv: "", result_json: "{}", message: "", selected: &[] };
+    assert!(selection::finish_run(&mut tx, winner, &end, 13).await.unwrap());
+    assert!(!selection::finish_run(&mut tx, winner, &end, 14).await.unwrap(), "a finished run cannot finish twice");
+    assert_eq!(selection::start_committed_run(&mut tx, first, committed, "seed", 15).await.unwrap(), Ok(true));
+    assert_eq!(selection::start_committed_run(&mut tx, first, committed, "seed", 15).await.unwrap(), Ok(false));
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let run = selection::run(&mut connection, first, committed).await.unwrap();
+    assert_eq!((run.status.as_str(), run.seed.as_str()), ("running", "seed"));
+    // A run is only reachable through its own assembly.
+    assert!(selection::run(&mut connection, second, committed).await.is_err());
+}
+
+async fn stale_runs_are_failed_and_a_finished_run_keeps_its_result(store: Store) {
+    let id = assembly(&store, "Stale").await;
+    let person = respondent(&store, id).await;
+    let run_id = start(store.clone(), id, person).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    // A fresh heartbeat keeps it; cancelling is seen by the next progress report.
+    assert!(!selection::report_progress(&mut tx, run_id, Some("stage 1"), 100).await.unwrap());
+    assert_eq!(selection::fail_stale_runs(&mut tx, 50, 101).await.unwrap(), Vec::<i64>::new());
+    assert!(selection::request_cancel(&mut tx, id, run_id).await.unwrap());
+    assert!(selection::report_progress(&mut tx, run_id, None, 102).await.unwrap());
+    // A heartbeat older than the limit: the run is failed and the next start is possible.
+    assert_eq!(selection::fail_stale_runs(&mut tx, 200, 201).await.unwrap(), vec![run_id]);
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let run = selection::run(&mut connection, id, run_id).await.unwrap();
+    assert_eq!(run.status, "failed");
+    assert_eq!(run.progress, "stage 1");
+    assert!(run.message.contains("interrupted"));
+    drop(connection);
+    let second = start(store.clone(), id, person).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let selected = vec!["p1".to_owned()];
+    let end = RunEnd { status: "done", selected_csv: "id\np1\n", result_json: "{\"x\":1}", message: "", selected: &selected };
+    assert!(selection::finish_run(&mut tx, second, &end, 300).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let people = selection::run_people(&mut connection, second).await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert!(people[0].selected);
+    let run = selection::run(&mut connection, id, second).await.unwrap();
+    assert_eq!((run.status.as_str(), run.selected_csv.as_str(), run.finished_at), ("done", "id\np1\n", Some(300)));
+    assert_eq!(selection::runs(&mut connection, id).await.unwrap().len(), 2);
+}
+
+async fn quotas_are_replaced_as_a_whole(store: Store) {
+    let id = assembly(&store, "Quotas").await;
+    let quota = |feature: &str, value: &str, min: i64, max: i64| QuotaRow {
+        feature: feature.into(),
+        value: value.into(),
+        share_ppm: 500_000,
+        min_seats: min,
+        max_seats: max,
+    };
+    let settings = SettingsRow { panel_size: 10, seed_source: "lottery of 1 March".into() };
+    let mut tx = store.begin().await.unwrap();
+    selection::save_quotas(&mut tx, id, &settings, &[quota("gender", "woman", 4, 6), quota("gender", "man", 4, 6)], 1).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let shorter = [quota("age_band", "16-29", 1, 3)];
+    selection::save_quotas(&mut tx, id, &SettingsRow { panel_size: 12, ..settings.clone() }, &shorter, 2).await.unwrap();
+    tx.commit().await.unwrap();
+    // A duplicate value is refused and the transaction leaves the previous quotas intact.
+    let mut tx = store.begin().await.unwrap();
+    let duplicate = [quota("x", "a", 0, 1), quota("x", "a", 0, 1)];
+    assert!(selection::save_quotas(&mut tx, id, &settings, &duplicate, 3).await.is_err());
+    drop(tx);
+    let mut connection = store.connection().await.unwrap();
+    assert_eq!(selection::quotas(&mut connection, id).await.unwrap(), shorter.to_vec());
+    assert_eq!(selection::settings(&mut connection, id).await.unwrap().unwrap().panel_size, 12);
+    assert_eq!(selection::settings(&mut connection, id + 1000).await.unwrap(), None);
+}

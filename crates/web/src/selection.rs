@@ -1,0 +1,1313 @@
+//! Quotas and selection runs (issue 4): the quota editor with population shares and a live feasibility check,
+//! selection runs as jobs off the request path (progress page, cancel button), and the public verifiability page.
+//!
+//! A run works on an anonymised copy of the pool: every person gets a random public id and only their feature values
+//! go into `pool.csv`; the quotas go into `features.csv`. The engine reads these texts exactly as `klero verify`
+//! reads the published files, so the commitment shown before the draw and the panel published after it can be
+//! checked by anyone with `klero verify --people pool.csv --features features.csv --panel-size K --seed S
+//! --selected selected.csv`.
+//!
+//! A *test* run changes no one's status. A *final* run is first committed (its inputs frozen and published with the
+//! engine's commitment and the announced seed source), then drawn with the seed; it marks the selected respondents
+//! `selected`. The database allows one running run per assembly (see `store::selection`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use domain::error::{Problem, ValidationError};
+use recruitment::quotas::{FeatureShares, Tolerance, ValueShare, propose_quotas};
+use selection::model::{Instance, parse_already_selected, parse_features, parse_people};
+use selection::{Algorithm, SelectionError, Settings};
+use serde::Deserialize;
+use store::selection::{NewRun, QuotaRow, RunEnd, RunPerson, RunRow, SettingsRow};
+
+use crate::error::AppError;
+use crate::i18n::Messages;
+use crate::routes::Viewer;
+use crate::views::{Chrome, render, utc_minute};
+use crate::{AppState, now};
+
+/// The statuses of respondents who are in the pool of a selection.
+pub const POOL_STATUSES: [&str; 2] = ["registered", "eligible"];
+/// The feature whose value comes from the invitation (the household's area), not from a question.
+pub const AREA_FEATURE: &str = "area";
+/// A running run whose heartbeat is older than this is taken for interrupted (its server stopped).
+pub const STALE_SECONDS: i64 = 60;
+/// At startup no run of this server is alive: runs with a heartbeat older than this are failed.
+pub const STARTUP_STALE_SECONDS: i64 = 10;
+/// The most features (questions) and values an editor may define.
+pub const MAX_QUOTA_LINES: usize = 200;
+
+// ---------------------------------------------------------------------------------------------
+// Features and quotas.
+
+/// A feature with its values, in the organisers' order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureDef {
+    /// The feature (`age_band`).
+    pub name: String,
+    /// Its values.
+    pub values: Vec<String>,
+}
+
+/// Groups quota rows into features, keeping the first-seen order.
+pub fn features_of(quotas: &[QuotaRow]) -> Vec<FeatureDef> {
+    let mut features: Vec<FeatureDef> = Vec::new();
+    for quota in quotas {
+        match features.iter_mut().find(|f| f.name == quota.feature) {
+            Some(feature) => feature.values.push(quota.value.clone()),
+            None => features.push(FeatureDef { name: quota.feature.clone(), values: vec![quota.value.clone()] }),
+        }
+    }
+    features
+}
+
+/// The questions of the registration form of an assembly: its features except the area (taken from the invitation).
+pub async fn registration_questions(state: &AppState, assembly_id: i64) -> Result<Vec<FeatureDef>, AppError> {
+    let mut connection = state.store.connection().await?;
+    let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
+    Ok(features_of(&quotas).into_iter().filter(|f| f.name != AREA_FEATURE).collect())
+}
+
+/// One line of the quota editor: `feature,value,share[,min,max]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaLine {
+    /// The feature.
+    pub feature: String,
+    /// The value.
+    pub value: String,
+    /// The share in parts per million.
+    pub share_ppm: i64,
+    /// The minimum, if given.
+    pub min: Option<i64>,
+    /// The maximum, if given.
+    pub max: Option<i64>,
+}
+
+fn line_error(m: &Messages, line: usize, column: usize, problem: &str) -> String {
+    m.s.err_line.replace("{line}", &line.to_string()).replace("{column}", &column.to_string()).replace("{problem}", problem)
+}
+
+/// Parses the quota editor's text; errors name the line and column.
+pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<String>> {
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let cells: Vec<String> = match csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(raw.as_bytes()).records().next() {
+            Some(Ok(record)) => record.iter().map(|cell| cell.trim().to_owned()).collect(),
+            _ => {
+                errors.push(line_error(m, number, 1, m.s.err_csv));
+                continue;
+            }
+        };
+        if cells.first().is_some_and(|c| c.eq_ignore_ascii_case("feature")) {
+            continue;
+        }
+        if cells.len() != 3 && cells.len() != 5 {
+            errors.push(line_error(m, number, 1, m.s.err_cells));
+            continue;
+        }
+        let mut ok = true;
+        for column in 0..2 {
+            if cells[column].is_empty() || cells[column].chars().count() > 60 {
+                errors.push(line_error(m, number, column + 1, m.s.err_name));
+                ok = false;
+            }
+        }
+        let share = cells[2].trim_end_matches('%').trim().parse::<f64>().ok().filter(|s| s.is_finite() && (0.0..=100.0).contains(s));
+        if share.is_none() {
+            errors.push(line_error(m, number, 3, m.s.err_share));
+            ok = false;
+        }
+        let mut bound = |column: usize| -> Option<i64> {
+            let cell = cells.get(column)?;
+            if cell.is_empty() {
+                return None;
+            }
+            match cell.parse::<i64>() {
+                Ok(value) if (0..=100_000).contains(&value) => Some(value),
+                _ => {
+                    errors.push(line_error(m, number, column + 1, m.s.err_count));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let (min, max) = (bound(3), bound(4));
+        if let (Some(min), Some(max)) = (min, max)
+            && min > max
+        {
+            errors.push(line_error(m, number, 4, m.s.err_min_max));
+            ok = false;
+        }
+        if ok && !seen.insert((cells[0].clone(), cells[1].clone())) {
+            errors.push(line_error(m, number, 2, m.s.err_duplicate));
+            ok = false;
+        }
+        if ok {
+            lines.push(QuotaLine {
+                feature: cells[0].clone(),
+                value: cells[1].clone(),
+                share_ppm: (share.unwrap_or(0.0) * 10_000.0).round() as i64,
+                min,
+                max,
+            });
+        }
+    }
+    if lines.len() > MAX_QUOTA_LINES {
+        errors.push(m.describe(&ValidationError::new("quotas", Problem::TooMany { max: MAX_QUOTA_LINES })));
+    }
+    if lines.is_empty() && errors.is_empty() {
+        errors.push(m.describe(&ValidationError::new("quotas", Problem::Required)));
+    }
+    if errors.is_empty() { Ok(lines) } else { Err(errors) }
+}
+
+/// Fills min and max from the population shares for the panel size (the `recruitment` crate's proposal).
+pub fn propose(m: &Messages, lines: &mut [QuotaLine], panel_size: u32, overwrite: bool) -> Result<(), String> {
+    let defs = features_of(
+        &lines
+            .iter()
+            .map(|l| QuotaRow { feature: l.feature.clone(), value: l.value.clone(), share_ppm: l.share_ppm, min_seats: 0, max_seats: 0 })
+            .collect::<Vec<_>>(),
+    );
+    let shares: Vec<FeatureShares> = defs
+        .iter()
+        .map(|def| FeatureShares {
+            feature: def.name.clone(),
+            values: def
+                .values
+                .iter()
+                .map(|value| {
+                    let line = lines.iter().find(|l| l.feature == def.name && &l.value == value).expect("grouped from lines");
+                    ValueShare { value: value.clone(), share: line.share_ppm as f64 / 1_000_000.0 }
+                })
+                .collect(),
+        })
+        .collect();
+    let proposal = propose_quotas(&shares, panel_size, Tolerance::default()).map_err(|error| format!("{}: {error}", m.s.err_propose))?;
+    for quota in proposal.quotas() {
+        if let Some(line) = lines.iter_mut().find(|l| l.feature == quota.feature && l.value == quota.value) {
+            if overwrite || line.min.is_none() {
+                line.min = Some(i64::from(quota.min));
+            }
+            if overwrite || line.max.is_none() {
+                line.max = Some(i64::from(quota.max));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn share_text(share_ppm: i64) -> String {
+    let text = format!("{:.4}", share_ppm as f64 / 10_000.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_owned()
+}
+
+fn quota_text(lines: &[QuotaLine]) -> String {
+    let mut text = String::from("feature,value,share,min,max\n");
+    for line in lines {
+        let cell = |t: &str| if t.contains([',', '"']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_owned() };
+        let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
+        text.push_str(&format!("{},{},{},{},{}\n", cell(&line.feature), cell(&line.value), share_text(line.share_ppm), bound(line.min), bound(line.max)));
+    }
+    text
+}
+
+fn rows_text(quotas: &[QuotaRow]) -> String {
+    quota_text(
+        &quotas
+            .iter()
+            .map(|q| QuotaLine { feature: q.feature.clone(), value: q.value.clone(), share_ppm: q.share_ppm, min: Some(q.min_seats), max: Some(q.max_seats) })
+            .collect::<Vec<_>>(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The anonymised pool.
+
+fn csv_line(cells: &[&str]) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let _ = writer.write_record(cells);
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The `features.csv` text of quotas, as `klero verify` reads it.
+pub fn features_csv(quotas: &[QuotaRow]) -> String {
+    let mut text = csv_line(&["feature", "value", "min", "max"]);
+    for quota in quotas {
+        text.push_str(&csv_line(&[&quota.feature, &quota.value, &quota.min_seats.to_string(), &quota.max_seats.to_string()]));
+    }
+    text
+}
+
+/// An anonymised pool: the published text, the people behind the public ids, and how many were left out.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    /// `id` plus one column per feature; rows in public-id order.
+    pub pool_csv: String,
+    /// The people, in the order of the rows.
+    pub people: Vec<RunPerson>,
+    /// Respondents of the pool statuses without a valid answer for every feature (not in the pool).
+    pub left_out: usize,
+}
+
+/// A fresh random public id.
+fn public_id() -> Result<String, AppError> {
+    Ok(format!("P{}", &crate::security::random_token(6)?[..10]))
+}
+
+/// Builds the anonymised pool of `members` for `features`: a random public id and feature values only.
+pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMember], already: &HashSet<i64>) -> Result<Pool, AppError> {
+    let mut rows: Vec<(String, i64, Vec<String>)> = Vec::new();
+    let mut left_out = 0;
+    let mut ids = HashSet::new();
+    for member in members {
+        let answers: serde_json::Value = serde_json::from_str(&member.features_json).unwrap_or(serde_json::Value::Null);
+        let values: Option<Vec<String>> = features
+            .iter()
+            .map(|feature| answers.get(&feature.name).and_then(|v| v.as_str()).filter(|v| feature.values.iter().any(|x| x == v)).map(str::to_owned))
+            .collect();
+        let Some(values) = values else {
+            left_out += 1;
+            continue;
+        };
+        let mut id = public_id()?;
+        while !ids.insert(id.clone()) {
+            id = public_id()?;
+        }
+        rows.push((id, member.respondent_id, values));
+    }
+    rows.sort();
+    let mut header = vec!["id"];
+    header.extend(features.iter().map(|f| f.name.as_str()));
+    let mut pool_csv = csv_line(&header);
+    let mut people = Vec::new();
+    for (position, (id, respondent_id, values)) in rows.into_iter().enumerate() {
+        let mut cells = vec![id.as_str()];
+        cells.extend(values.iter().map(String::as_str));
+        pool_csv.push_str(&csv_line(&cells));
+        people.push(RunPerson { public_id: id, respondent_id, position: position as i64, selected: false, already: already.contains(&respondent_id) });
+    }
+    Ok(Pool { pool_csv, people, left_out })
+}
+
+/// The engine's instance from the published texts, read exactly as `klero verify` reads the files.
+pub fn instance_of(pool_csv: &str, features_csv: &str, already_csv: &str, panel_size: usize) -> Result<Instance, SelectionError> {
+    let features = parse_features("features.csv", features_csv, panel_size)?;
+    let table = parse_people("pool.csv", pool_csv, &features, "id", &[])?;
+    let already = if already_csv.trim().is_empty() {
+        Vec::new()
+    } else {
+        parse_already_selected("already-selected.csv", already_csv, &table.people, "id")?
+    };
+    Instance::new(features, table.people, panel_size, already)
+}
+
+fn algorithm_of(name: &str) -> Algorithm {
+    match name {
+        "maximin" => Algorithm::Maximin,
+        "legacy" => Algorithm::Legacy,
+        _ => Algorithm::Leximin,
+    }
+}
+
+/// The settings a run uses: its algorithm and no transparent lottery (what `klero verify` assumes by default).
+fn settings_of(algorithm: &str) -> Settings {
+    Settings { algorithm: algorithm_of(algorithm), lottery_panels: None }
+}
+
+/// A feasibility verdict in words for the organisers.
+fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
+    match result {
+        Ok(()) => (true, vec![m.s.feasible.to_owned()]),
+        Err(SelectionError::InfeasibleQuotas { changes }) => {
+            let mut lines = vec![m.s.infeasible.to_owned()];
+            lines.extend(changes.iter().map(|change| change.to_string()));
+            (false, lines)
+        }
+        Err(other) => (false, vec![m.s.infeasible.to_owned(), other.to_string()]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The quota editor.
+
+/// The quota editor's form.
+#[derive(Debug, Default, Deserialize)]
+pub struct QuotaForm {
+    /// Seats on the panel.
+    #[serde(default)]
+    pub panel_size: String,
+    /// The announced seed source.
+    #[serde(default)]
+    pub seed_source: String,
+    /// `feature,value,share[,min,max]` lines.
+    #[serde(default)]
+    pub quotas: String,
+    /// `propose` (fill min/max from the shares) or `save`.
+    #[serde(default)]
+    pub action: String,
+}
+
+/// One row of the quota table as shown, with the pool's count.
+pub struct QuotaView {
+    /// Feature.
+    pub feature: String,
+    /// Value.
+    pub value: String,
+    /// Share, in percent.
+    pub share: String,
+    /// Min.
+    pub min: i64,
+    /// Max.
+    pub max: i64,
+    /// People of the pool with this value.
+    pub pool: usize,
+}
+
+/// The quota editor page.
+#[derive(Template)]
+#[template(path = "quotas.html")]
+pub struct QuotasPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Assembly id.
+    pub assembly_id: i64,
+    /// Assembly title.
+    pub title: String,
+    /// The form (as typed, or from the database).
+    pub form: QuotaForm,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// A notice (saved, proposed).
+    pub notice: String,
+    /// The stored quotas with pool counts.
+    pub rows: Vec<QuotaView>,
+    /// People in the pool.
+    pub pool_size: usize,
+    /// Respondents left out for missing answers.
+    pub left_out: usize,
+    /// Whether the check found a panel.
+    pub feasible: bool,
+    /// The feasibility verdict, line by line.
+    pub verdict: Vec<String>,
+}
+
+/// The feasibility of the stored quotas against the current pool: (rows with pool counts, pool size, left out,
+/// verdict).
+async fn current_feasibility(
+    state: &AppState,
+    m: &'static Messages,
+    assembly_id: i64,
+) -> Result<(Vec<QuotaView>, usize, usize, bool, Vec<String>), AppError> {
+    let mut connection = state.store.connection().await?;
+    let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
+    let settings = store::selection::settings(&mut connection, assembly_id).await?;
+    let members = store::selection::pool(&mut connection, assembly_id, &POOL_STATUSES).await?;
+    drop(connection);
+    let features = features_of(&quotas);
+    let pool = build_pool(&features, &members, &HashSet::new())?;
+    let (Some(settings), false) = (settings, quotas.is_empty()) else {
+        return Ok((Vec::new(), pool.people.len(), pool.left_out, false, vec![m.s.no_quotas.to_owned()]));
+    };
+    let features_text = features_csv(&quotas);
+    let panel_size = settings.panel_size as usize;
+    let pool_text = pool.pool_csv.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let instance = instance_of(&pool_text, &features_text, "", panel_size)?;
+        let counts = instance.pool_counts();
+        Ok::<_, SelectionError>((counts, selection::check_feasible(&instance)))
+    })
+    .await
+    .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let (counts, verdict) = match checked {
+        Ok((counts, result)) => (Some(counts), feasibility_text(m, &result)),
+        Err(error) => (None, feasibility_text(m, &Err(error))),
+    };
+    let mut rows = Vec::new();
+    let mut value_index = BTreeMap::new();
+    for (f, feature) in features.iter().enumerate() {
+        for (v, value) in feature.values.iter().enumerate() {
+            value_index.insert((feature.name.clone(), value.clone()), (f, v));
+        }
+    }
+    for quota in &quotas {
+        let pool_count = value_index
+            .get(&(quota.feature.clone(), quota.value.clone()))
+            .and_then(|&(f, v)| counts.as_ref().map(|c| c[f][v]))
+            .unwrap_or(0);
+        rows.push(QuotaView {
+            feature: quota.feature.clone(),
+            value: quota.value.clone(),
+            share: share_text(quota.share_ppm),
+            min: quota.min_seats,
+            max: quota.max_seats,
+            pool: pool_count,
+        });
+    }
+    Ok((rows, pool.people.len(), pool.left_out, verdict.0, verdict.1))
+}
+
+async fn quotas_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    form: Option<QuotaForm>,
+    errors: Vec<String>,
+    notice: String,
+) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let stored = store::selection::quotas(&mut connection, assembly_id).await?;
+    let settings = store::selection::settings(&mut connection, assembly_id).await?;
+    drop(connection);
+    let form = form.unwrap_or_else(|| QuotaForm {
+        panel_size: settings.as_ref().map(|s| s.panel_size.to_string()).unwrap_or_default(),
+        seed_source: settings.map(|s| s.seed_source).unwrap_or_default(),
+        quotas: if stored.is_empty() { String::new() } else { rows_text(&stored) },
+        action: String::new(),
+    });
+    let (rows, pool_size, left_out, feasible, verdict) = current_feasibility(state, m, assembly_id).await?;
+    let c = Chrome::new(viewer, m.s.quotas_title);
+    render(status, &QuotasPage { c, assembly_id, title: record.title, form, errors, notice, rows, pool_size, left_out, feasible, verdict })
+}
+
+/// `GET /staff/assemblies/{assembly_id}/quotas`: the quota editor and the live feasibility check.
+pub async fn quotas(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
+    quotas_page(&state, &viewer, assembly_id, StatusCode::OK, None, Vec::new(), String::new()).await
+}
+
+/// `POST /staff/assemblies/{assembly_id}/quotas`: proposes min/max from the shares, or saves (audited).
+pub async fn save_quotas(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<QuotaForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(mut form) = form?;
+    let m = viewer.lang.messages();
+    let mut errors = Vec::new();
+    let panel_size = match form.panel_size.trim().parse::<u32>() {
+        Ok(size) if (1..=10_000).contains(&size) => Some(size),
+        _ if form.panel_size.trim().is_empty() => {
+            errors.push(m.describe(&ValidationError::new("panel_size", Problem::Required)));
+            None
+        }
+        _ => {
+            errors.push(m.describe(&ValidationError::new("panel_size", Problem::Malformed)));
+            None
+        }
+    };
+    let seed_source = form.seed_source.trim().to_owned();
+    if seed_source.chars().count() > 500 {
+        errors.push(m.describe(&ValidationError::new("seed_source", Problem::TooLong { max: 500 })));
+    }
+    let mut lines = match parse_quota_text(m, &form.quotas) {
+        Ok(lines) => lines,
+        Err(mut found) => {
+            errors.append(&mut found);
+            Vec::new()
+        }
+    };
+    if let (Some(panel_size), false) = (panel_size, lines.is_empty()) {
+        let overwrite = form.action == "propose";
+        if (overwrite || lines.iter().any(|l| l.min.is_none() || l.max.is_none()))
+            && let Err(error) = propose(m, &mut lines, panel_size, overwrite)
+        {
+            errors.push(error);
+        }
+    }
+    if !errors.is_empty() {
+        return quotas_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors, String::new()).await;
+    }
+    let panel_size = panel_size.unwrap_or(1);
+    if form.action == "propose" {
+        form.quotas = quota_text(&lines);
+        let notice = m.s.proposed.to_owned();
+        return quotas_page(&state, &viewer, assembly_id, StatusCode::OK, Some(form), Vec::new(), notice).await;
+    }
+    let rows: Vec<QuotaRow> = lines
+        .iter()
+        .map(|l| QuotaRow {
+            feature: l.feature.clone(),
+            value: l.value.clone(),
+            share_ppm: l.share_ppm,
+            min_seats: l.min.unwrap_or(0),
+            max_seats: l.max.unwrap_or(0),
+        })
+        .collect();
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    store::selection::save_quotas(&mut tx, assembly_id, &SettingsRow { panel_size: i64::from(panel_size), seed_source }, &rows, now).await?;
+    let after = serde_json::json!({ "assembly_id": assembly_id, "panel_size": panel_size, "values": rows.len() });
+    audit(&mut tx, actor(&viewer), "quotas.save", &format!("assembly:{assembly_id}/quotas"), &after, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/quotas")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs.
+
+/// A run as listed.
+pub struct RunView {
+    /// Id.
+    pub id: i64,
+    /// Kind, in words.
+    pub kind: String,
+    /// Status, in words.
+    pub status: String,
+    /// Raw status.
+    pub status_id: String,
+    /// Algorithm.
+    pub algorithm: String,
+    /// Seed.
+    pub seed: String,
+    /// Created, UTC.
+    pub created: String,
+    /// Whether it is a final run waiting for its seed.
+    pub committed: bool,
+}
+
+fn kind_name(m: &Messages, kind: &str) -> String {
+    match kind {
+        "test" => m.s.kind_test,
+        "final" => m.s.kind_final,
+        _ => m.s.kind_replacement,
+    }
+    .to_owned()
+}
+
+fn status_name(m: &Messages, status: &str) -> String {
+    match status {
+        "committed" => m.s.status_committed,
+        "running" => m.s.status_running,
+        "done" => m.s.status_done,
+        "failed" => m.s.status_failed,
+        _ => m.s.status_cancelled,
+    }
+    .to_owned()
+}
+
+impl RunView {
+    fn of(m: &Messages, run: &RunRow) -> RunView {
+        RunView {
+            id: run.id,
+            kind: kind_name(m, &run.kind),
+            status: status_name(m, &run.status),
+            status_id: run.status.clone(),
+            algorithm: run.algorithm.to_uppercase(),
+            seed: run.seed.clone(),
+            created: utc_minute(run.created_at),
+            committed: run.status == "committed",
+        }
+    }
+}
+
+/// The selection page of an assembly.
+#[derive(Template)]
+#[template(path = "selection.html")]
+pub struct SelectionPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Assembly id.
+    pub assembly_id: i64,
+    /// Title.
+    pub title: String,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// Runs, newest first.
+    pub runs: Vec<RunView>,
+    /// Whether a final run exists that is committed or done.
+    pub has_final: bool,
+    /// Panel size, if set.
+    pub panel_size: i64,
+    /// People in the pool.
+    pub pool_size: usize,
+    /// The feasibility verdict.
+    pub verdict: Vec<String>,
+    /// Whether feasible.
+    pub feasible: bool,
+}
+
+async fn selection_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    fail_stale(state).await?;
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let runs = store::selection::runs(&mut connection, assembly_id).await?;
+    let settings = store::selection::settings(&mut connection, assembly_id).await?;
+    drop(connection);
+    let (_, pool_size, _, feasible, verdict) = current_feasibility(state, m, assembly_id).await?;
+    let has_final = runs.iter().any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done"));
+    let c = Chrome::new(viewer, m.s.selection_title);
+    render(
+        status,
+        &SelectionPage {
+            c,
+            assembly_id,
+            title: record.title,
+            errors,
+            runs: runs.iter().map(|r| RunView::of(m, r)).collect(),
+            has_final,
+            panel_size: settings.map(|s| s.panel_size).unwrap_or(0),
+            pool_size,
+            verdict,
+            feasible,
+        },
+    )
+}
+
+/// `GET /staff/assemblies/{assembly_id}/selection`: runs, and the forms to start them.
+pub async fn selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
+    selection_page(&state, &viewer, assembly_id, StatusCode::OK, Vec::new()).await
+}
+
+/// The form that starts a test run or commits a final one.
+#[derive(Debug, Default, Deserialize)]
+pub struct RunForm {
+    /// `leximin`, `maximin` or `legacy`.
+    #[serde(default)]
+    pub algorithm: String,
+    /// The seed (test runs, draws).
+    #[serde(default)]
+    pub seed: String,
+}
+
+fn parse_algorithm(raw: &str) -> Result<&'static str, ValidationError> {
+    match raw.trim() {
+        "" | "leximin" => Ok("leximin"),
+        "maximin" => Ok("maximin"),
+        "legacy" => Ok("legacy"),
+        _ => Err(ValidationError::new("algorithm", Problem::Malformed)),
+    }
+}
+
+fn parse_seed(raw: &str) -> Result<String, ValidationError> {
+    let seed = raw.trim();
+    if seed.is_empty() {
+        return Err(ValidationError::new("seed", Problem::Required));
+    }
+    if seed.chars().count() > 200 {
+        return Err(ValidationError::new("seed", Problem::TooLong { max: 200 }));
+    }
+    Ok(seed.to_owned())
+}
+
+/// The frozen inputs of a new run, from the stored quotas and the current pool.
+struct Inputs {
+    settings: SettingsRow,
+    features_csv: String,
+    pool: Pool,
+    commitment: String,
+}
+
+async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &str) -> Result<Result<Inputs, Vec<String>>, AppError> {
+    let mut connection = state.store.connection().await?;
+    let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
+    let settings = store::selection::settings(&mut connection, assembly_id).await?;
+    let members = store::selection::pool(&mut connection, assembly_id, &POOL_STATUSES).await?;
+    drop(connection);
+    let (Some(settings), false) = (settings, quotas.is_empty()) else {
+        return Ok(Err(vec![m.s.no_quotas.to_owned()]));
+    };
+    let pool = build_pool(&features_of(&quotas), &members, &HashSet::new())?;
+    let features_csv = features_csv(&quotas);
+    match instance_of(&pool.pool_csv, &features_csv, "", settings.panel_size as usize) {
+        Ok(instance) => {
+            let commitment = selection::sample::commitment(&instance, &settings_of(algorithm));
+            Ok(Ok(Inputs { settings, features_csv, pool, commitment }))
+        }
+        Err(error) => Ok(Err(vec![error.to_string()])),
+    }
+}
+
+fn actor(viewer: &Viewer) -> Option<i64> {
+    viewer.account.as_ref().map(|account| account.id)
+}
+
+/// Appends an audit entry (ids, kinds and counts only) in the caller's transaction; `None` is the server itself.
+async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
+    let after = after.to_string();
+    store::audit::append(tx, &store::audit::Change { actor_account_id: actor, action, entity, before_json: None, after_json: Some(&after) }, now).await?;
+    Ok(())
+}
+
+fn run_url(assembly_id: i64, run_id: i64) -> String {
+    format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")
+}
+
+/// `POST /staff/assemblies/{assembly_id}/selection/test-runs`: starts a test run (changes no one's status).
+pub async fn start_test_run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<RunForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    let algorithm = match parse_algorithm(&form.algorithm) {
+        Ok(algorithm) => algorithm,
+        Err(error) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.describe(&error)]).await,
+    };
+    let seed = if form.seed.trim().is_empty() { crate::security::random_token(8)? } else { form.seed.trim().chars().take(200).collect() };
+    let inputs = match inputs(&state, m, assembly_id, algorithm).await? {
+        Ok(inputs) => inputs,
+        Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+    };
+    let run = NewRun {
+        assembly_id,
+        kind: "test",
+        status: "running",
+        algorithm,
+        engine_version: selection::ENGINE_VERSION,
+        panel_size: inputs.settings.panel_size,
+        seed: &seed,
+        seed_source: "",
+        commitment: &inputs.commitment,
+        pool_csv: &inputs.pool.pool_csv,
+        features_csv: &inputs.features_csv,
+        already_csv: "",
+        parent_run_id: None,
+        created_by: viewer.account.as_ref().map(|a| a.id),
+    };
+    create_and_spawn(&state, &viewer, &run, &inputs.pool.people).await
+}
+
+async fn create_and_spawn(state: &AppState, viewer: &Viewer, run: &NewRun<'_>, people: &[RunPerson]) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    let now = now();
+    fail_stale(state).await?;
+    let mut tx = state.store.begin().await?;
+    let run_id = match store::selection::create_run(&mut tx, run, people, now).await? {
+        Ok(run_id) => run_id,
+        Err(store::selection::RunBusy) => {
+            drop(tx);
+            return selection_page(state, viewer, run.assembly_id, StatusCode::CONFLICT, vec![m.s.err_busy.to_owned()]).await;
+        }
+    };
+    let after = serde_json::json!({
+        "id": run_id, "assembly_id": run.assembly_id, "kind": run.kind, "status": run.status, "algorithm": run.algorithm,
+        "commitment": run.commitment, "pool": people.len(), "panel_size": run.panel_size,
+    });
+    audit(&mut tx, actor(viewer), "selection_run.create", &format!("selection_run:{run_id}"), &after, now).await?;
+    tx.commit().await?;
+    if run.status == "running" {
+        spawn_run(state.clone(), run.assembly_id, run_id);
+    }
+    Ok(Redirect::to(&run_url(run.assembly_id, run_id)).into_response())
+}
+
+/// `POST /staff/assemblies/{assembly_id}/selection/commitments`: freezes and publishes the final run's inputs and
+/// commitment, before the seed is known.
+pub async fn commit_final_run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    form: Result<Form<RunForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(_form) = form?;
+    let m = viewer.lang.messages();
+    let mut connection = state.store.connection().await?;
+    let runs = store::selection::runs(&mut connection, assembly_id).await?;
+    drop(connection);
+    if runs.iter().any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")) {
+        return selection_page(&state, &viewer, assembly_id, StatusCode::CONFLICT, vec![m.s.err_final_exists.to_owned()]).await;
+    }
+    // The final draw uses LEXIMIN without a lottery: exactly what `klero verify` does by default.
+    let algorithm = "leximin";
+    let inputs = match inputs(&state, m, assembly_id, algorithm).await? {
+        Ok(inputs) => inputs,
+        Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+    };
+    let run = NewRun {
+        assembly_id,
+        kind: "final",
+        status: "committed",
+        algorithm,
+        engine_version: selection::ENGINE_VERSION,
+        panel_size: inputs.settings.panel_size,
+        seed: "",
+        seed_source: &inputs.settings.seed_source,
+        commitment: &inputs.commitment,
+        pool_csv: &inputs.pool.pool_csv,
+        features_csv: &inputs.features_csv,
+        already_csv: "",
+        parent_run_id: None,
+        created_by: viewer.account.as_ref().map(|a| a.id),
+    };
+    create_and_spawn(&state, &viewer, &run, &inputs.pool.people).await
+}
+
+/// `POST /staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw`: draws a committed run with the seed.
+pub async fn draw_committed_run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, run_id)): Path<(i64, i64)>,
+    form: Result<Form<RunForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let m = viewer.lang.messages();
+    let seed = match parse_seed(&form.seed) {
+        Ok(seed) => seed,
+        Err(error) => return run_page(&state, &viewer, assembly_id, run_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.describe(&error)]).await,
+    };
+    fail_stale(&state).await?;
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    match store::selection::start_committed_run(&mut tx, assembly_id, run_id, &seed, now).await? {
+        Ok(true) => {}
+        Ok(false) => {
+            drop(tx);
+            return run_page(&state, &viewer, assembly_id, run_id, StatusCode::CONFLICT, vec![m.s.err_not_committed.to_owned()]).await;
+        }
+        Err(store::selection::RunBusy) => {
+            drop(tx);
+            return run_page(&state, &viewer, assembly_id, run_id, StatusCode::CONFLICT, vec![m.s.err_busy.to_owned()]).await;
+        }
+    }
+    let after = serde_json::json!({ "id": run_id, "status": "running", "seed": seed });
+    audit(&mut tx, actor(&viewer), "selection_run.draw", &format!("selection_run:{run_id}"), &after, now).await?;
+    tx.commit().await?;
+    spawn_run(state.clone(), assembly_id, run_id);
+    Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
+}
+
+/// `POST /staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel`: asks a running run to stop (audited).
+pub async fn cancel_run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, run_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    if store::selection::request_cancel(&mut tx, assembly_id, run_id).await? {
+        let after = serde_json::json!({ "id": run_id, "cancel_requested": true });
+        audit(&mut tx, actor(&viewer), "selection_run.cancel", &format!("selection_run:{run_id}"), &after, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
+}
+
+/// One value's line of a composition: pool and panel counts against the quota.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CompositionRow {
+    /// Feature.
+    pub feature: String,
+    /// Value.
+    pub value: String,
+    /// People with this value in the pool.
+    pub pool: usize,
+    /// On the panel.
+    pub panel: usize,
+    /// Quota minimum.
+    pub min: u32,
+    /// Quota maximum.
+    pub max: u32,
+}
+
+/// The summary of a finished run, stored as JSON (aggregates only).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunSummary {
+    /// Per value.
+    pub composition: Vec<CompositionRow>,
+    /// People selected.
+    pub selected: usize,
+    /// People in the pool.
+    pub pool: usize,
+    /// Lowest selection probability.
+    pub min_probability: f64,
+    /// Highest selection probability.
+    pub max_probability: f64,
+}
+
+/// The run page.
+#[derive(Template)]
+#[template(path = "run.html")]
+pub struct RunPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Assembly id.
+    pub assembly_id: i64,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// The run.
+    pub run: RunView,
+    /// The commitment.
+    pub commitment: String,
+    /// The seed source.
+    pub seed_source: String,
+    /// Engine version.
+    pub engine_version: String,
+    /// Panel size.
+    pub panel_size: i64,
+    /// Last progress report.
+    pub progress: String,
+    /// Message (error, relaxation) in lines.
+    pub message: Vec<String>,
+    /// Whether cancelling was asked.
+    pub cancel_requested: bool,
+    /// The result, when done.
+    pub summary: Option<RunSummary>,
+    /// Whether the run is public (final or replacement).
+    pub public: bool,
+}
+
+async fn run_page(state: &AppState, viewer: &Viewer, assembly_id: i64, run_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
+    fail_stale(state).await?;
+    let m = viewer.lang.messages();
+    let mut connection = state.store.connection().await?;
+    let run = store::selection::run(&mut connection, assembly_id, run_id).await?;
+    drop(connection);
+    let summary = (run.status == "done").then(|| serde_json::from_str::<RunSummary>(&run.result_json).unwrap_or_default());
+    let c = Chrome::new(viewer, format!("{} #{run_id}", m.s.run_title));
+    let mut response = render(
+        status,
+        &RunPage {
+            c,
+            assembly_id,
+            errors,
+            run: RunView::of(m, &run),
+            commitment: run.commitment.clone(),
+            seed_source: run.seed_source.clone(),
+            engine_version: run.engine_version.clone(),
+            panel_size: run.panel_size,
+            progress: run.progress.clone(),
+            message: run.message.lines().map(str::to_owned).collect(),
+            cancel_requested: run.cancel_requested,
+            summary,
+            public: run.kind != "test",
+        },
+    )?;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /staff/assemblies/{assembly_id}/selection/runs/{run_id}`: the progress page (refreshes itself while running).
+pub async fn run(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path((assembly_id, run_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    run_page(&state, &viewer, assembly_id, run_id, StatusCode::OK, Vec::new()).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job.
+
+async fn fail_stale(state: &AppState) -> Result<(), AppError> {
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    let failed = store::selection::fail_stale_runs(&mut tx, now - STALE_SECONDS, now).await?;
+    tx.commit().await?;
+    for run_id in failed {
+        tracing::warn!(run_id, "selection run interrupted (no heartbeat); marked failed");
+    }
+    Ok(())
+}
+
+/// Marks failed the runs left `running` by a server that stopped; called once at startup.
+pub async fn recover_interrupted_runs(store: &store::Store) -> Result<Vec<i64>, store::StoreError> {
+    let now = now();
+    let mut tx = store.begin().await?;
+    let failed = store::selection::fail_stale_runs(&mut tx, now - STARTUP_STALE_SECONDS, now).await?;
+    tx.commit().await?;
+    Ok(failed)
+}
+
+fn progress_words(progress: &selection::Progress) -> String {
+    let phase = match progress.phase {
+        selection::Phase::Coverage => "coverage".to_owned(),
+        selection::Phase::Stage(stage) => format!("stage {stage}"),
+        selection::Phase::Done => "done".to_owned(),
+    };
+    format!("{phase}: {} panels, {}/{} profiles fixed", progress.panels, progress.fixed_profiles, progress.profiles)
+}
+
+/// Runs a `running` run in the background: the engine on a blocking thread, a heartbeat with the progress every
+/// second (which also reads the cancel request), then the result in one transaction.
+pub fn spawn_run(state: AppState, assembly_id: i64, run_id: i64) {
+    tokio::spawn(async move {
+        if let Err(error) = drive(&state, assembly_id, run_id).await {
+            tracing::error!(run_id, error = %error, "selection run failed to complete");
+            let now = now();
+            if let Ok(mut tx) = state.store.begin().await {
+                let end = RunEnd { status: "failed", selected_csv: "", result_json: "{}", message: "internal error", selected: &[] };
+                if store::selection::finish_run(&mut tx, run_id, &end, now).await.is_ok() {
+                    let _ = tx.commit().await;
+                }
+            }
+        }
+    });
+}
+
+type Outcome = Result<(Instance, selection::Selection), SelectionError>;
+
+async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), AppError> {
+    let mut connection = state.store.connection().await?;
+    let run = store::selection::run(&mut connection, assembly_id, run_id).await?;
+    drop(connection);
+    if run.status != "running" {
+        return Ok(());
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let latest: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let (job_cancel, job_latest) = (cancel.clone(), latest.clone());
+    let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size) =
+        (run.pool_csv.clone(), run.features_csv.clone(), run.already_csv.clone(), run.seed.clone(), run.algorithm.clone(), run.panel_size as usize);
+    let started = Instant::now();
+    let mut job = tokio::task::spawn_blocking(move || -> Outcome {
+        let instance = instance_of(&pool_csv, &features_csv, &already_csv, panel_size)?;
+        let mut last = Instant::now() - Duration::from_secs(1);
+        let selection = selection::run_cancellable(&instance, &settings_of(&algorithm), &seed, &mut |progress| {
+            if last.elapsed() >= Duration::from_millis(250) {
+                last = Instant::now();
+                if let Ok(mut slot) = job_latest.lock() {
+                    *slot = Some(progress_words(progress));
+                }
+            }
+            if job_cancel.load(Ordering::Relaxed) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })?;
+        Ok((instance, selection))
+    });
+    let outcome = loop {
+        tokio::select! {
+            joined = &mut job => break joined,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {
+                let text = latest.lock().ok().and_then(|mut slot| slot.take());
+                let mut tx = state.store.begin().await?;
+                let asked = store::selection::report_progress(&mut tx, run_id, text.as_deref(), now()).await?;
+                tx.commit().await?;
+                if asked {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    let outcome = outcome.map_err(|error| AppError::Internal(Box::new(error)))?;
+    tracing::info!(run_id, seconds = started.elapsed().as_secs_f64(), "selection run computed");
+    finish(state, &run, outcome).await
+}
+
+async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), AppError> {
+    let now = now();
+    let (instance, selection) = match outcome {
+        Ok(done) => done,
+        Err(error) => {
+            let status = if matches!(error, SelectionError::Cancelled) { "cancelled" } else { "failed" };
+            let message = match &error {
+                SelectionError::InfeasibleQuotas { changes } => {
+                    std::iter::once("no panel meets the quotas; smallest relaxation:".to_owned()).chain(changes.iter().map(|c| c.to_string())).collect::<Vec<_>>().join("\n")
+                }
+                other => other.to_string(),
+            };
+            let mut tx = state.store.begin().await?;
+            let end = RunEnd { status, selected_csv: "", result_json: "{}", message: &message, selected: &[] };
+            if store::selection::finish_run(&mut tx, run.id, &end, now).await? {
+                let after = serde_json::json!({ "id": run.id, "status": status });
+                audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
+            }
+            tx.commit().await?;
+            return Ok(());
+        }
+    };
+    let mut selected: Vec<String> = selection.panel.iter().map(|&i| instance.people[i].id.clone()).collect();
+    selected.sort();
+    let mut selected_csv = String::from("id\n");
+    for id in &selected {
+        selected_csv.push_str(&csv_line(&[id]));
+    }
+    let pool_counts = instance.pool_counts();
+    let panel_counts = instance.panel_counts(&selection.panel);
+    let mut composition = Vec::new();
+    for (f, feature) in instance.features.iter().enumerate() {
+        for (v, quota) in feature.quotas.iter().enumerate() {
+            composition.push(CompositionRow {
+                feature: feature.name.clone(),
+                value: quota.value.clone(),
+                pool: pool_counts[f][v],
+                panel: panel_counts[f][v],
+                min: quota.min,
+                max: quota.max,
+            });
+        }
+    }
+    let summary = RunSummary {
+        composition,
+        selected: selected.len(),
+        pool: instance.people.len(),
+        min_probability: selection.probabilities.iter().copied().fold(f64::INFINITY, f64::min),
+        max_probability: selection.probabilities.iter().copied().fold(0.0, f64::max),
+    };
+    let result_json = serde_json::to_string(&summary).map_err(|error| AppError::Internal(Box::new(error)))?;
+    let mut connection = state.store.connection().await?;
+    let people = store::selection::run_people(&mut connection, run.id).await?;
+    drop(connection);
+    let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
+    let mut tx = state.store.begin().await?;
+    let end = RunEnd { status: "done", selected_csv: &selected_csv, result_json: &result_json, message: "", selected: &selected };
+    if !store::selection::finish_run(&mut tx, run.id, &end, now).await? {
+        return Ok(());
+    }
+    let mut marked = 0;
+    if run.kind != "test" {
+        for person in people.iter().filter(|p| chosen.contains(p.public_id.as_str()) && !p.already) {
+            if let Some(before) = store::selection::mark_selected(&mut tx, run.assembly_id, person.respondent_id).await? {
+                marked += 1;
+                let after = serde_json::json!({ "id": person.respondent_id, "from": before, "status": "selected", "run_id": run.id });
+                audit(&mut tx, None, "respondent.select", &format!("respondent:{}", person.respondent_id), &after, now).await?;
+            }
+        }
+    }
+    let after = serde_json::json!({ "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "seed": run.seed });
+    audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public verifiability.
+
+/// The public selection page.
+#[derive(Template)]
+#[template(path = "public_selection.html")]
+pub struct PublicSelectionPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Assembly id.
+    pub assembly_id: i64,
+    /// Title.
+    pub title: String,
+    /// The final run, if committed or drawn.
+    pub run: Option<PublicRun>,
+}
+
+/// What the public sees of a final run.
+pub struct PublicRun {
+    /// Id.
+    pub id: i64,
+    /// Whether it has been drawn.
+    pub drawn: bool,
+    /// The commitment.
+    pub commitment: String,
+    /// The seed source.
+    pub seed_source: String,
+    /// The seed (once drawn).
+    pub seed: String,
+    /// Panel size.
+    pub panel_size: i64,
+    /// People in the pool.
+    pub pool: usize,
+    /// Algorithm.
+    pub algorithm: String,
+    /// Engine version.
+    pub engine_version: String,
+    /// The chart's text alternative.
+    pub chart_alt: String,
+    /// The composition table.
+    pub composition: Vec<CompositionRow>,
+    /// The verify command.
+    pub command: String,
+}
+
+/// The final run of an assembly that the public may see (committed, running or done).
+async fn public_final_run(state: &AppState, assembly_id: i64) -> Result<Option<RunRow>, AppError> {
+    let mut connection = state.store.connection().await?;
+    let runs = store::selection::runs(&mut connection, assembly_id).await?;
+    Ok(runs.into_iter().find(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")))
+}
+
+fn composition_chart(m: &Messages, summary: &RunSummary) -> Result<charts::BarChart, AppError> {
+    let bars = summary
+        .composition
+        .iter()
+        .map(|row| {
+            charts::Bar::new(&format!("{}: {}", row.feature, row.value), row.panel as f64)
+                .and_then(|bar| bar.with_target(f64::from(row.min), f64::from(row.max)))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    charts::BarChart::new(m.s.chart_title, bars).map(|chart| chart.with_summary(m.s.chart_summary)).map_err(|error| AppError::Internal(Box::new(error)))
+}
+
+/// The verify command for a run's published files.
+pub fn verify_command(panel_size: i64, seed: &str) -> String {
+    format!("klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv", seed.replace('\'', "'\\''"))
+}
+
+/// `GET /assemblies/{assembly_id}/selection`: the commitment before the draw; the files, the seed and the panel's
+/// composition against the quotas after it. Aggregates and public ids only.
+pub async fn public_selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    drop(connection);
+    let run = public_final_run(&state, assembly_id).await?.map(|run| {
+        let drawn = run.status == "done";
+        let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
+        let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
+        PublicRun {
+            id: run.id,
+            drawn,
+            commitment: run.commitment.clone(),
+            seed_source: run.seed_source.clone(),
+            seed: if drawn { run.seed.clone() } else { String::new() },
+            panel_size: run.panel_size,
+            pool: run.pool_csv.lines().count().saturating_sub(1),
+            algorithm: run.algorithm.to_uppercase(),
+            engine_version: run.engine_version.clone(),
+            chart_alt,
+            composition: if drawn { summary.composition } else { Vec::new() },
+            command: verify_command(run.panel_size, &run.seed),
+        }
+    });
+    let c = Chrome::new(&viewer, m.s.public_title);
+    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run })
+}
+
+/// `GET /assemblies/{assembly_id}/selection/{run_id}/{file}`: the published files of the final run
+/// (`pool.csv` and `features.csv` from the commitment on, `selected.csv`, `seed.txt` and `composition.svg` after
+/// the draw).
+pub async fn public_file(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, run_id, file)): Path<(i64, i64, String)>,
+) -> Result<Response, AppError> {
+    let run = public_final_run(&state, assembly_id).await?.filter(|r| r.id == run_id).ok_or(AppError::NotFound)?;
+    let drawn = run.status == "done";
+    let (content_type, body) = match file.as_str() {
+        "pool.csv" => ("text/csv; charset=utf-8", run.pool_csv),
+        "features.csv" => ("text/csv; charset=utf-8", run.features_csv),
+        "selected.csv" if drawn => ("text/csv; charset=utf-8", run.selected_csv),
+        "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
+        "composition.svg" if drawn => {
+            let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
+            ("image/svg+xml", composition_chart(viewer.lang.messages(), &summary)?.to_svg())
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+        ],
+        body,
+    )
+        .into_response())
+}

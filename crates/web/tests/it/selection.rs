@@ -1,0 +1,286 @@
+//! Quotas and selection scenarios (issue 4): the quota editor and its live feasibility check, the registration form
+//! asking the assembly's own questions, a test run that changes nothing, a final run committed before its seed and
+//! then drawn, and the published files checked the way `klero verify` checks them.
+
+use std::collections::BTreeSet;
+
+use crate::helpers::{TestApp, client, csrf_of, location};
+
+fn value_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in page:\n{html}"));
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let response = app.post_form(client, path, fields).await;
+    let status = response.status().as_u16();
+    let to = location(&response);
+    (status, to, response.text().await.unwrap())
+}
+
+/// Follows a run page until the run is no longer running; returns its final page.
+async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    for _ in 0..240 {
+        let (status, html) = app.get(client, path).await;
+        assert_eq!(status, 200, "{html}");
+        if !html.contains("id=\"run-status\">running<") {
+            return html;
+        }
+        assert!(html.contains("http-equiv=\"refresh\""), "a running run's page refreshes itself");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the run did not finish in a minute");
+}
+
+async fn status_counts(app: &TestApp, assembly_id: i64) -> Vec<(String, i64)> {
+    let mut connection = app.store.connection().await.unwrap();
+    store::recruitment::respondent_status_counts(&mut connection, assembly_id).await.unwrap()
+}
+
+const QUOTAS: &str = "feature,value,share,min,max
+gender,woman,50,3,3
+gender,man,50,3,3
+age_band,16-29,20,1,3
+age_band,30+,80,3,5
+";
+
+pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let quotas_path = format!("/staff/assemblies/{assembly_id}/quotas");
+    let (status, html) = app.get(&organiser, &quotas_path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No quotas have been saved yet."), "{html}");
+
+    // A bad line is named by line and column, and nothing is stored.
+    let bad = "gender,woman,50,3,3\ngender,man,fifty,3,3\n";
+    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", "s"), ("quotas", bad), ("action", "save")]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("line 2 column 3"), "{html}");
+    assert!(html.contains("gender,man,fifty"), "what was typed is kept");
+    assert_eq!(app.count("selection_quotas").await, 0);
+
+    // Proposing fills min and max from the shares for the panel size (target 3 ± 1) without saving.
+    let shares = "gender,woman,50\ngender,man,50\n";
+    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", ""), ("quotas", shares), ("action", "propose")]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("gender,woman,50,2,4") && html.contains("gender,man,50,2,4"), "{html}");
+    assert_eq!(app.count("selection_quotas").await, 0);
+
+    // Saved quotas whose minimum the pool cannot meet: the check names the smallest relaxation.
+    let infeasible = QUOTAS.replace("age_band,16-29,20,1,3", "age_band,16-29,20,5,6");
+    let seed_source = "The first prize number of the national lottery of 1 March";
+    let (status, to, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", &infeasible), ("action", "save")]).await;
+    assert_eq!((status, to.as_str()), (303, quotas_path.as_str()));
+    assert_eq!(app.count("selection_quotas").await, 4);
+
+    // The registration form now asks the assembly's questions (the area comes from the invitation).
+    let visitor = client();
+    let (_, form) = app.get(&visitor, &format!("/assemblies/{assembly_id}/register")).await;
+    assert!(form.contains("name=\"q_0\"") && form.contains("name=\"q_1\""), "{form}");
+    assert!(form.contains("<option value=\"30+\"") && !form.contains("name=\"age_band\""), "{form}");
+    let token = value_of(&form, "form_token");
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    let code = {
+        let mut connection = app.store.connection().await.unwrap();
+        store::recruitment::invitations(&mut connection, assembly_id).await.unwrap()[0].code.clone()
+    };
+    let csrf = csrf_of(&form);
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("form_token", token.as_str()),
+        ("invitation_code", code.as_str()),
+        ("full_name", "Ada Registered"),
+        ("email", "ada.registered@example.org"),
+        ("q_0", "woman"),
+        ("q_1", "nonsense"),
+        ("consent", "1"),
+    ];
+    let response = visitor.post(app.url(&format!("/assemblies/{assembly_id}/register"))).form(&fields).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("age_band"), "the bad answer is named by its feature");
+    assert_eq!(app.count("respondents").await, 0);
+    fields[6] = ("q_1", "16-29");
+    let response = visitor.post(app.url(&format!("/assemblies/{assembly_id}/register"))).form(&fields).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let mut connection = app.store.connection().await.unwrap();
+    let registered = store::recruitment::respondents(&mut connection, assembly_id, "", None).await.unwrap();
+    drop(connection);
+    let answers: serde_json::Value = serde_json::from_str(&registered[0].features_json).unwrap();
+    assert_eq!(answers["gender"], "woman");
+    assert_eq!(answers["age_band"], "16-29");
+    assert!(answers["area"].is_string());
+
+    // 19 more respondents (registered by staff elsewhere), one without answers: 20 in the pool, 4 of them young.
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..20 {
+        let gender = if i % 2 == 0 { "man" } else { "woman" };
+        let age = if i < 3 { "16-29" } else { "30+" };
+        let features = if i == 19 { "{}".to_owned() } else { serde_json::json!({ "gender": gender, "age_band": age }).to_string() };
+        let name = format!("Person Number{i}");
+        store::recruitment::add_respondent(
+            &mut tx,
+            &store::recruitment::NewRespondent {
+                assembly_id,
+                invitation_id: None,
+                full_name: &name,
+                email: &format!("person{i}@example.org"),
+                phone: "",
+                features_json: &features,
+                access_needs_json: "{}",
+                consent_at: 1,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (_, html) = app.get(&organiser, &quotas_path).await;
+    assert!(html.contains("id=\"pool-size\">20<"), "{html}");
+    // Four young people exist, but the 30+ minimum of 3 leaves three seats: the minimum must go down to 3.
+    assert!(html.contains("age_band=16-29: minimum 5 -&#62; 3"), "{html}");
+
+    // Feasible quotas.
+    let (status, _, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", QUOTAS), ("action", "save")]).await;
+    assert_eq!(status, 303);
+    let (_, html) = app.get(&organiser, &quotas_path).await;
+    assert!(html.contains("A panel that meets every quota exists"), "{html}");
+
+    // A test run: done, and no one's status changed.
+    let before = status_counts(&app, assembly_id).await;
+    let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
+    let (status, run_path, _) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "leximin")]).await;
+    assert_eq!(status, 303);
+    assert!(run_path.starts_with(&format!("{selection_path}/runs/")), "{run_path}");
+    let html = wait_for_run(&app, &organiser, &run_path).await;
+    assert!(html.contains("id=\"run-status\">done<"), "{html}");
+    assert!(html.contains("id=\"run-result\""), "{html}");
+    assert_eq!(status_counts(&app, assembly_id).await, before, "a test run changes no one's status");
+    // A test run is never public.
+    let test_run_id = run_path.rsplit('/').next().unwrap().to_owned();
+    let (status, _) = app.get(&client(), &format!("/assemblies/{assembly_id}/selection/{test_run_id}/pool.csv")).await;
+    assert_eq!(status, 404);
+
+    // The final run: committed first, its commitment public before the seed is known.
+    let (status, final_path, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[]).await;
+    assert_eq!(status, 303);
+    let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
+    let public = client();
+    let (status, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    assert_eq!(status, 200);
+    let commitment = {
+        let mut connection = app.store.connection().await.unwrap();
+        store::selection::run(&mut connection, assembly_id, run_id).await.unwrap().commitment
+    };
+    assert!(page.contains(&commitment) && page.contains(seed_source) && page.contains("id=\"not-drawn\""), "{page}");
+    let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
+    let (status, pool_before) = app.get(&public, &format!("{files}/pool.csv")).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get(&public, &format!("{files}/selected.csv")).await.0, 404, "no panel before the draw");
+    // A second commitment is refused.
+    let (status, _, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[]).await;
+    assert_eq!(status, 409);
+
+    // The draw with the announced seed.
+    let seed = "lottery 2027-03-01: 4 8 15 16 23 42";
+    let (status, to, html) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", "")]).await;
+    assert_eq!(status, 422, "{to} {html}");
+    let (status, to, _) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", seed)]).await;
+    assert_eq!((status, to.as_str()), (303, final_path.as_str()));
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(html.contains("id=\"run-status\">done<"), "{html}");
+    let counts = status_counts(&app, assembly_id).await;
+    assert!(counts.contains(&("selected".to_owned(), 6)), "{counts:?}");
+
+    // The public page: seed, files, the chart; no names anywhere.
+    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    assert!(page.contains(seed) && page.contains("composition.svg") && page.contains("klero verify --people pool.csv"), "{page}");
+    let (status, svg) = app.get(&public, &format!("{files}/composition.svg")).await;
+    assert_eq!(status, 200);
+    assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""), "{svg}");
+    let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
+    let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
+    let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
+    let (_, seed_file) = app.get(&public, &format!("{files}/seed.txt")).await;
+    assert_eq!(pool, pool_before, "the pool published before the draw is the one drawn from");
+    assert_eq!(seed_file.trim_end(), seed);
+    assert!(pool.starts_with("id,gender,age_band\n"), "{pool}");
+    assert_eq!(pool.lines().count(), 21, "19 + 1 respondents with answers, plus the header: {pool}");
+    for text in [&page, &pool, &selected, &features] {
+        assert!(!text.contains("Ada") && !text.contains("Number") && !text.contains("@example.org"), "{text}");
+    }
+
+    // Verification exactly as `klero verify` does it: parse the files, re-run, compare the panel and the commitment.
+    let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
+    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &[]).unwrap();
+    let published: BTreeSet<usize> = selection::model::parse_already_selected("selected.csv", &selected, &table.people, "id").unwrap().into_iter().collect();
+    let instance = selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
+    let settings = selection::Settings { algorithm: selection::Algorithm::Leximin, lottery_panels: None };
+    assert_eq!(selection::sample::commitment(&instance, &settings), commitment);
+    let again: BTreeSet<usize> = selection::run(&instance, &settings, seed, &mut |_| {}).unwrap().panel.into_iter().collect();
+    assert_eq!(again, published, "the published files and seed give the published panel");
+    assert_eq!(published.len(), 6);
+    let other: BTreeSet<usize> = selection::run(&instance, &settings, "another seed", &mut |_| {}).unwrap().panel.into_iter().collect();
+    assert_eq!(other.len(), 6);
+
+    // The selected respondents are the people behind the published ids.
+    let mut connection = app.store.connection().await.unwrap();
+    let people = store::selection::run_people(&mut connection, run_id).await.unwrap();
+    let selected_respondents: BTreeSet<i64> = people.iter().filter(|p| p.selected).map(|p| p.respondent_id).collect();
+    let now_selected: BTreeSet<i64> = store::recruitment::respondents(&mut connection, assembly_id, "", Some("selected")).await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(selected_respondents, now_selected);
+    // The audit log has ids and counts, never names.
+    let audit: String = store::audit::recent(&mut connection, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| format!("{} {} {}\n", row.action, row.entity, row.after_json.unwrap_or_default()))
+        .collect();
+    drop(connection);
+    assert!(audit.contains("quotas.save") && audit.contains("selection_run.finish") && audit.contains("respondent.select"), "{audit}");
+    assert!(!audit.contains("Ada") && !audit.contains("@example.org"), "{audit}");
+
+    // Observers and the public cannot reach the staff pages.
+    let observer = app.demo_client("observer").await;
+    assert_eq!(app.get(&observer, &selection_path).await.0, 403);
+}
+
+pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let mut tx = app.store.begin().await.unwrap();
+    let run = store::selection::NewRun {
+        assembly_id,
+        kind: "test",
+        status: "running",
+        algorithm: "leximin",
+        engine_version: "0",
+        panel_size: 1,
+        seed: "s",
+        seed_source: "",
+        commitment: "c",
+        pool_csv: "id\n",
+        features_csv: "",
+        already_csv: "",
+        parent_run_id: None,
+        created_by: None,
+    };
+    // Started a minute ago by a server that then stopped (its heartbeat is as old).
+    let run_id = store::selection::create_run(&mut tx, &run, &[], web::now() - 60).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    // While it is "running", no other run can start.
+    let organiser = app.demo_client("organiser").await;
+    let quotas = format!("/staff/assemblies/{assembly_id}/quotas");
+    let (status, _, _) = post(&app, &organiser, &quotas, &[("panel_size", "1"), ("seed_source", ""), ("quotas", "g,a,100,0,1\n"), ("action", "save")]).await;
+    assert_eq!(status, 303);
+    let failed = web::selection::recover_interrupted_runs(&app.store).await.unwrap();
+    assert_eq!(failed, vec![run_id]);
+    let mut connection = app.store.connection().await.unwrap();
+    let stored = store::selection::run(&mut connection, assembly_id, run_id).await.unwrap();
+    drop(connection);
+    assert_eq!(stored.status, "failed");
+    let (_, html) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")).await;
+    assert!(html.contains("interrupted"), "{html}");
+    assert!(!html.contains("http-equiv=\"refresh\""));
+}
