@@ -12,6 +12,7 @@ pub mod assemblies;
 pub mod audit;
 pub mod auth;
 pub mod comments;
+pub mod impact;
 pub mod recommendations;
 pub mod recruitment;
 pub mod test_support;

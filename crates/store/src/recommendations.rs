@@ -86,9 +86,6 @@ pub struct RecommendationRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, assembly_id, reference, title, body, theme, route, support_bp, support_text, \
-                       minority_report, proposal_id, position, created_at";
-
 fn from_row(row: &sqlx::any::AnyRow) -> Result<RecommendationRow, StoreError> {
     let route: String = row.try_get("route")?;
     let support_bp: Option<i64> = row.try_get("support_bp")?;
@@ -158,9 +155,11 @@ pub async fn list(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<RecommendationRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM recommendations WHERE assembly_id = $1 ORDER BY position, id"
-    ))
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, reference, title, body, theme, route, support_bp, support_text, minority_report,
+                proposal_id, position, created_at
+         FROM recommendations WHERE assembly_id = $1 ORDER BY position, id",
+    )
     .bind(assembly_id)
     .fetch_all(conn)
     .await?;
@@ -173,9 +172,11 @@ pub async fn get(
     assembly_id: i64,
     recommendation_id: i64,
 ) -> Result<RecommendationRow, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM recommendations WHERE assembly_id = $1 AND id = $2"
-    ))
+    let row = sqlx::query(
+        "SELECT id, assembly_id, reference, title, body, theme, route, support_bp, support_text, minority_report,
+                proposal_id, position, created_at
+         FROM recommendations WHERE assembly_id = $1 AND id = $2",
+    )
     .bind(assembly_id)
     .bind(recommendation_id)
     .fetch_optional(conn)

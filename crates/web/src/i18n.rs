@@ -199,7 +199,7 @@ pub struct Messages {
     problem_too_many: &'static str,
     problem_out_of_order: &'static str,
     phases: [&'static str; 8],
-    roles: [&'static str; 6],
+    roles: [&'static str; 7],
 }
 
 impl Messages {
@@ -434,6 +434,7 @@ static EN: Messages = Messages {
     roles: [
         "Public",
         "Member",
+        "Authority staff",
         "Observer",
         "Facilitator",
         "Organiser",
@@ -585,6 +586,7 @@ static FR: Messages = Messages {
     roles: [
         "Public",
         "Membre",
+        "Autorité commanditaire",
         "Observateur·rice",
         "Facilitateur·rice",
         "Organisateur·rice",
