@@ -33,6 +33,8 @@ pub struct Settings {
     pub final_report_on: String,
     /// The weeks the authority committed to respond within (1 to 260).
     pub response_weeks: i64,
+    /// Whether the assembly's impact data are made up (a demonstration, a training exercise).
+    pub illustrative: bool,
 }
 
 /// The deadline of an assembly, if set.
@@ -41,7 +43,7 @@ pub async fn settings(
     assembly_id: i64,
 ) -> Result<Option<Settings>, StoreError> {
     let row = sqlx::query(
-        "SELECT final_report_on, response_weeks FROM impact_settings WHERE assembly_id = $1",
+        "SELECT final_report_on, response_weeks, illustrative FROM impact_settings WHERE assembly_id = $1",
     )
     .bind(assembly_id)
     .fetch_optional(conn)
@@ -50,6 +52,7 @@ pub async fn settings(
         Ok(Settings {
             final_report_on: row.try_get("final_report_on")?,
             response_weeks: row.try_get("response_weeks")?,
+            illustrative: row.try_get::<i64, _>("illustrative")? == 1,
         })
     })
     .transpose()
@@ -66,13 +69,16 @@ pub async fn set_settings(
         return Err(StoreError::NotFound);
     }
     sqlx::query(
-        "INSERT INTO impact_settings (assembly_id, final_report_on, response_weeks, updated_at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO impact_settings (assembly_id, final_report_on, response_weeks, illustrative, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (assembly_id) DO UPDATE SET final_report_on = excluded.final_report_on,
-             response_weeks = excluded.response_weeks, updated_at = excluded.updated_at",
+             response_weeks = excluded.response_weeks, illustrative = excluded.illustrative,
+             updated_at = excluded.updated_at",
     )
     .bind(assembly_id)
     .bind(&settings.final_report_on)
     .bind(settings.response_weeks)
+    .bind(i64::from(settings.illustrative))
     .bind(now)
     .execute(conn)
     .await?;

@@ -185,6 +185,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         &impact::Settings {
             final_report_on: "2020-06-21".to_owned(),
             response_weeks: 12,
+            illustrative: true,
         },
         3,
     )
@@ -221,6 +222,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         .unwrap()
         .unwrap();
     assert_eq!(settings.response_weeks, 12);
+    assert!(settings.illustrative);
     assert_eq!(impact::settings(&mut connection, other).await.unwrap(), None);
     let tracked = impact::tracked(&mut connection, assembly_id).await.unwrap();
     let references: Vec<_> = tracked

@@ -10,6 +10,8 @@ pub mod api;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod impact;
+pub mod impact_i18n;
 pub mod public;
 pub mod recruitment;
 pub mod routes;

@@ -18,6 +18,8 @@ CREATE TABLE impact_settings (
     assembly_id BIGINT PRIMARY KEY REFERENCES assemblies (id),
     final_report_on TEXT NOT NULL,
     response_weeks BIGINT NOT NULL CHECK (response_weeks >= 1 AND response_weeks <= 260),
+    -- 1 when the data are made up (a demonstration, a training exercise): public pages say so.
+    illustrative BIGINT NOT NULL DEFAULT 0 CHECK (illustrative IN (0, 1)),
     updated_at BIGINT NOT NULL
 );
 
