@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod impact;
+pub mod impact_demo;
 pub mod impact_i18n;
 pub mod public;
 pub mod recruitment;

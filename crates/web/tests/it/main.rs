@@ -2,6 +2,7 @@
 //! once on SQLite and once on PostgreSQL.
 
 mod helpers;
+mod impact;
 mod recruitment;
 mod scenarios;
 
@@ -36,4 +37,8 @@ on_both_backends!(
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
+    a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
+    authorities_answer_oversight_judges_and_neither_edits_the_others_part,
+    surveys_count_each_member_once_and_feed_the_evaluation_report,
+    the_demo_convention_has_an_illustrative_scorecard_of_149,
 );
