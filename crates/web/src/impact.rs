@@ -1026,6 +1026,8 @@ pub fn parse_import(
             .replace("{column}", &column.to_string())
             .replace("{error}", &error)
     };
+    // Browsers send a textarea's lines ending in CR LF; read them as LF so line numbers count from the header.
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -2701,6 +2703,9 @@ mod tests {
                 "Line 4, column 2: Reference: this reference is already used in this assembly",
             ]
         );
+        let crlf = bad.replace('\n', "\r\n");
+        assert_eq!(parse_import(&crlf, t, &["SD-9".to_owned()]).unwrap_err().len(), 4);
+        assert!(parse_import(&crlf, t, &["SD-9".to_owned()]).unwrap_err()[1].starts_with("Line 3, column 3"));
         let errors = parse_import("reference,colour\n", t, &[]).unwrap_err();
         assert_eq!(
             errors,
