@@ -124,11 +124,23 @@ pub enum Action {
     Advocate,
     /// Answer the public evaluation survey (awareness and support).
     AnswerPublicSurvey,
+    /// See the assembly's proposals, amendments, ballots (results only once closed) and recommendations.
+    ViewDeliberation,
+    /// Draft proposals, propose and decide amendments (drafters), comment, and attach minority reports.
+    DraftProposals,
+    /// Cast a secret vote (the handler also requires the member role: an administrator has no vote).
+    Vote,
+    /// Define, open and close ballots.
+    ManageBallots,
+    /// Type one of the two independent entries of paper ballots.
+    EnterPaperBallots,
+    /// Make a passed proposal a recommendation.
+    AdoptRecommendations,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -153,6 +165,12 @@ impl Action {
         Action::PlanStrategy,
         Action::Advocate,
         Action::AnswerPublicSurvey,
+        Action::ViewDeliberation,
+        Action::DraftProposals,
+        Action::Vote,
+        Action::ManageBallots,
+        Action::EnterPaperBallots,
+        Action::AdoptRecommendations,
     ];
 }
 
@@ -184,6 +202,11 @@ pub fn allowed(role: Role, action: Action) -> bool {
             matches!(role, Organiser | Admin)
         }
         CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
+        ViewDeliberation => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        DraftProposals => matches!(role, Member | Facilitator | Organiser | Admin),
+        Vote => matches!(role, Member | Admin),
+        EnterPaperBallots => matches!(role, Facilitator | Organiser | Admin),
+        ManageBallots | AdoptRecommendations => matches!(role, Organiser | Admin),
     }
 }
 
@@ -247,6 +270,19 @@ mod tests {
         assert!(allowed(Role::Observer, Action::JudgeFidelity));
         assert!(!allowed(Role::Observer, Action::RespondToRecommendations));
         assert!(!allowed(Role::Observer, Action::PlanStrategy));
+    }
+
+    #[test]
+    fn only_members_vote_and_observers_see_ballots_without_changing_them() {
+        assert!(allowed(Role::Member, Action::Vote));
+        for role in [Role::Public, Role::Observer, Role::Facilitator, Role::Organiser] {
+            assert!(!allowed(role, Action::Vote), "{role:?}");
+        }
+        assert!(allowed(Role::Observer, Action::ViewDeliberation));
+        assert!(!allowed(Role::Observer, Action::DraftProposals));
+        assert!(!allowed(Role::Member, Action::ManageBallots));
+        assert!(!allowed(Role::Member, Action::EnterPaperBallots));
+        assert!(allowed(Role::Facilitator, Action::EnterPaperBallots));
     }
 
     #[test]

@@ -300,6 +300,20 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "404": error_response("No such assembly"), "422": error_response("A field is missing or invalid")
             }
         }),
+        ("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}") => json!({
+            "operationId": "getBallot", "summary": "A ballot of the assembly; `result` is null until the ballot closes, for every caller (members, observers and organisers of the assembly)", "security": bearer,
+            "parameters": [assembly_id_parameter(), { "name": "ballot_id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }],
+            "responses": {
+                "200": json_response("The ballot", json!({ "type": "object", "properties": {
+                    "id": { "type": "integer" }, "method": { "enum": ["yes_no", "agreement", "ranking", "approval"] },
+                    "wording": { "type": "string" }, "status": { "enum": ["draft", "open", "closed", "skipped"] },
+                    "voters_online": { "type": "integer" },
+                    "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } }
+                } })),
+                "401": error_response("No or unknown token"), "403": error_response("Not a member, observer or staff of the assembly"),
+                "404": error_response("No such ballot in this assembly")
+            }
+        }),
         _ => return None,
     };
     Some(operation)

@@ -1,6 +1,7 @@
 //! Demo impact data: the demo Citizens' Convention for Climate gets 149 recommendations in its five themes, the
 //! authority's responses, implementation milestones and fidelity judgements, shaped like the real outcome (about one
-//! in ten fully taken up). The per-measure data are made up, so the assembly is marked illustrative and its public
+//! in ten fully taken up; recommendations already adopted on the platform count among the 149). The per-measure
+//! data are made up, so the assembly is marked illustrative and its public
 //! pages say so. Generation is deterministic: recommendation `i` gets its fate from `(i * 67) mod 149`, a
 //! permutation of 0..149, cut into fixed bands (see [`fate`]).
 
@@ -129,11 +130,23 @@ pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppErr
         now,
     )
     .await?;
+    // Recommendations already made on the platform (the demo deliberation adopts one) count among the 149: as many
+    // generated ones are left out, and the fates below go to the whole list in order.
+    let mut ids: Vec<i64> = store::recommendations::list(&mut tx, climate.id)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .take(149)
+        .collect();
+    let skip = ids.len();
     let mut index = 0usize;
-    let mut ids = Vec::new();
     for (theme_index, (theme, prefix, count)) in THEMES.iter().enumerate() {
         let stems = STEMS[theme_index];
         for n in 0..*count {
+            index += 1;
+            if index <= skip {
+                continue;
+            }
             let stem = stems[n % stems.len()];
             let title = if n < stems.len() {
                 stem.to_owned()
@@ -160,77 +173,77 @@ pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppErr
                 minority_report: String::new(),
                 proposal_id: None,
             };
-            let id = store::recommendations::create(&mut tx, climate.id, &new, now).await?;
-            ids.push(id);
-            let p = (index * 67) % 149;
-            let (response, fidelity) = fate(p);
-            if let Some(kind) = response {
-                let late = p % 7 == 3;
-                store::impact::set_response(
-                    &mut tx,
-                    climate.id,
-                    id,
-                    &ResponseRow {
-                        kind: kind.to_owned(),
-                        justification: if kind == "full" {
-                            String::new()
-                        } else {
-                            "The government keeps the aim but changes the means (illustrative).".to_owned()
-                        },
-                        source_url: "https://www.ecologie.gouv.fr/convention-citoyenne-pour-climat"
-                            .to_owned(),
-                        responded_on: if late { "2021-02-10" } else { "2020-06-29" }.to_owned(),
-                        recorded_by: None,
-                        on_behalf: true,
+            ids.push(store::recommendations::create(&mut tx, climate.id, &new, now).await?);
+        }
+    }
+    for (index, id) in ids.iter().copied().enumerate() {
+        let p = (index * 67) % 149;
+        let (response, fidelity) = fate(p);
+        if let Some(kind) = response {
+            let late = p % 7 == 3;
+            store::impact::set_response(
+                &mut tx,
+                climate.id,
+                id,
+                &ResponseRow {
+                    kind: kind.to_owned(),
+                    justification: if kind == "full" {
+                        String::new()
+                    } else {
+                        "The government keeps the aim but changes the means (illustrative).".to_owned()
                     },
-                    now,
-                )
-                .await?;
-            }
-            if let Some(fidelity) = fidelity {
-                store::impact::add_milestone(
-                    &mut tx,
-                    climate.id,
-                    id,
-                    &MilestoneRow {
-                        happened_on: "2021-08-22".to_owned(),
-                        kind: "bill".to_owned(),
-                        description: "Climate and Resilience Act promulgated".to_owned(),
-                        evidence_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043956924"
-                            .to_owned(),
-                    },
-                    None,
-                    now,
-                )
-                .await?;
-                store::impact::set_fidelity(
-                    &mut tx,
-                    climate.id,
-                    id,
-                    &FidelityRow {
-                        fidelity: fidelity.to_owned(),
-                        judge: if index % 2 == 0 {
-                            "oversight_group"
-                        } else {
-                            "members"
-                        }
+                    source_url: "https://www.ecologie.gouv.fr/convention-citoyenne-pour-climat"
                         .to_owned(),
-                        reasons: match fidelity {
-                            "full" => "Enacted as recommended (illustrative).",
-                            "diluted" => "Enacted with a later date and exemptions (illustrative).",
-                            "different" => "A different measure was enacted under its name (illustrative).",
-                            _ => "Nothing was enacted (illustrative).",
-                        }
+                    responded_on: if late { "2021-02-10" } else { "2020-06-29" }.to_owned(),
+                    recorded_by: None,
+                    on_behalf: true,
+                },
+                now,
+            )
+            .await?;
+        }
+        if let Some(fidelity) = fidelity {
+            store::impact::add_milestone(
+                &mut tx,
+                climate.id,
+                id,
+                &MilestoneRow {
+                    happened_on: "2021-08-22".to_owned(),
+                    kind: "bill".to_owned(),
+                    description: "Climate and Resilience Act promulgated".to_owned(),
+                    evidence_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043956924"
                         .to_owned(),
-                        enacted_text: String::new(),
-                        judged_on: "2021-08-24".to_owned(),
-                    },
-                    None,
-                    now,
-                )
-                .await?;
-            }
-            index += 1;
+                },
+                None,
+                now,
+            )
+            .await?;
+            store::impact::set_fidelity(
+                &mut tx,
+                climate.id,
+                id,
+                &FidelityRow {
+                    fidelity: fidelity.to_owned(),
+                    judge: if index % 2 == 0 {
+                        "oversight_group"
+                    } else {
+                        "members"
+                    }
+                    .to_owned(),
+                    reasons: match fidelity {
+                        "full" => "Enacted as recommended (illustrative).",
+                        "diluted" => "Enacted with a later date and exemptions (illustrative).",
+                        "different" => "A different measure was enacted under its name (illustrative).",
+                        _ => "Nothing was enacted (illustrative).",
+                    }
+                    .to_owned(),
+                    enacted_text: String::new(),
+                    judged_on: "2021-08-24".to_owned(),
+                },
+                None,
+                now,
+            )
+            .await?;
         }
     }
     let after = serde_json::json!({ "assembly_id": climate.id, "recommendations": ids.len(), "demo": true })

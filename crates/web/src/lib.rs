@@ -7,6 +7,7 @@
 //! The server keeps no state in memory: sessions, throttling and tokens are in the database.
 
 pub mod api;
+pub mod deliberation;
 pub mod demo;
 pub mod error;
 pub mod i18n;

@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{AppState, api, impact, now, public, recruitment, session, staff};
+use crate::{AppState, api, deliberation, impact, now, public, recruitment, session, staff};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -161,6 +161,22 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actors", Page, PlanStrategy), post(impact::add_actor)),
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/material", Page, ManageImpact), post(impact::add_material)),
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actions", Page, Advocate), post(impact::log_action)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/deliberation", Page, ViewDeliberation), get(deliberation::deliberation)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals", Page, DraftProposals), post(deliberation::create_proposal)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}", Page, ViewDeliberation), get(deliberation::proposal)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/amendments", Page, DraftProposals), post(deliberation::propose_amendment)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/amendments/{amendment_id}", Page, DraftProposals), post(deliberation::decide_amendment)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/comments", Page, DraftProposals), post(deliberation::comment)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/minority-report", Page, DraftProposals), post(deliberation::proposal_minority_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/recommendation", Page, AdoptRecommendations), post(deliberation::adopt)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/deliberation/recommendations/{recommendation_id}/minority-report", Page, DraftProposals), post(deliberation::recommendation_minority_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots", Page, ManageBallots), post(deliberation::create_ballot)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}", Page, ViewDeliberation), get(deliberation::ballot)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/open", Page, ManageBallots), post(deliberation::open_ballot)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/close", Page, ManageBallots), post(deliberation::close_ballot)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/vote", Page, Vote), post(deliberation::vote)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/paper", Page, EnterPaperBallots), post(deliberation::enter_paper)),
+        (spec("GET", "/assemblies/{assembly_id}/report", Page, ViewPublic), get(deliberation::report)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),
@@ -177,6 +193,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("PUT", "/api/v1/assemblies/{assembly_id}", Api, EditAssembly), put(api::update_assembly)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}", Api, ViewDeliberation), get(deliberation::api_ballot)),
     ]
 }
 

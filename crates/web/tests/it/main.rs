@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod deliberation;
 mod helpers;
 mod impact;
 mod recruitment;
@@ -41,4 +42,7 @@ on_both_backends!(
     authorities_answer_oversight_judges_and_neither_edits_the_others_part,
     surveys_count_each_member_once_and_feed_the_evaluation_report,
     the_demo_convention_has_an_illustrative_scorecard_of_149,
+    ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
+    one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
+    sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 );

@@ -11,6 +11,11 @@ pub use crate::impact::{
     surveys_count_each_member_once_and_feed_the_evaluation_report,
     the_demo_convention_has_an_illustrative_scorecard_of_149,
 };
+pub use crate::deliberation::{
+    ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
+    one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
+    sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
+};
 pub use crate::recruitment::{
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
@@ -284,7 +289,10 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{token_id}", "1")
                 .replace("{respondent_id}", "1")
                 .replace("{recommendation_id}", &recommendation_id)
-                .replace("{code}", "K7QM3XPD9A");
+                .replace("{code}", "K7QM3XPD9A")
+                .replace("{proposal_id}", "1")
+                .replace("{amendment_id}", "1")
+                .replace("{ballot_id}", "1");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),
