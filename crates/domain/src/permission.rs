@@ -124,6 +124,22 @@ pub enum Action {
     Advocate,
     /// Answer the public evaluation survey (awareness and support).
     AnswerPublicSurvey,
+    /// See one's own schedule in an assembly: sessions, agenda, one's own table, speakers to question.
+    ViewMyAssembly,
+    /// See the sessions, their attendance counts, the evidence library with members' questions and requests.
+    ViewSessions,
+    /// Create sessions and agenda items, add evidence and speakers.
+    ManageSessions,
+    /// Fill the attendance register of a session (at the door, on a phone).
+    TakeAttendance,
+    /// Ask a speaker a question or ask for a speaker (members).
+    AskSpeakers,
+    /// Comment on the balance of perspectives heard (the oversight group).
+    CommentOnBalance,
+    /// See who sits at which table in every session, and the allocation's measures.
+    ViewTables,
+    /// Enter members' feature values, allocate tables, pin and swap members.
+    ManageTables,
     /// See the assembly's proposals, amendments, ballots (results only once closed) and recommendations.
     ViewDeliberation,
     /// Draft proposals, propose and decide amendments (drafters), comment, and attach minority reports.
@@ -140,7 +156,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -165,6 +181,14 @@ impl Action {
         Action::PlanStrategy,
         Action::Advocate,
         Action::AnswerPublicSurvey,
+        Action::ViewMyAssembly,
+        Action::ViewSessions,
+        Action::ManageSessions,
+        Action::TakeAttendance,
+        Action::AskSpeakers,
+        Action::CommentOnBalance,
+        Action::ViewTables,
+        Action::ManageTables,
         Action::ViewDeliberation,
         Action::DraftProposals,
         Action::Vote,
@@ -202,6 +226,13 @@ pub fn allowed(role: Role, action: Action) -> bool {
             matches!(role, Organiser | Admin)
         }
         CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
+        ViewMyAssembly => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        ViewSessions => matches!(role, Observer | Facilitator | Organiser | Admin),
+        TakeAttendance => matches!(role, Facilitator | Organiser | Admin),
+        AskSpeakers => matches!(role, Member | Admin),
+        CommentOnBalance => matches!(role, Observer | Admin),
+        ViewTables => matches!(role, Observer | Organiser | Admin),
+        ManageSessions | ManageTables => matches!(role, Organiser | Admin),
         ViewDeliberation => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
         DraftProposals => matches!(role, Member | Facilitator | Organiser | Admin),
         Vote => matches!(role, Member | Admin),
@@ -270,6 +301,21 @@ mod tests {
         assert!(allowed(Role::Observer, Action::JudgeFidelity));
         assert!(!allowed(Role::Observer, Action::RespondToRecommendations));
         assert!(!allowed(Role::Observer, Action::PlanStrategy));
+    }
+
+    #[test]
+    fn members_take_no_attendance_and_only_staff_see_the_seating() {
+        assert!(!allowed(Role::Member, Action::TakeAttendance));
+        assert!(allowed(Role::Facilitator, Action::TakeAttendance));
+        for role in [Role::Public, Role::Member, Role::Facilitator] {
+            assert!(!allowed(role, Action::ViewTables), "{role:?}");
+        }
+        assert!(allowed(Role::Observer, Action::ViewTables));
+        assert!(!allowed(Role::Observer, Action::ManageTables));
+        assert!(allowed(Role::Observer, Action::CommentOnBalance));
+        assert!(!allowed(Role::Organiser, Action::CommentOnBalance));
+        assert!(allowed(Role::Member, Action::AskSpeakers));
+        assert!(!allowed(Role::Public, Action::AskSpeakers));
     }
 
     #[test]

@@ -127,7 +127,10 @@ fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend)
             store::test_support::count_raw(&store, "SELECT COUNT(*) FROM accounts")
                 .await
                 .unwrap(),
-            web::demo::DEMO_LOGINS.len() as i64
+            // The demo logins, plus the climate assembly's members and facilitators without passwords.
+            (web::demo::DEMO_LOGINS.len()
+                + web::demo::DEMO_MEMBERS.len()
+                + web::demo::DEMO_FACILITATORS.len()) as i64
         );
         // The demo convention's illustrative impact data are seeded once, not once per start.
         assert_eq!(

@@ -14,16 +14,21 @@ pub mod auth;
 pub mod ballot_box;
 pub mod comments;
 pub mod impact;
+pub mod evidence;
 pub mod proposals;
 pub mod recommendations;
 pub mod recruitment;
+pub mod seating;
+pub mod sessions;
 pub mod test_support;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The connection type store functions take (a [`Tx`] derefs to it), for callers that pass one along.
+pub use sqlx::AnyConnection;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -6,6 +6,8 @@
 use domain::error::{Problem, ValidationError};
 use domain::permission::Role;
 
+pub use crate::i18n_sessions::SessionMessages;
+
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -195,6 +197,8 @@ pub struct Messages {
     pub impact_link: &'static str,
     pub scorecard_link: &'static str,
     pub evaluation_link: &'static str,
+    /// Sessions, attendance, evidence, speakers and tables.
+    pub sess: &'static SessionMessages,
     /// The strings of deliberation: proposals, ballots, recommendations and the final report.
     pub d: &'static DeliberationMessages,
     problem_required: &'static str,
@@ -276,7 +280,7 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
-            other => other,
+            other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
     }
@@ -422,6 +426,7 @@ static EN: Messages = Messages {
     impact_link: "Impact and follow-up",
     scorecard_link: "Scorecard: what became of the recommendations",
     evaluation_link: "Evaluation report",
+    sess: &crate::i18n_sessions::EN_SESSIONS,
     d: &EN_DELIBERATION,
     back_home: "Back to the assemblies",
     problem_required: "is required",
@@ -578,6 +583,7 @@ static FR: Messages = Messages {
     impact_link: "Impact et suivi",
     scorecard_link: "Bilan : ce que sont devenues les recommandations",
     evaluation_link: "Rapport d'évaluation",
+    sess: &crate::i18n_sessions::FR_SESSIONS,
     d: &FR_DELIBERATION,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",

@@ -19,7 +19,9 @@ use tower_http::trace::TraceLayer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{AppState, api, deliberation, impact, now, public, recruitment, session, staff};
+use crate::{
+    AppState, api, deliberation, evidence, impact, now, public, recruitment, session, sessions, staff, tables,
+};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -161,6 +163,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actors", Page, PlanStrategy), post(impact::add_actor)),
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/material", Page, ManageImpact), post(impact::add_material)),
         (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actions", Page, Advocate), post(impact::log_action)),
+        (spec("GET", "/assemblies/{assembly_id}/evidence", Page, ViewPublic), get(evidence::public_evidence)),
+        (spec("GET", "/assemblies/{assembly_id}/mine", Page, ViewMyAssembly), get(sessions::mine)),
+        (spec("POST", "/assemblies/{assembly_id}/questions", Page, AskSpeakers), post(sessions::ask_question)),
+        (spec("POST", "/assemblies/{assembly_id}/speaker-requests", Page, AskSpeakers), post(sessions::request_speaker)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/sessions", Page, ViewSessions), get(sessions::sessions)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/sessions", Page, ManageSessions), post(sessions::create_session)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/sessions/{session_id}/agenda", Page, ManageSessions), post(sessions::add_agenda_item)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/sessions/{session_id}/attendance", Page, TakeAttendance), get(sessions::attendance)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/sessions/{session_id}/attendance", Page, TakeAttendance), post(sessions::record_attendance)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/evidence", Page, ViewSessions), get(evidence::staff_evidence)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/evidence", Page, ManageSessions), post(evidence::add_evidence)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/speakers", Page, ManageSessions), post(evidence::add_speaker)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/balance-comments", Page, CommentOnBalance), post(evidence::comment_on_balance)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/tables", Page, ViewTables), get(tables::tables_view)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/tables", Page, ManageTables), post(tables::allocate)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/tables/swap", Page, ManageTables), post(tables::swap)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/tables/pins", Page, ManageTables), post(tables::pin)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/features", Page, ManageTables), post(tables::set_features)),
         (spec("GET", "/staff/assemblies/{assembly_id}/deliberation", Page, ViewDeliberation), get(deliberation::deliberation)),
         (spec("POST", "/staff/assemblies/{assembly_id}/proposals", Page, DraftProposals), post(deliberation::create_proposal)),
         (spec("GET", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}", Page, ViewDeliberation), get(deliberation::proposal)),

@@ -343,6 +343,8 @@ async fn workspace_page_with_code(
         can_assign: allowed(viewer.role, Action::AssignRoles),
         can_recruit: allowed(viewer.role, Action::ManageRecruitment),
         can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
+        can_see_sessions: allowed(viewer.role, Action::ViewSessions),
+        can_see_tables: allowed(viewer.role, Action::ViewTables),
         roles: Role::ASSIGNABLE
             .iter()
             .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))

@@ -307,6 +307,10 @@ pub struct WorkspacePage {
     pub can_recruit: bool,
     /// Whether to link the respondents page (organisers and observers).
     pub can_see_recruitment: bool,
+    /// Whether to link the sessions and evidence pages (staff).
+    pub can_see_sessions: bool,
+    /// Whether to link the tables page (organisers and observers).
+    pub can_see_tables: bool,
     /// The assignable roles (identifier, translated name).
     pub roles: Vec<(String, String)>,
     /// Errors of the role form.

@@ -6,6 +6,7 @@ mod helpers;
 mod impact;
 mod recruitment;
 mod scenarios;
+mod sessions;
 
 /// Declares each scenario twice: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {

@@ -290,6 +290,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{respondent_id}", "1")
                 .replace("{recommendation_id}", &recommendation_id)
                 .replace("{code}", "K7QM3XPD9A")
+                .replace("{session_id}", "1")
                 .replace("{proposal_id}", "1")
                 .replace("{amendment_id}", "1")
                 .replace("{ballot_id}", "1");
