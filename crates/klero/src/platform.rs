@@ -120,6 +120,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             config: Arc::new(web::Config { secure_cookies: args.secure_cookies, ..web::Config::default() }),
         };
         let app = web::app(state);
+        // Table allocations queued before a restart are computed now, in the background.
+        web::tables::spawn_drain(store.clone());
         let mut stdout = std::io::stdout().lock();
         if args.demo {
             writeln!(stdout, "Demo logins (email / password):")?;
