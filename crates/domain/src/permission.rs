@@ -321,7 +321,12 @@ mod tests {
     #[test]
     fn only_members_vote_and_observers_see_ballots_without_changing_them() {
         assert!(allowed(Role::Member, Action::Vote));
-        for role in [Role::Public, Role::Observer, Role::Facilitator, Role::Organiser] {
+        for role in [
+            Role::Public,
+            Role::Observer,
+            Role::Facilitator,
+            Role::Organiser,
+        ] {
             assert!(!allowed(role, Action::Vote), "{role:?}");
         }
         assert!(allowed(Role::Observer, Action::ViewDeliberation));

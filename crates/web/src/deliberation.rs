@@ -14,8 +14,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use ballots::{
-    Abstention, AgreementAnswer, AgreementScale, ApprovalBallot, Ballot, BallotSpec, Counted, Entry, Method, Mismatch,
-    Options, Outcome, PaperVote, Ratio, Threshold, Vote, WinnerRule, Wording, YesNoChoice, YesNoRule,
+    Abstention, AgreementAnswer, AgreementScale, ApprovalBallot, Ballot, BallotSpec, Counted,
+    Entry, Method, Mismatch, Options, Outcome, PaperVote, Ratio, Threshold, Vote, WinnerRule,
+    Wording, YesNoChoice, YesNoRule,
 };
 use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
@@ -38,7 +39,13 @@ pub const MAX_TEXT: usize = 20_000;
 /// The ballot methods, in the order of [`crate::i18n::DeliberationMessages::methods`].
 pub const METHODS: [&str; 4] = ["yes_no", "agreement", "ranking", "approval"];
 /// The pass rules offered, in the order of [`crate::i18n::DeliberationMessages::rules`]; empty is "no pass rule".
-pub const RULES: [&str; 5] = ["more_than 1/2", "at_least 3/5", "at_least 2/3", "at_least 3/4", ""];
+pub const RULES: [&str; 5] = [
+    "more_than 1/2",
+    "at_least 3/5",
+    "at_least 2/3",
+    "at_least 3/4",
+    "",
+];
 /// When a sequential ballot is held, in the order of [`crate::i18n::DeliberationMessages::held_whens`].
 pub const HELD_WHENS: [&str; 3] = ["always", "passed", "failed"];
 /// The statuses of a ballot, in the order of [`crate::i18n::DeliberationMessages::statuses`].
@@ -57,7 +64,13 @@ async fn audit(
     let after = after.to_string();
     store::audit::append(
         tx,
-        &store::audit::Change { actor_account_id: actor, action, entity, before_json: None, after_json: Some(&after) },
+        &store::audit::Change {
+            actor_account_id: actor,
+            action,
+            entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
         now,
     )
     .await?;
@@ -65,7 +78,11 @@ async fn audit(
 }
 
 fn label<'a>(values: &[&str], labels: &'a [&'static str], value: &str) -> &'a str {
-    values.iter().position(|v| *v == value).map(|index| labels[index]).unwrap_or("")
+    values
+        .iter()
+        .position(|v| *v == value)
+        .map(|index| labels[index])
+        .unwrap_or("")
 }
 
 /// Checks a required text field; returns the trimmed text or a message naming the field.
@@ -75,7 +92,10 @@ fn required_text(label: &str, raw: &str, max: usize, m: &Messages) -> Result<Str
         return Err(format!("{label}: {}", m.d.required));
     }
     if text.chars().count() > max {
-        return Err(format!("{label}: {}", m.d.too_long.replace("{n}", &max.to_string())));
+        return Err(format!(
+            "{label}: {}",
+            m.d.too_long.replace("{n}", &max.to_string())
+        ));
     }
     Ok(text.to_owned())
 }
@@ -102,7 +122,12 @@ fn threshold(rule: &str) -> Option<Threshold> {
 }
 
 fn option_labels(options: &str) -> Vec<String> {
-    options.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect()
+    options
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn method_of(fields: &NewBallot) -> Result<Method, String> {
@@ -113,12 +138,22 @@ fn method_of(fields: &NewBallot) -> Result<Method, String> {
             threshold(&fields.pass_rule).unwrap_or_else(Threshold::simple_majority),
             Abstention::Excluded,
         ))),
-        "agreement" => Ok(Method::Agreement(AgreementScale::new(false, threshold(&fields.pass_rule)))),
-        "ranking" => Ok(Method::Ranking(Options::new(&label_refs).map_err(|error| error.to_string())?)),
+        "agreement" => Ok(Method::Agreement(AgreementScale::new(
+            false,
+            threshold(&fields.pass_rule),
+        ))),
+        "ranking" => Ok(Method::Ranking(
+            Options::new(&label_refs).map_err(|error| error.to_string())?,
+        )),
         "approval" => {
             let options = Options::new(&label_refs).map_err(|error| error.to_string())?;
-            let max = fields.max_approvals.map(|max| u32::try_from(max).unwrap_or(u32::MAX));
-            Ok(Method::Approval(ApprovalBallot::new(options, max, WinnerRule::TopK(1)).map_err(|error| error.to_string())?))
+            let max = fields
+                .max_approvals
+                .map(|max| u32::try_from(max).unwrap_or(u32::MAX));
+            Ok(Method::Approval(
+                ApprovalBallot::new(options, max, WinnerRule::TopK(1))
+                    .map_err(|error| error.to_string())?,
+            ))
         }
         other => Err(format!("unknown method {other:?}")),
     }
@@ -127,7 +162,11 @@ fn method_of(fields: &NewBallot) -> Result<Method, String> {
 fn ballot_of(row: &BallotRow) -> Result<Ballot, String> {
     Ballot::new(BallotSpec {
         id: format!("b{}", row.id),
-        wording: Wording::Fixed(if row.final_wording.is_empty() { row.fields.wording.clone() } else { row.final_wording.clone() }),
+        wording: Wording::Fixed(if row.final_wording.is_empty() {
+            row.fields.wording.clone()
+        } else {
+            row.final_wording.clone()
+        }),
         method: method_of(&row.fields)?,
         eligible_members: u32::try_from(row.fields.eligible_members).unwrap_or(u32::MAX),
         quorum: None,
@@ -147,7 +186,11 @@ pub fn parse_choice(method: &str, options: usize, raw: &str) -> Option<Vote> {
             "abstain" | "abstention" => Some(Vote::YesNo(YesNoChoice::Abstain)),
             _ => None,
         },
-        "agreement" => raw.parse::<u8>().ok().filter(|level| (1..=5).contains(level)).map(|level| Vote::Agreement(AgreementAnswer::Level(level))),
+        "agreement" => raw
+            .parse::<u8>()
+            .ok()
+            .filter(|level| (1..=5).contains(level))
+            .map(|level| Vote::Agreement(AgreementAnswer::Level(level))),
         "ranking" => {
             let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
             if parts.len() != options {
@@ -158,14 +201,26 @@ pub fn parse_choice(method: &str, options: usize, raw: &str) -> Option<Vote> {
                 if *part == "-" || part.is_empty() {
                     continue;
                 }
-                let rank: u32 = part.parse().ok().filter(|rank| *rank >= 1 && (*rank as usize) <= options)?;
+                let rank: u32 = part
+                    .parse()
+                    .ok()
+                    .filter(|rank| *rank >= 1 && (*rank as usize) <= options)?;
                 ranks.push((index, rank));
             }
-            Some(Vote::Ranking(ranks.into_iter().map(|(index, rank)| (index.to_string(), rank)).collect()))
+            Some(Vote::Ranking(
+                ranks
+                    .into_iter()
+                    .map(|(index, rank)| (index.to_string(), rank))
+                    .collect(),
+            ))
         }
         "approval" => {
             let mut approved = Vec::new();
-            for part in raw.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+            for part in raw
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+            {
                 let number: usize = part.parse().ok().filter(|n| *n >= 1 && *n <= options)?;
                 if approved.contains(&number) {
                     return None;
@@ -173,7 +228,9 @@ pub fn parse_choice(method: &str, options: usize, raw: &str) -> Option<Vote> {
                 approved.push(number);
             }
             approved.sort_unstable();
-            Some(Vote::Approval(approved.into_iter().map(|n| (n - 1).to_string()).collect()))
+            Some(Vote::Approval(
+                approved.into_iter().map(|n| (n - 1).to_string()).collect(),
+            ))
         }
         _ => None,
     }
@@ -181,10 +238,24 @@ pub fn parse_choice(method: &str, options: usize, raw: &str) -> Option<Vote> {
 
 /// A vote with option indices replaced by the option labels the `ballots` crate counts.
 fn with_labels(vote: Vote, labels: &[String]) -> Vote {
-    let name = |index: &str| index.parse::<usize>().ok().and_then(|i| labels.get(i)).cloned().unwrap_or_default();
+    let name = |index: &str| {
+        index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| labels.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
     match vote {
-        Vote::Ranking(ranks) => Vote::Ranking(ranks.into_iter().map(|(index, rank)| (name(&index), rank)).collect()),
-        Vote::Approval(approved) => Vote::Approval(approved.iter().map(|index| name(index)).collect()),
+        Vote::Ranking(ranks) => Vote::Ranking(
+            ranks
+                .into_iter()
+                .map(|(index, rank)| (name(&index), rank))
+                .collect(),
+        ),
+        Vote::Approval(approved) => {
+            Vote::Approval(approved.iter().map(|index| name(index)).collect())
+        }
         other => other,
     }
 }
@@ -197,11 +268,17 @@ fn parse_paper(row: &BallotRow, text: &str, m: &Messages) -> Result<Vec<PaperVot
         if line.trim().is_empty() {
             continue;
         }
-        let line_error = || m.d.err_paper_line.replace("{line}", &(index + 1).to_string());
+        let line_error = || {
+            m.d.err_paper_line
+                .replace("{line}", &(index + 1).to_string())
+        };
         let (sheet, choice) = line.split_once(':').ok_or_else(line_error)?;
         let sheet: u32 = sheet.trim().parse().map_err(|_| line_error())?;
         let vote = parse_choice(&row.fields.method, labels.len(), choice).ok_or_else(line_error)?;
-        sheets.push(PaperVote { sheet, vote: with_labels(vote, &labels) });
+        sheets.push(PaperVote {
+            sheet,
+            vote: with_labels(vote, &labels),
+        });
     }
     Ok(sheets)
 }
@@ -212,13 +289,23 @@ fn mismatch_text(m: &Messages, mismatch: &Mismatch) -> String {
         Entry::Second => m.d.second_entry,
     };
     match mismatch {
-        Mismatch::Missing { sheet, missing_from } => {
-            m.d.mismatch_missing.replace("{sheet}", &sheet.to_string()).replace("{entry}", entry_name(missing_from))
+        Mismatch::Missing {
+            sheet,
+            missing_from,
+        } => {
+            m.d.mismatch_missing
+                .replace("{sheet}", &sheet.to_string())
+                .replace("{entry}", entry_name(missing_from))
         }
         Mismatch::Duplicate { sheet, entry } => {
-            m.d.mismatch_duplicate.replace("{sheet}", &sheet.to_string()).replace("{entry}", entry_name(entry))
+            m.d.mismatch_duplicate
+                .replace("{sheet}", &sheet.to_string())
+                .replace("{entry}", entry_name(entry))
         }
-        Mismatch::Different { sheet, .. } => m.d.mismatch_different.replace("{sheet}", &sheet.to_string()),
+        Mismatch::Different { sheet, .. } => {
+            m.d.mismatch_different
+                .replace("{sheet}", &sheet.to_string())
+        }
     }
 }
 
@@ -230,10 +317,19 @@ struct PaperState {
     problem: Option<String>,
 }
 
-async fn paper_state(conn: &mut store::Tx, row: &BallotRow, m: &Messages) -> Result<PaperState, AppError> {
+async fn paper_state(
+    conn: &mut store::Tx,
+    row: &BallotRow,
+    m: &Messages,
+) -> Result<PaperState, AppError> {
     let entries = store::ballot_box::paper_entries(&mut *conn, row.id).await?;
     let numbers = entries.iter().map(|entry| entry.entry).collect();
-    let mut state = PaperState { entries: numbers, mismatches: Vec::new(), reconciled: None, problem: None };
+    let mut state = PaperState {
+        entries: numbers,
+        mismatches: Vec::new(),
+        reconciled: None,
+        problem: None,
+    };
     if entries.is_empty() {
         state.reconciled = Some(Vec::new());
         return Ok(state);
@@ -249,24 +345,39 @@ async fn paper_state(conn: &mut store::Tx, row: &BallotRow, m: &Messages) -> Res
         return Ok(state);
     };
     let reconciliation = ballots::reconcile(&first, &second);
-    state.mismatches = reconciliation.mismatches().iter().map(|mismatch| mismatch_text(m, mismatch)).collect();
+    state.mismatches = reconciliation
+        .mismatches()
+        .iter()
+        .map(|mismatch| mismatch_text(m, mismatch))
+        .collect();
     if let Ok(reconciled) = reconciliation.into_reconciled() {
-        state.reconciled = Some(reconciled.sheets().iter().map(|sheet| sheet.vote.clone()).collect());
+        state.reconciled = Some(
+            reconciled
+                .sheets()
+                .iter()
+                .map(|sheet| sheet.vote.clone())
+                .collect(),
+        );
     }
     Ok(state)
 }
 
 /// Counts a ballot: the online votes plus the reconciled paper sheets.
-pub(crate) async fn count(conn: &mut store::Tx, row: &BallotRow, m: &Messages) -> Result<Result<Outcome, String>, AppError> {
+pub(crate) async fn count(
+    conn: &mut store::Tx,
+    row: &BallotRow,
+    m: &Messages,
+) -> Result<Result<Outcome, String>, AppError> {
     let ballot = match ballot_of(row) {
         Ok(ballot) => ballot,
         Err(error) => return Ok(Err(error)),
     };
     let labels = option_labels(&row.fields.options);
     let mut votes = Vec::new();
-    for choice in store::ballot_box::choices(&mut **conn, row.id).await? {
-        let vote = parse_choice(&row.fields.method, labels.len(), &choice)
-            .ok_or_else(|| AppError::Internal(format!("stored choice of ballot {} does not parse", row.id).into()))?;
+    for choice in store::ballot_box::choices(conn, row.id).await? {
+        let vote = parse_choice(&row.fields.method, labels.len(), &choice).ok_or_else(|| {
+            AppError::Internal(format!("stored choice of ballot {} does not parse", row.id).into())
+        })?;
         votes.push(with_labels(vote, &labels));
     }
     let paper = paper_state(conn, row, m).await?;
@@ -277,17 +388,26 @@ pub(crate) async fn count(conn: &mut store::Tx, row: &BallotRow, m: &Messages) -
         Some(sheets) => votes.extend(sheets),
         None => {
             let sheets: Vec<String> = paper.mismatches;
-            return Ok(Err(format!("{} {}", m.d.err_paper_mismatch, sheets.join("; "))));
+            return Ok(Err(format!(
+                "{} {}",
+                m.d.err_paper_mismatch,
+                sheets.join("; ")
+            )));
         }
     }
     Ok(ballots::tally(&ballot, &votes).map_err(|error| error.to_string()))
 }
 
 pub(crate) fn support_bp(outcome: &Outcome) -> Option<i64> {
-    let share = |count: u64, base: u64| if base == 0 { 0 } else { (count * 10_000 / base) as i64 };
+    let share = |count: u64, base: u64| (count * 10_000).checked_div(base).unwrap_or(0) as i64;
     match outcome.counted() {
-        Counted::YesNo(count) => Some(share(u64::from(count.yes()), u64::from(count.yes() + count.no()))),
-        Counted::Agreement(count) => Some(share(u64::from(count.agreeing()), u64::from(count.total()))),
+        Counted::YesNo(count) => Some(share(
+            u64::from(count.yes()),
+            u64::from(count.yes() + count.no()),
+        )),
+        Counted::Agreement(count) => {
+            Some(share(u64::from(count.agreeing()), u64::from(count.total())))
+        }
         Counted::Ranking(_) | Counted::Approval(_) => None,
     }
 }
@@ -309,7 +429,11 @@ fn choices(values: &[&str], labels: &[&'static str], chosen: &str) -> Vec<Choice
     values
         .iter()
         .zip(labels)
-        .map(|(value, label)| Choice { value: (*value).to_owned(), label: (*label).to_owned(), selected: *value == chosen })
+        .map(|(value, label)| Choice {
+            value: (*value).to_owned(),
+            label: (*label).to_owned(),
+            selected: *value == chosen,
+        })
         .collect()
 }
 
@@ -330,10 +454,18 @@ pub struct BallotSummary {
 fn summary(row: &BallotRow, m: &Messages) -> BallotSummary {
     BallotSummary {
         id: row.id,
-        wording: if row.final_wording.is_empty() { row.fields.wording.clone() } else { row.final_wording.clone() },
+        wording: if row.final_wording.is_empty() {
+            row.fields.wording.clone()
+        } else {
+            row.final_wording.clone()
+        },
         method: label(&METHODS, &m.d.methods, &row.fields.method).to_owned(),
         status: label(&STATUSES, &m.d.statuses, &row.status).to_owned(),
-        result: if row.status == "closed" { row.result_text.clone() } else { String::new() },
+        result: if row.status == "closed" {
+            row.result_text.clone()
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -373,8 +505,14 @@ pub struct RecommendationView {
     pub minority_report: String,
 }
 
-fn recommendation_view(row: &store::recommendations::RecommendationRow, m: &Messages) -> RecommendationView {
-    let route_index = ROUTES.iter().position(|route| *route == row.fields.route).unwrap_or(3);
+fn recommendation_view(
+    row: &store::recommendations::RecommendationRow,
+    m: &Messages,
+) -> RecommendationView {
+    let route_index = ROUTES
+        .iter()
+        .position(|route| *route == row.fields.route)
+        .unwrap_or(3);
     RecommendationView {
         id: row.id,
         reference: row.fields.reference.clone(),
@@ -509,20 +647,28 @@ async fn deliberation_page(
     let ballot_rows = store::ballot_box::list(&mut connection, assembly_id).await?;
     let recommendations = store::recommendations::list(&mut connection, assembly_id).await?;
     drop(connection);
-    let proposal_choices = std::iter::once(Choice { value: String::new(), label: m.d.none_option.to_owned(), selected: ballot_form.proposal_id.is_empty() })
-        .chain(proposals.iter().map(|p| Choice {
-            value: p.id.to_string(),
-            label: format!("#{} {}", p.id, p.fields.title),
-            selected: ballot_form.proposal_id == p.id.to_string(),
-        }))
-        .collect();
-    let ballot_choices = std::iter::once(Choice { value: String::new(), label: m.d.none_option.to_owned(), selected: ballot_form.opens_after.is_empty() })
-        .chain(ballot_rows.iter().map(|b| Choice {
-            value: b.id.to_string(),
-            label: format!("#{} {}", b.id, b.fields.wording),
-            selected: ballot_form.opens_after == b.id.to_string(),
-        }))
-        .collect();
+    let proposal_choices = std::iter::once(Choice {
+        value: String::new(),
+        label: m.d.none_option.to_owned(),
+        selected: ballot_form.proposal_id.is_empty(),
+    })
+    .chain(proposals.iter().map(|p| Choice {
+        value: p.id.to_string(),
+        label: format!("#{} {}", p.id, p.fields.title),
+        selected: ballot_form.proposal_id == p.id.to_string(),
+    }))
+    .collect();
+    let ballot_choices = std::iter::once(Choice {
+        value: String::new(),
+        label: m.d.none_option.to_owned(),
+        selected: ballot_form.opens_after.is_empty(),
+    })
+    .chain(ballot_rows.iter().map(|b| Choice {
+        value: b.id.to_string(),
+        label: format!("#{} {}", b.id, b.fields.wording),
+        selected: ballot_form.opens_after == b.id.to_string(),
+    }))
+    .collect();
     let page = DeliberationPage {
         c: Chrome::new(viewer, m.d.deliberation_title),
         assembly_id,
@@ -538,7 +684,10 @@ async fn deliberation_page(
             })
             .collect(),
         ballots: ballot_rows.iter().map(|row| summary(row, m)).collect(),
-        recommendations: recommendations.iter().map(|row| recommendation_view(row, m)).collect(),
+        recommendations: recommendations
+            .iter()
+            .map(|row| recommendation_view(row, m))
+            .collect(),
         can_draft: allowed(viewer.role, Action::DraftProposals),
         can_manage: allowed(viewer.role, Action::ManageBallots),
         methods: choices(&METHODS, &m.d.methods, &ballot_form.method),
@@ -562,7 +711,18 @@ pub async fn deliberation(
     Path(assembly_id): Path<i64>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    deliberation_page(&state, &viewer, assembly_id, StatusCode::OK, ProposalForm::default(), Vec::new(), BallotForm::default(), Vec::new(), query.saved.is_some()).await
+    deliberation_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        ProposalForm::default(),
+        Vec::new(),
+        BallotForm::default(),
+        Vec::new(),
+        query.saved.is_some(),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/proposals`: a member or table drafts a proposal.
@@ -575,17 +735,58 @@ pub async fn create_proposal(
     let m = viewer.lang.messages();
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
-    let title = required_text(m.d.title_label, &form.title, MAX_TITLE, m).map_err(|e| errors.push(e)).ok();
-    let body = required_text(m.d.body_label, &form.body, MAX_TEXT, m).map_err(|e| errors.push(e)).ok();
-    let session = optional_text(m.d.session_label, &form.session_label, MAX_TITLE, m).map_err(|e| errors.push(e)).ok();
-    let table = optional_text(m.d.table_label, &form.table_label, MAX_TITLE, m).map_err(|e| errors.push(e)).ok();
-    let (Some(title), Some(body), Some(session_label), Some(table_label)) = (title, body, session, table) else {
-        return deliberation_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, form, errors, BallotForm::default(), Vec::new(), false).await;
+    let title = required_text(m.d.title_label, &form.title, MAX_TITLE, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let body = required_text(m.d.body_label, &form.body, MAX_TEXT, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let session = optional_text(m.d.session_label, &form.session_label, MAX_TITLE, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let table = optional_text(m.d.table_label, &form.table_label, MAX_TITLE, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (Some(title), Some(body), Some(session_label), Some(table_label)) =
+        (title, body, session, table)
+    else {
+        return deliberation_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            BallotForm::default(),
+            Vec::new(),
+            false,
+        )
+        .await;
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    let id = store::proposals::create(&mut tx, assembly_id, account_id, &NewProposal { title, body, session_label, table_label }, now).await?;
-    audit(&mut tx, Some(account_id), "proposal.create", &format!("proposal:{id}"), &json!({ "id": id, "assembly_id": assembly_id, "version": 1 }), now).await?;
+    let id = store::proposals::create(
+        &mut tx,
+        assembly_id,
+        account_id,
+        &NewProposal {
+            title,
+            body,
+            session_label,
+            table_label,
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        "proposal.create",
+        &format!("proposal:{id}"),
+        &json!({ "id": id, "assembly_id": assembly_id, "version": 1 }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/proposals/{id}")).into_response())
 }
@@ -608,12 +809,24 @@ pub async fn create_ballot(
     let m = viewer.lang.messages();
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
-    let method = METHODS.iter().find(|method| **method == form.method).copied();
+    let method = METHODS
+        .iter()
+        .find(|method| **method == form.method)
+        .copied();
     if method.is_none() {
         errors.push(format!("{}: {}", m.d.method_label, m.d.required));
     }
-    let wording = required_text(m.d.wording_label, &form.wording, MAX_TITLE * 5, m).map_err(|e| errors.push(e)).ok();
-    let otherwise = optional_text(m.d.wording_otherwise_label, &form.wording_otherwise, MAX_TITLE * 5, m).map_err(|e| errors.push(e)).ok();
+    let wording = required_text(m.d.wording_label, &form.wording, MAX_TITLE * 5, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let otherwise = optional_text(
+        m.d.wording_otherwise_label,
+        &form.wording_otherwise,
+        MAX_TITLE * 5,
+        m,
+    )
+    .map_err(|e| errors.push(e))
+    .ok();
     let rule = RULES.iter().find(|rule| **rule == form.pass_rule).copied();
     if rule.is_none() || (rule == Some("") && method == Some("yes_no")) {
         errors.push(format!("{}: {}", m.d.rule_label, m.d.malformed));
@@ -640,7 +853,11 @@ pub async fn create_ballot(
         errors.push(format!("{}: {}", m.d.opens_after_label, m.d.malformed));
         None
     });
-    let held_when = HELD_WHENS.iter().find(|h| **h == form.held_when).copied().unwrap_or("always");
+    let held_when = HELD_WHENS
+        .iter()
+        .find(|h| **h == form.held_when)
+        .copied()
+        .unwrap_or("always");
     let mut connection = state.store.connection().await?;
     let earlier = match opens_after {
         Some(id) => match store::ballot_box::get(&mut connection, assembly_id, id).await {
@@ -654,7 +871,8 @@ pub async fn create_ballot(
         None => None,
     };
     if let Some(id) = proposal_id
-        && let Err(store::StoreError::NotFound) = store::proposals::get(&mut connection, assembly_id, id).await
+        && let Err(store::StoreError::NotFound) =
+            store::proposals::get(&mut connection, assembly_id, id).await
     {
         errors.push(format!("{}: {}", m.d.proposal_label, m.d.malformed));
     }
@@ -665,7 +883,9 @@ pub async fn create_ballot(
     }
     if let Some(earlier) = &earlier
         && (conditional || held_when != "always")
-        && method_of(&earlier.fields).map(|method| !method.has_decision()).unwrap_or(true)
+        && method_of(&earlier.fields)
+            .map(|method| !method.has_decision())
+            .unwrap_or(true)
     {
         errors.push(m.d.err_earlier_no_decision.to_owned());
     }
@@ -687,7 +907,18 @@ pub async fn create_ballot(
         errors.push(format!("{}: {error}", m.d.options_label));
     }
     if !errors.is_empty() {
-        return deliberation_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, ProposalForm::default(), Vec::new(), form, errors, false).await;
+        return deliberation_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProposalForm::default(),
+            Vec::new(),
+            form,
+            errors,
+            false,
+        )
+        .await;
     }
     let now = now();
     let mut tx = state.store.begin().await?;
@@ -787,7 +1018,11 @@ pub struct ProposalPage {
 impl ProposalPage {
     /// What was typed in `field` of the failing form, for re-rendering.
     pub fn typed(&self, field: &str) -> &str {
-        self.typed.iter().find(|(name, _)| name == field).map(|(_, value)| value.as_str()).unwrap_or("")
+        self.typed
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or("")
     }
 }
 
@@ -818,17 +1053,32 @@ async fn proposal_page(
         .into_iter()
         .find(|row| row.fields.proposal_id == Some(proposal_id));
     drop(connection);
-    let comment_view = |row: &store::proposals::CommentRow| CommentView { body: row.body.clone(), on: utc_date(row.created_at) };
-    let is_drafter = viewer.account.as_ref().is_some_and(|account| account.id == proposal.author_account_id);
+    let comment_view = |row: &store::proposals::CommentRow| CommentView {
+        body: row.body.clone(),
+        on: utc_date(row.created_at),
+    };
+    let is_drafter = viewer
+        .account
+        .as_ref()
+        .is_some_and(|account| account.id == proposal.author_account_id);
     let route_values: Vec<&str> = ROUTES.iter().map(|route| route.as_str()).collect();
-    let chosen_route = typed.iter().find(|(name, _)| name == "route").map(|(_, v)| v.clone()).unwrap_or_default();
+    let chosen_route = typed
+        .iter()
+        .find(|(name, _)| name == "route")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let page = ProposalPage {
         c: Chrome::new(viewer, proposal.fields.title.clone()),
         assembly_id,
         versions: versions
             .iter()
             .rev()
-            .map(|v| VersionView { version: v.version, body: v.body.clone(), amendment_id: v.amendment_id, on: utc_date(v.created_at) })
+            .map(|v| VersionView {
+                version: v.version,
+                body: v.body.clone(),
+                amendment_id: v.amendment_id,
+                on: utc_date(v.created_at),
+            })
             .collect(),
         amendments: amendments
             .iter()
@@ -844,15 +1094,28 @@ async fn proposal_page(
                 .to_owned(),
                 open: a.status == AmendmentStatus::Open,
                 base_version: a.base_version,
-                comments: comments.iter().filter(|c| c.amendment_id == Some(a.id)).map(comment_view).collect(),
+                comments: comments
+                    .iter()
+                    .filter(|c| c.amendment_id == Some(a.id))
+                    .map(comment_view)
+                    .collect(),
             })
             .collect(),
-        comments: comments.iter().filter(|c| c.amendment_id.is_none()).map(comment_view).collect(),
-        passed: ballot_rows.iter().any(|row| row.status == "closed" && row.passed == Some(true)),
+        comments: comments
+            .iter()
+            .filter(|c| c.amendment_id.is_none())
+            .map(comment_view)
+            .collect(),
+        passed: ballot_rows
+            .iter()
+            .any(|row| row.status == "closed" && row.passed == Some(true)),
         ballots: ballot_rows.iter().map(|row| summary(row, m)).collect(),
-        recommendation: recommendation.as_ref().map(|row| recommendation_view(row, m)),
+        recommendation: recommendation
+            .as_ref()
+            .map(|row| recommendation_view(row, m)),
         can_draft: allowed(viewer.role, Action::DraftProposals),
-        can_decide: allowed(viewer.role, Action::DraftProposals) && (is_drafter || matches!(viewer.role, Role::Organiser | Role::Admin)),
+        can_decide: allowed(viewer.role, Action::DraftProposals)
+            && (is_drafter || matches!(viewer.role, Role::Organiser | Role::Admin)),
         can_adopt: allowed(viewer.role, Action::AdoptRecommendations),
         routes: choices(&route_values, &m.d.routes, &chosen_route),
         proposal,
@@ -870,11 +1133,24 @@ pub async fn proposal(
     Path((assembly_id, proposal_id)): Path<(i64, i64)>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::OK, Vec::new(), Vec::new(), query.saved.is_some()).await
+    proposal_page(
+        &state,
+        &viewer,
+        assembly_id,
+        proposal_id,
+        StatusCode::OK,
+        Vec::new(),
+        Vec::new(),
+        query.saved.is_some(),
+    )
+    .await
 }
 
 fn saved_proposal(assembly_id: i64, proposal_id: i64) -> Response {
-    Redirect::to(&format!("/staff/assemblies/{assembly_id}/proposals/{proposal_id}?saved=1")).into_response()
+    Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/proposals/{proposal_id}?saved=1"
+    ))
+    .into_response()
 }
 
 /// The amendment form.
@@ -898,16 +1174,50 @@ pub async fn propose_amendment(
     let m = viewer.lang.messages();
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
-    let body = required_text(m.d.amendment_body_label, &form.amendment_body, MAX_TEXT, m).map_err(|e| errors.push(e)).ok();
-    let rationale = required_text(m.d.rationale_label, &form.rationale, MAX_TEXT, m).map_err(|e| errors.push(e)).ok();
+    let body = required_text(m.d.amendment_body_label, &form.amendment_body, MAX_TEXT, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let rationale = required_text(m.d.rationale_label, &form.rationale, MAX_TEXT, m)
+        .map_err(|e| errors.push(e))
+        .ok();
     let (Some(body), Some(rationale)) = (body, rationale) else {
-        let typed = vec![("amendment_body".to_owned(), form.amendment_body), ("rationale".to_owned(), form.rationale)];
-        return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::UNPROCESSABLE_ENTITY, errors, typed, false).await;
+        let typed = vec![
+            ("amendment_body".to_owned(), form.amendment_body),
+            ("rationale".to_owned(), form.rationale),
+        ];
+        return proposal_page(
+            &state,
+            &viewer,
+            assembly_id,
+            proposal_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            typed,
+            false,
+        )
+        .await;
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    let id = store::proposals::propose_amendment(&mut tx, assembly_id, proposal_id, account_id, &body, &rationale, now).await?;
-    audit(&mut tx, Some(account_id), "amendment.propose", &format!("amendment:{id}"), &json!({ "id": id, "proposal_id": proposal_id }), now).await?;
+    let id = store::proposals::propose_amendment(
+        &mut tx,
+        assembly_id,
+        proposal_id,
+        account_id,
+        &body,
+        &rationale,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        "amendment.propose",
+        &format!("amendment:{id}"),
+        &json!({ "id": id, "proposal_id": proposal_id }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(saved_proposal(assembly_id, proposal_id))
 }
@@ -934,22 +1244,66 @@ pub async fn decide_amendment(
         "reject" => false,
         _ => {
             let error = format!("{}: {}", m.d.decision_label, m.d.required);
-            return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], Vec::new(), false).await;
+            return proposal_page(
+                &state,
+                &viewer,
+                assembly_id,
+                proposal_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+                Vec::new(),
+                false,
+            )
+            .await;
         }
     };
     let mut connection = state.store.connection().await?;
     let proposal = store::proposals::get(&mut connection, assembly_id, proposal_id).await?;
     drop(connection);
-    if proposal.author_account_id != account_id && !matches!(viewer.role, Role::Organiser | Role::Admin) {
+    if proposal.author_account_id != account_id
+        && !matches!(viewer.role, Role::Organiser | Role::Admin)
+    {
         // Amendments are decided by the drafters; others get the page with the reason, not a bare 403.
-        return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::CONFLICT, vec![m.d.err_not_drafter.to_owned()], Vec::new(), false).await;
+        return proposal_page(
+            &state,
+            &viewer,
+            assembly_id,
+            proposal_id,
+            StatusCode::CONFLICT,
+            vec![m.d.err_not_drafter.to_owned()],
+            Vec::new(),
+            false,
+        )
+        .await;
     }
     let now = now();
     let mut tx = state.store.begin().await?;
-    match store::proposals::decide_amendment(&mut tx, assembly_id, proposal_id, amendment_id, accept, account_id, now).await? {
+    match store::proposals::decide_amendment(
+        &mut tx,
+        assembly_id,
+        proposal_id,
+        amendment_id,
+        accept,
+        account_id,
+        now,
+    )
+    .await?
+    {
         Ok(version) => {
-            let action = if accept { "amendment.accept" } else { "amendment.reject" };
-            audit(&mut tx, Some(account_id), action, &format!("amendment:{amendment_id}"), &json!({ "id": amendment_id, "proposal_id": proposal_id, "version": version }), now).await?;
+            let action = if accept {
+                "amendment.accept"
+            } else {
+                "amendment.reject"
+            };
+            audit(
+                &mut tx,
+                Some(account_id),
+                action,
+                &format!("amendment:{amendment_id}"),
+                &json!({ "id": amendment_id, "proposal_id": proposal_id, "version": version }),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             Ok(saved_proposal(assembly_id, proposal_id))
         }
@@ -959,7 +1313,17 @@ pub async fn decide_amendment(
                 DecisionRefusal::AlreadyDecided => m.d.err_already_decided,
                 DecisionRefusal::Outdated => m.d.err_outdated_amendment,
             };
-            proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::CONFLICT, vec![error.to_owned()], Vec::new(), false).await
+            proposal_page(
+                &state,
+                &viewer,
+                assembly_id,
+                proposal_id,
+                StatusCode::CONFLICT,
+                vec![error.to_owned()],
+                Vec::new(),
+                false,
+            )
+            .await
         }
     }
 }
@@ -987,13 +1351,42 @@ pub async fn comment(
     let body = required_text(m.d.comment_label, &form.comment, MAX_TEXT, m);
     let amendment_id = parse_id(&form.amendment_id);
     let (Ok(body), Some(amendment_id)) = (body.clone(), amendment_id) else {
-        let error = body.err().unwrap_or_else(|| format!("{}: {}", m.d.comment_label, m.d.malformed));
-        return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], Vec::new(), false).await;
+        let error = body
+            .err()
+            .unwrap_or_else(|| format!("{}: {}", m.d.comment_label, m.d.malformed));
+        return proposal_page(
+            &state,
+            &viewer,
+            assembly_id,
+            proposal_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![error],
+            Vec::new(),
+            false,
+        )
+        .await;
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    let id = store::proposals::add_comment(&mut tx, assembly_id, proposal_id, amendment_id, account_id, &body, now).await?;
-    audit(&mut tx, Some(account_id), "proposal.comment", &format!("proposal_comment:{id}"), &json!({ "id": id, "proposal_id": proposal_id, "amendment_id": amendment_id }), now).await?;
+    let id = store::proposals::add_comment(
+        &mut tx,
+        assembly_id,
+        proposal_id,
+        amendment_id,
+        account_id,
+        &body,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        "proposal.comment",
+        &format!("proposal_comment:{id}"),
+        &json!({ "id": id, "proposal_id": proposal_id, "amendment_id": amendment_id }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(saved_proposal(assembly_id, proposal_id))
 }
@@ -1019,13 +1412,31 @@ pub async fn proposal_minority_report(
         Ok(text) => text,
         Err(error) => {
             let typed = vec![("minority_report".to_owned(), form.minority_report)];
-            return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], typed, false).await;
+            return proposal_page(
+                &state,
+                &viewer,
+                assembly_id,
+                proposal_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+                typed,
+                false,
+            )
+            .await;
         }
     };
     let now = now();
     let mut tx = state.store.begin().await?;
     store::proposals::set_minority_report(&mut tx, assembly_id, proposal_id, &text, now).await?;
-    audit(&mut tx, Some(account_id), "proposal.minority_report", &format!("proposal:{proposal_id}"), &json!({ "proposal_id": proposal_id, "characters": text.chars().count() }), now).await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        "proposal.minority_report",
+        &format!("proposal:{proposal_id}"),
+        &json!({ "proposal_id": proposal_id, "characters": text.chars().count() }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(saved_proposal(assembly_id, proposal_id))
 }
@@ -1041,14 +1452,31 @@ pub async fn recommendation_minority_report(
     let account_id = viewer.account_id()?;
     let text = match optional_text(m.d.minority_label, &form.minority_report, MAX_TEXT, m) {
         Ok(text) => text,
-        Err(error) => return Err(AppError::BadInput { status: StatusCode::UNPROCESSABLE_ENTITY, message: error }),
+        Err(error) => {
+            return Err(AppError::BadInput {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: error,
+            });
+        }
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    store::recommendations::set_minority_report(&mut tx, assembly_id, recommendation_id, &text).await?;
-    audit(&mut tx, Some(account_id), "recommendation.minority_report", &format!("recommendation:{recommendation_id}"), &json!({ "recommendation_id": recommendation_id, "characters": text.chars().count() }), now).await?;
+    store::recommendations::set_minority_report(&mut tx, assembly_id, recommendation_id, &text)
+        .await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        "recommendation.minority_report",
+        &format!("recommendation:{recommendation_id}"),
+        &json!({ "recommendation_id": recommendation_id, "characters": text.chars().count() }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/deliberation?saved=1")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/deliberation?saved=1"
+    ))
+    .into_response())
 }
 
 /// The recommendation form.
@@ -1075,10 +1503,18 @@ pub async fn adopt(
 ) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     let account_id = viewer.account_id()?;
-    let typed = vec![("reference".to_owned(), form.reference.clone()), ("theme".to_owned(), form.theme.clone()), ("route".to_owned(), form.route.clone())];
+    let typed = vec![
+        ("reference".to_owned(), form.reference.clone()),
+        ("theme".to_owned(), form.theme.clone()),
+        ("route".to_owned(), form.route.clone()),
+    ];
     let mut errors = Vec::new();
-    let reference = required_text(m.d.reference_label, &form.reference, 40, m).map_err(|e| errors.push(e)).ok();
-    let theme = required_text(m.d.theme_label, &form.theme, MAX_TITLE, m).map_err(|e| errors.push(e)).ok();
+    let reference = required_text(m.d.reference_label, &form.reference, 40, m)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let theme = required_text(m.d.theme_label, &form.theme, MAX_TITLE, m)
+        .map_err(|e| errors.push(e))
+        .ok();
     let route = Route::parse(&form.route);
     if route.is_none() {
         errors.push(format!("{}: {}", m.d.route_label, m.d.required));
@@ -1095,11 +1531,26 @@ pub async fn adopt(
     if !closed.iter().any(|row| row.passed == Some(true)) {
         errors.push(m.d.err_not_passed.to_owned());
     }
-    if existing.iter().any(|row| row.fields.proposal_id == Some(proposal_id)) {
+    if existing
+        .iter()
+        .any(|row| row.fields.proposal_id == Some(proposal_id))
+    {
         errors.push(m.d.err_already_adopted.to_owned());
     }
-    let (Some(reference), Some(theme), Some(route), true) = (reference, theme, route, errors.is_empty()) else {
-        return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::UNPROCESSABLE_ENTITY, errors, typed, false).await;
+    let (Some(reference), Some(theme), Some(route), true) =
+        (reference, theme, route, errors.is_empty())
+    else {
+        return proposal_page(
+            &state,
+            &viewer,
+            assembly_id,
+            proposal_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            typed,
+            false,
+        )
+        .await;
     };
     // The support is the distribution of the latest agreement ballot on it, else of the ballot that passed it.
     let support = closed
@@ -1126,7 +1577,17 @@ pub async fn adopt(
         Err(store::StoreError::Conflict { .. }) => {
             drop(tx);
             let error = format!("{}: {}", m.d.reference_label, m.d.err_reference_taken);
-            return proposal_page(&state, &viewer, assembly_id, proposal_id, StatusCode::CONFLICT, vec![error], typed, false).await;
+            return proposal_page(
+                &state,
+                &viewer,
+                assembly_id,
+                proposal_id,
+                StatusCode::CONFLICT,
+                vec![error],
+                typed,
+                false,
+            )
+            .await;
         }
         Err(other) => return Err(other.into()),
     };
@@ -1173,7 +1634,8 @@ pub struct ResultsView {
 }
 
 fn results_view(outcome: &Outcome, m: &Messages) -> ResultsView {
-    let pct = |count: u32, base: u32| format!("{}%", ballots::percent(u64::from(count), u64::from(base)));
+    let pct =
+        |count: u32, base: u32| format!("{}%", ballots::percent(u64::from(count), u64::from(base)));
     let mut view = ResultsView {
         text: outcome.to_string(),
         headers: vec![m.d.votes_col.to_owned(), m.d.share_col.to_owned()],
@@ -1181,26 +1643,44 @@ fn results_view(outcome: &Outcome, m: &Messages) -> ResultsView {
         pairwise: Vec::new(),
         paths: Vec::new(),
         options: Vec::new(),
-        decision: outcome.passed().map(|passed| if passed { m.d.passed } else { m.d.not_passed }.to_owned()),
+        decision: outcome
+            .passed()
+            .map(|passed| if passed { m.d.passed } else { m.d.not_passed }.to_owned()),
     };
     let turnout = outcome.turnout();
     match outcome.counted() {
         Counted::YesNo(count) => {
-            for (label, n) in [(m.d.yes, count.yes()), (m.d.no, count.no()), (m.d.abstain, count.abstain())] {
-                view.rows.push(ResultRow { label: label.to_owned(), cells: vec![n.to_string(), pct(n, turnout)] });
+            for (label, n) in [
+                (m.d.yes, count.yes()),
+                (m.d.no, count.no()),
+                (m.d.abstain, count.abstain()),
+            ] {
+                view.rows.push(ResultRow {
+                    label: label.to_owned(),
+                    cells: vec![n.to_string(), pct(n, turnout)],
+                });
             }
         }
         Counted::Agreement(count) => {
             for (index, n) in count.levels().iter().enumerate().rev() {
-                view.rows.push(ResultRow { label: m.d.levels[index].to_owned(), cells: vec![n.to_string(), pct(*n, count.total())] });
+                view.rows.push(ResultRow {
+                    label: m.d.levels[index].to_owned(),
+                    cells: vec![n.to_string(), pct(*n, count.total())],
+                });
             }
         }
         Counted::Ranking(result) => {
             view.options = result.options().to_vec();
             view.headers = vec![m.d.rank_col.to_owned()];
             for (place, group) in result.ranking().iter().enumerate() {
-                let names: Vec<&str> = group.iter().map(|index| result.options()[*index].as_str()).collect();
-                view.rows.push(ResultRow { label: (place + 1).to_string(), cells: vec![names.join(" = ")] });
+                let names: Vec<&str> = group
+                    .iter()
+                    .map(|index| result.options()[*index].as_str())
+                    .collect();
+                view.rows.push(ResultRow {
+                    label: (place + 1).to_string(),
+                    cells: vec![names.join(" = ")],
+                });
             }
             let table = |matrix: &[Vec<u32>]| {
                 matrix
@@ -1208,7 +1688,17 @@ fn results_view(outcome: &Outcome, m: &Messages) -> ResultsView {
                     .enumerate()
                     .map(|(i, row)| ResultRow {
                         label: result.options()[i].clone(),
-                        cells: row.iter().enumerate().map(|(j, n)| if i == j { "—".to_owned() } else { n.to_string() }).collect(),
+                        cells: row
+                            .iter()
+                            .enumerate()
+                            .map(|(j, n)| {
+                                if i == j {
+                                    "—".to_owned()
+                                } else {
+                                    n.to_string()
+                                }
+                            })
+                            .collect(),
                     })
                     .collect()
             };
@@ -1218,7 +1708,10 @@ fn results_view(outcome: &Outcome, m: &Messages) -> ResultsView {
         Counted::Approval(count) => {
             for (index, option) in count.options().iter().enumerate() {
                 let n = count.approvals()[index];
-                view.rows.push(ResultRow { label: option.clone(), cells: vec![n.to_string(), pct(n, count.votes())] });
+                view.rows.push(ResultRow {
+                    label: option.clone(),
+                    cells: vec![n.to_string(), pct(n, count.votes())],
+                });
             }
         }
     }
@@ -1271,6 +1764,7 @@ pub struct BallotPage {
     pub notice: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn ballot_page(
     state: &AppState,
     viewer: &Viewer,
@@ -1287,11 +1781,17 @@ async fn ballot_page(
     let ballot = store::ballot_box::get(&mut connection, assembly_id, ballot_id).await?;
     let voters = store::ballot_box::voter_count(&mut connection, ballot_id).await?;
     let has_voted = match &viewer.account {
-        Some(account) => store::ballot_box::has_voted(&mut connection, ballot_id, account.id).await?,
+        Some(account) => {
+            store::ballot_box::has_voted(&mut connection, ballot_id, account.id).await?
+        }
         None => false,
     };
     let can_enter_paper = allowed(viewer.role, Action::EnterPaperBallots);
-    let paper = if can_enter_paper { Some(paper_state(&mut connection, &ballot, m).await?) } else { None };
+    let paper = if can_enter_paper {
+        Some(paper_state(&mut connection, &ballot, m).await?)
+    } else {
+        None
+    };
     // Results exist for nobody before the ballot closes: not counted, not rendered, whatever the role.
     let results = if ballot.status == "closed" {
         match count(&mut connection, &ballot, m).await? {
@@ -1315,14 +1815,28 @@ async fn ballot_page(
         None => (Vec::new(), Vec::new()),
     };
     let page = BallotPage {
-        c: Chrome::new(viewer, m.d.ballot_title.replace("{id}", &ballot_id.to_string())),
+        c: Chrome::new(
+            viewer,
+            m.d.ballot_title.replace("{id}", &ballot_id.to_string()),
+        ),
         assembly_id,
-        wording: if ballot.final_wording.is_empty() { ballot.fields.wording.clone() } else { ballot.final_wording.clone() },
+        wording: if ballot.final_wording.is_empty() {
+            ballot.fields.wording.clone()
+        } else {
+            ballot.final_wording.clone()
+        },
         method: label(&METHODS, &m.d.methods, &ballot.fields.method).to_owned(),
         status: label(&STATUSES, &m.d.statuses, &ballot.status).to_owned(),
         rule: label(&RULES, &m.d.rules, &ballot.fields.pass_rule).to_owned(),
-        options: option_labels(&ballot.fields.options).into_iter().enumerate().map(|(i, label)| (i + 1, label)).collect(),
-        levels: (1..=5u8).rev().map(|level| (level, m.d.levels[usize::from(level) - 1])).collect(),
+        options: option_labels(&ballot.fields.options)
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| (i + 1, label))
+            .collect(),
+        levels: (1..=5u8)
+            .rev()
+            .map(|level| (level, m.d.levels[usize::from(level) - 1]))
+            .collect(),
         voters,
         can_vote: viewer.role == Role::Member && ballot.status == "open" && !has_voted,
         has_voted,
@@ -1365,7 +1879,17 @@ pub async fn ballot(
     } else {
         None
     };
-    ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::OK, Vec::new(), String::new(), notice).await
+    ballot_page(
+        &state,
+        &viewer,
+        assembly_id,
+        ballot_id,
+        StatusCode::OK,
+        Vec::new(),
+        String::new(),
+        notice,
+    )
+    .await
 }
 
 /// `POST .../ballots/{ballot_id}/open`: opens a draft ballot once the ballot it follows has closed; the wording
@@ -1407,13 +1931,26 @@ pub async fn open_ballot(
                 held = false;
                 None
             }
-            _ => Some(refuse(&m.d.err_earlier_open.replace("{id}", &earlier.id.to_string()))),
+            _ => Some(refuse(
+                &m.d.err_earlier_open
+                    .replace("{id}", &earlier.id.to_string()),
+            )),
         }
     } else {
         None
     };
     if let Some((status, errors)) = refusal {
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, status, errors, String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            status,
+            errors,
+            String::new(),
+            None,
+        )
+        .await;
     }
     let now = now();
     let mut tx = state.store.begin().await?;
@@ -1424,12 +1961,33 @@ pub async fn open_ballot(
     };
     if !changed {
         drop(tx);
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![m.d.err_not_draft.to_owned()], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::CONFLICT,
+            vec![m.d.err_not_draft.to_owned()],
+            String::new(),
+            None,
+        )
+        .await;
     }
     let action = if held { "ballot.open" } else { "ballot.skip" };
-    audit(&mut tx, Some(account_id), action, &format!("ballot:{ballot_id}"), &json!({ "id": ballot_id, "opens_after": ballot.fields.opens_after }), now).await?;
+    audit(
+        &mut tx,
+        Some(account_id),
+        action,
+        &format!("ballot:{ballot_id}"),
+        &json!({ "id": ballot_id, "opens_after": ballot.fields.opens_after }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/ballots/{ballot_id}"
+    ))
+    .into_response())
 }
 
 /// `POST .../ballots/{ballot_id}/close`: counts the online votes and the reconciled paper sheets and publishes the
@@ -1446,19 +2004,53 @@ pub async fn close_ballot(
     let ballot = store::ballot_box::get(&mut tx, assembly_id, ballot_id).await?;
     if ballot.status != "open" {
         drop(tx);
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![m.d.err_not_open.to_owned()], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::CONFLICT,
+            vec![m.d.err_not_open.to_owned()],
+            String::new(),
+            None,
+        )
+        .await;
     }
     let outcome = match count(&mut tx, &ballot, m).await? {
         Ok(outcome) => outcome,
         Err(problem) => {
             drop(tx);
-            return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![problem], String::new(), None).await;
+            return ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::CONFLICT,
+                vec![problem],
+                String::new(),
+                None,
+            )
+            .await;
         }
     };
-    let result = store::ballot_box::ClosingResult { text: outcome.to_string(), passed: outcome.passed(), support_bp: support_bp(&outcome) };
+    let result = store::ballot_box::ClosingResult {
+        text: outcome.to_string(),
+        passed: outcome.passed(),
+        support_bp: support_bp(&outcome),
+    };
     if !store::ballot_box::close(&mut tx, assembly_id, ballot_id, &result, now).await? {
         drop(tx);
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![m.d.err_not_open.to_owned()], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::CONFLICT,
+            vec![m.d.err_not_open.to_owned()],
+            String::new(),
+            None,
+        )
+        .await;
     }
     audit(
         &mut tx,
@@ -1470,7 +2062,10 @@ pub async fn close_ballot(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/ballots/{ballot_id}"
+    ))
+    .into_response())
 }
 
 /// `POST .../ballots/{ballot_id}/vote`: a member's secret vote.
@@ -1487,31 +2082,76 @@ pub async fn vote(
     drop(connection);
     if viewer.role != Role::Member {
         // Only the assembly's members vote; an administrator may reach this route but has no vote.
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![m.d.err_members_only.to_owned()], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::CONFLICT,
+            vec![m.d.err_members_only.to_owned()],
+            String::new(),
+            None,
+        )
+        .await;
     }
     let labels = option_labels(&ballot.fields.options);
-    let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim().to_owned()).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    };
     let choice = match ballot.fields.method.as_str() {
         "ranking" => (0..labels.len())
             .map(|index| {
                 let rank = field(&format!("rank_{}", index + 1));
-                if rank.is_empty() { "-".to_owned() } else { rank }
+                if rank.is_empty() {
+                    "-".to_owned()
+                } else {
+                    rank
+                }
             })
             .collect::<Vec<_>>()
             .join(","),
-        "approval" => fields.iter().filter(|(key, _)| key == "approve").map(|(_, value)| value.trim().to_owned()).collect::<Vec<_>>().join(","),
+        "approval" => fields
+            .iter()
+            .filter(|(key, _)| key == "approve")
+            .map(|(_, value)| value.trim().to_owned())
+            .collect::<Vec<_>>()
+            .join(","),
         _ => field("choice"),
     };
     let Some(vote) = parse_choice(&ballot.fields.method, labels.len(), &choice) else {
         let error = format!("{}: {}", m.d.your_vote, m.d.required);
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![error],
+            String::new(),
+            None,
+        )
+        .await;
     };
     // The vote must be countable before it is stored (e.g. no more approvals than allowed).
     if let Ok(ballot_spec) = ballot_of(&ballot)
         && let Err(error) = ballots::tally(&ballot_spec, &[with_labels(vote, &labels)])
     {
         let error = format!("{}: {error}", m.d.your_vote);
-        return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], String::new(), None).await;
+        return ballot_page(
+            &state,
+            &viewer,
+            assembly_id,
+            ballot_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![error],
+            String::new(),
+            None,
+        )
+        .await;
     }
     let key = random_bytes::<32>()?;
     let now = now();
@@ -1520,9 +2160,20 @@ pub async fn vote(
         Ok(()) => {
             // Logged without the member: the voters table already says who voted, and an entry naming the member
             // in the hash-chained log would give the order of voting (see docs/ballots.md).
-            audit(&mut tx, None, "ballot.vote", &format!("ballot:{ballot_id}"), &json!({ "ballot_id": ballot_id }), now).await?;
+            audit(
+                &mut tx,
+                None,
+                "ballot.vote",
+                &format!("ballot:{ballot_id}"),
+                &json!({ "ballot_id": ballot_id }),
+                now,
+            )
+            .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}?voted=1")).into_response())
+            Ok(Redirect::to(&format!(
+                "/staff/assemblies/{assembly_id}/ballots/{ballot_id}?voted=1"
+            ))
+            .into_response())
         }
         Err(refusal) => {
             drop(tx);
@@ -1530,7 +2181,17 @@ pub async fn vote(
                 VoteRefusal::NotOpen => m.d.err_not_open,
                 VoteRefusal::AlreadyVoted => m.d.err_already_voted,
             };
-            ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![error.to_owned()], String::new(), None).await
+            ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::CONFLICT,
+                vec![error.to_owned()],
+                String::new(),
+                None,
+            )
+            .await
         }
     }
 }
@@ -1563,26 +2224,76 @@ pub async fn enter_paper(
         "2" => 2,
         _ => {
             let error = format!("{}: {}", m.d.entry_label, m.d.required);
-            return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], form.sheets, None).await;
+            return ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+                form.sheets,
+                None,
+            )
+            .await;
         }
     };
     let sheets = match parse_paper(&ballot, &form.sheets, m) {
         Ok(sheets) if !sheets.is_empty() => sheets,
         Ok(_) => {
             let error = format!("{}: {}", m.d.sheets_label, m.d.required);
-            return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], form.sheets, None).await;
+            return ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+                form.sheets,
+                None,
+            )
+            .await;
         }
         Err(error) => {
-            return ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::UNPROCESSABLE_ENTITY, vec![error], form.sheets, None).await;
+            return ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+                form.sheets,
+                None,
+            )
+            .await;
         }
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    match store::ballot_box::save_paper_entry(&mut tx, ballot_id, entry, account_id, form.sheets.trim(), now).await? {
+    match store::ballot_box::save_paper_entry(
+        &mut tx,
+        ballot_id,
+        entry,
+        account_id,
+        form.sheets.trim(),
+        now,
+    )
+    .await?
+    {
         Ok(()) => {
-            audit(&mut tx, Some(account_id), "ballot.paper_entry", &format!("ballot:{ballot_id}"), &json!({ "ballot_id": ballot_id, "entry": entry, "sheets": sheets.len() }), now).await?;
+            audit(
+                &mut tx,
+                Some(account_id),
+                "ballot.paper_entry",
+                &format!("ballot:{ballot_id}"),
+                &json!({ "ballot_id": ballot_id, "entry": entry, "sheets": sheets.len() }),
+                now,
+            )
+            .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}?entered=1")).into_response())
+            Ok(Redirect::to(&format!(
+                "/staff/assemblies/{assembly_id}/ballots/{ballot_id}?entered=1"
+            ))
+            .into_response())
         }
         Err(refusal) => {
             drop(tx);
@@ -1590,7 +2301,17 @@ pub async fn enter_paper(
                 PaperRefusal::NotOpen => m.d.err_not_open,
                 PaperRefusal::SameClerk => m.d.err_same_clerk,
             };
-            ballot_page(&state, &viewer, assembly_id, ballot_id, StatusCode::CONFLICT, vec![error.to_owned()], form.sheets, None).await
+            ballot_page(
+                &state,
+                &viewer,
+                assembly_id,
+                ballot_id,
+                StatusCode::CONFLICT,
+                vec![error.to_owned()],
+                form.sheets,
+                None,
+            )
+            .await
         }
     }
 }
@@ -1650,7 +2371,10 @@ pub async fn report(
     let page = ReportPage {
         c: Chrome::new(&viewer, m.d.report_title.replace("{title}", &record.title)),
         a: crate::views::AssemblyView::new(&record, m),
-        recommendations: recommendations.iter().map(|row| recommendation_view(row, m)).collect(),
+        recommendations: recommendations
+            .iter()
+            .map(|row| recommendation_view(row, m))
+            .collect(),
     };
     render(StatusCode::OK, &page)
 }
@@ -1661,26 +2385,51 @@ mod tests {
 
     #[test]
     fn choices_read_as_typed_on_paper_and_refuse_what_does_not_fit() {
-        assert_eq!(parse_choice("yes_no", 0, " Yes "), Some(Vote::YesNo(YesNoChoice::Yes)));
+        assert_eq!(
+            parse_choice("yes_no", 0, " Yes "),
+            Some(Vote::YesNo(YesNoChoice::Yes))
+        );
         assert_eq!(parse_choice("yes_no", 0, "maybe"), None);
-        assert_eq!(parse_choice("agreement", 0, "4"), Some(Vote::Agreement(AgreementAnswer::Level(4))));
+        assert_eq!(
+            parse_choice("agreement", 0, "4"),
+            Some(Vote::Agreement(AgreementAnswer::Level(4)))
+        );
         assert_eq!(parse_choice("agreement", 0, "6"), None);
         assert_eq!(
             parse_choice("ranking", 3, "2, -, 1"),
-            Some(Vote::Ranking(vec![("0".to_owned(), 2), ("2".to_owned(), 1)]))
+            Some(Vote::Ranking(vec![
+                ("0".to_owned(), 2),
+                ("2".to_owned(), 1)
+            ]))
         );
-        assert_eq!(parse_choice("ranking", 3, "1,2"), None, "a rank for every option, or a dash");
+        assert_eq!(
+            parse_choice("ranking", 3, "1,2"),
+            None,
+            "a rank for every option, or a dash"
+        );
         assert_eq!(parse_choice("ranking", 3, "1,2,4"), None);
-        assert_eq!(parse_choice("approval", 3, "3,1"), Some(Vote::Approval(vec!["0".to_owned(), "2".to_owned()])));
-        assert_eq!(parse_choice("approval", 3, ""), Some(Vote::Approval(Vec::new())));
+        assert_eq!(
+            parse_choice("approval", 3, "3,1"),
+            Some(Vote::Approval(vec!["0".to_owned(), "2".to_owned()]))
+        );
+        assert_eq!(
+            parse_choice("approval", 3, ""),
+            Some(Vote::Approval(Vec::new()))
+        );
         assert_eq!(parse_choice("approval", 3, "1,1"), None);
         assert_eq!(parse_choice("approval", 3, "4"), None);
     }
 
     #[test]
     fn pass_rules_are_exact_thresholds() {
-        assert_eq!(threshold("more_than 1/2"), Some(Threshold::simple_majority()));
-        assert_eq!(threshold("at_least 2/3").map(|t| t.to_string()), Some("at least 2/3".to_owned()));
+        assert_eq!(
+            threshold("more_than 1/2"),
+            Some(Threshold::simple_majority())
+        );
+        assert_eq!(
+            threshold("at_least 2/3").map(|t| t.to_string()),
+            Some("at least 2/3".to_owned())
+        );
         assert_eq!(threshold(""), None);
         assert_eq!(threshold("about 1/2"), None);
     }

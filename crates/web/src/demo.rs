@@ -292,7 +292,10 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
     let Some(climate) = climate else {
         return Ok(());
     };
-    if !proposals::list(&mut connection, climate.id).await?.is_empty() {
+    if !proposals::list(&mut connection, climate.id)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     drop(connection);
@@ -328,9 +331,11 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         now,
     )
     .await?;
-    proposals::decide_amendment(&mut tx, climate.id, renovation, amendment, true, member, now)
-        .await?
-        .map_err(|refusal| AppError::Internal(format!("demo amendment: {refusal:?}").into()))?;
+    proposals::decide_amendment(
+        &mut tx, climate.id, renovation, amendment, true, member, now,
+    )
+    .await?
+    .map_err(|refusal| AppError::Internal(format!("demo amendment: {refusal:?}").into()))?;
     proposals::set_minority_report(
         &mut tx,
         climate.id,
@@ -371,7 +376,8 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         &NewBallot {
             proposal_id: Some(renovation),
             method: "yes_no".to_owned(),
-            wording: "Do you adopt proposal 1: compulsory energy renovation of buildings?".to_owned(),
+            wording: "Do you adopt proposal 1: compulsory energy renovation of buildings?"
+                .to_owned(),
             wording_otherwise: String::new(),
             options: String::new(),
             pass_rule: "more_than 1/2".to_owned(),
@@ -418,7 +424,9 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         for (entry, clerk) in [(1, facilitator), (2, organiser)] {
             ballot_box::save_paper_entry(&mut tx, ballot_id, entry, clerk, &sheets, now)
                 .await?
-                .map_err(|refusal| AppError::Internal(format!("demo paper entry: {refusal:?}").into()))?;
+                .map_err(|refusal| {
+                    AppError::Internal(format!("demo paper entry: {refusal:?}").into())
+                })?;
         }
         let row = ballot_box::get(&mut tx, climate.id, ballot_id).await?;
         let outcome = crate::deliberation::count(&mut tx, &row, m)
@@ -439,7 +447,8 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
             method: "ranking".to_owned(),
             wording: "Rank the three travel measures in order of priority".to_owned(),
             wording_otherwise: String::new(),
-            options: "Speed limit of 110 km/h\nBan on short domestic flights\nCheaper rail fares".to_owned(),
+            options: "Speed limit of 110 km/h\nBan on short domestic flights\nCheaper rail fares"
+                .to_owned(),
             pass_rule: String::new(),
             max_approvals: None,
             eligible_members: 150,

@@ -8,25 +8,56 @@ use crate::helpers::{TestApp, csrf_of, location};
 
 /// The id at the end of a redirect such as `/staff/assemblies/1/ballots/7`.
 fn id_in(location: &str) -> i64 {
-    location.split(['/', '?']).filter_map(|part| part.parse::<i64>().ok()).last().unwrap()
+    location
+        .split(['/', '?'])
+        .filter_map(|part| part.parse::<i64>().ok())
+        .next_back()
+        .unwrap()
 }
 
-async fn new_ballot(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, fields: &[(&str, &str)]) -> i64 {
-    let response = app.post_form(organiser, &format!("/staff/assemblies/{assembly_id}/ballots"), fields).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+async fn new_ballot(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    fields: &[(&str, &str)],
+) -> i64 {
+    let response = app
+        .post_form(
+            organiser,
+            &format!("/staff/assemblies/{assembly_id}/ballots"),
+            fields,
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     id_in(&location(&response))
 }
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
     let response = app.post_form(client, path, fields).await;
     let status = response.status().as_u16();
-    let body = if status == 303 { location(&response) } else { response.text().await.unwrap() };
+    let body = if status == 303 {
+        location(&response)
+    } else {
+        response.text().await.unwrap()
+    };
     (status, body)
 }
 
 async fn api_ballot(app: &TestApp, token: &str, assembly_id: i64, ballot_id: i64) -> Value {
     reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}")))
+        .get(app.url(&format!(
+            "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}"
+        )))
         .bearer_auth(token)
         .send()
         .await
@@ -68,7 +99,9 @@ fn schulze_example_sheets() -> String {
 
 /// The cells of the table with the given id, row by row (header row excluded), as text.
 fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
-    let start = html.find(&format!("<table id=\"{id}\">")).unwrap_or_else(|| panic!("no table {id}"));
+    let start = html
+        .find(&format!("<table id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no table {id}"));
     let table = &html[start..start + html[start..].find("</table>").unwrap()];
     let body = &table[table.find("<tbody>").unwrap()..];
     body.split("<tr>")
@@ -84,7 +117,9 @@ fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub async fn ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example(app: TestApp) {
+pub async fn ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example(
+    app: TestApp,
+) {
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
     let facilitator = app.demo_client("facilitator").await;
@@ -104,10 +139,33 @@ pub async fn ballot_results_stay_hidden_until_close_and_schulze_matches_the_work
     )
     .await;
     let path = format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}");
-    assert_eq!(post(&app, &organiser, &format!("{path}/open"), &[]).await.0, 303);
+    assert_eq!(
+        post(&app, &organiser, &format!("{path}/open"), &[]).await.0,
+        303
+    );
     let sheets = schulze_example_sheets();
-    assert_eq!(post(&app, &facilitator, &format!("{path}/paper"), &[("entry", "1"), ("sheets", &sheets)]).await.0, 303);
-    assert_eq!(post(&app, &organiser, &format!("{path}/paper"), &[("entry", "2"), ("sheets", &sheets)]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &facilitator,
+            &format!("{path}/paper"),
+            &[("entry", "1"), ("sheets", &sheets)]
+        )
+        .await
+        .0,
+        303
+    );
+    assert_eq!(
+        post(
+            &app,
+            &organiser,
+            &format!("{path}/paper"),
+            &[("entry", "2"), ("sheets", &sheets)]
+        )
+        .await
+        .0,
+        303
+    );
 
     // Open: nobody sees a result, whatever their role, on the page or through the API.
     for client in [&organiser, &facilitator, &member, &observer] {
@@ -125,12 +183,20 @@ pub async fn ballot_results_stay_hidden_until_close_and_schulze_matches_the_work
         assert_eq!(json["status"], "open");
         assert!(json["result"].is_null(), "{role}: {json}");
     }
-    let stored: i64 = store::test_support::count_raw(&app.store, &format!("SELECT COUNT(*) FROM ballots WHERE id = {ballot_id} AND result_text = ''"))
-        .await
-        .unwrap();
+    let stored: i64 = store::test_support::count_raw(
+        &app.store,
+        &format!("SELECT COUNT(*) FROM ballots WHERE id = {ballot_id} AND result_text = ''"),
+    )
+    .await
+    .unwrap();
     assert_eq!(stored, 1, "no result is even computed before the close");
 
-    assert_eq!(post(&app, &organiser, &format!("{path}/close"), &[]).await.0, 303);
+    assert_eq!(
+        post(&app, &organiser, &format!("{path}/close"), &[])
+            .await
+            .0,
+        303
+    );
     let (_, html) = app.get(&observer, &path).await;
     // Schulze's worked example: d[X][Y] is the number preferring X to Y; E wins, then A, C, B, D.
     assert_eq!(
@@ -153,10 +219,19 @@ pub async fn ballot_results_stay_hidden_until_close_and_schulze_matches_the_work
             ["E", "25", "28", "28", "31", "—"],
         ]
     );
-    assert_eq!(table_rows(&html, "results"), [["1", "E"], ["2", "A"], ["3", "C"], ["4", "B"], ["5", "D"]]);
+    assert_eq!(
+        table_rows(&html, "results"),
+        [["1", "E"], ["2", "A"], ["3", "C"], ["4", "B"], ["5", "D"]]
+    );
     let json = api_ballot(&app, &tokens[1].1, assembly_id, ballot_id).await;
     assert_eq!(json["status"], "closed");
-    assert!(json["result"]["text"].as_str().unwrap().contains("Turnout: 45 of 50"), "{json}");
+    assert!(
+        json["result"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Turnout: 45 of 50"),
+        "{json}"
+    );
 }
 
 pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_member(app: TestApp) {
@@ -168,13 +243,26 @@ pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_me
         &app,
         &organiser,
         assembly_id,
-        &[("method", "yes_no"), ("wording", "Adopt?"), ("pass_rule", "more_than 1/2"), ("eligible_members", "10")],
+        &[
+            ("method", "yes_no"),
+            ("wording", "Adopt?"),
+            ("pass_rule", "more_than 1/2"),
+            ("eligible_members", "10"),
+        ],
     )
     .await;
     let path = format!("/staff/assemblies/{assembly_id}/ballots/{ballot_id}");
     // Closed to votes before it opens.
-    assert_eq!(post(&app, &member, &format!("{path}/vote"), &[("choice", "yes")]).await.0, 409);
-    assert_eq!(post(&app, &organiser, &format!("{path}/open"), &[]).await.0, 303);
+    assert_eq!(
+        post(&app, &member, &format!("{path}/vote"), &[("choice", "yes")])
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        post(&app, &organiser, &format!("{path}/open"), &[]).await.0,
+        303
+    );
 
     let (_, page) = app.get(&member, &path).await;
     let csrf = csrf_of(&page);
@@ -196,8 +284,20 @@ pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_me
         let store = store.clone();
         async move { store::test_support::count_raw(&store, &sql).await.unwrap() }
     };
-    assert_eq!(count(format!("SELECT COUNT(*) FROM ballot_votes WHERE ballot_id = {ballot_id}")).await, 1);
-    assert_eq!(count(format!("SELECT COUNT(*) FROM ballot_voters WHERE ballot_id = {ballot_id}")).await, 1);
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM ballot_votes WHERE ballot_id = {ballot_id}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM ballot_voters WHERE ballot_id = {ballot_id}"
+        ))
+        .await,
+        1
+    );
     // The audit log says a vote was cast, not by whom, and never what.
     assert_eq!(
         count(format!(
@@ -219,7 +319,9 @@ pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_me
     assert!(html.contains("id=\"already-voted\"") && !html.contains("id=\"vote-form\""));
 }
 
-pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report(app: TestApp) {
+pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report(
+    app: TestApp,
+) {
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
     let facilitator = app.demo_client("facilitator").await;
@@ -231,37 +333,109 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
         &app,
         &member,
         &format!("{base}/proposals"),
-        &[("title", "Car-free town centres"), ("body", "Close town centres to cars by 2030."), ("session_label", "Session 2"), ("table_label", "Table 5")],
+        &[
+            ("title", "Car-free town centres"),
+            ("body", "Close town centres to cars by 2030."),
+            ("session_label", "Session 2"),
+            ("table_label", "Table 5"),
+        ],
     )
     .await;
     assert_eq!(status, 303);
     let proposal_id = id_in(&location);
     let proposal = format!("{base}/proposals/{proposal_id}");
-    let (status, _) = post(&app, &facilitator, &format!("{proposal}/amendments"), &[("amendment_body", "Close town centres to cars by 2030, except for deliveries and disabled people."), ("rationale", "Access")]).await;
+    let (status, _) = post(
+        &app,
+        &facilitator,
+        &format!("{proposal}/amendments"),
+        &[
+            (
+                "amendment_body",
+                "Close town centres to cars by 2030, except for deliveries and disabled people.",
+            ),
+            ("rationale", "Access"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
-    let amendment_id: i64 = store::test_support::count_raw(&app.store, &format!("SELECT MAX(id) FROM amendments WHERE proposal_id = {proposal_id}")).await.unwrap();
+    let amendment_id: i64 = store::test_support::count_raw(
+        &app.store,
+        &format!("SELECT MAX(id) FROM amendments WHERE proposal_id = {proposal_id}"),
+    )
+    .await
+    .unwrap();
     // Only the drafter (or an organiser) decides.
-    let (status, html) = post(&app, &facilitator, &format!("{proposal}/amendments/{amendment_id}"), &[("decision", "accept")]).await;
+    let (status, html) = post(
+        &app,
+        &facilitator,
+        &format!("{proposal}/amendments/{amendment_id}"),
+        &[("decision", "accept")],
+    )
+    .await;
     assert_eq!(status, 409);
     assert!(html.contains("drafter"));
-    assert_eq!(post(&app, &member, &format!("{proposal}/amendments/{amendment_id}"), &[("decision", "accept")]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &member,
+            &format!("{proposal}/amendments/{amendment_id}"),
+            &[("decision", "accept")]
+        )
+        .await
+        .0,
+        303
+    );
     let (_, html) = app.get(&member, &proposal).await;
     assert!(html.contains("except for deliveries and disabled people"));
     assert!(html.contains("<dd id=\"proposal-version\">2</dd>"));
-    assert_eq!(post(&app, &member, &format!("{proposal}/minority-report"), &[("minority_report", "Rural members need their cars to reach the centre.")]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &member,
+            &format!("{proposal}/minority-report"),
+            &[(
+                "minority_report",
+                "Rural members need their cars to reach the centre."
+            )]
+        )
+        .await
+        .0,
+        303
+    );
 
     // Bad ballot input names the fields and stores nothing.
     let before = app.count("ballots").await;
-    let (status, html) = post(&app, &organiser, &format!("{base}/ballots"), &[("method", "yes_no"), ("wording", ""), ("pass_rule", "more_than 1/2"), ("eligible_members", "zero")]).await;
+    let (status, html) = post(
+        &app,
+        &organiser,
+        &format!("{base}/ballots"),
+        &[
+            ("method", "yes_no"),
+            ("wording", ""),
+            ("pass_rule", "more_than 1/2"),
+            ("eligible_members", "zero"),
+        ],
+    )
+    .await;
     assert_eq!(status, 422);
-    assert!(html.contains("Question: is required") && html.contains("Members entitled to vote: is not valid"), "{html}");
+    assert!(
+        html.contains("Question: is required")
+            && html.contains("Members entitled to vote: is not valid"),
+        "{html}"
+    );
     assert_eq!(app.count("ballots").await, before);
 
     let first = new_ballot(
         &app,
         &organiser,
         assembly_id,
-        &[("method", "yes_no"), ("wording", "Do you adopt car-free town centres?"), ("proposal_id", &proposal_id.to_string()), ("pass_rule", "more_than 1/2"), ("eligible_members", "10")],
+        &[
+            ("method", "yes_no"),
+            ("wording", "Do you adopt car-free town centres?"),
+            ("proposal_id", &proposal_id.to_string()),
+            ("pass_rule", "more_than 1/2"),
+            ("eligible_members", "10"),
+        ],
     )
     .await;
     let after = first.to_string();
@@ -271,8 +445,14 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
         assembly_id,
         &[
             ("method", "agreement"),
-            ("wording", "How far do you agree with car-free centres as adopted?"),
-            ("wording_otherwise", "How far do you agree that car-free centres should be redrafted?"),
+            (
+                "wording",
+                "How far do you agree with car-free centres as adopted?",
+            ),
+            (
+                "wording_otherwise",
+                "How far do you agree that car-free centres should be redrafted?",
+            ),
             ("proposal_id", &proposal_id.to_string()),
             ("pass_rule", ""),
             ("eligible_members", "10"),
@@ -286,46 +466,157 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
     // The second ballot cannot open before the first closes.
     let (status, html) = post(&app, &organiser, &format!("{second_path}/open"), &[]).await;
     assert_eq!(status, 409);
-    assert!(html.contains(&format!("only after ballot #{first} has closed")), "{html}");
-    assert_eq!(post(&app, &organiser, &format!("{first_path}/open"), &[]).await.0, 303);
-    assert_eq!(post(&app, &member, &format!("{first_path}/vote"), &[("choice", "yes")]).await.0, 303);
+    assert!(
+        html.contains(&format!("only after ballot #{first} has closed")),
+        "{html}"
+    );
+    assert_eq!(
+        post(&app, &organiser, &format!("{first_path}/open"), &[])
+            .await
+            .0,
+        303
+    );
+    assert_eq!(
+        post(
+            &app,
+            &member,
+            &format!("{first_path}/vote"),
+            &[("choice", "yes")]
+        )
+        .await
+        .0,
+        303
+    );
 
     // Paper: two independent entries; the same person cannot type both; mismatches are flagged by sheet.
-    assert_eq!(post(&app, &facilitator, &format!("{first_path}/paper"), &[("entry", "1"), ("sheets", "1: yes\n2: no\n3: yes")]).await.0, 303);
-    let (status, html) = post(&app, &facilitator, &format!("{first_path}/paper"), &[("entry", "2"), ("sheets", "1: yes\n2: no\n3: yes")]).await;
+    assert_eq!(
+        post(
+            &app,
+            &facilitator,
+            &format!("{first_path}/paper"),
+            &[("entry", "1"), ("sheets", "1: yes\n2: no\n3: yes")]
+        )
+        .await
+        .0,
+        303
+    );
+    let (status, html) = post(
+        &app,
+        &facilitator,
+        &format!("{first_path}/paper"),
+        &[("entry", "2"), ("sheets", "1: yes\n2: no\n3: yes")],
+    )
+    .await;
     assert_eq!(status, 409);
     assert!(html.contains("must be typed by someone else"));
-    let (status, html) = post(&app, &organiser, &format!("{first_path}/paper"), &[("entry", "2"), ("sheets", "1: yes\n2: maybe")]).await;
+    let (status, html) = post(
+        &app,
+        &organiser,
+        &format!("{first_path}/paper"),
+        &[("entry", "2"), ("sheets", "1: yes\n2: maybe")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("line 2"), "{html}");
     assert!(html.contains("1: yes\n2: maybe"), "what was typed is kept");
-    assert_eq!(post(&app, &organiser, &format!("{first_path}/paper"), &[("entry", "2"), ("sheets", "1: yes\n2: yes\n3: yes\n4: no")]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &organiser,
+            &format!("{first_path}/paper"),
+            &[("entry", "2"), ("sheets", "1: yes\n2: yes\n3: yes\n4: no")]
+        )
+        .await
+        .0,
+        303
+    );
     let (_, html) = app.get(&organiser, &first_path).await;
     assert!(html.contains("Sheet 2: the two entries differ"), "{html}");
-    assert!(html.contains("Sheet 4: missing from the first entry"), "{html}");
+    assert!(
+        html.contains("Sheet 4: missing from the first entry"),
+        "{html}"
+    );
     let (status, html) = post(&app, &organiser, &format!("{first_path}/close"), &[]).await;
     assert_eq!(status, 409, "mismatched paper entries are not counted");
     assert!(html.contains("Sheet 2") && html.contains("Sheet 4"));
-    assert_eq!(post(&app, &organiser, &format!("{first_path}/paper"), &[("entry", "2"), ("sheets", "1: yes\n2: no\n3: yes")]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &organiser,
+            &format!("{first_path}/paper"),
+            &[("entry", "2"), ("sheets", "1: yes\n2: no\n3: yes")]
+        )
+        .await
+        .0,
+        303
+    );
     let (_, html) = app.get(&organiser, &first_path).await;
     assert!(html.contains("id=\"paper-reconciled\""));
-    assert_eq!(post(&app, &organiser, &format!("{first_path}/close"), &[]).await.0, 303);
+    assert_eq!(
+        post(&app, &organiser, &format!("{first_path}/close"), &[])
+            .await
+            .0,
+        303
+    );
     let (_, html) = app.get(&member, &first_path).await;
-    assert_eq!(table_rows(&html, "results"), [["Yes", "3", "75%"], ["No", "1", "25%"], ["Abstain", "0", "0%"]]);
+    assert_eq!(
+        table_rows(&html, "results"),
+        [
+            ["Yes", "3", "75%"],
+            ["No", "1", "25%"],
+            ["Abstain", "0", "0%"]
+        ]
+    );
     assert!(html.contains("id=\"ballot-decision\">Passed"));
 
     // The second takes its question from the first's result.
-    assert_eq!(post(&app, &organiser, &format!("{second_path}/open"), &[]).await.0, 303);
+    assert_eq!(
+        post(&app, &organiser, &format!("{second_path}/open"), &[])
+            .await
+            .0,
+        303
+    );
     let (_, html) = app.get(&member, &second_path).await;
     assert!(html.contains("How far do you agree with car-free centres as adopted?"));
     assert!(!html.contains("should be redrafted"));
-    assert_eq!(post(&app, &member, &format!("{second_path}/vote"), &[("choice", "4")]).await.0, 303);
-    assert_eq!(post(&app, &organiser, &format!("{second_path}/close"), &[]).await.0, 303);
+    assert_eq!(
+        post(
+            &app,
+            &member,
+            &format!("{second_path}/vote"),
+            &[("choice", "4")]
+        )
+        .await
+        .0,
+        303
+    );
+    assert_eq!(
+        post(&app, &organiser, &format!("{second_path}/close"), &[])
+            .await
+            .0,
+        303
+    );
 
     // The passed proposal becomes a recommendation with the agreement distribution and the minority report.
-    let (status, _) = post(&app, &organiser, &format!("{proposal}/recommendation"), &[("reference", "T1"), ("theme", "Travel"), ("route", "referendum")]).await;
+    let (status, _) = post(
+        &app,
+        &organiser,
+        &format!("{proposal}/recommendation"),
+        &[
+            ("reference", "T1"),
+            ("theme", "Travel"),
+            ("route", "referendum"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
-    let (status, html) = post(&app, &organiser, &format!("{proposal}/recommendation"), &[("reference", "T2"), ("theme", "Travel"), ("route", "law")]).await;
+    let (status, html) = post(
+        &app,
+        &organiser,
+        &format!("{proposal}/recommendation"),
+        &[("reference", "T2"), ("theme", "Travel"), ("route", "law")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("already a recommendation"));
     let mut connection = app.store.connection().await.unwrap();
@@ -336,20 +627,44 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
         .find(|row| row.fields.proposal_id == Some(proposal_id))
         .unwrap();
     drop(connection);
-    assert_eq!(recommendation.fields.route, store::recommendations::Route::Referendum);
+    assert_eq!(
+        recommendation.fields.route,
+        store::recommendations::Route::Referendum
+    );
     assert_eq!(recommendation.fields.support_bp, Some(10_000));
-    assert!(recommendation.fields.support_text.contains("agree"), "{}", recommendation.fields.support_text);
-    assert_eq!(recommendation.fields.minority_report, "Rural members need their cars to reach the centre.");
+    assert!(
+        recommendation.fields.support_text.contains("agree"),
+        "{}",
+        recommendation.fields.support_text
+    );
+    assert_eq!(
+        recommendation.fields.minority_report,
+        "Rural members need their cars to reach the centre."
+    );
     assert!(recommendation.fields.body.contains("except for deliveries"));
 
     // The final report is public, lists every recommendation with its support and minority reports, in both languages.
     let public = crate::helpers::client();
-    let (status, html) = app.get(&public, &format!("/assemblies/{assembly_id}/report")).await;
+    let (status, html) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/report"))
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("T1 · Car-free town centres"));
-    assert!(html.contains("SL1.1"), "the demo recommendation is listed too");
+    assert!(
+        html.contains("SL1.1"),
+        "the demo recommendation is listed too"
+    );
     assert!(html.contains("Rural members need their cars"));
     assert!(html.contains("Referendum"));
-    let (_, html) = app.get(&public, &format!("/assemblies/{assembly_id}/report?lang=fr")).await;
-    assert!(html.contains("Rapport final") && html.contains("Rapport minoritaire") && html.contains("Référendum"));
+    let (_, html) = app
+        .get(
+            &public,
+            &format!("/assemblies/{assembly_id}/report?lang=fr"),
+        )
+        .await;
+    assert!(
+        html.contains("Rapport final")
+            && html.contains("Rapport minoritaire")
+            && html.contains("Référendum")
+    );
 }

@@ -4,7 +4,6 @@ use domain::permission::{Role, allowed};
 use serde_json::{Value, json};
 use web::routes::{Kind, route_specs};
 
-use crate::helpers::{TestApp, client, csrf_of, location, start_server};
 pub use crate::impact::{
     a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
     authorities_answer_oversight_judges_and_neither_edits_the_others_part,
@@ -16,6 +15,7 @@ pub use crate::deliberation::{
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 };
+use crate::helpers::{TestApp, client, csrf_of, location, start_server};
 pub use crate::recruitment::{
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
