@@ -12,7 +12,11 @@ pub enum Role {
     Public,
     /// A drawn member of the assembly.
     Member,
-    /// A member of the oversight group: sees everything, changes nothing.
+    /// Staff of the commissioning authority: answers the recommendations and records their implementation,
+    /// and sees neither the members' strategy nor anyone's personal data.
+    Authority,
+    /// A member of the oversight group: sees everything, changes nothing but its judgements of how faithfully
+    /// recommendations were implemented.
     Observer,
     /// Runs tables and sessions.
     Facilitator,
@@ -24,9 +28,10 @@ pub enum Role {
 
 impl Role {
     /// Every role, from the least to the most powerful.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Public,
         Role::Member,
+        Role::Authority,
         Role::Observer,
         Role::Facilitator,
         Role::Organiser,
@@ -34,11 +39,12 @@ impl Role {
     ];
 
     /// The roles that can be assigned to an account for one assembly.
-    pub const ASSIGNABLE: [Role; 4] = [
+    pub const ASSIGNABLE: [Role; 5] = [
         Role::Organiser,
         Role::Facilitator,
         Role::Member,
         Role::Observer,
+        Role::Authority,
     ];
 
     /// The stable identifier used in storage, forms and the API.
@@ -46,6 +52,7 @@ impl Role {
         match self {
             Role::Public => "public",
             Role::Member => "member",
+            Role::Authority => "authority",
             Role::Observer => "observer",
             Role::Facilitator => "facilitator",
             Role::Organiser => "organiser",
@@ -101,6 +108,22 @@ pub enum Action {
     ViewRecruitment,
     /// Run the invitation lottery, print the letters and see respondents' personal data.
     ManageRecruitment,
+    /// See the impact workspace of an assembly: recommendations, responses, milestones, fidelity.
+    ViewImpact,
+    /// Set the final report date and response deadline, enter or import recommendations, publish talking points.
+    ManageImpact,
+    /// Record the authority's responses and implementation milestones (the authority, or organisers on its behalf).
+    RespondToRecommendations,
+    /// Judge how faithfully a recommendation was implemented (the oversight group or the members).
+    JudgeFidelity,
+    /// See the change strategy: tactics, allies and the power map (members' and organisers' working material).
+    ViewStrategy,
+    /// Log tactics, allies and power-map actors.
+    PlanStrategy,
+    /// Opt in to follow-up as an advocate, log one's advocacy actions and answer the members' surveys.
+    Advocate,
+    /// Answer the public evaluation survey (awareness and support).
+    AnswerPublicSurvey,
     /// See one's own schedule in an assembly: sessions, agenda, one's own table, speakers to question.
     ViewMyAssembly,
     /// See the sessions, their attendance counts, the evidence library with members' questions and requests.
@@ -133,7 +156,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -150,6 +173,14 @@ impl Action {
         Action::Register,
         Action::ViewRecruitment,
         Action::ManageRecruitment,
+        Action::ViewImpact,
+        Action::ManageImpact,
+        Action::RespondToRecommendations,
+        Action::JudgeFidelity,
+        Action::ViewStrategy,
+        Action::PlanStrategy,
+        Action::Advocate,
+        Action::AnswerPublicSurvey,
         Action::ViewMyAssembly,
         Action::ViewSessions,
         Action::ManageSessions,
@@ -173,14 +204,25 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ViewPublic | CommentOnDesign | Authenticate | Register => true,
-        ViewDashboard | ViewWorkspace => {
-            matches!(role, Member | Observer | Facilitator | Organiser | Admin)
-        }
+        ViewPublic | CommentOnDesign | Authenticate | Register | AnswerPublicSurvey => true,
+        ViewDashboard => matches!(
+            role,
+            Member | Authority | Observer | Facilitator | Organiser | Admin
+        ),
+        ViewWorkspace => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        ViewImpact => matches!(
+            role,
+            Member | Authority | Observer | Facilitator | Organiser | Admin
+        ),
+        RespondToRecommendations => matches!(role, Authority | Organiser | Admin),
+        JudgeFidelity => matches!(role, Member | Observer | Admin),
+        ViewStrategy => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
+        PlanStrategy => matches!(role, Member | Facilitator | Organiser | Admin),
+        Advocate => matches!(role, Member | Admin),
         ViewModerationQueue => matches!(role, Observer | Facilitator | Organiser | Admin),
         ManageOwnTokens => matches!(role, Observer | Facilitator | Organiser | Admin),
         ViewRecruitment => matches!(role, Observer | Organiser | Admin),
-        EditAssembly | ModerateComments | AssignRoles | ManageRecruitment => {
+        EditAssembly | ModerateComments | AssignRoles | ManageRecruitment | ManageImpact => {
             matches!(role, Organiser | Admin)
         }
         CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
@@ -213,6 +255,7 @@ mod tests {
                     | Action::CommentOnDesign
                     | Action::Authenticate
                     | Action::Register
+                    | Action::AnswerPublicSurvey
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }
@@ -236,6 +279,28 @@ mod tests {
                 "{role:?}"
             );
         }
+    }
+
+    #[test]
+    fn authorities_answer_but_never_judge_their_own_fidelity_nor_see_the_strategy() {
+        assert!(allowed(Role::Authority, Action::RespondToRecommendations));
+        assert!(allowed(Role::Authority, Action::ViewImpact));
+        assert!(!allowed(Role::Authority, Action::JudgeFidelity));
+        assert!(!allowed(Role::Authority, Action::ViewStrategy));
+        assert!(!allowed(Role::Authority, Action::ViewWorkspace));
+        assert!(!allowed(Role::Authority, Action::ViewRecruitment));
+        assert!(!allowed(Role::Authority, Action::ManageImpact));
+    }
+
+    #[test]
+    fn members_judge_fidelity_and_plan_but_never_answer_for_the_authority() {
+        assert!(!allowed(Role::Member, Action::RespondToRecommendations));
+        assert!(allowed(Role::Member, Action::JudgeFidelity));
+        assert!(allowed(Role::Member, Action::PlanStrategy));
+        assert!(allowed(Role::Member, Action::Advocate));
+        assert!(allowed(Role::Observer, Action::JudgeFidelity));
+        assert!(!allowed(Role::Observer, Action::RespondToRecommendations));
+        assert!(!allowed(Role::Observer, Action::PlanStrategy));
     }
 
     #[test]

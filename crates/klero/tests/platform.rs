@@ -104,6 +104,10 @@ fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend)
             printed.contains("observer@demo.kleroterion.org / demo-observer-password"),
             "{printed}"
         );
+        assert!(
+            printed.contains("authority@demo.kleroterion.org / demo-authority-password"),
+            "{printed}"
+        );
         let health = http_get(&address, "/healthz");
         assert!(
             health.starts_with("HTTP/1.1 200") && health.ends_with("ok"),
@@ -123,10 +127,17 @@ fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend)
             store::test_support::count_raw(&store, "SELECT COUNT(*) FROM accounts")
                 .await
                 .unwrap(),
-            // The five demo logins, plus the climate assembly's members and facilitators without passwords.
+            // The demo logins, plus the climate assembly's members and facilitators without passwords.
             (web::demo::DEMO_LOGINS.len()
                 + web::demo::DEMO_MEMBERS.len()
                 + web::demo::DEMO_FACILITATORS.len()) as i64
+        );
+        // The demo convention's illustrative impact data are seeded once, not once per start.
+        assert_eq!(
+            store::test_support::count_raw(&store, "SELECT COUNT(*) FROM recommendations")
+                .await
+                .unwrap(),
+            149
         );
         assert_eq!(
             store::test_support::count_raw(&store, "SELECT COUNT(*) FROM assemblies")

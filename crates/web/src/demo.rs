@@ -23,7 +23,7 @@ pub struct DemoLogin {
 }
 
 /// The demo logins (they are printed by `klero serve --demo`).
-pub const DEMO_LOGINS: [DemoLogin; 5] = [
+pub const DEMO_LOGINS: [DemoLogin; 6] = [
     DemoLogin {
         role: "admin",
         email: "admin@demo.kleroterion.org",
@@ -49,14 +49,20 @@ pub const DEMO_LOGINS: [DemoLogin; 5] = [
         email: "observer@demo.kleroterion.org",
         password: "demo-observer-password",
     },
+    DemoLogin {
+        role: "authority",
+        email: "authority@demo.kleroterion.org",
+        password: "demo-authority-password",
+    },
 ];
 
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 6] = [
     "Alex Admin",
     "Olivia Organiser",
     "Farid Facilitator",
     "Maya Member",
     "Oscar Observer",
+    "Aurélie Authority",
 ];
 
 fn climate_convention() -> AssemblyDraft {
@@ -197,7 +203,8 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
     }
     seed_invitations(store, account_ids[1]).await?;
     seed_deliberation(store, &account_ids).await?;
-    seed_assembly_at_work(store).await
+    seed_assembly_at_work(store).await?;
+    crate::impact_demo::seed(store, account_ids[5]).await
 }
 
 /// The fictitious address list of the demo's invitation lottery (made-up streets, no real household).

@@ -196,6 +196,9 @@ pub struct Messages {
     pub r: &'static RecruitmentMessages,
     /// The strings of quotas and selection runs.
     pub s: &'static crate::selection_i18n::SelectionMessages,
+    pub impact_link: &'static str,
+    pub scorecard_link: &'static str,
+    pub evaluation_link: &'static str,
     /// Sessions, attendance, evidence, speakers and tables.
     pub sess: &'static SessionMessages,
     /// The strings of deliberation: proposals, ballots, recommendations and the final report.
@@ -207,7 +210,7 @@ pub struct Messages {
     problem_too_many: &'static str,
     problem_out_of_order: &'static str,
     phases: [&'static str; 8],
-    roles: [&'static str; 6],
+    roles: [&'static str; 7],
 }
 
 impl Messages {
@@ -427,6 +430,9 @@ static EN: Messages = Messages {
     code_issued: "One-time code, shown only once and valid for 30 days, for",
     r: &EN_RECRUITMENT,
     s: &crate::selection_i18n::EN_SELECTION,
+    impact_link: "Impact and follow-up",
+    scorecard_link: "Scorecard: what became of the recommendations",
+    evaluation_link: "Evaluation report",
     sess: &crate::i18n_sessions::EN_SESSIONS,
     d: &EN_DELIBERATION,
     back_home: "Back to the assemblies",
@@ -449,6 +455,7 @@ static EN: Messages = Messages {
     roles: [
         "Public",
         "Member",
+        "Authority staff",
         "Observer",
         "Facilitator",
         "Organiser",
@@ -581,6 +588,9 @@ static FR: Messages = Messages {
     code_issued: "Code à usage unique, affiché une seule fois et valable 30 jours, pour",
     r: &FR_RECRUITMENT,
     s: &crate::selection_i18n::FR_SELECTION,
+    impact_link: "Impact et suivi",
+    scorecard_link: "Bilan : ce que sont devenues les recommandations",
+    evaluation_link: "Rapport d'évaluation",
     sess: &crate::i18n_sessions::FR_SESSIONS,
     d: &FR_DELIBERATION,
     back_home: "Retour aux assemblées",
@@ -603,6 +613,7 @@ static FR: Messages = Messages {
     roles: [
         "Public",
         "Membre",
+        "Autorité commanditaire",
         "Observateur·rice",
         "Facilitateur·rice",
         "Organisateur·rice",

@@ -19,7 +19,9 @@ use tower_http::trace::TraceLayer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
-use crate::{AppState, api, deliberation, evidence, now, public, recruitment, selection, session, sessions, staff, tables};
+use crate::{
+    AppState, api, deliberation, evidence, impact, now, public, recruitment, selection, session, sessions, staff, tables,
+};
 
 /// The session cookie (holds a random token; the database stores its hash).
 pub const SESSION_COOKIE: &str = "klero_session";
@@ -148,6 +150,29 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}", Page, ManageRecruitment), get(selection::run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw", Page, ManageRecruitment), post(selection::draw_committed_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel", Page, ManageRecruitment), post(selection::cancel_run)),
+        (spec("GET", "/assemblies/{assembly_id}/scorecard", Page, ViewPublic), get(impact::scorecard_page)),
+        (spec("GET", "/assemblies/{assembly_id}/scorecard.svg", Page, ViewPublic), get(impact::scorecard_svg)),
+        (spec("GET", "/assemblies/{assembly_id}/scorecard.csv", Page, ViewPublic), get(impact::scorecard_csv)),
+        (spec("GET", "/assemblies/{assembly_id}/scorecard.json", Page, ViewPublic), get(impact::scorecard_json)),
+        (spec("GET", "/assemblies/{assembly_id}/evaluation", Page, ViewPublic), get(impact::evaluation)),
+        (spec("GET", "/assemblies/{assembly_id}/survey", Page, AnswerPublicSurvey), get(impact::public_survey)),
+        (spec("POST", "/assemblies/{assembly_id}/survey", Page, AnswerPublicSurvey), post(impact::answer_public_survey)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact", Page, ViewImpact), get(impact::list)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/settings", Page, ManageImpact), post(impact::save_settings)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations", Page, ManageImpact), post(impact::add_recommendation)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/import", Page, ManageImpact), post(impact::import)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/advocate", Page, Advocate), post(impact::set_advocate)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/survey", Page, Advocate), get(impact::member_survey)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/survey", Page, Advocate), post(impact::answer_member_survey)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}", Page, ViewImpact), get(impact::detail)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/response", Page, RespondToRecommendations), post(impact::record_response)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/milestones", Page, RespondToRecommendations), post(impact::add_milestone)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/fidelity", Page, JudgeFidelity), post(impact::judge_fidelity)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/tactics", Page, PlanStrategy), post(impact::add_tactic)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/allies", Page, PlanStrategy), post(impact::add_ally)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actors", Page, PlanStrategy), post(impact::add_actor)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/material", Page, ManageImpact), post(impact::add_material)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/actions", Page, Advocate), post(impact::log_action)),
         (spec("GET", "/assemblies/{assembly_id}/evidence", Page, ViewPublic), get(evidence::public_evidence)),
         (spec("GET", "/assemblies/{assembly_id}/mine", Page, ViewMyAssembly), get(sessions::mine)),
         (spec("POST", "/assemblies/{assembly_id}/questions", Page, AskSpeakers), post(sessions::ask_question)),

@@ -3,6 +3,7 @@
 
 mod deliberation;
 mod helpers;
+mod impact;
 mod recruitment;
 mod scenarios;
 mod selection;
@@ -41,6 +42,10 @@ on_both_backends!(
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
+    a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
+    authorities_answer_oversight_judges_and_neither_edits_the_others_part,
+    surveys_count_each_member_once_and_feed_the_evaluation_report,
+    the_demo_convention_has_an_illustrative_scorecard_of_149,
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,

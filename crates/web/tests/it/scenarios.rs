@@ -4,6 +4,12 @@ use domain::permission::{Role, allowed};
 use serde_json::{Value, json};
 use web::routes::{Kind, route_specs};
 
+pub use crate::impact::{
+    a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
+    authorities_answer_oversight_judges_and_neither_edits_the_others_part,
+    surveys_count_each_member_once_and_feed_the_evaluation_report,
+    the_demo_convention_has_an_illustrative_scorecard_of_149,
+};
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
@@ -208,6 +214,7 @@ fn role_of(name: &str) -> Role {
         "facilitator" => Role::Facilitator,
         "member" => Role::Member,
         "observer" => Role::Observer,
+        "authority" => Role::Authority,
         _ => Role::Public,
     }
 }
@@ -228,6 +235,13 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
         .await
         .unwrap();
     let comment_id = posted["id"].as_i64().unwrap().to_string();
+    let recommendation_id = store::test_support::count_raw(
+        &app.store,
+        &format!("SELECT MIN(id) FROM recommendations WHERE assembly_id = {assembly_id}"),
+    )
+    .await
+    .unwrap()
+    .to_string();
 
     let mut specs = route_specs();
     specs.sort_by_key(|spec| spec.path == "/logout");
@@ -254,6 +268,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
         "public",
         "nobody",
         "member",
+        "authority",
         "observer",
         "facilitator",
         "organiser",
@@ -277,11 +292,11 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{comment_id}", &comment_id)
                 .replace("{token_id}", "1")
                 .replace("{respondent_id}", "1")
+                .replace("{recommendation_id}", &recommendation_id)
                 .replace("{code}", "K7QM3XPD9A")
                 .replace("{session_id}", "1")
                 .replace("{proposal_id}", "1")
                 .replace("{amendment_id}", "1")
-                .replace("{recommendation_id}", "1")
                 .replace("{ballot_id}", "1");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {

@@ -1,0 +1,807 @@
+//! Impact and accountability: the authority's deadline, responses, implementation milestones, fidelity
+//! judgements, the change strategy (tactics, allies, power map), members as advocates and the evaluation surveys.
+//!
+//! Everything hangs off a row of `recommendations` (migration 0003). Every function that takes an assembly and a
+//! recommendation checks that the recommendation belongs to the assembly ([`StoreError::NotFound`] otherwise), so a
+//! handler guarded for one assembly cannot write to another's recommendations.
+//! Values are stored as their stable identifiers (`full`, `diluted`, ...); `web` parses and checks them with the
+//! `impact` crate before they get here, and the migration's CHECK constraints refuse anything else.
+//! Dates of the world (a response, a milestone) are `YYYY-MM-DD` text; times of the platform are unix seconds.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreError;
+
+async fn ensure_recommendation(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+) -> Result<(), StoreError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM recommendations WHERE assembly_id = $1 AND id = $2")
+            .bind(assembly_id)
+            .bind(recommendation_id)
+            .fetch_optional(conn)
+            .await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
+/// The authority's deadline for an assembly: respond within `response_weeks` of the final report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The date of the final report, `YYYY-MM-DD`.
+    pub final_report_on: String,
+    /// The weeks the authority committed to respond within (1 to 260).
+    pub response_weeks: i64,
+    /// Whether the assembly's impact data are made up (a demonstration, a training exercise).
+    pub illustrative: bool,
+}
+
+/// The deadline of an assembly, if set.
+pub async fn settings(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Option<Settings>, StoreError> {
+    let row = sqlx::query(
+        "SELECT final_report_on, response_weeks, illustrative FROM impact_settings WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        Ok(Settings {
+            final_report_on: row.try_get("final_report_on")?,
+            response_weeks: row.try_get("response_weeks")?,
+            illustrative: row.try_get::<i64, _>("illustrative")? == 1,
+        })
+    })
+    .transpose()
+}
+
+/// Sets (or replaces) the deadline of an assembly.
+pub async fn set_settings(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    settings: &Settings,
+    now: i64,
+) -> Result<(), StoreError> {
+    if !crate::assemblies::assembly_exists(&mut *conn, assembly_id).await? {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO impact_settings (assembly_id, final_report_on, response_weeks, illustrative, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (assembly_id) DO UPDATE SET final_report_on = excluded.final_report_on,
+             response_weeks = excluded.response_weeks, illustrative = excluded.illustrative,
+             updated_at = excluded.updated_at",
+    )
+    .bind(assembly_id)
+    .bind(&settings.final_report_on)
+    .bind(settings.response_weeks)
+    .bind(i64::from(settings.illustrative))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The authority's response to a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRow {
+    /// `full`, `modified`, `part` or `rejected`.
+    pub kind: String,
+    /// Why the authority answered so.
+    pub justification: String,
+    /// The link to the source document.
+    pub source_url: String,
+    /// The date of the response, `YYYY-MM-DD`.
+    pub responded_on: String,
+    /// Who typed it in.
+    pub recorded_by: Option<i64>,
+    /// Whether an organiser entered it on the authority's behalf.
+    pub on_behalf: bool,
+}
+
+/// Records the response to a recommendation, replacing an earlier one; returns the earlier one (for the audit log).
+pub async fn set_response(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    response: &ResponseRow,
+    now: i64,
+) -> Result<Option<ResponseRow>, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    let before = response_of(&mut *conn, recommendation_id).await?;
+    sqlx::query("DELETE FROM impact_responses WHERE recommendation_id = $1")
+        .bind(recommendation_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO impact_responses (recommendation_id, kind, justification, source_url, responded_on,
+                                       recorded_by, on_behalf, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(recommendation_id)
+    .bind(&response.kind)
+    .bind(&response.justification)
+    .bind(&response.source_url)
+    .bind(&response.responded_on)
+    .bind(response.recorded_by)
+    .bind(i64::from(response.on_behalf))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(before)
+}
+
+fn response_from_row(row: &sqlx::any::AnyRow) -> Result<ResponseRow, StoreError> {
+    Ok(ResponseRow {
+        kind: row.try_get("kind")?,
+        justification: row.try_get("justification")?,
+        source_url: row.try_get("source_url")?,
+        responded_on: row.try_get("responded_on")?,
+        recorded_by: row.try_get("recorded_by")?,
+        on_behalf: row.try_get::<i64, _>("on_behalf")? == 1,
+    })
+}
+
+async fn response_of(
+    conn: &mut AnyConnection,
+    recommendation_id: i64,
+) -> Result<Option<ResponseRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT kind, justification, source_url, responded_on, recorded_by, on_behalf
+         FROM impact_responses WHERE recommendation_id = $1",
+    )
+    .bind(recommendation_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(response_from_row).transpose()
+}
+
+/// An implementation milestone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneRow {
+    /// The date, `YYYY-MM-DD`.
+    pub happened_on: String,
+    /// `bill`, `regulation`, `budget_line` or `other`.
+    pub kind: String,
+    /// What happened.
+    pub description: String,
+    /// The evidence.
+    pub evidence_url: String,
+}
+
+/// Adds a milestone to a recommendation and returns its id.
+pub async fn add_milestone(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    milestone: &MilestoneRow,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_milestones (recommendation_id, happened_on, kind, description, evidence_url, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(&milestone.happened_on)
+    .bind(&milestone.kind)
+    .bind(&milestone.description)
+    .bind(&milestone.evidence_url)
+    .bind(recorded_by)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A fidelity judgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FidelityRow {
+    /// `full`, `diluted`, `different` or `none`.
+    pub fidelity: String,
+    /// `oversight_group` or `members`.
+    pub judge: String,
+    /// The reasons.
+    pub reasons: String,
+    /// The enacted text (or extract), shown beside the recommended text.
+    pub enacted_text: String,
+    /// The date of the judgement, `YYYY-MM-DD`.
+    pub judged_on: String,
+}
+
+/// Records the fidelity judgement of a recommendation, replacing an earlier one; returns the earlier one.
+pub async fn set_fidelity(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    judgement: &FidelityRow,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<Option<FidelityRow>, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    let before = fidelity_of(&mut *conn, recommendation_id).await?;
+    sqlx::query("DELETE FROM impact_fidelity WHERE recommendation_id = $1")
+        .bind(recommendation_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO impact_fidelity (recommendation_id, fidelity, judge, reasons, enacted_text, judged_on, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(recommendation_id)
+    .bind(&judgement.fidelity)
+    .bind(&judgement.judge)
+    .bind(&judgement.reasons)
+    .bind(&judgement.enacted_text)
+    .bind(&judgement.judged_on)
+    .bind(recorded_by)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(before)
+}
+
+fn fidelity_from_row(row: &sqlx::any::AnyRow) -> Result<FidelityRow, StoreError> {
+    Ok(FidelityRow {
+        fidelity: row.try_get("fidelity")?,
+        judge: row.try_get("judge")?,
+        reasons: row.try_get("reasons")?,
+        enacted_text: row.try_get("enacted_text")?,
+        judged_on: row.try_get("judged_on")?,
+    })
+}
+
+async fn fidelity_of(
+    conn: &mut AnyConnection,
+    recommendation_id: i64,
+) -> Result<Option<FidelityRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT fidelity, judge, reasons, enacted_text, judged_on FROM impact_fidelity WHERE recommendation_id = $1",
+    )
+    .bind(recommendation_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(fidelity_from_row).transpose()
+}
+
+/// A recommendation with what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    /// The recommendation.
+    pub recommendation: crate::recommendations::RecommendationRow,
+    /// The authority's response, if any.
+    pub response: Option<ResponseRow>,
+    /// The fidelity judgement, if any.
+    pub fidelity: Option<FidelityRow>,
+    /// The milestones, in date order.
+    pub milestones: Vec<MilestoneRow>,
+}
+
+/// Every recommendation of an assembly with its response, fidelity and milestones, in the assembly's order.
+/// Four queries whatever the number of recommendations.
+pub async fn tracked(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<Tracked>, StoreError> {
+    let recommendations = crate::recommendations::list(&mut *conn, assembly_id).await?;
+    let mut tracked: Vec<Tracked> = recommendations
+        .into_iter()
+        .map(|recommendation| Tracked {
+            recommendation,
+            response: None,
+            fidelity: None,
+            milestones: Vec::new(),
+        })
+        .collect();
+    let index: std::collections::HashMap<i64, usize> = tracked
+        .iter()
+        .enumerate()
+        .map(|(position, item)| (item.recommendation.id, position))
+        .collect();
+    let rows = sqlx::query(
+        "SELECT p.recommendation_id, p.kind, p.justification, p.source_url, p.responded_on, p.recorded_by, p.on_behalf
+         FROM impact_responses p JOIN recommendations r ON r.id = p.recommendation_id WHERE r.assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let id: i64 = row.try_get("recommendation_id")?;
+        if let Some(&position) = index.get(&id) {
+            tracked[position].response = Some(response_from_row(row)?);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT f.recommendation_id, f.fidelity, f.judge, f.reasons, f.enacted_text, f.judged_on
+         FROM impact_fidelity f JOIN recommendations r ON r.id = f.recommendation_id WHERE r.assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let id: i64 = row.try_get("recommendation_id")?;
+        if let Some(&position) = index.get(&id) {
+            tracked[position].fidelity = Some(fidelity_from_row(row)?);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT m.recommendation_id, m.happened_on, m.kind, m.description, m.evidence_url
+         FROM impact_milestones m JOIN recommendations r ON r.id = m.recommendation_id
+         WHERE r.assembly_id = $1 ORDER BY m.happened_on, m.id",
+    )
+    .bind(assembly_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let id: i64 = row.try_get("recommendation_id")?;
+        if let Some(&position) = index.get(&id) {
+            tracked[position].milestones.push(MilestoneRow {
+                happened_on: row.try_get("happened_on")?,
+                kind: row.try_get("kind")?,
+                description: row.try_get("description")?,
+                evidence_url: row.try_get("evidence_url")?,
+            });
+        }
+    }
+    Ok(tracked)
+}
+
+/// A tactic of the change strategy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TacticRow {
+    /// `insider` or `outsider`.
+    pub arena: String,
+    /// e.g. `briefing`, `lobbying`, `hearing`, `campaign`, `petition`, `media`, `event`.
+    pub kind: String,
+    /// What is planned or was done.
+    pub description: String,
+    /// Who leads it (a name or a group, as the members choose to write it).
+    pub lead: String,
+    /// `planned` or `done`.
+    pub status: String,
+    /// The outcome (empty until known).
+    pub outcome: String,
+}
+
+/// An ally backing a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllyRow {
+    /// The organisation's or person's name.
+    pub name: String,
+    /// `organisation` or `person`.
+    pub kind: String,
+    /// How they help.
+    pub note: String,
+}
+
+/// A decision-maker or influencer on the power map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorRow {
+    /// Who (an office or a body, e.g. "Minister for Housing").
+    pub name: String,
+    /// `decision_maker` or `influencer`.
+    pub actor_role: String,
+    /// `visible` or `hidden`.
+    pub visibility: String,
+    /// -2 (strongly against) to 2 (strongly for).
+    pub stance: i64,
+    /// 1 (little) to 5 (decisive).
+    pub influence: i64,
+}
+
+/// The change strategy of one recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Strategy {
+    /// Tactics, oldest first.
+    pub tactics: Vec<TacticRow>,
+    /// Allies, oldest first.
+    pub allies: Vec<AllyRow>,
+    /// The power map, oldest first.
+    pub actors: Vec<ActorRow>,
+}
+
+/// Adds a tactic and returns its id.
+pub async fn add_tactic(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    tactic: &TacticRow,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_tactics (recommendation_id, arena, kind, description, lead, status, outcome, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(&tactic.arena)
+    .bind(&tactic.kind)
+    .bind(&tactic.description)
+    .bind(&tactic.lead)
+    .bind(&tactic.status)
+    .bind(&tactic.outcome)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Adds an ally and returns its id.
+pub async fn add_ally(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    ally: &AllyRow,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_allies (recommendation_id, name, kind, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(&ally.name)
+    .bind(&ally.kind)
+    .bind(&ally.note)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Adds an actor to the power map and returns its id.
+pub async fn add_actor(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    actor: &ActorRow,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_actors (recommendation_id, name, actor_role, visibility, stance, influence, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(&actor.name)
+    .bind(&actor.actor_role)
+    .bind(&actor.visibility)
+    .bind(actor.stance)
+    .bind(actor.influence)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The change strategy of a recommendation.
+pub async fn strategy(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+) -> Result<Strategy, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    let tactics = sqlx::query(
+        "SELECT arena, kind, description, lead, status, outcome FROM impact_tactics WHERE recommendation_id = $1 ORDER BY id",
+    )
+    .bind(recommendation_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(TacticRow {
+            arena: row.try_get("arena")?,
+            kind: row.try_get("kind")?,
+            description: row.try_get("description")?,
+            lead: row.try_get("lead")?,
+            status: row.try_get("status")?,
+            outcome: row.try_get("outcome")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let allies = sqlx::query(
+        "SELECT name, kind, note FROM impact_allies WHERE recommendation_id = $1 ORDER BY id",
+    )
+    .bind(recommendation_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(AllyRow {
+            name: row.try_get("name")?,
+            kind: row.try_get("kind")?,
+            note: row.try_get("note")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let actors = sqlx::query(
+        "SELECT name, actor_role, visibility, stance, influence FROM impact_actors WHERE recommendation_id = $1 ORDER BY id",
+    )
+    .bind(recommendation_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ActorRow {
+            name: row.try_get("name")?,
+            actor_role: row.try_get("actor_role")?,
+            visibility: row.try_get("visibility")?,
+            stance: row.try_get("stance")?,
+            influence: row.try_get("influence")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Strategy {
+        tactics,
+        allies,
+        actors,
+    })
+}
+
+/// Opts an account in to (or out of) the follow-up of an assembly; returns whether anything changed.
+pub async fn set_advocate(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    account_id: i64,
+    opted_in: bool,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = if opted_in {
+        sqlx::query(
+            "INSERT INTO impact_advocates (assembly_id, account_id, opted_in_at) VALUES ($1, $2, $3)
+             ON CONFLICT (assembly_id, account_id) DO NOTHING",
+        )
+        .bind(assembly_id)
+        .bind(account_id)
+        .bind(now)
+        .execute(conn)
+        .await?
+    } else {
+        sqlx::query("DELETE FROM impact_advocates WHERE assembly_id = $1 AND account_id = $2")
+            .bind(assembly_id)
+            .bind(account_id)
+            .execute(conn)
+            .await?
+    };
+    Ok(result.rows_affected() == 1)
+}
+
+/// Whether an account opted in to follow-up.
+pub async fn is_advocate(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    account_id: i64,
+) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT account_id FROM impact_advocates WHERE assembly_id = $1 AND account_id = $2",
+    )
+    .bind(assembly_id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// How many accounts opted in to follow-up.
+pub async fn count_advocates(conn: &mut AnyConnection, assembly_id: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM impact_advocates WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Advocacy material for a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialRow {
+    /// `talking_point` or `media_training`.
+    pub kind: String,
+    /// The text.
+    pub body: String,
+    /// A link (media-training material), or empty.
+    pub link: String,
+}
+
+/// Adds material and returns its id.
+pub async fn add_material(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    material: &MaterialRow,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_material (recommendation_id, kind, body, link, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(&material.kind)
+    .bind(&material.body)
+    .bind(&material.link)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The material of a recommendation, oldest first.
+pub async fn material(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+) -> Result<Vec<MaterialRow>, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    sqlx::query("SELECT kind, body, link FROM impact_material WHERE recommendation_id = $1 ORDER BY id")
+        .bind(recommendation_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(MaterialRow {
+                kind: row.try_get("kind")?,
+                body: row.try_get("body")?,
+                link: row.try_get("link")?,
+            })
+        })
+        .collect()
+}
+
+/// An advocacy action logged by a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRow {
+    /// The account that logged it.
+    pub account_id: i64,
+    /// Its display name (shown to members and organisers only).
+    pub display_name: String,
+    /// The date, `YYYY-MM-DD`.
+    pub happened_on: String,
+    /// What was done.
+    pub description: String,
+}
+
+/// Logs an action of `account_id` for a recommendation and returns its id.
+pub async fn add_action(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+    account_id: i64,
+    happened_on: &str,
+    description: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO impact_actions (recommendation_id, account_id, happened_on, description, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(recommendation_id)
+    .bind(account_id)
+    .bind(happened_on)
+    .bind(description)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The actions logged for a recommendation, oldest first.
+pub async fn actions(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    recommendation_id: i64,
+) -> Result<Vec<ActionRow>, StoreError> {
+    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
+    sqlx::query(
+        "SELECT x.account_id, a.display_name, x.happened_on, x.description
+         FROM impact_actions x JOIN accounts a ON a.id = x.account_id
+         WHERE x.recommendation_id = $1 ORDER BY x.happened_on, x.id",
+    )
+    .bind(recommendation_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ActionRow {
+            account_id: row.try_get("account_id")?,
+            display_name: row.try_get("display_name")?,
+            happened_on: row.try_get("happened_on")?,
+            description: row.try_get("description")?,
+        })
+    })
+    .collect()
+}
+
+/// How many advocacy actions were logged in an assembly (a public aggregate).
+pub async fn count_actions(conn: &mut AnyConnection, assembly_id: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM impact_actions x JOIN recommendations r ON r.id = x.recommendation_id WHERE r.assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Records a survey's answers: (item, value 1..5) pairs, added to per-value counts so that no answer sheet can be
+/// rebuilt. For a members' survey (`members_before`, `members_after`) `taker` is the account: answering twice is a
+/// [`StoreError::Conflict`] and nothing is counted. The public survey (`public`) takes `None`.
+pub async fn record_survey(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    survey: &str,
+    taker: Option<i64>,
+    answers: &[(String, i64)],
+) -> Result<(), StoreError> {
+    if !crate::assemblies::assembly_exists(&mut *conn, assembly_id).await? {
+        return Err(StoreError::NotFound);
+    }
+    if let Some(account_id) = taker {
+        sqlx::query("INSERT INTO survey_takers (assembly_id, survey, account_id) VALUES ($1, $2, $3)")
+            .bind(assembly_id)
+            .bind(survey)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (item, value) in answers {
+        sqlx::query(
+            "INSERT INTO survey_answers (assembly_id, survey, item, value, count) VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (assembly_id, survey, item, value) DO UPDATE SET count = survey_answers.count + 1",
+        )
+        .bind(assembly_id)
+        .bind(survey)
+        .bind(item)
+        .bind(*value)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether an account already answered a members' survey.
+pub async fn has_taken(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    survey: &str,
+    account_id: i64,
+) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT account_id FROM survey_takers WHERE assembly_id = $1 AND survey = $2 AND account_id = $3",
+    )
+    .bind(assembly_id)
+    .bind(survey)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// One count of the survey results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyCount {
+    /// The survey.
+    pub survey: String,
+    /// The item.
+    pub item: String,
+    /// The value, 1..5.
+    pub value: i64,
+    /// How many answered so.
+    pub count: i64,
+}
+
+/// Every count of an assembly's surveys.
+pub async fn survey_results(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<SurveyCount>, StoreError> {
+    sqlx::query(
+        "SELECT survey, item, value, count FROM survey_answers WHERE assembly_id = $1 ORDER BY survey, item, value",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(SurveyCount {
+            survey: row.try_get("survey")?,
+            item: row.try_get("item")?,
+            value: row.try_get("value")?,
+            count: row.try_get("count")?,
+        })
+    })
+    .collect()
+}

@@ -1,0 +1,293 @@
+//! Demo impact data: the demo Citizens' Convention for Climate gets 149 recommendations in its five themes, the
+//! authority's responses, implementation milestones and fidelity judgements, shaped like the real outcome (about one
+//! in ten fully taken up; recommendations already adopted on the platform count among the 149). The per-measure
+//! data are made up, so the assembly is marked illustrative and its public
+//! pages say so. Generation is deterministic: recommendation `i` gets its fate from `(i * 67) mod 149`, a
+//! permutation of 0..149, cut into fixed bands (see [`fate`]).
+
+use store::Store;
+use store::impact::{FidelityRow, MilestoneRow, ResponseRow, Settings};
+use store::recommendations::{NewRecommendation, Route};
+
+use crate::error::AppError;
+use crate::now;
+
+/// The five themes of the convention with their reference prefix and number of recommendations (149 in all).
+pub const THEMES: [(&str, &str, usize); 5] = [
+    ("se déplacer", "SD", 45),
+    ("consommer", "SC", 14),
+    ("se loger", "SL", 20),
+    ("produire et travailler", "PT", 39),
+    ("se nourrir", "SN", 31),
+];
+
+const STEMS: [&[&str]; 5] = [
+    &[
+        "Lower the speed limit on motorways to 110 km/h",
+        "Develop car-sharing and car-pooling",
+        "Ban the most polluting new cars",
+        "Invest in rail freight",
+        "Make cycling safe in every town",
+        "End domestic flights where a train takes under four hours",
+        "Tax the most emitting air travel",
+        "Help households swap old cars for clean ones",
+    ],
+    &[
+        "Ban advertising for the most emitting products",
+        "Show the carbon footprint on products",
+        "Extend the legal guarantee of products",
+        "Cut packaging and single-use plastics",
+        "Teach climate in every school",
+    ],
+    &[
+        "Make the full renovation of buildings compulsory by 2040",
+        "Ban renting out thermal sieves",
+        "Fund renovation for low-income households",
+        "Stop building on natural and farm land",
+        "Train builders in low-carbon renovation",
+    ],
+    &[
+        "Require a carbon plan from large companies",
+        "Tie public support for companies to their emissions",
+        "Develop renewable energy with local citizens",
+        "Make repair and reuse the rule",
+        "Put climate criteria in public procurement",
+        "Train workers for the low-carbon transition",
+    ],
+    &[
+        "Halve the use of chemical fertilisers",
+        "Serve a vegetarian option in public canteens",
+        "Support organic and agro-ecological farming",
+        "Protect hedges and wetlands",
+        "Regulate fishing to protect stocks",
+        "Label the origin and carbon cost of food",
+    ],
+];
+
+/// What became of the recommendation with permuted index `p` (0..149): the response code, whether it came late,
+/// and the fidelity code. Bands: 0..15 accepted in full and enacted in full (the 15 fully taken up); 15..38 accepted
+/// in full but diluted; 38..88 accepted with modifications; 88..128 accepted in part; 128..134 rejected;
+/// 134..149 no response (overdue).
+pub fn fate(p: usize) -> (Option<&'static str>, Option<&'static str>) {
+    let response = match p {
+        0..=37 => Some("full"),
+        38..=87 => Some("modified"),
+        88..=127 => Some("part"),
+        128..=133 => Some("rejected"),
+        _ => None,
+    };
+    let fidelity = match p {
+        0..=14 => Some("full"),
+        15..=62 => Some("diluted"),
+        63..=74 => Some("different"),
+        75..=79 => Some("none"),
+        80..=87 => None,
+        88..=102 => Some("diluted"),
+        103..=110 => Some("different"),
+        111..=120 => Some("none"),
+        121..=127 => None,
+        128..=133 => Some("none"),
+        _ => None,
+    };
+    (response, fidelity)
+}
+
+/// Seeds the climate convention's impact data once (skipped when its deadline is already set), and gives the demo
+/// authority account its role there.
+pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppError> {
+    let mut connection = store.connection().await?;
+    let climate = store::assemblies::list_assemblies(&mut connection)
+        .await?
+        .into_iter()
+        .find(|summary| summary.title == "Citizens' Convention for Climate");
+    let Some(climate) = climate else {
+        return Ok(());
+    };
+    let seeded = store::impact::settings(&mut connection, climate.id)
+        .await?
+        .is_some();
+    drop(connection);
+    if seeded {
+        return Ok(());
+    }
+    let now = now();
+    let mut tx = store.begin().await?;
+    store::accounts::set_role(
+        &mut tx,
+        climate.id,
+        authority_account_id,
+        domain::permission::Role::Authority,
+    )
+    .await?;
+    store::impact::set_settings(
+        &mut tx,
+        climate.id,
+        &Settings {
+            final_report_on: "2020-06-21".to_owned(),
+            response_weeks: 12,
+            illustrative: true,
+        },
+        now,
+    )
+    .await?;
+    // Recommendations already made on the platform (the demo deliberation adopts one) count among the 149: as many
+    // generated ones are left out, and the fates below go to the whole list in order.
+    let mut ids: Vec<i64> = store::recommendations::list(&mut tx, climate.id)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .take(149)
+        .collect();
+    let skip = ids.len();
+    let mut index = 0usize;
+    for (theme_index, (theme, prefix, count)) in THEMES.iter().enumerate() {
+        let stems = STEMS[theme_index];
+        for n in 0..*count {
+            index += 1;
+            if index <= skip {
+                continue;
+            }
+            let stem = stems[n % stems.len()];
+            let title = if n < stems.len() {
+                stem.to_owned()
+            } else {
+                format!("{stem} (measure {})", n / stems.len() + 1)
+            };
+            // Support between 51% and 99.5%, spread deterministically.
+            let support_bp = 5_100 + ((index * 3_571) % 4_851) as u16;
+            let new = NewRecommendation {
+                reference: format!("{prefix}-{:02}", n + 1),
+                title,
+                body: format!(
+                    "{stem}. (Illustrative text: the demonstration stands in for measure {} of the convention's theme \"{theme}\".)",
+                    n + 1
+                ),
+                theme: (*theme).to_owned(),
+                route: if index % 5 == 0 {
+                    Route::Regulation
+                } else {
+                    Route::Law
+                },
+                support_bp: Some(support_bp),
+                support_text: String::new(),
+                minority_report: String::new(),
+                proposal_id: None,
+            };
+            ids.push(store::recommendations::create(&mut tx, climate.id, &new, now).await?);
+        }
+    }
+    for (index, id) in ids.iter().copied().enumerate() {
+        let p = (index * 67) % 149;
+        let (response, fidelity) = fate(p);
+        if let Some(kind) = response {
+            let late = p % 7 == 3;
+            store::impact::set_response(
+                &mut tx,
+                climate.id,
+                id,
+                &ResponseRow {
+                    kind: kind.to_owned(),
+                    justification: if kind == "full" {
+                        String::new()
+                    } else {
+                        "The government keeps the aim but changes the means (illustrative).".to_owned()
+                    },
+                    source_url: "https://www.ecologie.gouv.fr/convention-citoyenne-pour-climat"
+                        .to_owned(),
+                    responded_on: if late { "2021-02-10" } else { "2020-06-29" }.to_owned(),
+                    recorded_by: None,
+                    on_behalf: true,
+                },
+                now,
+            )
+            .await?;
+        }
+        if let Some(fidelity) = fidelity {
+            store::impact::add_milestone(
+                &mut tx,
+                climate.id,
+                id,
+                &MilestoneRow {
+                    happened_on: "2021-08-22".to_owned(),
+                    kind: "bill".to_owned(),
+                    description: "Climate and Resilience Act promulgated".to_owned(),
+                    evidence_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043956924"
+                        .to_owned(),
+                },
+                None,
+                now,
+            )
+            .await?;
+            store::impact::set_fidelity(
+                &mut tx,
+                climate.id,
+                id,
+                &FidelityRow {
+                    fidelity: fidelity.to_owned(),
+                    judge: if index % 2 == 0 {
+                        "oversight_group"
+                    } else {
+                        "members"
+                    }
+                    .to_owned(),
+                    reasons: match fidelity {
+                        "full" => "Enacted as recommended (illustrative).",
+                        "diluted" => "Enacted with a later date and exemptions (illustrative).",
+                        "different" => "A different measure was enacted under its name (illustrative).",
+                        _ => "Nothing was enacted (illustrative).",
+                    }
+                    .to_owned(),
+                    enacted_text: String::new(),
+                    judged_on: "2021-08-24".to_owned(),
+                },
+                None,
+                now,
+            )
+            .await?;
+        }
+    }
+    let after = serde_json::json!({ "assembly_id": climate.id, "recommendations": ids.len(), "demo": true })
+        .to_string();
+    let entity = format!("assembly:{}", climate.id);
+    store::audit::append(
+        &mut tx,
+        &store::audit::Change {
+            actor_account_id: None,
+            action: "impact.demo",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_has_149_recommendations_and_15_fully_taken_up() {
+        assert_eq!(THEMES.iter().map(|(_, _, n)| n).sum::<usize>(), 149);
+        let fates: Vec<_> = (0..149).map(|i| fate((i * 67) % 149)).collect();
+        let full_full = fates
+            .iter()
+            .filter(|(r, f)| *r == Some("full") && *f == Some("full"))
+            .count();
+        assert_eq!(full_full, 15);
+        assert_eq!(fates.iter().filter(|(r, _)| r.is_none()).count(), 15);
+        // A fidelity "full" only ever follows an acceptance in full.
+        assert!(
+            fates
+                .iter()
+                .all(|(r, f)| *f != Some("full") || *r == Some("full"))
+        );
+        // The permutation visits every band.
+        let mut seen: Vec<usize> = (0..149).map(|i| (i * 67) % 149).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..149).collect::<Vec<_>>());
+    }
+}
