@@ -1406,7 +1406,30 @@ pub async fn change_status(
     let reason = parse_reason(&form.reason).map_err(|error| invalid(m, &error))?;
     let now = now();
     let mut tx = state.store.begin().await?;
-    let row = store::recruitment::respondent(&mut tx, assembly_id, respondent_id).await?;
+    apply_status_change(&mut tx, &state, &viewer, assembly_id, respondent_id, to, &reason, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response())
+}
+
+/// The one way a respondent's status changes, inside the caller's transaction: checks the move against
+/// [`transition`] (409 with a message if it is not allowed or the status moved meanwhile), writes it and appends
+/// the audit entry (ids, statuses and the reason, no personal data). Moving to `erased` blanks the personal data
+/// and keeps the anonymous feature values. Every page that changes a status (the respondents list, the panel's
+/// confirmations and drop-outs) goes through here, so the rules and the audit trail cannot differ between them.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_status_change(
+    tx: &mut store::Tx,
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    respondent_id: i64,
+    to: Status,
+    reason: &str,
+    now: i64,
+) -> Result<Status, AppError> {
+    let _ = state;
+    let m = viewer.lang.messages();
+    let row = store::recruitment::respondent(tx, assembly_id, respondent_id).await?;
     let from = Status::parse("status", &row.status).map_err(AppError::internal)?;
     if transition(from, to).is_err() {
         return Err(AppError::BadInput {
@@ -1418,9 +1441,7 @@ pub async fn change_status(
                 .replace("{to}", &status_name(m, to.as_str())),
         });
     }
-    if !store::recruitment::set_respondent_status(&mut tx, assembly_id, respondent_id, from, to)
-        .await?
-    {
+    if !store::recruitment::set_respondent_status(tx, assembly_id, respondent_id, from, to).await? {
         return Err(AppError::BadInput {
             status: StatusCode::CONFLICT,
             message: m.r.err_status_moved.to_owned(),
@@ -1439,16 +1460,15 @@ pub async fn change_status(
         "reason": reason,
     });
     audit(
-        &mut tx,
-        &viewer,
+        tx,
+        viewer,
         action,
         &format!("respondent:{respondent_id}"),
         &after,
         now,
     )
     .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response())
+    Ok(from)
 }
 
 /// `GET /staff/assemblies/{assembly_id}/respondents.csv`: every respondent of the assembly as CSV (organisers only;
