@@ -7,6 +7,7 @@
 #   ADDRESSES=100000 INVITATIONS=10000 REGISTRATIONS=3000 CONCURRENCY=32 POOL=2000 PANEL=100 bash bench/recruitment/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kleroterion}"
 PG_ADMIN="${KLERO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 ARGS=("${ADDRESSES:-100000}" "${INVITATIONS:-10000}" "${REGISTRATIONS:-3000}" "${CONCURRENCY:-32}" "${POOL:-2000}" "${PANEL:-100}")
@@ -18,15 +19,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 bench_one() { # label database-url
   local label=$1 url=$2
-  RUST_LOG=warn "$KLERO" serve --demo --bind 127.0.0.1:0 --database-url "$url" > "$work/$label.out" 2> "$work/$label.err" &
-  local pid=$!
-  local base=""
-  for _ in $(seq 1 100); do
-    base=$(grep -o 'Listening on http://[0-9.:]*' "$work/$label.out" | head -n 1 | sed 's/Listening on //') || true
-    [ -n "$base" ] && break
-    sleep 0.2
-  done
-  [ -n "$base" ] || { echo "server for $label did not start" >&2; cat "$work/$label.err" >&2; exit 1; }
+  start_server "$label" "$url" "$work"
+  local pid=$SERVER_PID base=$SERVER_BASE
   echo "### $label"
   "$BENCH" "$base" "$pid" "${ARGS[@]}"
   kill "$pid"; wait "$pid" 2>/dev/null || true
