@@ -390,6 +390,10 @@ async fn main() -> Result<()> {
         bail!("the import failed: {} {}", response.status(), response.text().await.unwrap_or_default());
     }
     println!("| upload {pool} respondents with 7 features ({:.0} kB) | {} |", people.len() as f64 / 1e3, ms(started.elapsed()));
+    let started = Instant::now();
+    let page = staff.get(&quotas).await?;
+    let feasible = if page.contains("id=\"feasibility\"") { "shown" } else { "missing" };
+    println!("| quota editor with the live feasibility check ({feasible}), pool {pool} | {} |", ms(started.elapsed()));
     for algorithm in ["maximin", "leximin"] {
         let started = Instant::now();
         let response = staff.post_form(&format!("/staff/assemblies/{assembly}/selection/test-runs"), &[("algorithm", algorithm)]).await?;
