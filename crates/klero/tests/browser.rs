@@ -11,10 +11,32 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
 
-/// A running `klero serve` that is killed when dropped.
+/// A running `klero serve` that is killed when dropped; every line it logs is kept in `logs`.
 struct Server {
     child: Child,
     base_url: String,
+    logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// The email addresses in a line of text (`local@domain.tld`), for the check that logs carry no personal data.
+fn emails_in(line: &str) -> Vec<String> {
+    let is_part = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let mut found = Vec::new();
+    for (at, _) in line.match_indices('@') {
+        let local: String = line[..at].chars().rev().take_while(|c| is_part(*c)).collect();
+        let domain: String = line[at + 1..].chars().take_while(|c| is_part(*c)).collect();
+        let domain = domain.trim_end_matches('.');
+        if !local.is_empty() && domain.contains('.') && domain.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())) {
+            found.push(format!("{}@{domain}", local.chars().rev().collect::<String>()));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_email_finder_finds_addresses_and_nothing_else() {
+    assert_eq!(emails_in("login of ada.l@example.org failed"), vec!["ada.l@example.org".to_owned()]);
+    assert_eq!(emails_in("uri=/r/ABCD-1234 @ 12:00, user@localhost"), Vec::<String>::new());
 }
 
 impl Drop for Server {
@@ -28,17 +50,29 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_klero"))
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--database-url", database_url])
         .current_dir(workdir)
-        .env("RUST_LOG", "warn")
+        // Informational logs and every request line, so that the check after the scenarios sees what an operator's
+        // log would hold.
+        .env("RUST_LOG", "info,tower_http=debug")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("klero serve starts");
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stderr = child.stderr.take().expect("piped stderr");
+    let stderr_logs = logs.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            stderr_logs.lock().unwrap().push(line);
+        }
+    });
     let stdout = child.stdout.take().expect("piped stdout");
+    let stdout_logs = logs.clone();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut sent = false;
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("[klero serve] {line}");
+            stdout_logs.lock().unwrap().push(line.clone());
             if !sent {
                 if let Some(rest) = line.trim().strip_prefix("Listening on ") {
                     let _ = sender.send(rest.trim().to_string());
@@ -50,7 +84,22 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
     let base_url = receiver
         .recv_timeout(Duration::from_secs(60))
         .expect("klero serve printed `Listening on http://...` within 60 s");
-    Server { child, base_url }
+    Server { child, base_url, logs }
+}
+
+/// Fails (returns a message) if the server's logs hold an email address: the scenarios register, import, confirm
+/// and sign in people with addresses, and none of it may reach a log line or a logged URL.
+fn personal_data_in_logs(server: &Server, label: &str) -> Option<String> {
+    let logs = server.logs.lock().unwrap();
+    assert!(logs.len() > 100, "the {label} server logged {} lines: the request log is missing", logs.len());
+    let leaks: Vec<String> = logs
+        .iter()
+        // The demo's own accounts are public (the README lists them, and `serve --demo` prints them at start).
+        .filter(|line| emails_in(line).iter().any(|email| !email.ends_with("@demo.kleroterion.org")))
+        .take(5)
+        .map(|line| format!("  {line}"))
+        .collect();
+    (!leaks.is_empty()).then(|| format!("email addresses in the {label} server's logs:\n{}", leaks.join("\n")))
 }
 
 fn run_scenarios(server: &Server, label: &str) -> Vec<String> {
@@ -119,6 +168,7 @@ fn browser_scenarios_pass_on_sqlite_and_postgres() {
     {
         let server = start_server(&format!("sqlite://{}", sqlite_path.display()), &workdir);
         failures.extend(run_scenarios(&server, "sqlite"));
+        failures.extend(personal_data_in_logs(&server, "sqlite"));
     }
 
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
@@ -129,6 +179,7 @@ fn browser_scenarios_pass_on_sqlite_and_postgres() {
         let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
         let server = start_server(&format!("{base}/{database}"), &workdir);
         failures.extend(run_scenarios(&server, "postgres"));
+        failures.extend(personal_data_in_logs(&server, "postgres"));
     }
     psql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
     let _ = std::fs::remove_dir_all(&workdir);
