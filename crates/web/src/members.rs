@@ -481,7 +481,8 @@ pub async fn phone_register(
             let mut errors = checked.err().unwrap_or_default();
             if person_lang.is_none() {
                 let problem = if lang.trim().is_empty() { domain::error::Problem::Required } else { domain::error::Problem::Malformed };
-                errors.push(format!("{} — {}", t.phone_lang_label, m.describe(&domain::error::ValidationError::new("lang", problem))));
+                let text = m.describe(&domain::error::ValidationError::new("", problem));
+                errors.push(format!("{}: {}", t.phone_lang_label, text.trim_start_matches(": ")));
             }
             return phone_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, form, &lang, errors, None).await;
         }
