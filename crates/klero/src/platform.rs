@@ -27,8 +27,9 @@ pub struct ServeArgs {
     /// Mark cookies `Secure` (set this when the site is served over HTTPS, e.g. behind a TLS proxy).
     #[arg(long, env = "KLERO_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// The SMTP relay for outgoing email: smtp://[user[:password]@]host[:port]. No TLS is built in: use a local
-    /// relay (credentials are only sent to a loopback address). Without it, no email is sent and organisers are told.
+    /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required) or smtp://
+    /// (plain; credentials only to a loopback address), then [user[:password]@]host[:port].
+    /// Without it, no email is sent and organisers are told.
     #[arg(long, env = "KLERO_SMTP_URL", hide_env_values = true, requires = "mail_from")]
     smtp_url: Option<String>,
     /// The sender address of outgoing email.

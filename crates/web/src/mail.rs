@@ -1,12 +1,12 @@
 //! Outgoing email (issue 4): a small SMTP client on tokio, the settings of `klero serve --smtp-url --mail-from`,
 //! and [`dispatch`], which sends one message off the request path and records the outcome in `email_outbox`.
 //!
-//! The client speaks enough of RFC 5321 to hand a message to a relay: EHLO, AUTH PLAIN (or LOGIN), MAIL FROM,
-//! RCPT TO, DATA with dot-stuffing, QUIT, each step bounded by a timeout. It carries no TLS: TLS libraries
-//! (rustls with its ring or aws-lc C builds, or OpenSSL) would add a C build to the workspace, so the server
-//! hands its mail to a relay it reaches without TLS — a local MTA (Postfix, OpenSMTPD, or a sidecar such as
-//! `boky/postfix`) that forwards over STARTTLS/TLS to the hosted provider with its credentials. To keep
-//! credentials off the wire, AUTH is refused unless the relay is on a loopback address.
+//! The client speaks enough of RFC 5321 to hand a message to a relay: EHLO, STARTTLS, AUTH PLAIN (or LOGIN),
+//! MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT, each step bounded by a timeout. TLS is rustls on the `ring`
+//! provider (not the default aws-lc, whose C build needs cmake) with Mozilla's root certificates: `smtps://` is
+//! implicit TLS (port 465), `smtp+starttls://` upgrades a plain connection (port 587) and fails if the relay does
+//! not offer STARTTLS (never falls back to plain text), and `smtp://` is plain, for a relay on the same host or
+//! network. Credentials are sent only over TLS or to a loopback address.
 //!
 //! Addresses and message bodies are personal data: they never reach a log or the outbox; errors name the SMTP
 //! step and the reply code only (a server's reply text may repeat the address).
@@ -15,8 +15,12 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use std::sync::Arc;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls;
 
 use crate::AppState;
 
@@ -28,8 +32,10 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct MailConfig {
     /// The relay's host name or IP address.
     pub host: String,
-    /// The relay's port (25 by default).
+    /// The relay's port (25, 465 for `smtps`, 587 for `smtp+starttls` by default).
     pub port: u16,
+    /// How the connection is encrypted.
+    pub tls: Tls,
     /// The user name and password for AUTH, if any.
     pub auth: Option<(String, String)>,
     /// The sender address (`From:` and `MAIL FROM`).
@@ -49,17 +55,25 @@ impl fmt::Debug for MailConfig {
     }
 }
 
+/// How the connection to the relay is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// Plain SMTP (`smtp://`), for a relay on the same host or network.
+    None,
+    /// Implicit TLS from the first byte (`smtps://`).
+    Implicit,
+    /// A plain connection upgraded with STARTTLS before anything else (`smtp+starttls://`); required, never skipped.
+    StartTls,
+}
+
 /// Why mail settings were refused (names the setting, never the password).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MailConfigError {
     /// The URL is not `smtp://[user[:password]@]host[:port]`.
-    #[error("--smtp-url must look like smtp://[user[:password]@]host[:port]")]
+    #[error("--smtp-url must look like smtp://, smtps:// or smtp+starttls://[user[:password]@]host[:port]")]
     Url,
-    /// A TLS scheme was asked for.
-    #[error("--smtp-url: TLS (smtps:// or STARTTLS) is not built in; relay through a local MTA over smtp:// (see the mail module's documentation)")]
-    Tls,
     /// Credentials for a relay that is not on a loopback address.
-    #[error("--smtp-url: a user and password are only sent to a relay on a loopback address (127.0.0.1, ::1, localhost), because the connection is not encrypted")]
+    #[error("--smtp-url: over smtp:// a user and password are only sent to a relay on a loopback address (127.0.0.1, ::1, localhost); use smtps:// or smtp+starttls://")]
     AuthNotLoopback,
     /// The sender address is not an email address.
     #[error("--mail-from must be an email address")]
@@ -105,10 +119,12 @@ impl MailConfig {
             return Err(MailConfigError::PublicUrl);
         }
         let url = url.trim();
-        let rest = if let Some(rest) = url.strip_prefix("smtp://") {
-            rest
-        } else if url.starts_with("smtps://") || url.starts_with("smtp+starttls://") {
-            return Err(MailConfigError::Tls);
+        let (tls, default_port, rest) = if let Some(rest) = url.strip_prefix("smtp://") {
+            (Tls::None, 25, rest)
+        } else if let Some(rest) = url.strip_prefix("smtps://") {
+            (Tls::Implicit, 465, rest)
+        } else if let Some(rest) = url.strip_prefix("smtp+starttls://") {
+            (Tls::StartTls, 587, rest)
         } else {
             return Err(MailConfigError::Url);
         };
@@ -121,14 +137,14 @@ impl MailConfig {
             let (host, after) = bracketed.split_once(']').ok_or(MailConfigError::Url)?;
             let port = match after.strip_prefix(':') {
                 Some(port) => port.parse().map_err(|_| MailConfigError::Url)?,
-                None if after.is_empty() => 25,
+                None if after.is_empty() => default_port,
                 None => return Err(MailConfigError::Url),
             };
             (host.to_owned(), port)
         } else {
             match host_port.split_once(':') {
                 Some((host, port)) => (host.to_owned(), port.parse().map_err(|_| MailConfigError::Url)?),
-                None => (host_port.to_owned(), 25),
+                None => (host_port.to_owned(), default_port),
             }
         };
         if host.is_empty()
@@ -146,7 +162,7 @@ impl MailConfig {
             }
             None => None,
         };
-        if auth.is_some() && !is_loopback(&host) {
+        if auth.is_some() && tls == Tls::None && !is_loopback(&host) {
             return Err(MailConfigError::AuthNotLoopback);
         }
         let from = domain::account::Email::parse(from)
@@ -156,6 +172,7 @@ impl MailConfig {
         Ok(MailConfig {
             host,
             port,
+            tls,
             auth,
             from,
             public_url,
@@ -183,6 +200,9 @@ pub enum SendError {
         /// The reply code.
         code: u16,
     },
+    /// STARTTLS was required and the relay does not offer it.
+    #[error("STARTTLS: not offered by the relay")]
+    NoStartTls,
     /// The relay does not offer an authentication mechanism this client speaks.
     #[error("AUTH: the relay offers neither PLAIN nor LOGIN")]
     NoAuthMechanism,
@@ -275,9 +295,31 @@ pub fn render(from: &str, message: &Message, eight_bit: bool, message_id: &str) 
     out
 }
 
+/// A byte stream to the relay: plain TCP or TLS.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 struct Connection {
-    reader: BufReader<tokio::net::tcp::OwnedReadHalf>,
-    writer: tokio::net::tcp::OwnedWriteHalf,
+    stream: BufReader<Box<dyn Io>>,
+}
+
+fn tls_connector() -> Result<TlsConnector, SendError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|_| SendError::Io { step: "TLS", kind: "no protocol version".to_owned() })?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+async fn wrap_tls(host: &str, stream: Box<dyn Io>) -> Result<Box<dyn Io>, SendError> {
+    let name = rustls::pki_types::ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
+        .map_err(|_| SendError::Io { step: "TLS", kind: "invalid server name".to_owned() })?;
+    let connector = tls_connector()?;
+    let tls = timed("TLS", async { connector.connect(name, stream).await.map_err(io_error("TLS")) }).await?;
+    Ok(Box::new(tls))
 }
 
 fn io_error(step: &'static str) -> impl Fn(std::io::Error) -> SendError {
@@ -306,7 +348,7 @@ impl Connection {
             let mut lines = Vec::new();
             loop {
                 let mut line = String::new();
-                let read = (&mut self.reader)
+                let read = (&mut self.stream)
                     .take(1024)
                     .read_line(&mut line)
                     .await
@@ -343,10 +385,8 @@ impl Connection {
 
     async fn command(&mut self, step: &'static str, line: &str, accepted: &[u16]) -> Result<Vec<String>, SendError> {
         timed(step, async {
-            self.writer
-                .write_all(format!("{line}\r\n").as_bytes())
-                .await
-                .map_err(io_error(step))
+            self.stream.write_all(format!("{line}\r\n").as_bytes()).await.map_err(io_error(step))?;
+            self.stream.flush().await.map_err(io_error(step))
         })
         .await?;
         self.expect(step, accepted).await
@@ -360,13 +400,21 @@ pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendErro
         TcpStream::connect(address).await.map_err(io_error("connect"))
     })
     .await?;
-    let (read, writer) = stream.into_split();
-    let mut connection = Connection {
-        reader: BufReader::new(read),
-        writer,
-    };
+    let stream: Box<dyn Io> = Box::new(stream);
+    let stream = if config.tls == Tls::Implicit { wrap_tls(&config.host, stream).await? } else { stream };
+    let mut connection = Connection { stream: BufReader::new(stream) };
     connection.expect("greeting", &[220]).await?;
-    let extensions = connection.command("EHLO", "EHLO kleroterion.local", &[250]).await?;
+    let mut extensions = connection.command("EHLO", "EHLO kleroterion.local", &[250]).await?;
+    if config.tls == Tls::StartTls {
+        let offered = extensions.iter().any(|line| line.trim().eq_ignore_ascii_case("STARTTLS"));
+        if !offered {
+            return Err(SendError::NoStartTls);
+        }
+        connection.command("STARTTLS", "STARTTLS", &[220]).await?;
+        let plain = connection.stream.into_inner();
+        connection = Connection { stream: BufReader::new(wrap_tls(&config.host, plain).await?) };
+        extensions = connection.command("EHLO", "EHLO kleroterion.local", &[250]).await?;
+    }
     let has = |keyword: &str| {
         extensions.iter().any(|line| {
             line.split_whitespace()
@@ -416,11 +464,8 @@ pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendErro
     }
     stuffed.push_str(".\r\n");
     timed("DATA", async {
-        connection
-            .writer
-            .write_all(stuffed.as_bytes())
-            .await
-            .map_err(io_error("DATA"))
+        connection.stream.write_all(stuffed.as_bytes()).await.map_err(io_error("DATA"))?;
+        connection.stream.flush().await.map_err(io_error("DATA"))
     })
     .await?;
     connection.expect("DATA", &[250]).await?;
@@ -502,8 +547,10 @@ mod tests {
         let config = MailConfig::parse("smtp://user%40x:p%3Ass@127.0.0.1:1025", "a@b.org", "http://localhost").unwrap();
         assert_eq!(config.auth, Some(("user@x".to_owned(), "p:ss".to_owned())));
         assert!(!format!("{config:?}").contains("p:ss"));
-        assert_eq!(MailConfig::parse("smtps://relay:465", "a@b.org", "http://localhost"), Err(MailConfigError::Tls));
-        assert_eq!(MailConfig::parse("smtp+starttls://relay:587", "a@b.org", "http://localhost"), Err(MailConfigError::Tls));
+        let config = MailConfig::parse("smtps://u:p@smtp.example.org", "a@b.org", "http://localhost").unwrap();
+        assert_eq!((config.tls, config.port, config.auth.is_some()), (Tls::Implicit, 465, true));
+        let config = MailConfig::parse("smtp+starttls://u:p@smtp.example.org", "a@b.org", "http://localhost").unwrap();
+        assert_eq!((config.tls, config.port), (Tls::StartTls, 587));
         assert_eq!(MailConfig::parse("smtp://u:p@relay.example.org", "a@b.org", "http://localhost"), Err(MailConfigError::AuthNotLoopback));
         assert!(MailConfig::parse("smtp://u:p@[::1]:25", "a@b.org", "http://localhost").is_ok());
         assert_eq!(MailConfig::parse("http://relay", "a@b.org", "http://localhost"), Err(MailConfigError::Url));

@@ -375,6 +375,17 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
     let mail = relay.message_to("denise.web@example.org").await;
     assert!(mail.data.contains("Bonjour Denise Enligne"), "{}", mail.data);
 
+    // TLS is never downgraded: STARTTLS asked for but not offered stops before any address is sent, and
+    // implicit TLS to a relay that speaks plain text fails its handshake.
+    let message = web::mail::Message { to: "tls.test@example.org".to_owned(), subject: "s".to_owned(), body: "b".to_owned() };
+    let relay_url = |scheme: &str| format!("{scheme}://klero:relay-secret@127.0.0.1:{}", relay.port);
+    let starttls = web::mail::MailConfig::parse(&relay_url("smtp+starttls"), "assembly@example.org", "https://x.example").unwrap();
+    assert_eq!(web::mail::send(&starttls, &message).await, Err(web::mail::SendError::NoStartTls));
+    let implicit = web::mail::MailConfig::parse(&relay_url("smtps"), "assembly@example.org", "https://x.example").unwrap();
+    let failed = web::mail::send(&implicit, &message).await;
+    assert!(matches!(failed, Err(web::mail::SendError::Io { step: "TLS", .. })), "{failed:?}");
+    assert!(relay.received.lock().unwrap().iter().all(|m| m.to != ["tls.test@example.org"]));
+
     // Nothing personal in the audit log or the logs.
     let audit = audit_text(&app).await;
     assert!(audit.contains("respondent.phone"), "{audit}");
