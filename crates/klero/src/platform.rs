@@ -27,6 +27,17 @@ pub struct ServeArgs {
     /// Mark cookies `Secure` (set this when the site is served over HTTPS, e.g. behind a TLS proxy).
     #[arg(long, env = "KLERO_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required) or smtp://
+    /// (plain; credentials only to a loopback address), then [user[:password]@]host[:port].
+    /// Without it, no email is sent and organisers are told.
+    #[arg(long, env = "KLERO_SMTP_URL", hide_env_values = true, requires = "mail_from")]
+    smtp_url: Option<String>,
+    /// The sender address of outgoing email.
+    #[arg(long, env = "KLERO_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// The server's public address, for the links in emails.
+    #[arg(long, env = "KLERO_PUBLIC_URL", default_value = "http://localhost:8080")]
+    public_url: String,
 }
 
 /// Arguments of `klero admin`.
@@ -104,8 +115,16 @@ async fn connect(database_url: &str) -> anyhow::Result<store::Store> {
 /// `klero serve`.
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_tracing();
+    // Checked before anything starts; the error names the option, never the password.
+    let mail = match (&args.smtp_url, &args.mail_from) {
+        (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(url, from, &args.public_url)?),
+        _ => None,
+    };
     runtime()?.block_on(async move {
         let store = connect(&args.database_url).await?;
+        if mail.is_none() {
+            tracing::info!("no SMTP relay configured: emails are not sent");
+        }
         // A run left "running" by a server that stopped would otherwise block its assembly forever.
         for run_id in web::selection::recover_interrupted_runs(&store).await.context("recover interrupted selection runs")? {
             tracing::warn!(run_id, "selection run interrupted by a restart; marked failed");
@@ -121,7 +140,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let address = listener.local_addr().context("read the bound address")?;
         let state = web::AppState {
             store: store.clone(),
-            config: Arc::new(web::Config { secure_cookies: args.secure_cookies, ..web::Config::default() }),
+            config: Arc::new(web::Config { secure_cookies: args.secure_cookies, mail, ..web::Config::default() }),
         };
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod ballot_box;
 pub mod comments;
 pub mod impact;
+pub mod members;
 pub mod evidence;
 pub mod proposals;
 pub mod recommendations;

@@ -7,7 +7,6 @@ use domain::assembly::{
 use domain::permission::Role;
 use domain::phase::Phase;
 use store::accounts::{self, NewAccount};
-use store::test_support::TestDatabase;
 use store::{Store, StoreError, assemblies, audit, auth, comments, on_both_backends, recruitment};
 
 on_both_backends!(

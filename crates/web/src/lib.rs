@@ -16,6 +16,9 @@ pub mod impact;
 pub mod impact_demo;
 pub mod impact_i18n;
 mod i18n_sessions;
+pub mod mail;
+pub mod members;
+pub mod members_i18n;
 pub mod public;
 pub mod recruitment;
 pub mod routes;
@@ -48,6 +51,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The login throttling policy.
     pub throttle: store::auth::ThrottlePolicy,
+    /// The SMTP relay for outgoing email; `None` (the demo) sends nothing and says so on organisers' pages.
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             upload_limit_bytes: 64 * 1024 * 1024,
             secure_cookies: false,
             throttle: store::auth::ThrottlePolicy::DEFAULT,
+            mail: None,
         }
     }
 }

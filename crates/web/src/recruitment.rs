@@ -748,7 +748,7 @@ pub struct ValueOption {
     pub selected: bool,
 }
 
-fn question_views(questions: &[crate::selection::FeatureDef], form: &RegisterForm) -> Vec<QuestionView> {
+pub(crate) fn question_views(questions: &[crate::selection::FeatureDef], form: &RegisterForm) -> Vec<QuestionView> {
     questions
         .iter()
         .enumerate()
@@ -798,7 +798,7 @@ pub struct RegisterPage {
     pub questions: Vec<QuestionView>,
 }
 
-fn options(values: &[&'static str], labels: &[&'static str], chosen: &str) -> Vec<OptionView> {
+pub(crate) fn options(values: &[&'static str], labels: &[&'static str], chosen: &str) -> Vec<OptionView> {
     values
         .iter()
         .zip(labels)
@@ -943,15 +943,80 @@ pub async fn register(
         return Err(AppError::TooManyRequests);
     }
 
+    let checked = match check_registration(&state, m, assembly_id, &form, true).await? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return register_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                errors,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let respondent_id = match store_registration(&mut tx, &viewer, assembly_id, checked.clone(), now).await? {
+        Ok(respondent_id) => respondent_id,
+        Err((status, message)) => {
+            drop(tx);
+            return register_page(&state, &viewer, assembly_id, status, form, vec![message]).await;
+        }
+    };
+    store::members::record_registration(
+        &mut tx,
+        assembly_id,
+        respondent_id,
+        store::members::ConsentMethod::Online,
+        None,
+        viewer.lang.code(),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(assembly_id, respondent_id, "respondent registered");
+    crate::members::send_registration_email(&state, assembly_id, respondent_id, &checked.email, viewer.lang).await;
+    Ok(registered_redirect(assembly_id))
+}
+
+/// A registration form whose fields all passed their checks (the code is not claimed yet).
+#[derive(Clone)]
+pub(crate) struct CheckedRegistration {
+    /// The invitation code, if one was given.
+    pub code: Option<recruitment::codes::InvitationCode>,
+    /// The full name.
+    pub full_name: String,
+    /// The email, lower-cased.
+    pub email: String,
+    /// The phone, or empty.
+    pub phone: String,
+    /// The answers by feature name.
+    pub answers: serde_json::Map<String, serde_json::Value>,
+    /// The access needs, as stored.
+    pub access_json: String,
+}
+
+/// Checks every field of a registration form (the public one, or the staff's phone registration where the code is
+/// optional) and returns all the problems at once, each naming its field. Consent is checked by the caller.
+pub(crate) async fn check_registration(
+    state: &AppState,
+    m: &Messages,
+    assembly_id: i64,
+    form: &RegisterForm,
+    code_required: bool,
+) -> Result<Result<CheckedRegistration, Vec<String>>, AppError> {
     let mut errors = Vec::new();
     let code = match parse_code(&form.invitation_code) {
         Ok(code) => Some(code),
-        Err(RecruitmentError::CodeCheck) => {
-            errors.push(m.r.err_code_check.to_owned());
+        Err(_) if form.invitation_code.trim().is_empty() => {
+            if code_required {
+                errors.push(m.describe(&ValidationError::new("invitation_code", Problem::Required)));
+            }
             None
         }
-        Err(_) if form.invitation_code.trim().is_empty() => {
-            errors.push(m.describe(&ValidationError::new("invitation_code", Problem::Required)));
+        Err(RecruitmentError::CodeCheck) => {
+            errors.push(m.r.err_code_check.to_owned());
             None
         }
         Err(_) => {
@@ -980,7 +1045,7 @@ pub async fn register(
     {
         errors.push(m.describe(&ValidationError::new("phone", Problem::Malformed)));
     }
-    let questions = crate::selection::registration_questions(&state, assembly_id).await?;
+    let questions = crate::selection::registration_questions(state, assembly_id).await?;
     let mut answers = serde_json::Map::new();
     if questions.is_empty() {
         for (field, value, allowed_values) in [
@@ -1017,47 +1082,10 @@ pub async fn register(
     if form.consent.is_none() {
         errors.push(m.r.err_consent.to_owned());
     }
-    let (Some(code), Some(email), true) = (code, email, errors.is_empty()) else {
-        return register_page(
-            &state,
-            &viewer,
-            assembly_id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
-        )
-        .await;
+    let (Some(email), true) = (email, errors.is_empty()) else {
+        return Ok(Err(errors));
     };
-
-    let mut tx = state.store.begin().await?;
-    let claimed =
-        store::recruitment::claim_invitation(&mut tx, assembly_id, &code.to_string()).await?;
-    let (invitation_id, area) = match claimed {
-        Ok(claimed) => claimed,
-        Err(refusal) => {
-            drop(tx);
-            let message = match refusal {
-                ClaimRefusal::Unknown => m.r.err_code_unknown,
-                ClaimRefusal::Exhausted => m.r.err_code_used,
-            };
-            let status = match refusal {
-                ClaimRefusal::Unknown => StatusCode::UNPROCESSABLE_ENTITY,
-                ClaimRefusal::Exhausted => StatusCode::CONFLICT,
-            };
-            return register_page(
-                &state,
-                &viewer,
-                assembly_id,
-                status,
-                form,
-                vec![message.to_owned()],
-            )
-            .await;
-        }
-    };
-    answers.insert(crate::selection::AREA_FEATURE.to_owned(), serde_json::Value::String(area));
-    let features = serde_json::Value::Object(answers).to_string();
-    let access = serde_json::json!({
+    let access_json = serde_json::json!({
         "childcare": form.childcare.is_some(),
         "mobility": form.mobility.is_some(),
         "language": form.language.is_some(),
@@ -1065,16 +1093,63 @@ pub async fn register(
         "details": access_details,
     })
     .to_string();
+    Ok(Ok(CheckedRegistration {
+        code,
+        full_name,
+        email: email.as_str().to_owned(),
+        phone,
+        answers,
+        access_json,
+    }))
+}
+
+/// Stores a checked registration in the caller's transaction: claims a seat of the household when a code was
+/// given (a refused code is `Err((status, message))`, and the caller drops the transaction), adds the respondent
+/// and appends the audit entry (ids only). The area comes from the invitation; without one, from an `area` answer.
+pub(crate) async fn store_registration(
+    tx: &mut store::Tx,
+    viewer: &Viewer,
+    assembly_id: i64,
+    checked: CheckedRegistration,
+    now: i64,
+) -> Result<Result<i64, (StatusCode, String)>, AppError> {
+    let m = viewer.lang.messages();
+    let mut answers = checked.answers;
+    let invitation_id = match &checked.code {
+        Some(code) => {
+            let claimed =
+                store::recruitment::claim_invitation(tx, assembly_id, &code.to_string()).await?;
+            match claimed {
+                Ok((invitation_id, area)) => {
+                    answers.insert(crate::selection::AREA_FEATURE.to_owned(), serde_json::Value::String(area));
+                    Some(invitation_id)
+                }
+                Err(refusal) => {
+                    let message = match refusal {
+                        ClaimRefusal::Unknown => m.r.err_code_unknown,
+                        ClaimRefusal::Exhausted => m.r.err_code_used,
+                    };
+                    let status = match refusal {
+                        ClaimRefusal::Unknown => StatusCode::UNPROCESSABLE_ENTITY,
+                        ClaimRefusal::Exhausted => StatusCode::CONFLICT,
+                    };
+                    return Ok(Err((status, message.to_owned())));
+                }
+            }
+        }
+        None => None,
+    };
+    let features = serde_json::Value::Object(answers).to_string();
     let respondent_id = store::recruitment::add_respondent(
-        &mut tx,
+        tx,
         &NewRespondent {
             assembly_id,
-            invitation_id: Some(invitation_id),
-            full_name: &full_name,
-            email: email.as_str(),
-            phone: &phone,
+            invitation_id,
+            full_name: &checked.full_name,
+            email: &checked.email,
+            phone: &checked.phone,
             features_json: &features,
-            access_needs_json: &access,
+            access_needs_json: &checked.access_json,
             consent_at: now,
         },
         now,
@@ -1088,22 +1163,15 @@ pub async fn register(
         "status": "registered",
     });
     audit(
-        &mut tx,
-        &viewer,
+        tx,
+        viewer,
         "respondent.register",
         &entity,
         &after,
         now,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(
-        assembly_id,
-        respondent_id,
-        invitation_id,
-        "respondent registered"
-    );
-    Ok(registered_redirect(assembly_id))
+    Ok(Ok(respondent_id))
 }
 
 /// The thank-you page.
@@ -1210,6 +1278,10 @@ pub struct RespondentsPage {
     pub seats_used: i64,
     /// The feature columns an import must have, comma-separated.
     pub import_columns: String,
+    /// Whether emails are sent, in words (organisers).
+    pub mail_notice: &'static str,
+    /// The strings of phone registration and new members.
+    pub t: &'static crate::members_i18n::MemberMessages,
 }
 
 fn status_name(m: &Messages, status: &str) -> String {
@@ -1363,6 +1435,8 @@ async fn respondents_page(
             invitations,
             seats_used,
             import_columns,
+            mail_notice: crate::members::mail_notice(state, viewer.lang),
+            t: crate::members_i18n::for_lang(viewer.lang),
         },
     )?;
     response.headers_mut().insert(
@@ -1432,7 +1506,9 @@ pub async fn change_status(
     let mut tx = state.store.begin().await?;
     apply_status_change(&mut tx, &state, &viewer, assembly_id, respondent_id, to, &reason, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response())
+    // A confirmation without an SMTP relay shows the new member's sign-in code once.
+    let next = Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
+    crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
 }
 
 /// The one way a respondent's status changes, inside the caller's transaction: checks the move against
@@ -1451,7 +1527,6 @@ pub async fn apply_status_change(
     reason: &str,
     now: i64,
 ) -> Result<Status, AppError> {
-    let _ = state;
     let m = viewer.lang.messages();
     let row = store::recruitment::respondent(tx, assembly_id, respondent_id).await?;
     let from = Status::parse("status", &row.status).map_err(AppError::internal)?;
@@ -1492,6 +1567,12 @@ pub async fn apply_status_change(
         now,
     )
     .await?;
+    // A confirmed respondent becomes a member; leaving `confirmed` or erasure ends the membership.
+    if to == Status::Confirmed {
+        crate::members::admit(tx, state, viewer, assembly_id, &row, now).await?;
+    } else if from == Status::Confirmed || to == Status::Erased {
+        crate::members::leave(tx, viewer, assembly_id, respondent_id, to == Status::Erased, now).await?;
+    }
     Ok(from)
 }
 
@@ -1818,6 +1899,7 @@ pub async fn import_respondents(
     let mut tx = state.store.begin().await?;
     store::assemblies::get_assembly(&mut tx, assembly_id).await?;
     let mut ids = Vec::with_capacity(rows.len());
+    let actor = viewer.account.as_ref().map(|account| account.id);
     for row in &rows {
         ids.push(
             store::recruitment::add_respondent(
@@ -1836,6 +1918,9 @@ pub async fn import_respondents(
             )
             .await?,
         );
+        if let Some(&id) = ids.last() {
+            store::members::record_registration(&mut tx, assembly_id, id, store::members::ConsentMethod::Import, actor, viewer.lang.code()).await?;
+        }
     }
     let after = serde_json::json!({
         "assembly_id": assembly_id,

@@ -20,7 +20,7 @@ use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
 use crate::{
-    AppState, api, deliberation, evidence, impact, now, public, recruitment, selection, session, sessions, staff, tables,
+    AppState, api, deliberation, evidence, impact, members, now, public, recruitment, selection, session, sessions, staff, tables,
 };
 
 /// The session cookie (holds a random token; the database stores its hash).
@@ -154,6 +154,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}", Page, ManageRecruitment), get(selection::run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw", Page, ManageRecruitment), post(selection::draw_committed_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel", Page, ManageRecruitment), post(selection::cancel_run)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), get(members::phone_form)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), post(members::phone_register)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard", Page, ViewPublic), get(impact::scorecard_page)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard.svg", Page, ViewPublic), get(impact::scorecard_svg)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard.csv", Page, ViewPublic), get(impact::scorecard_csv)),

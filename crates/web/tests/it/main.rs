@@ -4,6 +4,7 @@
 mod deliberation;
 mod helpers;
 mod impact;
+mod members;
 mod recruitment;
 mod scenarios;
 mod selection;
@@ -50,4 +51,7 @@ on_both_backends!(
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
+    registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
+    a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
+    without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
 );

@@ -26,6 +26,11 @@ pub use crate::selection::{
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
 };
+pub use crate::members::{
+    a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
+    registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
+    without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
+};
 
 fn assembly_form<'a>(
     title: &'a str,
