@@ -27,6 +27,8 @@ pub mod sessions;
 pub mod staff;
 pub mod tables;
 pub mod views;
+pub mod panel;
+pub mod panel_i18n;
 
 use std::sync::Arc;
 

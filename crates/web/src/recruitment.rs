@@ -1200,7 +1200,7 @@ pub struct RespondentsPage {
     pub seats_used: i64,
 }
 
-fn status_name(m: &Messages, status: &str) -> String {
+pub(crate) fn status_name(m: &Messages, status: &str) -> String {
     STATUSES
         .iter()
         .position(|s| *s == status)

@@ -240,7 +240,7 @@ fn rows_text(quotas: &[QuotaRow]) -> String {
 // ---------------------------------------------------------------------------------------------
 // The anonymised pool.
 
-fn csv_line(cells: &[&str]) -> String {
+pub(crate) fn csv_line(cells: &[&str]) -> String {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let _ = writer.write_record(cells);
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -327,12 +327,12 @@ fn algorithm_of(name: &str) -> Algorithm {
 }
 
 /// The settings a run uses: its algorithm and no transparent lottery (what `klero verify` assumes by default).
-fn settings_of(algorithm: &str) -> Settings {
+pub(crate) fn settings_of(algorithm: &str) -> Settings {
     Settings { algorithm: algorithm_of(algorithm), lottery_panels: None }
 }
 
 /// A feasibility verdict in words for the organisers.
-fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
+pub(crate) fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
     match result {
         Ok(()) => (true, vec![m.s.feasible.to_owned()]),
         Err(SelectionError::InfeasibleQuotas { changes }) => {
@@ -742,18 +742,18 @@ async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &st
     }
 }
 
-fn actor(viewer: &Viewer) -> Option<i64> {
+pub(crate) fn actor(viewer: &Viewer) -> Option<i64> {
     viewer.account.as_ref().map(|account| account.id)
 }
 
 /// Appends an audit entry (ids, kinds and counts only) in the caller's transaction; `None` is the server itself.
-async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
+pub(crate) async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
     let after = after.to_string();
     store::audit::append(tx, &store::audit::Change { actor_account_id: actor, action, entity, before_json: None, after_json: Some(&after) }, now).await?;
     Ok(())
 }
 
-fn run_url(assembly_id: i64, run_id: i64) -> String {
+pub(crate) fn run_url(assembly_id: i64, run_id: i64) -> String {
     format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")
 }
 
@@ -1011,7 +1011,7 @@ pub async fn run(State(state): State<AppState>, Extension(viewer): Extension<Vie
 // ---------------------------------------------------------------------------------------------
 // The job.
 
-async fn fail_stale(state: &AppState) -> Result<(), AppError> {
+pub(crate) async fn fail_stale(state: &AppState) -> Result<(), AppError> {
     let now = now();
     let mut tx = state.store.begin().await?;
     let failed = store::selection::fail_stale_runs(&mut tx, now - STALE_SECONDS, now).await?;
@@ -1175,7 +1175,11 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
             }
         }
     }
-    let after = serde_json::json!({ "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "seed": run.seed });
+    // A replacement run's newcomers take the seats of the drop-outs: recorded in the history, drop-outs `replaced`.
+    let replaced = if run.kind == "replacement" { crate::panel::record_replacements(&mut tx, state, run, now).await? } else { 0 };
+    let after = serde_json::json!({
+        "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "replaced": replaced, "seed": run.seed,
+    });
     audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
     tx.commit().await?;
     Ok(())
@@ -1196,6 +1200,14 @@ pub struct PublicSelectionPage {
     pub title: String,
     /// The final run, if committed or drawn.
     pub run: Option<PublicRun>,
+    /// The replacement runs, oldest first.
+    pub replacements: Vec<PublicRun>,
+    /// The latest drawn run (final or replacement): its composition is the panel as it stands.
+    pub current: Option<PublicRun>,
+    /// The replacement history by public ids: (dropped, replacement, run).
+    pub history: Vec<(String, String, i64)>,
+    /// The panel strings.
+    pub p: &'static crate::panel_i18n::PanelMessages,
 }
 
 /// What the public sees of a final run.
@@ -1224,13 +1236,23 @@ pub struct PublicRun {
     pub composition: Vec<CompositionRow>,
     /// The verify command.
     pub command: String,
+    /// Whether it is a replacement run (with an `already-selected.csv`).
+    pub replacement: bool,
+    /// People kept as already selected (replacement runs).
+    pub already: usize,
 }
 
-/// The final run of an assembly that the public may see (committed, running or done).
-async fn public_final_run(state: &AppState, assembly_id: i64) -> Result<Option<RunRow>, AppError> {
+fn is_public(run: &RunRow) -> bool {
+    matches!(run.kind.as_str(), "final" | "replacement") && matches!(run.status.as_str(), "committed" | "running" | "done")
+}
+
+/// The runs of an assembly that the public may see (final and replacement runs, committed, running or done),
+/// oldest first.
+async fn public_runs(state: &AppState, assembly_id: i64) -> Result<Vec<RunRow>, AppError> {
     let mut connection = state.store.connection().await?;
-    let runs = store::selection::runs(&mut connection, assembly_id).await?;
-    Ok(runs.into_iter().find(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")))
+    let mut runs: Vec<RunRow> = store::selection::runs(&mut connection, assembly_id).await?.into_iter().filter(is_public).collect();
+    runs.reverse();
+    Ok(runs)
 }
 
 fn composition_chart(m: &Messages, summary: &RunSummary) -> Result<charts::BarChart, AppError> {
@@ -1251,6 +1273,34 @@ pub fn verify_command(panel_size: i64, seed: &str) -> String {
     format!("klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv", seed.replace('\'', "'\\''"))
 }
 
+/// The verify command of a run: a replacement run adds the people it kept (`--already-selected`).
+pub fn run_verify_command(run: &RunRow) -> String {
+    let command = verify_command(run.panel_size, &run.seed);
+    if run.kind == "replacement" { format!("{command} --already-selected already-selected.csv") } else { command }
+}
+
+fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
+    let drawn = run.status == "done";
+    let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
+    let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
+    PublicRun {
+        id: run.id,
+        drawn,
+        commitment: run.commitment.clone(),
+        seed_source: run.seed_source.clone(),
+        seed: if drawn { run.seed.clone() } else { String::new() },
+        panel_size: run.panel_size,
+        pool: run.pool_csv.lines().count().saturating_sub(1),
+        algorithm: run.algorithm.to_uppercase(),
+        engine_version: run.engine_version.clone(),
+        chart_alt,
+        composition: if drawn { summary.composition } else { Vec::new() },
+        command: run_verify_command(run),
+        replacement: run.kind == "replacement",
+        already: run.already_csv.lines().count().saturating_sub(1),
+    }
+}
+
 /// `GET /assemblies/{assembly_id}/selection`: the commitment before the draw; the files, the seed and the panel's
 /// composition against the quotas after it. Aggregates and public ids only.
 pub async fn public_selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
@@ -1258,27 +1308,25 @@ pub async fn public_selection(State(state): State<AppState>, Extension(viewer): 
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     drop(connection);
-    let run = public_final_run(&state, assembly_id).await?.map(|run| {
-        let drawn = run.status == "done";
-        let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
-        let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
-        PublicRun {
-            id: run.id,
-            drawn,
-            commitment: run.commitment.clone(),
-            seed_source: run.seed_source.clone(),
-            seed: if drawn { run.seed.clone() } else { String::new() },
-            panel_size: run.panel_size,
-            pool: run.pool_csv.lines().count().saturating_sub(1),
-            algorithm: run.algorithm.to_uppercase(),
-            engine_version: run.engine_version.clone(),
-            chart_alt,
-            composition: if drawn { summary.composition } else { Vec::new() },
-            command: verify_command(run.panel_size, &run.seed),
+    let runs = public_runs(&state, assembly_id).await?;
+    let run = runs.iter().find(|r| r.kind == "final").map(|r| public_run_view(m, r));
+    let replacements = runs.iter().filter(|r| r.kind == "replacement").map(|r| public_run_view(m, r)).collect();
+    let current = runs.iter().rev().find(|r| r.status == "done").map(|r| public_run_view(m, r));
+    // The history by public ids: the dropped person's id in the run that drew them, the newcomer's in theirs.
+    let mut connection = state.store.connection().await?;
+    let history_rows = store::selection::replacements(&mut connection, assembly_id).await?;
+    let mut public_ids: BTreeMap<i64, String> = BTreeMap::new();
+    for run in runs.iter().filter(|r| r.status == "done") {
+        for person in store::selection::run_people(&mut connection, run.id).await?.into_iter().filter(|p| p.selected && !p.already) {
+            public_ids.insert(person.respondent_id, person.public_id);
         }
-    });
+    }
+    drop(connection);
+    let public_id = |id: Option<i64>| id.and_then(|id| public_ids.get(&id).cloned()).unwrap_or_else(|| "—".to_owned());
+    let history = history_rows.iter().map(|row| (public_id(Some(row.dropped_respondent_id)), public_id(row.replacement_respondent_id), row.run_id)).collect();
+    let p = crate::panel_i18n::of(viewer.lang);
     let c = Chrome::new(&viewer, m.s.public_title);
-    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run })
+    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run, replacements, current, history, p })
 }
 
 /// `GET /assemblies/{assembly_id}/selection/{run_id}/{file}`: the published files of the final run
@@ -1289,11 +1337,13 @@ pub async fn public_file(
     Extension(viewer): Extension<Viewer>,
     Path((assembly_id, run_id, file)): Path<(i64, i64, String)>,
 ) -> Result<Response, AppError> {
-    let run = public_final_run(&state, assembly_id).await?.filter(|r| r.id == run_id).ok_or(AppError::NotFound)?;
+    let run = public_runs(&state, assembly_id).await?.into_iter().find(|r| r.id == run_id).ok_or(AppError::NotFound)?;
     let drawn = run.status == "done";
+    let replacement = run.kind == "replacement";
     let (content_type, body) = match file.as_str() {
         "pool.csv" => ("text/csv; charset=utf-8", run.pool_csv),
         "features.csv" => ("text/csv; charset=utf-8", run.features_csv),
+        "already-selected.csv" if replacement => ("text/csv; charset=utf-8", run.already_csv),
         "selected.csv" if drawn => ("text/csv; charset=utf-8", run.selected_csv),
         "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
         "composition.svg" if drawn => {
