@@ -4,6 +4,7 @@
 mod deliberation;
 mod helpers;
 mod impact;
+mod panel;
 mod recruitment;
 mod scenarios;
 mod selection;
@@ -49,4 +50,5 @@ on_both_backends!(
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
+    drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
 );
