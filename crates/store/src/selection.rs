@@ -115,6 +115,8 @@ pub struct PoolMember {
     pub status: String,
     /// Its answers, JSON (personal data).
     pub features_json: String,
+    /// Its household: the invitation it registered with (none if imported or registered by staff without one).
+    pub household: Option<i64>,
 }
 
 impl std::fmt::Debug for PoolMember {
@@ -125,7 +127,7 @@ impl std::fmt::Debug for PoolMember {
 
 /// The respondents of an assembly whose status is one of `statuses`, by id.
 pub async fn pool(conn: &mut AnyConnection, assembly_id: i64, statuses: &[&str]) -> Result<Vec<PoolMember>, StoreError> {
-    let rows = sqlx::query("SELECT id, status, features_json FROM respondents WHERE assembly_id = $1 ORDER BY id")
+    let rows = sqlx::query("SELECT id, status, features_json, invitation_id FROM respondents WHERE assembly_id = $1 ORDER BY id")
         .bind(assembly_id)
         .fetch_all(conn)
         .await?;
@@ -133,7 +135,12 @@ pub async fn pool(conn: &mut AnyConnection, assembly_id: i64, statuses: &[&str])
     for row in &rows {
         let status: String = row.try_get("status")?;
         if statuses.contains(&status.as_str()) {
-            members.push(PoolMember { respondent_id: row.try_get("id")?, status, features_json: row.try_get("features_json")? });
+            members.push(PoolMember {
+                respondent_id: row.try_get("id")?,
+                status,
+                features_json: row.try_get("features_json")?,
+                household: row.try_get("invitation_id")?,
+            });
         }
     }
     Ok(members)

@@ -45,6 +45,9 @@ pub const STALE_SECONDS: i64 = 60;
 pub const STARTUP_STALE_SECONDS: i64 = 10;
 /// The most features (questions) and values an editor may define.
 pub const MAX_QUOTA_LINES: usize = 200;
+/// The column of the published pool holding a random key per household (the same for the people registered with
+/// one invitation, never the code or the address), so that anyone verifying can check one person per household.
+pub const HOUSEHOLD_COLUMN: &str = "household_key";
 
 // ---------------------------------------------------------------------------------------------
 // Features and quotas.
@@ -276,6 +279,16 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
     let mut rows: Vec<(String, i64, Vec<String>)> = Vec::new();
     let mut left_out = 0;
     let mut ids = HashSet::new();
+    let mut households: BTreeMap<i64, String> = BTreeMap::new();
+    let mut keys = HashSet::new();
+    let mut fresh_key = || -> Result<String, AppError> {
+        loop {
+            let key = format!("H{}", &crate::security::random_token(6)?[..10]);
+            if keys.insert(key.clone()) {
+                return Ok(key);
+            }
+        }
+    };
     for member in members {
         let answers: serde_json::Value = serde_json::from_str(&member.features_json).unwrap_or(serde_json::Value::Null);
         let values: Option<Vec<String>> = features
@@ -286,6 +299,19 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
             left_out += 1;
             continue;
         };
+        let mut values = values;
+        let household = match member.household {
+            Some(invitation) => match households.get(&invitation) {
+                Some(key) => key.clone(),
+                None => {
+                    let key = fresh_key()?;
+                    households.insert(invitation, key.clone());
+                    key
+                }
+            },
+            None => fresh_key()?,
+        };
+        values.push(household);
         let mut id = public_id()?;
         while !ids.insert(id.clone()) {
             id = public_id()?;
@@ -295,6 +321,7 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
     rows.sort();
     let mut header = vec!["id"];
     header.extend(features.iter().map(|f| f.name.as_str()));
+    header.push(HOUSEHOLD_COLUMN);
     let mut pool_csv = csv_line(&header);
     let mut people = Vec::new();
     for (position, (id, respondent_id, values)) in rows.into_iter().enumerate() {
@@ -309,13 +336,20 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
 /// The engine's instance from the published texts, read exactly as `klero verify` reads the files.
 pub fn instance_of(pool_csv: &str, features_csv: &str, already_csv: &str, panel_size: usize) -> Result<Instance, SelectionError> {
     let features = parse_features("features.csv", features_csv, panel_size)?;
-    let table = parse_people("pool.csv", pool_csv, &features, "id", &[])?;
+    let table = parse_people("pool.csv", pool_csv, &features, "id", &household_columns(pool_csv))?;
     let already = if already_csv.trim().is_empty() {
         Vec::new()
     } else {
         parse_already_selected("already-selected.csv", already_csv, &table.people, "id")?
     };
     Instance::new(features, table.people, panel_size, already)
+}
+
+/// The household columns of a published pool: [`HOUSEHOLD_COLUMN`] if its header has it (pools published before it
+/// existed have none).
+pub fn household_columns(pool_csv: &str) -> Vec<String> {
+    let header = pool_csv.lines().next().unwrap_or("");
+    if header.split(',').any(|cell| cell.trim() == HOUSEHOLD_COLUMN) { vec![HOUSEHOLD_COLUMN.to_owned()] } else { Vec::new() }
 }
 
 fn algorithm_of(name: &str) -> Algorithm {
@@ -1273,9 +1307,13 @@ pub fn verify_command(panel_size: i64, seed: &str) -> String {
     format!("klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv", seed.replace('\'', "'\\''"))
 }
 
-/// The verify command of a run: a replacement run adds the people it kept (`--already-selected`).
+/// The verify command of a run: with the household column if its pool has one, and for a replacement run the people
+/// it kept (`--already-selected`).
 pub fn run_verify_command(run: &RunRow) -> String {
-    let command = verify_command(run.panel_size, &run.seed);
+    let mut command = verify_command(run.panel_size, &run.seed);
+    if !household_columns(&run.pool_csv).is_empty() {
+        command.push_str(&format!(" --household-columns {HOUSEHOLD_COLUMN}"));
+    }
     if run.kind == "replacement" { format!("{command} --already-selected already-selected.csv") } else { command }
 }
 
@@ -1360,4 +1398,44 @@ pub async fn public_file(
         body,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_publishes_one_random_key_per_household_and_nothing_else() {
+        let features = vec![FeatureDef { name: "gender".into(), values: vec!["woman".into(), "man".into()] }];
+        let member = |respondent_id: i64, household: Option<i64>| store::selection::PoolMember {
+            respondent_id,
+            status: "registered".into(),
+            features_json: r#"{"gender":"woman"}"#.into(),
+            household,
+        };
+        let members = [member(1, Some(7)), member(2, Some(7)), member(3, Some(8)), member(4, None), member(5, None)];
+        let pool = build_pool(&features, &members, &HashSet::from([3])).unwrap();
+        assert!(pool.pool_csv.starts_with("id,gender,household_key\n"), "{}", pool.pool_csv);
+        let key_of = |respondent_id: i64| {
+            let person = pool.people.iter().find(|p| p.respondent_id == respondent_id).unwrap();
+            let line = pool.pool_csv.lines().nth(person.position as usize + 1).unwrap();
+            assert!(line.starts_with(&person.public_id), "{line}");
+            line.rsplit(',').next().unwrap().to_owned()
+        };
+        assert_eq!(key_of(1), key_of(2), "one household, one key");
+        let keys: HashSet<String> = [1, 3, 4, 5].into_iter().map(key_of).collect();
+        assert_eq!(keys.len(), 4, "other households, and people without an invitation, have keys of their own");
+        assert!(keys.iter().all(|k| k.starts_with('H') && k.len() == 11 && k[1..].chars().all(|c| c.is_ascii_hexdigit())), "random keys, not invitation ids: {keys:?}");
+        assert!(pool.people.iter().any(|p| p.respondent_id == 3 && p.already));
+        // The engine reads the column: two people of one household are never both on the panel.
+        assert_eq!(household_columns(&pool.pool_csv), vec![HOUSEHOLD_COLUMN.to_owned()]);
+        assert_eq!(household_columns("id,gender\n"), Vec::<String>::new());
+        let features_text = "feature,value,min,max\ngender,woman,0,2\ngender,man,0,2\n";
+        let instance = instance_of(&pool.pool_csv, features_text, "", 2).unwrap();
+        for seed in ["a", "b", "c", "d", "e", "f"] {
+            let panel = selection::run(&instance, &settings_of("leximin"), seed, &mut |_| {}).unwrap().panel;
+            let ids: HashSet<i64> = panel.iter().map(|&i| pool.people.iter().find(|p| p.public_id == instance.people[i].id).unwrap().respondent_id).collect();
+            assert!(!(ids.contains(&1) && ids.contains(&2)), "seed {seed}: one per household");
+        }
+    }
 }

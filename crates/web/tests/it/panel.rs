@@ -59,7 +59,7 @@ async fn verify_published(app: &TestApp, assembly_id: i64, run_id: i64, seed: &s
     let [pool, features, already, selected, seed_file] = <[String; 5]>::try_from(texts).unwrap();
     assert_eq!(seed_file.trim_end(), seed);
     let features = selection::model::parse_features("features.csv", &features, 6).unwrap();
-    let table = selection::model::parse_people("pool.csv", &pool, &features, "id", &[]).unwrap();
+    let table = selection::model::parse_people("pool.csv", &pool, &features, "id", &["household_key".to_owned()]).unwrap();
     let kept = selection::model::parse_already_selected("already-selected.csv", &already, &table.people, "id").unwrap();
     let published: BTreeSet<usize> = selection::model::parse_already_selected("selected.csv", &selected, &table.people, "id").unwrap().into_iter().collect();
     let instance = selection::model::Instance::new(features, table.people, 6, kept.clone()).unwrap();
