@@ -487,8 +487,15 @@ fn server_viewer() -> Viewer {
     Viewer { account: None, role: Role::Organiser, csrf: String::new(), lang: Lang::En, session_hash: None }
 }
 
+/// How many answers two people share.
+fn likeness(a: &PanelPerson, b: &PanelPerson) -> usize {
+    let parse = |p: &PanelPerson| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&p.features_json).unwrap_or_default();
+    let (a, b) = (parse(a), parse(b));
+    a.iter().filter(|(key, value)| b.get(*key) == Some(value)).count()
+}
+
 /// Called in the transaction that finishes a replacement run `run` (already marked done, its newcomers marked
-/// `selected`): pairs the drop-outs whose seats it filled with its newcomers, in the order drawn, in the
+/// `selected`): pairs the drop-outs whose seats it filled with its newcomers (each with the newcomer most like them) in the
 /// `replacements` history, and moves each replaced drop-out (`declined` or `withdrawn`) to `replaced` through
 /// `recruitment::apply_status_change`. A drop-out the run kept as already selected (they dropped out after the run
 /// was frozen) waits for the next run. Returns how many replacements were recorded.
@@ -503,12 +510,15 @@ pub async fn record_replacements(tx: &mut store::Tx, state: &AppState, run: &Run
         .filter(|person| person.run_id != run.id && !is_seated(&person.status))
         .filter(|person| !replaced.contains(&person.respondent_id) && !kept.contains(&person.respondent_id))
         .collect();
-    let newcomers: Vec<i64> = people.iter().filter(|person| person.run_id == run.id && person.status == "selected").map(|person| person.respondent_id).collect();
+    let mut newcomers: Vec<&PanelPerson> = people.iter().filter(|person| person.run_id == run.id && person.status == "selected").collect();
     let viewer = server_viewer();
     let reason = panel_i18n::EN_PANEL.replaced_reason.replace("{run}", &run.id.to_string());
     let mut recorded = 0;
-    for (person, newcomer) in dropped.iter().zip(newcomers.iter()) {
-        store::selection::add_replacement(tx, run.assembly_id, run.id, person.respondent_id, Some(*newcomer), &run.seed, now).await?;
+    for person in dropped {
+        // The newcomer most like the drop-out (most equal answers) takes their seat in the history.
+        let Some(best) = (0..newcomers.len()).max_by_key(|&i| (likeness(person, newcomers[i]), std::cmp::Reverse(i))) else { break };
+        let newcomer = newcomers.remove(best).respondent_id;
+        store::selection::add_replacement(tx, run.assembly_id, run.id, person.respondent_id, Some(newcomer), &run.seed, now).await?;
         if matches!(person.status.as_str(), "declined" | "withdrawn") {
             crate::recruitment::apply_status_change(tx, state, &viewer, run.assembly_id, person.respondent_id, Status::Replaced, &reason, now).await?;
         }

@@ -214,6 +214,11 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     assert_eq!(history.iter().map(|h| h.dropped_respondent_id).collect::<BTreeSet<_>>(), BTreeSet::from([woman, man]));
     assert_eq!(history.iter().filter_map(|h| h.replacement_respondent_id).collect::<BTreeSet<_>>(), newcomers);
     assert!(history.iter().all(|h| h.run_id == run_id && h.seed == seed));
+    for (dropped, expected) in [(woman, "woman"), (man, "man")] {
+        let row = history.iter().find(|h| h.dropped_respondent_id == dropped).unwrap();
+        let newcomer = after.iter().find(|p| Some(p.respondent_id) == row.replacement_respondent_id).unwrap();
+        assert_eq!(gender(newcomer), expected, "the history pairs each drop-out with the newcomer like them");
+    }
     let (_, html) = app.get(&organiser, &panel_path).await;
     assert!(html.contains("id=\"replacement-history\"") && html.contains("id=\"open-seats\">0<"), "{html}");
 
