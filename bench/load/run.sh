@@ -7,6 +7,7 @@
 #   DURATION=60s bash bench/load/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kleroterion}"
 DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-100}"
@@ -19,15 +20,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 bench_one() { # label database-url
   local label=$1 url=$2
-  "$KLERO" serve --demo --bind 127.0.0.1:0 --database-url "$url" > "$work/$label.out" 2> "$work/$label.err" &
-  local pid=$!
-  local base=""
-  for _ in $(seq 1 100); do
-    base=$(grep -o 'Listening on http://[0-9.:]*' "$work/$label.out" | head -n 1 | sed 's/Listening on //') || true
-    [ -n "$base" ] && break
-    sleep 0.2
-  done
-  [ -n "$base" ] || { echo "server for $label did not start" >&2; cat "$work/$label.err" >&2; exit 1; }
+  start_server "$label" "$url" "$work"
+  local pid=$SERVER_PID base=$SERVER_BASE
   local path
   path=$(curl -fsS "$base/" | grep -o 'href="/assemblies/[^"/]*"' | head -n 1 | sed 's/href="//; s/"$//')
   [ -n "$path" ] || { echo "no public assembly link on $base/" >&2; exit 1; }

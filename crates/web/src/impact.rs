@@ -341,6 +341,23 @@ async fn audit(
     Ok(())
 }
 
+/// Runs `write` in a new transaction together with the audit entry of what it did (the `before` and `after` it
+/// returns), and commits both at once: the handlers' one way to record a change.
+async fn audited(
+    state: &AppState,
+    viewer: &Viewer,
+    action: &'static str,
+    entity: String,
+    write: impl AsyncFnOnce(&mut store::Tx, i64) -> Result<(Option<serde_json::Value>, serde_json::Value), AppError>,
+) -> Result<(), AppError> {
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    let (before, after) = write(&mut tx, now).await?;
+    audit(&mut tx, audit_change(viewer, action, entity, before, after), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Views.
 
@@ -878,18 +895,11 @@ pub async fn save_settings(
         response_weeks: i64::from(weeks.response_weeks()),
         illustrative: form.illustrative.is_some(),
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    store::impact::set_settings(&mut tx, assembly_id, &settings, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.settings",
-        format!("assembly:{assembly_id}"),
-        None,
-        serde_json::json!({ "final_report_on": settings.final_report_on, "response_weeks": settings.response_weeks, "illustrative": settings.illustrative }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.settings", format!("assembly:{assembly_id}"), async |tx, now| {
+        store::impact::set_settings(tx, assembly_id, &settings, now).await?;
+        Ok((None, serde_json::json!({ "final_report_on": settings.final_report_on, "response_weeks": settings.response_weeks, "illustrative": settings.illustrative })))
+    })
+    .await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/impact?saved=1")).into_response())
 }
 
@@ -1156,21 +1166,14 @@ pub async fn import(
             .await;
         }
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let mut ids = Vec::with_capacity(rows.len());
-    for row in &rows {
-        ids.push(store::recommendations::create(&mut tx, assembly_id, row, now).await?);
-    }
-    let change = audit_change(
-        &viewer,
-        "recommendations.import",
-        format!("assembly:{assembly_id}"),
-        None,
-        serde_json::json!({ "imported": ids.len(), "recommendation_ids": ids }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "recommendations.import", format!("assembly:{assembly_id}"), async |tx, now| {
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
+        }
+        Ok((None, serde_json::json!({ "imported": ids.len(), "recommendation_ids": ids })))
+    })
+    .await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/impact?saved=1")).into_response())
 }
 
@@ -1741,19 +1744,12 @@ pub async fn record_response(
         recorded_by: viewer.account.as_ref().map(|a| a.id),
         on_behalf,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let before =
-        store::impact::set_response(&mut tx, assembly_id, recommendation_id, &row, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.response",
-        format!("recommendation:{recommendation_id}"),
-        before.map(|b| serde_json::json!({ "kind": b.kind, "responded_on": b.responded_on })),
-        serde_json::json!({ "kind": row.kind, "responded_on": row.responded_on, "on_behalf": on_behalf }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.response", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let before =
+            store::impact::set_response(tx, assembly_id, recommendation_id, &row, now).await?;
+        Ok((before.map(|b| serde_json::json!({ "kind": b.kind, "responded_on": b.responded_on })), serde_json::json!({ "kind": row.kind, "responded_on": row.responded_on, "on_behalf": on_behalf })))
+    })
+    .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "response"))
 }
 
@@ -1784,26 +1780,19 @@ pub async fn add_milestone(
         description,
         evidence_url,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_milestone(
-        &mut tx,
-        assembly_id,
-        recommendation_id,
-        &row,
-        viewer.account.as_ref().map(|a| a.id),
-        now,
-    )
+    audited(&state, &viewer, "impact.milestone", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_milestone(
+            tx,
+            assembly_id,
+            recommendation_id,
+            &row,
+            viewer.account.as_ref().map(|a| a.id),
+            now,
+        )
+        .await?;
+        Ok((None, serde_json::json!({ "milestone_id": id, "kind": row.kind, "happened_on": row.happened_on })))
+    })
     .await?;
-    let change = audit_change(
-        &viewer,
-        "impact.milestone",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "milestone_id": id, "kind": row.kind, "happened_on": row.happened_on }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
     Ok(saved_detail(assembly_id, recommendation_id, "milestones"))
 }
 
@@ -1840,26 +1829,19 @@ pub async fn judge_fidelity(
         enacted_text,
         judged_on,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let before = store::impact::set_fidelity(
-        &mut tx,
-        assembly_id,
-        recommendation_id,
-        &row,
-        viewer.account.as_ref().map(|a| a.id),
-        now,
-    )
+    audited(&state, &viewer, "impact.fidelity", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let before = store::impact::set_fidelity(
+            tx,
+            assembly_id,
+            recommendation_id,
+            &row,
+            viewer.account.as_ref().map(|a| a.id),
+            now,
+        )
+        .await?;
+        Ok((before.map(|b| serde_json::json!({ "fidelity": b.fidelity, "judge": b.judge })), serde_json::json!({ "fidelity": row.fidelity, "judge": row.judge, "judged_on": row.judged_on })))
+    })
     .await?;
-    let change = audit_change(
-        &viewer,
-        "impact.fidelity",
-        format!("recommendation:{recommendation_id}"),
-        before.map(|b| serde_json::json!({ "fidelity": b.fidelity, "judge": b.judge })),
-        serde_json::json!({ "fidelity": row.fidelity, "judge": row.judge, "judged_on": row.judged_on }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
     Ok(saved_detail(assembly_id, recommendation_id, "fidelity"))
 }
 
@@ -1894,18 +1876,11 @@ pub async fn add_tactic(
         status: status.to_owned(),
         outcome,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_tactic(&mut tx, assembly_id, recommendation_id, &row, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.tactic",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "tactic_id": id, "arena": row.arena, "kind": row.kind, "status": row.status }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.tactic", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_tactic(tx, assembly_id, recommendation_id, &row, now).await?;
+        Ok((None, serde_json::json!({ "tactic_id": id, "arena": row.arena, "kind": row.kind, "status": row.status })))
+    })
+    .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "strategy"))
 }
 
@@ -1934,18 +1909,11 @@ pub async fn add_ally(
         kind: kind.to_owned(),
         note,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_ally(&mut tx, assembly_id, recommendation_id, &row, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.ally",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "ally_id": id, "kind": row.kind }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.ally", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_ally(tx, assembly_id, recommendation_id, &row, now).await?;
+        Ok((None, serde_json::json!({ "ally_id": id, "kind": row.kind })))
+    })
+    .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "allies"))
 }
 
@@ -1981,18 +1949,11 @@ pub async fn add_actor(
         stance: stance.parse().unwrap_or(0),
         influence,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_actor(&mut tx, assembly_id, recommendation_id, &row, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.actor",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "actor_id": id, "actor_role": row.actor_role, "visibility": row.visibility, "stance": row.stance, "influence": row.influence }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.actor", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_actor(tx, assembly_id, recommendation_id, &row, now).await?;
+        Ok((None, serde_json::json!({ "actor_id": id, "actor_role": row.actor_role, "visibility": row.visibility, "stance": row.stance, "influence": row.influence })))
+    })
+    .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "power-map"))
 }
 
@@ -2025,18 +1986,11 @@ pub async fn add_material(
         body,
         link,
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_material(&mut tx, assembly_id, recommendation_id, &row, now).await?;
-    let change = audit_change(
-        &viewer,
-        "impact.material",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "material_id": id, "kind": row.kind }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "impact.material", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_material(tx, assembly_id, recommendation_id, &row, now).await?;
+        Ok((None, serde_json::json!({ "material_id": id, "kind": row.kind })))
+    })
+    .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "advocacy"))
 }
 
@@ -2060,27 +2014,20 @@ pub async fn log_action(
         return refused(&state, &viewer, ids, errors, "action", f).await;
     }
     let (assembly_id, recommendation_id) = ids;
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let id = store::impact::add_action(
-        &mut tx,
-        assembly_id,
-        recommendation_id,
-        account_id,
-        &happened_on,
-        &description,
-        now,
-    )
+    audited(&state, &viewer, "impact.action", format!("recommendation:{recommendation_id}"), async |tx, now| {
+        let id = store::impact::add_action(
+            tx,
+            assembly_id,
+            recommendation_id,
+            account_id,
+            &happened_on,
+            &description,
+            now,
+        )
+        .await?;
+        Ok((None, serde_json::json!({ "action_id": id, "happened_on": happened_on })))
+    })
     .await?;
-    let change = audit_change(
-        &viewer,
-        "impact.action",
-        format!("recommendation:{recommendation_id}"),
-        None,
-        serde_json::json!({ "action_id": id, "happened_on": happened_on }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
     Ok(saved_detail(assembly_id, recommendation_id, "advocacy"))
 }
 
@@ -2452,18 +2399,11 @@ pub async fn answer_public_survey(
             .await;
         }
     };
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    store::impact::record_survey(&mut tx, assembly_id, "public", None, &answers).await?;
-    let change = audit_change(
-        &viewer,
-        "survey.answer",
-        format!("assembly:{assembly_id}"),
-        None,
-        serde_json::json!({ "survey": "public" }),
-    );
-    audit(&mut tx, change, now).await?;
-    tx.commit().await?;
+    audited(&state, &viewer, "survey.answer", format!("assembly:{assembly_id}"), async |tx, _now| {
+        store::impact::record_survey(tx, assembly_id, "public", None, &answers).await?;
+        Ok((None, serde_json::json!({ "survey": "public" })))
+    })
+    .await?;
     Ok(Redirect::to(&format!("/assemblies/{assembly_id}/survey?thanks=1")).into_response())
 }
 

@@ -26,6 +26,7 @@ pub mod session;
 pub mod sessions;
 pub mod staff;
 pub mod tables;
+pub mod upload;
 pub mod views;
 pub mod panel;
 pub mod panel_i18n;
@@ -43,6 +44,8 @@ pub struct Config {
     pub session_seconds: i64,
     /// The largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// The largest body of a route that takes file uploads (an address list, a respondents file), in bytes.
+    pub upload_limit_bytes: usize,
     /// Add `Secure` to cookies (when served over HTTPS).
     pub secure_cookies: bool,
     /// The login throttling policy.
@@ -54,6 +57,8 @@ impl Default for Config {
         Config {
             session_seconds: 8 * 3600,
             body_limit_bytes: 64 * 1024,
+            // 100,000 addresses are about 5 MB of CSV; a city-wide list of a million fits too.
+            upload_limit_bytes: 64 * 1024 * 1024,
             secure_cookies: false,
             throttle: store::auth::ThrottlePolicy::DEFAULT,
         }

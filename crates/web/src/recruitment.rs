@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
+use crate::upload::FormData;
 use domain::respondent::{self, Status, next_statuses, parse_reason, transition};
 use recruitment::RecruitmentError;
 use recruitment::addresses::{AddressConfig, parse_addresses};
@@ -334,11 +335,12 @@ pub async fn run_draw(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
-    form: Result<Form<LotteryForm>, axum::extract::rejection::FormRejection>,
+    form: Result<FormData<LotteryForm>, AppError>,
 ) -> Result<Response, AppError> {
-    let Form(form) = form?;
+    let FormData(mut form, from_files) = form?;
     let m = viewer.lang.messages();
     let mut errors = Vec::new();
+    let from_file = from_files.iter().any(|field| field == "addresses");
     let invitations = parse_number("invitations", &form.invitations, 1, 1_000_000)
         .map_err(|error| errors.push(m.describe(&error)))
         .ok();
@@ -370,6 +372,11 @@ pub async fn run_draw(
     let (Some(invitations), Some(capacity), Some(weights), Some(list), true) =
         (invitations, capacity, weights, list, errors.is_empty())
     else {
+        if from_file {
+            // A file is not echoed back into the textarea: it may be megabytes, and it is personal data.
+            form.addresses.clear();
+            errors.push(m.r.file_again.to_owned());
+        }
         return lottery_page(
             &state,
             &viewer,
@@ -386,6 +393,9 @@ pub async fn run_draw(
         invitations: invitations as usize,
         weights,
     };
+    if from_file {
+        form.addresses.clear();
+    }
     let outcome = match draw(&list, &config) {
         Ok(outcome) => outcome,
         Err(error) => {
@@ -1198,6 +1208,8 @@ pub struct RespondentsPage {
     pub invitations: i64,
     /// Seats taken.
     pub seats_used: i64,
+    /// The feature columns an import must have, comma-separated.
+    pub import_columns: String,
 }
 
 pub(crate) fn status_name(m: &Messages, status: &str) -> String {
@@ -1210,17 +1222,22 @@ pub(crate) fn status_name(m: &Messages, status: &str) -> String {
 
 fn answers_in_words(m: &Messages, features_json: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(features_json).unwrap_or_default();
-    let pick = |key: &str, ids: &[&str], labels: &[&'static str]| {
-        let raw = value[key].as_str().unwrap_or("");
-        ids.iter()
-            .position(|id| *id == raw)
-            .map(|index| labels[index].to_owned())
-            .unwrap_or_else(|| raw.to_owned())
+    let Some(answers) = value.as_object() else {
+        return String::new();
     };
-    let gender = pick("gender", &GENDERS, &m.r.genders);
-    let age = pick("age_band", &AGE_BANDS, &m.r.age_bands);
-    let area = value["area"].as_str().unwrap_or("");
-    format!("{gender}; {age}; {area}")
+    let label = |key: &str, raw: &str| match key {
+        "gender" => GENDERS.iter().position(|id| *id == raw).map(|index| m.r.genders[index].to_owned()),
+        "age_band" => AGE_BANDS.iter().position(|id| *id == raw).map(|index| m.r.age_bands[index].to_owned()),
+        _ => None,
+    }
+    .unwrap_or_else(|| raw.to_owned());
+    // The default questions first, in the form's order, then any other stored feature by name.
+    let mut keys: Vec<&String> = answers.keys().collect();
+    keys.sort_by_key(|key| (["gender", "age_band", "area"].iter().position(|k| k == key).unwrap_or(3), key.as_str()));
+    keys.iter()
+        .map(|key| label(key, answers[key.as_str()].as_str().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn access_in_words(m: &Messages, access_json: &str) -> String {
@@ -1255,6 +1272,12 @@ async fn respondents_page(
     let counts = store::recruitment::respondent_status_counts(&mut connection, assembly_id).await?;
     let (invitations, seats_used) =
         store::recruitment::invitation_totals(&mut connection, assembly_id).await?;
+    let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
+    let import_columns = import_columns(&crate::selection::features_of(&quotas))
+        .iter()
+        .map(|column| column.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = if personal {
         store::recruitment::respondents(&mut connection, assembly_id, &filter.q, status).await?
     } else {
@@ -1339,6 +1362,7 @@ async fn respondents_page(
                 .collect(),
             invitations,
             seats_used,
+            import_columns,
         },
     )?;
     response.headers_mut().insert(
@@ -1549,10 +1573,36 @@ pub async fn export_respondents(
         .into_response())
 }
 
-/// The columns of a respondents import; `phone` may be left out.
-pub const IMPORT_COLUMNS: [&str; 6] = ["full_name", "email", "phone", "gender", "age_band", "area"];
+/// The contact columns of a respondents import, before the assembly's features; `phone` may be left out.
+pub const CONTACT_COLUMNS: [&str; 3] = ["full_name", "email", "phone"];
 /// The most respondents in one import.
 pub const MAX_IMPORT_ROWS: usize = 5000;
+
+/// A feature column of a respondents import: its name and, when the assembly has stored quotas, the values it may
+/// take (`None`: free text, as the default `area` is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportColumn {
+    /// The feature (`age_band`).
+    pub name: String,
+    /// The values allowed, if fixed.
+    pub values: Option<Vec<String>>,
+}
+
+/// The feature columns of an import: the assembly's stored features with their values, or the default questions
+/// (`gender`, `age_band` and a free-text `area`) when no quotas are stored yet.
+pub fn import_columns(stored: &[crate::selection::FeatureDef]) -> Vec<ImportColumn> {
+    if stored.is_empty() {
+        return vec![
+            ImportColumn { name: "gender".into(), values: Some(GENDERS.iter().map(|v| v.to_string()).collect()) },
+            ImportColumn { name: "age_band".into(), values: Some(AGE_BANDS.iter().map(|v| v.to_string()).collect()) },
+            ImportColumn { name: "area".into(), values: None },
+        ];
+    }
+    stored
+        .iter()
+        .map(|feature| ImportColumn { name: feature.name.clone(), values: Some(feature.values.clone()) })
+        .collect()
+}
 
 /// One respondent read from an import file, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1563,7 +1613,7 @@ pub struct ImportRow {
     pub email: String,
     /// The phone, or empty.
     pub phone: String,
-    /// The answers, as stored (`gender`, `age_band`, `area`).
+    /// The answers, as stored (one key per feature column).
     pub features_json: String,
 }
 
@@ -1587,14 +1637,20 @@ impl ImportError {
     }
 }
 
-/// Reads a respondents CSV (a header row with [`IMPORT_COLUMNS`], `phone` optional, in any order); every problem
-/// is reported with its line and column, and any problem refuses the whole file.
-pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+/// Reads a respondents CSV (a header row with the [`CONTACT_COLUMNS`] and one column per feature of `features`,
+/// `phone` optional, in any order); every problem is reported with its line and column, and any problem refuses
+/// the whole file.
+pub fn parse_import(text: &str, features: &[ImportColumn]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     let cell_error = |line: u64, column: usize, field: &str, problem: Problem| ImportError {
         line,
         column,
         error: ValidationError::new(field, problem),
     };
+    let names: Vec<&str> = CONTACT_COLUMNS
+        .iter()
+        .copied()
+        .chain(features.iter().map(|feature| feature.name.as_str()))
+        .collect();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -1605,17 +1661,14 @@ pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         Some(Err(_)) | None => return Err(vec![cell_error(1, 1, "csv", Problem::Required)]),
     };
     let mut errors = Vec::new();
-    let mut position = [None; 6];
+    let mut position: Vec<Option<usize>> = vec![None; names.len()];
     for (index, name) in header.iter().enumerate() {
-        match IMPORT_COLUMNS
-            .iter()
-            .position(|column| *column == name.trim())
-        {
+        match names.iter().position(|column| *column == name.trim()) {
             Some(known) if position[known].is_none() => position[known] = Some(index),
             _ => errors.push(cell_error(1, index + 1, name.trim(), Problem::Malformed)),
         }
     }
-    for (known, column) in IMPORT_COLUMNS.iter().enumerate() {
+    for (known, column) in names.iter().enumerate() {
         if position[known].is_none() && *column != "phone" {
             errors.push(cell_error(1, header.len() + 1, column, Problem::Required));
         }
@@ -1686,36 +1739,25 @@ pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         {
             errors.push(cell_error(line, column, "phone", Problem::Malformed));
         }
-        let mut answers = Vec::new();
-        for (known, field, allowed_values) in
-            [(3, "gender", &GENDERS[..]), (4, "age_band", &AGE_BANDS[..])]
-        {
-            let (column, value) = cell(known);
+        let mut answers = serde_json::Map::new();
+        for (offset, feature) in features.iter().enumerate() {
+            let (column, value) = cell(CONTACT_COLUMNS.len() + offset);
+            let field = feature.name.as_str();
             if value.is_empty() {
                 errors.push(cell_error(line, column, field, Problem::Required));
-            } else if !allowed_values.contains(&value.as_str()) {
+            } else if value.chars().count() > 100 {
+                errors.push(cell_error(line, column, field, Problem::TooLong { max: 100 }));
+            } else if feature.values.as_ref().is_some_and(|values| !values.contains(&value)) {
                 errors.push(cell_error(line, column, field, Problem::Malformed));
             }
-            answers.push(value);
-        }
-        let (column, area) = cell(5);
-        if area.is_empty() {
-            errors.push(cell_error(line, column, "area", Problem::Required));
-        } else if area.chars().count() > 100 {
-            errors.push(cell_error(
-                line,
-                column,
-                "area",
-                Problem::TooLong { max: 100 },
-            ));
+            answers.insert(field.to_owned(), serde_json::Value::String(value));
         }
         if errors.len() == before {
             rows.push(ImportRow {
                 full_name,
                 email,
                 phone,
-                features_json: serde_json::json!({ "gender": answers[0], "age_band": answers[1], "area": area })
-                    .to_string(),
+                features_json: serde_json::Value::Object(answers).to_string(),
             });
         }
     }
@@ -1746,12 +1788,17 @@ pub async fn import_respondents(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
-    form: Result<Form<ImportForm>, axum::extract::rejection::FormRejection>,
+    form: Result<FormData<ImportForm>, AppError>,
 ) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
-    let Form(form) = form?;
+    let FormData(form, _) = form?;
     let mut messages = Vec::new();
-    let parsed = parse_import(&form.csv);
+    let stored = {
+        let mut connection = state.store.connection().await?;
+        let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
+        crate::selection::features_of(&quotas)
+    };
+    let parsed = parse_import(&form.csv, &import_columns(&stored));
     if let Err(errors) = &parsed {
         messages.extend(errors.iter().take(20).map(|error| error.describe(m)));
     }
@@ -1815,7 +1862,8 @@ mod tests {
     #[test]
     fn imports_are_checked_cell_by_cell_with_line_and_column() {
         let good = "email,full_name,gender,age_band,area\nA@Example.org,Ada,woman,75+,Hill\n\nb@example.org,\"Bo, Jr\",man,16-29,Valley\n";
-        let rows = parse_import(good).unwrap();
+        let defaults = import_columns(&[]);
+        let rows = parse_import(good, &defaults).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].email, "a@example.org");
         assert_eq!(rows[1].full_name, "Bo, Jr");
@@ -1824,13 +1872,13 @@ mod tests {
             r#"{"age_band":"75+","area":"Hill","gender":"woman"}"#
         );
         let bad = "full_name,email,gender,age_band,area\nAda,ada@example.org,woman,75+,Hill\nBo,not-an-email,robot,16-29,\n";
-        let errors = parse_import(bad).unwrap_err();
+        let errors = parse_import(bad, &defaults).unwrap_err();
         let at: Vec<_> = errors
             .iter()
             .map(|e| (e.line, e.column, e.error.field.as_str()))
             .collect();
         assert_eq!(at, vec![(3, 2, "email"), (3, 3, "gender"), (3, 5, "area")]);
-        let errors = parse_import("full_name,email,colour\n").unwrap_err();
+        let errors = parse_import("full_name,email,colour\n", &defaults).unwrap_err();
         let at: Vec<_> = errors
             .iter()
             .map(|e| (e.line, e.column, e.error.field.as_str()))
@@ -1844,8 +1892,25 @@ mod tests {
                 (1, 4, "area")
             ]
         );
-        assert!(parse_import("").is_err());
-        assert!(parse_import("full_name,email,gender,age_band,area\n").is_err());
+        assert!(parse_import("", &defaults).is_err());
+        assert!(parse_import("full_name,email,gender,age_band,area\n", &defaults).is_err());
+    }
+
+    #[test]
+    fn imports_follow_the_assemblys_stored_features_and_their_values() {
+        let stored = vec![
+            crate::selection::FeatureDef { name: "tenure".into(), values: vec!["owner".into(), "renter".into()] },
+            crate::selection::FeatureDef { name: "area".into(), values: vec!["Hill".into(), "Valley".into()] },
+        ];
+        let columns = import_columns(&stored);
+        let rows = parse_import("full_name,email,area,tenure\nAda,ada@example.org,Hill,renter\n", &columns).unwrap();
+        assert_eq!(rows[0].features_json, r#"{"area":"Hill","tenure":"renter"}"#);
+        let errors = parse_import("full_name,email,area,tenure\nAda,ada@example.org,Coast,renter\nBo,bo@example.org,Hill,\n", &columns).unwrap_err();
+        let at: Vec<_> = errors.iter().map(|e| (e.line, e.column, e.error.field.as_str())).collect();
+        assert_eq!(at, vec![(2, 3, "area"), (3, 4, "tenure")]);
+        let errors = parse_import("full_name,email,gender,age_band,area\n", &columns).unwrap_err();
+        let at: Vec<_> = errors.iter().map(|e| (e.line, e.column, e.error.field.as_str())).collect();
+        assert_eq!(at, vec![(1, 3, "gender"), (1, 4, "age_band"), (1, 6, "tenure")]);
     }
 
     #[test]

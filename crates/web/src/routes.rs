@@ -54,6 +54,9 @@ pub struct RouteSpec {
     pub kind: Kind,
     /// What it does, for the permission table.
     pub action: Action,
+    /// Whether the route takes file uploads (`multipart/form-data`), so its body may be as large as
+    /// [`crate::Config::upload_limit_bytes`] instead of [`crate::Config::body_limit_bytes`].
+    pub upload: bool,
 }
 
 /// The account behind a request, as far as handlers need it.
@@ -98,6 +101,7 @@ fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) ->
         path,
         kind,
         action,
+        upload: false,
     }
 }
 
@@ -134,14 +138,14 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/comments", Page, ViewModerationQueue), get(staff::moderation_queue)),
         (spec("POST", "/staff/assemblies/{assembly_id}/comments/{comment_id}", Page, ModerateComments), post(staff::moderate_comment)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment), get(recruitment::lottery)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment), post(recruitment::run_draw)),
+        (upload(spec("POST", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment)), post(recruitment::run_draw)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations/letters", Page, ManageRecruitment), get(recruitment::letters)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations/mail-merge.csv", Page, ManageRecruitment), get(recruitment::mail_merge)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), get(recruitment::respondents)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents.csv", Page, ManageRecruitment), get(recruitment::export_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status", Page, ManageRecruitment), post(recruitment::change_status)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment), post(recruitment::import_respondents)),
+        (upload(spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment)), post(recruitment::import_respondents)),
         (spec("GET", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), get(selection::quotas)),
         (spec("POST", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), post(selection::save_quotas)),
         (spec("GET", "/staff/assemblies/{assembly_id}/selection", Page, ManageRecruitment), get(selection::selection)),
@@ -230,6 +234,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     ]
 }
 
+/// A route that takes file uploads (see [`RouteSpec::upload`]).
+fn upload(spec: RouteSpec) -> RouteSpec {
+    RouteSpec { upload: true, ..spec }
+}
+
 /// The route table without handlers, for tests and the OpenAPI document.
 pub fn route_specs() -> Vec<RouteSpec> {
     routes().into_iter().map(|(spec, _)| spec).collect()
@@ -239,9 +248,13 @@ pub fn route_specs() -> Vec<RouteSpec> {
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (spec, handler) in routes() {
-        let guarded = handler
+        let mut guarded = handler
             .route_layer(from_fn_with_state(state.clone(), guard))
             .route_layer(Extension(spec));
+        if spec.upload {
+            // Inside the router-wide limit below, so it wins for this route.
+            guarded = guarded.route_layer(axum::extract::DefaultBodyLimit::max(state.config.upload_limit_bytes));
+        }
         router = router.route(spec.path, guarded);
     }
     let body_limit = state.config.body_limit_bytes;
@@ -475,10 +488,24 @@ async fn check(
 
     let (mut parts, body) = request.into_parts();
     let body = if spec.kind == Kind::Page && parts.method == Method::POST {
-        let bytes = axum::body::to_bytes(body, state.config.body_limit_bytes)
+        let limit = if spec.upload {
+            state.config.upload_limit_bytes
+        } else {
+            state.config.body_limit_bytes
+        };
+        let bytes = axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| AppError::TooLarge)?;
-        let sent = form_csrf_token(&bytes).ok_or(AppError::Csrf)?;
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(crate::upload::boundary);
+        let sent = match multipart {
+            Some(boundary) if spec.upload => crate::upload::csrf_field(&bytes, &boundary, CSRF_FIELD),
+            _ => form_csrf_token(&bytes),
+        }
+        .ok_or(AppError::Csrf)?;
         if !constant_time_eq(&sent, &csrf) {
             tracing::info!(
                 account_id = account.as_ref().map(|a| a.id),

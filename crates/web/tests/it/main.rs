@@ -40,6 +40,7 @@ on_both_backends!(
     members_sign_in_with_a_one_time_code_once,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     registration_checks_codes_bots_and_household_seats,
+    organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,

@@ -19,6 +19,7 @@ use crate::helpers::{TestApp, client, csrf_of, location, start_server};
 pub use crate::recruitment::{
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
+    organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     registration_checks_codes_bots_and_household_seats,
 };
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
