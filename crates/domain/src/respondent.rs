@@ -22,7 +22,7 @@ pub enum Status {
     Declined,
     /// Withdrew.
     Withdrawn,
-    /// Replaced by someone else after dropping out.
+    /// Dropped out (declined or withdrew) and their seat was given to someone drawn by a replacement run.
     Replaced,
     /// Personal data erased on request (final).
     Erased,
@@ -86,7 +86,9 @@ pub fn next_statuses(from: Status) -> &'static [Status] {
         Eligible => &[Selected, Withdrawn, Erased],
         Selected => &[Confirmed, Declined, Replaced, Withdrawn, Erased],
         Confirmed => &[Withdrawn, Replaced, Erased],
-        Declined | Withdrawn | Replaced => &[Erased],
+        // A drop-out stays `declined` or `withdrawn` (their seat open) until a replacement run fills the seat.
+        Declined | Withdrawn => &[Replaced, Erased],
+        Replaced => &[Erased],
         Erased => &[],
     }
 }
@@ -120,6 +122,9 @@ mod tests {
             (Selected, Replaced),
             (Confirmed, Withdrawn),
             (Withdrawn, Erased),
+            // A drop-out ends `replaced` once a replacement run fills the seat.
+            (Declined, Replaced),
+            (Withdrawn, Replaced),
         ] {
             assert_eq!(transition(from, to), Ok(()), "{from:?} -> {to:?}");
         }
@@ -128,6 +133,10 @@ mod tests {
             (Registered, Confirmed),
             (Eligible, Confirmed),
             (Declined, Selected),
+            (Declined, Confirmed),
+            (Replaced, Selected),
+            (Replaced, Declined),
+            (Registered, Replaced),
             (Registered, Registered),
         ] {
             assert_eq!(transition(from, to), Err(ForbiddenTransition { from, to }));

@@ -129,6 +129,8 @@ fn run_scenarios(server: &Server, label: &str) -> Vec<String> {
             .current_dir(&browser_dir)
             .env("KLERO_BASE_URL", &server.base_url)
             .env("KLERO_SCREENSHOTS", &screenshots)
+            // The whole-flow scenario verifies the published files with the real binary.
+            .env("KLERO_BIN", env!("CARGO_BIN_EXE_klero"))
             .output()
             .expect("node runs (install Node.js)");
         let name = scenario.file_name().unwrap().to_string_lossy().to_string();

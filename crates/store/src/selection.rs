@@ -115,6 +115,8 @@ pub struct PoolMember {
     pub status: String,
     /// Its answers, JSON (personal data).
     pub features_json: String,
+    /// Its household: the invitation it registered with (none if imported or registered by staff without one).
+    pub household: Option<i64>,
 }
 
 impl std::fmt::Debug for PoolMember {
@@ -125,7 +127,7 @@ impl std::fmt::Debug for PoolMember {
 
 /// The respondents of an assembly whose status is one of `statuses`, by id.
 pub async fn pool(conn: &mut AnyConnection, assembly_id: i64, statuses: &[&str]) -> Result<Vec<PoolMember>, StoreError> {
-    let rows = sqlx::query("SELECT id, status, features_json FROM respondents WHERE assembly_id = $1 ORDER BY id")
+    let rows = sqlx::query("SELECT id, status, features_json, invitation_id FROM respondents WHERE assembly_id = $1 ORDER BY id")
         .bind(assembly_id)
         .fetch_all(conn)
         .await?;
@@ -133,7 +135,12 @@ pub async fn pool(conn: &mut AnyConnection, assembly_id: i64, statuses: &[&str])
     for row in &rows {
         let status: String = row.try_get("status")?;
         if statuses.contains(&status.as_str()) {
-            members.push(PoolMember { respondent_id: row.try_get("id")?, status, features_json: row.try_get("features_json")? });
+            members.push(PoolMember {
+                respondent_id: row.try_get("id")?,
+                status,
+                features_json: row.try_get("features_json")?,
+                household: row.try_get("invitation_id")?,
+            });
         }
     }
     Ok(members)
@@ -609,4 +616,61 @@ pub async fn record_email(
     .bind(now)
     .fetch_one(conn)
     .await?)
+}
+
+/// A person drawn onto the panel by a final or replacement run (not one carried over as already selected), with their
+/// status now. Personal data: organisers only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PanelPerson {
+    /// The respondent.
+    pub respondent_id: i64,
+    /// Their public id in the run that drew them.
+    pub public_id: String,
+    /// The run that drew them.
+    pub run_id: i64,
+    /// Their status now.
+    pub status: String,
+    /// Their name (personal data).
+    pub full_name: String,
+    /// Their answers, JSON (personal data).
+    pub features_json: String,
+}
+
+impl std::fmt::Debug for PanelPerson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PanelPerson")
+            .field("respondent_id", &self.respondent_id)
+            .field("public_id", &self.public_id)
+            .field("run_id", &self.run_id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everyone ever drawn onto the panel of an assembly, by the final run and then by each replacement run (finished
+/// runs only), in the order drawn: the panel as it stands is those still `selected` or `confirmed`.
+pub async fn panel(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<PanelPerson>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT p.respondent_id, p.public_id, p.run_id, r.status, r.full_name, r.features_json
+         FROM selection_run_people p
+         JOIN selection_runs s ON s.id = p.run_id
+         JOIN respondents r ON r.id = p.respondent_id
+         WHERE s.assembly_id = $1 AND s.kind IN ('final', 'replacement') AND s.status = 'done' AND p.selected = 1 AND p.already = 0
+         ORDER BY p.run_id, p.position",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PanelPerson {
+                respondent_id: row.try_get("respondent_id")?,
+                public_id: row.try_get("public_id")?,
+                run_id: row.try_get("run_id")?,
+                status: row.try_get("status")?,
+                full_name: row.try_get("full_name")?,
+                features_json: row.try_get("features_json")?,
+            })
+        })
+        .collect()
 }

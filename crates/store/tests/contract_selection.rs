@@ -11,6 +11,7 @@ on_both_backends!(
     two_concurrent_starts_leave_exactly_one_run_running,
     stale_runs_are_failed_and_a_finished_run_keeps_its_result,
     quotas_are_replaced_as_a_whole,
+    the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_time,
 );
 
 async fn assembly(store: &Store, title: &str) -> i64 {
@@ -182,4 +183,73 @@ async fn quotas_are_replaced_as_a_whole(store: Store) {
     assert_eq!(selection::quotas(&mut connection, id).await.unwrap(), shorter.to_vec());
     assert_eq!(selection::settings(&mut connection, id).await.unwrap().unwrap().panel_size, 12);
     assert_eq!(selection::settings(&mut connection, id + 1000).await.unwrap(), None);
+}
+
+async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_time(store: Store) {
+    let id = assembly(&store, "Panel").await;
+    let other = assembly(&store, "Other panel").await;
+    let (a, b, c) = (respondent(&store, id).await, respondent(&store, id).await, respondent(&store, id).await);
+    let person = |public_id: &str, respondent_id: i64, position: i64, already: bool| RunPerson {
+        public_id: public_id.into(),
+        respondent_id,
+        position,
+        selected: false,
+        already,
+    };
+    // A final run draws a and b from a, b, c.
+    let mut tx = store.begin().await.unwrap();
+    let final_run = NewRun { kind: "final", panel_size: 2, ..new_run(id, "running") };
+    let final_id = selection::create_run(&mut tx, &final_run, &[person("pa", a, 0, false), person("pb", b, 1, false), person("pc", c, 2, false)], 10)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(selection::panel(&mut tx, id).await.unwrap(), Vec::new(), "no panel before the run is done");
+    let drawn = vec!["pa".to_owned(), "pb".to_owned()];
+    let end = RunEnd { status: "done", selected_csv: "id\npa\npb\n", result_json: "{}", message: "", selected: &drawn };
+    assert!(selection::finish_run(&mut tx, final_id, &end, 11).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let panel = selection::panel(&mut connection, id).await.unwrap();
+    assert_eq!(panel.iter().map(|p| (p.respondent_id, p.public_id.as_str(), p.run_id)).collect::<Vec<_>>(), vec![(a, "pa", final_id), (b, "pb", final_id)]);
+    assert_eq!(panel[0].status, "registered");
+    assert_eq!(panel[0].full_name, "Test Person");
+    assert!(!format!("{:?}", panel[0]).contains("Test Person"), "Debug shows no personal data");
+    assert_eq!(selection::panel(&mut connection, other).await.unwrap(), Vec::new());
+    drop(connection);
+
+    // A replacement run keeps a (already) and draws c: only c is added to the panel.
+    let replacement = NewRun { kind: "replacement", panel_size: 2, parent_run_id: Some(final_id), ..new_run(id, "committed") };
+    let mut tx = store.begin().await.unwrap();
+    let replacement_id = selection::create_run(&mut tx, &replacement, &[person("qa", a, 0, true), person("qc", c, 1, false)], 12).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    // A second replacement run cannot wait at the same time, in this assembly; another assembly may have one.
+    let mut tx = store.begin().await.unwrap();
+    let refused = selection::create_run(&mut tx, &replacement, &[], 13).await;
+    assert!(matches!(refused, Err(store::StoreError::Conflict { .. })), "{refused:?}");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(selection::create_run(&mut tx, &NewRun { assembly_id: other, ..replacement.clone() }, &[], 13).await.unwrap().is_ok());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(selection::start_committed_run(&mut tx, id, replacement_id, "seed", 14).await.unwrap(), Ok(true));
+    let both = vec!["qa".to_owned(), "qc".to_owned()];
+    let end = RunEnd { status: "done", selected_csv: "id\nqa\nqc\n", result_json: "{}", message: "", selected: &both };
+    assert!(selection::finish_run(&mut tx, replacement_id, &end, 15).await.unwrap());
+    selection::add_replacement(&mut tx, id, replacement_id, b, Some(c), "seed", 15).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let panel = selection::panel(&mut connection, id).await.unwrap();
+    assert_eq!(
+        panel.iter().map(|p| (p.respondent_id, p.public_id.as_str(), p.run_id)).collect::<Vec<_>>(),
+        vec![(a, "pa", final_id), (b, "pb", final_id), (c, "qc", replacement_id)],
+        "a person kept by a replacement run is listed once, from the run that drew them"
+    );
+    let history = selection::replacements(&mut connection, id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].dropped_respondent_id, history[0].replacement_respondent_id, history[0].run_id), (b, Some(c), replacement_id));
+    drop(connection);
+    // Once done, the next replacement run may wait for its seed.
+    let mut tx = store.begin().await.unwrap();
+    assert!(selection::create_run(&mut tx, &replacement, &[], 16).await.unwrap().is_ok());
+    tx.commit().await.unwrap();
 }

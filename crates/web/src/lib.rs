@@ -31,6 +31,8 @@ pub mod staff;
 pub mod tables;
 pub mod upload;
 pub mod views;
+pub mod panel;
+pub mod panel_i18n;
 
 use std::sync::Arc;
 

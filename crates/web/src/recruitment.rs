@@ -1284,7 +1284,7 @@ pub struct RespondentsPage {
     pub t: &'static crate::members_i18n::MemberMessages,
 }
 
-fn status_name(m: &Messages, status: &str) -> String {
+pub(crate) fn status_name(m: &Messages, status: &str) -> String {
     STATUSES
         .iter()
         .position(|s| *s == status)

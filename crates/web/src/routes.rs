@@ -20,7 +20,7 @@ use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
 use crate::{
-    AppState, api, deliberation, evidence, impact, members, now, public, recruitment, selection, session, sessions, staff, tables,
+    AppState, api, deliberation, evidence, impact, members, now, panel, public, recruitment, selection, session, sessions, staff, tables,
 };
 
 /// The session cookie (holds a random token; the database stores its hash).
@@ -213,6 +213,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/vote", Page, Vote), post(deliberation::vote)),
         (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/paper", Page, EnterPaperBallots), post(deliberation::enter_paper)),
         (spec("GET", "/assemblies/{assembly_id}/report", Page, ViewPublic), get(deliberation::report)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/panel", Page, ManageRecruitment), get(panel::panel)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/{respondent_id}/status", Page, ManageRecruitment), post(panel::record)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/replacements", Page, ManageRecruitment), post(panel::commit_replacement)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),

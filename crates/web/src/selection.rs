@@ -45,6 +45,9 @@ pub const STALE_SECONDS: i64 = 60;
 pub const STARTUP_STALE_SECONDS: i64 = 10;
 /// The most features (questions) and values an editor may define.
 pub const MAX_QUOTA_LINES: usize = 200;
+/// The column of the published pool holding a random key per household (the same for the people registered with
+/// one invitation, never the code or the address), so that anyone verifying can check one person per household.
+pub const HOUSEHOLD_COLUMN: &str = "household_key";
 
 // ---------------------------------------------------------------------------------------------
 // Features and quotas.
@@ -240,7 +243,7 @@ fn rows_text(quotas: &[QuotaRow]) -> String {
 // ---------------------------------------------------------------------------------------------
 // The anonymised pool.
 
-fn csv_line(cells: &[&str]) -> String {
+pub(crate) fn csv_line(cells: &[&str]) -> String {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let _ = writer.write_record(cells);
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -276,6 +279,16 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
     let mut rows: Vec<(String, i64, Vec<String>)> = Vec::new();
     let mut left_out = 0;
     let mut ids = HashSet::new();
+    let mut households: BTreeMap<i64, String> = BTreeMap::new();
+    let mut keys = HashSet::new();
+    let mut fresh_key = || -> Result<String, AppError> {
+        loop {
+            let key = format!("H{}", &crate::security::random_token(6)?[..10]);
+            if keys.insert(key.clone()) {
+                return Ok(key);
+            }
+        }
+    };
     for member in members {
         let answers: serde_json::Value = serde_json::from_str(&member.features_json).unwrap_or(serde_json::Value::Null);
         let values: Option<Vec<String>> = features
@@ -286,6 +299,19 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
             left_out += 1;
             continue;
         };
+        let mut values = values;
+        let household = match member.household {
+            Some(invitation) => match households.get(&invitation) {
+                Some(key) => key.clone(),
+                None => {
+                    let key = fresh_key()?;
+                    households.insert(invitation, key.clone());
+                    key
+                }
+            },
+            None => fresh_key()?,
+        };
+        values.push(household);
         let mut id = public_id()?;
         while !ids.insert(id.clone()) {
             id = public_id()?;
@@ -295,6 +321,7 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
     rows.sort();
     let mut header = vec!["id"];
     header.extend(features.iter().map(|f| f.name.as_str()));
+    header.push(HOUSEHOLD_COLUMN);
     let mut pool_csv = csv_line(&header);
     let mut people = Vec::new();
     for (position, (id, respondent_id, values)) in rows.into_iter().enumerate() {
@@ -309,13 +336,20 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
 /// The engine's instance from the published texts, read exactly as `klero verify` reads the files.
 pub fn instance_of(pool_csv: &str, features_csv: &str, already_csv: &str, panel_size: usize) -> Result<Instance, SelectionError> {
     let features = parse_features("features.csv", features_csv, panel_size)?;
-    let table = parse_people("pool.csv", pool_csv, &features, "id", &[])?;
+    let table = parse_people("pool.csv", pool_csv, &features, "id", &household_columns(pool_csv))?;
     let already = if already_csv.trim().is_empty() {
         Vec::new()
     } else {
         parse_already_selected("already-selected.csv", already_csv, &table.people, "id")?
     };
     Instance::new(features, table.people, panel_size, already)
+}
+
+/// The household columns of a published pool: [`HOUSEHOLD_COLUMN`] if its header has it (pools published before it
+/// existed have none).
+pub fn household_columns(pool_csv: &str) -> Vec<String> {
+    let header = pool_csv.lines().next().unwrap_or("");
+    if header.split(',').any(|cell| cell.trim() == HOUSEHOLD_COLUMN) { vec![HOUSEHOLD_COLUMN.to_owned()] } else { Vec::new() }
 }
 
 fn algorithm_of(name: &str) -> Algorithm {
@@ -327,12 +361,12 @@ fn algorithm_of(name: &str) -> Algorithm {
 }
 
 /// The settings a run uses: its algorithm and no transparent lottery (what `klero verify` assumes by default).
-fn settings_of(algorithm: &str) -> Settings {
+pub(crate) fn settings_of(algorithm: &str) -> Settings {
     Settings { algorithm: algorithm_of(algorithm), lottery_panels: None }
 }
 
 /// A feasibility verdict in words for the organisers.
-fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
+pub(crate) fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
     match result {
         Ok(()) => (true, vec![m.s.feasible.to_owned()]),
         Err(SelectionError::InfeasibleQuotas { changes }) => {
@@ -742,18 +776,18 @@ async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &st
     }
 }
 
-fn actor(viewer: &Viewer) -> Option<i64> {
+pub(crate) fn actor(viewer: &Viewer) -> Option<i64> {
     viewer.account.as_ref().map(|account| account.id)
 }
 
 /// Appends an audit entry (ids, kinds and counts only) in the caller's transaction; `None` is the server itself.
-async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
+pub(crate) async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
     let after = after.to_string();
     store::audit::append(tx, &store::audit::Change { actor_account_id: actor, action, entity, before_json: None, after_json: Some(&after) }, now).await?;
     Ok(())
 }
 
-fn run_url(assembly_id: i64, run_id: i64) -> String {
+pub(crate) fn run_url(assembly_id: i64, run_id: i64) -> String {
     format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")
 }
 
@@ -1011,7 +1045,7 @@ pub async fn run(State(state): State<AppState>, Extension(viewer): Extension<Vie
 // ---------------------------------------------------------------------------------------------
 // The job.
 
-async fn fail_stale(state: &AppState) -> Result<(), AppError> {
+pub(crate) async fn fail_stale(state: &AppState) -> Result<(), AppError> {
     let now = now();
     let mut tx = state.store.begin().await?;
     let failed = store::selection::fail_stale_runs(&mut tx, now - STALE_SECONDS, now).await?;
@@ -1175,7 +1209,11 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
             }
         }
     }
-    let after = serde_json::json!({ "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "seed": run.seed });
+    // A replacement run's newcomers take the seats of the drop-outs: recorded in the history, drop-outs `replaced`.
+    let replaced = if run.kind == "replacement" { crate::panel::record_replacements(&mut tx, state, run, now).await? } else { 0 };
+    let after = serde_json::json!({
+        "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "replaced": replaced, "seed": run.seed,
+    });
     audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
     tx.commit().await?;
     Ok(())
@@ -1196,6 +1234,14 @@ pub struct PublicSelectionPage {
     pub title: String,
     /// The final run, if committed or drawn.
     pub run: Option<PublicRun>,
+    /// The replacement runs, oldest first.
+    pub replacements: Vec<PublicRun>,
+    /// The latest drawn run (final or replacement): its composition is the panel as it stands.
+    pub current: Option<PublicRun>,
+    /// The replacement history by public ids: (dropped, replacement, run).
+    pub history: Vec<(String, String, i64)>,
+    /// The panel strings.
+    pub p: &'static crate::panel_i18n::PanelMessages,
 }
 
 /// What the public sees of a final run.
@@ -1224,13 +1270,23 @@ pub struct PublicRun {
     pub composition: Vec<CompositionRow>,
     /// The verify command.
     pub command: String,
+    /// Whether it is a replacement run (with an `already-selected.csv`).
+    pub replacement: bool,
+    /// People kept as already selected (replacement runs).
+    pub already: usize,
 }
 
-/// The final run of an assembly that the public may see (committed, running or done).
-async fn public_final_run(state: &AppState, assembly_id: i64) -> Result<Option<RunRow>, AppError> {
+fn is_public(run: &RunRow) -> bool {
+    matches!(run.kind.as_str(), "final" | "replacement") && matches!(run.status.as_str(), "committed" | "running" | "done")
+}
+
+/// The runs of an assembly that the public may see (final and replacement runs, committed, running or done),
+/// oldest first.
+async fn public_runs(state: &AppState, assembly_id: i64) -> Result<Vec<RunRow>, AppError> {
     let mut connection = state.store.connection().await?;
-    let runs = store::selection::runs(&mut connection, assembly_id).await?;
-    Ok(runs.into_iter().find(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")))
+    let mut runs: Vec<RunRow> = store::selection::runs(&mut connection, assembly_id).await?.into_iter().filter(is_public).collect();
+    runs.reverse();
+    Ok(runs)
 }
 
 fn composition_chart(m: &Messages, summary: &RunSummary) -> Result<charts::BarChart, AppError> {
@@ -1251,6 +1307,38 @@ pub fn verify_command(panel_size: i64, seed: &str) -> String {
     format!("klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv", seed.replace('\'', "'\\''"))
 }
 
+/// The verify command of a run: with the household column if its pool has one, and for a replacement run the people
+/// it kept (`--already-selected`).
+pub fn run_verify_command(run: &RunRow) -> String {
+    let mut command = verify_command(run.panel_size, &run.seed);
+    if !household_columns(&run.pool_csv).is_empty() {
+        command.push_str(&format!(" --household-columns {HOUSEHOLD_COLUMN}"));
+    }
+    if run.kind == "replacement" { format!("{command} --already-selected already-selected.csv") } else { command }
+}
+
+fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
+    let drawn = run.status == "done";
+    let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
+    let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
+    PublicRun {
+        id: run.id,
+        drawn,
+        commitment: run.commitment.clone(),
+        seed_source: run.seed_source.clone(),
+        seed: if drawn { run.seed.clone() } else { String::new() },
+        panel_size: run.panel_size,
+        pool: run.pool_csv.lines().count().saturating_sub(1),
+        algorithm: run.algorithm.to_uppercase(),
+        engine_version: run.engine_version.clone(),
+        chart_alt,
+        composition: if drawn { summary.composition } else { Vec::new() },
+        command: run_verify_command(run),
+        replacement: run.kind == "replacement",
+        already: run.already_csv.lines().count().saturating_sub(1),
+    }
+}
+
 /// `GET /assemblies/{assembly_id}/selection`: the commitment before the draw; the files, the seed and the panel's
 /// composition against the quotas after it. Aggregates and public ids only.
 pub async fn public_selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
@@ -1258,27 +1346,25 @@ pub async fn public_selection(State(state): State<AppState>, Extension(viewer): 
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     drop(connection);
-    let run = public_final_run(&state, assembly_id).await?.map(|run| {
-        let drawn = run.status == "done";
-        let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
-        let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
-        PublicRun {
-            id: run.id,
-            drawn,
-            commitment: run.commitment.clone(),
-            seed_source: run.seed_source.clone(),
-            seed: if drawn { run.seed.clone() } else { String::new() },
-            panel_size: run.panel_size,
-            pool: run.pool_csv.lines().count().saturating_sub(1),
-            algorithm: run.algorithm.to_uppercase(),
-            engine_version: run.engine_version.clone(),
-            chart_alt,
-            composition: if drawn { summary.composition } else { Vec::new() },
-            command: verify_command(run.panel_size, &run.seed),
+    let runs = public_runs(&state, assembly_id).await?;
+    let run = runs.iter().find(|r| r.kind == "final").map(|r| public_run_view(m, r));
+    let replacements = runs.iter().filter(|r| r.kind == "replacement").map(|r| public_run_view(m, r)).collect();
+    let current = runs.iter().rev().find(|r| r.status == "done").map(|r| public_run_view(m, r));
+    // The history by public ids: the dropped person's id in the run that drew them, the newcomer's in theirs.
+    let mut connection = state.store.connection().await?;
+    let history_rows = store::selection::replacements(&mut connection, assembly_id).await?;
+    let mut public_ids: BTreeMap<i64, String> = BTreeMap::new();
+    for run in runs.iter().filter(|r| r.status == "done") {
+        for person in store::selection::run_people(&mut connection, run.id).await?.into_iter().filter(|p| p.selected && !p.already) {
+            public_ids.insert(person.respondent_id, person.public_id);
         }
-    });
+    }
+    drop(connection);
+    let public_id = |id: Option<i64>| id.and_then(|id| public_ids.get(&id).cloned()).unwrap_or_else(|| "—".to_owned());
+    let history = history_rows.iter().map(|row| (public_id(Some(row.dropped_respondent_id)), public_id(row.replacement_respondent_id), row.run_id)).collect();
+    let p = crate::panel_i18n::of(viewer.lang);
     let c = Chrome::new(&viewer, m.s.public_title);
-    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run })
+    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run, replacements, current, history, p })
 }
 
 /// `GET /assemblies/{assembly_id}/selection/{run_id}/{file}`: the published files of the final run
@@ -1289,11 +1375,13 @@ pub async fn public_file(
     Extension(viewer): Extension<Viewer>,
     Path((assembly_id, run_id, file)): Path<(i64, i64, String)>,
 ) -> Result<Response, AppError> {
-    let run = public_final_run(&state, assembly_id).await?.filter(|r| r.id == run_id).ok_or(AppError::NotFound)?;
+    let run = public_runs(&state, assembly_id).await?.into_iter().find(|r| r.id == run_id).ok_or(AppError::NotFound)?;
     let drawn = run.status == "done";
+    let replacement = run.kind == "replacement";
     let (content_type, body) = match file.as_str() {
         "pool.csv" => ("text/csv; charset=utf-8", run.pool_csv),
         "features.csv" => ("text/csv; charset=utf-8", run.features_csv),
+        "already-selected.csv" if replacement => ("text/csv; charset=utf-8", run.already_csv),
         "selected.csv" if drawn => ("text/csv; charset=utf-8", run.selected_csv),
         "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
         "composition.svg" if drawn => {
@@ -1310,4 +1398,44 @@ pub async fn public_file(
         body,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_publishes_one_random_key_per_household_and_nothing_else() {
+        let features = vec![FeatureDef { name: "gender".into(), values: vec!["woman".into(), "man".into()] }];
+        let member = |respondent_id: i64, household: Option<i64>| store::selection::PoolMember {
+            respondent_id,
+            status: "registered".into(),
+            features_json: r#"{"gender":"woman"}"#.into(),
+            household,
+        };
+        let members = [member(1, Some(7)), member(2, Some(7)), member(3, Some(8)), member(4, None), member(5, None)];
+        let pool = build_pool(&features, &members, &HashSet::from([3])).unwrap();
+        assert!(pool.pool_csv.starts_with("id,gender,household_key\n"), "{}", pool.pool_csv);
+        let key_of = |respondent_id: i64| {
+            let person = pool.people.iter().find(|p| p.respondent_id == respondent_id).unwrap();
+            let line = pool.pool_csv.lines().nth(person.position as usize + 1).unwrap();
+            assert!(line.starts_with(&person.public_id), "{line}");
+            line.rsplit(',').next().unwrap().to_owned()
+        };
+        assert_eq!(key_of(1), key_of(2), "one household, one key");
+        let keys: HashSet<String> = [1, 3, 4, 5].into_iter().map(key_of).collect();
+        assert_eq!(keys.len(), 4, "other households, and people without an invitation, have keys of their own");
+        assert!(keys.iter().all(|k| k.starts_with('H') && k.len() == 11 && k[1..].chars().all(|c| c.is_ascii_hexdigit())), "random keys, not invitation ids: {keys:?}");
+        assert!(pool.people.iter().any(|p| p.respondent_id == 3 && p.already));
+        // The engine reads the column: two people of one household are never both on the panel.
+        assert_eq!(household_columns(&pool.pool_csv), vec![HOUSEHOLD_COLUMN.to_owned()]);
+        assert_eq!(household_columns("id,gender\n"), Vec::<String>::new());
+        let features_text = "feature,value,min,max\ngender,woman,0,2\ngender,man,0,2\n";
+        let instance = instance_of(&pool.pool_csv, features_text, "", 2).unwrap();
+        for seed in ["a", "b", "c", "d", "e", "f"] {
+            let panel = selection::run(&instance, &settings_of("leximin"), seed, &mut |_| {}).unwrap().panel;
+            let ids: HashSet<i64> = panel.iter().map(|&i| pool.people.iter().find(|p| p.public_id == instance.people[i].id).unwrap().respondent_id).collect();
+            assert!(!(ids.contains(&1) && ids.contains(&2)), "seed {seed}: one per household");
+        }
+    }
 }

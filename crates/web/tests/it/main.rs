@@ -5,6 +5,7 @@ mod deliberation;
 mod helpers;
 mod impact;
 mod members;
+mod panel;
 mod recruitment;
 mod scenarios;
 mod selection;
@@ -54,4 +55,5 @@ on_both_backends!(
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
     without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
+    drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
 );

@@ -22,6 +22,7 @@ pub use crate::recruitment::{
     organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     registration_checks_codes_bots_and_household_seats,
 };
+pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::selection::{
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,

@@ -197,6 +197,7 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     // The public page: seed, files, the chart; no names anywhere.
     let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
     assert!(page.contains(seed) && page.contains("composition.svg") && page.contains("klero verify --people pool.csv"), "{page}");
+    assert!(page.contains("--household-columns household_key"), "the verifier checks one person per household: {page}");
     let (status, svg) = app.get(&public, &format!("{files}/composition.svg")).await;
     assert_eq!(status, 200);
     assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""), "{svg}");
@@ -206,7 +207,7 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     let (_, seed_file) = app.get(&public, &format!("{files}/seed.txt")).await;
     assert_eq!(pool, pool_before, "the pool published before the draw is the one drawn from");
     assert_eq!(seed_file.trim_end(), seed);
-    assert!(pool.starts_with("id,gender,age_band\n"), "{pool}");
+    assert!(pool.starts_with("id,gender,age_band,household_key\n"), "{pool}");
     assert_eq!(pool.lines().count(), 21, "19 + 1 respondents with answers, plus the header: {pool}");
     for text in [&page, &pool, &selected, &features] {
         assert!(!text.contains("Ada") && !text.contains("Number") && !text.contains("@example.org"), "{text}");
@@ -214,7 +215,7 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
 
     // Verification exactly as `klero verify` does it: parse the files, re-run, compare the panel and the commitment.
     let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
-    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &[]).unwrap();
+    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &["household_key".to_owned()]).unwrap();
     let published: BTreeSet<usize> = selection::model::parse_already_selected("selected.csv", &selected, &table.people, "id").unwrap().into_iter().collect();
     let instance = selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
     let settings = selection::Settings { algorithm: selection::Algorithm::Leximin, lottery_panels: None };
