@@ -23,6 +23,12 @@
 //! The initial coverage (a panel for every profile) uses the same swaps towards uncovered profiles
 //! first, and the MIP only when they reach no new profile, which then proves the rest unreachable.
 //!
+//! Pool: before the first master LP, multiplicative weights (each round: a few swaps from the last
+//! panel towards the heaviest members, then lower its members' weights) build a pool of diverse
+//! panels, as Flanigan et al.'s initial committees do with a MIP per round. Pricing takes the pool's
+//! most violating panels before anything else. Adding the pool at once made the first (cold) master
+//! LP far slower on large pools than feeding it in batches of violating panels.
+//!
 //! Fixing: when a stage has converged, the profiles with a positive dual weight in an optimal dual
 //! are at the stage value in every optimal solution (complementary slackness), so they are fixed.
 //! A simplex (vertex) dual always fixes at least one profile but may miss some; then the next
