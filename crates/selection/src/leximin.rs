@@ -576,9 +576,9 @@ impl SwapSearch {
             support.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
             // Which values may lose or gain a seat without breaking a quota.
             let can_lose: Vec<Vec<bool>> =
-                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t - 1 >= l).collect()).collect();
+                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t > l).collect()).collect();
             let can_gain: Vec<Vec<bool>> =
-                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t + 1 <= h).collect()).collect();
+                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t < h).collect()).collect();
             let mut best: Option<(f64, usize, usize)> = None;
             for &a in &support {
                 if best.is_some_and(|(g, _, _)| heaviest - weights[a] <= g) {
@@ -592,10 +592,11 @@ impl SwapSearch {
                     if b == a || panel[b] >= self.sizes[b] {
                         continue;
                     }
-                    if let Some(g) = self.group_of[b] {
-                        if used[g] >= 1 && self.group_of[a] != Some(g) {
-                            continue;
-                        }
+                    if let Some(g) = self.group_of[b]
+                        && used[g] >= 1
+                        && self.group_of[a] != Some(g)
+                    {
+                        continue;
                     }
                     let fits = self.values[a].iter().zip(&self.values[b]).zip(&can_lose).zip(&can_gain).all(
                         |(((&va, &vb), lose), gain)| va == vb || (lose[va] && gain[vb]),
