@@ -23,6 +23,12 @@
 //! The initial coverage (a panel for every profile) uses the same swaps towards uncovered profiles
 //! first, and the MIP only when they reach no new profile, which then proves the rest unreachable.
 //!
+//! Pool: before the first master LP, multiplicative weights (each round: a few swaps from the last
+//! panel towards the heaviest members, then lower its members' weights) build a pool of diverse
+//! panels, as Flanigan et al.'s initial committees do with a MIP per round. Pricing takes the pool's
+//! most violating panels before anything else. Adding the pool at once made the first (cold) master
+//! LP far slower on large pools than feeding it in batches of violating panels.
+//!
 //! Fixing: when a stage has converged, the profiles with a positive dual weight in an optimal dual
 //! are at the stage value in every optimal solution (complementary slackness), so they are fixed.
 //! A simplex (vertex) dual always fixes at least one profile but may miss some; then the next
@@ -38,6 +44,13 @@ use std::ops::ControlFlow;
 const PRICE_TOLERANCE: f64 = 1e-8;
 /// Known panels from which the swap heuristic starts in each pricing round.
 const HEURISTIC_STARTS: usize = 30;
+/// Multiplicative-weights rounds per profile for the initial panel pool.
+const POOL_ROUNDS_PER_PROFILE: usize = 2;
+/// Swaps per multiplicative-weights round: a few are enough to move away from the last panel, and
+/// a full local search (up to `4 k` swaps) made the pool cost more than it saved.
+const POOL_SWAPS: usize = 5;
+/// Pool panels added to the master per pricing round at most.
+const POOL_BATCH: usize = 100;
 const FIX_DUAL_TOLERANCE: f64 = 1e-6;
 const INTERIOR_PRICE_TOLERANCE: f64 = 1e-7;
 /// An interior dual is only approximately optimal, so only clearly positive weights fix a profile.
@@ -72,6 +85,14 @@ impl PanelSet {
         self.index.insert(panel.clone());
         self.dense.push(panel);
         true
+    }
+
+    /// Removes panel `i` (the last panel takes its place) and returns it.
+    fn swap_remove(&mut self, i: usize) -> Vec<u32> {
+        self.sparse.swap_remove(i);
+        let panel = self.dense.swap_remove(i);
+        self.index.remove(&panel);
+        panel
     }
 
     fn contains(&self, panel: &[u32]) -> bool {
@@ -269,6 +290,10 @@ pub(crate) fn solve(
         progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
     }
 
+    // A pool of diverse panels from multiplicative weights: pricing takes its most violated
+    // panels first, so the master starts close to the first stage's optimum without the many small
+    // column-generation rounds that a cold start needs.
+    let mut pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count);
     let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
     let mut master = Master::new(sizes.clone(), panels, &fixed);
     let mut stage = 0;
@@ -285,6 +310,26 @@ pub(crate) fn solve(
             let solution = loop {
                 let solution = master.solve(&unfixed)?;
                 let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
+                // Cheapest first: the pool's most violating panels (a dot product each).
+                let threshold = -solution.mu + PRICE_TOLERANCE;
+                let mut ranked: Vec<(f64, usize)> = pool
+                    .sparse
+                    .iter()
+                    .enumerate()
+                    .map(|(i, panel)| (panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum::<f64>(), i))
+                    .filter(|&(value, _)| value > threshold)
+                    .collect();
+                if !ranked.is_empty() {
+                    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    ranked.truncate(POOL_BATCH);
+                    let mut take: Vec<usize> = ranked.iter().map(|&(_, i)| i).collect();
+                    // Highest index first, so that each removal leaves the other indices valid.
+                    take.sort_unstable_by(|a, b| b.cmp(a));
+                    for i in take {
+                        master.add_panel(pool.swap_remove(i));
+                    }
+                    continue;
+                }
                 // Cheap pricing first: improve the best known panels by swaps; the MIP runs only
                 // when that finds nothing, and its answer is what proves convergence.
                 let found = swaps.violating_panels(&master.panels, &weights, -solution.mu + PRICE_TOLERANCE, HEURISTIC_STARTS);
@@ -416,6 +461,38 @@ pub(crate) fn solve(
     })
 }
 
+/// Multiplicative weights (as in Flanigan et al.'s initial committees, with a few swaps of the
+/// local search in place of the MIP): each round moves the last panel towards the heaviest members
+/// by per-member weight, then lowers the weight of its members, so that the panels spread over the
+/// pool the way a fair distribution does. Returns the new panels (none already in `known`).
+fn multiplicative_weights(swaps: &SwapSearch, known: &PanelSet, sizes: &[f64], unreachable: &[bool], rounds: usize) -> PanelSet {
+    let count = sizes.len();
+    let mut pool = PanelSet::default();
+    let mut member_weight: Vec<f64> = (0..count).map(|t| if unreachable[t] { 0.0 } else { 1.0 }).collect();
+    let Some(mut current) = known.dense.first().cloned() else { return pool };
+    let mut by_weight: Vec<usize> = (0..count).collect();
+    for _ in 0..rounds {
+        by_weight.sort_by(|&a, &b| member_weight[b].total_cmp(&member_weight[a]).then(a.cmp(&b)));
+        current = swaps.improve(&current, &member_weight, &by_weight, POOL_SWAPS);
+        for t in 0..count {
+            if current[t] > 0 {
+                member_weight[t] *= 1.0 - 0.2 * current[t] as f64 / sizes[t];
+            }
+        }
+        let total: f64 = member_weight.iter().sum();
+        if total > 0.0 {
+            let scale = count as f64 / total;
+            for weight in &mut member_weight {
+                *weight *= scale;
+            }
+        }
+        if !known.contains(&current) {
+            pool.push(current.clone());
+        }
+    }
+    pool
+}
+
 /// Local search for pricing: from a feasible panel, repeatedly swap one seat from one profile to
 /// another while that keeps every quota and the household rule and increases the weight.
 struct SwapSearch {
@@ -469,7 +546,7 @@ impl SwapSearch {
         by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
         let mut found: Vec<Vec<u32>> = Vec::new();
         for &(_, start) in &ranked {
-            let panel = self.improve(&known.dense[start], weights, &by_weight);
+            let panel = self.improve(&known.dense[start], weights, &by_weight, usize::MAX);
             if value(&panel) > threshold && !known.contains(&panel) && !found.contains(&panel) {
                 found.push(panel);
             }
@@ -477,7 +554,8 @@ impl SwapSearch {
         found
     }
 
-    fn improve(&self, start: &[u32], weights: &[f64], by_weight: &[usize]) -> Vec<u32> {
+    /// Best-improvement swaps from `start`, at most `max_swaps` of them (and at most `4 k`).
+    fn improve(&self, start: &[u32], weights: &[f64], by_weight: &[usize], max_swaps: usize) -> Vec<u32> {
         let mut panel = start.to_vec();
         let mut totals: Vec<Vec<i64>> = self.low.iter().map(|l| vec![0; l.len()]).collect();
         let mut used = vec![0u32; self.groups];
@@ -491,16 +569,16 @@ impl SwapSearch {
         }
         let mut support: Vec<usize> = (0..panel.len()).filter(|&t| panel[t] > 0).collect();
         let heaviest = by_weight.first().map_or(0.0, |&t| weights[t]);
-        for _ in 0..4 * support.len().max(1) {
+        for _ in 0..max_swaps.min(4 * support.len().max(1)) {
             // Lightest seats first: they can gain the most, so the best swap is found early and
             // the scans from heavier seats stop at once.
             support.retain(|&t| panel[t] > 0);
             support.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
             // Which values may lose or gain a seat without breaking a quota.
             let can_lose: Vec<Vec<bool>> =
-                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t - 1 >= l).collect()).collect();
+                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t > l).collect()).collect();
             let can_gain: Vec<Vec<bool>> =
-                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t + 1 <= h).collect()).collect();
+                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t < h).collect()).collect();
             let mut best: Option<(f64, usize, usize)> = None;
             for &a in &support {
                 if best.is_some_and(|(g, _, _)| heaviest - weights[a] <= g) {
@@ -514,10 +592,11 @@ impl SwapSearch {
                     if b == a || panel[b] >= self.sizes[b] {
                         continue;
                     }
-                    if let Some(g) = self.group_of[b] {
-                        if used[g] >= 1 && self.group_of[a] != Some(g) {
-                            continue;
-                        }
+                    if let Some(g) = self.group_of[b]
+                        && used[g] >= 1
+                        && self.group_of[a] != Some(g)
+                    {
+                        continue;
                     }
                     let fits = self.values[a].iter().zip(&self.values[b]).zip(&can_lose).zip(&can_gain).all(
                         |(((&va, &vb), lose), gain)| va == vb || (lose[va] && gain[vb]),

@@ -102,7 +102,10 @@ fn csv_error(file: &str, lines: &LineIndex<'_>, error: csv::Error) -> SelectionE
     SelectionError::CsvSyntax { file: file.to_string(), line, message: error.to_string() }
 }
 
-fn read_records(file: &str, text: &str) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), SelectionError> {
+/// A CSV header and its records, each with its line number.
+type Records = (Vec<String>, Vec<(u64, Vec<String>)>);
+
+fn read_records(file: &str, text: &str) -> Result<Records, SelectionError> {
     let lines = LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -295,13 +298,13 @@ impl Instance {
         }
         for (position, &first) in already_selected.iter().enumerate() {
             for &second in &already_selected[position + 1..] {
-                if let (Some(a), Some(b)) = (&people[first].household, &people[second].household) {
-                    if a == b {
-                        return Err(SelectionError::AlreadySelectedSameHousehold {
-                            first: people[first].id.clone(),
-                            second: people[second].id.clone(),
-                        });
-                    }
+                if let (Some(a), Some(b)) = (&people[first].household, &people[second].household)
+                    && a == b
+                {
+                    return Err(SelectionError::AlreadySelectedSameHousehold {
+                        first: people[first].id.clone(),
+                        second: people[second].id.clone(),
+                    });
                 }
             }
         }
@@ -357,10 +360,10 @@ impl Instance {
         }
         let mut households = std::collections::HashSet::new();
         for &person in panel {
-            if let Some(key) = &self.people[person].household {
-                if !households.insert(key) {
-                    return Err(format!("two members share the household of {}", self.people[person].id));
-                }
+            if let Some(key) = &self.people[person].household
+                && !households.insert(key)
+            {
+                return Err(format!("two members share the household of {}", self.people[person].id));
             }
         }
         Ok(())

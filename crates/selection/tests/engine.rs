@@ -212,8 +212,8 @@ fn lp_max(n: usize, panels: &[Vec<usize>], lower: &[Option<f64>], z_rows: &[usiz
     let z = problem.add_column(if objective.is_none() { 1.0 } else { 0.0 }, 0.0..=1.0);
     problem.add_row(1.0..=1.0, lambda.iter().map(|&c| (c, 1.0)));
     let membership = |i: usize| -> Vec<(Col, f64)> { panels.iter().zip(&lambda).filter(|(p, _)| p.contains(&i)).map(|(_, &c)| (c, 1.0)).collect() };
-    for i in 0..n {
-        if let Some(p) = lower[i] {
+    for (i, bound) in lower.iter().enumerate().take(n) {
+        if let Some(p) = bound {
             problem.add_row(p - 1e-9.., membership(i));
         }
     }
@@ -242,9 +242,9 @@ fn lp_max(n: usize, panels: &[Vec<usize>], lower: &[Option<f64>], z_rows: &[usiz
 fn brute_force_leximin(instance: &Instance, panels: &[Vec<usize>]) -> Vec<f64> {
     let n = instance.people.len();
     let mut fixed: Vec<Option<f64>> = vec![None; n];
-    for i in 0..n {
+    for (i, fixed) in fixed.iter_mut().enumerate() {
         if !panels.iter().any(|p| p.contains(&i)) {
-            fixed[i] = Some(0.0);
+            *fixed = Some(0.0);
         }
     }
     while fixed.iter().any(Option::is_none) {
