@@ -19,8 +19,11 @@ pub mod solver;
 use model::Instance;
 use std::ops::ControlFlow;
 
-/// The engine's version, recorded with every final run so a published result names the code that made it.
-pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The engine's version, recorded with every final run so a published result names the code that made it: the
+/// package version and an engine revision, raised whenever the same inputs and seed can give another distribution
+/// (revision 2: panels from the multiplicative-weights pool enter column generation first). A verifier re-runs a
+/// published selection with the revision it names.
+pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.2");
 pub use solver::{Profile, QuotaChange};
 
 /// Errors of the selection engine. Messages never contain pool data beyond ids and values.
