@@ -421,6 +421,7 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
         lottery: (!lottery.is_empty()).then_some(selection::Lottery { panels: lottery, max_change: 0.0 }),
         unreachable: Vec::new(),
         excluded: Vec::new(),
+        by_relaxation: false,
     })
 }
 

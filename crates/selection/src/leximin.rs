@@ -55,6 +55,8 @@ const FIX_DUAL_TOLERANCE: f64 = 1e-6;
 const INTERIOR_PRICE_TOLERANCE: f64 = 1e-7;
 /// An interior dual is only approximately optimal, so only clearly positive weights fix a profile.
 const INTERIOR_FIX_TOLERANCE: f64 = 1e-4;
+/// The target check succeeds when panels reach this fraction of every relaxed LEXIMIN probability.
+const TARGET_TOLERANCE: f64 = 1e-6;
 
 /// The outcome of column generation over profiles.
 pub(crate) struct ProfileDistribution {
@@ -64,6 +66,9 @@ pub(crate) struct ProfileDistribution {
     pub profile_probability: Vec<f64>,
     /// Profiles that are in no feasible panel.
     pub unreachable: Vec<usize>,
+    /// LEXIMIN was found in one column generation, because panels reach the LEXIMIN of the LP
+    /// relaxation (see `relaxed_leximin`).
+    pub by_relaxation: bool,
 }
 
 /// The panels found so far, with a sparse copy (the swap search ranks them every round, and a
@@ -113,6 +118,7 @@ struct Master {
     rows_a: Vec<Row>,
     conv: Row,
     sizes: Vec<f64>,
+    target: Vec<f64>,
     panels: PanelSet,
     dual_sign: f64,
 }
@@ -127,14 +133,16 @@ struct MasterSolution {
 /// Column 0 is `z`; panel columns follow.
 const FIRST_PANEL_COL: usize = 1;
 
-fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>]) -> (Model, Vec<Row>, Row) {
+/// `target[t]` is the coefficient of `z` in the row of unfixed profile `t`: 1 in the LEXIMIN stages
+/// (`p_t >= z`), the relaxation's LEXIMIN probability in the target check (`p_t >= z * target_t`).
+fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>], target: &[f64]) -> (Model, Vec<Row>, Row) {
     let mut problem = ColProblem::default();
     let rows_a: Vec<Row> = fixed.iter().map(|f| problem.add_row(f.unwrap_or(0.0)..)).collect();
     let conv = problem.add_row(1.0..=1.0);
     problem.add_column(
         -1.0,
         0.0..=1.0,
-        rows_a.iter().zip(fixed).filter(|(_, f)| f.is_none()).map(|(&row, _)| (row, -1.0)),
+        rows_a.iter().zip(fixed).zip(target).filter(|((_, f), a)| f.is_none() && **a != 0.0).map(|((&row, _), &a)| (row, -a)),
     );
     for panel in panels {
         problem.add_column(0.0, 0.0.., panel_factors(&rows_a, conv, sizes, panel));
@@ -156,13 +164,13 @@ fn panel_factors(rows_a: &[Row], conv: Row, sizes: &[f64], panel: &[u32]) -> Vec
 }
 
 impl Master {
-    fn new(sizes: Vec<f64>, panels: PanelSet, fixed: &[Option<f64>]) -> Master {
-        let (mut model, rows_a, conv) = build_master(&sizes, &panels.dense, fixed);
+    fn new(sizes: Vec<f64>, panels: PanelSet, fixed: &[Option<f64>], target: Vec<f64>) -> Master {
+        let (mut model, rows_a, conv) = build_master(&sizes, &panels.dense, fixed, &target);
         // Columns are added to an optimal basis, which stays primal feasible: primal simplex from
         // that basis, without presolve (which would discard it), is what makes re-solves cheap.
         model.set_option("presolve", "off");
         model.set_option("simplex_strategy", 4);
-        Master { model: Some(model), rows_a, conv, sizes, panels, dual_sign: 0.0 }
+        Master { model: Some(model), rows_a, conv, sizes, target, panels, dual_sign: 0.0 }
     }
 
     fn add_panel(&mut self, panel: Vec<u32>) {
@@ -203,7 +211,7 @@ impl Master {
         let lambda = solution.columns()[FIRST_PANEL_COL..].to_vec();
         let duals = solution.dual_rows();
         if self.dual_sign == 0.0 {
-            let sum: f64 = (0..count).filter(|&t| unfixed[t]).map(|t| duals[t]).sum();
+            let sum: f64 = (0..count).filter(|&t| unfixed[t]).map(|t| duals[t] * self.target[t]).sum();
             self.dual_sign = if sum < 0.0 { -1.0 } else { 1.0 };
         }
         let y: Vec<f64> = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
@@ -215,7 +223,7 @@ impl Master {
     /// Duals of the current restricted master from an interior-point solve without crossover,
     /// which approximates a strictly complementary dual.
     fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<(Vec<f64>, f64)> {
-        let (mut model, ..) = build_master(&self.sizes, &self.panels.dense, fixed);
+        let (mut model, ..) = build_master(&self.sizes, &self.panels.dense, fixed, &self.target);
         model.set_option("solver", "ipm");
         model.set_option("run_crossover", "off");
         let solved = model.try_solve().ok()?;
@@ -290,12 +298,48 @@ pub(crate) fn solve(
         progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
     }
 
+    let fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
+    // LEXIMIN over the LP relaxation of the panel polytope is cheap (one small LP per level) and is
+    // at least as good, in the leximin order, as anything panels can achieve. When panels can
+    // achieve it, it *is* the LEXIMIN: the face walk (`decompose`) or else one column generation
+    // that reaches `z = 1` in `p_t >= z * target_t` finds the lottery, and the stage-by-stage
+    // search is skipped.
+    let target = if algorithm == Algorithm::Leximin { relaxed_leximin(instance, reduced, &unreachable)? } else { None };
+    if let Some(target) = &target {
+        let counts: Vec<f64> = target.iter().zip(&sizes).map(|(p, s)| p * s).collect();
+        let mut steps = 0;
+        let mut step = || {
+            steps += 1;
+            progress(&Progress { phase: Phase::Stage(1), panels: steps, fixed_profiles: 0, profiles: count, value: 0.0 })
+        };
+        if let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, &mut step)? {
+            let mut set = PanelSet::default();
+            let mut lambda = Vec::new();
+            for (panel, probability) in lottery {
+                set.push(panel);
+                lambda.push(probability);
+            }
+            return finish(&set, &lambda, &sizes, &unreachable, true, &mut progress);
+        }
+    }
     // A pool of diverse panels from multiplicative weights: pricing takes its most violated
     // panels first, so the master starts close to the first stage's optimum without the many small
     // column-generation rounds that a cold start needs.
-    let mut pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count);
-    let mut fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
-    let mut master = Master::new(sizes.clone(), panels, &fixed);
+    let pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count);
+    let mut pricing = Pricing { pool, swaps, oracle };
+    let mut fixed = fixed;
+    if let Some(target) = target {
+        let mut master = Master::new(sizes.clone(), panels, &fixed, target);
+        let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
+        let solution = pricing.converge(&mut master, &unfixed, &fixed, 1, &mut progress)?;
+        if solution.z >= 1.0 - TARGET_TOLERANCE {
+            return finish(&master.panels, &solution.lambda, &sizes, &unreachable, true, &mut progress);
+        }
+        // Some target is out of reach of panels: the stages below, with every panel found so far.
+        panels = std::mem::take(&mut master.panels);
+    }
+
+    let mut master = Master::new(sizes.clone(), panels, &fixed, vec![1.0; count]);
     let mut stage = 0;
     let mut use_interior = false;
     let mut previous_value: Option<f64> = None;
@@ -307,60 +351,7 @@ pub(crate) fn solve(
         // price out every panel: an interior dual of the *restricted* master can violate the
         // constraint of a panel not yet generated, and is only trusted once it does not.
         let (solution, interior) = loop {
-            let solution = loop {
-                let solution = master.solve(&unfixed)?;
-                let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / sizes[t]).collect();
-                // Cheapest first: the pool's most violating panels (a dot product each).
-                let threshold = -solution.mu + PRICE_TOLERANCE;
-                let mut ranked: Vec<(f64, usize)> = pool
-                    .sparse
-                    .iter()
-                    .enumerate()
-                    .map(|(i, panel)| (panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum::<f64>(), i))
-                    .filter(|&(value, _)| value > threshold)
-                    .collect();
-                if !ranked.is_empty() {
-                    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    ranked.truncate(POOL_BATCH);
-                    let mut take: Vec<usize> = ranked.iter().map(|&(_, i)| i).collect();
-                    // Highest index first, so that each removal leaves the other indices valid.
-                    take.sort_unstable_by(|a, b| b.cmp(a));
-                    for i in take {
-                        master.add_panel(pool.swap_remove(i));
-                    }
-                    continue;
-                }
-                // Cheap pricing first: improve the best known panels by swaps; the MIP runs only
-                // when that finds nothing, and its answer is what proves convergence.
-                let found = swaps.violating_panels(&master.panels, &weights, -solution.mu + PRICE_TOLERANCE, HEURISTIC_STARTS);
-                if !found.is_empty() {
-                    for panel in found {
-                        master.add_panel(panel);
-                    }
-                    progress(&Progress {
-                        phase: Phase::Stage(stage),
-                        panels: master.panels.len(),
-                        fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
-                        profiles: count,
-                        value: solution.z,
-                    })?;
-                    continue;
-                }
-                let Priced::Better(panel) = oracle.price(&weights, -solution.mu + PRICE_TOLERANCE)? else {
-                    break solution;
-                };
-                if master.panels.contains(&panel) {
-                    break solution;
-                }
-                master.add_panel(panel);
-                progress(&Progress {
-                    phase: Phase::Stage(stage),
-                    panels: master.panels.len(),
-                    fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
-                    profiles: count,
-                    value: solution.z,
-                })?;
-            };
+            let solution = pricing.converge(&mut master, &unfixed, &fixed, stage, &mut progress)?;
             if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
             }
@@ -369,7 +360,7 @@ pub(crate) fn solve(
                 break (solution, None);
             };
             let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
-            let Priced::Better(panel) = oracle.price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)? else {
+            let Priced::Better(panel) = pricing.oracle.price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)? else {
                 break (solution, Some(interior));
             };
             if master.panels.contains(&panel) {
@@ -436,16 +427,22 @@ pub(crate) fn solve(
             break;
         }
     }
+    finish(&master.panels, &last_lambda, &sizes, &unreachable, false, &mut progress)
+}
 
-    let total: f64 = last_lambda.iter().map(|&l| l.max(0.0)).filter(|&l| l > 1e-10).sum();
-    let mut distribution: Vec<(Vec<u32>, f64)> = master
-        .panels
-        .dense
-        .iter()
-        .zip(&last_lambda)
-        .filter(|&(_, &l)| l > 1e-10)
-        .map(|(panel, &l)| (panel.clone(), l / total))
-        .collect();
+/// The distribution of the master's panels with positive probability, normalised and sorted.
+fn finish(
+    panels: &PanelSet,
+    lambda: &[f64],
+    sizes: &[f64],
+    unreachable: &[bool],
+    by_relaxation: bool,
+    progress: &mut dyn FnMut(&Progress) -> Result<(), SelectionError>,
+) -> Result<ProfileDistribution, SelectionError> {
+    let count = sizes.len();
+    let total: f64 = lambda.iter().map(|&l| l.max(0.0)).filter(|&l| l > 1e-10).sum();
+    let mut distribution: Vec<(Vec<u32>, f64)> =
+        panels.dense.iter().zip(lambda).filter(|&(_, &l)| l > 1e-10).map(|(panel, &l)| (panel.clone(), l / total)).collect();
     distribution.sort_by(|a, b| a.0.cmp(&b.0));
     let mut profile_probability = vec![0.0; count];
     for (panel, probability) in &distribution {
@@ -458,7 +455,136 @@ pub(crate) fn solve(
         panels: distribution,
         profile_probability,
         unreachable: (0..count).filter(|&t| unreachable[t]).collect(),
+        by_relaxation,
     })
+}
+
+/// Where new panels come from: the multiplicative-weights pool, the swap search, the panel MIP.
+struct Pricing {
+    pool: PanelSet,
+    swaps: SwapSearch,
+    oracle: PanelOracle,
+}
+
+impl Pricing {
+    /// Column generation until no panel prices out (proven by the panel problem), or until `z`
+    /// reaches its bound 1, which no panel can improve.
+    fn converge(
+        &mut self,
+        master: &mut Master,
+        unfixed: &[bool],
+        fixed: &[Option<f64>],
+        stage: usize,
+        progress: &mut dyn FnMut(&Progress) -> Result<(), SelectionError>,
+    ) -> Result<MasterSolution, SelectionError> {
+        let count = master.sizes.len();
+        let fixed_profiles = fixed.iter().filter(|f| f.is_some()).count();
+        loop {
+            let solution = master.solve(unfixed)?;
+            if solution.z >= 1.0 - 1e-9 {
+                return Ok(solution);
+            }
+            let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / master.sizes[t]).collect();
+            let threshold = -solution.mu + PRICE_TOLERANCE;
+            // Cheapest first: the pool's most violating panels (a dot product each).
+            let mut ranked: Vec<(f64, usize)> = self
+                .pool
+                .sparse
+                .iter()
+                .enumerate()
+                .map(|(i, panel)| (panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum::<f64>(), i))
+                .filter(|&(value, _)| value > threshold)
+                .collect();
+            if !ranked.is_empty() {
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                ranked.truncate(POOL_BATCH);
+                let mut take: Vec<usize> = ranked.iter().map(|&(_, i)| i).collect();
+                // Highest index first, so that each removal leaves the other indices valid.
+                take.sort_unstable_by(|a, b| b.cmp(a));
+                for i in take {
+                    master.add_panel(self.pool.swap_remove(i));
+                }
+                continue;
+            }
+            let report = |master: &Master| Progress {
+                phase: Phase::Stage(stage),
+                panels: master.panels.len(),
+                fixed_profiles,
+                profiles: count,
+                value: solution.z,
+            };
+            // Cheap pricing next: improve the best known panels by swaps; the MIP runs only when
+            // that finds nothing, and its answer is what proves convergence.
+            let found = self.swaps.violating_panels(&master.panels, &weights, threshold, HEURISTIC_STARTS);
+            if !found.is_empty() {
+                for panel in found {
+                    master.add_panel(panel);
+                }
+                progress(&report(master))?;
+                continue;
+            }
+            let Priced::Better(panel) = self.oracle.price(&weights, threshold)? else {
+                return Ok(solution);
+            };
+            if master.panels.contains(&panel) {
+                return Ok(solution);
+            }
+            master.add_panel(panel);
+            progress(&report(master))?;
+        }
+    }
+}
+
+/// LEXIMIN over the LP relaxation of the panel problem (fractional seat counts per profile within
+/// the quotas, the panel size and the household rule), one small warm-started LP per level:
+/// maximise `z` with `x_t >= s_t z` for unfixed profiles, then fix the profiles with a positive
+/// dual weight (at the level in every optimal solution, by complementary slackness) at `z`.
+/// Fixing a profile frees its row (its slack column `u_t` gets an infinite upper bound) and puts
+/// `s_t z` as the lower bound of `x_t`, so the last basis stays primal feasible.
+/// Returns each profile's probability, or `None` when the LP fails (the caller then uses the stages).
+fn relaxed_leximin(instance: &crate::model::Instance, reduced: &Reduced, unreachable: &[bool]) -> Result<Option<Vec<f64>>, SelectionError> {
+    let count = reduced.profiles.len();
+    let sizes: Vec<f64> = reduced.profiles.iter().map(|p| p.members.len() as f64).collect();
+    let (mut problem, x) = crate::solver::panel_problem(instance, reduced, false);
+    let z = problem.add_column(1.0, 0.0..=1.0);
+    let slack: Vec<highs::Col> = (0..count).map(|_| problem.add_column(0.0, 0.0..=0.0)).collect();
+    for t in 0..count {
+        problem.add_row(0.0.., [(x[t], 1.0), (z, -sizes[t]), (slack[t], 1.0)]);
+    }
+    let mut model = problem.optimise(Sense::Maximise);
+    configure(&mut model);
+    model.set_option("presolve", "off");
+    model.set_option("simplex_strategy", 4);
+    let first_profile_row = model.num_rows() - count;
+    let mut target: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
+    for t in 0..count {
+        if unreachable[t] {
+            model.change_column_bounds(x[t], 0.0..=0.0);
+            model.change_column_bounds(slack[t], 0.0..);
+        }
+    }
+    while target.iter().any(Option::is_none) {
+        let Ok(solved) = model.try_solve() else { return Ok(None) };
+        if solved.status() != HighsModelStatus::Optimal {
+            return Ok(None);
+        }
+        let solution = solved.get_solution();
+        let level = solution.columns()[z.index()];
+        let duals = solution.dual_rows();
+        let to_fix: Vec<usize> = (0..count)
+            .filter(|&t| target[t].is_none() && (level >= 1.0 - 1e-9 || duals[first_profile_row + t].abs() > FIX_DUAL_TOLERANCE))
+            .collect();
+        model = solved.into();
+        if to_fix.is_empty() {
+            return Ok(None);
+        }
+        for t in to_fix {
+            target[t] = Some(level);
+            model.change_column_bounds(slack[t], 0.0..);
+            model.change_column_bounds(x[t], (sizes[t] * level).min(sizes[t])..=sizes[t]);
+        }
+    }
+    Ok(Some(target.into_iter().map(|t| t.unwrap_or(0.0)).collect()))
 }
 
 /// Multiplicative weights (as in Flanigan et al.'s initial committees, with a few swaps of the

@@ -10,6 +10,7 @@
 //! (random stream, sampling, commitment), `legacy`.
 
 pub mod legacy;
+mod decompose;
 mod leximin;
 mod lottery;
 pub mod model;
@@ -21,9 +22,10 @@ use std::ops::ControlFlow;
 
 /// The engine's version, recorded with every final run so a published result names the code that made it: the
 /// package version and an engine revision, raised whenever the same inputs and seed can give another distribution
-/// (revision 2: panels from the multiplicative-weights pool enter column generation first). A verifier re-runs a
+/// (revision 2: panels from the multiplicative-weights pool enter column generation first; revision 3: LEXIMIN
+/// first tries the LEXIMIN of the LP relaxation as a target). A verifier re-runs a
 /// published selection with the revision it names.
-pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.2");
+pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.3");
 pub use solver::{Profile, QuotaChange};
 
 /// Errors of the selection engine. Messages never contain pool data beyond ids and values.
@@ -168,6 +170,9 @@ pub struct Distribution {
     pub unreachable: Vec<usize>,
     /// Pool indices excluded because they share a household with an already-selected person.
     pub excluded: Vec<usize>,
+    /// LEXIMIN was found by one column generation towards the LEXIMIN of the LP relaxation (which
+    /// panels reached exactly), without the stage-by-stage search; always `false` for MAXIMIN.
+    pub by_relaxation: bool,
 }
 
 /// The result of a run.
@@ -271,6 +276,7 @@ pub fn find_distribution_cancellable(instance: &Instance, settings: &Settings, p
         lottery,
         unreachable,
         excluded: reduced.excluded,
+        by_relaxation: result.by_relaxation,
     })
 }
 

@@ -122,7 +122,7 @@ pub(crate) enum Priced {
     NoneBetter,
 }
 
-fn panel_problem(instance: &Instance, reduced: &Reduced, integer: bool) -> (RowProblem, Vec<Col>) {
+pub(crate) fn panel_problem(instance: &Instance, reduced: &Reduced, integer: bool) -> (RowProblem, Vec<Col>) {
     let mut problem = RowProblem::default();
     let columns: Vec<Col> = reduced
         .profiles

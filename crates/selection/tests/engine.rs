@@ -267,11 +267,11 @@ fn brute_force_leximin(instance: &Instance, panels: &[Vec<usize>]) -> Vec<f64> {
     fixed.into_iter().map(Option::unwrap).collect()
 }
 
-fn random_instance(rng: &mut ChaCha20Rng) -> (String, String, usize) {
+fn random_instance(rng: &mut ChaCha20Rng, feature_count: usize) -> (String, String, usize) {
     let below = |rng: &mut ChaCha20Rng, n: u64| (rng.next_u64() % n) as usize;
     let n = 5 + below(rng, 8);
     let k = 2 + below(rng, 3.min(n as u64 - 2));
-    let feature_values = [2 + below(rng, 2), 2 + below(rng, 2)];
+    let feature_values: Vec<usize> = (0..feature_count).map(|_| 2 + below(rng, 2)).collect();
     let households = below(rng, 2) == 0;
     let mut features = String::from("feature,value,min,max\n");
     for (f, &values) in feature_values.iter().enumerate() {
@@ -281,21 +281,26 @@ fn random_instance(rng: &mut ChaCha20Rng) -> (String, String, usize) {
             features.push_str(&format!("f{f},v{v},{min},{max}\n"));
         }
     }
-    let mut people = String::from("id,f0,f1,home\n");
+    let columns: Vec<String> = (0..feature_count).map(|f| format!("f{f}")).collect();
+    let mut people = format!("id,{},home\n", columns.join(","));
     for i in 0..n {
         let home = if households { format!("h{}", below(rng, n as u64 - 1)) } else { format!("h{i}") };
-        people.push_str(&format!("p{i},v{},v{},{home}\n", below(rng, feature_values[0] as u64), below(rng, feature_values[1] as u64)));
+        let values: Vec<String> = feature_values.iter().map(|&values| format!("v{}", below(rng, values as u64))).collect();
+        people.push_str(&format!("p{i},{},{home}\n", values.join(",")));
     }
     (features, people, k)
 }
 
-#[test]
-fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
-    let mut rng = ChaCha20Rng::from_seed([7; 32]);
+/// Compares LEXIMIN and MAXIMIN with the brute force on random tiny pools with `feature_count`
+/// features; returns how many LEXIMIN results came from the relaxation's target and how many from
+/// the stages.
+fn compare_with_brute_force(seed: u8, feature_count: usize, rounds: usize) -> (usize, usize) {
+    let mut rng = ChaCha20Rng::from_seed([seed; 32]);
     let mut compared = 0;
     let mut infeasible = 0;
-    for round in 0..300 {
-        let (features, people, k) = random_instance(&mut rng);
+    let mut by_relaxation = 0;
+    for round in 0..rounds {
+        let (features, people, k) = random_instance(&mut rng, feature_count);
         let features_text = features.clone();
         let features = parse_features("features.csv", &features, k).unwrap();
         let table = parse_people("people.csv", &people, &features, "id", &["home".to_string()]).unwrap();
@@ -312,6 +317,7 @@ fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
         }
         let distribution = result.unwrap_or_else(|e| panic!("round {round}: {e}"));
         check_distribution(&instance, &distribution);
+        by_relaxation += usize::from(distribution.by_relaxation);
         let expected = brute_force_leximin(&instance, &panels);
         for (i, (&got, &want)) in distribution.fair_probabilities.iter().zip(&expected).enumerate() {
             assert!((got - want).abs() < 1e-5, "round {round} person {i}: leximin {got} vs brute force {want}\n{people}\n{features_text}\n{:?}\n{expected:?}\n{panels:?}", distribution.fair_probabilities);
@@ -325,6 +331,21 @@ fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
         compared += 1;
     }
     assert!(compared >= 100, "only {compared} feasible random instances ({infeasible} infeasible)");
+    (by_relaxation, compared - by_relaxation)
+}
+
+#[test]
+fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
+    let (by_relaxation, _) = compare_with_brute_force(7, 2, 300);
+    assert!(by_relaxation > 0, "no two-feature pool took the relaxation's target");
+}
+
+/// With three features the relaxation is larger than the hull of the panels on some pools, so both
+/// ways to LEXIMIN run: the relaxation's target where panels reach it, the stages where they do not.
+#[test]
+fn leximin_matches_brute_force_both_through_the_relaxation_and_through_the_stages() {
+    let (by_relaxation, by_stages) = compare_with_brute_force(11, 3, 800);
+    assert!(by_relaxation > 0 && by_stages > 0, "relaxation {by_relaxation}, stages {by_stages}: one way was never tested");
 }
 
 #[test]

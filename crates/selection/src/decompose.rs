@@ -1,0 +1,213 @@
+//! Writing a target point as a lottery over panels, by walking down the faces of the relaxation.
+//!
+//! The relaxation `Q` of the panel problem is the set of fractional seat counts per profile that
+//! meet the panel size, the quotas, the household rule and `0 <= x_t <= s_t`. Given a target `x`
+//! in `Q` (the relaxation's LEXIMIN, as counts), each step
+//!
+//! 1. takes the constraints of `Q` that are tight at `x`: every panel in a lottery that averages to
+//!    `x` must meet them with equality too (a panel's count cannot exceed a bound that the average
+//!    already reaches), so they are equalities for the next panel;
+//! 2. finds a panel `P` in that face with the panel MIP (its objective favours the profiles that
+//!    `x` seats most, so that `P` is close to `x` and the step long);
+//! 3. moves away from `P` for as long as the rest stays in `Q`: `x = theta P + (1 - theta) x'`
+//!    with the largest `theta <= 1` (a ratio test over every constraint); `x'` is tight on one
+//!    more constraint, so the face shrinks at every step and the walk ends within
+//!    (number of profiles + 1) steps, like Caratheodory's theorem.
+//!
+//! When panels can reach the target (it lies in their convex hull, not just in `Q`), the walk
+//! usually ends with the exact lottery in a few hundred small MIPs, much faster than column
+//! generation, whose master LP must represent the target exactly. It can fail where `Q` is larger
+//! than the hull of the panels (a face with no panel, or too many steps); the caller then uses column
+//! generation. Success is checked, not assumed: every panel is re-checked in integers, and the
+//! lottery must average to the target.
+
+use crate::SelectionError;
+use crate::model::Instance;
+use crate::solver::{Reduced, configure};
+use highs::{HighsModelStatus, RowProblem, Sense};
+
+/// A linear constraint `low <= sum of x over profiles <= high` of the relaxation.
+struct Constraint {
+    profiles: Vec<usize>,
+    low: f64,
+    high: f64,
+}
+
+/// A count within this distance of a bound is at the bound.
+const TIGHT: f64 = 1e-9;
+/// The lottery must average to the target within this, per person probability.
+const ACCURACY: f64 = 1e-9;
+
+/// The panels (counts per profile) and their probabilities whose average is `target` (counts per
+/// profile, in the relaxation), or `None` when the walk finds no such lottery.
+pub(crate) fn decompose(
+    instance: &Instance,
+    reduced: &Reduced,
+    target: &[f64],
+    cancelled: &mut dyn FnMut() -> Result<(), SelectionError>,
+) -> Result<Option<Vec<(Vec<u32>, f64)>>, SelectionError> {
+    let count = reduced.profiles.len();
+    let sizes: Vec<u32> = reduced.profiles.iter().map(|p| p.members.len() as u32).collect();
+    let seats = reduced.seats as f64;
+    let mut constraints = Vec::new();
+    for (f, feature) in instance.features.iter().enumerate() {
+        for (v, quota) in feature.quotas.iter().enumerate() {
+            let already = reduced.already_counts[f][v] as f64;
+            let profiles: Vec<usize> = (0..count).filter(|&t| reduced.profiles[t].values[f] == v).collect();
+            constraints.push(Constraint { profiles, low: quota.min as f64 - already, high: quota.max as f64 - already });
+        }
+    }
+    for group in &reduced.households {
+        constraints.push(Constraint { profiles: group.clone(), low: f64::NEG_INFINITY, high: 1.0 });
+    }
+
+    let mut x = target.to_vec();
+    let mut mass = 1.0;
+    let mut lottery: Vec<(Vec<u32>, f64)> = Vec::new();
+    for _ in 0..count + 2 {
+        cancelled()?;
+        let Some(panel) = panel_in_face(&x, &sizes, seats, &constraints)? else { return Ok(None) };
+        if !meets_everything(&panel, &sizes, reduced.seats, &constraints) {
+            return Ok(None);
+        }
+        // The longest step away from the panel that keeps x' = (x - theta P) / (1 - theta) in Q:
+        // for `a.y >= l`, theta (a.P - l) <= a.x - l; for `a.y <= h`, theta (h - a.P) <= h - a.x.
+        let mut theta: f64 = 1.0;
+        let mut limit = |slack_x: f64, slack_p: f64| {
+            if slack_p > TIGHT {
+                theta = theta.min(slack_x.max(0.0) / slack_p);
+            }
+        };
+        for t in 0..count {
+            let p = panel[t] as f64;
+            limit(x[t], p);
+            limit(sizes[t] as f64 - x[t], sizes[t] as f64 - p);
+        }
+        for c in &constraints {
+            let ax: f64 = c.profiles.iter().map(|&t| x[t]).sum();
+            let ap: f64 = c.profiles.iter().map(|&t| panel[t] as f64).sum();
+            if c.low.is_finite() {
+                limit(ax - c.low, ap - c.low);
+            }
+            limit(c.high - ax, c.high - ap);
+        }
+        // A remainder this small is rounding error: the accuracy check below decides.
+        if theta >= 1.0 - 1e-12 || mass * (1.0 - theta) <= 1e-11 {
+            lottery.push((panel, mass));
+            return Ok(finish(lottery, target, &sizes));
+        }
+        if theta <= 1e-12 {
+            return Ok(None);
+        }
+        lottery.push((panel.clone(), mass * theta));
+        mass *= 1.0 - theta;
+        for t in 0..count {
+            x[t] = (x[t] - theta * panel[t] as f64) / (1.0 - theta);
+            // Snap to the bounds, so that tightness does not drift.
+            if x[t].abs() <= TIGHT {
+                x[t] = 0.0;
+            } else if (x[t] - sizes[t] as f64).abs() <= TIGHT {
+                x[t] = sizes[t] as f64;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The lottery (merged, sorted by panel), if it averages to the target.
+fn finish(mut lottery: Vec<(Vec<u32>, f64)>, target: &[f64], sizes: &[u32]) -> Option<Vec<(Vec<u32>, f64)>> {
+    lottery.sort_by(|a, b| a.0.cmp(&b.0));
+    lottery.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            earlier.1 += later.1;
+            true
+        } else {
+            false
+        }
+    });
+    let total: f64 = lottery.iter().map(|(_, p)| p).sum();
+    for (t, &want) in target.iter().enumerate() {
+        let got: f64 = lottery.iter().map(|(panel, p)| p * panel[t] as f64).sum::<f64>() / total;
+        if (got - want).abs() / sizes[t] as f64 > ACCURACY {
+            return None;
+        }
+    }
+    for entry in &mut lottery {
+        entry.1 /= total;
+    }
+    Some(lottery)
+}
+
+/// Integer check of a panel: size, bounds, quotas, households.
+fn meets_everything(panel: &[u32], sizes: &[u32], seats: usize, constraints: &[Constraint]) -> bool {
+    panel.iter().map(|&c| c as usize).sum::<usize>() == seats
+        && panel.iter().zip(sizes).all(|(c, s)| c <= s)
+        && constraints.iter().all(|c| {
+            let n: f64 = c.profiles.iter().map(|&t| panel[t] as f64).sum();
+            n >= c.low && n <= c.high
+        })
+}
+
+/// A panel on the minimal face of `Q` that holds `x` (every constraint tight at `x` becomes an
+/// equality), the one that maximises the seats weighted by `x_t / s_t`; `None` if there is none.
+fn panel_in_face(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint]) -> Result<Option<Vec<u32>>, SelectionError> {
+    // The LP first: its optimal vertex is sometimes integral, and then it is a panel.
+    let mut model = face_problem(x, sizes, seats, constraints, false).optimise(Sense::Maximise);
+    configure(&mut model);
+    let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("face LP: {status:?}") })?;
+    let vertex = match solved.status() {
+        HighsModelStatus::Optimal => solved.get_solution().columns().to_vec(),
+        HighsModelStatus::Infeasible => return Ok(None),
+        other => return Err(SelectionError::Solver { message: format!("face LP ended with status {other:?}") }),
+    };
+    if vertex.iter().all(|&v| (v - v.round()).abs() <= 1e-9) {
+        return Ok(Some(vertex.iter().map(|&v| v.round().max(0.0) as u32).collect()));
+    }
+    let mut model = face_problem(x, sizes, seats, constraints, true).optimise(Sense::Maximise);
+    configure(&mut model);
+    // Any panel in the face will do; the objective only lengthens the step (and a poor panel can
+    // lead the walk out of the panels' hull, so the first one found is not enough).
+    model.set_option("mip_rel_gap", 0.01);
+    let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("face MIP: {status:?}") })?;
+    match solved.status() {
+        HighsModelStatus::Optimal => Ok(Some(solved.get_solution().columns().iter().map(|&v| v.round().max(0.0) as u32).collect())),
+        HighsModelStatus::Infeasible => Ok(None),
+        other => Err(SelectionError::Solver { message: format!("face MIP ended with status {other:?}") }),
+    }
+}
+
+/// The panel problem restricted to the minimal face of `Q` that holds `x`.
+fn face_problem(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint], integer: bool) -> RowProblem {
+    let mut problem = RowProblem::default();
+    let columns: Vec<highs::Col> = x
+        .iter()
+        .zip(sizes)
+        .map(|(&value, &size)| {
+            let size = size as f64;
+            let weight = value / size;
+            let (low, high) = if value <= TIGHT {
+                (0.0, 0.0)
+            } else if value >= size - TIGHT {
+                (size, size)
+            } else {
+                (0.0, size)
+            };
+            if integer { problem.add_integer_column(weight, low..=high) } else { problem.add_column(weight, low..=high) }
+        })
+        .collect();
+    problem.add_row(seats..=seats, columns.iter().map(|&col| (col, 1.0)));
+    for c in constraints {
+        let ax: f64 = c.profiles.iter().map(|&t| x[t]).sum();
+        let factors = c.profiles.iter().map(|&t| (columns[t], 1.0));
+        if c.low.is_finite() && ax <= c.low + TIGHT {
+            problem.add_row(c.low..=c.low, factors);
+        } else if ax >= c.high - TIGHT {
+            problem.add_row(c.high..=c.high, factors);
+        } else if c.low.is_finite() {
+            problem.add_row(c.low..=c.high, factors);
+        } else {
+            problem.add_row(..=c.high, factors);
+        }
+    }
+    problem
+}
