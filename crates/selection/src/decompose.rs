@@ -211,3 +211,89 @@ fn face_problem(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint]
     }
     problem
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{parse_features, parse_people};
+
+    fn sf_fixture() -> Instance {
+        let features = parse_features("features", include_str!("../tests/data/sf_fixture_22/features.csv"), 22).unwrap();
+        let people = parse_people("people", include_str!("../tests/data/sf_fixture_22/candidates.csv"), &features, "nationbuilder_id", &[])
+            .unwrap()
+            .people;
+        Instance::new(features, people, 22, Vec::new()).unwrap()
+    }
+
+    /// Checks a lottery independently: every panel, expanded to people, passes the model's own
+    /// quota check, the probabilities are positive and sum to 1, and the lottery averages to the
+    /// target.
+    fn check_lottery(instance: &Instance, reduced: &Reduced, lottery: &[(Vec<u32>, f64)], target: &[f64]) {
+        let total: f64 = lottery.iter().map(|(_, p)| p).sum();
+        assert!((total - 1.0).abs() < 1e-12, "probabilities sum to {total}");
+        for (panel, probability) in lottery {
+            assert!(*probability > 0.0);
+            let people: Vec<usize> = panel
+                .iter()
+                .enumerate()
+                .flat_map(|(t, &c)| reduced.profiles[t].members.iter().copied().take(c as usize))
+                .collect();
+            assert_eq!(people.len(), instance.panel_size);
+            instance.check_panel(&people).unwrap();
+        }
+        for (t, &want) in target.iter().enumerate() {
+            let got: f64 = lottery.iter().map(|(panel, p)| p * panel[t] as f64).sum();
+            assert!((got - want).abs() < 1e-8, "profile {t}: {got} seats on average, target {want}");
+        }
+    }
+
+    /// On sf_fixture_22 the relaxation's LEXIMIN has the published exact minimum (1/11) and maximum
+    /// (0.4709...), and the walk writes it as a lottery of feasible panels.
+    #[test]
+    fn the_walk_writes_the_relaxed_leximin_of_sf_fixture_22_as_a_lottery() {
+        let instance = sf_fixture();
+        let reduced = Reduced::new(&instance);
+        let unreachable = vec![false; reduced.profiles.len()];
+        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable).unwrap().expect("the relaxation solves");
+        let min = target.iter().copied().fold(1.0, f64::min);
+        let max = target.iter().copied().fold(0.0, f64::max);
+        assert!((min - 1.0 / 11.0).abs() < 1e-9 && (max - 0.470902901).abs() < 1e-8, "min {min} max {max}");
+        let counts: Vec<f64> = target.iter().zip(&reduced.profiles).map(|(p, profile)| p * profile.members.len() as f64).collect();
+        let lottery = decompose(&instance, &reduced, &counts, &mut || Ok(())).unwrap().expect("panels reach the target");
+        assert!(lottery.len() <= reduced.profiles.len() + 1, "{} panels for {} profiles", lottery.len(), reduced.profiles.len());
+        check_lottery(&instance, &reduced, &lottery, &counts);
+    }
+
+    /// A target outside the hull of the panels is refused, never written as a wrong lottery: here
+    /// everyone at the same share, which gives the "30-44" age band fewer seats on average than its
+    /// minimum of 5.
+    #[test]
+    fn an_unreachable_target_gives_no_lottery() {
+        let instance = sf_fixture();
+        let reduced = Reduced::new(&instance);
+        let share = 22.0 / instance.people.len() as f64;
+        let counts: Vec<f64> = reduced.profiles.iter().map(|p| share * p.members.len() as f64).collect();
+        let age = instance.features.iter().position(|f| f.name == "age_bracket").unwrap();
+        let band = instance.features[age].quotas.iter().position(|q| q.value == "30-44").unwrap();
+        let seats: f64 = reduced.profiles.iter().zip(&counts).filter(|(p, _)| p.values[age] == band).map(|(_, c)| c).sum();
+        assert!(seats < instance.features[age].quotas[band].min as f64, "the precondition: {seats} seats on average");
+        let result = decompose(&instance, &reduced, &counts, &mut || Ok(())).unwrap();
+        assert!(result.is_none(), "a lottery for an out-of-reach target: {:?}", result.map(|l| l.len()));
+    }
+
+    /// Cancelling stops the walk with `Cancelled`.
+    #[test]
+    fn the_walk_can_be_cancelled() {
+        let instance = sf_fixture();
+        let reduced = Reduced::new(&instance);
+        let unreachable = vec![false; reduced.profiles.len()];
+        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable).unwrap().unwrap();
+        let counts: Vec<f64> = target.iter().zip(&reduced.profiles).map(|(p, profile)| p * profile.members.len() as f64).collect();
+        let mut steps = 0;
+        let result = decompose(&instance, &reduced, &counts, &mut || {
+            steps += 1;
+            if steps > 3 { Err(SelectionError::Cancelled) } else { Ok(()) }
+        });
+        assert!(matches!(result, Err(SelectionError::Cancelled)), "{:?}", result.map(|r| r.map(|l| l.len())));
+    }
+}
