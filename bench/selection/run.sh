@@ -7,6 +7,7 @@
 #   PY_TIMEOUT=1200        per-run time limit for the Python side, in seconds ("did not finish in N s")
 #   KLERO_TIMEOUT=1800     per-run time limit for klero
 #   PY_INSTANCES="..."     instances the Python side runs (default: all four)
+#   ALGORITHMS="..."       klero's algorithms (default: "maximin leximin")
 #   VENV=...               Python venv (default $HOME/.cache/kleroterion-bench/venv, created if missing)
 #   CARGO_TARGET_DIR       shared target dir (default $HOME/.cache/kleroterion)
 # Prints a markdown table (also written to $WORK/results.md; the work dir is printed at the end).
@@ -58,16 +59,10 @@ row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); echo "| $1 | $2 | $
 for spec in "${INSTANCES[@]}"; do
     IFS='|' read -r name people features k id households <<<"$spec"
     n=$(($(wc -l <"$people") - 1))
-    maximin_status=0
-    for algorithm in maximin leximin; do
-        if [ "$algorithm" = leximin ] && [ "$maximin_status" -eq 124 ]; then
-            row "$name" "$n / $k" "klero select (leximin)" "not run" "" "" "" "MAXIMIN (its first stage) did not finish"
-            continue
-        fi
+    for algorithm in ${ALGORITHMS:-maximin leximin}; do
         args=(select --people "$people" --features "$features" --panel-size "$k" --id-column "$id" --algorithm "$algorithm" --seed bench)
         [ -n "$households" ] && args+=(--household-columns "$households")
         measure "$KLERO_TIMEOUT" "$KLERO" "${args[@]}"
-        [ "$algorithm" = maximin ] && maximin_status=$STATUS
         if [ "$STATUS" -eq 0 ]; then
             probs=$(sed -n 's/.*selection probabilities from \([0-9.]*\) to \([0-9.]*\).*/\1 – \2/p' "$LOG")
             panels=$(sed -n 's/^distribution: \([0-9]*\) panels/\1/p' "$LOG")
