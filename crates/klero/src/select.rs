@@ -196,7 +196,7 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         let Some(distribution) = &selection.distribution else {
             anyhow::bail!("--distribution needs a distribution; the legacy algorithm has none");
         };
-        outputs.push((path, distribution_csv(&loaded.instance, distribution)));
+        outputs.push((path, distribution.to_csv(&loaded.instance)));
     }
     if let Some(path) = &args.report {
         let html = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"));
@@ -317,34 +317,6 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The distribution file: one row per (panel, profile with seats) or, with a lottery, one row per
-/// numbered panel. Probabilities are written in shortest round-trip form so the draw can be
-/// replayed bit for bit.
-fn distribution_csv(instance: &Instance, distribution: &Distribution) -> String {
-    let mut text = String::from("kind,panel,probability,seats,members\n");
-    let already = ids_space(instance, &instance.already_selected);
-    if !already.is_empty() {
-        let _ = writeln!(text, "already-selected,,,{},{}", instance.already_selected.len(), csv_field(&already));
-    }
-    for (index, panel) in distribution.panels.iter().enumerate() {
-        for (profile, &count) in distribution.profiles.iter().zip(&panel.counts) {
-            if count > 0 {
-                let _ = writeln!(text, "panel,{index},{},{count},{}", panel.probability, csv_field(&ids_space(instance, &profile.members)));
-            }
-        }
-    }
-    if let Some(lottery) = &distribution.lottery {
-        for (number, panel) in lottery.panels.iter().enumerate() {
-            let _ = writeln!(text, "lottery,{number},,{},{}", panel.len(), csv_field(&ids_space(instance, panel)));
-        }
-    }
-    text
-}
-
-fn ids_space(instance: &Instance, people: &[usize]) -> String {
-    people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(" ")
-}
-
 /// Reads a distribution file written by `klero select --distribution` back into a
 /// [`Distribution`] whose draw replays the published one.
 fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
@@ -441,6 +413,14 @@ fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, 
         ("Seed".into(), seed.into()),
         ("Commitment (SHA-256 of the canonical inputs)".into(), commitment.into()),
     ];
+    if let Some(distribution) = selection.distribution.as_ref().filter(|_| loaded.settings.algorithm == Algorithm::Leximin) {
+        let how = if distribution.by_relaxation {
+            "in one step: panels reach the LEXIMIN of the LP relaxation exactly, so it is the LEXIMIN"
+        } else {
+            "level by level (column generation)"
+        };
+        facts.push(("LEXIMIN computed".into(), how.into()));
+    }
     let probabilities = &selection.probabilities;
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
     let max = probabilities.iter().copied().fold(0.0, f64::max);

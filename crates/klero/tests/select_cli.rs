@@ -91,6 +91,9 @@ fn select_writes_every_output_and_verify_confirms_the_panel() {
     assert!(report.contains("## Quotas") && report.contains("## Selection probabilities"), "{report}");
     assert!(report.contains(&commitment));
     assert!(report.contains("| gender | female | 100 | 9 | 20 |"), "{report}");
+    // Two features without households: the relaxation's LEXIMIN is reached by panels, and the
+    // report says so.
+    assert!(report.contains("- **LEXIMIN computed**: in one step: panels reach the LEXIMIN of the LP relaxation"), "{report}");
 
     let verify = run(&dir, "verify", &base, &["--seed", "2026-11-21 lottery: 4 8 15 16 23 42", "--selected", "selected.csv"]);
     assert!(verify.status.success(), "{}{}", text(&verify.stdout), text(&verify.stderr));
