@@ -213,6 +213,36 @@ impl Distribution {
             None => self.fair_probabilities.clone(),
         }
     }
+
+    /// The distribution file (documented in docs/selection.md): one row per (panel, profile with
+    /// seats) or, with a lottery, one row per numbered panel, people named by their pool ids.
+    /// Probabilities are written in shortest round-trip form so the draw can be replayed bit for bit.
+    pub fn to_csv(&self, instance: &Instance) -> String {
+        use std::fmt::Write as _;
+        let ids = |people: &[usize]| csv_field(&people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(" "));
+        let mut text = String::from("kind,panel,probability,seats,members\n");
+        if !instance.already_selected.is_empty() {
+            let _ = writeln!(text, "already-selected,,,{},{}", instance.already_selected.len(), ids(&instance.already_selected));
+        }
+        for (index, panel) in self.panels.iter().enumerate() {
+            for (profile, &count) in self.profiles.iter().zip(&panel.counts) {
+                if count > 0 {
+                    let _ = writeln!(text, "panel,{index},{},{count},{}", panel.probability, ids(&profile.members));
+                }
+            }
+        }
+        if let Some(lottery) = &self.lottery {
+            for (number, panel) in lottery.panels.iter().enumerate() {
+                let _ = writeln!(text, "lottery,{number},,{},{}", panel.len(), ids(panel));
+            }
+        }
+        text
+    }
+}
+
+/// A CSV field, quoted when it has to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
 fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {

@@ -177,6 +177,8 @@ pub struct NewRun<'a> {
     pub parent_run_id: Option<i64>,
     /// Who started it.
     pub created_by: Option<i64>,
+    /// M, when the draw is a transparent lottery of M numbered panels.
+    pub lottery_panels: Option<i64>,
 }
 
 /// A person of a run: public id, respondent, place in the pool file, already on the panel.
@@ -213,8 +215,8 @@ pub async fn create_run(
     let inserted = sqlx::query_scalar(
         "INSERT INTO selection_runs (assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source,
              commitment, pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, parent_run_id,
-             created_at, started_at, heartbeat_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '{}', '', '', $13, $14, $15, $15, $16) RETURNING id",
+             created_at, started_at, heartbeat_at, created_by, lottery_panels)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '{}', '', '', $13, $14, $15, $15, $16, $17) RETURNING id",
     )
     .bind(run.assembly_id)
     .bind(run.kind)
@@ -232,6 +234,7 @@ pub async fn create_run(
     .bind(now)
     .bind(if running { Some(now) } else { None })
     .bind(run.created_by)
+    .bind(run.lottery_panels)
     .fetch_one(&mut *conn)
     .await;
     let run_id: i64 = match inserted.map_err(StoreError::from) {
@@ -324,13 +327,17 @@ pub struct RunRow {
     pub created_at: i64,
     /// When it finished.
     pub finished_at: Option<i64>,
+    /// M, when the draw is a transparent lottery of M numbered panels.
+    pub lottery_panels: Option<i64>,
+    /// The distribution drawn from, as published (empty until done, and for the legacy algorithm).
+    pub distribution_csv: String,
 }
 
 macro_rules! run_columns {
     () => {
         "id, assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source, commitment,
     pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, cancel_requested, parent_run_id,
-    created_at, finished_at"
+    created_at, finished_at, lottery_panels, distribution_csv"
     };
 }
 
@@ -357,6 +364,8 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
         parent_run_id: row.try_get("parent_run_id")?,
         created_at: row.try_get("created_at")?,
         finished_at: row.try_get("finished_at")?,
+        lottery_panels: row.try_get("lottery_panels")?,
+        distribution_csv: row.try_get("distribution_csv")?,
     })
 }
 
@@ -443,12 +452,15 @@ pub struct RunEnd<'a> {
     pub message: &'a str,
     /// The public ids selected.
     pub selected: &'a [String],
+    /// The distribution drawn from, as published (empty when there is none).
+    pub distribution_csv: &'a str,
 }
 
 /// Ends a running run; returns whether it was still running (a run marked failed meanwhile stays failed).
 pub async fn finish_run(conn: &mut AnyConnection, run_id: i64, end: &RunEnd<'_>, now: i64) -> Result<bool, StoreError> {
     let result = sqlx::query(
-        "UPDATE selection_runs SET status = $2, selected_csv = $3, result_json = $4, message = $5, finished_at = $6
+        "UPDATE selection_runs SET status = $2, selected_csv = $3, result_json = $4, message = $5, finished_at = $6,
+             distribution_csv = $7
          WHERE id = $1 AND status = 'running'",
     )
     .bind(run_id)
@@ -457,6 +469,7 @@ pub async fn finish_run(conn: &mut AnyConnection, run_id: i64, end: &RunEnd<'_>,
     .bind(end.result_json)
     .bind(end.message)
     .bind(now)
+    .bind(end.distribution_csv)
     .execute(&mut *conn)
     .await?;
     if result.rows_affected() != 1 {

@@ -66,6 +66,7 @@ fn new_run(assembly_id: i64, status: &'static str) -> NewRun<'static> {
         already_csv: "",
         parent_run_id: None,
         created_by: None,
+        lottery_panels: None,
     }
 }
 
@@ -110,7 +111,7 @@ async fn two_concurrent_starts_leave_exactly_one_run_running(store: Store) {
     drop(tx);
     let winner = outcomes.iter().find_map(|o| o.ok()).unwrap();
     let mut tx = store.begin().await.unwrap();
-    let end = RunEnd { status: "cancelled", selected_csv: "", result_json: "{}", message: "", selected: &[] };
+    let end = RunEnd { status: "cancelled", selected_csv: "", result_json: "{}", message: "", selected: &[], distribution_csv: "" };
     assert!(selection::finish_run(&mut tx, winner, &end, 13).await.unwrap());
     assert!(!selection::finish_run(&mut tx, winner, &end, 14).await.unwrap(), "a finished run cannot finish twice");
     assert_eq!(selection::start_committed_run(&mut tx, first, committed, "seed", 15).await.unwrap(), Ok(true));
@@ -145,7 +146,8 @@ async fn stale_runs_are_failed_and_a_finished_run_keeps_its_result(store: Store)
     let second = start(store.clone(), id, person).await.unwrap();
     let mut tx = store.begin().await.unwrap();
     let selected = vec!["p1".to_owned()];
-    let end = RunEnd { status: "done", selected_csv: "id\np1\n", result_json: "{\"x\":1}", message: "", selected: &selected };
+    let distribution = "kind,panel,probability,seats,members\npanel,0,1,1,p1\n";
+    let end = RunEnd { status: "done", selected_csv: "id\np1\n", result_json: "{\"x\":1}", message: "", selected: &selected, distribution_csv: distribution };
     assert!(selection::finish_run(&mut tx, second, &end, 300).await.unwrap());
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
@@ -154,6 +156,7 @@ async fn stale_runs_are_failed_and_a_finished_run_keeps_its_result(store: Store)
     assert!(people[0].selected);
     let run = selection::run(&mut connection, id, second).await.unwrap();
     assert_eq!((run.status.as_str(), run.selected_csv.as_str(), run.finished_at), ("done", "id\np1\n", Some(300)));
+    assert_eq!((run.distribution_csv.as_str(), run.lottery_panels), (distribution, None));
     assert_eq!(selection::runs(&mut connection, id).await.unwrap().len(), 2);
 }
 
@@ -196,22 +199,28 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
         selected: false,
         already,
     };
+    // A transparent lottery needs at least two numbered panels: the database refuses fewer.
+    let mut tx = store.begin().await.unwrap();
+    let one_panel = NewRun { kind: "final", panel_size: 2, lottery_panels: Some(1), ..new_run(id, "committed") };
+    assert!(selection::create_run(&mut tx, &one_panel, &[], 9).await.is_err(), "a lottery of one panel is refused");
+    drop(tx);
     // A final run draws a and b from a, b, c.
     let mut tx = store.begin().await.unwrap();
-    let final_run = NewRun { kind: "final", panel_size: 2, ..new_run(id, "running") };
+    let final_run = NewRun { kind: "final", panel_size: 2, lottery_panels: Some(1000), ..new_run(id, "running") };
     let final_id = selection::create_run(&mut tx, &final_run, &[person("pa", a, 0, false), person("pb", b, 1, false), person("pc", c, 2, false)], 10)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(selection::panel(&mut tx, id).await.unwrap(), Vec::new(), "no panel before the run is done");
     let drawn = vec!["pa".to_owned(), "pb".to_owned()];
-    let end = RunEnd { status: "done", selected_csv: "id\npa\npb\n", result_json: "{}", message: "", selected: &drawn };
+    let end = RunEnd { status: "done", selected_csv: "id\npa\npb\n", result_json: "{}", message: "", selected: &drawn, distribution_csv: "" };
     assert!(selection::finish_run(&mut tx, final_id, &end, 11).await.unwrap());
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
     let panel = selection::panel(&mut connection, id).await.unwrap();
     assert_eq!(panel.iter().map(|p| (p.respondent_id, p.public_id.as_str(), p.run_id)).collect::<Vec<_>>(), vec![(a, "pa", final_id), (b, "pb", final_id)]);
     assert_eq!(panel[0].status, "registered");
+    assert_eq!(selection::run(&mut connection, id, final_id).await.unwrap().lottery_panels, Some(1000));
     assert_eq!(panel[0].full_name, "Test Person");
     assert!(!format!("{:?}", panel[0]).contains("Test Person"), "Debug shows no personal data");
     assert_eq!(selection::panel(&mut connection, other).await.unwrap(), Vec::new());
@@ -233,7 +242,7 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
     let mut tx = store.begin().await.unwrap();
     assert_eq!(selection::start_committed_run(&mut tx, id, replacement_id, "seed", 14).await.unwrap(), Ok(true));
     let both = vec!["qa".to_owned(), "qc".to_owned()];
-    let end = RunEnd { status: "done", selected_csv: "id\nqa\nqc\n", result_json: "{}", message: "", selected: &both };
+    let end = RunEnd { status: "done", selected_csv: "id\nqa\nqc\n", result_json: "{}", message: "", selected: &both, distribution_csv: "" };
     assert!(selection::finish_run(&mut tx, replacement_id, &end, 15).await.unwrap());
     selection::add_replacement(&mut tx, id, replacement_id, b, Some(c), "seed", 15).await.unwrap();
     tx.commit().await.unwrap();

@@ -237,7 +237,7 @@ async fn replacement_inputs(
     let checked = tokio::task::spawn_blocking(move || {
         let instance = instance_of(&pool_text, &features_copy, &already_copy, panel_size as usize)?;
         selection::check_feasible(&instance)?;
-        Ok::<_, selection::SelectionError>(selection::sample::commitment(&instance, &settings_of("leximin")))
+        Ok::<_, selection::SelectionError>(selection::sample::commitment(&instance, &settings_of("leximin", None)))
     })
     .await
     .map_err(AppError::internal)?;
@@ -460,6 +460,7 @@ pub async fn commit_replacement(
         already_csv: &inputs.already_csv,
         parent_run_id: final_id,
         created_by: actor(&viewer),
+        lottery_panels: None,
     };
     let now = now();
     let mut tx = state.store.begin().await?;

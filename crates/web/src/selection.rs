@@ -360,9 +360,15 @@ fn algorithm_of(name: &str) -> Algorithm {
     }
 }
 
-/// The settings a run uses: its algorithm and no transparent lottery (what `klero verify` assumes by default).
-pub(crate) fn settings_of(algorithm: &str) -> Settings {
-    Settings { algorithm: algorithm_of(algorithm), lottery_panels: None }
+/// The settings a run uses: its algorithm and, for a final run drawn as a transparent lottery, the number of numbered
+/// panels (`klero verify --lottery-panels M`; without it, no lottery).
+pub(crate) fn settings_of(algorithm: &str, lottery_panels: Option<u32>) -> Settings {
+    Settings { algorithm: algorithm_of(algorithm), lottery_panels }
+}
+
+/// The lottery size stored with a run, as the engine takes it.
+fn lottery_of(run: &RunRow) -> Option<u32> {
+    run.lottery_panels.and_then(|panels| u32::try_from(panels).ok())
 }
 
 /// A feasibility verdict in words for the organisers.
@@ -726,6 +732,24 @@ pub struct RunForm {
     /// The seed (test runs, draws).
     #[serde(default)]
     pub seed: String,
+    /// M for a final run drawn as a transparent lottery of M numbered panels; empty for none.
+    #[serde(default)]
+    pub lottery_panels: String,
+}
+
+/// The largest transparent lottery the web app offers (each numbered panel is stored in the distribution file).
+pub const MAX_LOTTERY_PANELS: u32 = 10_000;
+
+/// `lottery_panels`: empty for none, else a whole number from 2 to [`MAX_LOTTERY_PANELS`].
+fn parse_lottery_panels(raw: &str) -> Result<Option<u32>, ValidationError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<u32>() {
+        Ok(panels) if (2..=MAX_LOTTERY_PANELS).contains(&panels) => Ok(Some(panels)),
+        _ => Err(ValidationError::new("lottery_panels", Problem::Malformed)),
+    }
 }
 
 fn parse_algorithm(raw: &str) -> Result<&'static str, ValidationError> {
@@ -756,7 +780,7 @@ struct Inputs {
     commitment: String,
 }
 
-async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &str) -> Result<Result<Inputs, Vec<String>>, AppError> {
+async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &str, lottery_panels: Option<u32>) -> Result<Result<Inputs, Vec<String>>, AppError> {
     let mut connection = state.store.connection().await?;
     let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
     let settings = store::selection::settings(&mut connection, assembly_id).await?;
@@ -769,7 +793,7 @@ async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &st
     let features_csv = features_csv(&quotas);
     match instance_of(&pool.pool_csv, &features_csv, "", settings.panel_size as usize) {
         Ok(instance) => {
-            let commitment = selection::sample::commitment(&instance, &settings_of(algorithm));
+            let commitment = selection::sample::commitment(&instance, &settings_of(algorithm, lottery_panels));
             Ok(Ok(Inputs { settings, features_csv, pool, commitment }))
         }
         Err(error) => Ok(Err(vec![error.to_string()])),
@@ -805,7 +829,7 @@ pub async fn start_test_run(
         Err(error) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.describe(&error)]).await,
     };
     let seed = if form.seed.trim().is_empty() { crate::security::random_token(8)? } else { form.seed.trim().chars().take(200).collect() };
-    let inputs = match inputs(&state, m, assembly_id, algorithm).await? {
+    let inputs = match inputs(&state, m, assembly_id, algorithm, None).await? {
         Ok(inputs) => inputs,
         Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
     };
@@ -824,6 +848,7 @@ pub async fn start_test_run(
         already_csv: "",
         parent_run_id: None,
         created_by: viewer.account.as_ref().map(|a| a.id),
+        lottery_panels: None,
     };
     create_and_spawn(&state, &viewer, &run, &inputs.pool.people).await
 }
@@ -842,7 +867,7 @@ async fn create_and_spawn(state: &AppState, viewer: &Viewer, run: &NewRun<'_>, p
     };
     let after = serde_json::json!({
         "id": run_id, "assembly_id": run.assembly_id, "kind": run.kind, "status": run.status, "algorithm": run.algorithm,
-        "commitment": run.commitment, "pool": people.len(), "panel_size": run.panel_size,
+        "commitment": run.commitment, "pool": people.len(), "panel_size": run.panel_size, "lottery_panels": run.lottery_panels,
     });
     audit(&mut tx, actor(viewer), "selection_run.create", &format!("selection_run:{run_id}"), &after, now).await?;
     tx.commit().await?;
@@ -860,17 +885,21 @@ pub async fn commit_final_run(
     Path(assembly_id): Path<i64>,
     form: Result<Form<RunForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
-    let Form(_form) = form?;
+    let Form(form) = form?;
     let m = viewer.lang.messages();
+    let Ok(lottery_panels) = parse_lottery_panels(&form.lottery_panels) else {
+        return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.s.err_lottery_panels.to_owned()]).await;
+    };
     let mut connection = state.store.connection().await?;
     let runs = store::selection::runs(&mut connection, assembly_id).await?;
     drop(connection);
     if runs.iter().any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")) {
         return selection_page(&state, &viewer, assembly_id, StatusCode::CONFLICT, vec![m.s.err_final_exists.to_owned()]).await;
     }
-    // The final draw uses LEXIMIN without a lottery: exactly what `klero verify` does by default.
+    // The final draw uses LEXIMIN, optionally rounded to numbered panels: what `klero verify` does by default, with
+    // `--lottery-panels M` for a lottery (M is part of the commitment).
     let algorithm = "leximin";
-    let inputs = match inputs(&state, m, assembly_id, algorithm).await? {
+    let inputs = match inputs(&state, m, assembly_id, algorithm, lottery_panels).await? {
         Ok(inputs) => inputs,
         Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
     };
@@ -889,6 +918,7 @@ pub async fn commit_final_run(
         already_csv: "",
         parent_run_id: None,
         created_by: viewer.account.as_ref().map(|a| a.id),
+        lottery_panels: lottery_panels.map(i64::from),
     };
     create_and_spawn(&state, &viewer, &run, &inputs.pool.people).await
 }
@@ -973,6 +1003,12 @@ pub struct RunSummary {
     pub min_probability: f64,
     /// Highest selection probability.
     pub max_probability: f64,
+    /// The number of the panel drawn, for a transparent lottery.
+    #[serde(default)]
+    pub lottery_number: Option<u64>,
+    /// The largest change of anyone's probability caused by rounding to numbered panels.
+    #[serde(default)]
+    pub lottery_max_change: Option<f64>,
 }
 
 /// The run page.
@@ -1005,6 +1041,8 @@ pub struct RunPage {
     pub summary: Option<RunSummary>,
     /// Whether the run is public (final or replacement).
     pub public: bool,
+    /// M, for a transparent lottery of M numbered panels.
+    pub lottery_panels: Option<i64>,
 }
 
 async fn run_page(state: &AppState, viewer: &Viewer, assembly_id: i64, run_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
@@ -1031,6 +1069,7 @@ async fn run_page(state: &AppState, viewer: &Viewer, assembly_id: i64, run_id: i
             cancel_requested: run.cancel_requested,
             summary,
             public: run.kind != "test",
+            lottery_panels: run.lottery_panels,
         },
     )?;
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -1082,7 +1121,7 @@ pub fn spawn_run(state: AppState, assembly_id: i64, run_id: i64) {
             tracing::error!(run_id, error = %error, "selection run failed to complete");
             let now = now();
             if let Ok(mut tx) = state.store.begin().await {
-                let end = RunEnd { status: "failed", selected_csv: "", result_json: "{}", message: "internal error", selected: &[] };
+                let end = RunEnd { status: "failed", selected_csv: "", result_json: "{}", message: "internal error", selected: &[], distribution_csv: "" };
                 if store::selection::finish_run(&mut tx, run_id, &end, now).await.is_ok() {
                     let _ = tx.commit().await;
                 }
@@ -1103,13 +1142,13 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
     let cancel = Arc::new(AtomicBool::new(false));
     let latest: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let (job_cancel, job_latest) = (cancel.clone(), latest.clone());
-    let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size) =
-        (run.pool_csv.clone(), run.features_csv.clone(), run.already_csv.clone(), run.seed.clone(), run.algorithm.clone(), run.panel_size as usize);
+    let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size, lottery_panels) =
+        (run.pool_csv.clone(), run.features_csv.clone(), run.already_csv.clone(), run.seed.clone(), run.algorithm.clone(), run.panel_size as usize, lottery_of(&run));
     let started = Instant::now();
     let mut job = tokio::task::spawn_blocking(move || -> Outcome {
         let instance = instance_of(&pool_csv, &features_csv, &already_csv, panel_size)?;
         let mut last = Instant::now() - Duration::from_secs(1);
-        let selection = selection::run_cancellable(&instance, &settings_of(&algorithm), &seed, &mut |progress| {
+        let selection = selection::run_cancellable(&instance, &settings_of(&algorithm, lottery_panels), &seed, &mut |progress| {
             if last.elapsed() >= Duration::from_millis(250) {
                 last = Instant::now();
                 if let Ok(mut slot) = job_latest.lock() {
@@ -1152,7 +1191,7 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
                 other => other.to_string(),
             };
             let mut tx = state.store.begin().await?;
-            let end = RunEnd { status, selected_csv: "", result_json: "{}", message: &message, selected: &[] };
+            let end = RunEnd { status, selected_csv: "", result_json: "{}", message: &message, selected: &[], distribution_csv: "" };
             if store::selection::finish_run(&mut tx, run.id, &end, now).await? {
                 let after = serde_json::json!({ "id": run.id, "status": status });
                 audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
@@ -1188,14 +1227,17 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
         pool: instance.people.len(),
         min_probability: selection.probabilities.iter().copied().fold(f64::INFINITY, f64::min),
         max_probability: selection.probabilities.iter().copied().fold(0.0, f64::max),
+        lottery_number: selection.lottery_number,
+        lottery_max_change: selection.distribution.as_ref().and_then(|d| d.lottery.as_ref()).map(|lottery| lottery.max_change),
     };
+    let distribution_csv = selection.distribution.as_ref().map(|distribution| distribution.to_csv(&instance)).unwrap_or_default();
     let result_json = serde_json::to_string(&summary).map_err(|error| AppError::Internal(Box::new(error)))?;
     let mut connection = state.store.connection().await?;
     let people = store::selection::run_people(&mut connection, run.id).await?;
     drop(connection);
     let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
     let mut tx = state.store.begin().await?;
-    let end = RunEnd { status: "done", selected_csv: &selected_csv, result_json: &result_json, message: "", selected: &selected };
+    let end = RunEnd { status: "done", selected_csv: &selected_csv, result_json: &result_json, message: "", selected: &selected, distribution_csv: &distribution_csv };
     if !store::selection::finish_run(&mut tx, run.id, &end, now).await? {
         return Ok(());
     }
@@ -1274,6 +1316,16 @@ pub struct PublicRun {
     pub replacement: bool,
     /// People kept as already selected (replacement runs).
     pub already: usize,
+    /// M, for a transparent lottery of M numbered panels.
+    pub lottery_panels: Option<i64>,
+    /// The panel number drawn (a transparent lottery, once drawn).
+    pub lottery_number: Option<u64>,
+    /// The largest change of a probability caused by the rounding, in words ("" without a lottery).
+    pub lottery_change: String,
+    /// The command that lists the numbered panels before the draw ("" without a lottery).
+    pub precompute_command: String,
+    /// Whether `distribution.csv` is published.
+    pub has_distribution: bool,
 }
 
 fn is_public(run: &RunRow) -> bool {
@@ -1314,7 +1366,21 @@ pub fn run_verify_command(run: &RunRow) -> String {
     if !household_columns(&run.pool_csv).is_empty() {
         command.push_str(&format!(" --household-columns {HOUSEHOLD_COLUMN}"));
     }
+    if let Some(panels) = run.lottery_panels {
+        command.push_str(&format!(" --lottery-panels {panels}"));
+    }
     if run.kind == "replacement" { format!("{command} --already-selected already-selected.csv") } else { command }
+}
+
+/// The command that lists a lottery's numbered panels from the published files, before the seed is known.
+fn precompute_command(run: &RunRow) -> String {
+    let Some(panels) = run.lottery_panels else { return String::new() };
+    let mut command = format!("klero select --people pool.csv --features features.csv --panel-size {} --lottery-panels {panels}", run.panel_size);
+    if !household_columns(&run.pool_csv).is_empty() {
+        command.push_str(&format!(" --household-columns {HOUSEHOLD_COLUMN}"));
+    }
+    command.push_str(" --seed any --distribution distribution.csv");
+    command
 }
 
 fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
@@ -1336,6 +1402,11 @@ fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
         command: run_verify_command(run),
         replacement: run.kind == "replacement",
         already: run.already_csv.lines().count().saturating_sub(1),
+        lottery_panels: run.lottery_panels,
+        lottery_number: if drawn { summary.lottery_number } else { None },
+        lottery_change: summary.lottery_max_change.map(|change| format!("{change:.6}")).unwrap_or_default(),
+        precompute_command: precompute_command(run),
+        has_distribution: drawn && !run.distribution_csv.is_empty(),
     }
 }
 
@@ -1383,6 +1454,7 @@ pub async fn public_file(
         "features.csv" => ("text/csv; charset=utf-8", run.features_csv),
         "already-selected.csv" if replacement => ("text/csv; charset=utf-8", run.already_csv),
         "selected.csv" if drawn => ("text/csv; charset=utf-8", run.selected_csv),
+        "distribution.csv" if drawn && !run.distribution_csv.is_empty() => ("text/csv; charset=utf-8", run.distribution_csv),
         "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
         "composition.svg" if drawn => {
             let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
@@ -1433,7 +1505,7 @@ mod tests {
         let features_text = "feature,value,min,max\ngender,woman,0,2\ngender,man,0,2\n";
         let instance = instance_of(&pool.pool_csv, features_text, "", 2).unwrap();
         for seed in ["a", "b", "c", "d", "e", "f"] {
-            let panel = selection::run(&instance, &settings_of("leximin"), seed, &mut |_| {}).unwrap().panel;
+            let panel = selection::run(&instance, &settings_of("leximin", None), seed, &mut |_| {}).unwrap().panel;
             let ids: HashSet<i64> = panel.iter().map(|&i| pool.people.iter().find(|p| p.public_id == instance.people[i].id).unwrap().respondent_id).collect();
             assert!(!(ids.contains(&1) && ids.contains(&2)), "seed {seed}: one per household");
         }

@@ -88,6 +88,16 @@ pub struct SelectionMessages {
     pub test_submit: &'static str,
     pub value_col: &'static str,
     pub verify_intro: &'static str,
+    pub distribution_file: &'static str,
+    pub err_lottery_panels: &'static str,
+    pub lottery_change_col: &'static str,
+    pub lottery_col: &'static str,
+    pub lottery_hint: &'static str,
+    pub lottery_label: &'static str,
+    pub lottery_none: &'static str,
+    pub lottery_number_col: &'static str,
+    pub lottery_panels_word: &'static str,
+    pub lottery_precomputed: &'static str,
 }
 
 /// English.
@@ -176,6 +186,16 @@ pub static EN_SELECTION: SelectionMessages = SelectionMessages {
     test_submit: "Start a test run",
     value_col: "Value",
     verify_intro: "To check the draw, download the files and run:",
+    distribution_file: "the distribution drawn from: the panels and their probabilities, or the numbered panels of the lottery (public ids only); `klero verify --distribution distribution.csv` replays the draw from it",
+    err_lottery_panels: "Numbered panels: give a whole number from 2 to 10000, or leave the field empty for no transparent lottery.",
+    lottery_change_col: "Largest change of anyone's probability caused by rounding to numbered panels",
+    lottery_col: "Transparent lottery",
+    lottery_hint: "Leave empty to draw from the fair distribution itself. With a number M (for example 1000), the distribution is rounded to M equally likely numbered panels, 0 to M-1, and the seed picks the number; the numbered panels follow from the published pool and quotas, so anyone can list them before the draw (klero select --lottery-panels M --distribution distribution.csv).",
+    lottery_label: "Numbered panels of a transparent lottery (optional)",
+    lottery_none: "none: drawn from the fair distribution",
+    lottery_number_col: "Panel number drawn",
+    lottery_panels_word: "equally likely numbered panels",
+    lottery_precomputed: "Anyone can list the numbered panels before the draw from the published files:",
 };
 
 /// French.
@@ -264,4 +284,14 @@ pub static FR_SELECTION: SelectionMessages = SelectionMessages {
     test_submit: "Lancer un tirage d'essai",
     value_col: "Valeur",
     verify_intro: "Pour vérifier le tirage, téléchargez les fichiers et lancez :",
+    distribution_file: "la distribution dont le panel est tiré : les panels et leurs probabilités, ou les panels numérotés de la loterie (identifiants publics seulement) ; `klero verify --distribution distribution.csv` rejoue le tirage à partir d'elle",
+    err_lottery_panels: "Panels numérotés : indiquez un nombre entier de 2 à 10000, ou laissez le champ vide pour ne pas utiliser de loterie transparente.",
+    lottery_change_col: "Plus grand changement de probabilité dû à l'arrondi en panels numérotés",
+    lottery_col: "Loterie transparente",
+    lottery_hint: "Laissez vide pour tirer directement dans la distribution équitable. Avec un nombre M (par exemple 1000), la distribution est arrondie en M panels numérotés équiprobables, de 0 à M-1, et la graine désigne le numéro ; les panels numérotés découlent du vivier et des quotas publiés, donc chacun peut les lister avant le tirage (klero select --lottery-panels M --distribution distribution.csv).",
+    lottery_label: "Panels numérotés d'une loterie transparente (facultatif)",
+    lottery_none: "aucune : tirage dans la distribution équitable",
+    lottery_number_col: "Numéro du panel tiré",
+    lottery_panels_word: "panels numérotés équiprobables",
+    lottery_precomputed: "Chacun peut lister les panels numérotés avant le tirage à partir des fichiers publiés :",
 };

@@ -192,7 +192,7 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     let (status, _, html) = post(&app, &organiser, &format!("{run_path}/draw"), &[("seed", seed)]).await;
     assert_eq!(status, 409, "{html}");
     let mut tx = app.store.begin().await.unwrap();
-    let end = store::selection::RunEnd { status: "cancelled", selected_csv: "", result_json: "{}", message: "", selected: &[] };
+    let end = store::selection::RunEnd { status: "cancelled", selected_csv: "", result_json: "{}", message: "", selected: &[], distribution_csv: "" };
     assert!(store::selection::finish_run(&mut tx, blocker_id, &end, web::now()).await.unwrap());
     tx.commit().await.unwrap();
     let (status, _, _) = post(&app, &organiser, &format!("{run_path}/draw"), &[("seed", seed)]).await;
@@ -269,5 +269,6 @@ fn stored_new_run(run: &store::selection::RunRow) -> store::selection::NewRun<'_
         already_csv: "",
         parent_run_id: None,
         created_by: None,
+        lottery_panels: None,
     }
 }

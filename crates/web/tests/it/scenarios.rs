@@ -24,6 +24,7 @@ pub use crate::recruitment::{
 };
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::selection::{
+    a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
 };

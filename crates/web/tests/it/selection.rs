@@ -266,6 +266,7 @@ pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: Te
         already_csv: "",
         parent_run_id: None,
         created_by: None,
+        lottery_panels: None,
     };
     // Started a minute ago by a server that then stopped (its heartbeat is as old).
     let run_id = store::selection::create_run(&mut tx, &run, &[], web::now() - 60).await.unwrap().unwrap();
@@ -284,4 +285,103 @@ pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: Te
     let (_, html) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")).await;
     assert!(html.contains("interrupted"), "{html}");
     assert!(!html.contains("http-equiv=\"refresh\""));
+}
+
+/// The final run as a transparent lottery: M is checked, part of the commitment and published; the draw picks one of
+/// the M numbered panels of the published distribution, and the files reproduce the number and the panel.
+pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let quotas_path = format!("/staff/assemblies/{assembly_id}/quotas");
+    let seed_source = "The first prize number of the national lottery of 1 March";
+    let (status, _, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", QUOTAS), ("action", "save")]).await;
+    assert_eq!(status, 303);
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..16 {
+        let features = serde_json::json!({ "gender": if i % 2 == 0 { "man" } else { "woman" }, "age_band": if i < 5 { "16-29" } else { "30+" } }).to_string();
+        let new = store::recruitment::NewRespondent {
+            assembly_id,
+            invitation_id: None,
+            full_name: &format!("Lottery Person{i}"),
+            email: &format!("lottery{i}@example.org"),
+            phone: "",
+            features_json: &features,
+            access_needs_json: "{}",
+            consent_at: 1,
+        };
+        store::recruitment::add_respondent(&mut tx, &new, 1).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    // Bad sizes are refused with a message naming the field, and nothing is committed.
+    let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
+    let (_, html) = app.get(&organiser, &selection_path).await;
+    assert!(html.contains("name=\"lottery_panels\"") && html.contains("<label for=\"lottery_panels\">"), "{html}");
+    for bad in ["1", "ten", "10001", "-5"] {
+        let (status, _, html) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[("lottery_panels", bad)]).await;
+        assert_eq!(status, 422, "{bad}: {html}");
+        assert!(html.contains("Numbered panels: give a whole number from 2 to 10000"), "{html}");
+    }
+    assert_eq!(app.count("selection_runs").await, 0, "a refused size commits nothing");
+
+    let (status, final_path, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[("lottery_panels", "50")]).await;
+    assert_eq!(status, 303);
+    let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
+    let public = client();
+    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    assert!(page.contains("50 equally likely numbered panels"), "{page}");
+    assert!(
+        page.contains("klero select --people pool.csv --features features.csv --panel-size 6 --lottery-panels 50 --household-columns household_key"),
+        "the public can list the numbered panels before the draw: {page}"
+    );
+    let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
+    assert_eq!(app.get(&public, &format!("{files}/distribution.csv")).await.0, 404, "no distribution before the draw");
+    let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
+    let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
+    let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
+    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &["household_key".to_owned()]).unwrap();
+    let instance = selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
+    let lottery = selection::Settings { algorithm: selection::Algorithm::Leximin, lottery_panels: Some(50) };
+    let commitment = {
+        let mut connection = app.store.connection().await.unwrap();
+        store::selection::run(&mut connection, assembly_id, run_id).await.unwrap().commitment
+    };
+    assert_eq!(selection::sample::commitment(&instance, &lottery), commitment, "M is part of the commitment");
+    let plain = selection::Settings { lottery_panels: None, ..lottery };
+    assert_ne!(selection::sample::commitment(&instance, &plain), commitment);
+
+    // Before the draw, anyone computes the 50 numbered panels from the published files.
+    let listed = selection::find_distribution(&instance, &lottery, &mut |_| {}).unwrap();
+    let numbered = listed.lottery.as_ref().unwrap().panels.clone();
+    assert_eq!(numbered.len(), 50);
+
+    let seed = "lottery 2027-03-01: 7 11 19 23 31 42";
+    let (status, _, _) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", seed)]).await;
+    assert_eq!(status, 303);
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(html.contains("id=\"run-status\">done<"), "{html}");
+    let number: usize = html.split("id=\"run-lottery-number\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap().parse().unwrap();
+    assert!(number < 50);
+
+    // After it: the number, the distribution with its numbered panels, and the verify command with --lottery-panels.
+    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    assert!(page.contains(&format!("id=\"lottery-number\">{number}<")), "{page}");
+    assert!(page.contains("--lottery-panels 50") && page.contains("distribution.csv"), "{page}");
+    let (status, distribution) = app.get(&public, &format!("{files}/distribution.csv")).await;
+    assert_eq!(status, 200);
+    assert!(distribution.starts_with("kind,panel,probability,seats,members\n"), "{distribution}");
+    assert!(!distribution.contains("Lottery Person") && !distribution.contains("@example.org"));
+    let rows: Vec<&str> = distribution.lines().filter(|line| line.starts_with("lottery,")).collect();
+    assert_eq!(rows.len(), 50, "{distribution}");
+    let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
+    let published: BTreeSet<String> = selected.lines().skip(1).map(str::to_owned).collect();
+    let row: BTreeSet<String> = rows[number].rsplit(',').next().unwrap().split(' ').map(str::to_owned).collect();
+    assert_eq!(row, published, "the panel is numbered panel {number} of the published distribution");
+    let expected: BTreeSet<String> = numbered[number].iter().map(|&i| instance.people[i].id.clone()).collect();
+    assert_eq!(expected, published, "and the one computed before the draw");
+    // The engine's own replay from the seed gives the same number and panel.
+    let again = selection::run(&instance, &lottery, seed, &mut |_| {}).unwrap();
+    assert_eq!(again.lottery_number, Some(number as u64));
+    let again: BTreeSet<String> = again.panel.iter().map(|&i| instance.people[i].id.clone()).collect();
+    assert_eq!(again, published);
 }
