@@ -120,7 +120,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(url, from, &args.public_url)?),
         _ => None,
     };
-    runtime()?.block_on(async move {
+    let runtime = runtime()?;
+    let result = runtime.block_on(async move {
         let store = connect(&args.database_url).await?;
         if mail.is_none() {
             tracing::info!("no SMTP relay configured: emails are not sent");
@@ -141,7 +142,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let state = web::AppState {
             store: store.clone(),
             config: Arc::new(web::Config { secure_cookies: args.secure_cookies, mail, ..web::Config::default() }),
+            stopping: web::Stopping::default(),
         };
+        let stopping = state.stopping.clone();
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.
         web::tables::spawn_drain(store.clone());
@@ -160,10 +163,14 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         stdout.flush()?;
         drop(stdout);
         tracing::info!(%address, backend = ?store.backend(), "serving");
-        web::serve(listener, app).await.context("serve HTTP")?;
+        web::serve(listener, app, stopping).await.context("serve HTTP")?;
         store.close().await;
         Ok(ExitCode::SUCCESS)
-    })
+    });
+    // A job still on a blocking thread (a selection run between two progress reports) may hold the runtime for a
+    // moment; never longer than this.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+    result
 }
 
 /// `klero admin create`.

@@ -35,6 +35,7 @@ pub mod panel;
 pub mod panel_i18n;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use store::Store;
@@ -78,6 +79,25 @@ pub struct AppState {
     pub store: Store,
     /// The settings.
     pub config: Arc<Config>,
+    /// Set when the server is asked to stop: background jobs (selection runs) end at their next progress report.
+    pub stopping: Stopping,
+}
+
+/// A flag shared by the server and its background jobs, set once when the server is asked to stop (Ctrl-C or
+/// SIGTERM), so that a long selection run does not keep the process alive; the run is marked failed.
+#[derive(Debug, Clone, Default)]
+pub struct Stopping(Arc<AtomicBool>);
+
+impl Stopping {
+    /// Asks the background jobs to end.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the server is stopping.
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// Builds the whole application: every route with its permission check, plus the shared layers.
@@ -85,14 +105,19 @@ pub fn app(state: AppState) -> Router {
     routes::router(state)
 }
 
-/// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM.
-pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+/// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM, then sets `stopping` (the state's flag)
+/// so that running selection runs end too.
+pub async fn serve(listener: TcpListener, app: Router, stopping: Stopping) -> std::io::Result<()> {
     // The peer address feeds the registration form's per-IP rate limit.
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: running selection runs end now and are marked failed");
+        stopping.stop();
+    })
     .await
 }
 

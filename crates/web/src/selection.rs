@@ -1132,6 +1132,9 @@ pub fn spawn_run(state: AppState, assembly_id: i64, run_id: i64) {
 
 type Outcome = Result<(Instance, selection::Selection), SelectionError>;
 
+/// The message of a run ended because the server stopped.
+pub const STOPPED_MESSAGE: &str = "interrupted: the server stopped during the run";
+
 async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), AppError> {
     let mut connection = state.store.connection().await?;
     let run = store::selection::run(&mut connection, assembly_id, run_id).await?;
@@ -1141,7 +1144,7 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
     }
     let cancel = Arc::new(AtomicBool::new(false));
     let latest: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let (job_cancel, job_latest) = (cancel.clone(), latest.clone());
+    let (job_cancel, job_latest, stopping) = (cancel.clone(), latest.clone(), state.stopping.clone());
     let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size, lottery_panels) =
         (run.pool_csv.clone(), run.features_csv.clone(), run.already_csv.clone(), run.seed.clone(), run.algorithm.clone(), run.panel_size as usize, lottery_of(&run));
     let started = Instant::now();
@@ -1155,7 +1158,7 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
                     *slot = Some(progress_words(progress));
                 }
             }
-            if job_cancel.load(Ordering::Relaxed) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            if job_cancel.load(Ordering::Relaxed) || stopping.is_set() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         })?;
         Ok((instance, selection))
     });
@@ -1183,8 +1186,11 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
     let (instance, selection) = match outcome {
         Ok(done) => done,
         Err(error) => {
-            let status = if matches!(error, SelectionError::Cancelled) { "cancelled" } else { "failed" };
+            // A run ended by the server stopping was not cancelled by anyone: it failed, and says why.
+            let stopped = matches!(error, SelectionError::Cancelled) && state.stopping.is_set();
+            let status = if matches!(error, SelectionError::Cancelled) && !stopped { "cancelled" } else { "failed" };
             let message = match &error {
+                _ if stopped => STOPPED_MESSAGE.to_owned(),
                 SelectionError::InfeasibleQuotas { changes } => {
                     std::iter::once("no panel meets the quotas; smallest relaxation:".to_owned()).chain(changes.iter().map(|c| c.to_string())).collect::<Vec<_>>().join("\n")
                 }

@@ -15,10 +15,12 @@ pub struct TestApp {
     pub store: Store,
     /// The database URL (to start a second server on the same database).
     pub database_url: String,
+    /// The server's stop flag (what Ctrl-C or SIGTERM sets).
+    pub stopping: web::Stopping,
 }
 
 /// Starts a server on `database_url` and returns its address.
-pub async fn start_server(database_url: &str) -> (String, Store) {
+pub async fn start_server(database_url: &str) -> (String, Store, web::Stopping) {
     let store = Store::connect(database_url)
         .await
         .expect("connect and migrate");
@@ -29,7 +31,9 @@ pub async fn start_server(database_url: &str) -> (String, Store) {
     let state = web::AppState {
         store: store.clone(),
         config: Arc::new(web::Config::default()),
+        stopping: web::Stopping::default(),
     };
+    let stopping = state.stopping.clone();
     let app = web::app(state);
     tokio::spawn(async move {
         axum::serve(
@@ -39,7 +43,7 @@ pub async fn start_server(database_url: &str) -> (String, Store) {
         .await
         .expect("serve");
     });
-    (address, store)
+    (address, store, stopping)
 }
 
 /// Runs `scenario` against a fresh server with demo data, then drops the database.
@@ -49,12 +53,13 @@ where
     Fut: Future<Output = ()>,
 {
     let database = TestDatabase::create(backend).await;
-    let (address, store) = start_server(&database.url).await;
+    let (address, store, stopping) = start_server(&database.url).await;
     web::demo::seed(&store).await.expect("seed demo data");
     scenario(TestApp {
         address,
         store: store.clone(),
         database_url: database.url.clone(),
+        stopping,
     })
     .await;
     store.close().await;

@@ -163,14 +163,16 @@ async fn server_with_mail(app: &TestApp, relay: &Relay) -> TestApp {
     let state = web::AppState {
         store: store.clone(),
         config: Arc::new(web::Config { mail: Some(mail), ..web::Config::default() }),
+        stopping: web::Stopping::default(),
     };
+    let stopping = state.stopping.clone();
     let router = web::app(state);
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .await
             .unwrap();
     });
-    TestApp { address, store, database_url: app.database_url.clone() }
+    TestApp { address, store, database_url: app.database_url.clone(), stopping }
 }
 
 /// The id of the account with this email (a bound parameter: a literal would be logged with the SQL text).

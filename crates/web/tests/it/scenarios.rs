@@ -27,6 +27,7 @@ pub use crate::selection::{
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
+    stopping_the_server_ends_a_long_run_and_marks_it_failed,
 };
 pub use crate::members::{
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
@@ -191,11 +192,12 @@ pub async fn repeated_failed_logins_lock_the_account_on_every_server(app: TestAp
     );
 
     // A second server on the same database sees the same lock: nothing lives in process memory.
-    let (second_address, second_store) = start_server(&app.database_url).await;
+    let (second_address, second_store, second_stopping) = start_server(&app.database_url).await;
     let second = TestApp {
         address: second_address,
         store: second_store.clone(),
         database_url: app.database_url.clone(),
+        stopping: second_stopping,
     };
     let response = second
         .post_form(
@@ -970,11 +972,12 @@ pub async fn pages_speak_english_or_french(app: TestApp) {
 pub async fn first_run_creates_the_first_administrator_once(app: TestApp) {
     // The demo seed made an administrator, so start from an empty database instead.
     let database = store::test_support::TestDatabase::create(app.store.backend()).await;
-    let (address, fresh_store) = start_server(&database.url).await;
+    let (address, fresh_store, stopping) = start_server(&database.url).await;
     let fresh = TestApp {
         address,
         store: fresh_store.clone(),
         database_url: database.url.clone(),
+        stopping,
     };
     let browser = client();
     let (status, html) = fresh.get(&browser, "/setup").await;

@@ -385,3 +385,90 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
     let again: BTreeSet<String> = again.panel.iter().map(|&i| instance.people[i].id.clone()).collect();
     assert_eq!(again, published);
 }
+
+/// Stopping the server (Ctrl-C or SIGTERM set the same flag) ends a long selection run at its next progress report,
+/// so the process can exit; the run is marked failed with the reason, not cancelled, and frees the assembly.
+pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    // Seven features, 2,000 respondents skewed against the shares (LEXIMIN takes minutes on this pool).
+    let features: [(&str, &[(&str, u32)]); 7] = [
+        ("gender", &[("woman", 50), ("man", 48), ("other", 2)]),
+        ("age_band", &[("16-29", 22), ("30-44", 25), ("45-59", 24), ("60-74", 19), ("75+", 10)]),
+        ("region", &[("north", 25), ("south", 25), ("east", 25), ("west", 25)]),
+        ("education", &[("none", 15), ("secondary", 35), ("vocational", 25), ("degree", 25)]),
+        ("tenure", &[("owner", 55), ("renter", 30), ("social", 15)]),
+        ("urbanity", &[("city", 40), ("town", 35), ("rural", 25)]),
+        ("concern", &[("very", 40), ("fairly", 40), ("not", 20)]),
+    ];
+    let mut quotas = String::from("feature,value,share,min,max\n");
+    for (feature, values) in &features {
+        for (value, share) in values.iter() {
+            let (min, max) = ((share * 9 / 10).saturating_sub(1), share * 11 / 10 + 2);
+            quotas.push_str(&format!("{feature},{value},{share},{min},{max}\n"));
+        }
+    }
+    let quotas_path = format!("/staff/assemblies/{assembly_id}/quotas");
+    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "100"), ("seed_source", "s"), ("quotas", &quotas), ("action", "save")]).await;
+    assert_eq!(status, 303, "{html}");
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..2000 {
+        let mut answers = serde_json::Map::new();
+        for (feature, values) in &features {
+            // Tilted towards the first value: volunteers are not the population.
+            let weights: Vec<u64> = values.iter().enumerate().map(|(v, (_, share))| u64::from(*share) * if v == 0 { 3 } else { 2 }).collect();
+            let mut roll = next() % weights.iter().sum::<u64>();
+            let pick = weights.iter().position(|w| if roll < *w { true } else { roll -= w; false }).unwrap();
+            answers.insert((*feature).to_owned(), values[pick].0.into());
+        }
+        let new = store::recruitment::NewRespondent {
+            assembly_id,
+            invitation_id: None,
+            full_name: &format!("Pool Person{i}"),
+            email: &format!("pool{i}@example.org"),
+            phone: "",
+            features_json: &serde_json::Value::Object(answers).to_string(),
+            access_needs_json: "{}",
+            consent_at: 1,
+        };
+        store::recruitment::add_respondent(&mut tx, &new, 1).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
+    let (status, run_path, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "leximin")]).await;
+    assert_eq!(status, 303, "{html}");
+    let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
+    let run_status = || async {
+        let mut connection = app.store.connection().await.unwrap();
+        let run = store::selection::run(&mut connection, assembly_id, run_id).await.unwrap();
+        (run.status, run.message, run.progress)
+    };
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let (status, _, progress) = run_status().await;
+    assert_eq!(status, "running", "the run must still be running when the server stops, or this test proves nothing");
+    assert!(!progress.is_empty(), "progress is reported while it runs");
+
+    app.stopping.stop();
+    let stopped = std::time::Instant::now();
+    let (status, message) = loop {
+        let (status, message, _) = run_status().await;
+        if status != "running" {
+            break (status, message);
+        }
+        assert!(stopped.elapsed() < std::time::Duration::from_secs(20), "the run did not end within 20 s of the stop");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!((status.as_str(), message.as_str()), ("failed", web::selection::STOPPED_MESSAGE));
+    println!("the run ended {:.1} s after the stop", stopped.elapsed().as_secs_f64());
+    // The assembly is free for the next run (after a restart, here the same server).
+    let (status, _, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "legacy")]).await;
+    assert_eq!(status, 303, "{html}");
+}
