@@ -23,7 +23,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let mut reports = 0usize;
     let mut stages = 0usize;
+    // With SOLVE_GAPS=1, prints every stretch of more than half a second without a progress report (where a cancel
+    // would wait).
+    let gaps = std::env::var("SOLVE_GAPS").is_ok();
+    let mut last = started;
+    let mut longest = std::time::Duration::ZERO;
     let distribution = find_distribution(&instance, &Settings { algorithm, lottery_panels: None }, &mut |progress| {
+        let gap = last.elapsed();
+        longest = longest.max(gap);
+        if gaps && gap.as_secs_f64() > 0.5 {
+            eprintln!("{:8.2} s: {:.2} s without a report, then {:?} panels {}", started.elapsed().as_secs_f64(), gap.as_secs_f64(), progress.phase, progress.panels);
+        }
+        last = std::time::Instant::now();
         reports += 1;
         if let Phase::Stage(stage) = progress.phase {
             stages = stages.max(stage);
@@ -38,11 +49,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
     let max = probabilities.iter().copied().fold(0.0, f64::max);
     println!(
-        "{:.3} s  profiles {}  stages {}  reports {}  panels {}  min {:.9}  max {:.9}",
+        "{:.3} s  profiles {}  stages {}  reports {} (longest gap {:.2} s)  panels {}  min {:.9}  max {:.9}",
         elapsed.as_secs_f64(),
         distribution.profiles.len(),
         stages,
         reports,
+        longest.as_secs_f64(),
         distribution.panels.len(),
         min,
         max

@@ -254,7 +254,7 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let unreachable = vec![false; reduced.profiles.len()];
-        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable).unwrap().expect("the relaxation solves");
+        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(())).unwrap().expect("the relaxation solves");
         let min = target.iter().copied().fold(1.0, f64::min);
         let max = target.iter().copied().fold(0.0, f64::max);
         assert!((min - 1.0 / 11.0).abs() < 1e-9 && (max - 0.470902901).abs() < 1e-8, "min {min} max {max}");
@@ -287,7 +287,7 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let unreachable = vec![false; reduced.profiles.len()];
-        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable).unwrap().unwrap();
+        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(())).unwrap().unwrap();
         let counts: Vec<f64> = target.iter().zip(&reduced.profiles).map(|(p, profile)| p * profile.members.len() as f64).collect();
         let mut steps = 0;
         let result = decompose(&instance, &reduced, &counts, &mut || {

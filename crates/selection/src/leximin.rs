@@ -309,7 +309,10 @@ pub(crate) fn solve(
     // generation that reaches `z = 1` in `p_t >= z * target_t` finds the lottery, and the
     // stage-by-stage search is skipped. Column generation that converges below 1 proves that panels
     // cannot reach the target.
-    let target = if algorithm == Algorithm::Leximin { relaxed_leximin(instance, reduced, &unreachable)? } else { None };
+    let mut level_done = |fixed_profiles: usize| {
+        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles, profiles: count, value: 0.0 })
+    };
+    let target = if algorithm == Algorithm::Leximin { relaxed_leximin(instance, reduced, &unreachable, &mut level_done)? } else { None };
     if let Some(target) = target.as_ref().filter(|_| count >= WALK_FIRST_PROFILES) {
         let counts: Vec<f64> = target.iter().zip(&sizes).map(|(p, s)| p * s).collect();
         let mut steps = 0;
@@ -330,7 +333,11 @@ pub(crate) fn solve(
     // A pool of diverse panels from multiplicative weights: pricing takes its most violated
     // panels first, so the master starts close to the first stage's optimum without the many small
     // column-generation rounds that a cold start needs.
-    let pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count);
+    let known = panels.len();
+    let mut pooled = |found: usize| {
+        progress(&Progress { phase: Phase::Coverage, panels: known + found, fixed_profiles: 0, profiles: count, value: 0.0 })
+    };
+    let pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count, &mut pooled)?;
     let mut pricing = Pricing { pool, swaps, oracle };
     let mut fixed = fixed;
     if let Some(target) = target {
@@ -491,6 +498,13 @@ impl Pricing {
             }
             let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / master.sizes[t]).collect();
             let threshold = -solution.mu + PRICE_TOLERANCE;
+            let report = |master: &Master| Progress {
+                phase: Phase::Stage(stage),
+                panels: master.panels.len(),
+                fixed_profiles,
+                profiles: count,
+                value: solution.z,
+            };
             // Cheapest first: the pool's most violating panels (a dot product each).
             let mut ranked: Vec<(f64, usize)> = self
                 .pool
@@ -509,15 +523,9 @@ impl Pricing {
                 for i in take {
                     master.add_panel(self.pool.swap_remove(i));
                 }
+                progress(&report(master))?;
                 continue;
             }
-            let report = |master: &Master| Progress {
-                phase: Phase::Stage(stage),
-                panels: master.panels.len(),
-                fixed_profiles,
-                profiles: count,
-                value: solution.z,
-            };
             // Cheap pricing next: improve the best known panels by swaps; the MIP runs only when
             // that finds nothing, and its answer is what proves convergence.
             let found = self.swaps.violating_panels(&master.panels, &weights, threshold, HEURISTIC_STARTS);
@@ -547,7 +555,12 @@ impl Pricing {
 /// Fixing a profile frees its row (its slack column `u_t` gets an infinite upper bound) and puts
 /// `s_t z` as the lower bound of `x_t`, so the last basis stays primal feasible.
 /// Returns each profile's probability, or `None` when the LP fails (the caller then uses the stages).
-pub(crate) fn relaxed_leximin(instance: &crate::model::Instance, reduced: &Reduced, unreachable: &[bool]) -> Result<Option<Vec<f64>>, SelectionError> {
+pub(crate) fn relaxed_leximin(
+    instance: &crate::model::Instance,
+    reduced: &Reduced,
+    unreachable: &[bool],
+    level_done: &mut dyn FnMut(usize) -> Result<(), SelectionError>,
+) -> Result<Option<Vec<f64>>, SelectionError> {
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced.profiles.iter().map(|p| p.members.len() as f64).collect();
     let (mut problem, x) = crate::solver::panel_problem(instance, reduced, false);
@@ -588,6 +601,7 @@ pub(crate) fn relaxed_leximin(instance: &crate::model::Instance, reduced: &Reduc
             model.change_column_bounds(slack[t], 0.0..);
             model.change_column_bounds(x[t], (sizes[t] * level).min(sizes[t])..=sizes[t]);
         }
+        level_done(target.iter().filter(|t| t.is_some()).count())?;
     }
     Ok(Some(target.into_iter().map(|t| t.unwrap_or(0.0)).collect()))
 }
@@ -596,13 +610,24 @@ pub(crate) fn relaxed_leximin(instance: &crate::model::Instance, reduced: &Reduc
 /// local search in place of the MIP): each round moves the last panel towards the heaviest members
 /// by per-member weight, then lowers the weight of its members, so that the panels spread over the
 /// pool the way a fair distribution does. Returns the new panels (none already in `known`).
-fn multiplicative_weights(swaps: &SwapSearch, known: &PanelSet, sizes: &[f64], unreachable: &[bool], rounds: usize) -> PanelSet {
+/// `found` hears the pool's size every [`POOL_REPORT_ROUNDS`] rounds and may cancel.
+fn multiplicative_weights(
+    swaps: &SwapSearch,
+    known: &PanelSet,
+    sizes: &[f64],
+    unreachable: &[bool],
+    rounds: usize,
+    found: &mut dyn FnMut(usize) -> Result<(), SelectionError>,
+) -> Result<PanelSet, SelectionError> {
     let count = sizes.len();
     let mut pool = PanelSet::default();
     let mut member_weight: Vec<f64> = (0..count).map(|t| if unreachable[t] { 0.0 } else { 1.0 }).collect();
-    let Some(mut current) = known.dense.first().cloned() else { return pool };
+    let Some(mut current) = known.dense.first().cloned() else { return Ok(pool) };
     let mut by_weight: Vec<usize> = (0..count).collect();
-    for _ in 0..rounds {
+    for round in 0..rounds {
+        if round % POOL_REPORT_ROUNDS == POOL_REPORT_ROUNDS - 1 {
+            found(pool.len())?;
+        }
         by_weight.sort_by(|&a, &b| member_weight[b].total_cmp(&member_weight[a]).then(a.cmp(&b)));
         current = swaps.improve(&current, &member_weight, &by_weight, POOL_SWAPS);
         for t in 0..count {
@@ -621,8 +646,11 @@ fn multiplicative_weights(swaps: &SwapSearch, known: &PanelSet, sizes: &[f64], u
             pool.push(current.clone());
         }
     }
-    pool
+    Ok(pool)
 }
+
+/// How many rounds of multiplicative weights run between two progress reports (a cancel waits at most this long).
+const POOL_REPORT_ROUNDS: usize = 64;
 
 /// Local search for pricing: from a feasible panel, repeatedly swap one seat from one profile to
 /// another while that keeps every quota and the household rule and increases the weight.

@@ -412,7 +412,16 @@ async fn main() -> Result<()> {
                 break status;
             }
             if started.elapsed() > limit {
-                break format!("still running after {} s (left running)", limit.as_secs());
+                // Cancel it (the next run could not start while it runs) and wait until it has stopped.
+                staff.post_form(&format!("{run_path}/cancel"), &[]).await?;
+                let asked = Instant::now();
+                while staff.get(&run_path).await?.contains("id=\"run-status\">running<") {
+                    if asked.elapsed() > Duration::from_secs(60) {
+                        bail!("the run did not stop within 60 s of its cancel");
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                break format!("still running after {} s (cancelled; it stopped {:.1} s after the cancel)", limit.as_secs(), asked.elapsed().as_secs_f64());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         };

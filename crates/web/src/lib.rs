@@ -115,7 +115,7 @@ pub async fn serve(listener: TcpListener, app: Router, stopping: Stopping) -> st
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        tracing::info!("stopping: running selection runs end now and are marked failed");
+        tracing::info!("stopping: running selection runs end at their next progress report (marked failed now, or at the next start)");
         stopping.stop();
     })
     .await

@@ -391,7 +391,9 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
 pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestApp) {
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    // Seven features, 2,000 respondents skewed against the shares (LEXIMIN takes minutes on this pool).
+    // Seven features, 2,000 respondents skewed against the shares (MAXIMIN takes half a minute on this pool, LEXIMIN
+    // minutes; MAXIMIN is used because its master LP solves and its pool of panels are the longest stretches between
+    // two progress reports).
     let features: [(&str, &[(&str, u32)]); 7] = [
         ("gender", &[("woman", 50), ("man", 48), ("other", 2)]),
         ("age_band", &[("16-29", 22), ("30-44", 25), ("45-59", 24), ("60-74", 19), ("75+", 10)]),
@@ -443,7 +445,7 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
     tx.commit().await.unwrap();
 
     let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
-    let (status, run_path, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "leximin")]).await;
+    let (status, run_path, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "maximin")]).await;
     assert_eq!(status, 303, "{html}");
     let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
     let run_status = || async {
@@ -463,7 +465,7 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         if status != "running" {
             break (status, message);
         }
-        assert!(stopped.elapsed() < std::time::Duration::from_secs(20), "the run did not end within 20 s of the stop");
+        assert!(stopped.elapsed() < std::time::Duration::from_secs(10), "the run did not end within 10 s of the stop");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!((status.as_str(), message.as_str()), ("failed", web::selection::STOPPED_MESSAGE));
