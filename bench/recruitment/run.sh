@@ -11,7 +11,8 @@ source bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kleroterion}"
 PG_ADMIN="${KLERO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 ARGS=("${ADDRESSES:-100000}" "${INVITATIONS:-10000}" "${REGISTRATIONS:-3000}" "${CONCURRENCY:-32}" "${POOL:-2000}" "${PANEL:-100}")
-cargo build --release --locked -p klero -p web --example recruitment_bench >&2
+# The server binary and the driver (with `--example` alone, cargo would build only the driver and run a stale server).
+cargo build --release --locked --workspace --bins --example recruitment_bench >&2
 KLERO="$CARGO_TARGET_DIR/release/klero"
 BENCH="$CARGO_TARGET_DIR/release/examples/recruitment_bench"
 work=$(mktemp -d)

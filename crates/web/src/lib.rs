@@ -35,7 +35,7 @@ pub mod panel;
 pub mod panel_i18n;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use axum::Router;
 use store::Store;
@@ -84,19 +84,51 @@ pub struct AppState {
 }
 
 /// A flag shared by the server and its background jobs, set once when the server is asked to stop (Ctrl-C or
-/// SIGTERM), so that a long selection run does not keep the process alive; the run is marked failed.
+/// SIGTERM), so that a long selection run does not keep the process alive; the run is marked failed. It also counts
+/// the jobs still running, so that the server can wait for them to record how they ended.
 #[derive(Debug, Clone, Default)]
-pub struct Stopping(Arc<AtomicBool>);
+pub struct Stopping {
+    flag: Arc<AtomicBool>,
+    jobs: Arc<AtomicUsize>,
+}
+
+/// A running background job, counted by [`Stopping`] until dropped.
+#[derive(Debug)]
+pub struct Job(Arc<AtomicUsize>);
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 impl Stopping {
     /// Asks the background jobs to end.
     pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.flag.store(true, Ordering::SeqCst);
     }
 
     /// Whether the server is stopping.
     pub fn is_set(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Counts a background job until the returned value is dropped.
+    pub fn job(&self) -> Job {
+        self.jobs.fetch_add(1, Ordering::SeqCst);
+        Job(self.jobs.clone())
+    }
+
+    /// Waits until no background job is running, at most `within`; returns whether they all ended.
+    pub async fn jobs_ended(&self, within: std::time::Duration) -> bool {
+        let started = std::time::Instant::now();
+        while self.jobs.load(Ordering::SeqCst) > 0 {
+            if started.elapsed() >= within {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        true
     }
 }
 
@@ -106,8 +138,9 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app` on `listener` until the process receives Ctrl-C or SIGTERM, then sets `stopping` (the state's flag)
-/// so that running selection runs end too.
+/// so that running selection runs end too, and waits (a few seconds at most) until they have recorded their end.
 pub async fn serve(listener: TcpListener, app: Router, stopping: Stopping) -> std::io::Result<()> {
+    let jobs = stopping.clone();
     // The peer address feeds the registration form's per-IP rate limit.
     axum::serve(
         listener,
@@ -115,10 +148,14 @@ pub async fn serve(listener: TcpListener, app: Router, stopping: Stopping) -> st
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        tracing::info!("stopping: running selection runs end at their next progress report (marked failed now, or at the next start)");
+        tracing::info!("stopping: running selection runs end at their next progress report and are marked failed");
         stopping.stop();
     })
-    .await
+    .await?;
+    if !jobs.jobs_ended(std::time::Duration::from_secs(8)).await {
+        tracing::warn!("a selection run did not end in time; it is marked failed at the next start");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

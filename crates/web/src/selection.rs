@@ -1116,7 +1116,9 @@ fn progress_words(progress: &selection::Progress) -> String {
 /// Runs a `running` run in the background: the engine on a blocking thread, a heartbeat with the progress every
 /// second (which also reads the cancel request), then the result in one transaction.
 pub fn spawn_run(state: AppState, assembly_id: i64, run_id: i64) {
+    let job = state.stopping.job();
     tokio::spawn(async move {
+        let _job = job;
         if let Err(error) = drive(&state, assembly_id, run_id).await {
             tracing::error!(run_id, error = %error, "selection run failed to complete");
             let now = now();

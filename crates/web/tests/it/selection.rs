@@ -469,6 +469,7 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!((status.as_str(), message.as_str()), ("failed", web::selection::STOPPED_MESSAGE));
+    assert!(app.stopping.jobs_ended(std::time::Duration::from_secs(5)).await, "the job counts itself out once it has recorded its end");
     println!("the run ended {:.1} s after the stop", stopped.elapsed().as_secs_f64());
     // The assembly is free for the next run (after a restart, here the same server).
     let (status, _, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "legacy")]).await;
