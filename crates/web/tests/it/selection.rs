@@ -38,6 +38,21 @@ async fn status_counts(app: &TestApp, assembly_id: i64) -> Vec<(String, i64)> {
     store::recruitment::respondent_status_counts(&mut connection, assembly_id).await.unwrap()
 }
 
+/// Adds a respondent (as staff would, without an invitation) with made-up contact details and these answers.
+async fn add_respondent(tx: &mut store::Tx, assembly_id: i64, name: &str, email: &str, features_json: &str) {
+    let new = store::recruitment::NewRespondent {
+        assembly_id,
+        invitation_id: None,
+        full_name: name,
+        email,
+        phone: "",
+        features_json,
+        access_needs_json: "{}",
+        consent_at: 1,
+    };
+    store::recruitment::add_respondent(tx, &new, 1).await.unwrap();
+}
+
 const QUOTAS: &str = "feature,value,share,min,max
 gender,woman,50,3,3
 gender,man,50,3,3
@@ -118,23 +133,7 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         let gender = if i % 2 == 0 { "man" } else { "woman" };
         let age = if i < 3 { "16-29" } else { "30+" };
         let features = if i == 19 { "{}".to_owned() } else { serde_json::json!({ "gender": gender, "age_band": age }).to_string() };
-        let name = format!("Person Number{i}");
-        store::recruitment::add_respondent(
-            &mut tx,
-            &store::recruitment::NewRespondent {
-                assembly_id,
-                invitation_id: None,
-                full_name: &name,
-                email: &format!("person{i}@example.org"),
-                phone: "",
-                features_json: &features,
-                access_needs_json: "{}",
-                consent_at: 1,
-            },
-            1,
-        )
-        .await
-        .unwrap();
+        add_respondent(&mut tx, assembly_id, &format!("Person Number{i}"), &format!("person{i}@example.org"), &features).await;
     }
     tx.commit().await.unwrap();
     let (_, html) = app.get(&organiser, &quotas_path).await;
@@ -299,17 +298,7 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
     let mut tx = app.store.begin().await.unwrap();
     for i in 0..16 {
         let features = serde_json::json!({ "gender": if i % 2 == 0 { "man" } else { "woman" }, "age_band": if i < 5 { "16-29" } else { "30+" } }).to_string();
-        let new = store::recruitment::NewRespondent {
-            assembly_id,
-            invitation_id: None,
-            full_name: &format!("Lottery Person{i}"),
-            email: &format!("lottery{i}@example.org"),
-            phone: "",
-            features_json: &features,
-            access_needs_json: "{}",
-            consent_at: 1,
-        };
-        store::recruitment::add_respondent(&mut tx, &new, 1).await.unwrap();
+        add_respondent(&mut tx, assembly_id, &format!("Lottery Person{i}"), &format!("lottery{i}@example.org"), &features).await;
     }
     tx.commit().await.unwrap();
 
@@ -430,17 +419,8 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
             let pick = weights.iter().position(|w| if roll < *w { true } else { roll -= w; false }).unwrap();
             answers.insert((*feature).to_owned(), values[pick].0.into());
         }
-        let new = store::recruitment::NewRespondent {
-            assembly_id,
-            invitation_id: None,
-            full_name: &format!("Pool Person{i}"),
-            email: &format!("pool{i}@example.org"),
-            phone: "",
-            features_json: &serde_json::Value::Object(answers).to_string(),
-            access_needs_json: "{}",
-            consent_at: 1,
-        };
-        store::recruitment::add_respondent(&mut tx, &new, 1).await.unwrap();
+        let features = serde_json::Value::Object(answers).to_string();
+        add_respondent(&mut tx, assembly_id, &format!("Pool Person{i}"), &format!("pool{i}@example.org"), &features).await;
     }
     tx.commit().await.unwrap();
 
