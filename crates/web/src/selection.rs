@@ -1238,7 +1238,11 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
         lottery_number: selection.lottery_number,
         lottery_max_change: selection.distribution.as_ref().and_then(|d| d.lottery.as_ref()).map(|lottery| lottery.max_change),
     };
-    let distribution_csv = selection.distribution.as_ref().map(|distribution| distribution.to_csv(&instance)).unwrap_or_default();
+    // Published for final and replacement runs; a test run is never public, so its distribution is not kept.
+    let distribution_csv = match &selection.distribution {
+        Some(distribution) if run.kind != "test" => distribution.to_csv(&instance),
+        _ => String::new(),
+    };
     let result_json = serde_json::to_string(&summary).map_err(|error| AppError::Internal(Box::new(error)))?;
     let mut connection = state.store.connection().await?;
     let people = store::selection::run_people(&mut connection, run.id).await?;
