@@ -11,8 +11,13 @@ use std::fmt;
 use crate::{BallotError, Threshold, percent};
 
 /// The names of levels 1 to 5, in order.
-pub const LEVEL_NAMES: [&str; 5] =
-    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"];
+pub const LEVEL_NAMES: [&str; 5] = [
+    "strongly disagree",
+    "disagree",
+    "neither agree nor disagree",
+    "agree",
+    "strongly agree",
+];
 
 /// An answer on the agreement scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,7 +40,10 @@ impl AgreementScale {
     /// A scale, with or without a "no opinion" answer, and optionally a pass rule: the share of
     /// votes cast at levels 4 and 5 (agree or strongly agree) must meet `pass`.
     pub fn new(no_opinion_offered: bool, pass: Option<Threshold>) -> AgreementScale {
-        AgreementScale { no_opinion_offered, pass }
+        AgreementScale {
+            no_opinion_offered,
+            pass,
+        }
     }
 
     /// Whether "no opinion" is offered.
@@ -66,7 +74,12 @@ impl fmt::Display for Median {
         match self {
             Median::None => write!(formatter, "none"),
             Median::Level(level) => write!(formatter, "{}", level_name(*level)),
-            Median::Between(low, high) => write!(formatter, "between {} and {}", level_name(*low), level_name(*high)),
+            Median::Between(low, high) => write!(
+                formatter,
+                "between {} and {}",
+                level_name(*low),
+                level_name(*high)
+            ),
         }
     }
 }
@@ -139,7 +152,11 @@ impl AgreementCount {
 
     /// The share of votes cast at `level` (1 to 5), in whole percent; 0 for any other level.
     pub fn level_percent(&self, level: u8) -> u64 {
-        let count = self.levels.get(usize::from(level).wrapping_sub(1)).copied().unwrap_or(0);
+        let count = self
+            .levels
+            .get(usize::from(level).wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
         percent(u64::from(count), u64::from(self.total()))
     }
 
@@ -168,7 +185,11 @@ impl AgreementCount {
             5
         };
         let (low_level, high_level) = (level_at(low), level_at(high));
-        if low_level == high_level { Median::Level(low_level) } else { Median::Between(low_level, high_level) }
+        if low_level == high_level {
+            Median::Level(low_level)
+        } else {
+            Median::Between(low_level, high_level)
+        }
     }
 
     /// The level of support label.
@@ -195,7 +216,10 @@ impl AgreementCount {
     /// missed.
     pub fn passed(&self) -> Option<bool> {
         let threshold = self.scale.pass?;
-        Some(self.quorum_met && threshold.is_met(u64::from(self.agreeing()), u64::from(self.total())))
+        Some(
+            self.quorum_met
+                && threshold.is_met(u64::from(self.agreeing()), u64::from(self.total())),
+        )
     }
 
     /// The rules counted against.
@@ -204,10 +228,17 @@ impl AgreementCount {
     }
 }
 
-pub(crate) fn check(scale: AgreementScale, position: usize, answer: AgreementAnswer) -> Result<(), BallotError> {
+pub(crate) fn check(
+    scale: AgreementScale,
+    position: usize,
+    answer: AgreementAnswer,
+) -> Result<(), BallotError> {
     match answer {
         AgreementAnswer::Level(level) if !(1..=5).contains(&level) => {
-            Err(BallotError::LevelOutOfRange { vote: position, level })
+            Err(BallotError::LevelOutOfRange {
+                vote: position,
+                level,
+            })
         }
         AgreementAnswer::NoOpinion if !scale.no_opinion_offered => {
             Err(BallotError::NoOpinionNotOffered { vote: position })
@@ -216,8 +247,17 @@ pub(crate) fn check(scale: AgreementScale, position: usize, answer: AgreementAns
     }
 }
 
-pub(crate) fn count(scale: AgreementScale, answers: &[AgreementAnswer], quorum_met: bool) -> AgreementCount {
-    let mut tally = AgreementCount { scale, levels: [0; 5], no_opinion: 0, quorum_met };
+pub(crate) fn count(
+    scale: AgreementScale,
+    answers: &[AgreementAnswer],
+    quorum_met: bool,
+) -> AgreementCount {
+    let mut tally = AgreementCount {
+        scale,
+        levels: [0; 5],
+        no_opinion: 0,
+        quorum_met,
+    };
     for answer in answers {
         match answer {
             AgreementAnswer::Level(level) => tally.levels[usize::from(level - 1)] += 1,
@@ -228,7 +268,10 @@ pub(crate) fn count(scale: AgreementScale, answers: &[AgreementAnswer], quorum_m
 }
 
 fn level_name(level: u8) -> &'static str {
-    LEVEL_NAMES.get(usize::from(level).wrapping_sub(1)).copied().unwrap_or("?")
+    LEVEL_NAMES
+        .get(usize::from(level).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
 }
 
 impl fmt::Display for AgreementCount {
@@ -245,9 +288,20 @@ impl fmt::Display for AgreementCount {
                 )
             })
             .collect();
-        write!(formatter, "{} {}: {}", self.total(), if total == 1 { "vote" } else { "votes" }, parts.join(", "))?;
+        write!(
+            formatter,
+            "{} {}: {}",
+            self.total(),
+            if total == 1 { "vote" } else { "votes" },
+            parts.join(", ")
+        )?;
         if self.scale.no_opinion_offered {
-            write!(formatter, ", no opinion {} ({}%)", self.no_opinion, percent(u64::from(self.no_opinion), total))?;
+            write!(
+                formatter,
+                ", no opinion {} ({}%)",
+                self.no_opinion,
+                percent(u64::from(self.no_opinion), total)
+            )?;
         }
         write!(
             formatter,
@@ -262,7 +316,10 @@ impl fmt::Display for AgreementCount {
                 (false, false) => "Not passed (quorum not met)",
                 (false, true) => "Not passed",
             };
-            write!(formatter, "\n{headline} (threshold: {threshold} of votes cast agree or strongly agree)")?;
+            write!(
+                formatter,
+                "\n{headline} (threshold: {threshold} of votes cast agree or strongly agree)"
+            )?;
         }
         Ok(())
     }

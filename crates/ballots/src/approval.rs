@@ -35,14 +35,24 @@ impl ApprovalBallot {
         if let Some(max) = max_approvals
             && (max == 0 || max as usize > options.len())
         {
-            return Err(BallotError::InvalidMaxApprovals { max, options: options.len() });
+            return Err(BallotError::InvalidMaxApprovals {
+                max,
+                options: options.len(),
+            });
         }
         if let WinnerRule::TopK(k) = winners
             && (k == 0 || k as usize >= options.len())
         {
-            return Err(BallotError::InvalidWinnerCount { winners: k, options: options.len() });
+            return Err(BallotError::InvalidWinnerCount {
+                winners: k,
+                options: options.len(),
+            });
         }
-        Ok(ApprovalBallot { options, max_approvals, winners })
+        Ok(ApprovalBallot {
+            options,
+            max_approvals,
+            winners,
+        })
     }
 
     /// The options.
@@ -106,20 +116,34 @@ impl ApprovalCount {
 }
 
 /// Checks one approval vote and returns the approved option indices.
-pub(crate) fn check(ballot: &ApprovalBallot, position: usize, approved: &[String]) -> Result<Vec<usize>, BallotError> {
+pub(crate) fn check(
+    ballot: &ApprovalBallot,
+    position: usize,
+    approved: &[String],
+) -> Result<Vec<usize>, BallotError> {
     if let Some(max) = ballot.max_approvals
         && approved.len() > max as usize
     {
-        return Err(BallotError::TooManyApprovals { vote: position, count: approved.len(), max });
+        return Err(BallotError::TooManyApprovals {
+            vote: position,
+            count: approved.len(),
+            max,
+        });
     }
     let mut indices = Vec::with_capacity(approved.len());
     for option in approved {
         let index = ballot
             .options
             .index_of(option)
-            .ok_or_else(|| BallotError::UnknownOption { vote: position, option: option.clone() })?;
+            .ok_or_else(|| BallotError::UnknownOption {
+                vote: position,
+                option: option.clone(),
+            })?;
         if indices.contains(&index) {
-            return Err(BallotError::DuplicateApproval { vote: position, option: option.clone() });
+            return Err(BallotError::DuplicateApproval {
+                vote: position,
+                option: option.clone(),
+            });
         }
         indices.push(index);
     }
@@ -135,17 +159,29 @@ pub(crate) fn count(ballot: &ApprovalBallot, votes: &[Vec<usize>]) -> ApprovalCo
         }
     }
     let mut order: Vec<usize> = (0..approvals.len()).collect();
-    order.sort_by(|&first, &second| approvals[second].cmp(&approvals[first]).then(first.cmp(&second)));
+    order.sort_by(|&first, &second| {
+        approvals[second]
+            .cmp(&approvals[first])
+            .then(first.cmp(&second))
+    });
     let total = votes.len() as u64;
     let (winners, tie_at_boundary) = match ballot.winners {
         WinnerRule::TopK(k) => {
             let cutoff = approvals[order[k as usize - 1]].max(1);
-            let winners: Vec<usize> = order.iter().copied().filter(|&index| approvals[index] >= cutoff).collect();
+            let winners: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&index| approvals[index] >= cutoff)
+                .collect();
             let tie = winners.len() > k as usize;
             (winners, tie)
         }
         WinnerRule::Share(threshold) => (
-            order.iter().copied().filter(|&index| threshold.is_met(u64::from(approvals[index]), total)).collect(),
+            order
+                .iter()
+                .copied()
+                .filter(|&index| threshold.is_met(u64::from(approvals[index]), total))
+                .collect(),
             false,
         ),
     };
@@ -183,8 +219,16 @@ impl fmt::Display for ApprovalCount {
             if self.votes == 1 { "vote" } else { "votes" },
             parts.join(", ")
         )?;
-        let names: Vec<&str> = self.winners.iter().map(|&index| self.options[index].as_str()).collect();
-        let chosen = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+        let names: Vec<&str> = self
+            .winners
+            .iter()
+            .map(|&index| self.options[index].as_str())
+            .collect();
+        let chosen = if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        };
         match self.rule {
             WinnerRule::TopK(k) => {
                 write!(formatter, "Chosen: {chosen} (the top {k})")?;
@@ -194,7 +238,10 @@ impl fmt::Display for ApprovalCount {
                 Ok(())
             }
             WinnerRule::Share(threshold) => {
-                write!(formatter, "Chosen: {chosen} (approved by {threshold} of votes cast)")
+                write!(
+                    formatter,
+                    "Chosen: {chosen} (approved by {threshold} of votes cast)"
+                )
             }
         }
     }

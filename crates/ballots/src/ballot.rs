@@ -1,7 +1,10 @@
 //! Ballot definitions and votes: a [`BallotSpec`] is validated once into a [`Ballot`], whose
 //! fields can then only be read.
 
-use crate::{AgreementAnswer, AgreementScale, ApprovalBallot, BallotError, Outcome, Quorum, YesNoChoice, YesNoRule};
+use crate::{
+    AgreementAnswer, AgreementScale, ApprovalBallot, BallotError, Outcome, Quorum, YesNoChoice,
+    YesNoRule,
+};
 
 /// The options of a ranking or approval ballot: at least two, non-blank, distinct labels, in the
 /// order printed on the ballot paper.
@@ -14,16 +17,22 @@ impl Options {
     /// Validates the labels (trimmed of surrounding spaces).
     pub fn new(labels: &[&str]) -> Result<Options, BallotError> {
         if labels.len() < 2 {
-            return Err(BallotError::TooFewOptions { count: labels.len() });
+            return Err(BallotError::TooFewOptions {
+                count: labels.len(),
+            });
         }
         let mut checked: Vec<String> = Vec::with_capacity(labels.len());
         for (index, label) in labels.iter().enumerate() {
             let label = label.trim();
             if label.is_empty() {
-                return Err(BallotError::BlankOption { position: index + 1 });
+                return Err(BallotError::BlankOption {
+                    position: index + 1,
+                });
             }
             if checked.iter().any(|existing| existing == label) {
-                return Err(BallotError::DuplicateOption { option: label.to_owned() });
+                return Err(BallotError::DuplicateOption {
+                    option: label.to_owned(),
+                });
             }
             checked.push(label.to_owned());
         }
@@ -154,9 +163,11 @@ impl Ballot {
         }
         let empty_wording = match &spec.wording {
             Wording::Fixed(text) => text.trim().is_empty(),
-            Wording::Conditional { if_passed, otherwise, .. } => {
-                if_passed.trim().is_empty() || otherwise.trim().is_empty()
-            }
+            Wording::Conditional {
+                if_passed,
+                otherwise,
+                ..
+            } => if_passed.trim().is_empty() || otherwise.trim().is_empty(),
         };
         if empty_wording {
             return Err(BallotError::EmptyWording { ballot: spec.id });
@@ -167,7 +178,11 @@ impl Ballot {
         if let Some(Quorum::Members(quorum)) = spec.quorum
             && quorum > spec.eligible_members
         {
-            return Err(BallotError::QuorumAboveEligible { ballot: spec.id, quorum, eligible: spec.eligible_members });
+            return Err(BallotError::QuorumAboveEligible {
+                ballot: spec.id,
+                quorum,
+                eligible: spec.eligible_members,
+            });
         }
         if let Some(precondition) = &spec.opens_after
             && precondition.ballot == spec.id
@@ -175,9 +190,15 @@ impl Ballot {
             return Err(BallotError::OpensAfterItself { ballot: spec.id });
         }
         if let Wording::Conditional { on, .. } = &spec.wording {
-            let after = spec.opens_after.as_ref().map(|precondition| precondition.ballot.as_str());
+            let after = spec
+                .opens_after
+                .as_ref()
+                .map(|precondition| precondition.ballot.as_str());
             if after != Some(on.as_str()) {
-                return Err(BallotError::WordingWithoutPrecondition { ballot: spec.id.clone(), on: on.clone() });
+                return Err(BallotError::WordingWithoutPrecondition {
+                    ballot: spec.id.clone(),
+                    on: on.clone(),
+                });
             }
         }
         Ok(Ballot { spec })
@@ -220,7 +241,11 @@ impl Ballot {
     pub fn resolve_wording(&self, previous: &Outcome) -> Result<&str, BallotError> {
         match &self.spec.wording {
             Wording::Fixed(text) => Ok(text),
-            Wording::Conditional { on, if_passed, otherwise } => {
+            Wording::Conditional {
+                on,
+                if_passed,
+                otherwise,
+            } => {
                 if previous.ballot_id() != on {
                     return Err(BallotError::OutcomeOfAnotherBallot {
                         expected: on.clone(),
@@ -270,7 +295,11 @@ impl Vote {
     /// A strict ranking from options in order of preference.
     pub fn ranking_in_order(options: &[&str]) -> Vote {
         Vote::Ranking(
-            options.iter().enumerate().map(|(index, option)| ((*option).to_owned(), index as u32 + 1)).collect(),
+            options
+                .iter()
+                .enumerate()
+                .map(|(index, option)| ((*option).to_owned(), index as u32 + 1))
+                .collect(),
         )
     }
 

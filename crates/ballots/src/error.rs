@@ -75,7 +75,9 @@ pub enum BallotError {
         ballot: String,
     },
     /// A quorum of more members than are eligible.
-    #[error("ballot {ballot:?} asks for a quorum of {quorum} members but only {eligible} are eligible")]
+    #[error(
+        "ballot {ballot:?} asks for a quorum of {quorum} members but only {eligible} are eligible"
+    )]
     QuorumAboveEligible {
         /// The ballot's id.
         ballot: String,
@@ -85,7 +87,9 @@ pub enum BallotError {
         eligible: u32,
     },
     /// A ballot whose wording depends on another ballot's outcome but which does not open after it.
-    #[error("ballot {ballot:?} takes its wording from ballot {on:?}, so it must open after {on:?} closes")]
+    #[error(
+        "ballot {ballot:?} takes its wording from ballot {on:?}, so it must open after {on:?} closes"
+    )]
     WordingWithoutPrecondition {
         /// The ballot's id.
         ballot: String,
@@ -115,7 +119,9 @@ pub enum BallotError {
         vote: usize,
     },
     /// An agreement level outside 1 to 5.
-    #[error("vote {vote} gives level {level}; levels go from 1 (strongly disagree) to 5 (strongly agree)")]
+    #[error(
+        "vote {vote} gives level {level}; levels go from 1 (strongly disagree) to 5 (strongly agree)"
+    )]
     LevelOutOfRange {
         /// The 1-based position of the vote.
         vote: usize,
@@ -187,7 +193,10 @@ pub enum BallotError {
         source: Box<BallotError>,
     },
     /// Paper entries with mismatches cannot be tallied until the sheets are re-checked.
-    #[error("the two paper entries disagree on sheets {}: re-check them before counting", join_sheets(sheets))]
+    #[error(
+        "the two paper entries disagree on sheets {}: re-check them before counting",
+        join_sheets(sheets)
+    )]
     UnreconciledSheets {
         /// The sheet numbers to re-check, in increasing order.
         sheets: Vec<u32>,
@@ -199,7 +208,9 @@ pub enum BallotError {
         ballot: String,
     },
     /// A ballot that opens after a ballot which is not earlier in the sequence.
-    #[error("ballot {ballot:?} opens after {after:?}, which is not an earlier ballot of the sequence")]
+    #[error(
+        "ballot {ballot:?} opens after {after:?}, which is not an earlier ballot of the sequence"
+    )]
     UnknownPrecedingBallot {
         /// The ballot's id.
         ballot: String,
@@ -208,7 +219,9 @@ pub enum BallotError {
     },
     /// A ballot whose opening or wording depends on whether a ballot passed, when that ballot
     /// has no pass rule (a ranking, an approval, or an agreement scale without a threshold).
-    #[error("ballot {ballot:?} depends on whether {after:?} passed, but {after:?} has no pass rule")]
+    #[error(
+        "ballot {ballot:?} depends on whether {after:?} passed, but {after:?} has no pass rule"
+    )]
     PrecedingBallotHasNoDecision {
         /// The ballot's id.
         ballot: String,
@@ -238,5 +251,9 @@ pub enum BallotError {
 }
 
 fn join_sheets(sheets: &[u32]) -> String {
-    sheets.iter().map(u32::to_string).collect::<Vec<String>>().join(", ")
+    sheets
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<String>>()
+        .join(", ")
 }

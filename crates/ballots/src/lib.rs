@@ -60,12 +60,16 @@ mod schulze;
 mod sequence;
 mod yes_no;
 
-pub use agreement::{AgreementAnswer, AgreementCount, AgreementScale, LEVEL_NAMES, Median, Support};
+pub use agreement::{
+    AgreementAnswer, AgreementCount, AgreementScale, LEVEL_NAMES, Median, Support,
+};
 pub use approval::{ApprovalBallot, ApprovalCount, WinnerRule};
 pub use ballot::{Ballot, BallotSpec, HeldWhen, Method, Options, Precondition, Vote, Wording};
 pub use error::BallotError;
 pub use outcome::{Counted, Outcome, tally};
-pub use paper::{Entry, Mismatch, PaperVote, ReconciledVotes, Reconciliation, reconcile, tally_paper};
+pub use paper::{
+    Entry, Mismatch, PaperVote, ReconciledVotes, Reconciliation, reconcile, tally_paper,
+};
 pub use ratio::{Comparison, Quorum, Ratio, Threshold, percent};
 pub use schulze::SchulzeResult;
 pub use sequence::{Sequence, Stage};

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::{
-    AgreementCount, ApprovalCount, Ballot, BallotError, Method, Quorum, SchulzeResult, Vote, YesNoCount, agreement,
-    approval, percent, schulze, yes_no,
+    AgreementCount, ApprovalCount, Ballot, BallotError, Method, Quorum, SchulzeResult, Vote,
+    YesNoCount, agreement, approval, percent, schulze, yes_no,
 };
 
 /// The count, by method.
@@ -49,7 +49,8 @@ impl Outcome {
 
     /// Whether the quorum was met; `None` when the ballot has no quorum.
     pub fn quorum_met(&self) -> Option<bool> {
-        self.quorum.map(|quorum| quorum.is_met(self.turnout, self.eligible_members))
+        self.quorum
+            .map(|quorum| quorum.is_met(self.turnout, self.eligible_members))
     }
 
     /// The count.
@@ -85,7 +86,11 @@ impl fmt::Display for Outcome {
             percent(u64::from(self.turnout), u64::from(self.eligible_members))
         )?;
         if let (Some(quorum), Some(met)) = (self.quorum, self.quorum_met()) {
-            write!(formatter, "; quorum {quorum}: {}", if met { "met" } else { "not met" })?;
+            write!(
+                formatter,
+                "; quorum {quorum}: {}",
+                if met { "met" } else { "not met" }
+            )?;
         }
         Ok(())
     }
@@ -98,10 +103,15 @@ impl fmt::Display for Outcome {
 /// There cannot be more votes than eligible members.
 pub fn tally(ballot: &Ballot, votes: &[Vote]) -> Result<Outcome, BallotError> {
     if votes.len() > ballot.eligible_members() as usize {
-        return Err(BallotError::MoreVotesThanEligible { votes: votes.len(), eligible: ballot.eligible_members() });
+        return Err(BallotError::MoreVotesThanEligible {
+            votes: votes.len(),
+            eligible: ballot.eligible_members(),
+        });
     }
     let turnout = votes.len() as u32;
-    let quorum_met = ballot.quorum().is_none_or(|quorum| quorum.is_met(turnout, ballot.eligible_members()));
+    let quorum_met = ballot
+        .quorum()
+        .is_none_or(|quorum| quorum.is_met(turnout, ballot.eligible_members()));
     let method = ballot.method();
     let wrong = |position: usize, vote: &Vote| BallotError::WrongMethod {
         vote: position,
@@ -112,7 +122,9 @@ pub fn tally(ballot: &Ballot, votes: &[Vote]) -> Result<Outcome, BallotError> {
         Method::YesNo(rule) => {
             let mut choices = Vec::with_capacity(votes.len());
             for (index, vote) in votes.iter().enumerate() {
-                let Vote::YesNo(choice) = vote else { return Err(wrong(index + 1, vote)) };
+                let Vote::YesNo(choice) = vote else {
+                    return Err(wrong(index + 1, vote));
+                };
                 yes_no::check(*rule, index + 1, *choice)?;
                 choices.push(*choice);
             }
@@ -121,7 +133,9 @@ pub fn tally(ballot: &Ballot, votes: &[Vote]) -> Result<Outcome, BallotError> {
         Method::Agreement(scale) => {
             let mut answers = Vec::with_capacity(votes.len());
             for (index, vote) in votes.iter().enumerate() {
-                let Vote::Agreement(answer) = vote else { return Err(wrong(index + 1, vote)) };
+                let Vote::Agreement(answer) = vote else {
+                    return Err(wrong(index + 1, vote));
+                };
                 agreement::check(*scale, index + 1, *answer)?;
                 answers.push(*answer);
             }
@@ -130,7 +144,9 @@ pub fn tally(ballot: &Ballot, votes: &[Vote]) -> Result<Outcome, BallotError> {
         Method::Ranking(options) => {
             let mut rankings = Vec::with_capacity(votes.len());
             for (index, vote) in votes.iter().enumerate() {
-                let Vote::Ranking(ranking) = vote else { return Err(wrong(index + 1, vote)) };
+                let Vote::Ranking(ranking) = vote else {
+                    return Err(wrong(index + 1, vote));
+                };
                 rankings.push(schulze::ranks_of(options, index + 1, ranking)?);
             }
             Counted::Ranking(schulze::count(options, &rankings))
@@ -138,7 +154,9 @@ pub fn tally(ballot: &Ballot, votes: &[Vote]) -> Result<Outcome, BallotError> {
         Method::Approval(rules) => {
             let mut approvals = Vec::with_capacity(votes.len());
             for (index, vote) in votes.iter().enumerate() {
-                let Vote::Approval(approved) = vote else { return Err(wrong(index + 1, vote)) };
+                let Vote::Approval(approved) = vote else {
+                    return Err(wrong(index + 1, vote));
+                };
                 approvals.push(approval::check(rules, index + 1, approved)?);
             }
             Counted::Approval(approval::count(rules, &approvals))

@@ -68,9 +68,9 @@ impl Mismatch {
     /// The sheet to re-check.
     pub fn sheet(&self) -> u32 {
         match self {
-            Mismatch::Missing { sheet, .. } | Mismatch::Duplicate { sheet, .. } | Mismatch::Different { sheet, .. } => {
-                *sheet
-            }
+            Mismatch::Missing { sheet, .. }
+            | Mismatch::Duplicate { sheet, .. }
+            | Mismatch::Different { sheet, .. } => *sheet,
         }
     }
 }
@@ -78,13 +78,24 @@ impl Mismatch {
 impl fmt::Display for Mismatch {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Mismatch::Missing { sheet, missing_from } => {
-                write!(formatter, "sheet {sheet}: missing from the {missing_from} entry")
+            Mismatch::Missing {
+                sheet,
+                missing_from,
+            } => {
+                write!(
+                    formatter,
+                    "sheet {sheet}: missing from the {missing_from} entry"
+                )
             }
             Mismatch::Duplicate { sheet, entry } => {
-                write!(formatter, "sheet {sheet}: typed more than once in the {entry} entry")
+                write!(
+                    formatter,
+                    "sheet {sheet}: typed more than once in the {entry} entry"
+                )
             }
-            Mismatch::Different { sheet, .. } => write!(formatter, "sheet {sheet}: the two entries differ"),
+            Mismatch::Different { sheet, .. } => {
+                write!(formatter, "sheet {sheet}: the two entries differ")
+            }
         }
     }
 }
@@ -117,9 +128,13 @@ impl Reconciliation {
     /// The votes ready to count, or the sheets still to re-check.
     pub fn into_reconciled(self) -> Result<ReconciledVotes, BallotError> {
         if !self.mismatches.is_empty() {
-            return Err(BallotError::UnreconciledSheets { sheets: self.sheets_to_recheck() });
+            return Err(BallotError::UnreconciledSheets {
+                sheets: self.sheets_to_recheck(),
+            });
         }
-        Ok(ReconciledVotes { sheets: self.matched })
+        Ok(ReconciledVotes {
+            sheets: self.matched,
+        })
     }
 }
 
@@ -153,36 +168,63 @@ pub fn reconcile(first_entry: &[PaperVote], second_entry: &[PaperVote]) -> Recon
     let mut mismatches = Vec::new();
     for (sheet, (first, second)) in by_sheet {
         if first.len() > 1 {
-            mismatches.push(Mismatch::Duplicate { sheet, entry: Entry::First });
+            mismatches.push(Mismatch::Duplicate {
+                sheet,
+                entry: Entry::First,
+            });
         }
         if second.len() > 1 {
-            mismatches.push(Mismatch::Duplicate { sheet, entry: Entry::Second });
+            mismatches.push(Mismatch::Duplicate {
+                sheet,
+                entry: Entry::Second,
+            });
         }
         if first.len() > 1 || second.len() > 1 {
             continue;
         }
         match (first.first(), second.first()) {
             (Some(first), Some(second)) if first.normalized() == second.normalized() => {
-                matched.push(PaperVote { sheet, vote: first.normalized() });
+                matched.push(PaperVote {
+                    sheet,
+                    vote: first.normalized(),
+                });
             }
             (Some(first), Some(second)) => {
-                mismatches.push(Mismatch::Different { sheet, first: (*first).clone(), second: (*second).clone() });
+                mismatches.push(Mismatch::Different {
+                    sheet,
+                    first: (*first).clone(),
+                    second: (*second).clone(),
+                });
             }
-            (Some(_), None) => mismatches.push(Mismatch::Missing { sheet, missing_from: Entry::Second }),
-            (None, Some(_)) => mismatches.push(Mismatch::Missing { sheet, missing_from: Entry::First }),
+            (Some(_), None) => mismatches.push(Mismatch::Missing {
+                sheet,
+                missing_from: Entry::Second,
+            }),
+            (None, Some(_)) => mismatches.push(Mismatch::Missing {
+                sheet,
+                missing_from: Entry::First,
+            }),
             (None, None) => {}
         }
     }
-    Reconciliation { matched, mismatches }
+    Reconciliation {
+        matched,
+        mismatches,
+    }
 }
 
 /// Counts reconciled paper votes; an invalid vote is reported by its sheet number.
 pub fn tally_paper(ballot: &Ballot, reconciled: &ReconciledVotes) -> Result<Outcome, BallotError> {
-    let votes: Vec<Vote> = reconciled.sheets.iter().map(|paper| paper.vote.clone()).collect();
+    let votes: Vec<Vote> = reconciled
+        .sheets
+        .iter()
+        .map(|paper| paper.vote.clone())
+        .collect();
     tally(ballot, &votes).map_err(|error| match sheet_of(&error) {
-        Some(position) => {
-            BallotError::InvalidSheet { sheet: reconciled.sheets[position - 1].sheet, source: Box::new(error) }
-        }
+        Some(position) => BallotError::InvalidSheet {
+            sheet: reconciled.sheets[position - 1].sheet,
+            source: Box::new(error),
+        },
         None => error,
     })
 }

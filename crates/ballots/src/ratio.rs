@@ -18,9 +18,15 @@ impl Ratio {
     /// numerator.
     pub fn new(numerator: u32, denominator: u32) -> Result<Ratio, BallotError> {
         if denominator == 0 || numerator > denominator {
-            return Err(BallotError::InvalidRatio { numerator, denominator });
+            return Err(BallotError::InvalidRatio {
+                numerator,
+                denominator,
+            });
         }
-        Ok(Ratio { numerator, denominator })
+        Ok(Ratio {
+            numerator,
+            denominator,
+        })
     }
 
     /// A share given in percent, such as 55 for 55%.
@@ -80,7 +86,10 @@ impl Threshold {
         if ratio.numerator == 0 {
             return Err(BallotError::ThresholdAlwaysMet);
         }
-        Ok(Threshold { ratio, comparison: Comparison::AtLeast })
+        Ok(Threshold {
+            ratio,
+            comparison: Comparison::AtLeast,
+        })
     }
 
     /// Met when the share is strictly more than `ratio` (so exactly 2/3 fails "more than 2/3").
@@ -89,12 +98,21 @@ impl Threshold {
         if ratio.numerator == ratio.denominator {
             return Err(BallotError::ThresholdNeverMet);
         }
-        Ok(Threshold { ratio, comparison: Comparison::MoreThan })
+        Ok(Threshold {
+            ratio,
+            comparison: Comparison::MoreThan,
+        })
     }
 
     /// A simple majority: more than half.
     pub fn simple_majority() -> Threshold {
-        Threshold { ratio: Ratio { numerator: 1, denominator: 2 }, comparison: Comparison::MoreThan }
+        Threshold {
+            ratio: Ratio {
+                numerator: 1,
+                denominator: 2,
+            },
+            comparison: Comparison::MoreThan,
+        }
     }
 
     /// The ratio.
@@ -146,7 +164,9 @@ impl Quorum {
     pub fn is_met(self, turnout: u32, eligible: u32) -> bool {
         match self {
             Quorum::Share(ratio) => {
-                eligible > 0 && ratio.compare_share(u64::from(turnout), u64::from(eligible)) != Ordering::Less
+                eligible > 0
+                    && ratio.compare_share(u64::from(turnout), u64::from(eligible))
+                        != Ordering::Less
             }
             Quorum::Members(members) => turnout >= members,
         }

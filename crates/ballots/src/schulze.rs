@@ -64,14 +64,26 @@ impl SchulzeResult {
     pub fn ranking_text(&self) -> String {
         self.ranking
             .iter()
-            .map(|group| group.iter().map(|&index| self.options[index].as_str()).collect::<Vec<&str>>().join(" = "))
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|&index| self.options[index].as_str())
+                    .collect::<Vec<&str>>()
+                    .join(" = ")
+            })
             .collect::<Vec<String>>()
             .join(" > ")
     }
 
     /// A matrix as an aligned text table with option labels on the rows and columns.
     pub fn matrix_text(&self, matrix: &[Vec<u32>]) -> String {
-        let width = self.options.iter().map(|label| label.chars().count()).max().unwrap_or(1).max(3);
+        let width = self
+            .options
+            .iter()
+            .map(|label| label.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(3);
         let mut out = format!("{:width$}", "");
         for label in &self.options {
             out.push_str(&format!(" {label:>width$}"));
@@ -94,7 +106,11 @@ impl fmt::Display for SchulzeResult {
     /// The ranking, the winner(s), whether a Condorcet winner exists, and both matrices.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = |indices: &[usize]| {
-            indices.iter().map(|&index| self.options[index].as_str()).collect::<Vec<&str>>().join(", ")
+            indices
+                .iter()
+                .map(|&index| self.options[index].as_str())
+                .collect::<Vec<&str>>()
+                .join(", ")
         };
         writeln!(
             formatter,
@@ -116,7 +132,10 @@ impl fmt::Display for SchulzeResult {
             )?,
             None => writeln!(formatter, "; there is no Condorcet winner")?,
         }
-        writeln!(formatter, "Pairwise preferences (row preferred to column, number of voters):")?;
+        writeln!(
+            formatter,
+            "Pairwise preferences (row preferred to column, number of voters):"
+        )?;
         writeln!(formatter, "{}", self.matrix_text(&self.pairwise))?;
         writeln!(formatter, "Strongest paths (row to column):")?;
         write!(formatter, "{}", self.matrix_text(&self.strongest))
@@ -125,17 +144,30 @@ impl fmt::Display for SchulzeResult {
 
 /// Checks one ranking against the options and returns each option's rank, unranked options
 /// getting `u32::MAX` (below every ranked option).
-pub(crate) fn ranks_of(options: &Options, position: usize, ranking: &[(String, u32)]) -> Result<Vec<u32>, BallotError> {
+pub(crate) fn ranks_of(
+    options: &Options,
+    position: usize,
+    ranking: &[(String, u32)],
+) -> Result<Vec<u32>, BallotError> {
     let mut ranks = vec![u32::MAX; options.len()];
     for (option, rank) in ranking {
         let index = options
             .index_of(option)
-            .ok_or_else(|| BallotError::UnknownOption { vote: position, option: option.clone() })?;
+            .ok_or_else(|| BallotError::UnknownOption {
+                vote: position,
+                option: option.clone(),
+            })?;
         if *rank == 0 {
-            return Err(BallotError::RankZero { vote: position, option: option.clone() });
+            return Err(BallotError::RankZero {
+                vote: position,
+                option: option.clone(),
+            });
         }
         if ranks[index] != u32::MAX {
-            return Err(BallotError::DuplicateRank { vote: position, option: option.clone() });
+            return Err(BallotError::DuplicateRank {
+                vote: position,
+                option: option.clone(),
+            });
         }
         ranks[index] = *rank;
     }
@@ -190,12 +222,18 @@ pub(crate) fn count(options: &Options, rankings: &[Vec<u32>]) -> SchulzeResult {
             .collect();
         // The relation is transitive and irreflexive, so a finite set always has an unbeaten
         // member; the guard only protects against an infinite loop should that ever break.
-        let layer = if layer.is_empty() { remaining.clone() } else { layer };
+        let layer = if layer.is_empty() {
+            remaining.clone()
+        } else {
+            layer
+        };
         remaining.retain(|option| !layer.contains(option));
         ranking.push(layer);
     }
     let condorcet_winner = (0..count).find(|&candidate| {
-        (0..count).all(|other| other == candidate || pairwise[candidate][other] > pairwise[other][candidate])
+        (0..count).all(|other| {
+            other == candidate || pairwise[candidate][other] > pairwise[other][candidate]
+        })
     });
     SchulzeResult {
         options: options.labels().to_vec(),

@@ -41,17 +41,24 @@ impl Sequence {
         for (index, ballot) in ballots.iter().enumerate() {
             let earlier = &ballots[..index];
             if earlier.iter().any(|other| other.id() == ballot.id()) {
-                return Err(BallotError::DuplicateBallotId { ballot: ballot.id().to_owned() });
+                return Err(BallotError::DuplicateBallotId {
+                    ballot: ballot.id().to_owned(),
+                });
             }
-            let Some(precondition) = ballot.opens_after() else { continue };
-            let Some(after) = earlier.iter().find(|other| other.id() == precondition.ballot) else {
+            let Some(precondition) = ballot.opens_after() else {
+                continue;
+            };
+            let Some(after) = earlier
+                .iter()
+                .find(|other| other.id() == precondition.ballot)
+            else {
                 return Err(BallotError::UnknownPrecedingBallot {
                     ballot: ballot.id().to_owned(),
                     after: precondition.ballot.clone(),
                 });
             };
-            let needs_decision =
-                precondition.held_when != HeldWhen::Always || matches!(ballot.wording(), Wording::Conditional { .. });
+            let needs_decision = precondition.held_when != HeldWhen::Always
+                || matches!(ballot.wording(), Wording::Conditional { .. });
             if needs_decision && !after.method().has_decision() {
                 return Err(BallotError::PrecedingBallotHasNoDecision {
                     ballot: ballot.id().to_owned(),
@@ -68,47 +75,71 @@ impl Sequence {
     }
 
     /// Where ballot `ballot_id` stands given the `outcomes` of the ballots closed so far.
-    pub fn stage<'a>(&'a self, ballot_id: &str, outcomes: &'a [Outcome]) -> Result<Stage<'a>, BallotError> {
+    pub fn stage<'a>(
+        &'a self,
+        ballot_id: &str,
+        outcomes: &'a [Outcome],
+    ) -> Result<Stage<'a>, BallotError> {
         let ballot = self
             .ballots
             .iter()
             .find(|ballot| ballot.id() == ballot_id)
-            .ok_or_else(|| BallotError::UnknownBallot { ballot: ballot_id.to_owned() })?;
-        if outcomes.iter().any(|outcome| outcome.ballot_id() == ballot_id) {
+            .ok_or_else(|| BallotError::UnknownBallot {
+                ballot: ballot_id.to_owned(),
+            })?;
+        if outcomes
+            .iter()
+            .any(|outcome| outcome.ballot_id() == ballot_id)
+        {
             return Ok(Stage::Closed);
         }
         let Some(precondition) = ballot.opens_after() else {
             return match ballot.wording() {
                 Wording::Fixed(text) => Ok(Stage::Ready { wording: text }),
                 // `Ballot::new` refuses a conditional wording without a precondition.
-                Wording::Conditional { on, .. } => {
-                    Err(BallotError::WordingWithoutPrecondition { ballot: ballot_id.to_owned(), on: on.clone() })
-                }
+                Wording::Conditional { on, .. } => Err(BallotError::WordingWithoutPrecondition {
+                    ballot: ballot_id.to_owned(),
+                    on: on.clone(),
+                }),
             };
         };
         let after = precondition.ballot.as_str();
         let Some(previous) = outcomes.iter().find(|outcome| outcome.ballot_id() == after) else {
             // The earlier ballot has no outcome: it is either still to come or was skipped.
             return match self.stage(after, outcomes)? {
-                Stage::Skipped { .. } => Ok(Stage::Skipped { because_of: self.id_of(after) }),
-                _ => Ok(Stage::Waiting { for_ballot: self.id_of(after) }),
+                Stage::Skipped { .. } => Ok(Stage::Skipped {
+                    because_of: self.id_of(after),
+                }),
+                _ => Ok(Stage::Waiting {
+                    for_ballot: self.id_of(after),
+                }),
             };
         };
         let held = match precondition.held_when {
             HeldWhen::Always => true,
             HeldWhen::Passed | HeldWhen::Failed => {
-                let passed = previous.passed().ok_or_else(|| BallotError::NoDecision { ballot: after.to_owned() })?;
+                let passed = previous.passed().ok_or_else(|| BallotError::NoDecision {
+                    ballot: after.to_owned(),
+                })?;
                 passed == (precondition.held_when == HeldWhen::Passed)
             }
         };
         if !held {
-            return Ok(Stage::Skipped { because_of: self.id_of(after) });
+            return Ok(Stage::Skipped {
+                because_of: self.id_of(after),
+            });
         }
-        Ok(Stage::Ready { wording: ballot.resolve_wording(previous)? })
+        Ok(Stage::Ready {
+            wording: ballot.resolve_wording(previous)?,
+        })
     }
 
     /// The id as stored in the sequence, so that it borrows from `self`.
     fn id_of(&self, ballot_id: &str) -> &str {
-        self.ballots.iter().map(Ballot::id).find(|id| *id == ballot_id).unwrap_or_default()
+        self.ballots
+            .iter()
+            .map(Ballot::id)
+            .find(|id| *id == ballot_id)
+            .unwrap_or_default()
     }
 }

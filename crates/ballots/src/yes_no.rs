@@ -42,7 +42,10 @@ impl YesNoRule {
     /// Whatever the threshold, a tie (as many yes as no votes) does not pass; this only matters
     /// for thresholds of at most one half, such as "at least 1/2".
     pub fn new(threshold: Threshold, abstention: Abstention) -> YesNoRule {
-        YesNoRule { threshold, abstention }
+        YesNoRule {
+            threshold,
+            abstention,
+        }
     }
 
     /// The pass threshold.
@@ -123,7 +126,11 @@ impl YesNoCount {
     }
 }
 
-pub(crate) fn check(rule: YesNoRule, position: usize, choice: YesNoChoice) -> Result<(), BallotError> {
+pub(crate) fn check(
+    rule: YesNoRule,
+    position: usize,
+    choice: YesNoChoice,
+) -> Result<(), BallotError> {
     if choice == YesNoChoice::Abstain && rule.abstention == Abstention::NotOffered {
         return Err(BallotError::AbstainNotOffered { vote: position });
     }
@@ -131,7 +138,13 @@ pub(crate) fn check(rule: YesNoRule, position: usize, choice: YesNoChoice) -> Re
 }
 
 pub(crate) fn count(rule: YesNoRule, choices: &[YesNoChoice], quorum_met: bool) -> YesNoCount {
-    let mut tally = YesNoCount { rule, yes: 0, no: 0, abstain: 0, decision: Decision::NoVotes };
+    let mut tally = YesNoCount {
+        rule,
+        yes: 0,
+        no: 0,
+        abstain: 0,
+        decision: Decision::NoVotes,
+    };
     for choice in choices {
         match choice {
             YesNoChoice::Yes => tally.yes += 1,
@@ -145,7 +158,10 @@ pub(crate) fn count(rule: YesNoRule, choices: &[YesNoChoice], quorum_met: bool) 
         Decision::NoVotes
     } else if tally.yes == tally.no {
         Decision::Tie
-    } else if rule.threshold.is_met(u64::from(tally.yes), u64::from(tally.base())) {
+    } else if rule
+        .threshold
+        .is_met(u64::from(tally.yes), u64::from(tally.base()))
+    {
         Decision::Passed
     } else {
         Decision::BelowThreshold
@@ -168,16 +184,30 @@ impl fmt::Display for YesNoCount {
         let base_name = match self.rule.abstention {
             Abstention::NotOffered => "of votes cast",
             Abstention::Excluded => {
-                write!(formatter, ", {} {}", self.abstain, plural(self.abstain, "abstention", "abstentions"))?;
+                write!(
+                    formatter,
+                    ", {} {}",
+                    self.abstain,
+                    plural(self.abstain, "abstention", "abstentions")
+                )?;
                 "of yes and no votes"
             }
             Abstention::Counted => {
-                write!(formatter, ", {} {}", self.abstain, plural(self.abstain, "abstention", "abstentions"))?;
+                write!(
+                    formatter,
+                    ", {} {}",
+                    self.abstain,
+                    plural(self.abstain, "abstention", "abstentions")
+                )?;
                 "of all votes, abstentions included"
             }
         };
         let share = percent(u64::from(self.yes), u64::from(self.base()));
-        write!(formatter, "; {share}% yes {base_name} (threshold: {}", self.rule.threshold)?;
+        write!(
+            formatter,
+            "; {share}% yes {base_name} (threshold: {}",
+            self.rule.threshold
+        )?;
         if self.decision == Decision::Tie {
             write!(formatter, "; a tie does not pass")?;
         }

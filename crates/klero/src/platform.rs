@@ -30,13 +30,22 @@ pub struct ServeArgs {
     /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required) or smtp://
     /// (plain; credentials only to a loopback address), then [user[:password]@]host[:port].
     /// Without it, no email is sent and organisers are told.
-    #[arg(long, env = "KLERO_SMTP_URL", hide_env_values = true, requires = "mail_from")]
+    #[arg(
+        long,
+        env = "KLERO_SMTP_URL",
+        hide_env_values = true,
+        requires = "mail_from"
+    )]
     smtp_url: Option<String>,
     /// The sender address of outgoing email.
     #[arg(long, env = "KLERO_MAIL_FROM")]
     mail_from: Option<String>,
     /// The server's public address, for the links in emails.
-    #[arg(long, env = "KLERO_PUBLIC_URL", default_value = "http://localhost:8080")]
+    #[arg(
+        long,
+        env = "KLERO_PUBLIC_URL",
+        default_value = "http://localhost:8080"
+    )]
     public_url: String,
 }
 
@@ -127,8 +136,14 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!("no SMTP relay configured: emails are not sent");
         }
         // A run left "running" by a server that stopped would otherwise block its assembly forever.
-        for run_id in web::selection::recover_interrupted_runs(&store).await.context("recover interrupted selection runs")? {
-            tracing::warn!(run_id, "selection run interrupted by a restart; marked failed");
+        for run_id in web::selection::recover_interrupted_runs(&store)
+            .await
+            .context("recover interrupted selection runs")?
+        {
+            tracing::warn!(
+                run_id,
+                "selection run interrupted by a restart; marked failed"
+            );
         }
         if args.demo {
             web::demo::seed(&store)
@@ -141,7 +156,11 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let address = listener.local_addr().context("read the bound address")?;
         let state = web::AppState {
             store: store.clone(),
-            config: Arc::new(web::Config { secure_cookies: args.secure_cookies, mail, ..web::Config::default() }),
+            config: Arc::new(web::Config {
+                secure_cookies: args.secure_cookies,
+                mail,
+                ..web::Config::default()
+            }),
             stopping: web::Stopping::default(),
         };
         let stopping = state.stopping.clone();
@@ -163,7 +182,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         stdout.flush()?;
         drop(stdout);
         tracing::info!(%address, backend = ?store.backend(), "serving");
-        web::serve(listener, app, stopping).await.context("serve HTTP")?;
+        web::serve(listener, app, stopping)
+            .await
+            .context("serve HTTP")?;
         store.close().await;
         Ok(ExitCode::SUCCESS)
     });

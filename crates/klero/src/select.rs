@@ -4,7 +4,9 @@
 //! to a temporary name and renamed, so a failure never leaves partial outputs.
 
 use anyhow::Context;
-use selection::model::{Instance, PeopleTable, parse_already_selected, parse_features, parse_people};
+use selection::model::{
+    Instance, PeopleTable, parse_already_selected, parse_features, parse_people,
+};
 use selection::{Algorithm, Distribution, Progress, Selection, Settings};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -107,14 +109,31 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 fn display_name(path: &Path) -> String {
-    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
-    let features = parse_features(&display_name(&input.features), &read(&input.features)?, input.panel_size)?;
-    let table = parse_people(&display_name(&input.people), &read(&input.people)?, &features, &input.id_column, &input.household_columns)?;
+    let features = parse_features(
+        &display_name(&input.features),
+        &read(&input.features)?,
+        input.panel_size,
+    )?;
+    let table = parse_people(
+        &display_name(&input.people),
+        &read(&input.people)?,
+        &features,
+        &input.id_column,
+        &input.household_columns,
+    )?;
     let already = match &input.already_selected {
-        Some(path) => parse_already_selected(&display_name(path), &read(path)?, &table.people, &input.id_column)?,
+        Some(path) => parse_already_selected(
+            &display_name(path),
+            &read(path)?,
+            &table.people,
+            &input.id_column,
+        )?,
         None => Vec::new(),
     };
     let instance = Instance::new(features, table.people.clone(), input.panel_size, already)?;
@@ -129,11 +148,19 @@ fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
     if input.lottery_panels == Some(0) {
         anyhow::bail!("--lottery-panels must be at least 1");
     }
-    Ok(Loaded { instance, table, settings: Settings { algorithm, lottery_panels: input.lottery_panels } })
+    Ok(Loaded {
+        instance,
+        table,
+        settings: Settings {
+            algorithm,
+            lottery_panels: input.lottery_panels,
+        },
+    })
 }
 
 fn progress_printer() -> impl FnMut(&Progress) {
-    let interactive = std::io::stderr().is_terminal() || std::env::var_os("KLERO_PROGRESS").is_some();
+    let interactive =
+        std::io::stderr().is_terminal() || std::env::var_os("KLERO_PROGRESS").is_some();
     let started = std::time::Instant::now();
     let mut last = started;
     move |progress: &Progress| {
@@ -145,14 +172,18 @@ fn progress_printer() -> impl FnMut(&Progress) {
             "  {:>7.1} s {:?}: {} panels, {}/{} profiles fixed, current minimum {:.6}",
             started.elapsed().as_secs_f64(),
             progress.phase,
-            progress.panels, progress.fixed_profiles, progress.profiles, progress.value
+            progress.panels,
+            progress.fixed_profiles,
+            progress.profiles,
+            progress.value
         );
     }
 }
 
 fn random_seed() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no system randomness: {error}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("no system randomness: {error}"))?;
     Ok(selection::sample::hex(&bytes))
 }
 
@@ -168,27 +199,45 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         Some(seed) => seed.clone(),
         None => {
             let seed = random_seed()?;
-            eprintln!("no --seed given: using the random seed {seed} (publish a seed in advance for a verifiable draw)");
+            eprintln!(
+                "no --seed given: using the random seed {seed} (publish a seed in advance for a verifiable draw)"
+            );
             seed
         }
     };
     let started = std::time::Instant::now();
-    let selection = selection::run(&loaded.instance, &loaded.settings, &seed, &mut progress_printer())?;
+    let selection = selection::run(
+        &loaded.instance,
+        &loaded.settings,
+        &seed,
+        &mut progress_printer(),
+    )?;
     let elapsed = started.elapsed();
 
     // Render everything, then write.
     let mut outputs: Vec<(&PathBuf, String)> = Vec::new();
     let selected_set: BTreeSet<usize> = selection.panel.iter().copied().collect();
     if let Some(path) = &args.selected {
-        outputs.push((path, rows_csv(&loaded.table, |i| selected_set.contains(&i))?));
+        outputs.push((
+            path,
+            rows_csv(&loaded.table, |i| selected_set.contains(&i))?,
+        ));
     }
     if let Some(path) = &args.remaining {
-        outputs.push((path, rows_csv(&loaded.table, |i| !selected_set.contains(&i))?));
+        outputs.push((
+            path,
+            rows_csv(&loaded.table, |i| !selected_set.contains(&i))?,
+        ));
     }
     if let Some(path) = &args.probabilities {
         let mut text = String::from("id,probability\n");
         for (person, probability) in loaded.instance.people.iter().zip(&selection.probabilities) {
-            writeln!(text, "{},{}", csv_field(&person.id), format_probability(*probability))?;
+            writeln!(
+                text,
+                "{},{}",
+                csv_field(&person.id),
+                format_probability(*probability)
+            )?;
         }
         outputs.push((path, text));
     }
@@ -199,7 +248,9 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         outputs.push((path, distribution.to_csv(&loaded.instance)));
     }
     if let Some(path) = &args.report {
-        let html = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"));
+        let html = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"));
         outputs.push((path, report(&loaded, &selection, &seed, &commitment, html)));
     }
     for (path, text) in outputs {
@@ -218,15 +269,27 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         elapsed.as_secs_f64(),
         format_probability(min),
         format_probability(max),
-        if selection.estimated { " (estimated)" } else { "" }
+        if selection.estimated {
+            " (estimated)"
+        } else {
+            ""
+        }
     );
     if let Some(distribution) = &selection.distribution {
         println!("distribution: {} panels", distribution.panels.len());
         if let (Some(lottery), Some(number)) = (&distribution.lottery, selection.lottery_number) {
-            println!("lottery: {} numbered panels, drew number {number}; largest probability change {}", lottery.panels.len(), format_probability(lottery.max_change));
+            println!(
+                "lottery: {} numbered panels, drew number {number}; largest probability change {}",
+                lottery.panels.len(),
+                format_probability(lottery.max_change)
+            );
         }
         if !distribution.unreachable.is_empty() {
-            println!("warning: {} people are in no feasible panel (probability 0): {}", distribution.unreachable.len(), ids(&loaded.instance, &distribution.unreachable));
+            println!(
+                "warning: {} people are in no feasible panel (probability 0): {}",
+                distribution.unreachable.len(),
+                ids(&loaded.instance, &distribution.unreachable)
+            );
         }
     }
     if args.selected.is_none() {
@@ -238,36 +301,69 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
 /// `klero verify`.
 pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(&args.input)?;
-    let published = parse_already_selected(&display_name(&args.selected), &read(&args.selected)?, &loaded.instance.people, &args.input.id_column);
+    let published = parse_already_selected(
+        &display_name(&args.selected),
+        &read(&args.selected)?,
+        &loaded.instance.people,
+        &args.input.id_column,
+    );
     let published: BTreeSet<usize> = match published {
         Ok(indices) => indices.into_iter().collect(),
         Err(selection::SelectionError::UnknownSelectedId { id, line, .. }) => {
-            println!("MISMATCH: {} line {line} names `{id}`, who is not in the pool", display_name(&args.selected));
+            println!(
+                "MISMATCH: {} line {line} names `{id}`, who is not in the pool",
+                display_name(&args.selected)
+            );
             return Ok(ExitCode::FAILURE);
         }
         Err(error) => return Err(error.into()),
     };
     let panel: Vec<usize> = match &args.distribution {
         Some(path) => {
-            let distribution = parse_distribution(&display_name(path), &read(path)?, &loaded.instance)?;
+            let distribution =
+                parse_distribution(&display_name(path), &read(path)?, &loaded.instance)?;
             selection::draw(&loaded.instance, &distribution, &args.seed).0
         }
-        None => selection::run(&loaded.instance, &loaded.settings, &args.seed, &mut progress_printer())?.panel,
+        None => {
+            selection::run(
+                &loaded.instance,
+                &loaded.settings,
+                &args.seed,
+                &mut progress_printer(),
+            )?
+            .panel
+        }
     };
     let expected: BTreeSet<usize> = panel.into_iter().collect();
-    println!("commitment: {}", selection::sample::commitment(&loaded.instance, &loaded.settings));
+    println!(
+        "commitment: {}",
+        selection::sample::commitment(&loaded.instance, &loaded.settings)
+    );
     if expected == published {
-        println!("OK: the inputs and seed give exactly the {} people in {}", expected.len(), display_name(&args.selected));
+        println!(
+            "OK: the inputs and seed give exactly the {} people in {}",
+            expected.len(),
+            display_name(&args.selected)
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let missing: Vec<usize> = expected.difference(&published).copied().collect();
     let extra: Vec<usize> = published.difference(&expected).copied().collect();
-    println!("MISMATCH: {} differs from the panel the inputs and seed give", display_name(&args.selected));
+    println!(
+        "MISMATCH: {} differs from the panel the inputs and seed give",
+        display_name(&args.selected)
+    );
     if !missing.is_empty() {
-        println!("  missing from the file (selected by the draw): {}", ids(&loaded.instance, &missing));
+        println!(
+            "  missing from the file (selected by the draw): {}",
+            ids(&loaded.instance, &missing)
+        );
     }
     if !extra.is_empty() {
-        println!("  extra in the file (not selected by the draw): {}", ids(&loaded.instance, &extra));
+        println!(
+            "  extra in the file (not selected by the draw): {}",
+            ids(&loaded.instance, &extra)
+        );
     }
     Ok(ExitCode::FAILURE)
 }
@@ -281,13 +377,19 @@ fn algorithm_name(algorithm: Algorithm) -> &'static str {
 }
 
 fn ids(instance: &Instance, people: &[usize]) -> String {
-    people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(", ")
+    people
+        .iter()
+        .map(|&i| instance.people[i].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn format_probability(probability: f64) -> String {
     let text = format!("{probability:.9}");
     let text = text.trim_end_matches('0');
-    text.strip_suffix('.').map(|t| format!("{t}.0")).unwrap_or_else(|| text.to_string())
+    text.strip_suffix('.')
+        .map(|t| format!("{t}.0"))
+        .unwrap_or_else(|| text.to_string())
 }
 
 fn csv_field(text: &str) -> String {
@@ -300,10 +402,26 @@ fn csv_field(text: &str) -> String {
 
 fn rows_csv(table: &PeopleTable, keep: impl Fn(usize) -> bool) -> anyhow::Result<String> {
     let mut text = String::new();
-    writeln!(text, "{}", table.header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","))?;
+    writeln!(
+        text,
+        "{}",
+        table
+            .header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(",")
+    )?;
     for (index, row) in table.rows.iter().enumerate() {
         if keep(index) {
-            writeln!(text, "{}", row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                text,
+                "{}",
+                row.iter()
+                    .map(|f| csv_field(f))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
         }
     }
     Ok(text)
@@ -320,7 +438,12 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Reads a distribution file written by `klero select --distribution` back into a
 /// [`Distribution`] whose draw replays the published one.
 fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
-    let index: std::collections::HashMap<&str, usize> = instance.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let index: std::collections::HashMap<&str, usize> = instance
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
     let lines = selection::model::LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let mut profiles: Vec<selection::Profile> = Vec::new();
@@ -335,7 +458,12 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
             .unwrap_or("")
             .split(' ')
             .filter(|id| !id.is_empty())
-            .map(|id| index.get(id).copied().ok_or_else(|| anyhow::anyhow!("{}: id `{id}` is not in the pool", at())))
+            .map(|id| {
+                index
+                    .get(id)
+                    .copied()
+                    .ok_or_else(|| anyhow::anyhow!("{}: id `{id}` is not in the pool", at()))
+            })
             .collect::<anyhow::Result<Vec<usize>>>()?;
         match record.get(0).unwrap_or("") {
             "already-selected" => {}
@@ -344,12 +472,19 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
                 let probability: f64 = record.get(2).unwrap_or("").parse().with_context(at)?;
                 let seats: u32 = record.get(3).unwrap_or("").parse().with_context(at)?;
                 if seats as usize > members.len() || !(0.0..=1.0).contains(&probability) {
-                    anyhow::bail!("{}: {seats} seats for {} people, probability {probability}", at(), members.len());
+                    anyhow::bail!(
+                        "{}: {seats} seats for {} people, probability {probability}",
+                        at(),
+                        members.len()
+                    );
                 }
                 let profile = match profiles.iter().position(|p| p.members == members) {
                     Some(position) => position,
                     None => {
-                        let values = members.first().map(|&m| instance.people[m].values.clone()).unwrap_or_default();
+                        let values = members
+                            .first()
+                            .map(|&m| instance.people[m].values.clone())
+                            .unwrap_or_default();
                         profiles.push(selection::Profile { members, values });
                         profiles.len() - 1
                     }
@@ -383,14 +518,20 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
             for (profile, count) in seats {
                 counts[rank[profile]] = count;
             }
-            selection::ProfilePanel { counts, probability }
+            selection::ProfilePanel {
+                counts,
+                probability,
+            }
         })
         .collect();
     Ok(Distribution {
         profiles,
         panels,
         fair_probabilities: Vec::new(),
-        lottery: (!lottery.is_empty()).then_some(selection::Lottery { panels: lottery, max_change: 0.0 }),
+        lottery: (!lottery.is_empty()).then_some(selection::Lottery {
+            panels: lottery,
+            max_change: 0.0,
+        }),
         unreachable: Vec::new(),
         excluded: Vec::new(),
         by_relaxation: false,
@@ -403,17 +544,36 @@ struct Table {
     rows: Vec<Vec<String>>,
 }
 
-fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, html: bool) -> String {
+fn report(
+    loaded: &Loaded,
+    selection: &Selection,
+    seed: &str,
+    commitment: &str,
+    html: bool,
+) -> String {
     let instance = &loaded.instance;
     let mut facts: Vec<(String, String)> = vec![
-        ("Algorithm".into(), algorithm_name(loaded.settings.algorithm).into()),
+        (
+            "Algorithm".into(),
+            algorithm_name(loaded.settings.algorithm).into(),
+        ),
         ("Pool".into(), instance.people.len().to_string()),
         ("Panel size".into(), instance.panel_size.to_string()),
-        ("Already selected".into(), instance.already_selected.len().to_string()),
+        (
+            "Already selected".into(),
+            instance.already_selected.len().to_string(),
+        ),
         ("Seed".into(), seed.into()),
-        ("Commitment (SHA-256 of the canonical inputs)".into(), commitment.into()),
+        (
+            "Commitment (SHA-256 of the canonical inputs)".into(),
+            commitment.into(),
+        ),
     ];
-    if let Some(distribution) = selection.distribution.as_ref().filter(|_| loaded.settings.algorithm == Algorithm::Leximin) {
+    if let Some(distribution) = selection
+        .distribution
+        .as_ref()
+        .filter(|_| loaded.settings.algorithm == Algorithm::Leximin)
+    {
         let how = if distribution.by_relaxation {
             "in one step: panels reach the LEXIMIN of the LP relaxation exactly, so it is the LEXIMIN"
         } else {
@@ -424,10 +584,22 @@ fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, 
     let probabilities = &selection.probabilities;
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
     let max = probabilities.iter().copied().fold(0.0, f64::max);
-    facts.push(("Lowest selection probability".into(), format_probability(min)));
-    facts.push(("Highest selection probability".into(), format_probability(max)));
+    facts.push((
+        "Lowest selection probability".into(),
+        format_probability(min),
+    ));
+    facts.push((
+        "Highest selection probability".into(),
+        format_probability(max),
+    ));
     if selection.estimated {
-        facts.push(("Probabilities".into(), format!("estimated from {} repetitions of the legacy method", selection::LEGACY_ESTIMATE_DRAWS)));
+        facts.push((
+            "Probabilities".into(),
+            format!(
+                "estimated from {} repetitions of the legacy method",
+                selection::LEGACY_ESTIMATE_DRAWS
+            ),
+        ));
     }
     let mut tables = Vec::new();
     let pool_counts = instance.pool_counts();
@@ -445,12 +617,22 @@ fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, 
             ]);
         }
     }
-    tables.push(Table { title: "Quotas".into(), header: ["feature", "value", "pool", "min", "max", "selected"].map(String::from).to_vec(), rows: quota_rows });
+    tables.push(Table {
+        title: "Quotas".into(),
+        header: ["feature", "value", "pool", "min", "max", "selected"]
+            .map(String::from)
+            .to_vec(),
+        rows: quota_rows,
+    });
     let selected: BTreeSet<usize> = selection.panel.iter().copied().collect();
     let mut probability_rows: Vec<(f64, usize)> = probabilities.iter().copied().zip(0..).collect();
     probability_rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut header = vec!["id".to_string(), "probability".to_string()];
-    let fair = selection.distribution.as_ref().filter(|d| d.lottery.is_some()).map(|d| &d.fair_probabilities);
+    let fair = selection
+        .distribution
+        .as_ref()
+        .filter(|d| d.lottery.is_some())
+        .map(|d| &d.fair_probabilities);
     if fair.is_some() {
         header.push("before lottery rounding".into());
     }
@@ -465,51 +647,98 @@ fn report(loaded: &Loaded, selection: &Selection, seed: &str, commitment: &str, 
                 if let Some(fair) = fair {
                     row.push(format_probability(fair[i]));
                 }
-                row.push(if selected.contains(&i) { "yes".into() } else { String::new() });
+                row.push(if selected.contains(&i) {
+                    "yes".into()
+                } else {
+                    String::new()
+                });
                 row
             })
             .collect(),
     });
     if let Some(distribution) = &selection.distribution {
-        facts.push(("Panels in the distribution".into(), distribution.panels.len().to_string()));
+        facts.push((
+            "Panels in the distribution".into(),
+            distribution.panels.len().to_string(),
+        ));
         if let (Some(lottery), Some(number)) = (&distribution.lottery, selection.lottery_number) {
-            facts.push(("Transparent lottery".into(), format!("{} equally likely numbered panels; number drawn: {number}", lottery.panels.len())));
-            facts.push(("Largest probability change from the rounding".into(), format_probability(lottery.max_change)));
+            facts.push((
+                "Transparent lottery".into(),
+                format!(
+                    "{} equally likely numbered panels; number drawn: {number}",
+                    lottery.panels.len()
+                ),
+            ));
+            facts.push((
+                "Largest probability change from the rounding".into(),
+                format_probability(lottery.max_change),
+            ));
         }
         if !distribution.unreachable.is_empty() {
-            facts.push(("In no feasible panel (probability 0)".into(), ids(instance, &distribution.unreachable)));
+            facts.push((
+                "In no feasible panel (probability 0)".into(),
+                ids(instance, &distribution.unreachable),
+            ));
         }
         if !distribution.excluded.is_empty() {
-            facts.push(("Excluded (household of an already-selected person)".into(), ids(instance, &distribution.excluded)));
+            facts.push((
+                "Excluded (household of an already-selected person)".into(),
+                ids(instance, &distribution.excluded),
+            ));
         }
         tables.push(Table {
             title: "Profiles (interchangeable people)".into(),
-            header: ["profile", "values", "people", "members"].map(String::from).to_vec(),
+            header: ["profile", "values", "people", "members"]
+                .map(String::from)
+                .to_vec(),
             rows: distribution
                 .profiles
                 .iter()
                 .enumerate()
                 .map(|(t, profile)| {
-                    let values = instance.features.iter().zip(&profile.values).map(|(f, &v)| format!("{}={}", f.name, f.quotas[v].value)).collect::<Vec<_>>().join(", ");
-                    vec![t.to_string(), values, profile.members.len().to_string(), ids(instance, &profile.members)]
+                    let values = instance
+                        .features
+                        .iter()
+                        .zip(&profile.values)
+                        .map(|(f, &v)| format!("{}={}", f.name, f.quotas[v].value))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    vec![
+                        t.to_string(),
+                        values,
+                        profile.members.len().to_string(),
+                        ids(instance, &profile.members),
+                    ]
                 })
                 .collect(),
         });
         tables.push(Table {
-            title: "Distribution (seats per profile; members of a profile are drawn uniformly)".into(),
+            title: "Distribution (seats per profile; members of a profile are drawn uniformly)"
+                .into(),
             header: ["panel", "probability", "seats"].map(String::from).to_vec(),
             rows: distribution
                 .panels
                 .iter()
                 .enumerate()
                 .map(|(index, panel)| {
-                    let seats = panel.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(t, c)| format!("{c}×#{t}")).collect::<Vec<_>>().join(" ");
+                    let seats = panel
+                        .counts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| **c > 0)
+                        .map(|(t, c)| format!("{c}×#{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     vec![index.to_string(), format!("{}", panel.probability), seats]
                 })
                 .collect(),
         });
     }
-    if html { render_html(&facts, &tables) } else { render_markdown(&facts, &tables) }
+    if html {
+        render_html(&facts, &tables)
+    } else {
+        render_markdown(&facts, &tables)
+    }
 }
 
 fn render_markdown(facts: &[(String, String)], tables: &[Table]) -> String {
@@ -523,26 +752,50 @@ fn render_markdown(facts: &[(String, String)], tables: &[Table]) -> String {
         let _ = writeln!(out, "| {} |", table.header.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
         for row in &table.rows {
-            let _ = writeln!(out, "| {} |", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+            );
         }
     }
     out
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
-    let mut out = String::from("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Selection report</title></head><body>\n<h1>Selection report</h1>\n<dl>\n");
+    let mut out = String::from(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Selection report</title></head><body>\n<h1>Selection report</h1>\n<dl>\n",
+    );
     for (key, value) in facts {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(key), escape(value));
     }
     out.push_str("</dl>\n");
     for table in tables {
-        let _ = writeln!(out, "<h2>{}</h2>\n<table>\n<tr>{}</tr>", escape(&table.title), table.header.iter().map(|h| format!("<th>{}</th>", escape(h))).collect::<String>());
+        let _ = writeln!(
+            out,
+            "<h2>{}</h2>\n<table>\n<tr>{}</tr>",
+            escape(&table.title),
+            table
+                .header
+                .iter()
+                .map(|h| format!("<th>{}</th>", escape(h)))
+                .collect::<String>()
+        );
         for row in &table.rows {
-            let _ = writeln!(out, "<tr>{}</tr>", row.iter().map(|c| format!("<td>{}</td>", escape(c))).collect::<String>());
+            let _ = writeln!(
+                out,
+                "<tr>{}</tr>",
+                row.iter()
+                    .map(|c| format!("<td>{}</td>", escape(c)))
+                    .collect::<String>()
+            );
         }
         out.push_str("</table>\n");
     }

@@ -4,11 +4,16 @@
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -26,7 +31,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn all_rust_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     rust_files(&workspace_root().join("crates"), &mut files);
-    assert!(files.len() > 5, "tidy found only {} Rust files: wrong root?", files.len());
+    assert!(
+        files.len() > 5,
+        "tidy found only {} Rust files: wrong root?",
+        files.len()
+    );
     files
 }
 
@@ -35,12 +44,19 @@ fn every_rust_file_starts_with_a_module_doc_comment() {
     let mut missing = Vec::new();
     for file in all_rust_files() {
         let text = std::fs::read_to_string(&file).expect("readable source");
-        let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
+        let first = text
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or("");
         if !first.starts_with("//!") {
             missing.push(file.display().to_string());
         }
     }
-    assert!(missing.is_empty(), "these files do not start with a `//!` comment saying their role:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "these files do not start with a `//!` comment saying their role:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -53,9 +69,18 @@ fn no_test_is_ignored_and_no_stub_is_left() {
         let text = std::fs::read_to_string(&file).expect("readable source");
         for (number, line) in text.lines().enumerate() {
             if line.contains(&ignore) || line.contains(&todo) || line.contains(&unimplemented) {
-                found.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }
-    assert!(found.is_empty(), "switched-off tests or stubs:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "switched-off tests or stubs:\n{}",
+        found.join("\n")
+    );
 }

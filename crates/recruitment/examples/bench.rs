@@ -17,14 +17,19 @@ fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|line| line.starts_with("VmHWM:")).map(|line| line["VmHWM:".len()..].trim().to_string())
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .map(|line| line["VmHWM:".len()..].trim().to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
 }
 
 fn main() {
-    let arguments: Vec<usize> =
-        std::env::args().skip(1).map(|argument| argument.parse().expect("a whole number")).collect();
+    let arguments: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|argument| argument.parse().expect("a whole number"))
+        .collect();
     let addresses = arguments.first().copied().unwrap_or(100_000);
     let invitations = arguments.get(1).copied().unwrap_or(10_000);
     let areas = arguments.get(2).copied().unwrap_or(40);
@@ -35,7 +40,11 @@ fn main() {
         file: "addresses.csv".to_string(),
         columns: AddressColumns {
             id: Some("id".to_string()),
-            address: vec!["street".to_string(), "town".to_string(), "postcode".to_string()],
+            address: vec![
+                "street".to_string(),
+                "town".to_string(),
+                "postcode".to_string(),
+            ],
             area: "area".to_string(),
         },
         duplicates: Duplicates::Reject,
@@ -54,16 +63,22 @@ fn main() {
         let draw_config = DrawConfig {
             seed: "bench seed".to_string(),
             invitations,
-            weights: vec![(list.areas()[0].clone(), Weight::parse("1.5").expect("a weight"))],
+            weights: vec![(
+                list.areas()[0].clone(),
+                Weight::parse("1.5").expect("a weight"),
+            )],
         };
         let start = Instant::now();
         let result = draw(&list, &draw_config).expect("the draw succeeds");
         draw_times.push(start.elapsed());
 
         let start = Instant::now();
-        let merge =
-            recruitment::merge::mail_merge_csv(&list, &result, "https://kleroterion.example/a/citizens-assembly-2027")
-                .expect("merges");
+        let merge = recruitment::merge::mail_merge_csv(
+            &list,
+            &result,
+            "https://kleroterion.example/a/citizens-assembly-2027",
+        )
+        .expect("merges");
         merge_times.push(start.elapsed());
         merge_bytes = merge.len();
 
@@ -79,7 +94,10 @@ fn main() {
         }
         qr_times.push(start.elapsed());
         let start = Instant::now();
-        svg_bytes = codes.iter().map(|code| recruitment::qr::to_svg(code, 4).len()).sum();
+        svg_bytes = codes
+            .iter()
+            .map(|code| recruitment::qr::to_svg(code, 4).len())
+            .sum();
         svg_times.push(start.elapsed());
         version = codes.first().map_or(0, |code| code.version());
     }
@@ -92,8 +110,14 @@ fn main() {
     println!("parse address list      {:8.1} ms", ms(parse));
     println!("draw invitations + codes{:8.1} ms", ms(drawn));
     println!("parse + draw            {:8.1} ms", ms(parse + drawn));
-    println!("mail-merge CSV          {:8.1} ms ({merge_bytes} bytes)", ms(median(merge_times)));
-    println!("QR codes (version {version})     {:8.1} ms", ms(median(qr_times)));
+    println!(
+        "mail-merge CSV          {:8.1} ms ({merge_bytes} bytes)",
+        ms(median(merge_times))
+    );
+    println!(
+        "QR codes (version {version})     {:8.1} ms",
+        ms(median(qr_times))
+    );
     println!(
         "QR SVGs                 {:8.1} ms ({} bytes per SVG on average)",
         ms(median(svg_times)),

@@ -192,26 +192,53 @@ pub fn normalise(fields: &[&str]) -> String {
 /// Errors name the file, the line and the 1-based column: an empty area, an address whose
 /// address columns are all empty, an empty or duplicate id, a duplicate address (with
 /// [`Duplicates::Reject`]), a row with too few fields.
-pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressList, RecruitmentError> {
+pub fn parse_addresses(
+    data: &[u8],
+    config: &AddressConfig,
+) -> Result<AddressList, RecruitmentError> {
     let file = config.file.as_str();
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(data);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
     let mut lines = LineCounter::new(data);
-    let header = reader.headers().map_err(|error| csv_error(file, &error, &mut lines))?.clone();
+    let header = reader
+        .headers()
+        .map_err(|error| csv_error(file, &error, &mut lines))?
+        .clone();
     let find = |name: &str| -> Result<usize, RecruitmentError> {
         let wanted = name.trim().to_lowercase();
         header
             .iter()
-            .position(|column| column.trim().trim_start_matches('\u{feff}').to_lowercase() == wanted)
-            .ok_or_else(|| RecruitmentError::MissingColumn { file: file.to_string(), column: name.to_string() })
+            .position(|column| {
+                column.trim().trim_start_matches('\u{feff}').to_lowercase() == wanted
+            })
+            .ok_or_else(|| RecruitmentError::MissingColumn {
+                file: file.to_string(),
+                column: name.to_string(),
+            })
     };
     let id_column = config.columns.id.as_deref().map(find).transpose()?;
     if config.columns.address.is_empty() {
-        return Err(RecruitmentError::MissingColumn { file: file.to_string(), column: "address".to_string() });
+        return Err(RecruitmentError::MissingColumn {
+            file: file.to_string(),
+            column: "address".to_string(),
+        });
     }
-    let address_columns = config.columns.address.iter().map(|name| find(name)).collect::<Result<Vec<usize>, _>>()?;
+    let address_columns = config
+        .columns
+        .address
+        .iter()
+        .map(|name| find(name))
+        .collect::<Result<Vec<usize>, _>>()?;
     let area_column = find(&config.columns.area)?;
-    let needed =
-        id_column.into_iter().chain(address_columns.iter().copied()).chain([area_column]).max().unwrap_or(0) + 1;
+    let needed = id_column
+        .into_iter()
+        .chain(address_columns.iter().copied())
+        .chain([area_column])
+        .max()
+        .unwrap_or(0)
+        + 1;
 
     let mut area_index: HashMap<String, usize> = HashMap::new();
     let mut area_names: Vec<String> = Vec::new();
@@ -228,7 +255,9 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
             Err(error) => return Err(csv_error(file, &error, &mut lines)),
         }
         row_number += 1;
-        let line = record.position().map_or(row_number + 1, |position| lines.line_at(position.byte()));
+        let line = record
+            .position()
+            .map_or(row_number + 1, |position| lines.line_at(position.byte()));
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
         }
@@ -239,13 +268,19 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
             message,
         };
         if record.len() < needed {
-            return Err(bad(record.len(), format!("{} fields, the header has {}", record.len(), header.len())));
+            return Err(bad(
+                record.len(),
+                format!("{} fields, the header has {}", record.len(), header.len()),
+            ));
         }
         let area = record[area_column].trim();
         if area.is_empty() {
             return Err(bad(area_column, "empty area".to_string()));
         }
-        let fields: Vec<&str> = address_columns.iter().map(|&column| record[column].trim()).collect();
+        let fields: Vec<&str> = address_columns
+            .iter()
+            .map(|&column| record[column].trim())
+            .collect();
         if fields.iter().all(|field| field.is_empty()) {
             return Err(bad(address_columns[0], "empty address".to_string()));
         }
@@ -312,7 +347,9 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
         }
     }
     if addresses.is_empty() {
-        return Err(RecruitmentError::NoAddresses { file: file.to_string() });
+        return Err(RecruitmentError::NoAddresses {
+            file: file.to_string(),
+        });
     }
     // Areas are numbered in the order of their sorted names, so the draw does not depend on which
     // area happens to come first in the file.
@@ -327,7 +364,10 @@ pub fn parse_addresses(data: &[u8], config: &AddressConfig) -> Result<AddressLis
     }
     let areas = order.iter().map(|&old| area_names[old].clone()).collect();
     Ok(AddressList {
-        address_columns: address_columns.iter().map(|&column| header[column].trim().to_string()).collect(),
+        address_columns: address_columns
+            .iter()
+            .map(|&column| header[column].trim().to_string())
+            .collect(),
         areas,
         addresses,
         dropped,
@@ -344,7 +384,11 @@ pub(crate) struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     pub(crate) fn new(data: &'a [u8]) -> LineCounter<'a> {
-        LineCounter { data, byte: 0, line: 1 }
+        LineCounter {
+            data,
+            byte: 0,
+            line: 1,
+        }
     }
 
     /// The 1-based line where the record at a byte offset starts: the csv crate reports the
@@ -359,17 +403,30 @@ impl<'a> LineCounter<'a> {
             self.byte = 0;
             self.line = 1;
         }
-        self.line += self.data[self.byte..byte].iter().filter(|&&character| character == b'\n').count() as u64;
+        self.line += self.data[self.byte..byte]
+            .iter()
+            .filter(|&&character| character == b'\n')
+            .count() as u64;
         self.byte = byte;
         self.line
     }
 }
 
-pub(crate) fn csv_error(file: &str, error: &csv::Error, lines: &mut LineCounter<'_>) -> RecruitmentError {
-    let line = error.position().map_or(1, |position| lines.line_at(position.byte()));
+pub(crate) fn csv_error(
+    file: &str,
+    error: &csv::Error,
+    lines: &mut LineCounter<'_>,
+) -> RecruitmentError {
+    let line = error
+        .position()
+        .map_or(1, |position| lines.line_at(position.byte()));
     let message = match error.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
         _ => error.to_string(),
     };
-    RecruitmentError::CsvSyntax { file: file.to_string(), line, message }
+    RecruitmentError::CsvSyntax {
+        file: file.to_string(),
+        line,
+        message,
+    }
 }

@@ -58,7 +58,13 @@ impl std::fmt::Display for InvitationCode {
     /// The printed form, in groups of 4, 4 and 2: `K7QM-3XPD-9A`.
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.compact();
-        write!(formatter, "{}-{}-{}", &text[0..4], &text[4..8], &text[8..10])
+        write!(
+            formatter,
+            "{}-{}-{}",
+            &text[0..4],
+            &text[4..8],
+            &text[8..10]
+        )
     }
 }
 
@@ -96,21 +102,30 @@ fn value_of(character: char) -> Option<u8> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|&letter| letter as char == character).map(|value| value as u8)
+    ALPHABET
+        .iter()
+        .position(|&letter| letter as char == character)
+        .map(|value| value as u8)
 }
 
 /// Parses a code as typed by a person: ignores case, spaces and hyphens, reads O as 0 and I, L
 /// as 1, then checks the length, the alphabet and the check character.
 pub fn parse_code(input: &str) -> Result<InvitationCode, RecruitmentError> {
-    let characters: Vec<char> =
-        input.chars().filter(|character| !character.is_whitespace() && *character != '-').collect();
+    let characters: Vec<char> = input
+        .chars()
+        .filter(|character| !character.is_whitespace() && *character != '-')
+        .collect();
     if characters.len() != CODE_LENGTH {
-        return Err(RecruitmentError::CodeLength { found: characters.len() });
+        return Err(RecruitmentError::CodeLength {
+            found: characters.len(),
+        });
     }
     let mut values = [0u8; CODE_LENGTH];
     for (position, &character) in characters.iter().enumerate() {
-        values[position] =
-            value_of(character).ok_or(RecruitmentError::CodeCharacter { character, position: position + 1 })?;
+        values[position] = value_of(character).ok_or(RecruitmentError::CodeCharacter {
+            character,
+            position: position + 1,
+        })?;
     }
     if check_value(&values[..CODE_LENGTH - 1]) != values[CODE_LENGTH - 1] {
         return Err(RecruitmentError::CodeCheck);

@@ -22,7 +22,9 @@ impl Weight {
 
     /// Parses `2`, `1.5`, `0.125` (at most three decimals, at most 1000).
     pub fn parse(text: &str) -> Result<Weight, RecruitmentError> {
-        let bad = || RecruitmentError::BadWeight { text: text.to_string() };
+        let bad = || RecruitmentError::BadWeight {
+            text: text.to_string(),
+        };
         let trimmed = text.trim();
         let (whole, fraction) = trimmed.split_once('.').unwrap_or((trimmed, ""));
         let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
@@ -34,8 +36,16 @@ impl Weight {
         {
             return Err(bad());
         }
-        let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let mut fraction_value: u32 = if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| bad())? };
+        let whole: u32 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let mut fraction_value: u32 = if fraction.is_empty() {
+            0
+        } else {
+            fraction.parse().map_err(|_| bad())?
+        };
         for _ in fraction.len()..3 {
             fraction_value *= 10;
         }
@@ -129,13 +139,20 @@ impl Draw {
     pub fn report_csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let io = "writing CSV to memory cannot fail";
-        writer.write_record(["area", "addresses", "weight", "invited"]).expect(io);
+        writer
+            .write_record(["area", "addresses", "weight", "invited"])
+            .expect(io);
         for area in &self.areas {
             let addresses = area.addresses.to_string();
             let weight = area.weight.to_string();
             let invited = area.invited.to_string();
             writer
-                .write_record([crate::merge::escape_cell(&area.area).as_ref(), &addresses, &weight, &invited])
+                .write_record([
+                    crate::merge::escape_cell(&area.area).as_ref(),
+                    &addresses,
+                    &weight,
+                    &invited,
+                ])
                 .expect(io);
         }
         String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
@@ -149,21 +166,41 @@ impl Draw {
 /// one each to the largest remainders (ties to the earlier area).
 ///
 /// `sizes` and `weights` (in thousandths) are per area, in area order.
-pub fn allocate(sizes: &[usize], weights: &[u32], count: usize) -> Result<Vec<usize>, RecruitmentError> {
+pub fn allocate(
+    sizes: &[usize],
+    weights: &[u32],
+    count: usize,
+) -> Result<Vec<usize>, RecruitmentError> {
     assert_eq!(sizes.len(), weights.len(), "one weight per area");
-    let available: usize = sizes.iter().zip(weights).filter(|(_, weight)| **weight > 0).map(|(size, _)| *size).sum();
+    let available: usize = sizes
+        .iter()
+        .zip(weights)
+        .filter(|(_, weight)| **weight > 0)
+        .map(|(size, _)| *size)
+        .sum();
     if count > available {
-        return Err(RecruitmentError::TooManyInvitations { requested: count, available });
+        return Err(RecruitmentError::TooManyInvitations {
+            requested: count,
+            available,
+        });
     }
     let mut allocation = vec![0usize; sizes.len()];
-    let mut open: Vec<usize> = (0..sizes.len()).filter(|&area| weights[area] > 0 && sizes[area] > 0).collect();
+    let mut open: Vec<usize> = (0..sizes.len())
+        .filter(|&area| weights[area] > 0 && sizes[area] > 0)
+        .collect();
     let mut remaining = count as u128;
     loop {
-        let denominator: u128 = open.iter().map(|&area| sizes[area] as u128 * weights[area] as u128).sum();
+        let denominator: u128 = open
+            .iter()
+            .map(|&area| sizes[area] as u128 * weights[area] as u128)
+            .sum();
         let full: Vec<usize> = open
             .iter()
             .copied()
-            .filter(|&area| remaining * sizes[area] as u128 * weights[area] as u128 > sizes[area] as u128 * denominator)
+            .filter(|&area| {
+                remaining * sizes[area] as u128 * weights[area] as u128
+                    > sizes[area] as u128 * denominator
+            })
             .collect();
         if full.is_empty() {
             if remaining == 0 || denominator == 0 {
@@ -213,7 +250,9 @@ pub fn draw(list: &AddressList, config: &DrawConfig) -> Result<Draw, Recruitment
             .position(|area| area == name.trim())
             .ok_or_else(|| RecruitmentError::UnknownArea { area: name.clone() })?;
         if weighted[index] {
-            return Err(RecruitmentError::DuplicateWeight { area: areas[index].clone() });
+            return Err(RecruitmentError::DuplicateWeight {
+                area: areas[index].clone(),
+            });
         }
         weighted[index] = true;
         weights[index] = *weight;
@@ -234,7 +273,11 @@ pub fn draw(list: &AddressList, config: &DrawConfig) -> Result<Draw, Recruitment
         }
     }
     let codes = draw_codes(&mut stream, chosen.len());
-    let invitations = chosen.into_iter().zip(codes).map(|(address, code)| Invitation { address, code }).collect();
+    let invitations = chosen
+        .into_iter()
+        .zip(codes)
+        .map(|(address, code)| Invitation { address, code })
+        .collect();
     let reports = areas
         .iter()
         .enumerate()
@@ -245,5 +288,9 @@ pub fn draw(list: &AddressList, config: &DrawConfig) -> Result<Draw, Recruitment
             invited: allocation[area],
         })
         .collect();
-    Ok(Draw { seed: config.seed.clone(), areas: reports, invitations })
+    Ok(Draw {
+        seed: config.seed.clone(),
+        areas: reports,
+        invitations,
+    })
 }

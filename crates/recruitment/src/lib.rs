@@ -74,7 +74,9 @@ pub enum RecruitmentError {
         first_line: u64,
     },
     /// Two rows have the same id.
-    #[error("{file} line {line} column {column}: duplicate id `{id}` (first seen at line {first_line})")]
+    #[error(
+        "{file} line {line} column {column}: duplicate id `{id}` (first seen at line {first_line})"
+    )]
     DuplicateId {
         /// The file name shown to the user.
         file: String,
@@ -94,7 +96,9 @@ pub enum RecruitmentError {
         file: String,
     },
     /// More invitations are asked for than there are addresses in areas with a positive weight.
-    #[error("cannot draw {requested} invitations from {available} addresses (areas with weight 0 do not count)")]
+    #[error(
+        "cannot draw {requested} invitations from {available} addresses (areas with weight 0 do not count)"
+    )]
     TooManyInvitations {
         /// The number of invitations asked for.
         requested: usize,

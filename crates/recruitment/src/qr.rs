@@ -123,7 +123,10 @@ fn encode_with(text: &str, forced_mask: Option<u8>) -> Result<QrCode, Recruitmen
     let bytes = text.as_bytes();
     let version = (MIN_VERSION..=MAX_VERSION)
         .find(|&version| bytes.len() <= byte_capacity(version))
-        .ok_or(RecruitmentError::QrTooLong { bytes: bytes.len(), max: byte_capacity(MAX_VERSION) })?;
+        .ok_or(RecruitmentError::QrTooLong {
+            bytes: bytes.len(),
+            max: byte_capacity(MAX_VERSION),
+        })?;
     let codewords = interleave(version, &data_stream(version, bytes));
     let mut matrix = Matrix::new(version);
     matrix.draw_function_patterns();
@@ -141,7 +144,13 @@ fn encode_with(text: &str, forced_mask: Option<u8>) -> Result<QrCode, Recruitmen
     };
     matrix.apply_mask(mask);
     matrix.draw_format(mask);
-    Ok(QrCode { version, mask, size: matrix.size, modules: matrix.modules, text: text.to_string() })
+    Ok(QrCode {
+        version,
+        mask,
+        size: matrix.size,
+        modules: matrix.modules,
+        text: text.to_string(),
+    })
 }
 
 /// The data codewords: mode, count, bytes, terminator, padding to a byte, pad bytes.
@@ -154,7 +163,11 @@ fn data_stream(version: u8, bytes: &[u8]) -> Vec<u8> {
         }
     }
     push(&mut bits, 0b0100, 4);
-    push(&mut bits, bytes.len() as u32, if version >= 10 { 16 } else { 8 });
+    push(
+        &mut bits,
+        bytes.len() as u32,
+        if version >= 10 { 16 } else { 8 },
+    );
     for &byte in bytes {
         push(&mut bits, byte as u32, 8);
     }
@@ -163,8 +176,10 @@ fn data_stream(version: u8, bytes: &[u8]) -> Vec<u8> {
     while !bits.len().is_multiple_of(8) {
         bits.push(false);
     }
-    let mut codewords: Vec<u8> =
-        bits.chunks(8).map(|chunk| chunk.iter().fold(0u8, |byte, &bit| (byte << 1) | bit as u8)).collect();
+    let mut codewords: Vec<u8> = bits
+        .chunks(8)
+        .map(|chunk| chunk.iter().fold(0u8, |byte, &bit| (byte << 1) | bit as u8))
+        .collect();
     for pad in [0xEC, 0x11].iter().cycle() {
         if codewords.len() >= data_codewords(version) {
             break;
@@ -183,7 +198,8 @@ fn interleave(version: u8, data: &[u8]) -> Vec<u8> {
     let generator = rs_generator(ec);
     let mut blocks: Vec<(&[u8], Vec<u8>)> = Vec::new();
     let mut start = 0;
-    for length in std::iter::repeat_n(data_1, blocks_1).chain(std::iter::repeat_n(data_2, blocks_2)) {
+    for length in std::iter::repeat_n(data_1, blocks_1).chain(std::iter::repeat_n(data_2, blocks_2))
+    {
         let block = &data[start..start + length];
         blocks.push((block, rs_remainder(block, &generator)));
         start += length;
@@ -301,7 +317,12 @@ struct Matrix {
 impl Matrix {
     fn new(version: u8) -> Matrix {
         let size = 17 + 4 * version as usize;
-        Matrix { version, size, modules: vec![false; size * size], function: vec![false; size * size] }
+        Matrix {
+            version,
+            size,
+            modules: vec![false; size * size],
+            function: vec![false; size * size],
+        }
     }
 
     fn set_function(&mut self, x: usize, y: usize, dark: bool) {
@@ -327,7 +348,11 @@ impl Matrix {
                     for dy in -2i32..=2 {
                         for dx in -2i32..=2 {
                             let ring = dx.abs().max(dy.abs());
-                            self.set_function((cx as i32 + dx) as usize, (cy as i32 + dy) as usize, ring != 1);
+                            self.set_function(
+                                (cx as i32 + dx) as usize,
+                                (cy as i32 + dy) as usize,
+                                ring != 1,
+                            );
                         }
                     }
                 }
@@ -455,7 +480,11 @@ pub fn penalty(modules: &[bool], size: usize) -> u32 {
         let mut changes = (line ^ (line >> 1)) & pairs_mask;
         let mut run_start = 0;
         loop {
-            let run_end = if changes == 0 { size } else { changes.trailing_zeros() as usize + 1 };
+            let run_end = if changes == 0 {
+                size
+            } else {
+                changes.trailing_zeros() as usize + 1
+            };
             let run = run_end - run_start;
             if run >= 5 {
                 score += 3 + (run - 5) as u32;
@@ -468,7 +497,8 @@ pub fn penalty(modules: &[bool], size: usize) -> u32 {
         }
         for start in 0..size.saturating_sub(10) {
             let window = (line >> start) & 0x7FF;
-            score += 40 * (window == FINDER_THEN_LIGHT) as u32 + 40 * (window == LIGHT_THEN_FINDER) as u32;
+            score += 40 * (window == FINDER_THEN_LIGHT) as u32
+                + 40 * (window == LIGHT_THEN_FINDER) as u32;
         }
     }
     for y in 0..size - 1 {
@@ -498,7 +528,14 @@ pub fn to_svg(code: &QrCode, module_size: u32) -> String {
                 while x < code.size && code.is_dark(x, y) {
                     x += 1;
                 }
-                let _ = write!(path, "M{},{}h{}v1h-{}z", start + 4, y + 4, x - start, x - start);
+                let _ = write!(
+                    path,
+                    "M{},{}h{}v1h-{}z",
+                    start + 4,
+                    y + 4,
+                    x - start,
+                    x - start
+                );
             } else {
                 x += 1;
             }

@@ -34,7 +34,10 @@ pub struct Tolerance {
 impl Default for Tolerance {
     /// `± max(1, 10% of the target)`.
     fn default() -> Tolerance {
-        Tolerance { absolute: 1, relative: 0.10 }
+        Tolerance {
+            absolute: 1,
+            relative: 0.10,
+        }
     }
 }
 
@@ -81,10 +84,14 @@ impl QuotaProposal {
     pub fn to_features_csv(&self) -> String {
         let io = "writing CSV to memory cannot fail";
         let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record(["feature", "value", "min", "max"]).expect(io);
+        writer
+            .write_record(["feature", "value", "min", "max"])
+            .expect(io);
         for quota in &self.quotas {
             let (min, max) = (quota.min.to_string(), quota.max.to_string());
-            writer.write_record([quota.feature.as_str(), quota.value.as_str(), &min, &max]).expect(io);
+            writer
+                .write_record([quota.feature.as_str(), quota.value.as_str(), &min, &max])
+                .expect(io);
         }
         String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
     }
@@ -119,7 +126,11 @@ pub fn propose_quotas(
         let sum: f64 = feature.values.iter().map(|value| value.share).sum();
         let start = quotas.len();
         for value in &feature.values {
-            let target = if sum > 0.0 { (k * value.share / sum * 1e9).round() / 1e9 } else { 0.0 };
+            let target = if sum > 0.0 {
+                (k * value.share / sum * 1e9).round() / 1e9
+            } else {
+                0.0
+            };
             let slack = (tolerance.absolute as f64).max(tolerance.relative * target);
             let min = (target - slack).floor().max(0.0) as u32;
             let max = ((target + slack).ceil().min(k) as u32).max(min);
@@ -140,8 +151,9 @@ pub fn propose_quotas(
             block[largest].min -= 1;
         }
         while block.iter().map(|quota| quota.max).sum::<u32>() < panel_size {
-            let smallest =
-                (0..block.len()).min_by_key(|&index| (block[index].max, index)).expect("a feature has values");
+            let smallest = (0..block.len())
+                .min_by_key(|&index| (block[index].max, index))
+                .expect("a feature has values");
             block[smallest].max += 1;
         }
     }
@@ -152,21 +164,34 @@ fn validate(features: &[FeatureShares]) -> Result<(), RecruitmentError> {
     for (index, feature) in features.iter().enumerate() {
         let name = feature.feature.trim();
         if name.is_empty() {
-            return Err(RecruitmentError::EmptyName { feature: String::new() });
+            return Err(RecruitmentError::EmptyName {
+                feature: String::new(),
+            });
         }
-        if features[..index].iter().any(|earlier| earlier.feature.trim().eq_ignore_ascii_case(name)) {
-            return Err(RecruitmentError::DuplicateFeature { feature: name.to_string() });
+        if features[..index]
+            .iter()
+            .any(|earlier| earlier.feature.trim().eq_ignore_ascii_case(name))
+        {
+            return Err(RecruitmentError::DuplicateFeature {
+                feature: name.to_string(),
+            });
         }
         if feature.values.is_empty() {
-            return Err(RecruitmentError::NoValues { feature: name.to_string() });
+            return Err(RecruitmentError::NoValues {
+                feature: name.to_string(),
+            });
         }
         let mut sum = 0.0;
         for (value_index, value) in feature.values.iter().enumerate() {
             let value_name = value.value.trim();
             if value_name.is_empty() {
-                return Err(RecruitmentError::EmptyName { feature: name.to_string() });
+                return Err(RecruitmentError::EmptyName {
+                    feature: name.to_string(),
+                });
             }
-            if feature.values[..value_index].iter().any(|earlier| earlier.value.trim().eq_ignore_ascii_case(value_name))
+            if feature.values[..value_index]
+                .iter()
+                .any(|earlier| earlier.value.trim().eq_ignore_ascii_case(value_name))
             {
                 return Err(RecruitmentError::DuplicateValue {
                     feature: name.to_string(),
@@ -183,7 +208,10 @@ fn validate(features: &[FeatureShares]) -> Result<(), RecruitmentError> {
             sum += value.share;
         }
         if (sum - 1.0).abs() > 0.005 {
-            return Err(RecruitmentError::SharesDoNotSumToOne { feature: name.to_string(), sum });
+            return Err(RecruitmentError::SharesDoNotSumToOne {
+                feature: name.to_string(),
+                sum,
+            });
         }
     }
     Ok(())
@@ -193,21 +221,39 @@ fn validate(features: &[FeatureShares]) -> Result<(), RecruitmentError> {
 /// case-insensitively); a share is a fraction (`0.25`) or a percentage (`25%`).
 /// Errors name the file, the line and the column.
 pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, RecruitmentError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut lines = crate::addresses::LineCounter::new(text.as_bytes());
-    let header = reader.headers().map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?.clone();
+    let header = reader
+        .headers()
+        .map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?
+        .clone();
     let find = |name: &str| {
         header
             .iter()
-            .position(|column| column.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-            .ok_or_else(|| RecruitmentError::MissingColumn { file: file.to_string(), column: name.to_string() })
+            .position(|column| {
+                column
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(name)
+            })
+            .ok_or_else(|| RecruitmentError::MissingColumn {
+                file: file.to_string(),
+                column: name.to_string(),
+            })
     };
-    let (feature_column, value_column, share_column) = (find("feature")?, find("value")?, find("share")?);
+    let (feature_column, value_column, share_column) =
+        (find("feature")?, find("value")?, find("share")?);
     let needed = feature_column.max(value_column).max(share_column) + 1;
     let mut features: Vec<FeatureShares> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?;
-        let line = record.position().map_or(0, |position| lines.line_at(position.byte()));
+        let record =
+            record.map_err(|error| crate::addresses::csv_error(file, &error, &mut lines))?;
+        let line = record
+            .position()
+            .map_or(0, |position| lines.line_at(position.byte()));
         let bad = |column: usize, message: String| RecruitmentError::BadField {
             file: file.to_string(),
             line,
@@ -218,7 +264,10 @@ pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, Recrui
             continue;
         }
         if record.len() < needed {
-            return Err(bad(record.len(), format!("{} fields, the header has {}", record.len(), header.len())));
+            return Err(bad(
+                record.len(),
+                format!("{} fields, the header has {}", record.len(), header.len()),
+            ));
         }
         let feature = record[feature_column].trim();
         let value = record[value_column].trim();
@@ -235,12 +284,26 @@ pub fn parse_shares(file: &str, text: &str) -> Result<Vec<FeatureShares>, Recrui
         }
         .ok()
         .filter(|share| share.is_finite())
-        .ok_or_else(|| bad(share_column, format!("`{share_text}` is not a share (0.25 or 25%)")))?;
-        match features.iter_mut().find(|existing| existing.feature == feature) {
-            Some(existing) => existing.values.push(ValueShare { value: value.to_string(), share }),
+        .ok_or_else(|| {
+            bad(
+                share_column,
+                format!("`{share_text}` is not a share (0.25 or 25%)"),
+            )
+        })?;
+        match features
+            .iter_mut()
+            .find(|existing| existing.feature == feature)
+        {
+            Some(existing) => existing.values.push(ValueShare {
+                value: value.to_string(),
+                share,
+            }),
             None => features.push(FeatureShares {
                 feature: feature.to_string(),
-                values: vec![ValueShare { value: value.to_string(), share }],
+                values: vec![ValueShare {
+                    value: value.to_string(),
+                    share,
+                }],
             }),
         }
     }

@@ -18,7 +18,9 @@ impl Stream {
     /// Starts the stream for a published seed string.
     pub fn new(seed: &str) -> Stream {
         let key: [u8; 32] = Sha256::digest(seed.as_bytes()).into();
-        Stream { rng: ChaCha20Rng::from_seed(key) }
+        Stream {
+            rng: ChaCha20Rng::from_seed(key),
+        }
     }
 
     /// The next 64-bit value: eight keystream bytes read as a little-endian integer.
@@ -44,7 +46,10 @@ impl Stream {
     /// for `i` in `0..count`, `j = i + below(len - i)`, swap positions `i` and `j`.
     /// The first `count` entries, in that order, are the chosen indices.
     pub fn choose(&mut self, len: usize, count: usize) -> Vec<usize> {
-        assert!(count <= len, "Stream::choose cannot choose more than it has");
+        assert!(
+            count <= len,
+            "Stream::choose cannot choose more than it has"
+        );
         let mut order: Vec<usize> = (0..len).collect();
         for i in 0..count {
             let j = i + self.below((len - i) as u64) as usize;

@@ -8,17 +8,30 @@ use selection::{Algorithm, Phase, Settings, find_distribution};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 4 {
-        return Err("usage: solve PEOPLE FEATURES K [ID_COLUMN] [HOUSEHOLD_COLUMNS] [leximin|maximin]".into());
+        return Err(
+            "usage: solve PEOPLE FEATURES K [ID_COLUMN] [HOUSEHOLD_COLUMNS] [leximin|maximin]"
+                .into(),
+        );
     }
     let k: usize = args[3].parse()?;
     let id_column = args.get(4).map(String::as_str).unwrap_or("id");
-    let households: Vec<String> = args.get(5).filter(|s| !s.is_empty()).map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    let households: Vec<String> = args
+        .get(5)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     let algorithm = match args.get(6).map(String::as_str) {
         Some("maximin") => Algorithm::Maximin,
         _ => Algorithm::Leximin,
     };
     let features = parse_features("features", &std::fs::read_to_string(&args[2])?, k)?;
-    let table = parse_people("people", &std::fs::read_to_string(&args[1])?, &features, id_column, &households)?;
+    let table = parse_people(
+        "people",
+        &std::fs::read_to_string(&args[1])?,
+        &features,
+        id_column,
+        &households,
+    )?;
     let instance = Instance::new(features, table.people, k, Vec::new())?;
     let started = std::time::Instant::now();
     let mut reports = 0usize;
@@ -28,22 +41,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let gaps = std::env::var("SOLVE_GAPS").is_ok();
     let mut last = started;
     let mut longest = std::time::Duration::ZERO;
-    let distribution = find_distribution(&instance, &Settings { algorithm, lottery_panels: None }, &mut |progress| {
-        let gap = last.elapsed();
-        longest = longest.max(gap);
-        if gaps && gap.as_secs_f64() > 0.5 {
-            eprintln!("{:8.2} s: {:.2} s without a report, then {:?} panels {}", started.elapsed().as_secs_f64(), gap.as_secs_f64(), progress.phase, progress.panels);
-        }
-        last = std::time::Instant::now();
-        reports += 1;
-        if let Phase::Stage(stage) = progress.phase {
-            stages = stages.max(stage);
-        }
-    })?;
+    let distribution = find_distribution(
+        &instance,
+        &Settings {
+            algorithm,
+            lottery_panels: None,
+        },
+        &mut |progress| {
+            let gap = last.elapsed();
+            longest = longest.max(gap);
+            if gaps && gap.as_secs_f64() > 0.5 {
+                eprintln!(
+                    "{:8.2} s: {:.2} s without a report, then {:?} panels {}",
+                    started.elapsed().as_secs_f64(),
+                    gap.as_secs_f64(),
+                    progress.phase,
+                    progress.panels
+                );
+            }
+            last = std::time::Instant::now();
+            reports += 1;
+            if let Phase::Stage(stage) = progress.phase {
+                stages = stages.max(stage);
+            }
+        },
+    )?;
     let elapsed = started.elapsed();
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0) + fields.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields
+        .get(11)
+        .and_then(|u| u.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(0.0);
     print!("cpu {:.2} s  ", ticks / 100.0);
     let probabilities = distribution.probabilities(&instance);
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);

@@ -47,18 +47,32 @@ pub(crate) fn decompose(
     cancelled: &mut dyn FnMut() -> Result<(), SelectionError>,
 ) -> Result<Option<Vec<(Vec<u32>, f64)>>, SelectionError> {
     let count = reduced.profiles.len();
-    let sizes: Vec<u32> = reduced.profiles.iter().map(|p| p.members.len() as u32).collect();
+    let sizes: Vec<u32> = reduced
+        .profiles
+        .iter()
+        .map(|p| p.members.len() as u32)
+        .collect();
     let seats = reduced.seats as f64;
     let mut constraints = Vec::new();
     for (f, feature) in instance.features.iter().enumerate() {
         for (v, quota) in feature.quotas.iter().enumerate() {
             let already = reduced.already_counts[f][v] as f64;
-            let profiles: Vec<usize> = (0..count).filter(|&t| reduced.profiles[t].values[f] == v).collect();
-            constraints.push(Constraint { profiles, low: quota.min as f64 - already, high: quota.max as f64 - already });
+            let profiles: Vec<usize> = (0..count)
+                .filter(|&t| reduced.profiles[t].values[f] == v)
+                .collect();
+            constraints.push(Constraint {
+                profiles,
+                low: quota.min as f64 - already,
+                high: quota.max as f64 - already,
+            });
         }
     }
     for group in &reduced.households {
-        constraints.push(Constraint { profiles: group.clone(), low: f64::NEG_INFINITY, high: 1.0 });
+        constraints.push(Constraint {
+            profiles: group.clone(),
+            low: f64::NEG_INFINITY,
+            high: 1.0,
+        });
     }
 
     let mut x = target.to_vec();
@@ -66,7 +80,9 @@ pub(crate) fn decompose(
     let mut lottery: Vec<(Vec<u32>, f64)> = Vec::new();
     for _ in 0..count + 2 {
         cancelled()?;
-        let Some(panel) = panel_in_face(&x, &sizes, seats, &constraints)? else { return Ok(None) };
+        let Some(panel) = panel_in_face(&x, &sizes, seats, &constraints)? else {
+            return Ok(None);
+        };
         if !meets_everything(&panel, &sizes, reduced.seats, &constraints) {
             return Ok(None);
         }
@@ -115,7 +131,11 @@ pub(crate) fn decompose(
 }
 
 /// The lottery (merged, sorted by panel), if it averages to the target.
-fn finish(mut lottery: Vec<(Vec<u32>, f64)>, target: &[f64], sizes: &[u32]) -> Option<Vec<(Vec<u32>, f64)>> {
+fn finish(
+    mut lottery: Vec<(Vec<u32>, f64)>,
+    target: &[f64],
+    sizes: &[u32],
+) -> Option<Vec<(Vec<u32>, f64)>> {
     lottery.sort_by(|a, b| a.0.cmp(&b.0));
     lottery.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {
@@ -127,7 +147,11 @@ fn finish(mut lottery: Vec<(Vec<u32>, f64)>, target: &[f64], sizes: &[u32]) -> O
     });
     let total: f64 = lottery.iter().map(|(_, p)| p).sum();
     for (t, &want) in target.iter().enumerate() {
-        let got: f64 = lottery.iter().map(|(panel, p)| p * panel[t] as f64).sum::<f64>() / total;
+        let got: f64 = lottery
+            .iter()
+            .map(|(panel, p)| p * panel[t] as f64)
+            .sum::<f64>()
+            / total;
         if (got - want).abs() / sizes[t] as f64 > ACCURACY {
             return None;
         }
@@ -139,7 +163,12 @@ fn finish(mut lottery: Vec<(Vec<u32>, f64)>, target: &[f64], sizes: &[u32]) -> O
 }
 
 /// Integer check of a panel: size, bounds, quotas, households.
-fn meets_everything(panel: &[u32], sizes: &[u32], seats: usize, constraints: &[Constraint]) -> bool {
+fn meets_everything(
+    panel: &[u32],
+    sizes: &[u32],
+    seats: usize,
+    constraints: &[Constraint],
+) -> bool {
     panel.iter().map(|&c| c as usize).sum::<usize>() == seats
         && panel.iter().zip(sizes).all(|(c, s)| c <= s)
         && constraints.iter().all(|c| {
@@ -150,34 +179,64 @@ fn meets_everything(panel: &[u32], sizes: &[u32], seats: usize, constraints: &[C
 
 /// A panel on the minimal face of `Q` that holds `x` (every constraint tight at `x` becomes an
 /// equality), the one that maximises the seats weighted by `x_t / s_t`; `None` if there is none.
-fn panel_in_face(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint]) -> Result<Option<Vec<u32>>, SelectionError> {
+fn panel_in_face(
+    x: &[f64],
+    sizes: &[u32],
+    seats: f64,
+    constraints: &[Constraint],
+) -> Result<Option<Vec<u32>>, SelectionError> {
     // The LP first: its optimal vertex is sometimes integral, and then it is a panel.
     let mut model = face_problem(x, sizes, seats, constraints, false).optimise(Sense::Maximise);
     configure(&mut model);
-    let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("face LP: {status:?}") })?;
+    let solved = model.try_solve().map_err(|status| SelectionError::Solver {
+        message: format!("face LP: {status:?}"),
+    })?;
     let vertex = match solved.status() {
         HighsModelStatus::Optimal => solved.get_solution().columns().to_vec(),
         HighsModelStatus::Infeasible => return Ok(None),
-        other => return Err(SelectionError::Solver { message: format!("face LP ended with status {other:?}") }),
+        other => {
+            return Err(SelectionError::Solver {
+                message: format!("face LP ended with status {other:?}"),
+            });
+        }
     };
     if vertex.iter().all(|&v| (v - v.round()).abs() <= 1e-9) {
-        return Ok(Some(vertex.iter().map(|&v| v.round().max(0.0) as u32).collect()));
+        return Ok(Some(
+            vertex.iter().map(|&v| v.round().max(0.0) as u32).collect(),
+        ));
     }
     let mut model = face_problem(x, sizes, seats, constraints, true).optimise(Sense::Maximise);
     configure(&mut model);
     // Any panel in the face will do; the objective only lengthens the step (and a poor panel can
     // lead the walk out of the panels' hull, so the first one found is not enough).
     model.set_option("mip_rel_gap", 0.01);
-    let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("face MIP: {status:?}") })?;
+    let solved = model.try_solve().map_err(|status| SelectionError::Solver {
+        message: format!("face MIP: {status:?}"),
+    })?;
     match solved.status() {
-        HighsModelStatus::Optimal => Ok(Some(solved.get_solution().columns().iter().map(|&v| v.round().max(0.0) as u32).collect())),
+        HighsModelStatus::Optimal => Ok(Some(
+            solved
+                .get_solution()
+                .columns()
+                .iter()
+                .map(|&v| v.round().max(0.0) as u32)
+                .collect(),
+        )),
         HighsModelStatus::Infeasible => Ok(None),
-        other => Err(SelectionError::Solver { message: format!("face MIP ended with status {other:?}") }),
+        other => Err(SelectionError::Solver {
+            message: format!("face MIP ended with status {other:?}"),
+        }),
     }
 }
 
 /// The panel problem restricted to the minimal face of `Q` that holds `x`.
-fn face_problem(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint], integer: bool) -> RowProblem {
+fn face_problem(
+    x: &[f64],
+    sizes: &[u32],
+    seats: f64,
+    constraints: &[Constraint],
+    integer: bool,
+) -> RowProblem {
     let mut problem = RowProblem::default();
     let columns: Vec<highs::Col> = x
         .iter()
@@ -192,7 +251,11 @@ fn face_problem(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint]
             } else {
                 (0.0, size)
             };
-            if integer { problem.add_integer_column(weight, low..=high) } else { problem.add_column(weight, low..=high) }
+            if integer {
+                problem.add_integer_column(weight, low..=high)
+            } else {
+                problem.add_column(weight, low..=high)
+            }
         })
         .collect();
     problem.add_row(seats..=seats, columns.iter().map(|&col| (col, 1.0)));
@@ -218,17 +281,33 @@ mod tests {
     use crate::model::{parse_features, parse_people};
 
     fn sf_fixture() -> Instance {
-        let features = parse_features("features", include_str!("../tests/data/sf_fixture_22/features.csv"), 22).unwrap();
-        let people = parse_people("people", include_str!("../tests/data/sf_fixture_22/candidates.csv"), &features, "nationbuilder_id", &[])
-            .unwrap()
-            .people;
+        let features = parse_features(
+            "features",
+            include_str!("../tests/data/sf_fixture_22/features.csv"),
+            22,
+        )
+        .unwrap();
+        let people = parse_people(
+            "people",
+            include_str!("../tests/data/sf_fixture_22/candidates.csv"),
+            &features,
+            "nationbuilder_id",
+            &[],
+        )
+        .unwrap()
+        .people;
         Instance::new(features, people, 22, Vec::new()).unwrap()
     }
 
     /// Checks a lottery independently: every panel, expanded to people, passes the model's own
     /// quota check, the probabilities are positive and sum to 1, and the lottery averages to the
     /// target.
-    fn check_lottery(instance: &Instance, reduced: &Reduced, lottery: &[(Vec<u32>, f64)], target: &[f64]) {
+    fn check_lottery(
+        instance: &Instance,
+        reduced: &Reduced,
+        lottery: &[(Vec<u32>, f64)],
+        target: &[f64],
+    ) {
         let total: f64 = lottery.iter().map(|(_, p)| p).sum();
         assert!((total - 1.0).abs() < 1e-12, "probabilities sum to {total}");
         for (panel, probability) in lottery {
@@ -243,7 +322,10 @@ mod tests {
         }
         for (t, &want) in target.iter().enumerate() {
             let got: f64 = lottery.iter().map(|(panel, p)| p * panel[t] as f64).sum();
-            assert!((got - want).abs() < 1e-8, "profile {t}: {got} seats on average, target {want}");
+            assert!(
+                (got - want).abs() < 1e-8,
+                "profile {t}: {got} seats on average, target {want}"
+            );
         }
     }
 
@@ -254,13 +336,30 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let unreachable = vec![false; reduced.profiles.len()];
-        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(())).unwrap().expect("the relaxation solves");
+        let target =
+            crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(()))
+                .unwrap()
+                .expect("the relaxation solves");
         let min = target.iter().copied().fold(1.0, f64::min);
         let max = target.iter().copied().fold(0.0, f64::max);
-        assert!((min - 1.0 / 11.0).abs() < 1e-9 && (max - 0.470902901).abs() < 1e-8, "min {min} max {max}");
-        let counts: Vec<f64> = target.iter().zip(&reduced.profiles).map(|(p, profile)| p * profile.members.len() as f64).collect();
-        let lottery = decompose(&instance, &reduced, &counts, &mut || Ok(())).unwrap().expect("panels reach the target");
-        assert!(lottery.len() <= reduced.profiles.len() + 1, "{} panels for {} profiles", lottery.len(), reduced.profiles.len());
+        assert!(
+            (min - 1.0 / 11.0).abs() < 1e-9 && (max - 0.470902901).abs() < 1e-8,
+            "min {min} max {max}"
+        );
+        let counts: Vec<f64> = target
+            .iter()
+            .zip(&reduced.profiles)
+            .map(|(p, profile)| p * profile.members.len() as f64)
+            .collect();
+        let lottery = decompose(&instance, &reduced, &counts, &mut || Ok(()))
+            .unwrap()
+            .expect("panels reach the target");
+        assert!(
+            lottery.len() <= reduced.profiles.len() + 1,
+            "{} panels for {} profiles",
+            lottery.len(),
+            reduced.profiles.len()
+        );
         check_lottery(&instance, &reduced, &lottery, &counts);
     }
 
@@ -272,13 +371,38 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let share = 22.0 / instance.people.len() as f64;
-        let counts: Vec<f64> = reduced.profiles.iter().map(|p| share * p.members.len() as f64).collect();
-        let age = instance.features.iter().position(|f| f.name == "age_bracket").unwrap();
-        let band = instance.features[age].quotas.iter().position(|q| q.value == "30-44").unwrap();
-        let seats: f64 = reduced.profiles.iter().zip(&counts).filter(|(p, _)| p.values[age] == band).map(|(_, c)| c).sum();
-        assert!(seats < instance.features[age].quotas[band].min as f64, "the precondition: {seats} seats on average");
+        let counts: Vec<f64> = reduced
+            .profiles
+            .iter()
+            .map(|p| share * p.members.len() as f64)
+            .collect();
+        let age = instance
+            .features
+            .iter()
+            .position(|f| f.name == "age_bracket")
+            .unwrap();
+        let band = instance.features[age]
+            .quotas
+            .iter()
+            .position(|q| q.value == "30-44")
+            .unwrap();
+        let seats: f64 = reduced
+            .profiles
+            .iter()
+            .zip(&counts)
+            .filter(|(p, _)| p.values[age] == band)
+            .map(|(_, c)| c)
+            .sum();
+        assert!(
+            seats < instance.features[age].quotas[band].min as f64,
+            "the precondition: {seats} seats on average"
+        );
         let result = decompose(&instance, &reduced, &counts, &mut || Ok(())).unwrap();
-        assert!(result.is_none(), "a lottery for an out-of-reach target: {:?}", result.map(|l| l.len()));
+        assert!(
+            result.is_none(),
+            "a lottery for an out-of-reach target: {:?}",
+            result.map(|l| l.len())
+        );
     }
 
     /// Cancelling stops the walk with `Cancelled`.
@@ -287,13 +411,28 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let unreachable = vec![false; reduced.profiles.len()];
-        let target = crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(())).unwrap().unwrap();
-        let counts: Vec<f64> = target.iter().zip(&reduced.profiles).map(|(p, profile)| p * profile.members.len() as f64).collect();
+        let target =
+            crate::leximin::relaxed_leximin(&instance, &reduced, &unreachable, &mut |_| Ok(()))
+                .unwrap()
+                .unwrap();
+        let counts: Vec<f64> = target
+            .iter()
+            .zip(&reduced.profiles)
+            .map(|(p, profile)| p * profile.members.len() as f64)
+            .collect();
         let mut steps = 0;
         let result = decompose(&instance, &reduced, &counts, &mut || {
             steps += 1;
-            if steps > 3 { Err(SelectionError::Cancelled) } else { Ok(()) }
+            if steps > 3 {
+                Err(SelectionError::Cancelled)
+            } else {
+                Ok(())
+            }
         });
-        assert!(matches!(result, Err(SelectionError::Cancelled)), "{:?}", result.map(|r| r.map(|l| l.len())));
+        assert!(
+            matches!(result, Err(SelectionError::Cancelled)),
+            "{:?}",
+            result.map(|r| r.map(|l| l.len()))
+        );
     }
 }

@@ -2,10 +2,10 @@
 //! unmet minimum first and picks uniformly among eligible people; its selection probabilities are
 //! not controlled and can only be estimated by repeating it.
 
+use crate::SelectionError;
 use crate::model::Instance;
 use crate::sample::uniform_below;
 use crate::solver::Reduced;
-use crate::SelectionError;
 use rand_chacha::ChaCha20Rng;
 use std::collections::HashSet;
 
@@ -13,17 +13,34 @@ use std::collections::HashSet;
 pub const MAX_ATTEMPTS: usize = 100;
 
 /// Draws one panel greedily (pool indices, sorted, including already-selected people).
-pub(crate) fn draw(instance: &Instance, reduced: &Reduced, rng: &mut ChaCha20Rng) -> Result<Vec<usize>, SelectionError> {
-    let pool: Vec<usize> = reduced.profiles.iter().flat_map(|profile| profile.members.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+pub(crate) fn draw(
+    instance: &Instance,
+    reduced: &Reduced,
+    rng: &mut ChaCha20Rng,
+) -> Result<Vec<usize>, SelectionError> {
+    let pool: Vec<usize> = reduced
+        .profiles
+        .iter()
+        .flat_map(|profile| profile.members.iter().copied())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for _ in 0..MAX_ATTEMPTS {
         if let Some(panel) = attempt(instance, reduced, &pool, rng) {
             return Ok(panel);
         }
     }
-    Err(SelectionError::LegacyFailed { attempts: MAX_ATTEMPTS })
+    Err(SelectionError::LegacyFailed {
+        attempts: MAX_ATTEMPTS,
+    })
 }
 
-fn attempt(instance: &Instance, reduced: &Reduced, pool: &[usize], rng: &mut ChaCha20Rng) -> Option<Vec<usize>> {
+fn attempt(
+    instance: &Instance,
+    reduced: &Reduced,
+    pool: &[usize],
+    rng: &mut ChaCha20Rng,
+) -> Option<Vec<usize>> {
     let mut counts = reduced.already_counts.clone();
     let mut panel = instance.already_selected.clone();
     let mut households: HashSet<&str> = HashSet::new();
@@ -31,8 +48,13 @@ fn attempt(instance: &Instance, reduced: &Reduced, pool: &[usize], rng: &mut Cha
     for _ in 0..reduced.seats {
         available.retain(|&person| {
             let p = &instance.people[person];
-            p.values.iter().enumerate().all(|(f, &v)| (counts[f][v] as u32) < instance.features[f].quotas[v].max)
-                && p.household.as_deref().is_none_or(|key| !households.contains(key))
+            p.values
+                .iter()
+                .enumerate()
+                .all(|(f, &v)| (counts[f][v] as u32) < instance.features[f].quotas[v].max)
+                && p.household
+                    .as_deref()
+                    .is_none_or(|key| !households.contains(key))
         });
         if available.is_empty() {
             return None;
@@ -45,7 +67,10 @@ fn attempt(instance: &Instance, reduced: &Reduced, pool: &[usize], rng: &mut Cha
                 if needed <= 0.0 {
                     continue;
                 }
-                let have = available.iter().filter(|&&person| instance.people[person].values[f] == v).count();
+                let have = available
+                    .iter()
+                    .filter(|&&person| instance.people[person].values[f] == v)
+                    .count();
                 if have == 0 {
                     return None;
                 }
@@ -56,7 +81,11 @@ fn attempt(instance: &Instance, reduced: &Reduced, pool: &[usize], rng: &mut Cha
             }
         }
         let candidates: Vec<usize> = match urgent {
-            Some((_, f, v)) => available.iter().copied().filter(|&person| instance.people[person].values[f] == v).collect(),
+            Some((_, f, v)) => available
+                .iter()
+                .copied()
+                .filter(|&person| instance.people[person].values[f] == v)
+                .collect(),
             None => available.clone(),
         };
         let chosen = candidates[uniform_below(rng, candidates.len() as u64) as usize];

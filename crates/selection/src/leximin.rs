@@ -90,7 +90,14 @@ impl PanelSet {
         if self.index.contains(&panel) {
             return false;
         }
-        self.sparse.push(panel.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(t, &c)| (t as u32, c)).collect());
+        self.sparse.push(
+            panel
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(t, &c)| (t as u32, c))
+                .collect(),
+        );
         self.index.insert(panel.clone());
         self.dense.push(panel);
         true
@@ -139,14 +146,27 @@ const FIRST_PANEL_COL: usize = 1;
 
 /// `target[t]` is the coefficient of `z` in the row of unfixed profile `t`: 1 in the LEXIMIN stages
 /// (`p_t >= z`), the relaxation's LEXIMIN probability in the target check (`p_t >= z * target_t`).
-fn build_master(sizes: &[f64], panels: &[Vec<u32>], fixed: &[Option<f64>], target: &[f64]) -> (Model, Vec<Row>, Row) {
+fn build_master(
+    sizes: &[f64],
+    panels: &[Vec<u32>],
+    fixed: &[Option<f64>],
+    target: &[f64],
+) -> (Model, Vec<Row>, Row) {
     let mut problem = ColProblem::default();
-    let rows_a: Vec<Row> = fixed.iter().map(|f| problem.add_row(f.unwrap_or(0.0)..)).collect();
+    let rows_a: Vec<Row> = fixed
+        .iter()
+        .map(|f| problem.add_row(f.unwrap_or(0.0)..))
+        .collect();
     let conv = problem.add_row(1.0..=1.0);
     problem.add_column(
         -1.0,
         0.0..=1.0,
-        rows_a.iter().zip(fixed).zip(target).filter(|((_, f), a)| f.is_none() && **a != 0.0).map(|((&row, _), &a)| (row, -a)),
+        rows_a
+            .iter()
+            .zip(fixed)
+            .zip(target)
+            .filter(|((_, f), a)| f.is_none() && **a != 0.0)
+            .map(|((&row, _), &a)| (row, -a)),
     );
     for panel in panels {
         problem.add_column(0.0, 0.0.., panel_factors(&rows_a, conv, sizes, panel));
@@ -174,13 +194,24 @@ impl Master {
         // that basis, without presolve (which would discard it), is what makes re-solves cheap.
         model.set_option("presolve", "off");
         model.set_option("simplex_strategy", 4);
-        Master { model: Some(model), rows_a, conv, sizes, target, panels, dual_sign: 0.0 }
+        Master {
+            model: Some(model),
+            rows_a,
+            conv,
+            sizes,
+            target,
+            panels,
+            dual_sign: 0.0,
+        }
     }
 
     fn add_panel(&mut self, panel: Vec<u32>) {
         let factors = panel_factors(&self.rows_a, self.conv, &self.sizes, &panel);
         if self.panels.push(panel) {
-            self.model.as_mut().expect("master present").add_col(0.0, 0.0.., factors);
+            self.model
+                .as_mut()
+                .expect("master present")
+                .add_col(0.0, 0.0.., factors);
         }
     }
 
@@ -189,25 +220,37 @@ impl Master {
     /// basis stays primal feasible and the next solve starts from it.
     fn fix(&mut self, profile: usize, probability: f64) -> Result<(), SelectionError> {
         let model = self.model.as_mut().expect("master present");
-        let row = highs_sys::HighsInt::try_from(profile).map_err(|_| SelectionError::Solver { message: "too many profiles".into() })?;
+        let row = highs_sys::HighsInt::try_from(profile).map_err(|_| SelectionError::Solver {
+            message: "too many profiles".into(),
+        })?;
         // SAFETY: `model` owns a live Highs instance; `row` and column 0 exist (one row per
         // profile, created first; `z` is the first column).
         let status = unsafe {
             let highs = model.as_mut_ptr();
             let changed = highs_sys::Highs_changeCoeff(highs, row, 0, 0.0);
-            if changed == highs_sys::STATUS_ERROR { changed } else { highs_sys::Highs_changeRowBounds(highs, row, probability, f64::INFINITY) }
+            if changed == highs_sys::STATUS_ERROR {
+                changed
+            } else {
+                highs_sys::Highs_changeRowBounds(highs, row, probability, f64::INFINITY)
+            }
         };
         if status == highs_sys::STATUS_ERROR {
-            return Err(SelectionError::Solver { message: format!("master LP: fixing profile {profile} failed") });
+            return Err(SelectionError::Solver {
+                message: format!("master LP: fixing profile {profile} failed"),
+            });
         }
         Ok(())
     }
 
     fn solve(&mut self, unfixed: &[bool]) -> Result<MasterSolution, SelectionError> {
         let model = self.model.take().expect("master present");
-        let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("master LP: {status:?}") })?;
+        let solved = model.try_solve().map_err(|status| SelectionError::Solver {
+            message: format!("master LP: {status:?}"),
+        })?;
         if solved.status() != HighsModelStatus::Optimal {
-            return Err(SelectionError::Solver { message: format!("master LP ended with status {:?}", solved.status()) });
+            return Err(SelectionError::Solver {
+                message: format!("master LP ended with status {:?}", solved.status()),
+            });
         }
         let solution = solved.get_solution();
         let count = self.sizes.len();
@@ -215,10 +258,15 @@ impl Master {
         let lambda = solution.columns()[FIRST_PANEL_COL..].to_vec();
         let duals = solution.dual_rows();
         if self.dual_sign == 0.0 {
-            let sum: f64 = (0..count).filter(|&t| unfixed[t]).map(|t| duals[t] * self.target[t]).sum();
+            let sum: f64 = (0..count)
+                .filter(|&t| unfixed[t])
+                .map(|t| duals[t] * self.target[t])
+                .sum();
             self.dual_sign = if sum < 0.0 { -1.0 } else { 1.0 };
         }
-        let y: Vec<f64> = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
+        let y: Vec<f64> = (0..count)
+            .map(|t| (self.dual_sign * duals[t]).max(0.0))
+            .collect();
         let mu = self.dual_sign * duals[count];
         self.model = Some(solved.into());
         Ok(MasterSolution { z, lambda, y, mu })
@@ -236,7 +284,9 @@ impl Master {
         }
         let duals = solved.get_solution().dual_rows().to_vec();
         let count = self.sizes.len();
-        let y = (0..count).map(|t| (self.dual_sign * duals[t]).max(0.0)).collect();
+        let y = (0..count)
+            .map(|t| (self.dual_sign * duals[t]).max(0.0))
+            .collect();
         Some((y, self.dual_sign * duals[count]))
     }
 }
@@ -249,9 +299,19 @@ pub(crate) fn solve(
     report: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ProfileDistribution, SelectionError> {
     // The caller may stop the run at any report (a cancel button): the run then ends with `Cancelled`.
-    let mut progress = |p: &Progress| if report(p).is_break() { Err(SelectionError::Cancelled) } else { Ok(()) };
+    let mut progress = |p: &Progress| {
+        if report(p).is_break() {
+            Err(SelectionError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     let count = reduced.profiles.len();
-    let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
+    let sizes: Vec<f64> = reduced
+        .profiles
+        .iter()
+        .map(|profile| profile.members.len() as f64)
+        .collect();
     let mut oracle = PanelOracle::new(instance, reduced);
     let swaps = SwapSearch::new(instance, reduced);
 
@@ -260,7 +320,15 @@ pub(crate) fn solve(
     let mut unreachable = vec![false; count];
     let mut panels = PanelSet::default();
     loop {
-        let weights: Vec<f64> = (0..count).map(|t| if covered[t] || unreachable[t] { 0.0 } else { 1.0 }).collect();
+        let weights: Vec<f64> = (0..count)
+            .map(|t| {
+                if covered[t] || unreachable[t] {
+                    0.0
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         if weights.iter().all(|&w| w == 0.0) {
             break;
         }
@@ -277,7 +345,13 @@ pub(crate) fn solve(
                     }
                     panels.push(panel);
                 }
-                progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
+                progress(&Progress {
+                    phase: Phase::Coverage,
+                    panels: panels.len(),
+                    fixed_profiles: 0,
+                    profiles: count,
+                    value: 0.0,
+                })?;
                 continue;
             }
         }
@@ -299,10 +373,18 @@ pub(crate) fn solve(
             }
         }
         panels.push(panel);
-        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles: 0, profiles: count, value: 0.0 })?;
+        progress(&Progress {
+            phase: Phase::Coverage,
+            panels: panels.len(),
+            fixed_profiles: 0,
+            profiles: count,
+            value: 0.0,
+        })?;
     }
 
-    let fixed: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
+    let fixed: Vec<Option<f64>> = (0..count)
+        .map(|t| if unreachable[t] { Some(0.0) } else { None })
+        .collect();
     // LEXIMIN over the LP relaxation of the panel polytope is cheap (one small LP per level) and is
     // at least as good, in the leximin order, as anything panels can achieve. When panels can
     // achieve it, it *is* the LEXIMIN: the face walk (`decompose`, on large pools) or one column
@@ -310,15 +392,31 @@ pub(crate) fn solve(
     // stage-by-stage search is skipped. Column generation that converges below 1 proves that panels
     // cannot reach the target.
     let mut level_done = |fixed_profiles: usize| {
-        progress(&Progress { phase: Phase::Coverage, panels: panels.len(), fixed_profiles, profiles: count, value: 0.0 })
+        progress(&Progress {
+            phase: Phase::Coverage,
+            panels: panels.len(),
+            fixed_profiles,
+            profiles: count,
+            value: 0.0,
+        })
     };
-    let target = if algorithm == Algorithm::Leximin { relaxed_leximin(instance, reduced, &unreachable, &mut level_done)? } else { None };
+    let target = if algorithm == Algorithm::Leximin {
+        relaxed_leximin(instance, reduced, &unreachable, &mut level_done)?
+    } else {
+        None
+    };
     if let Some(target) = target.as_ref().filter(|_| count >= WALK_FIRST_PROFILES) {
         let counts: Vec<f64> = target.iter().zip(&sizes).map(|(p, s)| p * s).collect();
         let mut steps = 0;
         let mut step = || {
             steps += 1;
-            progress(&Progress { phase: Phase::Stage(1), panels: steps, fixed_profiles: 0, profiles: count, value: 0.0 })
+            progress(&Progress {
+                phase: Phase::Stage(1),
+                panels: steps,
+                fixed_profiles: 0,
+                profiles: count,
+                value: 0.0,
+            })
         };
         if let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, &mut step)? {
             let mut set = PanelSet::default();
@@ -335,17 +433,41 @@ pub(crate) fn solve(
     // column-generation rounds that a cold start needs.
     let known = panels.len();
     let mut pooled = |found: usize| {
-        progress(&Progress { phase: Phase::Coverage, panels: known + found, fixed_profiles: 0, profiles: count, value: 0.0 })
+        progress(&Progress {
+            phase: Phase::Coverage,
+            panels: known + found,
+            fixed_profiles: 0,
+            profiles: count,
+            value: 0.0,
+        })
     };
-    let pool = multiplicative_weights(&swaps, &panels, &sizes, &unreachable, POOL_ROUNDS_PER_PROFILE * count, &mut pooled)?;
-    let mut pricing = Pricing { pool, swaps, oracle };
+    let pool = multiplicative_weights(
+        &swaps,
+        &panels,
+        &sizes,
+        &unreachable,
+        POOL_ROUNDS_PER_PROFILE * count,
+        &mut pooled,
+    )?;
+    let mut pricing = Pricing {
+        pool,
+        swaps,
+        oracle,
+    };
     let mut fixed = fixed;
     if let Some(target) = target {
         let mut master = Master::new(sizes.clone(), panels, &fixed, target);
         let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
         let solution = pricing.converge(&mut master, &unfixed, &fixed, 1, &mut progress)?;
         if solution.z >= 1.0 - TARGET_TOLERANCE {
-            return finish(&master.panels, &solution.lambda, &sizes, &unreachable, true, &mut progress);
+            return finish(
+                &master.panels,
+                &solution.lambda,
+                &sizes,
+                &unreachable,
+                true,
+                &mut progress,
+            );
         }
         // Some target is out of reach of panels: the stages below, with every panel found so far.
         panels = std::mem::take(&mut master.panels);
@@ -367,12 +489,19 @@ pub(crate) fn solve(
             if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
             }
-            let interior = if use_interior { master.interior_duals(&fixed) } else { None };
+            let interior = if use_interior {
+                master.interior_duals(&fixed)
+            } else {
+                None
+            };
             let Some((interior, interior_mu)) = interior else {
                 break (solution, None);
             };
             let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
-            let Priced::Better(panel) = pricing.oracle.price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)? else {
+            let Priced::Better(panel) = pricing
+                .oracle
+                .price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)?
+            else {
                 break (solution, Some(interior));
             };
             if master.panels.contains(&panel) {
@@ -399,7 +528,11 @@ pub(crate) fn solve(
         let mut to_fix: Vec<usize> = if z >= 1.0 - 1e-9 {
             remaining.clone()
         } else {
-            let mut set: Vec<usize> = remaining.iter().copied().filter(|&t| solution.y[t] > FIX_DUAL_TOLERANCE).collect();
+            let mut set: Vec<usize> = remaining
+                .iter()
+                .copied()
+                .filter(|&t| solution.y[t] > FIX_DUAL_TOLERANCE)
+                .collect();
             if let Some(interior) = interior {
                 let total: f64 = remaining.iter().map(|&t| interior[t]).sum();
                 if total > 0.5 {
@@ -439,7 +572,14 @@ pub(crate) fn solve(
             break;
         }
     }
-    finish(&master.panels, &last_lambda, &sizes, &unreachable, false, &mut progress)
+    finish(
+        &master.panels,
+        &last_lambda,
+        &sizes,
+        &unreachable,
+        false,
+        &mut progress,
+    )
 }
 
 /// The distribution of the master's panels with positive probability, normalised and sorted.
@@ -452,9 +592,18 @@ fn finish(
     progress: &mut dyn FnMut(&Progress) -> Result<(), SelectionError>,
 ) -> Result<ProfileDistribution, SelectionError> {
     let count = sizes.len();
-    let total: f64 = lambda.iter().map(|&l| l.max(0.0)).filter(|&l| l > 1e-10).sum();
-    let mut distribution: Vec<(Vec<u32>, f64)> =
-        panels.dense.iter().zip(lambda).filter(|&(_, &l)| l > 1e-10).map(|(panel, &l)| (panel.clone(), l / total)).collect();
+    let total: f64 = lambda
+        .iter()
+        .map(|&l| l.max(0.0))
+        .filter(|&l| l > 1e-10)
+        .sum();
+    let mut distribution: Vec<(Vec<u32>, f64)> = panels
+        .dense
+        .iter()
+        .zip(lambda)
+        .filter(|&(_, &l)| l > 1e-10)
+        .map(|(panel, &l)| (panel.clone(), l / total))
+        .collect();
     distribution.sort_by(|a, b| a.0.cmp(&b.0));
     let mut profile_probability = vec![0.0; count];
     for (panel, probability) in &distribution {
@@ -462,7 +611,13 @@ fn finish(
             profile_probability[t] += probability * panel[t] as f64 / sizes[t];
         }
     }
-    progress(&Progress { phase: Phase::Done, panels: distribution.len(), fixed_profiles: count, profiles: count, value: 0.0 })?;
+    progress(&Progress {
+        phase: Phase::Done,
+        panels: distribution.len(),
+        fixed_profiles: count,
+        profiles: count,
+        value: 0.0,
+    })?;
     Ok(ProfileDistribution {
         panels: distribution,
         profile_probability,
@@ -496,7 +651,9 @@ impl Pricing {
             if solution.z >= 1.0 - 1e-9 {
                 return Ok(solution);
             }
-            let weights: Vec<f64> = (0..count).map(|t| solution.y[t] / master.sizes[t]).collect();
+            let weights: Vec<f64> = (0..count)
+                .map(|t| solution.y[t] / master.sizes[t])
+                .collect();
             let threshold = -solution.mu + PRICE_TOLERANCE;
             let report = |master: &Master| Progress {
                 phase: Phase::Stage(stage),
@@ -511,7 +668,15 @@ impl Pricing {
                 .sparse
                 .iter()
                 .enumerate()
-                .map(|(i, panel)| (panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum::<f64>(), i))
+                .map(|(i, panel)| {
+                    (
+                        panel
+                            .iter()
+                            .map(|&(t, c)| c as f64 * weights[t as usize])
+                            .sum::<f64>(),
+                        i,
+                    )
+                })
                 .filter(|&(value, _)| value > threshold)
                 .collect();
             if !ranked.is_empty() {
@@ -528,7 +693,9 @@ impl Pricing {
             }
             // Cheap pricing next: improve the best known panels by swaps; the MIP runs only when
             // that finds nothing, and its answer is what proves convergence.
-            let found = self.swaps.violating_panels(&master.panels, &weights, threshold, HEURISTIC_STARTS);
+            let found =
+                self.swaps
+                    .violating_panels(&master.panels, &weights, threshold, HEURISTIC_STARTS);
             if !found.is_empty() {
                 for panel in found {
                     master.add_panel(panel);
@@ -562,10 +729,16 @@ pub(crate) fn relaxed_leximin(
     level_done: &mut dyn FnMut(usize) -> Result<(), SelectionError>,
 ) -> Result<Option<Vec<f64>>, SelectionError> {
     let count = reduced.profiles.len();
-    let sizes: Vec<f64> = reduced.profiles.iter().map(|p| p.members.len() as f64).collect();
+    let sizes: Vec<f64> = reduced
+        .profiles
+        .iter()
+        .map(|p| p.members.len() as f64)
+        .collect();
     let (mut problem, x) = crate::solver::panel_problem(instance, reduced, false);
     let z = problem.add_column(1.0, 0.0..=1.0);
-    let slack: Vec<highs::Col> = (0..count).map(|_| problem.add_column(0.0, 0.0..=0.0)).collect();
+    let slack: Vec<highs::Col> = (0..count)
+        .map(|_| problem.add_column(0.0, 0.0..=0.0))
+        .collect();
     for t in 0..count {
         problem.add_row(0.0.., [(x[t], 1.0), (z, -sizes[t]), (slack[t], 1.0)]);
     }
@@ -574,7 +747,9 @@ pub(crate) fn relaxed_leximin(
     model.set_option("presolve", "off");
     model.set_option("simplex_strategy", 4);
     let first_profile_row = model.num_rows() - count;
-    let mut target: Vec<Option<f64>> = (0..count).map(|t| if unreachable[t] { Some(0.0) } else { None }).collect();
+    let mut target: Vec<Option<f64>> = (0..count)
+        .map(|t| if unreachable[t] { Some(0.0) } else { None })
+        .collect();
     for t in 0..count {
         if unreachable[t] {
             model.change_column_bounds(x[t], 0.0..=0.0);
@@ -582,7 +757,9 @@ pub(crate) fn relaxed_leximin(
         }
     }
     while target.iter().any(Option::is_none) {
-        let Ok(solved) = model.try_solve() else { return Ok(None) };
+        let Ok(solved) = model.try_solve() else {
+            return Ok(None);
+        };
         if solved.status() != HighsModelStatus::Optimal {
             return Ok(None);
         }
@@ -590,7 +767,11 @@ pub(crate) fn relaxed_leximin(
         let level = solution.columns()[z.index()];
         let duals = solution.dual_rows();
         let to_fix: Vec<usize> = (0..count)
-            .filter(|&t| target[t].is_none() && (level >= 1.0 - 1e-9 || duals[first_profile_row + t].abs() > FIX_DUAL_TOLERANCE))
+            .filter(|&t| {
+                target[t].is_none()
+                    && (level >= 1.0 - 1e-9
+                        || duals[first_profile_row + t].abs() > FIX_DUAL_TOLERANCE)
+            })
             .collect();
         model = solved.into();
         if to_fix.is_empty() {
@@ -621,14 +802,22 @@ fn multiplicative_weights(
 ) -> Result<PanelSet, SelectionError> {
     let count = sizes.len();
     let mut pool = PanelSet::default();
-    let mut member_weight: Vec<f64> = (0..count).map(|t| if unreachable[t] { 0.0 } else { 1.0 }).collect();
-    let Some(mut current) = known.dense.first().cloned() else { return Ok(pool) };
+    let mut member_weight: Vec<f64> = (0..count)
+        .map(|t| if unreachable[t] { 0.0 } else { 1.0 })
+        .collect();
+    let Some(mut current) = known.dense.first().cloned() else {
+        return Ok(pool);
+    };
     let mut by_weight: Vec<usize> = (0..count).collect();
     for round in 0..rounds {
         if round % POOL_REPORT_ROUNDS == POOL_REPORT_ROUNDS - 1 {
             found(pool.len())?;
         }
-        by_weight.sort_by(|&a, &b| member_weight[b].total_cmp(&member_weight[a]).then(a.cmp(&b)));
+        by_weight.sort_by(|&a, &b| {
+            member_weight[b]
+                .total_cmp(&member_weight[a])
+                .then(a.cmp(&b))
+        });
         current = swaps.improve(&current, &member_weight, &by_weight, POOL_SWAPS);
         for t in 0..count {
             if current[t] > 0 {
@@ -668,8 +857,22 @@ impl SwapSearch {
         let mut low = Vec::new();
         let mut high = Vec::new();
         for (f, feature) in instance.features.iter().enumerate() {
-            low.push(feature.quotas.iter().enumerate().map(|(v, q)| q.min as i64 - reduced.already_counts[f][v] as i64).collect());
-            high.push(feature.quotas.iter().enumerate().map(|(v, q)| q.max as i64 - reduced.already_counts[f][v] as i64).collect());
+            low.push(
+                feature
+                    .quotas
+                    .iter()
+                    .enumerate()
+                    .map(|(v, q)| q.min as i64 - reduced.already_counts[f][v] as i64)
+                    .collect(),
+            );
+            high.push(
+                feature
+                    .quotas
+                    .iter()
+                    .enumerate()
+                    .map(|(v, q)| q.max as i64 - reduced.already_counts[f][v] as i64)
+                    .collect(),
+            );
         }
         let mut group_of = vec![None; reduced.profiles.len()];
         for (g, group) in reduced.households.iter().enumerate() {
@@ -679,7 +882,11 @@ impl SwapSearch {
         }
         SwapSearch {
             values: reduced.profiles.iter().map(|p| p.values.clone()).collect(),
-            sizes: reduced.profiles.iter().map(|p| p.members.len() as u32).collect(),
+            sizes: reduced
+                .profiles
+                .iter()
+                .map(|p| p.members.len() as u32)
+                .collect(),
             low,
             high,
             group_of,
@@ -689,10 +896,27 @@ impl SwapSearch {
 
     /// Up to `starts` distinct new panels with weight above `threshold`, each the local optimum
     /// reached from one of the best known panels.
-    fn violating_panels(&self, known: &PanelSet, weights: &[f64], threshold: f64, starts: usize) -> Vec<Vec<u32>> {
-        let value = |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
-        let sparse_value = |panel: &[(u32, u32)]| -> f64 { panel.iter().map(|&(t, c)| c as f64 * weights[t as usize]).sum() };
-        let mut ranked: Vec<(f64, usize)> = known.sparse.iter().enumerate().map(|(i, p)| (sparse_value(p), i)).collect();
+    fn violating_panels(
+        &self,
+        known: &PanelSet,
+        weights: &[f64],
+        threshold: f64,
+        starts: usize,
+    ) -> Vec<Vec<u32>> {
+        let value =
+            |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
+        let sparse_value = |panel: &[(u32, u32)]| -> f64 {
+            panel
+                .iter()
+                .map(|&(t, c)| c as f64 * weights[t as usize])
+                .sum()
+        };
+        let mut ranked: Vec<(f64, usize)> = known
+            .sparse
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (sparse_value(p), i))
+            .collect();
         let starts = starts.min(ranked.len());
         if starts < ranked.len() {
             ranked.select_nth_unstable_by(starts, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -714,7 +938,13 @@ impl SwapSearch {
     }
 
     /// Best-improvement swaps from `start`, at most `max_swaps` of them (and at most `4 k`).
-    fn improve(&self, start: &[u32], weights: &[f64], by_weight: &[usize], max_swaps: usize) -> Vec<u32> {
+    fn improve(
+        &self,
+        start: &[u32],
+        weights: &[f64],
+        by_weight: &[usize],
+        max_swaps: usize,
+    ) -> Vec<u32> {
         let mut panel = start.to_vec();
         let mut totals: Vec<Vec<i64>> = self.low.iter().map(|l| vec![0; l.len()]).collect();
         let mut used = vec![0u32; self.groups];
@@ -734,10 +964,16 @@ impl SwapSearch {
             support.retain(|&t| panel[t] > 0);
             support.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
             // Which values may lose or gain a seat without breaking a quota.
-            let can_lose: Vec<Vec<bool>> =
-                totals.iter().zip(&self.low).map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t > l).collect()).collect();
-            let can_gain: Vec<Vec<bool>> =
-                totals.iter().zip(&self.high).map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t < h).collect()).collect();
+            let can_lose: Vec<Vec<bool>> = totals
+                .iter()
+                .zip(&self.low)
+                .map(|(t, l)| t.iter().zip(l).map(|(&t, &l)| t > l).collect())
+                .collect();
+            let can_gain: Vec<Vec<bool>> = totals
+                .iter()
+                .zip(&self.high)
+                .map(|(t, h)| t.iter().zip(h).map(|(&t, &h)| t < h).collect())
+                .collect();
             let mut best: Option<(f64, usize, usize)> = None;
             for &a in &support {
                 if best.is_some_and(|(g, _, _)| heaviest - weights[a] <= g) {
@@ -757,9 +993,12 @@ impl SwapSearch {
                     {
                         continue;
                     }
-                    let fits = self.values[a].iter().zip(&self.values[b]).zip(&can_lose).zip(&can_gain).all(
-                        |(((&va, &vb), lose), gain)| va == vb || (lose[va] && gain[vb]),
-                    );
+                    let fits = self.values[a]
+                        .iter()
+                        .zip(&self.values[b])
+                        .zip(&can_lose)
+                        .zip(&can_gain)
+                        .all(|(((&va, &vb), lose), gain)| va == vb || (lose[va] && gain[vb]));
                     if fits {
                         best = Some((gain, a, b));
                         break;
@@ -786,4 +1025,3 @@ impl SwapSearch {
         panel
     }
 }
-

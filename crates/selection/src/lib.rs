@@ -9,8 +9,8 @@
 //! relaxation ILP), `leximin` (column generation), `lottery` (transparent rounding), [`sample`]
 //! (random stream, sampling, commitment), `legacy`.
 
-pub mod legacy;
 mod decompose;
+pub mod legacy;
 mod leximin;
 mod lottery;
 pub mod model;
@@ -33,34 +33,84 @@ pub use solver::{Profile, QuotaChange};
 pub enum SelectionError {
     /// The CSV text is malformed (unbalanced quotes, wrong number of fields, bad UTF-8).
     #[error("{file} line {line}: {message}")]
-    CsvSyntax { file: String, line: u64, message: String },
+    CsvSyntax {
+        file: String,
+        line: u64,
+        message: String,
+    },
     /// A required column is missing from the header.
     #[error("{file}: missing column `{column}`")]
     MissingColumn { file: String, column: String },
     /// A required field is empty.
     #[error("empty field at {file} line {line} column {column}")]
-    EmptyField { file: String, line: u64, column: u64 },
+    EmptyField {
+        file: String,
+        line: u64,
+        column: u64,
+    },
     /// A number could not be parsed.
-    #[error("`{value}` is not a non-negative whole number for `{field}` at {file} line {line} column {column}")]
-    BadNumber { file: String, line: u64, column: u64, field: String, value: String },
+    #[error(
+        "`{value}` is not a non-negative whole number for `{field}` at {file} line {line} column {column}"
+    )]
+    BadNumber {
+        file: String,
+        line: u64,
+        column: u64,
+        field: String,
+        value: String,
+    },
     /// A quota row is inconsistent (min > max, or flex bounds on the wrong side).
-    #[error("{file} line {line}: quota for {feature}={value} is inconsistent (min {min}, max {max}, min_flex {min_flex}, max_flex {max_flex}); need min_flex <= min <= max <= max_flex")]
-    BadQuota { file: String, line: u64, feature: String, value: String, min: u32, max: u32, min_flex: u32, max_flex: u32 },
+    #[error(
+        "{file} line {line}: quota for {feature}={value} is inconsistent (min {min}, max {max}, min_flex {min_flex}, max_flex {max_flex}); need min_flex <= min <= max <= max_flex"
+    )]
+    BadQuota {
+        file: String,
+        line: u64,
+        feature: String,
+        value: String,
+        min: u32,
+        max: u32,
+        min_flex: u32,
+        max_flex: u32,
+    },
     /// The same feature value appears twice.
     #[error("{file} line {line}: duplicate quota for {feature}={value}")]
-    DuplicateQuota { file: String, line: u64, feature: String, value: String },
+    DuplicateQuota {
+        file: String,
+        line: u64,
+        feature: String,
+        value: String,
+    },
     /// The features file has no rows.
     #[error("{file}: no features")]
     NoFeatures { file: String },
     /// A person has a value the features file does not list.
-    #[error("unknown value `{value}` for feature `{feature}` at {file} line {line} column {column}")]
-    UnknownValue { file: String, line: u64, column: u64, feature: String, value: String },
+    #[error(
+        "unknown value `{value}` for feature `{feature}` at {file} line {line} column {column}"
+    )]
+    UnknownValue {
+        file: String,
+        line: u64,
+        column: u64,
+        feature: String,
+        value: String,
+    },
     /// Two rows have the same id.
     #[error("duplicate id `{id}` at {file} line {line} (first seen at line {first_line})")]
-    DuplicateId { file: String, line: u64, id: String, first_line: u64 },
+    DuplicateId {
+        file: String,
+        line: u64,
+        id: String,
+        first_line: u64,
+    },
     /// An already-selected id is not in the pool.
     #[error("id `{id}` at {file} line {line} column {column} is not in the pool")]
-    UnknownSelectedId { file: String, line: u64, column: u64, id: String },
+    UnknownSelectedId {
+        file: String,
+        line: u64,
+        column: u64,
+        id: String,
+    },
     /// The panel size is zero or larger than the pool.
     #[error("panel size {panel_size} is impossible for a pool of {pool}")]
     PanelSize { panel_size: usize, pool: usize },
@@ -72,7 +122,11 @@ pub enum SelectionError {
     AlreadySelectedSameHousehold { first: String, second: String },
     /// A quota asks for at least one person with a value nobody in the pool has.
     #[error("quota {feature}={value} has minimum {min} but nobody in the pool has this value")]
-    QuotaValueAbsent { feature: String, value: String, min: u32 },
+    QuotaValueAbsent {
+        feature: String,
+        value: String,
+        min: u32,
+    },
     /// No panel meets the quotas; the smallest relaxation is attached.
     #[error("no panel meets the quotas; smallest relaxation that admits one:\n{}", changes.iter().map(|c| format!("  {c}")).collect::<Vec<_>>().join("\n"))]
     InfeasibleQuotas { changes: Vec<QuotaChange> },
@@ -219,15 +273,33 @@ impl Distribution {
     /// Probabilities are written in shortest round-trip form so the draw can be replayed bit for bit.
     pub fn to_csv(&self, instance: &Instance) -> String {
         use std::fmt::Write as _;
-        let ids = |people: &[usize]| csv_field(&people.iter().map(|&i| instance.people[i].id.as_str()).collect::<Vec<_>>().join(" "));
+        let ids = |people: &[usize]| {
+            csv_field(
+                &people
+                    .iter()
+                    .map(|&i| instance.people[i].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        };
         let mut text = String::from("kind,panel,probability,seats,members\n");
         if !instance.already_selected.is_empty() {
-            let _ = writeln!(text, "already-selected,,,{},{}", instance.already_selected.len(), ids(&instance.already_selected));
+            let _ = writeln!(
+                text,
+                "already-selected,,,{},{}",
+                instance.already_selected.len(),
+                ids(&instance.already_selected)
+            );
         }
         for (index, panel) in self.panels.iter().enumerate() {
             for (profile, &count) in self.profiles.iter().zip(&panel.counts) {
                 if count > 0 {
-                    let _ = writeln!(text, "panel,{index},{},{count},{}", panel.probability, ids(&profile.members));
+                    let _ = writeln!(
+                        text,
+                        "panel,{index},{},{count},{}",
+                        panel.probability,
+                        ids(&profile.members)
+                    );
                 }
             }
         }
@@ -242,7 +314,11 @@ impl Distribution {
 
 /// A CSV field, quoted when it has to be.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {
@@ -252,7 +328,10 @@ fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {
             counts[person] += 1;
         }
     }
-    counts.iter().map(|&c| c as f64 / panels.len() as f64).collect()
+    counts
+        .iter()
+        .map(|&c| c as f64 / panels.len() as f64)
+        .collect()
 }
 
 fn infeasible(instance: &Instance, reduced: &solver::Reduced) -> SelectionError {
@@ -265,7 +344,11 @@ fn infeasible(instance: &Instance, reduced: &solver::Reduced) -> SelectionError 
 
 /// Computes the fair distribution (LEXIMIN or MAXIMIN; LEGACY has none and is treated as MAXIMIN
 /// here). Infeasible quotas give [`SelectionError::InfeasibleQuotas`] with the smallest relaxation.
-pub fn find_distribution(instance: &Instance, settings: &Settings, progress: &mut dyn FnMut(&Progress)) -> Result<Distribution, SelectionError> {
+pub fn find_distribution(
+    instance: &Instance,
+    settings: &Settings,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Distribution, SelectionError> {
     find_distribution_cancellable(instance, settings, &mut |p| {
         progress(p);
         ControlFlow::Continue(())
@@ -274,9 +357,17 @@ pub fn find_distribution(instance: &Instance, settings: &Settings, progress: &mu
 
 /// [`find_distribution`] whose callback may stop the computation by returning `ControlFlow::Break`,
 /// which ends it with [`SelectionError::Cancelled`].
-pub fn find_distribution_cancellable(instance: &Instance, settings: &Settings, progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>) -> Result<Distribution, SelectionError> {
+pub fn find_distribution_cancellable(
+    instance: &Instance,
+    settings: &Settings,
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Distribution, SelectionError> {
     let reduced = solver::Reduced::new(instance);
-    let algorithm = if settings.algorithm == Algorithm::Leximin { Algorithm::Leximin } else { Algorithm::Maximin };
+    let algorithm = if settings.algorithm == Algorithm::Leximin {
+        Algorithm::Leximin
+    } else {
+        Algorithm::Maximin
+    };
     let result = match leximin::solve(instance, &reduced, algorithm, progress) {
         Err(SelectionError::NoFeasiblePanel) => return Err(infeasible(instance, &reduced)),
         other => other?,
@@ -292,15 +383,35 @@ pub fn find_distribution_cancellable(instance: &Instance, settings: &Settings, p
     }
     let lottery = settings.lottery_panels.filter(|&m| m > 0).map(|slots| {
         let counts = lottery::round(&reduced, &result.panels, &result.profile_probability, slots);
-        let panels = lottery::expand(&reduced, &instance.already_selected, &result.panels, &counts);
+        let panels = lottery::expand(
+            &reduced,
+            &instance.already_selected,
+            &result.panels,
+            &counts,
+        );
         let probabilities = lottery_probabilities(instance.people.len(), &panels);
-        let max_change = probabilities.iter().zip(&fair_probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let max_change = probabilities
+            .iter()
+            .zip(&fair_probabilities)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         Lottery { panels, max_change }
     });
-    let mut unreachable: Vec<usize> = result.unreachable.iter().flat_map(|&t| reduced.profiles[t].members.iter().copied()).collect();
+    let mut unreachable: Vec<usize> = result
+        .unreachable
+        .iter()
+        .flat_map(|&t| reduced.profiles[t].members.iter().copied())
+        .collect();
     unreachable.sort_unstable();
     Ok(Distribution {
-        panels: result.panels.into_iter().map(|(counts, probability)| ProfilePanel { counts, probability }).collect(),
+        panels: result
+            .panels
+            .into_iter()
+            .map(|(counts, probability)| ProfilePanel {
+                counts,
+                probability,
+            })
+            .collect(),
         profiles: reduced.profiles,
         fair_probabilities,
         lottery,
@@ -314,16 +425,28 @@ pub fn find_distribution_cancellable(instance: &Instance, settings: &Settings, p
 /// with a lottery, one `uniform_below(M)` picks the numbered panel; otherwise one `unit()` picks
 /// a profile panel and, profile by profile, a partial Fisher–Yates shuffle picks its members.
 /// Returns the sorted panel and the lottery number (if any).
-pub fn draw(instance: &Instance, distribution: &Distribution, seed: &str) -> (Vec<usize>, Option<u64>) {
+pub fn draw(
+    instance: &Instance,
+    distribution: &Distribution,
+    seed: &str,
+) -> (Vec<usize>, Option<u64>) {
     let mut rng = sample::stream(seed);
     if let Some(lottery) = &distribution.lottery {
         let number = sample::uniform_below(&mut rng, lottery.panels.len() as u64);
         return (lottery.panels[number as usize].clone(), Some(number));
     }
-    let probabilities: Vec<f64> = distribution.panels.iter().map(|panel| panel.probability).collect();
+    let probabilities: Vec<f64> = distribution
+        .panels
+        .iter()
+        .map(|panel| panel.probability)
+        .collect();
     let index = sample::pick_panel(&probabilities, sample::unit(&mut rng));
     let mut panel = instance.already_selected.clone();
-    for (profile, &count) in distribution.profiles.iter().zip(&distribution.panels[index].counts) {
+    for (profile, &count) in distribution
+        .profiles
+        .iter()
+        .zip(&distribution.panels[index].counts)
+    {
         if count > 0 {
             panel.extend(sample::choose(&mut rng, &profile.members, count as usize));
         }
@@ -345,7 +468,12 @@ pub fn check_feasible(instance: &Instance) -> Result<(), SelectionError> {
 }
 
 /// Runs the whole selection: distribution (or LEGACY), then the draw from `seed`.
-pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress)) -> Result<Selection, SelectionError> {
+pub fn run(
+    instance: &Instance,
+    settings: &Settings,
+    seed: &str,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Selection, SelectionError> {
     run_cancellable(instance, settings, seed, &mut |p| {
         progress(p);
         ControlFlow::Continue(())
@@ -354,12 +482,20 @@ pub fn run(instance: &Instance, settings: &Settings, seed: &str, progress: &mut 
 
 /// [`run`] whose callback may stop the computation by returning `ControlFlow::Break`, which ends it with
 /// [`SelectionError::Cancelled`] (the web app's cancel button). LEGACY reports no progress and is not stopped.
-pub fn run_cancellable(instance: &Instance, settings: &Settings, seed: &str, progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>) -> Result<Selection, SelectionError> {
+pub fn run_cancellable(
+    instance: &Instance,
+    settings: &Settings,
+    seed: &str,
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Selection, SelectionError> {
     if settings.algorithm == Algorithm::Legacy {
         let reduced = solver::Reduced::new(instance);
         // One MIP tells whether any panel exists, so infeasible quotas get the relaxation report.
         let mut oracle = solver::PanelOracle::new(instance, &reduced);
-        if oracle.best(&vec![0.0; reduced.profiles.len()], None)?.is_none() {
+        if oracle
+            .best(&vec![0.0; reduced.profiles.len()], None)?
+            .is_none()
+        {
             return Err(infeasible(instance, &reduced));
         }
         let mut rng = sample::stream(seed);
@@ -371,8 +507,17 @@ pub fn run_cancellable(instance: &Instance, settings: &Settings, seed: &str, pro
                 counts[person] += 1;
             }
         }
-        let probabilities = counts.iter().map(|&c| c as f64 / LEGACY_ESTIMATE_DRAWS as f64).collect();
-        return Ok(Selection { panel, probabilities, estimated: true, distribution: None, lottery_number: None });
+        let probabilities = counts
+            .iter()
+            .map(|&c| c as f64 / LEGACY_ESTIMATE_DRAWS as f64)
+            .collect();
+        return Ok(Selection {
+            panel,
+            probabilities,
+            estimated: true,
+            distribution: None,
+            lottery_number: None,
+        });
     }
     let distribution = find_distribution_cancellable(instance, settings, progress)?;
     let (panel, lottery_number) = draw(instance, &distribution, seed);

@@ -11,21 +11,41 @@ use crate::solver::{Reduced, configure};
 use highs::{Col, HighsModelStatus, RowProblem, Sense};
 
 /// Slot counts per support panel (summing to `slots`).
-pub(crate) fn round(reduced: &Reduced, panels: &[(Vec<u32>, f64)], profile_probability: &[f64], slots: u32) -> Vec<u32> {
+pub(crate) fn round(
+    reduced: &Reduced,
+    panels: &[(Vec<u32>, f64)],
+    profile_probability: &[f64],
+    slots: u32,
+) -> Vec<u32> {
     let start = largest_remainder(panels, slots);
-    let sizes: Vec<f64> = reduced.profiles.iter().map(|profile| profile.members.len() as f64).collect();
+    let sizes: Vec<f64> = reduced
+        .profiles
+        .iter()
+        .map(|profile| profile.members.len() as f64)
+        .collect();
     let deviation = |counts: &[u32]| -> f64 {
         (0..sizes.len())
             .map(|t| {
-                let share: f64 = panels.iter().zip(counts).map(|((panel, _), &m)| panel[t] as f64 * m as f64).sum::<f64>() / (slots as f64 * sizes[t]);
+                let share: f64 = panels
+                    .iter()
+                    .zip(counts)
+                    .map(|((panel, _), &m)| panel[t] as f64 * m as f64)
+                    .sum::<f64>()
+                    / (slots as f64 * sizes[t]);
                 (share - profile_probability[t]).abs()
             })
             .fold(0.0, f64::max)
     };
     let mut problem = RowProblem::default();
-    let columns: Vec<Col> = panels.iter().map(|_| problem.add_integer_column(0.0, 0.0..=slots as f64)).collect();
+    let columns: Vec<Col> = panels
+        .iter()
+        .map(|_| problem.add_integer_column(0.0, 0.0..=slots as f64))
+        .collect();
     let delta = problem.add_column(1.0, 0.0..);
-    problem.add_row(slots as f64..=slots as f64, columns.iter().map(|&col| (col, 1.0)));
+    problem.add_row(
+        slots as f64..=slots as f64,
+        columns.iter().map(|&col| (col, 1.0)),
+    );
     for t in 0..sizes.len() {
         let factors: Vec<(Col, f64)> = panels
             .iter()
@@ -48,10 +68,24 @@ pub(crate) fn round(reduced: &Reduced, panels: &[(Vec<u32>, f64)], profile_proba
     initial.push(deviation(&start));
     let _ = model.try_set_solution(Some(&initial), None, None, None);
     let best = match model.try_solve() {
-        Ok(solved) if matches!(solved.status(), HighsModelStatus::Optimal | HighsModelStatus::ReachedIterationLimit | HighsModelStatus::Unknown) => {
+        Ok(solved)
+            if matches!(
+                solved.status(),
+                HighsModelStatus::Optimal
+                    | HighsModelStatus::ReachedIterationLimit
+                    | HighsModelStatus::Unknown
+            ) =>
+        {
             let values = solved.get_solution().columns().to_vec();
-            let counts: Vec<u32> = values[..panels.len()].iter().map(|&v| v.round().max(0.0) as u32).collect();
-            if counts.iter().sum::<u32>() == slots { Some(counts) } else { None }
+            let counts: Vec<u32> = values[..panels.len()]
+                .iter()
+                .map(|&v| v.round().max(0.0) as u32)
+                .collect();
+            if counts.iter().sum::<u32>() == slots {
+                Some(counts)
+            } else {
+                None
+            }
         }
         _ => None,
     };
@@ -66,7 +100,11 @@ fn largest_remainder(panels: &[(Vec<u32>, f64)], slots: u32) -> Vec<u32> {
     let mut counts: Vec<u32> = scaled.iter().map(|&s| s.floor() as u32).collect();
     let mut left = slots as i64 - counts.iter().map(|&c| c as i64).sum::<i64>();
     let mut order: Vec<usize> = (0..panels.len()).collect();
-    order.sort_by(|&a, &b| (scaled[b] - scaled[b].floor()).total_cmp(&(scaled[a] - scaled[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (scaled[b] - scaled[b].floor())
+            .total_cmp(&(scaled[a] - scaled[a].floor()))
+            .then(a.cmp(&b))
+    });
     let mut index = 0;
     while left > 0 && !order.is_empty() {
         counts[order[index % order.len()]] += 1;
@@ -78,7 +116,12 @@ fn largest_remainder(panels: &[(Vec<u32>, f64)], slots: u32) -> Vec<u32> {
 
 /// Expands slot counts into `slots` concrete panels (sorted pool indices, already-selected
 /// people included), assigning each profile's seats to its members round-robin.
-pub(crate) fn expand(reduced: &Reduced, already_selected: &[usize], panels: &[(Vec<u32>, f64)], counts: &[u32]) -> Vec<Vec<usize>> {
+pub(crate) fn expand(
+    reduced: &Reduced,
+    already_selected: &[usize],
+    panels: &[(Vec<u32>, f64)],
+    counts: &[u32],
+) -> Vec<Vec<usize>> {
     let mut cursor = vec![0usize; reduced.profiles.len()];
     let mut out = Vec::new();
     for ((panel, _), &copies) in panels.iter().zip(counts) {

@@ -71,13 +71,22 @@ fn field(out: &mut Vec<u8>, text: &str) {
 pub fn canonical_inputs(instance: &Instance, settings: &Settings) -> Vec<u8> {
     let mut out = Vec::new();
     field(&mut out, "kleroterion-selection-v1");
-    field(&mut out, match settings.algorithm {
-        Algorithm::Leximin => "leximin",
-        Algorithm::Maximin => "maximin",
-        Algorithm::Legacy => "legacy",
-    });
+    field(
+        &mut out,
+        match settings.algorithm {
+            Algorithm::Leximin => "leximin",
+            Algorithm::Maximin => "maximin",
+            Algorithm::Legacy => "legacy",
+        },
+    );
     field(&mut out, &instance.panel_size.to_string());
-    field(&mut out, &settings.lottery_panels.map(|m| m.to_string()).unwrap_or_default());
+    field(
+        &mut out,
+        &settings
+            .lottery_panels
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
     out.push(b'\n');
     for feature in &instance.features {
         for quota in &feature.quotas {

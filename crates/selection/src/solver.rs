@@ -47,7 +47,11 @@ impl Reduced {
             if instance.already_selected.binary_search(&index).is_ok() {
                 continue;
             }
-            if person.household.as_deref().is_some_and(|key| selected_households.contains(key)) {
+            if person
+                .household
+                .as_deref()
+                .is_some_and(|key| selected_households.contains(key))
+            {
                 excluded.push(index);
                 continue;
             }
@@ -65,10 +69,16 @@ impl Reduced {
         let mut households: Vec<Vec<usize>> = Vec::new();
         for &index in &eligible {
             let person = &instance.people[index];
-            let shared = person.household.as_deref().filter(|key| household_size[key] > 1);
+            let shared = person
+                .household
+                .as_deref()
+                .filter(|key| household_size[key] > 1);
             match shared {
                 Some(key) => {
-                    profiles.push(Profile { members: vec![index], values: person.values.clone() });
+                    profiles.push(Profile {
+                        members: vec![index],
+                        values: person.values.clone(),
+                    });
                     let group = *household_groups.entry(key).or_insert_with(|| {
                         households.push(Vec::new());
                         households.len() - 1
@@ -79,7 +89,10 @@ impl Reduced {
                     Some(&profile) => profiles[profile].members.push(index),
                     None => {
                         by_values.insert(person.values.as_slice(), profiles.len());
-                        profiles.push(Profile { members: vec![index], values: person.values.clone() });
+                        profiles.push(Profile {
+                            members: vec![index],
+                            values: person.values.clone(),
+                        });
                     }
                 },
             }
@@ -122,7 +135,11 @@ pub(crate) enum Priced {
     NoneBetter,
 }
 
-pub(crate) fn panel_problem(instance: &Instance, reduced: &Reduced, integer: bool) -> (RowProblem, Vec<Col>) {
+pub(crate) fn panel_problem(
+    instance: &Instance,
+    reduced: &Reduced,
+    integer: bool,
+) -> (RowProblem, Vec<Col>) {
     let mut problem = RowProblem::default();
     let columns: Vec<Col> = reduced
         .profiles
@@ -135,7 +152,10 @@ pub(crate) fn panel_problem(instance: &Instance, reduced: &Reduced, integer: boo
             }
         })
         .collect();
-    problem.add_row(reduced.seats as f64..=reduced.seats as f64, columns.iter().map(|&col| (col, 1.0)));
+    problem.add_row(
+        reduced.seats as f64..=reduced.seats as f64,
+        columns.iter().map(|&col| (col, 1.0)),
+    );
     for (feature_index, feature) in instance.features.iter().enumerate() {
         for (value_index, quota) in feature.quotas.iter().enumerate() {
             let already = reduced.already_counts[feature_index][value_index] as f64;
@@ -180,8 +200,17 @@ impl PanelOracle {
         // Only costs change between calls, so the last optimal basis stays primal feasible.
         relaxation.set_option("presolve", "off");
         relaxation.set_option("simplex_strategy", 4);
-        let sizes = reduced.profiles.iter().map(|profile| profile.members.len() as u32).collect();
-        PanelOracle { model: Some(model), relaxation: Some(relaxation), columns, sizes }
+        let sizes = reduced
+            .profiles
+            .iter()
+            .map(|profile| profile.members.len() as u32)
+            .collect();
+        PanelOracle {
+            model: Some(model),
+            relaxation: Some(relaxation),
+            columns,
+            sizes,
+        }
     }
 
     /// Is there a feasible panel with `sum weights[t] * count[t] > threshold`? The LP relaxation
@@ -192,7 +221,11 @@ impl PanelOracle {
         for (&col, &weight) in self.columns.iter().zip(weights) {
             relaxation.change_column_cost(col, weight);
         }
-        let solved = relaxation.try_solve().map_err(|status| SelectionError::Solver { message: format!("panel LP: {status:?}") })?;
+        let solved = relaxation
+            .try_solve()
+            .map_err(|status| SelectionError::Solver {
+                message: format!("panel LP: {status:?}"),
+            })?;
         let status = solved.status();
         let mut answer = None;
         if status == HighsModelStatus::Optimal {
@@ -204,8 +237,16 @@ impl PanelOracle {
                 answer = Some(Priced::NoneBetter);
             } else if values.iter().all(|&v| (v - v.round()).abs() <= 1e-9) {
                 let counts: Vec<u32> = values.iter().map(|&v| v.round().max(0.0) as u32).collect();
-                let value: f64 = counts.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum();
-                answer = Some(if value > threshold { Priced::Better(counts) } else { Priced::NoneBetter });
+                let value: f64 = counts
+                    .iter()
+                    .zip(weights)
+                    .map(|(&c, &w)| c as f64 * w)
+                    .sum();
+                answer = Some(if value > threshold {
+                    Priced::Better(counts)
+                } else {
+                    Priced::NoneBetter
+                });
             }
         }
         self.relaxation = Some(solved.into());
@@ -221,7 +262,11 @@ impl PanelOracle {
 
     /// Finds a feasible panel maximising `sum weights[t] * count[t]`, optionally forcing at least
     /// one member of profile `force`. Returns the counts and objective, or `None` if infeasible.
-    pub fn best(&mut self, weights: &[f64], force: Option<usize>) -> Result<Option<(Vec<u32>, f64)>, SelectionError> {
+    pub fn best(
+        &mut self,
+        weights: &[f64],
+        force: Option<usize>,
+    ) -> Result<Option<(Vec<u32>, f64)>, SelectionError> {
         let mut model = self.model.take().expect("panel model present");
         for (&col, &weight) in self.columns.iter().zip(weights) {
             model.change_column_cost(col, weight);
@@ -229,17 +274,31 @@ impl PanelOracle {
         if let Some(profile) = force {
             model.change_column_bounds(self.columns[profile], 1.0..=self.sizes[profile] as f64);
         }
-        let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("panel MIP: {status:?}") })?;
+        let solved = model.try_solve().map_err(|status| SelectionError::Solver {
+            message: format!("panel MIP: {status:?}"),
+        })?;
         let status = solved.status();
         let result = match status {
             HighsModelStatus::Optimal => {
                 let solution = solved.get_solution();
-                let counts: Vec<u32> = solution.columns().iter().map(|&value| value.round().max(0.0) as u32).collect();
-                let objective = counts.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum();
+                let counts: Vec<u32> = solution
+                    .columns()
+                    .iter()
+                    .map(|&value| value.round().max(0.0) as u32)
+                    .collect();
+                let objective = counts
+                    .iter()
+                    .zip(weights)
+                    .map(|(&c, &w)| c as f64 * w)
+                    .sum();
                 Some((counts, objective))
             }
             HighsModelStatus::Infeasible => None,
-            other => return Err(SelectionError::Solver { message: format!("panel MIP ended with status {other:?}") }),
+            other => {
+                return Err(SelectionError::Solver {
+                    message: format!("panel MIP ended with status {other:?}"),
+                });
+            }
         };
         let mut model: Model = solved.into();
         if let Some(profile) = force {
@@ -268,7 +327,11 @@ pub struct QuotaChange {
 impl std::fmt::Display for QuotaChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let bound = if self.is_min { "minimum" } else { "maximum" };
-        write!(f, "{}={}: {} {} -> {}", self.feature, self.value, bound, self.from, self.to)
+        write!(
+            f,
+            "{}={}: {} {} -> {}",
+            self.feature, self.value, bound, self.from, self.to
+        )
     }
 }
 
@@ -280,19 +343,28 @@ pub fn min_cut_cost(min: u32) -> f64 {
 
 /// Solves the relaxation ILP: the cheapest integer changes of minimums (down to `min_flex`) and
 /// maximums (up to `max_flex`) that admit a panel. `Ok(None)` when even that is impossible.
-pub(crate) fn smallest_relaxation(instance: &Instance, reduced: &Reduced) -> Result<Option<Vec<QuotaChange>>, SelectionError> {
+pub(crate) fn smallest_relaxation(
+    instance: &Instance,
+    reduced: &Reduced,
+) -> Result<Option<Vec<QuotaChange>>, SelectionError> {
     let mut problem = RowProblem::default();
     let columns: Vec<Col> = reduced
         .profiles
         .iter()
         .map(|profile| problem.add_integer_column(0.0, 0.0..=profile.members.len() as f64))
         .collect();
-    problem.add_row(reduced.seats as f64..=reduced.seats as f64, columns.iter().map(|&col| (col, 1.0)));
+    problem.add_row(
+        reduced.seats as f64..=reduced.seats as f64,
+        columns.iter().map(|&col| (col, 1.0)),
+    );
     let mut slacks = Vec::new();
     for (feature_index, feature) in instance.features.iter().enumerate() {
         for (value_index, quota) in feature.quotas.iter().enumerate() {
             let already = reduced.already_counts[feature_index][value_index] as f64;
-            let cut = problem.add_integer_column(min_cut_cost(quota.min), 0.0..=(quota.min - quota.min_flex) as f64);
+            let cut = problem.add_integer_column(
+                min_cut_cost(quota.min),
+                0.0..=(quota.min - quota.min_flex) as f64,
+            );
             let raise = problem.add_integer_column(1.0, 0.0..=(quota.max_flex - quota.max) as f64);
             let members: Vec<(Col, f64)> = reduced
                 .profiles
@@ -316,11 +388,17 @@ pub(crate) fn smallest_relaxation(instance: &Instance, reduced: &Reduced) -> Res
     let mut model = problem.optimise(Sense::Minimise);
     configure(&mut model);
     model.set_option("mip_rel_gap", 0.0);
-    let solved = model.try_solve().map_err(|status| SelectionError::Solver { message: format!("relaxation ILP: {status:?}") })?;
+    let solved = model.try_solve().map_err(|status| SelectionError::Solver {
+        message: format!("relaxation ILP: {status:?}"),
+    })?;
     match solved.status() {
         HighsModelStatus::Optimal => {}
         HighsModelStatus::Infeasible => return Ok(None),
-        other => return Err(SelectionError::Solver { message: format!("relaxation ILP ended with status {other:?}") }),
+        other => {
+            return Err(SelectionError::Solver {
+                message: format!("relaxation ILP ended with status {other:?}"),
+            });
+        }
     }
     let values = solved.get_solution().columns().to_vec();
     let mut changes = Vec::new();
@@ -330,10 +408,22 @@ pub(crate) fn smallest_relaxation(instance: &Instance, reduced: &Reduced) -> Res
         let cut = values[cut.index()].round() as u32;
         let raise = values[raise.index()].round() as u32;
         if cut > 0 {
-            changes.push(QuotaChange { feature: feature.name.clone(), value: quota.value.clone(), is_min: true, from: quota.min, to: quota.min - cut });
+            changes.push(QuotaChange {
+                feature: feature.name.clone(),
+                value: quota.value.clone(),
+                is_min: true,
+                from: quota.min,
+                to: quota.min - cut,
+            });
         }
         if raise > 0 {
-            changes.push(QuotaChange { feature: feature.name.clone(), value: quota.value.clone(), is_min: false, from: quota.max, to: quota.max + raise });
+            changes.push(QuotaChange {
+                feature: feature.name.clone(),
+                value: quota.value.clone(),
+                is_min: false,
+                from: quota.max,
+                to: quota.max + raise,
+            });
         }
     }
     Ok(Some(changes))
@@ -347,10 +437,21 @@ mod tests {
     use rand_core::{Rng, SeedableRng};
 
     fn sf_fixture() -> Instance {
-        let features = parse_features("features", include_str!("../tests/data/sf_fixture_22/features.csv"), 22).unwrap();
-        let people = parse_people("people", include_str!("../tests/data/sf_fixture_22/candidates.csv"), &features, "nationbuilder_id", &[])
-            .unwrap()
-            .people;
+        let features = parse_features(
+            "features",
+            include_str!("../tests/data/sf_fixture_22/features.csv"),
+            22,
+        )
+        .unwrap();
+        let people = parse_people(
+            "people",
+            include_str!("../tests/data/sf_fixture_22/candidates.csv"),
+            &features,
+            "nationbuilder_id",
+            &[],
+        )
+        .unwrap()
+        .people;
         Instance::new(features, people, 22, Vec::new()).unwrap()
     }
 
@@ -368,22 +469,41 @@ mod tests {
             let weights: Vec<f64> = (0..reduced.profiles.len())
                 .map(|_| {
                     let draw = (rng.next_u64() % 1000) as f64 / 1000.0;
-                    if round % 2 == 0 && draw < 0.7 { 0.0 } else { draw }
+                    if round % 2 == 0 && draw < 0.7 {
+                        0.0
+                    } else {
+                        draw
+                    }
                 })
                 .collect();
-            let (_, optimum) = oracle.best(&weights, None).unwrap().expect("sf_fixture_22 has panels");
+            let (_, optimum) = oracle
+                .best(&weights, None)
+                .unwrap()
+                .expect("sf_fixture_22 has panels");
             match oracle.price(&weights, optimum - 1e-6).unwrap() {
                 Priced::Better(panel) => {
-                    let value: f64 = panel.iter().zip(&weights).map(|(&c, &w)| c as f64 * w).sum();
-                    assert!((value - optimum).abs() <= 1e-7, "round {round}: priced panel worth {value}, MIP optimum {optimum}");
+                    let value: f64 = panel
+                        .iter()
+                        .zip(&weights)
+                        .map(|(&c, &w)| c as f64 * w)
+                        .sum();
+                    assert!(
+                        (value - optimum).abs() <= 1e-7,
+                        "round {round}: priced panel worth {value}, MIP optimum {optimum}"
+                    );
                     let panel_people: Vec<usize> = panel
                         .iter()
                         .enumerate()
-                        .flat_map(|(t, &c)| reduced.profiles[t].members.iter().copied().take(c as usize))
+                        .flat_map(|(t, &c)| {
+                            reduced.profiles[t].members.iter().copied().take(c as usize)
+                        })
                         .collect();
                     instance.check_panel(&panel_people).unwrap();
                 }
-                Priced::NoneBetter => panic!("round {round}: a panel worth {optimum} exists above {}", optimum - 1e-6),
+                Priced::NoneBetter => panic!(
+                    "round {round}: a panel worth {optimum} exists above {}",
+                    optimum - 1e-6
+                ),
             }
             if let Priced::Better(_) = oracle.price(&weights, optimum + 1e-6).unwrap() {
                 panic!("round {round}: no panel is worth more than the MIP optimum {optimum}");

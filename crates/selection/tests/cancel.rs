@@ -21,7 +21,10 @@ const FEASIBLE: &str = "feature,value,min,max\ngender,woman,4,6\ngender,man,4,6\
 #[test]
 fn a_callback_that_breaks_cancels_the_run_and_one_that_continues_does_not() {
     let instance = instance(FEASIBLE, 10);
-    let settings = Settings { algorithm: Algorithm::Leximin, lottery_panels: None };
+    let settings = Settings {
+        algorithm: Algorithm::Leximin,
+        lottery_panels: None,
+    };
     let mut calls = 0;
     let error = run_cancellable(&instance, &settings, "seed", &mut |_| {
         calls += 1;
@@ -29,10 +32,19 @@ fn a_callback_that_breaks_cancels_the_run_and_one_that_continues_does_not() {
     })
     .unwrap_err();
     assert!(matches!(error, SelectionError::Cancelled), "{error}");
-    assert_eq!(calls, 1, "the run stops at the first report that asks it to");
-    let continued = run_cancellable(&instance, &settings, "seed", &mut |_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(
+        calls, 1,
+        "the run stops at the first report that asks it to"
+    );
+    let continued = run_cancellable(&instance, &settings, "seed", &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     let plain = run(&instance, &settings, "seed", &mut |_| {}).unwrap();
-    assert_eq!(continued.panel, plain.panel, "the cancellable path draws the same panel");
+    assert_eq!(
+        continued.panel, plain.panel,
+        "the cancellable path draws the same panel"
+    );
     assert_eq!(continued.panel.len(), 10);
 }
 
@@ -45,7 +57,11 @@ fn the_feasibility_check_names_the_smallest_relaxation() {
         Err(SelectionError::InfeasibleQuotas { changes }) => {
             assert!(!changes.is_empty());
             let text: Vec<String> = changes.iter().map(ToString::to_string).collect();
-            assert!(text.iter().all(|t| t.starts_with("age=") && t.contains("minimum 5 -> ")), "{text:?}");
+            assert!(
+                text.iter()
+                    .all(|t| t.starts_with("age=") && t.contains("minimum 5 -> ")),
+                "{text:?}"
+            );
         }
         other => panic!("expected a relaxation, got {other:?}"),
     }

@@ -7,16 +7,29 @@ use rand_core::{Rng, SeedableRng};
 use selection::model::{Instance, parse_features, parse_people};
 use selection::{Algorithm, Distribution, SelectionError, Settings, draw, find_distribution};
 
-fn instance(features: &str, people: &str, k: usize, id: &str, households: &[&str], already: &[&str]) -> Instance {
+fn instance(
+    features: &str,
+    people: &str,
+    k: usize,
+    id: &str,
+    households: &[&str],
+    already: &[&str],
+) -> Instance {
     let features = parse_features("features.csv", features, k).unwrap();
     let household_columns: Vec<String> = households.iter().map(|s| s.to_string()).collect();
     let table = parse_people("people.csv", people, &features, id, &household_columns).unwrap();
-    let already: Vec<usize> = already.iter().map(|a| table.people.iter().position(|p| p.id == *a).unwrap()).collect();
+    let already: Vec<usize> = already
+        .iter()
+        .map(|a| table.people.iter().position(|p| p.id == *a).unwrap())
+        .collect();
     Instance::new(features, table.people, k, already).unwrap()
 }
 
 fn settings(algorithm: Algorithm) -> Settings {
-    Settings { algorithm, lottery_panels: None }
+    Settings {
+        algorithm,
+        lottery_panels: None,
+    }
 }
 
 fn solve(instance: &Instance, algorithm: Algorithm) -> Distribution {
@@ -28,31 +41,58 @@ fn solve(instance: &Instance, algorithm: Algorithm) -> Distribution {
 #[track_caller]
 fn check_distribution(instance: &Instance, distribution: &Distribution) {
     let total: f64 = distribution.panels.iter().map(|p| p.probability).sum();
-    assert!((total - 1.0).abs() < 1e-9, "panel probabilities sum to {total}");
+    assert!(
+        (total - 1.0).abs() < 1e-9,
+        "panel probabilities sum to {total}"
+    );
     let mut from_panels = vec![0.0; instance.people.len()];
     for &person in &instance.already_selected {
         from_panels[person] = 1.0;
     }
     for (index, panel) in distribution.panels.iter().enumerate() {
         assert!(panel.probability > 0.0);
-        instance.check_panel(&distribution.representative(instance, index)).unwrap();
+        instance
+            .check_panel(&distribution.representative(instance, index))
+            .unwrap();
         for (profile, &count) in distribution.profiles.iter().zip(&panel.counts) {
             for &person in &profile.members {
-                from_panels[person] += panel.probability * count as f64 / profile.members.len() as f64;
+                from_panels[person] +=
+                    panel.probability * count as f64 / profile.members.len() as f64;
             }
         }
     }
     let sum: f64 = distribution.fair_probabilities.iter().sum();
-    assert!((sum - instance.panel_size as f64).abs() < 1e-6, "probabilities sum to {sum}");
-    for (person, (&p, &q)) in distribution.fair_probabilities.iter().zip(&from_panels).enumerate() {
-        assert!((-1e-9..=1.0 + 1e-9).contains(&p), "person {person} has probability {p}");
-        assert!((p - q).abs() < 1e-9, "person {person}: {p} vs {q} from panels");
+    assert!(
+        (sum - instance.panel_size as f64).abs() < 1e-6,
+        "probabilities sum to {sum}"
+    );
+    for (person, (&p, &q)) in distribution
+        .fair_probabilities
+        .iter()
+        .zip(&from_panels)
+        .enumerate()
+    {
+        assert!(
+            (-1e-9..=1.0 + 1e-9).contains(&p),
+            "person {person} has probability {p}"
+        );
+        assert!(
+            (p - q).abs() < 1e-9,
+            "person {person}: {p} vs {q} from panels"
+        );
     }
 }
 
 #[test]
 fn leximin_gives_everyone_a_tenth_on_example_small_20() {
-    let instance = instance(include_str!("data/example_small_20/features.csv"), include_str!("data/example_small_20/people.csv"), 20, "id", &[], &[]);
+    let instance = instance(
+        include_str!("data/example_small_20/features.csv"),
+        include_str!("data/example_small_20/people.csv"),
+        20,
+        "id",
+        &[],
+        &[],
+    );
     let distribution = solve(&instance, Algorithm::Leximin);
     check_distribution(&instance, &distribution);
     for &p in &distribution.fair_probabilities {
@@ -62,7 +102,14 @@ fn leximin_gives_everyone_a_tenth_on_example_small_20() {
 
 #[test]
 fn leximin_gives_everyone_a_tenth_on_example_large_200() {
-    let instance = instance(include_str!("data/example_large_200/features.csv"), include_str!("data/example_large_200/people.csv"), 200, "id", &[], &[]);
+    let instance = instance(
+        include_str!("data/example_large_200/features.csv"),
+        include_str!("data/example_large_200/people.csv"),
+        200,
+        "id",
+        &[],
+        &[],
+    );
     let distribution = solve(&instance, Algorithm::Leximin);
     check_distribution(&instance, &distribution);
     assert_eq!(distribution.profiles.len(), 3);
@@ -72,7 +119,14 @@ fn leximin_gives_everyone_a_tenth_on_example_large_200() {
 }
 
 fn sf_fixture(households: &[&str]) -> Instance {
-    instance(include_str!("data/sf_fixture_22/features.csv"), include_str!("data/sf_fixture_22/candidates.csv"), 22, "nationbuilder_id", households, &[])
+    instance(
+        include_str!("data/sf_fixture_22/features.csv"),
+        include_str!("data/sf_fixture_22/candidates.csv"),
+        22,
+        "nationbuilder_id",
+        households,
+        &[],
+    )
 }
 
 #[test]
@@ -80,14 +134,25 @@ fn leximin_on_sf_fixture_22_matches_the_reference_minimum_and_maximum() {
     let instance = sf_fixture(&["primary_address1", "primary_zip"]);
     let distribution = solve(&instance, Algorithm::Leximin);
     check_distribution(&instance, &distribution);
-    let min = distribution.fair_probabilities.iter().copied().fold(1.0, f64::min);
-    let max = distribution.fair_probabilities.iter().copied().fold(0.0, f64::max);
+    let min = distribution
+        .fair_probabilities
+        .iter()
+        .copied()
+        .fold(1.0, f64::min);
+    let max = distribution
+        .fair_probabilities
+        .iter()
+        .copied()
+        .fold(0.0, f64::max);
     assert!((min - 1.0 / 11.0).abs() < 1e-6, "min {min}");
     assert!((max - 0.47090).abs() < 2e-4, "max {max}");
     let mut sorted = distribution.fair_probabilities.clone();
     sorted.sort_by(f64::total_cmp);
     let geo_mean = (sorted.iter().map(|p| p.ln()).sum::<f64>() / sorted.len() as f64).exp();
-    assert!((geo_mean - 0.14121).abs() < 2e-4, "geometric mean {geo_mean}");
+    assert!(
+        (geo_mean - 0.14121).abs() < 2e-4,
+        "geometric mean {geo_mean}"
+    );
 }
 
 #[test]
@@ -95,7 +160,11 @@ fn maximin_on_sf_fixture_22_reaches_one_eleventh() {
     let instance = sf_fixture(&[]);
     let distribution = solve(&instance, Algorithm::Maximin);
     check_distribution(&instance, &distribution);
-    let min = distribution.fair_probabilities.iter().copied().fold(1.0, f64::min);
+    let min = distribution
+        .fair_probabilities
+        .iter()
+        .copied()
+        .fold(1.0, f64::min);
     assert!((min - 1.0 / 11.0).abs() < 1e-6, "min {min}");
 }
 
@@ -107,8 +176,13 @@ fn same_seed_gives_same_panel_and_different_seeds_differ() {
     let (again, _) = draw(&instance, &distribution, "lottery 2026-11-21: 17 23 31");
     assert_eq!(first, again);
     instance.check_panel(&first).unwrap();
-    let different = (0..5).filter(|i| draw(&instance, &distribution, &format!("seed {i}")).0 != first).count();
-    assert!(different >= 4, "only {different} of 5 other seeds gave another panel");
+    let different = (0..5)
+        .filter(|i| draw(&instance, &distribution, &format!("seed {i}")).0 != first)
+        .count();
+    assert!(
+        different >= 4,
+        "only {different} of 5 other seeds gave another panel"
+    );
     // The whole run (solve + draw) is deterministic too.
     let rerun = solve(&instance, Algorithm::Leximin);
     assert_eq!(rerun, distribution);
@@ -116,7 +190,14 @@ fn same_seed_gives_same_panel_and_different_seeds_differ() {
 
 #[test]
 fn draws_follow_the_distribution() {
-    let instance = instance(include_str!("data/example_small_20/features.csv"), include_str!("data/example_small_20/people.csv"), 20, "id", &[], &[]);
+    let instance = instance(
+        include_str!("data/example_small_20/features.csv"),
+        include_str!("data/example_small_20/people.csv"),
+        20,
+        "id",
+        &[],
+        &[],
+    );
     let distribution = solve(&instance, Algorithm::Leximin);
     let mut counts = vec![0usize; instance.people.len()];
     let draws = 2000;
@@ -135,7 +216,10 @@ fn draws_follow_the_distribution() {
 #[test]
 fn transparent_lottery_panels_are_feasible_and_change_is_reported() {
     let instance = sf_fixture(&[]);
-    let settings = Settings { algorithm: Algorithm::Leximin, lottery_panels: Some(1000) };
+    let settings = Settings {
+        algorithm: Algorithm::Leximin,
+        lottery_panels: Some(1000),
+    };
     let distribution = find_distribution(&instance, &settings, &mut |_| {}).unwrap();
     let lottery = distribution.lottery.as_ref().unwrap();
     assert_eq!(lottery.panels.len(), 1000);
@@ -143,24 +227,37 @@ fn transparent_lottery_panels_are_feasible_and_change_is_reported() {
         instance.check_panel(panel).unwrap();
     }
     let probabilities = distribution.probabilities(&instance);
-    let measured = probabilities.iter().zip(&distribution.fair_probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let measured = probabilities
+        .iter()
+        .zip(&distribution.fair_probabilities)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
     assert!((measured - lottery.max_change).abs() < 1e-12);
     eprintln!("max change {}", lottery.max_change);
-    assert!(lottery.max_change < 0.01, "max change {}", lottery.max_change);
+    assert!(
+        lottery.max_change < 0.01,
+        "max change {}",
+        lottery.max_change
+    );
     let (panel, number) = draw(&instance, &distribution, "public draw");
     assert_eq!(panel, lottery.panels[number.unwrap() as usize]);
 }
 
-const SMALL_FEATURES: &str = "feature,value,min,max\ngender,f,1,1\ngender,m,3,3\nage,young,4,4\nage,old,0,4\n";
+const SMALL_FEATURES: &str =
+    "feature,value,min,max\ngender,f,1,1\ngender,m,3,3\nage,young,4,4\nage,old,0,4\n";
 
 #[test]
 fn infeasible_quotas_give_the_cheapest_relaxation() {
     // Women are all old, so a panel of 4 with exactly 4 young people has no woman. Cutting the
     // minimum of 4 young to 3 is cheaper than cutting the single woman's minimum of 1 to 0.
-    let people = "id,gender,age\na,f,old\nb,f,old\nc,m,young\nd,m,young\ne,m,young\nf,m,young\ng,m,young\n";
+    let people =
+        "id,gender,age\na,f,old\nb,f,old\nc,m,young\nd,m,young\ne,m,young\nf,m,young\ng,m,young\n";
     let instance = instance(SMALL_FEATURES, people, 4, "id", &[], &[]);
-    let error = find_distribution(&instance, &settings(Algorithm::Leximin), &mut |_| {}).unwrap_err();
-    let SelectionError::InfeasibleQuotas { changes } = &error else { panic!("unexpected {error}") };
+    let error =
+        find_distribution(&instance, &settings(Algorithm::Leximin), &mut |_| {}).unwrap_err();
+    let SelectionError::InfeasibleQuotas { changes } = &error else {
+        panic!("unexpected {error}")
+    };
     let text: Vec<String> = changes.iter().map(ToString::to_string).collect();
     assert_eq!(text, vec!["age=young: minimum 4 -> 3"]);
     assert!(error.to_string().contains("age=young: minimum 4 -> 3"));
@@ -178,8 +275,18 @@ fn replacements_keep_the_panel_and_exclude_household_members() {
     assert_eq!(p[1], 0.0, "b shares a's household");
     assert_eq!(distribution.excluded, vec![1]);
     // One more woman out of d, f (1/2 each); two men out of c, e, g (2/3 each).
-    for (person, expected) in [(3, 0.5), (5, 0.5), (2, 2.0 / 3.0), (4, 2.0 / 3.0), (6, 2.0 / 3.0)] {
-        assert!((p[person] - expected).abs() < 1e-6, "person {person}: {}", p[person]);
+    for (person, expected) in [
+        (3, 0.5),
+        (5, 0.5),
+        (2, 2.0 / 3.0),
+        (4, 2.0 / 3.0),
+        (6, 2.0 / 3.0),
+    ] {
+        assert!(
+            (p[person] - expected).abs() < 1e-6,
+            "person {person}: {}",
+            p[person]
+        );
     }
     for i in 0..20 {
         let (panel, _) = draw(&instance, &distribution, &i.to_string());
@@ -206,12 +313,28 @@ fn all_feasible_panels(instance: &Instance) -> Vec<Vec<usize>> {
 }
 
 /// Solves max `objective` over distributions on `panels` with `pi_i >= lower_i`; returns the value.
-fn lp_max(n: usize, panels: &[Vec<usize>], lower: &[Option<f64>], z_rows: &[usize], objective: Option<usize>) -> Option<f64> {
+fn lp_max(
+    n: usize,
+    panels: &[Vec<usize>],
+    lower: &[Option<f64>],
+    z_rows: &[usize],
+    objective: Option<usize>,
+) -> Option<f64> {
     let mut problem = RowProblem::default();
-    let lambda: Vec<Col> = panels.iter().map(|_| problem.add_column(0.0, 0.0..)).collect();
+    let lambda: Vec<Col> = panels
+        .iter()
+        .map(|_| problem.add_column(0.0, 0.0..))
+        .collect();
     let z = problem.add_column(if objective.is_none() { 1.0 } else { 0.0 }, 0.0..=1.0);
     problem.add_row(1.0..=1.0, lambda.iter().map(|&c| (c, 1.0)));
-    let membership = |i: usize| -> Vec<(Col, f64)> { panels.iter().zip(&lambda).filter(|(p, _)| p.contains(&i)).map(|(_, &c)| (c, 1.0)).collect() };
+    let membership = |i: usize| -> Vec<(Col, f64)> {
+        panels
+            .iter()
+            .zip(&lambda)
+            .filter(|(p, _)| p.contains(&i))
+            .map(|(_, &c)| (c, 1.0))
+            .collect()
+    };
     for (i, bound) in lower.iter().enumerate().take(n) {
         if let Some(p) = bound {
             problem.add_row(p - 1e-9.., membership(i));
@@ -284,8 +407,15 @@ fn random_instance(rng: &mut ChaCha20Rng, feature_count: usize) -> (String, Stri
     let columns: Vec<String> = (0..feature_count).map(|f| format!("f{f}")).collect();
     let mut people = format!("id,{},home\n", columns.join(","));
     for i in 0..n {
-        let home = if households { format!("h{}", below(rng, n as u64 - 1)) } else { format!("h{i}") };
-        let values: Vec<String> = feature_values.iter().map(|&values| format!("v{}", below(rng, values as u64))).collect();
+        let home = if households {
+            format!("h{}", below(rng, n as u64 - 1))
+        } else {
+            format!("h{i}")
+        };
+        let values: Vec<String> = feature_values
+            .iter()
+            .map(|&values| format!("v{}", below(rng, values as u64)))
+            .collect();
         people.push_str(&format!("p{i},{},{home}\n", values.join(",")));
     }
     (features, people, k)
@@ -303,13 +433,26 @@ fn compare_with_brute_force(seed: u8, feature_count: usize, rounds: usize) -> (u
         let (features, people, k) = random_instance(&mut rng, feature_count);
         let features_text = features.clone();
         let features = parse_features("features.csv", &features, k).unwrap();
-        let table = parse_people("people.csv", &people, &features, "id", &["home".to_string()]).unwrap();
-        let Ok(instance) = Instance::new(features, table.people, k, vec![]) else { continue };
+        let table = parse_people(
+            "people.csv",
+            &people,
+            &features,
+            "id",
+            &["home".to_string()],
+        )
+        .unwrap();
+        let Ok(instance) = Instance::new(features, table.people, k, vec![]) else {
+            continue;
+        };
         let panels = all_feasible_panels(&instance);
         let result = find_distribution(&instance, &settings(Algorithm::Leximin), &mut |_| {});
         if panels.is_empty() {
             assert!(
-                matches!(result, Err(SelectionError::InfeasibleQuotas { .. }) | Err(SelectionError::NoFeasiblePanel)),
+                matches!(
+                    result,
+                    Err(SelectionError::InfeasibleQuotas { .. })
+                        | Err(SelectionError::NoFeasiblePanel)
+                ),
                 "round {round}: brute force finds no panel but the engine says {result:?}"
             );
             infeasible += 1;
@@ -319,25 +462,50 @@ fn compare_with_brute_force(seed: u8, feature_count: usize, rounds: usize) -> (u
         check_distribution(&instance, &distribution);
         by_relaxation += usize::from(distribution.by_relaxation);
         let expected = brute_force_leximin(&instance, &panels);
-        for (i, (&got, &want)) in distribution.fair_probabilities.iter().zip(&expected).enumerate() {
-            assert!((got - want).abs() < 1e-5, "round {round} person {i}: leximin {got} vs brute force {want}\n{people}\n{features_text}\n{:?}\n{expected:?}\n{panels:?}", distribution.fair_probabilities);
+        for (i, (&got, &want)) in distribution
+            .fair_probabilities
+            .iter()
+            .zip(&expected)
+            .enumerate()
+        {
+            assert!(
+                (got - want).abs() < 1e-5,
+                "round {round} person {i}: leximin {got} vs brute force {want}\n{people}\n{features_text}\n{:?}\n{expected:?}\n{panels:?}",
+                distribution.fair_probabilities
+            );
         }
-        let unreachable: Vec<usize> = (0..instance.people.len()).filter(|&i| expected[i] == 0.0 && !panels.iter().any(|p| p.contains(&i))).collect();
+        let unreachable: Vec<usize> = (0..instance.people.len())
+            .filter(|&i| expected[i] == 0.0 && !panels.iter().any(|p| p.contains(&i)))
+            .collect();
         assert_eq!(distribution.unreachable, unreachable, "round {round}");
         let maximin = solve(&instance, Algorithm::Maximin);
         check_distribution(&instance, &maximin);
-        let reachable_min = |p: &[f64]| (0..p.len()).filter(|i| !unreachable.contains(i)).map(|i| p[i]).fold(1.0, f64::min);
-        assert!((reachable_min(&maximin.fair_probabilities) - reachable_min(&expected)).abs() < 1e-6, "round {round}: maximin");
+        let reachable_min = |p: &[f64]| {
+            (0..p.len())
+                .filter(|i| !unreachable.contains(i))
+                .map(|i| p[i])
+                .fold(1.0, f64::min)
+        };
+        assert!(
+            (reachable_min(&maximin.fair_probabilities) - reachable_min(&expected)).abs() < 1e-6,
+            "round {round}: maximin"
+        );
         compared += 1;
     }
-    assert!(compared >= 100, "only {compared} feasible random instances ({infeasible} infeasible)");
+    assert!(
+        compared >= 100,
+        "only {compared} feasible random instances ({infeasible} infeasible)"
+    );
     (by_relaxation, compared - by_relaxation)
 }
 
 #[test]
 fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
     let (by_relaxation, _) = compare_with_brute_force(7, 2, 300);
-    assert!(by_relaxation > 0, "no two-feature pool took the relaxation's target");
+    assert!(
+        by_relaxation > 0,
+        "no two-feature pool took the relaxation's target"
+    );
 }
 
 /// With three features the relaxation is larger than the hull of the panels on some pools, so both
@@ -345,7 +513,10 @@ fn leximin_and_maximin_match_brute_force_on_random_tiny_pools() {
 #[test]
 fn leximin_matches_brute_force_both_through_the_relaxation_and_through_the_stages() {
     let (by_relaxation, by_stages) = compare_with_brute_force(11, 3, 800);
-    assert!(by_relaxation > 0 && by_stages > 0, "relaxation {by_relaxation}, stages {by_stages}: one way was never tested");
+    assert!(
+        by_relaxation > 0 && by_stages > 0,
+        "relaxation {by_relaxation}, stages {by_stages}: one way was never tested"
+    );
 }
 
 #[test]
@@ -353,36 +524,86 @@ fn csv_errors_name_file_line_and_column() {
     let features = parse_features("features.csv", SMALL_FEATURES, 4).unwrap();
     let people = "id,gender,age\na,f,old\nb,x,old\n";
     let error = parse_people("people.csv", people, &features, "id", &[]).unwrap_err();
-    assert_eq!(error.to_string(), "unknown value `x` for feature `gender` at people.csv line 3 column 2");
+    assert_eq!(
+        error.to_string(),
+        "unknown value `x` for feature `gender` at people.csv line 3 column 2"
+    );
     // Blank lines count: the line is the one an editor shows.
     let with_blank_lines = "id,gender,age\na,f,old\n\n\r\nb,x,old\n";
     let error = parse_people("people.csv", with_blank_lines, &features, "id", &[]).unwrap_err();
-    assert_eq!(error.to_string(), "unknown value `x` for feature `gender` at people.csv line 5 column 2");
-    let error = parse_people("people.csv", "id,gender,age\na,f,old\na,m,old\n", &features, "id", &[]).unwrap_err();
-    assert_eq!(error.to_string(), "duplicate id `a` at people.csv line 3 (first seen at line 2)");
+    assert_eq!(
+        error.to_string(),
+        "unknown value `x` for feature `gender` at people.csv line 5 column 2"
+    );
+    let error = parse_people(
+        "people.csv",
+        "id,gender,age\na,f,old\na,m,old\n",
+        &features,
+        "id",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "duplicate id `a` at people.csv line 3 (first seen at line 2)"
+    );
     let error = parse_features("features.csv", "feature,value,min,max\ng,f,3,2\n", 4).unwrap_err();
-    assert!(matches!(error, SelectionError::BadQuota { line: 2, .. }), "{error}");
-    let error = parse_features("features.csv", "feature,value,min,max\ng,f,two,2\n", 4).unwrap_err();
-    assert_eq!(error.to_string(), "`two` is not a non-negative whole number for `min` at features.csv line 2 column 3");
+    assert!(
+        matches!(error, SelectionError::BadQuota { line: 2, .. }),
+        "{error}"
+    );
+    let error =
+        parse_features("features.csv", "feature,value,min,max\ng,f,two,2\n", 4).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`two` is not a non-negative whole number for `min` at features.csv line 2 column 3"
+    );
     let error = parse_people("people.csv", "id,gender\na,f\n", &features, "id", &[]).unwrap_err();
     assert_eq!(error.to_string(), "people.csv: missing column `age`");
     let old_header = parse_features("features.csv", "category,name,min,max\ng,f,1,2\n", 4).unwrap();
     assert_eq!(old_header[0].quotas[0].value, "f");
-    let features = parse_features("features.csv", "feature,value,min,max\ng,f,1,2\ng,m,1,2\n", 2).unwrap();
+    let features = parse_features(
+        "features.csv",
+        "feature,value,min,max\ng,f,1,2\ng,m,1,2\n",
+        2,
+    )
+    .unwrap();
     let people = parse_people("people.csv", "id,g\na,f\nb,f\n", &features, "id", &[]).unwrap();
     let error = Instance::new(features, people.people, 2, vec![]).unwrap_err();
-    assert!(matches!(error, SelectionError::QuotaValueAbsent { .. }), "{error}");
+    assert!(
+        matches!(error, SelectionError::QuotaValueAbsent { .. }),
+        "{error}"
+    );
 }
 
 #[test]
 fn commitment_covers_every_input() {
-    let base = instance(SMALL_FEATURES, "id,gender,age\na,f,old\nb,m,young\nc,m,young\nd,m,young\ne,m,young\n", 4, "id", &[], &[]);
+    let base = instance(
+        SMALL_FEATURES,
+        "id,gender,age\na,f,old\nb,m,young\nc,m,young\nd,m,young\ne,m,young\n",
+        4,
+        "id",
+        &[],
+        &[],
+    );
     let s = settings(Algorithm::Leximin);
     let c = selection::sample::commitment(&base, &s);
     assert_eq!(c.len(), 64);
     assert_eq!(c, selection::sample::commitment(&base.clone(), &s));
-    assert_ne!(c, selection::sample::commitment(&base, &settings(Algorithm::Maximin)));
-    assert_ne!(c, selection::sample::commitment(&base, &Settings { algorithm: Algorithm::Leximin, lottery_panels: Some(10) }));
+    assert_ne!(
+        c,
+        selection::sample::commitment(&base, &settings(Algorithm::Maximin))
+    );
+    assert_ne!(
+        c,
+        selection::sample::commitment(
+            &base,
+            &Settings {
+                algorithm: Algorithm::Leximin,
+                lottery_panels: Some(10)
+            }
+        )
+    );
     let mut other = base.clone();
     other.people[0].id = "z".into();
     assert_ne!(c, selection::sample::commitment(&other, &s));
@@ -406,7 +627,14 @@ const KNOWN_FIRST_U64: &str = "6b1f3ad0e1d84860";
 
 #[test]
 fn legacy_meets_the_quotas_but_starves_the_rare_profile() {
-    let instance = instance(include_str!("data/example_small_20/features.csv"), include_str!("data/example_small_20/people.csv"), 20, "id", &[], &[]);
+    let instance = instance(
+        include_str!("data/example_small_20/features.csv"),
+        include_str!("data/example_small_20/people.csv"),
+        20,
+        "id",
+        &[],
+        &[],
+    );
     let settings = settings(Algorithm::Legacy);
     let selection = selection::run(&instance, &settings, "legacy seed", &mut |_| {}).unwrap();
     instance.check_panel(&selection.panel).unwrap();
@@ -414,7 +642,11 @@ fn legacy_meets_the_quotas_but_starves_the_rare_profile() {
     let again = selection::run(&instance, &settings, "legacy seed", &mut |_| {}).unwrap();
     assert_eq!(selection.panel, again.panel);
     // p0, the only female conservative, gets about 2% from the greedy method instead of 10%.
-    assert!(selection.probabilities[0] < 0.06, "p0 estimated at {}", selection.probabilities[0]);
+    assert!(
+        selection.probabilities[0] < 0.06,
+        "p0 estimated at {}",
+        selection.probabilities[0]
+    );
     let total: f64 = selection.probabilities.iter().sum();
     assert!((total - 20.0).abs() < 1e-9);
 }

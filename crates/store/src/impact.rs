@@ -282,7 +282,10 @@ pub struct Tracked {
 
 /// Every recommendation of an assembly with its response, fidelity and milestones, in the assembly's order.
 /// Four queries whatever the number of recommendations.
-pub async fn tracked(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<Tracked>, StoreError> {
+pub async fn tracked(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<Tracked>, StoreError> {
     let recommendations = crate::recommendations::list(&mut *conn, assembly_id).await?;
     let mut tracked: Vec<Tracked> = recommendations
         .into_iter()
@@ -579,7 +582,10 @@ pub async fn is_advocate(
 }
 
 /// How many accounts opted in to follow-up.
-pub async fn count_advocates(conn: &mut AnyConnection, assembly_id: i64) -> Result<i64, StoreError> {
+pub async fn count_advocates(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM impact_advocates WHERE assembly_id = $1")
             .bind(assembly_id)
@@ -627,19 +633,21 @@ pub async fn material(
     recommendation_id: i64,
 ) -> Result<Vec<MaterialRow>, StoreError> {
     ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
-    sqlx::query("SELECT kind, body, link FROM impact_material WHERE recommendation_id = $1 ORDER BY id")
-        .bind(recommendation_id)
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(MaterialRow {
-                kind: row.try_get("kind")?,
-                body: row.try_get("body")?,
-                link: row.try_get("link")?,
-            })
+    sqlx::query(
+        "SELECT kind, body, link FROM impact_material WHERE recommendation_id = $1 ORDER BY id",
+    )
+    .bind(recommendation_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(MaterialRow {
+            kind: row.try_get("kind")?,
+            body: row.try_get("body")?,
+            link: row.try_get("link")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// An advocacy action logged by a member.
@@ -730,12 +738,14 @@ pub async fn record_survey(
         return Err(StoreError::NotFound);
     }
     if let Some(account_id) = taker {
-        sqlx::query("INSERT INTO survey_takers (assembly_id, survey, account_id) VALUES ($1, $2, $3)")
-            .bind(assembly_id)
-            .bind(survey)
-            .bind(account_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO survey_takers (assembly_id, survey, account_id) VALUES ($1, $2, $3)",
+        )
+        .bind(assembly_id)
+        .bind(survey)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     }
     for (item, value) in answers {
         sqlx::query(

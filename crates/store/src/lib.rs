@@ -13,14 +13,14 @@ pub mod audit;
 pub mod auth;
 pub mod ballot_box;
 pub mod comments;
+pub mod evidence;
 pub mod impact;
 pub mod members;
-pub mod evidence;
 pub mod proposals;
 pub mod recommendations;
 pub mod recruitment;
-pub mod selection;
 pub mod seating;
+pub mod selection;
 pub mod sessions;
 pub mod test_support;
 

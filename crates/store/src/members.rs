@@ -188,14 +188,16 @@ pub async fn end_membership(
         .await?;
     let mut anonymised = false;
     if erase {
-        let other_roles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assembly_roles WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let is_admin: Option<i64> = sqlx::query_scalar("SELECT is_admin FROM accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let other_roles: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM assembly_roles WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let is_admin: Option<i64> =
+            sqlx::query_scalar("SELECT is_admin FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&mut *conn)
+                .await?;
         if other_roles == 0 && is_admin == Some(0) {
             sqlx::query(
                 "UPDATE accounts SET email = $2, display_name = '—', password_hash = NULL, sign_in_method = 'one_time_code'

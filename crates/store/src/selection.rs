@@ -35,17 +35,30 @@ pub struct QuotaRow {
 }
 
 /// The settings of an assembly, if saved.
-pub async fn settings(conn: &mut AnyConnection, assembly_id: i64) -> Result<Option<SettingsRow>, StoreError> {
-    let row = sqlx::query("SELECT panel_size, seed_source FROM selection_settings WHERE assembly_id = $1")
-        .bind(assembly_id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|row| Ok(SettingsRow { panel_size: row.try_get("panel_size")?, seed_source: row.try_get("seed_source")? }))
-        .transpose()
+pub async fn settings(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Option<SettingsRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT panel_size, seed_source FROM selection_settings WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        Ok(SettingsRow {
+            panel_size: row.try_get("panel_size")?,
+            seed_source: row.try_get("seed_source")?,
+        })
+    })
+    .transpose()
 }
 
 /// The quotas of an assembly, in the organisers' order.
-pub async fn quotas(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<QuotaRow>, StoreError> {
+pub async fn quotas(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<QuotaRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT feature, value, share_ppm, min_seats, max_seats FROM selection_quotas WHERE assembly_id = $1 ORDER BY position",
     )
@@ -87,7 +100,10 @@ pub async fn save_quotas(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM selection_quotas WHERE assembly_id = $1").bind(assembly_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM selection_quotas WHERE assembly_id = $1")
+        .bind(assembly_id)
+        .execute(&mut *conn)
+        .await?;
     for (position, quota) in quotas.iter().enumerate() {
         sqlx::query(
             "INSERT INTO selection_quotas (assembly_id, position, feature, value, share_ppm, min_seats, max_seats)
@@ -121,12 +137,19 @@ pub struct PoolMember {
 
 impl std::fmt::Debug for PoolMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PoolMember").field("respondent_id", &self.respondent_id).field("status", &self.status).finish_non_exhaustive()
+        f.debug_struct("PoolMember")
+            .field("respondent_id", &self.respondent_id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }
 
 /// The respondents of an assembly whose status is one of `statuses`, by id.
-pub async fn pool(conn: &mut AnyConnection, assembly_id: i64, statuses: &[&str]) -> Result<Vec<PoolMember>, StoreError> {
+pub async fn pool(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    statuses: &[&str],
+) -> Result<Vec<PoolMember>, StoreError> {
     let rows = sqlx::query("SELECT id, status, features_json, invitation_id FROM respondents WHERE assembly_id = $1 ORDER BY id")
         .bind(assembly_id)
         .fetch_all(conn)
@@ -370,27 +393,42 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
 }
 
 /// One run of an assembly.
-pub async fn run(conn: &mut AnyConnection, assembly_id: i64, run_id: i64) -> Result<RunRow, StoreError> {
-    let row = sqlx::query(concat!("SELECT ", run_columns!(), " FROM selection_runs WHERE assembly_id = $1 AND id = $2"))
-        .bind(assembly_id)
-        .bind(run_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+pub async fn run(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    run_id: i64,
+) -> Result<RunRow, StoreError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        run_columns!(),
+        " FROM selection_runs WHERE assembly_id = $1 AND id = $2"
+    ))
+    .bind(assembly_id)
+    .bind(run_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     run_of(&row)
 }
 
 /// Every run of an assembly, newest first.
 pub async fn runs(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<RunRow>, StoreError> {
-    let rows = sqlx::query(concat!("SELECT ", run_columns!(), " FROM selection_runs WHERE assembly_id = $1 ORDER BY id DESC"))
-        .bind(assembly_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        run_columns!(),
+        " FROM selection_runs WHERE assembly_id = $1 ORDER BY id DESC"
+    ))
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(run_of).collect()
 }
 
 /// The people of a run, in pool order.
-pub async fn run_people(conn: &mut AnyConnection, run_id: i64) -> Result<Vec<RunPerson>, StoreError> {
+pub async fn run_people(
+    conn: &mut AnyConnection,
+    run_id: i64,
+) -> Result<Vec<RunPerson>, StoreError> {
     let rows = sqlx::query(
         "SELECT public_id, respondent_id, position, selected, already FROM selection_run_people WHERE run_id = $1 ORDER BY position",
     )
@@ -411,7 +449,12 @@ pub async fn run_people(conn: &mut AnyConnection, run_id: i64) -> Result<Vec<Run
 }
 
 /// Records a progress report and the heartbeat of a running run; returns whether cancelling was asked.
-pub async fn report_progress(conn: &mut AnyConnection, run_id: i64, progress: Option<&str>, now: i64) -> Result<bool, StoreError> {
+pub async fn report_progress(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    progress: Option<&str>,
+    now: i64,
+) -> Result<bool, StoreError> {
     sqlx::query(
         "UPDATE selection_runs SET progress = COALESCE($2, progress), heartbeat_at = $3 WHERE id = $1 AND status = 'running'",
     )
@@ -420,15 +463,20 @@ pub async fn report_progress(conn: &mut AnyConnection, run_id: i64, progress: Op
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let cancel: i64 = sqlx::query_scalar("SELECT cancel_requested FROM selection_runs WHERE id = $1")
-        .bind(run_id)
-        .fetch_one(conn)
-        .await?;
+    let cancel: i64 =
+        sqlx::query_scalar("SELECT cancel_requested FROM selection_runs WHERE id = $1")
+            .bind(run_id)
+            .fetch_one(conn)
+            .await?;
     Ok(cancel != 0)
 }
 
 /// Asks a running run to stop; returns whether it was running.
-pub async fn request_cancel(conn: &mut AnyConnection, assembly_id: i64, run_id: i64) -> Result<bool, StoreError> {
+pub async fn request_cancel(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    run_id: i64,
+) -> Result<bool, StoreError> {
     let result = sqlx::query(
         "UPDATE selection_runs SET cancel_requested = 1 WHERE assembly_id = $1 AND id = $2 AND status = 'running'",
     )
@@ -457,7 +505,12 @@ pub struct RunEnd<'a> {
 }
 
 /// Ends a running run; returns whether it was still running (a run marked failed meanwhile stays failed).
-pub async fn finish_run(conn: &mut AnyConnection, run_id: i64, end: &RunEnd<'_>, now: i64) -> Result<bool, StoreError> {
+pub async fn finish_run(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    end: &RunEnd<'_>,
+    now: i64,
+) -> Result<bool, StoreError> {
     let result = sqlx::query(
         "UPDATE selection_runs SET status = $2, selected_csv = $3, result_json = $4, message = $5, finished_at = $6,
              distribution_csv = $7
@@ -476,18 +529,24 @@ pub async fn finish_run(conn: &mut AnyConnection, run_id: i64, end: &RunEnd<'_>,
         return Ok(false);
     }
     for public_id in end.selected {
-        sqlx::query("UPDATE selection_run_people SET selected = 1 WHERE run_id = $1 AND public_id = $2")
-            .bind(run_id)
-            .bind(public_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE selection_run_people SET selected = 1 WHERE run_id = $1 AND public_id = $2",
+        )
+        .bind(run_id)
+        .bind(public_id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(true)
 }
 
 /// Marks `failed` every running run whose heartbeat is older than `stale_before` (a server stopped while it ran);
 /// returns the ids.
-pub async fn fail_stale_runs(conn: &mut AnyConnection, stale_before: i64, now: i64) -> Result<Vec<i64>, StoreError> {
+pub async fn fail_stale_runs(
+    conn: &mut AnyConnection,
+    stale_before: i64,
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM selection_runs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < $1) ORDER BY id",
     )
@@ -508,13 +567,20 @@ pub async fn fail_stale_runs(conn: &mut AnyConnection, stale_before: i64, now: i
 }
 
 /// Moves a respondent to `selected` if it is `registered` or `eligible`; returns the status it had, if moved.
-pub async fn mark_selected(conn: &mut AnyConnection, assembly_id: i64, respondent_id: i64) -> Result<Option<String>, StoreError> {
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM respondents WHERE assembly_id = $1 AND id = $2")
-        .bind(assembly_id)
-        .bind(respondent_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(before) = before else { return Ok(None) };
+pub async fn mark_selected(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    respondent_id: i64,
+) -> Result<Option<String>, StoreError> {
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT status FROM respondents WHERE assembly_id = $1 AND id = $2")
+            .bind(assembly_id)
+            .bind(respondent_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
     let result = sqlx::query(
         "UPDATE respondents SET status = 'selected' WHERE assembly_id = $1 AND id = $2 AND status IN ('registered', 'eligible')",
     )
@@ -567,7 +633,10 @@ pub async fn add_replacement(
 }
 
 /// The replacement history of an assembly, oldest first.
-pub async fn replacements(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<ReplacementRow>, StoreError> {
+pub async fn replacements(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<ReplacementRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, run_id, dropped_respondent_id, replacement_respondent_id, seed, created_at FROM replacements
          WHERE assembly_id = $1 ORDER BY id",
@@ -590,7 +659,12 @@ pub async fn replacements(conn: &mut AnyConnection, assembly_id: i64) -> Result<
 }
 
 /// Links a respondent to its member account.
-pub async fn link_account(conn: &mut AnyConnection, assembly_id: i64, respondent_id: i64, account_id: i64) -> Result<(), StoreError> {
+pub async fn link_account(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    respondent_id: i64,
+    account_id: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE respondents SET account_id = $3 WHERE assembly_id = $1 AND id = $2")
         .bind(assembly_id)
         .bind(respondent_id)
@@ -601,13 +675,19 @@ pub async fn link_account(conn: &mut AnyConnection, assembly_id: i64, respondent
 }
 
 /// The member account linked to a respondent, if any.
-pub async fn linked_account(conn: &mut AnyConnection, assembly_id: i64, respondent_id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT account_id FROM respondents WHERE assembly_id = $1 AND id = $2")
-        .bind(assembly_id)
-        .bind(respondent_id)
-        .fetch_optional(conn)
-        .await?
-        .flatten())
+pub async fn linked_account(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    respondent_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT account_id FROM respondents WHERE assembly_id = $1 AND id = $2")
+            .bind(assembly_id)
+            .bind(respondent_id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
 }
 
 /// Records the outcome of an email (kind and respondent only: never the address or the content).
@@ -662,7 +742,10 @@ impl std::fmt::Debug for PanelPerson {
 
 /// Everyone ever drawn onto the panel of an assembly, by the final run and then by each replacement run (finished
 /// runs only), in the order drawn: the panel as it stands is those still `selected` or `confirmed`.
-pub async fn panel(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<PanelPerson>, StoreError> {
+pub async fn panel(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<PanelPerson>, StoreError> {
     let rows = sqlx::query(
         "SELECT p.respondent_id, p.public_id, p.run_id, r.status, r.full_name, r.features_json
          FROM selection_run_people p

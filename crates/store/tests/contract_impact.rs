@@ -167,7 +167,12 @@ async fn responses_and_judgements_replace_earlier_ones_and_stay_in_their_assembl
     );
     assert!(response.on_behalf);
     assert_eq!(tracked[0].fidelity.as_ref().unwrap().fidelity, "diluted");
-    assert!(impact::tracked(&mut connection, second).await.unwrap().is_empty());
+    assert!(
+        impact::tracked(&mut connection, second)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(store: Store) {
@@ -191,13 +196,28 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
     )
     .await
     .unwrap();
-    impact::set_response(&mut tx, assembly_id, ids[1], &response("rejected", "2020-09-01"), 4)
-        .await
-        .unwrap();
-    impact::set_response(&mut tx, other, elsewhere, &response("full", "2020-09-01"), 4)
-        .await
-        .unwrap();
-    for (on, description) in [("2021-08-24", "Law promulgated"), ("2021-02-10", "Bill tabled")] {
+    impact::set_response(
+        &mut tx,
+        assembly_id,
+        ids[1],
+        &response("rejected", "2020-09-01"),
+        4,
+    )
+    .await
+    .unwrap();
+    impact::set_response(
+        &mut tx,
+        other,
+        elsewhere,
+        &response("full", "2020-09-01"),
+        4,
+    )
+    .await
+    .unwrap();
+    for (on, description) in [
+        ("2021-08-24", "Law promulgated"),
+        ("2021-02-10", "Bill tabled"),
+    ] {
         impact::add_milestone(
             &mut tx,
             assembly_id,
@@ -223,7 +243,10 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         .unwrap();
     assert_eq!(settings.response_weeks, 12);
     assert!(settings.illustrative);
-    assert_eq!(impact::settings(&mut connection, other).await.unwrap(), None);
+    assert_eq!(
+        impact::settings(&mut connection, other).await.unwrap(),
+        None
+    );
     let tracked = impact::tracked(&mut connection, assembly_id).await.unwrap();
     let references: Vec<_> = tracked
         .iter()
@@ -305,25 +328,66 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         .await,
         Err(StoreError::NotFound)
     ));
-    assert!(impact::set_advocate(&mut tx, assembly_id, member, true, 5).await.unwrap());
-    assert!(!impact::set_advocate(&mut tx, assembly_id, member, true, 6).await.unwrap());
-    impact::add_action(&mut tx, assembly_id, rec, member, "2021-03-01", "Met my MP", 7)
-        .await
-        .unwrap();
+    assert!(
+        impact::set_advocate(&mut tx, assembly_id, member, true, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !impact::set_advocate(&mut tx, assembly_id, member, true, 6)
+            .await
+            .unwrap()
+    );
+    impact::add_action(
+        &mut tx,
+        assembly_id,
+        rec,
+        member,
+        "2021-03-01",
+        "Met my MP",
+        7,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     let mut connection = store.connection().await.unwrap();
-    let strategy = impact::strategy(&mut connection, assembly_id, rec).await.unwrap();
+    let strategy = impact::strategy(&mut connection, assembly_id, rec)
+        .await
+        .unwrap();
     assert_eq!(strategy.tactics.len(), 1);
     assert_eq!(strategy.tactics[0].kind, "petition");
     assert_eq!(strategy.allies[0].name, "Réseau Action Climat");
     assert_eq!(strategy.actors[0].stance, -1);
-    assert!(impact::is_advocate(&mut connection, assembly_id, member).await.unwrap());
-    assert!(!impact::is_advocate(&mut connection, other, member).await.unwrap());
-    assert_eq!(impact::count_advocates(&mut connection, assembly_id).await.unwrap(), 1);
-    assert_eq!(impact::count_actions(&mut connection, assembly_id).await.unwrap(), 1);
-    assert_eq!(impact::count_actions(&mut connection, other).await.unwrap(), 0);
-    let actions = impact::actions(&mut connection, assembly_id, rec).await.unwrap();
+    assert!(
+        impact::is_advocate(&mut connection, assembly_id, member)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !impact::is_advocate(&mut connection, other, member)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        impact::count_advocates(&mut connection, assembly_id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        impact::count_actions(&mut connection, assembly_id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        impact::count_actions(&mut connection, other).await.unwrap(),
+        0
+    );
+    let actions = impact::actions(&mut connection, assembly_id, rec)
+        .await
+        .unwrap();
     assert_eq!(actions[0].description, "Met my MP");
 }
 
@@ -332,15 +396,28 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
     let member = account(&store, "member@example.org").await;
     let answers = vec![("efficacy".to_owned(), 4), ("trust".to_owned(), 2)];
     let mut tx = store.begin().await.unwrap();
-    impact::record_survey(&mut tx, assembly_id, "members_before", Some(member), &answers)
-        .await
-        .unwrap();
+    impact::record_survey(
+        &mut tx,
+        assembly_id,
+        "members_before",
+        Some(member),
+        &answers,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     // A second answer is refused and counts nothing (the handler drops the transaction).
     let mut tx = store.begin().await.unwrap();
     assert!(matches!(
-        impact::record_survey(&mut tx, assembly_id, "members_before", Some(member), &answers).await,
+        impact::record_survey(
+            &mut tx,
+            assembly_id,
+            "members_before",
+            Some(member),
+            &answers
+        )
+        .await,
         Err(StoreError::Conflict { .. })
     ));
     drop(tx);
@@ -361,8 +438,16 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
     }
 
     let mut connection = store.connection().await.unwrap();
-    assert!(impact::has_taken(&mut connection, assembly_id, "members_before", member).await.unwrap());
-    assert!(!impact::has_taken(&mut connection, assembly_id, "members_after", member).await.unwrap());
+    assert!(
+        impact::has_taken(&mut connection, assembly_id, "members_before", member)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !impact::has_taken(&mut connection, assembly_id, "members_after", member)
+            .await
+            .unwrap()
+    );
     let counts: Vec<_> = impact::survey_results(&mut connection, assembly_id)
         .await
         .unwrap()

@@ -44,7 +44,10 @@ impl Totals {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|arg| arg.parse().expect("numeric arguments")).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|arg| arg.parse().expect("numeric arguments"))
+        .collect();
     let arg = |index: usize, default: usize| args.get(index).copied().unwrap_or(default);
     let (members, seats, sessions, seeds) = (arg(0, 150), arg(1, 7), arg(2, 7), arg(3, 20) as u64);
     let effort = arg(4, tables::DEFAULT_EFFORT as usize) as u32;
@@ -56,7 +59,12 @@ fn main() {
     let mut max_pairs = 0;
     for seed in 1..=seeds {
         let (features, people) = tables::synthetic::assembly(members, seed);
-        let mut request = Request::new(features, people, sessions, TableLayout::SeatsPerTable(seats));
+        let mut request = Request::new(
+            features,
+            people,
+            sessions,
+            TableLayout::SeatsPerTable(seats),
+        );
         request.effort = effort;
         request.weights.meetings = meeting_weight;
 
@@ -70,12 +78,14 @@ fn main() {
         let mut greedy_request = request.clone();
         greedy_request.effort = 0;
         let start = Instant::now();
-        let greedy_only = tables::allocate(&greedy_request, seed).expect("greedy allocation succeeds");
+        let greedy_only =
+            tables::allocate(&greedy_request, seed).expect("greedy allocation succeeds");
         let elapsed = start.elapsed();
         greedy.add(&greedy_only.measures(), elapsed);
 
         let start = Instant::now();
-        let baseline = tables::random_allocation(&request, seed).expect("random allocation succeeds");
+        let baseline =
+            tables::random_allocation(&request, seed).expect("random allocation succeeds");
         let elapsed = start.elapsed();
         random.add(&baseline.measures(), elapsed);
     }

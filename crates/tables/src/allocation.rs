@@ -86,8 +86,16 @@ pub struct SessionMeasures {
 }
 
 impl Allocation {
-    pub(crate) fn new(instance: Instance, table_of: Vec<u32>, facilitator_at: Vec<Option<u32>>) -> Allocation {
-        Allocation { instance: Arc::new(instance), table_of, facilitator_at }
+    pub(crate) fn new(
+        instance: Instance,
+        table_of: Vec<u32>,
+        facilitator_at: Vec<Option<u32>>,
+    ) -> Allocation {
+        Allocation {
+            instance: Arc::new(instance),
+            table_of,
+            facilitator_at,
+        }
     }
 
     /// The number of sessions.
@@ -106,7 +114,12 @@ impl Allocation {
         let n_tables = self.tables();
         Seating {
             tables: (0..self.sessions())
-                .map(|session| self.table_of[session * n..(session + 1) * n].iter().map(|&t| t as usize).collect())
+                .map(|session| {
+                    self.table_of[session * n..(session + 1) * n]
+                        .iter()
+                        .map(|&t| t as usize)
+                        .collect()
+                })
                 .collect(),
             facilitators: if self.facilitator_at.is_empty() {
                 Vec::new()
@@ -115,7 +128,9 @@ impl Allocation {
                     .map(|session| {
                         self.facilitator_at[session * n_tables..(session + 1) * n_tables]
                             .iter()
-                            .map(|facilitator| facilitator.expect("every table has a facilitator") as usize)
+                            .map(|facilitator| {
+                                facilitator.expect("every table has a facilitator") as usize
+                            })
                             .collect()
                     })
                     .collect()
@@ -157,23 +172,47 @@ impl Allocation {
     ///
     /// Facilitators stay at their tables. Refused if a member is pinned in that session or if the
     /// swap would seat a member with someone they are to be kept apart from.
-    pub fn swap(&self, session: usize, first: &str, second: &str) -> Result<Allocation, TablesError> {
+    pub fn swap(
+        &self,
+        session: usize,
+        first: &str,
+        second: &str,
+    ) -> Result<Allocation, TablesError> {
         let instance = &self.instance;
         let n = instance.n_members();
         if session >= instance.sessions {
-            return Err(TablesError::SessionOutOfRange { session, sessions: instance.sessions });
+            return Err(TablesError::SessionOutOfRange {
+                session,
+                sessions: instance.sessions,
+            });
         }
         let index = |id: &str| {
-            instance.member_index(id).ok_or_else(|| TablesError::UnknownMember { id: id.to_owned(), context: "a swap" })
+            instance
+                .member_index(id)
+                .ok_or_else(|| TablesError::UnknownMember {
+                    id: id.to_owned(),
+                    context: "a swap",
+                })
         };
         let (a, b) = (index(first)?, index(second)?);
-        let (table_a, table_b) = (self.table_of[session * n + a], self.table_of[session * n + b]);
+        let (table_a, table_b) = (
+            self.table_of[session * n + a],
+            self.table_of[session * n + b],
+        );
         if table_a == table_b {
-            return Err(TablesError::SwapAtSameTable { first: first.to_owned(), second: second.to_owned(), session });
+            return Err(TablesError::SwapAtSameTable {
+                first: first.to_owned(),
+                second: second.to_owned(),
+                session,
+            });
         }
         for (member, id) in [(a, first), (b, second)] {
             if let Some(table) = instance.pinned[session * n + member] {
-                return Err(TablesError::SwapMovesPinned { member: id.to_owned(), session, table: table as usize });
+                return Err(TablesError::SwapMovesPinned {
+                    member: id.to_owned(),
+                    session,
+                    table: table as usize,
+                });
             }
         }
         for (mover, stayer, new_table) in [(a, b, table_b), (b, a, table_a)] {
@@ -190,7 +229,11 @@ impl Allocation {
         let mut table_of = self.table_of.clone();
         table_of[session * n + a] = table_b;
         table_of[session * n + b] = table_a;
-        Ok(Allocation { instance: Arc::clone(&self.instance), table_of, facilitator_at: self.facilitator_at.clone() })
+        Ok(Allocation {
+            instance: Arc::clone(&self.instance),
+            table_of,
+            facilitator_at: self.facilitator_at.clone(),
+        })
     }
 
     /// The measures of this allocation, computed from the seating.
@@ -222,7 +265,8 @@ impl Allocation {
                         met[i * n + j] += 1;
                     }
                 }
-                if let Some(Some(facilitator)) = self.facilitator_at.get(session * n_tables + table) {
+                if let Some(Some(facilitator)) = self.facilitator_at.get(session * n_tables + table)
+                {
                     for &member in members {
                         let count = &mut facilitator_met[*facilitator as usize * n + member];
                         facilitator_repeats += usize::from(*count > 0);
@@ -240,27 +284,44 @@ impl Allocation {
                 for (total, distance) in feature_distance.iter_mut().zip(&distances) {
                     *total += distance;
                 }
-                let mean_distance =
-                    if distances.is_empty() { 0.0 } else { distances.iter().sum::<f64>() / distances.len() as f64 };
+                let mean_distance = if distances.is_empty() {
+                    0.0
+                } else {
+                    distances.iter().sum::<f64>() / distances.len() as f64
+                };
                 table_diversity.push(1.0 - mean_distance);
             }
             sessions.push(SessionMeasures {
                 new_pairs,
                 repeated_pairs,
-                diversity_min: table_diversity.iter().copied().fold(f64::INFINITY, f64::min),
+                diversity_min: table_diversity
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min),
                 diversity_mean: table_diversity.iter().sum::<f64>() / n_tables as f64,
                 table_diversity,
             });
         }
         let all_pairs = n * (n - 1) / 2;
-        let seat_pairs: usize = instance.seats.iter().map(|&seats| seats * seats.saturating_sub(1) / 2).sum();
+        let seat_pairs: usize = instance
+            .seats
+            .iter()
+            .map(|&seats| seats * seats.saturating_sub(1) / 2)
+            .sum();
         Measures {
             members: n,
             distinct_pairs: sessions.iter().map(|session| session.new_pairs).sum(),
             max_distinct_pairs: all_pairs.min(seat_pairs * instance.sessions),
             repeated_meetings: sessions.iter().map(|session| session.repeated_pairs).sum(),
-            diversity_min: sessions.iter().map(|session| session.diversity_min).fold(f64::INFINITY, f64::min),
-            diversity_mean: sessions.iter().map(|session| session.diversity_mean).sum::<f64>() / sessions.len() as f64,
+            diversity_min: sessions
+                .iter()
+                .map(|session| session.diversity_min)
+                .fold(f64::INFINITY, f64::min),
+            diversity_mean: sessions
+                .iter()
+                .map(|session| session.diversity_mean)
+                .sum::<f64>()
+                / sessions.len() as f64,
             feature_diversity: feature_distance
                 .iter()
                 .map(|distance| 1.0 - distance / (instance.sessions * n_tables) as f64)
@@ -282,12 +343,18 @@ pub(crate) fn check_seating(
     let n_tables = instance.n_tables();
     let sessions = instance.sessions;
     if seating.tables.len() != sessions {
-        return Err(mismatch(format!("it has {} sessions, the request {sessions}", seating.tables.len())));
+        return Err(mismatch(format!(
+            "it has {} sessions, the request {sessions}",
+            seating.tables.len()
+        )));
     }
     let mut table_of = Vec::with_capacity(sessions * n);
     for (session, tables) in seating.tables.iter().enumerate() {
         if tables.len() != n {
-            return Err(mismatch(format!("session {session} seats {} members, the request has {n}", tables.len())));
+            return Err(mismatch(format!(
+                "session {session} seats {} members, the request has {n}",
+                tables.len()
+            )));
         }
         let mut sizes = vec![0usize; n_tables];
         for (member, &table) in tables.iter().enumerate() {

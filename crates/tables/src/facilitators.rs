@@ -37,7 +37,10 @@ pub(crate) fn assign(instance: &Instance, table_of: &[u32]) -> Vec<Option<u32>> 
                     members_at[table_of[session * n + member] as usize].push(member);
                 }
                 let repeats = |facilitator: usize, table: usize, met: &[i64]| -> i64 {
-                    members_at[table].iter().map(|&member| met[facilitator * n + member]).sum()
+                    members_at[table]
+                        .iter()
+                        .map(|&member| met[facilitator * n + member])
+                        .sum()
                 };
                 // `at_table[t]`: the facilitator of table t; facilitators beyond the tables wait.
                 let mut free: Vec<bool> = vec![true; n_facilitators];
@@ -45,7 +48,13 @@ pub(crate) fn assign(instance: &Instance, table_of: &[u32]) -> Vec<Option<u32>> 
                 for (table, seat) in at_table.iter_mut().enumerate() {
                     let chosen = (0..n_facilitators)
                         .filter(|&facilitator| free[facilitator])
-                        .min_by_key(|&facilitator| (repeats(facilitator, table, &met), used[facilitator], facilitator))
+                        .min_by_key(|&facilitator| {
+                            (
+                                repeats(facilitator, table, &met),
+                                used[facilitator],
+                                facilitator,
+                            )
+                        })
                         .expect("at least one facilitator per table");
                     free[chosen] = false;
                     *seat = chosen;
@@ -68,7 +77,9 @@ pub(crate) fn assign(instance: &Instance, table_of: &[u32]) -> Vec<Option<u32>> 
                         }
                         for waiting in 0..n_facilitators {
                             let current = at_table[first];
-                            if free[waiting] && repeats(waiting, first, &met) < repeats(current, first, &met) {
+                            if free[waiting]
+                                && repeats(waiting, first, &met) < repeats(current, first, &met)
+                            {
                                 free[current] = true;
                                 free[waiting] = false;
                                 at_table[first] = waiting;

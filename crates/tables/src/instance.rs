@@ -39,13 +39,19 @@ impl Instance {
             return Err(TablesError::NoMembers);
         }
         if n > MAX_MEMBERS {
-            return Err(TablesError::TooManyMembers { members: n, max: MAX_MEMBERS });
+            return Err(TablesError::TooManyMembers {
+                members: n,
+                max: MAX_MEMBERS,
+            });
         }
         if request.sessions == 0 {
             return Err(TablesError::NoSessions);
         }
         if request.sessions > MAX_SESSIONS {
-            return Err(TablesError::TooManySessions { sessions: request.sessions, max: MAX_SESSIONS });
+            return Err(TablesError::TooManySessions {
+                sessions: request.sessions,
+                max: MAX_SESSIONS,
+            });
         }
         let n_features = request.features.len();
         for (index, name) in request.features.iter().enumerate() {
@@ -69,7 +75,9 @@ impl Instance {
         }
         sorted_ids.sort_unstable();
         if let Some(pair) = sorted_ids.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(TablesError::DuplicateMember { id: pair[0].0.to_owned() });
+            return Err(TablesError::DuplicateMember {
+                id: pair[0].0.to_owned(),
+            });
         }
 
         // Values are numbered per feature in order of first appearance, so codes do not depend on
@@ -106,14 +114,21 @@ impl Instance {
         }
 
         let n_tables = match request.layout {
-            TableLayout::SeatsPerTable(0) | TableLayout::Tables(0) => return Err(TablesError::NoTables),
+            TableLayout::SeatsPerTable(0) | TableLayout::Tables(0) => {
+                return Err(TablesError::NoTables);
+            }
             TableLayout::SeatsPerTable(size) => n.div_ceil(size),
             TableLayout::Tables(tables) => tables,
         };
         if n_tables > n {
-            return Err(TablesError::TooManyTables { tables: n_tables, members: n });
+            return Err(TablesError::TooManyTables {
+                tables: n_tables,
+                members: n,
+            });
         }
-        let seats: Vec<usize> = (0..n_tables).map(|t| n / n_tables + usize::from(t < n % n_tables)).collect();
+        let seats: Vec<usize> = (0..n_tables)
+            .map(|t| n / n_tables + usize::from(t < n % n_tables))
+            .collect();
 
         let feature_weights: Vec<i64> = if request.weights.features.is_empty() {
             vec![1; n_features]
@@ -123,13 +138,21 @@ impl Instance {
                 found: request.weights.features.len(),
             });
         } else {
-            request.weights.features.iter().map(|&weight| i64::from(weight)).collect()
+            request
+                .weights
+                .features
+                .iter()
+                .map(|&weight| i64::from(weight))
+                .collect()
         };
 
         let index_of = |id: &str, context: &'static str| -> Result<usize, TablesError> {
             match sorted_ids.binary_search_by(|(candidate, _)| (*candidate).cmp(id)) {
                 Ok(found) => Ok(sorted_ids[found].1),
-                Err(_) => Err(TablesError::UnknownMember { id: id.to_owned(), context }),
+                Err(_) => Err(TablesError::UnknownMember {
+                    id: id.to_owned(),
+                    context,
+                }),
             }
         };
 
@@ -138,7 +161,10 @@ impl Instance {
         for pin in &request.pins {
             let member = index_of(&pin.member, "a pin")?;
             if pin.table >= n_tables {
-                return Err(TablesError::TableOutOfRange { table: pin.table, tables: n_tables });
+                return Err(TablesError::TableOutOfRange {
+                    table: pin.table,
+                    tables: n_tables,
+                });
             }
             let pin_sessions = match pin.session {
                 Some(session) if session >= sessions => {
@@ -169,7 +195,12 @@ impl Instance {
             }
             for (table, (&count, &capacity)) in pinned_count.iter().zip(&seats).enumerate() {
                 if count > capacity {
-                    return Err(TablesError::TableOverPinned { session, table, seats: capacity, pinned: count });
+                    return Err(TablesError::TableOverPinned {
+                        session,
+                        table,
+                        seats: capacity,
+                        pinned: count,
+                    });
                 }
             }
         }
@@ -180,13 +211,16 @@ impl Instance {
             let first = index_of(&pair.first, "a kept-apart pair")?;
             let second = index_of(&pair.second, "a kept-apart pair")?;
             if first == second {
-                return Err(TablesError::KeptApartFromSelf { member: pair.first.clone() });
+                return Err(TablesError::KeptApartFromSelf {
+                    member: pair.first.clone(),
+                });
             }
             if apart[first].contains(&(second as u32)) {
                 continue;
             }
             for session in 0..sessions {
-                if let (Some(a), Some(b)) = (pinned[session * n + first], pinned[session * n + second])
+                if let (Some(a), Some(b)) =
+                    (pinned[session * n + first], pinned[session * n + second])
                     && a == b
                 {
                     return Err(TablesError::KeptApartButPinnedTogether {
@@ -251,7 +285,10 @@ impl Instance {
     }
 
     /// The first kept-apart pair (in input order) seated together, with the session.
-    pub(crate) fn first_kept_apart_violation(&self, table_of: &[u32]) -> Option<(usize, usize, usize)> {
+    pub(crate) fn first_kept_apart_violation(
+        &self,
+        table_of: &[u32],
+    ) -> Option<(usize, usize, usize)> {
         let n = self.n_members();
         for session in 0..self.sessions {
             for &(first, second) in &self.apart_pairs {

@@ -111,7 +111,10 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { features: Vec::new(), meetings: 4 }
+        Weights {
+            features: Vec::new(),
+            meetings: 4,
+        }
     }
 }
 
@@ -155,7 +158,12 @@ pub const MAX_SESSIONS: usize = 1000;
 
 impl Request {
     /// A request with no facilitators, pins or kept-apart pairs, default weights and effort.
-    pub fn new(features: Vec<String>, members: Vec<Member>, sessions: usize, layout: TableLayout) -> Request {
+    pub fn new(
+        features: Vec<String>,
+        members: Vec<Member>,
+        sessions: usize,
+        layout: TableLayout,
+    ) -> Request {
         Request {
             features,
             members,
@@ -275,7 +283,9 @@ pub enum TablesError {
         second: usize,
     },
     /// More members are pinned to a table than it has seats.
-    #[error("{pinned} members are pinned to table {table} in session {session}, which has {seats} seats")]
+    #[error(
+        "{pinned} members are pinned to table {table} in session {session}, which has {seats} seats"
+    )]
     TableOverPinned {
         /// The session.
         session: usize,
@@ -343,7 +353,9 @@ pub enum TablesError {
         session: usize,
     },
     /// A swap would move a pinned member.
-    #[error("member {member:?} is pinned to table {table} in session {session}; remove the pin first")]
+    #[error(
+        "member {member:?} is pinned to table {table} in session {session}; remove the pin first"
+    )]
     SwapMovesPinned {
         /// The pinned member's id.
         member: String,

@@ -27,13 +27,19 @@ pub(crate) struct Cost {
 }
 
 impl Cost {
-    const ZERO: Cost = Cost { apart: 0, spread: 0 };
+    const ZERO: Cost = Cost {
+        apart: 0,
+        spread: 0,
+    };
 }
 
 impl std::ops::Add for Cost {
     type Output = Cost;
     fn add(self, other: Cost) -> Cost {
-        Cost { apart: self.apart + other.apart, spread: self.spread + other.spread }
+        Cost {
+            apart: self.apart + other.apart,
+            spread: self.spread + other.spread,
+        }
     }
 }
 
@@ -89,7 +95,10 @@ pub(crate) fn random_seating(instance: &Instance, rng: &mut ChaCha20Rng) -> Vec<
             }
         }
         shuffle(rng, &mut loose);
-        let mut seats = free.iter().enumerate().flat_map(|(table, &count)| std::iter::repeat_n(table as u32, count));
+        let mut seats = free
+            .iter()
+            .enumerate()
+            .flat_map(|(table, &count)| std::iter::repeat_n(table as u32, count));
         for member in loose {
             table_of[session * n + member as usize] = seats.next().expect("seats match members");
         }
@@ -144,8 +153,11 @@ impl<'a> State<'a> {
                 share[table * n_values + value] = seats as i64 * total;
             }
         }
-        let value_weight =
-            instance.value_feature.iter().map(|&feature| i128::from(instance.feature_weights[feature])).collect();
+        let value_weight = instance
+            .value_feature
+            .iter()
+            .map(|&feature| i128::from(instance.feature_weights[feature]))
+            .collect();
         let sessions = instance.sessions;
         State {
             instance,
@@ -169,7 +181,11 @@ impl<'a> State<'a> {
         let mut state = State::empty(instance);
         for session in 0..instance.sessions {
             for member in 0..state.n {
-                state.sit(session, member, table_of[session * state.n + member] as usize);
+                state.sit(
+                    session,
+                    member,
+                    table_of[session * state.n + member] as usize,
+                );
             }
         }
         state.cost = state.full_cost();
@@ -205,7 +221,8 @@ impl<'a> State<'a> {
             for table in 0..self.n_tables {
                 let slot = session * self.n_tables + table;
                 for value in 0..self.n_values {
-                    let gap = n * self.counts[slot * self.n_values + value] - self.share[table * self.n_values + value];
+                    let gap = n * self.counts[slot * self.n_values + value]
+                        - self.share[table * self.n_values + value];
                     spread += self.value_weight[value] * i128::from(gap) * i128::from(gap);
                 }
             }
@@ -216,7 +233,10 @@ impl<'a> State<'a> {
                 spread += self.meeting_unit * met * (met - 1).max(0) / 2;
             }
         }
-        Cost { apart: self.instance.kept_apart_count(&self.table_of) as i64, spread }
+        Cost {
+            apart: self.instance.kept_apart_count(&self.table_of) as i64,
+            spread,
+        }
     }
 
     /// Seats session `session` member by member (pins first, the rest in random order), each at
@@ -260,11 +280,15 @@ impl<'a> State<'a> {
         let mut cost = Cost::ZERO;
         for &value in self.codes(member) {
             let value = value as usize;
-            let gap = big_n * self.counts[slot * self.n_values + value] - self.share[table * self.n_values + value];
+            let gap = big_n * self.counts[slot * self.n_values + value]
+                - self.share[table * self.n_values + value];
             cost.spread += self.value_weight[value] * i128::from(big_n * (2 * gap + big_n));
         }
         let row = &self.meetings[member * n..(member + 1) * n];
-        let known: i64 = self.seated[slot].iter().map(|&other| i64::from(row[other as usize])).sum();
+        let known: i64 = self.seated[slot]
+            .iter()
+            .map(|&other| i64::from(row[other as usize]))
+            .sum();
         cost.spread += self.meeting_unit * i128::from(known);
         for &partner in &self.instance.apart[member] {
             cost.apart += i64::from(self.table_of[session * n + partner as usize] == table as u32);
@@ -284,7 +308,8 @@ impl<'a> State<'a> {
 
         // One cell's change when its count moves by `step` (±1): (N(c+step) − E)² − (Nc − E)².
         let cell = |slot: usize, table: usize, value: usize, step: i64| -> i64 {
-            let gap = big_n * self.counts[slot * self.n_values + value] - self.share[table * self.n_values + value];
+            let gap = big_n * self.counts[slot * self.n_values + value]
+                - self.share[table * self.n_values + value];
             big_n * step * (2 * gap + big_n * step)
         };
         for (&value_a, &value_b) in self.codes(a).iter().zip(self.codes(b)) {
@@ -399,10 +424,16 @@ impl<'a> State<'a> {
         // they occupy, so a session with all of them at one table can never change.
         let mut movable: Vec<(usize, Vec<u32>)> = Vec::new();
         for session in 0..self.instance.sessions {
-            let loose: Vec<u32> =
-                (0..n as u32).filter(|&member| self.instance.pinned[session * n + member as usize].is_none()).collect();
-            let first_table = loose.first().map(|&member| self.table_of[session * n + member as usize]);
-            if loose.iter().any(|&member| Some(self.table_of[session * n + member as usize]) != first_table) {
+            let loose: Vec<u32> = (0..n as u32)
+                .filter(|&member| self.instance.pinned[session * n + member as usize].is_none())
+                .collect();
+            let first_table = loose
+                .first()
+                .map(|&member| self.table_of[session * n + member as usize]);
+            if loose
+                .iter()
+                .any(|&member| Some(self.table_of[session * n + member as usize]) != first_table)
+            {
                 movable.push((session, loose));
             }
         }
@@ -422,21 +453,28 @@ impl<'a> State<'a> {
                 }
             }
         }
-        let mut temperature =
-            if increases == 0 { 1.0 } else { START_TEMPERATURE * increase_sum as f64 / increases as f64 };
+        let mut temperature = if increases == 0 {
+            1.0
+        } else {
+            START_TEMPERATURE * increase_sum as f64 / increases as f64
+        };
 
         let mut best_cost = self.cost;
         let mut best_table_of = self.table_of.clone();
         let mut best_unsaved = false;
         'stages: for _ in 0..STAGES {
             for _ in 0..stage_length {
-                let Some((session, a, b)) = self.pick(&movable, rng) else { continue };
+                let Some((session, a, b)) = self.pick(&movable, rng) else {
+                    continue;
+                };
                 let delta = self.swap_delta(session, a, b);
                 // Never a new kept-apart violation. Otherwise Metropolis: accept a worse seating
                 // with probability exp(−delta / temperature), i.e. when delta < temperature × an
                 // exponentially distributed draw.
                 if delta.apart > 0
-                    || (delta.apart == 0 && delta.spread > 0 && delta.spread as f64 >= temperature * exponential(rng))
+                    || (delta.apart == 0
+                        && delta.spread > 0
+                        && delta.spread as f64 >= temperature * exponential(rng))
                 {
                     continue;
                 }
@@ -462,7 +500,11 @@ impl<'a> State<'a> {
 
     /// A random swap in a random session: `a` is, half of the time, a member who sits with someone
     /// they have already met (when one is found quickly); `b` sits at another table.
-    fn pick(&self, movable: &[(usize, Vec<u32>)], rng: &mut ChaCha20Rng) -> Option<(usize, usize, usize)> {
+    fn pick(
+        &self,
+        movable: &[(usize, Vec<u32>)],
+        rng: &mut ChaCha20Rng,
+    ) -> Option<(usize, usize, usize)> {
         let n = self.n;
         let (session, loose) = &movable[below(rng, movable.len())];
         let session = *session;
@@ -470,9 +512,13 @@ impl<'a> State<'a> {
         if self.meeting_unit != 0 && rng.next_u32() & 1 == 0 {
             for _ in 0..CONFLICT_TRIES {
                 let candidate = loose[below(rng, loose.len())] as usize;
-                let slot = session * self.n_tables + self.table_of[session * n + candidate] as usize;
+                let slot =
+                    session * self.n_tables + self.table_of[session * n + candidate] as usize;
                 let row = &self.meetings[candidate * n..(candidate + 1) * n];
-                if self.seated[slot].iter().any(|&other| row[other as usize] >= 2) {
+                if self.seated[slot]
+                    .iter()
+                    .any(|&other| row[other as usize] >= 2)
+                {
                     a = candidate;
                     break;
                 }
@@ -520,7 +566,9 @@ impl Instance {
             .map(|session| {
                 self.apart_pairs
                     .iter()
-                    .filter(|&&(a, b)| table_of[session * n + a as usize] == table_of[session * n + b as usize])
+                    .filter(|&&(a, b)| {
+                        table_of[session * n + a as usize] == table_of[session * n + b as usize]
+                    })
                     .count()
             })
             .sum()
@@ -539,8 +587,14 @@ mod tests {
         let (features, members) = crate::synthetic::assembly(40, 3);
         let mut request = Request::new(features, members, 4, TableLayout::SeatsPerTable(6));
         request.kept_apart = vec![
-            KeptApart { first: "m1".into(), second: "m2".into() },
-            KeptApart { first: "m1".into(), second: "m3".into() },
+            KeptApart {
+                first: "m1".into(),
+                second: "m2".into(),
+            },
+            KeptApart {
+                first: "m1".into(),
+                second: "m3".into(),
+            },
         ];
         let instance = Instance::parse(&request).unwrap();
         let mut rng = rng(11);
@@ -557,7 +611,11 @@ mod tests {
             }
             let delta = state.swap_delta(session, a, b);
             state.apply_swap(session, a, b, delta);
-            assert_eq!(state.cost, state.full_cost(), "after swapping {a} and {b} in session {session}");
+            assert_eq!(
+                state.cost,
+                state.full_cost(),
+                "after swapping {a} and {b} in session {session}"
+            );
             checked += 1;
         }
         assert!(checked > 2000);

@@ -11,8 +11,21 @@ use crate::Member;
 
 /// One feature: its name and its values with their shares in thousandths.
 const FEATURES: [(&str, &[(&str, u32)]); 5] = [
-    ("gender", &[("female", 505), ("male", 485), ("non-binary", 10)]),
-    ("age band", &[("16-24", 130), ("25-34", 170), ("35-44", 160), ("45-54", 170), ("55-64", 150), ("65+", 220)]),
+    (
+        "gender",
+        &[("female", 505), ("male", 485), ("non-binary", 10)],
+    ),
+    (
+        "age band",
+        &[
+            ("16-24", 130),
+            ("25-34", 170),
+            ("35-44", 160),
+            ("45-54", 170),
+            ("55-64", 150),
+            ("65+", 220),
+        ],
+    ),
     (
         "region",
         &[
@@ -25,7 +38,15 @@ const FEATURES: [(&str, &[(&str, u32)]); 5] = [
             ("wales", 70),
         ],
     ),
-    ("education", &[("none", 180), ("school", 350), ("vocational", 170), ("degree", 300)]),
+    (
+        "education",
+        &[
+            ("none", 180),
+            ("school", 350),
+            ("vocational", 170),
+            ("degree", 300),
+        ],
+    ),
     (
         "attitude",
         &[
@@ -40,7 +61,10 @@ const FEATURES: [(&str, &[(&str, u32)]); 5] = [
 /// The feature names and `members` members, drawn with a ChaCha20 generator seeded by `seed`.
 pub fn assembly(members: usize, seed: u64) -> (Vec<String>, Vec<Member>) {
     let mut rng = crate::search::rng(seed);
-    let names = FEATURES.iter().map(|(name, _)| (*name).to_owned()).collect();
+    let names = FEATURES
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
     let people = (1..=members)
         .map(|number| Member {
             id: format!("m{number}"),

@@ -40,7 +40,10 @@ fn csrf_of(html: &str) -> Result<String> {
 
 fn value_of(html: &str, name: &str) -> Result<String> {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).with_context(|| format!("no {name} on the page"))? + marker.len();
+    let start = html
+        .find(&marker)
+        .with_context(|| format!("no {name} on the page"))?
+        + marker.len();
     Ok(html[start..].split('"').next().unwrap_or("").to_owned())
 }
 
@@ -55,8 +58,13 @@ impl Staff {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        let staff = Staff { base: base.to_owned(), client };
-        let response = staff.post_form("/login", &[("email", ADMIN.0), ("password", ADMIN.1)]).await?;
+        let staff = Staff {
+            base: base.to_owned(),
+            client,
+        };
+        let response = staff
+            .post_form("/login", &[("email", ADMIN.0), ("password", ADMIN.1)])
+            .await?;
         if response.status().as_u16() != 303 {
             bail!("sign-in failed: {}", response.status());
         }
@@ -64,7 +72,13 @@ impl Staff {
     }
 
     async fn token(&self) -> Result<String> {
-        let html = self.client.get(format!("{}/login", self.base)).send().await?.text().await?;
+        let html = self
+            .client
+            .get(format!("{}/login", self.base))
+            .send()
+            .await?
+            .text()
+            .await?;
         csrf_of(&html)
     }
 
@@ -72,10 +86,21 @@ impl Staff {
         let token = self.token().await?;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf_token", &token));
-        Ok(self.client.post(format!("{}{path}", self.base)).form(&form).send().await?)
+        Ok(self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await?)
     }
 
-    async fn post_file(&self, path: &str, fields: &[(&str, &str)], file_field: &str, data: &[u8]) -> Result<reqwest::Response> {
+    async fn post_file(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        data: &[u8],
+    ) -> Result<reqwest::Response> {
         let token = self.token().await?;
         let mut body = Vec::with_capacity(data.len() + 1024);
         for (name, value) in [("csrf_token", token.as_str())].iter().chain(fields) {
@@ -90,14 +115,23 @@ impl Staff {
         Ok(self
             .client
             .post(format!("{}{path}", self.base))
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
             .body(body)
             .send()
             .await?)
     }
 
     async fn get(&self, path: &str) -> Result<String> {
-        Ok(self.client.get(format!("{}{path}", self.base)).send().await?.text().await?)
+        Ok(self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await?
+            .text()
+            .await?)
     }
 
     async fn new_assembly(&self, title: &str) -> Result<i64> {
@@ -117,9 +151,18 @@ impl Staff {
                 ],
             )
             .await?;
-        let location = response.headers().get("location").context("no redirect after creating the assembly")?.to_str()?.to_owned();
+        let location = response
+            .headers()
+            .get("location")
+            .context("no redirect after creating the assembly")?
+            .to_str()?
+            .to_owned();
         let path = location.split('?').next().unwrap_or("");
-        path.rsplit('/').next().unwrap_or("").parse().with_context(|| format!("assembly id in {location}"))
+        path.rsplit('/')
+            .next()
+            .unwrap_or("")
+            .parse()
+            .with_context(|| format!("assembly id in {location}"))
     }
 }
 
@@ -138,9 +181,21 @@ fn ms(duration: Duration) -> String {
 /// Seven features with 3 to 5 values each, a pool skewed against the population shares.
 const FEATURES: [(&str, &[&str], &[u32]); 7] = [
     ("gender", &["woman", "man", "other"], &[50, 48, 2]),
-    ("age_band", &["16-29", "30-44", "45-59", "60-74", "75+"], &[22, 25, 24, 19, 10]),
-    ("region", &["north", "south", "east", "west"], &[25, 25, 25, 25]),
-    ("education", &["none", "secondary", "vocational", "degree"], &[15, 35, 25, 25]),
+    (
+        "age_band",
+        &["16-29", "30-44", "45-59", "60-74", "75+"],
+        &[22, 25, 24, 19, 10],
+    ),
+    (
+        "region",
+        &["north", "south", "east", "west"],
+        &[25, 25, 25, 25],
+    ),
+    (
+        "education",
+        &["none", "secondary", "vocational", "degree"],
+        &[15, 35, 25, 25],
+    ),
     ("tenure", &["owner", "renter", "social"], &[55, 30, 15]),
     ("urbanity", &["city", "town", "rural"], &[40, 35, 25]),
     ("concern", &["very", "fairly", "not"], &[40, 40, 20]),
@@ -159,7 +214,11 @@ impl Xorshift {
 
     /// A value index drawn by the weights, tilted towards the first value (volunteers are not the population).
     fn pick(&mut self, weights: &[u32]) -> usize {
-        let tilted: Vec<u64> = weights.iter().enumerate().map(|(i, w)| u64::from(*w) * if i == 0 { 3 } else { 2 }).collect();
+        let tilted: Vec<u64> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| u64::from(*w) * if i == 0 { 3 } else { 2 })
+            .collect();
         let total: u64 = tilted.iter().sum();
         let mut roll = self.next() % total;
         for (index, weight) in tilted.iter().enumerate() {
@@ -194,7 +253,15 @@ fn pool_csv(people: usize) -> String {
 /// An address list in the lottery's format (`id,address,area`), `areas` areas of uneven sizes, all distinct.
 fn address_csv(rows: usize, areas: usize) -> String {
     let mut random = Xorshift(0x2545_F491_4F6C_DD1D);
-    let streets = ["Mill Lane", "Station Road", "Church Street", "Park Avenue", "High Street", "Quarry Way", "Orchard Close"];
+    let streets = [
+        "Mill Lane",
+        "Station Road",
+        "Church Street",
+        "Park Avenue",
+        "High Street",
+        "Quarry Way",
+        "Orchard Close",
+    ];
     let mut out = String::from("id,address,area\n");
     for i in 0..rows {
         // Area a is about a + 1 times as likely as area 0.
@@ -205,7 +272,11 @@ fn address_csv(rows: usize, areas: usize) -> String {
             area += 1;
         }
         let street = streets[i % streets.len()];
-        out.push_str(&format!("h{i},\"{} {street}, Flat {}, Town {area}\",Area {area:02}\n", i / streets.len() + 1, i % 3 + 1));
+        out.push_str(&format!(
+            "h{i},\"{} {street}, Flat {}, Town {area}\",Area {area:02}\n",
+            i / streets.len() + 1,
+            i % 3 + 1
+        ));
     }
     out
 }
@@ -224,12 +295,16 @@ fn quota_lines() -> String {
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        bail!("usage: recruitment_bench BASE_URL SERVER_PID [ADDRESSES] [INVITATIONS] [REGISTRATIONS] [CONCURRENCY] [POOL] [PANEL]");
+        bail!(
+            "usage: recruitment_bench BASE_URL SERVER_PID [ADDRESSES] [INVITATIONS] [REGISTRATIONS] [CONCURRENCY] [POOL] [PANEL]"
+        );
     }
     let base = args[1].trim_end_matches('/').to_owned();
     let pid: u32 = args[2].parse().context("SERVER_PID")?;
     let number = |index: usize, default: usize| -> Result<usize> {
-        args.get(index).map(|raw| raw.parse().with_context(|| format!("argument {index}"))).unwrap_or(Ok(default))
+        args.get(index)
+            .map(|raw| raw.parse().with_context(|| format!("argument {index}")))
+            .unwrap_or(Ok(default))
     };
     let addresses = number(3, 100_000)?;
     let invitations = number(4, 10_000)?;
@@ -238,10 +313,15 @@ async fn main() -> Result<()> {
     let pool = number(7, 2_000)?;
     let panel = number(8, 100)?;
     let staff = Staff::sign_in(&base).await?;
-    println!("server memory at start (peak so far): {} kB", peak_memory_kb(pid).unwrap_or(0));
+    println!(
+        "server memory at start (peak so far): {} kB",
+        peak_memory_kb(pid).unwrap_or(0)
+    );
 
     // 1. Address list upload and the draw.
-    let assembly = staff.new_assembly("Benchmark: invitations and registration").await?;
+    let assembly = staff
+        .new_assembly("Benchmark: invitations and registration")
+        .await?;
     let list = address_csv(addresses, 40);
     let started = Instant::now();
     let response = staff
@@ -260,7 +340,11 @@ async fn main() -> Result<()> {
         .await?;
     let upload_time = started.elapsed();
     if response.status().as_u16() != 303 {
-        bail!("the draw failed: {} {}", response.status(), response.text().await.unwrap_or_default());
+        bail!(
+            "the draw failed: {} {}",
+            response.status(),
+            response.text().await.unwrap_or_default()
+        );
     }
     println!(
         "| upload {addresses} addresses ({:.1} MB) and draw {invitations} invitations | {} | server peak memory {} MB |",
@@ -270,9 +354,17 @@ async fn main() -> Result<()> {
     );
 
     // 2. Registrations under load, with the codes of the draw.
-    let merge = staff.get(&format!("/staff/assemblies/{assembly}/invitations/mail-merge.csv")).await?;
+    let merge = staff
+        .get(&format!(
+            "/staff/assemblies/{assembly}/invitations/mail-merge.csv"
+        ))
+        .await?;
     let mut reader = csv::Reader::from_reader(merge.as_bytes());
-    let code_column = reader.headers()?.iter().position(|h| h == "code").context("no code column in the mail merge")?;
+    let code_column = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "code")
+        .context("no code column in the mail merge")?;
     let mut codes = Vec::new();
     for record in reader.records() {
         codes.push(record?.get(code_column).unwrap_or("").to_owned());
@@ -280,7 +372,10 @@ async fn main() -> Result<()> {
     if codes.len() < registrations {
         bail!("{} codes for {registrations} registrations", codes.len());
     }
-    let page = reqwest::get(format!("{base}/assemblies/{assembly}/register")).await?.text().await?;
+    let page = reqwest::get(format!("{base}/assemblies/{assembly}/register"))
+        .await?
+        .text()
+        .await?;
     let form_token = value_of(&page, "form_token")?;
     // The form refuses answers sent within 3 seconds of rendering (a person cannot type that fast).
     tokio::time::sleep(Duration::from_millis(3_200)).await;
@@ -296,19 +391,28 @@ async fn main() -> Result<()> {
                 .build()
         })
         .collect::<Result<_, _>>()?;
-    let jobs: Arc<Vec<(usize, String)>> = Arc::new(codes.into_iter().take(registrations).enumerate().collect());
+    let jobs: Arc<Vec<(usize, String)>> =
+        Arc::new(codes.into_iter().take(registrations).enumerate().collect());
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let clients = Arc::new(clients);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (jobs, next, clients, base, form_token) = (jobs.clone(), next.clone(), clients.clone(), base.clone(), form_token.clone());
+        let (jobs, next, clients, base, form_token) = (
+            jobs.clone(),
+            next.clone(),
+            clients.clone(),
+            base.clone(),
+            form_token.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures: Vec<String> = Vec::new();
             loop {
                 let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((i, code)) = jobs.get(index) else { break };
+                let Some((i, code)) = jobs.get(index) else {
+                    break;
+                };
                 let client = &clients[i / per_address];
                 let email = format!("resident{i}@example.org");
                 let name = format!("Resident {i}");
@@ -321,7 +425,10 @@ async fn main() -> Result<()> {
                     ("email", email.as_str()),
                     ("phone", ""),
                     ("gender", ["woman", "man"][i % 2]),
-                    ("age_band", ["16-29", "30-44", "45-59", "60-74", "75+"][i % 5]),
+                    (
+                        "age_band",
+                        ["16-29", "30-44", "45-59", "60-74", "75+"][i % 5],
+                    ),
                     ("access_details", ""),
                     ("consent", "1"),
                 ];
@@ -368,37 +475,99 @@ async fn main() -> Result<()> {
     let panel_text = panel.to_string();
     let lines = quota_lines();
     let response = staff
-        .post_form(&quotas, &[("panel_size", &panel_text), ("seed_source", "benchmark"), ("quotas", &lines), ("action", "propose")])
+        .post_form(
+            &quotas,
+            &[
+                ("panel_size", &panel_text),
+                ("seed_source", "benchmark"),
+                ("quotas", &lines),
+                ("action", "propose"),
+            ],
+        )
         .await?;
     let proposed_page = response.text().await?;
-    let start = proposed_page.find("id=\"quotas\"").context("no quotas field after propose")?;
+    let start = proposed_page
+        .find("id=\"quotas\"")
+        .context("no quotas field after propose")?;
     let text_start = proposed_page[start..].find('>').context("quotas field")? + start + 1;
-    let text_end = proposed_page[text_start..].find("</textarea>").context("quotas field end")? + text_start;
-    let proposed = proposed_page[text_start..text_end].replace("&#x2c;", ",").replace("&#44;", ",");
+    let text_end = proposed_page[text_start..]
+        .find("</textarea>")
+        .context("quotas field end")?
+        + text_start;
+    let proposed = proposed_page[text_start..text_end]
+        .replace("&#x2c;", ",")
+        .replace("&#44;", ",");
     let response = staff
-        .post_form(&quotas, &[("panel_size", &panel_text), ("seed_source", "benchmark"), ("quotas", &proposed), ("action", "save")])
+        .post_form(
+            &quotas,
+            &[
+                ("panel_size", &panel_text),
+                ("seed_source", "benchmark"),
+                ("quotas", &proposed),
+                ("action", "save"),
+            ],
+        )
         .await?;
     if response.status().as_u16() != 303 {
-        bail!("saving the quotas failed: {} {}", response.status(), response.text().await.unwrap_or_default());
+        bail!(
+            "saving the quotas failed: {} {}",
+            response.status(),
+            response.text().await.unwrap_or_default()
+        );
     }
     let people = pool_csv(pool);
     let started = Instant::now();
     let response = staff
-        .post_file(&format!("/staff/assemblies/{assembly}/respondents/import"), &[("csv", ""), ("consent", "yes")], "csv_file", people.as_bytes())
+        .post_file(
+            &format!("/staff/assemblies/{assembly}/respondents/import"),
+            &[("csv", ""), ("consent", "yes")],
+            "csv_file",
+            people.as_bytes(),
+        )
         .await?;
     if response.status().as_u16() != 303 {
-        bail!("the import failed: {} {}", response.status(), response.text().await.unwrap_or_default());
+        bail!(
+            "the import failed: {} {}",
+            response.status(),
+            response.text().await.unwrap_or_default()
+        );
     }
-    println!("| upload {pool} respondents with 7 features ({:.0} kB) | {} |", people.len() as f64 / 1e3, ms(started.elapsed()));
+    println!(
+        "| upload {pool} respondents with 7 features ({:.0} kB) | {} |",
+        people.len() as f64 / 1e3,
+        ms(started.elapsed())
+    );
     let started = Instant::now();
     let page = staff.get(&quotas).await?;
-    let feasible = if page.contains("id=\"feasibility\"") { "shown" } else { "missing" };
-    println!("| quota editor with the live feasibility check ({feasible}), pool {pool} | {} |", ms(started.elapsed()));
+    let feasible = if page.contains("id=\"feasibility\"") {
+        "shown"
+    } else {
+        "missing"
+    };
+    println!(
+        "| quota editor with the live feasibility check ({feasible}), pool {pool} | {} |",
+        ms(started.elapsed())
+    );
     for algorithm in ["maximin", "leximin"] {
         let started = Instant::now();
-        let response = staff.post_form(&format!("/staff/assemblies/{assembly}/selection/test-runs"), &[("algorithm", algorithm)]).await?;
-        let run_path = response.headers().get("location").context("no run page")?.to_str()?.to_owned();
-        let limit = Duration::from_secs(std::env::var("RUN_LIMIT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(900));
+        let response = staff
+            .post_form(
+                &format!("/staff/assemblies/{assembly}/selection/test-runs"),
+                &[("algorithm", algorithm)],
+            )
+            .await?;
+        let run_path = response
+            .headers()
+            .get("location")
+            .context("no run page")?
+            .to_str()?
+            .to_owned();
+        let limit = Duration::from_secs(
+            std::env::var("RUN_LIMIT_SECONDS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(900),
+        );
         let status = loop {
             let page = staff.get(&run_path).await?;
             let status = page
@@ -415,13 +584,21 @@ async fn main() -> Result<()> {
                 // Cancel it (the next run could not start while it runs) and wait until it has stopped.
                 staff.post_form(&format!("{run_path}/cancel"), &[]).await?;
                 let asked = Instant::now();
-                while staff.get(&run_path).await?.contains("id=\"run-status\">running<") {
+                while staff
+                    .get(&run_path)
+                    .await?
+                    .contains("id=\"run-status\">running<")
+                {
                     if asked.elapsed() > Duration::from_secs(60) {
                         bail!("the run did not stop within 60 s of its cancel");
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                break format!("still running after {} s (cancelled; it stopped {:.1} s after the cancel)", limit.as_secs(), asked.elapsed().as_secs_f64());
+                break format!(
+                    "still running after {} s (cancelled; it stopped {:.1} s after the cancel)",
+                    limit.as_secs(),
+                    asked.elapsed().as_secs_f64()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         };

@@ -520,9 +520,20 @@ pub const DEMO_MEMBERS: [(&str, &str, &str, &str); 18] = [
 ];
 
 /// Extra demo facilitators (without passwords), so that every table of the demo allocation has one.
-pub const DEMO_FACILITATORS: [&str; 3] = ["Fanny Facilitatrice", "Félix Facilitateur", "Flora Facilitatrice"];
+pub const DEMO_FACILITATORS: [&str; 3] = [
+    "Fanny Facilitatrice",
+    "Félix Facilitateur",
+    "Flora Facilitatrice",
+];
 
-async fn demo_account(store: &Store, email: &str, name: &str, assembly_id: i64, role: Role, now: i64) -> Result<i64, AppError> {
+async fn demo_account(
+    store: &Store,
+    email: &str,
+    name: &str,
+    assembly_id: i64,
+    role: Role,
+    now: i64,
+) -> Result<i64, AppError> {
     let email = Email::parse(email)?;
     let mut tx = store.begin().await?;
     let id = match store::accounts::account_by_email(&mut tx, email.as_str()).await? {
@@ -547,7 +558,13 @@ async fn demo_account(store: &Store, email: &str, name: &str, assembly_id: i64, 
     let after = serde_json::json!({ "role": role.as_str(), "demo": true }).to_string();
     store::audit::append(
         &mut tx,
-        &store::audit::Change { actor_account_id: None, action: "role.assign", entity: &entity, before_json: None, after_json: Some(&after) },
+        &store::audit::Change {
+            actor_account_id: None,
+            action: "role.assign",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
         now,
     )
     .await?;
@@ -569,10 +586,15 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
         return Ok(());
     };
     let assembly_id = climate.id;
-    if !store::sessions::list_sessions(&mut connection, assembly_id).await?.is_empty() {
+    if !store::sessions::list_sessions(&mut connection, assembly_id)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
-    let maya = store::accounts::account_by_email(&mut connection, DEMO_LOGINS[3].email).await?.map(|account| account.id);
+    let maya = store::accounts::account_by_email(&mut connection, DEMO_LOGINS[3].email)
+        .await?
+        .map(|account| account.id);
     drop(connection);
 
     let mut members = Vec::new();
@@ -613,7 +635,11 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
             place: "Palais d'Iéna, Paris".to_owned(),
         };
         let id = store::sessions::create_session(&mut tx, assembly_id, &session, now).await?;
-        for (starts_at, minutes, item) in [("09:30", 60, "Evidence from the speakers"), ("10:45", 120, "Table discussions"), ("14:00", 90, "Questions to the speakers")] {
+        for (starts_at, minutes, item) in [
+            ("09:30", 60, "Evidence from the speakers"),
+            ("10:45", 120, "Table discussions"),
+            ("14:00", 90, "Questions to the speakers"),
+        ] {
             let agenda_item = store::sessions::NewAgendaItem {
                 starts_at: starts_at.to_owned(),
                 minutes,
@@ -636,7 +662,8 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
             (*id, status)
         })
         .collect();
-    store::sessions::record_attendance(&mut tx, assembly_id, session_ids[0], &register, None, now).await?;
+    store::sessions::record_attendance(&mut tx, assembly_id, session_ids[0], &register, None, now)
+        .await?;
     for (topic, title, url, summary) in [
         (
             "Housing",
@@ -651,15 +678,44 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
             "Seven in ten people drive to work, even for short trips. Where there is no good public transport, people have few other choices, and fuel costs weigh most on rural households.",
         ),
     ] {
-        let evidence = store::evidence::NewEvidence { topic: topic.to_owned(), title: title.to_owned(), url: url.to_owned(), summary: summary.to_owned() };
+        let evidence = store::evidence::NewEvidence {
+            topic: topic.to_owned(),
+            title: title.to_owned(),
+            url: url.to_owned(),
+            summary: summary.to_owned(),
+        };
         store::evidence::add_evidence(&mut tx, assembly_id, &evidence, now).await?;
     }
     let mut speaker_ids = Vec::new();
     for (name, topic, perspective, interests, session) in [
-        ("Claire Dubois, building federation", "Housing", "Industry", "Employed by a federation of building firms", 0),
-        ("Marc Petit, tenants' association", "Housing", "Civil society", "None declared", 0),
-        ("Dr Sophie Martin, university of Lyon", "Transport", "Academic", "Research funded by the national research agency", 1),
-        ("Thomas Bernard, road hauliers' union", "Transport", "Industry", "Employed by a hauliers' union", 1),
+        (
+            "Claire Dubois, building federation",
+            "Housing",
+            "Industry",
+            "Employed by a federation of building firms",
+            0,
+        ),
+        (
+            "Marc Petit, tenants' association",
+            "Housing",
+            "Civil society",
+            "None declared",
+            0,
+        ),
+        (
+            "Dr Sophie Martin, university of Lyon",
+            "Transport",
+            "Academic",
+            "Research funded by the national research agency",
+            1,
+        ),
+        (
+            "Thomas Bernard, road hauliers' union",
+            "Transport",
+            "Industry",
+            "Employed by a hauliers' union",
+            1,
+        ),
     ] {
         let speaker = store::evidence::NewSpeaker {
             name: name.to_owned(),
@@ -671,17 +727,38 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
         speaker_ids.push(store::evidence::add_speaker(&mut tx, assembly_id, &speaker, now).await?);
     }
     if let Some((first_member, ..)) = members.first() {
-        store::evidence::ask_question(&mut tx, assembly_id, speaker_ids[0], *first_member, "Who pays for the renovation when the owner cannot?", now).await?;
+        store::evidence::ask_question(
+            &mut tx,
+            assembly_id,
+            speaker_ids[0],
+            *first_member,
+            "Who pays for the renovation when the owner cannot?",
+            now,
+        )
+        .await?;
     }
     let entity = format!("assembly:{assembly_id}");
-    let after = serde_json::json!({ "sessions": session_ids, "members": members.len(), "demo": true }).to_string();
+    let after =
+        serde_json::json!({ "sessions": session_ids, "members": members.len(), "demo": true })
+            .to_string();
     store::audit::append(
         &mut tx,
-        &store::audit::Change { actor_account_id: None, action: "demo.assembly_at_work", entity: &entity, before_json: None, after_json: Some(&after) },
+        &store::audit::Change {
+            actor_account_id: None,
+            action: "demo.assembly_at_work",
+            entity: &entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
         now,
     )
     .await?;
-    let run = store::seating::NewRun { session_ids, seats_per_table: 5, with_facilitators: true, seed: 2019 };
+    let run = store::seating::NewRun {
+        session_ids,
+        seats_per_table: 5,
+        with_facilitators: true,
+        seed: 2019,
+    };
     store::seating::queue_run(&mut tx, assembly_id, &run, None, now).await?;
     tx.commit().await?;
     crate::tables::drain(store).await?;

@@ -141,12 +141,18 @@ pub fn to_model(tracked: &[Tracked], due: Option<Date>) -> Result<Vec<Recommenda
             let fields = &item.recommendation.fields;
             let support = Support::from_basis_points(fields.support_bp.unwrap_or(0))
                 .map_err(|e| corrupt("support", e))?;
-            let mut model =
-                Recommendation::new(&fields.reference, &fields.title, &fields.theme, support, due)
-                    .map_err(|e| corrupt("recommendation", e))?
-                    .with_text(&fields.body);
+            let mut model = Recommendation::new(
+                &fields.reference,
+                &fields.title,
+                &fields.theme,
+                support,
+                due,
+            )
+            .map_err(|e| corrupt("recommendation", e))?
+            .with_text(&fields.body);
             if let Some(response) = &item.response {
-                let kind = ResponseKind::parse(&response.kind).map_err(|e| corrupt("response", e))?;
+                let kind =
+                    ResponseKind::parse(&response.kind).map_err(|e| corrupt("response", e))?;
                 let source = Link::parse(&response.source_url).map_err(|e| corrupt("link", e))?;
                 let date = Date::parse(&response.responded_on).map_err(|e| corrupt("date", e))?;
                 model = model.with_response(
@@ -348,12 +354,20 @@ async fn audited(
     viewer: &Viewer,
     action: &'static str,
     entity: String,
-    write: impl AsyncFnOnce(&mut store::Tx, i64) -> Result<(Option<serde_json::Value>, serde_json::Value), AppError>,
+    write: impl AsyncFnOnce(
+        &mut store::Tx,
+        i64,
+    ) -> Result<(Option<serde_json::Value>, serde_json::Value), AppError>,
 ) -> Result<(), AppError> {
     let now = now();
     let mut tx = state.store.begin().await?;
     let (before, after) = write(&mut tx, now).await?;
-    audit(&mut tx, audit_change(viewer, action, entity, before, after), now).await?;
+    audit(
+        &mut tx,
+        audit_change(viewer, action, entity, before, after),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -604,9 +618,7 @@ pub async fn scorecard_csv(
 /// The scorecard as JSON (the same figures as the page and the CSV).
 pub fn scorecard_json_value(loaded: &Loaded) -> serde_json::Value {
     let scorecard = &loaded.scorecard;
-    let share = |share: impact::Share| {
-        serde_json::json!({ "count": share.part, "of": share.whole, "percent": share.percent() })
-    };
+    let share = |share: impact::Share| serde_json::json!({ "count": share.part, "of": share.whole, "percent": share.percent() });
     let cherry = scorecard.cherry_picking();
     serde_json::json!({
         "assembly_id": loaded.record.id,
@@ -859,12 +871,7 @@ pub async fn save_settings(
 ) -> Result<Response, AppError> {
     let t = ImpactMessages::of(viewer.lang);
     let mut errors = Vec::new();
-    let final_report_on = date_field(
-        &mut errors,
-        t,
-        t.final_report_label,
-        &form.final_report_on,
-    );
+    let final_report_on = date_field(&mut errors, t, t.final_report_label, &form.final_report_on);
     let weeks = form
         .response_weeks
         .trim()
@@ -1046,11 +1053,7 @@ pub fn parse_import(
     let header = match records.next() {
         Some(Ok(header)) => header,
         _ => {
-            return Err(vec![at(
-                1,
-                1,
-                field_error(t.err_required, t.import_label),
-            )]);
+            return Err(vec![at(1, 1, field_error(t.err_required, t.import_label))]);
         }
     };
     let mut errors = Vec::new();
@@ -1166,13 +1169,22 @@ pub async fn import(
             .await;
         }
     };
-    audited(&state, &viewer, "recommendations.import", format!("assembly:{assembly_id}"), async |tx, now| {
-        let mut ids = Vec::with_capacity(rows.len());
-        for row in &rows {
-            ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
-        }
-        Ok((None, serde_json::json!({ "imported": ids.len(), "recommendation_ids": ids })))
-    })
+    audited(
+        &state,
+        &viewer,
+        "recommendations.import",
+        format!("assembly:{assembly_id}"),
+        async |tx, now| {
+            let mut ids = Vec::with_capacity(rows.len());
+            for row in &rows {
+                ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
+            }
+            Ok((
+                None,
+                serde_json::json!({ "imported": ids.len(), "recommendation_ids": ids }),
+            ))
+        },
+    )
     .await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/impact?saved=1")).into_response())
 }
@@ -1494,7 +1506,11 @@ async fn detail_page(
             "{} {} · {}",
             t.responded_on,
             r.responded_on,
-            if r.on_behalf { t.on_behalf } else { t.by_authority }
+            if r.on_behalf {
+                t.on_behalf
+            } else {
+                t.by_authority
+            }
         ),
         link: r.source_url.clone(),
     });
@@ -1555,7 +1571,11 @@ async fn detail_page(
         .iter()
         .map(|a| Item {
             text: a.name.clone(),
-            meta: format!("{} · {}", label(&ALLY_CODES, &t.ally_kinds, &a.kind), a.note),
+            meta: format!(
+                "{} · {}",
+                label(&ALLY_CODES, &t.ally_kinds, &a.kind),
+                a.note
+            ),
             link: String::new(),
         })
         .collect();
@@ -1720,8 +1740,13 @@ pub async fn record_response(
     let t = ImpactMessages::of(viewer.lang);
     let mut errors = Vec::new();
     let kind = choice(&mut errors, t, t.kind_label, &RESPONSE_CODES, &form.kind);
-    let justification =
-        optional_text(&mut errors, t, t.justification_label, &form.justification, 10_000);
+    let justification = optional_text(
+        &mut errors,
+        t,
+        t.justification_label,
+        &form.justification,
+        10_000,
+    );
     let source_url = link_field(&mut errors, t, t.source_label, &form.source_url);
     let responded_on = date_field(&mut errors, t, t.date_label, &form.responded_on);
     if !kind.is_empty() && kind != "full" && justification.is_empty() {
@@ -1764,7 +1789,13 @@ pub async fn add_milestone(
     let mut errors = Vec::new();
     let happened_on = date_field(&mut errors, t, t.date_label, &form.happened_on);
     let kind = choice(&mut errors, t, t.kind_label, &MILESTONE_CODES, &form.kind);
-    let description = required_text(&mut errors, t, t.description_label, &form.description, 2_000);
+    let description = required_text(
+        &mut errors,
+        t,
+        t.description_label,
+        &form.description,
+        2_000,
+    );
     let evidence_url = link_field(&mut errors, t, t.evidence_label, &form.evidence_url);
     if !errors.is_empty() {
         let f = DetailForms {
@@ -1805,7 +1836,13 @@ pub async fn judge_fidelity(
 ) -> Result<Response, AppError> {
     let t = ImpactMessages::of(viewer.lang);
     let mut errors = Vec::new();
-    let fidelity = choice(&mut errors, t, t.fidelity_col, &FIDELITY_CODES, &form.fidelity);
+    let fidelity = choice(
+        &mut errors,
+        t,
+        t.fidelity_col,
+        &FIDELITY_CODES,
+        &form.fidelity,
+    );
     let reasons = required_text(&mut errors, t, t.reasons_label, &form.reasons, 10_000);
     let enacted_text = optional_text(&mut errors, t, t.enacted_label, &form.enacted_text, 20_000);
     let judged_on = date_field(&mut errors, t, t.date_label, &form.judged_on);
@@ -1856,9 +1893,21 @@ pub async fn add_tactic(
     let mut errors = Vec::new();
     let arena = choice(&mut errors, t, t.arena_label, &ARENA_CODES, &form.arena);
     let kind = choice(&mut errors, t, t.kind_label, &TACTIC_CODES, &form.kind);
-    let description = required_text(&mut errors, t, t.description_label, &form.description, 2_000);
+    let description = required_text(
+        &mut errors,
+        t,
+        t.description_label,
+        &form.description,
+        2_000,
+    );
     let lead = required_text(&mut errors, t, t.lead_label, &form.lead, 200);
-    let status = choice(&mut errors, t, t.tactic_status_label, &TACTIC_STATUS_CODES, &form.status);
+    let status = choice(
+        &mut errors,
+        t,
+        t.tactic_status_label,
+        &TACTIC_STATUS_CODES,
+        &form.status,
+    );
     let outcome = optional_text(&mut errors, t, t.outcome_label, &form.outcome, 2_000);
     if !errors.is_empty() {
         let f = DetailForms {
@@ -1909,10 +1958,16 @@ pub async fn add_ally(
         kind: kind.to_owned(),
         note,
     };
-    audited(&state, &viewer, "impact.ally", format!("recommendation:{recommendation_id}"), async |tx, now| {
-        let id = store::impact::add_ally(tx, assembly_id, recommendation_id, &row, now).await?;
-        Ok((None, serde_json::json!({ "ally_id": id, "kind": row.kind })))
-    })
+    audited(
+        &state,
+        &viewer,
+        "impact.ally",
+        format!("recommendation:{recommendation_id}"),
+        async |tx, now| {
+            let id = store::impact::add_ally(tx, assembly_id, recommendation_id, &row, now).await?;
+            Ok((None, serde_json::json!({ "ally_id": id, "kind": row.kind })))
+        },
+    )
     .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "allies"))
 }
@@ -1927,10 +1982,27 @@ pub async fn add_actor(
     let t = ImpactMessages::of(viewer.lang);
     let mut errors = Vec::new();
     let name = required_text(&mut errors, t, t.name_label, &form.name, 200);
-    let actor_role = choice(&mut errors, t, t.actor_role_label, &ACTOR_ROLE_CODES, &form.actor_role);
-    let visibility = choice(&mut errors, t, t.visibility_label, &VISIBILITY_CODES, &form.visibility);
+    let actor_role = choice(
+        &mut errors,
+        t,
+        t.actor_role_label,
+        &ACTOR_ROLE_CODES,
+        &form.actor_role,
+    );
+    let visibility = choice(
+        &mut errors,
+        t,
+        t.visibility_label,
+        &VISIBILITY_CODES,
+        &form.visibility,
+    );
     let stance = choice(&mut errors, t, t.stance_label, &STANCE_CODES, &form.stance);
-    let influence = form.influence.trim().parse::<i64>().ok().filter(|i| (1..=5).contains(i));
+    let influence = form
+        .influence
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|i| (1..=5).contains(i));
     if influence.is_none() {
         errors.push(field_error(t.err_malformed, t.influence_label));
     }
@@ -1986,10 +2058,20 @@ pub async fn add_material(
         body,
         link,
     };
-    audited(&state, &viewer, "impact.material", format!("recommendation:{recommendation_id}"), async |tx, now| {
-        let id = store::impact::add_material(tx, assembly_id, recommendation_id, &row, now).await?;
-        Ok((None, serde_json::json!({ "material_id": id, "kind": row.kind })))
-    })
+    audited(
+        &state,
+        &viewer,
+        "impact.material",
+        format!("recommendation:{recommendation_id}"),
+        async |tx, now| {
+            let id =
+                store::impact::add_material(tx, assembly_id, recommendation_id, &row, now).await?;
+            Ok((
+                None,
+                serde_json::json!({ "material_id": id, "kind": row.kind }),
+            ))
+        },
+    )
     .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "advocacy"))
 }
@@ -2005,7 +2087,13 @@ pub async fn log_action(
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
     let happened_on = date_field(&mut errors, t, t.date_label, &form.happened_on);
-    let description = required_text(&mut errors, t, t.description_label, &form.description, 2_000);
+    let description = required_text(
+        &mut errors,
+        t,
+        t.description_label,
+        &form.description,
+        2_000,
+    );
     if !errors.is_empty() {
         let f = DetailForms {
             action: form,
@@ -2014,19 +2102,28 @@ pub async fn log_action(
         return refused(&state, &viewer, ids, errors, "action", f).await;
     }
     let (assembly_id, recommendation_id) = ids;
-    audited(&state, &viewer, "impact.action", format!("recommendation:{recommendation_id}"), async |tx, now| {
-        let id = store::impact::add_action(
-            tx,
-            assembly_id,
-            recommendation_id,
-            account_id,
-            &happened_on,
-            &description,
-            now,
-        )
-        .await?;
-        Ok((None, serde_json::json!({ "action_id": id, "happened_on": happened_on })))
-    })
+    audited(
+        &state,
+        &viewer,
+        "impact.action",
+        format!("recommendation:{recommendation_id}"),
+        async |tx, now| {
+            let id = store::impact::add_action(
+                tx,
+                assembly_id,
+                recommendation_id,
+                account_id,
+                &happened_on,
+                &description,
+                now,
+            )
+            .await?;
+            Ok((
+                None,
+                serde_json::json!({ "action_id": id, "happened_on": happened_on }),
+            ))
+        },
+    )
     .await?;
     Ok(saved_detail(assembly_id, recommendation_id, "advocacy"))
 }
@@ -2102,9 +2199,7 @@ pub fn power_map_svg(actors: &[ActorRow], t: &ImpactMessages) -> String {
             t.influence_label,
             actor.influence
         ));
-        let slot = occupied
-            .entry((actor.stance, actor.influence))
-            .or_insert(0);
+        let slot = occupied.entry((actor.stance, actor.influence)).or_insert(0);
         let column = (actor.stance + 2).clamp(0, 4) as f64;
         let row = (5 - actor.influence).clamp(0, 4) as f64;
         let x = left + cell * column + cell / 2.0;
@@ -2263,10 +2358,7 @@ async fn survey_page(
         .map(|(item, text)| Question {
             item,
             text,
-            selected: typed
-                .get(*item)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
+            selected: typed.get(*item).and_then(|v| v.parse().ok()).unwrap_or(0),
         })
         .collect();
     let page = SurveyPage {
@@ -2399,10 +2491,16 @@ pub async fn answer_public_survey(
             .await;
         }
     };
-    audited(&state, &viewer, "survey.answer", format!("assembly:{assembly_id}"), async |tx, _now| {
-        store::impact::record_survey(tx, assembly_id, "public", None, &answers).await?;
-        Ok((None, serde_json::json!({ "survey": "public" })))
-    })
+    audited(
+        &state,
+        &viewer,
+        "survey.answer",
+        format!("assembly:{assembly_id}"),
+        async |tx, _now| {
+            store::impact::record_survey(tx, assembly_id, "public", None, &answers).await?;
+            Ok((None, serde_json::json!({ "survey": "public" })))
+        },
+    )
     .await?;
     Ok(Redirect::to(&format!("/assemblies/{assembly_id}/survey?thanks=1")).into_response())
 }
@@ -2481,7 +2579,10 @@ pub async fn answer_member_survey(
     );
     audit(&mut tx, change, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/impact/survey?thanks=1")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/impact/survey?thanks=1"
+    ))
+    .into_response())
 }
 
 /// The evaluation report: the scorecard, the surveys and the design comments.
@@ -2539,10 +2640,7 @@ pub fn members_chart(counts: &[store::impact::SurveyCount], t: &ImpactMessages) 
             let (before, before_n) = agreement(counts, "members_before", item);
             let (after, after_n) = agreement(counts, "members_after", item);
             charts::Group::new(
-                &format!(
-                    "{text} ({} {before_n}/{after_n})",
-                    t.answers_count
-                ),
+                &format!("{text} ({} {before_n}/{after_n})", t.answers_count),
                 vec![percent(before, before_n), percent(after, after_n)],
             )
         })
@@ -2644,8 +2742,16 @@ mod tests {
             ]
         );
         let crlf = bad.replace('\n', "\r\n");
-        assert_eq!(parse_import(&crlf, t, &["SD-9".to_owned()]).unwrap_err().len(), 4);
-        assert!(parse_import(&crlf, t, &["SD-9".to_owned()]).unwrap_err()[1].starts_with("Line 3, column 3"));
+        assert_eq!(
+            parse_import(&crlf, t, &["SD-9".to_owned()])
+                .unwrap_err()
+                .len(),
+            4
+        );
+        assert!(
+            parse_import(&crlf, t, &["SD-9".to_owned()]).unwrap_err()[1]
+                .starts_with("Line 3, column 3")
+        );
         let errors = parse_import("reference,colour\n", t, &[]).unwrap_err();
         assert_eq!(
             errors,

@@ -190,7 +190,8 @@ pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppErr
                     justification: if kind == "full" {
                         String::new()
                     } else {
-                        "The government keeps the aim but changes the means (illustrative).".to_owned()
+                        "The government keeps the aim but changes the means (illustrative)."
+                            .to_owned()
                     },
                     source_url: "https://www.ecologie.gouv.fr/convention-citoyenne-pour-climat"
                         .to_owned(),
@@ -233,7 +234,9 @@ pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppErr
                     reasons: match fidelity {
                         "full" => "Enacted as recommended (illustrative).",
                         "diluted" => "Enacted with a later date and exemptions (illustrative).",
-                        "different" => "A different measure was enacted under its name (illustrative).",
+                        "different" => {
+                            "A different measure was enacted under its name (illustrative)."
+                        }
                         _ => "Nothing was enacted (illustrative).",
                     }
                     .to_owned(),

@@ -12,13 +12,15 @@ pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod i18n;
+mod i18n_sessions;
 pub mod impact;
 pub mod impact_demo;
 pub mod impact_i18n;
-mod i18n_sessions;
 pub mod mail;
 pub mod members;
 pub mod members_i18n;
+pub mod panel;
+pub mod panel_i18n;
 pub mod public;
 pub mod recruitment;
 pub mod routes;
@@ -31,8 +33,6 @@ pub mod staff;
 pub mod tables;
 pub mod upload;
 pub mod views;
-pub mod panel;
-pub mod panel_i18n;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -153,7 +153,9 @@ pub async fn serve(listener: TcpListener, app: Router, stopping: Stopping) -> st
     })
     .await?;
     if !jobs.jobs_ended(std::time::Duration::from_secs(8)).await {
-        tracing::warn!("a selection run did not end in time; it is marked failed at the next start");
+        tracing::warn!(
+            "a selection run did not end in time; it is marked failed at the next start"
+        );
     }
     Ok(())
 }

@@ -70,10 +70,14 @@ pub enum Tls {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MailConfigError {
     /// The URL is not `smtp://[user[:password]@]host[:port]`.
-    #[error("--smtp-url must look like smtp://, smtps:// or smtp+starttls://[user[:password]@]host[:port]")]
+    #[error(
+        "--smtp-url must look like smtp://, smtps:// or smtp+starttls://[user[:password]@]host[:port]"
+    )]
     Url,
     /// Credentials for a relay that is not on a loopback address.
-    #[error("--smtp-url: over smtp:// a user and password are only sent to a relay on a loopback address (127.0.0.1, ::1, localhost); use smtps:// or smtp+starttls://")]
+    #[error(
+        "--smtp-url: over smtp:// a user and password are only sent to a relay on a loopback address (127.0.0.1, ::1, localhost); use smtps:// or smtp+starttls://"
+    )]
     AuthNotLoopback,
     /// The sender address is not an email address.
     #[error("--mail-from must be an email address")]
@@ -114,7 +118,9 @@ impl MailConfig {
     pub fn parse(url: &str, from: &str, public_url: &str) -> Result<MailConfig, MailConfigError> {
         let public_url = public_url.trim().trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
-            || public_url.chars().any(|c| c.is_whitespace() || c.is_control())
+            || public_url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
         {
             return Err(MailConfigError::PublicUrl);
         }
@@ -143,7 +149,10 @@ impl MailConfig {
             (host.to_owned(), port)
         } else {
             match host_port.split_once(':') {
-                Some((host, port)) => (host.to_owned(), port.parse().map_err(|_| MailConfigError::Url)?),
+                Some((host, port)) => (
+                    host.to_owned(),
+                    port.parse().map_err(|_| MailConfigError::Url)?,
+                ),
                 None => (host_port.to_owned(), default_port),
             }
         };
@@ -236,7 +245,11 @@ pub fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if index <= chunk.len() {
@@ -250,7 +263,9 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn encode_header(text: &str) -> String {
@@ -279,7 +294,11 @@ pub fn render(from: &str, message: &Message, eight_bit: bool, message_id: &str) 
     out.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n");
     let body = message.body.replace("\r\n", "\n").replace('\n', "\r\n");
     if eight_bit || body.is_ascii() {
-        out.push_str(if body.is_ascii() { "Content-Transfer-Encoding: 7bit\r\n\r\n" } else { "Content-Transfer-Encoding: 8bit\r\n\r\n" });
+        out.push_str(if body.is_ascii() {
+            "Content-Transfer-Encoding: 7bit\r\n\r\n"
+        } else {
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        });
         out.push_str(&body);
     } else {
         out.push_str("Content-Transfer-Encoding: base64\r\n\r\n");
@@ -306,19 +325,37 @@ struct Connection {
 fn tls_connector() -> Result<TlsConnector, SendError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|_| SendError::Io { step: "TLS", kind: "no protocol version".to_owned() })?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|_| SendError::Io {
+        step: "TLS",
+        kind: "no protocol version".to_owned(),
+    })?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
 async fn wrap_tls(host: &str, stream: Box<dyn Io>) -> Result<Box<dyn Io>, SendError> {
-    let name = rustls::pki_types::ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
-        .map_err(|_| SendError::Io { step: "TLS", kind: "invalid server name".to_owned() })?;
+    let name = rustls::pki_types::ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    )
+    .map_err(|_| SendError::Io {
+        step: "TLS",
+        kind: "invalid server name".to_owned(),
+    })?;
     let connector = tls_connector()?;
-    let tls = timed("TLS", async { connector.connect(name, stream).await.map_err(io_error("TLS")) }).await?;
+    let tls = timed("TLS", async {
+        connector
+            .connect(name, stream)
+            .await
+            .map_err(io_error("TLS"))
+    })
+    .await?;
     Ok(Box::new(tls))
 }
 
@@ -374,7 +411,11 @@ impl Connection {
         .await
     }
 
-    async fn expect(&mut self, step: &'static str, accepted: &[u16]) -> Result<Vec<String>, SendError> {
+    async fn expect(
+        &mut self,
+        step: &'static str,
+        accepted: &[u16],
+    ) -> Result<Vec<String>, SendError> {
         let (code, lines) = self.reply(step).await?;
         if accepted.contains(&code) {
             Ok(lines)
@@ -383,9 +424,17 @@ impl Connection {
         }
     }
 
-    async fn command(&mut self, step: &'static str, line: &str, accepted: &[u16]) -> Result<Vec<String>, SendError> {
+    async fn command(
+        &mut self,
+        step: &'static str,
+        line: &str,
+        accepted: &[u16],
+    ) -> Result<Vec<String>, SendError> {
         timed(step, async {
-            self.stream.write_all(format!("{line}\r\n").as_bytes()).await.map_err(io_error(step))?;
+            self.stream
+                .write_all(format!("{line}\r\n").as_bytes())
+                .await
+                .map_err(io_error(step))?;
             self.stream.flush().await.map_err(io_error(step))
         })
         .await?;
@@ -395,25 +444,44 @@ impl Connection {
 
 /// Hands one message to the relay of `config`. Errors name the step and reply code only.
 pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendError> {
-    let address = (config.host.trim_start_matches('[').trim_end_matches(']'), config.port);
+    let address = (
+        config.host.trim_start_matches('[').trim_end_matches(']'),
+        config.port,
+    );
     let stream = timed("connect", async {
-        TcpStream::connect(address).await.map_err(io_error("connect"))
+        TcpStream::connect(address)
+            .await
+            .map_err(io_error("connect"))
     })
     .await?;
     let stream: Box<dyn Io> = Box::new(stream);
-    let stream = if config.tls == Tls::Implicit { wrap_tls(&config.host, stream).await? } else { stream };
-    let mut connection = Connection { stream: BufReader::new(stream) };
+    let stream = if config.tls == Tls::Implicit {
+        wrap_tls(&config.host, stream).await?
+    } else {
+        stream
+    };
+    let mut connection = Connection {
+        stream: BufReader::new(stream),
+    };
     connection.expect("greeting", &[220]).await?;
-    let mut extensions = connection.command("EHLO", "EHLO kleroterion.local", &[250]).await?;
+    let mut extensions = connection
+        .command("EHLO", "EHLO kleroterion.local", &[250])
+        .await?;
     if config.tls == Tls::StartTls {
-        let offered = extensions.iter().any(|line| line.trim().eq_ignore_ascii_case("STARTTLS"));
+        let offered = extensions
+            .iter()
+            .any(|line| line.trim().eq_ignore_ascii_case("STARTTLS"));
         if !offered {
             return Err(SendError::NoStartTls);
         }
         connection.command("STARTTLS", "STARTTLS", &[220]).await?;
         let plain = connection.stream.into_inner();
-        connection = Connection { stream: BufReader::new(wrap_tls(&config.host, plain).await?) };
-        extensions = connection.command("EHLO", "EHLO kleroterion.local", &[250]).await?;
+        connection = Connection {
+            stream: BufReader::new(wrap_tls(&config.host, plain).await?),
+        };
+        extensions = connection
+            .command("EHLO", "EHLO kleroterion.local", &[250])
+            .await?;
     }
     let has = |keyword: &str| {
         extensions.iter().any(|line| {
@@ -431,29 +499,53 @@ pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendErro
                     .next()
                     .is_some_and(|first| first.eq_ignore_ascii_case("AUTH"))
             })
-            .flat_map(|line| line.split_whitespace().skip(1).map(str::to_ascii_uppercase).collect::<Vec<_>>())
+            .flat_map(|line| {
+                line.split_whitespace()
+                    .skip(1)
+                    .map(str::to_ascii_uppercase)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         if mechanisms.iter().any(|m| m == "PLAIN") {
             let token = base64(format!("\0{user}\0{password}").as_bytes());
-            connection.command("AUTH", &format!("AUTH PLAIN {token}"), &[235]).await?;
+            connection
+                .command("AUTH", &format!("AUTH PLAIN {token}"), &[235])
+                .await?;
         } else if mechanisms.iter().any(|m| m == "LOGIN") {
             connection.command("AUTH", "AUTH LOGIN", &[334]).await?;
-            connection.command("AUTH", &base64(user.as_bytes()), &[334]).await?;
-            connection.command("AUTH", &base64(password.as_bytes()), &[235]).await?;
+            connection
+                .command("AUTH", &base64(user.as_bytes()), &[334])
+                .await?;
+            connection
+                .command("AUTH", &base64(password.as_bytes()), &[235])
+                .await?;
         } else {
             return Err(SendError::NoAuthMechanism);
         }
     }
     let body_parameter = if eight_bit { " BODY=8BITMIME" } else { "" };
     connection
-        .command("MAIL FROM", &format!("MAIL FROM:<{}>{body_parameter}", config.from), &[250])
+        .command(
+            "MAIL FROM",
+            &format!("MAIL FROM:<{}>{body_parameter}", config.from),
+            &[250],
+        )
         .await?;
     connection
-        .command("RCPT TO", &format!("RCPT TO:<{}>", one_line(&message.to)), &[250, 251])
+        .command(
+            "RCPT TO",
+            &format!("RCPT TO:<{}>", one_line(&message.to)),
+            &[250, 251],
+        )
         .await?;
     connection.command("DATA", "DATA", &[354]).await?;
-    let id = crate::security::random_token(16).map_err(|_| SendError::Malformed { step: "DATA" })?;
-    let domain = config.from.rsplit('@').next().unwrap_or("kleroterion.local");
+    let id =
+        crate::security::random_token(16).map_err(|_| SendError::Malformed { step: "DATA" })?;
+    let domain = config
+        .from
+        .rsplit('@')
+        .next()
+        .unwrap_or("kleroterion.local");
     let text = render(&config.from, message, eight_bit, &format!("{id}@{domain}"));
     let mut stuffed = String::with_capacity(text.len() + 16);
     for line in text.split_inclusive("\r\n") {
@@ -464,7 +556,11 @@ pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendErro
     }
     stuffed.push_str(".\r\n");
     timed("DATA", async {
-        connection.stream.write_all(stuffed.as_bytes()).await.map_err(io_error("DATA"))?;
+        connection
+            .stream
+            .write_all(stuffed.as_bytes())
+            .await
+            .map_err(io_error("DATA"))?;
         connection.stream.flush().await.map_err(io_error("DATA"))
     })
     .await?;
@@ -496,10 +592,24 @@ impl Outcome {
     }
 }
 
-async fn record(state: &AppState, kind: &'static str, respondent_id: Option<i64>, outcome: Outcome, error: &str) {
+async fn record(
+    state: &AppState,
+    kind: &'static str,
+    respondent_id: Option<i64>,
+    outcome: Outcome,
+    error: &str,
+) {
     let stored = async {
         let mut connection = state.store.connection().await?;
-        store::selection::record_email(&mut connection, kind, respondent_id, outcome.as_str(), error, crate::now()).await
+        store::selection::record_email(
+            &mut connection,
+            kind,
+            respondent_id,
+            outcome.as_str(),
+            error,
+            crate::now(),
+        )
+        .await
     }
     .await;
     if let Err(error) = stored {
@@ -510,12 +620,21 @@ async fn record(state: &AppState, kind: &'static str, respondent_id: Option<i64>
 /// Sends `message` off the request path (a spawned task; call it after the transaction committed) and records
 /// the outcome with `kind` and the respondent id; without a relay it records `not_configured` and sends nothing.
 /// Never fails the caller.
-pub fn dispatch(state: &AppState, kind: &'static str, respondent_id: Option<i64>, message: Message) -> tokio::task::JoinHandle<Outcome> {
+pub fn dispatch(
+    state: &AppState,
+    kind: &'static str,
+    respondent_id: Option<i64>,
+    message: Message,
+) -> tokio::task::JoinHandle<Outcome> {
     let state = state.clone();
     tokio::spawn(async move {
         let Some(config) = state.config.mail.clone() else {
             record(&state, kind, respondent_id, Outcome::NotConfigured, "").await;
-            tracing::info!(kind, respondent_id, "email not sent: no SMTP relay configured");
+            tracing::info!(
+                kind,
+                respondent_id,
+                "email not sent: no SMTP relay configured"
+            );
             return Outcome::NotConfigured;
         };
         match send(&config, &message).await {
@@ -540,22 +659,69 @@ mod tests {
 
     #[test]
     fn smtp_urls_are_parsed_and_tls_or_remote_credentials_refused() {
-        let config = MailConfig::parse("smtp://relay.example.org:2525", "Klero@Example.org", "http://localhost").unwrap();
-        assert_eq!((config.host.as_str(), config.port, config.auth.is_none()), ("relay.example.org", 2525, true));
+        let config = MailConfig::parse(
+            "smtp://relay.example.org:2525",
+            "Klero@Example.org",
+            "http://localhost",
+        )
+        .unwrap();
+        assert_eq!(
+            (config.host.as_str(), config.port, config.auth.is_none()),
+            ("relay.example.org", 2525, true)
+        );
         assert_eq!(config.from, "klero@example.org");
-        assert_eq!(MailConfig::parse("smtp://mail.internal", "a@b.org", "http://localhost").unwrap().port, 25);
-        let config = MailConfig::parse("smtp://user%40x:p%3Ass@127.0.0.1:1025", "a@b.org", "http://localhost").unwrap();
+        assert_eq!(
+            MailConfig::parse("smtp://mail.internal", "a@b.org", "http://localhost")
+                .unwrap()
+                .port,
+            25
+        );
+        let config = MailConfig::parse(
+            "smtp://user%40x:p%3Ass@127.0.0.1:1025",
+            "a@b.org",
+            "http://localhost",
+        )
+        .unwrap();
         assert_eq!(config.auth, Some(("user@x".to_owned(), "p:ss".to_owned())));
         assert!(!format!("{config:?}").contains("p:ss"));
-        let config = MailConfig::parse("smtps://u:p@smtp.example.org", "a@b.org", "http://localhost").unwrap();
-        assert_eq!((config.tls, config.port, config.auth.is_some()), (Tls::Implicit, 465, true));
-        let config = MailConfig::parse("smtp+starttls://u:p@smtp.example.org", "a@b.org", "http://localhost").unwrap();
+        let config = MailConfig::parse(
+            "smtps://u:p@smtp.example.org",
+            "a@b.org",
+            "http://localhost",
+        )
+        .unwrap();
+        assert_eq!(
+            (config.tls, config.port, config.auth.is_some()),
+            (Tls::Implicit, 465, true)
+        );
+        let config = MailConfig::parse(
+            "smtp+starttls://u:p@smtp.example.org",
+            "a@b.org",
+            "http://localhost",
+        )
+        .unwrap();
         assert_eq!((config.tls, config.port), (Tls::StartTls, 587));
-        assert_eq!(MailConfig::parse("smtp://u:p@relay.example.org", "a@b.org", "http://localhost"), Err(MailConfigError::AuthNotLoopback));
+        assert_eq!(
+            MailConfig::parse(
+                "smtp://u:p@relay.example.org",
+                "a@b.org",
+                "http://localhost"
+            ),
+            Err(MailConfigError::AuthNotLoopback)
+        );
         assert!(MailConfig::parse("smtp://u:p@[::1]:25", "a@b.org", "http://localhost").is_ok());
-        assert_eq!(MailConfig::parse("http://relay", "a@b.org", "http://localhost"), Err(MailConfigError::Url));
-        assert_eq!(MailConfig::parse("smtp://relay:port", "a@b.org", "http://localhost"), Err(MailConfigError::Url));
-        assert_eq!(MailConfig::parse("smtp://relay", "nobody", "http://localhost"), Err(MailConfigError::From));
+        assert_eq!(
+            MailConfig::parse("http://relay", "a@b.org", "http://localhost"),
+            Err(MailConfigError::Url)
+        );
+        assert_eq!(
+            MailConfig::parse("smtp://relay:port", "a@b.org", "http://localhost"),
+            Err(MailConfigError::Url)
+        );
+        assert_eq!(
+            MailConfig::parse("smtp://relay", "nobody", "http://localhost"),
+            Err(MailConfigError::From)
+        );
     }
 
     #[test]
@@ -567,7 +733,11 @@ mod tests {
         assert_eq!(base64(b"\0user\0pass"), "AHVzZXIAcGFzcw==");
         assert_eq!(encode_header("Hello\r\nBcc: x"), "Hello  Bcc: x");
         assert_eq!(encode_header("Été"), "=?UTF-8?B?w4l0w6k=?=");
-        let message = Message { to: "a@b.org".to_owned(), subject: "S".to_owned(), body: "line\n.dot".to_owned() };
+        let message = Message {
+            to: "a@b.org".to_owned(),
+            subject: "S".to_owned(),
+            body: "line\n.dot".to_owned(),
+        };
         let text = render("k@b.org", &message, true, "id@b.org");
         assert!(text.contains("\r\n\r\nline\r\n.dot\r\n"), "{text}");
     }

@@ -82,11 +82,19 @@ fn waiting() -> &'static Mutex<Vec<Waiting>> {
 fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .fold(template.to_owned(), |text, (key, value)| text.replace(&format!("{{{key}}}"), value))
+        .fold(template.to_owned(), |text, (key, value)| {
+            text.replace(&format!("{{{key}}}"), value)
+        })
 }
 
 /// Emails the registration confirmation in `lang` (after the registration committed; never fails the caller).
-pub(crate) async fn send_registration_email(state: &AppState, assembly_id: i64, respondent_id: i64, email: &str, lang: Lang) {
+pub(crate) async fn send_registration_email(
+    state: &AppState,
+    assembly_id: i64,
+    respondent_id: i64,
+    email: &str,
+    lang: Lang,
+) {
     let title = match state.store.connection().await {
         Ok(mut connection) => store::assemblies::get_assembly(&mut connection, assembly_id)
             .await
@@ -95,10 +103,12 @@ pub(crate) async fn send_registration_email(state: &AppState, assembly_id: i64, 
         Err(_) => String::new(),
     };
     let name = match state.store.connection().await {
-        Ok(mut connection) => store::recruitment::respondent(&mut connection, assembly_id, respondent_id)
-            .await
-            .map(|row| row.full_name)
-            .unwrap_or_default(),
+        Ok(mut connection) => {
+            store::recruitment::respondent(&mut connection, assembly_id, respondent_id)
+                .await
+                .map(|row| row.full_name)
+                .unwrap_or_default()
+        }
         Err(_) => String::new(),
     };
     let t = for_lang(lang);
@@ -111,7 +121,12 @@ pub(crate) async fn send_registration_email(state: &AppState, assembly_id: i64, 
     crate::mail::dispatch(state, "registration", Some(respondent_id), message);
 }
 
-fn audit_change<'a>(viewer: &Viewer, action: &'a str, entity: &'a str, after: &'a str) -> store::audit::Change<'a> {
+fn audit_change<'a>(
+    viewer: &Viewer,
+    action: &'a str,
+    entity: &'a str,
+    after: &'a str,
+) -> store::audit::Change<'a> {
     store::audit::Change {
         actor_account_id: viewer.account.as_ref().map(|account| account.id),
         action,
@@ -142,7 +157,8 @@ pub(crate) async fn admit(
         Some(account) => account.id,
         None => {
             let name: String = row.full_name.chars().take(100).collect();
-            let display_name = domain::account::DisplayName::parse(&name).map_err(AppError::internal)?;
+            let display_name =
+                domain::account::DisplayName::parse(&name).map_err(AppError::internal)?;
             let id = store::accounts::create_account(
                 tx,
                 &store::accounts::NewAccount {
@@ -156,7 +172,12 @@ pub(crate) async fn admit(
             )
             .await?;
             let after = serde_json::json!({ "id": id, "is_admin": false, "sign_in_method": "one_time_code", "respondent_id": row.id }).to_string();
-            store::audit::append(tx, &audit_change(viewer, "account.create", &format!("account:{id}"), &after), now).await?;
+            store::audit::append(
+                tx,
+                &audit_change(viewer, "account.create", &format!("account:{id}"), &after),
+                now,
+            )
+            .await?;
             id
         }
     };
@@ -171,10 +192,21 @@ pub(crate) async fn admit(
         None => {
             store::accounts::set_role(tx, assembly_id, account_id, Role::Member).await?;
             let after = serde_json::json!({ "role": "member" }).to_string();
-            store::audit::append(tx, &audit_change(viewer, "role.assign", &format!("assembly:{assembly_id}/account:{account_id}"), &after), now).await?;
+            store::audit::append(
+                tx,
+                &audit_change(
+                    viewer,
+                    "role.assign",
+                    &format!("assembly:{assembly_id}/account:{account_id}"),
+                    &after,
+                ),
+                now,
+            )
+            .await?;
         }
     }
-    let answers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&row.features_json).unwrap_or_default();
+    let answers: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.features_json).unwrap_or_default();
     let features: std::collections::BTreeMap<String, String> = answers
         .into_iter()
         .filter_map(|(name, value)| value.as_str().map(|value| (name, value.to_owned())))
@@ -188,14 +220,36 @@ pub(crate) async fn admit(
         "features": features.keys().collect::<Vec<_>>(),
     })
     .to_string();
-    store::audit::append(tx, &audit_change(viewer, "respondent.member", &format!("respondent:{}", row.id), &after), now).await?;
+    store::audit::append(
+        tx,
+        &audit_change(
+            viewer,
+            "respondent.member",
+            &format!("respondent:{}", row.id),
+            &after,
+        ),
+        now,
+    )
+    .await?;
 
     let code = domain::account::OneTimeCode::from_random(crate::security::random_bytes()?);
     let code_hash = token_hash(code.canonical());
     let expires_at = now + MEMBER_CODE_SECONDS;
-    let code_id = store::auth::create_sign_in_code(tx, account_id, &code_hash, now, expires_at).await?;
-    let after = serde_json::json!({ "expires_at": expires_at, "respondent_id": row.id }).to_string();
-    store::audit::append(tx, &audit_change(viewer, "sign_in_code.issue", &format!("account:{account_id}/sign_in_code:{code_id}"), &after), now).await?;
+    let code_id =
+        store::auth::create_sign_in_code(tx, account_id, &code_hash, now, expires_at).await?;
+    let after =
+        serde_json::json!({ "expires_at": expires_at, "respondent_id": row.id }).to_string();
+    store::audit::append(
+        tx,
+        &audit_change(
+            viewer,
+            "sign_in_code.issue",
+            &format!("account:{account_id}/sign_in_code:{code_id}"),
+            &after,
+        ),
+        now,
+    )
+    .await?;
 
     let issued = IssuedCode {
         respondent_id: row.id,
@@ -205,9 +259,13 @@ pub(crate) async fn admit(
         expires_on: utc_date(expires_at),
     };
     let lang = Lang::from_code(&record.lang).unwrap_or(Lang::En);
-    let title = store::assemblies::get_assembly(tx, assembly_id).await?.title;
+    let title = store::assemblies::get_assembly(tx, assembly_id)
+        .await?
+        .title;
     if state.config.mail.is_none() {
-        let mut waiting = waiting().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut waiting = waiting()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         waiting.retain(|entry| entry.at.elapsed() < SHOW_WINDOW);
         waiting.push(Waiting {
             actor: viewer.account.as_ref().map(|account| account.id),
@@ -216,19 +274,48 @@ pub(crate) async fn admit(
             issued: issued.clone(),
         });
     }
-    deliver_after_commit(state.clone(), account_id, code_hash, issued, row.email.clone(), lang, title);
-    tracing::info!(assembly_id, respondent_id = row.id, account_id, code_id, "confirmed respondent became a member");
+    deliver_after_commit(
+        state.clone(),
+        account_id,
+        code_hash,
+        issued,
+        row.email.clone(),
+        lang,
+        title,
+    );
+    tracing::info!(
+        assembly_id,
+        respondent_id = row.id,
+        account_id,
+        code_id,
+        "confirmed respondent became a member"
+    );
     Ok(())
 }
 
 /// Waits until the code's row is committed, then emails it (or records that no relay is configured).
 /// If the transaction rolled back, the row never appears and nothing is sent.
-fn deliver_after_commit(state: AppState, account_id: i64, code_hash: String, issued: IssuedCode, to: String, lang: Lang, title: String) {
+fn deliver_after_commit(
+    state: AppState,
+    account_id: i64,
+    code_hash: String,
+    issued: IssuedCode,
+    to: String,
+    lang: Lang,
+    title: String,
+) {
     tokio::spawn(async move {
         let started = Instant::now();
         loop {
             let live = match state.store.connection().await {
-                Ok(mut connection) => store::members::sign_in_code_live(&mut connection, account_id, &code_hash, now()).await.unwrap_or(false),
+                Ok(mut connection) => store::members::sign_in_code_live(
+                    &mut connection,
+                    account_id,
+                    &code_hash,
+                    now(),
+                )
+                .await
+                .unwrap_or(false),
                 Err(_) => false,
             };
             if live {
@@ -273,7 +360,8 @@ pub(crate) async fn leave(
     erase: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let Some(account_id) = store::selection::linked_account(tx, assembly_id, respondent_id).await? else {
+    let Some(account_id) = store::selection::linked_account(tx, assembly_id, respondent_id).await?
+    else {
         return Ok(());
     };
     let end = store::members::end_membership(tx, assembly_id, account_id, erase, now).await?;
@@ -284,25 +372,48 @@ pub(crate) async fn leave(
         "account_anonymised": end.account_anonymised,
     })
     .to_string();
-    store::audit::append(tx, &audit_change(viewer, "member.leave", &format!("assembly:{assembly_id}/account:{account_id}"), &after), now).await?;
+    store::audit::append(
+        tx,
+        &audit_change(
+            viewer,
+            "member.leave",
+            &format!("assembly:{assembly_id}/account:{account_id}"),
+            &after,
+        ),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
 /// The sign-in codes this viewer's confirmations issued and whose transaction committed, to show once on the
 /// confirming page when no SMTP relay is configured (empty otherwise). Call it after the commit.
-pub async fn take_issued_codes(state: &AppState, viewer: &Viewer) -> Result<Vec<IssuedCode>, AppError> {
+pub async fn take_issued_codes(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<IssuedCode>, AppError> {
     let actor = viewer.account.as_ref().map(|account| account.id);
     let mine: Vec<Waiting> = {
-        let mut waiting = waiting().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut waiting = waiting()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         waiting.retain(|entry| entry.at.elapsed() < SHOW_WINDOW);
-        let (mine, others): (Vec<Waiting>, Vec<Waiting>) = waiting.drain(..).partition(|entry| entry.actor == actor);
+        let (mine, others): (Vec<Waiting>, Vec<Waiting>) =
+            waiting.drain(..).partition(|entry| entry.actor == actor);
         *waiting = others;
         mine
     };
     let mut shown = Vec::new();
     let mut connection = state.store.connection().await?;
     for entry in mine {
-        if store::members::sign_in_code_live(&mut connection, entry.issued.account_id, &entry.code_hash, now()).await? {
+        if store::members::sign_in_code_live(
+            &mut connection,
+            entry.issued.account_id,
+            &entry.code_hash,
+            now(),
+        )
+        .await?
+        {
             shown.push(entry.issued);
         }
     }
@@ -327,7 +438,12 @@ pub struct MemberCodesPage {
 
 /// The response of a confirming page after its commit: the codes page if codes were issued and no relay is
 /// configured, otherwise `next`.
-pub async fn after_confirmation(state: &AppState, viewer: &Viewer, assembly_id: i64, next: Response) -> Result<Response, AppError> {
+pub async fn after_confirmation(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    next: Response,
+) -> Result<Response, AppError> {
     let codes = take_issued_codes(state, viewer).await?;
     if codes.is_empty() {
         return Ok(next);
@@ -344,7 +460,10 @@ pub async fn after_confirmation(state: &AppState, viewer: &Viewer, assembly_id: 
             sign_in_url: "/code".to_owned(),
         },
     )?;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(response)
 }
 
@@ -408,7 +527,10 @@ async fn phone_page(
     let c = Chrome::new(viewer, t.phone_title);
     let genders = crate::recruitment::options(&GENDERS, &m.r.genders, &form.gender);
     let age_bands = crate::recruitment::options(&AGE_BANDS, &m.r.age_bands, &form.age_band);
-    let questions = crate::recruitment::question_views(&crate::selection::registration_questions(state, assembly_id).await?, &form);
+    let questions = crate::recruitment::question_views(
+        &crate::selection::registration_questions(state, assembly_id).await?,
+        &form,
+    );
     let langs = crate::recruitment::options(&["en", "fr"], &t.languages, lang);
     let mut response = render(
         status,
@@ -427,7 +549,10 @@ async fn phone_page(
             mail_on: state.config.mail.is_some(),
         },
     )?;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(response)
 }
 
@@ -439,7 +564,17 @@ pub async fn phone_form(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let lang = viewer.lang.code();
-    phone_page(&state, &viewer, assembly_id, StatusCode::OK, RegisterForm::default(), lang, Vec::new(), query.done).await
+    phone_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        RegisterForm::default(),
+        lang,
+        Vec::new(),
+        query.done,
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/respondents/phone`: the same checks as the public form (the invitation
@@ -462,7 +597,8 @@ pub async fn phone_register(
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     drop(connection);
-    let mut checked = crate::recruitment::check_registration(&state, m, assembly_id, &form, false).await?;
+    let mut checked =
+        crate::recruitment::check_registration(&state, m, assembly_id, &form, false).await?;
     // The public form's consent message speaks to the person; here the staff member records it.
     if let Err(errors) = &mut checked {
         for error in errors.iter_mut() {
@@ -480,35 +616,91 @@ pub async fn phone_register(
         (checked, person_lang) => {
             let mut errors = checked.err().unwrap_or_default();
             if person_lang.is_none() {
-                let problem = if lang.trim().is_empty() { domain::error::Problem::Required } else { domain::error::Problem::Malformed };
+                let problem = if lang.trim().is_empty() {
+                    domain::error::Problem::Required
+                } else {
+                    domain::error::Problem::Malformed
+                };
                 let text = m.describe(&domain::error::ValidationError::new("", problem));
-                errors.push(format!("{}: {}", t.phone_lang_label, text.trim_start_matches(": ")));
+                errors.push(format!(
+                    "{}: {}",
+                    t.phone_lang_label,
+                    text.trim_start_matches(": ")
+                ));
             }
-            return phone_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, form, &lang, errors, None).await;
+            return phone_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                &lang,
+                errors,
+                None,
+            )
+            .await;
         }
     };
     let person_lang = person_lang.unwrap_or(Lang::En);
     let email = checked.email.clone();
     let mut tx = state.store.begin().await?;
-    let respondent_id = match crate::recruitment::store_registration(&mut tx, &viewer, assembly_id, checked, now).await? {
-        Ok(respondent_id) => respondent_id,
-        Err((status, message)) => {
-            drop(tx);
-            return phone_page(&state, &viewer, assembly_id, status, form, &lang, vec![message], None).await;
-        }
-    };
+    let respondent_id =
+        match crate::recruitment::store_registration(&mut tx, &viewer, assembly_id, checked, now)
+            .await?
+        {
+            Ok(respondent_id) => respondent_id,
+            Err((status, message)) => {
+                drop(tx);
+                return phone_page(
+                    &state,
+                    &viewer,
+                    assembly_id,
+                    status,
+                    form,
+                    &lang,
+                    vec![message],
+                    None,
+                )
+                .await;
+            }
+        };
     let staff = viewer.account_id()?;
-    store::members::record_registration(&mut tx, assembly_id, respondent_id, store::members::ConsentMethod::Verbal, Some(staff), person_lang.code()).await?;
+    store::members::record_registration(
+        &mut tx,
+        assembly_id,
+        respondent_id,
+        store::members::ConsentMethod::Verbal,
+        Some(staff),
+        person_lang.code(),
+    )
+    .await?;
     let after = serde_json::json!({ "respondent_id": respondent_id, "consent": "verbal", "recorded_by": staff }).to_string();
-    store::audit::append(&mut tx, &audit_change(&viewer, "respondent.phone", &format!("respondent:{respondent_id}"), &after), now).await?;
+    store::audit::append(
+        &mut tx,
+        &audit_change(
+            &viewer,
+            "respondent.phone",
+            &format!("respondent:{respondent_id}"),
+            &after,
+        ),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(assembly_id, respondent_id, "respondent registered by phone");
     send_registration_email(&state, assembly_id, respondent_id, &email, person_lang).await;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents/phone?done={respondent_id}")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/respondents/phone?done={respondent_id}"
+    ))
+    .into_response())
 }
 
 /// The organisers' notice about email, for their pages: whether a relay is configured.
 pub fn mail_notice(state: &AppState, lang: Lang) -> &'static str {
     let t = for_lang(lang);
-    if state.config.mail.is_some() { t.mail_on } else { t.mail_off }
+    if state.config.mail.is_some() {
+        t.mail_on
+    } else {
+        t.mail_off
+    }
 }

@@ -34,7 +34,10 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Messages};
 use crate::panel_i18n::{self, PanelMessages};
 use crate::routes::Viewer;
-use crate::selection::{POOL_STATUSES, Pool, actor, audit, build_pool, csv_line, features_csv, features_of, feasibility_text, instance_of, run_url, settings_of};
+use crate::selection::{
+    POOL_STATUSES, Pool, actor, audit, build_pool, csv_line, feasibility_text, features_csv,
+    features_of, instance_of, run_url, settings_of,
+};
 use crate::views::{Chrome, render, utc_minute};
 use crate::{AppState, now};
 
@@ -80,11 +83,22 @@ impl Panel {
 /// Loads the panel of an assembly.
 pub async fn load(conn: &mut store::AnyConnection, assembly_id: i64) -> Result<Panel, AppError> {
     let runs = store::selection::runs(&mut *conn, assembly_id).await?;
-    let final_run = runs.iter().find(|r| r.kind == "final" && r.status == "done").cloned();
-    let pending = runs.iter().find(|r| r.kind == "replacement" && matches!(r.status.as_str(), "committed" | "running")).cloned();
+    let final_run = runs
+        .iter()
+        .find(|r| r.kind == "final" && r.status == "done")
+        .cloned();
+    let pending = runs
+        .iter()
+        .find(|r| r.kind == "replacement" && matches!(r.status.as_str(), "committed" | "running"))
+        .cloned();
     let people = store::selection::panel(&mut *conn, assembly_id).await?;
     let history = store::selection::replacements(&mut *conn, assembly_id).await?;
-    Ok(Panel { final_run, pending, people, history })
+    Ok(Panel {
+        final_run,
+        pending,
+        people,
+        history,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,21 +225,41 @@ async fn replacement_inputs(
         return Ok(Err((StatusCode::CONFLICT, vec![p.err_pending.to_owned()])));
     }
     if panel.open_seats() == 0 {
-        return Ok(Err((StatusCode::CONFLICT, vec![p.err_no_open_seat.to_owned()])));
+        return Ok(Err((
+            StatusCode::CONFLICT,
+            vec![p.err_no_open_seat.to_owned()],
+        )));
     }
     let mut connection = state.store.connection().await?;
     let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
     let settings = store::selection::settings(&mut connection, assembly_id).await?;
-    let members = store::selection::pool(&mut connection, assembly_id, &["registered", "eligible", "selected", "confirmed"]).await?;
+    let members = store::selection::pool(
+        &mut connection,
+        assembly_id,
+        &["registered", "eligible", "selected", "confirmed"],
+    )
+    .await?;
     drop(connection);
     if quotas.is_empty() {
-        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, vec![m.s.no_quotas.to_owned()])));
+        return Ok(Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![m.s.no_quotas.to_owned()],
+        )));
     }
     let seated: HashSet<i64> = panel.seated().map(|p| p.respondent_id).collect();
-    let members: Vec<_> = members.into_iter().filter(|member| POOL_STATUSES.contains(&member.status.as_str()) || seated.contains(&member.respondent_id)).collect();
+    let members: Vec<_> = members
+        .into_iter()
+        .filter(|member| {
+            POOL_STATUSES.contains(&member.status.as_str())
+                || seated.contains(&member.respondent_id)
+        })
+        .collect();
     let pool = build_pool(&features_of(&quotas), &members, &seated)?;
     if pool.people.iter().filter(|person| person.already).count() != seated.len() {
-        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, vec![p.err_left_out.to_owned()])));
+        return Ok(Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![p.err_left_out.to_owned()],
+        )));
     }
     let mut already_csv = csv_line(&["id"]);
     for person in pool.people.iter().filter(|person| person.already) {
@@ -233,11 +267,23 @@ async fn replacement_inputs(
     }
     let features_text = features_csv(&quotas);
     let panel_size = final_run.panel_size;
-    let (pool_text, features_copy, already_copy) = (pool.pool_csv.clone(), features_text.clone(), already_csv.clone());
+    let (pool_text, features_copy, already_copy) = (
+        pool.pool_csv.clone(),
+        features_text.clone(),
+        already_csv.clone(),
+    );
     let checked = tokio::task::spawn_blocking(move || {
-        let instance = instance_of(&pool_text, &features_copy, &already_copy, panel_size as usize)?;
+        let instance = instance_of(
+            &pool_text,
+            &features_copy,
+            &already_copy,
+            panel_size as usize,
+        )?;
         selection::check_feasible(&instance)?;
-        Ok::<_, selection::SelectionError>(selection::sample::commitment(&instance, &settings_of("leximin", None)))
+        Ok::<_, selection::SelectionError>(selection::sample::commitment(
+            &instance,
+            &settings_of("leximin", None),
+        ))
     })
     .await
     .map_err(AppError::internal)?;
@@ -250,11 +296,20 @@ async fn replacement_inputs(
             seed_source: settings.map(|s| s.seed_source).unwrap_or_default(),
             commitment,
         })),
-        Err(error) => Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, feasibility_text(m, &Err(error)).1))),
+        Err(error) => Ok(Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            feasibility_text(m, &Err(error)).1,
+        ))),
     }
 }
 
-async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
+async fn panel_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     let p = panel_i18n::of(viewer.lang);
     crate::selection::fail_stale(state).await?;
@@ -262,7 +317,9 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let panel = load(&mut connection, assembly_id).await?;
     let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
-    let available = store::selection::pool(&mut connection, assembly_id, &POOL_STATUSES).await?.len();
+    let available = store::selection::pool(&mut connection, assembly_id, &POOL_STATUSES)
+        .await?
+        .len();
     drop(connection);
 
     let people: Vec<PanelRow> = panel
@@ -293,11 +350,14 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
     // The composition of the seated people against the stored quotas.
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for person in panel.seated() {
-        let answers: serde_json::Value = serde_json::from_str(&person.features_json).unwrap_or(serde_json::Value::Null);
+        let answers: serde_json::Value =
+            serde_json::from_str(&person.features_json).unwrap_or(serde_json::Value::Null);
         if let Some(object) = answers.as_object() {
             for (feature, value) in object {
                 if let Some(value) = value.as_str() {
-                    *counts.entry((feature.clone(), value.to_owned())).or_default() += 1;
+                    *counts
+                        .entry((feature.clone(), value.to_owned()))
+                        .or_default() += 1;
                 }
             }
         }
@@ -305,7 +365,10 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
     let composition = quotas
         .iter()
         .map(|quota| {
-            let now = counts.get(&(quota.feature.clone(), quota.value.clone())).copied().unwrap_or(0);
+            let now = counts
+                .get(&(quota.feature.clone(), quota.value.clone()))
+                .copied()
+                .unwrap_or(0);
             NowRow {
                 feature: quota.feature.clone(),
                 value: quota.value.clone(),
@@ -317,10 +380,25 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
         })
         .collect();
 
-    let names: BTreeMap<i64, (&str, &str)> = panel.people.iter().map(|p| (p.respondent_id, (p.full_name.as_str(), p.public_id.as_str()))).collect();
-    let who = |id: Option<i64>| match id.and_then(|id| names.get(&id).map(|(name, public)| format!("{name} ({public})"))) {
+    let names: BTreeMap<i64, (&str, &str)> = panel
+        .people
+        .iter()
+        .map(|p| {
+            (
+                p.respondent_id,
+                (p.full_name.as_str(), p.public_id.as_str()),
+            )
+        })
+        .collect();
+    let who = |id: Option<i64>| match id.and_then(|id| {
+        names
+            .get(&id)
+            .map(|(name, public)| format!("{name} ({public})"))
+    }) {
         Some(text) => text,
-        None => id.map(|id| format!("#{id}")).unwrap_or_else(|| p.no_one.to_owned()),
+        None => id
+            .map(|id| format!("#{id}"))
+            .unwrap_or_else(|| p.no_one.to_owned()),
     };
     let history = panel
         .history
@@ -334,7 +412,8 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
         })
         .collect();
 
-    let can_replace = panel.final_run.is_some() && panel.pending.is_none() && panel.open_seats() > 0;
+    let can_replace =
+        panel.final_run.is_some() && panel.pending.is_none() && panel.open_seats() > 0;
     let (feasible, verdict) = if can_replace {
         match replacement_inputs(state, viewer, assembly_id, &panel).await? {
             Ok(_) => (true, vec![m.s.feasible.to_owned()]),
@@ -347,7 +426,15 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
     let now = now();
     let mut tx = state.store.begin().await?;
     let after = serde_json::json!({ "assembly_id": assembly_id, "people": people.len() });
-    audit(&mut tx, actor(viewer), "panel.view", &format!("assembly:{assembly_id}/panel"), &after, now).await?;
+    audit(
+        &mut tx,
+        actor(viewer),
+        "panel.view",
+        &format!("assembly:{assembly_id}/panel"),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
 
     let c = Chrome::new(viewer, p.title);
@@ -362,25 +449,39 @@ async fn panel_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status:
             drawn: panel.final_run.is_some(),
             seats: panel.seats(),
             on_panel: panel.seated().count(),
-            confirmed: panel.people.iter().filter(|p| p.status == "confirmed").count(),
+            confirmed: panel
+                .people
+                .iter()
+                .filter(|p| p.status == "confirmed")
+                .count(),
             open_seats: panel.open_seats(),
             available,
             people,
             composition,
-            pending: panel.pending.as_ref().map(|run| (run.id, run.status == "running")),
+            pending: panel
+                .pending
+                .as_ref()
+                .map(|run| (run.id, run.status == "running")),
             can_replace,
             feasible,
             verdict,
             history,
         },
     )?;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(response)
 }
 
 /// `GET /staff/assemblies/{assembly_id}/panel`: the panel as it stands, its composition against the quotas, the
 /// forms to record confirmations and drop-outs, the replacement run and the replacement history (organisers).
-pub async fn panel(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
+pub async fn panel(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
     panel_page(&state, &viewer, assembly_id, StatusCode::OK, Vec::new()).await
 }
 
@@ -406,25 +507,51 @@ pub async fn record(
     let Form(form) = form?;
     let m = viewer.lang.messages();
     let p = panel_i18n::of(viewer.lang);
-    let bad = |message: String| AppError::BadInput { status: StatusCode::UNPROCESSABLE_ENTITY, message };
+    let bad = |message: String| AppError::BadInput {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message,
+    };
     let to = Status::parse("status", &form.status).map_err(|error| bad(m.describe(&error)))?;
     if !RECORDABLE.contains(&to) {
-        return Err(bad(m.describe(&domain::error::ValidationError::new("status", domain::error::Problem::Malformed))));
+        return Err(bad(m.describe(&domain::error::ValidationError::new(
+            "status",
+            domain::error::Problem::Malformed,
+        ))));
     }
     let reason = parse_reason(&form.reason).map_err(|error| bad(m.describe(&error)))?;
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let panel = load(&mut connection, assembly_id).await?;
     drop(connection);
-    if !panel.people.iter().any(|person| person.respondent_id == respondent_id) {
-        return Err(AppError::BadInput { status: StatusCode::NOT_FOUND, message: p.err_not_on_panel.to_owned() });
+    if !panel
+        .people
+        .iter()
+        .any(|person| person.respondent_id == respondent_id)
+    {
+        return Err(AppError::BadInput {
+            status: StatusCode::NOT_FOUND,
+            message: p.err_not_on_panel.to_owned(),
+        });
     }
     let now = now();
     let mut tx = state.store.begin().await?;
-    crate::recruitment::apply_status_change(&mut tx, &state, &viewer, assembly_id, respondent_id, to, &reason, now).await?;
+    crate::recruitment::apply_status_change(
+        &mut tx,
+        &state,
+        &viewer,
+        assembly_id,
+        respondent_id,
+        to,
+        &reason,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     // A confirmation makes a member: without SMTP, the organiser is shown the sign-in code once, here.
-    let next = Redirect::to(&format!("/staff/assemblies/{assembly_id}/panel#person-{respondent_id}")).into_response();
+    let next = Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/panel#person-{respondent_id}"
+    ))
+    .into_response();
     crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
 }
 
@@ -442,7 +569,9 @@ pub async fn commit_replacement(
     drop(connection);
     let inputs = match replacement_inputs(&state, &viewer, assembly_id, &panel).await? {
         Ok(inputs) => inputs,
-        Err((status, errors)) => return panel_page(&state, &viewer, assembly_id, status, errors).await,
+        Err((status, errors)) => {
+            return panel_page(&state, &viewer, assembly_id, status, errors).await;
+        }
     };
     let final_id = panel.final_run.as_ref().map(|r| r.id);
     let run = NewRun {
@@ -469,17 +598,37 @@ pub async fn commit_replacement(
         // Another organiser froze one at the same moment: the index lets one replacement run wait at a time.
         Err(store::StoreError::Conflict { .. }) | Ok(Err(_)) => {
             drop(tx);
-            return panel_page(&state, &viewer, assembly_id, StatusCode::CONFLICT, vec![p.err_pending.to_owned()]).await;
+            return panel_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::CONFLICT,
+                vec![p.err_pending.to_owned()],
+            )
+            .await;
         }
         Err(error) => return Err(error.into()),
     };
-    let kept = inputs.pool.people.iter().filter(|person| person.already).count();
+    let kept = inputs
+        .pool
+        .people
+        .iter()
+        .filter(|person| person.already)
+        .count();
     let after = serde_json::json!({
         "id": run_id, "assembly_id": assembly_id, "kind": "replacement", "status": "committed", "algorithm": "leximin",
         "commitment": inputs.commitment, "pool": inputs.pool.people.len(), "already": kept, "panel_size": inputs.panel_size,
         "parent_run_id": final_id,
     });
-    audit(&mut tx, actor(&viewer), "selection_run.create", &format!("selection_run:{run_id}"), &after, now).await?;
+    audit(
+        &mut tx,
+        actor(&viewer),
+        "selection_run.create",
+        &format!("selection_run:{run_id}"),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
 }
@@ -487,14 +636,25 @@ pub async fn commit_replacement(
 /// The server itself, as the one who moves replaced drop-outs to `replaced` when a replacement run finishes
 /// (audited with no account).
 fn server_viewer() -> Viewer {
-    Viewer { account: None, role: Role::Organiser, csrf: String::new(), lang: Lang::En, session_hash: None }
+    Viewer {
+        account: None,
+        role: Role::Organiser,
+        csrf: String::new(),
+        lang: Lang::En,
+        session_hash: None,
+    }
 }
 
 /// How many answers two people share.
 fn likeness(a: &PanelPerson, b: &PanelPerson) -> usize {
-    let parse = |p: &PanelPerson| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&p.features_json).unwrap_or_default();
+    let parse = |p: &PanelPerson| {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&p.features_json)
+            .unwrap_or_default()
+    };
     let (a, b) = (parse(a), parse(b));
-    a.iter().filter(|(key, value)| b.get(*key) == Some(value)).count()
+    a.iter()
+        .filter(|(key, value)| b.get(*key) == Some(value))
+        .count()
 }
 
 /// Called in the transaction that finishes a replacement run `run` (already marked done, its newcomers marked
@@ -502,28 +662,70 @@ fn likeness(a: &PanelPerson, b: &PanelPerson) -> usize {
 /// `replacements` history, and moves each replaced drop-out (`declined` or `withdrawn`) to `replaced` through
 /// `recruitment::apply_status_change`. A drop-out the run kept as already selected (they dropped out after the run
 /// was frozen) waits for the next run. Returns how many replacements were recorded.
-pub async fn record_replacements(tx: &mut store::Tx, state: &AppState, run: &RunRow, now: i64) -> Result<usize, AppError> {
+pub async fn record_replacements(
+    tx: &mut store::Tx,
+    state: &AppState,
+    run: &RunRow,
+    now: i64,
+) -> Result<usize, AppError> {
     let people = store::selection::panel(tx, run.assembly_id).await?;
     let history = store::selection::replacements(tx, run.assembly_id).await?;
     let run_people = store::selection::run_people(tx, run.id).await?;
-    let kept: HashSet<i64> = run_people.iter().filter(|person| person.already).map(|person| person.respondent_id).collect();
-    let replaced: HashSet<i64> = history.iter().map(|row| row.dropped_respondent_id).collect();
+    let kept: HashSet<i64> = run_people
+        .iter()
+        .filter(|person| person.already)
+        .map(|person| person.respondent_id)
+        .collect();
+    let replaced: HashSet<i64> = history
+        .iter()
+        .map(|row| row.dropped_respondent_id)
+        .collect();
     let dropped: Vec<&PanelPerson> = people
         .iter()
         .filter(|person| person.run_id != run.id && !is_seated(&person.status))
-        .filter(|person| !replaced.contains(&person.respondent_id) && !kept.contains(&person.respondent_id))
+        .filter(|person| {
+            !replaced.contains(&person.respondent_id) && !kept.contains(&person.respondent_id)
+        })
         .collect();
-    let mut newcomers: Vec<&PanelPerson> = people.iter().filter(|person| person.run_id == run.id && person.status == "selected").collect();
+    let mut newcomers: Vec<&PanelPerson> = people
+        .iter()
+        .filter(|person| person.run_id == run.id && person.status == "selected")
+        .collect();
     let viewer = server_viewer();
-    let reason = panel_i18n::EN_PANEL.replaced_reason.replace("{run}", &run.id.to_string());
+    let reason = panel_i18n::EN_PANEL
+        .replaced_reason
+        .replace("{run}", &run.id.to_string());
     let mut recorded = 0;
     for person in dropped {
         // The newcomer most like the drop-out (most equal answers) takes their seat in the history.
-        let Some(best) = (0..newcomers.len()).max_by_key(|&i| (likeness(person, newcomers[i]), std::cmp::Reverse(i))) else { break };
+        let Some(best) = (0..newcomers.len())
+            .max_by_key(|&i| (likeness(person, newcomers[i]), std::cmp::Reverse(i)))
+        else {
+            break;
+        };
         let newcomer = newcomers.remove(best).respondent_id;
-        store::selection::add_replacement(tx, run.assembly_id, run.id, person.respondent_id, Some(newcomer), &run.seed, now).await?;
+        store::selection::add_replacement(
+            tx,
+            run.assembly_id,
+            run.id,
+            person.respondent_id,
+            Some(newcomer),
+            &run.seed,
+            now,
+        )
+        .await?;
         if matches!(person.status.as_str(), "declined" | "withdrawn") {
-            crate::recruitment::apply_status_change(tx, state, &viewer, run.assembly_id, person.respondent_id, Status::Replaced, &reason, now).await?;
+            crate::recruitment::apply_status_change(
+                tx,
+                state,
+                &viewer,
+                run.assembly_id,
+                person.respondent_id,
+                Status::Replaced,
+                &reason,
+                now,
+            )
+            .await?;
         }
         recorded += 1;
     }

@@ -9,6 +9,7 @@
 
 use std::net::SocketAddr;
 
+use crate::upload::FormData;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
-use crate::upload::FormData;
 use domain::respondent::{self, Status, next_statuses, parse_reason, transition};
 use recruitment::RecruitmentError;
 use recruitment::addresses::{AddressConfig, parse_addresses};
@@ -748,7 +748,10 @@ pub struct ValueOption {
     pub selected: bool,
 }
 
-pub(crate) fn question_views(questions: &[crate::selection::FeatureDef], form: &RegisterForm) -> Vec<QuestionView> {
+pub(crate) fn question_views(
+    questions: &[crate::selection::FeatureDef],
+    form: &RegisterForm,
+) -> Vec<QuestionView> {
     questions
         .iter()
         .enumerate()
@@ -756,7 +759,14 @@ pub(crate) fn question_views(questions: &[crate::selection::FeatureDef], form: &
             let field = format!("q_{index}");
             let chosen = form.extra.get(&field).map(String::as_str).unwrap_or("");
             QuestionView {
-                options: feature.values.iter().map(|value| ValueOption { value: value.clone(), selected: value == chosen }).collect(),
+                options: feature
+                    .values
+                    .iter()
+                    .map(|value| ValueOption {
+                        value: value.clone(),
+                        selected: value == chosen,
+                    })
+                    .collect(),
                 label: feature.name.clone(),
                 field,
             }
@@ -798,7 +808,11 @@ pub struct RegisterPage {
     pub questions: Vec<QuestionView>,
 }
 
-pub(crate) fn options(values: &[&'static str], labels: &[&'static str], chosen: &str) -> Vec<OptionView> {
+pub(crate) fn options(
+    values: &[&'static str],
+    labels: &[&'static str],
+    chosen: &str,
+) -> Vec<OptionView> {
     values
         .iter()
         .zip(labels)
@@ -827,7 +841,10 @@ async fn register_page(
     let c = Chrome::new(viewer, m.r.register_title);
     let genders = options(&GENDERS, &m.r.genders, &form.gender);
     let age_bands = options(&AGE_BANDS, &m.r.age_bands, &form.age_band);
-    let questions = question_views(&crate::selection::registration_questions(state, assembly_id).await?, &form);
+    let questions = question_views(
+        &crate::selection::registration_questions(state, assembly_id).await?,
+        &form,
+    );
     let mut response = render(
         status,
         &RegisterPage {
@@ -958,13 +975,15 @@ pub async fn register(
         }
     };
     let mut tx = state.store.begin().await?;
-    let respondent_id = match store_registration(&mut tx, &viewer, assembly_id, checked.clone(), now).await? {
-        Ok(respondent_id) => respondent_id,
-        Err((status, message)) => {
-            drop(tx);
-            return register_page(&state, &viewer, assembly_id, status, form, vec![message]).await;
-        }
-    };
+    let respondent_id =
+        match store_registration(&mut tx, &viewer, assembly_id, checked.clone(), now).await? {
+            Ok(respondent_id) => respondent_id,
+            Err((status, message)) => {
+                drop(tx);
+                return register_page(&state, &viewer, assembly_id, status, form, vec![message])
+                    .await;
+            }
+        };
     store::members::record_registration(
         &mut tx,
         assembly_id,
@@ -976,7 +995,14 @@ pub async fn register(
     .await?;
     tx.commit().await?;
     tracing::info!(assembly_id, respondent_id, "respondent registered");
-    crate::members::send_registration_email(&state, assembly_id, respondent_id, &checked.email, viewer.lang).await;
+    crate::members::send_registration_email(
+        &state,
+        assembly_id,
+        respondent_id,
+        &checked.email,
+        viewer.lang,
+    )
+    .await;
     Ok(registered_redirect(assembly_id))
 }
 
@@ -1011,7 +1037,8 @@ pub(crate) async fn check_registration(
         Ok(code) => Some(code),
         Err(_) if form.invitation_code.trim().is_empty() => {
             if code_required {
-                errors.push(m.describe(&ValidationError::new("invitation_code", Problem::Required)));
+                errors
+                    .push(m.describe(&ValidationError::new("invitation_code", Problem::Required)));
             }
             None
         }
@@ -1062,13 +1089,30 @@ pub(crate) async fn check_registration(
         }
     } else {
         for (index, feature) in questions.iter().enumerate() {
-            let value = form.extra.get(&format!("q_{index}")).map(|v| v.trim()).unwrap_or("");
+            let value = form
+                .extra
+                .get(&format!("q_{index}"))
+                .map(|v| v.trim())
+                .unwrap_or("");
             if value.is_empty() {
-                errors.push(format!("{}: {}", feature.name, m.describe(&ValidationError::new("", Problem::Required)).trim_start_matches(": ")));
+                errors.push(format!(
+                    "{}: {}",
+                    feature.name,
+                    m.describe(&ValidationError::new("", Problem::Required))
+                        .trim_start_matches(": ")
+                ));
             } else if !feature.values.iter().any(|v| v == value) {
-                errors.push(format!("{}: {}", feature.name, m.describe(&ValidationError::new("", Problem::Malformed)).trim_start_matches(": ")));
+                errors.push(format!(
+                    "{}: {}",
+                    feature.name,
+                    m.describe(&ValidationError::new("", Problem::Malformed))
+                        .trim_start_matches(": ")
+                ));
             } else {
-                answers.insert(feature.name.clone(), serde_json::Value::String(value.to_owned()));
+                answers.insert(
+                    feature.name.clone(),
+                    serde_json::Value::String(value.to_owned()),
+                );
             }
         }
     }
@@ -1121,7 +1165,10 @@ pub(crate) async fn store_registration(
                 store::recruitment::claim_invitation(tx, assembly_id, &code.to_string()).await?;
             match claimed {
                 Ok((invitation_id, area)) => {
-                    answers.insert(crate::selection::AREA_FEATURE.to_owned(), serde_json::Value::String(area));
+                    answers.insert(
+                        crate::selection::AREA_FEATURE.to_owned(),
+                        serde_json::Value::String(area),
+                    );
                     Some(invitation_id)
                 }
                 Err(refusal) => {
@@ -1162,15 +1209,7 @@ pub(crate) async fn store_registration(
         "invitation_id": invitation_id,
         "status": "registered",
     });
-    audit(
-        tx,
-        viewer,
-        "respondent.register",
-        &entity,
-        &after,
-        now,
-    )
-    .await?;
+    audit(tx, viewer, "respondent.register", &entity, &after, now).await?;
     Ok(Ok(respondent_id))
 }
 
@@ -1297,15 +1336,31 @@ fn answers_in_words(m: &Messages, features_json: &str) -> String {
     let Some(answers) = value.as_object() else {
         return String::new();
     };
-    let label = |key: &str, raw: &str| match key {
-        "gender" => GENDERS.iter().position(|id| *id == raw).map(|index| m.r.genders[index].to_owned()),
-        "age_band" => AGE_BANDS.iter().position(|id| *id == raw).map(|index| m.r.age_bands[index].to_owned()),
-        _ => None,
-    }
-    .unwrap_or_else(|| raw.to_owned());
+    let label = |key: &str, raw: &str| {
+        match key {
+            "gender" => GENDERS
+                .iter()
+                .position(|id| *id == raw)
+                .map(|index| m.r.genders[index].to_owned()),
+            "age_band" => AGE_BANDS
+                .iter()
+                .position(|id| *id == raw)
+                .map(|index| m.r.age_bands[index].to_owned()),
+            _ => None,
+        }
+        .unwrap_or_else(|| raw.to_owned())
+    };
     // The default questions first, in the form's order, then any other stored feature by name.
     let mut keys: Vec<&String> = answers.keys().collect();
-    keys.sort_by_key(|key| (["gender", "age_band", "area"].iter().position(|k| k == key).unwrap_or(3), key.as_str()));
+    keys.sort_by_key(|key| {
+        (
+            ["gender", "age_band", "area"]
+                .iter()
+                .position(|k| k == key)
+                .unwrap_or(3),
+            key.as_str(),
+        )
+    });
     keys.iter()
         .map(|key| label(key, answers[key.as_str()].as_str().unwrap_or("")))
         .collect::<Vec<_>>()
@@ -1504,10 +1559,21 @@ pub async fn change_status(
     let reason = parse_reason(&form.reason).map_err(|error| invalid(m, &error))?;
     let now = now();
     let mut tx = state.store.begin().await?;
-    apply_status_change(&mut tx, &state, &viewer, assembly_id, respondent_id, to, &reason, now).await?;
+    apply_status_change(
+        &mut tx,
+        &state,
+        &viewer,
+        assembly_id,
+        respondent_id,
+        to,
+        &reason,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     // A confirmation without an SMTP relay shows the new member's sign-in code once.
-    let next = Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
+    let next =
+        Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
     crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
 }
 
@@ -1571,7 +1637,15 @@ pub async fn apply_status_change(
     if to == Status::Confirmed {
         crate::members::admit(tx, state, viewer, assembly_id, &row, now).await?;
     } else if from == Status::Confirmed || to == Status::Erased {
-        crate::members::leave(tx, viewer, assembly_id, respondent_id, to == Status::Erased, now).await?;
+        crate::members::leave(
+            tx,
+            viewer,
+            assembly_id,
+            respondent_id,
+            to == Status::Erased,
+            now,
+        )
+        .await?;
     }
     Ok(from)
 }
@@ -1674,14 +1748,26 @@ pub struct ImportColumn {
 pub fn import_columns(stored: &[crate::selection::FeatureDef]) -> Vec<ImportColumn> {
     if stored.is_empty() {
         return vec![
-            ImportColumn { name: "gender".into(), values: Some(GENDERS.iter().map(|v| v.to_string()).collect()) },
-            ImportColumn { name: "age_band".into(), values: Some(AGE_BANDS.iter().map(|v| v.to_string()).collect()) },
-            ImportColumn { name: "area".into(), values: None },
+            ImportColumn {
+                name: "gender".into(),
+                values: Some(GENDERS.iter().map(|v| v.to_string()).collect()),
+            },
+            ImportColumn {
+                name: "age_band".into(),
+                values: Some(AGE_BANDS.iter().map(|v| v.to_string()).collect()),
+            },
+            ImportColumn {
+                name: "area".into(),
+                values: None,
+            },
         ];
     }
     stored
         .iter()
-        .map(|feature| ImportColumn { name: feature.name.clone(), values: Some(feature.values.clone()) })
+        .map(|feature| ImportColumn {
+            name: feature.name.clone(),
+            values: Some(feature.values.clone()),
+        })
         .collect()
 }
 
@@ -1721,7 +1807,10 @@ impl ImportError {
 /// Reads a respondents CSV (a header row with the [`CONTACT_COLUMNS`] and one column per feature of `features`,
 /// `phone` optional, in any order); every problem is reported with its line and column, and any problem refuses
 /// the whole file.
-pub fn parse_import(text: &str, features: &[ImportColumn]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+pub fn parse_import(
+    text: &str,
+    features: &[ImportColumn],
+) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     let cell_error = |line: u64, column: usize, field: &str, problem: Problem| ImportError {
         line,
         column,
@@ -1827,8 +1916,17 @@ pub fn parse_import(text: &str, features: &[ImportColumn]) -> Result<Vec<ImportR
             if value.is_empty() {
                 errors.push(cell_error(line, column, field, Problem::Required));
             } else if value.chars().count() > 100 {
-                errors.push(cell_error(line, column, field, Problem::TooLong { max: 100 }));
-            } else if feature.values.as_ref().is_some_and(|values| !values.contains(&value)) {
+                errors.push(cell_error(
+                    line,
+                    column,
+                    field,
+                    Problem::TooLong { max: 100 },
+                ));
+            } else if feature
+                .values
+                .as_ref()
+                .is_some_and(|values| !values.contains(&value))
+            {
                 errors.push(cell_error(line, column, field, Problem::Malformed));
             }
             answers.insert(field.to_owned(), serde_json::Value::String(value));
@@ -1919,7 +2017,15 @@ pub async fn import_respondents(
             .await?,
         );
         if let Some(&id) = ids.last() {
-            store::members::record_registration(&mut tx, assembly_id, id, store::members::ConsentMethod::Import, actor, viewer.lang.code()).await?;
+            store::members::record_registration(
+                &mut tx,
+                assembly_id,
+                id,
+                store::members::ConsentMethod::Import,
+                actor,
+                viewer.lang.code(),
+            )
+            .await?;
         }
     }
     let after = serde_json::json!({
@@ -1984,18 +2090,40 @@ mod tests {
     #[test]
     fn imports_follow_the_assemblys_stored_features_and_their_values() {
         let stored = vec![
-            crate::selection::FeatureDef { name: "tenure".into(), values: vec!["owner".into(), "renter".into()] },
-            crate::selection::FeatureDef { name: "area".into(), values: vec!["Hill".into(), "Valley".into()] },
+            crate::selection::FeatureDef {
+                name: "tenure".into(),
+                values: vec!["owner".into(), "renter".into()],
+            },
+            crate::selection::FeatureDef {
+                name: "area".into(),
+                values: vec!["Hill".into(), "Valley".into()],
+            },
         ];
         let columns = import_columns(&stored);
-        let rows = parse_import("full_name,email,area,tenure\nAda,ada@example.org,Hill,renter\n", &columns).unwrap();
-        assert_eq!(rows[0].features_json, r#"{"area":"Hill","tenure":"renter"}"#);
+        let rows = parse_import(
+            "full_name,email,area,tenure\nAda,ada@example.org,Hill,renter\n",
+            &columns,
+        )
+        .unwrap();
+        assert_eq!(
+            rows[0].features_json,
+            r#"{"area":"Hill","tenure":"renter"}"#
+        );
         let errors = parse_import("full_name,email,area,tenure\nAda,ada@example.org,Coast,renter\nBo,bo@example.org,Hill,\n", &columns).unwrap_err();
-        let at: Vec<_> = errors.iter().map(|e| (e.line, e.column, e.error.field.as_str())).collect();
+        let at: Vec<_> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.error.field.as_str()))
+            .collect();
         assert_eq!(at, vec![(2, 3, "area"), (3, 4, "tenure")]);
         let errors = parse_import("full_name,email,gender,age_band,area\n", &columns).unwrap_err();
-        let at: Vec<_> = errors.iter().map(|e| (e.line, e.column, e.error.field.as_str())).collect();
-        assert_eq!(at, vec![(1, 3, "gender"), (1, 4, "age_band"), (1, 6, "tenure")]);
+        let at: Vec<_> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.error.field.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            vec![(1, 3, "gender"), (1, 4, "age_band"), (1, 6, "tenure")]
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
 use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
 use crate::{
-    AppState, api, deliberation, evidence, impact, members, now, panel, public, recruitment, selection, session, sessions, staff, tables,
+    AppState, api, deliberation, evidence, impact, members, now, panel, public, recruitment,
+    selection, session, sessions, staff, tables,
 };
 
 /// The session cookie (holds a random token; the database stores its hash).
@@ -238,7 +239,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
 
 /// A route that takes file uploads (see [`RouteSpec::upload`]).
 fn upload(spec: RouteSpec) -> RouteSpec {
-    RouteSpec { upload: true, ..spec }
+    RouteSpec {
+        upload: true,
+        ..spec
+    }
 }
 
 /// The route table without handlers, for tests and the OpenAPI document.
@@ -255,7 +259,9 @@ pub fn router(state: AppState) -> Router {
             .route_layer(Extension(spec));
         if spec.upload {
             // Inside the router-wide limit below, so it wins for this route.
-            guarded = guarded.route_layer(axum::extract::DefaultBodyLimit::max(state.config.upload_limit_bytes));
+            guarded = guarded.route_layer(axum::extract::DefaultBodyLimit::max(
+                state.config.upload_limit_bytes,
+            ));
         }
         router = router.route(spec.path, guarded);
     }
@@ -504,7 +510,9 @@ async fn check(
             .and_then(|value| value.to_str().ok())
             .and_then(crate::upload::boundary);
         let sent = match multipart {
-            Some(boundary) if spec.upload => crate::upload::csrf_field(&bytes, &boundary, CSRF_FIELD),
+            Some(boundary) if spec.upload => {
+                crate::upload::csrf_field(&bytes, &boundary, CSRF_FIELD)
+            }
             _ => form_csrf_token(&bytes),
         }
         .ok_or(AppError::Csrf)?;

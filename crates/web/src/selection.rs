@@ -67,17 +67,26 @@ pub fn features_of(quotas: &[QuotaRow]) -> Vec<FeatureDef> {
     for quota in quotas {
         match features.iter_mut().find(|f| f.name == quota.feature) {
             Some(feature) => feature.values.push(quota.value.clone()),
-            None => features.push(FeatureDef { name: quota.feature.clone(), values: vec![quota.value.clone()] }),
+            None => features.push(FeatureDef {
+                name: quota.feature.clone(),
+                values: vec![quota.value.clone()],
+            }),
         }
     }
     features
 }
 
 /// The questions of the registration form of an assembly: its features except the area (taken from the invitation).
-pub async fn registration_questions(state: &AppState, assembly_id: i64) -> Result<Vec<FeatureDef>, AppError> {
+pub async fn registration_questions(
+    state: &AppState,
+    assembly_id: i64,
+) -> Result<Vec<FeatureDef>, AppError> {
     let mut connection = state.store.connection().await?;
     let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
-    Ok(features_of(&quotas).into_iter().filter(|f| f.name != AREA_FEATURE).collect())
+    Ok(features_of(&quotas)
+        .into_iter()
+        .filter(|f| f.name != AREA_FEATURE)
+        .collect())
 }
 
 /// One line of the quota editor: `feature,value,share[,min,max]`.
@@ -96,7 +105,10 @@ pub struct QuotaLine {
 }
 
 fn line_error(m: &Messages, line: usize, column: usize, problem: &str) -> String {
-    m.s.err_line.replace("{line}", &line.to_string()).replace("{column}", &column.to_string()).replace("{problem}", problem)
+    m.s.err_line
+        .replace("{line}", &line.to_string())
+        .replace("{column}", &column.to_string())
+        .replace("{problem}", problem)
 }
 
 /// Parses the quota editor's text; errors name the line and column.
@@ -109,14 +121,23 @@ pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
         }
-        let cells: Vec<String> = match csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(raw.as_bytes()).records().next() {
+        let cells: Vec<String> = match csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(raw.as_bytes())
+            .records()
+            .next()
+        {
             Some(Ok(record)) => record.iter().map(|cell| cell.trim().to_owned()).collect(),
             _ => {
                 errors.push(line_error(m, number, 1, m.s.err_csv));
                 continue;
             }
         };
-        if cells.first().is_some_and(|c| c.eq_ignore_ascii_case("feature")) {
+        if cells
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case("feature"))
+        {
             continue;
         }
         if cells.len() != 3 && cells.len() != 5 {
@@ -130,7 +151,12 @@ pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<
                 ok = false;
             }
         }
-        let share = cells[2].trim_end_matches('%').trim().parse::<f64>().ok().filter(|s| s.is_finite() && (0.0..=100.0).contains(s));
+        let share = cells[2]
+            .trim_end_matches('%')
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && (0.0..=100.0).contains(s));
         if share.is_none() {
             errors.push(line_error(m, number, 3, m.s.err_share));
             ok = false;
@@ -171,20 +197,40 @@ pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<
         }
     }
     if lines.len() > MAX_QUOTA_LINES {
-        errors.push(m.describe(&ValidationError::new("quotas", Problem::TooMany { max: MAX_QUOTA_LINES })));
+        errors.push(m.describe(&ValidationError::new(
+            "quotas",
+            Problem::TooMany {
+                max: MAX_QUOTA_LINES,
+            },
+        )));
     }
     if lines.is_empty() && errors.is_empty() {
         errors.push(m.describe(&ValidationError::new("quotas", Problem::Required)));
     }
-    if errors.is_empty() { Ok(lines) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(lines)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Fills min and max from the population shares for the panel size (the `recruitment` crate's proposal).
-pub fn propose(m: &Messages, lines: &mut [QuotaLine], panel_size: u32, overwrite: bool) -> Result<(), String> {
+pub fn propose(
+    m: &Messages,
+    lines: &mut [QuotaLine],
+    panel_size: u32,
+    overwrite: bool,
+) -> Result<(), String> {
     let defs = features_of(
         &lines
             .iter()
-            .map(|l| QuotaRow { feature: l.feature.clone(), value: l.value.clone(), share_ppm: l.share_ppm, min_seats: 0, max_seats: 0 })
+            .map(|l| QuotaRow {
+                feature: l.feature.clone(),
+                value: l.value.clone(),
+                share_ppm: l.share_ppm,
+                min_seats: 0,
+                max_seats: 0,
+            })
             .collect::<Vec<_>>(),
     );
     let shares: Vec<FeatureShares> = defs
@@ -195,15 +241,25 @@ pub fn propose(m: &Messages, lines: &mut [QuotaLine], panel_size: u32, overwrite
                 .values
                 .iter()
                 .map(|value| {
-                    let line = lines.iter().find(|l| l.feature == def.name && &l.value == value).expect("grouped from lines");
-                    ValueShare { value: value.clone(), share: line.share_ppm as f64 / 1_000_000.0 }
+                    let line = lines
+                        .iter()
+                        .find(|l| l.feature == def.name && &l.value == value)
+                        .expect("grouped from lines");
+                    ValueShare {
+                        value: value.clone(),
+                        share: line.share_ppm as f64 / 1_000_000.0,
+                    }
                 })
                 .collect(),
         })
         .collect();
-    let proposal = propose_quotas(&shares, panel_size, Tolerance::default()).map_err(|error| format!("{}: {error}", m.s.err_propose))?;
+    let proposal = propose_quotas(&shares, panel_size, Tolerance::default())
+        .map_err(|error| format!("{}: {error}", m.s.err_propose))?;
     for quota in proposal.quotas() {
-        if let Some(line) = lines.iter_mut().find(|l| l.feature == quota.feature && l.value == quota.value) {
+        if let Some(line) = lines
+            .iter_mut()
+            .find(|l| l.feature == quota.feature && l.value == quota.value)
+        {
             if overwrite || line.min.is_none() {
                 line.min = Some(i64::from(quota.min));
             }
@@ -224,9 +280,22 @@ fn share_text(share_ppm: i64) -> String {
 fn quota_text(lines: &[QuotaLine]) -> String {
     let mut text = String::from("feature,value,share,min,max\n");
     for line in lines {
-        let cell = |t: &str| if t.contains([',', '"']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_owned() };
+        let cell = |t: &str| {
+            if t.contains([',', '"']) {
+                format!("\"{}\"", t.replace('"', "\"\""))
+            } else {
+                t.to_owned()
+            }
+        };
         let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
-        text.push_str(&format!("{},{},{},{},{}\n", cell(&line.feature), cell(&line.value), share_text(line.share_ppm), bound(line.min), bound(line.max)));
+        text.push_str(&format!(
+            "{},{},{},{},{}\n",
+            cell(&line.feature),
+            cell(&line.value),
+            share_text(line.share_ppm),
+            bound(line.min),
+            bound(line.max)
+        ));
     }
     text
 }
@@ -235,7 +304,13 @@ fn rows_text(quotas: &[QuotaRow]) -> String {
     quota_text(
         &quotas
             .iter()
-            .map(|q| QuotaLine { feature: q.feature.clone(), value: q.value.clone(), share_ppm: q.share_ppm, min: Some(q.min_seats), max: Some(q.max_seats) })
+            .map(|q| QuotaLine {
+                feature: q.feature.clone(),
+                value: q.value.clone(),
+                share_ppm: q.share_ppm,
+                min: Some(q.min_seats),
+                max: Some(q.max_seats),
+            })
             .collect::<Vec<_>>(),
     )
 }
@@ -244,7 +319,9 @@ fn rows_text(quotas: &[QuotaRow]) -> String {
 // The anonymised pool.
 
 pub(crate) fn csv_line(cells: &[&str]) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let _ = writer.write_record(cells);
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -253,7 +330,12 @@ pub(crate) fn csv_line(cells: &[&str]) -> String {
 pub fn features_csv(quotas: &[QuotaRow]) -> String {
     let mut text = csv_line(&["feature", "value", "min", "max"]);
     for quota in quotas {
-        text.push_str(&csv_line(&[&quota.feature, &quota.value, &quota.min_seats.to_string(), &quota.max_seats.to_string()]));
+        text.push_str(&csv_line(&[
+            &quota.feature,
+            &quota.value,
+            &quota.min_seats.to_string(),
+            &quota.max_seats.to_string(),
+        ]));
     }
     text
 }
@@ -275,7 +357,11 @@ fn public_id() -> Result<String, AppError> {
 }
 
 /// Builds the anonymised pool of `members` for `features`: a random public id and feature values only.
-pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMember], already: &HashSet<i64>) -> Result<Pool, AppError> {
+pub fn build_pool(
+    features: &[FeatureDef],
+    members: &[store::selection::PoolMember],
+    already: &HashSet<i64>,
+) -> Result<Pool, AppError> {
     let mut rows: Vec<(String, i64, Vec<String>)> = Vec::new();
     let mut left_out = 0;
     let mut ids = HashSet::new();
@@ -290,10 +376,17 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
         }
     };
     for member in members {
-        let answers: serde_json::Value = serde_json::from_str(&member.features_json).unwrap_or(serde_json::Value::Null);
+        let answers: serde_json::Value =
+            serde_json::from_str(&member.features_json).unwrap_or(serde_json::Value::Null);
         let values: Option<Vec<String>> = features
             .iter()
-            .map(|feature| answers.get(&feature.name).and_then(|v| v.as_str()).filter(|v| feature.values.iter().any(|x| x == v)).map(str::to_owned))
+            .map(|feature| {
+                answers
+                    .get(&feature.name)
+                    .and_then(|v| v.as_str())
+                    .filter(|v| feature.values.iter().any(|x| x == v))
+                    .map(str::to_owned)
+            })
             .collect();
         let Some(values) = values else {
             left_out += 1;
@@ -328,15 +421,36 @@ pub fn build_pool(features: &[FeatureDef], members: &[store::selection::PoolMemb
         let mut cells = vec![id.as_str()];
         cells.extend(values.iter().map(String::as_str));
         pool_csv.push_str(&csv_line(&cells));
-        people.push(RunPerson { public_id: id, respondent_id, position: position as i64, selected: false, already: already.contains(&respondent_id) });
+        people.push(RunPerson {
+            public_id: id,
+            respondent_id,
+            position: position as i64,
+            selected: false,
+            already: already.contains(&respondent_id),
+        });
     }
-    Ok(Pool { pool_csv, people, left_out })
+    Ok(Pool {
+        pool_csv,
+        people,
+        left_out,
+    })
 }
 
 /// The engine's instance from the published texts, read exactly as `klero verify` reads the files.
-pub fn instance_of(pool_csv: &str, features_csv: &str, already_csv: &str, panel_size: usize) -> Result<Instance, SelectionError> {
+pub fn instance_of(
+    pool_csv: &str,
+    features_csv: &str,
+    already_csv: &str,
+    panel_size: usize,
+) -> Result<Instance, SelectionError> {
     let features = parse_features("features.csv", features_csv, panel_size)?;
-    let table = parse_people("pool.csv", pool_csv, &features, "id", &household_columns(pool_csv))?;
+    let table = parse_people(
+        "pool.csv",
+        pool_csv,
+        &features,
+        "id",
+        &household_columns(pool_csv),
+    )?;
     let already = if already_csv.trim().is_empty() {
         Vec::new()
     } else {
@@ -349,7 +463,14 @@ pub fn instance_of(pool_csv: &str, features_csv: &str, already_csv: &str, panel_
 /// existed have none).
 pub fn household_columns(pool_csv: &str) -> Vec<String> {
     let header = pool_csv.lines().next().unwrap_or("");
-    if header.split(',').any(|cell| cell.trim() == HOUSEHOLD_COLUMN) { vec![HOUSEHOLD_COLUMN.to_owned()] } else { Vec::new() }
+    if header
+        .split(',')
+        .any(|cell| cell.trim() == HOUSEHOLD_COLUMN)
+    {
+        vec![HOUSEHOLD_COLUMN.to_owned()]
+    } else {
+        Vec::new()
+    }
 }
 
 fn algorithm_of(name: &str) -> Algorithm {
@@ -363,16 +484,23 @@ fn algorithm_of(name: &str) -> Algorithm {
 /// The settings a run uses: its algorithm and, for a final run drawn as a transparent lottery, the number of numbered
 /// panels (`klero verify --lottery-panels M`; without it, no lottery).
 pub(crate) fn settings_of(algorithm: &str, lottery_panels: Option<u32>) -> Settings {
-    Settings { algorithm: algorithm_of(algorithm), lottery_panels }
+    Settings {
+        algorithm: algorithm_of(algorithm),
+        lottery_panels,
+    }
 }
 
 /// The lottery size stored with a run, as the engine takes it.
 fn lottery_of(run: &RunRow) -> Option<u32> {
-    run.lottery_panels.and_then(|panels| u32::try_from(panels).ok())
+    run.lottery_panels
+        .and_then(|panels| u32::try_from(panels).ok())
 }
 
 /// A feasibility verdict in words for the organisers.
-pub(crate) fn feasibility_text(m: &Messages, result: &Result<(), SelectionError>) -> (bool, Vec<String>) {
+pub(crate) fn feasibility_text(
+    m: &Messages,
+    result: &Result<(), SelectionError>,
+) -> (bool, Vec<String>) {
     match result {
         Ok(()) => (true, vec![m.s.feasible.to_owned()]),
         Err(SelectionError::InfeasibleQuotas { changes }) => {
@@ -463,7 +591,13 @@ async fn current_feasibility(
     let features = features_of(&quotas);
     let pool = build_pool(&features, &members, &HashSet::new())?;
     let (Some(settings), false) = (settings, quotas.is_empty()) else {
-        return Ok((Vec::new(), pool.people.len(), pool.left_out, false, vec![m.s.no_quotas.to_owned()]));
+        return Ok((
+            Vec::new(),
+            pool.people.len(),
+            pool.left_out,
+            false,
+            vec![m.s.no_quotas.to_owned()],
+        ));
     };
     let features_text = features_csv(&quotas);
     let panel_size = settings.panel_size as usize;
@@ -519,14 +653,37 @@ async fn quotas_page(
     let settings = store::selection::settings(&mut connection, assembly_id).await?;
     drop(connection);
     let form = form.unwrap_or_else(|| QuotaForm {
-        panel_size: settings.as_ref().map(|s| s.panel_size.to_string()).unwrap_or_default(),
+        panel_size: settings
+            .as_ref()
+            .map(|s| s.panel_size.to_string())
+            .unwrap_or_default(),
         seed_source: settings.map(|s| s.seed_source).unwrap_or_default(),
-        quotas: if stored.is_empty() { String::new() } else { rows_text(&stored) },
+        quotas: if stored.is_empty() {
+            String::new()
+        } else {
+            rows_text(&stored)
+        },
         action: String::new(),
     });
-    let (rows, pool_size, left_out, feasible, verdict) = current_feasibility(state, m, assembly_id).await?;
+    let (rows, pool_size, left_out, feasible, verdict) =
+        current_feasibility(state, m, assembly_id).await?;
     let c = Chrome::new(viewer, m.s.quotas_title);
-    render(status, &QuotasPage { c, assembly_id, title: record.title, form, errors, notice, rows, pool_size, left_out, feasible, verdict })
+    render(
+        status,
+        &QuotasPage {
+            c,
+            assembly_id,
+            title: record.title,
+            form,
+            errors,
+            notice,
+            rows,
+            pool_size,
+            left_out,
+            feasible,
+            verdict,
+        },
+    )
 }
 
 /// `GET /staff/assemblies/{assembly_id}/quotas`: the quota editor and the live feasibility check.
@@ -535,7 +692,16 @@ pub async fn quotas(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    quotas_page(&state, &viewer, assembly_id, StatusCode::OK, None, Vec::new(), String::new()).await
+    quotas_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        None,
+        Vec::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/quotas`: proposes min/max from the shares, or saves (audited).
@@ -561,7 +727,10 @@ pub async fn save_quotas(
     };
     let seed_source = form.seed_source.trim().to_owned();
     if seed_source.chars().count() > 500 {
-        errors.push(m.describe(&ValidationError::new("seed_source", Problem::TooLong { max: 500 })));
+        errors.push(m.describe(&ValidationError::new(
+            "seed_source",
+            Problem::TooLong { max: 500 },
+        )));
     }
     let mut lines = match parse_quota_text(m, &form.quotas) {
         Ok(lines) => lines,
@@ -579,13 +748,31 @@ pub async fn save_quotas(
         }
     }
     if !errors.is_empty() {
-        return quotas_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors, String::new()).await;
+        return quotas_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(form),
+            errors,
+            String::new(),
+        )
+        .await;
     }
     let panel_size = panel_size.unwrap_or(1);
     if form.action == "propose" {
         form.quotas = quota_text(&lines);
         let notice = m.s.proposed.to_owned();
-        return quotas_page(&state, &viewer, assembly_id, StatusCode::OK, Some(form), Vec::new(), notice).await;
+        return quotas_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::OK,
+            Some(form),
+            Vec::new(),
+            notice,
+        )
+        .await;
     }
     let rows: Vec<QuotaRow> = lines
         .iter()
@@ -599,9 +786,27 @@ pub async fn save_quotas(
         .collect();
     let now = now();
     let mut tx = state.store.begin().await?;
-    store::selection::save_quotas(&mut tx, assembly_id, &SettingsRow { panel_size: i64::from(panel_size), seed_source }, &rows, now).await?;
+    store::selection::save_quotas(
+        &mut tx,
+        assembly_id,
+        &SettingsRow {
+            panel_size: i64::from(panel_size),
+            seed_source,
+        },
+        &rows,
+        now,
+    )
+    .await?;
     let after = serde_json::json!({ "assembly_id": assembly_id, "panel_size": panel_size, "values": rows.len() });
-    audit(&mut tx, actor(&viewer), "quotas.save", &format!("assembly:{assembly_id}/quotas"), &after, now).await?;
+    audit(
+        &mut tx,
+        actor(&viewer),
+        "quotas.save",
+        &format!("assembly:{assembly_id}/quotas"),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/quotas")).into_response())
 }
@@ -690,7 +895,13 @@ pub struct SelectionPage {
     pub feasible: bool,
 }
 
-async fn selection_page(state: &AppState, viewer: &Viewer, assembly_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
+async fn selection_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     fail_stale(state).await?;
     let mut connection = state.store.connection().await?;
@@ -699,7 +910,9 @@ async fn selection_page(state: &AppState, viewer: &Viewer, assembly_id: i64, sta
     let settings = store::selection::settings(&mut connection, assembly_id).await?;
     drop(connection);
     let (_, pool_size, _, feasible, verdict) = current_feasibility(state, m, assembly_id).await?;
-    let has_final = runs.iter().any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done"));
+    let has_final = runs.iter().any(|r| {
+        r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")
+    });
     let c = Chrome::new(viewer, m.s.selection_title);
     render(
         status,
@@ -719,7 +932,11 @@ async fn selection_page(state: &AppState, viewer: &Viewer, assembly_id: i64, sta
 }
 
 /// `GET /staff/assemblies/{assembly_id}/selection`: runs, and the forms to start them.
-pub async fn selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
+pub async fn selection(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
     selection_page(&state, &viewer, assembly_id, StatusCode::OK, Vec::new()).await
 }
 
@@ -780,7 +997,13 @@ struct Inputs {
     commitment: String,
 }
 
-async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &str, lottery_panels: Option<u32>) -> Result<Result<Inputs, Vec<String>>, AppError> {
+async fn inputs(
+    state: &AppState,
+    m: &Messages,
+    assembly_id: i64,
+    algorithm: &str,
+    lottery_panels: Option<u32>,
+) -> Result<Result<Inputs, Vec<String>>, AppError> {
     let mut connection = state.store.connection().await?;
     let quotas = store::selection::quotas(&mut connection, assembly_id).await?;
     let settings = store::selection::settings(&mut connection, assembly_id).await?;
@@ -791,10 +1014,21 @@ async fn inputs(state: &AppState, m: &Messages, assembly_id: i64, algorithm: &st
     };
     let pool = build_pool(&features_of(&quotas), &members, &HashSet::new())?;
     let features_csv = features_csv(&quotas);
-    match instance_of(&pool.pool_csv, &features_csv, "", settings.panel_size as usize) {
+    match instance_of(
+        &pool.pool_csv,
+        &features_csv,
+        "",
+        settings.panel_size as usize,
+    ) {
         Ok(instance) => {
-            let commitment = selection::sample::commitment(&instance, &settings_of(algorithm, lottery_panels));
-            Ok(Ok(Inputs { settings, features_csv, pool, commitment }))
+            let commitment =
+                selection::sample::commitment(&instance, &settings_of(algorithm, lottery_panels));
+            Ok(Ok(Inputs {
+                settings,
+                features_csv,
+                pool,
+                commitment,
+            }))
         }
         Err(error) => Ok(Err(vec![error.to_string()])),
     }
@@ -805,9 +1039,27 @@ pub(crate) fn actor(viewer: &Viewer) -> Option<i64> {
 }
 
 /// Appends an audit entry (ids, kinds and counts only) in the caller's transaction; `None` is the server itself.
-pub(crate) async fn audit(tx: &mut store::Tx, actor: Option<i64>, action: &str, entity: &str, after: &serde_json::Value, now: i64) -> Result<(), AppError> {
+pub(crate) async fn audit(
+    tx: &mut store::Tx,
+    actor: Option<i64>,
+    action: &str,
+    entity: &str,
+    after: &serde_json::Value,
+    now: i64,
+) -> Result<(), AppError> {
     let after = after.to_string();
-    store::audit::append(tx, &store::audit::Change { actor_account_id: actor, action, entity, before_json: None, after_json: Some(&after) }, now).await?;
+    store::audit::append(
+        tx,
+        &store::audit::Change {
+            actor_account_id: actor,
+            action,
+            entity,
+            before_json: None,
+            after_json: Some(&after),
+        },
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -826,12 +1078,34 @@ pub async fn start_test_run(
     let m = viewer.lang.messages();
     let algorithm = match parse_algorithm(&form.algorithm) {
         Ok(algorithm) => algorithm,
-        Err(error) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.describe(&error)]).await,
+        Err(error) => {
+            return selection_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![m.describe(&error)],
+            )
+            .await;
+        }
     };
-    let seed = if form.seed.trim().is_empty() { crate::security::random_token(8)? } else { form.seed.trim().chars().take(200).collect() };
+    let seed = if form.seed.trim().is_empty() {
+        crate::security::random_token(8)?
+    } else {
+        form.seed.trim().chars().take(200).collect()
+    };
     let inputs = match inputs(&state, m, assembly_id, algorithm, None).await? {
         Ok(inputs) => inputs,
-        Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+        Err(errors) => {
+            return selection_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+            )
+            .await;
+        }
     };
     let run = NewRun {
         assembly_id,
@@ -853,7 +1127,12 @@ pub async fn start_test_run(
     create_and_spawn(&state, &viewer, &run, &inputs.pool.people).await
 }
 
-async fn create_and_spawn(state: &AppState, viewer: &Viewer, run: &NewRun<'_>, people: &[RunPerson]) -> Result<Response, AppError> {
+async fn create_and_spawn(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &NewRun<'_>,
+    people: &[RunPerson],
+) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     let now = now();
     fail_stale(state).await?;
@@ -862,14 +1141,29 @@ async fn create_and_spawn(state: &AppState, viewer: &Viewer, run: &NewRun<'_>, p
         Ok(run_id) => run_id,
         Err(store::selection::RunBusy) => {
             drop(tx);
-            return selection_page(state, viewer, run.assembly_id, StatusCode::CONFLICT, vec![m.s.err_busy.to_owned()]).await;
+            return selection_page(
+                state,
+                viewer,
+                run.assembly_id,
+                StatusCode::CONFLICT,
+                vec![m.s.err_busy.to_owned()],
+            )
+            .await;
         }
     };
     let after = serde_json::json!({
         "id": run_id, "assembly_id": run.assembly_id, "kind": run.kind, "status": run.status, "algorithm": run.algorithm,
         "commitment": run.commitment, "pool": people.len(), "panel_size": run.panel_size, "lottery_panels": run.lottery_panels,
     });
-    audit(&mut tx, actor(viewer), "selection_run.create", &format!("selection_run:{run_id}"), &after, now).await?;
+    audit(
+        &mut tx,
+        actor(viewer),
+        "selection_run.create",
+        &format!("selection_run:{run_id}"),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     if run.status == "running" {
         spawn_run(state.clone(), run.assembly_id, run_id);
@@ -888,20 +1182,46 @@ pub async fn commit_final_run(
     let Form(form) = form?;
     let m = viewer.lang.messages();
     let Ok(lottery_panels) = parse_lottery_panels(&form.lottery_panels) else {
-        return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.s.err_lottery_panels.to_owned()]).await;
+        return selection_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![m.s.err_lottery_panels.to_owned()],
+        )
+        .await;
     };
     let mut connection = state.store.connection().await?;
     let runs = store::selection::runs(&mut connection, assembly_id).await?;
     drop(connection);
-    if runs.iter().any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")) {
-        return selection_page(&state, &viewer, assembly_id, StatusCode::CONFLICT, vec![m.s.err_final_exists.to_owned()]).await;
+    if runs
+        .iter()
+        .any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done"))
+    {
+        return selection_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::CONFLICT,
+            vec![m.s.err_final_exists.to_owned()],
+        )
+        .await;
     }
     // The final draw uses LEXIMIN, optionally rounded to numbered panels: what `klero verify` does by default, with
     // `--lottery-panels M` for a lottery (M is part of the commitment).
     let algorithm = "leximin";
     let inputs = match inputs(&state, m, assembly_id, algorithm, lottery_panels).await? {
         Ok(inputs) => inputs,
-        Err(errors) => return selection_page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+        Err(errors) => {
+            return selection_page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+            )
+            .await;
+        }
     };
     let run = NewRun {
         assembly_id,
@@ -934,7 +1254,17 @@ pub async fn draw_committed_run(
     let m = viewer.lang.messages();
     let seed = match parse_seed(&form.seed) {
         Ok(seed) => seed,
-        Err(error) => return run_page(&state, &viewer, assembly_id, run_id, StatusCode::UNPROCESSABLE_ENTITY, vec![m.describe(&error)]).await,
+        Err(error) => {
+            return run_page(
+                &state,
+                &viewer,
+                assembly_id,
+                run_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![m.describe(&error)],
+            )
+            .await;
+        }
     };
     fail_stale(&state).await?;
     let now = now();
@@ -943,15 +1273,39 @@ pub async fn draw_committed_run(
         Ok(true) => {}
         Ok(false) => {
             drop(tx);
-            return run_page(&state, &viewer, assembly_id, run_id, StatusCode::CONFLICT, vec![m.s.err_not_committed.to_owned()]).await;
+            return run_page(
+                &state,
+                &viewer,
+                assembly_id,
+                run_id,
+                StatusCode::CONFLICT,
+                vec![m.s.err_not_committed.to_owned()],
+            )
+            .await;
         }
         Err(store::selection::RunBusy) => {
             drop(tx);
-            return run_page(&state, &viewer, assembly_id, run_id, StatusCode::CONFLICT, vec![m.s.err_busy.to_owned()]).await;
+            return run_page(
+                &state,
+                &viewer,
+                assembly_id,
+                run_id,
+                StatusCode::CONFLICT,
+                vec![m.s.err_busy.to_owned()],
+            )
+            .await;
         }
     }
     let after = serde_json::json!({ "id": run_id, "status": "running", "seed": seed });
-    audit(&mut tx, actor(&viewer), "selection_run.draw", &format!("selection_run:{run_id}"), &after, now).await?;
+    audit(
+        &mut tx,
+        actor(&viewer),
+        "selection_run.draw",
+        &format!("selection_run:{run_id}"),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     spawn_run(state.clone(), assembly_id, run_id);
     Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
@@ -967,7 +1321,15 @@ pub async fn cancel_run(
     let mut tx = state.store.begin().await?;
     if store::selection::request_cancel(&mut tx, assembly_id, run_id).await? {
         let after = serde_json::json!({ "id": run_id, "cancel_requested": true });
-        audit(&mut tx, actor(&viewer), "selection_run.cancel", &format!("selection_run:{run_id}"), &after, now).await?;
+        audit(
+            &mut tx,
+            actor(&viewer),
+            "selection_run.cancel",
+            &format!("selection_run:{run_id}"),
+            &after,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
@@ -1045,13 +1407,21 @@ pub struct RunPage {
     pub lottery_panels: Option<i64>,
 }
 
-async fn run_page(state: &AppState, viewer: &Viewer, assembly_id: i64, run_id: i64, status: StatusCode, errors: Vec<String>) -> Result<Response, AppError> {
+async fn run_page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    run_id: i64,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
     fail_stale(state).await?;
     let m = viewer.lang.messages();
     let mut connection = state.store.connection().await?;
     let run = store::selection::run(&mut connection, assembly_id, run_id).await?;
     drop(connection);
-    let summary = (run.status == "done").then(|| serde_json::from_str::<RunSummary>(&run.result_json).unwrap_or_default());
+    let summary = (run.status == "done")
+        .then(|| serde_json::from_str::<RunSummary>(&run.result_json).unwrap_or_default());
     let c = Chrome::new(viewer, format!("{} #{run_id}", m.s.run_title));
     let mut response = render(
         status,
@@ -1072,13 +1442,28 @@ async fn run_page(state: &AppState, viewer: &Viewer, assembly_id: i64, run_id: i
             lottery_panels: run.lottery_panels,
         },
     )?;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(response)
 }
 
 /// `GET /staff/assemblies/{assembly_id}/selection/runs/{run_id}`: the progress page (refreshes itself while running).
-pub async fn run(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path((assembly_id, run_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    run_page(&state, &viewer, assembly_id, run_id, StatusCode::OK, Vec::new()).await
+pub async fn run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, run_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    run_page(
+        &state,
+        &viewer,
+        assembly_id,
+        run_id,
+        StatusCode::OK,
+        Vec::new(),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1090,7 +1475,10 @@ pub(crate) async fn fail_stale(state: &AppState) -> Result<(), AppError> {
     let failed = store::selection::fail_stale_runs(&mut tx, now - STALE_SECONDS, now).await?;
     tx.commit().await?;
     for run_id in failed {
-        tracing::warn!(run_id, "selection run interrupted (no heartbeat); marked failed");
+        tracing::warn!(
+            run_id,
+            "selection run interrupted (no heartbeat); marked failed"
+        );
     }
     Ok(())
 }
@@ -1099,7 +1487,8 @@ pub(crate) async fn fail_stale(state: &AppState) -> Result<(), AppError> {
 pub async fn recover_interrupted_runs(store: &store::Store) -> Result<Vec<i64>, store::StoreError> {
     let now = now();
     let mut tx = store.begin().await?;
-    let failed = store::selection::fail_stale_runs(&mut tx, now - STARTUP_STALE_SECONDS, now).await?;
+    let failed =
+        store::selection::fail_stale_runs(&mut tx, now - STARTUP_STALE_SECONDS, now).await?;
     tx.commit().await?;
     Ok(failed)
 }
@@ -1110,7 +1499,10 @@ fn progress_words(progress: &selection::Progress) -> String {
         selection::Phase::Stage(stage) => format!("stage {stage}"),
         selection::Phase::Done => "done".to_owned(),
     };
-    format!("{phase}: {} panels, {}/{} profiles fixed", progress.panels, progress.fixed_profiles, progress.profiles)
+    format!(
+        "{phase}: {} panels, {}/{} profiles fixed",
+        progress.panels, progress.fixed_profiles, progress.profiles
+    )
 }
 
 /// Runs a `running` run in the background: the engine on a blocking thread, a heartbeat with the progress every
@@ -1123,8 +1515,18 @@ pub fn spawn_run(state: AppState, assembly_id: i64, run_id: i64) {
             tracing::error!(run_id, error = %error, "selection run failed to complete");
             let now = now();
             if let Ok(mut tx) = state.store.begin().await {
-                let end = RunEnd { status: "failed", selected_csv: "", result_json: "{}", message: "internal error", selected: &[], distribution_csv: "" };
-                if store::selection::finish_run(&mut tx, run_id, &end, now).await.is_ok() {
+                let end = RunEnd {
+                    status: "failed",
+                    selected_csv: "",
+                    result_json: "{}",
+                    message: "internal error",
+                    selected: &[],
+                    distribution_csv: "",
+                };
+                if store::selection::finish_run(&mut tx, run_id, &end, now)
+                    .await
+                    .is_ok()
+                {
                     let _ = tx.commit().await;
                 }
             }
@@ -1146,22 +1548,39 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
     }
     let cancel = Arc::new(AtomicBool::new(false));
     let latest: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let (job_cancel, job_latest, stopping) = (cancel.clone(), latest.clone(), state.stopping.clone());
-    let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size, lottery_panels) =
-        (run.pool_csv.clone(), run.features_csv.clone(), run.already_csv.clone(), run.seed.clone(), run.algorithm.clone(), run.panel_size as usize, lottery_of(&run));
+    let (job_cancel, job_latest, stopping) =
+        (cancel.clone(), latest.clone(), state.stopping.clone());
+    let (pool_csv, features_csv, already_csv, seed, algorithm, panel_size, lottery_panels) = (
+        run.pool_csv.clone(),
+        run.features_csv.clone(),
+        run.already_csv.clone(),
+        run.seed.clone(),
+        run.algorithm.clone(),
+        run.panel_size as usize,
+        lottery_of(&run),
+    );
     let started = Instant::now();
     let mut job = tokio::task::spawn_blocking(move || -> Outcome {
         let instance = instance_of(&pool_csv, &features_csv, &already_csv, panel_size)?;
         let mut last = Instant::now() - Duration::from_secs(1);
-        let selection = selection::run_cancellable(&instance, &settings_of(&algorithm, lottery_panels), &seed, &mut |progress| {
-            if last.elapsed() >= Duration::from_millis(250) {
-                last = Instant::now();
-                if let Ok(mut slot) = job_latest.lock() {
-                    *slot = Some(progress_words(progress));
+        let selection = selection::run_cancellable(
+            &instance,
+            &settings_of(&algorithm, lottery_panels),
+            &seed,
+            &mut |progress| {
+                if last.elapsed() >= Duration::from_millis(250) {
+                    last = Instant::now();
+                    if let Ok(mut slot) = job_latest.lock() {
+                        *slot = Some(progress_words(progress));
+                    }
                 }
-            }
-            if job_cancel.load(Ordering::Relaxed) || stopping.is_set() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-        })?;
+                if job_cancel.load(Ordering::Relaxed) || stopping.is_set() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )?;
         Ok((instance, selection))
     });
     let outcome = loop {
@@ -1179,7 +1598,11 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
         }
     };
     let outcome = outcome.map_err(|error| AppError::Internal(Box::new(error)))?;
-    tracing::info!(run_id, seconds = started.elapsed().as_secs_f64(), "selection run computed");
+    tracing::info!(
+        run_id,
+        seconds = started.elapsed().as_secs_f64(),
+        "selection run computed"
+    );
     finish(state, &run, outcome).await
 }
 
@@ -1190,25 +1613,51 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
         Err(error) => {
             // A run ended by the server stopping was not cancelled by anyone: it failed, and says why.
             let stopped = matches!(error, SelectionError::Cancelled) && state.stopping.is_set();
-            let status = if matches!(error, SelectionError::Cancelled) && !stopped { "cancelled" } else { "failed" };
+            let status = if matches!(error, SelectionError::Cancelled) && !stopped {
+                "cancelled"
+            } else {
+                "failed"
+            };
             let message = match &error {
                 _ if stopped => STOPPED_MESSAGE.to_owned(),
                 SelectionError::InfeasibleQuotas { changes } => {
-                    std::iter::once("no panel meets the quotas; smallest relaxation:".to_owned()).chain(changes.iter().map(|c| c.to_string())).collect::<Vec<_>>().join("\n")
+                    std::iter::once("no panel meets the quotas; smallest relaxation:".to_owned())
+                        .chain(changes.iter().map(|c| c.to_string()))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 }
                 other => other.to_string(),
             };
             let mut tx = state.store.begin().await?;
-            let end = RunEnd { status, selected_csv: "", result_json: "{}", message: &message, selected: &[], distribution_csv: "" };
+            let end = RunEnd {
+                status,
+                selected_csv: "",
+                result_json: "{}",
+                message: &message,
+                selected: &[],
+                distribution_csv: "",
+            };
             if store::selection::finish_run(&mut tx, run.id, &end, now).await? {
                 let after = serde_json::json!({ "id": run.id, "status": status });
-                audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
+                audit(
+                    &mut tx,
+                    None,
+                    "selection_run.finish",
+                    &format!("selection_run:{}", run.id),
+                    &after,
+                    now,
+                )
+                .await?;
             }
             tx.commit().await?;
             return Ok(());
         }
     };
-    let mut selected: Vec<String> = selection.panel.iter().map(|&i| instance.people[i].id.clone()).collect();
+    let mut selected: Vec<String> = selection
+        .panel
+        .iter()
+        .map(|&i| instance.people[i].id.clone())
+        .collect();
     selected.sort();
     let mut selected_csv = String::from("id\n");
     for id in &selected {
@@ -1233,42 +1682,84 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
         composition,
         selected: selected.len(),
         pool: instance.people.len(),
-        min_probability: selection.probabilities.iter().copied().fold(f64::INFINITY, f64::min),
+        min_probability: selection
+            .probabilities
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min),
         max_probability: selection.probabilities.iter().copied().fold(0.0, f64::max),
         lottery_number: selection.lottery_number,
-        lottery_max_change: selection.distribution.as_ref().and_then(|d| d.lottery.as_ref()).map(|lottery| lottery.max_change),
+        lottery_max_change: selection
+            .distribution
+            .as_ref()
+            .and_then(|d| d.lottery.as_ref())
+            .map(|lottery| lottery.max_change),
     };
     // Published for final and replacement runs; a test run is never public, so its distribution is not kept.
     let distribution_csv = match &selection.distribution {
         Some(distribution) if run.kind != "test" => distribution.to_csv(&instance),
         _ => String::new(),
     };
-    let result_json = serde_json::to_string(&summary).map_err(|error| AppError::Internal(Box::new(error)))?;
+    let result_json =
+        serde_json::to_string(&summary).map_err(|error| AppError::Internal(Box::new(error)))?;
     let mut connection = state.store.connection().await?;
     let people = store::selection::run_people(&mut connection, run.id).await?;
     drop(connection);
     let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
     let mut tx = state.store.begin().await?;
-    let end = RunEnd { status: "done", selected_csv: &selected_csv, result_json: &result_json, message: "", selected: &selected, distribution_csv: &distribution_csv };
+    let end = RunEnd {
+        status: "done",
+        selected_csv: &selected_csv,
+        result_json: &result_json,
+        message: "",
+        selected: &selected,
+        distribution_csv: &distribution_csv,
+    };
     if !store::selection::finish_run(&mut tx, run.id, &end, now).await? {
         return Ok(());
     }
     let mut marked = 0;
     if run.kind != "test" {
-        for person in people.iter().filter(|p| chosen.contains(p.public_id.as_str()) && !p.already) {
-            if let Some(before) = store::selection::mark_selected(&mut tx, run.assembly_id, person.respondent_id).await? {
+        for person in people
+            .iter()
+            .filter(|p| chosen.contains(p.public_id.as_str()) && !p.already)
+        {
+            if let Some(before) =
+                store::selection::mark_selected(&mut tx, run.assembly_id, person.respondent_id)
+                    .await?
+            {
                 marked += 1;
                 let after = serde_json::json!({ "id": person.respondent_id, "from": before, "status": "selected", "run_id": run.id });
-                audit(&mut tx, None, "respondent.select", &format!("respondent:{}", person.respondent_id), &after, now).await?;
+                audit(
+                    &mut tx,
+                    None,
+                    "respondent.select",
+                    &format!("respondent:{}", person.respondent_id),
+                    &after,
+                    now,
+                )
+                .await?;
             }
         }
     }
     // A replacement run's newcomers take the seats of the drop-outs: recorded in the history, drop-outs `replaced`.
-    let replaced = if run.kind == "replacement" { crate::panel::record_replacements(&mut tx, state, run, now).await? } else { 0 };
+    let replaced = if run.kind == "replacement" {
+        crate::panel::record_replacements(&mut tx, state, run, now).await?
+    } else {
+        0
+    };
     let after = serde_json::json!({
         "id": run.id, "status": "done", "kind": run.kind, "selected": selected.len(), "marked": marked, "replaced": replaced, "seed": run.seed,
     });
-    audit(&mut tx, None, "selection_run.finish", &format!("selection_run:{}", run.id), &after, now).await?;
+    audit(
+        &mut tx,
+        None,
+        "selection_run.finish",
+        &format!("selection_run:{}", run.id),
+        &after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1341,14 +1832,19 @@ pub struct PublicRun {
 }
 
 fn is_public(run: &RunRow) -> bool {
-    matches!(run.kind.as_str(), "final" | "replacement") && matches!(run.status.as_str(), "committed" | "running" | "done")
+    matches!(run.kind.as_str(), "final" | "replacement")
+        && matches!(run.status.as_str(), "committed" | "running" | "done")
 }
 
 /// The runs of an assembly that the public may see (final and replacement runs, committed, running or done),
 /// oldest first.
 async fn public_runs(state: &AppState, assembly_id: i64) -> Result<Vec<RunRow>, AppError> {
     let mut connection = state.store.connection().await?;
-    let mut runs: Vec<RunRow> = store::selection::runs(&mut connection, assembly_id).await?.into_iter().filter(is_public).collect();
+    let mut runs: Vec<RunRow> = store::selection::runs(&mut connection, assembly_id)
+        .await?
+        .into_iter()
+        .filter(is_public)
+        .collect();
     runs.reverse();
     Ok(runs)
 }
@@ -1363,12 +1859,17 @@ fn composition_chart(m: &Messages, summary: &RunSummary) -> Result<charts::BarCh
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| AppError::Internal(Box::new(error)))?;
-    charts::BarChart::new(m.s.chart_title, bars).map(|chart| chart.with_summary(m.s.chart_summary)).map_err(|error| AppError::Internal(Box::new(error)))
+    charts::BarChart::new(m.s.chart_title, bars)
+        .map(|chart| chart.with_summary(m.s.chart_summary))
+        .map_err(|error| AppError::Internal(Box::new(error)))
 }
 
 /// The verify command for a run's published files.
 pub fn verify_command(panel_size: i64, seed: &str) -> String {
-    format!("klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv", seed.replace('\'', "'\\''"))
+    format!(
+        "klero verify --people pool.csv --features features.csv --panel-size {panel_size} --seed '{}' --selected selected.csv",
+        seed.replace('\'', "'\\''")
+    )
 }
 
 /// The verify command of a run: with the household column if its pool has one, and for a replacement run the people
@@ -1381,13 +1882,22 @@ pub fn run_verify_command(run: &RunRow) -> String {
     if let Some(panels) = run.lottery_panels {
         command.push_str(&format!(" --lottery-panels {panels}"));
     }
-    if run.kind == "replacement" { format!("{command} --already-selected already-selected.csv") } else { command }
+    if run.kind == "replacement" {
+        format!("{command} --already-selected already-selected.csv")
+    } else {
+        command
+    }
 }
 
 /// The command that lists a lottery's numbered panels from the published files, before the seed is known.
 fn precompute_command(run: &RunRow) -> String {
-    let Some(panels) = run.lottery_panels else { return String::new() };
-    let mut command = format!("klero select --people pool.csv --features features.csv --panel-size {} --lottery-panels {panels}", run.panel_size);
+    let Some(panels) = run.lottery_panels else {
+        return String::new();
+    };
+    let mut command = format!(
+        "klero select --people pool.csv --features features.csv --panel-size {} --lottery-panels {panels}",
+        run.panel_size
+    );
     if !household_columns(&run.pool_csv).is_empty() {
         command.push_str(&format!(" --household-columns {HOUSEHOLD_COLUMN}"));
     }
@@ -1398,25 +1908,42 @@ fn precompute_command(run: &RunRow) -> String {
 fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
     let drawn = run.status == "done";
     let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
-    let chart_alt = if drawn { composition_chart(m, &summary).map(|chart| chart.description()).unwrap_or_default() } else { String::new() };
+    let chart_alt = if drawn {
+        composition_chart(m, &summary)
+            .map(|chart| chart.description())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     PublicRun {
         id: run.id,
         drawn,
         commitment: run.commitment.clone(),
         seed_source: run.seed_source.clone(),
-        seed: if drawn { run.seed.clone() } else { String::new() },
+        seed: if drawn {
+            run.seed.clone()
+        } else {
+            String::new()
+        },
         panel_size: run.panel_size,
         pool: run.pool_csv.lines().count().saturating_sub(1),
         algorithm: run.algorithm.to_uppercase(),
         engine_version: run.engine_version.clone(),
         chart_alt,
-        composition: if drawn { summary.composition } else { Vec::new() },
+        composition: if drawn {
+            summary.composition
+        } else {
+            Vec::new()
+        },
         command: run_verify_command(run),
         replacement: run.kind == "replacement",
         already: run.already_csv.lines().count().saturating_sub(1),
         lottery_panels: run.lottery_panels,
         lottery_number: if drawn { summary.lottery_number } else { None },
-        lottery_change: summary.lottery_max_change.map(|change| format!("{change:.6}")).unwrap_or_default(),
+        lottery_change: summary
+            .lottery_max_change
+            .map(|change| format!("{change:.6}"))
+            .unwrap_or_default(),
         precompute_command: precompute_command(run),
         has_distribution: drawn && !run.distribution_csv.is_empty(),
     }
@@ -1424,30 +1951,73 @@ fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
 
 /// `GET /assemblies/{assembly_id}/selection`: the commitment before the draw; the files, the seed and the panel's
 /// composition against the quotas after it. Aggregates and public ids only.
-pub async fn public_selection(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(assembly_id): Path<i64>) -> Result<Response, AppError> {
+pub async fn public_selection(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     drop(connection);
     let runs = public_runs(&state, assembly_id).await?;
-    let run = runs.iter().find(|r| r.kind == "final").map(|r| public_run_view(m, r));
-    let replacements = runs.iter().filter(|r| r.kind == "replacement").map(|r| public_run_view(m, r)).collect();
-    let current = runs.iter().rev().find(|r| r.status == "done").map(|r| public_run_view(m, r));
+    let run = runs
+        .iter()
+        .find(|r| r.kind == "final")
+        .map(|r| public_run_view(m, r));
+    let replacements = runs
+        .iter()
+        .filter(|r| r.kind == "replacement")
+        .map(|r| public_run_view(m, r))
+        .collect();
+    let current = runs
+        .iter()
+        .rev()
+        .find(|r| r.status == "done")
+        .map(|r| public_run_view(m, r));
     // The history by public ids: the dropped person's id in the run that drew them, the newcomer's in theirs.
     let mut connection = state.store.connection().await?;
     let history_rows = store::selection::replacements(&mut connection, assembly_id).await?;
     let mut public_ids: BTreeMap<i64, String> = BTreeMap::new();
     for run in runs.iter().filter(|r| r.status == "done") {
-        for person in store::selection::run_people(&mut connection, run.id).await?.into_iter().filter(|p| p.selected && !p.already) {
+        for person in store::selection::run_people(&mut connection, run.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.selected && !p.already)
+        {
             public_ids.insert(person.respondent_id, person.public_id);
         }
     }
     drop(connection);
-    let public_id = |id: Option<i64>| id.and_then(|id| public_ids.get(&id).cloned()).unwrap_or_else(|| "—".to_owned());
-    let history = history_rows.iter().map(|row| (public_id(Some(row.dropped_respondent_id)), public_id(row.replacement_respondent_id), row.run_id)).collect();
+    let public_id = |id: Option<i64>| {
+        id.and_then(|id| public_ids.get(&id).cloned())
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    let history = history_rows
+        .iter()
+        .map(|row| {
+            (
+                public_id(Some(row.dropped_respondent_id)),
+                public_id(row.replacement_respondent_id),
+                row.run_id,
+            )
+        })
+        .collect();
     let p = crate::panel_i18n::of(viewer.lang);
     let c = Chrome::new(&viewer, m.s.public_title);
-    render(StatusCode::OK, &PublicSelectionPage { c, assembly_id, title: record.title, run, replacements, current, history, p })
+    render(
+        StatusCode::OK,
+        &PublicSelectionPage {
+            c,
+            assembly_id,
+            title: record.title,
+            run,
+            replacements,
+            current,
+            history,
+            p,
+        },
+    )
 }
 
 /// `GET /assemblies/{assembly_id}/selection/{run_id}/{file}`: the published files of the final run
@@ -1458,7 +2028,11 @@ pub async fn public_file(
     Extension(viewer): Extension<Viewer>,
     Path((assembly_id, run_id, file)): Path<(i64, i64, String)>,
 ) -> Result<Response, AppError> {
-    let run = public_runs(&state, assembly_id).await?.into_iter().find(|r| r.id == run_id).ok_or(AppError::NotFound)?;
+    let run = public_runs(&state, assembly_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == run_id)
+        .ok_or(AppError::NotFound)?;
     let drawn = run.status == "done";
     let replacement = run.kind == "replacement";
     let (content_type, body) = match file.as_str() {
@@ -1466,18 +2040,26 @@ pub async fn public_file(
         "features.csv" => ("text/csv; charset=utf-8", run.features_csv),
         "already-selected.csv" if replacement => ("text/csv; charset=utf-8", run.already_csv),
         "selected.csv" if drawn => ("text/csv; charset=utf-8", run.selected_csv),
-        "distribution.csv" if drawn && !run.distribution_csv.is_empty() => ("text/csv; charset=utf-8", run.distribution_csv),
+        "distribution.csv" if drawn && !run.distribution_csv.is_empty() => {
+            ("text/csv; charset=utf-8", run.distribution_csv)
+        }
         "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
         "composition.svg" if drawn => {
             let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
-            ("image/svg+xml", composition_chart(viewer.lang.messages(), &summary)?.to_svg())
+            (
+                "image/svg+xml",
+                composition_chart(viewer.lang.messages(), &summary)?.to_svg(),
+            )
         }
         _ => return Err(AppError::NotFound),
     };
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
         ],
         body,
     )
@@ -1490,36 +2072,87 @@ mod tests {
 
     #[test]
     fn the_pool_publishes_one_random_key_per_household_and_nothing_else() {
-        let features = vec![FeatureDef { name: "gender".into(), values: vec!["woman".into(), "man".into()] }];
+        let features = vec![FeatureDef {
+            name: "gender".into(),
+            values: vec!["woman".into(), "man".into()],
+        }];
         let member = |respondent_id: i64, household: Option<i64>| store::selection::PoolMember {
             respondent_id,
             status: "registered".into(),
             features_json: r#"{"gender":"woman"}"#.into(),
             household,
         };
-        let members = [member(1, Some(7)), member(2, Some(7)), member(3, Some(8)), member(4, None), member(5, None)];
+        let members = [
+            member(1, Some(7)),
+            member(2, Some(7)),
+            member(3, Some(8)),
+            member(4, None),
+            member(5, None),
+        ];
         let pool = build_pool(&features, &members, &HashSet::from([3])).unwrap();
-        assert!(pool.pool_csv.starts_with("id,gender,household_key\n"), "{}", pool.pool_csv);
+        assert!(
+            pool.pool_csv.starts_with("id,gender,household_key\n"),
+            "{}",
+            pool.pool_csv
+        );
         let key_of = |respondent_id: i64| {
-            let person = pool.people.iter().find(|p| p.respondent_id == respondent_id).unwrap();
-            let line = pool.pool_csv.lines().nth(person.position as usize + 1).unwrap();
+            let person = pool
+                .people
+                .iter()
+                .find(|p| p.respondent_id == respondent_id)
+                .unwrap();
+            let line = pool
+                .pool_csv
+                .lines()
+                .nth(person.position as usize + 1)
+                .unwrap();
             assert!(line.starts_with(&person.public_id), "{line}");
             line.rsplit(',').next().unwrap().to_owned()
         };
         assert_eq!(key_of(1), key_of(2), "one household, one key");
         let keys: HashSet<String> = [1, 3, 4, 5].into_iter().map(key_of).collect();
-        assert_eq!(keys.len(), 4, "other households, and people without an invitation, have keys of their own");
-        assert!(keys.iter().all(|k| k.starts_with('H') && k.len() == 11 && k[1..].chars().all(|c| c.is_ascii_hexdigit())), "random keys, not invitation ids: {keys:?}");
-        assert!(pool.people.iter().any(|p| p.respondent_id == 3 && p.already));
+        assert_eq!(
+            keys.len(),
+            4,
+            "other households, and people without an invitation, have keys of their own"
+        );
+        assert!(
+            keys.iter().all(|k| k.starts_with('H')
+                && k.len() == 11
+                && k[1..].chars().all(|c| c.is_ascii_hexdigit())),
+            "random keys, not invitation ids: {keys:?}"
+        );
+        assert!(
+            pool.people
+                .iter()
+                .any(|p| p.respondent_id == 3 && p.already)
+        );
         // The engine reads the column: two people of one household are never both on the panel.
-        assert_eq!(household_columns(&pool.pool_csv), vec![HOUSEHOLD_COLUMN.to_owned()]);
+        assert_eq!(
+            household_columns(&pool.pool_csv),
+            vec![HOUSEHOLD_COLUMN.to_owned()]
+        );
         assert_eq!(household_columns("id,gender\n"), Vec::<String>::new());
         let features_text = "feature,value,min,max\ngender,woman,0,2\ngender,man,0,2\n";
         let instance = instance_of(&pool.pool_csv, features_text, "", 2).unwrap();
         for seed in ["a", "b", "c", "d", "e", "f"] {
-            let panel = selection::run(&instance, &settings_of("leximin", None), seed, &mut |_| {}).unwrap().panel;
-            let ids: HashSet<i64> = panel.iter().map(|&i| pool.people.iter().find(|p| p.public_id == instance.people[i].id).unwrap().respondent_id).collect();
-            assert!(!(ids.contains(&1) && ids.contains(&2)), "seed {seed}: one per household");
+            let panel = selection::run(&instance, &settings_of("leximin", None), seed, &mut |_| {})
+                .unwrap()
+                .panel;
+            let ids: HashSet<i64> = panel
+                .iter()
+                .map(|&i| {
+                    pool.people
+                        .iter()
+                        .find(|p| p.public_id == instance.people[i].id)
+                        .unwrap()
+                        .respondent_id
+                })
+                .collect();
+            assert!(
+                !(ids.contains(&1) && ids.contains(&2)),
+                "seed {seed}: one per household"
+            );
         }
     }
 }

@@ -75,7 +75,9 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let first = *needle.first()?;
     let mut at = from;
     while at + needle.len() <= haystack.len() {
-        let offset = haystack[at..=haystack.len() - needle.len()].iter().position(|&b| b == first)?;
+        let offset = haystack[at..=haystack.len() - needle.len()]
+            .iter()
+            .position(|&b| b == first)?;
         at += offset;
         if &haystack[at..at + needle.len()] == needle {
             return Some(at);
@@ -137,7 +139,9 @@ fn parameter(header_value: &str, wanted: &str) -> Option<String> {
             }
             (value, index)
         } else {
-            let end = header_value[value_start..].find(';').map_or(bytes.len(), |i| value_start + i);
+            let end = header_value[value_start..]
+                .find(';')
+                .map_or(bytes.len(), |i| value_start + i);
             (header_value[value_start..end].trim().to_owned(), end)
         };
         if key.eq_ignore_ascii_case(wanted) {
@@ -173,13 +177,15 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<Part>, UploadError> {
             return Err(UploadError::Malformed("boundary line"));
         }
         at += 2;
-        let end = find(body, &next_delimiter, at).ok_or(UploadError::Malformed("no closing boundary"))?;
+        let end =
+            find(body, &next_delimiter, at).ok_or(UploadError::Malformed("no closing boundary"))?;
         let part = &body[at..end];
         let split = find(part, b"\r\n\r\n", 0)
             .map(|i| (i, i + 4))
             .or_else(|| part.starts_with(b"\r\n").then_some((0, 2)))
             .ok_or(UploadError::Malformed("part headers"))?;
-        let headers = std::str::from_utf8(&part[..split.0]).map_err(|_| UploadError::Malformed("part headers"))?;
+        let headers = std::str::from_utf8(&part[..split.0])
+            .map_err(|_| UploadError::Malformed("part headers"))?;
         let mut name = None;
         let mut filename = None;
         for line in headers.split("\r\n") {
@@ -195,7 +201,9 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<Part>, UploadError> {
                 filename = parameter(value, "filename");
             }
         }
-        let name = name.filter(|name| !name.is_empty()).ok_or(UploadError::Unnamed)?;
+        let name = name
+            .filter(|name| !name.is_empty())
+            .ok_or(UploadError::Unnamed)?;
         if parts.len() == MAX_PARTS {
             return Err(UploadError::TooManyParts);
         }
@@ -230,16 +238,21 @@ pub fn fields(parts: Vec<Part>) -> Result<(Vec<(String, String)>, Vec<String>), 
                     // A file input left empty.
                     continue;
                 }
-                let text = String::from_utf8(part.data).map_err(|_| UploadError::NotText(part.name.clone()))?;
+                let text = String::from_utf8(part.data)
+                    .map_err(|_| UploadError::NotText(part.name.clone()))?;
                 // A byte order mark from a spreadsheet program is not part of the first column's name.
-                let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+                let text = text
+                    .strip_prefix('\u{feff}')
+                    .map(str::to_owned)
+                    .unwrap_or(text);
                 files.push((target.to_owned(), text));
             }
             (Some(_), None) => {
                 // A file input that does not follow the convention: ignored, like an unknown field.
             }
             (None, _) => {
-                let text = String::from_utf8(part.data).map_err(|_| UploadError::NotText(part.name.clone()))?;
+                let text = String::from_utf8(part.data)
+                    .map_err(|_| UploadError::NotText(part.name.clone()))?;
                 pairs.push((part.name, text));
             }
         }
@@ -282,7 +295,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormData<T> {
         let parts = parse(&bytes, &boundary).map_err(|error| bad(error.to_string()))?;
         let (pairs, from_files) = fields(parts).map_err(|error| bad(error.to_string()))?;
         let encoded = serde_urlencoded::to_string(&pairs).map_err(AppError::internal)?;
-        let value = serde_urlencoded::from_str::<T>(&encoded).map_err(|error| bad(error.to_string()))?;
+        let value =
+            serde_urlencoded::from_str::<T>(&encoded).map_err(|error| bad(error.to_string()))?;
         Ok(FormData(value, from_files))
     }
 }
@@ -317,33 +331,63 @@ mod tests {
             boundary("multipart/form-data; boundary=----WebKitFormBoundaryX3"),
             Some("----WebKitFormBoundaryX3".to_owned())
         );
-        assert_eq!(boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""), Some("a b".to_owned()));
+        assert_eq!(
+            boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""),
+            Some("a b".to_owned())
+        );
         assert_eq!(boundary("application/x-www-form-urlencoded"), None);
         assert_eq!(boundary("multipart/form-data"), None);
-        assert_eq!(boundary(&format!("multipart/form-data; boundary={}", "x".repeat(71))), None);
+        assert_eq!(
+            boundary(&format!("multipart/form-data; boundary={}", "x".repeat(71))),
+            None
+        );
     }
 
     #[test]
     fn parts_keep_their_names_files_and_bytes_including_line_breaks() {
         let csv = "id,area\r\n1,North\r\n2,\"South\r\nEast\"\r\n";
-        let bytes = body("XyZ", &[("csrf_token", None, "abc"), ("addresses_file", Some("list.csv"), csv), ("seed", None, "")]);
+        let bytes = body(
+            "XyZ",
+            &[
+                ("csrf_token", None, "abc"),
+                ("addresses_file", Some("list.csv"), csv),
+                ("seed", None, ""),
+            ],
+        );
         let parts = parse(&bytes, "XyZ").unwrap();
         assert_eq!(parts.len(), 3);
-        assert_eq!(parts[0], Part { name: "csrf_token".into(), filename: None, data: b"abc".to_vec() });
+        assert_eq!(
+            parts[0],
+            Part {
+                name: "csrf_token".into(),
+                filename: None,
+                data: b"abc".to_vec()
+            }
+        );
         assert_eq!(parts[1].filename.as_deref(), Some("list.csv"));
         assert_eq!(parts[1].data, csv.as_bytes());
         assert_eq!(parts[2].data, b"");
-        assert_eq!(csrf_field(&bytes, "XyZ", "csrf_token"), Some("abc".to_owned()));
+        assert_eq!(
+            csrf_field(&bytes, "XyZ", "csrf_token"),
+            Some("abc".to_owned())
+        );
     }
 
     #[test]
     fn a_file_fills_its_text_field_and_wins_over_the_textarea() {
         let bytes = body(
             "b",
-            &[("addresses", None, "pasted"), ("addresses_file", Some("a.csv"), "\u{feff}id,area\n"), ("csv_file", Some(""), "")],
+            &[
+                ("addresses", None, "pasted"),
+                ("addresses_file", Some("a.csv"), "\u{feff}id,area\n"),
+                ("csv_file", Some(""), ""),
+            ],
         );
         let (pairs, from_files) = fields(parse(&bytes, "b").unwrap()).unwrap();
-        assert_eq!(pairs, vec![("addresses".to_owned(), "id,area\n".to_owned())]);
+        assert_eq!(
+            pairs,
+            vec![("addresses".to_owned(), "id,area\n".to_owned())]
+        );
         assert_eq!(from_files, vec!["addresses".to_owned()]);
     }
 
@@ -354,21 +398,51 @@ mod tests {
             // Every prefix either parses (the closing delimiter is complete) or is refused.
             let _ = parse(&good[..cut], "b");
         }
-        assert_eq!(parse(b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1", "b"), Err(UploadError::Malformed("no closing boundary")));
-        assert_eq!(parse(b"no boundary here", "b"), Err(UploadError::Malformed("no boundary")));
+        assert_eq!(
+            parse(
+                b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1",
+                "b"
+            ),
+            Err(UploadError::Malformed("no closing boundary"))
+        );
+        assert_eq!(
+            parse(b"no boundary here", "b"),
+            Err(UploadError::Malformed("no boundary"))
+        );
         assert_eq!(
             parse(b"--b\r\nContent-Type: text/plain\r\n\r\n1\r\n--b--", "b"),
             Err(UploadError::Unnamed)
         );
-        let latin1 = [b"--b\r\nContent-Disposition: form-data; name=\"f_file\"; filename=\"x\"\r\n\r\n".as_slice(), &[0xe9, 0x0a], b"\r\n--b--"].concat();
-        assert_eq!(fields(parse(&latin1, "b").unwrap()), Err(UploadError::NotText("f_file".to_owned())));
+        let latin1 = [
+            b"--b\r\nContent-Disposition: form-data; name=\"f_file\"; filename=\"x\"\r\n\r\n"
+                .as_slice(),
+            &[0xe9, 0x0a],
+            b"\r\n--b--",
+        ]
+        .concat();
+        assert_eq!(
+            fields(parse(&latin1, "b").unwrap()),
+            Err(UploadError::NotText("f_file".to_owned()))
+        );
     }
 
     #[test]
     fn quoted_parameters_may_hold_semicolons_and_escaped_quotes() {
-        assert_eq!(parameter("form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"", "filename"), Some("x\"y.csv".to_owned()));
-        assert_eq!(parameter("form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"", "name"), Some("a;b".to_owned()));
-        assert_eq!(parameter("form-data; name=plain", "name"), Some("plain".to_owned()));
+        assert_eq!(
+            parameter(
+                "form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"",
+                "filename"
+            ),
+            Some("x\"y.csv".to_owned())
+        );
+        assert_eq!(
+            parameter("form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"", "name"),
+            Some("a;b".to_owned())
+        );
+        assert_eq!(
+            parameter("form-data; name=plain", "name"),
+            Some("plain".to_owned())
+        );
         assert_eq!(parameter("form-data; name=\"open", "name"), None);
     }
 }

@@ -2,8 +2,8 @@
 //! invalid answers and the results text.
 
 use ballots::{
-    AgreementAnswer, AgreementCount, AgreementScale, BallotError, Counted, Median, Method, Ratio, Support, Threshold,
-    Vote, tally,
+    AgreementAnswer, AgreementCount, AgreementScale, BallotError, Counted, Median, Method, Ratio,
+    Support, Threshold, Vote, tally,
 };
 
 use crate::{Rng, ballot};
@@ -23,17 +23,34 @@ fn half() -> Threshold {
 }
 
 fn count(scale: AgreementScale, levels: [u32; 5], no_opinion: u32) -> AgreementCount {
-    let outcome = tally(&ballot("a", Method::Agreement(scale), 200), &votes(levels, no_opinion)).expect("valid");
-    let Counted::Agreement(count) = outcome.counted() else { panic!("expected an agreement count") };
+    let outcome = tally(
+        &ballot("a", Method::Agreement(scale), 200),
+        &votes(levels, no_opinion),
+    )
+    .expect("valid");
+    let Counted::Agreement(count) = outcome.counted() else {
+        panic!("expected an agreement count")
+    };
     count.clone()
 }
 
 #[track_caller]
-fn check(levels: [u32; 5], no_opinion: u32, agreeing_percent: u64, median: Median, support: Support, passed: bool) {
+fn check(
+    levels: [u32; 5],
+    no_opinion: u32,
+    agreeing_percent: u64,
+    median: Median,
+    support: Support,
+    passed: bool,
+) {
     let result = count(AgreementScale::new(true, Some(half())), levels, no_opinion);
     assert_eq!(result.levels(), levels);
     assert_eq!(result.total(), levels.iter().sum::<u32>() + no_opinion);
-    assert_eq!(result.agreeing_percent(), agreeing_percent, "share agreeing");
+    assert_eq!(
+        result.agreeing_percent(),
+        agreeing_percent,
+        "share agreeing"
+    );
     assert_eq!(result.median(), median, "median");
     assert_eq!(result.support(), support, "support");
     assert_eq!(result.passed(), Some(passed), "passed");
@@ -41,16 +58,72 @@ fn check(levels: [u32; 5], no_opinion: u32, agreeing_percent: u64, median: Media
 
 #[test]
 fn the_summary_reflects_the_distribution() {
-    check([3, 5, 10, 50, 59], 0, 86, Median::Level(4), Support::Strong, true);
-    check([10, 10, 10, 20, 10], 0, 50, Median::Between(3, 4), Support::Divided, true);
+    check(
+        [3, 5, 10, 50, 59],
+        0,
+        86,
+        Median::Level(4),
+        Support::Strong,
+        true,
+    );
+    check(
+        [10, 10, 10, 20, 10],
+        0,
+        50,
+        Median::Between(3, 4),
+        Support::Divided,
+        true,
+    );
     // "No opinion" is in the base of the shares but not in the median.
-    check([10, 10, 10, 20, 10], 1, 49, Median::Between(3, 4), Support::Divided, false);
-    check([0, 0, 1, 1, 0], 0, 50, Median::Between(3, 4), Support::Divided, true);
-    check([30, 10, 5, 3, 2], 0, 10, Median::Level(1), Support::StrongAgainst, false);
-    check([10, 20, 5, 10, 5], 0, 30, Median::Level(2), Support::MajorityAgainst, false);
+    check(
+        [10, 10, 10, 20, 10],
+        1,
+        49,
+        Median::Between(3, 4),
+        Support::Divided,
+        false,
+    );
+    check(
+        [0, 0, 1, 1, 0],
+        0,
+        50,
+        Median::Between(3, 4),
+        Support::Divided,
+        true,
+    );
+    check(
+        [30, 10, 5, 3, 2],
+        0,
+        10,
+        Median::Level(1),
+        Support::StrongAgainst,
+        false,
+    );
+    check(
+        [10, 20, 5, 10, 5],
+        0,
+        30,
+        Median::Level(2),
+        Support::MajorityAgainst,
+        false,
+    );
     check([0, 0, 0, 0, 0], 4, 0, Median::None, Support::Divided, false);
-    check([1, 1, 0, 5, 1], 0, 75, Median::Level(4), Support::Strong, true);
-    check([2, 0, 0, 3, 0], 0, 60, Median::Level(4), Support::Majority, true);
+    check(
+        [1, 1, 0, 5, 1],
+        0,
+        75,
+        Median::Level(4),
+        Support::Strong,
+        true,
+    );
+    check(
+        [2, 0, 0, 3, 0],
+        0,
+        60,
+        Median::Level(4),
+        Support::Majority,
+        true,
+    );
 }
 
 #[test]
@@ -61,8 +134,14 @@ fn invalid_answers_are_refused_with_their_position() {
             vec![AgreementAnswer::Level(3), AgreementAnswer::Level(6)],
             BallotError::LevelOutOfRange { vote: 2, level: 6 },
         ),
-        (vec![AgreementAnswer::Level(0)], BallotError::LevelOutOfRange { vote: 1, level: 0 }),
-        (vec![AgreementAnswer::Level(5), AgreementAnswer::NoOpinion], BallotError::NoOpinionNotOffered { vote: 2 }),
+        (
+            vec![AgreementAnswer::Level(0)],
+            BallotError::LevelOutOfRange { vote: 1, level: 0 },
+        ),
+        (
+            vec![AgreementAnswer::Level(5), AgreementAnswer::NoOpinion],
+            BallotError::NoOpinionNotOffered { vote: 2 },
+        ),
     ];
     for (answers, expected) in cases {
         let votes: Vec<Vote> = answers.into_iter().map(Vote::Agreement).collect();
@@ -76,7 +155,11 @@ fn invalid_answers_are_refused_with_their_position() {
 #[test]
 fn the_results_text_gives_the_distribution_summary_and_decision() {
     let scale = AgreementScale::new(true, Some(half()));
-    let outcome = tally(&ballot("a", Method::Agreement(scale), 108), &votes([3, 5, 10, 50, 30], 2)).expect("valid");
+    let outcome = tally(
+        &ballot("a", Method::Agreement(scale), 108),
+        &votes([3, 5, 10, 50, 30], 2),
+    )
+    .expect("valid");
     let expected = "\
 100 votes: strongly disagree 3 (3%), disagree 5 (5%), neither agree nor disagree 10 (10%), agree 50 (50%), strongly agree 30 (30%), no opinion 2 (2%)
 80% agree or strongly agree; median: agree; level of support: strong support
@@ -93,9 +176,18 @@ fn random_distributions_add_up_and_the_median_splits_the_answers() {
         let no_opinion = rng.below(4) as u32;
         let mut list = votes(levels, no_opinion);
         rng.shuffle(&mut list);
-        let outcome =
-            tally(&ballot("a", Method::Agreement(AgreementScale::new(true, Some(half()))), 100), &list).expect("valid");
-        let Counted::Agreement(result) = outcome.counted() else { panic!("expected an agreement count") };
+        let outcome = tally(
+            &ballot(
+                "a",
+                Method::Agreement(AgreementScale::new(true, Some(half()))),
+                100,
+            ),
+            &list,
+        )
+        .expect("valid");
+        let Counted::Agreement(result) = outcome.counted() else {
+            panic!("expected an agreement count")
+        };
         assert_eq!(result.levels(), levels, "case {case}");
         assert_eq!(result.total() as usize, list.len(), "case {case}");
         assert_eq!(
@@ -118,6 +210,10 @@ fn random_distributions_add_up_and_the_median_splits_the_answers() {
             len => Median::Between(answers[(len - 1) / 2], answers[len / 2]),
         };
         assert_eq!(result.median(), expected, "case {case}");
-        assert_eq!(result.passed(), Some(result.total() > 0 && result.agreeing() * 2 >= result.total()), "case {case}");
+        assert_eq!(
+            result.passed(),
+            Some(result.total() > 0 && result.agreeing() * 2 >= result.total()),
+            "case {case}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! votes, the results text.
 
 use ballots::{
-    ApprovalBallot, ApprovalCount, BallotError, Counted, Method, Options, Threshold, Vote, WinnerRule, tally,
+    ApprovalBallot, ApprovalCount, BallotError, Counted, Method, Options, Threshold, Vote,
+    WinnerRule, tally,
 };
 
 use crate::{Rng, ballot};
@@ -11,7 +12,12 @@ const OPTIONS: [&str; 4] = ["Wind", "Solar", "Nuclear", "Tidal"];
 
 fn approval(max_approvals: Option<u32>, winners: WinnerRule) -> Method {
     Method::Approval(
-        ApprovalBallot::new(Options::new(&OPTIONS).expect("options"), max_approvals, winners).expect("rules"),
+        ApprovalBallot::new(
+            Options::new(&OPTIONS).expect("options"),
+            max_approvals,
+            winners,
+        )
+        .expect("rules"),
     )
 }
 
@@ -21,7 +27,10 @@ fn votes(text: &str) -> Vec<Vote> {
     let mut votes = Vec::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let mut words = line.split_whitespace();
-        let count: usize = words.next().and_then(|word| word.parse().ok()).expect("count");
+        let count: usize = words
+            .next()
+            .and_then(|word| word.parse().ok())
+            .expect("count");
         let approved: Vec<&str> = words.filter(|word| *word != "-").collect();
         votes.extend((0..count).map(|_| Vote::approval(&approved)));
     }
@@ -30,23 +39,37 @@ fn votes(text: &str) -> Vec<Vote> {
 
 fn count(method: Method, text: &str) -> ApprovalCount {
     let outcome = tally(&ballot("ap", method, 100), &votes(text)).expect("valid");
-    let Counted::Approval(count) = outcome.counted() else { panic!("expected an approval count") };
+    let Counted::Approval(count) = outcome.counted() else {
+        panic!("expected an approval count")
+    };
     count.clone()
 }
 
 fn names(count: &ApprovalCount, indices: &[usize]) -> Vec<String> {
-    indices.iter().map(|&index| count.options()[index].clone()).collect()
+    indices
+        .iter()
+        .map(|&index| count.options()[index].clone())
+        .collect()
 }
 
 #[test]
 fn the_top_k_are_chosen_and_ties_at_the_boundary_are_all_included() {
-    let result = count(approval(None, WinnerRule::TopK(2)), "5 Wind Solar\n3 Solar Tidal\n2 Nuclear\n1 -");
+    let result = count(
+        approval(None, WinnerRule::TopK(2)),
+        "5 Wind Solar\n3 Solar Tidal\n2 Nuclear\n1 -",
+    );
     assert_eq!(result.approvals(), [5, 8, 2, 3]);
     assert_eq!(names(&result, result.winners()), ["Solar", "Wind"]);
     assert!(!result.tie_at_boundary());
-    let tied = count(approval(None, WinnerRule::TopK(2)), "4 Wind Solar\n2 Nuclear Tidal\n2 Tidal\n2 Nuclear");
+    let tied = count(
+        approval(None, WinnerRule::TopK(2)),
+        "4 Wind Solar\n2 Nuclear Tidal\n2 Tidal\n2 Nuclear",
+    );
     assert_eq!(tied.approvals(), [4, 4, 4, 4]);
-    assert_eq!(names(&tied, tied.winners()), ["Wind", "Solar", "Nuclear", "Tidal"]);
+    assert_eq!(
+        names(&tied, tied.winners()),
+        ["Wind", "Solar", "Nuclear", "Tidal"]
+    );
     assert!(tied.tie_at_boundary());
     assert_eq!(
         tied.to_string(),
@@ -59,7 +82,10 @@ fn the_top_k_are_chosen_and_ties_at_the_boundary_are_all_included() {
 fn a_share_rule_chooses_every_option_approved_by_enough_voters() {
     let majority = WinnerRule::Share(Threshold::simple_majority());
     // 10 votes: Solar 8/10 and Wind 6/10 are more than half; Tidal 5/10 is not.
-    let result = count(approval(Some(2), majority), "5 Wind Solar\n3 Solar Tidal\n1 Wind Tidal\n1 Tidal");
+    let result = count(
+        approval(Some(2), majority),
+        "5 Wind Solar\n3 Solar Tidal\n1 Wind Tidal\n1 Tidal",
+    );
     assert_eq!(result.approvals(), [6, 8, 0, 5]);
     assert_eq!(names(&result, result.winners()), ["Solar", "Wind"]);
     assert_eq!(
@@ -74,7 +100,10 @@ fn invalid_rules_and_votes_are_refused() {
     let options = Options::new(&OPTIONS).expect("options");
     assert_eq!(
         ApprovalBallot::new(options.clone(), None, WinnerRule::TopK(4)),
-        Err(BallotError::InvalidWinnerCount { winners: 4, options: 4 })
+        Err(BallotError::InvalidWinnerCount {
+            winners: 4,
+            options: 4
+        })
     );
     assert_eq!(
         ApprovalBallot::new(options.clone(), Some(0), WinnerRule::TopK(1)),
@@ -84,15 +113,25 @@ fn invalid_rules_and_votes_are_refused() {
     let cases = [
         (
             vec![Vote::approval(&["Wind", "Solar", "Tidal"])],
-            BallotError::TooManyApprovals { vote: 1, count: 3, max: 2 },
+            BallotError::TooManyApprovals {
+                vote: 1,
+                count: 3,
+                max: 2,
+            },
         ),
         (
             vec![Vote::approval(&[]), Vote::approval(&["Coal"])],
-            BallotError::UnknownOption { vote: 2, option: "Coal".to_owned() },
+            BallotError::UnknownOption {
+                vote: 2,
+                option: "Coal".to_owned(),
+            },
         ),
         (
             vec![Vote::approval(&["Wind", "Wind"])],
-            BallotError::DuplicateApproval { vote: 1, option: "Wind".to_owned() },
+            BallotError::DuplicateApproval {
+                vote: 1,
+                option: "Wind".to_owned(),
+            },
         ),
     ];
     for (list, expected) in cases {
@@ -107,20 +146,65 @@ fn random_approvals_add_up_and_the_top_k_are_never_outvoted_by_a_loser() {
         let k = 1 + rng.below(3) as u32;
         let list: Vec<Vote> = (0..rng.below(50))
             .map(|_| {
-                let approved: Vec<&str> = OPTIONS.iter().copied().filter(|_| rng.below(2) == 0).collect();
+                let approved: Vec<&str> = OPTIONS
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.below(2) == 0)
+                    .collect();
                 Vote::approval(&approved)
             })
             .collect();
-        let outcome = tally(&ballot("ap", approval(None, WinnerRule::TopK(k)), 100), &list).expect("valid");
-        let Counted::Approval(result) = outcome.counted() else { panic!("expected an approval count") };
-        let given: usize =
-            list.iter().map(|vote| if let Vote::Approval(options) = vote { options.len() } else { 0 }).sum();
-        assert_eq!(result.approvals().iter().sum::<u32>() as usize, given, "case {case}");
-        let approved_options = result.approvals().iter().filter(|&&count| count > 0).count();
-        assert_eq!(result.winners().len() >= k as usize, approved_options >= k as usize, "case {case}");
-        assert!(result.winners().iter().all(|&index| result.approvals()[index] > 0), "case {case}: unapproved winner");
-        assert_eq!(result.tie_at_boundary(), result.winners().len() > k as usize, "case {case}");
-        let lowest_winner = result.winners().iter().map(|&index| result.approvals()[index]).min().unwrap_or(1);
+        let outcome = tally(
+            &ballot("ap", approval(None, WinnerRule::TopK(k)), 100),
+            &list,
+        )
+        .expect("valid");
+        let Counted::Approval(result) = outcome.counted() else {
+            panic!("expected an approval count")
+        };
+        let given: usize = list
+            .iter()
+            .map(|vote| {
+                if let Vote::Approval(options) = vote {
+                    options.len()
+                } else {
+                    0
+                }
+            })
+            .sum();
+        assert_eq!(
+            result.approvals().iter().sum::<u32>() as usize,
+            given,
+            "case {case}"
+        );
+        let approved_options = result
+            .approvals()
+            .iter()
+            .filter(|&&count| count > 0)
+            .count();
+        assert_eq!(
+            result.winners().len() >= k as usize,
+            approved_options >= k as usize,
+            "case {case}"
+        );
+        assert!(
+            result
+                .winners()
+                .iter()
+                .all(|&index| result.approvals()[index] > 0),
+            "case {case}: unapproved winner"
+        );
+        assert_eq!(
+            result.tie_at_boundary(),
+            result.winners().len() > k as usize,
+            "case {case}"
+        );
+        let lowest_winner = result
+            .winners()
+            .iter()
+            .map(|&index| result.approvals()[index])
+            .min()
+            .unwrap_or(1);
         for index in 0..OPTIONS.len() {
             if !result.winners().contains(&index) {
                 assert!(
@@ -138,7 +222,10 @@ fn an_option_nobody_approved_is_never_chosen() {
     assert_eq!(names(&result, result.winners()), ["Wind", "Solar"]);
     let nobody = count(approval(None, WinnerRule::TopK(1)), "3 -");
     assert!(nobody.winners().is_empty());
-    assert!(nobody.to_string().ends_with("Chosen: none (the top 1)"), "{nobody}");
+    assert!(
+        nobody.to_string().ends_with("Chosen: none (the top 1)"),
+        "{nobody}"
+    );
 }
 
 #[test]

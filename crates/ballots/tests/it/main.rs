@@ -68,10 +68,20 @@ pub fn ballot(id: &str, method: Method, eligible_members: u32) -> Ballot {
 pub fn parse_rankings(text: &str) -> Vec<Vote> {
     let mut votes = Vec::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let (count, order) = line.split_once(' ').unwrap_or_else(|| panic!("bad line {line:?}"));
-        let count: usize = count.parse().unwrap_or_else(|_| panic!("bad count in {line:?}"));
-        let groups: Vec<Vec<&str>> =
-            if order == "-" { Vec::new() } else { order.split('>').map(|group| group.split('=').collect()).collect() };
+        let (count, order) = line
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("bad line {line:?}"));
+        let count: usize = count
+            .parse()
+            .unwrap_or_else(|_| panic!("bad count in {line:?}"));
+        let groups: Vec<Vec<&str>> = if order == "-" {
+            Vec::new()
+        } else {
+            order
+                .split('>')
+                .map(|group| group.split('=').collect())
+                .collect()
+        };
         let borrowed: Vec<&[&str]> = groups.iter().map(Vec::as_slice).collect();
         for _ in 0..count {
             votes.push(Vote::ranking_from_groups(&borrowed));

@@ -8,7 +8,11 @@ use crate::{Rng, ballot, parse_rankings};
 /// Counts `votes` (in the `parse_rankings` format) on a ranking ballot over `options`.
 fn count(options: &[&str], votes: &str) -> SchulzeResult {
     let votes = parse_rankings(votes);
-    let ranking = ballot("r", Method::Ranking(Options::new(options).expect("options")), votes.len() as u32);
+    let ranking = ballot(
+        "r",
+        Method::Ranking(Options::new(options).expect("options")),
+        votes.len() as u32,
+    );
     match tally(&ranking, &votes).expect("valid votes").counted() {
         Counted::Ranking(result) => result.clone(),
         other => panic!("expected a ranking count, got {other:?}"),
@@ -21,22 +25,53 @@ fn matrix(text: &str) -> Vec<Vec<u32>> {
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .map(|line| {
-            line.split_whitespace().map(|cell| if cell == "-" { 0 } else { cell.parse().expect("number") }).collect()
+            line.split_whitespace()
+                .map(|cell| {
+                    if cell == "-" {
+                        0
+                    } else {
+                        cell.parse().expect("number")
+                    }
+                })
+                .collect()
         })
         .collect()
 }
 
 fn labels(result: &SchulzeResult, indices: &[usize]) -> Vec<String> {
-    indices.iter().map(|&index| result.options()[index].clone()).collect()
+    indices
+        .iter()
+        .map(|&index| result.options()[index].clone())
+        .collect()
 }
 
 #[track_caller]
-fn check(options: &[&str], votes: &str, pairwise: &str, strongest: &str, ranking: &str, condorcet: Option<&str>) {
+fn check(
+    options: &[&str],
+    votes: &str,
+    pairwise: &str,
+    strongest: &str,
+    ranking: &str,
+    condorcet: Option<&str>,
+) {
     let result = count(options, votes);
-    assert_eq!(result.pairwise(), matrix(pairwise).as_slice(), "pairwise matrix d");
-    assert_eq!(result.strongest_paths(), matrix(strongest).as_slice(), "strongest paths p");
+    assert_eq!(
+        result.pairwise(),
+        matrix(pairwise).as_slice(),
+        "pairwise matrix d"
+    );
+    assert_eq!(
+        result.strongest_paths(),
+        matrix(strongest).as_slice(),
+        "strongest paths p"
+    );
     assert_eq!(result.ranking_text(), ranking);
-    assert_eq!(result.condorcet_winner().map(|index| result.options()[index].as_str()), condorcet);
+    assert_eq!(
+        result
+            .condorcet_winner()
+            .map(|index| result.options()[index].as_str()),
+        condorcet
+    );
 }
 
 #[test]
@@ -146,7 +181,10 @@ fn partial_rankings_put_unranked_options_below_ranked_ones_and_ties_are_stated()
 
 #[test]
 fn the_results_text_shows_the_ranking_the_winner_and_both_tables() {
-    let result = count(&["Memphis", "Nashville", "Chattanooga", "Knoxville"], "3 Nashville>Memphis\n1 Memphis");
+    let result = count(
+        &["Memphis", "Nashville", "Chattanooga", "Knoxville"],
+        "3 Nashville>Memphis\n1 Memphis",
+    );
     let expected = "\
 4 votes; Schulze ranking: Nashville > Memphis > Chattanooga = Knoxville
 Winner: Nashville; Nashville is the Condorcet winner (beats every other option head to head)
@@ -167,27 +205,74 @@ Knoxville             0           0           0           -";
 
 #[test]
 fn invalid_rankings_are_refused_with_the_vote_and_option_named() {
-    let ranking = ballot("r", Method::Ranking(Options::new(&["A", "B", "C"]).expect("options")), 10);
+    let ranking = ballot(
+        "r",
+        Method::Ranking(Options::new(&["A", "B", "C"]).expect("options")),
+        10,
+    );
     let cases: Vec<(Vec<Vote>, BallotError)> = vec![
         (
-            vec![Vote::ranking_in_order(&["A"]), Vote::ranking_in_order(&["A", "Z"])],
-            BallotError::UnknownOption { vote: 2, option: "Z".to_owned() },
+            vec![
+                Vote::ranking_in_order(&["A"]),
+                Vote::ranking_in_order(&["A", "Z"]),
+            ],
+            BallotError::UnknownOption {
+                vote: 2,
+                option: "Z".to_owned(),
+            },
         ),
         (
-            vec![Vote::Ranking(vec![("A".to_owned(), 1), ("B".to_owned(), 2), ("A".to_owned(), 3)])],
-            BallotError::DuplicateRank { vote: 1, option: "A".to_owned() },
+            vec![Vote::Ranking(vec![
+                ("A".to_owned(), 1),
+                ("B".to_owned(), 2),
+                ("A".to_owned(), 3),
+            ])],
+            BallotError::DuplicateRank {
+                vote: 1,
+                option: "A".to_owned(),
+            },
         ),
-        (vec![Vote::Ranking(vec![("C".to_owned(), 0)])], BallotError::RankZero { vote: 1, option: "C".to_owned() }),
-        (vec![Vote::approval(&["A"])], BallotError::WrongMethod { vote: 1, expected: "ranking", found: "approval" }),
+        (
+            vec![Vote::Ranking(vec![("C".to_owned(), 0)])],
+            BallotError::RankZero {
+                vote: 1,
+                option: "C".to_owned(),
+            },
+        ),
+        (
+            vec![Vote::approval(&["A"])],
+            BallotError::WrongMethod {
+                vote: 1,
+                expected: "ranking",
+                found: "approval",
+            },
+        ),
     ];
     for (votes, expected) in cases {
         assert_eq!(tally(&ranking, &votes), Err(expected));
     }
     let too_many: Vec<Vote> = (0..11).map(|_| Vote::ranking_in_order(&["A"])).collect();
-    assert_eq!(tally(&ranking, &too_many), Err(BallotError::MoreVotesThanEligible { votes: 11, eligible: 10 }));
-    assert_eq!(Options::new(&["A"]), Err(BallotError::TooFewOptions { count: 1 }));
-    assert_eq!(Options::new(&["A", " "]), Err(BallotError::BlankOption { position: 2 }));
-    assert_eq!(Options::new(&["A", "B", "A "]), Err(BallotError::DuplicateOption { option: "A".to_owned() }));
+    assert_eq!(
+        tally(&ranking, &too_many),
+        Err(BallotError::MoreVotesThanEligible {
+            votes: 11,
+            eligible: 10
+        })
+    );
+    assert_eq!(
+        Options::new(&["A"]),
+        Err(BallotError::TooFewOptions { count: 1 })
+    );
+    assert_eq!(
+        Options::new(&["A", " "]),
+        Err(BallotError::BlankOption { position: 2 })
+    );
+    assert_eq!(
+        Options::new(&["A", "B", "A "]),
+        Err(BallotError::DuplicateOption {
+            option: "A".to_owned()
+        })
+    );
 }
 
 /// A random ranked vote over `options` options: some options left out, some ranked equal.
@@ -209,7 +294,13 @@ fn random_vote(rng: &mut Rng, labels: &[String]) -> Vote {
 
 /// The strongest path from `from` to `to` by enumerating every simple path.
 fn brute_force_strongest(pairwise: &[Vec<u32>], from: usize, to: usize) -> u32 {
-    fn walk(pairwise: &[Vec<u32>], at: usize, to: usize, strength: u32, visited: &mut Vec<usize>) -> u32 {
+    fn walk(
+        pairwise: &[Vec<u32>],
+        at: usize,
+        to: usize,
+        strength: u32,
+        visited: &mut Vec<usize>,
+    ) -> u32 {
         let mut best = 0;
         for next in 0..pairwise.len() {
             if visited.contains(&next) || pairwise[at][next] <= pairwise[next][at] {
@@ -239,9 +330,16 @@ fn on_random_ballots_the_count_is_consistent_and_matches_brute_force() {
         let labels: Vec<String> = (0..option_count).map(|index| format!("O{index}")).collect();
         let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
         let vote_count = 1 + rng.below(30) as usize;
-        let mut votes: Vec<Vote> = (0..vote_count).map(|_| random_vote(&mut rng, &labels)).collect();
-        let ranking = ballot("r", Method::Ranking(Options::new(&label_refs).expect("options")), 100);
-        let Counted::Ranking(result) = tally(&ranking, &votes).expect("valid").counted().clone() else {
+        let mut votes: Vec<Vote> = (0..vote_count)
+            .map(|_| random_vote(&mut rng, &labels))
+            .collect();
+        let ranking = ballot(
+            "r",
+            Method::Ranking(Options::new(&label_refs).expect("options")),
+            100,
+        );
+        let Counted::Ranking(result) = tally(&ranking, &votes).expect("valid").counted().clone()
+        else {
             panic!("expected a ranking count")
         };
         let d = result.pairwise();
@@ -249,7 +347,11 @@ fn on_random_ballots_the_count_is_consistent_and_matches_brute_force() {
         assert_eq!(result.votes() as usize, vote_count, "case {case}");
         let beats = |first: usize, second: usize| p[first][second] > p[second][first];
         for first in 0..option_count {
-            assert_eq!((d[first][first], p[first][first]), (0, 0), "case {case}: diagonal");
+            assert_eq!(
+                (d[first][first], p[first][first]),
+                (0, 0),
+                "case {case}: diagonal"
+            );
             for second in 0..option_count {
                 if first == second {
                     continue;
@@ -276,11 +378,18 @@ fn on_random_ballots_the_count_is_consistent_and_matches_brute_force() {
         let groups = result.ranking();
         let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
         seen.sort();
-        assert_eq!(seen, (0..option_count).collect::<Vec<usize>>(), "case {case}: ranking is not a partition");
+        assert_eq!(
+            seen,
+            (0..option_count).collect::<Vec<usize>>(),
+            "case {case}: ranking is not a partition"
+        );
         for (level, group) in groups.iter().enumerate() {
             for &member in group {
                 for later in groups[level..].iter().flatten() {
-                    assert!(!beats(*later, member), "case {case}: {later} beats {member} but is not ranked above it");
+                    assert!(
+                        !beats(*later, member),
+                        "case {case}: {later} beats {member} but is not ranked above it"
+                    );
                 }
                 if level > 0 {
                     assert!(
@@ -293,11 +402,16 @@ fn on_random_ballots_the_count_is_consistent_and_matches_brute_force() {
         assert_eq!(result.winners(), groups[0].as_slice());
         // Condorcet consistency, with the Condorcet winner computed here from d.
         let condorcet = (0..option_count).find(|&candidate| {
-            (0..option_count).all(|other| other == candidate || d[candidate][other] > d[other][candidate])
+            (0..option_count)
+                .all(|other| other == candidate || d[candidate][other] > d[other][candidate])
         });
         assert_eq!(result.condorcet_winner(), condorcet, "case {case}");
         if let Some(winner) = condorcet {
-            assert_eq!(result.winners(), [winner], "case {case}: the Condorcet winner must be the only winner");
+            assert_eq!(
+                result.winners(),
+                [winner],
+                "case {case}: the Condorcet winner must be the only winner"
+            );
             with_condorcet_winner += 1;
         }
         if result.winners().len() > 1 {
@@ -306,11 +420,21 @@ fn on_random_ballots_the_count_is_consistent_and_matches_brute_force() {
         // The order of the votes does not matter.
         rng.shuffle(&mut votes);
         let shuffled = tally(&ranking, &votes).expect("valid");
-        assert_eq!(shuffled.counted(), &Counted::Ranking(result), "case {case}: depends on vote order");
+        assert_eq!(
+            shuffled.counted(),
+            &Counted::Ranking(result),
+            "case {case}: depends on vote order"
+        );
     }
     // The generator must exercise both kinds of case, or the checks above prove little.
-    assert!(with_condorcet_winner > 100, "only {with_condorcet_winner} cases with a Condorcet winner");
-    assert!(with_tied_winners > 10, "only {with_tied_winners} cases with tied winners");
+    assert!(
+        with_condorcet_winner > 100,
+        "only {with_condorcet_winner} cases with a Condorcet winner"
+    );
+    assert!(
+        with_tied_winners > 10,
+        "only {with_tied_winners} cases with tied winners"
+    );
 }
 
 #[test]
@@ -327,8 +451,13 @@ fn strict_complete_rankings_compare_every_pair_on_every_vote() {
                 Vote::ranking_in_order(&order)
             })
             .collect();
-        let ranking = ballot("r", Method::Ranking(Options::new(&label_refs).expect("options")), 100);
-        let Counted::Ranking(result) = tally(&ranking, &votes).expect("valid").counted().clone() else {
+        let ranking = ballot(
+            "r",
+            Method::Ranking(Options::new(&label_refs).expect("options")),
+            100,
+        );
+        let Counted::Ranking(result) = tally(&ranking, &votes).expect("valid").counted().clone()
+        else {
             panic!("expected a ranking count")
         };
         for first in 0..option_count {

@@ -2,8 +2,8 @@
 //! results text, and random counts checked against an independent formulation of the rule.
 
 use ballots::{
-    Abstention, Ballot, BallotError, BallotSpec, Counted, Decision, Method, Quorum, Ratio, Threshold, Vote, Wording,
-    YesNoChoice, YesNoRule, tally,
+    Abstention, Ballot, BallotError, BallotSpec, Counted, Decision, Method, Quorum, Ratio,
+    Threshold, Vote, Wording, YesNoChoice, YesNoRule, tally,
 };
 
 use crate::Rng;
@@ -40,19 +40,46 @@ fn check(
     (yes, no, abstain): (u32, u32, u32),
     expected: Decision,
 ) {
-    let outcome = tally(&yes_no_ballot(rule, eligible, quorum), &votes(yes, no, abstain)).expect("valid votes");
-    let Counted::YesNo(count) = outcome.counted() else { panic!("expected a yes/no count") };
-    assert_eq!((count.yes(), count.no(), count.abstain()), (yes, no, abstain), "counts");
-    assert_eq!(count.decision(), expected, "{yes} yes, {no} no, {abstain} abstain under {}", rule.threshold());
+    let outcome = tally(
+        &yes_no_ballot(rule, eligible, quorum),
+        &votes(yes, no, abstain),
+    )
+    .expect("valid votes");
+    let Counted::YesNo(count) = outcome.counted() else {
+        panic!("expected a yes/no count")
+    };
+    assert_eq!(
+        (count.yes(), count.no(), count.abstain()),
+        (yes, no, abstain),
+        "counts"
+    );
+    assert_eq!(
+        count.decision(),
+        expected,
+        "{yes} yes, {no} no, {abstain} abstain under {}",
+        rule.threshold()
+    );
     assert_eq!(outcome.passed(), Some(expected == Decision::Passed));
 }
 
 #[test]
 fn exactly_two_thirds_passes_at_least_two_thirds_and_fails_more_than_two_thirds() {
-    let at_least = YesNoRule::new(Threshold::at_least(two_thirds()).expect("threshold"), Abstention::Excluded);
-    let more_than = YesNoRule::new(Threshold::more_than(two_thirds()).expect("threshold"), Abstention::Excluded);
+    let at_least = YesNoRule::new(
+        Threshold::at_least(two_thirds()).expect("threshold"),
+        Abstention::Excluded,
+    );
+    let more_than = YesNoRule::new(
+        Threshold::more_than(two_thirds()).expect("threshold"),
+        Abstention::Excluded,
+    );
     check(at_least, 400, None, (200, 100, 0), Decision::Passed);
-    check(more_than, 400, None, (200, 100, 0), Decision::BelowThreshold);
+    check(
+        more_than,
+        400,
+        None,
+        (200, 100, 0),
+        Decision::BelowThreshold,
+    );
     check(at_least, 400, None, (199, 101, 0), Decision::BelowThreshold);
     check(more_than, 400, None, (201, 99, 0), Decision::Passed);
     // 55% as a percentage: 55 of 100 passes "at least 55%", 54 does not.
@@ -68,10 +95,25 @@ fn exactly_two_thirds_passes_at_least_two_thirds_and_fails_more_than_two_thirds(
 fn abstentions_count_in_the_base_only_when_the_rule_says_so() {
     let threshold = Threshold::at_least(two_thirds()).expect("threshold");
     // 190 of 285 yes-or-no votes is exactly 2/3; 190 of 300 votes in all is not.
-    check(YesNoRule::new(threshold, Abstention::Excluded), 300, None, (190, 95, 15), Decision::Passed);
-    check(YesNoRule::new(threshold, Abstention::Counted), 300, None, (190, 95, 15), Decision::BelowThreshold);
+    check(
+        YesNoRule::new(threshold, Abstention::Excluded),
+        300,
+        None,
+        (190, 95, 15),
+        Decision::Passed,
+    );
+    check(
+        YesNoRule::new(threshold, Abstention::Counted),
+        300,
+        None,
+        (190, 95, 15),
+        Decision::BelowThreshold,
+    );
     let ballot = yes_no_ballot(YesNoRule::new(threshold, Abstention::NotOffered), 10, None);
-    assert_eq!(tally(&ballot, &votes(1, 1, 1)), Err(BallotError::AbstainNotOffered { vote: 3 }));
+    assert_eq!(
+        tally(&ballot, &votes(1, 1, 1)),
+        Err(BallotError::AbstainNotOffered { vote: 3 })
+    );
 }
 
 #[test]
@@ -81,8 +123,10 @@ fn a_simple_majority_needs_more_than_half_and_a_tie_never_passes() {
     check(simple, 120, None, (50, 50, 7), Decision::Tie);
     check(simple, 100, None, (0, 0, 7), Decision::NoVotes);
     // Even a threshold that a tie would meet ("at least 1/2") does not pass a tie.
-    let half =
-        YesNoRule::new(Threshold::at_least(Ratio::new(1, 2).expect("ratio")).expect("threshold"), Abstention::Excluded);
+    let half = YesNoRule::new(
+        Threshold::at_least(Ratio::new(1, 2).expect("ratio")).expect("threshold"),
+        Abstention::Excluded,
+    );
     check(half, 100, None, (40, 40, 0), Decision::Tie);
     check(half, 100, None, (41, 40, 0), Decision::Passed);
 }
@@ -95,7 +139,13 @@ fn a_missed_quorum_fails_the_ballot_whatever_the_votes() {
     check(simple, 150, half, (70, 5, 0), Decision::Passed);
     check(simple, 150, half, (60, 5, 9), Decision::QuorumNotMet);
     check(simple, 150, half, (60, 5, 10), Decision::Passed);
-    check(simple, 150, Some(Quorum::Members(100)), (99, 0, 0), Decision::QuorumNotMet);
+    check(
+        simple,
+        150,
+        Some(Quorum::Members(100)),
+        (99, 0, 0),
+        Decision::QuorumNotMet,
+    );
     let error = Ballot::new(BallotSpec {
         id: "b".to_owned(),
         wording: Wording::Fixed("?".to_owned()),
@@ -104,22 +154,55 @@ fn a_missed_quorum_fails_the_ballot_whatever_the_votes() {
         quorum: Some(Quorum::Members(11)),
         opens_after: None,
     });
-    assert_eq!(error, Err(BallotError::QuorumAboveEligible { ballot: "b".to_owned(), quorum: 11, eligible: 10 }));
+    assert_eq!(
+        error,
+        Err(BallotError::QuorumAboveEligible {
+            ballot: "b".to_owned(),
+            quorum: 11,
+            eligible: 10
+        })
+    );
 }
 
 #[test]
 fn thresholds_and_ratios_refuse_impossible_values() {
-    assert_eq!(Ratio::new(3, 2), Err(BallotError::InvalidRatio { numerator: 3, denominator: 2 }));
-    assert_eq!(Ratio::new(0, 0), Err(BallotError::InvalidRatio { numerator: 0, denominator: 0 }));
-    assert_eq!(Threshold::at_least(Ratio::new(0, 3).expect("ratio")), Err(BallotError::ThresholdAlwaysMet));
-    assert_eq!(Threshold::more_than(Ratio::percent(100).expect("ratio")), Err(BallotError::ThresholdNeverMet));
+    assert_eq!(
+        Ratio::new(3, 2),
+        Err(BallotError::InvalidRatio {
+            numerator: 3,
+            denominator: 2
+        })
+    );
+    assert_eq!(
+        Ratio::new(0, 0),
+        Err(BallotError::InvalidRatio {
+            numerator: 0,
+            denominator: 0
+        })
+    );
+    assert_eq!(
+        Threshold::at_least(Ratio::new(0, 3).expect("ratio")),
+        Err(BallotError::ThresholdAlwaysMet)
+    );
+    assert_eq!(
+        Threshold::more_than(Ratio::percent(100).expect("ratio")),
+        Err(BallotError::ThresholdNeverMet)
+    );
     assert_eq!(Threshold::simple_majority().to_string(), "more than 1/2");
-    assert_eq!(Threshold::at_least(Ratio::percent(55).expect("ratio")).expect("threshold").to_string(), "at least 55%");
+    assert_eq!(
+        Threshold::at_least(Ratio::percent(55).expect("ratio"))
+            .expect("threshold")
+            .to_string(),
+        "at least 55%"
+    );
 }
 
 #[test]
 fn the_results_text_states_counts_share_threshold_and_turnout() {
-    let at_least = YesNoRule::new(Threshold::at_least(two_thirds()).expect("threshold"), Abstention::Excluded);
+    let at_least = YesNoRule::new(
+        Threshold::at_least(two_thirds()).expect("threshold"),
+        Abstention::Excluded,
+    );
     let cases = [
         (
             at_least,
@@ -145,7 +228,8 @@ fn the_results_text_states_counts_share_threshold_and_turnout() {
         ),
     ];
     for (rule, quorum, (yes, no, abstain), expected) in cases {
-        let outcome = tally(&yes_no_ballot(rule, 150, quorum), &votes(yes, no, abstain)).expect("valid");
+        let outcome =
+            tally(&yes_no_ballot(rule, 150, quorum), &votes(yes, no, abstain)).expect("valid");
         assert_eq!(outcome.to_string(), expected);
     }
 }
@@ -158,23 +242,53 @@ fn random_counts_add_up_and_decide_like_the_rule_written_another_way() {
         let denominator = numerator + 1 + rng.below(5) as u32;
         let ratio = Ratio::new(numerator, denominator).expect("ratio");
         let at_least = rng.below(2) == 0;
-        let threshold =
-            if at_least { Threshold::at_least(ratio) } else { Threshold::more_than(ratio) }.expect("threshold");
-        let abstention = [Abstention::NotOffered, Abstention::Excluded, Abstention::Counted][rng.below(3) as usize];
+        let threshold = if at_least {
+            Threshold::at_least(ratio)
+        } else {
+            Threshold::more_than(ratio)
+        }
+        .expect("threshold");
+        let abstention = [
+            Abstention::NotOffered,
+            Abstention::Excluded,
+            Abstention::Counted,
+        ][rng.below(3) as usize];
         let (yes, no) = (rng.below(40) as u32, rng.below(40) as u32);
-        let abstain = if abstention == Abstention::NotOffered { 0 } else { rng.below(10) as u32 };
+        let abstain = if abstention == Abstention::NotOffered {
+            0
+        } else {
+            rng.below(10) as u32
+        };
         let mut list = votes(yes, no, abstain);
         rng.shuffle(&mut list);
-        let outcome = tally(&yes_no_ballot(YesNoRule::new(threshold, abstention), 100, None), &list).expect("valid");
-        let Counted::YesNo(count) = outcome.counted() else { panic!("expected a yes/no count") };
-        assert_eq!(count.yes() + count.no() + count.abstain(), list.len() as u32, "case {case}");
+        let outcome = tally(
+            &yes_no_ballot(YesNoRule::new(threshold, abstention), 100, None),
+            &list,
+        )
+        .expect("valid");
+        let Counted::YesNo(count) = outcome.counted() else {
+            panic!("expected a yes/no count")
+        };
+        assert_eq!(
+            count.yes() + count.no() + count.abstain(),
+            list.len() as u32,
+            "case {case}"
+        );
         assert_eq!(outcome.turnout(), list.len() as u32, "case {case}");
         // The smallest number of yes votes that passes, found by counting up.
-        let base = if abstention == Abstention::Counted { yes + no + abstain } else { yes + no };
+        let base = if abstention == Abstention::Counted {
+            yes + no + abstain
+        } else {
+            yes + no
+        };
         let needed = (0..=base)
             .find(|&candidate| {
                 let (left, right) = (candidate * denominator, numerator * base);
-                if at_least { left >= right } else { left > right }
+                if at_least {
+                    left >= right
+                } else {
+                    left > right
+                }
             })
             .unwrap_or(u32::MAX);
         let expected = if yes + no == 0 {
@@ -186,7 +300,11 @@ fn random_counts_add_up_and_decide_like_the_rule_written_another_way() {
         } else {
             Decision::BelowThreshold
         };
-        assert_eq!(count.decision(), expected, "case {case}: {yes} yes {no} no {abstain} abstain, {threshold}");
+        assert_eq!(
+            count.decision(),
+            expected,
+            "case {case}: {yes} yes {no} no {abstain} abstain, {threshold}"
+        );
     }
 }
 

@@ -12,7 +12,10 @@ fn codes_print_in_groups_and_the_check_character_is_the_gf32_sum() {
     // d9 = 1, so the check is α^9 = x^4 + x^3 + x = 26, the letter T.
     assert_eq!(InvitationCode::from_bits(1).to_string(), "0000-0000-1T");
     // d1 = 1, so the check is α = 2.
-    assert_eq!(InvitationCode::from_bits(1 << 40).to_string(), "1000-0000-02");
+    assert_eq!(
+        InvitationCode::from_bits(1 << 40).to_string(),
+        "1000-0000-02"
+    );
     assert_eq!(InvitationCode::from_bits(1 << 40).compact(), "1000000002");
 }
 
@@ -38,11 +41,32 @@ fn typed_codes_are_normalised_before_checking() {
 
 #[test]
 fn bad_codes_get_a_typed_error() {
-    assert_eq!(parse_code("0000-0000-1"), Err(RecruitmentError::CodeLength { found: 9 }));
-    assert_eq!(parse_code(""), Err(RecruitmentError::CodeLength { found: 0 }));
-    assert_eq!(parse_code("0000-0000-1TT"), Err(RecruitmentError::CodeLength { found: 11 }));
-    assert_eq!(parse_code("0000-U000-1T"), Err(RecruitmentError::CodeCharacter { character: 'U', position: 5 }));
-    assert_eq!(parse_code("0000-0000-1é"), Err(RecruitmentError::CodeCharacter { character: 'é', position: 10 }));
+    assert_eq!(
+        parse_code("0000-0000-1"),
+        Err(RecruitmentError::CodeLength { found: 9 })
+    );
+    assert_eq!(
+        parse_code(""),
+        Err(RecruitmentError::CodeLength { found: 0 })
+    );
+    assert_eq!(
+        parse_code("0000-0000-1TT"),
+        Err(RecruitmentError::CodeLength { found: 11 })
+    );
+    assert_eq!(
+        parse_code("0000-U000-1T"),
+        Err(RecruitmentError::CodeCharacter {
+            character: 'U',
+            position: 5
+        })
+    );
+    assert_eq!(
+        parse_code("0000-0000-1é"),
+        Err(RecruitmentError::CodeCharacter {
+            character: 'é',
+            position: 10
+        })
+    );
     assert_eq!(parse_code("0000-0000-1V"), Err(RecruitmentError::CodeCheck));
 }
 
@@ -62,7 +86,11 @@ fn every_single_error_and_adjacent_swap_is_caught() {
                 let mut typed = original.clone();
                 typed[position] = replacement;
                 let typed = String::from_utf8(typed).expect("ASCII");
-                assert_eq!(parse_code(&typed), Err(RecruitmentError::CodeCheck), "{code} typed as {typed}");
+                assert_eq!(
+                    parse_code(&typed),
+                    Err(RecruitmentError::CodeCheck),
+                    "{code} typed as {typed}"
+                );
             }
         }
         for position in 0..original.len() - 1 {
@@ -72,7 +100,11 @@ fn every_single_error_and_adjacent_swap_is_caught() {
             let mut typed = original.clone();
             typed.swap(position, position + 1);
             let typed = String::from_utf8(typed).expect("ASCII");
-            assert_eq!(parse_code(&typed), Err(RecruitmentError::CodeCheck), "{code} typed as {typed}");
+            assert_eq!(
+                parse_code(&typed),
+                Err(RecruitmentError::CodeCheck),
+                "{code} typed as {typed}"
+            );
             swaps_tested += 1;
         }
     }
@@ -91,10 +123,14 @@ fn drawn_codes_are_unique_and_follow_the_stream() {
     for code in codes.iter().take(1000) {
         let text = code.to_string();
         assert_eq!(text.len(), 12);
-        assert!(text.chars().enumerate().all(|(index, character)| if index == 4 || index == 9 {
-            character == '-'
-        } else {
-            ALPHABET.contains(&(character as u8))
-        }));
+        assert!(
+            text.chars()
+                .enumerate()
+                .all(|(index, character)| if index == 4 || index == 9 {
+                    character == '-'
+                } else {
+                    ALPHABET.contains(&(character as u8))
+                })
+        );
     }
 }

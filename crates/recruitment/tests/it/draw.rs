@@ -9,12 +9,18 @@ use std::collections::HashSet;
 
 #[track_caller]
 fn check_allocation(sizes: &[usize], weights: &[&str], count: usize, expect: &str) {
-    let weights: Vec<u32> = weights.iter().map(|text| Weight::parse(text).expect("weight").thousandths()).collect();
+    let weights: Vec<u32> = weights
+        .iter()
+        .map(|text| Weight::parse(text).expect("weight").thousandths())
+        .collect();
     let got = match allocate(sizes, &weights, count) {
         Ok(allocation) => format!("{allocation:?}"),
         Err(error) => error.to_string(),
     };
-    assert_eq!(got, expect, "sizes {sizes:?} weights {weights:?} count {count}");
+    assert_eq!(
+        got, expect,
+        "sizes {sizes:?} weights {weights:?} count {count}"
+    );
 }
 
 #[test]
@@ -51,7 +57,11 @@ fn weights_parse_as_exact_thousandths() {
         ("2.", Some(2000)),
         ("1000", Some(1_000_000)),
     ] {
-        assert_eq!(Weight::parse(text).ok().map(Weight::thousandths), expect, "{text}");
+        assert_eq!(
+            Weight::parse(text).ok().map(Weight::thousandths),
+            expect,
+            "{text}"
+        );
     }
     for text in ["", ".", "-1", "1.2345", "1e3", "1001", "one", "1,5"] {
         assert!(Weight::parse(text).is_err(), "{text} should be refused");
@@ -65,13 +75,25 @@ fn exact_quotas(sizes: &[usize], weights: &[u32], count: usize) -> Vec<f64> {
     let mut quotas = vec![0.0; sizes.len()];
     let mut capped = vec![false; sizes.len()];
     loop {
-        let open: Vec<usize> = (0..sizes.len()).filter(|&area| !capped[area] && weights[area] > 0).collect();
-        let left =
-            count as f64 - (0..sizes.len()).filter(|&area| capped[area]).map(|area| sizes[area] as f64).sum::<f64>();
-        let total: f64 = open.iter().map(|&area| sizes[area] as f64 * weights[area] as f64).sum();
+        let open: Vec<usize> = (0..sizes.len())
+            .filter(|&area| !capped[area] && weights[area] > 0)
+            .collect();
+        let left = count as f64
+            - (0..sizes.len())
+                .filter(|&area| capped[area])
+                .map(|area| sizes[area] as f64)
+                .sum::<f64>();
+        let total: f64 = open
+            .iter()
+            .map(|&area| sizes[area] as f64 * weights[area] as f64)
+            .sum();
         let mut changed = false;
         for &area in &open {
-            quotas[area] = if total > 0.0 { left * sizes[area] as f64 * weights[area] as f64 / total } else { 0.0 };
+            quotas[area] = if total > 0.0 {
+                left * sizes[area] as f64 * weights[area] as f64 / total
+            } else {
+                0.0
+            };
             if quotas[area] > sizes[area] as f64 + 1e-9 {
                 capped[area] = true;
                 quotas[area] = sizes[area] as f64;
@@ -89,12 +111,18 @@ fn allocations_sum_to_the_count_stay_within_sizes_and_within_one_of_exact_quotas
     let mut stream = Stream::new("allocation properties");
     for round in 0..3000 {
         let areas = 1 + stream.below(12) as usize;
-        let sizes: Vec<usize> =
-            (0..areas).map(|_| stream.below(if round % 3 == 0 { 20 } else { 5000 }) as usize).collect();
-        let weights: Vec<u32> =
-            (0..areas).map(|_| [0, 250, 1000, 1000, 1500, 3000][stream.below(6) as usize]).collect();
-        let available: usize =
-            sizes.iter().zip(&weights).filter(|(_, weight)| **weight > 0).map(|(size, _)| size).sum();
+        let sizes: Vec<usize> = (0..areas)
+            .map(|_| stream.below(if round % 3 == 0 { 20 } else { 5000 }) as usize)
+            .collect();
+        let weights: Vec<u32> = (0..areas)
+            .map(|_| [0, 250, 1000, 1000, 1500, 3000][stream.below(6) as usize])
+            .collect();
+        let available: usize = sizes
+            .iter()
+            .zip(&weights)
+            .filter(|(_, weight)| **weight > 0)
+            .map(|(size, _)| size)
+            .sum();
         let count = stream.below(available as u64 + 2) as usize;
         let result = allocate(&sizes, &weights, count);
         if count > available {
@@ -102,7 +130,11 @@ fn allocations_sum_to_the_count_stay_within_sizes_and_within_one_of_exact_quotas
             continue;
         }
         let allocation = result.expect("feasible");
-        assert_eq!(allocation.iter().sum::<usize>(), count, "sizes {sizes:?} weights {weights:?}");
+        assert_eq!(
+            allocation.iter().sum::<usize>(),
+            count,
+            "sizes {sizes:?} weights {weights:?}"
+        );
         let quotas = exact_quotas(&sizes, &weights, count);
         for area in 0..areas {
             assert!(allocation[area] <= sizes[area]);
@@ -124,7 +156,10 @@ fn the_stream_is_chacha20_keyed_by_sha256_of_the_seed() {
     // Computed by the Python ChaCha20 of docs/invitations.md (standard library only).
     let mut stream = Stream::new("kleroterion");
     let values: Vec<u64> = (0..3).map(|_| stream.next_u64()).collect();
-    assert_eq!(values, [0x6b1f3ad0e1d84860, 0xc071bd75a2cc4187, 0xcbec5a8760e2c087]);
+    assert_eq!(
+        values,
+        [0x6b1f3ad0e1d84860, 0xc071bd75a2cc4187, 0xcbec5a8760e2c087]
+    );
     let mut stream = Stream::new("");
     assert_eq!(stream.next_u64(), 0x45eb42751a7cc398);
 }
@@ -154,7 +189,13 @@ fn render(list: &recruitment::addresses::AddressList, result: &recruitment::draw
     result
         .invitations()
         .iter()
-        .map(|invitation| format!("{} {}", list.addresses()[invitation.address].id(), invitation.code))
+        .map(|invitation| {
+            format!(
+                "{} {}",
+                list.addresses()[invitation.address].id(),
+                invitation.code
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -163,8 +204,15 @@ fn render(list: &recruitment::addresses::AddressList, result: &recruitment::draw
 fn the_draw_matches_the_independent_reference_implementation() {
     let list = fixture();
     let seed = "2027-03-01 lottery 48213".to_string();
-    let proportional =
-        draw(&list, &DrawConfig { seed: seed.clone(), invitations: 6, weights: Vec::new() }).expect("draws");
+    let proportional = draw(
+        &list,
+        &DrawConfig {
+            seed: seed.clone(),
+            invitations: 6,
+            weights: Vec::new(),
+        },
+    )
+    .expect("draws");
     assert_eq!(
         render(&list, &proportional),
         "c1 424N-KFMK-MH\nc2 RNSV-N09J-BE\na1 47BD-S22N-BM\na4 0956-WNQK-ZN\na3 YWXY-BX1T-EJ\nb3 P8H9-HRZX-KQ"
@@ -172,22 +220,40 @@ fn the_draw_matches_the_independent_reference_implementation() {
     let report: Vec<(&str, usize, String, usize)> = proportional
         .areas()
         .iter()
-        .map(|area| (area.area.as_str(), area.addresses, area.weight.to_string(), area.invited))
+        .map(|area| {
+            (
+                area.area.as_str(),
+                area.addresses,
+                area.weight.to_string(),
+                area.invited,
+            )
+        })
         .collect();
     assert_eq!(
         report,
-        [("East", 4, "1".to_string(), 2), ("North", 6, "1".to_string(), 3), ("South", 3, "1".to_string(), 1)]
+        [
+            ("East", 4, "1".to_string(), 2),
+            ("North", 6, "1".to_string(), 3),
+            ("South", 3, "1".to_string(), 1)
+        ]
     );
     let weighted = draw(
         &list,
-        &DrawConfig { seed, invitations: 6, weights: vec![("East".to_string(), Weight::parse("2").expect("weight"))] },
+        &DrawConfig {
+            seed,
+            invitations: 6,
+            weights: vec![("East".to_string(), Weight::parse("2").expect("weight"))],
+        },
     )
     .expect("draws");
     assert_eq!(
         render(&list, &weighted),
         "c1 424N-KFMK-MH\nc2 RNSV-N09J-BE\nc3 47BD-S22N-BM\na2 0956-WNQK-ZN\na3 YWXY-BX1T-EJ\nb3 P8H9-HRZX-KQ"
     );
-    assert_eq!(weighted.report_csv(), "area,addresses,weight,invited\nEast,4,2,3\nNorth,6,1,2\nSouth,3,1,1\n");
+    assert_eq!(
+        weighted.report_csv(),
+        "area,addresses,weight,invited\nEast,4,2,3\nNorth,6,1,2\nSouth,3,1,1\n"
+    );
 }
 
 #[test]
@@ -203,12 +269,23 @@ fn same_seed_same_draw_and_a_different_seed_a_different_draw() {
     let again = draw(&list, &config("published seed 1")).expect("draws");
     let other = draw(&list, &config("published seed 2")).expect("draws");
     assert_eq!(first, again);
-    assert_eq!(first.areas(), other.areas(), "the allocation does not depend on the seed");
+    assert_eq!(
+        first.areas(),
+        other.areas(),
+        "the allocation does not depend on the seed"
+    );
     let chosen = |result: &recruitment::draw::Draw| {
-        result.invitations().iter().map(|invitation| invitation.address).collect::<HashSet<usize>>()
+        result
+            .invitations()
+            .iter()
+            .map(|invitation| invitation.address)
+            .collect::<HashSet<usize>>()
     };
     let overlap = chosen(&first).intersection(&chosen(&other)).count();
-    assert!(overlap < 300, "two seeds should give mostly different households, {overlap} of 700 shared");
+    assert!(
+        overlap < 300,
+        "two seeds should give mostly different households, {overlap} of 700 shared"
+    );
     assert_ne!(first.invitations()[0].code, other.invitations()[0].code);
 }
 
@@ -217,15 +294,35 @@ fn every_draw_invites_distinct_households_as_allocated_with_unique_codes() {
     let text = recruitment::synthetic::address_csv(3000, 6, "draw properties");
     let list = parse_addresses(text.as_bytes(), &synthetic_config()).expect("parses");
     for (round, invitations) in [1usize, 17, 500, 2999, 3000].into_iter().enumerate() {
-        let result = draw(&list, &DrawConfig { seed: format!("round {round}"), invitations, weights: Vec::new() })
-            .expect("draws");
+        let result = draw(
+            &list,
+            &DrawConfig {
+                seed: format!("round {round}"),
+                invitations,
+                weights: Vec::new(),
+            },
+        )
+        .expect("draws");
         assert_eq!(result.invitations().len(), invitations);
-        let addresses: HashSet<usize> = result.invitations().iter().map(|invitation| invitation.address).collect();
+        let addresses: HashSet<usize> = result
+            .invitations()
+            .iter()
+            .map(|invitation| invitation.address)
+            .collect();
         assert_eq!(addresses.len(), invitations, "no household twice");
-        let codes: HashSet<String> =
-            result.invitations().iter().map(|invitation| invitation.code.to_string()).collect();
+        let codes: HashSet<String> = result
+            .invitations()
+            .iter()
+            .map(|invitation| invitation.code.to_string())
+            .collect();
         assert_eq!(codes.len(), invitations, "no code twice");
-        for (index, AreaReport { invited, addresses, .. }) in result.areas().iter().enumerate() {
+        for (
+            index,
+            AreaReport {
+                invited, addresses, ..
+            },
+        ) in result.areas().iter().enumerate()
+        {
             let in_area = result
                 .invitations()
                 .iter()
@@ -257,6 +354,12 @@ fn bad_draw_requests_are_refused_with_the_reason() {
         error(config(10, vec![("North", "0")])),
         "cannot draw 10 invitations from 7 addresses (areas with weight 0 do not count)"
     );
-    assert_eq!(error(config(3, vec![("West", "2")])), "weight given for area `West`, which is not in the address list");
-    assert_eq!(error(config(3, vec![("East", "2"), ("East", "3")])), "two weights given for area `East`");
+    assert_eq!(
+        error(config(3, vec![("West", "2")])),
+        "weight given for area `West`, which is not in the address list"
+    );
+    assert_eq!(
+        error(config(3, vec![("East", "2"), ("East", "3")])),
+        "two weights given for area `East`"
+    );
 }

@@ -13,7 +13,9 @@ mod qr;
 mod qr_reader;
 mod quotas;
 
-use recruitment::addresses::{AddressColumns, AddressConfig, AddressList, Duplicates, parse_addresses};
+use recruitment::addresses::{
+    AddressColumns, AddressConfig, AddressList, Duplicates, parse_addresses,
+};
 
 /// The small address list used by several tests: three areas of 6, 3 and 4 addresses.
 pub const FIXTURE: &str = "\
@@ -51,7 +53,11 @@ pub fn synthetic_config() -> AddressConfig {
     AddressConfig {
         columns: AddressColumns {
             id: Some("id".to_string()),
-            address: vec!["street".to_string(), "town".to_string(), "postcode".to_string()],
+            address: vec![
+                "street".to_string(),
+                "town".to_string(),
+                "postcode".to_string(),
+            ],
             area: "area".to_string(),
         },
         ..fixture_config()

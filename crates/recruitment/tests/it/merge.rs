@@ -10,7 +10,10 @@ use recruitment::merge::{escape_cell, mail_merge_csv, registration_url};
 #[test]
 fn cells_that_start_a_formula_are_prefixed() {
     for (cell, expect) in [
-        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        (
+            "=HYPERLINK(\"http://evil\")",
+            "'=HYPERLINK(\"http://evil\")",
+        ),
         ("+44 20 7946 0000", "'+44 20 7946 0000"),
         ("-1 Rear Cottage", "'-1 Rear Cottage"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -30,8 +33,17 @@ fn registration_urls_use_the_compact_code() {
         registration_url("https://klero.example/a/7/", &code).expect("url"),
         "https://klero.example/a/7/r/000000001T"
     );
-    assert_eq!(registration_url("http://127.0.0.1:8080", &code).expect("url"), "http://127.0.0.1:8080/r/000000001T");
-    for bad in ["", "klero.example", "https://", "javascript:alert(1)", "https://bad host"] {
+    assert_eq!(
+        registration_url("http://127.0.0.1:8080", &code).expect("url"),
+        "http://127.0.0.1:8080/r/000000001T"
+    );
+    for bad in [
+        "",
+        "klero.example",
+        "https://",
+        "javascript:alert(1)",
+        "https://bad host",
+    ] {
         assert!(registration_url(bad, &code).is_err(), "{bad:?}");
     }
 }
@@ -43,20 +55,32 @@ fn the_mail_merge_has_one_safe_row_per_invitation() {
                  a2,\"2 Mill Lane, Flat \"\"B\"\"\",Northby,North\n\
                  a3,@3 Mill Lane,+Town,-Area\n";
     let list = parse_addresses(input.as_bytes(), &fixture_config()).expect("parses");
-    let result =
-        draw(&list, &DrawConfig { seed: "merge".to_string(), invitations: 3, weights: Vec::new() }).expect("draws");
+    let result = draw(
+        &list,
+        &DrawConfig {
+            seed: "merge".to_string(),
+            invitations: 3,
+            weights: Vec::new(),
+        },
+    )
+    .expect("draws");
     let text = mail_merge_csv(&list, &result, "https://klero.example/a/7").expect("merges");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().expect("header").iter().collect::<Vec<_>>(),
         ["id", "street", "town", "area", "code", "url"]
     );
-    let mut rows: Vec<Vec<String>> =
-        reader.records().map(|record| record.expect("row").iter().map(str::to_string).collect()).collect();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|record| record.expect("row").iter().map(str::to_string).collect())
+        .collect();
     assert_eq!(rows.len(), 3);
     for (row, invitation) in rows.iter().zip(result.invitations()) {
         assert_eq!(row[4], invitation.code.to_string());
-        assert_eq!(row[5], format!("https://klero.example/a/7/r/{}", invitation.code.compact()));
+        assert_eq!(
+            row[5],
+            format!("https://klero.example/a/7/r/{}", invitation.code.compact())
+        );
         assert_eq!(row[0], list.addresses()[invitation.address].id());
     }
     rows.sort();
@@ -71,7 +95,10 @@ fn the_mail_merge_has_one_safe_row_per_invitation() {
     );
     for line in text.lines() {
         for cell in line.split(',') {
-            assert!(!cell.starts_with(['=', '+', '-', '@']), "unsafe cell {cell:?} in {line:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "unsafe cell {cell:?} in {line:?}"
+            );
         }
     }
 }

@@ -91,7 +91,14 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
         }
     }
     for k in 0..8 {
-        let separator = [(7, k), (k, 7), (7, size - 1 - k), (k, size - 8), (size - 8, k), (size - 1 - k, 7)];
+        let separator = [
+            (7, k),
+            (k, 7),
+            (7, size - 1 - k),
+            (k, size - 8),
+            (size - 8, k),
+            (size - 1 - k, 7),
+        ];
         if separator.iter().any(|&(i, j)| dark(i, j)) {
             return Err("a separator is not light".to_string());
         }
@@ -105,19 +112,25 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
         return Err("the dark module is light".to_string());
     }
     // Format information: both copies, most significant bit first.
-    let mut first_positions: Vec<(usize, usize)> = [0, 1, 2, 3, 4, 5, 7, 8].iter().map(|&j| (8, j)).collect();
+    let mut first_positions: Vec<(usize, usize)> =
+        [0, 1, 2, 3, 4, 5, 7, 8].iter().map(|&j| (8, j)).collect();
     first_positions.extend([7, 5, 4, 3, 2, 1, 0].iter().map(|&i| (i, 8)));
     let mut second_positions: Vec<(usize, usize)> = (0..7).map(|k| (size - 1 - k, 8)).collect();
     second_positions.extend((0..8).map(|k| (8, size - 8 + k)));
-    let word =
-        |positions: &[(usize, usize)]| positions.iter().fold(0u32, |acc, &(i, j)| (acc << 1) | dark(i, j) as u32);
+    let word = |positions: &[(usize, usize)]| {
+        positions
+            .iter()
+            .fold(0u32, |acc, &(i, j)| (acc << 1) | dark(i, j) as u32)
+    };
     let format = word(&first_positions);
     if format != word(&second_positions) {
         return Err("the two format copies differ".to_string());
     }
     let unmasked_format = format ^ 0b101010000010010;
     if binary_remainder(unmasked_format, 0b10100110111) != 0 {
-        return Err(format!("format information {format:015b} fails its BCH check"));
+        return Err(format!(
+            "format information {format:015b} fails its BCH check"
+        ));
     }
     if unmasked_format >> 13 != 0b00 {
         return Err("error-correction level is not M".to_string());
@@ -156,7 +169,8 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     let centres = alignment_centres(version);
     for &ci in &centres {
         for &cj in &centres {
-            let overlaps_finder = (ci < 10 && (cj < 10 || cj > size - 10)) || (ci > size - 10 && cj < 10);
+            let overlaps_finder =
+                (ci < 10 && (cj < 10 || cj > size - 10)) || (ci > size - 10 && cj < 10);
             if !overlaps_finder {
                 mark(ci - 2, cj - 2, 5, 5);
             }
@@ -188,7 +202,11 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
         right -= 2;
     }
     for (pair_index, &right) in column_pairs.iter().enumerate() {
-        let rows: Vec<usize> = if pair_index % 2 == 0 { (0..size).rev().collect() } else { (0..size).collect() };
+        let rows: Vec<usize> = if pair_index % 2 == 0 {
+            (0..size).rev().collect()
+        } else {
+            (0..size).collect()
+        };
         for i in rows {
             for j in [right, right - 1] {
                 if !function[i][j] {
@@ -199,10 +217,16 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     }
     let (total, ec, data_lengths) = blocks(version);
     if bits.len() / 8 != total {
-        return Err(format!("{} codewords in the symbol, {total} expected", bits.len() / 8));
+        return Err(format!(
+            "{} codewords in the symbol, {total} expected",
+            bits.len() / 8
+        ));
     }
-    let codewords: Vec<u8> =
-        bits.chunks(8).take(total).map(|chunk| chunk.iter().fold(0u8, |acc, &bit| (acc << 1) | bit as u8)).collect();
+    let codewords: Vec<u8> = bits
+        .chunks(8)
+        .take(total)
+        .map(|chunk| chunk.iter().fold(0u8, |acc, &bit| (acc << 1) | bit as u8))
+        .collect();
     // De-interleave.
     let mut block_codewords: Vec<Vec<u8>> = vec![Vec::new(); data_lengths.len()];
     let mut next = codewords.iter();
@@ -224,20 +248,33 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
         for root in 0..ec {
             let mut value = 0u8;
             for &codeword in block {
-                value = if value == 0 { 0 } else { exp[log[value as usize] + root] };
+                value = if value == 0 {
+                    0
+                } else {
+                    exp[log[value as usize] + root]
+                };
                 value ^= codeword;
             }
             if value != 0 {
-                return Err(format!("block {block_index} has a non-zero syndrome at α^{root}"));
+                return Err(format!(
+                    "block {block_index} has a non-zero syndrome at α^{root}"
+                ));
             }
         }
     }
-    let data: Vec<u8> =
-        block_codewords.iter().zip(&data_lengths).flat_map(|(block, &length)| block[..length].to_vec()).collect();
-    let data_bits: Vec<bool> =
-        data.iter().flat_map(|byte| (0..8).rev().map(move |shift| (byte >> shift) & 1 == 1)).collect();
+    let data: Vec<u8> = block_codewords
+        .iter()
+        .zip(&data_lengths)
+        .flat_map(|(block, &length)| block[..length].to_vec())
+        .collect();
+    let data_bits: Vec<bool> = data
+        .iter()
+        .flat_map(|byte| (0..8).rev().map(move |shift| (byte >> shift) & 1 == 1))
+        .collect();
     let take = |from: usize, count: usize| {
-        data_bits[from..from + count].iter().fold(0usize, |acc, &bit| (acc << 1) | bit as usize)
+        data_bits[from..from + count]
+            .iter()
+            .fold(0usize, |acc, &bit| (acc << 1) | bit as usize)
     };
     if take(0, 4) != 0b0100 {
         return Err("not byte mode".to_string());
@@ -248,7 +285,9 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
     if start + 8 * length > data_bits.len() {
         return Err("the count is longer than the data".to_string());
     }
-    let bytes: Vec<u8> = (0..length).map(|index| take(start + 8 * index, 8) as u8).collect();
+    let bytes: Vec<u8> = (0..length)
+        .map(|index| take(start + 8 * index, 8) as u8)
+        .collect();
     let end = start + 8 * length;
     let terminator_end = (end + 4).min(data_bits.len());
     if data_bits[end..terminator_end].iter().any(|&bit| bit) {
@@ -260,5 +299,9 @@ pub fn read(size: usize, dark: impl Fn(usize, usize) -> bool) -> Result<Decoded,
             return Err(format!("pad codeword {index} is {byte:#04x}"));
         }
     }
-    Ok(Decoded { version, mask, bytes })
+    Ok(Decoded {
+        version,
+        mask,
+        bytes,
+    })
 }

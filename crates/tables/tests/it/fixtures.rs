@@ -25,7 +25,10 @@ fn check_summary(fixture: &str, expect: &str) {
 #[track_caller]
 fn check_error(fixture: &str, expect: &str) {
     match tables::allocate(&parse_fixture(fixture), SEED) {
-        Ok(allocation) => panic!("expected the error {expect:?}, got:\n{}", render(&allocation)),
+        Ok(allocation) => panic!(
+            "expected the error {expect:?}, got:\n{}",
+            render(&allocation)
+        ),
         Err(error) => assert_eq!(error.to_string(), expect),
     }
 }
@@ -147,17 +150,47 @@ pairs 6 of 6, repeated 0, diversity min 0.944 mean 0.944, apart violations 0, fa
 #[test]
 fn bad_requests_are_refused_with_a_message() {
     check_error("sessions 2", "there are no members to seat");
-    check_error("members 3\nsessions 0", "the number of sessions must be at least 1");
-    check_error("members 3\nsessions 1001", "1001 sessions is more than the 1000 this allocator accepts");
-    check_error("members 3\nseats 0", "the table size and the number of tables must be at least 1");
-    check_error("members 3\ntables 4", "4 tables for 3 members would leave a table empty");
-    check_error("features a a\nmember x 1 2", "feature \"a\" appears more than once");
-    check_error("features a\nmember x 1\nmember x 2", "member id \"x\" appears more than once");
-    check_error("features a b\nmember x 1", "member \"x\" has 1 values but there are 2 features");
-    check_error("features a b\nmember x 1 2\nweights 1 3", "1 feature weights given for 2 features");
+    check_error(
+        "members 3\nsessions 0",
+        "the number of sessions must be at least 1",
+    );
+    check_error(
+        "members 3\nsessions 1001",
+        "1001 sessions is more than the 1000 this allocator accepts",
+    );
+    check_error(
+        "members 3\nseats 0",
+        "the table size and the number of tables must be at least 1",
+    );
+    check_error(
+        "members 3\ntables 4",
+        "4 tables for 3 members would leave a table empty",
+    );
+    check_error(
+        "features a a\nmember x 1 2",
+        "feature \"a\" appears more than once",
+    );
+    check_error(
+        "features a\nmember x 1\nmember x 2",
+        "member id \"x\" appears more than once",
+    );
+    check_error(
+        "features a b\nmember x 1",
+        "member \"x\" has 1 values but there are 2 features",
+    );
+    check_error(
+        "features a b\nmember x 1 2\nweights 1 3",
+        "1 feature weights given for 2 features",
+    );
     check_error("members 4\npin q1 0 0", "a pin names unknown member \"q1\"");
-    check_error("members 4\ntables 2\npin p1 1 0", "session 1 does not exist (sessions are numbered 0 to 0)");
-    check_error("members 4\ntables 2\npin p1 0 2", "table 2 does not exist (tables are numbered 0 to 1)");
+    check_error(
+        "members 4\ntables 2\npin p1 1 0",
+        "session 1 does not exist (sessions are numbered 0 to 0)",
+    );
+    check_error(
+        "members 4\ntables 2\npin p1 0 2",
+        "table 2 does not exist (tables are numbered 0 to 1)",
+    );
     check_error(
         "members 4\ntables 2\nsessions 2\npin p1 * 0\npin p1 1 1",
         "member \"p1\" is pinned to tables 0 and 1 in session 1",
@@ -166,8 +199,14 @@ fn bad_requests_are_refused_with_a_message() {
         "members 4\ntables 2\npin p1 0 0\npin p2 0 0\npin p3 0 0",
         "3 members are pinned to table 0 in session 0, which has 2 seats",
     );
-    check_error("members 4\ntables 2\napart p1 p1", "member \"p1\" cannot be kept apart from themselves");
-    check_error("members 4\ntables 2\napart p1 p9", "a kept-apart pair names unknown member \"p9\"");
+    check_error(
+        "members 4\ntables 2\napart p1 p1",
+        "member \"p1\" cannot be kept apart from themselves",
+    );
+    check_error(
+        "members 4\ntables 2\napart p1 p9",
+        "a kept-apart pair names unknown member \"p9\"",
+    );
     check_error(
         "members 4\ntables 2\nsessions 3\npin p1 2 1\npin p2 * 1\napart p2 p1",
         "members \"p2\" and \"p1\" are to be kept apart but are both pinned to table 1 in session 2",
@@ -176,8 +215,14 @@ fn bad_requests_are_refused_with_a_message() {
         "members 2\ntables 1\napart p1 p2",
         "no allocation was found that keeps \"p1\" and \"p2\" apart in session 0; remove some kept-apart pairs or pins",
     );
-    check_error("members 6\ntables 3\nfacilitators rotate f1 f2", "2 facilitators for 3 tables: every table needs one");
-    check_error("members 6\ntables 2\nfacilitators fixed f1 f1", "facilitator id \"f1\" appears more than once");
+    check_error(
+        "members 6\ntables 3\nfacilitators rotate f1 f2",
+        "2 facilitators for 3 tables: every table needs one",
+    );
+    check_error(
+        "members 6\ntables 2\nfacilitators fixed f1 f1",
+        "facilitator id \"f1\" appears more than once",
+    );
 }
 
 #[test]

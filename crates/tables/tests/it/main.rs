@@ -20,33 +20,59 @@ pub fn parse_fixture(text: &str) -> Request {
     let mut request = Request::new(Vec::new(), Vec::new(), 1, TableLayout::Tables(1));
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let rest = || words[1..].iter().map(|word| (*word).to_owned()).collect::<Vec<String>>();
-        let number =
-            |index: usize| -> usize { words[index].parse().unwrap_or_else(|_| panic!("bad number in {line:?}")) };
+        let rest = || {
+            words[1..]
+                .iter()
+                .map(|word| (*word).to_owned())
+                .collect::<Vec<String>>()
+        };
+        let number = |index: usize| -> usize {
+            words[index]
+                .parse()
+                .unwrap_or_else(|_| panic!("bad number in {line:?}"))
+        };
         match words[0] {
             "features" => request.features = rest(),
             "sessions" => request.sessions = number(1),
             "seats" => request.layout = TableLayout::SeatsPerTable(number(1)),
             "tables" => request.layout = TableLayout::Tables(number(1)),
-            "member" => request.members.push(Member { id: words[1].to_owned(), values: rest()[1..].to_vec() }),
+            "member" => request.members.push(Member {
+                id: words[1].to_owned(),
+                values: rest()[1..].to_vec(),
+            }),
             "members" => {
                 for index in 1..=number(1) {
-                    request.members.push(Member { id: format!("p{index}"), values: Vec::new() });
+                    request.members.push(Member {
+                        id: format!("p{index}"),
+                        values: Vec::new(),
+                    });
                 }
             }
             "pin" => request.pins.push(Pin {
                 member: words[1].to_owned(),
-                session: if words[2] == "*" { None } else { Some(number(2)) },
+                session: if words[2] == "*" {
+                    None
+                } else {
+                    Some(number(2))
+                },
                 table: number(3),
             }),
-            "apart" => request.kept_apart.push(KeptApart { first: words[1].to_owned(), second: words[2].to_owned() }),
+            "apart" => request.kept_apart.push(KeptApart {
+                first: words[1].to_owned(),
+                second: words[2].to_owned(),
+            }),
             "facilitators" => {
-                request.rotation = if words[1] == "rotate" { Rotation::Rotate } else { Rotation::Fixed };
+                request.rotation = if words[1] == "rotate" {
+                    Rotation::Rotate
+                } else {
+                    Rotation::Fixed
+                };
                 request.facilitators = rest()[1..].to_vec();
             }
             "weights" => {
                 request.weights.meetings = number(1) as u32;
-                request.weights.features = (2..words.len()).map(|index| number(index) as u32).collect();
+                request.weights.features =
+                    (2..words.len()).map(|index| number(index) as u32).collect();
             }
             "effort" => request.effort = number(1) as u32,
             other => panic!("unknown fixture directive {other:?}"),

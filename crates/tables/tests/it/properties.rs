@@ -25,7 +25,10 @@ fn random_request(case: u64) -> Request {
     let members: Vec<Member> = (0..n)
         .map(|i| Member {
             id: format!("id{i}"),
-            values: value_counts.iter().map(|&count| format!("v{}", below(&mut rng, count))).collect(),
+            values: value_counts
+                .iter()
+                .map(|&count| format!("v{}", below(&mut rng, count)))
+                .collect(),
         })
         .collect();
     let sessions = 1 + below(&mut rng, 5);
@@ -46,7 +49,10 @@ fn random_request(case: u64) -> Request {
         for _ in 0..below(&mut rng, 4) {
             let (a, b) = (below(&mut rng, n), below(&mut rng, n));
             if a != b {
-                request.kept_apart.push(KeptApart { first: format!("id{a}"), second: format!("id{b}") });
+                request.kept_apart.push(KeptApart {
+                    first: format!("id{a}"),
+                    second: format!("id{b}"),
+                });
             }
         }
     }
@@ -63,7 +69,10 @@ fn random_request(case: u64) -> Request {
             .kept_apart
             .iter()
             .filter_map(|pair| {
-                let (a, b) = (pair.first[2..].parse::<usize>().unwrap(), pair.second[2..].parse::<usize>().unwrap());
+                let (a, b) = (
+                    pair.first[2..].parse::<usize>().unwrap(),
+                    pair.second[2..].parse::<usize>().unwrap(),
+                );
                 if a == i {
                     Some(b)
                 } else if b == i {
@@ -77,18 +86,33 @@ fn random_request(case: u64) -> Request {
     let mut pinned: Vec<usize> = Vec::new();
     for _ in 0..below(&mut rng, n / 4 + 1) {
         let member = below(&mut rng, n);
-        let clashes =
-            apart_with(member, &request).iter().any(|other| pinned.contains(other) && base[*other] == base[member]);
+        let clashes = apart_with(member, &request)
+            .iter()
+            .any(|other| pinned.contains(other) && base[*other] == base[member]);
         if pinned.contains(&member) || clashes {
             continue;
         }
         pinned.push(member);
-        let session = if below(&mut rng, 2) == 0 { None } else { Some(below(&mut rng, sessions)) };
-        request.pins.push(Pin { member: format!("id{member}"), session, table: base[member] });
+        let session = if below(&mut rng, 2) == 0 {
+            None
+        } else {
+            Some(below(&mut rng, sessions))
+        };
+        request.pins.push(Pin {
+            member: format!("id{member}"),
+            session,
+            table: base[member],
+        });
     }
     if below(&mut rng, 2) == 0 {
-        request.facilitators = (0..n_tables + below(&mut rng, 3)).map(|f| format!("fac{f}")).collect();
-        request.rotation = if below(&mut rng, 2) == 0 { Rotation::Fixed } else { Rotation::Rotate };
+        request.facilitators = (0..n_tables + below(&mut rng, 3))
+            .map(|f| format!("fac{f}"))
+            .collect();
+        request.rotation = if below(&mut rng, 2) == 0 {
+            Rotation::Fixed
+        } else {
+            Rotation::Rotate
+        };
     }
     request
 }
@@ -99,7 +123,11 @@ fn seating(allocation: &Allocation, request: &Request) -> Vec<Vec<usize>> {
             request
                 .members
                 .iter()
-                .map(|member| allocation.table_of(session, &member.id).expect("every member is seated"))
+                .map(|member| {
+                    allocation
+                        .table_of(session, &member.id)
+                        .expect("every member is seated")
+                })
                 .collect()
         })
         .collect()
@@ -109,7 +137,8 @@ fn seating(allocation: &Allocation, request: &Request) -> Vec<Vec<usize>> {
 fn every_member_sits_at_exactly_one_table_per_session_and_tables_are_balanced() {
     for case in 0..CASES {
         let request = random_request(case);
-        let allocation = tables::allocate(&request, case).unwrap_or_else(|error| panic!("case {case}: {error}"));
+        let allocation =
+            tables::allocate(&request, case).unwrap_or_else(|error| panic!("case {case}: {error}"));
         let n = request.members.len();
         for session in 0..request.sessions {
             let mut seen = vec![0; n];
@@ -118,16 +147,29 @@ fn every_member_sits_at_exactly_one_table_per_session_and_tables_are_balanced() 
                 let members = allocation.members_at(session, table);
                 sizes.push(members.len());
                 for id in members {
-                    let index = request.members.iter().position(|member| member.id == id).unwrap();
+                    let index = request
+                        .members
+                        .iter()
+                        .position(|member| member.id == id)
+                        .unwrap();
                     seen[index] += 1;
                     assert_eq!(allocation.table_of(session, id), Some(table), "case {case}");
                 }
             }
-            assert!(seen.iter().all(|&count| count == 1), "case {case} session {session}: {seen:?}");
+            assert!(
+                seen.iter().all(|&count| count == 1),
+                "case {case} session {session}: {seen:?}"
+            );
             let (smallest, largest) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
-            assert!(largest - smallest <= 1, "case {case} session {session}: sizes {sizes:?}");
+            assert!(
+                largest - smallest <= 1,
+                "case {case} session {session}: sizes {sizes:?}"
+            );
             if let TableLayout::SeatsPerTable(seats) = request.layout {
-                assert!(*largest <= seats, "case {case}: a table of {largest} for {seats} seats");
+                assert!(
+                    *largest <= seats,
+                    "case {case}: a table of {largest} for {seats} seats"
+                );
             }
         }
     }
@@ -139,14 +181,19 @@ fn pins_and_kept_apart_pairs_are_always_honoured() {
     let mut pairs_checked = 0;
     for case in 0..CASES {
         let request = random_request(case);
-        let allocation = tables::allocate(&request, case).unwrap_or_else(|error| panic!("case {case}: {error}"));
+        let allocation =
+            tables::allocate(&request, case).unwrap_or_else(|error| panic!("case {case}: {error}"));
         for pin in &request.pins {
             let sessions = match pin.session {
                 Some(session) => session..session + 1,
                 None => 0..request.sessions,
             };
             for session in sessions {
-                assert_eq!(allocation.table_of(session, &pin.member), Some(pin.table), "case {case}: {pin:?}");
+                assert_eq!(
+                    allocation.table_of(session, &pin.member),
+                    Some(pin.table),
+                    "case {case}: {pin:?}"
+                );
                 pins_checked += 1;
             }
         }
@@ -160,9 +207,16 @@ fn pins_and_kept_apart_pairs_are_always_honoured() {
                 pairs_checked += 1;
             }
         }
-        assert_eq!(allocation.measures().kept_apart_violations, 0, "case {case}");
+        assert_eq!(
+            allocation.measures().kept_apart_violations,
+            0,
+            "case {case}"
+        );
     }
-    assert!(pins_checked > 50 && pairs_checked > 50, "the generator made too few constraints to test");
+    assert!(
+        pins_checked > 50 && pairs_checked > 50,
+        "the generator made too few constraints to test"
+    );
 }
 
 #[test]
@@ -176,17 +230,28 @@ fn facilitators_sit_one_per_table_and_fixed_ones_stay() {
         let allocation = tables::allocate(&request, case).unwrap();
         for session in 0..request.sessions {
             let mut present: Vec<&str> = (0..allocation.tables())
-                .map(|table| allocation.facilitator_at(session, table).expect("a facilitator"))
+                .map(|table| {
+                    allocation
+                        .facilitator_at(session, table)
+                        .expect("a facilitator")
+                })
                 .collect();
             if request.rotation == Rotation::Fixed {
                 assert_eq!(
                     present,
-                    request.facilitators[..allocation.tables()].iter().map(String::as_str).collect::<Vec<_>>()
+                    request.facilitators[..allocation.tables()]
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
                 );
             }
             present.sort_unstable();
             present.dedup();
-            assert_eq!(present.len(), allocation.tables(), "case {case}: a facilitator at two tables");
+            assert_eq!(
+                present.len(),
+                allocation.tables(),
+                "case {case}: a facilitator at two tables"
+            );
             checked += 1;
         }
     }
@@ -206,13 +271,27 @@ fn measures_add_up() {
                 size * size.saturating_sub(1) / 2
             })
             .sum();
-        assert_eq!(measures.distinct_pairs + measures.repeated_meetings, seat_pairs, "case {case}");
-        assert!(measures.distinct_pairs <= measures.max_distinct_pairs, "case {case}");
+        assert_eq!(
+            measures.distinct_pairs + measures.repeated_meetings,
+            seat_pairs,
+            "case {case}"
+        );
+        assert!(
+            measures.distinct_pairs <= measures.max_distinct_pairs,
+            "case {case}"
+        );
         assert!(measures.distinct_pairs <= request.members.len() * (request.members.len() - 1) / 2);
-        assert!(0.0 <= measures.diversity_min && measures.diversity_min <= measures.diversity_mean, "case {case}");
+        assert!(
+            0.0 <= measures.diversity_min && measures.diversity_min <= measures.diversity_mean,
+            "case {case}"
+        );
         assert!(measures.diversity_mean <= 1.0 + 1e-12, "case {case}");
         assert_eq!(measures.sessions.len(), request.sessions);
-        let session_pairs: usize = measures.sessions.iter().map(|session| session.new_pairs).sum();
+        let session_pairs: usize = measures
+            .sessions
+            .iter()
+            .map(|session| session.new_pairs)
+            .sum();
         assert_eq!(session_pairs, measures.distinct_pairs, "case {case}");
     }
 }
@@ -228,5 +307,8 @@ fn the_same_seed_gives_the_same_allocation_and_another_seed_usually_does_not() {
         let other = seating(&tables::allocate(&request, 8).unwrap(), &request);
         differing += usize::from(first != other);
     }
-    assert!(differing > 5, "different seeds almost always gave the same allocation ({differing})");
+    assert!(
+        differing > 5,
+        "different seeds almost always gave the same allocation ({differing})"
+    );
 }

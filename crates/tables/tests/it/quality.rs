@@ -7,7 +7,12 @@ use crate::parse_fixture;
 
 fn realistic(members: usize, seats: usize, sessions: usize, seed: u64) -> Request {
     let (features, people) = tables::synthetic::assembly(members, seed);
-    Request::new(features, people, sessions, TableLayout::SeatsPerTable(seats))
+    Request::new(
+        features,
+        people,
+        sessions,
+        TableLayout::SeatsPerTable(seats),
+    )
 }
 
 #[test]
@@ -15,14 +20,19 @@ fn the_optimiser_beats_random_seating_on_both_objectives() {
     for seed in 1..=3 {
         let request = realistic(150, 7, 7, seed);
         let ours = tables::allocate(&request, seed).unwrap().measures();
-        let random = tables::random_allocation(&request, seed).unwrap().measures();
+        let random = tables::random_allocation(&request, seed)
+            .unwrap()
+            .measures();
         assert!(
             ours.distinct_pairs > random.distinct_pairs,
             "seed {seed}: {} vs {}",
             ours.distinct_pairs,
             random.distinct_pairs
         );
-        assert!(ours.repeated_meetings < random.repeated_meetings, "seed {seed}");
+        assert!(
+            ours.repeated_meetings < random.repeated_meetings,
+            "seed {seed}"
+        );
         assert!(
             ours.diversity_mean > random.diversity_mean,
             "seed {seed}: {} vs {}",
@@ -36,7 +46,11 @@ fn the_optimiser_beats_random_seating_on_both_objectives() {
             random.diversity_min
         );
         // Not just better: close to the bound on pairs (within 1%).
-        assert!(ours.distinct_pairs * 100 >= ours.max_distinct_pairs * 99, "seed {seed}: {}", ours.distinct_pairs);
+        assert!(
+            ours.distinct_pairs * 100 >= ours.max_distinct_pairs * 99,
+            "seed {seed}: {}",
+            ours.distinct_pairs
+        );
     }
 }
 
@@ -77,7 +91,12 @@ fn weights_trade_diversity_against_new_meetings() {
     request.weights.features[2] = 0;
     let without_region = tables::allocate(&request, 9).unwrap();
     let region = |allocation: &tables::Allocation| allocation.measures().feature_diversity[2];
-    assert!(region(&all) > region(&without_region), "{} vs {}", region(&all), region(&without_region));
+    assert!(
+        region(&all) > region(&without_region),
+        "{} vs {}",
+        region(&all),
+        region(&without_region)
+    );
 }
 
 #[test]
@@ -119,40 +138,77 @@ fn an_organisers_swap_is_applied_and_the_measures_recomputed() {
     let measures = swapped.measures();
     assert!(measures.distinct_pairs < 36, "{}", measures.distinct_pairs);
     assert_eq!(measures.distinct_pairs + measures.repeated_meetings, 36);
-    assert_eq!(measures.sessions[3].repeated_pairs, measures.repeated_meetings);
+    assert_eq!(
+        measures.sessions[3].repeated_pairs,
+        measures.repeated_meetings
+    );
     // The original is unchanged, and swapping back restores it.
     assert_eq!(allocation.measures().distinct_pairs, 36);
-    assert_eq!(swapped.swap(3, &other, "p1").unwrap().measures(), allocation.measures());
+    assert_eq!(
+        swapped.swap(3, &other, "p1").unwrap().measures(),
+        allocation.measures()
+    );
 }
 
 #[test]
 fn swaps_that_break_a_pin_or_a_kept_apart_pair_are_refused() {
     let mut request = parse_fixture("members 9\nseats 3\nsessions 2\npin p9 * 2");
-    request.kept_apart.push(KeptApart { first: "p1".into(), second: "p2".into() });
+    request.kept_apart.push(KeptApart {
+        first: "p1".into(),
+        second: "p2".into(),
+    });
     let allocation = tables::allocate(&request, 1).unwrap();
     let at = |id: &str| allocation.table_of(0, id).unwrap();
-    let mate_of_p2 =
-        (3..=8).map(|index| format!("p{index}")).find(|id| at(id) == at("p2") && at(id) != at("p1")).unwrap();
-    let mate_of_p1 = (3..=8).map(|index| format!("p{index}")).find(|id| at(id) == at("p1")).unwrap();
-    let someone_elsewhere = (3..=8).map(|index| format!("p{index}")).find(|id| at(id) != at("p9")).unwrap();
+    let mate_of_p2 = (3..=8)
+        .map(|index| format!("p{index}"))
+        .find(|id| at(id) == at("p2") && at(id) != at("p1"))
+        .unwrap();
+    let mate_of_p1 = (3..=8)
+        .map(|index| format!("p{index}"))
+        .find(|id| at(id) == at("p1"))
+        .unwrap();
+    let someone_elsewhere = (3..=8)
+        .map(|index| format!("p{index}"))
+        .find(|id| at(id) != at("p9"))
+        .unwrap();
 
     assert_eq!(
         allocation.swap(0, "p1", &mate_of_p2).unwrap_err(),
-        TablesError::SwapBreaksKeptApart { first: "p1".into(), second: "p2".into() }
+        TablesError::SwapBreaksKeptApart {
+            first: "p1".into(),
+            second: "p2".into()
+        }
     );
     assert_eq!(
         allocation.swap(0, "p9", &someone_elsewhere).unwrap_err(),
-        TablesError::SwapMovesPinned { member: "p9".into(), session: 0, table: 2 }
+        TablesError::SwapMovesPinned {
+            member: "p9".into(),
+            session: 0,
+            table: 2
+        }
     );
     assert_eq!(
         allocation.swap(0, "p1", &mate_of_p1).unwrap_err(),
-        TablesError::SwapAtSameTable { first: "p1".into(), second: mate_of_p1.clone(), session: 0 }
+        TablesError::SwapAtSameTable {
+            first: "p1".into(),
+            second: mate_of_p1.clone(),
+            session: 0
+        }
     );
     assert_eq!(
         allocation.swap(0, "p1", "nobody").unwrap_err(),
-        TablesError::UnknownMember { id: "nobody".into(), context: "a swap" }
+        TablesError::UnknownMember {
+            id: "nobody".into(),
+            context: "a swap"
+        }
     );
-    assert_eq!(allocation.swap(2, "p1", "p3").unwrap_err(), TablesError::SessionOutOfRange { session: 2, sessions: 2 });
+    assert_eq!(
+        allocation.swap(2, "p1", "p3").unwrap_err(),
+        TablesError::SessionOutOfRange {
+            session: 2,
+            sessions: 2
+        }
+    );
 }
 
 #[test]
@@ -160,8 +216,15 @@ fn a_stored_seating_is_restored_with_the_same_measures_and_swaps() {
     let mut request = realistic(30, 5, 3, 12);
     request.facilitators = (1..=7).map(|f| format!("facilitator{f}")).collect();
     request.rotation = Rotation::Rotate;
-    request.pins.push(tables::Pin { member: "m3".into(), session: None, table: 4 });
-    request.kept_apart.push(KeptApart { first: "m1".into(), second: "m2".into() });
+    request.pins.push(tables::Pin {
+        member: "m3".into(),
+        session: None,
+        table: 4,
+    });
+    request.kept_apart.push(KeptApart {
+        first: "m1".into(),
+        second: "m2".into(),
+    });
     let allocation = tables::allocate(&request, 12).unwrap();
     let seating = allocation.seating();
     assert_eq!(seating.tables.len(), 3);
@@ -175,7 +238,8 @@ fn a_stored_seating_is_restored_with_the_same_measures_and_swaps() {
         (5..=30)
             .map(|i| format!("m{i}"))
             .find(|id| {
-                allocation.table_of(1, id) != allocation.table_of(1, "m4") && allocation.swap(1, "m4", id).is_ok()
+                allocation.table_of(1, id) != allocation.table_of(1, "m4")
+                    && allocation.swap(1, "m4", id).is_ok()
             })
             .unwrap(),
     );
@@ -187,8 +251,9 @@ fn a_stored_seating_is_restored_with_the_same_measures_and_swaps() {
 
 #[test]
 fn a_stored_seating_that_does_not_fit_the_request_is_refused() {
-    let mut request =
-        parse_fixture("members 6\ntables 2\nsessions 2\npin p1 * 0\napart p2 p3\nfacilitators fixed f1 f2");
+    let mut request = parse_fixture(
+        "members 6\ntables 2\nsessions 2\npin p1 * 0\napart p2 p3\nfacilitators fixed f1 f2",
+    );
     request.effort = 100;
     let good = tables::allocate(&request, 3).unwrap().seating();
     let refuse = |seating: &tables::Seating| match tables::restore(&request, seating) {
@@ -202,22 +267,38 @@ fn a_stored_seating_that_does_not_fit_the_request_is_refused() {
 
     let mut pin_broken = good.clone();
     pin_broken.tables[1][0] = 1;
-    assert_eq!(refuse(&pin_broken), "member \"p1\" sits at table 1 in session 1 but is pinned to table 0");
+    assert_eq!(
+        refuse(&pin_broken),
+        "member \"p1\" sits at table 1 in session 1 but is pinned to table 0"
+    );
 
     let mut unbalanced = good.clone();
-    let moved = (1..6).find(|&member| unbalanced.tables[0][member] == 0).unwrap();
+    let moved = (1..6)
+        .find(|&member| unbalanced.tables[0][member] == 0)
+        .unwrap();
     unbalanced.tables[0][moved] = 1;
-    assert_eq!(refuse(&unbalanced), "table 0 seats 2 members in session 0 instead of 3");
+    assert_eq!(
+        refuse(&unbalanced),
+        "table 0 seats 2 members in session 0 instead of 3"
+    );
 
     let mut together = good.clone();
     let p3_table = together.tables[0][2];
     let p2_table = together.tables[0][1];
-    let mate = (3..6).find(|&member| together.tables[0][member] == p3_table).unwrap();
+    let mate = (3..6)
+        .find(|&member| together.tables[0][member] == p3_table)
+        .unwrap();
     together.tables[0][1] = p3_table;
     together.tables[0][mate] = p2_table;
-    assert_eq!(refuse(&together), "members \"p2\" and \"p3\" share a table in session 0 but are to be kept apart");
+    assert_eq!(
+        refuse(&together),
+        "members \"p2\" and \"p3\" share a table in session 0 but are to be kept apart"
+    );
 
     let mut doubled = good.clone();
     doubled.facilitators[1] = vec![1, 1];
-    assert_eq!(refuse(&doubled), "facilitator 1 at table 1 in session 1 is unknown or at two tables");
+    assert_eq!(
+        refuse(&doubled),
+        "facilitator 1 at table 1 in session 1 is unknown or at two tables"
+    );
 }

@@ -37,12 +37,19 @@ impl Relay {
         let store = received.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { return };
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
                 let store = store.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut lines = BufReader::new(read);
-                    let mut current = Received { authenticated: false, from: String::new(), to: Vec::new(), data: String::new() };
+                    let mut current = Received {
+                        authenticated: false,
+                        from: String::new(),
+                        to: Vec::new(),
+                        data: String::new(),
+                    };
                     write.write_all(b"220 relay.test ESMTP\r\n").await.unwrap();
                     loop {
                         let mut line = String::new();
@@ -64,11 +71,19 @@ impl Relay {
                             if !current.authenticated {
                                 b"530 authentication required\r\n"
                             } else {
-                                current.from = line[10..].split('>').next().unwrap().trim_start_matches('<').to_owned();
+                                current.from = line[10..]
+                                    .split('>')
+                                    .next()
+                                    .unwrap()
+                                    .trim_start_matches('<')
+                                    .to_owned();
                                 b"250 ok\r\n"
                             }
                         } else if upper.starts_with("RCPT TO:") {
-                            let to = line[8..].trim_start_matches('<').trim_end_matches('>').to_owned();
+                            let to = line[8..]
+                                .trim_start_matches('<')
+                                .trim_end_matches('>')
+                                .to_owned();
                             if to.starts_with("refuse") {
                                 b"550 no such user here\r\n"
                             } else {
@@ -108,7 +123,13 @@ impl Relay {
     /// Waits (up to 10 s) for a message to `to`.
     async fn message_to(&self, to: &str) -> Received {
         for _ in 0..200 {
-            if let Some(found) = self.received.lock().unwrap().iter().find(|m| m.to.iter().any(|t| t == to)) {
+            if let Some(found) = self
+                .received
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|m| m.to.iter().any(|t| t == to))
+            {
                 return found.clone();
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -162,23 +183,38 @@ async fn server_with_mail(app: &TestApp, relay: &Relay) -> TestApp {
     .unwrap();
     let state = web::AppState {
         store: store.clone(),
-        config: Arc::new(web::Config { mail: Some(mail), ..web::Config::default() }),
+        config: Arc::new(web::Config {
+            mail: Some(mail),
+            ..web::Config::default()
+        }),
         stopping: web::Stopping::default(),
     };
     let stopping = state.stopping.clone();
     let router = web::app(state);
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
-    TestApp { address, store, database_url: app.database_url.clone(), stopping }
+    TestApp {
+        address,
+        store,
+        database_url: app.database_url.clone(),
+        stopping,
+    }
 }
 
 /// The id of the account with this email (a bound parameter: a literal would be logged with the SQL text).
 async fn account_id_of(app: &TestApp, email: &str) -> i64 {
     let mut connection = app.store.connection().await.unwrap();
-    store::accounts::account_by_email(&mut connection, email).await.unwrap().expect("an account").id
+    store::accounts::account_by_email(&mut connection, email)
+        .await
+        .unwrap()
+        .expect("an account")
+        .id
 }
 
 async fn audit_text(app: &TestApp) -> String {
@@ -187,7 +223,14 @@ async fn audit_text(app: &TestApp) -> String {
         .await
         .unwrap()
         .into_iter()
-        .map(|row| format!("{} {} {}\n", row.action, row.entity, row.after_json.unwrap_or_default()))
+        .map(|row| {
+            format!(
+                "{} {} {}\n",
+                row.action,
+                row.entity,
+                row.after_json.unwrap_or_default()
+            )
+        })
         .collect()
 }
 
@@ -205,13 +248,40 @@ fn phone_person<'a>(name: &'a str, email: &'a str, lang: &'a str) -> Vec<(&'a st
 }
 
 /// Registers someone by phone as `organiser`; returns the respondent id.
-async fn phone_register(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, fields: &[(&str, &str)]) -> i64 {
-    let response = app.post_form(organiser, &format!("/staff/assemblies/{assembly_id}/respondents/phone"), fields).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
-    location(&response).rsplit('=').next().unwrap().parse().unwrap()
+async fn phone_register(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    fields: &[(&str, &str)],
+) -> i64 {
+    let response = app
+        .post_form(
+            organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents/phone"),
+            fields,
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
+    location(&response)
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
-async fn change_status(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, respondent_id: i64, to: &str) -> reqwest::Response {
+async fn change_status(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    respondent_id: i64,
+    to: &str,
+) -> reqwest::Response {
     app.post_form(
         organiser,
         &format!("/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status"),
@@ -221,10 +291,20 @@ async fn change_status(app: &TestApp, organiser: &reqwest::Client, assembly_id: 
 }
 
 /// registered → eligible → selected → confirmed; returns the confirming response.
-async fn confirm(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, respondent_id: i64) -> reqwest::Response {
+async fn confirm(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    respondent_id: i64,
+) -> reqwest::Response {
     for to in ["eligible", "selected"] {
         let response = change_status(app, organiser, assembly_id, respondent_id, to).await;
-        assert_eq!(response.status().as_u16(), 303, "{to}: {}", response.text().await.unwrap());
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "{to}: {}",
+            response.text().await.unwrap()
+        );
     }
     change_status(app, organiser, assembly_id, respondent_id, "confirmed").await
 }
@@ -234,7 +314,13 @@ fn code_in(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c == '<' || c == '>')
         .find(|word| {
             word.len() == 14
-                && word.chars().enumerate().all(|(i, c)| if i == 4 || i == 9 { c == '-' } else { c.is_ascii_digit() || c.is_ascii_uppercase() })
+                && word.chars().enumerate().all(|(i, c)| {
+                    if i == 4 || i == 9 {
+                        c == '-'
+                    } else {
+                        c.is_ascii_digit() || c.is_ascii_uppercase()
+                    }
+                })
         })
         .unwrap_or_else(|| panic!("no code in:\n{text}"))
         .to_owned()
@@ -251,7 +337,11 @@ async fn outbox(app: &TestApp, respondent_id: i64) -> Vec<(String, String, Strin
         .collect()
 }
 
-async fn wait_for_outbox(app: &TestApp, respondent_id: i64, entries: usize) -> Vec<(String, String, String)> {
+async fn wait_for_outbox(
+    app: &TestApp,
+    respondent_id: i64,
+    entries: usize,
+) -> Vec<(String, String, String)> {
     for _ in 0..200 {
         let rows = outbox(app, respondent_id).await;
         if rows.len() >= entries {
@@ -262,7 +352,9 @@ async fn wait_for_outbox(app: &TestApp, respondent_id: i64, entries: usize) -> V
     panic!("the outbox of respondent {respondent_id} did not reach {entries} entries");
 }
 
-pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in(app: TestApp) {
+pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in(
+    app: TestApp,
+) {
     logs();
     let relay = Relay::start().await;
     let app = server_with_mail(&app, &relay).await;
@@ -275,13 +367,25 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
         let other = app.demo_client(role).await;
         let (status, _) = app.get(&other, &phone).await;
         assert_eq!(status, 403, "{role}");
-        let response = app.post_form(&other, &phone, &phone_person("Nope", "nope@example.org", "en")).await;
+        let response = app
+            .post_form(
+                &other,
+                &phone,
+                &phone_person("Nope", "nope@example.org", "en"),
+            )
+            .await;
         assert_eq!(response.status().as_u16(), 403, "{role}");
     }
     let (status, html) = app.get(&organiser, &phone).await;
     assert_eq!(status, 200);
-    assert!(html.contains("SMTP relay"), "the page says emails are sent: {html}");
-    assert!(!html.contains("name=\"website\"") && !html.contains("form_token"), "no honeypot or timing token");
+    assert!(
+        html.contains("SMTP relay"),
+        "the page says emails are sent: {html}"
+    );
+    assert!(
+        !html.contains("name=\"website\"") && !html.contains("form_token"),
+        "no honeypot or timing token"
+    );
 
     // Bad input: every error names its field, nothing is written.
     let before = app.count("respondents").await;
@@ -289,12 +393,28 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
         .post_form(
             &organiser,
             &phone,
-            &[("full_name", ""), ("email", "not-an-email"), ("phone", "call me"), ("gender", "robot"), ("lang", "de"), ("invitation_code", "HELLO")],
+            &[
+                ("full_name", ""),
+                ("email", "not-an-email"),
+                ("phone", "call me"),
+                ("gender", "robot"),
+                ("lang", "de"),
+                ("invitation_code", "HELLO"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
-    for named in ["Full name", "Email", "Phone", "Gender", "Age", "Language for their emails", "Consent: ask for verbal consent", "Invitation code"] {
+    for named in [
+        "Full name",
+        "Email",
+        "Phone",
+        "Gender",
+        "Age",
+        "Language for their emails",
+        "Consent: ask for verbal consent",
+        "Invitation code",
+    ] {
         assert!(html.contains(named), "{named} is named: {html}");
     }
     assert_eq!(app.count("respondents").await, before, "nothing written");
@@ -302,16 +422,24 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
     // A known invitation code is counted against the household; a used-up one is refused.
     let rows = {
         let mut connection = app.store.connection().await.unwrap();
-        store::recruitment::invitations(&mut connection, assembly_id).await.unwrap()
+        store::recruitment::invitations(&mut connection, assembly_id)
+            .await
+            .unwrap()
     };
     let invitation = rows.last().unwrap().clone();
     let mut with_code = phone_person("Bernard Phone", "bernard.phone@example.org", "en");
     with_code.push(("invitation_code", &invitation.code));
     let bernard = phone_register(&app, &organiser, assembly_id, &with_code).await;
-    let used = |rows: Vec<store::recruitment::InvitationRow>| rows.iter().find(|r| r.id == invitation.id).unwrap().used;
+    let used = |rows: Vec<store::recruitment::InvitationRow>| {
+        rows.iter().find(|r| r.id == invitation.id).unwrap().used
+    };
     let used_now = {
         let mut connection = app.store.connection().await.unwrap();
-        used(store::recruitment::invitations(&mut connection, assembly_id).await.unwrap())
+        used(
+            store::recruitment::invitations(&mut connection, assembly_id)
+                .await
+                .unwrap(),
+        )
     };
     assert_eq!(used_now, invitation.used + 1);
     for _ in used_now..invitation.capacity {
@@ -327,31 +455,90 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
     assert_eq!(app.count("respondents").await, before);
 
     // The phone registration is stored with verbal consent by the organiser, and emailed in the chosen language.
-    let organiser_id = account_id_of(&app, web::demo::DEMO_LOGINS.iter().find(|l| l.role == "organiser").unwrap().email).await;
+    let organiser_id = account_id_of(
+        &app,
+        web::demo::DEMO_LOGINS
+            .iter()
+            .find(|l| l.role == "organiser")
+            .unwrap()
+            .email,
+    )
+    .await;
     let mut connection = app.store.connection().await.unwrap();
-    let record = store::members::registration_record(&mut connection, assembly_id, bernard).await.unwrap();
+    let record = store::members::registration_record(&mut connection, assembly_id, bernard)
+        .await
+        .unwrap();
     drop(connection);
-    assert_eq!((record.consent_method.as_str(), record.consent_recorded_by, record.lang.as_str()), ("verbal", Some(organiser_id), "en"));
+    assert_eq!(
+        (
+            record.consent_method.as_str(),
+            record.consent_recorded_by,
+            record.lang.as_str()
+        ),
+        ("verbal", Some(organiser_id), "en")
+    );
     let mail = relay.message_to("bernard.phone@example.org").await;
     assert!(mail.authenticated);
     assert_eq!(mail.from, "assembly@example.org");
-    assert!(mail.data.contains("Subject: Your registration for Citizens' Convention for Climate"), "{}", mail.data);
+    assert!(
+        mail.data
+            .contains("Subject: Your registration for Citizens' Convention for Climate"),
+        "{}",
+        mail.data
+    );
     assert!(mail.data.contains("Hello Bernard Phone"), "{}", mail.data);
-    assert_eq!(wait_for_outbox(&app, bernard, 1).await, vec![("registration".to_owned(), "sent".to_owned(), String::new())]);
+    assert_eq!(
+        wait_for_outbox(&app, bernard, 1).await,
+        vec![("registration".to_owned(), "sent".to_owned(), String::new())]
+    );
 
     // A French phone registration gets a French email; a relay that refuses the recipient is recorded as failed.
-    let claire = phone_register(&app, &organiser, assembly_id, &phone_person("Claire Téléphone", "claire.tel@example.org", "fr")).await;
+    let claire = phone_register(
+        &app,
+        &organiser,
+        assembly_id,
+        &phone_person("Claire Téléphone", "claire.tel@example.org", "fr"),
+    )
+    .await;
     let mail = relay.message_to("claire.tel@example.org").await;
-    assert!(mail.data.contains("Subject: Votre inscription : Citizens' Convention for Climate"), "{}", mail.data);
-    assert!(mail.data.contains("Bonjour Claire Téléphone") && mail.data.contains("Merci de votre inscription"), "{}", mail.data);
+    assert!(
+        mail.data
+            .contains("Subject: Votre inscription : Citizens' Convention for Climate"),
+        "{}",
+        mail.data
+    );
+    assert!(
+        mail.data.contains("Bonjour Claire Téléphone")
+            && mail.data.contains("Merci de votre inscription"),
+        "{}",
+        mail.data
+    );
     assert_eq!(wait_for_outbox(&app, claire, 1).await[0].1, "sent");
-    let refused = phone_register(&app, &organiser, assembly_id, &phone_person("Refused Person", "refuse.me@example.org", "en")).await;
+    let refused = phone_register(
+        &app,
+        &organiser,
+        assembly_id,
+        &phone_person("Refused Person", "refuse.me@example.org", "en"),
+    )
+    .await;
     let rows = wait_for_outbox(&app, refused, 1).await;
-    assert_eq!(rows, vec![("registration".to_owned(), "failed".to_owned(), "RCPT TO refused with reply code 550".to_owned())]);
+    assert_eq!(
+        rows,
+        vec![(
+            "registration".to_owned(),
+            "failed".to_owned(),
+            "RCPT TO refused with reply code 550".to_owned()
+        )]
+    );
 
     // The public form sends its confirmation in the visitor's language (French here).
     let visitor = client();
-    let (_, html) = app.get(&visitor, &format!("/assemblies/{assembly_id}/register?lang=fr")).await;
+    let (_, html) = app
+        .get(
+            &visitor,
+            &format!("/assemblies/{assembly_id}/register?lang=fr"),
+        )
+        .await;
     let marker = "name=\"form_token\" value=\"";
     let start = html.find(marker).unwrap() + marker.len();
     let token = html[start..].split('"').next().unwrap().to_owned();
@@ -373,26 +560,73 @@ pub async fn registrations_are_confirmed_by_email_and_staff_register_people_who_
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let mail = relay.message_to("denise.web@example.org").await;
-    assert!(mail.data.contains("Bonjour Denise Enligne"), "{}", mail.data);
+    assert!(
+        mail.data.contains("Bonjour Denise Enligne"),
+        "{}",
+        mail.data
+    );
 
     // TLS is never downgraded: STARTTLS asked for but not offered stops before any address is sent, and
     // implicit TLS to a relay that speaks plain text fails its handshake.
-    let message = web::mail::Message { to: "tls.test@example.org".to_owned(), subject: "s".to_owned(), body: "b".to_owned() };
-    let relay_url = |scheme: &str| format!("{scheme}://klero:relay-secret@127.0.0.1:{}", relay.port);
-    let starttls = web::mail::MailConfig::parse(&relay_url("smtp+starttls"), "assembly@example.org", "https://x.example").unwrap();
-    assert_eq!(web::mail::send(&starttls, &message).await, Err(web::mail::SendError::NoStartTls));
-    let implicit = web::mail::MailConfig::parse(&relay_url("smtps"), "assembly@example.org", "https://x.example").unwrap();
+    let message = web::mail::Message {
+        to: "tls.test@example.org".to_owned(),
+        subject: "s".to_owned(),
+        body: "b".to_owned(),
+    };
+    let relay_url =
+        |scheme: &str| format!("{scheme}://klero:relay-secret@127.0.0.1:{}", relay.port);
+    let starttls = web::mail::MailConfig::parse(
+        &relay_url("smtp+starttls"),
+        "assembly@example.org",
+        "https://x.example",
+    )
+    .unwrap();
+    assert_eq!(
+        web::mail::send(&starttls, &message).await,
+        Err(web::mail::SendError::NoStartTls)
+    );
+    let implicit = web::mail::MailConfig::parse(
+        &relay_url("smtps"),
+        "assembly@example.org",
+        "https://x.example",
+    )
+    .unwrap();
     let failed = web::mail::send(&implicit, &message).await;
-    assert!(matches!(failed, Err(web::mail::SendError::Io { step: "TLS", .. })), "{failed:?}");
-    assert!(relay.received.lock().unwrap().iter().all(|m| m.to != ["tls.test@example.org"]));
+    assert!(
+        matches!(failed, Err(web::mail::SendError::Io { step: "TLS", .. })),
+        "{failed:?}"
+    );
+    assert!(
+        relay
+            .received
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|m| m.to != ["tls.test@example.org"])
+    );
 
     // Nothing personal in the audit log or the logs.
     let audit = audit_text(&app).await;
     assert!(audit.contains("respondent.phone"), "{audit}");
     let logs = log_text();
-    for secret in ["Bernard Phone", "bernard.phone@example.org", "Claire", "claire.tel@example.org", "refuse.me@example.org", "Denise", "denise.web@example.org", "01 23 45 67 89", "relay-secret"] {
+    for secret in [
+        "Bernard Phone",
+        "bernard.phone@example.org",
+        "Claire",
+        "claire.tel@example.org",
+        "refuse.me@example.org",
+        "Denise",
+        "denise.web@example.org",
+        "01 23 45 67 89",
+        "relay-secret",
+    ] {
         assert!(!audit.contains(secret), "{secret} in the audit log");
         assert!(!logs.contains(secret), "{secret} in the logs");
     }
@@ -410,118 +644,311 @@ async fn rows_code(app: &TestApp, assembly_id: i64) -> String {
         .code
 }
 
-pub async fn a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code(app: TestApp) {
+pub async fn a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code(
+    app: TestApp,
+) {
     logs();
     let relay = Relay::start().await;
     let app = server_with_mail(&app, &relay).await;
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    let emma = phone_register(&app, &organiser, assembly_id, &phone_person("Emma Membre", "emma.member@example.org", "fr")).await;
+    let emma = phone_register(
+        &app,
+        &organiser,
+        assembly_id,
+        &phone_person("Emma Membre", "emma.member@example.org", "fr"),
+    )
+    .await;
     relay.message_to("emma.member@example.org").await;
 
     let response = confirm(&app, &organiser, assembly_id, emma).await;
-    assert_eq!(response.status().as_u16(), 303, "with SMTP, the code is not shown: {}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "with SMTP, the code is not shown: {}",
+        response.text().await.unwrap()
+    );
 
     // One account, the Member role, the features copied, the respondent linked.
     let account_id = account_id_of(&app, "emma.member@example.org").await;
     let mut connection = app.store.connection().await.unwrap();
-    assert_eq!(store::accounts::role_in(&mut connection, account_id, assembly_id).await.unwrap(), Some(domain::permission::Role::Member));
-    assert_eq!(store::selection::linked_account(&mut connection, assembly_id, emma).await.unwrap(), Some(account_id));
-    let features = store::seating::member_features(&mut connection, assembly_id).await.unwrap();
+    assert_eq!(
+        store::accounts::role_in(&mut connection, account_id, assembly_id)
+            .await
+            .unwrap(),
+        Some(domain::permission::Role::Member)
+    );
+    assert_eq!(
+        store::selection::linked_account(&mut connection, assembly_id, emma)
+            .await
+            .unwrap(),
+        Some(account_id)
+    );
+    let features = store::seating::member_features(&mut connection, assembly_id)
+        .await
+        .unwrap();
     assert_eq!(features[&account_id]["gender"], "man");
     assert_eq!(features[&account_id]["age_band"], "60-74");
     drop(connection);
 
     // The code arrives by email, in French, and works once.
     let mail = loop {
-        let found = relay.received.lock().unwrap().iter().filter(|m| m.to == ["emma.member@example.org"]).nth(1).cloned();
+        let found = relay
+            .received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to == ["emma.member@example.org"])
+            .nth(1)
+            .cloned();
         if let Some(found) = found {
             break found;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert!(mail.data.contains("Vous êtes maintenant membre") && mail.data.contains("https://assembly.example.org/code"), "{}", mail.data);
+    assert!(
+        mail.data.contains("Vous êtes maintenant membre")
+            && mail.data.contains("https://assembly.example.org/code"),
+        "{}",
+        mail.data
+    );
     let code = code_in(&mail.data);
-    assert_eq!(wait_for_outbox(&app, emma, 2).await[1], ("sign_in_code".to_owned(), "sent".to_owned(), String::new()));
+    assert_eq!(
+        wait_for_outbox(&app, emma, 2).await[1],
+        ("sign_in_code".to_owned(), "sent".to_owned(), String::new())
+    );
 
     let member = client();
-    let response = app.post_form(&member, "/code", &[("email", "emma.member@example.org"), ("code", "0000-0000-0000")]).await;
+    let response = app
+        .post_form(
+            &member,
+            "/code",
+            &[
+                ("email", "emma.member@example.org"),
+                ("code", "0000-0000-0000"),
+            ],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 401, "a wrong code is refused");
-    let response = app.post_form(&member, "/code", &[("email", "Emma.Member@example.org"), ("code", &code)]).await;
-    assert_eq!((response.status().as_u16(), location(&response)), (303, "/staff".to_owned()));
-    let (status, mine) = app.get(&member, &format!("/assemblies/{assembly_id}/mine")).await;
+    let response = app
+        .post_form(
+            &member,
+            "/code",
+            &[("email", "Emma.Member@example.org"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/staff".to_owned())
+    );
+    let (status, mine) = app
+        .get(&member, &format!("/assemblies/{assembly_id}/mine"))
+        .await;
     assert_eq!(status, 200);
-    assert!(mine.contains("Citizens&#39; Convention for Climate"), "the member sees their assembly: {mine}");
-    let response = app.post_form(&client(), "/code", &[("email", "emma.member@example.org"), ("code", &code)]).await;
+    assert!(
+        mine.contains("Citizens&#39; Convention for Climate"),
+        "the member sees their assembly: {mine}"
+    );
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[("email", "emma.member@example.org"), ("code", &code)],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 401, "a code works once");
 
     // An expired code is refused.
     let mut connection = app.store.connection().await.unwrap();
-    store::auth::create_sign_in_code(&mut connection, account_id, &web::security::token_hash("ABCDEFGHJKMN"), 100, 200).await.unwrap();
+    store::auth::create_sign_in_code(
+        &mut connection,
+        account_id,
+        &web::security::token_hash("ABCDEFGHJKMN"),
+        100,
+        200,
+    )
+    .await
+    .unwrap();
     drop(connection);
-    let response = app.post_form(&client(), "/code", &[("email", "emma.member@example.org"), ("code", "ABCD-EFGH-JKMN")]).await;
-    assert_eq!(response.status().as_u16(), 401, "an expired code is refused");
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[
+                ("email", "emma.member@example.org"),
+                ("code", "ABCD-EFGH-JKMN"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        401,
+        "an expired code is refused"
+    );
 
     // Attempts are throttled like passwords: after five failures even a good code is refused for a while.
     let mut connection = app.store.connection().await.unwrap();
-    store::auth::create_sign_in_code(&mut connection, account_id, &web::security::token_hash("ZZZZZZZZZZZZ"), web::now(), web::now() + 3600).await.unwrap();
+    store::auth::create_sign_in_code(
+        &mut connection,
+        account_id,
+        &web::security::token_hash("ZZZZZZZZZZZZ"),
+        web::now(),
+        web::now() + 3600,
+    )
+    .await
+    .unwrap();
     drop(connection);
     let attacker = client();
     let mut last = 0;
     for _ in 0..5 {
-        last = app.post_form(&attacker, "/code", &[("email", "emma.member@example.org"), ("code", "1111-1111-1111")]).await.status().as_u16();
+        last = app
+            .post_form(
+                &attacker,
+                "/code",
+                &[
+                    ("email", "emma.member@example.org"),
+                    ("code", "1111-1111-1111"),
+                ],
+            )
+            .await
+            .status()
+            .as_u16();
     }
     assert_eq!(last, 429, "the fifth failure locks");
-    let response = app.post_form(&client(), "/code", &[("email", "emma.member@example.org"), ("code", "ZZZZ-ZZZZ-ZZZZ")]).await;
-    assert_eq!(response.status().as_u16(), 429, "locked even with a good code");
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[
+                ("email", "emma.member@example.org"),
+                ("code", "ZZZZ-ZZZZ-ZZZZ"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "locked even with a good code"
+    );
 
     // No name, email or code in the audit log or the logs.
     let audit = audit_text(&app).await;
-    assert!(audit.contains("respondent.member") && audit.contains("sign_in_code.issue"), "{audit}");
+    assert!(
+        audit.contains("respondent.member") && audit.contains("sign_in_code.issue"),
+        "{audit}"
+    );
     let logs = log_text();
-    for secret in ["Emma", "emma.member@example.org", code.as_str(), &code.replace('-', "")] {
+    for secret in [
+        "Emma",
+        "emma.member@example.org",
+        code.as_str(),
+        &code.replace('-', ""),
+    ] {
         assert!(!audit.contains(secret), "{secret} in the audit log");
         assert!(!logs.contains(secret), "{secret} in the logs");
     }
 }
 
-pub async fn without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership(app: TestApp) {
+pub async fn without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership(
+    app: TestApp,
+) {
     logs();
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    let (_, respondents) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/respondents")).await;
-    assert!(respondents.contains("Email is not configured"), "{respondents}");
-    let felix = phone_register(&app, &organiser, assembly_id, &phone_person("Félix Sansmail", "felix.nomail@example.org", "en")).await;
-    assert_eq!(wait_for_outbox(&app, felix, 1).await, vec![("registration".to_owned(), "not_configured".to_owned(), String::new())]);
+    let (_, respondents) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents"),
+        )
+        .await;
+    assert!(
+        respondents.contains("Email is not configured"),
+        "{respondents}"
+    );
+    let felix = phone_register(
+        &app,
+        &organiser,
+        assembly_id,
+        &phone_person("Félix Sansmail", "felix.nomail@example.org", "en"),
+    )
+    .await;
+    assert_eq!(
+        wait_for_outbox(&app, felix, 1).await,
+        vec![(
+            "registration".to_owned(),
+            "not_configured".to_owned(),
+            String::new()
+        )]
+    );
 
     let response = confirm(&app, &organiser, assembly_id, felix).await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let html = response.text().await.unwrap();
-    assert!(html.contains("Email is not configured") && html.contains("Félix Sansmail"), "{html}");
+    assert!(
+        html.contains("Email is not configured") && html.contains("Félix Sansmail"),
+        "{html}"
+    );
     let code = code_in(&html);
-    assert_eq!(wait_for_outbox(&app, felix, 2).await[1], ("sign_in_code".to_owned(), "not_configured".to_owned(), String::new()));
+    assert_eq!(
+        wait_for_outbox(&app, felix, 2).await[1],
+        (
+            "sign_in_code".to_owned(),
+            "not_configured".to_owned(),
+            String::new()
+        )
+    );
     // Shown once: the next page does not show it again.
-    let (_, again) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/respondents")).await;
+    let (_, again) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents"),
+        )
+        .await;
     assert!(!again.contains(&code));
 
     let member = client();
-    let response = app.post_form(&member, "/code", &[("email", "felix.nomail@example.org"), ("code", &code)]).await;
+    let response = app
+        .post_form(
+            &member,
+            "/code",
+            &[("email", "felix.nomail@example.org"), ("code", &code)],
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 303);
-    let (status, _) = app.get(&member, &format!("/assemblies/{assembly_id}/mine")).await;
+    let (status, _) = app
+        .get(&member, &format!("/assemblies/{assembly_id}/mine"))
+        .await;
     assert_eq!(status, 200);
 
     // Erasure of a member: the respondent is blanked, the member role and sessions end, the account is anonymised.
     let account_id = account_id_of(&app, "felix.nomail@example.org").await;
     let response = change_status(&app, &organiser, assembly_id, felix, "erased").await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
-    let (status, _) = app.get(&member, &format!("/assemblies/{assembly_id}/mine")).await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let (status, _) = app
+        .get(&member, &format!("/assemblies/{assembly_id}/mine"))
+        .await;
     assert_ne!(status, 200, "the erased member's session ended");
     let mut connection = app.store.connection().await.unwrap();
-    let account = store::accounts::account_by_id(&mut connection, account_id).await.unwrap().unwrap();
+    let account = store::accounts::account_by_id(&mut connection, account_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(account.email, format!("erased-{account_id}@erased.invalid"));
-    assert_eq!(store::accounts::role_in(&mut connection, account_id, assembly_id).await.unwrap(), None);
-    let row = store::recruitment::respondent(&mut connection, assembly_id, felix).await.unwrap();
+    assert_eq!(
+        store::accounts::role_in(&mut connection, account_id, assembly_id)
+            .await
+            .unwrap(),
+        None
+    );
+    let row = store::recruitment::respondent(&mut connection, assembly_id, felix)
+        .await
+        .unwrap();
     assert_eq!((row.status.as_str(), row.email.as_str()), ("erased", ""));
     drop(connection);
     assert!(audit_text(&app).await.contains("member.leave"));

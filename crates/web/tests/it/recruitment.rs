@@ -719,7 +719,12 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
 fn multipart(boundary: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
     }
     for (name, filename, data) in files {
         body.extend_from_slice(
@@ -733,17 +738,28 @@ fn multipart(boundary: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8
     body
 }
 
-async fn post_multipart(app: &TestApp, client: &reqwest::Client, path: &str, body: Vec<u8>, boundary: &str) -> reqwest::Response {
+async fn post_multipart(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    body: Vec<u8>,
+    boundary: &str,
+) -> reqwest::Response {
     client
         .post(app.url(path))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
         .unwrap()
 }
 
-pub async fn organisers_upload_address_and_respondent_files_far_beyond_the_form_limit(app: TestApp) {
+pub async fn organisers_upload_address_and_respondent_files_far_beyond_the_form_limit(
+    app: TestApp,
+) {
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
     let token = app.csrf(&organiser).await;
@@ -754,38 +770,134 @@ pub async fn organisers_upload_address_and_respondent_files_far_beyond_the_form_
     // 20,000 addresses (about 600 kB, nine times the form limit) from a file, with a spreadsheet's byte order mark.
     let mut list = String::from("\u{feff}id,address,area\n");
     for i in 0..20_000 {
-        list.push_str(&format!("h{i},{i} Upload Street,{}\n", ["North", "South", "East"][i % 3]));
+        list.push_str(&format!(
+            "h{i},{i} Upload Street,{}\n",
+            ["North", "South", "East"][i % 3]
+        ));
     }
     assert!(list.len() > 8 * 64 * 1024, "{} bytes", list.len());
-    let fields = [("csrf_token", token.as_str()), ("addresses", ""), ("invitations", "300"), ("seed", "upload seed"), ("weights", ""), ("household_capacity", "2")];
-    let response = post_multipart(&app, &organiser, &lottery, multipart(boundary, &fields, &[("addresses_file", "list.csv", list.as_bytes())]), boundary).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("addresses", ""),
+        ("invitations", "300"),
+        ("seed", "upload seed"),
+        ("weights", ""),
+        ("household_capacity", "2"),
+    ];
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &lottery,
+        multipart(
+            boundary,
+            &fields,
+            &[("addresses_file", "list.csv", list.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let rows = invitations(&app, assembly_id).await;
     assert_eq!(rows.len(), before + 300);
-    assert_eq!(rows[before..].iter().filter(|row| row.area == "North").count(), 100, "proportional to 1/3 each");
+    assert_eq!(
+        rows[before..]
+            .iter()
+            .filter(|row| row.area == "North")
+            .count(),
+        100,
+        "proportional to 1/3 each"
+    );
 
     // The same upload without the CSRF part is refused, and the same urlencoded body is too large for a form.
     let no_token = &fields[1..];
-    let response = post_multipart(&app, &organiser, &lottery, multipart(boundary, no_token, &[("addresses_file", "list.csv", list.as_bytes())]), boundary).await;
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &lottery,
+        multipart(
+            boundary,
+            no_token,
+            &[("addresses_file", "list.csv", list.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 403);
-    let response = app.post_form(&organiser, "/staff/assemblies/1/respondents", &[("q", &list)]).await;
-    assert_eq!(response.status().as_u16(), 413, "plain forms keep the small limit");
+    let response = app
+        .post_form(
+            &organiser,
+            "/staff/assemblies/1/respondents",
+            &[("q", &list)],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        413,
+        "plain forms keep the small limit"
+    );
 
     // A file with an error: line and column named, nothing stored, and the file is not echoed back.
     let mut broken = list.clone();
     broken.push_str("hx,,North\n");
-    let fields = [("csrf_token", token.as_str()), ("addresses", ""), ("invitations", "10"), ("seed", "another seed"), ("weights", ""), ("household_capacity", "1")];
-    let response = post_multipart(&app, &organiser, &lottery, multipart(boundary, &fields, &[("addresses_file", "list.csv", broken.as_bytes())]), boundary).await;
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("addresses", ""),
+        ("invitations", "10"),
+        ("seed", "another seed"),
+        ("weights", ""),
+        ("household_capacity", "1"),
+    ];
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &lottery,
+        multipart(
+            boundary,
+            &fields,
+            &[("addresses_file", "list.csv", broken.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("line 20002 column 2"), "{html}");
-    assert!(!html.contains("Upload Street"), "the file is not echoed into the page");
+    assert!(
+        !html.contains("Upload Street"),
+        "the file is not echoed into the page"
+    );
     assert_eq!(invitations(&app, assembly_id).await.len(), before + 300);
 
     // A file that is not UTF-8 text is refused by name.
-    let response = post_multipart(&app, &organiser, &lottery, multipart(boundary, &fields, &[("addresses_file", "list.csv", b"id,address,area\nh1,1 Caf\xe9 Street,North\n")]), boundary).await;
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &lottery,
+        multipart(
+            boundary,
+            &fields,
+            &[(
+                "addresses_file",
+                "list.csv",
+                b"id,address,area\nh1,1 Caf\xe9 Street,North\n",
+            )],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("addresses_file: the file is not UTF-8 text"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("addresses_file: the file is not UTF-8 text")
+    );
 
     // Respondents from a file: all imported, or none when one line is wrong.
     let respondents_path = format!("/staff/assemblies/{assembly_id}/respondents/import");
@@ -793,32 +905,79 @@ pub async fn organisers_upload_address_and_respondent_files_far_beyond_the_form_
         let store = app.store.clone();
         async move {
             let mut connection = store.connection().await.unwrap();
-            store::recruitment::respondent_count(&mut connection, assembly_id).await.unwrap()
+            store::recruitment::respondent_count(&mut connection, assembly_id)
+                .await
+                .unwrap()
         }
     };
     let start = count(&app).await;
     let mut people = String::from("full_name,email,phone,gender,age_band,area\n");
     for i in 0..1500 {
-        people.push_str(&format!("Person {i},p{i}@example.org,,{},{},North\n", ["woman", "man"][i % 2], ["16-29", "30-44", "45-59", "60-74"][i % 4]));
+        people.push_str(&format!(
+            "Person {i},p{i}@example.org,,{},{},North\n",
+            ["woman", "man"][i % 2],
+            ["16-29", "30-44", "45-59", "60-74"][i % 4]
+        ));
     }
     assert!(people.len() > 64 * 1024);
-    let fields = [("csrf_token", token.as_str()), ("csv", ""), ("consent", "yes")];
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("csv", ""),
+        ("consent", "yes"),
+    ];
     let mut wrong = people.clone();
     wrong.push_str("Late,late@example.org,,woman,elderly,North\n");
-    let response = post_multipart(&app, &organiser, &respondents_path, multipart(boundary, &fields, &[("csv_file", "people.csv", wrong.as_bytes())]), boundary).await;
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &respondents_path,
+        multipart(
+            boundary,
+            &fields,
+            &[("csv_file", "people.csv", wrong.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("Line 1502, column 5"), "{html}");
     assert_eq!(count(&app).await, start);
-    let response = post_multipart(&app, &organiser, &respondents_path, multipart(boundary, &fields, &[("csv_file", "people.csv", people.as_bytes())]), boundary).await;
+    let response = post_multipart(
+        &app,
+        &organiser,
+        &respondents_path,
+        multipart(
+            boundary,
+            &fields,
+            &[("csv_file", "people.csv", people.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(count(&app).await, start + 1500);
 
     // Observers may read counts but not upload.
     let observer = app.demo_client("observer").await;
     let observer_token = app.csrf(&observer).await;
-    let fields = [("csrf_token", observer_token.as_str()), ("csv", ""), ("consent", "yes")];
-    let response = post_multipart(&app, &observer, &respondents_path, multipart(boundary, &fields, &[("csv_file", "people.csv", people.as_bytes())]), boundary).await;
+    let fields = [
+        ("csrf_token", observer_token.as_str()),
+        ("csv", ""),
+        ("consent", "yes"),
+    ];
+    let response = post_multipart(
+        &app,
+        &observer,
+        &respondents_path,
+        multipart(
+            boundary,
+            &fields,
+            &[("csv_file", "people.csv", people.as_bytes())],
+        ),
+        boundary,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(count(&app).await, start + 1500);
 }

@@ -4,35 +4,35 @@ use domain::permission::{Role, allowed};
 use serde_json::{Value, json};
 use web::routes::{Kind, route_specs};
 
-pub use crate::impact::{
-    a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
-    authorities_answer_oversight_judges_and_neither_edits_the_others_part,
-    surveys_count_each_member_once_and_feed_the_evaluation_report,
-    the_demo_convention_has_an_illustrative_scorecard_of_149,
-};
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 };
 use crate::helpers::{TestApp, client, csrf_of, location, start_server};
+pub use crate::impact::{
+    a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
+    authorities_answer_oversight_judges_and_neither_edits_the_others_part,
+    surveys_count_each_member_once_and_feed_the_evaluation_report,
+    the_demo_convention_has_an_illustrative_scorecard_of_149,
+};
+pub use crate::members::{
+    a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
+    registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
+    without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
+};
+pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::recruitment::{
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     registration_checks_codes_bots_and_household_seats,
 };
-pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::selection::{
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     stopping_the_server_ends_a_long_run_and_marks_it_failed,
-};
-pub use crate::members::{
-    a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
-    registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
-    without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
 };
 
 fn assembly_form<'a>(

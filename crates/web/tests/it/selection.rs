@@ -8,11 +8,19 @@ use crate::helpers::{TestApp, client, csrf_of, location};
 
 fn value_of(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in page:\n{html}"));
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no {name} in page:\n{html}"));
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
     let response = app.post_form(client, path, fields).await;
     let status = response.status().as_u16();
     let to = location(&response);
@@ -27,7 +35,10 @@ async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> St
         if !html.contains("id=\"run-status\">running<") {
             return html;
         }
-        assert!(html.contains("http-equiv=\"refresh\""), "a running run's page refreshes itself");
+        assert!(
+            html.contains("http-equiv=\"refresh\""),
+            "a running run's page refreshes itself"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     panic!("the run did not finish in a minute");
@@ -35,11 +46,19 @@ async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> St
 
 async fn status_counts(app: &TestApp, assembly_id: i64) -> Vec<(String, i64)> {
     let mut connection = app.store.connection().await.unwrap();
-    store::recruitment::respondent_status_counts(&mut connection, assembly_id).await.unwrap()
+    store::recruitment::respondent_status_counts(&mut connection, assembly_id)
+        .await
+        .unwrap()
 }
 
 /// Adds a respondent (as staff would, without an invitation) with made-up contact details and these answers.
-async fn add_respondent(tx: &mut store::Tx, assembly_id: i64, name: &str, email: &str, features_json: &str) {
+async fn add_respondent(
+    tx: &mut store::Tx,
+    assembly_id: i64,
+    name: &str,
+    email: &str,
+    features_json: &str,
+) {
     let new = store::recruitment::NewRespondent {
         assembly_id,
         invitation_id: None,
@@ -50,7 +69,9 @@ async fn add_respondent(tx: &mut store::Tx, assembly_id: i64, name: &str, email:
         access_needs_json: "{}",
         consent_at: 1,
     };
-    store::recruitment::add_respondent(tx, &new, 1).await.unwrap();
+    store::recruitment::add_respondent(tx, &new, 1)
+        .await
+        .unwrap();
 }
 
 const QUOTAS: &str = "feature,value,share,min,max
@@ -70,7 +91,18 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
 
     // A bad line is named by line and column, and nothing is stored.
     let bad = "gender,woman,50,3,3\ngender,man,fifty,3,3\n";
-    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", "s"), ("quotas", bad), ("action", "save")]).await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "6"),
+            ("seed_source", "s"),
+            ("quotas", bad),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("line 2 column 3"), "{html}");
     assert!(html.contains("gender,man,fifty"), "what was typed is kept");
@@ -78,28 +110,65 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
 
     // Proposing fills min and max from the shares for the panel size (target 3 ± 1) without saving.
     let shares = "gender,woman,50\ngender,man,50\n";
-    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", ""), ("quotas", shares), ("action", "propose")]).await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "6"),
+            ("seed_source", ""),
+            ("quotas", shares),
+            ("action", "propose"),
+        ],
+    )
+    .await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("gender,woman,50,2,4") && html.contains("gender,man,50,2,4"), "{html}");
+    assert!(
+        html.contains("gender,woman,50,2,4") && html.contains("gender,man,50,2,4"),
+        "{html}"
+    );
     assert_eq!(app.count("selection_quotas").await, 0);
 
     // Saved quotas whose minimum the pool cannot meet: the check names the smallest relaxation.
     let infeasible = QUOTAS.replace("age_band,16-29,20,1,3", "age_band,16-29,20,5,6");
     let seed_source = "The first prize number of the national lottery of 1 March";
-    let (status, to, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", &infeasible), ("action", "save")]).await;
+    let (status, to, _) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "6"),
+            ("seed_source", seed_source),
+            ("quotas", &infeasible),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!((status, to.as_str()), (303, quotas_path.as_str()));
     assert_eq!(app.count("selection_quotas").await, 4);
 
     // The registration form now asks the assembly's questions (the area comes from the invitation).
     let visitor = client();
-    let (_, form) = app.get(&visitor, &format!("/assemblies/{assembly_id}/register")).await;
-    assert!(form.contains("name=\"q_0\"") && form.contains("name=\"q_1\""), "{form}");
-    assert!(form.contains("<option value=\"30+\"") && !form.contains("name=\"age_band\""), "{form}");
+    let (_, form) = app
+        .get(&visitor, &format!("/assemblies/{assembly_id}/register"))
+        .await;
+    assert!(
+        form.contains("name=\"q_0\"") && form.contains("name=\"q_1\""),
+        "{form}"
+    );
+    assert!(
+        form.contains("<option value=\"30+\"") && !form.contains("name=\"age_band\""),
+        "{form}"
+    );
     let token = value_of(&form, "form_token");
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     let code = {
         let mut connection = app.store.connection().await.unwrap();
-        store::recruitment::invitations(&mut connection, assembly_id).await.unwrap()[0].code.clone()
+        store::recruitment::invitations(&mut connection, assembly_id)
+            .await
+            .unwrap()[0]
+            .code
+            .clone()
     };
     let csrf = csrf_of(&form);
     let mut fields = vec![
@@ -112,15 +181,30 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         ("q_1", "nonsense"),
         ("consent", "1"),
     ];
-    let response = visitor.post(app.url(&format!("/assemblies/{assembly_id}/register"))).form(&fields).send().await.unwrap();
+    let response = visitor
+        .post(app.url(&format!("/assemblies/{assembly_id}/register")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("age_band"), "the bad answer is named by its feature");
+    assert!(
+        response.text().await.unwrap().contains("age_band"),
+        "the bad answer is named by its feature"
+    );
     assert_eq!(app.count("respondents").await, 0);
     fields[6] = ("q_1", "16-29");
-    let response = visitor.post(app.url(&format!("/assemblies/{assembly_id}/register"))).form(&fields).send().await.unwrap();
+    let response = visitor
+        .post(app.url(&format!("/assemblies/{assembly_id}/register")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 303);
     let mut connection = app.store.connection().await.unwrap();
-    let registered = store::recruitment::respondents(&mut connection, assembly_id, "", None).await.unwrap();
+    let registered = store::recruitment::respondents(&mut connection, assembly_id, "", None)
+        .await
+        .unwrap();
     drop(connection);
     let answers: serde_json::Value = serde_json::from_str(&registered[0].features_json).unwrap();
     assert_eq!(answers["gender"], "woman");
@@ -132,61 +216,145 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     for i in 0..20 {
         let gender = if i % 2 == 0 { "man" } else { "woman" };
         let age = if i < 3 { "16-29" } else { "30+" };
-        let features = if i == 19 { "{}".to_owned() } else { serde_json::json!({ "gender": gender, "age_band": age }).to_string() };
-        add_respondent(&mut tx, assembly_id, &format!("Person Number{i}"), &format!("person{i}@example.org"), &features).await;
+        let features = if i == 19 {
+            "{}".to_owned()
+        } else {
+            serde_json::json!({ "gender": gender, "age_band": age }).to_string()
+        };
+        add_respondent(
+            &mut tx,
+            assembly_id,
+            &format!("Person Number{i}"),
+            &format!("person{i}@example.org"),
+            &features,
+        )
+        .await;
     }
     tx.commit().await.unwrap();
     let (_, html) = app.get(&organiser, &quotas_path).await;
     assert!(html.contains("id=\"pool-size\">20<"), "{html}");
     // Four young people exist, but the 30+ minimum of 3 leaves three seats: the minimum must go down to 3.
-    assert!(html.contains("age_band=16-29: minimum 5 -&#62; 3"), "{html}");
+    assert!(
+        html.contains("age_band=16-29: minimum 5 -&#62; 3"),
+        "{html}"
+    );
 
     // Feasible quotas.
-    let (status, _, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", QUOTAS), ("action", "save")]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "6"),
+            ("seed_source", seed_source),
+            ("quotas", QUOTAS),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
     let (_, html) = app.get(&organiser, &quotas_path).await;
-    assert!(html.contains("A panel that meets every quota exists"), "{html}");
+    assert!(
+        html.contains("A panel that meets every quota exists"),
+        "{html}"
+    );
 
     // A test run: done, and no one's status changed.
     let before = status_counts(&app, assembly_id).await;
     let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
-    let (status, run_path, _) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "leximin")]).await;
+    let (status, run_path, _) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/test-runs"),
+        &[("algorithm", "leximin")],
+    )
+    .await;
     assert_eq!(status, 303);
-    assert!(run_path.starts_with(&format!("{selection_path}/runs/")), "{run_path}");
+    assert!(
+        run_path.starts_with(&format!("{selection_path}/runs/")),
+        "{run_path}"
+    );
     let html = wait_for_run(&app, &organiser, &run_path).await;
     assert!(html.contains("id=\"run-status\">done<"), "{html}");
     assert!(html.contains("id=\"run-result\""), "{html}");
-    assert_eq!(status_counts(&app, assembly_id).await, before, "a test run changes no one's status");
+    assert_eq!(
+        status_counts(&app, assembly_id).await,
+        before,
+        "a test run changes no one's status"
+    );
     // A test run is never public.
     let test_run_id = run_path.rsplit('/').next().unwrap().to_owned();
-    let (status, _) = app.get(&client(), &format!("/assemblies/{assembly_id}/selection/{test_run_id}/pool.csv")).await;
+    let (status, _) = app
+        .get(
+            &client(),
+            &format!("/assemblies/{assembly_id}/selection/{test_run_id}/pool.csv"),
+        )
+        .await;
     assert_eq!(status, 404);
 
     // The final run: committed first, its commitment public before the seed is known.
-    let (status, final_path, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[]).await;
+    let (status, final_path, _) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/commitments"),
+        &[],
+    )
+    .await;
     assert_eq!(status, 303);
     let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
     let public = client();
-    let (status, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    let (status, page) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/selection"))
+        .await;
     assert_eq!(status, 200);
     let commitment = {
         let mut connection = app.store.connection().await.unwrap();
-        store::selection::run(&mut connection, assembly_id, run_id).await.unwrap().commitment
+        store::selection::run(&mut connection, assembly_id, run_id)
+            .await
+            .unwrap()
+            .commitment
     };
-    assert!(page.contains(&commitment) && page.contains(seed_source) && page.contains("id=\"not-drawn\""), "{page}");
+    assert!(
+        page.contains(&commitment)
+            && page.contains(seed_source)
+            && page.contains("id=\"not-drawn\""),
+        "{page}"
+    );
     let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
     let (status, pool_before) = app.get(&public, &format!("{files}/pool.csv")).await;
     assert_eq!(status, 200);
-    assert_eq!(app.get(&public, &format!("{files}/selected.csv")).await.0, 404, "no panel before the draw");
+    assert_eq!(
+        app.get(&public, &format!("{files}/selected.csv")).await.0,
+        404,
+        "no panel before the draw"
+    );
     // A second commitment is refused.
-    let (status, _, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/commitments"),
+        &[],
+    )
+    .await;
     assert_eq!(status, 409);
 
     // The draw with the announced seed.
     let seed = "lottery 2027-03-01: 4 8 15 16 23 42";
-    let (status, to, html) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", "")]).await;
+    let (status, to, html) = post(
+        &app,
+        &organiser,
+        &format!("{final_path}/draw"),
+        &[("seed", "")],
+    )
+    .await;
     assert_eq!(status, 422, "{to} {html}");
-    let (status, to, _) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", seed)]).await;
+    let (status, to, _) = post(
+        &app,
+        &organiser,
+        &format!("{final_path}/draw"),
+        &[("seed", seed)],
+    )
+    .await;
     assert_eq!((status, to.as_str()), (303, final_path.as_str()));
     let html = wait_for_run(&app, &organiser, &final_path).await;
     assert!(html.contains("id=\"run-status\">done<"), "{html}");
@@ -194,53 +362,135 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     assert!(counts.contains(&("selected".to_owned(), 6)), "{counts:?}");
 
     // The public page: seed, files, the chart; no names anywhere.
-    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
-    assert!(page.contains(seed) && page.contains("composition.svg") && page.contains("klero verify --people pool.csv"), "{page}");
-    assert!(page.contains("--household-columns household_key"), "the verifier checks one person per household: {page}");
+    let (_, page) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/selection"))
+        .await;
+    assert!(
+        page.contains(seed)
+            && page.contains("composition.svg")
+            && page.contains("klero verify --people pool.csv"),
+        "{page}"
+    );
+    assert!(
+        page.contains("--household-columns household_key"),
+        "the verifier checks one person per household: {page}"
+    );
     let (status, svg) = app.get(&public, &format!("{files}/composition.svg")).await;
     assert_eq!(status, 200);
-    assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""), "{svg}");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("role=\"img\""),
+        "{svg}"
+    );
     let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
     let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
     let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
     let (_, seed_file) = app.get(&public, &format!("{files}/seed.txt")).await;
-    assert_eq!(pool, pool_before, "the pool published before the draw is the one drawn from");
+    assert_eq!(
+        pool, pool_before,
+        "the pool published before the draw is the one drawn from"
+    );
     assert_eq!(seed_file.trim_end(), seed);
-    assert!(pool.starts_with("id,gender,age_band,household_key\n"), "{pool}");
-    assert_eq!(pool.lines().count(), 21, "19 + 1 respondents with answers, plus the header: {pool}");
+    assert!(
+        pool.starts_with("id,gender,age_band,household_key\n"),
+        "{pool}"
+    );
+    assert_eq!(
+        pool.lines().count(),
+        21,
+        "19 + 1 respondents with answers, plus the header: {pool}"
+    );
     for text in [&page, &pool, &selected, &features] {
-        assert!(!text.contains("Ada") && !text.contains("Number") && !text.contains("@example.org"), "{text}");
+        assert!(
+            !text.contains("Ada") && !text.contains("Number") && !text.contains("@example.org"),
+            "{text}"
+        );
     }
 
     // Verification exactly as `klero verify` does it: parse the files, re-run, compare the panel and the commitment.
     let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
-    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &["household_key".to_owned()]).unwrap();
-    let published: BTreeSet<usize> = selection::model::parse_already_selected("selected.csv", &selected, &table.people, "id").unwrap().into_iter().collect();
-    let instance = selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
-    let settings = selection::Settings { algorithm: selection::Algorithm::Leximin, lottery_panels: None };
-    assert_eq!(selection::sample::commitment(&instance, &settings), commitment);
-    let again: BTreeSet<usize> = selection::run(&instance, &settings, seed, &mut |_| {}).unwrap().panel.into_iter().collect();
-    assert_eq!(again, published, "the published files and seed give the published panel");
+    let table = selection::model::parse_people(
+        "pool.csv",
+        &pool,
+        &features_parsed,
+        "id",
+        &["household_key".to_owned()],
+    )
+    .unwrap();
+    let published: BTreeSet<usize> =
+        selection::model::parse_already_selected("selected.csv", &selected, &table.people, "id")
+            .unwrap()
+            .into_iter()
+            .collect();
+    let instance =
+        selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
+    let settings = selection::Settings {
+        algorithm: selection::Algorithm::Leximin,
+        lottery_panels: None,
+    };
+    assert_eq!(
+        selection::sample::commitment(&instance, &settings),
+        commitment
+    );
+    let again: BTreeSet<usize> = selection::run(&instance, &settings, seed, &mut |_| {})
+        .unwrap()
+        .panel
+        .into_iter()
+        .collect();
+    assert_eq!(
+        again, published,
+        "the published files and seed give the published panel"
+    );
     assert_eq!(published.len(), 6);
-    let other: BTreeSet<usize> = selection::run(&instance, &settings, "another seed", &mut |_| {}).unwrap().panel.into_iter().collect();
+    let other: BTreeSet<usize> = selection::run(&instance, &settings, "another seed", &mut |_| {})
+        .unwrap()
+        .panel
+        .into_iter()
+        .collect();
     assert_eq!(other.len(), 6);
 
     // The selected respondents are the people behind the published ids.
     let mut connection = app.store.connection().await.unwrap();
-    let people = store::selection::run_people(&mut connection, run_id).await.unwrap();
-    let selected_respondents: BTreeSet<i64> = people.iter().filter(|p| p.selected).map(|p| p.respondent_id).collect();
-    let now_selected: BTreeSet<i64> = store::recruitment::respondents(&mut connection, assembly_id, "", Some("selected")).await.unwrap().iter().map(|r| r.id).collect();
+    let people = store::selection::run_people(&mut connection, run_id)
+        .await
+        .unwrap();
+    let selected_respondents: BTreeSet<i64> = people
+        .iter()
+        .filter(|p| p.selected)
+        .map(|p| p.respondent_id)
+        .collect();
+    let now_selected: BTreeSet<i64> =
+        store::recruitment::respondents(&mut connection, assembly_id, "", Some("selected"))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
     assert_eq!(selected_respondents, now_selected);
     // The audit log has ids and counts, never names.
     let audit: String = store::audit::recent(&mut connection, 10_000)
         .await
         .unwrap()
         .into_iter()
-        .map(|row| format!("{} {} {}\n", row.action, row.entity, row.after_json.unwrap_or_default()))
+        .map(|row| {
+            format!(
+                "{} {} {}\n",
+                row.action,
+                row.entity,
+                row.after_json.unwrap_or_default()
+            )
+        })
         .collect();
     drop(connection);
-    assert!(audit.contains("quotas.save") && audit.contains("selection_run.finish") && audit.contains("respondent.select"), "{audit}");
-    assert!(!audit.contains("Ada") && !audit.contains("@example.org"), "{audit}");
+    assert!(
+        audit.contains("quotas.save")
+            && audit.contains("selection_run.finish")
+            && audit.contains("respondent.select"),
+        "{audit}"
+    );
+    assert!(
+        !audit.contains("Ada") && !audit.contains("@example.org"),
+        "{audit}"
+    );
 
     // Observers and the public cannot reach the staff pages.
     let observer = app.demo_client("observer").await;
@@ -268,75 +518,169 @@ pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: Te
         lottery_panels: None,
     };
     // Started a minute ago by a server that then stopped (its heartbeat is as old).
-    let run_id = store::selection::create_run(&mut tx, &run, &[], web::now() - 60).await.unwrap().unwrap();
+    let run_id = store::selection::create_run(&mut tx, &run, &[], web::now() - 60)
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     // While it is "running", no other run can start.
     let organiser = app.demo_client("organiser").await;
     let quotas = format!("/staff/assemblies/{assembly_id}/quotas");
-    let (status, _, _) = post(&app, &organiser, &quotas, &[("panel_size", "1"), ("seed_source", ""), ("quotas", "g,a,100,0,1\n"), ("action", "save")]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &quotas,
+        &[
+            ("panel_size", "1"),
+            ("seed_source", ""),
+            ("quotas", "g,a,100,0,1\n"),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
-    let failed = web::selection::recover_interrupted_runs(&app.store).await.unwrap();
+    let failed = web::selection::recover_interrupted_runs(&app.store)
+        .await
+        .unwrap();
     assert_eq!(failed, vec![run_id]);
     let mut connection = app.store.connection().await.unwrap();
-    let stored = store::selection::run(&mut connection, assembly_id, run_id).await.unwrap();
+    let stored = store::selection::run(&mut connection, assembly_id, run_id)
+        .await
+        .unwrap();
     drop(connection);
     assert_eq!(stored.status, "failed");
-    let (_, html) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}")).await;
+    let (_, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/selection/runs/{run_id}"),
+        )
+        .await;
     assert!(html.contains("interrupted"), "{html}");
     assert!(!html.contains("http-equiv=\"refresh\""));
 }
 
 /// The final run as a transparent lottery: M is checked, part of the commitment and published; the draw picks one of
 /// the M numbered panels of the published distribution, and the files reproduce the number and the panel.
-pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels(app: TestApp) {
+pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels(
+    app: TestApp,
+) {
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
     let quotas_path = format!("/staff/assemblies/{assembly_id}/quotas");
     let seed_source = "The first prize number of the national lottery of 1 March";
-    let (status, _, _) = post(&app, &organiser, &quotas_path, &[("panel_size", "6"), ("seed_source", seed_source), ("quotas", QUOTAS), ("action", "save")]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "6"),
+            ("seed_source", seed_source),
+            ("quotas", QUOTAS),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
     let mut tx = app.store.begin().await.unwrap();
     for i in 0..16 {
         let features = serde_json::json!({ "gender": if i % 2 == 0 { "man" } else { "woman" }, "age_band": if i < 5 { "16-29" } else { "30+" } }).to_string();
-        add_respondent(&mut tx, assembly_id, &format!("Lottery Person{i}"), &format!("lottery{i}@example.org"), &features).await;
+        add_respondent(
+            &mut tx,
+            assembly_id,
+            &format!("Lottery Person{i}"),
+            &format!("lottery{i}@example.org"),
+            &features,
+        )
+        .await;
     }
     tx.commit().await.unwrap();
 
     // Bad sizes are refused with a message naming the field, and nothing is committed.
     let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
     let (_, html) = app.get(&organiser, &selection_path).await;
-    assert!(html.contains("name=\"lottery_panels\"") && html.contains("<label for=\"lottery_panels\">"), "{html}");
+    assert!(
+        html.contains("name=\"lottery_panels\"") && html.contains("<label for=\"lottery_panels\">"),
+        "{html}"
+    );
     for bad in ["1", "ten", "10001", "-5"] {
-        let (status, _, html) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[("lottery_panels", bad)]).await;
+        let (status, _, html) = post(
+            &app,
+            &organiser,
+            &format!("{selection_path}/commitments"),
+            &[("lottery_panels", bad)],
+        )
+        .await;
         assert_eq!(status, 422, "{bad}: {html}");
-        assert!(html.contains("Numbered panels: give a whole number from 2 to 10000"), "{html}");
+        assert!(
+            html.contains("Numbered panels: give a whole number from 2 to 10000"),
+            "{html}"
+        );
     }
-    assert_eq!(app.count("selection_runs").await, 0, "a refused size commits nothing");
+    assert_eq!(
+        app.count("selection_runs").await,
+        0,
+        "a refused size commits nothing"
+    );
 
-    let (status, final_path, _) = post(&app, &organiser, &format!("{selection_path}/commitments"), &[("lottery_panels", "50")]).await;
+    let (status, final_path, _) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/commitments"),
+        &[("lottery_panels", "50")],
+    )
+    .await;
     assert_eq!(status, 303);
     let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
     let public = client();
-    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
+    let (_, page) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/selection"))
+        .await;
     assert!(page.contains("50 equally likely numbered panels"), "{page}");
     assert!(
         page.contains("klero select --people pool.csv --features features.csv --panel-size 6 --lottery-panels 50 --household-columns household_key"),
         "the public can list the numbered panels before the draw: {page}"
     );
     let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
-    assert_eq!(app.get(&public, &format!("{files}/distribution.csv")).await.0, 404, "no distribution before the draw");
+    assert_eq!(
+        app.get(&public, &format!("{files}/distribution.csv"))
+            .await
+            .0,
+        404,
+        "no distribution before the draw"
+    );
     let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
     let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
     let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
-    let table = selection::model::parse_people("pool.csv", &pool, &features_parsed, "id", &["household_key".to_owned()]).unwrap();
-    let instance = selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
-    let lottery = selection::Settings { algorithm: selection::Algorithm::Leximin, lottery_panels: Some(50) };
+    let table = selection::model::parse_people(
+        "pool.csv",
+        &pool,
+        &features_parsed,
+        "id",
+        &["household_key".to_owned()],
+    )
+    .unwrap();
+    let instance =
+        selection::model::Instance::new(features_parsed, table.people, 6, Vec::new()).unwrap();
+    let lottery = selection::Settings {
+        algorithm: selection::Algorithm::Leximin,
+        lottery_panels: Some(50),
+    };
     let commitment = {
         let mut connection = app.store.connection().await.unwrap();
-        store::selection::run(&mut connection, assembly_id, run_id).await.unwrap().commitment
+        store::selection::run(&mut connection, assembly_id, run_id)
+            .await
+            .unwrap()
+            .commitment
     };
-    assert_eq!(selection::sample::commitment(&instance, &lottery), commitment, "M is part of the commitment");
-    let plain = selection::Settings { lottery_panels: None, ..lottery };
+    assert_eq!(
+        selection::sample::commitment(&instance, &lottery),
+        commitment,
+        "M is part of the commitment"
+    );
+    let plain = selection::Settings {
+        lottery_panels: None,
+        ..lottery
+    };
     assert_ne!(selection::sample::commitment(&instance, &plain), commitment);
 
     // Before the draw, anyone computes the 50 numbered panels from the published files.
@@ -345,33 +689,75 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
     assert_eq!(numbered.len(), 50);
 
     let seed = "lottery 2027-03-01: 7 11 19 23 31 42";
-    let (status, _, _) = post(&app, &organiser, &format!("{final_path}/draw"), &[("seed", seed)]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &format!("{final_path}/draw"),
+        &[("seed", seed)],
+    )
+    .await;
     assert_eq!(status, 303);
     let html = wait_for_run(&app, &organiser, &final_path).await;
     assert!(html.contains("id=\"run-status\">done<"), "{html}");
-    let number: usize = html.split("id=\"run-lottery-number\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap().parse().unwrap();
+    let number: usize = html
+        .split("id=\"run-lottery-number\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(number < 50);
 
     // After it: the number, the distribution with its numbered panels, and the verify command with --lottery-panels.
-    let (_, page) = app.get(&public, &format!("/assemblies/{assembly_id}/selection")).await;
-    assert!(page.contains(&format!("id=\"lottery-number\">{number}<")), "{page}");
-    assert!(page.contains("--lottery-panels 50") && page.contains("distribution.csv"), "{page}");
+    let (_, page) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/selection"))
+        .await;
+    assert!(
+        page.contains(&format!("id=\"lottery-number\">{number}<")),
+        "{page}"
+    );
+    assert!(
+        page.contains("--lottery-panels 50") && page.contains("distribution.csv"),
+        "{page}"
+    );
     let (status, distribution) = app.get(&public, &format!("{files}/distribution.csv")).await;
     assert_eq!(status, 200);
-    assert!(distribution.starts_with("kind,panel,probability,seats,members\n"), "{distribution}");
+    assert!(
+        distribution.starts_with("kind,panel,probability,seats,members\n"),
+        "{distribution}"
+    );
     assert!(!distribution.contains("Lottery Person") && !distribution.contains("@example.org"));
-    let rows: Vec<&str> = distribution.lines().filter(|line| line.starts_with("lottery,")).collect();
+    let rows: Vec<&str> = distribution
+        .lines()
+        .filter(|line| line.starts_with("lottery,"))
+        .collect();
     assert_eq!(rows.len(), 50, "{distribution}");
     let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
     let published: BTreeSet<String> = selected.lines().skip(1).map(str::to_owned).collect();
-    let row: BTreeSet<String> = rows[number].rsplit(',').next().unwrap().split(' ').map(str::to_owned).collect();
-    assert_eq!(row, published, "the panel is numbered panel {number} of the published distribution");
-    let expected: BTreeSet<String> = numbered[number].iter().map(|&i| instance.people[i].id.clone()).collect();
+    let row: BTreeSet<String> = rows[number]
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        row, published,
+        "the panel is numbered panel {number} of the published distribution"
+    );
+    let expected: BTreeSet<String> = numbered[number]
+        .iter()
+        .map(|&i| instance.people[i].id.clone())
+        .collect();
     assert_eq!(expected, published, "and the one computed before the draw");
     // The engine's own replay from the seed gives the same number and panel.
     let again = selection::run(&instance, &lottery, seed, &mut |_| {}).unwrap();
     assert_eq!(again.lottery_number, Some(number as u64));
-    let again: BTreeSet<String> = again.panel.iter().map(|&i| instance.people[i].id.clone()).collect();
+    let again: BTreeSet<String> = again
+        .panel
+        .iter()
+        .map(|&i| instance.people[i].id.clone())
+        .collect();
     assert_eq!(again, published);
 }
 
@@ -385,9 +771,29 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
     // two progress reports).
     let features: [(&str, &[(&str, u32)]); 7] = [
         ("gender", &[("woman", 50), ("man", 48), ("other", 2)]),
-        ("age_band", &[("16-29", 22), ("30-44", 25), ("45-59", 24), ("60-74", 19), ("75+", 10)]),
-        ("region", &[("north", 25), ("south", 25), ("east", 25), ("west", 25)]),
-        ("education", &[("none", 15), ("secondary", 35), ("vocational", 25), ("degree", 25)]),
+        (
+            "age_band",
+            &[
+                ("16-29", 22),
+                ("30-44", 25),
+                ("45-59", 24),
+                ("60-74", 19),
+                ("75+", 10),
+            ],
+        ),
+        (
+            "region",
+            &[("north", 25), ("south", 25), ("east", 25), ("west", 25)],
+        ),
+        (
+            "education",
+            &[
+                ("none", 15),
+                ("secondary", 35),
+                ("vocational", 25),
+                ("degree", 25),
+            ],
+        ),
         ("tenure", &[("owner", 55), ("renter", 30), ("social", 15)]),
         ("urbanity", &[("city", 40), ("town", 35), ("rural", 25)]),
         ("concern", &[("very", 40), ("fairly", 40), ("not", 20)]),
@@ -400,7 +806,18 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         }
     }
     let quotas_path = format!("/staff/assemblies/{assembly_id}/quotas");
-    let (status, _, html) = post(&app, &organiser, &quotas_path, &[("panel_size", "100"), ("seed_source", "s"), ("quotas", &quotas), ("action", "save")]).await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &quotas_path,
+        &[
+            ("panel_size", "100"),
+            ("seed_source", "s"),
+            ("quotas", &quotas),
+            ("action", "save"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut next = move || {
@@ -414,28 +831,60 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         let mut answers = serde_json::Map::new();
         for (feature, values) in &features {
             // Tilted towards the first value: volunteers are not the population.
-            let weights: Vec<u64> = values.iter().enumerate().map(|(v, (_, share))| u64::from(*share) * if v == 0 { 3 } else { 2 }).collect();
+            let weights: Vec<u64> = values
+                .iter()
+                .enumerate()
+                .map(|(v, (_, share))| u64::from(*share) * if v == 0 { 3 } else { 2 })
+                .collect();
             let mut roll = next() % weights.iter().sum::<u64>();
-            let pick = weights.iter().position(|w| if roll < *w { true } else { roll -= w; false }).unwrap();
+            let pick = weights
+                .iter()
+                .position(|w| {
+                    if roll < *w {
+                        true
+                    } else {
+                        roll -= w;
+                        false
+                    }
+                })
+                .unwrap();
             answers.insert((*feature).to_owned(), values[pick].0.into());
         }
         let features = serde_json::Value::Object(answers).to_string();
-        add_respondent(&mut tx, assembly_id, &format!("Pool Person{i}"), &format!("pool{i}@example.org"), &features).await;
+        add_respondent(
+            &mut tx,
+            assembly_id,
+            &format!("Pool Person{i}"),
+            &format!("pool{i}@example.org"),
+            &features,
+        )
+        .await;
     }
     tx.commit().await.unwrap();
 
     let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
-    let (status, run_path, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "maximin")]).await;
+    let (status, run_path, html) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/test-runs"),
+        &[("algorithm", "maximin")],
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
     let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
     let run_status = || async {
         let mut connection = app.store.connection().await.unwrap();
-        let run = store::selection::run(&mut connection, assembly_id, run_id).await.unwrap();
+        let run = store::selection::run(&mut connection, assembly_id, run_id)
+            .await
+            .unwrap();
         (run.status, run.message, run.progress)
     };
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let (status, _, progress) = run_status().await;
-    assert_eq!(status, "running", "the run must still be running when the server stops, or this test proves nothing");
+    assert_eq!(
+        status, "running",
+        "the run must still be running when the server stops, or this test proves nothing"
+    );
     assert!(!progress.is_empty(), "progress is reported while it runs");
 
     app.stopping.stop();
@@ -445,13 +894,33 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         if status != "running" {
             break (status, message);
         }
-        assert!(stopped.elapsed() < std::time::Duration::from_secs(10), "the run did not end within 10 s of the stop");
+        assert!(
+            stopped.elapsed() < std::time::Duration::from_secs(10),
+            "the run did not end within 10 s of the stop"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
-    assert_eq!((status.as_str(), message.as_str()), ("failed", web::selection::STOPPED_MESSAGE));
-    assert!(app.stopping.jobs_ended(std::time::Duration::from_secs(5)).await, "the job counts itself out once it has recorded its end");
-    println!("the run ended {:.1} s after the stop", stopped.elapsed().as_secs_f64());
+    assert_eq!(
+        (status.as_str(), message.as_str()),
+        ("failed", web::selection::STOPPED_MESSAGE)
+    );
+    assert!(
+        app.stopping
+            .jobs_ended(std::time::Duration::from_secs(5))
+            .await,
+        "the job counts itself out once it has recorded its end"
+    );
+    println!(
+        "the run ended {:.1} s after the stop",
+        stopped.elapsed().as_secs_f64()
+    );
     // The assembly is free for the next run (after a restart, here the same server).
-    let (status, _, html) = post(&app, &organiser, &format!("{selection_path}/test-runs"), &[("algorithm", "legacy")]).await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/test-runs"),
+        &[("algorithm", "legacy")],
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
 }
