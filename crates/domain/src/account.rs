@@ -111,9 +111,68 @@ impl SignInMethod {
     }
 }
 
+/// Whether an account may sign in with a one-time code (and so may be issued one).
+///
+/// Only an account created as a code-only member may: it signs in by code, is not a platform administrator,
+/// and holds no role but [`Role::Member`] in any assembly. Every other account (staff with a password, an
+/// administrator, a code-only account later given a staff role) signs in only the way staff do, so a code
+/// issued or shown for it by someone else can never open it.
+pub fn may_sign_in_with_code(
+    method: SignInMethod,
+    is_admin: bool,
+    roles: impl IntoIterator<Item = crate::permission::Role>,
+) -> bool {
+    method == SignInMethod::OneTimeCode
+        && !is_admin
+        && roles
+            .into_iter()
+            .all(|role| role == crate::permission::Role::Member)
+}
+
+impl SignInMethod {
+    /// Reads the stored identifier back (`None` for anything else).
+    pub fn from_stored(raw: &str) -> Option<SignInMethod> {
+        match raw {
+            "password" => Some(SignInMethod::Password),
+            "one_time_code" => Some(SignInMethod::OneTimeCode),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_code_only_members_may_sign_in_with_a_code() {
+        use crate::permission::Role;
+        assert!(may_sign_in_with_code(SignInMethod::OneTimeCode, false, []));
+        assert!(may_sign_in_with_code(
+            SignInMethod::OneTimeCode,
+            false,
+            [Role::Member, Role::Member]
+        ));
+        assert!(!may_sign_in_with_code(SignInMethod::Password, false, []));
+        assert!(!may_sign_in_with_code(SignInMethod::OneTimeCode, true, []));
+        for staff in [
+            Role::Organiser,
+            Role::Facilitator,
+            Role::Observer,
+            Role::Authority,
+        ] {
+            assert!(!may_sign_in_with_code(
+                SignInMethod::OneTimeCode,
+                false,
+                [Role::Member, staff]
+            ));
+        }
+        assert_eq!(
+            SignInMethod::from_stored("one_time_code"),
+            Some(SignInMethod::OneTimeCode)
+        );
+        assert_eq!(SignInMethod::from_stored("Password"), None);
+    }
 
     #[test]
     fn emails_are_lower_cased_and_shape_checked() {

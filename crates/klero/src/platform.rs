@@ -27,6 +27,15 @@ pub struct ServeArgs {
     /// Mark cookies `Secure` (set this when the site is served over HTTPS, e.g. behind a TLS proxy).
     #[arg(long, env = "KLERO_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The address of a reverse proxy whose `X-Forwarded-For` header names the client (repeat for each hop; or
+    /// `KLERO_TRUSTED_PROXY`, comma-separated). Rate limits and the sign-in throttle then count the real client,
+    /// not the proxy. Without it the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KLERO_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required) or smtp://
     /// (plain; credentials only to a loopback address), then [user[:password]@]host[:port].
     /// Without it, no email is sent and organisers are told.
@@ -159,6 +168,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             config: Arc::new(web::Config {
                 secure_cookies: args.secure_cookies,
                 mail,
+                trusted_proxies: args.trusted_proxies,
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),

@@ -81,89 +81,68 @@ pub async fn delete_expired_sessions(
         .rows_affected())
 }
 
-/// The login throttling policy: `max_failures` failures within `window_seconds` lock the key for `lock_seconds`.
+/// The sign-in throttling policy. Every attempt is counted *before* the password or code is checked, in one atomic
+/// statement per key, so simultaneous attempts cannot slip past the limit; only the end of a window (or a success,
+/// which takes its own attempt back) lowers a count, so a lock can never be lifted by a late failure.
+///
+/// Three keys are counted per attempt: the account from this client address (`per_client_account`: the owner's
+/// own limit, which an attacker elsewhere cannot use up), the account from anywhere (`per_account`: high enough
+/// that only a distributed attack reaches it) and the client address over every account (`per_client`).
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
-    /// Failures allowed inside one window before locking.
-    pub max_failures: i64,
-    /// The length of the counting window.
+    /// Attempts at one account from one client address in one window.
+    pub per_client_account: i64,
+    /// Attempts at one account from all addresses together in one window.
+    pub per_account: i64,
+    /// Attempts from one client address at all accounts together in one window.
+    pub per_client: i64,
+    /// The length of the counting window, in seconds.
     pub window_seconds: i64,
-    /// How long a lock lasts.
-    pub lock_seconds: i64,
 }
 
 impl ThrottlePolicy {
-    /// Five failures in fifteen minutes lock the account for fifteen minutes.
+    /// Five attempts per account and address, a hundred per account, three hundred per address, in fifteen minutes.
     pub const DEFAULT: ThrottlePolicy = ThrottlePolicy {
-        max_failures: 5,
+        per_client_account: 5,
+        per_account: 100,
+        per_client: 300,
         window_seconds: 900,
-        lock_seconds: 900,
     };
 }
 
-/// Until when `key_hash` is locked, if it is locked at `now`.
-pub async fn locked_until(
+/// Counts one attempt for `key_hash` (atomically: one upsert) and returns the number of attempts in the key's
+/// current window, this one included. A window starts at the first attempt after the previous window ended.
+pub async fn count_attempt(
     conn: &mut AnyConnection,
     key_hash: &str,
     now: i64,
-) -> Result<Option<i64>, StoreError> {
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
-            .bind(key_hash)
-            .fetch_optional(conn)
-            .await?;
-    Ok(until.filter(|until| *until > now))
-}
-
-/// Counts one failed login for `key_hash`; returns the lock end if this failure locked it.
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    key_hash: &str,
-    now: i64,
-    policy: ThrottlePolicy,
-) -> Result<Option<i64>, StoreError> {
-    let row =
-        sqlx::query("SELECT failures, window_started_at FROM login_throttle WHERE key_hash = $1")
-            .bind(key_hash)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (failures, window_started_at) = match row {
-        Some(row) => {
-            let failures: i64 = row.try_get("failures")?;
-            let started: i64 = row.try_get("window_started_at")?;
-            if now - started >= policy.window_seconds {
-                (1, now)
-            } else {
-                (failures + 1, started)
-            }
-        }
-        None => (1, now),
-    };
-    let locked_until = if failures >= policy.max_failures {
-        now + policy.lock_seconds
-    } else {
-        0
-    };
-    sqlx::query(
-        "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (key_hash) DO UPDATE SET failures = excluded.failures,
-           window_started_at = excluded.window_started_at, locked_until = excluded.locked_until",
+    window_seconds: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until) VALUES ($1, 1, $2, 0)
+         ON CONFLICT (key_hash) DO UPDATE SET
+           failures = CASE WHEN $2 - login_throttle.window_started_at >= $3 THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           window_started_at = CASE WHEN $2 - login_throttle.window_started_at >= $3 THEN $2
+                                    ELSE login_throttle.window_started_at END
+         RETURNING failures",
     )
     .bind(key_hash)
-    .bind(if locked_until > 0 { 0 } else { failures })
-    .bind(window_started_at)
-    .bind(locked_until)
-    .execute(conn)
-    .await?;
-    Ok((locked_until > 0).then_some(locked_until))
+    .bind(now)
+    .bind(window_seconds)
+    .fetch_one(conn)
+    .await?)
 }
 
-/// Forgets the failures of `key_hash` (after a successful login).
-pub async fn clear_failures(conn: &mut AnyConnection, key_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_throttle WHERE key_hash = $1")
-        .bind(key_hash)
-        .execute(conn)
-        .await?;
+/// Takes back one attempt of `key_hash` (a successful sign-in does not count against anyone).
+pub async fn forgive_attempt(conn: &mut AnyConnection, key_hash: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END
+         WHERE key_hash = $1",
+    )
+    .bind(key_hash)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -254,7 +233,8 @@ pub async fn revoke_api_token(
     }
 }
 
-/// Stores a one-time sign-in code (its hash) for a member account.
+/// Stores a one-time sign-in code (its hash) for a member account, and voids the account's older unused codes:
+/// only the newest code issued works.
 pub async fn create_sign_in_code(
     conn: &mut AnyConnection,
     account_id: i64,
@@ -262,6 +242,11 @@ pub async fn create_sign_in_code(
     now: i64,
     expires_at: i64,
 ) -> Result<i64, StoreError> {
+    sqlx::query("UPDATE sign_in_codes SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL")
+        .bind(account_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO sign_in_codes (account_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )

@@ -305,6 +305,33 @@ pub async fn start_committed_run(
     }
 }
 
+/// Runs a drawn run again from its stored inputs and seed after an interruption (a cancel or a server stop): the
+/// engine is deterministic, so it draws the same panel. Only a final or replacement run whose seed is known and
+/// that ended `cancelled` or `failed` can resume; returns whether it did, or [`RunBusy`] if another run is running.
+pub async fn resume_drawn_run(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    run_id: i64,
+    now: i64,
+) -> Result<Result<bool, RunBusy>, StoreError> {
+    let updated = sqlx::query(
+        "UPDATE selection_runs SET status = 'running', message = '', progress = '', cancel_requested = 0,
+             started_at = $3, heartbeat_at = $3, finished_at = NULL
+         WHERE assembly_id = $1 AND id = $2 AND kind IN ('final', 'replacement') AND seed <> ''
+           AND status IN ('cancelled', 'failed')",
+    )
+    .bind(assembly_id)
+    .bind(run_id)
+    .bind(now)
+    .execute(conn)
+    .await;
+    match updated.map_err(StoreError::from) {
+        Ok(result) => Ok(Ok(result.rows_affected() == 1)),
+        Err(StoreError::Conflict { .. }) => Ok(Err(RunBusy)),
+        Err(error) => Err(error),
+    }
+}
+
 /// A stored run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRow {

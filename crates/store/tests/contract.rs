@@ -248,51 +248,36 @@ async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
         1
     );
 
-    let policy = auth::ThrottlePolicy {
-        max_failures: 3,
-        window_seconds: 60,
-        lock_seconds: 300,
-    };
-    assert_eq!(
-        auth::record_failure(&mut conn, "key", 1_000, policy)
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        auth::record_failure(&mut conn, "key", 1_010, policy)
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        auth::locked_until(&mut conn, "key", 1_010).await.unwrap(),
-        None
-    );
-    assert_eq!(
-        auth::record_failure(&mut conn, "key", 1_020, policy)
-            .await
-            .unwrap(),
-        Some(1_320)
-    );
-    assert_eq!(
-        auth::locked_until(&mut conn, "key", 1_300).await.unwrap(),
-        Some(1_320)
-    );
-    assert_eq!(
-        auth::locked_until(&mut conn, "key", 1_320).await.unwrap(),
-        None
-    );
-    // Failures spread over more than the window never lock.
-    for minute in 0..5 {
+    // Attempts are counted per window; only the window's end or a forgiven success lowers the count.
+    for (at, expected) in [(1_000, 1), (1_010, 2), (1_020, 3), (1_059, 4)] {
         assert_eq!(
-            auth::record_failure(&mut conn, "slow", 10_000 + minute * 61, policy)
-                .await
-                .unwrap(),
-            None
+            auth::count_attempt(&mut conn, "key", at, 60).await.unwrap(),
+            expected
         );
     }
-    auth::clear_failures(&mut conn, "key").await.unwrap();
+    auth::forgive_attempt(&mut conn, "key").await.unwrap();
+    assert_eq!(
+        auth::count_attempt(&mut conn, "key", 1_059, 60)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        auth::count_attempt(&mut conn, "key", 1_060, 60)
+            .await
+            .unwrap(),
+        1,
+        "a new window"
+    );
+    // Attempts spread over more than the window never add up.
+    for minute in 0..5 {
+        assert_eq!(
+            auth::count_attempt(&mut conn, "slow", 10_000 + minute * 61, 60)
+                .await
+                .unwrap(),
+            1
+        );
+    }
 
     let token = auth::create_api_token(&mut conn, account, "script", "token-hash", 5)
         .await

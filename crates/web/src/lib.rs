@@ -56,6 +56,8 @@ pub struct Config {
     pub throttle: store::auth::ThrottlePolicy,
     /// The SMTP relay for outgoing email; `None` (the demo) sends nothing and says so on organisers' pages.
     pub mail: Option<mail::MailConfig>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Default for Config {
             secure_cookies: false,
             throttle: store::auth::ThrottlePolicy::DEFAULT,
             mail: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

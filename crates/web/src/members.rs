@@ -153,8 +153,19 @@ pub(crate) async fn admit(
         Some(id) => store::accounts::account_by_id(tx, id).await?,
         None => store::accounts::account_by_email(tx, email.as_str()).await?,
     };
-    let account_id = match existing {
-        Some(account) => account.id,
+    // An account that existed before is never given a code that someone else sees: only a code-only member
+    // account may have one at all (an administrator's or a staff member's email gives a 409), and its code goes
+    // by email to the account's own address, never onto the organiser's page.
+    let (account_id, created, to) = match existing {
+        Some(account) => {
+            if !may_use_code(tx, &account).await? {
+                return Err(AppError::BadInput {
+                    status: StatusCode::CONFLICT,
+                    message: t.err_other_role.to_owned(),
+                });
+            }
+            (account.id, false, account.email)
+        }
         None => {
             let name: String = row.full_name.chars().take(100).collect();
             let display_name =
@@ -178,7 +189,7 @@ pub(crate) async fn admit(
                 now,
             )
             .await?;
-            id
+            (id, true, row.email.clone())
         }
     };
     match store::accounts::role_in(tx, account_id, assembly_id).await? {
@@ -262,7 +273,7 @@ pub(crate) async fn admit(
     let title = store::assemblies::get_assembly(tx, assembly_id)
         .await?
         .title;
-    if state.config.mail.is_none() {
+    if state.config.mail.is_none() && created {
         let mut waiting = waiting()
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -279,7 +290,7 @@ pub(crate) async fn admit(
         account_id,
         code_hash,
         issued,
-        row.email.clone(),
+        to,
         lang,
         title,
     );
@@ -327,27 +338,70 @@ fn deliver_after_commit(
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let t = for_lang(lang);
-        let url = state
-            .config
-            .mail
-            .as_ref()
-            .map(|mail| format!("{}/code", mail.public_url.trim_end_matches('/')))
-            .unwrap_or_else(|| "/code".to_owned());
-        let pairs = [
-            ("title", title.as_str()),
-            ("name", issued.name.as_str()),
-            ("url", url.as_str()),
-            ("code", issued.code.as_str()),
-            ("expires", issued.expires_on.as_str()),
-        ];
-        let message = Message {
-            to,
-            subject: fill(t.code_subject, &pairs),
-            body: fill(t.code_body, &pairs),
+        let mail = CodeMail {
+            respondent_id: Some(issued.respondent_id),
+            name: &issued.name,
+            code: &issued.code,
+            expires_on: &issued.expires_on,
+            title: &title,
         };
-        crate::mail::dispatch(&state, "sign_in_code", Some(issued.respondent_id), message);
+        send_code_email(&state, &mail, to, lang);
     });
+}
+
+/// A sign-in code to email to a member.
+pub(crate) struct CodeMail<'a> {
+    /// The respondent the member came from, if any (for the outbox record).
+    pub respondent_id: Option<i64>,
+    /// The member's name (personal data: never logged).
+    pub name: &'a str,
+    /// The code, as printed.
+    pub code: &'a str,
+    /// The last day it works.
+    pub expires_on: &'a str,
+    /// The assembly's title.
+    pub title: &'a str,
+}
+
+/// Emails a member's sign-in code to the account's own address, in `lang` (never fails the caller).
+pub(crate) fn send_code_email(state: &AppState, mail: &CodeMail<'_>, to: String, lang: Lang) {
+    let t = for_lang(lang);
+    let url = state
+        .config
+        .mail
+        .as_ref()
+        .map(|mail| format!("{}/code", mail.public_url.trim_end_matches('/')))
+        .unwrap_or_else(|| "/code".to_owned());
+    let pairs = [
+        ("title", mail.title),
+        ("name", mail.name),
+        ("url", url.as_str()),
+        ("code", mail.code),
+        ("expires", mail.expires_on),
+    ];
+    let message = Message {
+        to,
+        subject: fill(t.code_subject, &pairs),
+        body: fill(t.code_body, &pairs),
+    };
+    crate::mail::dispatch(state, "sign_in_code", mail.respondent_id, message);
+}
+
+/// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
+/// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
+pub(crate) async fn may_use_code(
+    conn: &mut store::AnyConnection,
+    account: &store::accounts::AccountRow,
+) -> Result<bool, AppError> {
+    let Some(method) = domain::account::SignInMethod::from_stored(&account.sign_in_method) else {
+        return Ok(false);
+    };
+    let roles = store::accounts::roles_of(conn, account.id).await?;
+    Ok(domain::account::may_sign_in_with_code(
+        method,
+        account.is_admin,
+        roles.into_iter().map(|(_, role)| role),
+    ))
 }
 
 /// Ends a membership when its respondent leaves `confirmed` or is erased (in the caller's transaction), with an

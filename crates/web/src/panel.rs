@@ -566,7 +566,23 @@ pub async fn commit_replacement(
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let panel = load(&mut connection, assembly_id).await?;
+    let runs = store::selection::runs(&mut connection, assembly_id).await?;
     drop(connection);
+    // A replacement run interrupted after its seed was public must be resumed, never drawn again differently.
+    if runs
+        .iter()
+        .any(|run| run.kind == "replacement" && crate::selection::interrupted(run))
+    {
+        let m = viewer.lang.messages();
+        return panel_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::CONFLICT,
+            vec![m.s.err_resume_first.to_owned()],
+        )
+        .await;
+    }
     let inputs = match replacement_inputs(&state, &viewer, assembly_id, &panel).await? {
         Ok(inputs) => inputs,
         Err((status, errors)) => {
@@ -642,6 +658,7 @@ fn server_viewer() -> Viewer {
         csrf: String::new(),
         lang: Lang::En,
         session_hash: None,
+        client: None,
     }
 }
 

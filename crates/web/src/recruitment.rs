@@ -7,11 +7,9 @@
 //! Addresses, names, emails and answers are personal data: they are shown to organisers only, never put in URLs,
 //! logs or the audit log (which records ids and counts).
 
-use std::net::SocketAddr;
-
 use crate::upload::FormData;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -918,7 +916,6 @@ pub async fn register(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
-    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
     form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
@@ -946,8 +943,9 @@ pub async fn register(
         )
         .await;
     }
-    let ip = connect_info
-        .map(|Extension(ConnectInfo(address))| address.ip().to_string())
+    let ip = viewer
+        .client
+        .map(|address| address.to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let key = store::sha256_hex(format!("register:{ip}").as_bytes());
     let mut tx = state.store.begin().await?;

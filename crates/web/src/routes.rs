@@ -84,6 +84,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// The hash of the session token, for logout.
     pub session_hash: Option<String>,
+    /// The client's address ([`crate::security::client_address`]): for rate limits and the throttle only, never logged.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Viewer {
@@ -155,6 +157,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}", Page, ManageRecruitment), get(selection::run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw", Page, ManageRecruitment), post(selection::draw_committed_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel", Page, ManageRecruitment), post(selection::cancel_run)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/resume", Page, ManageRecruitment), post(selection::resume_run)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), get(members::phone_form)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), post(members::phone_register)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard", Page, ViewPublic), get(impact::scorecard_page)),
@@ -527,12 +530,24 @@ async fn check(
     } else {
         body
     };
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let client = crate::security::client_address(peer, &forwarded, &state.config.trusted_proxies);
     parts.extensions.insert(Viewer {
         account,
         role,
         csrf,
         lang,
         session_hash,
+        client,
     });
     Ok(next.run(Request::from_parts(parts, body)).await)
 }

@@ -27,6 +27,34 @@ pub fn token_hash(token: &str) -> String {
     store::sha256_hex(token.as_bytes())
 }
 
+/// The client's address as the rate limits and the sign-in throttle see it: the socket's peer, unless the peer
+/// is one of the configured trusted reverse proxies (`--trusted-proxy`); then the right-most address of
+/// `X-Forwarded-For` that is not itself a trusted proxy (the left part of the header is whatever the client sent,
+/// so it is never believed). A malformed entry stops the walk at the proxy's own address.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: &[&str],
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let mut closest = peer;
+    for entry in forwarded_for
+        .iter()
+        .rev()
+        .flat_map(|header| header.rsplit(','))
+    {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(address) if trusted.contains(&address) => closest = address,
+            Ok(address) => return Some(address),
+            Err(_) => return Some(closest),
+        }
+    }
+    Some(closest)
+}
+
 /// Hashes a password with argon2id (default parameters), on a blocking thread.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
@@ -87,6 +115,45 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_forwards_it() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1")];
+        // Not behind a trusted proxy: the header is the client's own word and is ignored.
+        assert_eq!(
+            client_address(Some(ip("192.0.2.7")), &["198.51.100.1"], &proxy),
+            Some(ip("192.0.2.7"))
+        );
+        // Behind the proxy: the right-most entry the proxy appended, never what the client put on the left.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), &["203.0.113.9, 198.51.100.4"], &proxy),
+            Some(ip("198.51.100.4"))
+        );
+        assert_eq!(
+            client_address(
+                Some(ip("10.0.0.1")),
+                &["203.0.113.9", "198.51.100.4"],
+                &proxy
+            ),
+            Some(ip("198.51.100.4"))
+        );
+        // Trusted hops are skipped; a malformed entry stops at the last trusted hop.
+        let two = [ip("10.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), &["198.51.100.4, 10.0.0.2"], &two),
+            Some(ip("198.51.100.4"))
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), &["nonsense, 10.0.0.2"], &two),
+            Some(ip("10.0.0.2"))
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), &[], &proxy),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(client_address(None, &[], &proxy), None);
+    }
+
     use super::*;
 
     #[tokio::test]

@@ -483,7 +483,7 @@ fn algorithm_of(name: &str) -> Algorithm {
 
 /// The settings a run uses: its algorithm and, for a final run drawn as a transparent lottery, the number of numbered
 /// panels (`klero verify --lottery-panels M`; without it, no lottery).
-pub(crate) fn settings_of(algorithm: &str, lottery_panels: Option<u32>) -> Settings {
+pub fn settings_of(algorithm: &str, lottery_panels: Option<u32>) -> Settings {
     Settings {
         algorithm: algorithm_of(algorithm),
         lottery_panels,
@@ -832,6 +832,8 @@ pub struct RunView {
     pub created: String,
     /// Whether it is a final run waiting for its seed.
     pub committed: bool,
+    /// Whether it is a drawn run that was interrupted and must be resumed with its own seed.
+    pub resumable: bool,
 }
 
 fn kind_name(m: &Messages, kind: &str) -> String {
@@ -865,6 +867,7 @@ impl RunView {
             seed: run.seed.clone(),
             created: utc_minute(run.created_at),
             committed: run.status == "committed",
+            resumable: interrupted(run),
         }
     }
 }
@@ -911,7 +914,8 @@ async fn selection_page(
     drop(connection);
     let (_, pool_size, _, feasible, verdict) = current_feasibility(state, m, assembly_id).await?;
     let has_final = runs.iter().any(|r| {
-        r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done")
+        r.kind == "final"
+            && (matches!(r.status.as_str(), "committed" | "running" | "done") || interrupted(r))
     });
     let c = Chrome::new(viewer, m.s.selection_title);
     render(
@@ -1194,6 +1198,16 @@ pub async fn commit_final_run(
     let mut connection = state.store.connection().await?;
     let runs = store::selection::runs(&mut connection, assembly_id).await?;
     drop(connection);
+    if runs.iter().any(|r| r.kind == "final" && interrupted(r)) {
+        return selection_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::CONFLICT,
+            vec![m.s.err_resume_first.to_owned()],
+        )
+        .await;
+    }
     if runs
         .iter()
         .any(|r| r.kind == "final" && matches!(r.status.as_str(), "committed" | "running" | "done"))
@@ -1301,6 +1315,54 @@ pub async fn draw_committed_run(
         &mut tx,
         actor(&viewer),
         "selection_run.draw",
+        &format!("selection_run:{run_id}"),
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    spawn_run(state.clone(), assembly_id, run_id);
+    Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
+}
+
+/// `POST /staff/assemblies/{assembly_id}/selection/runs/{run_id}/resume`: runs an interrupted drawn run again with
+/// its own stored inputs and seed (audited); the engine is deterministic, so the panel is the one the seed gave.
+pub async fn resume_run(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, run_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let m = viewer.lang.messages();
+    fail_stale(&state).await?;
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    let run = store::selection::run(&mut tx, assembly_id, run_id).await?;
+    let refusal = if interrupted(&run) {
+        match store::selection::resume_drawn_run(&mut tx, assembly_id, run_id, now).await? {
+            Ok(true) => None,
+            Ok(false) => Some(m.s.err_not_resumable),
+            Err(store::selection::RunBusy) => Some(m.s.err_busy),
+        }
+    } else {
+        Some(m.s.err_not_resumable)
+    };
+    if let Some(refusal) = refusal {
+        drop(tx);
+        return run_page(
+            &state,
+            &viewer,
+            assembly_id,
+            run_id,
+            StatusCode::CONFLICT,
+            vec![refusal.to_owned()],
+        )
+        .await;
+    }
+    let after = serde_json::json!({ "id": run_id, "status": "running", "resumed": true });
+    audit(
+        &mut tx,
+        actor(&viewer),
+        "selection_run.resume",
         &format!("selection_run:{run_id}"),
         &after,
         now,
@@ -1795,6 +1857,8 @@ pub struct PublicRun {
     pub id: i64,
     /// Whether it has been drawn.
     pub drawn: bool,
+    /// Whether it was interrupted after its seed was public (it can only be resumed, to the same panel).
+    pub interrupted: bool,
     /// The commitment.
     pub commitment: String,
     /// The seed source.
@@ -1831,9 +1895,21 @@ pub struct PublicRun {
     pub has_distribution: bool,
 }
 
+/// Whether the public sees a run: every final and replacement run once committed, and for ever once its seed is
+/// known, however it ended (a drawn run that failed or was interrupted stays on the public page).
 fn is_public(run: &RunRow) -> bool {
     matches!(run.kind.as_str(), "final" | "replacement")
-        && matches!(run.status.as_str(), "committed" | "running" | "done")
+        && (matches!(run.status.as_str(), "committed" | "running" | "done") || !run.seed.is_empty())
+}
+
+/// Whether a drawn (seed known) final or replacement run ended without its result for a reason other than the
+/// engine's own verdict: a cancel or a server stop. Its outcome is fixed by its seed, so it can only be resumed
+/// (same inputs, same seed, same panel); no new run of its kind may be committed meanwhile.
+pub(crate) fn interrupted(run: &RunRow) -> bool {
+    matches!(run.kind.as_str(), "final" | "replacement")
+        && !run.seed.is_empty()
+        && (run.status == "cancelled"
+            || (run.status == "failed" && run.message.starts_with("interrupted")))
 }
 
 /// The runs of an assembly that the public may see (final and replacement runs, committed, running or done),
@@ -1920,11 +1996,9 @@ fn public_run_view(m: &Messages, run: &RunRow) -> PublicRun {
         drawn,
         commitment: run.commitment.clone(),
         seed_source: run.seed_source.clone(),
-        seed: if drawn {
-            run.seed.clone()
-        } else {
-            String::new()
-        },
+        // A seed once used is public for ever, whatever became of the run.
+        seed: run.seed.clone(),
+        interrupted: interrupted(run),
         panel_size: run.panel_size,
         pool: run.pool_csv.lines().count().saturating_sub(1),
         algorithm: run.algorithm.to_uppercase(),
@@ -2043,7 +2117,9 @@ pub async fn public_file(
         "distribution.csv" if drawn && !run.distribution_csv.is_empty() => {
             ("text/csv; charset=utf-8", run.distribution_csv)
         }
-        "seed.txt" if drawn => ("text/plain; charset=utf-8", format!("{}\n", run.seed)),
+        "seed.txt" if !run.seed.is_empty() => {
+            ("text/plain; charset=utf-8", format!("{}\n", run.seed))
+        }
         "composition.svg" if drawn => {
             let summary: RunSummary = serde_json::from_str(&run.result_json).unwrap_or_default();
             (

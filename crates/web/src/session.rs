@@ -37,9 +37,64 @@ pub struct LoginForm {
     pub password: String,
 }
 
-/// The throttling key of an email: its hash, so the throttle table holds no address.
-fn throttle_key(email: &str) -> String {
-    token_hash(&format!("login:{}", email.trim().to_lowercase()))
+/// The throttle's three counters for one sign-in attempt (see [`store::auth::ThrottlePolicy`]), as hashes, so the
+/// throttle table holds neither an address nor an email.
+struct Attempt {
+    keys: [String; 3],
+}
+
+/// How an attempt stands before its secret is checked.
+enum Allowance {
+    /// Over a limit: refused without checking anything.
+    Refused,
+    /// Within the limits; `last` when this is the last attempt of the account from this address in the window.
+    Allowed { last: bool },
+}
+
+impl Attempt {
+    fn new(kind: &str, email: &str, client: Option<std::net::IpAddr>) -> Attempt {
+        let email = email.trim().to_lowercase();
+        let client = client.map_or_else(|| "unknown".to_owned(), |address| address.to_string());
+        Attempt {
+            keys: [
+                token_hash(&format!("{kind}:{email}|{client}")),
+                token_hash(&format!("{kind}:{email}")),
+                token_hash(&format!("{kind}-client:{client}")),
+            ],
+        }
+    }
+
+    /// Counts this attempt against all three keys, atomically, before any secret is checked.
+    async fn count(&self, state: &AppState, now: i64) -> Result<Allowance, AppError> {
+        let policy = state.config.throttle;
+        let mut tx = state.store.begin().await?;
+        let mut counts = [0; 3];
+        for (count, key) in counts.iter_mut().zip(&self.keys) {
+            *count = store::auth::count_attempt(&mut tx, key, now, policy.window_seconds).await?;
+        }
+        tx.commit().await?;
+        let [pair, account, client] = counts;
+        Ok(
+            if pair > policy.per_client_account
+                || account > policy.per_account
+                || client > policy.per_client
+            {
+                Allowance::Refused
+            } else {
+                Allowance::Allowed {
+                    last: pair == policy.per_client_account,
+                }
+            },
+        )
+    }
+
+    /// Takes the attempt back after a success.
+    async fn forgive(&self, conn: &mut store::AnyConnection) -> Result<(), AppError> {
+        for key in &self.keys {
+            store::auth::forgive_attempt(conn, key).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Opens a session for `account_id` and returns the `Set-Cookie` value.
@@ -107,20 +162,21 @@ pub async fn login(
             form.email,
         );
     }
-    let key = throttle_key(&form.email);
     let now = now();
+    let attempt = Attempt::new("login", &form.email, viewer.client);
+    let last = match attempt.count(&state, now).await? {
+        Allowance::Refused => {
+            tracing::info!("sign-in refused by the throttle");
+            return login_page(
+                &viewer,
+                StatusCode::TOO_MANY_REQUESTS,
+                m.login_locked,
+                form.email,
+            );
+        }
+        Allowance::Allowed { last } => last,
+    };
     let mut connection = state.store.connection().await?;
-    if store::auth::locked_until(&mut connection, &key, now)
-        .await?
-        .is_some()
-    {
-        return login_page(
-            &viewer,
-            StatusCode::TOO_MANY_REQUESTS,
-            m.login_locked,
-            form.email,
-        );
-    }
     let account = match Email::parse(&form.email) {
         Ok(email) => store::accounts::account_by_email(&mut connection, email.as_str()).await?,
         Err(_) => None,
@@ -133,18 +189,14 @@ pub async fn login(
     match account {
         Some(account) if verified => {
             let mut connection = state.store.connection().await?;
-            store::auth::clear_failures(&mut connection, &key).await?;
+            attempt.forgive(&mut connection).await?;
             drop(connection);
             let cookie = start_session(&state, account.id).await?;
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/staff")).into_response())
         }
         _ => {
-            let mut tx = state.store.begin().await?;
-            let locked =
-                store::auth::record_failure(&mut tx, &key, now, state.config.throttle).await?;
-            tx.commit().await?;
-            tracing::info!(locked = locked.is_some(), "failed sign-in");
-            if locked.is_some() {
+            tracing::info!(locked = last, "failed sign-in");
+            if last {
                 login_page(
                     &viewer,
                     StatusCode::TOO_MANY_REQUESTS,
@@ -412,27 +464,33 @@ pub async fn code_login(
             form.email,
         );
     }
-    let key = token_hash(&format!("code:{}", form.email.trim().to_lowercase()));
     let now = now();
+    let attempt = Attempt::new("code", &form.email, viewer.client);
+    let last = match attempt.count(&state, now).await? {
+        Allowance::Refused => {
+            tracing::info!("code sign-in refused by the throttle");
+            return code_page(
+                &viewer,
+                StatusCode::TOO_MANY_REQUESTS,
+                m.login_locked,
+                form.email,
+            );
+        }
+        Allowance::Allowed { last } => last,
+    };
     let mut tx = state.store.begin().await?;
-    if store::auth::locked_until(&mut tx, &key, now)
-        .await?
-        .is_some()
-    {
-        return code_page(
-            &viewer,
-            StatusCode::TOO_MANY_REQUESTS,
-            m.login_locked,
-            form.email,
-        );
-    }
     let account = match Email::parse(&form.email) {
         Ok(email) => store::accounts::account_by_email(&mut tx, email.as_str()).await?,
         Err(_) => None,
     };
     let code = domain::account::OneTimeCode::parse(&form.code);
+    // Codes open code-only member accounts and nothing else, whatever code someone holds for another account.
+    let code_account = match &account {
+        Some(account) => crate::members::may_use_code(&mut tx, account).await?,
+        None => false,
+    };
     let signed_in = match (&account, &code) {
-        (Some(account), Ok(code)) => {
+        (Some(account), Ok(code)) if code_account => {
             store::auth::consume_sign_in_code(
                 &mut tx,
                 account.id,
@@ -445,17 +503,15 @@ pub async fn code_login(
     };
     match account {
         Some(account) if signed_in => {
-            store::auth::clear_failures(&mut tx, &key).await?;
+            attempt.forgive(&mut tx).await?;
             tx.commit().await?;
             let cookie = start_session(&state, account.id).await?;
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/staff")).into_response())
         }
         _ => {
-            let locked =
-                store::auth::record_failure(&mut tx, &key, now, state.config.throttle).await?;
-            tx.commit().await?;
-            tracing::info!(locked = locked.is_some(), "failed code sign-in");
-            if locked.is_some() {
+            drop(tx);
+            tracing::info!(locked = last, "failed code sign-in");
+            if last {
                 code_page(
                     &viewer,
                     StatusCode::TOO_MANY_REQUESTS,

@@ -311,7 +311,17 @@ async fn workspace_page(
     errors: Vec<String>,
     saved: bool,
 ) -> Result<Response, AppError> {
-    workspace_page_with_code(state, viewer, assembly_id, status, errors, saved, None).await
+    workspace_page_with_code(
+        state,
+        viewer,
+        assembly_id,
+        status,
+        errors,
+        saved,
+        None,
+        None,
+    )
+    .await
 }
 
 async fn workspace_page_with_code(
@@ -322,6 +332,7 @@ async fn workspace_page_with_code(
     errors: Vec<String>,
     saved: bool,
     issued_code: Option<(String, String)>,
+    notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
@@ -352,6 +363,7 @@ async fn workspace_page_with_code(
         errors,
         saved,
         issued_code,
+        notice,
         c,
     };
     render(status, &page)
@@ -434,6 +446,20 @@ pub async fn assign_role(
         )
         .await;
     };
+    // A staff role goes only to an account that signs in with a password: a code-only account with a staff
+    // role could not sign in at all (codes open member accounts only), and must not be able to.
+    if role != Role::Member && account.sign_in_method != "password" {
+        drop(tx);
+        return workspace_page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![m.staff_role_needs_password.to_owned()],
+            false,
+        )
+        .await;
+    }
     let before = store::accounts::role_in(&mut tx, account.id, assembly_id).await?;
     store::accounts::set_role(&mut tx, assembly_id, account.id, role).await?;
     let entity = format!("assembly:{assembly_id}/account:{}", account.id);
@@ -841,10 +867,26 @@ pub async fn add_member(
     if !store::assemblies::assembly_exists(&mut tx, assembly_id).await? {
         return Err(AppError::NotFound);
     }
-    let (account_id, shown_name) = match store::accounts::account_by_email(&mut tx, email.as_str())
-        .await?
-    {
-        Some(account) => (account.id, account.display_name),
+    let existing = store::accounts::account_by_email(&mut tx, email.as_str()).await?;
+    let (account_id, created, shown_name, to) = match existing {
+        // An account that existed before never gets a code shown here: whoever typed its email would sign in
+        // as its owner (an administrator, a clerk, another member). Only a code-only member account may get a
+        // new code at all, and only by email to its own address.
+        Some(account) => {
+            if !crate::members::may_use_code(&mut tx, &account).await? {
+                drop(tx);
+                return workspace_page(
+                    &state,
+                    &viewer,
+                    assembly_id,
+                    StatusCode::CONFLICT,
+                    vec![m.account_not_code_only.to_owned()],
+                    false,
+                )
+                .await;
+            }
+            (account.id, false, account.display_name, account.email)
+        }
         None => {
             let id = store::accounts::create_account(
                 &mut tx,
@@ -866,7 +908,12 @@ pub async fn add_member(
                 now,
             )
             .await?;
-            (id, display_name.as_str().to_owned())
+            (
+                id,
+                true,
+                display_name.as_str().to_owned(),
+                email.as_str().to_owned(),
+            )
         }
     };
     if store::accounts::role_in(&mut tx, account_id, assembly_id)
@@ -883,25 +930,58 @@ pub async fn add_member(
         )
         .await?;
     }
-    let expires_at = now + CODE_VALIDITY_SECONDS;
-    let code_id = store::auth::create_sign_in_code(
-        &mut tx,
-        account_id,
-        &token_hash(code.canonical()),
-        now,
-        expires_at,
-    )
-    .await?;
-    let entity = format!("account:{account_id}/sign_in_code:{code_id}");
-    let after = serde_json::json!({ "expires_at": expires_at }).to_string();
-    store::audit::append(
-        &mut tx,
-        &audit_change(actor, "sign_in_code.issue", &entity, None, Some(&after)),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(assembly_id, account_id, code_id, "one-time code issued");
+    // A code for an existing account is only worth issuing if it can be emailed to its owner.
+    let mail_existing = !created && state.config.mail.is_some();
+    if created || mail_existing {
+        let expires_at = now + CODE_VALIDITY_SECONDS;
+        let code_id = store::auth::create_sign_in_code(
+            &mut tx,
+            account_id,
+            &token_hash(code.canonical()),
+            now,
+            expires_at,
+        )
+        .await?;
+        let entity = format!("account:{account_id}/sign_in_code:{code_id}");
+        let after = serde_json::json!({ "expires_at": expires_at, "shown": created }).to_string();
+        store::audit::append(
+            &mut tx,
+            &audit_change(actor, "sign_in_code.issue", &entity, None, Some(&after)),
+            now,
+        )
+        .await?;
+        let title = store::assemblies::get_assembly(&mut tx, assembly_id)
+            .await?
+            .title;
+        tx.commit().await?;
+        tracing::info!(assembly_id, account_id, code_id, "one-time code issued");
+        if mail_existing {
+            let expires_on = crate::views::utc_date(expires_at);
+            let display = code.display();
+            let mail = crate::members::CodeMail {
+                respondent_id: None,
+                name: &shown_name,
+                code: &display,
+                expires_on: &expires_on,
+                title: &title,
+            };
+            crate::members::send_code_email(&state, &mail, to, viewer.lang);
+        }
+    } else {
+        tx.commit().await?;
+        tracing::info!(
+            assembly_id,
+            account_id,
+            "existing member account added; no code shown"
+        );
+    }
+    let (issued, notice) = if created {
+        (Some((shown_name, code.display())), None)
+    } else if mail_existing {
+        (None, Some(m.member_exists_code_mailed))
+    } else {
+        (None, Some(m.member_exists_no_code))
+    };
     workspace_page_with_code(
         &state,
         &viewer,
@@ -909,7 +989,8 @@ pub async fn add_member(
         StatusCode::OK,
         Vec::new(),
         true,
-        Some((shown_name, code.display())),
+        issued,
+        notice,
     )
     .await
 }

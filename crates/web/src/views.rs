@@ -319,6 +319,8 @@ pub struct WorkspacePage {
     pub saved: bool,
     /// A one-time code just issued: (member name, code), shown once.
     pub issued_code: Option<(String, String)>,
+    /// What happened when an existing account was added as a member (no code is ever shown for it).
+    pub notice: Option<&'static str>,
 }
 
 /// The one-time code sign-in form.

@@ -21,6 +21,14 @@ pub struct TestApp {
 
 /// Starts a server on `database_url` and returns its address.
 pub async fn start_server(database_url: &str) -> (String, Store, web::Stopping) {
+    start_server_with(database_url, web::Config::default()).await
+}
+
+/// Starts a server with `config` on `database_url` and returns its address.
+pub async fn start_server_with(
+    database_url: &str,
+    config: web::Config,
+) -> (String, Store, web::Stopping) {
     let store = Store::connect(database_url)
         .await
         .expect("connect and migrate");
@@ -30,7 +38,7 @@ pub async fn start_server(database_url: &str) -> (String, Store, web::Stopping) 
     let address = format!("http://{}", listener.local_addr().unwrap());
     let state = web::AppState {
         store: store.clone(),
-        config: Arc::new(web::Config::default()),
+        config: Arc::new(config),
         stopping: web::Stopping::default(),
     };
     let stopping = state.stopping.clone();
@@ -64,6 +72,16 @@ where
     .await;
     store.close().await;
     database.drop_database().await;
+}
+
+/// A browser-like client that connects from another loopback address (another person's machine).
+pub fn client_from(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests assert them).

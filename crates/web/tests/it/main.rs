@@ -58,4 +58,6 @@ on_both_backends!(
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
     without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
     drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
+    an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
+    a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
 );

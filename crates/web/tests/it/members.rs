@@ -958,3 +958,157 @@ pub async fn without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure
         assert!(!logs.contains(secret), "{secret} in the logs");
     }
 }
+
+/// Issue 14, finding 1: an organiser who types someone else's email as a "member" (or confirms a respondent who
+/// registered with it) must never get a code that opens that account, and codes open code-only member accounts only.
+pub async fn an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let admin_id = account_id_of(&app, "admin@demo.kleroterion.org").await;
+    let codes_of = |account_id: i64| {
+        let store = app.store.clone();
+        async move {
+            store::test_support::count_raw(
+                &store,
+                &format!("SELECT COUNT(*) FROM sign_in_codes WHERE account_id = {account_id}"),
+            )
+            .await
+            .unwrap()
+        }
+    };
+
+    // Adding the administrator, a password-signing staff member or the organiser themself as a "member": a 409,
+    // and no code is issued, let alone shown.
+    for email in [
+        "admin@demo.kleroterion.org",
+        "facilitator@demo.kleroterion.org",
+        "organiser@demo.kleroterion.org",
+        "member@demo.kleroterion.org",
+    ] {
+        let response = app
+            .post_form(
+                &organiser,
+                &format!("/staff/assemblies/{assembly_id}/members"),
+                &[("display_name", "Not Me"), ("email", email)],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 409, "{email}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("issued-code"), "{email}: {html}");
+        assert!(html.contains("cannot be given a sign-in code"), "{html}");
+        let account_id = account_id_of(&app, email).await;
+        assert_eq!(codes_of(account_id).await, 0, "{email}");
+    }
+
+    // A respondent who registered with the administrator's email and is confirmed: a 409, nothing issued.
+    let impostor = phone_register(
+        &app,
+        &organiser,
+        assembly_id,
+        &phone_person("Ada Admin", "admin@demo.kleroterion.org", "en"),
+    )
+    .await;
+    let response = confirm(&app, &organiser, assembly_id, impostor).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("member-code-"), "{html}");
+    assert_eq!(codes_of(admin_id).await, 0);
+
+    // Even a code that exists for the administrator's account (as the old bug issued) does not open it.
+    let mut connection = app.store.connection().await.unwrap();
+    store::auth::create_sign_in_code(
+        &mut connection,
+        admin_id,
+        &web::security::token_hash("ABCDEFGHJKMN"),
+        web::now(),
+        web::now() + 3600,
+    )
+    .await
+    .unwrap();
+    drop(connection);
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[
+                ("email", "admin@demo.kleroterion.org"),
+                ("code", "ABCD-EFGH-JKMN"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        401,
+        "codes never open an administrator"
+    );
+
+    // A new member: the code is shown once. Adding the same email again shows no code and issues none here
+    // (no relay), so the first code still works; a staff role cannot be given to the code-only account.
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/members"),
+            &[("display_name", "Dora"), ("email", "dora@example.org")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let first = code_in(&response.text().await.unwrap());
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/members"),
+            &[
+                ("display_name", "Dora again"),
+                ("email", "dora@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("issued-code"), "{html}");
+    assert!(html.contains("already existed"), "{html}");
+    let dora = account_id_of(&app, "dora@example.org").await;
+    assert_eq!(codes_of(dora).await, 1);
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/roles"),
+            &[("email", "dora@example.org"), ("role", "organiser")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let mut connection = app.store.connection().await.unwrap();
+    assert_eq!(
+        store::accounts::role_in(&mut connection, dora, assembly_id)
+            .await
+            .unwrap(),
+        Some(domain::permission::Role::Member)
+    );
+    // Issuing a code voids the older ones.
+    store::auth::create_sign_in_code(
+        &mut connection,
+        dora,
+        &web::security::token_hash("ZZZZZZZZZZZZ"),
+        web::now(),
+        web::now() + 3600,
+    )
+    .await
+    .unwrap();
+    drop(connection);
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[("email", "dora@example.org"), ("code", &first)],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 401, "an older code is void");
+    let response = app
+        .post_form(
+            &client(),
+            "/code",
+            &[("email", "dora@example.org"), ("code", "ZZZZ-ZZZZ-ZZZZ")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+}

@@ -9,7 +9,9 @@ pub use crate::deliberation::{
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
 };
-use crate::helpers::{TestApp, client, csrf_of, location, start_server};
+use crate::helpers::{
+    TestApp, client, client_from, csrf_of, location, start_server, start_server_with,
+};
 pub use crate::impact::{
     a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
     authorities_answer_oversight_judges_and_neither_edits_the_others_part,
@@ -18,6 +20,7 @@ pub use crate::impact::{
 };
 pub use crate::members::{
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
+    an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
 };
@@ -29,6 +32,7 @@ pub use crate::recruitment::{
     registration_checks_codes_bots_and_household_seats,
 };
 pub use crate::selection::{
+    a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
@@ -215,6 +219,156 @@ pub async fn repeated_failed_logins_lock_the_account_on_every_server(app: TestAp
     let (status, _) = app.get(&organiser, "/staff").await;
     assert_eq!(status, 200);
     second_store.close().await;
+
+    // The attacker's failures lock the account from the attacker's address only: its owner, elsewhere, signs in.
+    let response = app
+        .post_form(
+            &client_from("127.0.0.2"),
+            "/login",
+            &[
+                ("email", "admin@demo.kleroterion.org"),
+                ("password", "demo-admin-password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "a lock set by someone else does not keep the owner out"
+    );
+    // X-Forwarded-For is ignored without a trusted proxy: a forged header does not buy fresh attempts.
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            &[
+                ("email", "admin@demo.kleroterion.org"),
+                ("password", "demo-admin-password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 429);
+    let forged = client();
+    let token = app.csrf(&forged).await;
+    let response = forged
+        .post(app.url("/login"))
+        .header("x-forwarded-for", "198.51.100.77")
+        .form(&[
+            ("email", "admin@demo.kleroterion.org"),
+            ("password", "demo-admin-password"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+
+    // A burst of simultaneous wrong passwords: the attempts are counted before any password is checked, so at
+    // most five are checked, the right password after the burst is refused, and nothing lifts the lock.
+    let burst = client_from("127.0.0.3");
+    let token = app.csrf(&burst).await;
+    let attempts = (0..40).map(|_| {
+        let burst = burst.clone();
+        let url = app.url("/login");
+        let token = token.clone();
+        async move {
+            burst
+                .post(url)
+                .form(&[
+                    ("email", "facilitator@demo.kleroterion.org"),
+                    ("password", "wrong wrong wrong"),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let checked = statuses.iter().filter(|status| **status == 401).count();
+    assert!(
+        checked <= 4 && statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
+    let response = app
+        .post_form(
+            &burst,
+            "/login",
+            &[
+                ("email", "facilitator@demo.kleroterion.org"),
+                ("password", "demo-facilitator-password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "still locked after the burst"
+    );
+
+    // Behind a trusted proxy, each client is counted by the address the proxy reports.
+    let (proxied_address, proxied_store, proxied_stopping) = start_server_with(
+        &app.database_url,
+        web::Config {
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+            ..web::Config::default()
+        },
+    )
+    .await;
+    let proxied = TestApp {
+        address: proxied_address,
+        store: proxied_store.clone(),
+        database_url: app.database_url.clone(),
+        stopping: proxied_stopping,
+    };
+    let via_proxy = |from: &'static str, password: &'static str| {
+        let proxied = &proxied;
+        async move {
+            let browser = client();
+            let token = proxied.csrf(&browser).await;
+            browser
+                .post(proxied.url("/login"))
+                .header("x-forwarded-for", format!("203.0.113.5, {from}"))
+                .form(&[
+                    ("email", "observer@demo.kleroterion.org"),
+                    ("password", password),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for _ in 0..5 {
+        via_proxy("198.51.100.1", "nope nope nope").await;
+    }
+    assert_eq!(
+        via_proxy("198.51.100.1", "demo-observer-password").await,
+        429
+    );
+    assert_eq!(
+        via_proxy("198.51.100.2", "demo-observer-password").await,
+        303
+    );
+    proxied_store.close().await;
+}
+
+/// Runs futures at once, each on its own task, and collects their outputs.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
 }
 
 fn role_of(name: &str) -> Role {

@@ -924,3 +924,123 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
     .await;
     assert_eq!(status, 303, "{html}");
 }
+
+/// Issue 14, finding 5: once a final run's seed is public, its outcome is final. Interrupted (a server stop), it stays
+/// on the public page with its seed, no new final run can be committed in its place, and resuming it draws exactly
+/// the panel its committed inputs and seed give.
+pub async fn a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel(
+    app: TestApp,
+) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &format!("/staff/assemblies/{assembly_id}/quotas"),
+        &[
+            ("panel_size", "6"),
+            ("seed_source", "the national lottery of 1 March"),
+            ("quotas", QUOTAS),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..24 {
+        let features = serde_json::json!({
+            "gender": if i % 2 == 0 { "woman" } else { "man" },
+            "age_band": if i % 3 == 0 { "16-29" } else { "30+" },
+        })
+        .to_string();
+        add_respondent(
+            &mut tx,
+            assembly_id,
+            &format!("Draw Person{i}"),
+            &format!("draw{i}@example.org"),
+            &features,
+        )
+        .await;
+    }
+    tx.commit().await.unwrap();
+    let selection_path = format!("/staff/assemblies/{assembly_id}/selection");
+    let (status, final_path, _) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/commitments"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The seed is announced and the draw starts; the server dies before the run records its end (as a kill -9
+    // leaves it: running, seed known), and the next start marks it failed.
+    let seed = "lottery 2027-03-01: 7 11 19 23 31 40";
+    let mut connection = app.store.connection().await.unwrap();
+    assert_eq!(
+        store::selection::start_committed_run(&mut connection, assembly_id, run_id, seed, 1)
+            .await
+            .unwrap(),
+        Ok(true)
+    );
+    drop(connection);
+    assert_eq!(
+        web::selection::recover_interrupted_runs(&app.store)
+            .await
+            .unwrap(),
+        vec![run_id]
+    );
+
+    // It stays public with its seed, and the organiser cannot commit a fresh final run (fresh public ids, same
+    // seed, another panel) in its place.
+    let public = client();
+    let (status, page) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/selection"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(seed),
+        "the interrupted draw stays public: {page}"
+    );
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &format!("{selection_path}/commitments"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("resume it"), "{html}");
+    let (_, run_html) = app.get(&organiser, &final_path).await;
+    assert!(run_html.contains("id=\"resume-form\""), "{run_html}");
+
+    // Resuming runs the same computation: the panel is the one the committed files and the seed give.
+    let (status, to, html) = post(&app, &organiser, &format!("{final_path}/resume"), &[]).await;
+    assert_eq!((status, to.as_str()), (303, final_path.as_str()), "{html}");
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(html.contains("id=\"run-status\">done<"), "{html}");
+    let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
+    let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
+    let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
+    let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
+    let instance = web::selection::instance_of(&pool, &features, "", 6).unwrap();
+    let expected = selection::run(
+        &instance,
+        &web::selection::settings_of("leximin", None),
+        seed,
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut expected: Vec<String> = expected
+        .panel
+        .iter()
+        .map(|&i| instance.people[i].id.clone())
+        .collect();
+    expected.sort();
+    let published: Vec<String> = selected.lines().skip(1).map(str::to_owned).collect();
+    assert_eq!(published, expected);
+    // A run that was not interrupted cannot be "resumed" into a second draw.
+    let (status, _, _) = post(&app, &organiser, &format!("{final_path}/resume"), &[]).await;
+    assert_eq!(status, 409);
+}
