@@ -47,6 +47,12 @@ pub struct ServeArgs {
         default_value = "http://localhost:8080"
     )]
     public_url: String,
+    /// The server secret file (64 hexadecimal digits), created with mode 0600 if missing. It seals ballot choices
+    /// until their ballot closes and signs the audit log's head, so keep it out of database backups (and back it up
+    /// on its own). Default for SQLite: `NAME.secret` next to the database file `NAME.db`; required for PostgreSQL,
+    /// where every server instance must be given the same file.
+    #[arg(long, env = "KLERO_SECRET_FILE")]
+    secret_file: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `klero admin`.
@@ -121,6 +127,60 @@ async fn connect(database_url: &str) -> anyhow::Result<store::Store> {
         .with_context(|| format!("connect to the {backend} database and migrate it"))
 }
 
+/// Where the SQLite database of `database_url` lives, if it is a file.
+fn sqlite_path(database_url: &str) -> Option<std::path::PathBuf> {
+    let url = store::normalise_url(database_url);
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
+/// The secret file of a server: the one given, or for SQLite `NAME.secret` next to the database file `NAME.db`.
+fn secret_path(
+    database_url: &str,
+    given: Option<&std::path::Path>,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if let Some(path) = given {
+        return Ok(Some(path.to_owned()));
+    }
+    match store::Backend::from_url(&store::normalise_url(database_url))? {
+        store::Backend::Sqlite => Ok(sqlite_path(database_url).map(|database| {
+            let stem = database
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "kleroterion".to_owned());
+            database.with_file_name(format!("{stem}.secret"))
+        })),
+        store::Backend::Postgres => anyhow::bail!(
+            "PostgreSQL needs --secret-file (or KLERO_SECRET_FILE): a file of 64 hexadecimal digits kept apart from \
+             database backups, the same on every server instance (it is created if missing; `openssl rand -hex 32` \
+             makes one)"
+        ),
+    }
+}
+
+/// Reads (or creates, mode 0600) the server secret of `klero serve`.
+fn server_secret(
+    database_url: &str,
+    given: Option<&std::path::Path>,
+) -> anyhow::Result<store::secret::ServerSecret> {
+    let Some(path) = secret_path(database_url, given)? else {
+        // An in-memory SQLite database lives as long as the process: so may its secret.
+        return Ok(store::secret::ServerSecret::random()?);
+    };
+    let (secret, created) = store::secret::ServerSecret::load_or_create(&path)
+        .with_context(|| format!("read or create the server secret file {}", path.display()))?;
+    if created {
+        tracing::info!(path = %path.display(), "created the server secret file: keep it out of database backups");
+    }
+    Ok(secret)
+}
+
 /// `klero serve`.
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_tracing();
@@ -129,6 +189,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(url, from, &args.public_url)?),
         _ => None,
     };
+    let secret = server_secret(&args.database_url, args.secret_file.as_deref())?;
     let runtime = runtime()?;
     let result = runtime.block_on(async move {
         let store = connect(&args.database_url).await?;
@@ -159,6 +220,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             config: Arc::new(web::Config {
                 secure_cookies: args.secure_cookies,
                 mail,
+                secret,
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),

@@ -56,6 +56,9 @@ pub struct Config {
     pub throttle: store::auth::ThrottlePolicy,
     /// The SMTP relay for outgoing email; `None` (the demo) sends nothing and says so on organisers' pages.
     pub mail: Option<mail::MailConfig>,
+    /// The server secret, kept outside the database: it seals ballot choices until close and signs the audit
+    /// chain's head. The default is a random secret held in memory (tests); `klero serve` reads it from a file.
+    pub secret: store::secret::ServerSecret,
 }
 
 impl Default for Config {
@@ -68,6 +71,8 @@ impl Default for Config {
             secure_cookies: false,
             throttle: store::auth::ThrottlePolicy::DEFAULT,
             mail: None,
+            secret: store::secret::ServerSecret::random()
+                .expect("the operating system's random source"),
         }
     }
 }
