@@ -579,7 +579,7 @@ pub async fn status_notes(
 ) -> Result<Vec<(i64, String, String, String, String)>, StoreError> {
     let rows = sqlx::query(
         "SELECT at, from_status, to_status, category, note FROM respondent_notes
-         WHERE respondent_id = $1 ORDER BY at, from_status",
+         WHERE respondent_id = $1 ORDER BY id",
     )
     .bind(respondent_id)
     .fetch_all(conn)

@@ -3,6 +3,7 @@
 -- (it is kept for ever and cannot be edited), and a note in words, which may name the person or their
 -- circumstances and is therefore kept here, with the person, and deleted when they are erased.
 CREATE TABLE respondent_notes (
+    id INTEGER PRIMARY KEY,
     respondent_id BIGINT NOT NULL REFERENCES respondents (id),
     at BIGINT NOT NULL,
     from_status TEXT NOT NULL,
