@@ -90,11 +90,21 @@ pub struct AuditArgs {
 
 #[derive(clap::Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain: exit 0 if intact, 1 naming the first bad entry.
+    /// Check the hash chain: exit 0 if intact, 1 naming the first bad entry. With `--anchor`, also check that the
+    /// log still holds an anchor published earlier (so a rewrite by someone who can write the database shows).
     Verify {
-        /// Database: a SQLite file path or sqlite: URL, or a postgres:// URL.
+        /// Database: an existing SQLite file path or sqlite: URL, or a postgres:// URL (never created).
         #[arg(long, env = "KLERO_DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database_url: String,
+        /// A published anchor: the JSON of the server's `/audit/anchor`, saved earlier.
+        #[arg(long)]
+        anchor: Option<std::path::PathBuf>,
+        /// The server's audit public key (hexadecimal, as published), to check the anchor's signature.
+        #[arg(long, requires = "anchor", conflicts_with = "secret_file")]
+        public_key: Option<String>,
+        /// Or the server secret file, from which that key is derived.
+        #[arg(long, requires = "anchor")]
+        secret_file: Option<std::path::PathBuf>,
     },
 }
 
@@ -306,20 +316,110 @@ fn getrandom_fill(bytes: &mut [u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An anchor as `/audit/anchor` publishes it.
+struct PublishedAnchor {
+    entries: i64,
+    head: String,
+    signature: String,
+    public_key: String,
+}
+
+fn read_anchor(path: &std::path::Path) -> anyhow::Result<PublishedAnchor> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("read the anchor {}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("the anchor {} is not JSON", path.display()))?;
+    let text_field = |name: &str| {
+        value[name]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the anchor has no `{name}`"))
+    };
+    Ok(PublishedAnchor {
+        entries: value["entries"]
+            .as_i64()
+            .context("the anchor has no `entries`")?,
+        head: text_field("head")?,
+        signature: text_field("signature")?,
+        public_key: text_field("public_key")?,
+    })
+}
+
 /// `klero audit verify`.
 pub fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let AuditCommand::Verify { database_url } = args.command;
+    let AuditCommand::Verify {
+        database_url,
+        anchor,
+        public_key,
+        secret_file,
+    } = args.command;
+    // A mistyped path must not become a new, empty (and so "intact") database.
+    if let Some(path) = sqlite_path(&database_url)
+        && !path.exists()
+    {
+        anyhow::bail!(
+            "no database at {}: `klero audit verify` checks an existing database and never creates one",
+            path.display()
+        );
+    }
+    let anchor = anchor.as_deref().map(read_anchor).transpose()?;
+    if let Some(anchor) = &anchor {
+        let (key, source, from_anchor) = match (public_key, secret_file) {
+            (Some(key), _) => (key, "the given public key", false),
+            (None, Some(path)) => (
+                store::secret::ServerSecret::load(&path)
+                    .with_context(|| format!("read the server secret file {}", path.display()))?
+                    .audit_signer()
+                    .public_key_hex(),
+                "the key derived from the secret file",
+                false,
+            ),
+            (None, None) => (
+                anchor.public_key.clone(),
+                "the key written in the anchor file",
+                true,
+            ),
+        };
+        let message = store::audit::anchor_message(anchor.entries, &anchor.head);
+        if !store::secret::signature_is_valid(&key, message.as_bytes(), &anchor.signature) {
+            eprintln!(
+                "The anchor's signature is not valid under {source}: it was not published by this server."
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        if key != anchor.public_key {
+            eprintln!("The anchor names another public key than the one given.");
+            return Ok(ExitCode::FAILURE);
+        }
+        if from_anchor {
+            eprintln!(
+                "Note: the signature was checked against {source}; pass --public-key (as published) or \
+                 --secret-file to check that the server made it."
+            );
+        }
+    }
     runtime()?.block_on(async move {
         let store = connect(&database_url).await?;
         let mut connection = store.connection().await?;
-        let verdict = store::audit::verify(&mut connection)
-            .await
-            .context("read the audit log")?;
+        let verdict = match &anchor {
+            Some(anchor) => {
+                store::audit::verify_against_anchor(&mut connection, anchor.entries, &anchor.head)
+                    .await
+            }
+            None => store::audit::verify(&mut connection).await,
+        }
+        .context("read the audit log")?;
         drop(connection);
         store.close().await;
         match verdict {
             Ok(count) => {
-                println!("Audit chain intact: {count} entries.");
+                match &anchor {
+                    Some(anchor) => println!(
+                        "Audit chain intact: {count} entries, holding the published anchor of {} entries.",
+                        anchor.entries
+                    ),
+                    None => println!("Audit chain intact: {count} entries."),
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Err(chain_break) => {

@@ -319,16 +319,6 @@ fn unpad(plain: &[u8]) -> Option<String> {
     String::from_utf8(bytes.to_vec()).ok()
 }
 
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(text.get(index..index + 2)?, 16).ok())
-        .collect()
-}
-
 /// Records that `account_id` voted on an open ballot and stores `choice` sealed under `seal`, in the caller's
 /// transaction.
 ///
@@ -406,7 +396,7 @@ pub async fn open_sealed_votes(
             .await?;
     let mut keyed = Vec::with_capacity(sealed_rows.len());
     for sealed in &sealed_rows {
-        let choice = from_hex(sealed)
+        let choice = crate::from_hex(sealed)
             .and_then(|bytes| seal.open(ballot_id, &bytes))
             .and_then(|plain| unpad(&plain))
             .ok_or_else(|| {

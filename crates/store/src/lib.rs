@@ -280,6 +280,17 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Decodes hexadecimal (either case); `None` if it is not an even number of hex digits.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(text.get(index..index + 2)?, 16).ok())
+        .collect()
+}
+
 /// SHA-256 of `data`, as lower-case hexadecimal.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;

@@ -1,6 +1,6 @@
 //! The server secret: 32 random bytes kept in a file outside the database, from which the keys that the database
 //! must not hold are derived (the key that seals ballot choices until their ballot closes, and the key that signs
-//! the audit chain's head).
+//! the audit chain's head, [`AuditSigner`]).
 //!
 //! Why a file and not a table: whoever holds a copy of the database files (a backup, a WAL archive, a stolen disk)
 //! must not be able to open sealed choices or forge a signed audit head; so the secret lives where backups of the
@@ -121,10 +121,54 @@ impl ServerSecret {
         }
     }
 
-    /// The 32-byte seed of the Ed25519 key that signs the audit chain's head.
-    pub fn audit_signing_seed(&self) -> [u8; 32] {
-        self.derive("klero audit anchor v1")
+    /// The Ed25519 key that signs the audit chain's head (the published anchor).
+    pub fn audit_signer(&self) -> AuditSigner {
+        let seed = self.derive("klero audit anchor v1");
+        AuditSigner {
+            // Any 32 bytes are a valid Ed25519 seed.
+            pair: ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed)
+                .expect("a 32-byte seed"),
+        }
     }
+}
+
+/// The Ed25519 key pair that signs the audit chain's head; the database never holds it.
+pub struct AuditSigner {
+    pair: ring::signature::Ed25519KeyPair,
+}
+
+impl std::fmt::Debug for AuditSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSigner")
+            .field("public_key", &self.public_key_hex())
+            .finish()
+    }
+}
+
+impl AuditSigner {
+    /// The public key, in hexadecimal (to publish and to give `klero audit verify --public-key`).
+    pub fn public_key_hex(&self) -> String {
+        use ring::signature::KeyPair;
+        crate::hex(self.pair.public_key().as_ref())
+    }
+
+    /// The signature of `message`, in hexadecimal.
+    pub fn sign_hex(&self, message: &[u8]) -> String {
+        crate::hex(self.pair.sign(message).as_ref())
+    }
+}
+
+/// Whether `signature_hex` is a valid Ed25519 signature of `message` under `public_key_hex`.
+pub fn signature_is_valid(public_key_hex: &str, message: &[u8], signature_hex: &str) -> bool {
+    let (Some(public_key), Some(signature)) = (
+        crate::from_hex(public_key_hex),
+        crate::from_hex(signature_hex),
+    ) else {
+        return false;
+    };
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, public_key)
+        .verify(message, &signature)
+        .is_ok()
 }
 
 /// The ChaCha20-Poly1305 key that seals a ballot's choices while it is open. Its `Debug` never shows the key.
@@ -220,5 +264,28 @@ mod tests {
             Err(StoreError::BadSecret)
         ));
         assert_eq!(format!("{secret:?}"), "ServerSecret(..)");
+    }
+
+    #[test]
+    fn the_audit_anchor_is_signed_with_a_key_derived_from_the_secret() {
+        let signer = ServerSecret::from_bytes([7; 32]).audit_signer();
+        let signature = signer.sign_hex(b"anchor");
+        assert!(signature_is_valid(
+            &signer.public_key_hex(),
+            b"anchor",
+            &signature
+        ));
+        assert!(!signature_is_valid(
+            &signer.public_key_hex(),
+            b"anchor2",
+            &signature
+        ));
+        let other = ServerSecret::from_bytes([8; 32]).audit_signer();
+        assert!(!signature_is_valid(
+            &other.public_key_hex(),
+            b"anchor",
+            &signature
+        ));
+        assert!(!signature_is_valid("zz", b"anchor", &signature));
     }
 }
