@@ -282,7 +282,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Decodes hexadecimal (either case); `None` if it is not an even number of hex digits.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

@@ -2362,6 +2362,8 @@ pub struct ReportPage {
     pub a: crate::views::AssemblyView,
     /// Every recommendation.
     pub recommendations: Vec<RecommendationView>,
+    /// The audit log's anchor when the report was produced, as `/audit/anchor` gives it (JSON).
+    pub anchor: String,
 }
 
 /// `GET /assemblies/{assembly_id}/report`: every recommendation with its support and minority report; printable.
@@ -2375,7 +2377,10 @@ pub async fn report(
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let recommendations = store::recommendations::list(&mut connection, assembly_id).await?;
     drop(connection);
+    // The printed report fixes the audit log's state: a later rewrite or cut of the log no longer holds this anchor.
+    let anchor = crate::public::audit_anchor_json(&state).await?;
     let page = ReportPage {
+        anchor,
         c: Chrome::new(&viewer, m.d.report_title.replace("{title}", &record.title)),
         a: crate::views::AssemblyView::new(&record, m),
         recommendations: recommendations

@@ -193,26 +193,31 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// signature of both under a key derived from the server secret (never in the database), with its public key.
 /// A log rewritten or cut afterwards by someone who can write the database no longer holds a saved anchor.
 pub async fn audit_anchor(State(state): State<AppState>) -> Result<Response, AppError> {
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        audit_anchor_json(&state).await?,
+    )
+        .into_response())
+}
+
+/// The audit log's anchor as JSON (also printed in the final report).
+pub(crate) async fn audit_anchor_json(state: &AppState) -> Result<String, AppError> {
     let mut connection = state.store.connection().await?;
     let (entries, head) = store::audit::head(&mut connection).await?;
     drop(connection);
     let signer = state.config.secret.audit_signer();
     let signed = store::audit::anchor_message(entries, &head);
-    let body = serde_json::json!({
+    Ok(serde_json::json!({
         "entries": entries,
         "head": head,
         "signed": signed,
         "signature": signer.sign_hex(signed.as_bytes()),
         "public_key": signer.public_key_hex(),
-    });
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/json"),
-            (axum::http::header::CACHE_CONTROL, "no-store"),
-        ],
-        body.to_string(),
-    )
-        .into_response())
+    })
+    .to_string())
 }
 
 /// Any path that is not a route: JSON under `/api/`, otherwise an HTML page in the visitor's language.

@@ -685,6 +685,18 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
     );
     assert!(html.contains("Rural members need their cars"));
     assert!(html.contains("Referendum"));
+    // It prints the audit log's signed anchor, the same as `/audit/anchor` gives (issue 14, finding 6).
+    let (status, anchor) = app.get(&public, "/audit/anchor").await;
+    assert_eq!(status, 200);
+    let anchor: serde_json::Value = serde_json::from_str(&anchor).unwrap();
+    let printed = format!(
+        "&#34;head&#34;:&#34;{}&#34;",
+        anchor["head"].as_str().unwrap()
+    );
+    assert!(
+        html.contains("id=\"audit-anchor\"") && html.contains(&printed),
+        "{html}"
+    );
     let (_, html) = app
         .get(
             &public,
