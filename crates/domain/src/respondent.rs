@@ -1,6 +1,8 @@
 //! Respondents' statuses and the one table of allowed status changes ([`transition`]).
 //!
-//! Every change needs a reason ([`parse_reason`]); `erased` is final (the personal data is gone).
+//! Every change needs a reason: a category from a fixed list ([`ReasonCategory`], the only part the audit log keeps)
+//! and a note in words ([`parse_reason`], kept with the person and erased with them, because it may name them or
+//! their circumstances); `erased` is final (the personal data is gone).
 
 use crate::error::{Problem, ValidationError, bounded_text};
 
@@ -102,6 +104,69 @@ pub fn transition(from: Status, to: Status) -> Result<(), ForbiddenTransition> {
     }
 }
 
+/// Why a status changed, from a fixed list: the audit log records this and never the free-text note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReasonCategory {
+    /// The answers or the eligibility were checked.
+    Checked,
+    /// The person said so themselves (by phone, email or in person).
+    TheirRequest,
+    /// The person could not be reached.
+    Unreachable,
+    /// The person does not meet the criteria (age, residence).
+    Ineligible,
+    /// A second registration of one person.
+    Duplicate,
+    /// Their seat went to someone drawn by a replacement run.
+    Replacement,
+    /// A mistake in an earlier change.
+    Correction,
+    /// Anything else (the note says what).
+    Other,
+}
+
+/// Every reason category, in the order shown to people.
+pub const REASON_CATEGORIES: [ReasonCategory; 8] = [
+    ReasonCategory::Checked,
+    ReasonCategory::TheirRequest,
+    ReasonCategory::Unreachable,
+    ReasonCategory::Ineligible,
+    ReasonCategory::Duplicate,
+    ReasonCategory::Replacement,
+    ReasonCategory::Correction,
+    ReasonCategory::Other,
+];
+
+impl ReasonCategory {
+    /// The stable identifier (form values, the audit log).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCategory::Checked => "checked",
+            ReasonCategory::TheirRequest => "their_request",
+            ReasonCategory::Unreachable => "unreachable",
+            ReasonCategory::Ineligible => "ineligible",
+            ReasonCategory::Duplicate => "duplicate",
+            ReasonCategory::Replacement => "replacement",
+            ReasonCategory::Correction => "correction",
+            ReasonCategory::Other => "other",
+        }
+    }
+
+    /// Parses a category (field `reason_category`); an empty value is [`ReasonCategory::Other`], so that a form or a
+    /// script that sends only the note still works.
+    pub fn parse(raw: &str) -> Result<ReasonCategory, ValidationError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(ReasonCategory::Other);
+        }
+        REASON_CATEGORIES
+            .iter()
+            .copied()
+            .find(|category| category.as_str() == raw)
+            .ok_or_else(|| ValidationError::new("reason_category", Problem::Malformed))
+    }
+}
+
 /// The reason of a status change: required, trimmed, at most [`MAX_REASON`] characters (field `reason`).
 pub fn parse_reason(raw: &str) -> Result<String, ValidationError> {
     bounded_text("reason", raw, MAX_REASON)
@@ -156,6 +221,22 @@ mod tests {
             .to_string(),
             "a respondent cannot go from registered to confirmed"
         );
+    }
+
+    #[test]
+    fn reason_categories_come_from_the_list() {
+        assert_eq!(ReasonCategory::parse(""), Ok(ReasonCategory::Other));
+        assert_eq!(
+            ReasonCategory::parse(" their_request "),
+            Ok(ReasonCategory::TheirRequest)
+        );
+        assert_eq!(
+            ReasonCategory::parse("called Mrs Smith"),
+            Err(ValidationError::new("reason_category", Problem::Malformed))
+        );
+        for category in REASON_CATEGORIES {
+            assert_eq!(ReasonCategory::parse(category.as_str()), Ok(category));
+        }
     }
 
     #[test]

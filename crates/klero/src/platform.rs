@@ -56,6 +56,12 @@ pub struct ServeArgs {
         default_value = "http://localhost:8080"
     )]
     public_url: String,
+    /// The server secret file (64 hexadecimal digits), created with mode 0600 if missing. It seals ballot choices
+    /// until their ballot closes and signs the audit log's head, so keep it out of database backups (and back it up
+    /// on its own). Default for SQLite: `NAME.secret` next to the database file `NAME.db`; required for PostgreSQL,
+    /// where every server instance must be given the same file.
+    #[arg(long, env = "KLERO_SECRET_FILE")]
+    secret_file: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `klero admin`.
@@ -93,11 +99,21 @@ pub struct AuditArgs {
 
 #[derive(clap::Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain: exit 0 if intact, 1 naming the first bad entry.
+    /// Check the hash chain: exit 0 if intact, 1 naming the first bad entry. With `--anchor`, also check that the
+    /// log still holds an anchor published earlier (so a rewrite by someone who can write the database shows).
     Verify {
-        /// Database: a SQLite file path or sqlite: URL, or a postgres:// URL.
+        /// Database: an existing SQLite file path or sqlite: URL, or a postgres:// URL (never created).
         #[arg(long, env = "KLERO_DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database_url: String,
+        /// A published anchor: the JSON of the server's `/audit/anchor`, saved earlier.
+        #[arg(long)]
+        anchor: Option<std::path::PathBuf>,
+        /// The server's audit public key (hexadecimal, as published), to check the anchor's signature.
+        #[arg(long, requires = "anchor", conflicts_with = "secret_file")]
+        public_key: Option<String>,
+        /// Or the server secret file, from which that key is derived.
+        #[arg(long, requires = "anchor")]
+        secret_file: Option<std::path::PathBuf>,
     },
 }
 
@@ -130,6 +146,60 @@ async fn connect(database_url: &str) -> anyhow::Result<store::Store> {
         .with_context(|| format!("connect to the {backend} database and migrate it"))
 }
 
+/// Where the SQLite database of `database_url` lives, if it is a file.
+fn sqlite_path(database_url: &str) -> Option<std::path::PathBuf> {
+    let url = store::normalise_url(database_url);
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
+/// The secret file of a server: the one given, or for SQLite `NAME.secret` next to the database file `NAME.db`.
+fn secret_path(
+    database_url: &str,
+    given: Option<&std::path::Path>,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if let Some(path) = given {
+        return Ok(Some(path.to_owned()));
+    }
+    match store::Backend::from_url(&store::normalise_url(database_url))? {
+        store::Backend::Sqlite => Ok(sqlite_path(database_url).map(|database| {
+            let stem = database
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "kleroterion".to_owned());
+            database.with_file_name(format!("{stem}.secret"))
+        })),
+        store::Backend::Postgres => anyhow::bail!(
+            "PostgreSQL needs --secret-file (or KLERO_SECRET_FILE): a file of 64 hexadecimal digits kept apart from \
+             database backups, the same on every server instance (it is created if missing; `openssl rand -hex 32` \
+             makes one)"
+        ),
+    }
+}
+
+/// Reads (or creates, mode 0600) the server secret of `klero serve`.
+fn server_secret(
+    database_url: &str,
+    given: Option<&std::path::Path>,
+) -> anyhow::Result<store::secret::ServerSecret> {
+    let Some(path) = secret_path(database_url, given)? else {
+        // An in-memory SQLite database lives as long as the process: so may its secret.
+        return Ok(store::secret::ServerSecret::random()?);
+    };
+    let (secret, created) = store::secret::ServerSecret::load_or_create(&path)
+        .with_context(|| format!("read or create the server secret file {}", path.display()))?;
+    if created {
+        tracing::info!(path = %path.display(), "created the server secret file: keep it out of database backups");
+    }
+    Ok(secret)
+}
+
 /// `klero serve`.
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_tracing();
@@ -138,6 +208,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(url, from, &args.public_url)?),
         _ => None,
     };
+    let secret = server_secret(&args.database_url, args.secret_file.as_deref())?;
     let runtime = runtime()?;
     let result = runtime.block_on(async move {
         let store = connect(&args.database_url).await?;
@@ -169,6 +240,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 secure_cookies: args.secure_cookies,
                 mail,
                 trusted_proxies: args.trusted_proxies,
+                secret,
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),
@@ -254,20 +326,110 @@ fn getrandom_fill(bytes: &mut [u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An anchor as `/audit/anchor` publishes it.
+struct PublishedAnchor {
+    entries: i64,
+    head: String,
+    signature: String,
+    public_key: String,
+}
+
+fn read_anchor(path: &std::path::Path) -> anyhow::Result<PublishedAnchor> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("read the anchor {}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("the anchor {} is not JSON", path.display()))?;
+    let text_field = |name: &str| {
+        value[name]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the anchor has no `{name}`"))
+    };
+    Ok(PublishedAnchor {
+        entries: value["entries"]
+            .as_i64()
+            .context("the anchor has no `entries`")?,
+        head: text_field("head")?,
+        signature: text_field("signature")?,
+        public_key: text_field("public_key")?,
+    })
+}
+
 /// `klero audit verify`.
 pub fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let AuditCommand::Verify { database_url } = args.command;
+    let AuditCommand::Verify {
+        database_url,
+        anchor,
+        public_key,
+        secret_file,
+    } = args.command;
+    // A mistyped path must not become a new, empty (and so "intact") database.
+    if let Some(path) = sqlite_path(&database_url)
+        && !path.exists()
+    {
+        anyhow::bail!(
+            "no database at {}: `klero audit verify` checks an existing database and never creates one",
+            path.display()
+        );
+    }
+    let anchor = anchor.as_deref().map(read_anchor).transpose()?;
+    if let Some(anchor) = &anchor {
+        let (key, source, from_anchor) = match (public_key, secret_file) {
+            (Some(key), _) => (key, "the given public key", false),
+            (None, Some(path)) => (
+                store::secret::ServerSecret::load(&path)
+                    .with_context(|| format!("read the server secret file {}", path.display()))?
+                    .audit_signer()
+                    .public_key_hex(),
+                "the key derived from the secret file",
+                false,
+            ),
+            (None, None) => (
+                anchor.public_key.clone(),
+                "the key written in the anchor file",
+                true,
+            ),
+        };
+        let message = store::audit::anchor_message(anchor.entries, &anchor.head);
+        if !store::secret::signature_is_valid(&key, message.as_bytes(), &anchor.signature) {
+            eprintln!(
+                "The anchor's signature is not valid under {source}: it was not published by this server."
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        if key != anchor.public_key {
+            eprintln!("The anchor names another public key than the one given.");
+            return Ok(ExitCode::FAILURE);
+        }
+        if from_anchor {
+            eprintln!(
+                "Note: the signature was checked against {source}; pass --public-key (as published) or \
+                 --secret-file to check that the server made it."
+            );
+        }
+    }
     runtime()?.block_on(async move {
         let store = connect(&database_url).await?;
         let mut connection = store.connection().await?;
-        let verdict = store::audit::verify(&mut connection)
-            .await
-            .context("read the audit log")?;
+        let verdict = match &anchor {
+            Some(anchor) => {
+                store::audit::verify_against_anchor(&mut connection, anchor.entries, &anchor.head)
+                    .await
+            }
+            None => store::audit::verify(&mut connection).await,
+        }
+        .context("read the audit log")?;
         drop(connection);
         store.close().await;
         match verdict {
             Ok(count) => {
-                println!("Audit chain intact: {count} entries.");
+                match &anchor {
+                    Some(anchor) => println!(
+                        "Audit chain intact: {count} entries, holding the published anchor of {} entries.",
+                        anchor.entries
+                    ),
+                    None => println!("Audit chain intact: {count} entries."),
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Err(chain_break) => {

@@ -79,6 +79,7 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
             database_url,
         ])
         .current_dir(workdir)
+        .env("KLERO_SECRET_FILE", workdir.join("server.secret"))
         // Informational logs and every request line, so that the check after the scenarios sees what an operator's
         // log would hold.
         .env("RUST_LOG", "info,tower_http=debug")

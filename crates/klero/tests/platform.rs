@@ -54,7 +54,10 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Starts `klero serve --demo`, returns the child, the printed address and everything printed before it.
 #[allow(clippy::zombie_processes)] // The caller kills and waits for the child; a panic here fails the test anyway.
-fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) {
+fn serve_demo(
+    database_url: &str,
+    secret_file: &std::path::Path,
+) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_klero"))
         .args([
             "serve",
@@ -65,6 +68,7 @@ fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) 
             database_url,
         ])
         .env("KLERO_LOG", "warn")
+        .env("KLERO_SECRET_FILE", secret_file)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -90,11 +94,18 @@ fn serve_demo(database_url: &str) -> (std::process::Child, String, Vec<String>) 
     }
 }
 
+/// A server secret file for a test database (PostgreSQL needs one given; every instance shares it).
+fn secret_file(database: &TestDatabase) -> std::path::PathBuf {
+    let name = database.url.rsplit(['/', '\\']).next().unwrap_or("db");
+    let name = name.split('?').next().unwrap_or(name);
+    std::env::temp_dir().join(format!("{name}.secret-for-test"))
+}
+
 fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend) {
     let runtime = runtime();
     let database = runtime.block_on(TestDatabase::create(backend));
     for run in 0..2 {
-        let (mut child, address, printed) = serve_demo(&database.url);
+        let (mut child, address, printed) = serve_demo(&database.url, &secret_file(&database));
         let printed = printed.join("\n");
         assert!(
             printed.contains("admin@demo.kleroterion.org / demo-admin-password"),
@@ -270,4 +281,152 @@ fn admin_create_then_audit_verify_finds_tampering_on_sqlite() {
 #[test]
 fn admin_create_then_audit_verify_finds_tampering_on_postgres() {
     admin_create_then_audit_verify_finds_tampering(Backend::Postgres);
+}
+
+/// Issue 14, finding 6: `klero audit verify` on a mistyped path created an empty database and said "intact: 0
+/// entries"; it now refuses, and creates nothing.
+#[test]
+fn audit_verify_refuses_a_database_that_does_not_exist() {
+    let missing = std::env::temp_dir().join(format!("klero-missing-{}.db", std::process::id()));
+    let (code, stdout, stderr) = klero(
+        &[
+            "audit",
+            "verify",
+            "--database-url",
+            &missing.display().to_string(),
+        ],
+        None,
+    );
+    assert_ne!(code, 0, "{stdout}");
+    assert!(stderr.contains("no database at"), "{stderr}");
+    assert!(!missing.exists(), "no database was created");
+}
+
+/// Issue 14, finding 6: whoever could write the database could edit an entry and recompute the chain, or cut the
+/// last entries, and `klero audit verify` still said "intact". An anchor saved from the running server's
+/// `/audit/anchor` (signed with a key derived from the secret file, which the database does not hold) shows both.
+fn a_saved_anchor_shows_a_rewritten_or_cut_audit_log(backend: Backend) {
+    let runtime = runtime();
+    let database = runtime.block_on(TestDatabase::create(backend));
+    let url = database.url.as_str();
+    let secret = secret_file(&database);
+    let (mut child, address, _) = serve_demo(url, &secret);
+    let response = http_get(&address, "/audit/anchor");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let body = response.split("\r\n\r\n").nth(1).unwrap().to_owned();
+    let anchor: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let entries = anchor["entries"].as_i64().unwrap();
+    assert!(entries > 3, "{body}");
+    let anchor_file = std::env::temp_dir().join(format!("{}.anchor.json", secret.display()));
+    std::fs::write(&anchor_file, &body).unwrap();
+    let anchor_path = anchor_file.display().to_string();
+    let secret_path = secret.display().to_string();
+    let public_key = anchor["public_key"].as_str().unwrap().to_owned();
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["audit", "verify", "--database-url", url];
+        args.extend_from_slice(extra);
+        klero(&args, None)
+    };
+    let (code, stdout, stderr) = verify(&["--anchor", &anchor_path, "--secret-file", &secret_path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("holding the published anchor"), "{stdout}");
+    // An anchor signed by another key is refused.
+    let other = store::secret::ServerSecret::from_bytes([9; 32])
+        .audit_signer()
+        .public_key_hex();
+    let (code, _, stderr) = verify(&["--anchor", &anchor_path, "--public-key", &other]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("not valid"), "{stderr}");
+
+    // Rewrite entry 2 and recompute every later hash and the head, as someone with write access would.
+    runtime.block_on(async {
+        let store = store::Store::connect(url).await.unwrap();
+        store::test_support::execute_raw(
+            &store,
+            "UPDATE audit_log SET after_json = '{\"rewritten\":true}' WHERE seq = 2",
+        )
+        .await
+        .unwrap();
+        let mut connection = store.connection().await.unwrap();
+        let mut rows = store::audit::recent(&mut connection, 100_000).await.unwrap();
+        drop(connection);
+        rows.sort_by_key(|row| row.seq);
+        let mut prev_hash = rows[0].hash.clone();
+        for row in rows.iter().skip(1) {
+            let change = store::audit::Change {
+                actor_account_id: row.actor_account_id,
+                action: &row.action,
+                entity: &row.entity,
+                before_json: row.before_json.as_deref(),
+                after_json: row.after_json.as_deref(),
+            };
+            let hash = store::audit::entry_hash(row.seq, row.at, &change, &prev_hash);
+            store::test_support::execute_raw(
+                &store,
+                &format!(
+                    "UPDATE audit_log SET prev_hash = '{prev_hash}', hash = '{hash}' WHERE seq = {}",
+                    row.seq
+                ),
+            )
+            .await
+            .unwrap();
+            prev_hash = hash;
+        }
+        store::test_support::execute_raw(
+            &store,
+            &format!("UPDATE audit_head SET hash = '{prev_hash}' WHERE id = 1"),
+        )
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    let (code, stdout, _) = verify(&[]);
+    assert_eq!(
+        code, 0,
+        "the chain alone checks out after a recomputation: {stdout}"
+    );
+    let (code, _, stderr) = verify(&["--anchor", &anchor_path, "--public-key", &public_key]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("rewritten"), "{stderr}");
+
+    // Cut the last entries and move the head back.
+    runtime.block_on(async {
+        let store = store::Store::connect(url).await.unwrap();
+        store::test_support::execute_raw(
+            &store,
+            &format!("DELETE FROM audit_log WHERE seq > {}", entries - 2),
+        )
+        .await
+        .unwrap();
+        store::test_support::execute_raw(
+            &store,
+            &format!(
+                "UPDATE audit_head SET seq = {0}, hash = (SELECT hash FROM audit_log WHERE seq = {0}) WHERE id = 1",
+                entries - 2
+            ),
+        )
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    let (code, stdout, _) = verify(&[]);
+    assert_eq!(code, 0, "the chain alone checks out after a cut: {stdout}");
+    let (code, _, stderr) = verify(&["--anchor", &anchor_path, "--secret-file", &secret_path]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("entries cut"), "{stderr}");
+    std::fs::remove_file(&anchor_file).ok();
+    std::fs::remove_file(&secret).ok();
+    runtime.block_on(database.drop_database());
+}
+
+#[test]
+fn a_saved_anchor_shows_a_rewritten_or_cut_audit_log_on_sqlite() {
+    a_saved_anchor_shows_a_rewritten_or_cut_audit_log(Backend::Sqlite);
+}
+
+#[test]
+fn a_saved_anchor_shows_a_rewritten_or_cut_audit_log_on_postgres() {
+    a_saved_anchor_shows_a_rewritten_or_cut_audit_log(Backend::Postgres);
 }

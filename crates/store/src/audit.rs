@@ -6,6 +6,13 @@
 //! the write lock (SQLite), so concurrent servers append one after another and never fork the chain.
 //! [`verify`] recomputes the chain and compares its end with the head, so an edited, inserted or deleted entry
 //! (including the last one) is found.
+//!
+//! That alone does not stop whoever can write the database: they can edit an entry and recompute every later hash
+//! and the head, or cut the last entries and move the head back. So the head is also published outside the database
+//! as an *anchor* (the number of entries and the head hash, signed with an Ed25519 key derived from the server secret,
+//! which the database never holds: [`anchor_message`], `crate::secret::AuditSigner`), and [`verify_against_anchor`]
+//! checks that the chain still holds the anchored entry with the anchored hash: a rewrite before it, or a cut below
+//! it, is reported.
 
 use sqlx::{AnyConnection, Row};
 
@@ -212,4 +219,60 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>,
         }));
     }
     Ok(Ok(head_seq))
+}
+
+/// The text an anchor signs: the number of entries and the hash of the last one.
+pub fn anchor_message(entries: i64, head_hash: &str) -> String {
+    format!("klero-audit-anchor-v1:{entries}:{head_hash}")
+}
+
+/// The head as stored: the number of entries and the hash of the last one.
+pub async fn head(conn: &mut AnyConnection) -> Result<(i64, String), StoreError> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
+    Ok((head.try_get("seq")?, head.try_get("hash")?))
+}
+
+/// Checks the whole chain ([`verify`]) and that it still holds an anchor published earlier: entry `entries` exists
+/// and its hash is `head_hash`. Editing any entry up to it (even with every later hash recomputed) or cutting the
+/// log below it is reported.
+pub async fn verify_against_anchor(
+    conn: &mut AnyConnection,
+    entries: i64,
+    head_hash: &str,
+) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let count = match verify(&mut *conn).await? {
+        Ok(count) => count,
+        Err(chain_break) => return Ok(Err(chain_break)),
+    };
+    if entries < 0 {
+        return Ok(Err(ChainBreak {
+            seq: entries,
+            reason: "the anchor names a negative number of entries".to_owned(),
+        }));
+    }
+    if entries > count {
+        return Ok(Err(ChainBreak {
+            seq: count + 1,
+            reason: format!(
+                "the published anchor covers {entries} entries but the log holds {count} (entries cut)"
+            ),
+        }));
+    }
+    let hash: String = if entries == 0 {
+        GENESIS_HASH.to_owned()
+    } else {
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(entries)
+            .fetch_one(conn)
+            .await?
+    };
+    if hash != head_hash {
+        return Ok(Err(ChainBreak {
+            seq: entries,
+            reason: "entry does not match the published anchor (the log was rewritten)".to_owned(),
+        }));
+    }
+    Ok(Ok(count))
 }

@@ -2,17 +2,22 @@
 //!
 //! Secrecy by design: `ballot_voters (ballot_id, account_id)` records THAT a member voted and
 //! `ballot_votes (id, ballot_id, choice)` WHAT was voted, with no account column, no timestamp and a random key.
-//! [`cast_vote`] writes both in the caller's transaction (so a vote is counted if and only if its voter is
-//! recorded), after locking the ballot's row, and then re-keys and rewrites every vote of the ballot in the order of
-//! fresh random keys: no key, physical position (SQLite's tables have no rowid; PostgreSQL's `ctid`) or
-//! transaction id (PostgreSQL's `xmin`, equal for all votes after the rewrite) survives that could be matched
-//! with the order in which members voted. `docs/ballots.md` gives the whole argument and its limits.
+//! While a ballot is open, [`cast_vote`] records the voter and the choice *sealed* (`ballot_sealed`:
+//! ChaCha20-Poly1305 under a key derived from the server secret, which is never in the database, padded to one
+//! length per ballot) in the caller's transaction, after locking the ballot's row, so a vote is counted if and only if
+//! its voter is recorded and a member votes once. A copy of the database files (the SQLite `-wal`, a PostgreSQL WAL
+//! archive, a backup) therefore pairs each voter with an unreadable blob, never with a choice.
+//! [`open_sealed_votes`], in the closing transaction, opens every sealed choice, writes all of them to
+//! `ballot_votes` at once under fresh random keys in the order of those keys, and deletes the sealed rows: the
+//! choices appear in one batch that shares no transaction, order or position with any voter.
+//! `docs/ballots.md` gives the whole argument and its limits.
 //!
 //! This module never counts: `web` reads the choices of a closed ballot and counts them with the `ballots` crate.
 
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+use crate::secret::BallotSeal;
 
 /// A ballot to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,6 +270,12 @@ pub async fn close(
     result: &ClosingResult,
     now: i64,
 ) -> Result<bool, StoreError> {
+    if sealed_count(&mut *conn, ballot_id).await? > 0 {
+        // Closing without opening them would lose these votes.
+        return Err(StoreError::Corrupt(format!(
+            "ballot {ballot_id} has sealed votes: open them before closing"
+        )));
+    }
     let updated = sqlx::query(
         "UPDATE ballots SET status = 'closed', result_text = $1, passed = $2, support_bp = $3, closed_at = $4
          WHERE assembly_id = $5 AND id = $6 AND status = 'open'",
@@ -280,25 +291,46 @@ pub async fn close(
     Ok(updated.rows_affected() == 1)
 }
 
-/// The random key of the `index`-th vote of a rewrite, from a fresh 32-byte `key` drawn by the caller.
-fn vote_key(key: &[u8; 32], index: usize) -> String {
-    let mut material = key.to_vec();
-    material.extend_from_slice(&(index as u64).to_le_bytes());
-    crate::sha256_hex(&material)[..32].to_owned()
+/// The length every sealed choice of a ballot with `options` (one per line) is padded to, so that the length of a
+/// sealed choice says nothing about it: room for any choice the ballot accepts (a rank or option number and a comma
+/// per option, or a word such as `abstain`), in steps of 64 bytes.
+fn padded_length(options: &str) -> usize {
+    let n_options = options
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .count();
+    (2 + 16 + 8 * n_options).div_ceil(64) * 64
 }
 
-/// Records that `account_id` voted on an open ballot and adds `choice` to its votes, in the caller's
-/// transaction; `key` must be 32 fresh random bytes (the vote keys are derived from it).
+/// A choice as sealed: its length (two bytes, big-endian), the choice, zeros up to the padded length.
+fn pad(choice: &str, padded: usize) -> Vec<u8> {
+    let bytes = choice.as_bytes();
+    let length = (2 + bytes.len()).max(padded).div_ceil(64) * 64;
+    let mut plain = Vec::with_capacity(length);
+    plain.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+    plain.extend_from_slice(bytes);
+    plain.resize(length, 0);
+    plain
+}
+
+fn unpad(plain: &[u8]) -> Option<String> {
+    let length = usize::from(u16::from_be_bytes([*plain.first()?, *plain.get(1)?]));
+    let bytes = plain.get(2..2 + length)?;
+    String::from_utf8(bytes.to_vec()).ok()
+}
+
+/// Records that `account_id` voted on an open ballot and stores `choice` sealed under `seal`, in the caller's
+/// transaction.
 ///
 /// The ballot's row is locked first, so two simultaneous votes of one member are counted once: the second waits,
-/// then finds the voter already recorded. Every vote of the ballot is then deleted and written again under
-/// fresh random keys in the order of those keys, so nothing in the votes table remembers the order of voting.
+/// then finds the voter already recorded (and the voters' primary key refuses it across server instances anyway).
+/// The choice is never written readable while the ballot is open: it waits, sealed, for [`open_sealed_votes`].
 pub async fn cast_vote(
     conn: &mut AnyConnection,
     ballot_id: i64,
     account_id: i64,
     choice: &str,
-    key: &[u8; 32],
+    seal: &BallotSeal,
 ) -> Result<Result<(), VoteRefusal>, StoreError> {
     if !lock_open(&mut *conn, ballot_id).await? {
         return Ok(Err(VoteRefusal::NotOpen));
@@ -317,19 +349,67 @@ pub async fn cast_vote(
         Err(StoreError::Conflict { .. }) => return Ok(Err(VoteRefusal::AlreadyVoted)),
         Err(other) => return Err(other),
     }
-    let mut choices = choices(&mut *conn, ballot_id).await?;
-    choices.push(choice.to_owned());
-    sqlx::query("DELETE FROM ballot_votes WHERE ballot_id = $1")
+    let options: String = sqlx::query_scalar("SELECT options FROM ballots WHERE id = $1")
         .bind(ballot_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sealed = seal.seal(ballot_id, &pad(choice, padded_length(&options)))?;
+    sqlx::query("INSERT INTO ballot_sealed (ballot_id, sealed) VALUES ($1, $2)")
+        .bind(ballot_id)
+        .bind(crate::hex(&sealed))
         .execute(&mut *conn)
         .await?;
-    let mut keyed: Vec<(String, String)> = choices
-        .into_iter()
-        .enumerate()
-        .map(|(index, choice)| (vote_key(key, index), choice))
-        .collect();
+    Ok(Ok(()))
+}
+
+/// How many sealed choices wait for the ballot to close.
+pub async fn sealed_count(conn: &mut AnyConnection, ballot_id: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM ballot_sealed WHERE ballot_id = $1")
+            .bind(ballot_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Opens the sealed choices of an open ballot and makes them its votes, in the caller's (closing) transaction;
+/// returns how many. Call it before counting, and commit it with [`close`] (which refuses while sealed choices
+/// remain).
+///
+/// All choices are written in one batch, each under a fresh random 128-bit key from the operating system's CSPRNG
+/// and in the order of those keys (a uniformly random order), then the sealed rows are deleted: in the database
+/// files, the choices appear together in the closing transaction, with no key, position or transaction id that
+/// any voter shares. A sealed choice that does not open under `seal` (another server secret, or altered) is an
+/// error, and nothing is written.
+pub async fn open_sealed_votes(
+    conn: &mut AnyConnection,
+    ballot_id: i64,
+    seal: &BallotSeal,
+) -> Result<usize, StoreError> {
+    if !lock_open(&mut *conn, ballot_id).await? {
+        return Ok(0);
+    }
+    let sealed_rows: Vec<String> =
+        sqlx::query_scalar("SELECT sealed FROM ballot_sealed WHERE ballot_id = $1")
+            .bind(ballot_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut keyed = Vec::with_capacity(sealed_rows.len());
+    for sealed in &sealed_rows {
+        let choice = crate::from_hex(sealed)
+            .and_then(|bytes| seal.open(ballot_id, &bytes))
+            .and_then(|plain| unpad(&plain))
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "a sealed vote of ballot {ballot_id} does not open with this server's secret"
+                ))
+            })?;
+        let mut key = [0u8; 16];
+        crate::secret::random_fill(&mut key)?;
+        keyed.push((crate::hex(&key), choice));
+    }
     keyed.sort();
-    for (id, choice) in keyed {
+    for (id, choice) in &keyed {
         sqlx::query("INSERT INTO ballot_votes (id, ballot_id, choice) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(ballot_id)
@@ -337,7 +417,11 @@ pub async fn cast_vote(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Ok(()))
+    sqlx::query("DELETE FROM ballot_sealed WHERE ballot_id = $1")
+        .bind(ballot_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(keyed.len())
 }
 
 /// Whether `account_id` has voted on the ballot.
@@ -366,7 +450,8 @@ pub async fn voter_count(conn: &mut AnyConnection, ballot_id: i64) -> Result<i64
     )
 }
 
-/// The choices cast on the platform, sorted (their order means nothing).
+/// The choices cast on the platform and opened (none before the ballot's closing transaction opens them), sorted
+/// (their order means nothing).
 pub async fn choices(conn: &mut AnyConnection, ballot_id: i64) -> Result<Vec<String>, StoreError> {
     let mut choices: Vec<String> =
         sqlx::query_scalar("SELECT choice FROM ballot_votes WHERE ballot_id = $1")

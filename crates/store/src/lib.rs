@@ -20,6 +20,7 @@ pub mod proposals;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;
+pub mod secret;
 pub mod selection;
 pub mod sessions;
 pub mod test_support;
@@ -50,6 +51,12 @@ pub enum StoreError {
     /// A stored value could not be read back (e.g. an unknown phase name).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The server secret file does not hold 64 hexadecimal digits.
+    #[error("the server secret file must hold 64 hexadecimal digits")]
+    BadSecret,
+    /// The server secret file could not be read or created.
+    #[error("the server secret file could not be read or created")]
+    SecretFile(#[source] std::io::Error),
     /// Any other database or migration error.
     #[error("database error")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -179,7 +186,9 @@ impl Store {
                 .after_connect(|connection, _| {
                     Box::pin(async move {
                         connection
-                            .execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                            // secure_delete: deleted and overwritten content (an erased person, a ballot's sealed
+                            // choices) is zeroed in the pages written, not left in free space (see `forget`).
+                            .execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;")
                             .await?;
                         Ok(())
                     })
@@ -228,6 +237,25 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// Makes what committed transactions deleted or overwrote leave the database files, as far as the backend allows;
+    /// called after a commit that erased personal data or closed a ballot.
+    ///
+    /// SQLite: every connection runs with `secure_delete`, so the pages written by the commit have the old content
+    /// zeroed, but the write-ahead log still holds the earlier versions of those pages; a `TRUNCATE` checkpoint copies
+    /// the latest pages into the database file and empties the log. If a reader keeps the log busy, the checkpoint
+    /// is partial and the next one completes it (the log is reset at the next checkpoint that finds no reader).
+    /// PostgreSQL: nothing can be done from a connection; its WAL segments, archives and backups keep old versions
+    /// until they are recycled or rotated (`docs/ballots.md`, `docs/privacy.md`).
+    pub async fn forget(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            let mut connection = self.pool.acquire().await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_all(&mut *connection)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut connection = self.pool.acquire().await?;
@@ -250,6 +278,17 @@ pub fn hex(bytes: &[u8]) -> String {
         out.push(DIGITS[(byte & 0x0f) as usize] as char);
     }
     out
+}
+
+/// Decodes hexadecimal (either case); `None` if it is not an even number of hex digits.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(text.get(index..index + 2)?, 16).ok())
+        .collect()
 }
 
 /// SHA-256 of `data`, as lower-case hexadecimal.

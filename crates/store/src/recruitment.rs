@@ -521,7 +521,78 @@ pub async fn set_respondent_status(
         .bind(respondent_id)
         .bind(from.as_str())
         .bind(to.as_str())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(result.rows_affected() == 1)
+    if result.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if to == domain::respondent::Status::Erased {
+        // The notes of earlier changes may name the person: they go with the rest of the personal data.
+        sqlx::query("DELETE FROM respondent_notes WHERE respondent_id = $1")
+            .bind(respondent_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// The note of a status change, kept with the person (never in the audit log) and deleted when they are erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusNote<'a> {
+    /// When (unix seconds).
+    pub at: i64,
+    /// The status before.
+    pub from: &'a str,
+    /// The status after.
+    pub to: &'a str,
+    /// The reason's category, from the fixed list.
+    pub category: &'a str,
+    /// The note in words.
+    pub note: &'a str,
+}
+
+/// Stores the note of a status change of `respondent_id`.
+pub async fn add_status_note(
+    conn: &mut AnyConnection,
+    respondent_id: i64,
+    note: &StatusNote<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO respondent_notes (respondent_id, at, from_status, to_status, category, note)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(respondent_id)
+    .bind(note.at)
+    .bind(note.from)
+    .bind(note.to)
+    .bind(note.category)
+    .bind(note.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The notes of a respondent's status changes, oldest first: (when, from, to, category, note).
+pub async fn status_notes(
+    conn: &mut AnyConnection,
+    respondent_id: i64,
+) -> Result<Vec<(i64, String, String, String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT at, from_status, to_status, category, note FROM respondent_notes
+         WHERE respondent_id = $1 ORDER BY id",
+    )
+    .bind(respondent_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("at")?,
+                row.try_get("from_status")?,
+                row.try_get("to_status")?,
+                row.try_get("category")?,
+                row.try_get("note")?,
+            ))
+        })
+        .collect()
 }

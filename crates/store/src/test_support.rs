@@ -125,6 +125,20 @@ pub async fn count_raw(store: &crate::Store, sql: &str) -> Result<i64, crate::St
         .await?)
 }
 
+/// The file of a SQLite store (`None` on PostgreSQL), to read its bytes as someone with a copy of the files would.
+pub async fn sqlite_file(store: &crate::Store) -> Option<std::path::PathBuf> {
+    if store.backend() != Backend::Sqlite {
+        return None;
+    }
+    let mut connection = store.connection().await.ok()?;
+    let path: String =
+        sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(&mut *connection)
+            .await
+            .ok()?;
+    Some(std::path::PathBuf::from(path))
+}
+
 /// Runs one contract scenario on a fresh database of `backend`, migrated, and drops the database afterwards.
 pub async fn run_scenario<F, Fut>(backend: Backend, scenario: F)
 where

@@ -6,6 +6,7 @@ use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline,
 use domain::phase::Phase;
 use store::ballot_box::{self, NewBallot, PaperRefusal, VoteRefusal};
 use store::proposals::{self, DecisionRefusal, NewProposal};
+use store::secret::{BallotSeal, ServerSecret};
 use store::test_support::count_raw;
 use store::{Backend, Store, StoreError, accounts, assemblies, on_both_backends};
 
@@ -14,6 +15,7 @@ on_both_backends!(
     one_member_voting_many_times_at_once_is_counted_once,
     accepted_amendments_change_the_text_with_history,
     paper_entries_are_typed_by_two_different_people_while_the_ballot_is_open,
+    a_copy_of_the_database_files_taken_after_each_vote_links_no_voter_to_a_choice,
 );
 
 async fn assembly(store: &Store) -> i64 {
@@ -86,12 +88,9 @@ async fn open_ballot(store: &Store, assembly_id: i64, eligible: i64) -> i64 {
     id
 }
 
-fn key(seed: u8) -> [u8; 32] {
-    let mut key = [0u8; 32];
-    for (index, byte) in key.iter_mut().enumerate() {
-        *byte = seed.wrapping_mul(31).wrapping_add(index as u8);
-    }
-    key
+/// The server secret of these tests (a real server reads its own from a file).
+fn seal() -> BallotSeal {
+    ServerSecret::from_bytes([42; 32]).ballot_seal()
 }
 
 async fn vote(
@@ -99,16 +98,35 @@ async fn vote(
     ballot_id: i64,
     account_id: i64,
     choice: &str,
-    seed: u8,
 ) -> Result<(), VoteRefusal> {
     let mut tx = store.begin().await.unwrap();
-    let result = ballot_box::cast_vote(&mut tx, ballot_id, account_id, choice, &key(seed))
+    let result = ballot_box::cast_vote(&mut tx, ballot_id, account_id, choice, &seal())
         .await
         .unwrap();
     if result.is_ok() {
         tx.commit().await.unwrap();
     }
     result
+}
+
+/// Closes a ballot as the web handler does: the sealed choices are opened in the closing transaction.
+async fn close(store: &Store, assembly_id: i64, ballot_id: i64) {
+    let mut tx = store.begin().await.unwrap();
+    ballot_box::open_sealed_votes(&mut tx, ballot_id, &seal())
+        .await
+        .unwrap();
+    let result = ballot_box::ClosingResult {
+        text: "Counted".to_owned(),
+        passed: None,
+        support_bp: None,
+    };
+    assert!(
+        ballot_box::close(&mut tx, assembly_id, ballot_id, &result, 9)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    store.forget().await.unwrap();
 }
 
 async fn columns(store: &Store, table: &str) -> Vec<String> {
@@ -194,16 +212,28 @@ async fn the_votes_table_cannot_be_joined_to_members(store: Store) {
     let alice = account(&store, 1).await;
     let bob = account(&store, 2).await;
     let carol = account(&store, 3).await;
-    vote(&store, ballot_id, alice, "yes", 1).await.unwrap();
-    let after_one = vote_ids(&store, ballot_id).await;
-    vote(&store, ballot_id, bob, "no", 2).await.unwrap();
-    let after_two = vote_ids(&store, ballot_id).await;
-    vote(&store, ballot_id, carol, "abstain", 3).await.unwrap();
-    let after_three = vote_ids(&store, ballot_id).await;
-    // Every vote re-keys the ballot's votes: the first vote's key is gone after the second, and so on.
-    assert!(after_two.iter().all(|id| !after_one.contains(id)));
-    assert!(after_three.iter().all(|id| !after_two.contains(id)));
-    assert_eq!(after_three.len(), 3);
+    vote(&store, ballot_id, alice, "yes").await.unwrap();
+    vote(&store, ballot_id, bob, "no").await.unwrap();
+    vote(&store, ballot_id, carol, "abstain").await.unwrap();
+    // While the ballot is open, no choice is readable: each waits sealed, all of one length.
+    assert!(vote_ids(&store, ballot_id).await.is_empty());
+    let sealed_lengths = count_raw(
+        &store,
+        &format!(
+            "SELECT COUNT(DISTINCT LENGTH(sealed)) FROM ballot_sealed WHERE ballot_id = {ballot_id}"
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sealed_lengths, 1);
+    close(&store, assembly_id, ballot_id).await;
+    assert_eq!(vote_ids(&store, ballot_id).await.len(), 3);
+    assert_eq!(
+        count_raw(&store, "SELECT COUNT(*) FROM ballot_sealed")
+            .await
+            .unwrap(),
+        0
+    );
 
     // The only column the two tables share is the ballot: joining them pairs each voter with every choice.
     let joined = count_raw(
@@ -217,8 +247,7 @@ async fn the_votes_table_cannot_be_joined_to_members(store: Store) {
     .unwrap();
     assert_eq!(joined, 3);
     if store.backend() == Backend::Postgres {
-        // The hidden transaction id of every vote row is the last voter's transaction, so it does not say
-        // which vote was cast in Alice's transaction.
+        // Every vote row was written by the closing transaction, which wrote no voter.
         let distinct_xmin = count_raw(
             &store,
             &format!(
@@ -228,18 +257,18 @@ async fn the_votes_table_cannot_be_joined_to_members(store: Store) {
         .await
         .unwrap();
         assert_eq!(distinct_xmin, 1);
-        let alice_xmin_matches = count_raw(
+        let shared_xmin = count_raw(
             &store,
             &format!(
                 "SELECT COUNT(*) FROM ballot_votes c JOIN ballot_voters v ON v.ballot_id = c.ballot_id
-                 WHERE v.account_id = {alice} AND c.xmin::text = v.xmin::text"
+                 WHERE c.ballot_id = {ballot_id} AND c.xmin::text = v.xmin::text"
             ),
         )
         .await
         .unwrap();
         assert_eq!(
-            alice_xmin_matches, 0,
-            "Alice's voter row shares a transaction with a vote"
+            shared_xmin, 0,
+            "a voter row shares a transaction with a vote"
         );
     }
     let mut connection = store.connection().await.unwrap();
@@ -266,7 +295,7 @@ async fn one_member_voting_many_times_at_once_is_counted_once(store: Store) {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             let choice = if attempt % 2 == 0 { "yes" } else { "no" };
-            vote(&store, ballot_id, member, choice, attempt).await
+            vote(&store, ballot_id, member, choice).await
         }));
     }
     let mut accepted = 0;
@@ -278,7 +307,7 @@ async fn one_member_voting_many_times_at_once_is_counted_once(store: Store) {
     }
     assert_eq!(accepted, 1);
     assert_eq!(
-        count_raw(&store, "SELECT COUNT(*) FROM ballot_votes")
+        count_raw(&store, "SELECT COUNT(*) FROM ballot_sealed")
             .await
             .unwrap(),
         1
@@ -290,18 +319,34 @@ async fn one_member_voting_many_times_at_once_is_counted_once(store: Store) {
         1
     );
 
-    // A closed ballot takes no more votes.
-    let mut tx = store.begin().await.unwrap();
+    // Closing without opening the sealed votes would lose them: refused.
     let result = ballot_box::ClosingResult {
         text: "Passed".to_owned(),
         passed: Some(true),
         support_bp: Some(10_000),
     };
+    let mut tx = store.begin().await.unwrap();
     assert!(
         ballot_box::close(&mut tx, assembly_id, ballot_id, &result, 9)
             .await
-            .unwrap()
+            .is_err()
     );
+    drop(tx);
+    // A sealed vote does not open under another server's secret: nothing is written.
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        ballot_box::open_sealed_votes(
+            &mut tx,
+            ballot_id,
+            &ServerSecret::from_bytes([1; 32]).ballot_seal()
+        )
+        .await
+        .is_err()
+    );
+    drop(tx);
+    // A closed ballot takes no more votes.
+    close(&store, assembly_id, ballot_id).await;
+    let mut tx = store.begin().await.unwrap();
     assert!(
         !ballot_box::close(&mut tx, assembly_id, ballot_id, &result, 9)
             .await
@@ -310,7 +355,7 @@ async fn one_member_voting_many_times_at_once_is_counted_once(store: Store) {
     tx.commit().await.unwrap();
     let late = account(&store, 2).await;
     assert_eq!(
-        vote(&store, ballot_id, late, "yes", 9).await,
+        vote(&store, ballot_id, late, "yes").await,
         Err(VoteRefusal::NotOpen)
     );
     assert_eq!(
@@ -516,4 +561,197 @@ async fn paper_entries_are_typed_by_two_different_people_while_the_ballot_is_ope
         ),
         (2, other_clerk, "1: yes\n2: no")
     );
+}
+
+/// What an attacker reads from a copy of the database files: the voters and the readable choices of a ballot, and
+/// the sealed texts.
+#[derive(Debug, Default)]
+struct Copy {
+    voters: Vec<i64>,
+    choices: Vec<String>,
+    sealed: Vec<String>,
+}
+
+/// Copies the SQLite database file and its `-wal` (as someone with file access, or a backup, would), opens the
+/// copy read-only and reads it.
+async fn copy_of_files(store: &Store, ballot_id: i64, n: usize) -> Copy {
+    let mut connection = store.connection().await.unwrap();
+    let path: String =
+        sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+    drop(connection);
+    let directory = std::env::temp_dir().join(format!(
+        "klero-copy-{}-{}-{n}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&directory).unwrap();
+    let copy = directory.join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    let wal = format!("{path}-wal");
+    if std::path::Path::new(&wal).exists() {
+        std::fs::copy(&wal, directory.join("copy.db-wal")).unwrap();
+    }
+    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}?mode=ro",
+        copy.display()
+    ))
+    .await
+    .unwrap();
+    let mut read = Copy {
+        voters: sqlx::query_scalar("SELECT account_id FROM ballot_voters WHERE ballot_id = $1")
+            .bind(ballot_id)
+            .fetch_all(&mut connection)
+            .await
+            .unwrap(),
+        choices: sqlx::query_scalar("SELECT choice FROM ballot_votes WHERE ballot_id = $1")
+            .bind(ballot_id)
+            .fetch_all(&mut connection)
+            .await
+            .unwrap(),
+        sealed: sqlx::query_scalar("SELECT sealed FROM ballot_sealed WHERE ballot_id = $1")
+            .bind(ballot_id)
+            .fetch_all(&mut connection)
+            .await
+            .unwrap(),
+    };
+    <sqlx::AnyConnection as sqlx::Connection>::close(connection)
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&directory).ok();
+    read.voters.sort();
+    read.choices.sort();
+    read
+}
+
+/// The attack that worked before sealing: between two consecutive copies, the voters that appeared and the choices
+/// that appeared (a multiset difference, whatever the keys). One new voter and one new choice is a link.
+fn diff(before: &Copy, after: &Copy) -> (Vec<i64>, Vec<String>) {
+    let new_voters = after
+        .voters
+        .iter()
+        .filter(|voter| !before.voters.contains(voter))
+        .copied()
+        .collect();
+    let mut remaining = before.choices.clone();
+    let mut new_choices = Vec::new();
+    for choice in &after.choices {
+        match remaining.iter().position(|old| old == choice) {
+            Some(index) => {
+                remaining.remove(index);
+            }
+            None => new_choices.push(choice.clone()),
+        }
+    }
+    (new_voters, new_choices)
+}
+
+async fn a_copy_of_the_database_files_taken_after_each_vote_links_no_voter_to_a_choice(
+    store: Store,
+) {
+    let assembly_id = assembly(&store).await;
+    let ballot_id = open_ballot(&store, assembly_id, 4).await;
+    let mut members = Vec::new();
+    for n in 1..=4 {
+        members.push(account(&store, n).await);
+    }
+    let choices = ["yes", "no", "abstain", "yes"];
+    match store.backend() {
+        Backend::Sqlite => {
+            // Issue 14, finding 3: before sealing, diffing the votes of consecutive copies gave 4 of 4 choices.
+            let mut copies = vec![copy_of_files(&store, ballot_id, 0).await];
+            for (index, (member, choice)) in members.iter().zip(choices).enumerate() {
+                vote(&store, ballot_id, *member, choice).await.unwrap();
+                copies.push(copy_of_files(&store, ballot_id, index + 1).await);
+            }
+            for pair in copies.windows(2) {
+                let (new_voters, new_choices) = diff(&pair[0], &pair[1]);
+                assert_eq!(new_voters.len(), 1, "each vote records its voter at once");
+                assert!(
+                    new_choices.is_empty(),
+                    "a copy taken after a vote shows a readable choice: {new_voters:?} voted {new_choices:?}"
+                );
+            }
+            // What a copy does pair with each voter is a sealed text, of one length for every choice.
+            let sealed = &copies.last().unwrap().sealed;
+            assert_eq!(sealed.len(), 4);
+            assert!(sealed.iter().all(|text| text.len() == sealed[0].len()));
+            // Closing writes every choice at once, with no new voter: nothing pairs a voter with a choice.
+            close(&store, assembly_id, ballot_id).await;
+            let closed = copy_of_files(&store, ballot_id, 9).await;
+            let (new_voters, mut new_choices) = diff(copies.last().unwrap(), &closed);
+            new_choices.sort();
+            assert!(new_voters.is_empty());
+            assert_eq!(new_choices, ["abstain", "no", "yes", "yes"]);
+            assert!(closed.sealed.is_empty());
+            // The deleted sealed texts are gone from the files too (secure_delete and the checkpoint), so a copy
+            // taken after close cannot be matched with one taken while voting.
+            let mut connection = store.connection().await.unwrap();
+            let path: String =
+                sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .fetch_one(&mut *connection)
+                    .await
+                    .unwrap();
+            drop(connection);
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+            for text in sealed {
+                let needle = &text.as_bytes()[..48];
+                assert!(
+                    !bytes.windows(needle.len()).any(|window| window == needle),
+                    "a deleted sealed choice is still in the database files"
+                );
+            }
+        }
+        Backend::Postgres => {
+            // Before sealing, the voter row shared its transaction id with the re-keyed votes' writer.
+            for (member, choice) in members.iter().zip(choices) {
+                vote(&store, ballot_id, *member, choice).await.unwrap();
+                let readable = count_raw(
+                    &store,
+                    &format!("SELECT COUNT(*) FROM ballot_votes WHERE ballot_id = {ballot_id}"),
+                )
+                .await
+                .unwrap();
+                assert_eq!(readable, 0, "a choice is readable while the ballot is open");
+            }
+            close(&store, assembly_id, ballot_id).await;
+            let shared = count_raw(
+                &store,
+                &format!(
+                    "SELECT COUNT(*) FROM ballot_voters v JOIN ballot_votes c ON c.xmin::text = v.xmin::text
+                     WHERE v.ballot_id = {ballot_id}"
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                shared, 0,
+                "a voter row shares its transaction with a readable choice"
+            );
+            let voter_transactions = count_raw(
+                &store,
+                &format!(
+                    "SELECT COUNT(DISTINCT xmin::text) FROM ballot_voters WHERE ballot_id = {ballot_id}"
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(voter_transactions, 4);
+            assert_eq!(
+                count_raw(
+                    &store,
+                    &format!("SELECT COUNT(DISTINCT xmin::text) FROM ballot_votes WHERE ballot_id = {ballot_id}")
+                )
+                .await
+                .unwrap(),
+                1
+            );
+        }
+    }
 }

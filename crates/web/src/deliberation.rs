@@ -28,7 +28,6 @@ use store::recommendations::{NewRecommendation, Route};
 use crate::error::AppError;
 use crate::i18n::Messages;
 use crate::routes::Viewer;
-use crate::security::random_bytes;
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};
 
@@ -2016,6 +2015,9 @@ pub async fn close_ballot(
         )
         .await;
     }
+    // The sealed online votes become readable votes, in one shuffled batch, only in this transaction.
+    store::ballot_box::open_sealed_votes(&mut tx, ballot_id, &state.config.secret.ballot_seal())
+        .await?;
     let outcome = match count(&mut tx, &ballot, m).await? {
         Ok(outcome) => outcome,
         Err(problem) => {
@@ -2062,6 +2064,10 @@ pub async fn close_ballot(
     )
     .await?;
     tx.commit().await?;
+    // SQLite: the sealed rows are deleted (and zeroed, `secure_delete`); empty the write-ahead log as well.
+    if let Err(error) = state.store.forget().await {
+        tracing::warn!(ballot_id, error = %error, "checkpoint after closing a ballot failed");
+    }
     Ok(Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/ballots/{ballot_id}"
     ))
@@ -2153,10 +2159,11 @@ pub async fn vote(
         )
         .await;
     }
-    let key = random_bytes::<32>()?;
+    // The choice is sealed under the server secret until the ballot closes (see docs/ballots.md).
+    let seal = state.config.secret.ballot_seal();
     let now = now();
     let mut tx = state.store.begin().await?;
-    match store::ballot_box::cast_vote(&mut tx, ballot_id, account_id, &choice, &key).await? {
+    match store::ballot_box::cast_vote(&mut tx, ballot_id, account_id, &choice, &seal).await? {
         Ok(()) => {
             // Logged without the member: the voters table already says who voted, and an entry naming the member
             // in the hash-chained log would give the order of voting (see docs/ballots.md).
@@ -2355,6 +2362,8 @@ pub struct ReportPage {
     pub a: crate::views::AssemblyView,
     /// Every recommendation.
     pub recommendations: Vec<RecommendationView>,
+    /// The audit log's anchor when the report was produced, as `/audit/anchor` gives it (JSON).
+    pub anchor: String,
 }
 
 /// `GET /assemblies/{assembly_id}/report`: every recommendation with its support and minority report; printable.
@@ -2368,7 +2377,10 @@ pub async fn report(
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let recommendations = store::recommendations::list(&mut connection, assembly_id).await?;
     drop(connection);
+    // The printed report fixes the audit log's state: a later rewrite or cut of the log no longer holds this anchor.
+    let anchor = crate::public::audit_anchor_json(&state).await?;
     let page = ReportPage {
+        anchor,
         c: Chrome::new(&viewer, m.d.report_title.replace("{title}", &record.title)),
         a: crate::views::AssemblyView::new(&record, m),
         recommendations: recommendations

@@ -58,6 +58,9 @@ pub struct Config {
     pub mail: Option<mail::MailConfig>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); empty: the socket's peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The server secret, kept outside the database: it seals ballot choices until close and signs the audit
+    /// chain's head. The default is a random secret held in memory (tests); `klero serve` reads it from a file.
+    pub secret: store::secret::ServerSecret,
 }
 
 impl Default for Config {
@@ -71,6 +74,8 @@ impl Default for Config {
             throttle: store::auth::ThrottlePolicy::DEFAULT,
             mail: None,
             trusted_proxies: Vec::new(),
+            secret: store::secret::ServerSecret::random()
+                .expect("the operating system's random source"),
         }
     }
 }

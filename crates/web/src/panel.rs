@@ -26,7 +26,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::permission::Role;
-use domain::respondent::{Status, next_statuses, parse_reason};
+use domain::respondent::{ReasonCategory, Status, next_statuses, parse_reason};
 use serde::Deserialize;
 use store::selection::{NewRun, PanelPerson, ReplacementRow, RunRow};
 
@@ -491,9 +491,12 @@ pub struct RecordForm {
     /// `confirmed`, `declined` or `withdrawn`.
     #[serde(default)]
     pub status: String,
-    /// Why (required; in the audit log).
+    /// Why, in words (required; kept with the person and erased with them, never in the audit log).
     #[serde(default)]
     pub reason: String,
+    /// Why, from the fixed list (empty means `other`): the audit log's part.
+    #[serde(default)]
+    pub reason_category: String,
 }
 
 /// `POST /staff/assemblies/{assembly_id}/panel/{respondent_id}/status`: records a confirmation or a drop-out of a
@@ -518,7 +521,11 @@ pub async fn record(
             domain::error::Problem::Malformed,
         ))));
     }
-    let reason = parse_reason(&form.reason).map_err(|error| bad(m.describe(&error)))?;
+    let reason = crate::recruitment::StatusReason {
+        category: ReasonCategory::parse(&form.reason_category)
+            .map_err(|error| bad(m.describe(&error)))?,
+        note: parse_reason(&form.reason).map_err(|error| bad(m.describe(&error)))?,
+    };
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let panel = load(&mut connection, assembly_id).await?;
@@ -709,9 +716,12 @@ pub async fn record_replacements(
         .filter(|person| person.run_id == run.id && person.status == "selected")
         .collect();
     let viewer = server_viewer();
-    let reason = panel_i18n::EN_PANEL
-        .replaced_reason
-        .replace("{run}", &run.id.to_string());
+    let reason = crate::recruitment::StatusReason {
+        category: ReasonCategory::Replacement,
+        note: panel_i18n::EN_PANEL
+            .replaced_reason
+            .replace("{run}", &run.id.to_string()),
+    };
     let mut recorded = 0;
     for person in dropped {
         // The newcomer most like the drop-out (most equal answers) takes their seat in the history.

@@ -188,6 +188,38 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `GET /audit/anchor`: the audit log's anchor, for anyone to save and check later with
+/// `klero audit verify --anchor FILE --public-key KEY`: the number of entries, the last entry's hash, and an Ed25519
+/// signature of both under a key derived from the server secret (never in the database), with its public key.
+/// A log rewritten or cut afterwards by someone who can write the database no longer holds a saved anchor.
+pub async fn audit_anchor(State(state): State<AppState>) -> Result<Response, AppError> {
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        audit_anchor_json(&state).await?,
+    )
+        .into_response())
+}
+
+/// The audit log's anchor as JSON (also printed in the final report).
+pub(crate) async fn audit_anchor_json(state: &AppState) -> Result<String, AppError> {
+    let mut connection = state.store.connection().await?;
+    let (entries, head) = store::audit::head(&mut connection).await?;
+    drop(connection);
+    let signer = state.config.secret.audit_signer();
+    let signed = store::audit::anchor_message(entries, &head);
+    Ok(serde_json::json!({
+        "entries": entries,
+        "head": head,
+        "signed": signed,
+        "signature": signer.sign_hex(signed.as_bytes()),
+        "public_key": signer.public_key_hex(),
+    })
+    .to_string())
+}
+
 /// Any path that is not a route: JSON under `/api/`, otherwise an HTML page in the visitor's language.
 pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
     let error = AppError::NotFound;

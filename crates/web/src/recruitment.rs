@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
-use domain::respondent::{self, Status, next_statuses, parse_reason, transition};
+use domain::respondent::{self, ReasonCategory, Status, next_statuses, parse_reason, transition};
 use recruitment::RecruitmentError;
 use recruitment::addresses::{AddressConfig, parse_addresses};
 use recruitment::codes::parse_code;
@@ -1530,9 +1530,12 @@ pub struct StatusForm {
     /// The new status, one of [`STATUSES`].
     #[serde(default)]
     pub status: String,
-    /// Why (required; recorded in the audit log).
+    /// Why, in words (required; kept with the person and erased with them, never in the audit log).
     #[serde(default)]
     pub reason: String,
+    /// Why, from the fixed list (`domain::respondent::REASON_CATEGORIES`; empty means `other`): the audit log's part.
+    #[serde(default)]
+    pub reason_category: String,
 }
 
 fn invalid(m: &Messages, error: &ValidationError) -> AppError {
@@ -1554,7 +1557,11 @@ pub async fn change_status(
     let m = viewer.lang.messages();
     let Form(form) = form?;
     let to = Status::parse("status", &form.status).map_err(|error| invalid(m, &error))?;
-    let reason = parse_reason(&form.reason).map_err(|error| invalid(m, &error))?;
+    let reason = StatusReason {
+        category: ReasonCategory::parse(&form.reason_category)
+            .map_err(|error| invalid(m, &error))?,
+        note: parse_reason(&form.reason).map_err(|error| invalid(m, &error))?,
+    };
     let now = now();
     let mut tx = state.store.begin().await?;
     apply_status_change(
@@ -1569,15 +1576,37 @@ pub async fn change_status(
     )
     .await?;
     tx.commit().await?;
+    if to == Status::Erased {
+        forget_erased(&state).await;
+    }
     // A confirmation without an SMTP relay shows the new member's sign-in code once.
     let next =
         Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
     crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
 }
 
+/// Why a status changes: a category from the fixed list (what the audit log keeps) and a note in words (kept with
+/// the person, erased with them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReason {
+    /// The category.
+    pub category: ReasonCategory,
+    /// The note.
+    pub note: String,
+}
+
+/// After an erasure has committed: makes the erased data leave the database files (SQLite: the write-ahead log still
+/// holds the pages as they were before; see `store::Store::forget`). A failure is logged, never shown: the erasure
+/// itself is done, and the next checkpoint completes it.
+pub async fn forget_erased(state: &AppState) {
+    if let Err(error) = state.store.forget().await {
+        tracing::warn!(error = %error, "checkpoint after an erasure failed");
+    }
+}
+
 /// The one way a respondent's status changes, inside the caller's transaction: checks the move against
 /// [`transition`] (409 with a message if it is not allowed or the status moved meanwhile), writes it and appends
-/// the audit entry (ids, statuses and the reason, no personal data). Moving to `erased` blanks the personal data
+/// the audit entry (ids, statuses and the reason's category, no personal data; the note goes to the person's record). Moving to `erased` blanks the personal data
 /// and keeps the anonymous feature values. Every page that changes a status (the respondents list, the panel's
 /// confirmations and drop-outs) goes through here, so the rules and the audit trail cannot differ between them.
 #[allow(clippy::too_many_arguments)]
@@ -1588,7 +1617,7 @@ pub async fn apply_status_change(
     assembly_id: i64,
     respondent_id: i64,
     to: Status,
-    reason: &str,
+    reason: &StatusReason,
     now: i64,
 ) -> Result<Status, AppError> {
     let m = viewer.lang.messages();
@@ -1620,7 +1649,7 @@ pub async fn apply_status_change(
         "respondent_id": respondent_id,
         "from": from.as_str(),
         "to": to.as_str(),
-        "reason": reason,
+        "reason": reason.category.as_str(),
     });
     audit(
         tx,
@@ -1631,6 +1660,22 @@ pub async fn apply_status_change(
         now,
     )
     .await?;
+    // The note may name the person or their circumstances: it stays with their record, never in the audit log, and
+    // erasure (which deleted the earlier notes) keeps none.
+    if to != Status::Erased {
+        store::recruitment::add_status_note(
+            tx,
+            respondent_id,
+            &store::recruitment::StatusNote {
+                at: now,
+                from: from.as_str(),
+                to: to.as_str(),
+                category: reason.category.as_str(),
+                note: &reason.note,
+            },
+        )
+        .await?;
+    }
     // A confirmed respondent becomes a member; leaving `confirmed` or erasure ends the membership.
     if to == Status::Confirmed {
         crate::members::admit(tx, state, viewer, assembly_id, &row, now).await?;

@@ -229,6 +229,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/static/style.css", Asset, ViewPublic), get(public::stylesheet)),
         (spec("GET", "/healthz", Asset, ViewPublic), get(public::healthz)),
         (spec("GET", "/readyz", Asset, ViewPublic), get(public::readyz)),
+        (spec("GET", "/audit/anchor", Asset, ViewPublic), get(public::audit_anchor)),
         (spec("GET", "/api/openapi.json", Api, ViewPublic), get(api::openapi)),
         (spec("GET", "/api/v1/assemblies", Api, ViewPublic), get(api::list_assemblies)),
         (spec("POST", "/api/v1/assemblies", Api, CreateAssembly), post(api::create_assembly)),

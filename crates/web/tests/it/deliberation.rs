@@ -284,9 +284,17 @@ pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_me
         let store = store.clone();
         async move { store::test_support::count_raw(&store, &sql).await.unwrap() }
     };
+    // While the ballot is open, the choice waits sealed (issue 14, finding 3): nothing readable is stored.
     assert_eq!(
         count(format!(
             "SELECT COUNT(*) FROM ballot_votes WHERE ballot_id = {ballot_id}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM ballot_sealed WHERE ballot_id = {ballot_id} AND sealed NOT LIKE '%yes%' AND sealed NOT LIKE '%no%'"
         ))
         .await,
         1
@@ -317,6 +325,27 @@ pub async fn one_member_voting_at_once_is_counted_once_and_logged_without_the_me
     assert!(html.contains("You have already voted"));
     let (_, html) = app.get(&member, &path).await;
     assert!(html.contains("id=\"already-voted\"") && !html.contains("id=\"vote-form\""));
+
+    // Closing opens the sealed choice in the closing transaction and counts it.
+    assert_eq!(
+        post(&app, &organiser, &format!("{path}/close"), &[])
+            .await
+            .0,
+        303
+    );
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM ballot_votes WHERE ballot_id = {ballot_id}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM ballot_sealed".to_owned()).await,
+        0
+    );
+    let (_, html) = app.get(&member, &path).await;
+    assert!(html.contains("Turnout: 1 of 10"), "{html}");
 }
 
 pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report(
@@ -656,6 +685,18 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
     );
     assert!(html.contains("Rural members need their cars"));
     assert!(html.contains("Referendum"));
+    // It prints the audit log's signed anchor, the same as `/audit/anchor` gives (issue 14, finding 6).
+    let (status, anchor) = app.get(&public, "/audit/anchor").await;
+    assert_eq!(status, 200);
+    let anchor: serde_json::Value = serde_json::from_str(&anchor).unwrap();
+    let printed = format!(
+        "&#34;head&#34;:&#34;{}&#34;",
+        anchor["head"].as_str().unwrap()
+    );
+    assert!(
+        html.contains("id=\"audit-anchor\"") && html.contains(&printed),
+        "{html}"
+    );
     let (_, html) = app
         .get(
             &public,

@@ -43,6 +43,7 @@ on_both_backends!(
     registration_checks_codes_bots_and_household_seats,
     organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
+    erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     stopping_the_server_ends_a_long_run_and_marks_it_failed,

@@ -242,7 +242,7 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     )
     .await;
     assert_eq!(status, 422, "{html}");
-    assert!(html.contains("Reason: is required"), "{html}");
+    assert!(html.contains("Note: is required"), "{html}");
     let (status, _, _) = post(
         &app,
         &organiser,
@@ -554,7 +554,7 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     assert_eq!(status, 422, "{html}");
     assert!(html.contains("minimum 3 -&#62; 2"), "{html}");
 
-    // The audit log has ids, statuses and reasons, never names.
+    // The audit log has ids, statuses and reason categories, never names or notes.
     let mut connection = app.store.connection().await.unwrap();
     let audit: String = store::audit::recent(&mut connection, 10_000)
         .await
@@ -570,7 +570,9 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
         })
         .collect();
     assert!(
-        audit.contains("seat filled by replacement run") && audit.contains("\"replaced\":2"),
+        audit.contains("\"reason\":\"replacement\"")
+            && !audit.contains("seat filled by replacement run")
+            && audit.contains("\"replaced\":2"),
         "{audit}"
     );
     assert!(

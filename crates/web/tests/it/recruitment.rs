@@ -513,7 +513,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Reason: is required"), "{html}");
+    assert!(html.contains("Note: is required"), "{html}");
     let response = app
         .post_form(&organiser, &change, &[("reason", "checked")])
         .await;
@@ -575,7 +575,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
     let audit = audit_text(&app).await;
     assert!(
         audit.contains(&format!(
-            "respondent.status respondent:{grace} {{\"assembly_id\":{assembly_id},\"from\":\"registered\",\"reason\":\"answers checked\",\"respondent_id\":{grace},\"to\":\"eligible\"}}"
+            "respondent.status respondent:{grace} {{\"assembly_id\":{assembly_id},\"from\":\"registered\",\"reason\":\"other\",\"respondent_id\":{grace},\"to\":\"eligible\"}}"
         )),
         "{audit}"
     );
@@ -980,4 +980,130 @@ pub async fn organisers_upload_address_and_respondent_files_far_beyond_the_form_
     .await;
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(count(&app).await, start + 1500);
+}
+
+/// Issue 14, finding 7: after erasing a respondent, the SQLite `-wal` still held their email, name and phone, and the
+/// free-text reason of a status change stayed in the hash-chained audit log for ever. Now the note stays with the
+/// person and goes with them, the audit log keeps a category, and the bytes of the database files hold none of it.
+pub async fn erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let name = "Zebulon Quarrington-Vexley";
+    let email = "zq.erasure.probe@example.org";
+    let phone = "+44 7700 900461";
+    let note = "Zebulon rang from Thornbury Hospice";
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/respondents/phone"),
+            &[
+                ("full_name", name),
+                ("email", email),
+                ("phone", phone),
+                ("gender", "man"),
+                ("age_band", "60-74"),
+                ("mobility", "1"),
+                ("access_details", "Hoist needed at Thornbury"),
+                ("lang", "en"),
+                ("consent", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let respondent_id: i64 = location(&response)
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let change = format!("/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status");
+    // A category outside the list is refused, naming the field.
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[
+                ("status", "eligible"),
+                ("reason_category", note),
+                ("reason", note),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    for (to, category) in [
+        ("eligible", "checked"),
+        ("selected", "other"),
+        ("confirmed", "their_request"),
+    ] {
+        let response = app
+            .post_form(
+                &organiser,
+                &change,
+                &[
+                    ("status", to),
+                    ("reason_category", category),
+                    ("reason", note),
+                ],
+            )
+            .await;
+        // Without an SMTP relay, confirming shows the new member's sign-in code (200); the others redirect.
+        let expected = if to == "confirmed" { 200 } else { 303 };
+        assert_eq!(response.status().as_u16(), expected, "{to}");
+    }
+    let mut connection = app.store.connection().await.unwrap();
+    let notes = store::recruitment::status_notes(&mut connection, respondent_id)
+        .await
+        .unwrap();
+    drop(connection);
+    assert_eq!(notes.len(), 3);
+    assert_eq!(notes[0].3, "checked");
+    assert_eq!(notes[0].4, note);
+    let audit = audit_text(&app).await;
+    assert!(
+        audit.contains(&format!(
+            "respondent.status respondent:{respondent_id} {{\"assembly_id\":{assembly_id},\"from\":\"registered\",\"reason\":\"checked\",\"respondent_id\":{respondent_id},\"to\":\"eligible\"}}"
+        )),
+        "{audit}"
+    );
+
+    let response = app
+        .post_form(
+            &organiser,
+            &change,
+            &[
+                ("status", "erased"),
+                ("reason_category", "their_request"),
+                ("reason", note),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let mut connection = app.store.connection().await.unwrap();
+    assert!(
+        store::recruitment::status_notes(&mut connection, respondent_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    drop(connection);
+    let audit = audit_text(&app).await;
+    let probes = [name, "Zebulon", email, phone, "900461", note, "Thornbury"];
+    for probe in probes {
+        assert!(!audit.contains(probe), "{probe} in the audit log");
+    }
+    if let Some(path) = store::test_support::sqlite_file(&app.store).await {
+        // As someone with a copy of the files would: read the raw bytes of the database and its write-ahead log.
+        let path = path.display().to_string();
+        for file in [path.clone(), format!("{path}-wal")] {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            for probe in probes {
+                assert!(
+                    !bytes
+                        .windows(probe.len())
+                        .any(|window| window == probe.as_bytes()),
+                    "{probe:?} is still in {file}"
+                );
+            }
+        }
+    }
 }

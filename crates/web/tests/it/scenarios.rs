@@ -26,6 +26,7 @@ pub use crate::members::{
 };
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::recruitment::{
+    erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,
     organisers_draw_invitations_and_print_letters_that_others_cannot_see,
     organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
