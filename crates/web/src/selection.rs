@@ -145,8 +145,8 @@ pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<
             continue;
         }
         let mut ok = true;
-        for column in 0..2 {
-            if cells[column].is_empty() || cells[column].chars().count() > 60 {
+        for (column, cell) in cells.iter().enumerate().take(2) {
+            if cell.is_empty() || cell.chars().count() > 60 {
                 errors.push(line_error(m, number, column + 1, m.s.err_name));
                 ok = false;
             }
