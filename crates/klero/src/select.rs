@@ -184,7 +184,7 @@ fn random_seed() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|error| anyhow::anyhow!("no system randomness: {error}"))?;
-    Ok(selection::sample::hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// `klero select`.
@@ -762,30 +762,28 @@ fn render_markdown(facts: &[(String, String)], tables: &[Table]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
     let mut out = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Selection report</title></head><body>\n<h1>Selection report</h1>\n<dl>\n",
     );
     for (key, value) in facts {
-        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(key), escape(value));
+        let _ = writeln!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            charts::escape_xml(key),
+            charts::escape_xml(value)
+        );
     }
     out.push_str("</dl>\n");
     for table in tables {
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<table>\n<tr>{}</tr>",
-            escape(&table.title),
+            charts::escape_xml(&table.title),
             table
                 .header
                 .iter()
-                .map(|h| format!("<th>{}</th>", escape(h)))
+                .map(|h| format!("<th>{}</th>", charts::escape_xml(h)))
                 .collect::<String>()
         );
         for row in &table.rows {
@@ -793,7 +791,7 @@ fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
                 out,
                 "<tr>{}</tr>",
                 row.iter()
-                    .map(|c| format!("<td>{}</td>", escape(c)))
+                    .map(|c| format!("<td>{}</td>", charts::escape_xml(c)))
                     .collect::<String>()
             );
         }

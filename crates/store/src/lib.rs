@@ -241,19 +241,8 @@ impl Store {
     }
 }
 
-/// Lower-case hexadecimal encoding of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[(byte >> 4) as usize] as char);
-        out.push(DIGITS[(byte & 0x0f) as usize] as char);
-    }
-    out
-}
-
 /// SHA-256 of `data`, as lower-case hexadecimal.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
-    hex(&sha2::Sha256::digest(data))
+    hex::encode(sha2::Sha256::digest(data))
 }

@@ -89,7 +89,7 @@ fn sign_form(secret: &str, assembly_id: i64, issued_at: i64) -> String {
         secret.as_bytes(),
         format!("register:{assembly_id}:{issued_at}").as_bytes(),
     );
-    format!("{issued_at}.{}", store::hex(&mac))
+    format!("{issued_at}.{}", hex::encode(mac))
 }
 
 /// Whether a form token is genuine for this assembly and was issued between a day and a few seconds ago.
@@ -2130,7 +2130,7 @@ mod tests {
     fn hmac_matches_rfc_4231_test_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
         assert_eq!(
-            store::hex(&mac),
+            hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }
