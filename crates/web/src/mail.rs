@@ -216,8 +216,9 @@ impl SendError {
                 code: code.into(),
             };
         }
-        let io = std::error::Error::source(error)
-            .and_then(|source| source.downcast_ref::<std::io::Error>());
+        // The IO error may sit a few causes down (`lettre` wraps a failed TLS upgrade twice).
+        let io = std::iter::successors(std::error::Error::source(error), |cause| cause.source())
+            .find_map(|cause| cause.downcast_ref::<std::io::Error>());
         match io {
             Some(io) => SendError::Io {
                 step,
