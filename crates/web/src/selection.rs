@@ -278,24 +278,16 @@ fn share_text(share_ppm: i64) -> String {
 }
 
 fn quota_text(lines: &[QuotaLine]) -> String {
-    let mut text = String::from("feature,value,share,min,max\n");
+    let mut text = csv_line(&["feature", "value", "share", "min", "max"]);
     for line in lines {
-        let cell = |t: &str| {
-            if t.contains([',', '"']) {
-                format!("\"{}\"", t.replace('"', "\"\""))
-            } else {
-                t.to_owned()
-            }
-        };
         let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
-        text.push_str(&format!(
-            "{},{},{},{},{}\n",
-            cell(&line.feature),
-            cell(&line.value),
-            share_text(line.share_ppm),
-            bound(line.min),
-            bound(line.max)
-        ));
+        text.push_str(&csv_line(&[
+            &line.feature,
+            &line.value,
+            &share_text(line.share_ppm),
+            &bound(line.min),
+            &bound(line.max),
+        ]));
     }
     text
 }
