@@ -1,33 +1,61 @@
 #!/usr/bin/env bash
-# Installs what building and testing Kleroterion needs on a Debian machine (idempotent, needs root or sudo):
-# cmake + libclang-dev (the HiGHS solver's build), chromium (browser tests), PostgreSQL (store tests),
-# and the npm packages of the browser tests (playwright-core, axe-core; no browser download).
+# Installs what Kleroterion needs on a Debian or Ubuntu machine (idempotent; needs root or sudo when
+# something is missing). Two sets:
+#   bash scripts/setup.sh --run   what building and running the server needs: cmake and libclang-dev
+#                                 (the HiGHS solver's build) and build-essential (the C/C++ compiler and
+#                                 linker that Rust and HiGHS use). scripts/run.sh uses this.
+#   bash scripts/setup.sh         all of the above, plus what the tests need: chromium (browser tests),
+#                                 PostgreSQL (store tests), node and npm with the browser tests' npm
+#                                 packages (playwright-core, axe-core; no browser download).
+# A package that is already installed is never installed again, and nothing runs apt when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+run_packages=(cmake libclang-dev build-essential)
+test_packages=(chromium postgresql nodejs npm)
 
-packages=(cmake libclang-dev chromium postgresql nodejs npm)
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg -s "$package" >/dev/null 2>&1; then
-    # nodejs/npm may come from elsewhere than Debian (e.g. a preinstalled node): accept a working binary.
-    case "$package" in
-      nodejs) command -v node >/dev/null 2>&1 && continue ;;
-      npm) command -v npm >/dev/null 2>&1 && continue ;;
-    esac
-    missing+=("$package")
+# install_missing PACKAGE...: installs with apt those of the Debian packages that are not installed yet,
+# saying which, with sudo when not root.
+install_missing() {
+  local missing=() package
+  for package in "$@"; do
+    if ! dpkg -s "$package" >/dev/null 2>&1; then
+      # nodejs/npm may come from elsewhere than Debian (e.g. a preinstalled node): accept a working binary.
+      case "$package" in
+        nodejs) command -v node >/dev/null 2>&1 && continue ;;
+        npm) command -v npm >/dev/null 2>&1 && continue ;;
+      esac
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "setup: ${missing[*]} missing; install them as root (apt-get install ${missing[*]}) or install sudo" >&2
+      exit 1
+    fi
+    sudo=(sudo)
   fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+  echo "setup: installing ${missing[*]} (apt-get)"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
 
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
-  echo "setup: npm ci in tests/browser"
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-fi
+case "${1:-}" in
+  --run)
+    install_missing "${run_packages[@]}"
+    ;;
+  "")
+    install_missing "${run_packages[@]}" "${test_packages[@]}"
+    if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+      echo "setup: npm ci in tests/browser"
+      (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+    ;;
+  *)
+    echo "usage: bash scripts/setup.sh [--run]" >&2
+    exit 2
+    ;;
+esac
 echo "setup: done"

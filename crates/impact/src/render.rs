@@ -170,8 +170,9 @@ fn capitalised(text: &str) -> String {
 /// tab or a carriage return is prefixed with `'` so spreadsheets show it as text; then fields with
 /// a comma, a quote or a line break are quoted (RFC 4180).
 pub fn scorecard_csv(scorecard: &Scorecard) -> String {
-    let mut csv = String::from(CSV_HEADER);
-    csv.push('\n');
+    let io = "writing CSV to memory cannot fail";
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(CSV_HEADER.split(',')).expect(io);
     for row in scorecard.rows() {
         let support = row.support.to_string();
         let responded = row
@@ -188,22 +189,19 @@ pub fn scorecard_csv(scorecard: &Scorecard) -> String {
             &responded,
             row.status.label(),
         ];
-        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
-        csv.push_str(&line.join(","));
-        csv.push('\n');
+        writer
+            .write_record(fields.iter().map(|field| formula_safe(field)))
+            .expect(io);
     }
-    csv
+    String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
 }
 
-fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so that a spreadsheet
+/// shows it as text instead of running it as a formula.
+fn formula_safe(field: &str) -> String {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{field}")
     } else {
         field.to_owned()
-    };
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field
     }
 }

@@ -293,7 +293,7 @@ pub fn admin(args: AdminArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut bytes = [0u8; 18];
         getrandom_fill(&mut bytes)?;
-        (store::hex(&bytes), true)
+        (hex::encode(bytes), true)
     };
     runtime()?.block_on(async move {
         let store = connect(&database_url).await?;

@@ -184,7 +184,7 @@ fn random_seed() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|error| anyhow::anyhow!("no system randomness: {error}"))?;
-    Ok(selection::sample::hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// `klero select`.
@@ -230,16 +230,14 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     if let Some(path) = &args.probabilities {
-        let mut text = String::from("id,probability\n");
-        for (person, probability) in loaded.instance.people.iter().zip(&selection.probabilities) {
-            writeln!(
-                text,
-                "{},{}",
-                csv_field(&person.id),
-                format_probability(*probability)
-            )?;
-        }
-        outputs.push((path, text));
+        let header = vec!["id".to_owned(), "probability".to_owned()];
+        let rows = loaded
+            .instance
+            .people
+            .iter()
+            .zip(&selection.probabilities)
+            .map(|(person, probability)| vec![person.id.clone(), format_probability(*probability)]);
+        outputs.push((path, csv_text(std::iter::once(header).chain(rows))?));
     }
     if let Some(path) = &args.distribution {
         let Some(distribution) = &selection.distribution else {
@@ -392,39 +390,28 @@ fn format_probability(probability: f64) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+fn rows_csv(table: &PeopleTable, keep: impl Fn(usize) -> bool) -> anyhow::Result<String> {
+    let kept = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| keep(*index))
+        .map(|(_, row)| row);
+    csv_text(std::iter::once(&table.header).chain(kept))
 }
 
-fn rows_csv(table: &PeopleTable, keep: impl Fn(usize) -> bool) -> anyhow::Result<String> {
-    let mut text = String::new();
-    writeln!(
-        text,
-        "{}",
-        table
-            .header
-            .iter()
-            .map(|h| csv_field(h))
-            .collect::<Vec<_>>()
-            .join(",")
-    )?;
-    for (index, row) in table.rows.iter().enumerate() {
-        if keep(index) {
-            writeln!(
-                text,
-                "{}",
-                row.iter()
-                    .map(|f| csv_field(f))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )?;
-        }
+/// CSV text of `records`, one line each (`\n`), quoted by the `csv` writer where needed.
+fn csv_text<Record, Field>(records: impl IntoIterator<Item = Record>) -> anyhow::Result<String>
+where
+    Record: IntoIterator<Item = Field>,
+    Field: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for record in records {
+        writer.write_record(record)?;
     }
-    Ok(text)
+    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    Ok(String::from_utf8(bytes)?)
 }
 
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -762,30 +749,28 @@ fn render_markdown(facts: &[(String, String)], tables: &[Table]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
     let mut out = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Selection report</title></head><body>\n<h1>Selection report</h1>\n<dl>\n",
     );
     for (key, value) in facts {
-        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(key), escape(value));
+        let _ = writeln!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            charts::escape_xml(key),
+            charts::escape_xml(value)
+        );
     }
     out.push_str("</dl>\n");
     for table in tables {
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<table>\n<tr>{}</tr>",
-            escape(&table.title),
+            charts::escape_xml(&table.title),
             table
                 .header
                 .iter()
-                .map(|h| format!("<th>{}</th>", escape(h)))
+                .map(|h| format!("<th>{}</th>", charts::escape_xml(h)))
                 .collect::<String>()
         );
         for row in &table.rows {
@@ -793,7 +778,7 @@ fn render_html(facts: &[(String, String)], tables: &[Table]) -> String {
                 out,
                 "<tr>{}</tr>",
                 row.iter()
-                    .map(|c| format!("<td>{}</td>", escape(c)))
+                    .map(|c| format!("<td>{}</td>", charts::escape_xml(c)))
                     .collect::<String>()
             );
         }

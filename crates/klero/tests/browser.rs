@@ -103,11 +103,9 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("[klero serve] {line}");
             stdout_logs.lock().unwrap().push(line.clone());
-            if !sent {
-                if let Some(rest) = line.trim().strip_prefix("Listening on ") {
-                    let _ = sender.send(rest.trim().to_string());
-                    sent = true;
-                }
+            if !sent && let Some(rest) = line.trim().strip_prefix("Listening on ") {
+                let _ = sender.send(rest.trim().to_string());
+                sent = true;
             }
         }
     });

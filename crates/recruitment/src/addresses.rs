@@ -149,7 +149,7 @@ impl AddressList {
             }
             hasher.update(b"\n");
         }
-        hex(&hasher.finalize())
+        hex::encode(hasher.finalize())
     }
 }
 
@@ -158,17 +158,6 @@ fn digest_field(hasher: &mut Sha256, text: &str) {
     hasher.update(b":");
     hasher.update(text.as_bytes());
     hasher.update(b",");
-}
-
-/// Lowercase hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[(byte >> 4) as usize] as char);
-        out.push(DIGITS[(byte & 15) as usize] as char);
-    }
-    out
 }
 
 /// The duplicate-detection key of an address: the address fields joined by single spaces, then

@@ -546,21 +546,6 @@ pub fn to_svg(code: &QrCode, module_size: u32) -> String {
 <title>QR code: {}</title>\
 <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
 <path fill=\"#000\" d=\"{path}\"/></svg>",
-        xml_escape(&code.text)
+        charts::escape_xml(&code.text)
     )
-}
-
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -38,6 +38,9 @@ const TIGHT: f64 = 1e-9;
 /// The lottery must average to the target within this, per person probability.
 const ACCURACY: f64 = 1e-9;
 
+/// A lottery over panels: each panel as counts per profile, with its probability.
+pub(crate) type Lottery = Vec<(Vec<u32>, f64)>;
+
 /// The panels (counts per profile) and their probabilities whose average is `target` (counts per
 /// profile, in the relaxation), or `None` when the walk finds no such lottery.
 pub(crate) fn decompose(
@@ -45,7 +48,7 @@ pub(crate) fn decompose(
     reduced: &Reduced,
     target: &[f64],
     cancelled: &mut dyn FnMut() -> Result<(), SelectionError>,
-) -> Result<Option<Vec<(Vec<u32>, f64)>>, SelectionError> {
+) -> Result<Option<Lottery>, SelectionError> {
     let count = reduced.profiles.len();
     let sizes: Vec<u32> = reduced
         .profiles
@@ -77,7 +80,7 @@ pub(crate) fn decompose(
 
     let mut x = target.to_vec();
     let mut mass = 1.0;
-    let mut lottery: Vec<(Vec<u32>, f64)> = Vec::new();
+    let mut lottery: Lottery = Vec::new();
     for _ in 0..count + 2 {
         cancelled()?;
         let Some(panel) = panel_in_face(&x, &sizes, seats, &constraints)? else {
@@ -131,11 +134,7 @@ pub(crate) fn decompose(
 }
 
 /// The lottery (merged, sorted by panel), if it averages to the target.
-fn finish(
-    mut lottery: Vec<(Vec<u32>, f64)>,
-    target: &[f64],
-    sizes: &[u32],
-) -> Option<Vec<(Vec<u32>, f64)>> {
+fn finish(mut lottery: Lottery, target: &[f64], sizes: &[u32]) -> Option<Lottery> {
     lottery.sort_by(|a, b| a.0.cmp(&b.0));
     lottery.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {

@@ -272,52 +272,52 @@ impl Distribution {
     /// seats) or, with a lottery, one row per numbered panel, people named by their pool ids.
     /// Probabilities are written in shortest round-trip form so the draw can be replayed bit for bit.
     pub fn to_csv(&self, instance: &Instance) -> String {
-        use std::fmt::Write as _;
         let ids = |people: &[usize]| {
-            csv_field(
-                &people
-                    .iter()
-                    .map(|&i| instance.people[i].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
+            people
+                .iter()
+                .map(|&i| instance.people[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
         };
-        let mut text = String::from("kind,panel,probability,seats,members\n");
+        let io = "writing CSV to memory cannot fail";
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut row = |cells: [&str; 5]| writer.write_record(cells).expect(io);
+        row(["kind", "panel", "probability", "seats", "members"]);
         if !instance.already_selected.is_empty() {
-            let _ = writeln!(
-                text,
-                "already-selected,,,{},{}",
-                instance.already_selected.len(),
-                ids(&instance.already_selected)
-            );
+            let seats = instance.already_selected.len().to_string();
+            row([
+                "already-selected",
+                "",
+                "",
+                &seats,
+                &ids(&instance.already_selected),
+            ]);
         }
         for (index, panel) in self.panels.iter().enumerate() {
             for (profile, &count) in self.profiles.iter().zip(&panel.counts) {
                 if count > 0 {
-                    let _ = writeln!(
-                        text,
-                        "panel,{index},{},{count},{}",
-                        panel.probability,
-                        ids(&profile.members)
-                    );
+                    row([
+                        "panel",
+                        &index.to_string(),
+                        &panel.probability.to_string(),
+                        &count.to_string(),
+                        &ids(&profile.members),
+                    ]);
                 }
             }
         }
         if let Some(lottery) = &self.lottery {
             for (number, panel) in lottery.panels.iter().enumerate() {
-                let _ = writeln!(text, "lottery,{number},,{},{}", panel.len(), ids(panel));
+                row([
+                    "lottery",
+                    &number.to_string(),
+                    "",
+                    &panel.len().to_string(),
+                    &ids(panel),
+                ]);
             }
         }
-        text
-    }
-}
-
-/// A CSV field, quoted when it has to be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+        String::from_utf8(writer.into_inner().expect(io)).expect("CSV of UTF-8 fields is UTF-8")
     }
 }
 

@@ -121,10 +121,5 @@ pub fn canonical_inputs(instance: &Instance, settings: &Settings) -> Vec<u8> {
 
 /// The commitment: lowercase hex SHA-256 of [`canonical_inputs`].
 pub fn commitment(instance: &Instance, settings: &Settings) -> String {
-    hex(&Sha256::digest(canonical_inputs(instance, settings)))
-}
-
-/// Lowercase hex encoding.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(canonical_inputs(instance, settings)))
 }

@@ -356,7 +356,7 @@ pub async fn cast_vote(
     let sealed = seal.seal(ballot_id, &pad(choice, padded_length(&options)))?;
     sqlx::query("INSERT INTO ballot_sealed (ballot_id, sealed) VALUES ($1, $2)")
         .bind(ballot_id)
-        .bind(crate::hex(&sealed))
+        .bind(hex::encode(&sealed))
         .execute(&mut *conn)
         .await?;
     Ok(Ok(()))
@@ -396,7 +396,8 @@ pub async fn open_sealed_votes(
             .await?;
     let mut keyed = Vec::with_capacity(sealed_rows.len());
     for sealed in &sealed_rows {
-        let choice = crate::from_hex(sealed)
+        let choice = hex::decode(sealed)
+            .ok()
             .and_then(|bytes| seal.open(ballot_id, &bytes))
             .and_then(|plain| unpad(&plain))
             .ok_or_else(|| {
@@ -406,7 +407,7 @@ pub async fn open_sealed_votes(
             })?;
         let mut key = [0u8; 16];
         crate::secret::random_fill(&mut key)?;
-        keyed.push((crate::hex(&key), choice));
+        keyed.push((hex::encode(&key), choice));
     }
     keyed.sort();
     for (id, choice) in &keyed {

@@ -269,30 +269,8 @@ impl Store {
     }
 }
 
-/// Lower-case hexadecimal encoding of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[(byte >> 4) as usize] as char);
-        out.push(DIGITS[(byte & 0x0f) as usize] as char);
-    }
-    out
-}
-
-/// Decodes hexadecimal (either case); `None` if it is not an even number of hex digits.
-pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(text.get(index..index + 2)?, 16).ok())
-        .collect()
-}
-
 /// SHA-256 of `data`, as lower-case hexadecimal.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
-    hex(&sha2::Sha256::digest(data))
+    hex::encode(sha2::Sha256::digest(data))
 }

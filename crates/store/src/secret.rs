@@ -94,14 +94,14 @@ impl ServerSecret {
             Err(error) => return Err(StoreError::SecretFile(error)),
         };
         use std::io::Write;
-        writeln!(file, "{}", crate::hex(&secret.bytes)).map_err(StoreError::SecretFile)?;
+        writeln!(file, "{}", hex::encode(&secret.bytes)).map_err(StoreError::SecretFile)?;
         file.sync_all().map_err(StoreError::SecretFile)?;
         Ok((secret, true))
     }
 
     /// The secret as the file holds it (64 hexadecimal digits), to write it elsewhere.
     pub fn to_hex(&self) -> String {
-        crate::hex(&self.bytes)
+        hex::encode(&self.bytes)
     }
 
     /// A key for one purpose: HMAC-SHA-256 of the purpose's label under the secret, so keys of different purposes
@@ -149,20 +149,20 @@ impl AuditSigner {
     /// The public key, in hexadecimal (to publish and to give `klero audit verify --public-key`).
     pub fn public_key_hex(&self) -> String {
         use ring::signature::KeyPair;
-        crate::hex(self.pair.public_key().as_ref())
+        hex::encode(self.pair.public_key().as_ref())
     }
 
     /// The signature of `message`, in hexadecimal.
     pub fn sign_hex(&self, message: &[u8]) -> String {
-        crate::hex(self.pair.sign(message).as_ref())
+        hex::encode(self.pair.sign(message).as_ref())
     }
 }
 
 /// Whether `signature_hex` is a valid Ed25519 signature of `message` under `public_key_hex`.
 pub fn signature_is_valid(public_key_hex: &str, message: &[u8], signature_hex: &str) -> bool {
     let (Some(public_key), Some(signature)) = (
-        crate::from_hex(public_key_hex),
-        crate::from_hex(signature_hex),
+        hex::decode(public_key_hex).ok(),
+        hex::decode(signature_hex).ok(),
     ) else {
         return false;
     };

@@ -258,16 +258,33 @@ impl StaffEvidencePage {
     }
 }
 
+/// What the staff page shows besides the library: the page as it stands (just saved or not), or one of its forms
+/// refused, with the errors and what was typed.
+enum StaffView {
+    Shown {
+        saved: bool,
+    },
+    Refused {
+        form: &'static str,
+        errors: Vec<String>,
+        typed: Fields,
+    },
+}
+
 async fn staff_page(
     state: &AppState,
     viewer: &Viewer,
     assembly_id: i64,
-    status: StatusCode,
-    errors: Vec<String>,
-    error_form: &'static str,
-    typed: Fields,
-    saved: bool,
+    view: StaffView,
 ) -> Result<Response, AppError> {
+    let (status, errors, error_form, typed, saved) = match view {
+        StaffView::Shown { saved } => (StatusCode::OK, Vec::new(), "", Fields::new(), saved),
+        StaffView::Refused {
+            form,
+            errors,
+            typed,
+        } => (StatusCode::UNPROCESSABLE_ENTITY, errors, form, typed, false),
+    };
     let t = viewer.lang.messages().sess;
     let mut conn = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut conn, assembly_id).await?;
@@ -321,11 +338,9 @@ pub async fn staff_evidence(
         &state,
         &viewer,
         assembly_id,
-        StatusCode::OK,
-        Vec::new(),
-        "",
-        Fields::new(),
-        query.saved.is_some(),
+        StaffView::Shown {
+            saved: query.saved.is_some(),
+        },
     )
     .await
 }
@@ -375,11 +390,11 @@ pub async fn add_evidence(
                 &state,
                 &viewer,
                 assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                "evidence",
-                fields,
-                false,
+                StaffView::Refused {
+                    form: "evidence",
+                    errors,
+                    typed: fields,
+                },
             )
             .await;
         }
@@ -447,11 +462,11 @@ pub async fn add_speaker(
                 &state,
                 &viewer,
                 assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                "speaker",
-                fields,
-                false,
+                StaffView::Refused {
+                    form: "speaker",
+                    errors,
+                    typed: fields,
+                },
             )
             .await;
         }
@@ -470,11 +485,11 @@ pub async fn add_speaker(
                 &state,
                 &viewer,
                 assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                "speaker",
-                fields,
-                false,
+                StaffView::Refused {
+                    form: "speaker",
+                    errors,
+                    typed: fields,
+                },
             )
             .await;
         }
@@ -515,11 +530,11 @@ pub async fn comment_on_balance(
                 &state,
                 &viewer,
                 assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                "comment",
-                fields,
-                false,
+                StaffView::Refused {
+                    form: "comment",
+                    errors,
+                    typed: fields,
+                },
             )
             .await;
         }

@@ -163,7 +163,7 @@ pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppErr
                     n + 1
                 ),
                 theme: (*theme).to_owned(),
-                route: if index % 5 == 0 {
+                route: if index.is_multiple_of(5) {
                     Route::Regulation
                 } else {
                     Route::Law

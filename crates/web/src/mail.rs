@@ -1,12 +1,13 @@
-//! Outgoing email (issue 4): a small SMTP client on tokio, the settings of `klero serve --smtp-url --mail-from`,
-//! and [`dispatch`], which sends one message off the request path and records the outcome in `email_outbox`.
+//! Outgoing email (issue 4): the settings of `klero serve --smtp-url --mail-from`, our policy around `lettre`'s
+//! SMTP client, and [`dispatch`], which sends one message off the request path and records the outcome in
+//! `email_outbox`.
 //!
-//! The client speaks enough of RFC 5321 to hand a message to a relay: EHLO, STARTTLS, AUTH PLAIN (or LOGIN),
-//! MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT, each step bounded by a timeout. TLS is rustls on the `ring`
-//! provider (not the default aws-lc, whose C build needs cmake) with Mozilla's root certificates: `smtps://` is
-//! implicit TLS (port 465), `smtp+starttls://` upgrades a plain connection (port 587) and fails if the relay does
-//! not offer STARTTLS (never falls back to plain text), and `smtp://` is plain, for a relay on the same host or
-//! network. Credentials are sent only over TLS or to a loopback address.
+//! `lettre` speaks SMTP and builds the message; this module decides how: TLS is rustls on the `ring` provider
+//! (not aws-lc, whose C build needs cmake) with Mozilla's root certificates. `smtps://` is implicit TLS (port
+//! 465), `smtp+starttls://` upgrades a plain connection (port 587) and fails if the relay does not offer
+//! STARTTLS (never falls back to plain text), and `smtp://` is plain, for a relay on the same host or network.
+//! Credentials are sent only over TLS or to a loopback address. The body goes as `8bit` when the relay takes
+//! 8BITMIME and in a 7-bit encoding otherwise. Each step is bounded by a timeout.
 //!
 //! Addresses and message bodies are personal data: they never reach a log or the outbox; errors name the SMTP
 //! step and the reply code only (a server's reply text may repeat the address).
@@ -15,17 +16,25 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use std::sync::Arc;
-
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls;
+use lettre::Address;
+use lettre::message::header::{ContentTransferEncoding, ContentType, MIME_VERSION_1_0};
+use lettre::message::{Body, Mailbox};
+use lettre::transport::smtp;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use crate::AppState;
 
-/// How long one SMTP step (connect, one reply) may take.
+/// How long one SMTP step (connect, one command and its reply) may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The name the client gives in EHLO.
+const HELLO_NAME: &str = "kleroterion.local";
+
+/// The authentication mechanisms offered to the relay, in order of preference.
+const MECHANISMS: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
 
 /// The mail settings of the server.
 #[derive(Clone, PartialEq, Eq)]
@@ -87,23 +96,6 @@ pub enum MailConfigError {
     PublicUrl,
 }
 
-fn percent_decode(raw: &str) -> Result<String, MailConfigError> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = raw.get(index + 1..index + 3).ok_or(MailConfigError::Url)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| MailConfigError::Url)?);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| MailConfigError::Url)
-}
-
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
@@ -124,38 +116,23 @@ impl MailConfig {
         {
             return Err(MailConfigError::PublicUrl);
         }
-        let url = url.trim();
-        let (tls, default_port, rest) = if let Some(rest) = url.strip_prefix("smtp://") {
-            (Tls::None, 25, rest)
-        } else if let Some(rest) = url.strip_prefix("smtps://") {
-            (Tls::Implicit, 465, rest)
-        } else if let Some(rest) = url.strip_prefix("smtp+starttls://") {
-            (Tls::StartTls, 587, rest)
-        } else {
+        let url = url::Url::parse(url.trim()).map_err(|_| MailConfigError::Url)?;
+        let (tls, default_port) = match url.scheme() {
+            "smtp" => (Tls::None, 25),
+            "smtps" => (Tls::Implicit, 465),
+            "smtp+starttls" => (Tls::StartTls, 587),
+            _ => return Err(MailConfigError::Url),
+        };
+        if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
             return Err(MailConfigError::Url);
+        }
+        let host = match url.host() {
+            Some(url::Host::Domain(name)) => name.to_owned(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            None => return Err(MailConfigError::Url),
         };
-        let rest = rest.trim_end_matches('/');
-        let (credentials, host_port) = match rest.rsplit_once('@') {
-            Some((credentials, host_port)) => (Some(credentials), host_port),
-            None => (None, rest),
-        };
-        let (host, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
-            let (host, after) = bracketed.split_once(']').ok_or(MailConfigError::Url)?;
-            let port = match after.strip_prefix(':') {
-                Some(port) => port.parse().map_err(|_| MailConfigError::Url)?,
-                None if after.is_empty() => default_port,
-                None => return Err(MailConfigError::Url),
-            };
-            (host.to_owned(), port)
-        } else {
-            match host_port.split_once(':') {
-                Some((host, port)) => (
-                    host.to_owned(),
-                    port.parse().map_err(|_| MailConfigError::Url)?,
-                ),
-                None => (host_port.to_owned(), default_port),
-            }
-        };
+        let port = url.port().unwrap_or(default_port);
         if host.is_empty()
             || port == 0
             || !host
@@ -164,12 +141,15 @@ impl MailConfig {
         {
             return Err(MailConfigError::Url);
         }
-        let auth = match credentials {
-            Some(credentials) => {
-                let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
-                Some((percent_decode(user)?, percent_decode(password)?))
-            }
-            None => None,
+        let decode = |raw: &str| {
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8()
+                .map(|text| text.into_owned())
+                .map_err(|_| MailConfigError::Url)
+        };
+        let auth = match (url.username(), url.password()) {
+            ("", None) => None,
+            (user, password) => Some((decode(user)?, decode(password.unwrap_or(""))?)),
         };
         if auth.is_some() && tls == Tls::None && !is_loopback(&host) {
             return Err(MailConfigError::AuthNotLoopback);
@@ -193,7 +173,7 @@ impl MailConfig {
 /// Never holds the relay's reply text (it may repeat the address).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Connecting or talking to the relay failed.
+    /// Connecting or talking to the relay failed (`step` is `TLS` for a failed TLS handshake).
     #[error("{step}: {kind}")]
     Io {
         /// The SMTP step.
@@ -201,7 +181,7 @@ pub enum SendError {
         /// The IO error's kind, e.g. `connection refused`.
         kind: String,
     },
-    /// The relay answered with an unexpected code.
+    /// The relay answered with a negative reply code.
     #[error("{step} refused with reply code {code}")]
     Refused {
         /// The SMTP step.
@@ -215,12 +195,58 @@ pub enum SendError {
     /// The relay does not offer an authentication mechanism this client speaks.
     #[error("AUTH: the relay offers neither PLAIN nor LOGIN")]
     NoAuthMechanism,
-    /// The relay's reply was not SMTP.
+    /// The sender or recipient address cannot go to this relay (not valid for SMTP, or not ASCII and the
+    /// relay does not take SMTPUTF8).
+    #[error("MAIL FROM: an address the relay cannot take")]
+    Address,
+    /// The relay's reply was not SMTP, or the client refused to go on.
     #[error("{step}: malformed reply")]
     Malformed {
         /// The SMTP step.
         step: &'static str,
     },
+}
+
+impl SendError {
+    /// The error of `step` from `lettre`'s, keeping the reply code and the IO error's kind, never the text.
+    fn of(step: &'static str, error: &smtp::Error) -> SendError {
+        if let Some(code) = error.status() {
+            return SendError::Refused {
+                step,
+                code: code.into(),
+            };
+        }
+        // The IO error may sit a few causes down (`lettre` wraps a failed TLS upgrade twice).
+        let io = std::iter::successors(std::error::Error::source(error), |cause| cause.source())
+            .find_map(|cause| cause.downcast_ref::<std::io::Error>());
+        match io {
+            Some(io) => SendError::Io {
+                step,
+                kind: io.kind().to_string(),
+            },
+            None if error.is_timeout() => SendError::Io {
+                step,
+                kind: "timed out".to_owned(),
+            },
+            None => SendError::Malformed { step },
+        }
+    }
+
+    /// The error of a step that starts TLS (connecting with implicit TLS, STARTTLS): rustls reports a failed
+    /// handshake as `InvalidData`, which no socket operation gives, so that error is named `TLS`.
+    fn of_tls_step(step: &'static str, error: &smtp::Error) -> SendError {
+        match SendError::of(step, error) {
+            SendError::Io { kind, .. }
+                if kind
+                    == std::io::Error::from(std::io::ErrorKind::InvalidData)
+                        .kind()
+                        .to_string() =>
+            {
+                SendError::Io { step: "TLS", kind }
+            }
+            other => other,
+        }
+    }
 }
 
 /// One message to send.
@@ -240,333 +266,134 @@ impl fmt::Debug for Message {
     }
 }
 
-/// Standard base64 with padding (RFC 4648).
-pub fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if index <= chunk.len() {
-                out.push(TABLE[((n >> shift) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-fn encode_header(text: &str) -> String {
-    let text = one_line(text);
-    if text.is_ascii() {
-        text
+/// The message as sent in DATA: headers and a plain-text UTF-8 body, `8bit` when the relay takes 8BITMIME and
+/// in a 7-bit encoding (quoted-printable or base64) otherwise.
+pub fn render(
+    from: &Address,
+    to: &Address,
+    message: &Message,
+    eight_bit: bool,
+    message_id: &str,
+) -> Result<Vec<u8>, SendError> {
+    let body = if eight_bit {
+        Body::new_with_encoding(message.body.clone(), ContentTransferEncoding::EightBit)
+            .unwrap_or_else(|_| Body::new(message.body.clone()))
     } else {
-        format!("=?UTF-8?B?{}?=", base64(text.as_bytes()))
-    }
+        Body::new(message.body.clone())
+    };
+    let email = lettre::Message::builder()
+        .from(Mailbox::new(None, from.clone()))
+        .to(Mailbox::new(None, to.clone()))
+        .subject(&message.subject)
+        .message_id(Some(format!("<{message_id}>")))
+        .header(MIME_VERSION_1_0)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|_| SendError::Address)?;
+    Ok(email.formatted())
 }
 
-/// The message as sent in DATA (CRLF line ends, before dot-stuffing): headers and a plain-text UTF-8 body,
-/// `8bit` when the relay takes 8BITMIME and base64 otherwise.
-pub fn render(from: &str, message: &Message, eight_bit: bool, message_id: &str) -> String {
-    let date = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc2822)
-        .unwrap_or_default();
-    let mut out = String::new();
-    out.push_str(&format!("From: {from}\r\n"));
-    out.push_str(&format!("To: {}\r\n", one_line(&message.to)));
-    out.push_str(&format!("Subject: {}\r\n", encode_header(&message.subject)));
-    if !date.is_empty() {
-        out.push_str(&format!("Date: {date}\r\n"));
-    }
-    out.push_str(&format!("Message-ID: <{message_id}>\r\n"));
-    out.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n");
-    let body = message.body.replace("\r\n", "\n").replace('\n', "\r\n");
-    if eight_bit || body.is_ascii() {
-        out.push_str(if body.is_ascii() {
-            "Content-Transfer-Encoding: 7bit\r\n\r\n"
-        } else {
-            "Content-Transfer-Encoding: 8bit\r\n\r\n"
-        });
-        out.push_str(&body);
-    } else {
-        out.push_str("Content-Transfer-Encoding: base64\r\n\r\n");
-        let encoded = base64(body.as_bytes());
-        for line in encoded.as_bytes().chunks(76) {
-            out.push_str(std::str::from_utf8(line).unwrap_or_default());
-            out.push_str("\r\n");
-        }
-    }
-    if !out.ends_with("\r\n") {
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// A byte stream to the relay: plain TCP or TLS.
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
-
-struct Connection {
-    stream: BufReader<Box<dyn Io>>,
-}
-
-fn tls_connector() -> Result<TlsConnector, SendError> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|_| SendError::Io {
-        step: "TLS",
-        kind: "no protocol version".to_owned(),
-    })?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(TlsConnector::from(Arc::new(config)))
-}
-
-async fn wrap_tls(host: &str, stream: Box<dyn Io>) -> Result<Box<dyn Io>, SendError> {
-    let name = rustls::pki_types::ServerName::try_from(
-        host.trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
-    )
-    .map_err(|_| SendError::Io {
-        step: "TLS",
-        kind: "invalid server name".to_owned(),
-    })?;
-    let connector = tls_connector()?;
-    let tls = timed("TLS", async {
-        connector
-            .connect(name, stream)
-            .await
-            .map_err(io_error("TLS"))
-    })
-    .await?;
-    Ok(Box::new(tls))
-}
-
-fn io_error(step: &'static str) -> impl Fn(std::io::Error) -> SendError {
-    move |error| SendError::Io {
-        step,
-        kind: error.kind().to_string(),
-    }
-}
-
-async fn timed<T>(
+/// Runs one step under the step timeout, naming its error with [`SendError::of`].
+async fn step<T>(
     step: &'static str,
-    future: impl std::future::Future<Output = Result<T, SendError>>,
+    future: impl Future<Output = Result<T, smtp::Error>>,
 ) -> Result<T, SendError> {
-    tokio::time::timeout(STEP_TIMEOUT, future)
-        .await
-        .map_err(|_| SendError::Io {
+    step_with(step, future, SendError::of).await
+}
+
+async fn step_with<T>(
+    step: &'static str,
+    future: impl Future<Output = Result<T, smtp::Error>>,
+    name_error: fn(&'static str, &smtp::Error) -> SendError,
+) -> Result<T, SendError> {
+    match tokio::time::timeout(STEP_TIMEOUT, future).await {
+        Ok(result) => result.map_err(|error| name_error(step, &error)),
+        Err(_) => Err(SendError::Io {
             step,
             kind: "timed out".to_owned(),
-        })?
-}
-
-impl Connection {
-    /// Reads one (possibly multi-line) reply: its code and its lines' texts.
-    async fn reply(&mut self, step: &'static str) -> Result<(u16, Vec<String>), SendError> {
-        timed(step, async {
-            let mut lines = Vec::new();
-            loop {
-                let mut line = String::new();
-                let read = (&mut self.stream)
-                    .take(1024)
-                    .read_line(&mut line)
-                    .await
-                    .map_err(io_error(step))?;
-                if read == 0 {
-                    return Err(SendError::Io {
-                        step,
-                        kind: "connection closed".to_owned(),
-                    });
-                }
-                let line = line.trim_end_matches(['\r', '\n']);
-                let code = line
-                    .get(..3)
-                    .and_then(|code| code.parse::<u16>().ok())
-                    .ok_or(SendError::Malformed { step })?;
-                let separator = line.as_bytes().get(3).copied().unwrap_or(b' ');
-                lines.push(line.get(4..).unwrap_or("").to_owned());
-                if separator != b'-' || lines.len() > 100 {
-                    return Ok((code, lines));
-                }
-            }
-        })
-        .await
-    }
-
-    async fn expect(
-        &mut self,
-        step: &'static str,
-        accepted: &[u16],
-    ) -> Result<Vec<String>, SendError> {
-        let (code, lines) = self.reply(step).await?;
-        if accepted.contains(&code) {
-            Ok(lines)
-        } else {
-            Err(SendError::Refused { step, code })
-        }
-    }
-
-    async fn command(
-        &mut self,
-        step: &'static str,
-        line: &str,
-        accepted: &[u16],
-    ) -> Result<Vec<String>, SendError> {
-        timed(step, async {
-            self.stream
-                .write_all(format!("{line}\r\n").as_bytes())
-                .await
-                .map_err(io_error(step))?;
-            self.stream.flush().await.map_err(io_error(step))
-        })
-        .await?;
-        self.expect(step, accepted).await
+        }),
     }
 }
 
 /// Hands one message to the relay of `config`. Errors name the step and reply code only.
 pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendError> {
-    let address = (
-        config.host.trim_start_matches('[').trim_end_matches(']'),
-        config.port,
-    );
-    let stream = timed("connect", async {
-        TcpStream::connect(address)
-            .await
-            .map_err(io_error("connect"))
-    })
-    .await?;
-    let stream: Box<dyn Io> = Box::new(stream);
-    let stream = if config.tls == Tls::Implicit {
-        wrap_tls(&config.host, stream).await?
-    } else {
-        stream
-    };
-    let mut connection = Connection {
-        stream: BufReader::new(stream),
-    };
-    connection.expect("greeting", &[220]).await?;
-    let mut extensions = connection
-        .command("EHLO", "EHLO kleroterion.local", &[250])
-        .await?;
-    if config.tls == Tls::StartTls {
-        let offered = extensions
-            .iter()
-            .any(|line| line.trim().eq_ignore_ascii_case("STARTTLS"));
-        if !offered {
-            return Err(SendError::NoStartTls);
-        }
-        connection.command("STARTTLS", "STARTTLS", &[220]).await?;
-        let plain = connection.stream.into_inner();
-        connection = Connection {
-            stream: BufReader::new(wrap_tls(&config.host, plain).await?),
-        };
-        extensions = connection
-            .command("EHLO", "EHLO kleroterion.local", &[250])
-            .await?;
-    }
-    let has = |keyword: &str| {
-        extensions.iter().any(|line| {
-            line.split_whitespace()
-                .next()
-                .is_some_and(|first| first.eq_ignore_ascii_case(keyword))
+    let from: Address = config.from.parse().map_err(|_| SendError::Address)?;
+    let to: Address = message.to.trim().parse().map_err(|_| SendError::Address)?;
+    let hello = ClientId::Domain(HELLO_NAME.to_owned());
+    let tls_parameters = || {
+        TlsParameters::new(config.host.clone()).map_err(|_| SendError::Io {
+            step: "TLS",
+            kind: "invalid server name".to_owned(),
         })
     };
-    let eight_bit = has("8BITMIME");
+    let implicit = match config.tls {
+        Tls::Implicit => Some(tls_parameters()?),
+        Tls::None | Tls::StartTls => None,
+    };
+    // Connects (and with `smtps`, completes the TLS handshake), reads the greeting and sends EHLO.
+    let mut connection = step_with(
+        "connect",
+        AsyncSmtpConnection::connect_tokio1(
+            (config.host.as_str(), config.port),
+            Some(STEP_TIMEOUT),
+            &hello,
+            implicit,
+            None,
+        ),
+        SendError::of_tls_step,
+    )
+    .await?;
+    if config.tls == Tls::StartTls {
+        if !connection.can_starttls() {
+            connection.abort().await;
+            return Err(SendError::NoStartTls);
+        }
+        step_with(
+            "STARTTLS",
+            connection.starttls(tls_parameters()?, &hello),
+            SendError::of_tls_step,
+        )
+        .await?;
+    }
     if let Some((user, password)) = &config.auth {
-        let mechanisms: Vec<String> = extensions
-            .iter()
-            .filter(|line| {
-                line.split_whitespace()
-                    .next()
-                    .is_some_and(|first| first.eq_ignore_ascii_case("AUTH"))
-            })
-            .flat_map(|line| {
-                line.split_whitespace()
-                    .skip(1)
-                    .map(str::to_ascii_uppercase)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        if mechanisms.iter().any(|m| m == "PLAIN") {
-            let token = base64(format!("\0{user}\0{password}").as_bytes());
-            connection
-                .command("AUTH", &format!("AUTH PLAIN {token}"), &[235])
-                .await?;
-        } else if mechanisms.iter().any(|m| m == "LOGIN") {
-            connection.command("AUTH", "AUTH LOGIN", &[334]).await?;
-            connection
-                .command("AUTH", &base64(user.as_bytes()), &[334])
-                .await?;
-            connection
-                .command("AUTH", &base64(password.as_bytes()), &[235])
-                .await?;
-        } else {
+        if connection
+            .server_info()
+            .get_auth_mechanism(&MECHANISMS)
+            .is_none()
+        {
+            connection.abort().await;
             return Err(SendError::NoAuthMechanism);
         }
+        let credentials = Credentials::new(user.clone(), password.clone());
+        step("AUTH", connection.auth(&MECHANISMS, &credentials)).await?;
     }
-    let body_parameter = if eight_bit { " BODY=8BITMIME" } else { "" };
-    connection
-        .command(
-            "MAIL FROM",
-            &format!("MAIL FROM:<{}>{body_parameter}", config.from),
-            &[250],
-        )
-        .await?;
-    connection
-        .command(
-            "RCPT TO",
-            &format!("RCPT TO:<{}>", one_line(&message.to)),
-            &[250, 251],
-        )
-        .await?;
-    connection.command("DATA", "DATA", &[354]).await?;
+    let relay = connection.server_info();
+    let eight_bit = relay.supports_feature(Extension::EightBitMime);
+    let mut parameters = Vec::new();
+    if !(config.from.is_ascii() && message.to.is_ascii()) {
+        if !relay.supports_feature(Extension::SmtpUtfEight) {
+            connection.abort().await;
+            return Err(SendError::Address);
+        }
+        parameters.push(MailParameter::SmtpUtfEight);
+    }
     let id =
         crate::security::random_token(16).map_err(|_| SendError::Malformed { step: "DATA" })?;
-    let domain = config
-        .from
-        .rsplit('@')
-        .next()
-        .unwrap_or("kleroterion.local");
-    let text = render(&config.from, message, eight_bit, &format!("{id}@{domain}"));
-    let mut stuffed = String::with_capacity(text.len() + 16);
-    for line in text.split_inclusive("\r\n") {
-        if line.starts_with('.') {
-            stuffed.push('.');
-        }
-        stuffed.push_str(line);
+    let domain = from.domain();
+    let text = render(&from, &to, message, eight_bit, &format!("{id}@{domain}"))?;
+    if !text.is_ascii() {
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    stuffed.push_str(".\r\n");
-    timed("DATA", async {
-        connection
-            .stream
-            .write_all(stuffed.as_bytes())
-            .await
-            .map_err(io_error("DATA"))?;
-        connection.stream.flush().await.map_err(io_error("DATA"))
-    })
+    step(
+        "MAIL FROM",
+        connection.command(Mail::new(Some(from), parameters)),
+    )
     .await?;
-    connection.expect("DATA", &[250]).await?;
+    step("RCPT TO", connection.command(Rcpt::new(to, Vec::new()))).await?;
+    step("DATA", connection.command(Data)).await?;
+    step("DATA", connection.message(&text)).await?;
     // The message is accepted; a failed goodbye changes nothing.
-    let _ = connection.command("QUIT", "QUIT", &[221]).await;
+    let _ = step("QUIT", connection.quit()).await;
     Ok(())
 }
 
@@ -725,20 +552,30 @@ mod tests {
     }
 
     #[test]
-    fn base64_and_headers_follow_the_rfcs() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"\0user\0pass"), "AHVzZXIAcGFzcw==");
-        assert_eq!(encode_header("Hello\r\nBcc: x"), "Hello  Bcc: x");
-        assert_eq!(encode_header("Été"), "=?UTF-8?B?w4l0w6k=?=");
+    fn messages_keep_headers_on_one_line_and_the_body_readable() {
+        let from: Address = "k@b.org".parse().unwrap();
+        let to: Address = "a@b.org".parse().unwrap();
         let message = Message {
             to: "a@b.org".to_owned(),
-            subject: "S".to_owned(),
-            body: "line\n.dot".to_owned(),
+            subject: "Été\r\nBcc: x@evil.org".to_owned(),
+            body: "Bonjour Élise\nline\n.dot".to_owned(),
         };
-        let text = render("k@b.org", &message, true, "id@b.org");
-        assert!(text.contains("\r\n\r\nline\r\n.dot\r\n"), "{text}");
+        let eight_bit =
+            String::from_utf8(render(&from, &to, &message, true, "id@b.org").unwrap()).unwrap();
+        assert!(
+            eight_bit.contains("\r\n\r\nBonjour Élise\r\nline\r\n.dot"),
+            "{eight_bit}"
+        );
+        assert!(
+            eight_bit.contains("Content-Transfer-Encoding: 8bit"),
+            "{eight_bit}"
+        );
+        assert!(eight_bit.contains("Message-ID: <id@b.org>"), "{eight_bit}");
+        assert!(
+            !eight_bit.lines().any(|line| line.starts_with("Bcc:")),
+            "{eight_bit}"
+        );
+        let seven_bit = render(&from, &to, &message, false, "id@b.org").unwrap();
+        assert!(seven_bit.is_ascii());
     }
 }

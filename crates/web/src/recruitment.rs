@@ -87,7 +87,7 @@ fn sign_form(secret: &str, assembly_id: i64, issued_at: i64) -> String {
         secret.as_bytes(),
         format!("register:{assembly_id}:{issued_at}").as_bytes(),
     );
-    format!("{issued_at}.{}", store::hex(&mac))
+    format!("{issued_at}.{}", hex::encode(mac))
 }
 
 /// Whether a form token is genuine for this assembly and was issued between a day and a few seconds ago.
@@ -628,13 +628,23 @@ pub async fn letters(
     Ok(response)
 }
 
-fn csv_cell(cell: &str) -> String {
-    let cell = recruitment::merge::escape_cell(cell);
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.into_owned()
+/// CSV for a spreadsheet: the header, then the rows, with CRLF line ends and every cell made safe against formula
+/// injection ([`recruitment::merge::escape_cell`]); the `csv` writer quotes where needed.
+fn spreadsheet_csv(header: &[&str], rows: &[Vec<String>]) -> Result<String, AppError> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer.write_record(header).map_err(AppError::internal)?;
+    for row in rows {
+        let cells = row
+            .iter()
+            .map(|cell| recruitment::merge::escape_cell(cell).into_owned());
+        writer.write_record(cells).map_err(AppError::internal)?;
     }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| AppError::internal(error.into_error()))?;
+    String::from_utf8(bytes).map_err(AppError::internal)
 }
 
 /// `GET /staff/assemblies/{assembly_id}/invitations/mail-merge.csv`: the print shop's file
@@ -649,20 +659,19 @@ pub async fn mail_merge(
     let rows = store::recruitment::invitations(&mut connection, assembly_id).await?;
     drop(connection);
     let base = base_url(&state, &headers, assembly_id);
-    let mut csv = String::from("id,address,area,code,url\r\n");
+    let mut lines = Vec::with_capacity(rows.len());
     for row in &rows {
         let code = parse_code(&row.code).map_err(AppError::internal)?;
         let url = recruitment::merge::registration_url(&base, &code).map_err(AppError::internal)?;
-        let cells = [
-            csv_cell(&row.address_ref),
-            csv_cell(&row.address),
-            csv_cell(&row.area),
-            csv_cell(&row.code),
-            csv_cell(&url),
-        ];
-        csv.push_str(&cells.join(","));
-        csv.push_str("\r\n");
+        lines.push(vec![
+            row.address_ref.clone(),
+            row.address.clone(),
+            row.area.clone(),
+            row.code.clone(),
+            url,
+        ]);
     }
+    let csv = spreadsheet_csv(&["id", "address", "area", "code", "url"], &lines)?;
     let disposition = format!("attachment; filename=\"invitations-{assembly_id}.csv\"");
     Ok((
         [
@@ -1705,9 +1714,7 @@ pub async fn export_respondents(
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let rows = store::recruitment::respondents(&mut connection, assembly_id, "", None).await?;
     drop(connection);
-    let mut csv = String::from(
-        "id,status,full_name,email,phone,gender,age_band,area,childcare,mobility,language,diet,access_details,registered_on\r\n",
-    );
+    let mut lines = Vec::with_capacity(rows.len());
     for row in &rows {
         let features: serde_json::Value =
             serde_json::from_str(&row.features_json).unwrap_or_default();
@@ -1723,7 +1730,7 @@ pub async fn export_respondents(
             }
             .to_owned()
         };
-        let cells = [
+        lines.push(vec![
             row.id.to_string(),
             row.status.clone(),
             row.full_name.clone(),
@@ -1738,11 +1745,27 @@ pub async fn export_respondents(
             flag("diet"),
             text(&access, "details"),
             utc_date(row.created_at),
-        ];
-        let cells: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
-        csv.push_str(&cells.join(","));
-        csv.push_str("\r\n");
+        ]);
     }
+    let csv = spreadsheet_csv(
+        &[
+            "id",
+            "status",
+            "full_name",
+            "email",
+            "phone",
+            "gender",
+            "age_band",
+            "area",
+            "childcare",
+            "mobility",
+            "language",
+            "diet",
+            "access_details",
+            "registered_on",
+        ],
+        &lines,
+    )?;
     let mut tx = state.store.begin().await?;
     let after = serde_json::json!({
         "assembly_id": assembly_id,
@@ -2173,7 +2196,7 @@ mod tests {
     fn hmac_matches_rfc_4231_test_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
         assert_eq!(
-            store::hex(&mac),
+            hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }

@@ -515,7 +515,7 @@ async fn check(
             .and_then(crate::upload::boundary);
         let sent = match multipart {
             Some(boundary) if spec.upload => {
-                crate::upload::csrf_field(&bytes, &boundary, CSRF_FIELD)
+                crate::upload::csrf_field(bytes.clone(), &boundary, CSRF_FIELD).await
             }
             _ => form_csrf_token(&bytes),
         }

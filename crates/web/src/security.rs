@@ -11,7 +11,7 @@ pub fn random_token(bytes: usize) -> Result<String, AppError> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer)
         .map_err(|error| AppError::Internal(format!("random source: {error}").into()))?;
-    Ok(store::hex(&buffer))
+    Ok(hex::encode(buffer))
 }
 
 /// `N` random bytes.

@@ -145,8 +145,8 @@ pub fn parse_quota_text(m: &Messages, text: &str) -> Result<Vec<QuotaLine>, Vec<
             continue;
         }
         let mut ok = true;
-        for column in 0..2 {
-            if cells[column].is_empty() || cells[column].chars().count() > 60 {
+        for (column, cell) in cells.iter().enumerate().take(2) {
+            if cell.is_empty() || cell.chars().count() > 60 {
                 errors.push(line_error(m, number, column + 1, m.s.err_name));
                 ok = false;
             }
@@ -278,24 +278,16 @@ fn share_text(share_ppm: i64) -> String {
 }
 
 fn quota_text(lines: &[QuotaLine]) -> String {
-    let mut text = String::from("feature,value,share,min,max\n");
+    let mut text = csv_line(&["feature", "value", "share", "min", "max"]);
     for line in lines {
-        let cell = |t: &str| {
-            if t.contains([',', '"']) {
-                format!("\"{}\"", t.replace('"', "\"\""))
-            } else {
-                t.to_owned()
-            }
-        };
         let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
-        text.push_str(&format!(
-            "{},{},{},{},{}\n",
-            cell(&line.feature),
-            cell(&line.value),
-            share_text(line.share_ppm),
-            bound(line.min),
-            bound(line.max)
-        ));
+        text.push_str(&csv_line(&[
+            &line.feature,
+            &line.value,
+            &share_text(line.share_ppm),
+            &bound(line.min),
+            &bound(line.max),
+        ]));
     }
     text
 }

@@ -491,16 +491,30 @@ pub struct AttendancePage {
     pub saved: bool,
 }
 
+/// What the register shows: what was recorded (just saved or not), or a refused post with its errors and choices.
+enum RegisterView<'a> {
+    Recorded {
+        saved: bool,
+    },
+    Refused {
+        errors: Vec<String>,
+        typed: &'a Fields,
+    },
+}
+
 async fn attendance_page(
     state: &AppState,
     viewer: &Viewer,
     assembly_id: i64,
     session_id: i64,
-    status: StatusCode,
-    errors: Vec<String>,
-    typed: Option<&Fields>,
-    saved: bool,
+    view: RegisterView<'_>,
 ) -> Result<Response, AppError> {
+    let (status, errors, typed, saved) = match view {
+        RegisterView::Recorded { saved } => (StatusCode::OK, Vec::new(), None, saved),
+        RegisterView::Refused { errors, typed } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errors, Some(typed), false)
+        }
+    };
     let mut conn = state.store.connection().await?;
     let session = session_views(&mut conn, assembly_id, true)
         .await?
@@ -558,10 +572,9 @@ pub async fn attendance(
         &viewer,
         assembly_id,
         session_id,
-        StatusCode::OK,
-        Vec::new(),
-        None,
-        query.saved.is_some(),
+        RegisterView::Recorded {
+            saved: query.saved.is_some(),
+        },
     )
     .await
 }
@@ -608,10 +621,10 @@ pub async fn record_attendance(
             &viewer,
             assembly_id,
             session_id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            Some(&fields),
-            false,
+            RegisterView::Refused {
+                errors,
+                typed: &fields,
+            },
         )
         .await;
     }

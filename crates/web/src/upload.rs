@@ -1,13 +1,16 @@
-//! File uploads from plain HTML forms, without JavaScript and without a new dependency.
+//! File uploads from plain HTML forms, without JavaScript: our rules around `multer`, which parses the
+//! `multipart/form-data` body (RFC 7578).
 //!
-//! A form with `enctype="multipart/form-data"` sends its fields as parts of one body (RFC 7578). The guard has
-//! already read the whole body into memory under the route's upload limit ([`crate::routes::RouteSpec::upload`])
-//! and checked its CSRF token with [`csrf_field`]; [`FormData`] then turns the parts into the same struct a
-//! urlencoded form gives, so one handler takes either a pasted textarea or a chosen file.
+//! A form with `enctype="multipart/form-data"` sends its fields as parts of one body. The guard has already read
+//! the whole body into memory under the route's upload limit ([`crate::routes::RouteSpec::upload`]) and checked
+//! its CSRF token with [`csrf_field`]; [`FormData`] then turns the parts into the same struct a urlencoded form
+//! gives, so one handler takes either a pasted textarea or a chosen file. `multer` only ever reads those bytes,
+//! so what an anonymous visitor can make the server buffer stays under the guard's limits.
 //!
 //! The convention: a file input named `X_file` fills the text field `X` (the textarea beside it), and wins over
 //! it when both are given. A file must be UTF-8 text; the error names the field.
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Form, FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -25,15 +28,15 @@ pub struct Part {
     /// The file's name, for a file input (may be empty when no file was chosen).
     pub filename: Option<String>,
     /// The content.
-    pub data: Vec<u8>,
+    pub data: Bytes,
 }
 
 /// Why a multipart body was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadError {
-    /// The body ends before its closing boundary, or a part has no header block.
-    #[error("the upload is incomplete or malformed ({0})")]
-    Malformed(&'static str),
+    /// The body is not a complete multipart body (no closing boundary, a part without headers...).
+    #[error("the upload is incomplete or malformed")]
+    Malformed,
     /// A part without `Content-Disposition: form-data; name="..."`.
     #[error("a part of the upload has no field name")]
     Unnamed,
@@ -50,184 +53,70 @@ const MAX_PARTS: usize = 256;
 
 /// The boundary of a `multipart/form-data` content type, or `None` for any other content type.
 pub fn boundary(content_type: &str) -> Option<String> {
-    let mut pieces = content_type.split(';');
-    let mime = pieces.next()?.trim();
-    if !mime.eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    for piece in pieces {
-        let Some((key, value)) = piece.split_once('=') else {
-            continue;
-        };
-        if key.trim().eq_ignore_ascii_case("boundary") {
-            let value = value.trim().trim_matches('"');
-            // RFC 2046: 1 to 70 characters.
-            if value.is_empty() || value.len() > 70 {
-                return None;
-            }
-            return Some(value.to_owned());
-        }
-    }
-    None
+    // RFC 2046: 1 to 70 characters.
+    multer::parse_boundary(content_type)
+        .ok()
+        .filter(|boundary| (1..=70).contains(&boundary.len()))
 }
 
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut at = from;
-    while at + needle.len() <= haystack.len() {
-        let offset = haystack[at..=haystack.len() - needle.len()]
-            .iter()
-            .position(|&b| b == first)?;
-        at += offset;
-        if &haystack[at..at + needle.len()] == needle {
-            return Some(at);
-        }
-        at += 1;
-    }
-    None
-}
-
-/// The value of a `key=value` or `key="value"` parameter of a header (case-insensitive key; `\"` inside quotes).
-fn parameter(header_value: &str, wanted: &str) -> Option<String> {
-    let bytes = header_value.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        // Skip to the next parameter.
-        while at < bytes.len() && bytes[at] != b';' {
-            if bytes[at] == b'"' {
-                at += 1;
-                while at < bytes.len() && bytes[at] != b'"' {
-                    at += if bytes[at] == b'\\' { 2 } else { 1 };
-                }
-            }
-            at += 1;
-        }
-        at += 1;
-        let rest = header_value.get(at..)?;
-        let trimmed = rest.trim_start();
-        at += rest.len() - trimmed.len();
-        let Some(equals) = trimmed.find('=') else {
-            return None;
-        };
-        let key = trimmed[..equals].trim();
-        let value_start = at + equals + 1;
-        if value_start > bytes.len() {
-            return None;
-        }
-        let (value, end) = if bytes.get(value_start) == Some(&b'"') {
-            let mut value = String::new();
-            let mut index = value_start + 1;
-            let mut chars = header_value[index..].char_indices();
-            let mut closed = false;
-            while let Some((offset, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some((_, escaped)) = chars.next() {
-                            value.push(escaped);
-                        }
-                    }
-                    '"' => {
-                        index += offset + 1;
-                        closed = true;
-                        break;
-                    }
-                    c => value.push(c),
-                }
-            }
-            if !closed {
-                return None;
-            }
-            (value, index)
-        } else {
-            let end = header_value[value_start..]
-                .find(';')
-                .map_or(bytes.len(), |i| value_start + i);
-            (header_value[value_start..end].trim().to_owned(), end)
-        };
-        if key.eq_ignore_ascii_case(wanted) {
-            return Some(value);
-        }
-        at = end;
-    }
-    None
+/// A parser of `body`, a multipart body already in memory.
+fn multipart(body: Bytes, boundary: &str) -> multer::Multipart<'static> {
+    multer::Multipart::new(Body::from(body).into_data_stream(), boundary)
 }
 
 /// Splits a `multipart/form-data` body into its parts.
-pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<Part>, UploadError> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut next_delimiter = b"\r\n".to_vec();
-    next_delimiter.extend_from_slice(&delimiter);
-    // The first delimiter may open the body directly or follow a preamble and a line break.
-    let mut at = if body.starts_with(&delimiter) {
-        0
-    } else {
-        find(body, &next_delimiter, 0).ok_or(UploadError::Malformed("no boundary"))? + 2
-    };
+pub async fn parse(body: Bytes, boundary: &str) -> Result<Vec<Part>, UploadError> {
+    let mut multipart = multipart(body, boundary);
     let mut parts = Vec::new();
-    loop {
-        at += delimiter.len();
-        if body[at..].starts_with(b"--") {
-            return Ok(parts);
-        }
-        // Transport padding, then the line break that ends the delimiter line.
-        while matches!(body.get(at), Some(b' ' | b'\t')) {
-            at += 1;
-        }
-        if !body[at..].starts_with(b"\r\n") {
-            return Err(UploadError::Malformed("boundary line"));
-        }
-        at += 2;
-        let end =
-            find(body, &next_delimiter, at).ok_or(UploadError::Malformed("no closing boundary"))?;
-        let part = &body[at..end];
-        let split = find(part, b"\r\n\r\n", 0)
-            .map(|i| (i, i + 4))
-            .or_else(|| part.starts_with(b"\r\n").then_some((0, 2)))
-            .ok_or(UploadError::Malformed("part headers"))?;
-        let headers = std::str::from_utf8(&part[..split.0])
-            .map_err(|_| UploadError::Malformed("part headers"))?;
-        let mut name = None;
-        let mut filename = None;
-        for line in headers.split("\r\n") {
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            if key.trim().eq_ignore_ascii_case("content-disposition") {
-                let value = value.trim();
-                if !value.to_ascii_lowercase().starts_with("form-data") {
-                    return Err(UploadError::Unnamed);
-                }
-                name = parameter(value, "name");
-                filename = parameter(value, "filename");
-            }
-        }
-        let name = name
-            .filter(|name| !name.is_empty())
-            .ok_or(UploadError::Unnamed)?;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| UploadError::Malformed)?
+    {
         if parts.len() == MAX_PARTS {
             return Err(UploadError::TooManyParts);
         }
+        let name = field
+            .name()
+            .filter(|name| !name.is_empty())
+            .ok_or(UploadError::Unnamed)?
+            .to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let data = field.bytes().await.map_err(|_| UploadError::Malformed)?;
         parts.push(Part {
             name,
             filename,
-            data: part[split.1..].to_vec(),
+            data,
         });
-        at = end + 2;
     }
+    Ok(parts)
 }
 
-/// The CSRF token of a multipart body, for the guard.
-pub fn csrf_field(body: &[u8], boundary: &str, field: &str) -> Option<String> {
-    parse(body, boundary)
-        .ok()?
-        .into_iter()
-        .find(|part| part.name == field && part.filename.is_none())
-        .and_then(|part| String::from_utf8(part.data).ok())
+/// The CSRF token of a multipart body (the text field `field`), for the guard.
+pub async fn csrf_field(body: Bytes, boundary: &str, field: &str) -> Option<String> {
+    let mut multipart = multipart(body, boundary);
+    while let Some(part) = multipart.next_field().await.ok()? {
+        if part.name() == Some(field) && part.file_name().is_none() {
+            return String::from_utf8(part.bytes().await.ok()?.to_vec()).ok();
+        }
+    }
+    None
 }
 
-/// The form's fields as name/value pairs, files folded into their text fields (see the module's text), and the
-/// names of the fields that came from a file.
-pub fn fields(parts: Vec<Part>) -> Result<(Vec<(String, String)>, Vec<String>), UploadError> {
+/// A form's fields as name/value pairs, files folded into their text fields (see the module's text).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fields {
+    /// The fields, as a urlencoded form would give them.
+    pub pairs: Vec<(String, String)>,
+    /// The names of the fields that came from a file.
+    pub from_files: Vec<String>,
+}
+
+/// Folds the parts into [`Fields`].
+pub fn fields(parts: Vec<Part>) -> Result<Fields, UploadError> {
+    let text = |part: &Part| {
+        String::from_utf8(part.data.to_vec()).map_err(|_| UploadError::NotText(part.name.clone()))
+    };
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut from_files = Vec::new();
     let mut files = Vec::new();
@@ -238,8 +127,7 @@ pub fn fields(parts: Vec<Part>) -> Result<(Vec<(String, String)>, Vec<String>), 
                     // A file input left empty.
                     continue;
                 }
-                let text = String::from_utf8(part.data)
-                    .map_err(|_| UploadError::NotText(part.name.clone()))?;
+                let text = text(&part)?;
                 // A byte order mark from a spreadsheet program is not part of the first column's name.
                 let text = text
                     .strip_prefix('\u{feff}')
@@ -251,8 +139,7 @@ pub fn fields(parts: Vec<Part>) -> Result<(Vec<(String, String)>, Vec<String>), 
                 // A file input that does not follow the convention: ignored, like an unknown field.
             }
             (None, _) => {
-                let text = String::from_utf8(part.data)
-                    .map_err(|_| UploadError::NotText(part.name.clone()))?;
+                let text = text(&part)?;
                 pairs.push((part.name, text));
             }
         }
@@ -262,7 +149,7 @@ pub fn fields(parts: Vec<Part>) -> Result<(Vec<(String, String)>, Vec<String>), 
         pairs.push((target.clone(), text));
         from_files.push(target);
     }
-    Ok((pairs, from_files))
+    Ok(Fields { pairs, from_files })
 }
 
 /// A form that may come urlencoded or as `multipart/form-data` with files: the struct, and the names of the
@@ -292,8 +179,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormData<T> {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message,
         };
-        let parts = parse(&bytes, &boundary).map_err(|error| bad(error.to_string()))?;
-        let (pairs, from_files) = fields(parts).map_err(|error| bad(error.to_string()))?;
+        let parts = parse(bytes, &boundary)
+            .await
+            .map_err(|error| bad(error.to_string()))?;
+        let Fields { pairs, from_files } = fields(parts).map_err(|error| bad(error.to_string()))?;
         let encoded = serde_urlencoded::to_string(&pairs).map_err(AppError::internal)?;
         let value =
             serde_urlencoded::from_str::<T>(&encoded).map_err(|error| bad(error.to_string()))?;
@@ -343,38 +232,38 @@ mod tests {
         );
     }
 
-    #[test]
-    fn parts_keep_their_names_files_and_bytes_including_line_breaks() {
+    #[tokio::test]
+    async fn parts_keep_their_names_files_and_bytes_including_line_breaks() {
         let csv = "id,area\r\n1,North\r\n2,\"South\r\nEast\"\r\n";
-        let bytes = body(
+        let bytes = Bytes::from(body(
             "XyZ",
             &[
                 ("csrf_token", None, "abc"),
                 ("addresses_file", Some("list.csv"), csv),
                 ("seed", None, ""),
             ],
-        );
-        let parts = parse(&bytes, "XyZ").unwrap();
+        ));
+        let parts = parse(bytes.clone(), "XyZ").await.unwrap();
         assert_eq!(parts.len(), 3);
         assert_eq!(
             parts[0],
             Part {
                 name: "csrf_token".into(),
                 filename: None,
-                data: b"abc".to_vec()
+                data: Bytes::from_static(b"abc")
             }
         );
         assert_eq!(parts[1].filename.as_deref(), Some("list.csv"));
         assert_eq!(parts[1].data, csv.as_bytes());
-        assert_eq!(parts[2].data, b"");
+        assert_eq!(parts[2].data, b"".as_slice());
         assert_eq!(
-            csrf_field(&bytes, "XyZ", "csrf_token"),
+            csrf_field(bytes, "XyZ", "csrf_token").await,
             Some("abc".to_owned())
         );
     }
 
-    #[test]
-    fn a_file_fills_its_text_field_and_wins_over_the_textarea() {
+    #[tokio::test]
+    async fn a_file_fills_its_text_field_and_wins_over_the_textarea() {
         let bytes = body(
             "b",
             &[
@@ -383,34 +272,34 @@ mod tests {
                 ("csv_file", Some(""), ""),
             ],
         );
-        let (pairs, from_files) = fields(parse(&bytes, "b").unwrap()).unwrap();
+        let folded = fields(parse(bytes.into(), "b").await.unwrap()).unwrap();
         assert_eq!(
-            pairs,
-            vec![("addresses".to_owned(), "id,area\n".to_owned())]
+            folded,
+            Fields {
+                pairs: vec![("addresses".to_owned(), "id,area\n".to_owned())],
+                from_files: vec!["addresses".to_owned()],
+            }
         );
-        assert_eq!(from_files, vec!["addresses".to_owned()]);
     }
 
-    #[test]
-    fn broken_bodies_are_refused_with_a_reason_never_a_panic() {
+    #[tokio::test]
+    async fn broken_bodies_are_refused_with_a_reason_never_a_panic() {
         let good = body("b", &[("a", None, "1"), ("f_file", Some("x.csv"), "data")]);
         for cut in 0..good.len() {
             // Every prefix either parses (the closing delimiter is complete) or is refused.
-            let _ = parse(&good[..cut], "b");
+            let _ = parse(Bytes::copy_from_slice(&good[..cut]), "b").await;
         }
+        let refused = |body: &'static [u8]| parse(Bytes::from_static(body), "b");
         assert_eq!(
-            parse(
-                b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1",
-                "b"
-            ),
-            Err(UploadError::Malformed("no closing boundary"))
+            refused(b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1").await,
+            Err(UploadError::Malformed)
         );
         assert_eq!(
-            parse(b"no boundary here", "b"),
-            Err(UploadError::Malformed("no boundary"))
+            refused(b"no boundary here").await,
+            Err(UploadError::Malformed)
         );
         assert_eq!(
-            parse(b"--b\r\nContent-Type: text/plain\r\n\r\n1\r\n--b--", "b"),
+            refused(b"--b\r\nContent-Type: text/plain\r\n\r\n1\r\n--b--").await,
             Err(UploadError::Unnamed)
         );
         let latin1 = [
@@ -421,28 +310,27 @@ mod tests {
         ]
         .concat();
         assert_eq!(
-            fields(parse(&latin1, "b").unwrap()),
+            fields(parse(latin1.into(), "b").await.unwrap()),
             Err(UploadError::NotText("f_file".to_owned()))
+        );
+        let many: Vec<(String, Option<&str>, &str)> = (0..=MAX_PARTS)
+            .map(|i| (format!("f{i}"), None, "x"))
+            .collect();
+        let many: Vec<(&str, Option<&str>, &str)> =
+            many.iter().map(|(n, f, d)| (n.as_str(), *f, *d)).collect();
+        assert_eq!(
+            parse(body("b", &many).into(), "b").await,
+            Err(UploadError::TooManyParts)
         );
     }
 
-    #[test]
-    fn quoted_parameters_may_hold_semicolons_and_escaped_quotes() {
+    #[tokio::test]
+    async fn quoted_names_may_hold_semicolons() {
+        let bytes = b"--b\r\nContent-Disposition: form-data; name=\"a;b\"; filename=\"x;y.csv\"\r\n\r\n1\r\n--b--\r\n";
+        let parts = parse(Bytes::from_static(bytes), "b").await.unwrap();
         assert_eq!(
-            parameter(
-                "form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"",
-                "filename"
-            ),
-            Some("x\"y.csv".to_owned())
+            (parts[0].name.as_str(), parts[0].filename.as_deref()),
+            ("a;b", Some("x;y.csv"))
         );
-        assert_eq!(
-            parameter("form-data; name=\"a;b\"; filename=\"x\\\"y.csv\"", "name"),
-            Some("a;b".to_owned())
-        );
-        assert_eq!(
-            parameter("form-data; name=plain", "name"),
-            Some("plain".to_owned())
-        );
-        assert_eq!(parameter("form-data; name=\"open", "name"), None);
     }
 }

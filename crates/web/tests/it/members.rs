@@ -103,7 +103,7 @@ impl Relay {
                                 }
                                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
                             }
-                            current.data = data;
+                            current.data = readable(&data);
                             store.lock().unwrap().push(current.clone());
                             b"250 queued\r\n"
                         } else if upper == "QUIT" {
@@ -136,6 +136,23 @@ impl Relay {
         }
         panic!("no email to {to} arrived");
     }
+}
+
+/// A received message with its body decoded from quoted-printable, which the client uses for lines too long
+/// to send as they are: the headers as sent, then the text as the person reads it.
+fn readable(data: &str) -> String {
+    let Some((headers, body)) = data.split_once("\r\n\r\n") else {
+        return data.to_owned();
+    };
+    if !headers
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: quoted-printable")
+    {
+        return data.to_owned();
+    }
+    let body = quoted_printable::decode(body, quoted_printable::ParseMode::Strict)
+        .expect("quoted-printable body");
+    format!("{headers}\r\n\r\n{}", String::from_utf8(body).unwrap())
 }
 
 /// Log lines of the whole test process (a global subscriber; installed once).

@@ -590,7 +590,7 @@ pub async fn evidence_speakers_balance_and_questions_without_names_in_public(app
     let response = app
         .post_form(
             &organiser,
-            &format!("{staff_path}"),
+            &staff_path,
             &[
                 ("evidence_topic", "Food"),
                 ("evidence_title", "School canteens"),
