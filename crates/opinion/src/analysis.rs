@@ -7,7 +7,7 @@
 
 use crate::cluster::{self, Point};
 use crate::conversation::{Conversation, Moderation};
-use crate::pca;
+use crate::pca::{self, Scaling};
 use crate::stats::{self, Counts, Direction, Repness};
 
 /// Settings of the analysis; `Options::default()` is the documented reference configuration.
@@ -35,6 +35,8 @@ pub struct Options {
     pub consensus: usize,
     /// One-sided z threshold of every test (Pol.is: 1.2816, 90%).
     pub z_threshold: f64,
+    /// How the projection counts statements out of the analysis.
+    pub scaling: Scaling,
 }
 
 impl Default for Options {
@@ -49,6 +51,7 @@ impl Default for Options {
             representatives: 5,
             consensus: 5,
             z_threshold: 1.2816,
+            scaling: Scaling::Included,
         }
     }
 }
@@ -75,8 +78,10 @@ pub struct Placement {
     pub id: u64,
     /// Position on the opinion map, or `None` if they voted on no statement in the analysis.
     pub position: Option<Point>,
-    /// Votes on statements in the analysis.
+    /// Votes on any statement (passes and moderated-out statements included, as Pol.is counts).
     pub n_votes: usize,
+    /// Votes on statements in the analysis (what the projection scales by).
+    pub n_votes_included: usize,
     /// Index of their base cluster, if clustered.
     pub base_cluster: Option<usize>,
     /// Their opinion group, if clustered.
@@ -247,25 +252,28 @@ pub fn analyse(
     order.sort_by_key(|&index| ids[index]);
     let mut participants: Vec<Placement> = Vec::with_capacity(order.len());
     for &index in &order {
-        let projected = pca::project(conversation, &components, index);
+        let projected = pca::project(conversation, &components, index, options.scaling);
         participants.push(Placement {
             id: ids[index],
             position: projected.map(|(position, _)| position),
-            n_votes: projected.map_or(0, |(_, n)| n),
+            n_votes: conversation.row(index).count(),
+            n_votes_included: projected.map_or(0, |(_, n)| n),
             base_cluster: None,
             group: None,
         });
     }
 
-    // Who is clustered: min(min_votes, n_included) votes in the analysis, topped up to
-    // `min_clustered` with the most active participants (ties to the lower id).
-    let threshold = options.min_votes.min(n_included).max(1);
+    // Who is clustered (Pol.is's rule): min(min_votes, statements) votes on any statement, topped
+    // up to `min_clustered` with the most active participants (ties to the lower id); a participant
+    // must also have voted on a statement in the analysis, or they would have no position.
+    let threshold = options.min_votes.min(conversation.n_statements()).max(1);
+    let placed = |p: &Placement| p.n_votes_included > 0;
     let mut clustered: Vec<usize> = (0..participants.len())
-        .filter(|&p| participants[p].n_votes >= threshold)
+        .filter(|&p| placed(&participants[p]) && participants[p].n_votes >= threshold)
         .collect();
     if clustered.len() < options.min_clustered {
         let mut others: Vec<usize> = (0..participants.len())
-            .filter(|&p| participants[p].n_votes > 0 && participants[p].n_votes < threshold)
+            .filter(|&p| placed(&participants[p]) && participants[p].n_votes < threshold)
             .collect();
         others.sort_by(|&a, &b| {
             participants[b]

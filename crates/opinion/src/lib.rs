@@ -15,6 +15,7 @@
 
 pub mod analysis;
 mod cluster;
+pub mod compare;
 pub mod conversation;
 pub mod opendata;
 mod pca;
@@ -22,3 +23,4 @@ pub mod stats;
 
 pub use analysis::{Analysis, Options, Stage, analyse};
 pub use conversation::{Conversation, Moderation, Vote};
+pub use pca::Scaling;

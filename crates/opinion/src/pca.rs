@@ -13,6 +13,17 @@
 use crate::conversation::{Conversation, Moderation};
 use faer::{Mat, Side};
 
+/// How the sparsity-aware projection counts statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scaling {
+    /// sqrt(statements in the analysis / the participant's votes on them): the reference.
+    #[default]
+    Included,
+    /// Pol.is's arithmetic: moderated-out and meta statements count as statements every participant
+    /// voted on, which damps the scaling as more statements are moderated out.
+    PolisParity,
+}
+
 /// The principal components over the statements in the analysis.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Components {
@@ -63,16 +74,21 @@ pub(crate) fn components(conversation: &Conversation) -> Components {
                 (column.agree + column.disagree) as f64 - 2.0 * mu * column.sum() as f64
                     + mu * mu * column.seen as f64
             } else {
-                let (low, high, mu_low, mu_high) = if a < b {
-                    (a, b, mean[row], mean[col])
+                // Evaluated in the statements' id order whatever their storage order, so that the
+                // floating-point result does not depend on which statement was seen first.
+                let (first, second) = (row.min(col), row.max(col));
+                let (a, b) = (included[first], included[second]);
+                let pair = conversation.pair(a.min(b), a.max(b));
+                let (sum_first, sum_second) = if a < b {
+                    (pair.sum_low, pair.sum_high)
                 } else {
-                    (b, a, mean[col], mean[row])
+                    (pair.sum_high, pair.sum_low)
                 };
-                let pair = conversation.pair(low, high);
+                let (mu_first, mu_second) = (mean[first], mean[second]);
                 f64::from(pair.product)
-                    - mu_high * f64::from(pair.sum_low)
-                    - mu_low * f64::from(pair.sum_high)
-                    + mu_low * mu_high * f64::from(pair.count)
+                    - mu_second * f64::from(sum_first)
+                    - mu_first * f64::from(sum_second)
+                    + mu_first * mu_second * f64::from(pair.count)
             }
         });
         let eigen = gram
@@ -132,25 +148,39 @@ fn orient(axis: &mut [f64], included: &[usize], ids: &[u64]) {
 /// Pol.is's sparsity-aware scaling: the projection of the centred votes, multiplied by
 /// sqrt(n_included / n_voted), so that people who voted on few statements are not all pulled to the
 /// centre.
+/// With `Scaling::PolisParity`, statements out of the analysis count in both terms, as in Pol.is,
+/// where they are zero-filled columns that everyone "voted" on.
 pub(crate) fn project(
     conversation: &Conversation,
     components: &Components,
     participant: usize,
+    scaling: Scaling,
 ) -> Option<([f64; 2], usize)> {
+    // Terms are summed in the statements' id order (not the order the votes arrived in), so the
+    // same votes give bit-identical positions.
+    let mut terms: Vec<(usize, f64)> = conversation
+        .row(participant)
+        .filter_map(|(statement, vote)| {
+            components.slot[statement]
+                .map(|slot| (slot, f64::from(vote.value()) - components.mean[slot]))
+        })
+        .collect();
+    terms.sort_unstable_by_key(|&(slot, _)| slot);
     let mut position = [0.0; 2];
-    let mut n_voted = 0;
-    for (statement, vote) in conversation.row(participant) {
-        if let Some(slot) = components.slot[statement] {
-            let centred = f64::from(vote.value()) - components.mean[slot];
-            position[0] += centred * components.axes[0][slot];
-            position[1] += centred * components.axes[1][slot];
-            n_voted += 1;
-        }
+    for &(slot, centred) in &terms {
+        position[0] += centred * components.axes[0][slot];
+        position[1] += centred * components.axes[1][slot];
     }
+    let n_voted = terms.len();
     if n_voted == 0 {
         return None;
     }
-    let scale = (components.included.len() as f64 / n_voted as f64).sqrt();
+    let excluded = match scaling {
+        Scaling::Included => 0.0,
+        Scaling::PolisParity => (components.slot.len() - components.included.len()) as f64,
+    };
+    let scale =
+        ((components.included.len() as f64 + excluded) / (n_voted as f64 + excluded)).sqrt();
     Some(([position[0] * scale, position[1] * scale], n_voted))
 }
 
