@@ -32,7 +32,7 @@ pub fn stance(n_groups: usize, group: usize, statement: usize) -> i32 {
     match n_groups {
         1 => 1,
         2 => {
-            if (group == 0) == !statement.is_multiple_of(3) {
+            if (group == 0) != statement.is_multiple_of(3) {
                 1
             } else {
                 -1
