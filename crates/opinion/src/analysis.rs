@@ -250,13 +250,15 @@ pub fn analyse(
     let ids = conversation.participant_ids();
     let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_by_key(|&index| ids[index]);
+    let projector = pca::Projector::new(&components, options.scaling);
     let mut participants: Vec<Placement> = Vec::with_capacity(order.len());
     for &index in &order {
-        let projected = pca::project(conversation, &components, index, options.scaling);
+        let cells = conversation.cells(index);
+        let projected = projector.project(cells);
         participants.push(Placement {
             id: ids[index],
             position: projected.map(|(position, _)| position),
-            n_votes: conversation.row(index).count(),
+            n_votes: cells.len(),
             n_votes_included: projected.map_or(0, |(_, n)| n),
             base_cluster: None,
             group: None,
@@ -382,21 +384,37 @@ pub fn analyse(
 
     progress(Stage::Statistics);
     let statement_ids = conversation.statement_ids();
-    let mut group_counts = vec![vec![Counts::default(); n_included]; n_groups];
+    // Tally packed cells (statement << 2 | vote code) per group: one increment per vote.
+    let n_cells = 4 * statement_ids.len();
+    let mut tallies = vec![0u64; n_groups * n_cells];
     for &p in &clustered {
         let group = participants[p].group.expect("clustered");
-        for (statement, vote) in conversation.row(order[p]) {
-            if let Some(slot) = components.slot[statement] {
-                let counts = &mut group_counts[group][slot];
-                counts.seen += 1;
-                match vote {
-                    crate::Vote::Agree => counts.agree += 1,
-                    crate::Vote::Disagree => counts.disagree += 1,
-                    crate::Vote::Pass => {}
-                }
-            }
+        let tally = &mut tallies[group * n_cells..(group + 1) * n_cells];
+        for &cell in conversation.cells(order[p]) {
+            tally[cell as usize] += 1;
         }
     }
+    let group_counts: Vec<Vec<Counts>> = (0..n_groups)
+        .map(|group| {
+            let tally = &tallies[group * n_cells..(group + 1) * n_cells];
+            components
+                .included
+                .iter()
+                .map(|&statement| {
+                    let (pass, agree, disagree) = (
+                        tally[4 * statement],
+                        tally[4 * statement + 1],
+                        tally[4 * statement + 2],
+                    );
+                    Counts {
+                        agree,
+                        disagree,
+                        seen: pass + agree + disagree,
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let mut clustered_counts = vec![Counts::default(); n_included];
     for counts in &group_counts {
         for (total, &c) in clustered_counts.iter_mut().zip(counts) {

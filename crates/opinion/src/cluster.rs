@@ -78,14 +78,33 @@ pub(crate) struct Clustering {
     pub(crate) assignment: Vec<usize>,
 }
 
-/// Weighted Lloyd iterations from `start` until no point changes cluster or `max_iterations`
-/// rounds; clusters that end up empty are removed (and the remaining ones renumbered in order).
+/// Weighted Lloyd iterations from `start` until no point changes cluster, no centre moves by more
+/// than a hundredth of the points' spread (their standard deviation around their mean), or
+/// `max_iterations` rounds; clusters that end up empty are removed (and the remaining ones
+/// renumbered in order).
 pub(crate) fn kmeans(
     points: &[Point],
     weights: Option<&[f64]>,
     start: &[Point],
     max_iterations: usize,
 ) -> Clustering {
+    let tolerance2 = {
+        let mut sum = [0.0f64; 3];
+        for (index, point) in points.iter().enumerate() {
+            let weight = weights.map_or(1.0, |w| w[index]);
+            sum[0] += weight * point[0];
+            sum[1] += weight * point[1];
+            sum[2] += weight;
+        }
+        let mean = [sum[0] / sum[2].max(1e-300), sum[1] / sum[2].max(1e-300)];
+        let variance: f64 = points
+            .iter()
+            .enumerate()
+            .map(|(index, &point)| weights.map_or(1.0, |w| w[index]) * distance2(point, mean))
+            .sum::<f64>()
+            / sum[2].max(1e-300);
+        variance * 1e-4
+    };
     let mut centres = start.to_vec();
     let mut assignment = vec![usize::MAX; points.len()];
     for _ in 0..max_iterations.max(1) {
@@ -106,12 +125,15 @@ pub(crate) fn kmeans(
             sum[1] += weight * point[1];
             sum[2] += weight;
         }
+        let mut largest_move2: f64 = 0.0;
         for (centre, sum) in centres.iter_mut().zip(&sums) {
             if sum[2] > 0.0 {
-                *centre = [sum[0] / sum[2], sum[1] / sum[2]];
+                let moved = [sum[0] / sum[2], sum[1] / sum[2]];
+                largest_move2 = largest_move2.max(distance2(moved, *centre));
+                *centre = moved;
             }
         }
-        if !changed {
+        if !changed || largest_move2 <= tolerance2 {
             break;
         }
     }

@@ -162,6 +162,7 @@ impl Conversation {
             Some(&index) => index as usize,
             None => {
                 let index = self.participant_ids.len();
+                assert!(index < i32::MAX as usize, "2^31 participants or more");
                 self.participant_index.insert(participant_id, index as u32);
                 self.participant_ids.push(participant_id);
                 self.rows.push(Vec::new());
@@ -234,6 +235,11 @@ impl Conversation {
             .map(|&cell| ((cell >> 2) as usize, Vote::from_code(cell & 3)))
     }
 
+    /// A participant's packed cells: `statement << 2 | code`, code 0 pass, 1 agree, 2 disagree.
+    pub(crate) fn cells(&self, participant: usize) -> &[u32] {
+        &self.rows[participant]
+    }
+
     pub(crate) fn moderation_at(&self, statement: usize) -> Moderation {
         self.moderation[statement]
     }
@@ -283,10 +289,12 @@ impl Conversation {
             };
             let (low, high) = (low as usize, high as usize);
             let pair = &mut self.pairs[high * (high - 1) / 2 + low];
-            pair.product += sign * x_low * x_high;
-            pair.sum_low += sign * x_low;
-            pair.sum_high += sign * x_high;
-            pair.count += sign;
+            // Wrapping arithmetic only skips the overflow check in this hot loop: a count never
+            // exceeds the number of participants, which `vote` keeps below 2^31.
+            pair.product = pair.product.wrapping_add(sign * x_low * x_high);
+            pair.sum_low = pair.sum_low.wrapping_add(sign * x_low);
+            pair.sum_high = pair.sum_high.wrapping_add(sign * x_high);
+            pair.count = pair.count.wrapping_add(sign);
         }
     }
 }
