@@ -24,7 +24,7 @@ fn below(rng: &mut ChaCha20Rng, bound: u64) -> u64 {
 /// Group g's vote on statement s: each group agrees with a statement with probability 0.8 if the
 /// statement's "side" for that group is +, 0.2 otherwise (2×2 design over statements), 10% passes.
 fn vote(rng: &mut ChaCha20Rng, group: u64, statement: u64) -> Vote {
-    let side = if statement % 2 == 0 {
+    let side = if statement.is_multiple_of(2) {
         group / 2
     } else {
         group % 2
