@@ -354,14 +354,27 @@ fn shape_name(group: usize) -> &'static str {
 fn map_svg(analysis: &Analysis) -> String {
     const SIZE: f64 = 560.0;
     const MARGIN: f64 = 50.0;
-    let mut extent: f64 = 1e-9;
+    // The bounding box of the base clusters, centred and scaled equally on both axes.
+    let (mut low, mut high) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for bucket in &analysis.base_clusters {
-        extent = extent
-            .max(bucket.centre[0].abs())
-            .max(bucket.centre[1].abs());
+        for axis in 0..2 {
+            low[axis] = low[axis].min(bucket.centre[axis]);
+            high[axis] = high[axis].max(bucket.centre[axis]);
+        }
     }
+    if analysis.base_clusters.is_empty() {
+        (low, high) = ([-1.0; 2], [1.0; 2]);
+    }
+    let middle = [(low[0] + high[0]) / 2.0, (low[1] + high[1]) / 2.0];
+    let extent = ((high[0] - low[0]).max(high[1] - low[1]) / 2.0).max(1e-9);
     let scale = (SIZE / 2.0 - MARGIN) / extent;
-    let to_screen = |p: [f64; 2]| (SIZE / 2.0 + p[0] * scale, SIZE / 2.0 - p[1] * scale);
+    let to_screen = |p: [f64; 2]| {
+        (
+            SIZE / 2.0 + (p[0] - middle[0]) * scale,
+            SIZE / 2.0 - (p[1] - middle[1]) * scale,
+        )
+    };
+    let (origin_x, origin_y) = to_screen([0.0, 0.0]);
     let largest = analysis
         .base_clusters
         .iter()
@@ -397,11 +410,12 @@ fn map_svg(analysis: &Analysis) -> String {
          width=\"{SIZE}\" height=\"{SIZE}\" aria-labelledby=\"map-title map-desc\">\n\
          <title id=\"map-title\">Opinion map: {} groups</title>\n<desc id=\"map-desc\">{}</desc>\n\
          <rect width=\"{SIZE}\" height=\"{SIZE}\" fill=\"#ffffff\" stroke=\"#767676\"/>\n\
-         <line x1=\"{h}\" y1=\"10\" x2=\"{h}\" y2=\"{e}\" stroke=\"#bbbbbb\"/>\n\
-         <line x1=\"10\" y1=\"{h}\" x2=\"{e}\" y2=\"{h}\" stroke=\"#bbbbbb\"/>\n",
+         <line x1=\"{ox:.1}\" y1=\"10\" x2=\"{ox:.1}\" y2=\"{e}\" stroke=\"#bbbbbb\"/>\n\
+         <line x1=\"10\" y1=\"{oy:.1}\" x2=\"{e}\" y2=\"{oy:.1}\" stroke=\"#bbbbbb\"/>\n",
         analysis.groups.len(),
         escape(&desc),
-        h = SIZE / 2.0,
+        ox = origin_x.clamp(10.0, SIZE - 10.0),
+        oy = origin_y.clamp(10.0, SIZE - 10.0),
         e = SIZE - 10.0,
     );
     for bucket in &analysis.base_clusters {
