@@ -142,4 +142,48 @@ fn main() {
             .map(|g| g.size)
             .collect::<Vec<_>>()
     );
+
+    // The batch analysis of the same final votes, to compare with the incremental one.
+    let t = Instant::now();
+    let batch_after = analyse(&conversation, &options, None, &mut |_| {});
+    let same_positions = batch_after
+        .participants
+        .iter()
+        .zip(&incremental.participants)
+        .all(|(a, b)| a.position == b.position);
+    let (a, b): (Vec<u64>, Vec<u64>) = batch_after
+        .participants
+        .iter()
+        .zip(&incremental.participants)
+        .map(|(a, b)| {
+            (
+                a.group.map_or(u64::MAX, |g| g as u64),
+                b.group.map_or(u64::MAX, |g| g as u64),
+            )
+        })
+        .unzip();
+    // Participants whose group differs once each incremental group is matched to the batch group
+    // most of its members are in.
+    let mut votes = std::collections::HashMap::new();
+    for (x, y) in a.iter().zip(&b) {
+        *votes.entry((*y, *x)).or_insert(0usize) += 1;
+    }
+    let mut best: std::collections::HashMap<u64, (usize, u64)> = std::collections::HashMap::new();
+    for (&(y, x), &count) in &votes {
+        let entry = best.entry(y).or_insert((0, x));
+        if count > entry.0 || (count == entry.0 && x < entry.1) {
+            *entry = (count, x);
+        }
+    }
+    let differing = a.iter().zip(&b).filter(|(x, y)| best[*y].1 != **x).count();
+    println!(
+        "batch on the same final votes: {:.2} s; positions identical to the incremental run: {}; \
+         consensus identical: {}; groups {:?}; ARI incremental vs batch {:.4} ({} participants in a different group)",
+        t.elapsed().as_secs_f64(),
+        same_positions,
+        batch_after.consensus == incremental.consensus,
+        batch_after.groups.iter().map(|g| g.size).collect::<Vec<_>>(),
+        opinion::compare::adjusted_rand_index(&a, &b),
+        differing
+    );
 }
