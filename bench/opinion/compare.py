@@ -21,6 +21,29 @@ def ari(a, b):
     return 1.0 if maximum == expected else (index - expected) / (maximum - expected)
 
 
+def silhouette(points, labels):
+    """Participant-level silhouette (Euclidean) of a labelling of points; None past 5,000 points."""
+    n = len(points)
+    if n > 5000 or len(set(labels)) < 2:
+        return None
+    total = 0.0
+    for i in range(n):
+        sums, counts = Counter(), Counter()
+        xi, yi = points[i]
+        for j in range(n):
+            if i != j:
+                d = ((points[j][0] - xi) ** 2 + (points[j][1] - yi) ** 2) ** 0.5
+                sums[labels[j]] += d
+                counts[labels[j]] += 1
+        own = labels[i]
+        if counts[own] == 0:
+            continue
+        a = sums[own] / counts[own]
+        b = min(sums[g] / counts[g] for g in counts if g != own)
+        total += (b - a) / max(a, b) if max(a, b) > 0 else 0.0
+    return round(total / n, 3)
+
+
 def paired(x, y):
     keys = sorted(set(x) & set(y))
     return [x[k] for k in keys], [y[k] for k in keys], len(keys)
@@ -50,6 +73,13 @@ if sys.argv[3] != "-":
     a, b, n = paired(our_groups, exported)
     out["ari_ours_export"] = round(ari(a, b), 3)
     out["n_ours_export"] = n
+    # On our map, how well separated are our groups and the exported ones (same participants)?
+    xy = {str(p["id"]): (p["x"], p["y"]) for p in ours["participants"] if p["x"] is not None}
+    keys = sorted(k for k in set(our_groups) & set(exported) if k in xy)
+    points = [xy[k] for k in keys]
+    out["silhouette_ours_on_our_map"] = silhouette(points, [our_groups[k] for k in keys])
+    out["silhouette_export_on_our_map"] = silhouette(points, [exported[k] for k in keys])
+    out["export_sizes_among_ours"] = sorted(Counter(exported[k] for k in keys).values(), reverse=True)
 if sys.argv[2] != "-":
     rd = json.load(open(sys.argv[2]))
     out["k_reddwarf"] = len(set(rd["groups"].values()))

@@ -182,7 +182,11 @@ fn main() {
         t.elapsed().as_secs_f64(),
         same_positions,
         batch_after.consensus == incremental.consensus,
-        batch_after.groups.iter().map(|g| g.size).collect::<Vec<_>>(),
+        batch_after
+            .groups
+            .iter()
+            .map(|g| g.size)
+            .collect::<Vec<_>>(),
         opinion::compare::adjusted_rand_index(&a, &b),
         differing
     );
