@@ -529,6 +529,33 @@ fn render_html(analysis: &Analysis, comments: &[Comment], votes: &Path, timing_m
     for group in &analysis.groups {
         out.push_str(&group_section(group, &texts));
     }
+    if !analysis.choices.is_empty() {
+        out.push_str(
+            "<details>\n<summary>How the number of groups was chosen</summary>\n<table>\n<caption>Every number of \
+             groups tried: the highest silhouette wins among those whose groups all hold at least 5% of the \
+             clustered participants</caption>\n<thead><tr><th scope=\"col\">Groups</th><th scope=\"col\">Silhouette</th>\
+             <th scope=\"col\">Group sizes</th></tr></thead>\n<tbody>\n",
+        );
+        for choice in &analysis.choices {
+            let sizes: Vec<String> = choice.sizes.iter().map(usize::to_string).collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                choice.k,
+                if choice.k == analysis.groups.len() {
+                    " (chosen)"
+                } else {
+                    ""
+                },
+                choice.silhouette.map_or(
+                    "not admissible (a group is too small)".to_string(),
+                    |s| format!("{s:.3}")
+                ),
+                sizes.join(", ")
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</details>\n");
+    }
     out.push_str("<h2>Common ground</h2>\n");
     for (title, list, verb) in [
         (
