@@ -187,3 +187,22 @@ fn routing_draws_among_unvoted_statements_in_proportion_to_priority() {
     }
     assert_eq!(analysis.next_statement(&[1, 2, 3, 4], 0.3), None);
 }
+
+#[test]
+fn a_meta_statement_is_out_of_the_analysis_with_pol_is_s_fixed_priority() {
+    let mut conversation = fixture();
+    conversation.set_statement(7, Moderation::Meta);
+    for participant in 1..=5 {
+        conversation.vote(participant, 7, Vote::Agree);
+    }
+    let analysis = crate::fixtures::analyse(&conversation);
+    let meta = analysis.statements.iter().find(|s| s.id == 7).unwrap();
+    assert_eq!(meta.priority, stats::META_PRIORITY);
+    assert_eq!(meta.position, None);
+    assert_eq!(meta.counts.agree, 5);
+    assert!(!analysis.consensus.agree.iter().any(|c| c.statement == 7));
+    // The projection is unchanged: p1 still at (0.8, 1) with scale sqrt(4/4).
+    let p1 = analysis.participants.iter().find(|p| p.id == 1).unwrap();
+    let position = p1.position.unwrap();
+    assert!((position[0] - 0.8).abs() < EPS && (position[1] - 1.0).abs() < EPS);
+}

@@ -86,3 +86,27 @@ fn changed_votes_give_the_same_result_as_the_final_votes_alone() {
     assert_eq!(changed.groups, direct.groups);
     assert_eq!(changed.statements, direct.statements);
 }
+
+#[test]
+fn moderating_a_statement_out_later_equals_moderating_it_out_from_the_start() {
+    let planted = planted(&[140, 60], 30, 0.6, 0.85, 24);
+    let mut later = conversation(&planted.events);
+    let before = analyse(&later);
+    later.set_statement(4, opinion::Moderation::ModeratedOut);
+    let mut from_start = opinion::Conversation::new();
+    from_start.set_statement(4, opinion::Moderation::ModeratedOut);
+    for event in &planted.events {
+        from_start.vote(event.participant, event.statement, event.vote);
+    }
+    let a = opinion::analyse(&later, &Options::default(), Some(&before), &mut |_| {});
+    let b = analyse(&from_start);
+    assert_eq!(a.eigenvalues, b.eigenvalues);
+    assert_eq!(a.consensus, b.consensus);
+    assert_eq!(a.statements, b.statements);
+    assert!(a.axes.iter().all(|(id, _)| *id != 4));
+    assert!(
+        a.groups
+            .iter()
+            .all(|g| g.representative.iter().all(|r| r.statement != 4))
+    );
+}
