@@ -1,6 +1,7 @@
 //! `klero`: the one binary of Kleroterion.
 //! It parses the command line and hands each subcommand to its module; no logic lives here.
 
+mod opinion;
 mod platform;
 mod select;
 
@@ -26,6 +27,8 @@ enum Command {
     Select(select::SelectArgs),
     /// Re-run a selection from its published inputs and seed and confirm the panel.
     Verify(select::VerifyArgs),
+    /// Map a public conversation's opinion groups and common ground from Pol.is-format votes.
+    Opinion(opinion::OpinionArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -36,6 +39,7 @@ fn main() -> std::process::ExitCode {
         Command::Audit(args) => platform::audit(args),
         Command::Select(args) => select::select(args),
         Command::Verify(args) => select::verify(args),
+        Command::Opinion(args) => opinion::opinion(args),
     };
     match result {
         Ok(code) => code,
