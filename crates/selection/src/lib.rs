@@ -24,9 +24,10 @@ use std::ops::ControlFlow;
 /// The engine's version, recorded with every final run so a published result names the code that made it: the
 /// package version and an engine revision, raised whenever the same inputs and seed can give another distribution
 /// (revision 2: panels from the multiplicative-weights pool enter column generation first; revision 3: LEXIMIN
-/// first tries the LEXIMIN of the LP relaxation as a target). A verifier re-runs a
-/// published selection with the revision it names.
-pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.3");
+/// first tries the LEXIMIN of the LP relaxation as a target; revision 4: the face walk finds its panels in the box
+/// around the face LP's vertex first and its whole-face MIPs stop at a 5% gap, and MAXIMIN goes through the
+/// relaxation's LEXIMIN too). A verifier re-runs a published selection with the revision it names.
+pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.4");
 pub use solver::{Profile, QuotaChange};
 
 /// Errors of the selection engine. Messages never contain pool data beyond ids and values.
