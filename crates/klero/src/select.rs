@@ -186,7 +186,7 @@ fn progress_printer() -> impl FnMut(&Progress) {
     }
 }
 
-/// `[#########-----------]  45%  12.3 s, about 15 s left  face walk: step 57 of about 140`.
+/// `[#########-----------] 12.3 s, about 15 s left  face walk: step 57 of about 140 (41%)`.
 fn progress_line(progress: &Progress, elapsed: f64) -> String {
     const WIDTH: usize = 24;
     let fraction = progress.fraction.clamp(0.0, 1.0);
@@ -200,10 +200,9 @@ fn progress_line(progress: &Progress, elapsed: f64) -> String {
         String::new()
     };
     format!(
-        "[{}{}] {:>3.0}%  {elapsed:.1} s{left}  {progress}",
+        "[{}{}] {elapsed:.1} s{left}  {progress}",
         "#".repeat(filled),
         "-".repeat(WIDTH - filled),
-        (fraction * 100.0).floor()
     )
 }
 
