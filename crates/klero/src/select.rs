@@ -158,26 +158,52 @@ fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
     })
 }
 
+/// Progress on standard error: a bar redrawn in place (at most ten times a second) when it is a terminal,
+/// one line a second when `KLERO_PROGRESS` is set, nothing otherwise (scripts and tests stay quiet).
+/// The estimate of the time left assumes the rest of the run goes at the pace of what is done.
 fn progress_printer() -> impl FnMut(&Progress) {
-    let interactive =
-        std::io::stderr().is_terminal() || std::env::var_os("KLERO_PROGRESS").is_some();
+    let terminal = std::io::stderr().is_terminal();
+    let lines = !terminal && std::env::var_os("KLERO_PROGRESS").is_some();
     let started = std::time::Instant::now();
     let mut last = started;
     move |progress: &Progress| {
-        if !interactive || last.elapsed().as_millis() < 1000 {
+        let done = matches!(progress.phase, selection::Phase::Done);
+        let interval = if terminal { 100 } else { 1000 };
+        if !(terminal || lines) || (!done && last.elapsed().as_millis() < interval) {
             return;
         }
         last = std::time::Instant::now();
-        eprintln!(
-            "  {:>7.1} s {:?}: {} panels, {}/{} profiles fixed, current minimum {:.6}",
-            started.elapsed().as_secs_f64(),
-            progress.phase,
-            progress.panels,
-            progress.fixed_profiles,
-            progress.profiles,
-            progress.value
-        );
+        let line = progress_line(progress, started.elapsed().as_secs_f64());
+        if terminal {
+            // Carriage return and erase-to-end-of-line: the bar is redrawn in place.
+            eprint!("\r\x1b[K{line}");
+            if done {
+                eprintln!();
+            }
+        } else {
+            eprintln!("{line}");
+        }
     }
+}
+
+/// `[#########-----------] 12.3 s, about 15 s left  face walk: step 57 of about 140 (41%)`.
+fn progress_line(progress: &Progress, elapsed: f64) -> String {
+    const WIDTH: usize = 24;
+    let fraction = progress.fraction.clamp(0.0, 1.0);
+    let filled = (fraction * WIDTH as f64).round() as usize;
+    let left = if fraction >= 0.02 && fraction < 1.0 {
+        format!(
+            ", about {:.0} s left",
+            elapsed * (1.0 - fraction) / fraction
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "[{}{}] {elapsed:.1} s{left}  {progress}",
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled),
+    )
 }
 
 fn random_seed() -> anyhow::Result<String> {
@@ -522,6 +548,7 @@ fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Re
         unreachable: Vec::new(),
         excluded: Vec::new(),
         by_relaxation: false,
+        way: selection::Way::Stages,
     })
 }
 
@@ -556,17 +583,23 @@ fn report(
             commitment.into(),
         ),
     ];
-    if let Some(distribution) = selection
-        .distribution
-        .as_ref()
-        .filter(|_| loaded.settings.algorithm == Algorithm::Leximin)
-    {
-        let how = if distribution.by_relaxation {
-            "in one step: panels reach the LEXIMIN of the LP relaxation exactly, so it is the LEXIMIN"
-        } else {
-            "level by level (column generation)"
+    if let Some(distribution) = selection.distribution.as_ref() {
+        let leximin = loaded.settings.algorithm == Algorithm::Leximin;
+        let how = match (distribution.way, leximin) {
+            (selection::Way::Stages, true) => "level by level (column generation)".to_owned(),
+            (selection::Way::Stages, false) => {
+                "column generation up to the LP relaxation's bound, or until no panel improves the minimum"
+                    .to_owned()
+            }
+            (way, true) => format!(
+                "in one step: panels reach the LEXIMIN of the LP relaxation exactly ({way}), so it is the LEXIMIN"
+            ),
+            (way, false) => format!(
+                "in one step: panels reach the LEXIMIN of the LP relaxation exactly ({way}), so it is the LEXIMIN and a MAXIMIN optimum"
+            ),
         };
-        facts.push(("LEXIMIN computed".into(), how.into()));
+        let name = if leximin { "LEXIMIN" } else { "MAXIMIN" };
+        facts.push((format!("{name} computed"), how));
     }
     let probabilities = &selection.probabilities;
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);

@@ -87,9 +87,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let min = probabilities.iter().copied().fold(f64::INFINITY, f64::min);
     let max = probabilities.iter().copied().fold(0.0, f64::max);
     println!(
-        "{:.3} s  profiles {}  stages {}  reports {} (longest gap {:.2} s)  panels {}  min {:.9}  max {:.9}",
+        "{:.3} s  profiles {}  way {}  stages {}  reports {} (longest gap {:.2} s)  panels {}  min {:.9}  max {:.9}",
         elapsed.as_secs_f64(),
         distribution.profiles.len(),
+        distribution.way,
         stages,
         reports,
         longest.as_secs_f64(),

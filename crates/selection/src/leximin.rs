@@ -37,9 +37,9 @@
 //! is only trusted after the MIP confirms that it prices out every panel.
 
 use crate::solver::{PanelOracle, Priced, Reduced, configure};
-use crate::{Algorithm, Phase, Progress, SelectionError};
+use crate::watch::Watch;
+use crate::{Activity, Algorithm, Phase, Progress, SelectionError, Way};
 use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
-use std::ops::ControlFlow;
 
 const PRICE_TOLERANCE: f64 = 1e-8;
 /// Known panels from which the swap heuristic starts in each pricing round.
@@ -62,6 +62,19 @@ const WALK_FIRST_PROFILES: usize = 300;
 /// The target check succeeds when panels reach this fraction of every relaxed LEXIMIN probability.
 const TARGET_TOLERANCE: f64 = 1e-6;
 
+// The share of a run that the progress estimate gives to each step: coverage, the relaxation's levels,
+// the panel pool, and then the face walk or column generation up to `FRACTION_SEARCH` (the rest is the
+// final distribution).
+const FRACTION_COVERAGE: f64 = 0.05;
+const FRACTION_LEVELS: f64 = 0.10;
+const FRACTION_POOL: f64 = 0.20;
+const FRACTION_SEARCH: f64 = 0.98;
+
+/// The estimate `low + (high - low) * done / total`, for progress reports.
+pub(crate) fn between(low: f64, high: f64, done: usize, total: usize) -> f64 {
+    low + (high - low) * (done.min(total) as f64 / total.max(1) as f64)
+}
+
 /// The outcome of column generation over profiles.
 pub(crate) struct ProfileDistribution {
     /// Panels as profile counts, with probabilities (positive, summing to 1).
@@ -70,9 +83,9 @@ pub(crate) struct ProfileDistribution {
     pub profile_probability: Vec<f64>,
     /// Profiles that are in no feasible panel.
     pub unreachable: Vec<usize>,
-    /// LEXIMIN was found in one column generation, because panels reach the LEXIMIN of the LP
-    /// relaxation (see `relaxed_leximin`).
-    pub by_relaxation: bool,
+    /// How it was found: the face walk or column generation reaching the LEXIMIN of the LP relaxation
+    /// (see `relaxed_leximin`), or the stages.
+    pub way: Way,
 }
 
 /// The panels found so far, with a sparse copy (the swap search ranks them every round, and a
@@ -220,33 +233,17 @@ impl Master {
     /// basis stays primal feasible and the next solve starts from it.
     fn fix(&mut self, profile: usize, probability: f64) -> Result<(), SelectionError> {
         let model = self.model.as_mut().expect("master present");
-        let row = highs_sys::HighsInt::try_from(profile).map_err(|_| SelectionError::Solver {
-            message: "too many profiles".into(),
-        })?;
-        // SAFETY: `model` owns a live Highs instance; `row` and column 0 exist (one row per
-        // profile, created first; `z` is the first column).
-        let status = unsafe {
-            let highs = model.as_mut_ptr();
-            let changed = highs_sys::Highs_changeCoeff(highs, row, 0, 0.0);
-            if changed == highs_sys::STATUS_ERROR {
-                changed
-            } else {
-                highs_sys::Highs_changeRowBounds(highs, row, probability, f64::INFINITY)
-            }
-        };
-        if status == highs_sys::STATUS_ERROR {
-            return Err(SelectionError::Solver {
-                message: format!("master LP: fixing profile {profile} failed"),
-            });
-        }
-        Ok(())
+        // Row `profile` (one row per profile, created first) loses `z` (column 0).
+        crate::watch::change_coefficient_and_row_lower(model, profile, 0, 0.0, probability)
     }
 
-    fn solve(&mut self, unfixed: &[bool]) -> Result<MasterSolution, SelectionError> {
+    fn solve(
+        &mut self,
+        unfixed: &[bool],
+        watch: &mut Watch<'_>,
+    ) -> Result<MasterSolution, SelectionError> {
         let model = self.model.take().expect("master present");
-        let solved = model.try_solve().map_err(|status| SelectionError::Solver {
-            message: format!("master LP: {status:?}"),
-        })?;
+        let solved = watch.solve(model, "master LP")?;
         if solved.status() != HighsModelStatus::Optimal {
             return Err(SelectionError::Solver {
                 message: format!("master LP ended with status {:?}", solved.status()),
@@ -274,38 +271,44 @@ impl Master {
 
     /// Duals of the current restricted master from an interior-point solve without crossover,
     /// which approximates a strictly complementary dual.
-    fn interior_duals(&self, fixed: &[Option<f64>]) -> Option<(Vec<f64>, f64)> {
+    fn interior_duals(
+        &self,
+        fixed: &[Option<f64>],
+        watch: &mut Watch<'_>,
+    ) -> Result<Option<(Vec<f64>, f64)>, SelectionError> {
         let (mut model, ..) = build_master(&self.sizes, &self.panels.dense, fixed, &self.target);
         model.set_option("solver", "ipm");
         model.set_option("run_crossover", "off");
-        let solved = model.try_solve().ok()?;
+        let solved = match watch.solve(model, "master LP (interior point)") {
+            Ok(solved) => solved,
+            Err(SelectionError::Cancelled) => return Err(SelectionError::Cancelled),
+            Err(_) => return Ok(None),
+        };
         if solved.status() != HighsModelStatus::Optimal {
-            return None;
+            return Ok(None);
         }
         let duals = solved.get_solution().dual_rows().to_vec();
         let count = self.sizes.len();
         let y = (0..count)
             .map(|t| (self.dual_sign * duals[t]).max(0.0))
             .collect();
-        Some((y, self.dual_sign * duals[count]))
+        Ok(Some((y, self.dual_sign * duals[count])))
     }
 }
 
-/// Runs MAXIMIN (one stage) or LEXIMIN (all stages) on the reduced problem.
+/// Runs MAXIMIN or LEXIMIN on the reduced problem.
+///
+/// Both start alike: coverage, the LEXIMIN of the LP relaxation (an upper bound in the leximin order; its
+/// first level bounds the MAXIMIN value), and on large pools the face walk, whose lottery, when it is found,
+/// is the LEXIMIN and therefore also a MAXIMIN optimum. MAXIMIN then needs one stage of column generation,
+/// stopped as soon as it reaches the relaxation's first level; LEXIMIN tries column generation towards the
+/// relaxation's LEXIMIN, then the stages.
 pub(crate) fn solve(
     instance: &crate::model::Instance,
     reduced: &Reduced,
     algorithm: Algorithm,
-    report: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+    watch: &mut Watch<'_>,
 ) -> Result<ProfileDistribution, SelectionError> {
-    // The caller may stop the run at any report (a cancel button): the run then ends with `Cancelled`.
-    let mut progress = |p: &Progress| {
-        if report(p).is_break() {
-            Err(SelectionError::Cancelled)
-        } else {
-            Ok(())
-        }
-    };
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced
         .profiles
@@ -314,11 +317,22 @@ pub(crate) fn solve(
         .collect();
     let mut oracle = PanelOracle::new(instance, reduced);
     let swaps = SwapSearch::new(instance, reduced);
+    watch.send(Progress::start(count))?;
 
     // Coverage: find panels until every profile is in one, or provably in none.
     let mut covered = vec![false; count];
     let mut unreachable = vec![false; count];
     let mut panels = PanelSet::default();
+    let coverage = |panels: &PanelSet, covered: &[bool], unreachable: &[bool]| {
+        let done = (0..count).filter(|&t| covered[t] || unreachable[t]).count();
+        Progress {
+            panels: panels.len(),
+            done,
+            total: count,
+            fraction: between(0.0, FRACTION_COVERAGE, done, count),
+            ..Progress::start(count)
+        }
+    };
     loop {
         let weights: Vec<f64> = (0..count)
             .map(|t| {
@@ -345,17 +359,11 @@ pub(crate) fn solve(
                     }
                     panels.push(panel);
                 }
-                progress(&Progress {
-                    phase: Phase::Coverage,
-                    panels: panels.len(),
-                    fixed_profiles: 0,
-                    profiles: count,
-                    value: 0.0,
-                })?;
+                watch.send(coverage(&panels, &covered, &unreachable))?;
                 continue;
             }
         }
-        let Some((panel, _)) = oracle.best(&weights, None)? else {
+        let Some((panel, _)) = oracle.best(&weights, None, watch)? else {
             return Err(SelectionError::NoFeasiblePanel);
         };
         let mut new = false;
@@ -373,13 +381,7 @@ pub(crate) fn solve(
             }
         }
         panels.push(panel);
-        progress(&Progress {
-            phase: Phase::Coverage,
-            panels: panels.len(),
-            fixed_profiles: 0,
-            profiles: count,
-            value: 0.0,
-        })?;
+        watch.send(coverage(&panels, &covered, &unreachable))?;
     }
 
     let fixed: Vec<Option<f64>> = (0..count)
@@ -387,67 +389,41 @@ pub(crate) fn solve(
         .collect();
     // LEXIMIN over the LP relaxation of the panel polytope is cheap (one small LP per level) and is
     // at least as good, in the leximin order, as anything panels can achieve. When panels can
-    // achieve it, it *is* the LEXIMIN: the face walk (`decompose`, on large pools) or one column
-    // generation that reaches `z = 1` in `p_t >= z * target_t` finds the lottery, and the
-    // stage-by-stage search is skipped. Column generation that converges below 1 proves that panels
-    // cannot reach the target.
-    let mut level_done = |fixed_profiles: usize| {
-        progress(&Progress {
-            phase: Phase::Coverage,
-            panels: panels.len(),
-            fixed_profiles,
-            profiles: count,
-            value: 0.0,
-        })
-    };
-    let target = if algorithm == Algorithm::Leximin {
-        relaxed_leximin(instance, reduced, &unreachable, &mut level_done)?
-    } else {
-        None
-    };
+    // achieve it, it *is* the LEXIMIN (and so a MAXIMIN optimum): the face walk (`decompose`, on large
+    // pools) or one column generation that reaches `z = 1` in `p_t >= z * target_t` finds the lottery,
+    // and the stage-by-stage search is skipped. Column generation that converges below 1 proves that
+    // panels cannot reach the target.
+    let target = relaxed_leximin(instance, reduced, &unreachable, watch)?;
     if let Some(target) = target.as_ref().filter(|_| count >= WALK_FIRST_PROFILES) {
         let counts: Vec<f64> = target.iter().zip(&sizes).map(|(p, s)| p * s).collect();
-        let mut steps = 0;
-        let mut step = || {
-            steps += 1;
-            progress(&Progress {
-                phase: Phase::Stage(1),
-                panels: steps,
-                fixed_profiles: 0,
-                profiles: count,
-                value: 0.0,
-            })
-        };
-        if let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, &mut step)? {
+        if let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, watch)? {
             let mut set = PanelSet::default();
             let mut lambda = Vec::new();
             for (panel, probability) in lottery {
                 set.push(panel);
                 lambda.push(probability);
             }
-            return finish(&set, &lambda, &sizes, &unreachable, true, &mut progress);
+            return finish(&set, &lambda, &sizes, &unreachable, Way::FaceWalk, watch);
         }
     }
+    // MAXIMIN's value is at most the relaxation's first level: once column generation reaches it, the
+    // distribution is optimal without a proof by the panel problem.
+    let maximin_bound = target.as_ref().map(|target| {
+        (0..count)
+            .filter(|&t| !unreachable[t])
+            .map(|t| target[t])
+            .fold(1.0, f64::min)
+    });
     // A pool of diverse panels from multiplicative weights: pricing takes its most violated
     // panels first, so the master starts close to the first stage's optimum without the many small
     // column-generation rounds that a cold start needs.
-    let known = panels.len();
-    let mut pooled = |found: usize| {
-        progress(&Progress {
-            phase: Phase::Coverage,
-            panels: known + found,
-            fixed_profiles: 0,
-            profiles: count,
-            value: 0.0,
-        })
-    };
     let pool = multiplicative_weights(
         &swaps,
         &panels,
         &sizes,
         &unreachable,
         POOL_ROUNDS_PER_PROFILE * count,
-        &mut pooled,
+        watch,
     )?;
     let mut pricing = Pricing {
         pool,
@@ -455,18 +431,18 @@ pub(crate) fn solve(
         oracle,
     };
     let mut fixed = fixed;
-    if let Some(target) = target {
+    if let Some(target) = target.filter(|_| algorithm == Algorithm::Leximin) {
         let mut master = Master::new(sizes.clone(), panels, &fixed, target);
         let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
-        let solution = pricing.converge(&mut master, &unfixed, &fixed, 1, &mut progress)?;
+        let solution = pricing.converge(&mut master, &unfixed, &fixed, 0, None, watch)?;
         if solution.z >= 1.0 - TARGET_TOLERANCE {
             return finish(
                 &master.panels,
                 &solution.lambda,
                 &sizes,
                 &unreachable,
-                true,
-                &mut progress,
+                Way::TargetColumnGeneration,
+                watch,
             );
         }
         // Some target is out of reach of panels: the stages below, with every panel found so far.
@@ -481,16 +457,21 @@ pub(crate) fn solve(
     loop {
         stage += 1;
         let unfixed: Vec<bool> = fixed.iter().map(Option::is_none).collect();
+        let bound = if algorithm == Algorithm::Maximin {
+            maximin_bound
+        } else {
+            None
+        };
         // Column generation for this stage, then (LEXIMIN) an interior dual that must itself
         // price out every panel: an interior dual of the *restricted* master can violate the
         // constraint of a panel not yet generated, and is only trusted once it does not.
         let (solution, interior) = loop {
-            let solution = pricing.converge(&mut master, &unfixed, &fixed, stage, &mut progress)?;
+            let solution = pricing.converge(&mut master, &unfixed, &fixed, stage, bound, watch)?;
             if algorithm == Algorithm::Maximin || solution.z >= 1.0 - 1e-9 || !use_interior {
                 break (solution, None);
             }
             let interior = if use_interior {
-                master.interior_duals(&fixed)
+                master.interior_duals(&fixed, watch)?
             } else {
                 None
             };
@@ -498,9 +479,10 @@ pub(crate) fn solve(
                 break (solution, None);
             };
             let weights: Vec<f64> = (0..count).map(|t| interior[t] / sizes[t]).collect();
-            let Priced::Better(panel) = pricing
-                .oracle
-                .price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE)?
+            let Priced::Better(panel) =
+                pricing
+                    .oracle
+                    .price(&weights, -interior_mu + INTERIOR_PRICE_TOLERANCE, watch)?
             else {
                 break (solution, Some(interior));
             };
@@ -558,16 +540,21 @@ pub(crate) fn solve(
             fixed[t] = Some(z);
             master.fix(t, z)?;
         }
-        progress(&Progress {
+        let fixed_profiles = fixed.iter().filter(|f| f.is_some()).count();
+        watch.send(Progress {
             phase: Phase::Stage(stage),
             panels: master.panels.len(),
-            fixed_profiles: fixed.iter().filter(|f| f.is_some()).count(),
-            profiles: count,
+            fixed_profiles,
             value: z,
+            activity: Activity::Stages,
+            done: fixed_profiles,
+            total: count,
+            fraction: between(FRACTION_POOL, FRACTION_SEARCH, fixed_profiles, count),
+            ..watch.last()
         })?;
         if fixed.iter().all(Option::is_some) {
             // Final primal: panel probabilities that meet every fixed probability.
-            let final_solution = master.solve(&vec![false; count])?;
+            let final_solution = master.solve(&vec![false; count], watch)?;
             last_lambda = final_solution.lambda;
             break;
         }
@@ -577,8 +564,8 @@ pub(crate) fn solve(
         &last_lambda,
         &sizes,
         &unreachable,
-        false,
-        &mut progress,
+        Way::Stages,
+        watch,
     )
 }
 
@@ -588,8 +575,8 @@ fn finish(
     lambda: &[f64],
     sizes: &[f64],
     unreachable: &[bool],
-    by_relaxation: bool,
-    progress: &mut dyn FnMut(&Progress) -> Result<(), SelectionError>,
+    way: Way,
+    watch: &mut Watch<'_>,
 ) -> Result<ProfileDistribution, SelectionError> {
     let count = sizes.len();
     let total: f64 = lambda
@@ -611,18 +598,22 @@ fn finish(
             profile_probability[t] += probability * panel[t] as f64 / sizes[t];
         }
     }
-    progress(&Progress {
+    watch.send(Progress {
         phase: Phase::Done,
         panels: distribution.len(),
         fixed_profiles: count,
         profiles: count,
-        value: 0.0,
+        activity: Activity::Done,
+        done: 1,
+        total: 1,
+        fraction: 1.0,
+        ..watch.last()
     })?;
     Ok(ProfileDistribution {
         panels: distribution,
         profile_probability,
         unreachable: (0..count).filter(|&t| unreachable[t]).collect(),
-        by_relaxation,
+        way,
     })
 }
 
@@ -635,32 +626,49 @@ struct Pricing {
 
 impl Pricing {
     /// Column generation until no panel prices out (proven by the panel problem), or until `z`
-    /// reaches its bound 1, which no panel can improve.
+    /// reaches its bound 1, or `bound` (an upper bound on `z` known from elsewhere: the relaxation's
+    /// first level for MAXIMIN), which no panel can improve. Stage 0 is the target check.
     fn converge(
         &mut self,
         master: &mut Master,
         unfixed: &[bool],
         fixed: &[Option<f64>],
         stage: usize,
-        progress: &mut dyn FnMut(&Progress) -> Result<(), SelectionError>,
+        bound: Option<f64>,
+        watch: &mut Watch<'_>,
     ) -> Result<MasterSolution, SelectionError> {
         let count = master.sizes.len();
         let fixed_profiles = fixed.iter().filter(|f| f.is_some()).count();
         loop {
-            let solution = master.solve(unfixed)?;
-            if solution.z >= 1.0 - 1e-9 {
+            let solution = master.solve(unfixed, watch)?;
+            if solution.z >= 1.0 - 1e-9 || bound.is_some_and(|bound| solution.z >= bound - 1e-9) {
                 return Ok(solution);
             }
             let weights: Vec<f64> = (0..count)
                 .map(|t| solution.y[t] / master.sizes[t])
                 .collect();
             let threshold = -solution.mu + PRICE_TOLERANCE;
+            // The share of the stage done: the reached share of the target or of MAXIMIN's bound, or the
+            // fixed profiles of a LEXIMIN stage.
+            let (activity, done, total) = match (stage, bound) {
+                (0, _) => (Activity::TargetCheck, (solution.z * 1000.0) as usize, 1000),
+                (_, Some(bound)) => (
+                    Activity::Stages,
+                    (solution.z / bound.max(1e-12) * 1000.0) as usize,
+                    1000,
+                ),
+                _ => (Activity::Stages, fixed_profiles, count),
+            };
             let report = |master: &Master| Progress {
-                phase: Phase::Stage(stage),
+                phase: Phase::Stage(stage.max(1)),
                 panels: master.panels.len(),
                 fixed_profiles,
                 profiles: count,
                 value: solution.z,
+                activity,
+                done,
+                total,
+                fraction: between(FRACTION_POOL, FRACTION_SEARCH, done, total),
             };
             // Cheapest first: the pool's most violating panels (a dot product each).
             let mut ranked: Vec<(f64, usize)> = self
@@ -688,7 +696,7 @@ impl Pricing {
                 for i in take {
                     master.add_panel(self.pool.swap_remove(i));
                 }
-                progress(&report(master))?;
+                watch.send(report(master))?;
                 continue;
             }
             // Cheap pricing next: improve the best known panels by swaps; the MIP runs only when
@@ -700,17 +708,17 @@ impl Pricing {
                 for panel in found {
                     master.add_panel(panel);
                 }
-                progress(&report(master))?;
+                watch.send(report(master))?;
                 continue;
             }
-            let Priced::Better(panel) = self.oracle.price(&weights, threshold)? else {
+            let Priced::Better(panel) = self.oracle.price(&weights, threshold, watch)? else {
                 return Ok(solution);
             };
             if master.panels.contains(&panel) {
                 return Ok(solution);
             }
             master.add_panel(panel);
-            progress(&report(master))?;
+            watch.send(report(master))?;
         }
     }
 }
@@ -726,7 +734,7 @@ pub(crate) fn relaxed_leximin(
     instance: &crate::model::Instance,
     reduced: &Reduced,
     unreachable: &[bool],
-    level_done: &mut dyn FnMut(usize) -> Result<(), SelectionError>,
+    watch: &mut Watch<'_>,
 ) -> Result<Option<Vec<f64>>, SelectionError> {
     let count = reduced.profiles.len();
     let sizes: Vec<f64> = reduced
@@ -757,8 +765,10 @@ pub(crate) fn relaxed_leximin(
         }
     }
     while target.iter().any(Option::is_none) {
-        let Ok(solved) = model.try_solve() else {
-            return Ok(None);
+        let solved = match watch.solve(model, "relaxation LP") {
+            Ok(solved) => solved,
+            Err(SelectionError::Cancelled) => return Err(SelectionError::Cancelled),
+            Err(_) => return Ok(None),
         };
         if solved.status() != HighsModelStatus::Optimal {
             return Ok(None);
@@ -782,7 +792,14 @@ pub(crate) fn relaxed_leximin(
             model.change_column_bounds(slack[t], 0.0..);
             model.change_column_bounds(x[t], (sizes[t] * level).min(sizes[t])..=sizes[t]);
         }
-        level_done(target.iter().filter(|t| t.is_some()).count())?;
+        let done = target.iter().filter(|t| t.is_some()).count();
+        watch.send(Progress {
+            activity: Activity::RelaxationLevels,
+            done,
+            total: count,
+            fraction: between(FRACTION_COVERAGE, FRACTION_LEVELS, done, count),
+            ..watch.last()
+        })?;
     }
     Ok(Some(target.into_iter().map(|t| t.unwrap_or(0.0)).collect()))
 }
@@ -791,14 +808,14 @@ pub(crate) fn relaxed_leximin(
 /// local search in place of the MIP): each round moves the last panel towards the heaviest members
 /// by per-member weight, then lowers the weight of its members, so that the panels spread over the
 /// pool the way a fair distribution does. Returns the new panels (none already in `known`).
-/// `found` hears the pool's size every [`POOL_REPORT_ROUNDS`] rounds and may cancel.
+/// The watch hears the pool's size every [`POOL_REPORT_ROUNDS`] rounds and may cancel.
 fn multiplicative_weights(
     swaps: &SwapSearch,
     known: &PanelSet,
     sizes: &[f64],
     unreachable: &[bool],
     rounds: usize,
-    found: &mut dyn FnMut(usize) -> Result<(), SelectionError>,
+    watch: &mut Watch<'_>,
 ) -> Result<PanelSet, SelectionError> {
     let count = sizes.len();
     let mut pool = PanelSet::default();
@@ -811,7 +828,14 @@ fn multiplicative_weights(
     let mut by_weight: Vec<usize> = (0..count).collect();
     for round in 0..rounds {
         if round % POOL_REPORT_ROUNDS == POOL_REPORT_ROUNDS - 1 {
-            found(pool.len())?;
+            watch.send(Progress {
+                panels: known.len() + pool.len(),
+                activity: Activity::PanelPool,
+                done: round,
+                total: rounds,
+                fraction: between(FRACTION_LEVELS, FRACTION_POOL, round, rounds),
+                ..watch.last()
+            })?;
         }
         by_weight.sort_by(|&a, &b| {
             member_weight[b]

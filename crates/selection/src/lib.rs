@@ -16,6 +16,7 @@ mod lottery;
 pub mod model;
 pub mod sample;
 pub mod solver;
+mod watch;
 
 use model::Instance;
 use std::ops::ControlFlow;
@@ -23,9 +24,10 @@ use std::ops::ControlFlow;
 /// The engine's version, recorded with every final run so a published result names the code that made it: the
 /// package version and an engine revision, raised whenever the same inputs and seed can give another distribution
 /// (revision 2: panels from the multiplicative-weights pool enter column generation first; revision 3: LEXIMIN
-/// first tries the LEXIMIN of the LP relaxation as a target). A verifier re-runs a
-/// published selection with the revision it names.
-pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.3");
+/// first tries the LEXIMIN of the LP relaxation as a target; revision 4: the face walk finds its panels in the box
+/// around the face LP's vertex first and its whole-face MIPs stop at a 5% gap, and MAXIMIN goes through the
+/// relaxation's LEXIMIN too). A verifier re-runs a published selection with the revision it names.
+pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.4");
 pub use solver::{Profile, QuotaChange};
 
 /// Errors of the selection engine. Messages never contain pool data beyond ids and values.
@@ -175,6 +177,28 @@ pub enum Phase {
     Done,
 }
 
+/// What the engine is doing, step by step (see docs/selection.md for the algorithm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Finding panels until every profile is in one (`done` profiles covered out of `total`).
+    Coverage,
+    /// The LEXIMIN of the LP relaxation, one small LP per level (`done` profiles fixed out of `total`).
+    RelaxationLevels,
+    /// Writing the relaxation's LEXIMIN as a lottery, one face of the relaxation per step (`done` steps;
+    /// `total` is `done` plus an estimate of the steps left from the dimension of the current face, which
+    /// falls as the faces shrink; at most one step per profile).
+    FaceWalk,
+    /// The multiplicative-weights panel pool (`done` rounds out of `total`).
+    PanelPool,
+    /// Column generation towards the relaxation's LEXIMIN (`done` is the reached share of the target, in
+    /// thousandths, out of `total` = 1000).
+    TargetCheck,
+    /// The stage-by-stage LEXIMIN, or MAXIMIN's stage (`done` profiles fixed out of `total`).
+    Stages,
+    /// Finished.
+    Done,
+}
+
 /// A progress report passed to the caller's callback.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
@@ -188,6 +212,79 @@ pub struct Progress {
     pub profiles: usize,
     /// Current stage value (lowest probability being raised).
     pub value: f64,
+    /// The current step of the algorithm.
+    pub activity: Activity,
+    /// Work done in the current step (its unit is described with [`Activity`]).
+    pub done: usize,
+    /// Work of the current step (at least `done`; an upper bound where the step's length is not known).
+    pub total: usize,
+    /// An estimate of the share of the whole run done, between 0 and 1; it never decreases during a run.
+    pub fraction: f64,
+}
+
+impl Progress {
+    /// The report before anything is done.
+    pub fn start(profiles: usize) -> Progress {
+        Progress {
+            phase: Phase::Coverage,
+            panels: 0,
+            fixed_profiles: 0,
+            profiles,
+            value: 0.0,
+            activity: Activity::Coverage,
+            done: 0,
+            total: profiles,
+            fraction: 0.0,
+        }
+    }
+}
+
+impl std::fmt::Display for Progress {
+    /// One line for people, e.g. "face walk: step 57 of about 140 (41%)".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let percent = (self.fraction * 100.0).floor();
+        match self.activity {
+            Activity::Coverage => write!(
+                f,
+                "covering profiles: {} of {} ({percent}%)",
+                self.done, self.total
+            ),
+            Activity::RelaxationLevels => write!(
+                f,
+                "relaxation levels: {} of {} profiles fixed ({percent}%)",
+                self.done, self.total
+            ),
+            Activity::FaceWalk => write!(
+                f,
+                "face walk: step {} of about {} ({percent}%)",
+                self.done, self.total
+            ),
+            Activity::PanelPool => write!(
+                f,
+                "panel pool: round {} of {}, {} panels ({percent}%)",
+                self.done, self.total, self.panels
+            ),
+            Activity::TargetCheck => write!(
+                f,
+                "column generation towards the relaxation: {:.1}% of the target, {} panels ({percent}%)",
+                self.done as f64 / 10.0,
+                self.panels
+            ),
+            Activity::Stages => write!(
+                f,
+                "stage {}: minimum {:.6}, {} of {} profiles fixed, {} panels ({percent}%)",
+                match self.phase {
+                    Phase::Stage(stage) => stage,
+                    _ => 0,
+                },
+                self.value,
+                self.fixed_profiles,
+                self.profiles,
+                self.panels
+            ),
+            Activity::Done => write!(f, "done: {} panels", self.panels),
+        }
+    }
 }
 
 /// A panel of the distribution: how many people of each profile, and its probability.
@@ -224,9 +321,33 @@ pub struct Distribution {
     pub unreachable: Vec<usize>,
     /// Pool indices excluded because they share a household with an already-selected person.
     pub excluded: Vec<usize>,
-    /// LEXIMIN was found by one column generation towards the LEXIMIN of the LP relaxation (which
-    /// panels reached exactly), without the stage-by-stage search; always `false` for MAXIMIN.
+    /// The distribution is the LEXIMIN of the LP relaxation, which panels reached exactly (by the face
+    /// walk or by one column generation towards it), without the stage-by-stage search. For MAXIMIN too:
+    /// the relaxation's LEXIMIN, when panels reach it, is a MAXIMIN optimum.
     pub by_relaxation: bool,
+    /// How the distribution was found.
+    pub way: Way,
+}
+
+/// How a distribution was found (see docs/selection.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// The face walk wrote the relaxation's LEXIMIN as a lottery.
+    FaceWalk,
+    /// Column generation reached the relaxation's LEXIMIN.
+    TargetColumnGeneration,
+    /// Column generation stage by stage (MAXIMIN: its one stage).
+    Stages,
+}
+
+impl std::fmt::Display for Way {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Way::FaceWalk => "face walk",
+            Way::TargetColumnGeneration => "column generation towards the relaxation",
+            Way::Stages => "stages",
+        })
+    }
 }
 
 /// The result of a run.
@@ -368,7 +489,8 @@ pub fn find_distribution_cancellable(
     } else {
         Algorithm::Maximin
     };
-    let result = match leximin::solve(instance, &reduced, algorithm, progress) {
+    let mut watch = watch::Watch::new(progress);
+    let result = match leximin::solve(instance, &reduced, algorithm, &mut watch) {
         Err(SelectionError::NoFeasiblePanel) => return Err(infeasible(instance, &reduced)),
         other => other?,
     };
@@ -417,7 +539,8 @@ pub fn find_distribution_cancellable(
         lottery,
         unreachable,
         excluded: reduced.excluded,
-        by_relaxation: result.by_relaxation,
+        by_relaxation: result.way != Way::Stages,
+        way: result.way,
     })
 }
 
@@ -461,7 +584,12 @@ pub fn draw(
 pub fn check_feasible(instance: &Instance) -> Result<(), SelectionError> {
     let reduced = solver::Reduced::new(instance);
     let mut oracle = solver::PanelOracle::new(instance, &reduced);
-    match oracle.best(&vec![0.0; reduced.profiles.len()], None)? {
+    let mut silent = |_: &Progress| ControlFlow::Continue(());
+    match oracle.best(
+        &vec![0.0; reduced.profiles.len()],
+        None,
+        &mut watch::Watch::new(&mut silent),
+    )? {
         Some(_) => Ok(()),
         None => Err(infeasible(instance, &reduced)),
     }
@@ -493,7 +621,11 @@ pub fn run_cancellable(
         // One MIP tells whether any panel exists, so infeasible quotas get the relaxation report.
         let mut oracle = solver::PanelOracle::new(instance, &reduced);
         if oracle
-            .best(&vec![0.0; reduced.profiles.len()], None)?
+            .best(
+                &vec![0.0; reduced.profiles.len()],
+                None,
+                &mut watch::Watch::new(progress),
+            )?
             .is_none()
         {
             return Err(infeasible(instance, &reduced));

@@ -8,6 +8,7 @@
 
 use crate::SelectionError;
 use crate::model::Instance;
+use crate::watch::Watch;
 use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 use std::collections::HashMap;
 
@@ -216,16 +217,17 @@ impl PanelOracle {
     /// Is there a feasible panel with `sum weights[t] * count[t] > threshold`? The LP relaxation
     /// answers first: a bound at or below the threshold proves there is none, and an integral
     /// optimum is the MIP's optimum too; only otherwise does the MIP run.
-    pub fn price(&mut self, weights: &[f64], threshold: f64) -> Result<Priced, SelectionError> {
+    pub fn price(
+        &mut self,
+        weights: &[f64],
+        threshold: f64,
+        watch: &mut Watch<'_>,
+    ) -> Result<Priced, SelectionError> {
         let mut relaxation = self.relaxation.take().expect("relaxation present");
         for (&col, &weight) in self.columns.iter().zip(weights) {
             relaxation.change_column_cost(col, weight);
         }
-        let solved = relaxation
-            .try_solve()
-            .map_err(|status| SelectionError::Solver {
-                message: format!("panel LP: {status:?}"),
-            })?;
+        let solved = watch.solve(relaxation, "panel LP")?;
         let status = solved.status();
         let mut answer = None;
         if status == HighsModelStatus::Optimal {
@@ -253,7 +255,7 @@ impl PanelOracle {
         if let Some(answer) = answer {
             return Ok(answer);
         }
-        Ok(match self.best(weights, None)? {
+        Ok(match self.best(weights, None, watch)? {
             Some((counts, value)) if value > threshold => Priced::Better(counts),
             // The MIP proves optimality; an infeasible MIP cannot happen once one panel is known.
             _ => Priced::NoneBetter,
@@ -266,6 +268,7 @@ impl PanelOracle {
         &mut self,
         weights: &[f64],
         force: Option<usize>,
+        watch: &mut Watch<'_>,
     ) -> Result<Option<(Vec<u32>, f64)>, SelectionError> {
         let mut model = self.model.take().expect("panel model present");
         for (&col, &weight) in self.columns.iter().zip(weights) {
@@ -274,9 +277,7 @@ impl PanelOracle {
         if let Some(profile) = force {
             model.change_column_bounds(self.columns[profile], 1.0..=self.sizes[profile] as f64);
         }
-        let solved = model.try_solve().map_err(|status| SelectionError::Solver {
-            message: format!("panel MIP: {status:?}"),
-        })?;
+        let solved = watch.solve(model, "panel MIP")?;
         let status = solved.status();
         let result = match status {
             HighsModelStatus::Optimal => {
@@ -463,6 +464,8 @@ mod tests {
         let instance = sf_fixture();
         let reduced = Reduced::new(&instance);
         let mut oracle = PanelOracle::new(&instance, &reduced);
+        let mut silent = |_: &crate::Progress| std::ops::ControlFlow::Continue(());
+        let mut watch = Watch::new(&mut silent);
         let mut rng = ChaCha20Rng::from_seed([3; 32]);
         for round in 0..40 {
             // Sparse weights (as duals are) on some rounds, dense on others.
@@ -477,10 +480,10 @@ mod tests {
                 })
                 .collect();
             let (_, optimum) = oracle
-                .best(&weights, None)
+                .best(&weights, None, &mut watch)
                 .unwrap()
                 .expect("sf_fixture_22 has panels");
-            match oracle.price(&weights, optimum - 1e-6).unwrap() {
+            match oracle.price(&weights, optimum - 1e-6, &mut watch).unwrap() {
                 Priced::Better(panel) => {
                     let value: f64 = panel
                         .iter()
@@ -505,7 +508,7 @@ mod tests {
                     optimum - 1e-6
                 ),
             }
-            if let Priced::Better(_) = oracle.price(&weights, optimum + 1e-6).unwrap() {
+            if let Priced::Better(_) = oracle.price(&weights, optimum + 1e-6, &mut watch).unwrap() {
                 panic!("round {round}: no panel is worth more than the MIP optimum {optimum}");
             }
         }

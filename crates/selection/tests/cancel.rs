@@ -66,3 +66,97 @@ fn the_feasibility_check_names_the_smallest_relaxation() {
         other => panic!("expected a relaxation, got {other:?}"),
     }
 }
+
+/// A pool like a national lottery's replies, made up (seeded): eight features, nearly every respondent with a
+/// combination of their own, a fifth of them in households of two.
+fn large_instance() -> Instance {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::{Rng, SeedableRng};
+    let mut rng = ChaCha20Rng::from_seed([5; 32]);
+    let values = [3usize, 5, 4, 5, 4, 3, 3, 3];
+    let k = 100usize;
+    let mut features = String::from("feature,value,min,max\n");
+    for (f, &count) in values.iter().enumerate() {
+        for v in 0..count {
+            let share = k as f64 / count as f64;
+            features.push_str(&format!(
+                "f{f},v{v},{},{}\n",
+                (share * 0.8).floor(),
+                (share * 1.2).ceil()
+            ));
+        }
+    }
+    let mut people = String::from("id,f0,f1,f2,f3,f4,f5,f6,f7,home\n");
+    for i in 0..2000 {
+        people.push_str(&format!("p{i}"));
+        for &count in &values {
+            // Skewed: low values are more common, as in a pool that over-represents some groups.
+            let a = rng.next_u64() as usize % count;
+            let b = rng.next_u64() as usize % count;
+            people.push_str(&format!(",v{}", a.min(b)));
+        }
+        let home = if i % 10 < 2 { i / 2 } else { 10_000 + i };
+        people.push_str(&format!(",h{home}\n"));
+    }
+    let features = parse_features("features.csv", &features, k).unwrap();
+    let table = parse_people(
+        "people.csv",
+        &people,
+        &features,
+        "id",
+        &["home".to_string()],
+    )
+    .unwrap();
+    Instance::new(features, table.people, k, Vec::new()).unwrap()
+}
+
+/// The web app's cancel button and a server stop both answer `Break` from the callback; the engine asks the
+/// callback during long solves too (every 0.1 s inside HiGHS), so the run ends within a second wherever it is.
+/// (`watch.rs` has the same check on a MIP alone.)
+#[test]
+fn a_cancel_ends_a_large_run_within_a_second_and_the_progress_fraction_advances_until_then() {
+    let instance = large_instance();
+    let settings = Settings {
+        algorithm: Algorithm::Leximin,
+        lottery_panels: None,
+    };
+    let started = std::time::Instant::now();
+    let mut asked_at = None;
+    let mut fractions = Vec::new();
+    let result = run_cancellable(&instance, &settings, "seed", &mut |progress| {
+        fractions.push(progress.fraction);
+        if started.elapsed() >= std::time::Duration::from_millis(1500) {
+            asked_at.get_or_insert_with(std::time::Instant::now);
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    let ended = std::time::Instant::now();
+    match result {
+        Err(SelectionError::Cancelled) => {
+            let asked_at = asked_at.expect("the callback asked to stop");
+            assert!(
+                ended - asked_at < std::time::Duration::from_secs(1),
+                "the run ended {:?} after the cancel",
+                ended - asked_at
+            );
+        }
+        // A machine fast enough to finish in 1.5 s has nothing to cancel.
+        Ok(selection) => assert!(
+            ended - started < std::time::Duration::from_millis(1600),
+            "{:?}",
+            selection.panel.len()
+        ),
+        Err(error) => panic!("{error}"),
+    }
+    assert!(
+        fractions.windows(2).all(|pair| pair[0] <= pair[1]),
+        "the fraction went back: {fractions:?}"
+    );
+    assert!(
+        fractions.last() > fractions.first(),
+        "no progress in 1.5 s: {:?}",
+        fractions.last()
+    );
+}

@@ -1547,16 +1547,10 @@ pub async fn recover_interrupted_runs(store: &store::Store) -> Result<Vec<i64>, 
     Ok(failed)
 }
 
+/// The engine's own words for where a run is: the step, its work done, and the share of the run done (which
+/// advances during long steps such as the face walk).
 fn progress_words(progress: &selection::Progress) -> String {
-    let phase = match progress.phase {
-        selection::Phase::Coverage => "coverage".to_owned(),
-        selection::Phase::Stage(stage) => format!("stage {stage}"),
-        selection::Phase::Done => "done".to_owned(),
-    };
-    format!(
-        "{phase}: {} panels, {}/{} profiles fixed",
-        progress.panels, progress.fixed_profiles, progress.profiles
-    )
+    progress.to_string()
 }
 
 /// Runs a `running` run in the background: the engine on a blocking thread, a heartbeat with the progress every
