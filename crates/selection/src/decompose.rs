@@ -42,9 +42,6 @@ const TIGHT: f64 = 1e-9;
 /// The lottery must average to the target within this, per person probability.
 const ACCURACY: f64 = 1e-9;
 
-/// A lottery over panels: each panel as counts per profile, with its probability.
-pub(crate) type Lottery = Vec<(Vec<u32>, f64)>;
-
 /// The panels (counts per profile) and their probabilities whose average is `target` (counts per
 /// profile, in the relaxation), or `None` when the walk finds no such lottery.
 pub(crate) fn decompose(
@@ -176,7 +173,7 @@ fn face_dimension(x: &[f64], sizes: &[u32], constraints: &[Constraint]) -> usize
 }
 
 /// The lottery (merged, sorted by panel), if it averages to the target.
-fn finish(mut lottery: Lottery, target: &[f64], sizes: &[u32]) -> Option<Lottery> {
+fn finish(mut lottery: PanelLottery, target: &[f64], sizes: &[u32]) -> Option<PanelLottery> {
     lottery.sort_by(|a, b| a.0.cmp(&b.0));
     lottery.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {
