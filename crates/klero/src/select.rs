@@ -191,7 +191,7 @@ fn progress_line(progress: &Progress, elapsed: f64) -> String {
     const WIDTH: usize = 24;
     let fraction = progress.fraction.clamp(0.0, 1.0);
     let filled = (fraction * WIDTH as f64).round() as usize;
-    let left = if fraction >= 0.02 && fraction < 1.0 {
+    let left = if (0.02..1.0).contains(&fraction) {
         format!(
             ", about {:.0} s left",
             elapsed * (1.0 - fraction) / fraction

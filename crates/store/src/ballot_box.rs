@@ -407,7 +407,7 @@ pub async fn open_sealed_votes(
             })?;
         let mut key = [0u8; 16];
         crate::secret::random_fill(&mut key)?;
-        keyed.push((hex::encode(&key), choice));
+        keyed.push((hex::encode(key), choice));
     }
     keyed.sort();
     for (id, choice) in &keyed {

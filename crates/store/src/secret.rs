@@ -94,14 +94,14 @@ impl ServerSecret {
             Err(error) => return Err(StoreError::SecretFile(error)),
         };
         use std::io::Write;
-        writeln!(file, "{}", hex::encode(&secret.bytes)).map_err(StoreError::SecretFile)?;
+        writeln!(file, "{}", hex::encode(secret.bytes)).map_err(StoreError::SecretFile)?;
         file.sync_all().map_err(StoreError::SecretFile)?;
         Ok((secret, true))
     }
 
     /// The secret as the file holds it (64 hexadecimal digits), to write it elsewhere.
     pub fn to_hex(&self) -> String {
-        hex::encode(&self.bytes)
+        hex::encode(self.bytes)
     }
 
     /// A key for one purpose: HMAC-SHA-256 of the purpose's label under the secret, so keys of different purposes

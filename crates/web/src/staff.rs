@@ -318,10 +318,19 @@ async fn workspace_page(
         status,
         errors,
         saved,
-        None,
-        None,
+        MemberAdded::Nothing,
     )
     .await
+}
+
+/// What the workspace shows after someone was added as a member.
+enum MemberAdded {
+    /// Nothing (every other page).
+    Nothing,
+    /// A new account's one-time code, shown once: (name, code).
+    Code(String, String),
+    /// An existing account was added: what happened, and never a code.
+    Notice(&'static str),
 }
 
 async fn workspace_page_with_code(
@@ -331,9 +340,13 @@ async fn workspace_page_with_code(
     status: StatusCode,
     errors: Vec<String>,
     saved: bool,
-    issued_code: Option<(String, String)>,
-    notice: Option<&'static str>,
+    added: MemberAdded,
 ) -> Result<Response, AppError> {
+    let (issued_code, notice) = match added {
+        MemberAdded::Nothing => (None, None),
+        MemberAdded::Code(name, code) => (Some((name, code)), None),
+        MemberAdded::Notice(notice) => (None, Some(notice)),
+    };
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let people = store::accounts::people_of(&mut connection, assembly_id).await?;
@@ -975,12 +988,12 @@ pub async fn add_member(
             "existing member account added; no code shown"
         );
     }
-    let (issued, notice) = if created {
-        (Some((shown_name, code.display())), None)
+    let added = if created {
+        MemberAdded::Code(shown_name, code.display())
     } else if mail_existing {
-        (None, Some(m.member_exists_code_mailed))
+        MemberAdded::Notice(m.member_exists_code_mailed)
     } else {
-        (None, Some(m.member_exists_no_code))
+        MemberAdded::Notice(m.member_exists_no_code)
     };
     workspace_page_with_code(
         &state,
@@ -989,8 +1002,7 @@ pub async fn add_member(
         StatusCode::OK,
         Vec::new(),
         true,
-        issued,
-        notice,
+        added,
     )
     .await
 }
