@@ -1329,7 +1329,10 @@ pub async fn resume_run(
     let now = now();
     let mut tx = state.store.begin().await?;
     let run = store::selection::run(&mut tx, assembly_id, run_id).await?;
-    let refusal = if interrupted(&run) {
+    // Another engine revision may draw another panel from the same seed: resume only with the one it was drawn by.
+    let refusal = if run.engine_version != selection::ENGINE_VERSION {
+        Some(m.s.err_engine_changed)
+    } else if interrupted(&run) {
         match store::selection::resume_drawn_run(&mut tx, assembly_id, run_id, now).await? {
             Ok(true) => None,
             Ok(false) => Some(m.s.err_not_resumable),

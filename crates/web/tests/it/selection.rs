@@ -1015,6 +1015,23 @@ pub async fn a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_s
     let (_, run_html) = app.get(&organiser, &final_path).await;
     assert!(run_html.contains("id=\"resume-form\""), "{run_html}");
 
+    // A server on another engine revision may draw another panel from the same seed: it refuses to resume.
+    let set_engine = |version: &str| {
+        let sql =
+            format!("UPDATE selection_runs SET engine_version = '{version}' WHERE id = {run_id}");
+        let store = app.store.clone();
+        async move {
+            store::test_support::execute_raw(&store, &sql)
+                .await
+                .unwrap()
+        }
+    };
+    set_engine("engine.0").await;
+    let (status, _, html) = post(&app, &organiser, &format!("{final_path}/resume"), &[]).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("another revision"), "{html}");
+    set_engine(selection::ENGINE_VERSION).await;
+
     // Resuming runs the same computation: the panel is the one the committed files and the seed give.
     let (status, to, html) = post(&app, &organiser, &format!("{final_path}/resume"), &[]).await;
     assert_eq!((status, to.as_str()), (303, final_path.as_str()), "{html}");
