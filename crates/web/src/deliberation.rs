@@ -25,9 +25,9 @@ use store::ballot_box::{BallotRow, NewBallot, PaperRefusal, VoteRefusal};
 use store::proposals::{AmendmentStatus, DecisionRefusal, NewProposal};
 use store::recommendations::{NewRecommendation, Route};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Messages;
-use crate::routes::Viewer;
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};
 

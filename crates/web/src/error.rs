@@ -187,3 +187,17 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
         }
     }
 }
+
+impl From<app::Error> for AppError {
+    fn from(error: app::Error) -> AppError {
+        match error {
+            app::Error::Invalid(error) => AppError::Invalid(error),
+            app::Error::Unauthorized => AppError::Unauthorized,
+            app::Error::Forbidden => AppError::Forbidden,
+            app::Error::NotFound => AppError::NotFound,
+            app::Error::Conflict(message) => AppError::Conflict(message),
+            app::Error::Store(error) => AppError::from(error),
+            other @ app::Error::Internal(_) => AppError::internal(other),
+        }
+    }
+}

@@ -14,9 +14,9 @@ use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
 use store::evidence::{NewEvidence, NewSpeaker};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::SessionMessages;
-use crate::routes::Viewer;
 use crate::sessions::{Fields, SavedQuery, audit, describe_all, field, number, text};
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};

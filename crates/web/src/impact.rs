@@ -30,9 +30,9 @@ use store::impact::{
 };
 use store::recommendations::{NewRecommendation, Route};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::impact_i18n::ImpactMessages;
-use crate::routes::Viewer;
+use crate::i18n::impact::ImpactMessages;
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
 
@@ -558,7 +558,7 @@ pub async fn scorecard_page(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let loaded = load(&state, assembly_id, today()).await?;
     let rows = row_views(&loaded, t);
     let overdue = row_views(&loaded, t)
@@ -777,7 +777,7 @@ async fn list_page(
     saved: bool,
     form: ListState,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let loaded = load(state, assembly_id, today()).await?;
     let is_advocate = match viewer.account.as_ref() {
         Some(account) => {
@@ -869,7 +869,7 @@ pub async fn save_settings(
     Path(assembly_id): Path<i64>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let final_report_on = date_field(&mut errors, t, t.final_report_label, &form.final_report_on);
     let weeks = form
@@ -972,7 +972,7 @@ pub async fn add_recommendation(
     Path(assembly_id): Path<i64>,
     Form(form): Form<RecommendationForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let checked = check_recommendation(t, &form, |_, e| errors.push(e));
     let now = now();
@@ -1138,7 +1138,7 @@ pub async fn import(
     Path(assembly_id): Path<i64>,
     Form(form): Form<ImportForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut connection = state.store.connection().await?;
     let existing: Vec<String> = store::recommendations::list(&mut connection, assembly_id)
         .await?
@@ -1460,7 +1460,7 @@ async fn detail_page(
     failed: &'static str,
     f: DetailForms,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let loaded = load(state, assembly_id, today()).await?;
     let position = loaded
         .tracked
@@ -1737,7 +1737,7 @@ pub async fn record_response(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<ResponseForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let kind = choice(&mut errors, t, t.kind_label, &RESPONSE_CODES, &form.kind);
     let justification = optional_text(
@@ -1785,7 +1785,7 @@ pub async fn add_milestone(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<MilestoneForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let happened_on = date_field(&mut errors, t, t.date_label, &form.happened_on);
     let kind = choice(&mut errors, t, t.kind_label, &MILESTONE_CODES, &form.kind);
@@ -1834,7 +1834,7 @@ pub async fn judge_fidelity(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<FidelityForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let fidelity = choice(
         &mut errors,
@@ -1889,7 +1889,7 @@ pub async fn add_tactic(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<TacticForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let arena = choice(&mut errors, t, t.arena_label, &ARENA_CODES, &form.arena);
     let kind = choice(&mut errors, t, t.kind_label, &TACTIC_CODES, &form.kind);
@@ -1940,7 +1940,7 @@ pub async fn add_ally(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<AllyForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let name = required_text(&mut errors, t, t.name_label, &form.name, 200);
     let kind = choice(&mut errors, t, t.kind_label, &ALLY_CODES, &form.kind);
@@ -1979,7 +1979,7 @@ pub async fn add_actor(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<ActorForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let name = required_text(&mut errors, t, t.name_label, &form.name, 200);
     let actor_role = choice(
@@ -2036,7 +2036,7 @@ pub async fn add_material(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<MaterialForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut errors = Vec::new();
     let kind = choice(&mut errors, t, t.kind_label, &MATERIAL_CODES, &form.kind);
     let body = required_text(&mut errors, t, t.description_label, &form.body, 5_000);
@@ -2083,7 +2083,7 @@ pub async fn log_action(
     Path(ids): Path<(i64, i64)>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
     let happened_on = date_field(&mut errors, t, t.date_label, &form.happened_on);
@@ -2328,7 +2328,7 @@ async fn survey_page(
     errors: Vec<String>,
     typed: &SurveyForm,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let mut answered = Vec::new();
@@ -2467,7 +2467,7 @@ pub async fn answer_public_survey(
     Path(assembly_id): Path<i64>,
     Form(form): Form<SurveyForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let answers = match read_answers(&form, &PUBLIC_ITEMS, &t.public_items, t) {
         Ok(answers) => answers,
         Err(errors) => {
@@ -2505,7 +2505,7 @@ pub async fn answer_member_survey(
     Path(assembly_id): Path<i64>,
     Form(form): Form<SurveyForm>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let account_id = viewer.account_id()?;
     let mut errors = Vec::new();
     let survey = choice(
@@ -2678,7 +2678,7 @@ pub async fn evaluation(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let t = ImpactMessages::of(viewer.lang);
+    let t = viewer.lang.t::<ImpactMessages>();
     let loaded = load(&state, assembly_id, today()).await?;
     let mut connection = state.store.connection().await?;
     let counts = store::impact::survey_results(&mut connection, assembly_id).await?;
@@ -2714,7 +2714,7 @@ mod tests {
 
     #[test]
     fn imports_name_the_line_and_column_of_every_problem_and_refuse_duplicates() {
-        let t = ImpactMessages::of(Lang::En);
+        let t = Lang::En.t::<ImpactMessages>();
         let good = "reference,title,theme,support\nSD-1,Ban short flights,se déplacer,96.5\n\nSL-1,\"Renovate, insulate\",se loger,\n";
         let rows = parse_import(good, t, &[]).unwrap();
         assert_eq!(rows.len(), 2);
@@ -2758,7 +2758,7 @@ mod tests {
 
     #[test]
     fn the_power_map_names_every_actor_in_words_and_escapes_names() {
-        let t = ImpactMessages::of(Lang::En);
+        let t = Lang::En.t::<ImpactMessages>();
         let svg = power_map_svg(
             &[
                 ActorRow {
@@ -2791,7 +2791,7 @@ mod tests {
 
     #[test]
     fn survey_charts_show_the_share_agreeing_before_and_after() {
-        let t = ImpactMessages::of(Lang::En);
+        let t = Lang::En.t::<ImpactMessages>();
         let count = |survey: &str, item: &str, value: i64, count: i64| store::impact::SurveyCount {
             survey: survey.to_owned(),
             item: item.to_owned(),

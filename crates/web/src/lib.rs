@@ -2,31 +2,29 @@
 //! and the health checks.
 //!
 //! Every route is declared once in [`routes::routes`] with the [`domain::permission::Action`] it performs;
-//! one middleware resolves the visitor's role, asks the permission table, checks the CSRF token of every form
+//! one middleware ([`guard::guard`]) resolves the visitor's role, asks the permission table, checks the CSRF token of every form
 //! and picks the language before any handler runs.
 //! The server keeps no state in memory: sessions, throttling and tokens are in the database.
 
 pub mod api;
+pub mod auth;
 pub mod deliberation;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod form;
+pub mod guard;
 pub mod i18n;
-mod i18n_sessions;
 pub mod impact;
 pub mod impact_demo;
-pub mod impact_i18n;
 pub mod mail;
 pub mod members;
-pub mod members_i18n;
 pub mod panel;
-pub mod panel_i18n;
 pub mod public;
 pub mod recruitment;
 pub mod routes;
 pub mod security;
 pub mod selection;
-pub mod selection_i18n;
 pub mod session;
 pub mod sessions;
 pub mod staff;

@@ -24,12 +24,12 @@ use domain::permission::Role;
 use serde::Deserialize;
 use store::recruitment::RespondentRow;
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::i18n::members::MemberMessages;
 use crate::mail::Message;
-use crate::members_i18n::{MemberMessages, for_lang};
 use crate::recruitment::{AGE_BANDS, GENDERS, OptionView, QuestionView, RegisterForm};
-use crate::routes::Viewer;
 use crate::security::token_hash;
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};
@@ -111,7 +111,7 @@ pub(crate) async fn send_registration_email(
         }
         Err(_) => String::new(),
     };
-    let t = for_lang(lang);
+    let t = lang.t::<MemberMessages>();
     let pairs = [("title", title.as_str()), ("name", name.as_str())];
     let message = Message {
         to: email.to_owned(),
@@ -146,7 +146,7 @@ pub(crate) async fn admit(
     row: &RespondentRow,
     now: i64,
 ) -> Result<(), AppError> {
-    let t = for_lang(viewer.lang);
+    let t = viewer.lang.t::<MemberMessages>();
     let record = store::members::registration_record(tx, assembly_id, row.id).await?;
     let email = domain::account::Email::parse(&row.email).map_err(AppError::internal)?;
     let existing = match record.account_id {
@@ -365,7 +365,7 @@ pub(crate) struct CodeMail<'a> {
 
 /// Emails a member's sign-in code to the account's own address, in `lang` (never fails the caller).
 pub(crate) fn send_code_email(state: &AppState, mail: &CodeMail<'_>, to: String, lang: Lang) {
-    let t = for_lang(lang);
+    let t = lang.t::<MemberMessages>();
     let url = state
         .config
         .mail
@@ -502,7 +502,7 @@ pub async fn after_confirmation(
     if codes.is_empty() {
         return Ok(next);
     }
-    let t = for_lang(viewer.lang);
+    let t = viewer.lang.t::<MemberMessages>();
     let c = Chrome::new(viewer, t.code_title);
     let mut response = render(
         StatusCode::OK,
@@ -577,7 +577,7 @@ async fn phone_page(
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     drop(connection);
     let m = viewer.lang.messages();
-    let t = for_lang(viewer.lang);
+    let t = viewer.lang.t::<MemberMessages>();
     let c = Chrome::new(viewer, t.phone_title);
     let genders = crate::recruitment::options(&GENDERS, &m.r.genders, &form.gender);
     let age_bands = crate::recruitment::options(&AGE_BANDS, &m.r.age_bands, &form.age_band);
@@ -646,7 +646,7 @@ pub async fn phone_register(
     let Form(form) = form?;
     let lang = form.extra.get("lang").cloned().unwrap_or_default();
     let m = viewer.lang.messages();
-    let t = for_lang(viewer.lang);
+    let t = viewer.lang.t::<MemberMessages>();
     let now = now();
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
@@ -751,7 +751,7 @@ pub async fn phone_register(
 
 /// The organisers' notice about email, for their pages: whether a relay is configured.
 pub fn mail_notice(state: &AppState, lang: Lang) -> &'static str {
-    let t = for_lang(lang);
+    let t = lang.t::<MemberMessages>();
     if state.config.mail.is_some() {
         t.mail_on
     } else {

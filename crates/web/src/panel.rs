@@ -30,10 +30,10 @@ use domain::respondent::{ReasonCategory, Status, next_statuses, parse_reason};
 use serde::Deserialize;
 use store::selection::{NewRun, PanelPerson, ReplacementRow, RunRow};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::i18n::panel::{self as panel_i18n, PanelMessages};
 use crate::i18n::{Lang, Messages};
-use crate::panel_i18n::{self, PanelMessages};
-use crate::routes::Viewer;
 use crate::selection::{
     POOL_STATUSES, Pool, actor, audit, build_pool, csv_line, feasibility_text, features_csv,
     features_of, instance_of, run_url, settings_of,
@@ -217,7 +217,7 @@ async fn replacement_inputs(
     panel: &Panel,
 ) -> Result<Result<ReplacementInputs, (StatusCode, Vec<String>)>, AppError> {
     let m = viewer.lang.messages();
-    let p = panel_i18n::of(viewer.lang);
+    let p = viewer.lang.t::<crate::i18n::panel::PanelMessages>();
     let Some(final_run) = &panel.final_run else {
         return Ok(Err((StatusCode::CONFLICT, vec![p.err_no_final.to_owned()])));
     };
@@ -311,7 +311,7 @@ async fn panel_page(
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let m = viewer.lang.messages();
-    let p = panel_i18n::of(viewer.lang);
+    let p = viewer.lang.t::<crate::i18n::panel::PanelMessages>();
     crate::selection::fail_stale(state).await?;
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
@@ -509,7 +509,7 @@ pub async fn record(
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let m = viewer.lang.messages();
-    let p = panel_i18n::of(viewer.lang);
+    let p = viewer.lang.t::<crate::i18n::panel::PanelMessages>();
     let bad = |message: String| AppError::BadInput {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         message,
@@ -569,7 +569,7 @@ pub async fn commit_replacement(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let p = panel_i18n::of(viewer.lang);
+    let p = viewer.lang.t::<crate::i18n::panel::PanelMessages>();
     let mut connection = state.store.connection().await?;
     store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let panel = load(&mut connection, assembly_id).await?;

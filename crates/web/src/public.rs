@@ -7,8 +7,8 @@ use axum::{Extension, Form};
 use domain::assembly::{CommentBody, CommentStatus};
 use serde::Deserialize;
 
+use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::routes::Viewer;
 use crate::views::{
     AssemblyPage, AssemblyView, Chrome, CommentView, HomePage, SummaryView, render,
 };
@@ -232,7 +232,7 @@ pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> 
             .and_then(|value| value.to_str().ok())
             .unwrap_or("")
     };
-    let lang = crate::security::cookie(header(header::COOKIE), crate::routes::LANG_COOKIE)
+    let lang = crate::security::cookie(header(header::COOKIE), crate::auth::LANG_COOKIE)
         .and_then(crate::i18n::Lang::from_code)
         .or_else(|| crate::i18n::Lang::from_accept_language(header(header::ACCEPT_LANGUAGE)))
         .unwrap_or(crate::i18n::Lang::En);

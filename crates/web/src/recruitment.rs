@@ -24,9 +24,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use store::recruitment::{ClaimRefusal, NewDraw, NewInvitation, NewRespondent};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Messages;
-use crate::routes::Viewer;
 use crate::security::{constant_time_eq, random_token};
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};
@@ -1327,7 +1327,7 @@ pub struct RespondentsPage {
     /// Whether emails are sent, in words (organisers).
     pub mail_notice: &'static str,
     /// The strings of phone registration and new members.
-    pub t: &'static crate::members_i18n::MemberMessages,
+    pub t: &'static crate::i18n::members::MemberMessages,
 }
 
 pub(crate) fn status_name(m: &Messages, status: &str) -> String {
@@ -1498,7 +1498,7 @@ async fn respondents_page(
             seats_used,
             import_columns,
             mail_notice: crate::members::mail_notice(state, viewer.lang),
-            t: crate::members_i18n::for_lang(viewer.lang),
+            t: viewer.lang.t::<crate::i18n::members::MemberMessages>(),
         },
     )?;
     response.headers_mut().insert(

@@ -29,9 +29,9 @@ use selection::{Algorithm, SelectionError, Settings};
 use serde::Deserialize;
 use store::selection::{NewRun, QuotaRow, RunEnd, RunPerson, RunRow, SettingsRow};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Messages;
-use crate::routes::Viewer;
 use crate::views::{Chrome, render, utc_minute};
 use crate::{AppState, now};
 
@@ -1837,7 +1837,7 @@ pub struct PublicSelectionPage {
     /// The replacement history by public ids: (dropped, replacement, run).
     pub history: Vec<(String, String, i64)>,
     /// The panel strings.
-    pub p: &'static crate::panel_i18n::PanelMessages,
+    pub p: &'static crate::i18n::panel::PanelMessages,
 }
 
 /// What the public sees of a final run.
@@ -2066,7 +2066,7 @@ pub async fn public_selection(
             )
         })
         .collect();
-    let p = crate::panel_i18n::of(viewer.lang);
+    let p = viewer.lang.t::<crate::i18n::panel::PanelMessages>();
     let c = Chrome::new(&viewer, m.s.public_title);
     render(
         StatusCode::OK,

@@ -7,8 +7,8 @@ use axum::{Extension, Form};
 use domain::account::{DisplayName, Email, NewPassword, SignInMethod};
 use serde::Deserialize;
 
+use crate::auth::{SESSION_COOKIE, Viewer};
 use crate::error::AppError;
-use crate::routes::{SESSION_COOKIE, Viewer};
 use crate::security::{hash_password, random_token, set_cookie, token_hash, verify_password};
 use crate::views::{Chrome, CodePage, LoginPage, SetupPage, render};
 use crate::{AppState, now};

@@ -15,9 +15,9 @@ use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
 use store::sessions::{Attendance, NewAgendaItem, NewSession};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::SessionMessages;
-use crate::routes::Viewer;
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
 

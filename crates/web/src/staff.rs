@@ -17,8 +17,8 @@ use serde::Deserialize;
 use store::assemblies::AssemblyRecord;
 
 use crate::api::AssemblyDto;
+use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::routes::Viewer;
 use crate::security::{random_token, token_hash};
 use crate::session::{NewAccountForm, create_staff_account, validate_account};
 use crate::views::{

@@ -22,9 +22,9 @@ use domain::permission::{Action, Role, allowed};
 use store::Store;
 use store::seating::{FacilitatorSeat, NewRun, RunRow, RunStatus, Seat};
 
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::SessionMessages;
-use crate::routes::Viewer;
 use crate::sessions::{Fields, SavedQuery, audit, describe_all, field, number, text};
 use crate::views::{Chrome, render};
 use crate::{AppState, now};

@@ -2,7 +2,7 @@
 //! `multipart/form-data` body (RFC 7578).
 //!
 //! A form with `enctype="multipart/form-data"` sends its fields as parts of one body. The guard has already read
-//! the whole body into memory under the route's upload limit ([`crate::routes::RouteSpec::upload`]) and checked
+//! the whole body into memory under the route's upload limit (`RouteSpec::upload` in `guard.rs`) and checked
 //! its CSRF token with [`csrf_field`]; [`FormData`] then turns the parts into the same struct a urlencoded form
 //! gives, so one handler takes either a pasted textarea or a chosen file. `multer` only ever reads those bytes,
 //! so what an anonymous visitor can make the server buffer stays under the guard's limits.

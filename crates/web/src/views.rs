@@ -7,9 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::permission::Role;
 use store::assemblies::AssemblyRecord;
 
+use crate::auth::Viewer;
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::{Lang, Messages};
-use crate::routes::Viewer;
 
 /// What every page shows around its content.
 pub struct Chrome {

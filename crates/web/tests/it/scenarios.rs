@@ -2,7 +2,8 @@
 
 use domain::permission::{Role, allowed};
 use serde_json::{Value, json};
-use web::routes::{Kind, route_specs};
+use web::guard::Kind;
+use web::routes::route_specs;
 
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,

@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 
 /// The strings of email, phone registration and new members' sign-in codes.
 #[allow(missing_docs)]
+#[derive(serde::Serialize)]
 pub struct MemberMessages {
     pub phone_link: &'static str,
     pub phone_title: &'static str,
@@ -89,10 +90,11 @@ pub static FR_MEMBERS: MemberMessages = MemberMessages {
     languages: ["anglais", "français"],
 };
 
-/// The catalogue of a language.
-pub fn for_lang(lang: Lang) -> &'static MemberMessages {
-    match lang {
-        Lang::En => &EN_MEMBERS,
-        Lang::Fr => &FR_MEMBERS,
+impl crate::i18n::Catalogue for MemberMessages {
+    fn of(lang: Lang) -> &'static MemberMessages {
+        match lang {
+            Lang::En => &EN_MEMBERS,
+            Lang::Fr => &FR_MEMBERS,
+        }
     }
 }

@@ -5,6 +5,7 @@ use store::sessions::Attendance;
 
 /// Every user-facing string of the sessions, evidence and tables pages.
 #[allow(missing_docs)]
+#[derive(serde::Serialize)]
 pub struct SessionMessages {
     pub sessions_title: &'static str,
     pub evidence_title: &'static str,
@@ -137,6 +138,7 @@ pub struct SessionMessages {
     pub err_swap: &'static str,
     pub sessions_link: &'static str,
     pub evidence_link: &'static str,
+    #[serde(serialize_with = "crate::i18n::as_slice")]
     field_labels: [(&'static str, &'static str); 34],
 }
 

@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 
 /// Every user-facing string of the impact pages.
 #[allow(missing_docs)]
+#[derive(serde::Serialize)]
 pub struct ImpactMessages {
     pub impact_link: &'static str,
     pub impact_title: &'static str,
@@ -176,9 +177,8 @@ pub struct ImpactMessages {
     pub err_answer: &'static str,
 }
 
-impl ImpactMessages {
-    /// The catalogue of `lang`.
-    pub fn of(lang: Lang) -> &'static ImpactMessages {
+impl crate::i18n::Catalogue for ImpactMessages {
+    fn of(lang: Lang) -> &'static ImpactMessages {
         match lang {
             Lang::En => &EN,
             Lang::Fr => &FR,

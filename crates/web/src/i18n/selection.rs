@@ -3,6 +3,7 @@
 
 /// The strings of the quota editor, selection runs and the public verifiability page.
 #[allow(missing_docs)]
+#[derive(serde::Serialize)]
 pub struct SelectionMessages {
     pub algorithm_label: &'static str,
     pub cancel_submit: &'static str,

@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 
 /// The strings of the panel page and the public replacements.
 #[allow(missing_docs)]
+#[derive(serde::Serialize)]
 pub struct PanelMessages {
     pub title: &'static str,
     pub intro: &'static str,
@@ -56,11 +57,12 @@ pub struct PanelMessages {
     pub current_chart: &'static str,
 }
 
-/// The catalogue of a language.
-pub fn of(lang: Lang) -> &'static PanelMessages {
-    match lang {
-        Lang::En => &EN_PANEL,
-        Lang::Fr => &FR_PANEL,
+impl crate::i18n::Catalogue for PanelMessages {
+    fn of(lang: Lang) -> &'static PanelMessages {
+        match lang {
+            Lang::En => &EN_PANEL,
+            Lang::Fr => &FR_PANEL,
+        }
     }
 }
 
