@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod deliberation;
 pub mod demo;
+pub mod effects;
 pub mod error;
 pub mod evidence;
 pub mod form;

@@ -1,0 +1,146 @@
+//! Carrying out a use case's effects after its transaction committed ([`carry_out`]): emails are worded here in
+//! the recipient's language and handed to the outbox ([`crate::mail::dispatch`]); sign-in codes to show once come
+//! back for the confirming page ([`codes_page`]); jobs come back for the feature that runs them.
+//!
+//! Call it only after `tx.commit()` succeeded: nothing here asks the database whether a transaction committed.
+
+use app::effect::{Effect, Effects, IssuedCode, Job, Mail};
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::i18n::members::MemberMessages;
+use crate::i18n::{Lang, fill};
+use crate::mail::Message;
+use crate::views::{Chrome, render};
+
+/// What is left for the handler after the emails went to the outbox.
+#[derive(Debug, Default)]
+pub struct AfterCommit {
+    /// Sign-in codes to show once to the organiser (only without an SMTP relay).
+    pub codes: Vec<IssuedCode>,
+    /// Jobs to start.
+    pub jobs: Vec<Job>,
+}
+
+/// Carries out `effects` in order; call it after the commit.
+pub fn carry_out(state: &AppState, effects: Effects) -> AfterCommit {
+    let mut after = AfterCommit::default();
+    for effect in effects {
+        match effect {
+            Effect::Mail(mail) => {
+                let (kind, respondent_id, message) = word(state, &mail);
+                crate::mail::dispatch(state, kind, respondent_id, message);
+            }
+            // With a relay the code went by email; it is never shown then.
+            Effect::ShowCode(code) if state.config.mail.is_none() => after.codes.push(code),
+            Effect::ShowCode(_) => {}
+            Effect::Start(job) => after.jobs.push(job),
+        }
+    }
+    after
+}
+
+/// An email's outbox kind, respondent and words in the recipient's language.
+fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
+    match mail {
+        Mail::RegistrationConfirmation {
+            to,
+            lang,
+            respondent_id,
+            name,
+            title,
+        } => {
+            let t = Lang::from_code(lang)
+                .unwrap_or(Lang::En)
+                .t::<MemberMessages>();
+            let values = [("title", title.as_str()), ("name", name.as_str())];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.registration_subject, &values),
+                body: fill(t.registration_body, &values),
+            };
+            ("registration", Some(*respondent_id), message)
+        }
+        Mail::SignInCode {
+            to,
+            lang,
+            respondent_id,
+            name,
+            code,
+            expires_on,
+            title,
+        } => {
+            let t = Lang::from_code(lang)
+                .unwrap_or(Lang::En)
+                .t::<MemberMessages>();
+            let url = state
+                .config
+                .mail
+                .as_ref()
+                .map(|mail| format!("{}/code", mail.public_url.trim_end_matches('/')))
+                .unwrap_or_else(|| "/code".to_owned());
+            let values = [
+                ("title", title.as_str()),
+                ("name", name.as_str()),
+                ("url", url.as_str()),
+                ("code", code.as_str()),
+                ("expires", expires_on.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.code_subject, &values),
+                body: fill(t.code_body, &values),
+            };
+            ("sign_in_code", *respondent_id, message)
+        }
+    }
+}
+
+/// The page that shows new members' sign-in codes once.
+#[derive(Template)]
+#[template(path = "member_codes.html")]
+pub struct CodesPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// This page's strings.
+    pub t: &'static MemberMessages,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The codes.
+    pub codes: Vec<IssuedCode>,
+    /// Where members sign in.
+    pub sign_in_url: String,
+}
+
+/// The response of a confirming page after its commit: the page of the codes just issued, shown once and never
+/// cached, or `next` when there are none.
+pub fn codes_page(
+    viewer: &Viewer,
+    assembly_id: i64,
+    codes: Vec<IssuedCode>,
+    next: Response,
+) -> Result<Response, AppError> {
+    if codes.is_empty() {
+        return Ok(next);
+    }
+    let t = viewer.lang.t::<MemberMessages>();
+    let mut response = render(
+        StatusCode::OK,
+        &CodesPage {
+            c: Chrome::new(viewer, t.code_title),
+            t,
+            assembly_id,
+            codes,
+            sign_in_url: "/code".to_owned(),
+        },
+    )?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
