@@ -50,6 +50,20 @@ pub async fn audited<T>(
     Ok(value)
 }
 
+/// Like [`audited`] for a write that creates the entity it is about, whose id is known only after the write:
+/// `write` returns its value, the entity (`"account:12"`) and the [`Entry`].
+pub async fn audited_creation<T>(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    action: &str,
+    now: i64,
+    write: impl AsyncFnOnce(&mut store::Tx) -> Result<(T, String, Entry)>,
+) -> Result<T> {
+    let (value, entity, entry) = write(tx).await?;
+    append(tx, actor, action, &entity, &entry, now).await?;
+    Ok(value)
+}
+
 /// Records that `actor` looked at or exported personal data (`action` on `entity`), a read with no write,
 /// in the caller's transaction.
 pub async fn viewed(

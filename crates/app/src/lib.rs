@@ -13,8 +13,12 @@
 //! `web` words in the recipient's language).
 
 pub mod audit;
+pub mod dates;
 pub mod effect;
 mod error;
+pub mod members;
+pub mod random;
+pub mod recruitment;
 
 pub use effect::{Done, Effect, Effects};
 pub use error::Error;

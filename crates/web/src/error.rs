@@ -201,3 +201,25 @@ impl From<app::Error> for AppError {
         }
     }
 }
+
+/// A refused status change ([`app::recruitment::StatusError`]) as a 409 worded in `lang`.
+pub fn status_refused(lang: crate::i18n::Lang, error: app::recruitment::StatusError) -> AppError {
+    use app::recruitment::StatusError;
+    let m = lang.messages();
+    let message = match error {
+        StatusError::Transition { from, to } => crate::i18n::fill(
+            m.r.err_transition,
+            &[("from", m.r.status_name(from)), ("to", m.r.status_name(to))],
+        ),
+        StatusError::Moved => m.r.err_status_moved.to_owned(),
+        StatusError::OtherRole => lang
+            .t::<crate::i18n::members::MemberMessages>()
+            .err_other_role
+            .to_owned(),
+        StatusError::App(error) => return error.into(),
+    };
+    AppError::BadInput {
+        status: StatusCode::CONFLICT,
+        message,
+    }
+}

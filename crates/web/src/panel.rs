@@ -4,7 +4,7 @@
 //! The panel is everyone drawn by the final run and by each replacement run since (not the people a replacement
 //! run carried over as already selected); it stands as those still `selected` or `confirmed`. Organisers record
 //! confirmations and drop-outs (`declined`, `withdrawn`) with a reason, through
-//! [`recruitment::apply_status_change`](crate::recruitment::apply_status_change), the one place for the status
+//! `app::recruitment::change_status`, the one place for the status
 //! rules and the audit trail.
 //!
 //! A drop-out's seat is open until a replacement run fills it. A replacement run is a selection run of kind
@@ -500,7 +500,7 @@ pub struct RecordForm {
 }
 
 /// `POST /staff/assemblies/{assembly_id}/panel/{respondent_id}/status`: records a confirmation or a drop-out of a
-/// person on the panel, through `recruitment::apply_status_change` (rules and audit).
+/// person on the panel, through `app::recruitment::change_status` (rules and audit).
 pub async fn record(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -521,7 +521,7 @@ pub async fn record(
             domain::error::Problem::Malformed,
         ))));
     }
-    let reason = crate::recruitment::StatusReason {
+    let reason = app::recruitment::StatusReason {
         category: ReasonCategory::parse(&form.reason_category)
             .map_err(|error| bad(m.describe(&error)))?,
         note: parse_reason(&form.reason).map_err(|error| bad(m.describe(&error)))?,
@@ -542,24 +542,25 @@ pub async fn record(
     }
     let now = now();
     let mut tx = state.store.begin().await?;
-    crate::recruitment::apply_status_change(
+    let done = app::recruitment::change_status(
         &mut tx,
-        &state,
-        &viewer,
+        &viewer.actor(),
         assembly_id,
         respondent_id,
         to,
         &reason,
         now,
     )
-    .await?;
+    .await
+    .map_err(|error| crate::error::status_refused(viewer.lang, error))?;
     tx.commit().await?;
     // A confirmation makes a member: without SMTP, the organiser is shown the sign-in code once, here.
+    let after = crate::effects::carry_out(&state, done.effects);
     let next = Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/panel#person-{respondent_id}"
     ))
     .into_response();
-    crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
+    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
 }
 
 /// `POST /staff/assemblies/{assembly_id}/panel/replacements`: freezes and publishes a replacement run's inputs and
@@ -656,19 +657,6 @@ pub async fn commit_replacement(
     Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
 }
 
-/// The server itself, as the one who moves replaced drop-outs to `replaced` when a replacement run finishes
-/// (audited with no account).
-fn server_viewer() -> Viewer {
-    Viewer {
-        account: None,
-        role: Role::Organiser,
-        csrf: String::new(),
-        lang: Lang::En,
-        session_hash: None,
-        client: None,
-    }
-}
-
 /// How many answers two people share.
 fn likeness(a: &PanelPerson, b: &PanelPerson) -> usize {
     let parse = |p: &PanelPerson| {
@@ -684,11 +672,10 @@ fn likeness(a: &PanelPerson, b: &PanelPerson) -> usize {
 /// Called in the transaction that finishes a replacement run `run` (already marked done, its newcomers marked
 /// `selected`): pairs the drop-outs whose seats it filled with its newcomers (each with the newcomer most like them) in the
 /// `replacements` history, and moves each replaced drop-out (`declined` or `withdrawn`) to `replaced` through
-/// `recruitment::apply_status_change`. A drop-out the run kept as already selected (they dropped out after the run
+/// `app::recruitment::change_status`. A drop-out the run kept as already selected (they dropped out after the run
 /// was frozen) waits for the next run. Returns how many replacements were recorded.
 pub async fn record_replacements(
     tx: &mut store::Tx,
-    state: &AppState,
     run: &RunRow,
     now: i64,
 ) -> Result<usize, AppError> {
@@ -715,8 +702,11 @@ pub async fn record_replacements(
         .iter()
         .filter(|person| person.run_id == run.id && person.status == "selected")
         .collect();
-    let viewer = server_viewer();
-    let reason = crate::recruitment::StatusReason {
+    let actor = app::Actor {
+        account_id: None,
+        role: Role::Organiser,
+    };
+    let reason = app::recruitment::StatusReason {
         category: ReasonCategory::Replacement,
         note: panel_i18n::EN_PANEL
             .replaced_reason
@@ -742,17 +732,18 @@ pub async fn record_replacements(
         )
         .await?;
         if matches!(person.status.as_str(), "declined" | "withdrawn") {
-            crate::recruitment::apply_status_change(
+            // A move to `replaced` admits no one: it has no effects to carry out.
+            let _moved = app::recruitment::change_status(
                 tx,
-                state,
-                &viewer,
+                &actor,
                 run.assembly_id,
                 person.respondent_id,
                 Status::Replaced,
                 &reason,
                 now,
             )
-            .await?;
+            .await
+            .map_err(|error| crate::error::status_refused(Lang::En, error))?;
         }
         recorded += 1;
     }

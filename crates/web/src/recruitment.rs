@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use domain::error::{Problem, ValidationError};
 use domain::permission::{Action, allowed};
-use domain::respondent::{self, ReasonCategory, Status, next_statuses, parse_reason, transition};
+use domain::respondent::{self, ReasonCategory, Status, next_statuses, parse_reason};
 use recruitment::RecruitmentError;
 use recruitment::addresses::{AddressConfig, parse_addresses};
 use recruitment::codes::parse_code;
@@ -1573,36 +1573,29 @@ pub async fn change_status(
     };
     let now = now();
     let mut tx = state.store.begin().await?;
-    apply_status_change(
+    let done = app::recruitment::change_status(
         &mut tx,
-        &state,
-        &viewer,
+        &viewer.actor(),
         assembly_id,
         respondent_id,
         to,
         &reason,
         now,
     )
-    .await?;
+    .await
+    .map_err(|error| crate::error::status_refused(viewer.lang, error))?;
     tx.commit().await?;
     if to == Status::Erased {
         forget_erased(&state).await;
     }
     // A confirmation without an SMTP relay shows the new member's sign-in code once.
+    let after = crate::effects::carry_out(&state, done.effects);
     let next =
         Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
-    crate::members::after_confirmation(&state, &viewer, assembly_id, next).await
+    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
 }
 
-/// Why a status changes: a category from the fixed list (what the audit log keeps) and a note in words (kept with
-/// the person, erased with them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusReason {
-    /// The category.
-    pub category: ReasonCategory,
-    /// The note.
-    pub note: String,
-}
+pub use app::recruitment::StatusReason;
 
 /// After an erasure has committed: makes the erased data leave the database files (SQLite: the write-ahead log still
 /// holds the pages as they were before; see `store::Store::forget`). A failure is logged, never shown: the erasure
@@ -1611,95 +1604,6 @@ pub async fn forget_erased(state: &AppState) {
     if let Err(error) = state.store.forget().await {
         tracing::warn!(error = %error, "checkpoint after an erasure failed");
     }
-}
-
-/// The one way a respondent's status changes, inside the caller's transaction: checks the move against
-/// [`transition`] (409 with a message if it is not allowed or the status moved meanwhile), writes it and appends
-/// the audit entry (ids, statuses and the reason's category, no personal data; the note goes to the person's record). Moving to `erased` blanks the personal data
-/// and keeps the anonymous feature values. Every page that changes a status (the respondents list, the panel's
-/// confirmations and drop-outs) goes through here, so the rules and the audit trail cannot differ between them.
-#[allow(clippy::too_many_arguments)]
-pub async fn apply_status_change(
-    tx: &mut store::Tx,
-    state: &AppState,
-    viewer: &Viewer,
-    assembly_id: i64,
-    respondent_id: i64,
-    to: Status,
-    reason: &StatusReason,
-    now: i64,
-) -> Result<Status, AppError> {
-    let m = viewer.lang.messages();
-    let row = store::recruitment::respondent(tx, assembly_id, respondent_id).await?;
-    let from = Status::parse("status", &row.status).map_err(AppError::internal)?;
-    if transition(from, to).is_err() {
-        return Err(AppError::BadInput {
-            status: StatusCode::CONFLICT,
-            message: m
-                .r
-                .err_transition
-                .replace("{from}", &status_name(m, from.as_str()))
-                .replace("{to}", &status_name(m, to.as_str())),
-        });
-    }
-    if !store::recruitment::set_respondent_status(tx, assembly_id, respondent_id, from, to).await? {
-        return Err(AppError::BadInput {
-            status: StatusCode::CONFLICT,
-            message: m.r.err_status_moved.to_owned(),
-        });
-    }
-    let action = if to == Status::Erased {
-        "respondent.erase"
-    } else {
-        "respondent.status"
-    };
-    let after = serde_json::json!({
-        "assembly_id": assembly_id,
-        "respondent_id": respondent_id,
-        "from": from.as_str(),
-        "to": to.as_str(),
-        "reason": reason.category.as_str(),
-    });
-    audit(
-        tx,
-        viewer,
-        action,
-        &format!("respondent:{respondent_id}"),
-        &after,
-        now,
-    )
-    .await?;
-    // The note may name the person or their circumstances: it stays with their record, never in the audit log, and
-    // erasure (which deleted the earlier notes) keeps none.
-    if to != Status::Erased {
-        store::recruitment::add_status_note(
-            tx,
-            respondent_id,
-            &store::recruitment::StatusNote {
-                at: now,
-                from: from.as_str(),
-                to: to.as_str(),
-                category: reason.category.as_str(),
-                note: &reason.note,
-            },
-        )
-        .await?;
-    }
-    // A confirmed respondent becomes a member; leaving `confirmed` or erasure ends the membership.
-    if to == Status::Confirmed {
-        crate::members::admit(tx, state, viewer, assembly_id, &row, now).await?;
-    } else if from == Status::Confirmed || to == Status::Erased {
-        crate::members::leave(
-            tx,
-            viewer,
-            assembly_id,
-            respondent_id,
-            to == Status::Erased,
-            now,
-        )
-        .await?;
-    }
-    Ok(from)
 }
 
 /// `GET /staff/assemblies/{assembly_id}/respondents.csv`: every respondent of the assembly as CSV (organisers only;

@@ -1795,7 +1795,7 @@ async fn finish(state: &AppState, run: &RunRow, outcome: Outcome) -> Result<(), 
     }
     // A replacement run's newcomers take the seats of the drop-outs: recorded in the history, drop-outs `replaced`.
     let replaced = if run.kind == "replacement" {
-        crate::panel::record_replacements(&mut tx, state, run, now).await?
+        crate::panel::record_replacements(&mut tx, run, now).await?
     } else {
         0
     };

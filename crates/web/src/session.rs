@@ -486,7 +486,7 @@ pub async fn code_login(
     let code = domain::account::OneTimeCode::parse(&form.code);
     // Codes open code-only member accounts and nothing else, whatever code someone holds for another account.
     let code_account = match &account {
-        Some(account) => crate::members::may_use_code(&mut tx, account).await?,
+        Some(account) => app::members::may_use_code(&mut tx, account).await?,
         None => false,
     };
     let signed_in = match (&account, &code) {

@@ -886,7 +886,7 @@ pub async fn add_member(
         // as its owner (an administrator, a clerk, another member). Only a code-only member account may get a
         // new code at all, and only by email to its own address.
         Some(account) => {
-            if !crate::members::may_use_code(&mut tx, &account).await? {
+            if !app::members::may_use_code(&mut tx, &account).await? {
                 drop(tx);
                 return workspace_page(
                     &state,

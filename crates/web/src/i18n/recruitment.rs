@@ -391,3 +391,14 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
         "Effacé·e",
     ],
 };
+
+impl RecruitmentMessages {
+    /// The name of a respondent status in this language.
+    pub fn status_name(&self, status: domain::respondent::Status) -> &'static str {
+        let index = domain::respondent::ALL
+            .iter()
+            .position(|candidate| *candidate == status)
+            .unwrap_or(0);
+        self.statuses[index]
+    }
+}

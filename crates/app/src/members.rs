@@ -1,0 +1,263 @@
+//! From respondent to member: admitting a confirmed respondent ([`admit`]: a code-only account, the Member role,
+//! the feature values for table allocation, and a one-time sign-in code), ending a membership ([`leave`]), and the
+//! rule of who may sign in with a code at all ([`may_use_code`]).
+//!
+//! A code leaves the server only as an effect, after the caller committed: [`Effect::Mail`] to the account's own
+//! address (the outbox records "not configured" when there is no relay), and [`Effect::ShowCode`] for an account
+//! this very change created (shown once to the organiser when there is no relay; `web` drops it otherwise).
+
+use domain::account::{DisplayName, Email, OneTimeCode, SignInMethod};
+use domain::permission::Role;
+use store::AnyConnection;
+use store::accounts::AccountRow;
+use store::recruitment::RespondentRow;
+
+use crate::audit::{Entry, audited, audited_creation};
+use crate::effect::{Effect, Effects, IssuedCode, Mail};
+use crate::recruitment::StatusError;
+use crate::{Actor, Error, Result};
+
+/// How long a new member's sign-in code stays valid.
+pub const MEMBER_CODE_SECONDS: i64 = 14 * 24 * 3600;
+
+/// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
+/// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
+pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
+    let Some(method) = SignInMethod::from_stored(&account.sign_in_method) else {
+        return Ok(false);
+    };
+    let roles = store::accounts::roles_of(conn, account.id).await?;
+    Ok(domain::account::may_sign_in_with_code(
+        method,
+        account.is_admin,
+        roles.into_iter().map(|(_, role)| role),
+    ))
+}
+
+/// A sign-in code just stored: what to print or email (the store keeps only its hash).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewCode {
+    /// The code's id.
+    pub id: i64,
+    /// The code, as printed (`XXXX-XXXX-XXXX`).
+    pub display: String,
+    /// The last day it works (`YYYY-MM-DD`, UTC).
+    pub expires_on: String,
+}
+
+impl std::fmt::Debug for NewCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewCode")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Issues a one-time sign-in code for `account_id`, valid `seconds` from `now` (older codes of the account stop
+/// working), audited with `facts` (ids only). The caller decides who sees it, as an effect.
+pub async fn issue_code(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    account_id: i64,
+    seconds: i64,
+    facts: serde_json::Value,
+    now: i64,
+) -> Result<NewCode> {
+    let code = OneTimeCode::from_random(crate::random::bytes()?);
+    let expires_at = now + seconds;
+    audited_creation(tx, actor, "sign_in_code.issue", now, async |tx| {
+        let hash = store::sha256_hex(code.canonical().as_bytes());
+        let id = store::auth::create_sign_in_code(tx, account_id, &hash, now, expires_at).await?;
+        let mut after = serde_json::json!({ "expires_at": expires_at });
+        if let (Some(after), Some(facts)) = (after.as_object_mut(), facts.as_object()) {
+            after.extend(facts.clone());
+        }
+        let new = NewCode {
+            id,
+            display: code.display(),
+            expires_on: crate::dates::utc_date(expires_at),
+        };
+        Ok((
+            new,
+            format!("account:{account_id}/sign_in_code:{id}"),
+            Entry::after(after),
+        ))
+    })
+    .await
+}
+
+/// Creates a code-only member account (audited, ids only).
+pub async fn create_code_account(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    email: &Email,
+    display_name: &DisplayName,
+    facts: serde_json::Value,
+    now: i64,
+) -> Result<i64> {
+    audited_creation(tx, actor, "account.create", now, async |tx| {
+        let id = store::accounts::create_account(
+            tx,
+            &store::accounts::NewAccount {
+                email,
+                display_name,
+                sign_in_method: SignInMethod::OneTimeCode,
+                password_hash: None,
+                is_admin: false,
+            },
+            now,
+        )
+        .await?;
+        let mut after =
+            serde_json::json!({ "id": id, "is_admin": false, "sign_in_method": "one_time_code" });
+        if let (Some(after), Some(facts)) = (after.as_object_mut(), facts.as_object()) {
+            after.extend(facts.clone());
+        }
+        Ok((id, format!("account:{id}"), Entry::after(after)))
+    })
+    .await
+}
+
+/// Gives `account_id` the Member role in the assembly (audited).
+pub async fn make_member(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<()> {
+    let entity = format!("assembly:{assembly_id}/account:{account_id}");
+    audited(tx, actor, "role.assign", &entity, now, async |tx| {
+        store::accounts::set_role(tx, assembly_id, account_id, Role::Member).await?;
+        Ok(((), Entry::after(serde_json::json!({ "role": "member" }))))
+    })
+    .await
+}
+
+/// Makes a confirmed respondent a member, in the caller's transaction: links the account that already has the
+/// email (only a code-only member account; any other gives [`StatusError::OtherRole`]) or creates one, gives it
+/// the Member role, copies the respondent's feature values for table allocation, links the respondent, and
+/// issues a sign-in code, returned as effects (see the module documentation).
+pub async fn admit(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    row: &RespondentRow,
+    now: i64,
+) -> Result<Effects, StatusError> {
+    let record = store::members::registration_record(tx, assembly_id, row.id).await?;
+    let email = Email::parse(&row.email).map_err(Error::internal)?;
+    let existing = match record.account_id {
+        Some(id) => store::accounts::account_by_id(tx, id).await?,
+        None => store::accounts::account_by_email(tx, email.as_str()).await?,
+    };
+    // An account that existed before is never given a code that someone else sees: only a code-only member
+    // account may have one at all (an administrator's or a staff member's email is refused), and its code goes
+    // by email to the account's own address, never onto the organiser's page.
+    let (account_id, created, to) = match existing {
+        Some(account) => {
+            if !may_use_code(tx, &account).await? {
+                return Err(StatusError::OtherRole);
+            }
+            (account.id, false, account.email)
+        }
+        None => {
+            let name: String = row.full_name.chars().take(100).collect();
+            let display_name = DisplayName::parse(&name).map_err(Error::internal)?;
+            let facts = serde_json::json!({ "respondent_id": row.id });
+            let id = create_code_account(tx, actor, &email, &display_name, facts, now).await?;
+            (id, true, row.email.clone())
+        }
+    };
+    match store::accounts::role_in(tx, account_id, assembly_id).await? {
+        Some(Role::Member) => {}
+        Some(_) => return Err(StatusError::OtherRole),
+        None => make_member(tx, actor, assembly_id, account_id, now).await?,
+    }
+    let features = feature_values(&row.features_json)?;
+    let entity = format!("respondent:{}", row.id);
+    audited(tx, actor, "respondent.member", &entity, now, async |tx| {
+        store::seating::set_member_features(tx, assembly_id, account_id, &features, now).await?;
+        store::selection::link_account(tx, assembly_id, row.id, account_id).await?;
+        // Feature names only: the values are demographics.
+        let after = serde_json::json!({
+            "respondent_id": row.id,
+            "account_id": account_id,
+            "features": features.keys().collect::<Vec<_>>(),
+        });
+        Ok(((), Entry::after(after)))
+    })
+    .await?;
+
+    let facts = serde_json::json!({ "respondent_id": row.id });
+    let code = issue_code(tx, actor, account_id, MEMBER_CODE_SECONDS, facts, now).await?;
+    let title = store::assemblies::get_assembly(tx, assembly_id)
+        .await?
+        .title;
+    let mut effects = Effects::new();
+    if created {
+        effects.push(Effect::ShowCode(IssuedCode {
+            respondent_id: row.id,
+            account_id,
+            name: row.full_name.clone(),
+            code: code.display.clone(),
+            expires_on: code.expires_on.clone(),
+        }));
+    }
+    effects.push(Effect::Mail(Mail::SignInCode {
+        to,
+        lang: record.lang,
+        respondent_id: Some(row.id),
+        name: row.full_name.clone(),
+        code: code.display,
+        expires_on: code.expires_on,
+        title,
+    }));
+    tracing::info!(
+        assembly_id,
+        respondent_id = row.id,
+        account_id,
+        code_id = code.id,
+        "confirmed respondent became a member"
+    );
+    Ok(effects)
+}
+
+/// A respondent's stored answers as feature name → value (the JSON object the registration wrote). Stored JSON
+/// that does not decode is an error, never an empty set of features.
+pub fn feature_values(json: &str) -> Result<std::collections::BTreeMap<String, String>> {
+    let answers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|error| Error::internal(format!("stored feature values: {error}")))?;
+    Ok(answers
+        .into_iter()
+        .filter_map(|(name, value)| value.as_str().map(|value| (name, value.to_owned())))
+        .collect())
+}
+
+/// Ends a membership when its respondent leaves `confirmed` or is erased (in the caller's transaction), with an
+/// audit entry of ids. Nothing happens for a respondent without a member account.
+pub async fn leave(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    respondent_id: i64,
+    erase: bool,
+    now: i64,
+) -> Result<()> {
+    let Some(account_id) = store::selection::linked_account(tx, assembly_id, respondent_id).await?
+    else {
+        return Ok(());
+    };
+    let entity = format!("assembly:{assembly_id}/account:{account_id}");
+    audited(tx, actor, "member.leave", &entity, now, async |tx| {
+        let end = store::members::end_membership(tx, assembly_id, account_id, erase, now).await?;
+        let after = serde_json::json!({
+            "respondent_id": respondent_id,
+            "account_id": account_id,
+            "role_removed": end.role_removed,
+            "account_anonymised": end.account_anonymised,
+        });
+        Ok(((), Entry::after(after)))
+    })
+    .await
+}
