@@ -83,7 +83,7 @@ pub struct DisplayName(String);
 impl DisplayName {
     /// Parses a name from the `display_name` field.
     pub fn parse(raw: &str) -> Result<DisplayName, ValidationError> {
-        bounded_text("display_name", raw, 100).map(DisplayName)
+        crate::error::single_line("display_name", raw, 100).map(DisplayName)
     }
 
     /// The name.

@@ -61,12 +61,61 @@ impl std::fmt::Display for Problem {
 
 /// Trims `raw` and checks it is non-empty and at most `max` characters.
 pub(crate) fn bounded_text(field: &str, raw: &str, max: usize) -> Result<String, ValidationError> {
-    let trimmed = raw.trim();
+    // Browsers send a textarea's line breaks as CRLF: keep them as LF. Any other control character (a bare CR,
+    // NUL, escape sequences) is refused, so text never smuggles a line break into an email header or a log line.
+    let text = raw.replace("\r\n", "\n");
+    let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(ValidationError::new(field, Problem::Required));
     }
     if trimmed.chars().count() > max {
         return Err(ValidationError::new(field, Problem::TooLong { max }));
     }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ValidationError::new(field, Problem::Malformed));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Like [`bounded_text`] for a value on one line (a name): no control character at all, not even a line break.
+pub fn single_line(field: &str, raw: &str, max: usize) -> Result<String, ValidationError> {
+    let text = bounded_text(field, raw, max)?;
+    if text.chars().any(char::is_control) {
+        return Err(ValidationError::new(field, Problem::Malformed));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_keeps_line_breaks_as_lf_and_refuses_other_control_characters() {
+        assert_eq!(
+            bounded_text("f", " a\r\nb\tc ", 10),
+            Ok("a\nb\tc".to_owned())
+        );
+        for bad in ["a\rb", "a\u{0}b", "a\u{1b}[31mb", "a\u{7f}"] {
+            assert_eq!(
+                bounded_text("f", bad, 10),
+                Err(ValidationError::new("f", Problem::Malformed)),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            single_line("name", " Ada Lovelace ", 100),
+            Ok("Ada Lovelace".to_owned())
+        );
+        for bad in ["Ada\nLovelace", "Ada\r\nBcc: x", "Ada\tL"] {
+            assert!(single_line("name", bad, 100).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            single_line("name", "   ", 100),
+            Err(ValidationError::new("name", Problem::Required))
+        );
+    }
 }

@@ -24,7 +24,7 @@ pub struct ServeArgs {
     /// Seed demo accounts and assemblies (idempotent) and print the demo logins.
     #[arg(long)]
     demo: bool,
-    /// Mark cookies `Secure` (set this when the site is served over HTTPS, e.g. behind a TLS proxy).
+    /// Mark cookies `Secure` (served over HTTPS, e.g. behind a TLS proxy); implied when --public-url is https://.
     #[arg(long, env = "KLERO_SECURE_COOKIES")]
     secure_cookies: bool,
     /// The address of a reverse proxy whose `X-Forwarded-For` header names the client (repeat for each hop; or
@@ -36,8 +36,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
-    /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required) or smtp://
-    /// (plain; credentials only to a loopback address), then [user[:password]@]host[:port].
+    /// The SMTP relay for outgoing email: smtps:// (implicit TLS), smtp+starttls:// (STARTTLS required), smtp://
+    /// (plain, to a loopback address only) or smtp+insecure:// (plain to a relay on a network you trust; never with
+    /// credentials), then [user[:password]@]host[:port].
     /// Without it, no email is sent and organisers are told.
     #[arg(
         long,
@@ -237,7 +238,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let state = web::AppState {
             store: store.clone(),
             config: Arc::new(web::Config {
-                secure_cookies: args.secure_cookies,
+                secure_cookies: args.secure_cookies
+                    || args.public_url.trim().starts_with("https://"),
                 mail,
                 trusted_proxies: args.trusted_proxies,
                 secret,

@@ -57,6 +57,9 @@ pub struct Config {
     pub mail: Option<mail::MailConfig>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); empty: the socket's peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The site's public address (`--public-url`), for links printed in letters and emails; `None` (tests) falls
+    /// back to the request's `Host` header, which a client controls, so `klero serve` always sets it.
+    pub public_url: Option<String>,
     /// The server secret, kept outside the database: it seals ballot choices until close and signs the audit
     /// chain's head. The default is a random secret held in memory (tests); `klero serve` reads it from a file.
     pub secret: store::secret::ServerSecret,
@@ -73,6 +76,7 @@ impl Default for Config {
             throttle: store::auth::ThrottlePolicy::DEFAULT,
             mail: None,
             trusted_proxies: Vec::new(),
+            public_url: None,
             secret: store::secret::ServerSecret::random()
                 .expect("the operating system's random source"),
         }

@@ -80,7 +80,7 @@ pub enum Tls {
 pub enum MailConfigError {
     /// The URL is not `smtp://[user[:password]@]host[:port]`.
     #[error(
-        "--smtp-url must look like smtp://, smtps:// or smtp+starttls://[user[:password]@]host[:port]"
+        "--smtp-url must look like smtps://, smtp+starttls://, smtp:// (loopback only) or smtp+insecure://[user[:password]@]host[:port]"
     )]
     Url,
     /// Credentials for a relay that is not on a loopback address.
@@ -88,6 +88,11 @@ pub enum MailConfigError {
         "--smtp-url: over smtp:// a user and password are only sent to a relay on a loopback address (127.0.0.1, ::1, localhost); use smtps:// or smtp+starttls://"
     )]
     AuthNotLoopback,
+    /// Plain `smtp://` to a relay that is not on a loopback address: sign-in codes would cross the network in clear.
+    #[error(
+        "--smtp-url: smtp:// sends mail (and members' sign-in codes) in clear, so it is only for a relay on a loopback address; use smtps:// or smtp+starttls://, or smtp+insecure:// for a relay on a network you trust"
+    )]
+    PlainNotLoopback,
     /// The sender address is not an email address.
     #[error("--mail-from must be an email address")]
     From,
@@ -118,7 +123,7 @@ impl MailConfig {
         }
         let url = url::Url::parse(url.trim()).map_err(|_| MailConfigError::Url)?;
         let (tls, default_port) = match url.scheme() {
-            "smtp" => (Tls::None, 25),
+            "smtp" | "smtp+insecure" => (Tls::None, 25),
             "smtps" => (Tls::Implicit, 465),
             "smtp+starttls" => (Tls::StartTls, 587),
             _ => return Err(MailConfigError::Url),
@@ -153,6 +158,9 @@ impl MailConfig {
         };
         if auth.is_some() && tls == Tls::None && !is_loopback(&host) {
             return Err(MailConfigError::AuthNotLoopback);
+        }
+        if url.scheme() == "smtp" && !is_loopback(&host) {
+            return Err(MailConfigError::PlainNotLoopback);
         }
         let from = domain::account::Email::parse(from)
             .map_err(|_| MailConfigError::From)?
@@ -486,19 +494,42 @@ mod tests {
 
     #[test]
     fn smtp_urls_are_parsed_and_tls_or_remote_credentials_refused() {
+        assert_eq!(
+            MailConfig::parse(
+                "smtp://relay.example.org:2525",
+                "a@b.org",
+                "http://localhost"
+            ),
+            Err(MailConfigError::PlainNotLoopback)
+        );
         let config = MailConfig::parse(
-            "smtp://relay.example.org:2525",
+            "smtp+insecure://relay.example.org:2525",
             "Klero@Example.org",
             "http://localhost",
         )
         .unwrap();
         assert_eq!(
-            (config.host.as_str(), config.port, config.auth.is_none()),
-            ("relay.example.org", 2525, true)
+            (
+                config.host.as_str(),
+                config.port,
+                config.auth.is_none(),
+                config.tls
+            ),
+            ("relay.example.org", 2525, true, Tls::None)
         );
         assert_eq!(config.from, "klero@example.org");
         assert_eq!(
-            MailConfig::parse("smtp://mail.internal", "a@b.org", "http://localhost")
+            MailConfig::parse(
+                "smtp+insecure://mail.internal",
+                "a@b.org",
+                "http://localhost"
+            )
+            .unwrap()
+            .port,
+            25
+        );
+        assert_eq!(
+            MailConfig::parse("smtp://localhost", "a@b.org", "http://localhost")
                 .unwrap()
                 .port,
             25
@@ -546,7 +577,7 @@ mod tests {
             Err(MailConfigError::Url)
         );
         assert_eq!(
-            MailConfig::parse("smtp://relay", "nobody", "http://localhost"),
+            MailConfig::parse("smtp://localhost", "nobody", "http://localhost"),
             Err(MailConfigError::From)
         );
     }
