@@ -44,19 +44,16 @@ pub struct ServeArgs {
         long,
         env = "KLERO_SMTP_URL",
         hide_env_values = true,
-        requires = "mail_from"
+        requires_all = ["mail_from", "public_url"]
     )]
     smtp_url: Option<String>,
     /// The sender address of outgoing email.
     #[arg(long, env = "KLERO_MAIL_FROM")]
     mail_from: Option<String>,
-    /// The server's public address, for the links in emails.
-    #[arg(
-        long,
-        env = "KLERO_PUBLIC_URL",
-        default_value = "http://localhost:8080"
-    )]
-    public_url: String,
+    /// The server's public address (`https://assembly.example.org`), for the links printed in letters and sent in
+    /// emails; required with --smtp-url. Without it, links use the address the server listens on.
+    #[arg(long, env = "KLERO_PUBLIC_URL")]
+    public_url: Option<String>,
     /// The server secret file (64 hexadecimal digits), created with mode 0600 if missing. It seals ballot choices
     /// until their ballot closes and signs the audit log's head, so keep it out of database backups (and back it up
     /// on its own). Default for SQLite: `NAME.secret` next to the database file `NAME.db`; required for PostgreSQL,
@@ -205,8 +202,20 @@ fn server_secret(
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_tracing();
     // Checked before anything starts; the error names the option, never the password.
+    if let Some(url) = &args.public_url {
+        let url = url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            anyhow::bail!("--public-url must be an http:// or https:// address");
+        }
+    }
     let mail = match (&args.smtp_url, &args.mail_from) {
-        (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(url, from, &args.public_url)?),
+        (Some(url), Some(from)) => Some(web::mail::MailConfig::parse(
+            url,
+            from,
+            args.public_url.as_deref().unwrap_or_default(),
+        )?),
         _ => None,
     };
     let secret = server_secret(&args.database_url, args.secret_file.as_deref())?;
@@ -235,11 +244,15 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("bind {}", args.bind))?;
         let address = listener.local_addr().context("read the bound address")?;
+        let public_url = match &args.public_url {
+            Some(url) => url.trim().trim_end_matches('/').to_owned(),
+            None => format!("http://{address}"),
+        };
         let state = web::AppState {
             store: store.clone(),
             config: Arc::new(web::Config {
-                secure_cookies: args.secure_cookies
-                    || args.public_url.trim().starts_with("https://"),
+                secure_cookies: args.secure_cookies || public_url.starts_with("https://"),
+                public_url: Some(public_url),
                 mail,
                 trusted_proxies: args.trusted_proxies,
                 secret,
