@@ -114,6 +114,17 @@ impl ServerSecret {
         out
     }
 
+    /// The key under which a counter's name is stored when it is made of personal data (an email, an IP address:
+    /// the sign-in throttle, the registration rate limit): HMAC-SHA-256 under a key of its own, in hex. Unlike a
+    /// plain SHA-256, it cannot be reversed by hashing every IPv4 address or a list of emails without the secret.
+    pub fn private_key(&self, value: &str) -> String {
+        let key = ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &self.derive("klero private keys v1"),
+        );
+        hex::encode(ring::hmac::sign(&key, value.as_bytes()).as_ref())
+    }
+
     /// The key that seals ballot choices until their ballot closes.
     pub fn ballot_seal(&self) -> BallotSeal {
         BallotSeal {
@@ -237,6 +248,20 @@ fn aad(ballot_id: i64) -> [u8; 24] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_keys_depend_on_the_secret_and_are_not_a_plain_hash() {
+        let secret = ServerSecret::from_bytes([7; 32]);
+        let key = secret.private_key("register:203.0.113.9");
+        assert_eq!(key.len(), 64);
+        assert_eq!(key, secret.private_key("register:203.0.113.9"));
+        assert_ne!(key, secret.private_key("register:203.0.113.10"));
+        assert_ne!(
+            key,
+            ServerSecret::from_bytes([8; 32]).private_key("register:203.0.113.9")
+        );
+        assert_ne!(key, crate::sha256_hex(b"register:203.0.113.9"));
+    }
 
     #[test]
     fn a_sealed_choice_opens_only_with_its_secret_and_ballot() {
