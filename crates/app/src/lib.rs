@@ -13,6 +13,7 @@
 //! `web` words in the recipient's language).
 
 pub mod audit;
+pub mod deliberation;
 pub mod effect;
 mod error;
 

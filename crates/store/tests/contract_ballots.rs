@@ -56,15 +56,15 @@ async fn account(store: &Store, n: usize) -> i64 {
 fn yes_no_ballot(eligible: i64) -> NewBallot {
     NewBallot {
         proposal_id: None,
-        method: "yes_no".to_owned(),
+        method: ballots::MethodKind::YesNo,
         wording: "Should the measure go to a referendum?".to_owned(),
         wording_otherwise: String::new(),
         options: String::new(),
-        pass_rule: "more_than 1/2".to_owned(),
+        pass_rule: Some(ballots::Threshold::simple_majority()),
         max_approvals: None,
         eligible_members: eligible,
         opens_after: None,
-        held_when: "always".to_owned(),
+        held_when: ballots::HeldWhen::Always,
     }
 }
 

@@ -375,16 +375,16 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: Some(renovation),
-            method: "yes_no".to_owned(),
+            method: ballots::MethodKind::YesNo,
             wording: "Do you adopt proposal 1: compulsory energy renovation of buildings?"
                 .to_owned(),
             wording_otherwise: String::new(),
             options: String::new(),
-            pass_rule: "more_than 1/2".to_owned(),
+            pass_rule: Some(ballots::Threshold::simple_majority()),
             max_approvals: None,
             eligible_members: 150,
             opens_after: None,
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )
@@ -394,15 +394,15 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: Some(renovation),
-            method: "agreement".to_owned(),
+            method: ballots::MethodKind::Agreement,
             wording: "How far do you agree that compulsory renovation should be submitted to Parliament as adopted?".to_owned(),
             wording_otherwise: "How far do you agree that compulsory renovation should be redrafted?".to_owned(),
             options: String::new(),
-            pass_rule: String::new(),
+            pass_rule: None,
             max_approvals: None,
             eligible_members: 150,
             opens_after: Some(yes_no),
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )
@@ -444,16 +444,16 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: None,
-            method: "ranking".to_owned(),
+            method: ballots::MethodKind::Ranking,
             wording: "Rank the three travel measures in order of priority".to_owned(),
             wording_otherwise: String::new(),
             options: "Speed limit of 110 km/h\nBan on short domestic flights\nCheaper rail fares"
                 .to_owned(),
-            pass_rule: String::new(),
+            pass_rule: None,
             max_approvals: None,
             eligible_members: 150,
             opens_after: None,
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )
