@@ -300,7 +300,6 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
     }
     drop(connection);
     let now = now();
-    let m = crate::i18n::Lang::En.messages();
     let mut tx = store.begin().await?;
     let draft = |title: &str, body: &str, session: &str, table: &str| NewProposal {
         title: title.to_owned(),
@@ -429,13 +428,13 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
                 })?;
         }
         let row = ballot_box::get(&mut tx, climate.id, ballot_id).await?;
-        let outcome = crate::deliberation::count(&mut tx, &row, m)
+        let outcome = app::deliberation::count(&mut tx, &row)
             .await?
-            .map_err(|error| AppError::Internal(format!("demo count: {error}").into()))?;
+            .map_err(|problem| AppError::Internal(format!("demo count: {problem:?}").into()))?;
         let result = ballot_box::ClosingResult {
             text: outcome.to_string(),
             passed: outcome.passed(),
-            support_bp: crate::deliberation::support_bp(&outcome),
+            support_bp: app::deliberation::support_bp(&outcome),
         };
         ballot_box::close(&mut tx, climate.id, ballot_id, &result, now).await?;
     }
