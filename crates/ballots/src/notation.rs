@@ -9,7 +9,9 @@
 //! Like the rest of the crate this module is pure and knows no serde: the store keeps these strings, the web forms
 //! post them, and this is the one place that knows their shape.
 
-use crate::{AgreementAnswer, Comparison, HeldWhen, PaperVote, Ratio, Threshold, Vote, YesNoChoice};
+use crate::{
+    AgreementAnswer, Comparison, HeldWhen, PaperVote, Ratio, Threshold, Vote, YesNoChoice,
+};
 
 /// The kind of a ballot's method, as stored and posted: `yes_no`, `agreement`, `ranking` or `approval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +47,9 @@ impl MethodKind {
 
     /// Reads a written identifier.
     pub fn parse(raw: &str) -> Option<MethodKind> {
-        MethodKind::ALL.into_iter().find(|kind| kind.as_str() == raw)
+        MethodKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == raw)
     }
 }
 
@@ -128,11 +132,7 @@ pub fn write_threshold(threshold: Threshold) -> String {
         Comparison::AtLeast => "at_least",
     };
     let ratio = threshold.ratio();
-    format!(
-        "{comparison} {}/{}",
-        ratio.numerator(),
-        ratio.denominator()
-    )
+    format!("{comparison} {}/{}", ratio.numerator(), ratio.denominator())
 }
 
 /// Reads a choice on a ballot of `kind` with `options` (ranking and approval), as a [`Vote`] naming the options by
@@ -300,7 +300,10 @@ mod tests {
         assert_eq!(read_choice(MethodKind::Agreement, &none, "6"), None);
         assert_eq!(
             read_choice(MethodKind::Ranking, &abc, "2, -, 1"),
-            Some(Vote::Ranking(vec![("A".to_owned(), 2), ("C".to_owned(), 1)]))
+            Some(Vote::Ranking(vec![
+                ("A".to_owned(), 2),
+                ("C".to_owned(), 1)
+            ]))
         );
         assert_eq!(
             read_choice(MethodKind::Ranking, &abc, "1,2"),

@@ -43,9 +43,7 @@ pub fn method_of(fields: &NewBallot) -> Result<Method, BallotError> {
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
     Ok(match fields.method {
         MethodKind::YesNo => Method::YesNo(YesNoRule::new(
-            fields
-                .pass_rule
-                .unwrap_or_else(Threshold::simple_majority),
+            fields.pass_rule.unwrap_or_else(Threshold::simple_majority),
             Abstention::Excluded,
         )),
         MethodKind::Agreement => Method::Agreement(AgreementScale::new(false, fields.pass_rule)),

@@ -128,15 +128,22 @@ async fn audited_unless_refused<T>(
 ) -> Result<T> {
     let mut refused = None;
     let refused_slot = &mut refused;
-    let written = audited(tx, actor, action, entity, now, async move |tx| {
-        match write(tx).await? {
+    let written = audited(
+        tx,
+        actor,
+        action,
+        entity,
+        now,
+        async move |tx| match write(tx).await? {
             Ok(written) => Ok(written),
             Err(refusal) => {
                 *refused_slot = Some(refusal);
-                Err(crate::Error::conflict("refused by the rules of deliberation"))
+                Err(crate::Error::conflict(
+                    "refused by the rules of deliberation",
+                ))
             }
-        }
-    })
+        },
+    )
     .await;
     match refused {
         Some(refusal) => Err(Error::Refused(refusal)),

@@ -23,8 +23,12 @@ pub async fn enter_paper_ballots(
     let account_id = actor.account()?;
     let ballot = store::ballot_box::get(tx, assembly_id, ballot_id).await?;
     let labels = notation::option_lines(&ballot.fields.options);
-    let read = notation::read_sheets(ballot.fields.method, &labels, sheets)
-        .map_err(|unreadable| Error::Refused(Refusal::UnreadableSheet { line: unreadable.line }))?;
+    let read =
+        notation::read_sheets(ballot.fields.method, &labels, sheets).map_err(|unreadable| {
+            Error::Refused(Refusal::UnreadableSheet {
+                line: unreadable.line,
+            })
+        })?;
     if read.is_empty() {
         return Err(Error::Refused(Refusal::NoSheets));
     }
@@ -50,7 +54,8 @@ pub async fn enter_paper_ballots(
             .await?;
             Ok(match saved {
                 Ok(()) => {
-                    let facts = json!({ "ballot_id": ballot_id, "entry": number, "sheets": read.len() });
+                    let facts =
+                        json!({ "ballot_id": ballot_id, "entry": number, "sheets": read.len() });
                     Ok((read.len(), Entry::after(facts)))
                 }
                 Err(PaperRefusal::NotOpen) => Err(Refusal::NotOpen),

@@ -9,7 +9,9 @@ use store::StoreError;
 use store::ballot_box::{BallotRow, ClosingResult, NewBallot, VoteRefusal};
 use store::secret::BallotSeal;
 
-use super::counting::{CountProblem, PaperState, ballot_of, count, method_of, paper_state, support_bp};
+use super::counting::{
+    CountProblem, PaperState, ballot_of, count, method_of, paper_state, support_bp,
+};
 use super::{DefinitionProblem, Error, Refusal, Result, audited_unless_refused};
 use crate::Actor;
 use crate::audit::{Entry, audited};
@@ -337,7 +339,8 @@ pub async fn cast_vote(
     }
     let kind = ballot.fields.method;
     let labels = notation::option_lines(&ballot.fields.options);
-    let Some(vote) = notation::read_choice(kind, &labels, &marks.notation(kind, labels.len())) else {
+    let Some(vote) = notation::read_choice(kind, &labels, &marks.notation(kind, labels.len()))
+    else {
         return Err(Error::Refused(Refusal::InvalidVote(None)));
     };
     // The vote must be countable before it is stored (e.g. no more approvals than allowed).
@@ -346,8 +349,9 @@ pub async fn cast_vote(
     {
         return Err(Error::Refused(Refusal::InvalidVote(Some(error))));
     }
-    let choice = notation::write_choice(kind, &labels, &vote)
-        .ok_or_else(|| crate::Error::internal("a vote read from the notation does not write back"))?;
+    let choice = notation::write_choice(kind, &labels, &vote).ok_or_else(|| {
+        crate::Error::internal("a vote read from the notation does not write back")
+    })?;
     let anonymous = Actor {
         account_id: None,
         role: actor.role,
@@ -359,7 +363,8 @@ pub async fn cast_vote(
         &format!("ballot:{ballot_id}"),
         now,
         async |tx| {
-            let cast = store::ballot_box::cast_vote(tx, ballot_id, account_id, &choice, seal).await?;
+            let cast =
+                store::ballot_box::cast_vote(tx, ballot_id, account_id, &choice, seal).await?;
             Ok(match cast {
                 Ok(()) => Ok(((), Entry::after(json!({ "ballot_id": ballot_id })))),
                 Err(VoteRefusal::NotOpen) => Err(Refusal::NotOpen),

@@ -14,7 +14,8 @@ pub async fn api_ballot(
     Path((assembly_id, ballot_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let mut tx = state.store.begin().await?;
-    let summary = app::deliberation::voting::ballot_summary(&mut tx, assembly_id, ballot_id).await?;
+    let summary =
+        app::deliberation::voting::ballot_summary(&mut tx, assembly_id, ballot_id).await?;
     drop(tx);
     let ballot = &summary.ballot;
     let result = summary.result.as_ref().map(

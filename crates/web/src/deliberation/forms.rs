@@ -4,8 +4,8 @@
 use app::deliberation::proposals::Decision;
 use app::deliberation::recommendations::Adoption;
 use app::deliberation::voting::Marks;
-use ballots::notation::{self, MethodKind};
 use ballots::HeldWhen;
+use ballots::notation::{self, MethodKind};
 use domain::error::{Problem, ValidationError};
 use serde::Deserialize;
 use store::ballot_box::NewBallot;
@@ -201,8 +201,12 @@ impl Validate for BallotForm {
             errors.push(ValidationError::new("method", Problem::Required));
         }
         let wording = required_text(&mut errors, "wording", &self.wording, MAX_WORDING);
-        let otherwise =
-            optional_text(&mut errors, "wording_otherwise", &self.wording_otherwise, MAX_WORDING);
+        let otherwise = optional_text(
+            &mut errors,
+            "wording_otherwise",
+            &self.wording_otherwise,
+            MAX_WORDING,
+        );
         // Only the rules offered; a yes/no ballot always has one.
         let pass_rule = RULES
             .contains(&self.pass_rule.as_str())
@@ -305,7 +309,12 @@ impl Validate for AmendmentForm {
 
     fn validate(&self) -> Result<NewAmendment, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let body = required_text(&mut errors, "amendment_body", &self.amendment_body, MAX_TEXT);
+        let body = required_text(
+            &mut errors,
+            "amendment_body",
+            &self.amendment_body,
+            MAX_TEXT,
+        );
         let rationale = required_text(&mut errors, "rationale", &self.rationale, MAX_TEXT);
         match (body, rationale) {
             (Some(body), Some(rationale)) => Ok(NewAmendment { body, rationale }),
@@ -381,7 +390,13 @@ impl Validate for MinorityForm {
 
     fn validate(&self) -> Result<String, FieldErrors> {
         let mut errors = FieldErrors::new();
-        optional_text(&mut errors, "minority_report", &self.minority_report, MAX_TEXT).ok_or(errors)
+        optional_text(
+            &mut errors,
+            "minority_report",
+            &self.minority_report,
+            MAX_TEXT,
+        )
+        .ok_or(errors)
     }
 }
 

@@ -22,7 +22,9 @@ pub mod voting;
 pub use api::api_ballot;
 pub use overview::{create_ballot, create_proposal, deliberation};
 pub use paper::enter_paper;
-pub use proposals::{comment, decide_amendment, proposal, proposal_minority_report, propose_amendment};
+pub use proposals::{
+    comment, decide_amendment, proposal, proposal_minority_report, propose_amendment,
+};
 pub use recommendations::{adopt, recommendation_minority_report};
 pub use report::report;
 pub use voting::{ballot, close_ballot, open_ballot, vote};
@@ -42,7 +44,9 @@ pub struct SavedQuery {
 
 /// A use case's result split for a handler: the value, or a refusal to word on the page (`Ok(Err(..))`), or an
 /// error for the error page (`Err`).
-pub(crate) fn refused<T>(result: app::deliberation::Result<T>) -> Result<Result<T, Refusal>, AppError> {
+pub(crate) fn refused<T>(
+    result: app::deliberation::Result<T>,
+) -> Result<Result<T, Refusal>, AppError> {
     match result {
         Ok(value) => Ok(Ok(value)),
         Err(Error::Refused(refusal)) => Ok(Err(refusal)),

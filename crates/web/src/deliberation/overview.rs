@@ -116,7 +116,15 @@ pub async fn deliberation(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let saved = query.saved.is_some();
-    page(&state, &viewer, assembly_id, StatusCode::OK, Forms::default(), saved).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        Forms::default(),
+        saved,
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/proposals`: a member or table drafts a proposal.
@@ -184,7 +192,10 @@ pub async fn create_ballot(
     match refused(created)? {
         Ok(id) => {
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{id}")).into_response())
+            Ok(
+                Redirect::to(&format!("/staff/assemblies/{assembly_id}/ballots/{id}"))
+                    .into_response(),
+            )
         }
         Err(refusal) => {
             drop(tx);

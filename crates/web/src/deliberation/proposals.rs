@@ -62,7 +62,8 @@ pub(crate) async fn page(
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<DeliberationMessages>();
     let mut tx = state.store.begin().await?;
-    let file = app::deliberation::proposals::proposal_file(&mut tx, assembly_id, proposal_id).await?;
+    let file =
+        app::deliberation::proposals::proposal_file(&mut tx, assembly_id, proposal_id).await?;
     drop(tx);
     let comment_view = |row: &CommentRow| CommentView {
         body: row.body.clone(),

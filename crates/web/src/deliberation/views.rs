@@ -486,7 +486,10 @@ pub fn mismatch_text(t: &DeliberationMessages, mismatch: &Mismatch) -> String {
             missing_from,
         } => fill(
             t.mismatch_missing,
-            &[("sheet", &sheet.to_string()), ("entry", entry_name(missing_from))],
+            &[
+                ("sheet", &sheet.to_string()),
+                ("entry", entry_name(missing_from)),
+            ],
         ),
         Mismatch::Duplicate { sheet, entry } => fill(
             t.mismatch_duplicate,
@@ -556,12 +559,8 @@ pub fn refusal_text(t: &DeliberationMessages, refusal: &Refusal) -> Vec<String> 
                     }
                     DefinitionProblem::UnknownProposal => field(t.proposal_label, t.malformed),
                     DefinitionProblem::NeedsEarlier => t.err_needs_earlier.to_owned(),
-                    DefinitionProblem::EarlierHasNoDecision => {
-                        t.err_earlier_no_decision.to_owned()
-                    }
-                    DefinitionProblem::Options(error) => {
-                        field(t.options_label, &error.to_string())
-                    }
+                    DefinitionProblem::EarlierHasNoDecision => t.err_earlier_no_decision.to_owned(),
+                    DefinitionProblem::Options(error) => field(t.options_label, &error.to_string()),
                 })
                 .collect();
         }

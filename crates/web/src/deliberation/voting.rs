@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::forms::VoteForm;
 use super::refused;
 use super::views::{
-    BallotPage, ResultsView, method_name, mismatch_text, refusal_status, refusal_text,
-    rule_name, status_name,
+    BallotPage, ResultsView, method_name, mismatch_text, refusal_status, refusal_text, rule_name,
+    status_name,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
