@@ -6,7 +6,7 @@
 //! choices, which wait sealed until the closing transaction opens them all at once ([`voting::close_ballot`]).
 //! [`voting::cast_vote`] logs a vote with no account in the audit log and nothing about it in the trace log.
 //! And no result exists for anyone, organisers included, before a ballot closes: [`voting::ballot_file`] counts
-//! a closed ballot only, and [`voting::ballot_summary`] returns a stored result only once closed.
+//! a closed ballot only, and [`voting::published_ballot`] returns a stored result only once closed.
 //!
 //! A refusal that a page words in the visitor's language comes back as a [`Refusal`] in [`Error::Refused`]; the
 //! caller drops its transaction then, so nothing of the refused request is kept (and no audit entry is written).

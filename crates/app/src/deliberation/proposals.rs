@@ -50,7 +50,7 @@ pub fn may_decide_amendments(actor: &Actor, proposal: &ProposalRow) -> bool {
 }
 
 /// Whether one of `ballots` closed and passed.
-pub(crate) fn any_passed(ballots: &[BallotRow]) -> bool {
+fn any_passed(ballots: &[BallotRow]) -> bool {
     ballots
         .iter()
         .any(|row| row.status == BallotStatus::Closed && row.passed == Some(true))

@@ -72,9 +72,9 @@ pub struct BallotFile {
     pub results: Option<Result<Outcome, CountProblem>>,
 }
 
-/// A ballot as the JSON API gives it: the stored result only once it is closed.
+/// A ballot as it is published (the JSON API): its definition and turnout, and its stored result only once closed.
 #[derive(Debug, Clone)]
-pub struct BallotSummary {
+pub struct PublishedBallot {
     /// The ballot.
     pub ballot: BallotRow,
     /// How many members voted on the platform.
@@ -117,12 +117,12 @@ pub async fn ballot_file(
     })
 }
 
-/// A ballot of the assembly for the JSON API.
-pub async fn ballot_summary(
+/// A ballot of the assembly as it is published, with its result only once closed.
+pub async fn published_ballot(
     tx: &mut store::Tx,
     assembly_id: i64,
     ballot_id: i64,
-) -> crate::Result<BallotSummary> {
+) -> crate::Result<PublishedBallot> {
     let ballot = store::ballot_box::get(tx, assembly_id, ballot_id).await?;
     let voters_online = store::ballot_box::voter_count(tx, ballot_id).await?;
     let result = (ballot.status == BallotStatus::Closed).then(|| ClosingResult {
@@ -130,7 +130,7 @@ pub async fn ballot_summary(
         passed: ballot.passed,
         support_bp: ballot.support_bp,
     });
-    Ok(BallotSummary {
+    Ok(PublishedBallot {
         ballot,
         voters_online,
         result,
@@ -373,4 +373,26 @@ pub async fn cast_vote(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_written_in_the_notation_of_the_ballot() {
+        let marks = Marks {
+            choice: " yes ".to_owned(),
+            ranks: vec![
+                (3, "1".to_owned()),
+                (1, " 2 ".to_owned()),
+                (2, String::new()),
+            ],
+            approved: vec!["3".to_owned(), " 1".to_owned()],
+        };
+        assert_eq!(marks.notation(MethodKind::YesNo, 0), "yes");
+        assert_eq!(marks.notation(MethodKind::Ranking, 4), "2,-,1,-");
+        assert_eq!(marks.notation(MethodKind::Approval, 3), "3,1");
+        assert_eq!(Marks::default().notation(MethodKind::Approval, 3), "");
+    }
 }

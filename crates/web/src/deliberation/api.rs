@@ -15,7 +15,7 @@ pub async fn api_ballot(
 ) -> Result<Response, AppError> {
     let mut tx = state.store.begin().await?;
     let summary =
-        app::deliberation::voting::ballot_summary(&mut tx, assembly_id, ballot_id).await?;
+        app::deliberation::voting::published_ballot(&mut tx, assembly_id, ballot_id).await?;
     drop(tx);
     let ballot = &summary.ballot;
     let result = summary.result.as_ref().map(
