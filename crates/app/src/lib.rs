@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod dates;
+pub mod deliberation;
 pub mod effect;
 mod error;
 pub mod members;

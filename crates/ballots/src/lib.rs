@@ -16,6 +16,8 @@
 //! set can be counted ([`tally_paper`]).
 //! A [`Sequence`] of ballots says which ballot opens after which, whether it is held at all, and
 //! which wording it takes from the previous result ([`Ballot::resolve_wording`]).
+//! The [`notation`] module writes methods, statuses, pass rules and choices as text and reads them back (the
+//! store keeps that text, clerks type it on paper).
 //!
 //! Architecture invariant: the crate is pure (no IO, no serde, no clock, no randomness) and every
 //! count is exact integer arithmetic, so the same votes always give the same outcome and the
@@ -53,6 +55,7 @@ mod agreement;
 mod approval;
 mod ballot;
 mod error;
+pub mod notation;
 mod outcome;
 mod paper;
 mod ratio;
@@ -66,6 +69,7 @@ pub use agreement::{
 pub use approval::{ApprovalBallot, ApprovalCount, WinnerRule};
 pub use ballot::{Ballot, BallotSpec, HeldWhen, Method, Options, Precondition, Vote, Wording};
 pub use error::BallotError;
+pub use notation::{BallotStatus, MethodKind};
 pub use outcome::{Counted, Outcome, tally};
 pub use paper::{
     Entry, Mismatch, PaperVote, ReconciledVotes, Reconciliation, reconcile, tally_paper,

@@ -12,8 +12,12 @@
 //! choices appear in one batch that shares no transaction, order or position with any voter.
 //! `docs/ballots.md` gives the whole argument and its limits.
 //!
-//! This module never counts: `web` reads the choices of a closed ballot and counts them with the `ballots` crate.
+//! This module never counts: `app::deliberation` reads the choices of a closed ballot and counts them with the
+//! `ballots` crate. The method, status, pass rule and sequencing are stored as `ballots::notation` writes them; a
+//! stored value that does not read back is [`StoreError::Corrupt`], never a default.
 
+use ballots::notation::{self, BallotStatus, MethodKind};
+use ballots::{HeldWhen, Threshold};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
@@ -24,24 +28,24 @@ use crate::secret::BallotSeal;
 pub struct NewBallot {
     /// The proposal it decides, if any.
     pub proposal_id: Option<i64>,
-    /// `yes_no`, `agreement`, `ranking` or `approval`.
-    pub method: String,
+    /// The method (stored as `yes_no`, `agreement`, `ranking` or `approval`).
+    pub method: MethodKind,
     /// The question (the one asked if the earlier ballot passed, when the wording is conditional).
     pub wording: String,
     /// The question asked if the earlier ballot did not pass; empty for a fixed wording.
     pub wording_otherwise: String,
     /// The options, one per line (ranking and approval).
     pub options: String,
-    /// The pass rule, e.g. `more_than 1/2` or `at_least 2/3`; empty for none.
-    pub pass_rule: String,
+    /// The pass rule, if any (stored as `more_than 1/2`, `at_least 2/3`, ...; empty for none).
+    pub pass_rule: Option<Threshold>,
     /// The most options a voter may approve (approval), if limited.
     pub max_approvals: Option<i64>,
     /// The members entitled to vote.
     pub eligible_members: i64,
     /// The ballot that must close before this one opens.
     pub opens_after: Option<i64>,
-    /// `always`, `passed` or `failed`: whether it is held given the earlier ballot's result.
-    pub held_when: String,
+    /// Whether it is held given the earlier ballot's result (stored as `always`, `passed` or `failed`).
+    pub held_when: HeldWhen,
 }
 
 /// A ballot as stored.
@@ -53,8 +57,8 @@ pub struct BallotRow {
     pub assembly_id: i64,
     /// The definition.
     pub fields: NewBallot,
-    /// `draft`, `open`, `closed` or `skipped`.
-    pub status: String,
+    /// Draft, open, closed or skipped.
+    pub status: BallotStatus,
     /// The wording put to members, fixed when it opened (empty before).
     pub final_wording: String,
     /// The results text, written when it closed (empty before).
@@ -109,6 +113,29 @@ pub enum PaperRefusal {
     SameClerk,
 }
 
+/// A stored identifier read back with `parse`, or [`StoreError::Corrupt`] naming the column.
+fn decode<T>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let raw: String = row.try_get(column)?;
+    parse(&raw).ok_or_else(|| StoreError::Corrupt(format!("ballot {column} {raw:?}")))
+}
+
+/// A stored pass rule: empty for none.
+fn read_pass_rule(raw: &str) -> Option<Option<Threshold>> {
+    if raw.is_empty() {
+        Some(None)
+    } else {
+        notation::read_threshold(raw).map(Some)
+    }
+}
+
+fn write_pass_rule(rule: Option<Threshold>) -> String {
+    rule.map(notation::write_threshold).unwrap_or_default()
+}
+
 fn ballot_from_row(row: &sqlx::any::AnyRow) -> Result<BallotRow, StoreError> {
     let passed: Option<i64> = row.try_get("passed")?;
     Ok(BallotRow {
@@ -116,17 +143,17 @@ fn ballot_from_row(row: &sqlx::any::AnyRow) -> Result<BallotRow, StoreError> {
         assembly_id: row.try_get("assembly_id")?,
         fields: NewBallot {
             proposal_id: row.try_get("proposal_id")?,
-            method: row.try_get("method")?,
+            method: decode(row, "method", MethodKind::parse)?,
             wording: row.try_get("wording")?,
             wording_otherwise: row.try_get("wording_otherwise")?,
             options: row.try_get("options")?,
-            pass_rule: row.try_get("pass_rule")?,
+            pass_rule: decode(row, "pass_rule", read_pass_rule)?,
             max_approvals: row.try_get("max_approvals")?,
             eligible_members: row.try_get("eligible_members")?,
             opens_after: row.try_get("opens_after")?,
-            held_when: row.try_get("held_when")?,
+            held_when: decode(row, "held_when", HeldWhen::parse)?,
         },
-        status: row.try_get("status")?,
+        status: decode(row, "status", BallotStatus::parse)?,
         final_wording: row.try_get("final_wording")?,
         result_text: row.try_get("result_text")?,
         passed: passed.map(|value| value != 0),
@@ -160,15 +187,15 @@ pub async fn create(
     )
     .bind(assembly_id)
     .bind(new.proposal_id)
-    .bind(&new.method)
+    .bind(new.method.as_str())
     .bind(&new.wording)
     .bind(&new.wording_otherwise)
     .bind(&new.options)
-    .bind(&new.pass_rule)
+    .bind(write_pass_rule(new.pass_rule))
     .bind(new.max_approvals)
     .bind(new.eligible_members)
     .bind(new.opens_after)
-    .bind(&new.held_when)
+    .bind(new.held_when.as_str())
     .bind(now)
     .fetch_one(conn)
     .await?;

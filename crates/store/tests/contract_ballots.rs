@@ -16,6 +16,7 @@ on_both_backends!(
     accepted_amendments_change_the_text_with_history,
     paper_entries_are_typed_by_two_different_people_while_the_ballot_is_open,
     a_copy_of_the_database_files_taken_after_each_vote_links_no_voter_to_a_choice,
+    a_ballot_stored_with_an_unknown_method_status_or_rule_is_corrupt_never_a_default,
 );
 
 async fn assembly(store: &Store) -> i64 {
@@ -56,15 +57,15 @@ async fn account(store: &Store, n: usize) -> i64 {
 fn yes_no_ballot(eligible: i64) -> NewBallot {
     NewBallot {
         proposal_id: None,
-        method: "yes_no".to_owned(),
+        method: ballots::MethodKind::YesNo,
         wording: "Should the measure go to a referendum?".to_owned(),
         wording_otherwise: String::new(),
         options: String::new(),
-        pass_rule: "more_than 1/2".to_owned(),
+        pass_rule: Some(ballots::Threshold::simple_majority()),
         max_approvals: None,
         eligible_members: eligible,
         opens_after: None,
-        held_when: "always".to_owned(),
+        held_when: ballots::HeldWhen::Always,
     }
 }
 
@@ -754,4 +755,63 @@ async fn a_copy_of_the_database_files_taken_after_each_vote_links_no_voter_to_a_
             );
         }
     }
+}
+
+async fn a_ballot_stored_with_an_unknown_method_status_or_rule_is_corrupt_never_a_default(
+    store: Store,
+) {
+    let assembly_id = assembly(&store).await;
+    let ballot_id = open_ballot(&store, assembly_id, 10).await;
+    let mut connection = store.connection().await.unwrap();
+    let row = ballot_box::get(&mut connection, assembly_id, ballot_id)
+        .await
+        .unwrap();
+    assert_eq!(row.fields.method, ballots::MethodKind::YesNo);
+    assert_eq!(row.status, ballots::BallotStatus::Open);
+    assert_eq!(row.fields.held_when, ballots::HeldWhen::Always);
+    assert_eq!(
+        row.fields.pass_rule,
+        Some(ballots::Threshold::simple_majority())
+    );
+    // The schema itself refuses an unknown method, status or held-when.
+    for (column, value) in [
+        ("method", "yes-no"),
+        ("status", "opened"),
+        ("held_when", "sometimes"),
+    ] {
+        let refused = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE ballots SET {column} = $1 WHERE id = $2"
+        )))
+        .bind(value)
+        .bind(ballot_id)
+        .execute(&mut *connection)
+        .await;
+        assert!(refused.is_err(), "{column} {value:?} was stored");
+    }
+    // A pass rule that does not read back is an error when read, never "no pass rule".
+    sqlx::query("UPDATE ballots SET pass_rule = 'half' WHERE id = $1")
+        .bind(ballot_id)
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    let read = ballot_box::get(&mut connection, assembly_id, ballot_id).await;
+    assert!(
+        matches!(&read, Err(StoreError::Corrupt(message)) if message.contains("pass_rule")),
+        "{read:?}"
+    );
+    assert!(matches!(
+        ballot_box::list(&mut connection, assembly_id).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    sqlx::query("UPDATE ballots SET pass_rule = 'more_than 1/2' WHERE id = $1")
+        .bind(ballot_id)
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    assert_eq!(
+        ballot_box::get(&mut connection, assembly_id, ballot_id)
+            .await
+            .unwrap(),
+        row
+    );
 }

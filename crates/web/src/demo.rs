@@ -300,7 +300,6 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
     }
     drop(connection);
     let now = now();
-    let m = crate::i18n::Lang::En.messages();
     let mut tx = store.begin().await?;
     let draft = |title: &str, body: &str, session: &str, table: &str| NewProposal {
         title: title.to_owned(),
@@ -375,16 +374,16 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: Some(renovation),
-            method: "yes_no".to_owned(),
+            method: ballots::MethodKind::YesNo,
             wording: "Do you adopt proposal 1: compulsory energy renovation of buildings?"
                 .to_owned(),
             wording_otherwise: String::new(),
             options: String::new(),
-            pass_rule: "more_than 1/2".to_owned(),
+            pass_rule: Some(ballots::Threshold::simple_majority()),
             max_approvals: None,
             eligible_members: 150,
             opens_after: None,
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )
@@ -394,15 +393,15 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: Some(renovation),
-            method: "agreement".to_owned(),
+            method: ballots::MethodKind::Agreement,
             wording: "How far do you agree that compulsory renovation should be submitted to Parliament as adopted?".to_owned(),
             wording_otherwise: "How far do you agree that compulsory renovation should be redrafted?".to_owned(),
             options: String::new(),
-            pass_rule: String::new(),
+            pass_rule: None,
             max_approvals: None,
             eligible_members: 150,
             opens_after: Some(yes_no),
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )
@@ -429,13 +428,13 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
                 })?;
         }
         let row = ballot_box::get(&mut tx, climate.id, ballot_id).await?;
-        let outcome = crate::deliberation::count(&mut tx, &row, m)
+        let outcome = app::deliberation::count(&mut tx, &row)
             .await?
-            .map_err(|error| AppError::Internal(format!("demo count: {error}").into()))?;
+            .map_err(|problem| AppError::Internal(format!("demo count: {problem:?}").into()))?;
         let result = ballot_box::ClosingResult {
             text: outcome.to_string(),
             passed: outcome.passed(),
-            support_bp: crate::deliberation::support_bp(&outcome),
+            support_bp: app::deliberation::support_bp(&outcome),
         };
         ballot_box::close(&mut tx, climate.id, ballot_id, &result, now).await?;
     }
@@ -444,16 +443,16 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         climate.id,
         &NewBallot {
             proposal_id: None,
-            method: "ranking".to_owned(),
+            method: ballots::MethodKind::Ranking,
             wording: "Rank the three travel measures in order of priority".to_owned(),
             wording_otherwise: String::new(),
             options: "Speed limit of 110 km/h\nBan on short domestic flights\nCheaper rail fares"
                 .to_owned(),
-            pass_rule: String::new(),
+            pass_rule: None,
             max_approvals: None,
             eligible_members: 150,
             opens_after: None,
-            held_when: "always".to_owned(),
+            held_when: ballots::HeldWhen::Always,
         },
         now,
     )

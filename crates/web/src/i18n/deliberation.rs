@@ -8,8 +8,6 @@ pub struct DeliberationMessages {
     pub too_long: &'static str,
     pub malformed: &'static str,
     pub deliberation_title: &'static str,
-    pub deliberation_link: &'static str,
-    pub report_link: &'static str,
     pub report_title: &'static str,
     pub report_count: &'static str,
     pub report_anchor: &'static str,
@@ -146,13 +144,20 @@ pub struct DeliberationMessages {
     pub err_reference_taken: &'static str,
 }
 
+impl crate::i18n::Catalogue for DeliberationMessages {
+    fn of(lang: crate::i18n::Lang) -> &'static DeliberationMessages {
+        match lang {
+            crate::i18n::Lang::En => &EN_DELIBERATION,
+            crate::i18n::Lang::Fr => &FR_DELIBERATION,
+        }
+    }
+}
+
 pub(crate) static EN_DELIBERATION: DeliberationMessages = DeliberationMessages {
     required: "is required",
     too_long: "must be at most {n} characters",
     malformed: "is not valid",
     deliberation_title: "Proposals, ballots and recommendations",
-    deliberation_link: "Proposals, ballots and recommendations",
-    report_link: "Final report (public, printable)",
     report_title: "Final report: {title}",
     report_count: "Number of recommendations:",
     report_anchor: "The platform's audit log when this report was produced (its anchor: check later with `klero audit verify --anchor` that the log still holds it):",
@@ -315,8 +320,6 @@ pub(crate) static FR_DELIBERATION: DeliberationMessages = DeliberationMessages {
     too_long: "doit faire au plus {n} caractères",
     malformed: "n'est pas valide",
     deliberation_title: "Propositions, scrutins et recommandations",
-    deliberation_link: "Propositions, scrutins et recommandations",
-    report_link: "Rapport final (public, imprimable)",
     report_title: "Rapport final : {title}",
     report_count: "Nombre de recommandations :",
     report_anchor: "Le journal d'audit de la plateforme au moment de ce rapport (son ancre : vérifiez plus tard avec `klero audit verify --anchor` que le journal la contient toujours) :",

@@ -300,12 +300,12 @@ pub struct Messages {
     /// The strings of quotas and selection runs.
     pub s: &'static crate::i18n::selection::SelectionMessages,
     pub impact_link: &'static str,
+    pub deliberation_link: &'static str,
+    pub report_link: &'static str,
     pub scorecard_link: &'static str,
     pub evaluation_link: &'static str,
     /// Sessions, attendance, evidence, speakers and tables.
     pub sess: &'static SessionMessages,
-    /// The strings of deliberation: proposals, ballots, recommendations and the final report.
-    pub d: &'static DeliberationMessages,
     problem_required: &'static str,
     problem_too_long: &'static str,
     problem_too_short: &'static str,
@@ -539,10 +539,11 @@ static EN: Messages = Messages {
     r: &recruitment::EN_RECRUITMENT,
     s: &crate::i18n::selection::EN_SELECTION,
     impact_link: "Impact and follow-up",
+    deliberation_link: "Proposals, ballots and recommendations",
+    report_link: "Final report (public, printable)",
     scorecard_link: "Scorecard: what became of the recommendations",
     evaluation_link: "Evaluation report",
     sess: &crate::i18n::sessions::EN_SESSIONS,
-    d: &deliberation::EN_DELIBERATION,
     back_home: "Back to the assemblies",
     problem_required: "is required",
     problem_too_long: "must be at most {n} characters",
@@ -701,10 +702,11 @@ static FR: Messages = Messages {
     r: &recruitment::FR_RECRUITMENT,
     s: &crate::i18n::selection::FR_SELECTION,
     impact_link: "Impact et suivi",
+    deliberation_link: "Propositions, scrutins et recommandations",
+    report_link: "Rapport final (public, imprimable)",
     scorecard_link: "Bilan : ce que sont devenues les recommandations",
     evaluation_link: "Rapport d'évaluation",
     sess: &crate::i18n::sessions::FR_SESSIONS,
-    d: &deliberation::FR_DELIBERATION,
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",
     problem_too_long: "doit faire au plus {n} caractères",
@@ -797,6 +799,9 @@ mod tests {
             "MemberMessages",
         ));
         wrong.extend(same_placeholders::<panel::PanelMessages>("PanelMessages"));
+        wrong.extend(same_placeholders::<DeliberationMessages>(
+            "DeliberationMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",
