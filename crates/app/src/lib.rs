@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod effect;
 mod error;
+pub mod impact;
 
 pub use effect::{Done, Effect, Effects};
 pub use error::Error;
