@@ -139,7 +139,14 @@ async fn responses_and_judgements_replace_earlier_ones_and_stay_in_their_assembl
     assert_eq!(before.unwrap().kind, Reply::Part);
     // Another assembly's id with this recommendation: not found, nothing written.
     assert!(matches!(
-        impact::set_response(&mut tx, second, rec, &response(Reply::Rejected, "2020-07-03"), 7).await,
+        impact::set_response(
+            &mut tx,
+            second,
+            rec,
+            &response(Reply::Rejected, "2020-07-03"),
+            7
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(

@@ -107,17 +107,29 @@ pub async fn seed_demo(tx: &mut store::Tx, authority_account_id: i64, now: i64) 
     let Some(climate) = climate else {
         return Ok(false);
     };
-    if store::impact::settings(&mut *tx, climate.id).await?.is_some() {
+    if store::impact::settings(&mut *tx, climate.id)
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
     let entity = assembly_entity(climate.id);
-    audited(tx, &Actor::SYSTEM, "impact.demo", &entity, now, async |tx| {
-        let count = write_demo(tx, climate.id, authority_account_id, now).await?;
-        Ok((
-            true,
-            Entry::after(json!({ "assembly_id": climate.id, "recommendations": count, "demo": true })),
-        ))
-    })
+    audited(
+        tx,
+        &Actor::SYSTEM,
+        "impact.demo",
+        &entity,
+        now,
+        async |tx| {
+            let count = write_demo(tx, climate.id, authority_account_id, now).await?;
+            Ok((
+                true,
+                Entry::after(
+                    json!({ "assembly_id": climate.id, "recommendations": count, "demo": true }),
+                ),
+            ))
+        },
+    )
     .await
 }
 

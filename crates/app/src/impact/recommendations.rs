@@ -60,17 +60,24 @@ pub async fn add_recommendation(
     now: i64,
 ) -> Result<Result<i64, Refusal>> {
     let entity = assembly_entity(assembly_id);
-    let created = audited(tx, actor, "recommendation.create", &entity, now, async |tx| {
-        let id = store::recommendations::create(tx, assembly_id, new, now).await?;
-        Ok((
-            id,
-            Entry::after(json!({
-                "recommendation_id": id,
-                "assembly_id": assembly_id,
-                "reference": new.reference,
-            })),
-        ))
-    })
+    let created = audited(
+        tx,
+        actor,
+        "recommendation.create",
+        &entity,
+        now,
+        async |tx| {
+            let id = store::recommendations::create(tx, assembly_id, new, now).await?;
+            Ok((
+                id,
+                Entry::after(json!({
+                    "recommendation_id": id,
+                    "assembly_id": assembly_id,
+                    "reference": new.reference,
+                })),
+            ))
+        },
+    )
     .await;
     match created {
         Ok(id) => Ok(Ok(id)),
@@ -90,15 +97,22 @@ pub async fn import_recommendations(
     now: i64,
 ) -> Result<usize> {
     let entity = assembly_entity(assembly_id);
-    audited(tx, actor, "recommendations.import", &entity, now, async |tx| {
-        let mut ids = Vec::with_capacity(rows.len());
-        for row in rows {
-            ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
-        }
-        Ok((
-            ids.len(),
-            Entry::after(json!({ "imported": ids.len(), "recommendation_ids": ids })),
-        ))
-    })
+    audited(
+        tx,
+        actor,
+        "recommendations.import",
+        &entity,
+        now,
+        async |tx| {
+            let mut ids = Vec::with_capacity(rows.len());
+            for row in rows {
+                ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
+            }
+            Ok((
+                ids.len(),
+                Entry::after(json!({ "imported": ids.len(), "recommendation_ids": ids })),
+            ))
+        },
+    )
     .await
 }

@@ -20,8 +20,7 @@ pub async fn add_tactic(
 ) -> Result<()> {
     let entity = recommendation_entity(recommendation_id);
     audited(tx, actor, "impact.tactic", &entity, now, async |tx| {
-        let id =
-            store::impact::add_tactic(tx, assembly_id, recommendation_id, tactic, now).await?;
+        let id = store::impact::add_tactic(tx, assembly_id, recommendation_id, tactic, now).await?;
         Ok((
             (),
             Entry::after(json!({

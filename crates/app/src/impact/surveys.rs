@@ -1,8 +1,8 @@
 //! The evaluation surveys: members answer a before and an after survey once each, anyone answers the public one.
 //! Only per-value counts are kept, and that a member answered is kept apart from what they answered.
 
-use domain::impact::{LIKERT, Survey, SurveyItem};
 use domain::error::{Problem, ValidationError};
+use domain::impact::{LIKERT, Survey, SurveyItem};
 use serde_json::json;
 
 use super::{Refusal, assembly_entity};
@@ -48,10 +48,7 @@ pub async fn answer_survey(
     let entity = assembly_entity(assembly_id);
     let counted = audited(tx, actor, "survey.answer", &entity, now, async |tx| {
         store::impact::record_survey(tx, assembly_id, sheet.survey, taker, &sheet.answers).await?;
-        Ok((
-            (),
-            Entry::after(json!({ "survey": sheet.survey.as_str() })),
-        ))
+        Ok(((), Entry::after(json!({ "survey": sheet.survey.as_str() }))))
     })
     .await;
     match counted {

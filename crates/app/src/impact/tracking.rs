@@ -29,7 +29,9 @@ pub struct Tracking {
 impl Tracking {
     /// Whether the assembly's impact data are made up (a demonstration): public pages say so.
     pub fn illustrative(&self) -> bool {
-        self.settings.as_ref().is_some_and(|settings| settings.illustrative)
+        self.settings
+            .as_ref()
+            .is_some_and(|settings| settings.illustrative)
     }
 }
 
