@@ -17,6 +17,7 @@ pub mod dates;
 pub mod deliberation;
 pub mod effect;
 mod error;
+pub mod impact;
 pub mod members;
 pub mod random;
 pub mod recruitment;

@@ -4,13 +4,30 @@
 //! Everything hangs off a row of `recommendations` (migration 0003). Every function that takes an assembly and a
 //! recommendation checks that the recommendation belongs to the assembly ([`StoreError::NotFound`] otherwise), so a
 //! handler guarded for one assembly cannot write to another's recommendations.
-//! Values are stored as their stable identifiers (`full`, `diluted`, ...); `web` parses and checks them with the
-//! `impact` crate before they get here, and the migration's CHECK constraints refuse anything else.
+//! Codes are typed ([`domain::impact`]: [`Reply`], [`Verdict`], [`TacticKind`], ...) and stored as their stable
+//! identifiers (`full`, `diluted`, ...); the migration's CHECK constraints refuse anything else, and reading back an
+//! identifier that is not known is a [`StoreError::Corrupt`], never a default.
 //! Dates of the world (a response, a milestone) are `YYYY-MM-DD` text; times of the platform are unix seconds.
 
+use domain::error::ValidationError;
+use domain::impact::{
+    ActorRole, AllyKind, Arena, Instrument, JudgedBy, MaterialKind, Reply, Survey, SurveyItem,
+    TacticKind, TacticStatus, Verdict, Visibility,
+};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+
+/// Reads the stored identifier in `column` with `parse`; an unknown one is [`StoreError::Corrupt`] (identifiers are
+/// not personal data, so the error names it).
+fn code<T>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    parse: fn(&str, &str) -> Result<T, ValidationError>,
+) -> Result<T, StoreError> {
+    let raw: String = row.try_get(column)?;
+    parse(column, &raw).map_err(|_| StoreError::Corrupt(format!("{column} {raw:?}")))
+}
 
 async fn ensure_recommendation(
     conn: &mut AnyConnection,
@@ -88,8 +105,8 @@ pub async fn set_settings(
 /// The authority's response to a recommendation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRow {
-    /// `full`, `modified`, `part` or `rejected`.
-    pub kind: String,
+    /// What the authority replied.
+    pub kind: Reply,
     /// Why the authority answered so.
     pub justification: String,
     /// The link to the source document.
@@ -122,7 +139,7 @@ pub async fn set_response(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(recommendation_id)
-    .bind(&response.kind)
+    .bind(response.kind.as_str())
     .bind(&response.justification)
     .bind(&response.source_url)
     .bind(&response.responded_on)
@@ -136,7 +153,7 @@ pub async fn set_response(
 
 fn response_from_row(row: &sqlx::any::AnyRow) -> Result<ResponseRow, StoreError> {
     Ok(ResponseRow {
-        kind: row.try_get("kind")?,
+        kind: code(row, "kind", Reply::parse)?,
         justification: row.try_get("justification")?,
         source_url: row.try_get("source_url")?,
         responded_on: row.try_get("responded_on")?,
@@ -164,8 +181,8 @@ async fn response_of(
 pub struct MilestoneRow {
     /// The date, `YYYY-MM-DD`.
     pub happened_on: String,
-    /// `bill`, `regulation`, `budget_line` or `other`.
-    pub kind: String,
+    /// What it records.
+    pub kind: Instrument,
     /// What happened.
     pub description: String,
     /// The evidence.
@@ -188,7 +205,7 @@ pub async fn add_milestone(
     )
     .bind(recommendation_id)
     .bind(&milestone.happened_on)
-    .bind(&milestone.kind)
+    .bind(milestone.kind.as_str())
     .bind(&milestone.description)
     .bind(&milestone.evidence_url)
     .bind(recorded_by)
@@ -200,10 +217,10 @@ pub async fn add_milestone(
 /// A fidelity judgement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FidelityRow {
-    /// `full`, `diluted`, `different` or `none`.
-    pub fidelity: String,
-    /// `oversight_group` or `members`.
-    pub judge: String,
+    /// The verdict.
+    pub fidelity: Verdict,
+    /// Who judged.
+    pub judge: JudgedBy,
     /// The reasons.
     pub reasons: String,
     /// The enacted text (or extract), shown beside the recommended text.
@@ -232,8 +249,8 @@ pub async fn set_fidelity(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(recommendation_id)
-    .bind(&judgement.fidelity)
-    .bind(&judgement.judge)
+    .bind(judgement.fidelity.as_str())
+    .bind(judgement.judge.as_str())
     .bind(&judgement.reasons)
     .bind(&judgement.enacted_text)
     .bind(&judgement.judged_on)
@@ -246,8 +263,8 @@ pub async fn set_fidelity(
 
 fn fidelity_from_row(row: &sqlx::any::AnyRow) -> Result<FidelityRow, StoreError> {
     Ok(FidelityRow {
-        fidelity: row.try_get("fidelity")?,
-        judge: row.try_get("judge")?,
+        fidelity: code(row, "fidelity", Verdict::parse)?,
+        judge: code(row, "judge", JudgedBy::parse)?,
         reasons: row.try_get("reasons")?,
         enacted_text: row.try_get("enacted_text")?,
         judged_on: row.try_get("judged_on")?,
@@ -340,7 +357,7 @@ pub async fn tracked(
         if let Some(&position) = index.get(&id) {
             tracked[position].milestones.push(MilestoneRow {
                 happened_on: row.try_get("happened_on")?,
-                kind: row.try_get("kind")?,
+                kind: code(row, "kind", Instrument::parse)?,
                 description: row.try_get("description")?,
                 evidence_url: row.try_get("evidence_url")?,
             });
@@ -352,16 +369,16 @@ pub async fn tracked(
 /// A tactic of the change strategy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TacticRow {
-    /// `insider` or `outsider`.
-    pub arena: String,
-    /// e.g. `briefing`, `lobbying`, `hearing`, `campaign`, `petition`, `media`, `event`.
-    pub kind: String,
+    /// Inside or outside the institutions.
+    pub arena: Arena,
+    /// What it is.
+    pub kind: TacticKind,
     /// What is planned or was done.
     pub description: String,
     /// Who leads it (a name or a group, as the members choose to write it).
     pub lead: String,
-    /// `planned` or `done`.
-    pub status: String,
+    /// Planned or done.
+    pub status: TacticStatus,
     /// The outcome (empty until known).
     pub outcome: String,
 }
@@ -371,8 +388,8 @@ pub struct TacticRow {
 pub struct AllyRow {
     /// The organisation's or person's name.
     pub name: String,
-    /// `organisation` or `person`.
-    pub kind: String,
+    /// An organisation or a person.
+    pub kind: AllyKind,
     /// How they help.
     pub note: String,
 }
@@ -382,10 +399,10 @@ pub struct AllyRow {
 pub struct ActorRow {
     /// Who (an office or a body, e.g. "Minister for Housing").
     pub name: String,
-    /// `decision_maker` or `influencer`.
-    pub actor_role: String,
-    /// `visible` or `hidden`.
-    pub visibility: String,
+    /// Decision-maker or influencer.
+    pub actor_role: ActorRole,
+    /// Visible or hidden power.
+    pub visibility: Visibility,
     /// -2 (strongly against) to 2 (strongly for).
     pub stance: i64,
     /// 1 (little) to 5 (decisive).
@@ -417,11 +434,11 @@ pub async fn add_tactic(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(recommendation_id)
-    .bind(&tactic.arena)
-    .bind(&tactic.kind)
+    .bind(tactic.arena.as_str())
+    .bind(tactic.kind.as_str())
     .bind(&tactic.description)
     .bind(&tactic.lead)
-    .bind(&tactic.status)
+    .bind(tactic.status.as_str())
     .bind(&tactic.outcome)
     .bind(now)
     .fetch_one(conn)
@@ -442,7 +459,7 @@ pub async fn add_ally(
     )
     .bind(recommendation_id)
     .bind(&ally.name)
-    .bind(&ally.kind)
+    .bind(ally.kind.as_str())
     .bind(&ally.note)
     .bind(now)
     .fetch_one(conn)
@@ -464,8 +481,8 @@ pub async fn add_actor(
     )
     .bind(recommendation_id)
     .bind(&actor.name)
-    .bind(&actor.actor_role)
-    .bind(&actor.visibility)
+    .bind(actor.actor_role.as_str())
+    .bind(actor.visibility.as_str())
     .bind(actor.stance)
     .bind(actor.influence)
     .bind(now)
@@ -489,11 +506,11 @@ pub async fn strategy(
     .iter()
     .map(|row| {
         Ok(TacticRow {
-            arena: row.try_get("arena")?,
-            kind: row.try_get("kind")?,
+            arena: code(row, "arena", Arena::parse)?,
+            kind: code(row, "kind", TacticKind::parse)?,
             description: row.try_get("description")?,
             lead: row.try_get("lead")?,
-            status: row.try_get("status")?,
+            status: code(row, "status", TacticStatus::parse)?,
             outcome: row.try_get("outcome")?,
         })
     })
@@ -508,7 +525,7 @@ pub async fn strategy(
     .map(|row| {
         Ok(AllyRow {
             name: row.try_get("name")?,
-            kind: row.try_get("kind")?,
+            kind: code(row, "kind", AllyKind::parse)?,
             note: row.try_get("note")?,
         })
     })
@@ -523,8 +540,8 @@ pub async fn strategy(
     .map(|row| {
         Ok(ActorRow {
             name: row.try_get("name")?,
-            actor_role: row.try_get("actor_role")?,
-            visibility: row.try_get("visibility")?,
+            actor_role: code(row, "actor_role", ActorRole::parse)?,
+            visibility: code(row, "visibility", Visibility::parse)?,
             stance: row.try_get("stance")?,
             influence: row.try_get("influence")?,
         })
@@ -597,8 +614,8 @@ pub async fn count_advocates(
 /// Advocacy material for a recommendation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaterialRow {
-    /// `talking_point` or `media_training`.
-    pub kind: String,
+    /// Talking point or media training.
+    pub kind: MaterialKind,
     /// The text.
     pub body: String,
     /// A link (media-training material), or empty.
@@ -618,7 +635,7 @@ pub async fn add_material(
         "INSERT INTO impact_material (recommendation_id, kind, body, link, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(recommendation_id)
-    .bind(&material.kind)
+    .bind(material.kind.as_str())
     .bind(&material.body)
     .bind(&material.link)
     .bind(now)
@@ -642,7 +659,7 @@ pub async fn material(
     .iter()
     .map(|row| {
         Ok(MaterialRow {
-            kind: row.try_get("kind")?,
+            kind: code(row, "kind", MaterialKind::parse)?,
             body: row.try_get("body")?,
             link: row.try_get("link")?,
         })
@@ -725,14 +742,14 @@ pub async fn count_actions(conn: &mut AnyConnection, assembly_id: i64) -> Result
 }
 
 /// Records a survey's answers: (item, value 1..5) pairs, added to per-value counts so that no answer sheet can be
-/// rebuilt. For a members' survey (`members_before`, `members_after`) `taker` is the account: answering twice is a
-/// [`StoreError::Conflict`] and nothing is counted. The public survey (`public`) takes `None`.
+/// rebuilt. For a members' survey ([`Survey::is_members`]) `taker` is the account: answering twice is a
+/// [`StoreError::Conflict`] and nothing is counted. The public survey takes `None`.
 pub async fn record_survey(
     conn: &mut AnyConnection,
     assembly_id: i64,
-    survey: &str,
+    survey: Survey,
     taker: Option<i64>,
-    answers: &[(String, i64)],
+    answers: &[(SurveyItem, i64)],
 ) -> Result<(), StoreError> {
     if !crate::assemblies::assembly_exists(&mut *conn, assembly_id).await? {
         return Err(StoreError::NotFound);
@@ -742,7 +759,7 @@ pub async fn record_survey(
             "INSERT INTO survey_takers (assembly_id, survey, account_id) VALUES ($1, $2, $3)",
         )
         .bind(assembly_id)
-        .bind(survey)
+        .bind(survey.as_str())
         .bind(account_id)
         .execute(&mut *conn)
         .await?;
@@ -753,8 +770,8 @@ pub async fn record_survey(
              ON CONFLICT (assembly_id, survey, item, value) DO UPDATE SET count = survey_answers.count + 1",
         )
         .bind(assembly_id)
-        .bind(survey)
-        .bind(item)
+        .bind(survey.as_str())
+        .bind(item.as_str())
         .bind(*value)
         .execute(&mut *conn)
         .await?;
@@ -766,14 +783,14 @@ pub async fn record_survey(
 pub async fn has_taken(
     conn: &mut AnyConnection,
     assembly_id: i64,
-    survey: &str,
+    survey: Survey,
     account_id: i64,
 ) -> Result<bool, StoreError> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT account_id FROM survey_takers WHERE assembly_id = $1 AND survey = $2 AND account_id = $3",
     )
     .bind(assembly_id)
-    .bind(survey)
+    .bind(survey.as_str())
     .bind(account_id)
     .fetch_optional(conn)
     .await?;
@@ -784,9 +801,9 @@ pub async fn has_taken(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SurveyCount {
     /// The survey.
-    pub survey: String,
-    /// The item.
-    pub item: String,
+    pub survey: Survey,
+    /// The statement.
+    pub item: SurveyItem,
     /// The value, 1..5.
     pub value: i64,
     /// How many answered so.
@@ -807,8 +824,8 @@ pub async fn survey_results(
     .iter()
     .map(|row| {
         Ok(SurveyCount {
-            survey: row.try_get("survey")?,
-            item: row.try_get("item")?,
+            survey: code(row, "survey", Survey::parse)?,
+            item: code(row, "item", SurveyItem::parse)?,
             value: row.try_get("value")?,
             count: row.try_get("count")?,
         })

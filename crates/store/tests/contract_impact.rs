@@ -3,6 +3,10 @@
 
 use domain::account::{DisplayName, Email, SignInMethod};
 use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
+use domain::impact::{
+    ActorRole, AllyKind, Arena, Instrument, JudgedBy, Reply, Survey, SurveyItem, TacticKind,
+    TacticStatus, Verdict, Visibility,
+};
 use domain::permission::Role;
 use domain::phase::Phase;
 use store::impact::{self, ActorRow, AllyRow, FidelityRow, MilestoneRow, ResponseRow, TacticRow};
@@ -76,9 +80,9 @@ async fn recommendation(store: &Store, assembly_id: i64, reference: &str) -> i64
     id
 }
 
-fn response(kind: &str, on: &str) -> ResponseRow {
+fn response(kind: Reply, on: &str) -> ResponseRow {
     ResponseRow {
-        kind: kind.to_owned(),
+        kind,
         justification: "As debated in cabinet".to_owned(),
         source_url: "https://gov.example.org/response".to_owned(),
         responded_on: on.to_owned(),
@@ -87,10 +91,10 @@ fn response(kind: &str, on: &str) -> ResponseRow {
     }
 }
 
-fn judgement(fidelity: &str) -> FidelityRow {
+fn judgement(fidelity: Verdict) -> FidelityRow {
     FidelityRow {
-        fidelity: fidelity.to_owned(),
-        judge: "oversight_group".to_owned(),
+        fidelity,
+        judge: JudgedBy::OversightGroup,
         reasons: "The bill sets 2050 instead of 2040".to_owned(),
         enacted_text: "Renovate every building by 2050.".to_owned(),
         judged_on: "2021-08-24".to_owned(),
@@ -125,48 +129,59 @@ async fn responses_and_judgements_replace_earlier_ones_and_stay_in_their_assembl
     let rec = recommendation(&store, first, "SL1.1").await;
 
     let mut tx = store.begin().await.unwrap();
-    let before = impact::set_response(&mut tx, first, rec, &response("part", "2020-07-01"), 5)
+    let before = impact::set_response(&mut tx, first, rec, &response(Reply::Part, "2020-07-01"), 5)
         .await
         .unwrap();
     assert_eq!(before, None);
-    let before = impact::set_response(&mut tx, first, rec, &response("full", "2020-07-02"), 6)
+    let before = impact::set_response(&mut tx, first, rec, &response(Reply::Full, "2020-07-02"), 6)
         .await
         .unwrap();
-    assert_eq!(before.unwrap().kind, "part");
+    assert_eq!(before.unwrap().kind, Reply::Part);
     // Another assembly's id with this recommendation: not found, nothing written.
     assert!(matches!(
-        impact::set_response(&mut tx, second, rec, &response("rejected", "2020-07-03"), 7).await,
+        impact::set_response(
+            &mut tx,
+            second,
+            rec,
+            &response(Reply::Rejected, "2020-07-03"),
+            7
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        impact::set_fidelity(&mut tx, second, rec, &judgement("full"), None, 7).await,
+        impact::set_fidelity(&mut tx, second, rec, &judgement(Verdict::Full), None, 7).await,
         Err(StoreError::NotFound)
     ));
-    let before = impact::set_fidelity(&mut tx, first, rec, &judgement("diluted"), None, 8)
+    let before = impact::set_fidelity(&mut tx, first, rec, &judgement(Verdict::Diluted), None, 8)
         .await
         .unwrap();
     assert_eq!(before, None);
     tx.commit().await.unwrap();
 
-    // The database refuses a kind outside the list, whatever the caller.
-    let mut tx = store.begin().await.unwrap();
+    // The database refuses a kind outside the list, whatever the caller (the type already does for ours).
     assert!(
-        impact::set_response(&mut tx, first, rec, &response("maybe", "2020-07-03"), 9)
-            .await
-            .is_err()
+        store::test_support::execute_raw(
+            &store,
+            &format!("UPDATE impact_responses SET kind = 'maybe' WHERE recommendation_id = {rec}"),
+        )
+        .await
+        .is_err()
     );
-    drop(tx);
 
     let mut connection = store.connection().await.unwrap();
     let tracked = impact::tracked(&mut connection, first).await.unwrap();
     assert_eq!(tracked.len(), 1);
     let response = tracked[0].response.as_ref().unwrap();
     assert_eq!(
-        (response.kind.as_str(), response.responded_on.as_str()),
-        ("full", "2020-07-02")
+        (response.kind, response.responded_on.as_str()),
+        (Reply::Full, "2020-07-02")
     );
     assert!(response.on_behalf);
-    assert_eq!(tracked[0].fidelity.as_ref().unwrap().fidelity, "diluted");
+    assert_eq!(
+        tracked[0].fidelity.as_ref().unwrap().fidelity,
+        Verdict::Diluted
+    );
     assert!(
         impact::tracked(&mut connection, second)
             .await
@@ -200,7 +215,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         &mut tx,
         assembly_id,
         ids[1],
-        &response("rejected", "2020-09-01"),
+        &response(Reply::Rejected, "2020-09-01"),
         4,
     )
     .await
@@ -209,7 +224,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         &mut tx,
         other,
         elsewhere,
-        &response("full", "2020-09-01"),
+        &response(Reply::Full, "2020-09-01"),
         4,
     )
     .await
@@ -224,7 +239,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
             ids[2],
             &MilestoneRow {
                 happened_on: on.to_owned(),
-                kind: "bill".to_owned(),
+                kind: Instrument::Bill,
                 description: description.to_owned(),
                 evidence_url: "https://www.legifrance.gouv.fr/".to_owned(),
             },
@@ -254,7 +269,7 @@ async fn tracked_recommendations_carry_their_response_fidelity_and_milestones(st
         .collect();
     assert_eq!(references, ["A", "B", "C"]);
     assert!(tracked[0].response.is_none());
-    assert_eq!(tracked[1].response.as_ref().unwrap().kind, "rejected");
+    assert_eq!(tracked[1].response.as_ref().unwrap().kind, Reply::Rejected);
     let milestones: Vec<_> = tracked[2]
         .milestones
         .iter()
@@ -274,11 +289,11 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         assembly_id,
         rec,
         &TacticRow {
-            arena: "outsider".to_owned(),
-            kind: "petition".to_owned(),
+            arena: Arena::Outsider,
+            kind: TacticKind::Petition,
             description: "Petition to the Senate".to_owned(),
             lead: "Members' association".to_owned(),
-            status: "planned".to_owned(),
+            status: TacticStatus::Planned,
             outcome: String::new(),
         },
         4,
@@ -291,7 +306,7 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         rec,
         &AllyRow {
             name: "Réseau Action Climat".to_owned(),
-            kind: "organisation".to_owned(),
+            kind: AllyKind::Organisation,
             note: "Co-signs the petition".to_owned(),
         },
         4,
@@ -304,8 +319,8 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         rec,
         &ActorRow {
             name: "Minister for Housing".to_owned(),
-            actor_role: "decision_maker".to_owned(),
-            visibility: "visible".to_owned(),
+            actor_role: ActorRole::DecisionMaker,
+            visibility: Visibility::Visible,
             stance: -1,
             influence: 5,
         },
@@ -320,7 +335,7 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
             rec,
             &AllyRow {
                 name: "x".to_owned(),
-                kind: "person".to_owned(),
+                kind: AllyKind::Person,
                 note: String::new()
             },
             4
@@ -356,7 +371,7 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         .await
         .unwrap();
     assert_eq!(strategy.tactics.len(), 1);
-    assert_eq!(strategy.tactics[0].kind, "petition");
+    assert_eq!(strategy.tactics[0].kind, TacticKind::Petition);
     assert_eq!(strategy.allies[0].name, "Réseau Action Climat");
     assert_eq!(strategy.actors[0].stance, -1);
     assert!(
@@ -389,17 +404,34 @@ async fn the_strategy_and_advocacy_are_kept_per_recommendation(store: Store) {
         .await
         .unwrap();
     assert_eq!(actions[0].description, "Met my MP");
+    drop(connection);
+
+    // A stored code that is not known (the tactic kind has no CHECK) is an error, never a default.
+    store::test_support::execute_raw(
+        &store,
+        &format!(
+            "INSERT INTO impact_tactics (recommendation_id, arena, kind, description, lead, status, outcome, created_at)
+             VALUES ({rec}, 'insider', 'riot', 'x', 'y', 'planned', '', 8)"
+        ),
+    )
+    .await
+    .unwrap();
+    let mut connection = store.connection().await.unwrap();
+    assert!(matches!(
+        impact::strategy(&mut connection, assembly_id, rec).await,
+        Err(StoreError::Corrupt(_))
+    ));
 }
 
 async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
     let assembly_id = assembly(&store, "Climate").await;
     let member = account(&store, "member@example.org").await;
-    let answers = vec![("efficacy".to_owned(), 4), ("trust".to_owned(), 2)];
+    let answers = vec![(SurveyItem::Efficacy, 4), (SurveyItem::Trust, 2)];
     let mut tx = store.begin().await.unwrap();
     impact::record_survey(
         &mut tx,
         assembly_id,
-        "members_before",
+        Survey::MembersBefore,
         Some(member),
         &answers,
     )
@@ -413,7 +445,7 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
         impact::record_survey(
             &mut tx,
             assembly_id,
-            "members_before",
+            Survey::MembersBefore,
             Some(member),
             &answers
         )
@@ -428,9 +460,9 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
         impact::record_survey(
             &mut tx,
             assembly_id,
-            "public",
+            Survey::Public,
             None,
-            &[("awareness".to_owned(), value)],
+            &[(SurveyItem::Awareness, value)],
         )
         .await
         .unwrap();
@@ -439,12 +471,12 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
 
     let mut connection = store.connection().await.unwrap();
     assert!(
-        impact::has_taken(&mut connection, assembly_id, "members_before", member)
+        impact::has_taken(&mut connection, assembly_id, Survey::MembersBefore, member)
             .await
             .unwrap()
     );
     assert!(
-        !impact::has_taken(&mut connection, assembly_id, "members_after", member)
+        !impact::has_taken(&mut connection, assembly_id, Survey::MembersAfter, member)
             .await
             .unwrap()
     );
@@ -452,15 +484,15 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
         .await
         .unwrap()
         .into_iter()
-        .map(|c| (c.survey, c.item, c.value, c.count))
+        .map(|c| (c.survey.as_str(), c.item.as_str(), c.value, c.count))
         .collect();
     assert_eq!(
         counts,
         vec![
-            ("members_before".to_owned(), "efficacy".to_owned(), 4, 1),
-            ("members_before".to_owned(), "trust".to_owned(), 2, 1),
-            ("public".to_owned(), "awareness".to_owned(), 3, 1),
-            ("public".to_owned(), "awareness".to_owned(), 5, 2),
+            ("members_before", "efficacy", 4, 1),
+            ("members_before", "trust", 2, 1),
+            ("public", "awareness", 3, 1),
+            ("public", "awareness", 5, 2),
         ]
     );
 }

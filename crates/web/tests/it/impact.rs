@@ -385,7 +385,7 @@ pub async fn authorities_answer_oversight_judges_and_neither_edits_the_others_pa
     let response = post(&app, &authority, &format!("{path}/response"), &answer).await;
     assert_eq!(response.status().as_u16(), 303);
     let stored = tracked(&app).await.response.unwrap();
-    assert_eq!(stored.kind, "part");
+    assert_eq!(stored.kind.as_str(), "part");
     assert!(!stored.on_behalf);
     let (_, html) = app.get(&authority.0, &path).await;
     assert!(html.contains("entered by the authority"));
@@ -396,11 +396,14 @@ pub async fn authorities_answer_oversight_judges_and_neither_edits_the_others_pa
     // Members and the oversight group judge fidelity; the member's judgement says so.
     let response = post(&app, &member, &format!("{path}/fidelity"), &judgement).await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(tracked(&app).await.fidelity.unwrap().judge, "members");
+    assert_eq!(
+        tracked(&app).await.fidelity.unwrap().judge.as_str(),
+        "members"
+    );
     let response = post(&app, &observer, &format!("{path}/fidelity"), &judgement).await;
     assert_eq!(response.status().as_u16(), 303);
     let fidelity = tracked(&app).await.fidelity.unwrap();
-    assert_eq!(fidelity.judge, "oversight_group");
+    assert_eq!(fidelity.judge.as_str(), "oversight_group");
     // The recommended and enacted texts side by side.
     let (_, html) = app.get(&member.0, &path).await;
     assert!(html.contains("Make full renovation compulsory by 2040."));
@@ -542,7 +545,7 @@ pub async fn surveys_count_each_member_once_and_feed_the_evaluation_report(app: 
         .unwrap();
     let efficacy: Vec<_> = counts
         .iter()
-        .filter(|c| c.item == "efficacy")
+        .filter(|c| c.item.as_str() == "efficacy")
         .map(|c| (c.survey.as_str(), c.value, c.count))
         .collect();
     assert_eq!(
