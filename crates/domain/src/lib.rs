@@ -7,7 +7,9 @@
 
 pub mod account;
 pub mod assembly;
+pub mod attendance;
 pub mod error;
 pub mod permission;
 pub mod phase;
 pub mod respondent;
+pub mod seating;
