@@ -130,10 +130,17 @@ pub async fn record_allocation(
                 "distinct_pairs": allocation.measures().distinct_pairs,
                 "milliseconds": milliseconds,
             });
-            audited(tx, &Actor::SYSTEM, "tables.allocate", &entity, now, async |tx| {
-                store::seating::finish_run(tx, run_id, &seats, &facilitators, now).await?;
-                Ok(((), Entry::after(after)))
-            })
+            audited(
+                tx,
+                &Actor::SYSTEM,
+                "tables.allocate",
+                &entity,
+                now,
+                async |tx| {
+                    store::seating::finish_run(tx, run_id, &seats, &facilitators, now).await?;
+                    Ok(((), Entry::after(after)))
+                },
+            )
             .await
         }
         Err(error) => {

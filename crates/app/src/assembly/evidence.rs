@@ -192,7 +192,9 @@ pub async fn add_speaker(
 ) -> Result<i64, AssemblyError> {
     let id = match store::evidence::add_speaker(tx, assembly_id, new, now).await {
         Ok(id) => id,
-        Err(error) if new.session_id.is_some() => return Err(not_found_as("speaker_session", error)),
+        Err(error) if new.session_id.is_some() => {
+            return Err(not_found_as("speaker_session", error));
+        }
         Err(error) => return Err(error.into()),
     };
     let entity = format!("assembly:{assembly_id}/speaker:{id}");
@@ -218,9 +220,14 @@ pub async fn comment_on_balance(
     let id =
         store::evidence::comment_on_balance(tx, assembly_id, account_id, topic, body, now).await?;
     let entity = format!("assembly:{assembly_id}/balance_comment:{id}");
-    let id = audited(tx, actor, "balance_comment.create", &entity, now, async |_| {
-        Ok((id, Entry::after(json!({ "id": id }))))
-    })
+    let id = audited(
+        tx,
+        actor,
+        "balance_comment.create",
+        &entity,
+        now,
+        async |_| Ok((id, Entry::after(json!({ "id": id })))),
+    )
     .await?;
     tracing::info!(assembly_id, balance_comment_id = id, "balance comment");
     Ok(id)
@@ -237,14 +244,18 @@ pub async fn ask_question(
     now: i64,
 ) -> Result<i64, AssemblyError> {
     let account_id = actor.account()?;
-    let id =
-        store::evidence::ask_question(tx, assembly_id, speaker_id, account_id, question, now)
-            .await
-            .map_err(|error| not_found_as("speaker_id", error))?;
+    let id = store::evidence::ask_question(tx, assembly_id, speaker_id, account_id, question, now)
+        .await
+        .map_err(|error| not_found_as("speaker_id", error))?;
     let entity = format!("assembly:{assembly_id}/speaker:{speaker_id}/question:{id}");
-    let id = audited(tx, actor, "speaker_question.create", &entity, now, async |_| {
-        Ok((id, Entry::after(json!({ "id": id }))))
-    })
+    let id = audited(
+        tx,
+        actor,
+        "speaker_question.create",
+        &entity,
+        now,
+        async |_| Ok((id, Entry::after(json!({ "id": id })))),
+    )
     .await?;
     tracing::info!(
         assembly_id,
@@ -266,12 +277,17 @@ pub async fn request_speaker(
     now: i64,
 ) -> Result<i64> {
     let account_id = actor.account()?;
-    let id = store::evidence::request_speaker(tx, assembly_id, account_id, topic, request, now)
-        .await?;
+    let id =
+        store::evidence::request_speaker(tx, assembly_id, account_id, topic, request, now).await?;
     let entity = format!("assembly:{assembly_id}/speaker_request:{id}");
-    let id = audited(tx, actor, "speaker_request.create", &entity, now, async |_| {
-        Ok((id, Entry::after(json!({ "id": id }))))
-    })
+    let id = audited(
+        tx,
+        actor,
+        "speaker_request.create",
+        &entity,
+        now,
+        async |_| Ok((id, Entry::after(json!({ "id": id })))),
+    )
     .await?;
     tracing::info!(assembly_id, speaker_request_id = id, "speaker requested");
     Ok(id)

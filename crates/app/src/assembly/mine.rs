@@ -92,9 +92,7 @@ pub async fn my_assembly(
                         })
                         .collect();
                     if let Some(at) = session_of(&sessions, seat.session_id) {
-                        sessions[at]
-                            .facilitating
-                            .push((seat.table_no + 1, members));
+                        sessions[at].facilitating.push((seat.table_no + 1, members));
                     }
                 }
             }

@@ -24,12 +24,13 @@ pub use evidence::{
 };
 pub use mine::{MyAssembly, MySession, my_assembly};
 pub use seating::{
-    AllocationRequest, CurrentSeating, Restored, SeatingOverview, Swap, build_request, pin_member,
-    restore_current, seating_overview, set_features, start_table_allocation, swap_seats,
+    AllocationRequest, CurrentSeating, NO_VALUE, Restored, SeatingOverview, Swap, build_request,
+    pin_member, restore_current, seating_overview, set_features, start_table_allocation,
+    swap_seats,
 };
 pub use sessions::{
-    Register, SessionSummary, SessionsOverview, add_agenda_item, create_session,
-    record_attendance, register, schedule, sessions_overview,
+    Register, SessionSummary, SessionsOverview, add_agenda_item, create_session, record_attendance,
+    register, schedule, sessions_overview,
 };
 
 use domain::error::{Problem, ValidationError};

@@ -134,8 +134,7 @@ pub async fn restore_current(
         &facilitator_ids,
         &pins,
     );
-    let mismatch =
-        || store::StoreError::Corrupt("stored seating is incomplete".to_owned());
+    let mismatch = || store::StoreError::Corrupt("stored seating is incomplete".to_owned());
     let mut seating = tables::Seating {
         tables: Vec::new(),
         facilitators: Vec::new(),
@@ -283,10 +282,9 @@ pub async fn start_table_allocation(
         .filter(|id| request.session_ids.contains(id))
         .collect();
     let members = store::sessions::members_of(tx, assembly_id).await?.len() as i64;
-    let facilitators =
-        store::sessions::accounts_with_role(tx, assembly_id, Role::Facilitator)
-            .await?
-            .len() as i64;
+    let facilitators = store::sessions::accounts_with_role(tx, assembly_id, Role::Facilitator)
+        .await?
+        .len() as i64;
     let mut refusals = Vec::new();
     if session_ids.is_empty() {
         refusals.push(Refusal::Field(ValidationError::new(
@@ -368,11 +366,10 @@ pub async fn swap_seats(
     else {
         return Err(Refusal::unknown("swap_session").into());
     };
-    let checked = restored.allocation.swap(
-        session,
-        &swap.first.to_string(),
-        &swap.second.to_string(),
-    );
+    let checked =
+        restored
+            .allocation
+            .swap(session, &swap.first.to_string(), &swap.second.to_string());
     match checked {
         Ok(_) => {}
         Err(tables::TablesError::SwapAtSameTable { .. }) => return Err(Refusal::SameTable.into()),

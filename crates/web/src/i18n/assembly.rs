@@ -1,12 +1,14 @@
-//! The message catalogue of the assembly at work, part A (sessions, attendance, evidence, speakers, tables),
-//! in English and French; reached through [`crate::i18n::Messages::sess`].
+//! The message catalogue of the assembly at work (sessions, attendance, "my assembly", evidence, speakers,
+//! tables), in English and French; reached through `lang.t::<AssemblyMessages>()`.
 
-use store::sessions::Attendance;
+use domain::attendance::Attendance;
+
+use crate::i18n::Lang;
 
 /// Every user-facing string of the sessions, evidence and tables pages.
 #[allow(missing_docs)]
 #[derive(serde::Serialize)]
-pub struct SessionMessages {
+pub struct AssemblyMessages {
     pub sessions_title: &'static str,
     pub evidence_title: &'static str,
     pub tables_title: &'static str,
@@ -136,13 +138,11 @@ pub struct SessionMessages {
     pub err_same_table: &'static str,
     pub err_pinned: &'static str,
     pub err_swap: &'static str,
-    pub sessions_link: &'static str,
-    pub evidence_link: &'static str,
     #[serde(serialize_with = "crate::i18n::as_slice")]
     field_labels: [(&'static str, &'static str); 34],
 }
 
-impl SessionMessages {
+impl AssemblyMessages {
     /// The label of a status of the register.
     pub fn attendance_label(&self, status: Attendance) -> &'static str {
         match status {
@@ -161,7 +161,16 @@ impl SessionMessages {
     }
 }
 
-pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
+impl crate::i18n::Catalogue for AssemblyMessages {
+    fn of(lang: Lang) -> &'static AssemblyMessages {
+        match lang {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+static EN: AssemblyMessages = AssemblyMessages {
     sessions_title: "Sessions",
     evidence_title: "Evidence and speakers",
     tables_title: "Tables",
@@ -291,8 +300,6 @@ pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
     err_same_table: "Swap: these two members already sit at the same table in that session",
     err_pinned: "Swap: one of these members is pinned to their table; remove the pin first",
     err_swap: "Swap: this swap is not possible",
-    sessions_link: "Sessions, evidence and tables",
-    evidence_link: "Evidence library and speakers",
     field_labels: [
         ("session_title", "Session title"),
         ("held_on", "Date"),
@@ -331,7 +338,7 @@ pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
     ],
 };
 
-pub(crate) static FR_SESSIONS: SessionMessages = SessionMessages {
+static FR: AssemblyMessages = AssemblyMessages {
     sessions_title: "Séances",
     evidence_title: "Éléments d'information et intervenants",
     tables_title: "Tables",
@@ -461,8 +468,6 @@ pub(crate) static FR_SESSIONS: SessionMessages = SessionMessages {
     err_same_table: "Échange : ces deux membres sont déjà à la même table pendant cette séance",
     err_pinned: "Échange : l'un de ces membres est épinglé à sa table ; retirez d'abord l'épinglage",
     err_swap: "Échange : cet échange n'est pas possible",
-    sessions_link: "Séances, éléments d'information et tables",
-    evidence_link: "Bibliothèque et intervenants",
     field_labels: [
         ("session_title", "Titre de la séance"),
         ("held_on", "Date"),
@@ -507,18 +512,15 @@ mod tests {
 
     #[test]
     fn both_languages_label_every_field_and_keep_the_placeholders() {
-        for (field, _) in EN_SESSIONS.field_labels {
-            assert!(FR_SESSIONS.field_label(field).is_some(), "{field}");
+        for (field, _) in EN.field_labels {
+            assert!(FR.field_label(field).is_some(), "{field}");
         }
         for (en, fr) in [
-            (EN_SESSIONS.attendance_counts, FR_SESSIONS.attendance_counts),
-            (EN_SESSIONS.err_facilitators, FR_SESSIONS.err_facilitators),
-            (EN_SESSIONS.chart_title, FR_SESSIONS.chart_title),
-            (EN_SESSIONS.measures_of, FR_SESSIONS.measures_of),
-            (
-                EN_SESSIONS.err_attendance_value,
-                FR_SESSIONS.err_attendance_value,
-            ),
+            (EN.attendance_counts, FR.attendance_counts),
+            (EN.err_facilitators, FR.err_facilitators),
+            (EN.chart_title, FR.chart_title),
+            (EN.measures_of, FR.measures_of),
+            (EN.err_attendance_value, FR.err_attendance_value),
         ] {
             for placeholder in [
                 "{present}",
