@@ -447,3 +447,44 @@ fn unknown_member(error: crate::Error, field: &str) -> AssemblyError {
         other => other.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_request_has_every_feature_a_value_for_everyone_and_only_members_pins() {
+        let features = BTreeMap::from([
+            (
+                1,
+                BTreeMap::from([("gender".to_owned(), "Woman".to_owned())]),
+            ),
+            (
+                2,
+                BTreeMap::from([("age band".to_owned(), "30-44".to_owned())]),
+            ),
+        ]);
+        let request = build_request(&[1, 2, 3], &features, 2, 5, &[9], &[(2, 0), (7, 1)]);
+        assert_eq!(request.features, ["age band", "gender"]);
+        let values: Vec<_> = request.members.iter().map(|m| m.values.clone()).collect();
+        assert_eq!(
+            values,
+            [
+                vec![NO_VALUE.to_owned(), "Woman".to_owned()],
+                vec!["30-44".to_owned(), NO_VALUE.to_owned()],
+                vec![NO_VALUE.to_owned(), NO_VALUE.to_owned()],
+            ]
+        );
+        assert_eq!(request.facilitators, ["9"]);
+        assert_eq!(request.sessions, 2);
+        assert_eq!(
+            request.pins.len(),
+            1,
+            "a pin of someone not seated is dropped"
+        );
+        assert_eq!(
+            (request.pins[0].member.as_str(), request.pins[0].table),
+            ("2", 0)
+        );
+    }
+}
