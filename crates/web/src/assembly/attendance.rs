@@ -62,7 +62,7 @@ async fn attendance_page(
             false,
         ),
     };
-    let session = SessionView::new(register.session, t, Some(register.members.len()));
+    let session = SessionView::new(register.session, viewer.lang, Some(register.members.len()));
     let rows = register
         .members
         .into_iter()

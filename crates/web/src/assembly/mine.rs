@@ -40,7 +40,7 @@ async fn mine_page(
                 .map(|session| SessionView {
                     my_table: session.my_table,
                     facilitating: session.facilitating,
-                    ..SessionView::new(session.summary, t, None)
+                    ..SessionView::new(session.summary, viewer.lang, None)
                 })
                 .collect(),
             allocated: mine.allocated,

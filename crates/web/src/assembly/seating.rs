@@ -12,7 +12,7 @@ use super::forms::{AllocationFields, FeaturesFields, PinFields, SwapFields, type
 use super::refusals;
 use super::views::{
     MeasuresView, MemberRow, SavedQuery, SessionTables, Shown, TableView, TablesPage,
-    session_label, word_refusals,
+    facilitators_count, session_label, word_refusals,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -154,7 +154,10 @@ async fn tables_page(
             members,
             with_facilitators_label: fill(
                 t.with_facilitators_label,
-                &[("n", &overview.facilitators.len().to_string())],
+                &[(
+                    "facilitators",
+                    &facilitators_count(viewer.lang, overview.facilitators.len() as i64),
+                )],
             ),
             measures,
             measures_of,

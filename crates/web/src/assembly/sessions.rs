@@ -37,7 +37,7 @@ async fn sessions_page(
             sessions: overview
                 .sessions
                 .into_iter()
-                .map(|summary| SessionView::new(summary, t, Some(members)))
+                .map(|summary| SessionView::new(summary, viewer.lang, Some(members)))
                 .collect(),
             can_manage: allowed(viewer.role, Action::ManageSessions),
             can_take_attendance: allowed(viewer.role, Action::TakeAttendance),

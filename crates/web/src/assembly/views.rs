@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::forms::{Fields, RegisterFields, field};
 use crate::form::FieldErrors;
-use crate::i18n::{AssemblyMessages, Lang, fill};
+use crate::i18n::{AssemblyMessages, Lang, fill, plural};
 use crate::views::{Chrome, utc_date};
 
 /// `?saved=1` after a change.
@@ -86,8 +86,11 @@ pub fn word_refusals(lang: Lang, refusals: &[Refusal]) -> Vec<String> {
             } => fill(
                 t.err_facilitators,
                 &[
-                    ("facilitators", &facilitators.to_string()),
-                    ("tables", &tables.to_string()),
+                    ("facilitators", &facilitators_count(lang, *facilitators)),
+                    (
+                        "tables",
+                        &plural(lang, *tables, t.tables_one, t.tables_other),
+                    ),
                 ],
             ),
             Refusal::NoAllocation => t.err_no_allocation.to_owned(),
@@ -96,6 +99,12 @@ pub fn word_refusals(lang: Lang, refusals: &[Refusal]) -> Vec<String> {
             Refusal::ImpossibleSwap => t.err_swap.to_owned(),
         })
         .collect()
+}
+
+/// "4 facilitators" in `lang`.
+pub fn facilitators_count(lang: Lang, n: i64) -> String {
+    let t = lang.t::<AssemblyMessages>();
+    plural(lang, n, t.facilitators_one, t.facilitators_other)
 }
 
 /// The errors of a register in `lang`: a bad status names the member; a field naming no member says so.
@@ -156,12 +165,9 @@ pub struct SessionView {
 }
 
 impl SessionView {
-    /// The view of a session; `members` (the assembly's) words the register's counts, when given.
-    pub fn new(
-        summary: SessionSummary,
-        t: &AssemblyMessages,
-        members: Option<usize>,
-    ) -> SessionView {
+    /// The view of a session in `lang`; `members` (the assembly's) words the register's counts, when given.
+    pub fn new(summary: SessionSummary, lang: Lang, members: Option<usize>) -> SessionView {
+        let t = lang.t::<AssemblyMessages>();
         let session = summary.session;
         let counts = members
             .map(|members| {
@@ -171,7 +177,10 @@ impl SessionView {
                         ("present", &summary.counts.present.to_string()),
                         ("late", &summary.counts.late.to_string()),
                         ("absent", &summary.counts.absent.to_string()),
-                        ("members", &members.to_string()),
+                        (
+                            "members",
+                            &plural(lang, members as i64, t.members_one, t.members_other),
+                        ),
                     ],
                 )
             })
