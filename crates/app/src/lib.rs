@@ -12,6 +12,7 @@
 //! sees a request, a cookie, HTML or a message catalogue (an email is an [`effect::Mail`] of typed facts that
 //! `web` words in the recipient's language).
 
+pub mod assembly;
 pub mod audit;
 pub mod dates;
 pub mod deliberation;

@@ -7,8 +7,10 @@
 
 pub mod account;
 pub mod assembly;
+pub mod attendance;
 pub mod error;
 pub mod impact;
 pub mod permission;
 pub mod phase;
 pub mod respondent;
+pub mod seating;

@@ -263,7 +263,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let stopping = state.stopping.clone();
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.
-        web::tables::spawn_drain(store.clone());
+        web::assembly::spawn_drain(store.clone());
         let mut stdout = std::io::stdout().lock();
         if args.demo {
             writeln!(stdout, "Demo logins (email / password):")?;

@@ -12,42 +12,8 @@ use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
 
-/// The state of an allocation run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
-    /// Requested, waiting for a worker.
-    Queued,
-    /// Claimed by a worker.
-    Running,
-    /// Finished: its seats are stored.
-    Done,
-    /// Finished without an allocation: its error is stored.
-    Failed,
-}
-
-impl RunStatus {
-    /// The stored identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Queued => "queued",
-            RunStatus::Running => "running",
-            RunStatus::Done => "done",
-            RunStatus::Failed => "failed",
-        }
-    }
-
-    /// Parses a stored identifier.
-    pub fn parse(raw: &str) -> Option<RunStatus> {
-        [
-            RunStatus::Queued,
-            RunStatus::Running,
-            RunStatus::Done,
-            RunStatus::Failed,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == raw)
-    }
-}
+/// The state of an allocation run (the enum lives in `domain`; the store keeps its identifier).
+pub use domain::seating::RunStatus;
 
 /// What an organiser asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,37 +57,8 @@ pub struct AgendaItemRow {
     pub fields: NewAgendaItem,
 }
 
-/// A member's attendance at a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attendance {
-    /// There on time.
-    Present,
-    /// Arrived late.
-    Late,
-    /// Did not come.
-    Absent,
-}
-
-impl Attendance {
-    /// Every status, in the order the register shows them.
-    pub const ALL: [Attendance; 3] = [Attendance::Present, Attendance::Late, Attendance::Absent];
-
-    /// The stored identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Attendance::Present => "present",
-            Attendance::Late => "late",
-            Attendance::Absent => "absent",
-        }
-    }
-
-    /// Parses a stored identifier.
-    pub fn parse(raw: &str) -> Option<Attendance> {
-        Attendance::ALL
-            .into_iter()
-            .find(|status| status.as_str() == raw.trim())
-    }
-}
+/// A member's attendance at a session (the enum lives in `domain`; the store keeps its identifier).
+pub use domain::attendance::Attendance;
 
 /// Counts of a session's register.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

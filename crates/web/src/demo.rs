@@ -760,6 +760,6 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
     };
     store::seating::queue_run(&mut tx, assembly_id, &run, None, now).await?;
     tx.commit().await?;
-    crate::tables::drain(store).await?;
+    crate::assembly::drain(store).await?;
     Ok(())
 }

@@ -7,12 +7,12 @@
 //! The server keeps no state in memory: sessions, throttling and tokens are in the database.
 
 pub mod api;
+pub mod assembly;
 pub mod auth;
 pub mod deliberation;
 pub mod demo;
 pub mod effects;
 pub mod error;
-pub mod evidence;
 pub mod form;
 pub mod guard;
 pub mod i18n;
@@ -27,9 +27,7 @@ pub mod routes;
 pub mod security;
 pub mod selection;
 pub mod session;
-pub mod sessions;
 pub mod staff;
-pub mod tables;
 pub mod upload;
 pub mod views;
 

@@ -6,20 +6,20 @@
 //! every language uses the same placeholders for a string) and counts are worded by [`plural`].
 //! The language comes from `?lang=` (remembered in a cookie), then the cookie, then `Accept-Language`.
 
+pub mod assembly;
 pub mod deliberation;
 pub mod impact;
 pub mod members;
 pub mod panel;
 pub mod recruitment;
 pub mod selection;
-pub mod sessions;
 
 use domain::error::{Problem, ValidationError};
 use domain::permission::Role;
 
+pub use crate::i18n::assembly::AssemblyMessages;
 pub use crate::i18n::deliberation::DeliberationMessages;
 pub use crate::i18n::recruitment::RecruitmentMessages;
-pub use crate::i18n::sessions::SessionMessages;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,8 +304,13 @@ pub struct Messages {
     pub report_link: &'static str,
     pub scorecard_link: &'static str,
     pub evaluation_link: &'static str,
-    /// Sessions, attendance, evidence, speakers and tables.
-    pub sess: &'static SessionMessages,
+    /// Links to the assembly's pages (sessions, evidence, tables, "my assembly") from the workspace and the
+    /// public page of an assembly; the pages themselves use [`AssemblyMessages`].
+    pub mine_link: &'static str,
+    pub sessions_link: &'static str,
+    pub evidence_staff_link: &'static str,
+    pub tables_link: &'static str,
+    pub evidence_link: &'static str,
     problem_required: &'static str,
     problem_too_long: &'static str,
     problem_too_short: &'static str,
@@ -314,6 +319,9 @@ pub struct Messages {
     problem_out_of_order: &'static str,
     phases: [&'static str; 8],
     roles: [&'static str; 7],
+    /// The language of this catalogue, to reach the feature catalogues that label their own form fields.
+    #[serde(skip)]
+    lang: Lang,
 }
 
 impl Messages {
@@ -390,7 +398,14 @@ impl Messages {
             "seed_source" => self.s.seed_source_label,
             "quotas" => self.s.quotas_label,
             "algorithm" => self.s.algorithm_label,
-            other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
+            other => {
+                return self
+                    .lang
+                    .t::<AssemblyMessages>()
+                    .field_label(other)
+                    .unwrap_or(other)
+                    .to_owned();
+            }
         }
         .to_owned()
     }
@@ -543,7 +558,11 @@ static EN: Messages = Messages {
     report_link: "Final report (public, printable)",
     scorecard_link: "Scorecard: what became of the recommendations",
     evaluation_link: "Evaluation report",
-    sess: &crate::i18n::sessions::EN_SESSIONS,
+    mine_link: "My assembly",
+    sessions_link: "Sessions",
+    evidence_staff_link: "Evidence and speakers",
+    tables_link: "Tables",
+    evidence_link: "Evidence library and speakers",
     back_home: "Back to the assemblies",
     problem_required: "is required",
     problem_too_long: "must be at most {n} characters",
@@ -570,6 +589,7 @@ static EN: Messages = Messages {
         "Organiser",
         "Administrator",
     ],
+    lang: Lang::En,
 };
 
 static FR: Messages = Messages {
@@ -706,7 +726,11 @@ static FR: Messages = Messages {
     report_link: "Rapport final (public, imprimable)",
     scorecard_link: "Bilan : ce que sont devenues les recommandations",
     evaluation_link: "Rapport d'évaluation",
-    sess: &crate::i18n::sessions::FR_SESSIONS,
+    mine_link: "Mon assemblée",
+    sessions_link: "Séances",
+    evidence_staff_link: "Éléments d'information et intervenants",
+    tables_link: "Tables",
+    evidence_link: "Bibliothèque et intervenants",
     back_home: "Retour aux assemblées",
     problem_required: "est obligatoire",
     problem_too_long: "doit faire au plus {n} caractères",
@@ -733,6 +757,7 @@ static FR: Messages = Messages {
         "Organisateur·rice",
         "Administrateur·rice",
     ],
+    lang: Lang::Fr,
 };
 
 #[cfg(test)]
@@ -801,6 +826,9 @@ mod tests {
         wrong.extend(same_placeholders::<panel::PanelMessages>("PanelMessages"));
         wrong.extend(same_placeholders::<DeliberationMessages>(
             "DeliberationMessages",
+        ));
+        wrong.extend(same_placeholders::<assembly::AssemblyMessages>(
+            "AssemblyMessages",
         ));
         assert!(
             wrong.is_empty(),

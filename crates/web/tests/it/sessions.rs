@@ -57,7 +57,7 @@ async fn account_id(app: &TestApp, email: &str) -> i64 {
 
 /// Waits until the assembly's latest allocation run is finished (it is computed in the background).
 async fn wait_for_runs(app: &TestApp, assembly_id: i64) {
-    web::tables::drain(&app.store).await.unwrap();
+    web::assembly::drain(&app.store).await.unwrap();
     for _ in 0..600 {
         let pending = count(
             app,

@@ -1,18 +1,27 @@
-//! The message catalogue of the assembly at work, part A (sessions, attendance, evidence, speakers, tables),
-//! in English and French; reached through [`crate::i18n::Messages::sess`].
+//! The message catalogue of the assembly at work (sessions, attendance, "my assembly", evidence, speakers,
+//! tables), in English and French; reached through `lang.t::<AssemblyMessages>()`.
 
-use store::sessions::Attendance;
+use domain::attendance::Attendance;
+
+use crate::i18n::Lang;
 
 /// Every user-facing string of the sessions, evidence and tables pages.
 #[allow(missing_docs)]
 #[derive(serde::Serialize)]
-pub struct SessionMessages {
+pub struct AssemblyMessages {
     pub sessions_title: &'static str,
     pub evidence_title: &'static str,
     pub tables_title: &'static str,
     pub mine_title: &'static str,
     pub no_sessions: &'static str,
     pub attendance_counts: &'static str,
+    /// A number of members, of facilitators, of tables ([`crate::i18n::plural`]: one, other).
+    pub members_one: &'static str,
+    pub members_other: &'static str,
+    pub facilitators_one: &'static str,
+    pub facilitators_other: &'static str,
+    pub tables_one: &'static str,
+    pub tables_other: &'static str,
     pub take_attendance: &'static str,
     pub add_item: &'static str,
     pub item_starts_label: &'static str,
@@ -136,13 +145,11 @@ pub struct SessionMessages {
     pub err_same_table: &'static str,
     pub err_pinned: &'static str,
     pub err_swap: &'static str,
-    pub sessions_link: &'static str,
-    pub evidence_link: &'static str,
     #[serde(serialize_with = "crate::i18n::as_slice")]
     field_labels: [(&'static str, &'static str); 34],
 }
 
-impl SessionMessages {
+impl AssemblyMessages {
     /// The label of a status of the register.
     pub fn attendance_label(&self, status: Attendance) -> &'static str {
         match status {
@@ -161,13 +168,28 @@ impl SessionMessages {
     }
 }
 
-pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
+impl crate::i18n::Catalogue for AssemblyMessages {
+    fn of(lang: Lang) -> &'static AssemblyMessages {
+        match lang {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+static EN: AssemblyMessages = AssemblyMessages {
     sessions_title: "Sessions",
     evidence_title: "Evidence and speakers",
     tables_title: "Tables",
     mine_title: "My assembly",
     no_sessions: "No sessions yet.",
-    attendance_counts: "Present {present}, late {late}, absent {absent} (of {members} members).",
+    attendance_counts: "Present {present}, late {late}, absent {absent} (of {members}).",
+    members_one: "{n} member",
+    members_other: "{n} members",
+    facilitators_one: "{n} facilitator",
+    facilitators_other: "{n} facilitators",
+    tables_one: "{n} table",
+    tables_other: "{n} tables",
     take_attendance: "Take attendance",
     add_item: "Add an agenda item",
     item_starts_label: "Starts at",
@@ -264,7 +286,7 @@ pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
     diversity_label: "Diversity",
     allocate_heading: "Allocate tables",
     seats_label: "Members per table (at most)",
-    with_facilitators_label: "Seat a facilitator at every table ({n} facilitators in this assembly)",
+    with_facilitators_label: "Seat a facilitator at every table ({facilitators} in this assembly)",
     seed_label: "Seed",
     seed_hint: "The same members, sessions and seed always give the same tables.",
     allocate_hint: "Tables mirror the assembly on the selection features, and members meet as many different people as possible across the sessions. Pins are honoured. The allocation is computed in the background; it replaces the current one when it is done.",
@@ -286,13 +308,11 @@ pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
     features_hint: "One per line, as name=value, e.g. gender=Woman",
     features_submit: "Save the features",
     err_no_members: "Tables: this assembly has no members to seat",
-    err_facilitators: "Facilitators: {facilitators} facilitators for {tables} tables; every table needs one",
+    err_facilitators: "Facilitators: {facilitators} for {tables}; every table needs one",
     err_no_allocation: "Swap: there is no allocation yet",
     err_same_table: "Swap: these two members already sit at the same table in that session",
     err_pinned: "Swap: one of these members is pinned to their table; remove the pin first",
     err_swap: "Swap: this swap is not possible",
-    sessions_link: "Sessions, evidence and tables",
-    evidence_link: "Evidence library and speakers",
     field_labels: [
         ("session_title", "Session title"),
         ("held_on", "Date"),
@@ -331,13 +351,19 @@ pub(crate) static EN_SESSIONS: SessionMessages = SessionMessages {
     ],
 };
 
-pub(crate) static FR_SESSIONS: SessionMessages = SessionMessages {
+static FR: AssemblyMessages = AssemblyMessages {
     sessions_title: "Séances",
     evidence_title: "Éléments d'information et intervenants",
     tables_title: "Tables",
     mine_title: "Mon assemblée",
     no_sessions: "Aucune séance pour l'instant.",
-    attendance_counts: "Présents {present}, en retard {late}, absents {absent} (sur {members} membres).",
+    attendance_counts: "Présents {present}, en retard {late}, absents {absent} (sur {members}).",
+    members_one: "{n} membre",
+    members_other: "{n} membres",
+    facilitators_one: "{n} animateur",
+    facilitators_other: "{n} animateurs",
+    tables_one: "{n} table",
+    tables_other: "{n} tables",
     take_attendance: "Faire l'appel",
     add_item: "Ajouter un point à l'ordre du jour",
     item_starts_label: "Début",
@@ -434,7 +460,7 @@ pub(crate) static FR_SESSIONS: SessionMessages = SessionMessages {
     diversity_label: "Diversité",
     allocate_heading: "Attribuer les tables",
     seats_label: "Membres par table (au plus)",
-    with_facilitators_label: "Placer un·e animateur·rice à chaque table ({n} animateurs dans cette assemblée)",
+    with_facilitators_label: "Placer un·e animateur·rice à chaque table ({facilitators} dans cette assemblée)",
     seed_label: "Graine",
     seed_hint: "Les mêmes membres, séances et graine donnent toujours les mêmes tables.",
     allocate_hint: "Les tables reflètent l'assemblée selon les critères du tirage, et les membres rencontrent le plus de personnes différentes possible au fil des séances. Les épinglages sont respectés. Le calcul se fait en arrière-plan ; il remplace l'attribution actuelle une fois terminé.",
@@ -456,13 +482,11 @@ pub(crate) static FR_SESSIONS: SessionMessages = SessionMessages {
     features_hint: "Un par ligne, sous la forme nom=valeur, par exemple genre=Femme",
     features_submit: "Enregistrer les critères",
     err_no_members: "Tables : cette assemblée n'a aucun membre à placer",
-    err_facilitators: "Animateurs : {facilitators} animateurs pour {tables} tables ; chaque table en demande un",
+    err_facilitators: "Animateurs : {facilitators} pour {tables} ; chaque table en demande un",
     err_no_allocation: "Échange : il n'y a pas encore d'attribution",
     err_same_table: "Échange : ces deux membres sont déjà à la même table pendant cette séance",
     err_pinned: "Échange : l'un de ces membres est épinglé à sa table ; retirez d'abord l'épinglage",
     err_swap: "Échange : cet échange n'est pas possible",
-    sessions_link: "Séances, éléments d'information et tables",
-    evidence_link: "Bibliothèque et intervenants",
     field_labels: [
         ("session_title", "Titre de la séance"),
         ("held_on", "Date"),
@@ -507,18 +531,15 @@ mod tests {
 
     #[test]
     fn both_languages_label_every_field_and_keep_the_placeholders() {
-        for (field, _) in EN_SESSIONS.field_labels {
-            assert!(FR_SESSIONS.field_label(field).is_some(), "{field}");
+        for (field, _) in EN.field_labels {
+            assert!(FR.field_label(field).is_some(), "{field}");
         }
         for (en, fr) in [
-            (EN_SESSIONS.attendance_counts, FR_SESSIONS.attendance_counts),
-            (EN_SESSIONS.err_facilitators, FR_SESSIONS.err_facilitators),
-            (EN_SESSIONS.chart_title, FR_SESSIONS.chart_title),
-            (EN_SESSIONS.measures_of, FR_SESSIONS.measures_of),
-            (
-                EN_SESSIONS.err_attendance_value,
-                FR_SESSIONS.err_attendance_value,
-            ),
+            (EN.attendance_counts, FR.attendance_counts),
+            (EN.err_facilitators, FR.err_facilitators),
+            (EN.chart_title, FR.chart_title),
+            (EN.measures_of, FR.measures_of),
+            (EN.err_attendance_value, FR.err_attendance_value),
         ] {
             for placeholder in [
                 "{present}",
