@@ -60,7 +60,7 @@ fn no_deadline() -> Date {
 }
 
 /// The engine's response kind of a recorded reply.
-pub fn response_kind(reply: Reply) -> ResponseKind {
+fn response_kind(reply: Reply) -> ResponseKind {
     match reply {
         Reply::Full => ResponseKind::AcceptedInFull,
         Reply::Modified => ResponseKind::AcceptedWithModifications,
@@ -70,7 +70,7 @@ pub fn response_kind(reply: Reply) -> ResponseKind {
 }
 
 /// The engine's fidelity of a recorded verdict.
-pub fn fidelity(verdict: Verdict) -> Fidelity {
+fn fidelity(verdict: Verdict) -> Fidelity {
     match verdict {
         Verdict::Full => Fidelity::Full,
         Verdict::Diluted => Fidelity::Diluted,

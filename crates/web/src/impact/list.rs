@@ -36,14 +36,19 @@ struct Failed {
     import: String,
 }
 
+/// The list page: after a visit (`saved` after a change), or 422 with the form that `failed`.
 async fn list_page(
     state: &AppState,
     viewer: &Viewer,
     assembly_id: i64,
-    status: StatusCode,
     saved: bool,
     failed: Failed,
 ) -> Result<Response, AppError> {
+    let status = if failed.form.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let t = viewer.lang.t::<ImpactMessages>();
     let mut connection = state.store.connection().await?;
     let tracking = app::impact::tracking(&mut connection, assembly_id, today()).await?;
@@ -100,15 +105,7 @@ pub async fn list(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let saved = query.saved.is_some();
-    list_page(
-        &state,
-        &viewer,
-        assembly_id,
-        StatusCode::OK,
-        saved,
-        Failed::default(),
-    )
-    .await
+    list_page(&state, &viewer, assembly_id, saved, Failed::default()).await
 }
 
 /// `POST /staff/assemblies/{id}/impact/settings`: the final report date and the response weeks.
@@ -128,15 +125,7 @@ pub async fn save_settings(
                 settings: Some(invalid.fields),
                 ..Failed::default()
             };
-            return list_page(
-                &state,
-                &viewer,
-                assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-                failed,
-            )
-            .await;
+            return list_page(&state, &viewer, assembly_id, false, failed).await;
         }
     };
     let mut tx = state.store.begin().await?;
@@ -181,15 +170,7 @@ pub async fn add_recommendation(
         add,
         ..Failed::default()
     };
-    list_page(
-        &state,
-        &viewer,
-        assembly_id,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        false,
-        failed,
-    )
-    .await
+    list_page(&state, &viewer, assembly_id, false, failed).await
 }
 
 /// `POST /staff/assemblies/{id}/impact/import`: all or nothing, in one transaction.
@@ -222,15 +203,7 @@ pub async fn import(
                 import: text,
                 ..Failed::default()
             };
-            return list_page(
-                &state,
-                &viewer,
-                assembly_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-                failed,
-            )
-            .await;
+            return list_page(&state, &viewer, assembly_id, false, failed).await;
         }
     };
     app::impact::import_recommendations(&mut tx, &viewer.actor(), assembly_id, &rows, now())

@@ -26,10 +26,10 @@ struct Shown {
 }
 
 impl Shown {
-    fn visit(thanks: bool) -> Shown {
+    fn visit(query: ThanksQuery) -> Shown {
         Shown {
             status: StatusCode::OK,
-            thanks,
+            thanks: query.thanks.is_some(),
             errors: Vec::new(),
             typed: SurveyForm::default(),
         }
@@ -131,8 +131,7 @@ pub async fn public_survey(
     Path(assembly_id): Path<i64>,
     Query(query): Query<ThanksQuery>,
 ) -> Result<Response, AppError> {
-    let shown = Shown::visit(query.thanks.is_some());
-    survey_page(&state, &viewer, assembly_id, false, shown).await
+    survey_page(&state, &viewer, assembly_id, false, Shown::visit(query)).await
 }
 
 /// `GET /staff/assemblies/{id}/impact/survey`: the members' survey.
@@ -142,8 +141,7 @@ pub async fn member_survey(
     Path(assembly_id): Path<i64>,
     Query(query): Query<ThanksQuery>,
 ) -> Result<Response, AppError> {
-    let shown = Shown::visit(query.thanks.is_some());
-    survey_page(&state, &viewer, assembly_id, true, shown).await
+    survey_page(&state, &viewer, assembly_id, true, Shown::visit(query)).await
 }
 
 /// `POST /assemblies/{id}/survey`: counts a public answer sheet (only per-value counts are kept).
