@@ -481,7 +481,6 @@ async fn draw_with(store: &Store, codes: &[&str], capacity: i64) -> (i64, i64) {
 }
 
 async fn invitation_codes_are_unique_and_households_have_a_seat_limit(store: Store) {
-    use domain::respondent::Status;
     let (assembly_id, _) = draw_with(&store, &["AAAA-AAAA-A1", "BBBB-BBBB-B2"], 2).await;
 
     // The same code twice, even in another draw, is refused and nothing of that draw is kept.
@@ -570,6 +569,7 @@ async fn invitation_codes_are_unique_and_households_have_a_seat_limit(store: Sto
 }
 
 async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store) {
+    use domain::respondent::Status;
     let (assembly_id, _) = draw_with(&store, &["CCCC-CCCC-C3"], 1).await;
     let register = |store: Store, name: &'static str| async move {
         let mut tx = store.begin().await.unwrap();

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use ::recruitment::RecruitmentError;
 use ::recruitment::codes::{InvitationCode, parse_code};
 use domain::account::Email;
-use domain::error::ValidationError;
+use domain::error::{Problem, ValidationError};
 use domain::respondent::ConsentMethod;
 use store::AnyConnection;
 use store::recruitment::{ClaimRefusal, NewRespondent};
@@ -93,6 +93,13 @@ pub async fn registration_form(
         questions: registration_questions(conn, assembly_id).await?,
         token: sign_form(&secret, assembly_id, now),
     })
+}
+
+/// The title of the assembly on the thank-you page ([`Error::NotFound`] for no such assembly).
+pub async fn registered(conn: &mut AnyConnection, assembly_id: i64) -> Result<String> {
+    Ok(store::assemblies::get_assembly(conn, assembly_id)
+        .await?
+        .title)
 }
 
 /// The bot checks of a public registration.
@@ -213,8 +220,15 @@ pub enum CodeProblem {
 pub enum RegistrationProblem {
     /// The invitation code.
     Code(CodeProblem),
-    /// An answer; the error names the default question's field or the assembly's feature.
+    /// An answer to a default question (the error names its field, `gender` or `age_band`).
     Answer(ValidationError),
+    /// An answer to one of the assembly's own questions.
+    FeatureAnswer {
+        /// The feature, as the organisers wrote it.
+        feature: String,
+        /// What is wrong.
+        problem: Problem,
+    },
     /// Consent was not given.
     NoConsent,
 }
@@ -272,7 +286,16 @@ pub fn check_choices(
     };
     let answers = check_answers(questions, &choices.answers)
         .map_err(|errors| {
-            problems.extend(errors.into_iter().map(RegistrationProblem::Answer));
+            problems.extend(errors.into_iter().map(|error| {
+                if questions.is_empty() {
+                    RegistrationProblem::Answer(error)
+                } else {
+                    RegistrationProblem::FeatureAnswer {
+                        feature: error.field,
+                        problem: error.problem,
+                    }
+                }
+            }));
         })
         .ok();
     if !choices.consent {
@@ -299,6 +322,7 @@ async fn store_registration(
     lang: &str,
     now: i64,
 ) -> std::result::Result<i64, RegisterError> {
+    store::assemblies::get_assembly(tx, assembly_id).await?;
     let questions = registration_questions(tx, assembly_id).await?;
     let checked = check_choices(&questions, &registration.choices, code_required)
         .map_err(RegisterError::Refused)?;
