@@ -111,7 +111,11 @@ pub async fn change_status(
     }
     let mut effects = Effects::new();
     if to == Status::Confirmed {
-        effects.extend(crate::members::admit(tx, actor, assembly_id, &row, now).await?);
+        let admitted = crate::members::admit(tx, actor, assembly_id, &row, now).await;
+        effects.extend(admitted.map_err(|error| match error {
+            crate::members::AdmitError::OtherRole => StatusError::OtherRole,
+            crate::members::AdmitError::App(error) => StatusError::App(error),
+        })?);
     } else if from == Status::Confirmed || to == Status::Erased {
         crate::members::leave(
             tx,
