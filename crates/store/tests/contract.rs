@@ -616,9 +616,10 @@ async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store
         .await
         .unwrap();
     assert_eq!(rows[0].used, 1);
-    let found = recruitment::respondents(&mut connection, assembly_id, "", Some(Status::Registered))
-        .await
-        .unwrap();
+    let found =
+        recruitment::respondents(&mut connection, assembly_id, "", Some(Status::Registered))
+            .await
+            .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(
         recruitment::respondent_status_counts(&mut connection, assembly_id)

@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, deliberation, evidence, impact, panel, public, recruitment, selection,
-    session, sessions, staff, tables,
+    AppState, api, deliberation, evidence, impact, panel, public, recruitment, selection, session,
+    sessions, staff, tables,
 };
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {

@@ -77,7 +77,6 @@ pub struct CellError {
     pub error: ValidationError,
 }
 
-
 /// Reads a respondents CSV (a header row with the [`CONTACT_COLUMNS`] and one column per feature of `features`,
 /// `phone` optional, in any order); every problem is reported with its line and column, and any problem refuses
 /// the whole file.
@@ -223,7 +222,6 @@ pub fn parse_import(
         Err(errors)
     }
 }
-
 
 /// An import asked for.
 #[derive(Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use ::recruitment::addresses::{AddressConfig, AddressList, parse_addresses};
 use ::recruitment::draw::{Draw, DrawConfig, Weight, draw};
 use serde::{Deserialize, Serialize};
 use store::AnyConnection;
-use store::recruitment::{NewInvitation, NewDraw as StoredDraw};
+use store::recruitment::{NewDraw as StoredDraw, NewInvitation};
 
 use crate::audit::{Entry, audited_creation};
 use crate::{Actor, Error, Result};
@@ -99,7 +99,8 @@ pub fn parse_weights(text: &str) -> std::result::Result<Vec<(String, Weight)>, L
         let Some((area, weight)) = line.split_once('=') else {
             return Err(problem(WeightProblem::NoEquals));
         };
-        let weight = Weight::parse(weight).map_err(|error| problem(WeightProblem::Invalid(error)))?;
+        let weight =
+            Weight::parse(weight).map_err(|error| problem(WeightProblem::Invalid(error)))?;
         weights.push((area.trim().to_owned(), weight));
     }
     Ok(weights)
@@ -320,9 +321,10 @@ pub async fn lottery(conn: &mut AnyConnection, assembly_id: i64) -> Result<Lotte
     let draws = rows
         .into_iter()
         .map(|row| {
-            let areas: Vec<AreaRow> = serde_json::from_str(&row.area_report_json).map_err(|error| {
-                Error::internal(format!("stored area report of draw {}: {error}", row.id))
-            })?;
+            let areas: Vec<AreaRow> =
+                serde_json::from_str(&row.area_report_json).map_err(|error| {
+                    Error::internal(format!("stored area report of draw {}: {error}", row.id))
+                })?;
             Ok(DrawSummary {
                 id: row.id,
                 seed: row.seed,

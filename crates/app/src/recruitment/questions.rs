@@ -220,7 +220,10 @@ mod tests {
             ..fields
         };
         let answers = check_answers(&[], &fields).unwrap();
-        assert_eq!(answers_json(&answers), r#"{"age_band":"75+","gender":"woman"}"#);
+        assert_eq!(
+            answers_json(&answers),
+            r#"{"age_band":"75+","gender":"woman"}"#
+        );
     }
 
     #[test]
@@ -236,7 +239,10 @@ mod tests {
             },
         ];
         let fields = AnswerFields {
-            by_field: HashMap::from([("q_0".into(), " renter ".into()), ("q_1".into(), "boat".into())]),
+            by_field: HashMap::from([
+                ("q_0".into(), " renter ".into()),
+                ("q_1".into(), "boat".into()),
+            ]),
             ..AnswerFields::default()
         };
         assert_eq!(
@@ -251,7 +257,10 @@ mod tests {
         assert!(stored_answers("[1]").is_err());
         assert!(AccessNeeds::from_json("").is_err());
         assert!(AccessNeeds::from_json("[]").is_err());
-        assert_eq!(AccessNeeds::from_json("{}").unwrap(), AccessNeeds::default());
+        assert_eq!(
+            AccessNeeds::from_json("{}").unwrap(),
+            AccessNeeds::default()
+        );
         let needs = AccessNeeds {
             mobility: true,
             details: "Step-free access".into(),

@@ -540,8 +540,10 @@ mod tests {
             check_choices(&[], &none, true).unwrap_err()[0],
             RegistrationProblem::Code(CodeProblem::Missing)
         );
-        assert!(!check_choices(&[], &none, false)
-            .unwrap_err()
-            .contains(&RegistrationProblem::Code(CodeProblem::Missing)));
+        assert!(
+            !check_choices(&[], &none, false)
+                .unwrap_err()
+                .contains(&RegistrationProblem::Code(CodeProblem::Missing))
+        );
     }
 }

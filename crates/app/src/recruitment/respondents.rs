@@ -105,8 +105,7 @@ pub async fn respondents(
     let mut respondents = Vec::new();
     if personal {
         let rows =
-            store::recruitment::respondents(tx, assembly_id, &filter.search, filter.status)
-                .await?;
+            store::recruitment::respondents(tx, assembly_id, &filter.search, filter.status).await?;
         let facts = serde_json::json!({
             "assembly_id": assembly_id,
             "shown": rows.len(),

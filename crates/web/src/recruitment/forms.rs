@@ -12,9 +12,7 @@ use app::recruitment::lottery::{
     DrawCommand, ListProblem, MAX_HOUSEHOLD_CAPACITY, MAX_INVITATIONS, MAX_SEED, WeightProblem,
 };
 use app::recruitment::questions::{AccessNeeds, AnswerFields, MAX_ACCESS_DETAILS};
-use app::recruitment::register::{
-    Choices, CodeProblem, Person, Registration, RegistrationProblem,
-};
+use app::recruitment::register::{Choices, CodeProblem, Person, Registration, RegistrationProblem};
 use app::recruitment::respondents::Filter;
 use app::recruitment::{ImportCommand, StatusReason};
 use domain::account::Email;
@@ -363,9 +361,9 @@ pub fn registration_problem(
 ) -> String {
     let t = lang.t::<RecruitmentMessages>();
     match problem {
-        RegistrationProblem::Code(CodeProblem::Missing) => lang.messages().describe(
-            &ValidationError::new("invitation_code", Problem::Required),
-        ),
+        RegistrationProblem::Code(CodeProblem::Missing) => lang
+            .messages()
+            .describe(&ValidationError::new("invitation_code", Problem::Required)),
         RegistrationProblem::Code(CodeProblem::Format) => t.err_code_format.to_owned(),
         RegistrationProblem::Code(CodeProblem::Check) => t.err_code_check.to_owned(),
         RegistrationProblem::Code(CodeProblem::Unknown) => t.err_code_unknown.to_owned(),

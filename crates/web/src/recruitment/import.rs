@@ -36,9 +36,14 @@ pub async fn import_respondents(
         })?
     };
     let mut tx = state.store.begin().await?;
-    let imported =
-        app::recruitment::import_respondents(&mut tx, &viewer.actor(), assembly_id, &command, now())
-            .await;
+    let imported = app::recruitment::import_respondents(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &command,
+        now(),
+    )
+    .await;
     match imported {
         Ok(_) => tx.commit().await?,
         Err(ImportError::Refused { cells, no_consent }) => {

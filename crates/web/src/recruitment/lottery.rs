@@ -173,16 +173,17 @@ pub(crate) async fn save_draw(
         role: Role::Organiser,
     };
     let mut tx = database.begin().await?;
-    let draw_id = match app::recruitment::save_draw(&mut tx, &actor, assembly_id, &prepared, now())
-        .await
-    {
-        Ok(draw_id) => draw_id,
-        Err(DrawError::SeedTaken) => {
-            return Err(AppError::Conflict("invitation code already used".to_owned()));
-        }
-        Err(DrawError::App(error)) => return Err(error.into()),
-        Err(other) => return Err(AppError::internal(other)),
-    };
+    let draw_id =
+        match app::recruitment::save_draw(&mut tx, &actor, assembly_id, &prepared, now()).await {
+            Ok(draw_id) => draw_id,
+            Err(DrawError::SeedTaken) => {
+                return Err(AppError::Conflict(
+                    "invitation code already used".to_owned(),
+                ));
+            }
+            Err(DrawError::App(error)) => return Err(error.into()),
+            Err(other) => return Err(AppError::internal(other)),
+        };
     tx.commit().await?;
     Ok(draw_id)
 }

@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use app::recruitment::RegisterError;
 
-use super::forms::{PhoneForm, RegisterForm, RegistrationPage, describe_phone_fields};
 use super::forms::registration_problem;
+use super::forms::{PhoneForm, RegisterForm, RegistrationPage, describe_phone_fields};
 use super::register::{refusal_status, rule_problems};
 use super::views::{AboutYou, PhonePage, no_store, options};
 use crate::auth::Viewer;

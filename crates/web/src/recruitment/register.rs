@@ -28,8 +28,7 @@ async fn register_page(
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
-    let page =
-        app::recruitment::registration_form(&mut connection, assembly_id, now()).await?;
+    let page = app::recruitment::registration_form(&mut connection, assembly_id, now()).await?;
     drop(connection);
     let t = viewer.lang.t::<RecruitmentMessages>();
     let about = AboutYou::new(viewer.lang, &page.questions, &form);
@@ -55,7 +54,15 @@ pub async fn register_form(
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let form = RegisterForm::default();
-    register_page(&state, &viewer, assembly_id, StatusCode::OK, form, Vec::new()).await
+    register_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        form,
+        Vec::new(),
+    )
+    .await
 }
 
 /// `GET /assemblies/{assembly_id}/r/{code}`: the registration form with the code of a letter's QR code filled in.
@@ -70,7 +77,15 @@ pub async fn register_with_code(
             .unwrap_or_default(),
         ..RegisterForm::default()
     };
-    register_page(&state, &viewer, assembly_id, StatusCode::OK, form, Vec::new()).await
+    register_page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        form,
+        Vec::new(),
+    )
+    .await
 }
 
 fn registered_redirect(assembly_id: i64) -> Response {
@@ -124,7 +139,8 @@ pub async fn register(
         client: viewer.client,
     };
     let mut tx = state.store.begin().await?;
-    let screening = app::recruitment::screen_registration(&mut tx, assembly_id, &check, now).await?;
+    let screening =
+        app::recruitment::screen_registration(&mut tx, assembly_id, &check, now).await?;
     tx.commit().await?;
     let words = |problem: &RegistrationProblem| {
         registration_problem(lang, RegistrationPage::Public, problem)

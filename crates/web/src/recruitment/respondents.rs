@@ -24,9 +24,8 @@ async fn respondents_page(
     filter: Filter,
 ) -> Result<Response, AppError> {
     let mut tx = state.store.begin().await?;
-    let list =
-        app::recruitment::respondents(&mut tx, &viewer.actor(), assembly_id, &filter, now())
-            .await?;
+    let list = app::recruitment::respondents(&mut tx, &viewer.actor(), assembly_id, &filter, now())
+        .await?;
     tx.commit().await?;
     let page = RespondentsPage::new(state, viewer, assembly_id, list, filter);
     Ok(no_store(render(StatusCode::OK, &page)?))

@@ -174,7 +174,11 @@ pub struct LettersPage {
 
 impl LettersPage {
     /// One printable letter per invitation, each with the QR code of its registration URL.
-    pub fn new(viewer: &Viewer, assembly_id: i64, letters: Letters) -> Result<LettersPage, AppError> {
+    pub fn new(
+        viewer: &Viewer,
+        assembly_id: i64,
+        letters: Letters,
+    ) -> Result<LettersPage, AppError> {
         let t = viewer.lang.t::<RecruitmentMessages>();
         let views = letters
             .invitations
