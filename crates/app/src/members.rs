@@ -14,7 +14,6 @@ use store::recruitment::RespondentRow;
 
 use crate::audit::{Entry, audited, audited_creation};
 use crate::effect::{Effect, Effects, IssuedCode, Mail};
-use crate::recruitment::StatusError;
 use crate::{Actor, Error, Result};
 
 /// How long a new member's sign-in code stays valid.
@@ -134,8 +133,26 @@ pub async fn make_member(
     .await
 }
 
+/// Why a respondent could not be admitted.
+#[derive(Debug, thiserror::Error)]
+pub enum AdmitError {
+    /// The respondent's email belongs to an account that may not sign in with a code (an administrator's, a staff
+    /// member's) or that has another role in this assembly.
+    #[error("the email belongs to an account with another role")]
+    OtherRole,
+    /// Anything else.
+    #[error(transparent)]
+    App(#[from] Error),
+}
+
+impl From<store::StoreError> for AdmitError {
+    fn from(error: store::StoreError) -> AdmitError {
+        AdmitError::App(error.into())
+    }
+}
+
 /// Makes a confirmed respondent a member, in the caller's transaction: links the account that already has the
-/// email (only a code-only member account; any other gives [`StatusError::OtherRole`]) or creates one, gives it
+/// email (only a code-only member account; any other gives [`AdmitError::OtherRole`]) or creates one, gives it
 /// the Member role, copies the respondent's feature values for table allocation, links the respondent, and
 /// issues a sign-in code, returned as effects (see the module documentation).
 pub async fn admit(
@@ -144,7 +161,7 @@ pub async fn admit(
     assembly_id: i64,
     row: &RespondentRow,
     now: i64,
-) -> Result<Effects, StatusError> {
+) -> Result<Effects, AdmitError> {
     let record = store::members::registration_record(tx, assembly_id, row.id).await?;
     let email = Email::parse(&row.email).map_err(Error::internal)?;
     let existing = match record.account_id {
@@ -157,7 +174,7 @@ pub async fn admit(
     let (account_id, created, to) = match existing {
         Some(account) => {
             if !may_use_code(tx, &account).await? {
-                return Err(StatusError::OtherRole);
+                return Err(AdmitError::OtherRole);
             }
             (account.id, false, account.email)
         }
@@ -171,7 +188,7 @@ pub async fn admit(
     };
     match store::accounts::role_in(tx, account_id, assembly_id).await? {
         Some(Role::Member) => {}
-        Some(_) => return Err(StatusError::OtherRole),
+        Some(_) => return Err(AdmitError::OtherRole),
         None => make_member(tx, actor, assembly_id, account_id, now).await?,
     }
     let features = feature_values(&row.features_json)?;

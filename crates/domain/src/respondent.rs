@@ -3,6 +3,9 @@
 //! Every change needs a reason: a category from a fixed list ([`ReasonCategory`], the only part the audit log keeps)
 //! and a note in words ([`parse_reason`], kept with the person and erased with them, because it may name them or
 //! their circumstances); `erased` is final (the personal data is gone).
+//!
+//! Also the other typed facts stored with a respondent: how their consent was recorded ([`ConsentMethod`]) and
+//! what the outbox records of the emails sent to them ([`EmailKind`], [`EmailStatus`]).
 
 use crate::error::{Problem, ValidationError, bounded_text};
 
@@ -55,6 +58,11 @@ impl Status {
             Status::Replaced => "replaced",
             Status::Erased => "erased",
         }
+    }
+
+    /// The status of a stored identifier, if it is one (exact, no trimming).
+    pub fn from_stored(raw: &str) -> Option<Status> {
+        ALL.into_iter().find(|status| status.as_str() == raw)
     }
 
     /// Parses an identifier; `field` names the input in the error.
@@ -167,6 +175,105 @@ impl ReasonCategory {
     }
 }
 
+/// How a respondent's consent to keep their details was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsentMethod {
+    /// Ticked on the public registration form.
+    Online,
+    /// Given on the phone to the staff member who registered the person.
+    Verbal,
+    /// Confirmed by the organiser who imported a file gathered elsewhere.
+    Import,
+}
+
+impl ConsentMethod {
+    /// Every method.
+    pub const ALL: [ConsentMethod; 3] = [
+        ConsentMethod::Online,
+        ConsentMethod::Verbal,
+        ConsentMethod::Import,
+    ];
+
+    /// The stored identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentMethod::Online => "online",
+            ConsentMethod::Verbal => "verbal",
+            ConsentMethod::Import => "import",
+        }
+    }
+
+    /// The method of a stored identifier, if it is one.
+    pub fn from_stored(raw: &str) -> Option<ConsentMethod> {
+        ConsentMethod::ALL
+            .into_iter()
+            .find(|method| method.as_str() == raw)
+    }
+}
+
+/// What an email to a respondent was, as the outbox records it (never its address or words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmailKind {
+    /// "We received your registration".
+    Registration,
+    /// A new member's one-time sign-in code.
+    SignInCode,
+}
+
+impl EmailKind {
+    /// Every kind.
+    pub const ALL: [EmailKind; 2] = [EmailKind::Registration, EmailKind::SignInCode];
+
+    /// The stored identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailKind::Registration => "registration",
+            EmailKind::SignInCode => "sign_in_code",
+        }
+    }
+
+    /// The kind of a stored identifier, if it is one.
+    pub fn from_stored(raw: &str) -> Option<EmailKind> {
+        EmailKind::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+}
+
+/// What happened to an email, as the outbox records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmailStatus {
+    /// Handed to the relay.
+    Sent,
+    /// The relay refused it or could not be reached.
+    Failed,
+    /// No relay is configured (e.g. the demo).
+    NotConfigured,
+}
+
+impl EmailStatus {
+    /// Every status.
+    pub const ALL: [EmailStatus; 3] = [
+        EmailStatus::Sent,
+        EmailStatus::Failed,
+        EmailStatus::NotConfigured,
+    ];
+
+    /// The stored identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::Sent => "sent",
+            EmailStatus::Failed => "failed",
+            EmailStatus::NotConfigured => "not_configured",
+        }
+    }
+
+    /// The status of a stored identifier, if it is one.
+    pub fn from_stored(raw: &str) -> Option<EmailStatus> {
+        EmailStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+    }
+}
+
 /// The reason of a status change: required, trimmed, at most [`MAX_REASON`] characters (field `reason`).
 pub fn parse_reason(raw: &str) -> Result<String, ValidationError> {
     bounded_text("reason", raw, MAX_REASON)
@@ -221,6 +328,26 @@ mod tests {
             .to_string(),
             "a respondent cannot go from registered to confirmed"
         );
+    }
+
+    #[test]
+    fn stored_identifiers_read_back_and_unknown_ones_are_none() {
+        for status in ALL {
+            assert_eq!(Status::from_stored(status.as_str()), Some(status));
+        }
+        for method in ConsentMethod::ALL {
+            assert_eq!(ConsentMethod::from_stored(method.as_str()), Some(method));
+        }
+        for kind in EmailKind::ALL {
+            assert_eq!(EmailKind::from_stored(kind.as_str()), Some(kind));
+        }
+        for status in EmailStatus::ALL {
+            assert_eq!(EmailStatus::from_stored(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::from_stored(" registered"), None);
+        assert_eq!(ConsentMethod::from_stored("written"), None);
+        assert_eq!(EmailKind::from_stored("newsletter"), None);
+        assert_eq!(EmailStatus::from_stored("queued"), None);
     }
 
     #[test]

@@ -5,37 +5,27 @@
 //! Becoming a member reuses the other modules' functions ([`crate::accounts`], [`crate::seating::set_member_features`],
 //! [`crate::selection::link_account`], [`crate::auth::create_sign_in_code`]) in the caller's transaction.
 
+use domain::respondent::{EmailKind, EmailStatus};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
 
-/// How a respondent's consent was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsentMethod {
-    /// Ticked on the public registration form.
-    Online,
-    /// Given on the phone to the staff member who registered the person.
-    Verbal,
-    /// Confirmed by the organiser who imported a file gathered elsewhere.
-    Import,
-}
+pub use domain::respondent::ConsentMethod;
 
-impl ConsentMethod {
-    /// The stored identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentMethod::Online => "online",
-            ConsentMethod::Verbal => "verbal",
-            ConsentMethod::Import => "import",
-        }
-    }
+/// A stored identifier read back with `from_stored`; an unknown one is [`StoreError::Corrupt`], never a default.
+fn stored<T>(
+    from_stored: impl Fn(&str) -> Option<T>,
+    what: &str,
+    raw: String,
+) -> Result<T, StoreError> {
+    from_stored(&raw).ok_or_else(|| StoreError::Corrupt(format!("unknown {what} {raw:?}")))
 }
 
 /// How a respondent registered, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationRecord {
-    /// `online`, `verbal` or `import`.
-    pub consent_method: String,
+    /// How consent was given.
+    pub consent_method: ConsentMethod,
     /// The staff account that recorded verbal consent (or imported the file).
     pub consent_recorded_by: Option<i64>,
     /// The language of the form (`en`, `fr`), in which the respondent's emails are written.
@@ -85,7 +75,11 @@ pub async fn registration_record(
     .await?
     .ok_or(StoreError::NotFound)?;
     Ok(RegistrationRecord {
-        consent_method: row.try_get("consent_method")?,
+        consent_method: stored(
+            ConsentMethod::from_stored,
+            "consent method",
+            row.try_get("consent_method")?,
+        )?,
         consent_recorded_by: row.try_get("consent_recorded_by")?,
         lang: row.try_get("lang")?,
         account_id: row.try_get("account_id")?,
@@ -114,10 +108,10 @@ pub async fn sign_in_code_live(
 /// One recorded email outcome (no address, no content).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailOutcome {
-    /// What the email was (`registration`, `sign_in_code`).
-    pub kind: String,
-    /// `sent`, `failed` or `not_configured`.
-    pub status: String,
+    /// What the email was.
+    pub kind: EmailKind,
+    /// What happened to it.
+    pub status: EmailStatus,
     /// The SMTP step and reply code of a failure.
     pub error: String,
     /// When (unix seconds).
@@ -142,8 +136,12 @@ pub async fn email_outcomes(
     rows.iter()
         .map(|row| {
             Ok(EmailOutcome {
-                kind: row.try_get("kind")?,
-                status: row.try_get("status")?,
+                kind: stored(EmailKind::from_stored, "email kind", row.try_get("kind")?)?,
+                status: stored(
+                    EmailStatus::from_stored,
+                    "email status",
+                    row.try_get("status")?,
+                )?,
                 error: row.try_get("error")?,
                 created_at: row.try_get("created_at")?,
             })

@@ -4,6 +4,7 @@
 //! A household may register up to `capacity` people: [`claim_invitation`] takes one seat with a conditional
 //! `UPDATE … WHERE used < capacity`, so two concurrent registrations on the last seat cannot both win.
 
+use domain::respondent::{ReasonCategory, Status};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
@@ -156,7 +157,7 @@ pub struct RespondentRow {
     /// The invitation used, if any.
     pub invitation_id: Option<i64>,
     /// The status.
-    pub status: String,
+    pub status: Status,
     /// The full name.
     pub full_name: String,
     /// The email.
@@ -345,11 +346,11 @@ pub async fn respondent_count(
     )
 }
 
-/// The number of respondents of an assembly in each status that has any, by status name.
+/// The number of respondents of an assembly in each status that has any, by stored status name.
 pub async fn respondent_status_counts(
     conn: &mut AnyConnection,
     assembly_id: i64,
-) -> Result<Vec<(String, i64)>, StoreError> {
+) -> Result<Vec<(Status, i64)>, StoreError> {
     let rows = sqlx::query(
         "SELECT status, COUNT(*) AS n FROM respondents WHERE assembly_id = $1 GROUP BY status ORDER BY status",
     )
@@ -357,7 +358,7 @@ pub async fn respondent_status_counts(
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
+        .map(|row| Ok((stored_status(row.try_get("status")?)?, row.try_get("n")?)))
         .collect()
 }
 
@@ -381,7 +382,7 @@ pub async fn respondents(
     conn: &mut AnyConnection,
     assembly_id: i64,
     search: &str,
-    status: Option<&str>,
+    status: Option<Status>,
 ) -> Result<Vec<RespondentRow>, StoreError> {
     let pattern = format!(
         "%{}%",
@@ -401,7 +402,7 @@ pub async fn respondents(
     )
     .bind(assembly_id)
     .bind(pattern)
-    .bind(status.unwrap_or(""))
+    .bind(status.map(Status::as_str).unwrap_or(""))
     .fetch_all(conn)
     .await?;
     rows.iter().map(respondent_of).collect()
@@ -464,11 +465,17 @@ pub async fn rate_limit_hit(
     Ok(hits <= max_hits)
 }
 
+/// A stored respondent status; an unknown one is [`StoreError::Corrupt`], never a default.
+fn stored_status(raw: String) -> Result<Status, StoreError> {
+    Status::from_stored(&raw)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown respondent status {raw:?}")))
+}
+
 fn respondent_of(row: &sqlx::any::AnyRow) -> Result<RespondentRow, StoreError> {
     Ok(RespondentRow {
         id: row.try_get("id")?,
         invitation_id: row.try_get("invitation_id")?,
-        status: row.try_get("status")?,
+        status: stored_status(row.try_get("status")?)?,
         full_name: row.try_get("full_name")?,
         email: row.try_get("email")?,
         phone: row.try_get("phone")?,
@@ -506,10 +513,10 @@ pub async fn set_respondent_status(
     conn: &mut AnyConnection,
     assembly_id: i64,
     respondent_id: i64,
-    from: domain::respondent::Status,
-    to: domain::respondent::Status,
+    from: Status,
+    to: Status,
 ) -> Result<bool, StoreError> {
-    let sql = if to == domain::respondent::Status::Erased {
+    let sql = if to == Status::Erased {
         "UPDATE respondents SET status = $4, full_name = '', email = '', phone = '', access_needs_json = '{}',
                 invitation_id = NULL
          WHERE assembly_id = $1 AND id = $2 AND status = $3"
@@ -526,7 +533,7 @@ pub async fn set_respondent_status(
     if result.rows_affected() != 1 {
         return Ok(false);
     }
-    if to == domain::respondent::Status::Erased {
+    if to == Status::Erased {
         // The notes of earlier changes may name the person: they go with the rest of the personal data.
         sqlx::query("DELETE FROM respondent_notes WHERE respondent_id = $1")
             .bind(respondent_id)
@@ -542,11 +549,11 @@ pub struct StatusNote<'a> {
     /// When (unix seconds).
     pub at: i64,
     /// The status before.
-    pub from: &'a str,
+    pub from: Status,
     /// The status after.
-    pub to: &'a str,
+    pub to: Status,
     /// The reason's category, from the fixed list.
-    pub category: &'a str,
+    pub category: ReasonCategory,
     /// The note in words.
     pub note: &'a str,
 }
@@ -563,9 +570,9 @@ pub async fn add_status_note(
     )
     .bind(respondent_id)
     .bind(note.at)
-    .bind(note.from)
-    .bind(note.to)
-    .bind(note.category)
+    .bind(note.from.as_str())
+    .bind(note.to.as_str())
+    .bind(note.category.as_str())
     .bind(note.note)
     .execute(conn)
     .await?;

@@ -569,6 +569,7 @@ async fn invitation_codes_are_unique_and_households_have_a_seat_limit(store: Sto
 }
 
 async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store) {
+    use domain::respondent::Status;
     let (assembly_id, _) = draw_with(&store, &["CCCC-CCCC-C3"], 1).await;
     let register = |store: Store, name: &'static str| async move {
         let mut tx = store.begin().await.unwrap();
@@ -615,15 +616,16 @@ async fn two_registrations_on_the_last_seat_give_exactly_one_winner(store: Store
         .await
         .unwrap();
     assert_eq!(rows[0].used, 1);
-    let found = recruitment::respondents(&mut connection, assembly_id, "", Some("registered"))
-        .await
-        .unwrap();
+    let found =
+        recruitment::respondents(&mut connection, assembly_id, "", Some(Status::Registered))
+            .await
+            .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(
         recruitment::respondent_status_counts(&mut connection, assembly_id)
             .await
             .unwrap(),
-        vec![("registered".to_owned(), 1)]
+        vec![(Status::Registered, 1)]
     );
     assert!(
         recruitment::respondents(&mut connection, assembly_id, "nobody", None)
@@ -734,7 +736,7 @@ async fn status_changes_are_conditional_and_erasure_keeps_only_feature_values(st
             .await
             .unwrap()
             .status,
-        "eligible"
+        Status::Eligible
     );
     assert!(
         recruitment::set_respondent_status(
@@ -750,7 +752,7 @@ async fn status_changes_are_conditional_and_erasure_keeps_only_feature_values(st
     let row = recruitment::respondent(&mut connection, assembly_id, id)
         .await
         .unwrap();
-    assert_eq!(row.status, "erased");
+    assert_eq!(row.status, Status::Erased);
     assert_eq!(
         (
             row.full_name.as_str(),

@@ -133,7 +133,7 @@ async fn registrations_record_consent_and_language_per_assembly(store: Store) {
             .await
             .unwrap()
             .consent_method,
-        "verbal"
+        ConsentMethod::Verbal
     );
 }
 

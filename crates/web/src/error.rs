@@ -205,13 +205,13 @@ impl From<app::Error> for AppError {
 /// A refused status change ([`app::recruitment::StatusError`]) as a 409 worded in `lang`.
 pub fn status_refused(lang: crate::i18n::Lang, error: app::recruitment::StatusError) -> AppError {
     use app::recruitment::StatusError;
-    let m = lang.messages();
+    let t = lang.t::<crate::i18n::RecruitmentMessages>();
     let message = match error {
         StatusError::Transition { from, to } => crate::i18n::fill(
-            m.r.err_transition,
-            &[("from", m.r.status_name(from)), ("to", m.r.status_name(to))],
+            t.err_transition,
+            &[("from", t.status_name(from)), ("to", t.status_name(to))],
         ),
-        StatusError::Moved => m.r.err_status_moved.to_owned(),
+        StatusError::Moved => t.err_status_moved.to_owned(),
         StatusError::OtherRole => lang
             .t::<crate::i18n::members::MemberMessages>()
             .err_other_role

@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, assembly, deliberation, impact, members, panel, public, recruitment, selection,
-    session, staff,
+    AppState, api, assembly, deliberation, impact, panel, public, recruitment, selection, session,
+    staff,
 };
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
@@ -77,8 +77,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/draw", Page, ManageRecruitment), post(selection::draw_committed_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/cancel", Page, ManageRecruitment), post(selection::cancel_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/runs/{run_id}/resume", Page, ManageRecruitment), post(selection::resume_run)),
-        (spec("GET", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), get(members::phone_form)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), post(members::phone_register)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), get(recruitment::phone_form)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/respondents/phone", Page, ManageRecruitment), post(recruitment::phone_register)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard", Page, ViewPublic), get(impact::scorecard_page)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard.svg", Page, ViewPublic), get(impact::scorecard_svg)),
         (spec("GET", "/assemblies/{assembly_id}/scorecard.csv", Page, ViewPublic), get(impact::scorecard_csv)),

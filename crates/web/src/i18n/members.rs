@@ -1,6 +1,6 @@
 //! The message catalogue of email, phone registration and new members (issue 4, items 2 and 6), English and French.
-//! Kept apart from `i18n.rs` so that these pages add strings without touching the shared catalogue;
-//! reached with [`for_lang`].
+//! Kept apart from the shared catalogue so that these pages add strings without touching it; reached as
+//! `lang.t::<MemberMessages>()`.
 
 use crate::i18n::Lang;
 

@@ -295,8 +295,18 @@ pub struct Messages {
     pub member_exists_code_mailed: &'static str,
     pub member_exists_no_code: &'static str,
     pub staff_role_needs_password: &'static str,
-    /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
-    pub r: &'static RecruitmentMessages,
+    /// Links to recruitment's pages and its public count, for the workspace and an assembly's public page (the
+    /// recruitment pages themselves use [`RecruitmentMessages`]).
+    pub lottery_link: &'static str,
+    pub respondents_link: &'static str,
+    pub register_heading: &'static str,
+    pub register_link: &'static str,
+    pub registered_count: &'static str,
+    /// A respondent's status change, asked on the respondents list and on the panel: the notice, and the reason's
+    /// category from the fixed list (`domain::respondent::REASON_CATEGORIES`, same order: value and label).
+    pub reason_notice: &'static str,
+    pub reason_category_label: &'static str,
+    pub reason_categories: [(&'static str, &'static str); 8],
     /// The strings of quotas and selection runs.
     pub s: &'static crate::i18n::selection::SelectionMessages,
     pub impact_link: &'static str,
@@ -325,6 +335,11 @@ pub struct Messages {
 }
 
 impl Messages {
+    /// The language of this catalogue.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// The name of a phase, from its identifier (`design`, ...); the identifier itself if unknown.
     pub fn phase_name<'a>(&self, id: &'a str) -> &'a str
     where
@@ -377,23 +392,7 @@ impl Messages {
             "role" => self.role_label,
             "name" => self.token_name_label,
             "code" => self.code_label,
-            "invitation_code" => self.r.code_label,
-            "full_name" => self.r.name_label,
-            "phone" => self.r.phone_label,
-            "gender" => self.r.gender_label,
-            "age_band" => self.r.age_label,
-            "access_details" => self.r.access_details_label,
-            "consent" => self.r.consent_field,
-            "addresses" => self.r.addresses_label,
-            "invitations" => self.r.invitations_label,
-            "seed" => self.r.seed_label,
-            "weights" => self.r.weights_label,
-            "household_capacity" => self.r.capacity_label,
-            "reason" => self.r.reason_label,
-            "reason_category" => self.r.reason_category_label,
-            "csv" => self.r.import_label,
-            "area" => self.r.area_col,
-            "status" => self.r.status_label,
+            "reason_category" => self.reason_category_label,
             "panel_size" => self.s.panel_size_label,
             "seed_source" => self.s.seed_source_label,
             "quotas" => self.s.quotas_label,
@@ -403,6 +402,7 @@ impl Messages {
                     .lang
                     .t::<AssemblyMessages>()
                     .field_label(other)
+                    .or_else(|| self.lang.t::<RecruitmentMessages>().field_label(other))
                     .unwrap_or(other)
                     .to_owned();
             }
@@ -551,7 +551,23 @@ static EN: Messages = Messages {
     member_exists_code_mailed: "An account with this email already existed; it is now a member here, and a new sign-in code was emailed to its owner (codes of existing accounts are never shown).",
     member_exists_no_code: "An account with this email already existed; it is now a member here. Its owner signs in as before: codes of existing accounts are never shown, and this server has no email relay to send a new one.",
     staff_role_needs_password: "Staff roles can only be given to accounts that sign in with a password; this account signs in with one-time codes.",
-    r: &recruitment::EN_RECRUITMENT,
+    lottery_link: "Invitation lottery",
+    respondents_link: "Respondents",
+    register_heading: "Register for the assembly",
+    register_link: "Received an invitation letter? Register with your code",
+    registered_count: "Registrations so far:",
+    reason_notice: "Each change needs a reason from the list, recorded in the audit log, and a note in words, kept with the person's record (never in the audit log) and erased with it. Choosing Erased deletes the person's name, contact details and access needs for good and keeps only their anonymous answers.",
+    reason_category_label: "Reason",
+    reason_categories: [
+        ("checked", "Answers or eligibility checked"),
+        ("their_request", "At the person's own request"),
+        ("unreachable", "Could not be reached"),
+        ("ineligible", "Does not meet the criteria"),
+        ("duplicate", "Registered twice"),
+        ("replacement", "Seat filled by a replacement"),
+        ("correction", "Correcting an earlier change"),
+        ("other", "Other (the note says why)"),
+    ],
     s: &crate::i18n::selection::EN_SELECTION,
     impact_link: "Impact and follow-up",
     deliberation_link: "Proposals, ballots and recommendations",
@@ -719,7 +735,23 @@ static FR: Messages = Messages {
     member_exists_code_mailed: "Un compte existait déjà avec cette adresse ; il est maintenant membre ici, et un nouveau code de connexion a été envoyé par courriel à son titulaire (les codes des comptes existants ne sont jamais affichés).",
     member_exists_no_code: "Un compte existait déjà avec cette adresse ; il est maintenant membre ici. Son titulaire se connecte comme avant : les codes des comptes existants ne sont jamais affichés, et ce serveur n'a pas de relais de courriel pour en envoyer un nouveau.",
     staff_role_needs_password: "Les rôles d'équipe ne peuvent être donnés qu'à des comptes qui se connectent avec un mot de passe ; ce compte se connecte avec des codes à usage unique.",
-    r: &recruitment::FR_RECRUITMENT,
+    lottery_link: "Tirage au sort des invitations",
+    respondents_link: "Répondants",
+    register_heading: "S'inscrire à l'assemblée",
+    register_link: "Vous avez reçu une lettre d'invitation ? Inscrivez-vous avec votre code",
+    registered_count: "Inscriptions à ce jour :",
+    reason_notice: "Chaque changement demande un motif choisi dans la liste, inscrit au journal d'audit, et une note, gardée avec la fiche de la personne (jamais dans le journal d'audit) et effacée avec elle. Choisir Effacé·e supprime définitivement le nom, les coordonnées et les besoins d'accessibilité de la personne et ne garde que ses réponses anonymes.",
+    reason_category_label: "Motif",
+    reason_categories: [
+        ("checked", "Réponses ou éligibilité vérifiées"),
+        ("their_request", "À la demande de la personne"),
+        ("unreachable", "Injoignable"),
+        ("ineligible", "Ne remplit pas les critères"),
+        ("duplicate", "Inscrite deux fois"),
+        ("replacement", "Place donnée à un remplaçant"),
+        ("correction", "Correction d'un changement précédent"),
+        ("other", "Autre (la note dit pourquoi)"),
+    ],
     s: &crate::i18n::selection::FR_SELECTION,
     impact_link: "Impact et suivi",
     deliberation_link: "Propositions, scrutins et recommandations",
@@ -829,6 +861,9 @@ mod tests {
         ));
         wrong.extend(same_placeholders::<assembly::AssemblyMessages>(
             "AssemblyMessages",
+        ));
+        wrong.extend(same_placeholders::<recruitment::RecruitmentMessages>(
+            "RecruitmentMessages",
         ));
         assert!(
             wrong.is_empty(),

@@ -1,4 +1,8 @@
-//! The strings of recruitment (the invitation lottery, the letters, registration, the respondents list), in English and French.
+//! The strings of recruitment (the invitation lottery, the letters, registration, the respondents list), in English
+//! and French, reached as `lang.t::<RecruitmentMessages>()`. The links to these pages from other features' pages
+//! and the status-change reasons that the panel shares are in the shared [`crate::i18n::Messages`].
+
+use crate::i18n::{Catalogue, Lang};
 
 /// The strings of recruitment: the invitation lottery, the letters, registration and the respondents list.
 #[allow(missing_docs)]
@@ -32,7 +36,6 @@ pub struct RecruitmentMessages {
     pub codes_used_col: &'static str,
     pub letters_link: &'static str,
     pub merge_link: &'static str,
-    pub respondents_link: &'static str,
     pub seed_taken: &'static str,
     pub letters_title: &'static str,
     pub letters_hint: &'static str,
@@ -43,7 +46,6 @@ pub struct RecruitmentMessages {
     pub letter_url: &'static str,
     pub letter_heading: &'static str,
     pub register_title: &'static str,
-    pub register_link: &'static str,
     pub register_intro: &'static str,
     pub code_label: &'static str,
     pub code_hint: &'static str,
@@ -73,7 +75,6 @@ pub struct RecruitmentMessages {
     pub err_code_used: &'static str,
     pub err_consent: &'static str,
     pub err_timing: &'static str,
-    pub registered_count: &'static str,
     pub respondents_title: &'static str,
     pub respondents_notice: &'static str,
     pub search_label: &'static str,
@@ -95,15 +96,11 @@ pub struct RecruitmentMessages {
     pub change_col: &'static str,
     pub new_status_label: &'static str,
     pub reason_label: &'static str,
-    pub reason_category_label: &'static str,
-    /// The reason categories (`domain::respondent::REASON_CATEGORIES`, same order): value and label.
-    pub reason_categories: [(&'static str, &'static str); 8],
     pub change_submit: &'static str,
     pub err_transition: &'static str,
     pub err_status_moved: &'static str,
     pub erased_row: &'static str,
     pub export_link: &'static str,
-    pub reason_notice: &'static str,
     pub import_heading: &'static str,
     pub import_label: &'static str,
     pub import_hint: &'static str,
@@ -145,7 +142,6 @@ pub(crate) static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     codes_used_col: "Codes used",
     letters_link: "Print the letters",
     merge_link: "Download the mail-merge CSV",
-    respondents_link: "Respondents",
     seed_taken: "These codes are already used by an earlier draw: choose another seed.",
     letters_title: "Invitation letters",
     letters_hint: "Use your browser's print command: each letter starts on a new page.",
@@ -156,7 +152,6 @@ pub(crate) static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     letter_url: "Register at",
     letter_heading: "Letter",
     register_title: "Register for the assembly",
-    register_link: "Received an invitation letter? Register with your code",
     register_intro: "You received a letter with an invitation code. This form puts your name in the pool from which the members of the assembly are drawn.",
     code_label: "Invitation code",
     code_hint: "The ten characters on your letter, for example K7QM-3XPD-9A.",
@@ -186,7 +181,6 @@ pub(crate) static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     err_code_used: "Invitation code: every place of this household has already been taken",
     err_consent: "Consent: please tick the box to agree",
     err_timing: "The form was sent too quickly, or more than a day after it was opened: please check your answers and send it again",
-    registered_count: "Registrations so far:",
     respondents_title: "Respondents",
     respondents_notice: "This list holds personal data: each view is recorded in the audit log.",
     search_label: "Search by name or email",
@@ -212,23 +206,11 @@ pub(crate) static EN_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     change_col: "Change the status",
     new_status_label: "New status",
     reason_label: "Note",
-    reason_category_label: "Reason",
-    reason_categories: [
-        ("checked", "Answers or eligibility checked"),
-        ("their_request", "At the person's own request"),
-        ("unreachable", "Could not be reached"),
-        ("ineligible", "Does not meet the criteria"),
-        ("duplicate", "Registered twice"),
-        ("replacement", "Seat filled by a replacement"),
-        ("correction", "Correcting an earlier change"),
-        ("other", "Other (the note says why)"),
-    ],
     change_submit: "Change",
     err_transition: "Status: a respondent cannot go from {from} to {to}",
     err_status_moved: "Status: this respondent's status was changed meanwhile, please reload the page",
     erased_row: "erased",
     export_link: "Export the respondents as CSV",
-    reason_notice: "Each change needs a reason from the list, recorded in the audit log, and a note in words, kept with the person's record (never in the audit log) and erased with it. Choosing Erased deletes the person's name, contact details and access needs for good and keeps only their anonymous answers.",
     import_heading: "Import respondents gathered elsewhere",
     import_label: "Respondents (CSV)",
     import_hint: "A header row with the columns full_name, email, phone (optional) and the assembly's features: {columns}; then one person per line. If any line is wrong, nobody is imported.",
@@ -280,7 +262,6 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     codes_used_col: "Codes utilisés",
     letters_link: "Imprimer les lettres",
     merge_link: "Télécharger le CSV de publipostage",
-    respondents_link: "Répondants",
     seed_taken: "Ces codes sont déjà utilisés par un tirage précédent : choisissez une autre graine.",
     letters_title: "Lettres d'invitation",
     letters_hint: "Utilisez la commande d'impression du navigateur : chaque lettre commence sur une nouvelle page.",
@@ -291,7 +272,6 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     letter_url: "Inscription sur",
     letter_heading: "Lettre",
     register_title: "S'inscrire à l'assemblée",
-    register_link: "Vous avez reçu une lettre d'invitation ? Inscrivez-vous avec votre code",
     register_intro: "Vous avez reçu une lettre avec un code d'invitation. Ce formulaire inscrit votre nom parmi les personnes dont seront tirés au sort les membres de l'assemblée.",
     code_label: "Code d'invitation",
     code_hint: "Les dix caractères de votre lettre, par exemple K7QM-3XPD-9A.",
@@ -321,7 +301,6 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     err_code_used: "Code d'invitation : toutes les places de ce foyer sont déjà prises",
     err_consent: "Consentement : cochez la case pour donner votre accord",
     err_timing: "Le formulaire a été envoyé trop vite, ou plus d'un jour après son ouverture : vérifiez vos réponses et renvoyez-le",
-    registered_count: "Inscriptions à ce jour :",
     respondents_title: "Répondants",
     respondents_notice: "Cette liste contient des données personnelles : chaque consultation est inscrite au journal d'audit.",
     search_label: "Rechercher par nom ou e-mail",
@@ -353,23 +332,11 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     change_col: "Changer le statut",
     new_status_label: "Nouveau statut",
     reason_label: "Note",
-    reason_category_label: "Motif",
-    reason_categories: [
-        ("checked", "Réponses ou éligibilité vérifiées"),
-        ("their_request", "À la demande de la personne"),
-        ("unreachable", "Injoignable"),
-        ("ineligible", "Ne remplit pas les critères"),
-        ("duplicate", "Inscrite deux fois"),
-        ("replacement", "Place donnée à un remplaçant"),
-        ("correction", "Correction d'un changement précédent"),
-        ("other", "Autre (la note dit pourquoi)"),
-    ],
     change_submit: "Changer",
     err_transition: "Statut : un répondant ne peut pas passer de {from} à {to}",
     err_status_moved: "Statut : le statut de ce répondant a changé entre-temps, rechargez la page",
     erased_row: "effacé",
     export_link: "Exporter les répondants en CSV",
-    reason_notice: "Chaque changement demande un motif choisi dans la liste, inscrit au journal d'audit, et une note, gardée avec la fiche de la personne (jamais dans le journal d'audit) et effacée avec elle. Choisir Effacé·e supprime définitivement le nom, les coordonnées et les besoins d'accessibilité de la personne et ne garde que ses réponses anonymes.",
     import_heading: "Importer des répondants recrutés ailleurs",
     import_label: "Répondants (CSV)",
     import_hint: "Une ligne d'en-tête avec les colonnes full_name, email, phone (facultative) et les caractéristiques de l'assemblée : {columns} ; puis une personne par ligne. Si une ligne est fausse, personne n'est importé.",
@@ -392,7 +359,39 @@ pub(crate) static FR_RECRUITMENT: RecruitmentMessages = RecruitmentMessages {
     ],
 };
 
+impl Catalogue for RecruitmentMessages {
+    fn of(lang: Lang) -> &'static RecruitmentMessages {
+        match lang {
+            Lang::En => &EN_RECRUITMENT,
+            Lang::Fr => &FR_RECRUITMENT,
+        }
+    }
+}
+
 impl RecruitmentMessages {
+    /// The label of a recruitment form field, for error messages (`None` if the field is not recruitment's).
+    pub fn field_label(&self, field: &str) -> Option<&'static str> {
+        Some(match field {
+            "invitation_code" => self.code_label,
+            "full_name" => self.name_label,
+            "phone" => self.phone_label,
+            "gender" => self.gender_label,
+            "age_band" => self.age_label,
+            "access_details" => self.access_details_label,
+            "consent" => self.consent_field,
+            "addresses" => self.addresses_label,
+            "invitations" => self.invitations_label,
+            "seed" => self.seed_label,
+            "weights" => self.weights_label,
+            "household_capacity" => self.capacity_label,
+            "reason" => self.reason_label,
+            "csv" => self.import_label,
+            "area" => self.area_col,
+            "status" => self.status_label,
+            _ => return None,
+        })
+    }
+
     /// The name of a respondent status in this language.
     pub fn status_name(&self, status: domain::respondent::Status) -> &'static str {
         let index = domain::respondent::ALL

@@ -350,7 +350,13 @@ async fn outbox(app: &TestApp, respondent_id: i64) -> Vec<(String, String, Strin
         .await
         .unwrap()
         .into_iter()
-        .map(|o| (o.kind, o.status, o.error))
+        .map(|o| {
+            (
+                o.kind.as_str().to_owned(),
+                o.status.as_str().to_owned(),
+                o.error,
+            )
+        })
         .collect()
 }
 

@@ -37,6 +37,8 @@ async fn status_of(app: &TestApp, assembly_id: i64, respondent_id: i64) -> Strin
         .await
         .unwrap()
         .status
+        .as_str()
+        .to_owned()
 }
 
 async fn panel(app: &TestApp, assembly_id: i64) -> Vec<store::selection::PanelPerson> {
@@ -253,9 +255,14 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     assert_eq!(status, 422, "replaced is the replacement run's to set");
     let outsider = {
         let mut connection = app.store.connection().await.unwrap();
-        store::recruitment::respondents(&mut connection, assembly_id, "", Some("registered"))
-            .await
-            .unwrap()[0]
+        store::recruitment::respondents(
+            &mut connection,
+            assembly_id,
+            "",
+            Some(domain::respondent::Status::Registered),
+        )
+        .await
+        .unwrap()[0]
             .id
     };
     let (status, _, _) = post(

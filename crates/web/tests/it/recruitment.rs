@@ -2,6 +2,7 @@
 //! and the respondents list; personal data stays on organisers' pages and out of the audit log and public pages.
 
 use crate::helpers::{TestApp, client, csrf_of, location};
+use domain::respondent::Status;
 
 const ADDRESSES: &str = "id,address,area
 a1,10 Test Lane,Hill
@@ -551,7 +552,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(
         respondent_row(&app, assembly_id, grace).await.status,
-        "registered"
+        Status::Registered
     );
     assert_eq!(
         audit_text(&app).await,
@@ -570,7 +571,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(
         respondent_row(&app, assembly_id, grace).await.status,
-        "eligible"
+        Status::Eligible
     );
     let audit = audit_text(&app).await;
     assert!(
@@ -622,7 +623,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let row = respondent_row(&app, assembly_id, grace).await;
-    assert_eq!(row.status, "erased");
+    assert_eq!(row.status, Status::Erased);
     assert_eq!(
         (
             row.full_name.as_str(),
@@ -670,7 +671,7 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
     assert_eq!(response.status().as_u16(), 409);
     assert_eq!(
         respondent_row(&app, assembly_id, grace).await.status,
-        "erased"
+        Status::Erased
     );
     // An import is all or nothing; errors name the line and column.
     let import = format!("/staff/assemblies/{assembly_id}/respondents/import");

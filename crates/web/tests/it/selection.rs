@@ -49,6 +49,9 @@ async fn status_counts(app: &TestApp, assembly_id: i64) -> Vec<(String, i64)> {
     store::recruitment::respondent_status_counts(&mut connection, assembly_id)
         .await
         .unwrap()
+        .into_iter()
+        .map(|(status, count)| (status.as_str().to_owned(), count))
+        .collect()
 }
 
 /// Adds a respondent (as staff would, without an invitation) with made-up contact details and these answers.
@@ -458,13 +461,17 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         .filter(|p| p.selected)
         .map(|p| p.respondent_id)
         .collect();
-    let now_selected: BTreeSet<i64> =
-        store::recruitment::respondents(&mut connection, assembly_id, "", Some("selected"))
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.id)
-            .collect();
+    let now_selected: BTreeSet<i64> = store::recruitment::respondents(
+        &mut connection,
+        assembly_id,
+        "",
+        Some(domain::respondent::Status::Selected),
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.id)
+    .collect();
     assert_eq!(selected_respondents, now_selected);
     // The audit log has ids and counts, never names.
     let audit: String = store::audit::recent(&mut connection, 10_000)

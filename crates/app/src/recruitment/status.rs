@@ -1,4 +1,5 @@
-//! Recruitment use cases: the one way a respondent's status changes ([`change_status`]).
+//! The one way a respondent's status changes ([`change_status`]), with the reason it needs and the refusals that
+//! `web` words in the visitor's language.
 
 use domain::respondent::{ReasonCategory, Status, transition};
 use store::StoreError;
@@ -64,7 +65,7 @@ pub async fn change_status(
     now: i64,
 ) -> Result<Done<Status>, StatusError> {
     let row = store::recruitment::respondent(tx, assembly_id, respondent_id).await?;
-    let from = Status::parse("status", &row.status).map_err(Error::internal)?;
+    let from = row.status;
     if transition(from, to).is_err() {
         return Err(StatusError::Transition { from, to });
     }
@@ -100,9 +101,9 @@ pub async fn change_status(
             respondent_id,
             &store::recruitment::StatusNote {
                 at: now,
-                from: from.as_str(),
-                to: to.as_str(),
-                category: reason.category.as_str(),
+                from,
+                to,
+                category: reason.category,
                 note: &reason.note,
             },
         )
@@ -110,7 +111,11 @@ pub async fn change_status(
     }
     let mut effects = Effects::new();
     if to == Status::Confirmed {
-        effects.extend(crate::members::admit(tx, actor, assembly_id, &row, now).await?);
+        let admitted = crate::members::admit(tx, actor, assembly_id, &row, now).await;
+        effects.extend(admitted.map_err(|error| match error {
+            crate::members::AdmitError::OtherRole => StatusError::OtherRole,
+            crate::members::AdmitError::App(error) => StatusError::App(error),
+        })?);
     } else if from == Status::Confirmed || to == Status::Erased {
         crate::members::leave(
             tx,

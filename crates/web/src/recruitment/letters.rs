@@ -1,0 +1,71 @@
+//! The invitations for the printer: one printable letter per invitation with an inline QR code, and the print
+//! shop's mail-merge CSV. Both are views of every household's address, logged by the use case.
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+
+use super::views::{LettersPage, csv_download, no_store, spreadsheet_csv};
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::views::render;
+use crate::{AppState, now};
+
+/// The assembly's public address as seen by the organiser's browser (`Host`, checked), under which the letters'
+/// registration links point.
+fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/assemblies/{assembly_id}")
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations/letters`: one printable letter per invitation.
+pub async fn letters(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let base = base_url(&state, &headers, assembly_id);
+    let mut tx = state.store.begin().await?;
+    let letters =
+        app::recruitment::letters(&mut tx, &viewer.actor(), assembly_id, &base, now()).await?;
+    tx.commit().await?;
+    let page = LettersPage::new(&viewer, assembly_id, letters)?;
+    Ok(no_store(render(StatusCode::OK, &page)?))
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations/mail-merge.csv`: the print shop's file
+/// (`id,address,area,code,url`, cells safe against formula injection).
+pub async fn mail_merge(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let base = base_url(&state, &headers, assembly_id);
+    let mut tx = state.store.begin().await?;
+    let rows =
+        app::recruitment::mail_merge(&mut tx, &viewer.actor(), assembly_id, &base, now()).await?;
+    tx.commit().await?;
+    let lines: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| vec![row.address_ref, row.address, row.area, row.code, row.url])
+        .collect();
+    let csv = spreadsheet_csv(&["id", "address", "area", "code", "url"], &lines)?;
+    Ok(csv_download(&format!("invitations-{assembly_id}.csv"), csv))
+}
