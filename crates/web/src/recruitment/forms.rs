@@ -202,15 +202,14 @@ impl RegisterForm {
     /// The person's details, checked (every problem at once).
     fn person(&self) -> Result<Person, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let full_name = self.full_name.trim().to_owned();
-        if full_name.is_empty() {
-            errors.push(ValidationError::new("full_name", Problem::Required));
-        } else if full_name.chars().count() > MAX_NAME {
-            errors.push(ValidationError::new(
-                "full_name",
-                Problem::TooLong { max: MAX_NAME },
-            ));
-        }
+        // One line, no control character: the name goes into emails and onto letters.
+        let full_name = match domain::error::single_line("full_name", &self.full_name, MAX_NAME) {
+            Ok(name) => name,
+            Err(error) => {
+                errors.push(error);
+                String::new()
+            }
+        };
         let email = errors.take(Email::parse(&self.email));
         let phone = self.phone.trim().to_owned();
         if phone.chars().count() > MAX_PHONE {

@@ -12,9 +12,13 @@ use crate::error::AppError;
 use crate::views::render;
 use crate::{AppState, now};
 
-/// The assembly's public address as seen by the organiser's browser (`Host`, checked), under which the letters'
-/// registration links point.
+/// The assembly's public address under which the letters' registration links point: the server's configured
+/// `--public-url` (`klero serve` always sets one). Only without it (tests) is it the request's `Host`, checked, which
+/// a client controls: a forged `Host` must never end up printed on 30,000 letters.
 fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
+    if let Some(url) = &state.config.public_url {
+        return format!("{}/assemblies/{assembly_id}", url.trim_end_matches('/'));
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())

@@ -161,6 +161,33 @@ pub async fn organisers_draw_invitations_and_print_letters_that_others_cannot_se
         let compact = row.code.replace('-', "");
         assert!(html.contains(&format!("/assemblies/{assembly_id}/r/{compact}")));
     }
+    // The printed links come from the configured public address, never from a Host header the client forged.
+    let (public_address, _public_store, _public_stopping) = crate::helpers::start_server_with(
+        &app.database_url,
+        web::Config {
+            public_url: Some("https://assembly.example.org".to_owned()),
+            ..web::Config::default()
+        },
+    )
+    .await;
+    let response = organiser
+        .get(format!("{public_address}{letters_path}"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!(
+            "https://assembly.example.org/assemblies/{assembly_id}/r/"
+        )),
+        "letters link to the public address"
+    );
+    assert!(
+        !html.contains("evil.example"),
+        "a forged Host is never printed"
+    );
     let response = organiser
         .get(app.url(&format!("{lottery}/mail-merge.csv")))
         .send()
