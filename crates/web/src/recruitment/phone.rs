@@ -3,16 +3,16 @@
 //! household when given), consent recorded as verbal under the staff member's account, and the confirmation email
 //! in the person's language after the commit. No honeypot or timing token: staff are signed in and CSRF-checked.
 
+use app::recruitment::RegisterError;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use app::recruitment::RegisterError;
-
-use super::forms::registration_problem;
-use super::forms::{PhoneForm, RegisterForm, RegistrationPage, describe_phone_fields};
+use super::forms::{
+    PhoneForm, RegisterForm, RegistrationPage, describe_phone_fields, registration_problem,
+};
 use super::register::{refusal_status, rule_problems};
 use super::views::{AboutYou, PhonePage, no_store, options};
 use crate::auth::Viewer;
