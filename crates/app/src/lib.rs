@@ -12,13 +12,17 @@
 //! sees a request, a cookie, HTML or a message catalogue (an email is an [`effect::Mail`] of typed facts that
 //! `web` words in the recipient's language).
 
+pub mod accounts;
+pub mod assemblies;
 pub mod audit;
+pub mod comments;
 pub mod dates;
 pub mod effect;
 mod error;
 pub mod members;
 pub mod random;
 pub mod recruitment;
+pub mod tokens;
 
 pub use effect::{Done, Effect, Effects};
 pub use error::Error;

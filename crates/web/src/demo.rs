@@ -1,6 +1,8 @@
 //! Demo data for `klero serve --demo`: one account per role with known passwords, and two realistic assemblies.
 //! Seeding is idempotent: accounts and assemblies that already exist (by email, by title) are left alone.
 
+use app::Actor;
+use app::audit::{Entry, audited, audited_creation};
 use domain::account::{DisplayName, Email, SignInMethod};
 use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
 use domain::permission::Role;
@@ -128,33 +130,28 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
             Some(account) => account.id,
             None => {
                 let hash = hash_password(login.password.to_owned()).await?;
+                let is_admin = login.role == "admin";
+                let display_name = DisplayName::parse(name)?;
                 let mut tx = store.begin().await?;
-                let id = store::accounts::create_account(
-                    &mut tx,
-                    &store::accounts::NewAccount {
-                        email: &email,
-                        display_name: &DisplayName::parse(name)?,
-                        sign_in_method: SignInMethod::Password,
-                        password_hash: Some(&hash),
-                        is_admin: login.role == "admin",
-                    },
-                    now,
-                )
-                .await?;
-                let entity = format!("account:{id}");
-                let after = serde_json::json!({ "id": id, "is_admin": login.role == "admin", "demo": true }).to_string();
-                store::audit::append(
-                    &mut tx,
-                    &store::audit::Change {
-                        actor_account_id: None,
-                        action: "account.create",
-                        entity: &entity,
-                        before_json: None,
-                        after_json: Some(&after),
-                    },
-                    now,
-                )
-                .await?;
+                let id =
+                    audited_creation(&mut tx, &Actor::SYSTEM, "account.create", now, async |tx| {
+                        let id = store::accounts::create_account(
+                            tx,
+                            &store::accounts::NewAccount {
+                                email: &email,
+                                display_name: &display_name,
+                                sign_in_method: SignInMethod::Password,
+                                password_hash: Some(&hash),
+                                is_admin,
+                            },
+                            now,
+                        )
+                        .await?;
+                        let after =
+                            serde_json::json!({ "id": id, "is_admin": is_admin, "demo": true });
+                        Ok((id, format!("account:{id}"), Entry::after(after)))
+                    })
+                    .await?;
                 tx.commit().await?;
                 id
             }
@@ -173,7 +170,7 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
             continue;
         }
         let mut tx = store.begin().await?;
-        let id = store::assemblies::create_assembly(&mut tx, &draft, now).await?;
+        let record = app::assemblies::create_assembly(&mut tx, &Actor::SYSTEM, &draft, now).await?;
         let roles = [
             Role::Organiser,
             Role::Facilitator,
@@ -181,24 +178,8 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
             Role::Observer,
         ];
         for (account_id, role) in account_ids[1..].iter().zip(roles) {
-            store::accounts::set_role(&mut tx, id, *account_id, role).await?;
+            store::accounts::set_role(&mut tx, record.id, *account_id, role).await?;
         }
-        let record = store::assemblies::get_assembly(&mut tx, id).await?;
-        let after = serde_json::to_string(&crate::api::AssemblyDto::from(&record))
-            .map_err(AppError::internal)?;
-        let entity = format!("assembly:{id}");
-        store::audit::append(
-            &mut tx,
-            &store::audit::Change {
-                actor_account_id: None,
-                action: "assembly.create",
-                entity: &entity,
-                before_json: None,
-                after_json: Some(&after),
-            },
-            now,
-        )
-        .await?;
         tx.commit().await?;
     }
     seed_invitations(store, account_ids[1]).await?;
@@ -477,19 +458,16 @@ async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Result<(), App
         now,
     )
     .await?;
-    let after = serde_json::json!({ "assembly_id": climate.id, "proposals": 3, "ballots": [yes_no, agreement], "recommendation": recommendation, "demo": true })
-        .to_string();
+    let after = serde_json::json!({ "assembly_id": climate.id, "proposals": 3, "ballots": [yes_no, agreement], "recommendation": recommendation, "demo": true });
     let entity = format!("assembly:{}", climate.id);
-    store::audit::append(
+    // The demo's own writes above are recorded as one entry, as the system.
+    audited(
         &mut tx,
-        &store::audit::Change {
-            actor_account_id: None,
-            action: "deliberation.demo_seed",
-            entity: &entity,
-            before_json: None,
-            after_json: Some(&after),
-        },
+        &Actor::SYSTEM,
+        "deliberation.demo_seed",
+        &entity,
         now,
+        async |_| Ok(((), Entry::after(after))),
     )
     .await?;
     tx.commit().await?;
@@ -553,19 +531,18 @@ async fn demo_account(
             .await?
         }
     };
-    store::accounts::set_role(&mut tx, assembly_id, id, role).await?;
     let entity = format!("assembly:{assembly_id}/account:{id}");
-    let after = serde_json::json!({ "role": role.as_str(), "demo": true }).to_string();
-    store::audit::append(
+    audited(
         &mut tx,
-        &store::audit::Change {
-            actor_account_id: None,
-            action: "role.assign",
-            entity: &entity,
-            before_json: None,
-            after_json: Some(&after),
-        },
+        &Actor::SYSTEM,
+        "role.assign",
+        &entity,
         now,
+        async |tx| {
+            store::accounts::set_role(tx, assembly_id, id, role).await?;
+            let after = serde_json::json!({ "role": role.as_str(), "demo": true });
+            Ok(((), Entry::after(after)))
+        },
     )
     .await?;
     tx.commit().await?;
@@ -739,18 +716,15 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
     }
     let entity = format!("assembly:{assembly_id}");
     let after =
-        serde_json::json!({ "sessions": session_ids, "members": members.len(), "demo": true })
-            .to_string();
-    store::audit::append(
+        serde_json::json!({ "sessions": session_ids, "members": members.len(), "demo": true });
+    // The demo's own writes above are recorded as one entry, as the system.
+    audited(
         &mut tx,
-        &store::audit::Change {
-            actor_account_id: None,
-            action: "demo.assembly_at_work",
-            entity: &entity,
-            before_json: None,
-            after_json: Some(&after),
-        },
+        &Actor::SYSTEM,
+        "demo.assembly_at_work",
+        &entity,
         now,
+        async |_| Ok(((), Entry::after(after))),
     )
     .await?;
     let run = store::seating::NewRun {
