@@ -101,8 +101,7 @@ pub async fn create_account(
             let m = viewer.lang.messages();
             let error = ValidationError::new("email", Problem::Malformed);
             let errors = vec![format!("{} ({})", m.describe(&error), m.err_conflict)];
-            let email = new.account.email.as_str().to_owned();
-            let name = new.account.display_name.as_str().to_owned();
+            let (email, name) = new.as_typed;
             page(&state, &viewer, StatusCode::CONFLICT, errors, email, name).await
         }
         Err(other) => Err(other.into()),

@@ -171,6 +171,8 @@ pub struct NewStaffAccount {
     pub account: app::accounts::NewAccount,
     /// Whether it is a platform administrator.
     pub is_admin: bool,
+    /// The email and the name as typed, to show back if the email turns out to be taken.
+    pub as_typed: (String, String),
 }
 
 impl Validate for AccountFields {
@@ -182,6 +184,7 @@ impl Validate for AccountFields {
         Ok(NewStaffAccount {
             account,
             is_admin: self.is_admin.as_deref() == Some("yes"),
+            as_typed: (self.email.clone(), self.display_name.clone()),
         })
     }
 }
