@@ -12,8 +12,11 @@
 //! sees a request, a cookie, HTML or a message catalogue (an email is an [`effect::Mail`] of typed facts that
 //! `web` words in the recipient's language).
 
+pub mod accounts;
+pub mod assemblies;
 pub mod assembly;
 pub mod audit;
+pub mod comments;
 pub mod dates;
 pub mod deliberation;
 pub mod effect;
@@ -22,6 +25,7 @@ pub mod impact;
 pub mod members;
 pub mod random;
 pub mod recruitment;
+pub mod tokens;
 
 pub use effect::{Done, Effect, Effects};
 pub use error::Error;

@@ -22,12 +22,9 @@ pub const MEMBER_CODE_SECONDS: i64 = 14 * 24 * 3600;
 /// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
 /// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
 pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
-    let Some(method) = SignInMethod::from_stored(&account.sign_in_method) else {
-        return Ok(false);
-    };
     let roles = store::accounts::roles_of(conn, account.id).await?;
     Ok(domain::account::may_sign_in_with_code(
-        method,
+        account.sign_in_method,
         account.is_admin,
         roles.into_iter().map(|(_, role)| role),
     ))

@@ -92,6 +92,22 @@ impl DisplayName {
     }
 }
 
+/// The label its owner gives an API token (1 to 100 characters), so that they know which script holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    /// Parses a label from the `name` field.
+    pub fn parse(raw: &str) -> Result<TokenName, ValidationError> {
+        bounded_text("name", raw, 100).map(TokenName)
+    }
+
+    /// The label.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// How an account signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInMethod {

@@ -312,7 +312,7 @@ pub fn admin(args: AdminArgs) -> anyhow::Result<ExitCode> {
     };
     runtime()?.block_on(async move {
         let store = connect(&database_url).await?;
-        let result = web::session::create_administrator(&store, &email, &name, &password).await;
+        let result = web::signin::create_administrator(&store, &email, &name, &password).await;
         store.close().await;
         match result {
             Ok(id) => {

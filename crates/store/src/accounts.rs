@@ -15,8 +15,8 @@ pub struct AccountRow {
     pub email: String,
     /// The name shown to other staff (personal data: never log it).
     pub display_name: String,
-    /// `password` or `one_time_code`.
-    pub sign_in_method: String,
+    /// How the account signs in.
+    pub sign_in_method: SignInMethod,
     /// The argon2id PHC string, for password accounts.
     pub password_hash: Option<String>,
     /// Whether the account is a platform administrator.
@@ -42,10 +42,16 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow, StoreError> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        sign_in_method: row.try_get("sign_in_method")?,
+        sign_in_method: stored_method(&row.try_get::<String, _>("sign_in_method")?)?,
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
     })
+}
+
+/// A stored sign-in method read back; an unknown one is a [`StoreError::Corrupt`], never a default.
+fn stored_method(raw: &str) -> Result<SignInMethod, StoreError> {
+    SignInMethod::from_stored(raw)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown sign-in method {raw:?}")))
 }
 
 /// Creates an account; a second account with the same email is a [`StoreError::Conflict`].

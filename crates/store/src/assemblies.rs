@@ -1,6 +1,7 @@
 //! Assemblies with their commitments and timeline.
 
 use domain::assembly::AssemblyDraft;
+use domain::phase::Phase;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
@@ -8,8 +9,8 @@ use crate::StoreError;
 /// One phase of a stored timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhaseRow {
-    /// The phase identifier (`design`, `recruitment`, ...).
-    pub phase: String,
+    /// The phase.
+    pub phase: Phase,
     /// The first day (`YYYY-MM-DD`), if planned.
     pub starts_on: Option<String>,
     /// The last day (`YYYY-MM-DD`), if planned.
@@ -27,8 +28,8 @@ pub struct AssemblyRecord {
     pub question: String,
     /// The commissioning authority.
     pub authority: String,
-    /// The current phase identifier.
-    pub current_phase: String,
+    /// The current phase.
+    pub current_phase: Phase,
     /// The commitments, in order.
     pub commitments: Vec<String>,
     /// The timeline, in lifecycle order.
@@ -48,8 +49,8 @@ pub struct AssemblySummary {
     pub title: String,
     /// The commissioning authority.
     pub authority: String,
-    /// The current phase identifier.
-    pub current_phase: String,
+    /// The current phase.
+    pub current_phase: Phase,
 }
 
 /// Creates an assembly and returns its id.
@@ -160,18 +161,18 @@ pub async fn get_assembly(conn: &mut AnyConnection, id: i64) -> Result<AssemblyR
         .iter()
         .map(|phase_row| {
             Ok(PhaseRow {
-                phase: phase_row.try_get("phase")?,
+                phase: stored_phase(&phase_row.try_get::<String, _>("phase")?)?,
                 starts_on: phase_row.try_get("starts_on")?,
                 ends_on: phase_row.try_get("ends_on")?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(AssemblyRecord {
         id: row.try_get("id")?,
         title: row.try_get("title")?,
         question: row.try_get("question")?,
         authority: row.try_get("authority")?,
-        current_phase: row.try_get("current_phase")?,
+        current_phase: stored_phase(&row.try_get::<String, _>("current_phase")?)?,
         commitments,
         phases,
         created_at: row.try_get("created_at")?,
@@ -184,8 +185,13 @@ fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<AssemblySummary, StoreErr
         id: row.try_get("id")?,
         title: row.try_get("title")?,
         authority: row.try_get("authority")?,
-        current_phase: row.try_get("current_phase")?,
+        current_phase: stored_phase(&row.try_get::<String, _>("current_phase")?)?,
     })
+}
+
+/// A stored phase identifier read back; an unknown one is a [`StoreError::Corrupt`], never a default.
+fn stored_phase(raw: &str) -> Result<Phase, StoreError> {
+    Phase::parse("phase", raw).map_err(|_| StoreError::Corrupt(format!("unknown phase {raw:?}")))
 }
 
 /// Every assembly, newest first.

@@ -14,8 +14,8 @@ pub struct CommentRow {
     pub assembly_id: i64,
     /// The text.
     pub body: String,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    /// Where it stands in moderation.
+    pub status: CommentStatus,
     /// When it was posted (unix seconds).
     pub created_at: i64,
 }
@@ -46,9 +46,15 @@ fn comment_from_row(row: &sqlx::any::AnyRow) -> Result<CommentRow, StoreError> {
         id: row.try_get("id")?,
         assembly_id: row.try_get("assembly_id")?,
         body: row.try_get("body")?,
-        status: row.try_get("status")?,
+        status: stored_status(&row.try_get::<String, _>("status")?)?,
         created_at: row.try_get("created_at")?,
     })
+}
+
+/// A stored status read back; an unknown one is a [`StoreError::Corrupt`], never a default.
+fn stored_status(raw: &str) -> Result<CommentStatus, StoreError> {
+    CommentStatus::parse("status", raw)
+        .map_err(|_| StoreError::Corrupt(format!("unknown comment status {raw:?}")))
 }
 
 /// The comments of an assembly with the given status, oldest first.
@@ -87,9 +93,8 @@ pub async fn moderate(
     .await?
     .ok_or(StoreError::NotFound)?;
     let before = comment_from_row(&row)?;
-    let current = CommentStatus::parse("status", &before.status)
-        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let next = current
+    let next = before
+        .status
         .moderate(decision)
         .map_err(|_| StoreError::Conflict {
             constraint: "design_comments.status".to_owned(),

@@ -12,6 +12,7 @@ use store::{Store, StoreError, assemblies, audit, auth, comments, on_both_backen
 on_both_backends!(
     accounts_are_unique_by_email_and_roles_are_per_assembly,
     an_assembly_round_trips_with_its_commitments_and_timeline,
+    an_unknown_stored_phase_is_an_error_never_a_default,
     comments_are_held_for_moderation_and_moderated_once,
     sessions_expire_and_failed_logins_lock_the_account,
     the_audit_chain_detects_edited_and_deleted_entries,
@@ -116,6 +117,25 @@ async fn accounts_are_unique_by_email_and_roles_are_per_assembly(store: Store) {
     assert_eq!(mine.iter().map(|a| a.id).collect::<Vec<_>>(), vec![first]);
 }
 
+async fn an_unknown_stored_phase_is_an_error_never_a_default(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let id = assemblies::create_assembly(&mut tx, &draft("Phases"), 100)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    store::test_support::execute_raw(
+        &store,
+        &format!("UPDATE assemblies SET current_phase = 'voting' WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
+    let mut conn = store.connection().await.unwrap();
+    let read = assemblies::get_assembly(&mut conn, id).await;
+    assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
+    let listed = assemblies::list_assemblies(&mut conn).await;
+    assert!(matches!(listed, Err(StoreError::Corrupt(_))), "{listed:?}");
+}
+
 async fn an_assembly_round_trips_with_its_commitments_and_timeline(store: Store) {
     let mut tx = store.begin().await.unwrap();
     let id = assemblies::create_assembly(&mut tx, &draft("Citizens' Convention for Climate"), 100)
@@ -126,7 +146,7 @@ async fn an_assembly_round_trips_with_its_commitments_and_timeline(store: Store)
     let mut conn = store.connection().await.unwrap();
     let stored = assemblies::get_assembly(&mut conn, id).await.unwrap();
     assert_eq!(stored.title, "Citizens' Convention for Climate");
-    assert_eq!(stored.current_phase, "learning");
+    assert_eq!(stored.current_phase, Phase::Learning);
     assert_eq!(
         stored.commitments,
         vec![
@@ -135,7 +155,7 @@ async fn an_assembly_round_trips_with_its_commitments_and_timeline(store: Store)
         ]
     );
     assert_eq!(stored.phases.len(), 8);
-    assert_eq!(stored.phases[0].phase, "design");
+    assert_eq!(stored.phases[0].phase, Phase::Design);
     assert_eq!(stored.phases[0].ends_on.as_deref(), Some("2019-09-30"));
     assert_eq!(stored.phases[3].starts_on.as_deref(), Some("2019-10-04"));
     assert_eq!(stored.phases[3].ends_on, None);
@@ -186,7 +206,7 @@ async fn comments_are_held_for_moderation_and_moderated_once(store: Store) {
     let before = comments::moderate(&mut tx, id, first, CommentStatus::Approved, moderator, 5)
         .await
         .unwrap();
-    assert_eq!(before.status, "pending");
+    assert_eq!(before.status, CommentStatus::Pending);
     comments::moderate(&mut tx, id, second, CommentStatus::Rejected, moderator, 5)
         .await
         .unwrap();

@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, assembly, deliberation, impact, panel, public, recruitment, selection, session,
+    AppState, api, assembly, deliberation, impact, panel, public, recruitment, selection, signin,
     staff,
 };
 
@@ -42,13 +42,13 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/assemblies/{assembly_id}/registered", Page, Register), get(recruitment::registered)),
         (spec("GET", "/assemblies/{assembly_id}/selection", Page, ViewPublic), get(selection::public_selection)),
         (spec("GET", "/assemblies/{assembly_id}/selection/{run_id}/{file}", Page, ViewPublic), get(selection::public_file)),
-        (spec("GET", "/login", Page, Authenticate), get(session::login_form)),
-        (spec("POST", "/login", Page, Authenticate), post(session::login)),
-        (spec("POST", "/logout", Page, Authenticate), post(session::logout)),
-        (spec("GET", "/code", Page, Authenticate), get(session::code_form)),
-        (spec("POST", "/code", Page, Authenticate), post(session::code_login)),
-        (spec("GET", "/setup", Page, Authenticate), get(session::setup_form)),
-        (spec("POST", "/setup", Page, Authenticate), post(session::setup)),
+        (spec("GET", "/login", Page, Authenticate), get(signin::login_form)),
+        (spec("POST", "/login", Page, Authenticate), post(signin::login)),
+        (spec("POST", "/logout", Page, Authenticate), post(signin::logout)),
+        (spec("GET", "/code", Page, Authenticate), get(signin::code_form)),
+        (spec("POST", "/code", Page, Authenticate), post(signin::code_login)),
+        (spec("GET", "/setup", Page, Authenticate), get(signin::setup_form)),
+        (spec("POST", "/setup", Page, Authenticate), post(signin::setup)),
         (spec("GET", "/staff", Page, ViewDashboard), get(staff::dashboard)),
         (spec("GET", "/staff/assemblies/new", Page, CreateAssembly), get(staff::new_assembly_form)),
         (spec("POST", "/staff/assemblies", Page, CreateAssembly), post(staff::create_assembly)),

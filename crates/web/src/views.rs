@@ -94,14 +94,14 @@ impl AssemblyView {
             title: record.title.clone(),
             question: record.question.clone(),
             authority: record.authority.clone(),
-            current_phase_name: m.phase_name(&record.current_phase).to_owned(),
+            current_phase_name: m.phase_name(record.current_phase.as_str()).to_owned(),
             commitments: record.commitments.clone(),
             phases: record
                 .phases
                 .iter()
                 .map(|phase| PhaseView {
-                    id: phase.phase.clone(),
-                    name: m.phase_name(&phase.phase).to_owned(),
+                    id: phase.phase.as_str().to_owned(),
+                    name: m.phase_name(phase.phase.as_str()).to_owned(),
                     starts_on: phase.starts_on.clone().unwrap_or_default(),
                     ends_on: phase.ends_on.clone().unwrap_or_default(),
                     current: phase.phase == record.current_phase,
@@ -131,7 +131,7 @@ impl SummaryView {
                 id: row.id,
                 title: row.title.clone(),
                 authority: row.authority.clone(),
-                phase_name: m.phase_name(&row.current_phase).to_owned(),
+                phase_name: m.phase_name(row.current_phase.as_str()).to_owned(),
             })
             .collect()
     }
@@ -179,244 +179,6 @@ pub fn utc_minute(unix_seconds: i64) -> String {
             )
         })
         .unwrap_or_default()
-}
-
-/// The list of public assemblies.
-#[derive(Template)]
-#[template(path = "home.html")]
-pub struct HomePage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The assemblies.
-    pub assemblies: Vec<SummaryView>,
-}
-
-/// The public page of one assembly, with the design-comment form.
-#[derive(Template)]
-#[template(path = "assembly.html")]
-pub struct AssemblyPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The assembly.
-    pub a: AssemblyView,
-    /// Approved comments.
-    pub comments: Vec<CommentView>,
-    /// Whether to thank the visitor for a comment just sent.
-    pub thanks: bool,
-    /// Validation errors of the comment form.
-    pub errors: Vec<String>,
-    /// The comment as typed (after an error).
-    pub body: String,
-    /// How many people have registered (a count, never names).
-    pub registered: i64,
-}
-
-/// The sign-in form.
-#[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The error to show, if any.
-    pub error: Option<String>,
-    /// The email as typed.
-    pub email: String,
-}
-
-/// The first-run form.
-#[derive(Template)]
-#[template(path = "setup.html")]
-pub struct SetupPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// Validation errors.
-    pub errors: Vec<String>,
-    /// The email as typed.
-    pub email: String,
-    /// The name as typed.
-    pub display_name: String,
-}
-
-/// The staff dashboard.
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-pub struct DashboardPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The assemblies of the viewer (all of them for administrators).
-    pub assemblies: Vec<SummaryView>,
-}
-
-/// The values of the assembly form.
-pub struct AssemblyForm {
-    /// Title.
-    pub title: String,
-    /// Question.
-    pub question: String,
-    /// Authority.
-    pub authority: String,
-    /// Commitments, one per line.
-    pub commitments: String,
-    /// The current phase identifier.
-    pub current_phase: String,
-    /// The phases with their dates as typed.
-    pub phases: Vec<PhaseView>,
-}
-
-/// The form to create or edit an assembly.
-#[derive(Template)]
-#[template(path = "assembly_form.html")]
-pub struct AssemblyFormPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The heading.
-    pub heading: String,
-    /// Where the form posts.
-    pub action: String,
-    /// Validation errors.
-    pub errors: Vec<String>,
-    /// The values.
-    pub f: AssemblyForm,
-}
-
-/// A person with a role, as shown in the workspace.
-pub struct PersonView {
-    /// Display name.
-    pub name: String,
-    /// Translated role.
-    pub role: String,
-}
-
-/// An assembly's staff workspace.
-#[derive(Template)]
-#[template(path = "workspace.html")]
-pub struct WorkspacePage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The assembly.
-    pub a: AssemblyView,
-    /// People and roles.
-    pub people: Vec<PersonView>,
-    /// Whether the viewer may edit.
-    pub can_edit: bool,
-    /// Whether the viewer may see the moderation queue.
-    pub can_see_queue: bool,
-    /// Whether the viewer may assign roles.
-    pub can_assign: bool,
-    /// Whether to link the invitation lottery (organisers).
-    pub can_recruit: bool,
-    /// Whether to link the respondents page (organisers and observers).
-    pub can_see_recruitment: bool,
-    /// Whether to link the sessions and evidence pages (staff).
-    pub can_see_sessions: bool,
-    /// Whether to link the tables page (organisers and observers).
-    pub can_see_tables: bool,
-    /// The assignable roles (identifier, translated name).
-    pub roles: Vec<(String, String)>,
-    /// Errors of the role form.
-    pub errors: Vec<String>,
-    /// Whether the last change was saved.
-    pub saved: bool,
-    /// A one-time code just issued: (member name, code), shown once.
-    pub issued_code: Option<(String, String)>,
-    /// What happened when an existing account was added as a member (no code is ever shown for it).
-    pub notice: Option<&'static str>,
-}
-
-/// The one-time code sign-in form.
-#[derive(Template)]
-#[template(path = "code.html")]
-pub struct CodePage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The error to show, if any.
-    pub error: Option<String>,
-    /// The email as typed.
-    pub email: String,
-}
-
-/// The moderation queue.
-#[derive(Template)]
-#[template(path = "moderation.html")]
-pub struct ModerationPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The assembly id.
-    pub assembly_id: i64,
-    /// The assembly title.
-    pub assembly_title: String,
-    /// Pending comments.
-    pub comments: Vec<CommentView>,
-    /// Whether the viewer may approve or reject.
-    pub can_moderate: bool,
-}
-
-/// An account as listed to administrators.
-pub struct AccountView {
-    /// Display name.
-    pub name: String,
-    /// Email.
-    pub email: String,
-    /// Administrator?
-    pub is_admin: bool,
-}
-
-/// The staff accounts page.
-#[derive(Template)]
-#[template(path = "accounts.html")]
-pub struct AccountsPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// Accounts.
-    pub accounts: Vec<AccountView>,
-    /// Errors of the form.
-    pub errors: Vec<String>,
-    /// Email as typed.
-    pub email: String,
-    /// Name as typed.
-    pub display_name: String,
-}
-
-/// The API tokens page.
-#[derive(Template)]
-#[template(path = "tokens.html")]
-pub struct TokensPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// (id, name, created on) of each live token.
-    pub tokens: Vec<(i64, String, String)>,
-    /// A token just created, shown once.
-    pub new_token: Option<String>,
-    /// Errors of the form.
-    pub errors: Vec<String>,
-}
-
-/// An audit entry as shown.
-pub struct AuditView {
-    /// Sequence number.
-    pub seq: i64,
-    /// When.
-    pub at: String,
-    /// Account id or "-".
-    pub actor: String,
-    /// Action.
-    pub action: String,
-    /// Entity.
-    pub entity: String,
-}
-
-/// The audit log page.
-#[derive(Template)]
-#[template(path = "audit.html")]
-pub struct AuditPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// Entries count if the chain is intact.
-    pub intact: Option<i64>,
-    /// (entry, reason) of the first break.
-    pub broken: Option<(i64, String)>,
-    /// The latest entries.
-    pub entries: Vec<AuditView>,
 }
 
 /// An error page.

@@ -1,0 +1,333 @@
+//! Accounts and roles: staff accounts that sign in with a password ([`create_account`], and the platform's first
+//! administrator, [`setup_first_admin`]), a role in an assembly for an existing account ([`assign_role`]), and a
+//! member who signs in with a one-time code ([`add_member`]).
+//!
+//! Two rules keep a sign-in code from opening someone else's account: a staff role goes only to an account that
+//! signs in with a password (a code-only account with a staff role could not sign in, and must not be able to),
+//! and a code is only ever issued for a code-only member account ([`crate::members::may_use_code`]); the code of
+//! an account that existed before is never shown to the organiser, only emailed to the account's own address.
+
+use domain::account::{DisplayName, Email, NewPassword, SignInMethod};
+use domain::error::ValidationError;
+use domain::permission::Role;
+use store::StoreError;
+
+use crate::audit::{Entry, audited, audited_creation};
+use crate::effect::{Effect, Effects, Mail};
+use crate::{Actor, Done, Error, Result};
+
+/// How long a code issued by [`add_member`] stays valid (the page says 30 days).
+pub const ADDED_MEMBER_CODE_SECONDS: i64 = 30 * 24 * 3600;
+
+/// A new staff account as typed: every field parsed (no `Debug`: the name and address are personal data).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// The name shown to other staff.
+    pub display_name: DisplayName,
+    /// The sign-in address.
+    pub email: Email,
+    /// The password, to be hashed by the caller before [`create_account`] (hashing is slow work that the
+    /// caller runs off the async threads).
+    pub password: NewPassword,
+}
+
+impl NewAccount {
+    /// Parses the three fields, reporting every problem, not only the first.
+    pub fn parse(
+        display_name: &str,
+        email: &str,
+        password: &str,
+    ) -> std::result::Result<NewAccount, Vec<ValidationError>> {
+        match (
+            DisplayName::parse(display_name),
+            Email::parse(email),
+            NewPassword::parse(password),
+        ) {
+            (Ok(display_name), Ok(email), Ok(password)) => Ok(NewAccount {
+                display_name,
+                email,
+                password,
+            }),
+            (display_name, email, password) => {
+                Err([display_name.err(), email.err(), password.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
+        }
+    }
+}
+
+/// Creates a password account (audited `account.create`: id, administrator or not, sign-in method) and returns
+/// its id. `password_hash` is the argon2id PHC string of `account.password`. An email already taken is an
+/// [`Error::Conflict`].
+pub async fn create_account(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    account: &NewAccount,
+    password_hash: &str,
+    is_admin: bool,
+    now: i64,
+) -> Result<i64> {
+    let id = audited_creation(tx, actor, "account.create", now, async |tx| {
+        let id = store::accounts::create_account(
+            tx,
+            &store::accounts::NewAccount {
+                email: &account.email,
+                display_name: &account.display_name,
+                sign_in_method: SignInMethod::Password,
+                password_hash: Some(password_hash),
+                is_admin,
+            },
+            now,
+        )
+        .await?;
+        let after = serde_json::json!({
+            "id": id,
+            "is_admin": is_admin,
+            "sign_in_method": SignInMethod::Password.as_str(),
+        });
+        Ok((id, format!("account:{id}"), Entry::after(after)))
+    })
+    .await?;
+    tracing::info!(account_id = id, is_admin, "account created");
+    Ok(id)
+}
+
+/// Whether the platform has an administrator (the first-run page is open only while it has none).
+pub async fn has_admin(conn: &mut store::AnyConnection) -> Result<bool> {
+    Ok(store::accounts::count_admins(conn).await? > 0)
+}
+
+/// Creates the platform's first administrator, in the same transaction as the check that there is none yet
+/// ([`Error::Conflict`] otherwise), so that two first-run forms sent at once cannot both succeed.
+pub async fn setup_first_admin(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    account: &NewAccount,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64> {
+    if has_admin(tx).await? {
+        return Err(Error::conflict("an administrator already exists"));
+    }
+    create_account(tx, actor, account, password_hash, true, now).await
+}
+
+/// Why [`assign_role`] refuses; `web` words each case in the visitor's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleRefusal {
+    /// No account has this email address.
+    UnknownAccount,
+    /// A staff role for an account that signs in with one-time codes.
+    StaffRoleNeedsPassword,
+}
+
+/// Why [`add_member`] refuses; `web` words it in the visitor's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberRefusal {
+    /// The email belongs to an account that may not be given a sign-in code (a password account, an
+    /// administrator, an account with a staff role).
+    NotCodeOnly,
+}
+
+/// What [`assign_role`] and [`add_member`] fail with: their refusal `R`, to word on the page, or anything else.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError<R: std::fmt::Debug> {
+    /// The change is refused by a rule.
+    #[error("refused: {0:?}")]
+    Refused(R),
+    /// Anything else.
+    #[error(transparent)]
+    App(#[from] Error),
+}
+
+impl<R: std::fmt::Debug> From<StoreError> for AccountError<R> {
+    fn from(error: StoreError) -> AccountError<R> {
+        AccountError::App(error.into())
+    }
+}
+
+/// Gives the existing account with `email` the role `role` in assembly `assembly_id`, replacing any role it had
+/// there (audited `role.assign`, with the role before and after). [`Error::NotFound`] if there is no such
+/// assembly; refused for an unknown email, or a staff role for an account without a password.
+pub async fn assign_role(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    email: &Email,
+    role: Role,
+    now: i64,
+) -> Result<(), AccountError<RoleRefusal>> {
+    if !store::assemblies::assembly_exists(tx, assembly_id).await? {
+        return Err(Error::NotFound.into());
+    }
+    let Some(account) = store::accounts::account_by_email(tx, email.as_str()).await? else {
+        return Err(AccountError::Refused(RoleRefusal::UnknownAccount));
+    };
+    if role != Role::Member && account.sign_in_method != SignInMethod::Password {
+        return Err(AccountError::Refused(RoleRefusal::StaffRoleNeedsPassword));
+    }
+    let entity = format!("assembly:{assembly_id}/account:{}", account.id);
+    audited(tx, actor, "role.assign", &entity, now, async |tx| {
+        let before = store::accounts::role_in(tx, account.id, assembly_id).await?;
+        store::accounts::set_role(tx, assembly_id, account.id, role).await?;
+        let entry = Entry {
+            before: before.map(|role| serde_json::json!({ "role": role.as_str() })),
+            after: Some(serde_json::json!({ "role": role.as_str() })),
+        };
+        Ok(((), entry))
+    })
+    .await?;
+    tracing::info!(
+        assembly_id,
+        account_id = account.id,
+        role = role.as_str(),
+        "role assigned"
+    );
+    Ok(())
+}
+
+/// A member to add by hand: their name and address, and the language of the email that may carry their code
+/// (no `Debug`: the name and address are personal data).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewMember {
+    /// The member's name (used only if the account is new).
+    pub display_name: DisplayName,
+    /// The member's address, their sign-in identifier.
+    pub email: Email,
+    /// The language code (`en`, `fr`) of the email.
+    pub lang: String,
+}
+
+/// What [`add_member`] did.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MemberAdded {
+    /// A new code-only account was created: its one-time code, to show once to the organiser who added it.
+    Created {
+        /// The new account.
+        account_id: i64,
+        /// The member's name, as shown with the code.
+        name: String,
+        /// The code, as printed (`XXXX-XXXX-XXXX`).
+        code: String,
+    },
+    /// The code-only account already existed: no code is shown; with an email relay a new one was emailed to
+    /// the account's own address (`code_mailed`), without one its owner signs in as before.
+    Existing {
+        /// Whether a new code went by email.
+        code_mailed: bool,
+    },
+}
+
+impl std::fmt::Debug for MemberAdded {
+    // Names and codes are personal or secret: Debug shows the kind and ids only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MemberAdded::Created { account_id, .. } => f
+                .debug_struct("Created")
+                .field("account_id", account_id)
+                .finish_non_exhaustive(),
+            MemberAdded::Existing { code_mailed } => f
+                .debug_struct("Existing")
+                .field("code_mailed", code_mailed)
+                .finish(),
+        }
+    }
+}
+
+/// Adds a member who signs in with a one-time code to assembly `assembly_id`: creates a code-only account for a
+/// new email (audited `account.create`) or takes the existing code-only member account (any other account is
+/// refused), gives it the Member role if it has no role here (audited `role.assign`), and issues a code valid for
+/// [`ADDED_MEMBER_CODE_SECONDS`] (audited `sign_in_code.issue`): for a new account it comes back in the value, to
+/// show once; for an existing one only when `mail_configured`, as an [`Effect::Mail`] to its own address.
+/// [`Error::NotFound`] if there is no such assembly.
+pub async fn add_member(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    member: &NewMember,
+    mail_configured: bool,
+    now: i64,
+) -> Result<Done<MemberAdded>, AccountError<MemberRefusal>> {
+    if !store::assemblies::assembly_exists(tx, assembly_id).await? {
+        return Err(Error::NotFound.into());
+    }
+    let existing = store::accounts::account_by_email(tx, member.email.as_str()).await?;
+    // An account that existed before never gets a code shown here: whoever typed its email would sign in as its
+    // owner (an administrator, a clerk, another member). Only a code-only member account may get a new code at
+    // all, and only by email to its own address.
+    let (account_id, created, name, to) = match existing {
+        Some(account) => {
+            if !crate::members::may_use_code(tx, &account).await? {
+                return Err(AccountError::Refused(MemberRefusal::NotCodeOnly));
+            }
+            (account.id, false, account.display_name, account.email)
+        }
+        None => {
+            let facts = serde_json::json!({});
+            let id = crate::members::create_code_account(
+                tx,
+                actor,
+                &member.email,
+                &member.display_name,
+                facts,
+                now,
+            )
+            .await?;
+            (
+                id,
+                true,
+                member.display_name.as_str().to_owned(),
+                member.email.as_str().to_owned(),
+            )
+        }
+    };
+    if store::accounts::role_in(tx, account_id, assembly_id)
+        .await?
+        .is_none()
+    {
+        crate::members::make_member(tx, actor, assembly_id, account_id, now).await?;
+    }
+    // A code for an existing account is only worth issuing if it can be emailed to its owner.
+    let code_mailed = !created && mail_configured;
+    if !created && !code_mailed {
+        tracing::info!(
+            assembly_id,
+            account_id,
+            "existing member account added; no code shown"
+        );
+        return Ok(Done::pure(MemberAdded::Existing { code_mailed }));
+    }
+    let facts = serde_json::json!({ "shown": created });
+    let code =
+        crate::members::issue_code(tx, actor, account_id, ADDED_MEMBER_CODE_SECONDS, facts, now)
+            .await?;
+    tracing::info!(
+        assembly_id,
+        account_id,
+        code_id = code.id,
+        "one-time code issued"
+    );
+    if created {
+        return Ok(Done::pure(MemberAdded::Created {
+            account_id,
+            name,
+            code: code.display,
+        }));
+    }
+    let title = store::assemblies::get_assembly(tx, assembly_id)
+        .await?
+        .title;
+    let mut effects = Effects::new();
+    effects.push(Effect::Mail(Mail::SignInCode {
+        to,
+        lang: member.lang.clone(),
+        respondent_id: None,
+        name,
+        code: code.display,
+        expires_on: code.expires_on,
+        title,
+    }));
+    Ok(Done::with(MemberAdded::Existing { code_mailed }, effects))
+}

@@ -1,0 +1,77 @@
+//! Describing an assembly: creating it ([`create_assembly`]) and replacing its description ([`update_assembly`]).
+//!
+//! The staff form and the JSON API both come here with an [`AssemblyDraft`] already parsed from their own shapes,
+//! so the two cannot write differently, and both leave the same audit entry: the assembly as [`facts`] describes
+//! it (its public description, no personal data), before and after.
+
+use domain::assembly::AssemblyDraft;
+use store::assemblies::AssemblyRecord;
+
+use crate::audit::{Entry, audited, audited_creation};
+use crate::{Actor, Result};
+
+/// Creates an assembly from `draft` (audited `assembly.create`) and returns it as stored.
+pub async fn create_assembly(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    draft: &AssemblyDraft,
+    now: i64,
+) -> Result<AssemblyRecord> {
+    let record = audited_creation(tx, actor, "assembly.create", now, async |tx| {
+        let id = store::assemblies::create_assembly(tx, draft, now).await?;
+        let record = store::assemblies::get_assembly(tx, id).await?;
+        let entry = Entry::after(facts(&record));
+        Ok((record, format!("assembly:{id}"), entry))
+    })
+    .await?;
+    tracing::info!(
+        assembly_id = record.id,
+        action = "assembly.create",
+        "assembly saved"
+    );
+    Ok(record)
+}
+
+/// Replaces the description of assembly `assembly_id` with `draft` (audited `assembly.update`, with the
+/// description before and after) and returns it as stored; [`crate::Error::NotFound`] if there is none.
+pub async fn update_assembly(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    draft: &AssemblyDraft,
+    now: i64,
+) -> Result<AssemblyRecord> {
+    let entity = format!("assembly:{assembly_id}");
+    let record = audited(tx, actor, "assembly.update", &entity, now, async |tx| {
+        let before = store::assemblies::get_assembly(tx, assembly_id).await?;
+        store::assemblies::update_assembly(tx, assembly_id, draft, now).await?;
+        let after = store::assemblies::get_assembly(tx, assembly_id).await?;
+        let entry = Entry::change(facts(&before), facts(&after));
+        Ok((after, entry))
+    })
+    .await?;
+    tracing::info!(assembly_id, action = "assembly.update", "assembly saved");
+    Ok(record)
+}
+
+/// What the audit log keeps of an assembly: its whole public description (the same fields as the API's
+/// `Assembly`), so that the log shows every change of title, question, commitments and timeline.
+pub fn facts(record: &AssemblyRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": record.id,
+        "title": record.title,
+        "question": record.question,
+        "authority": record.authority,
+        "commitments": record.commitments,
+        "current_phase": record.current_phase.as_str(),
+        "timeline": record
+            .phases
+            .iter()
+            .map(|phase| serde_json::json!({
+                "phase": phase.phase.as_str(),
+                "starts_on": phase.starts_on,
+                "ends_on": phase.ends_on,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}

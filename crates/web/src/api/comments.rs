@@ -1,0 +1,80 @@
+//! `/api/v1/assemblies/{assembly_id}/comments`: the approved comments on an assembly's design, and a new one
+//! (held for moderation, like the public page's form).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use domain::assembly::{CommentBody, CommentStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::JsonBody;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::{AppState, now};
+
+/// A published comment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommentDto {
+    /// The id.
+    pub id: i64,
+    /// The text.
+    pub body: String,
+    /// When it was posted (unix seconds).
+    pub created_at: i64,
+}
+
+/// What a client sends to comment on the design of the process.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentInput {
+    /// The comment.
+    pub body: String,
+}
+
+/// `GET /api/v1/assemblies/{assembly_id}/comments`: approved comments only.
+pub async fn list_comments(
+    State(state): State<AppState>,
+    Path(assembly_id): Path<i64>,
+) -> Result<Json<Vec<CommentDto>>, AppError> {
+    let mut connection = state.store.connection().await?;
+    if !store::assemblies::assembly_exists(&mut connection, assembly_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let rows = store::comments::comments_with_status(
+        &mut connection,
+        assembly_id,
+        CommentStatus::Approved,
+    )
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| CommentDto {
+                id: row.id,
+                body: row.body,
+                created_at: row.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/assemblies/{assembly_id}/comments`: held for moderation; returns 202.
+pub async fn post_comment(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    body: JsonBody<CommentInput>,
+) -> Result<Response, AppError> {
+    let Json(input) = body?;
+    let body = CommentBody::parse(&input.body)?;
+    let mut tx = state.store.begin().await?;
+    let id =
+        app::comments::add_comment(&mut tx, &viewer.actor(), assembly_id, &body, now()).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "status": CommentStatus::Pending.as_str() })),
+    )
+        .into_response())
+}

@@ -1,0 +1,18 @@
+//! The JSON API under `/api/v1` and its OpenAPI 3.1 document.
+//!
+//! The request and response shapes here are a compatibility contract: they change deliberately. Each resource has
+//! its file with its shapes and handlers ([`assemblies`], [`comments`]); a handler parses its body into the same
+//! typed command as the matching page and calls the same `app` use case, so the API and the pages cannot write
+//! differently. [`openapi`] writes the document; its list of paths comes from the route table, and a test fails
+//! if a route has no description there.
+
+pub mod assemblies;
+pub mod comments;
+pub mod openapi;
+
+pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
+pub use comments::{list_comments, post_comment};
+pub use openapi::{openapi_document, operation};
+
+/// A JSON body, or why it could not be read (turned into a 400/413/415/422 naming the problem).
+type JsonBody<T> = Result<axum::Json<T>, axum::extract::rejection::JsonRejection>;

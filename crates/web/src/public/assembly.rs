@@ -1,0 +1,82 @@
+//! `GET /assemblies/{assembly_id}`: an assembly's public page, with its timeline, commitments, approved comments,
+//! the count of people registered, and the form to comment on the design of the process.
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::assembly::CommentStatus;
+use serde::Deserialize;
+
+use super::views::AssemblyPage;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::views::{AssemblyView, Chrome, CommentView, render};
+
+/// Query of the public assembly page.
+#[derive(Debug, Deserialize)]
+pub struct AssemblyQuery {
+    /// Set after a comment was sent, to thank the visitor.
+    #[serde(default)]
+    pub commented: Option<String>,
+}
+
+/// What the comment form shows besides the stored page: a thank-you, or the errors and the text as typed.
+#[derive(Debug, Default)]
+pub(super) struct CommentForm {
+    /// Whether to thank the visitor for a comment just sent.
+    pub thanks: bool,
+    /// What is wrong with the comment, in the visitor's language.
+    pub errors: Vec<String>,
+    /// The comment as typed.
+    pub body: String,
+}
+
+/// Renders the page of assembly `assembly_id` with `status` and the comment form in state `form`.
+pub(super) async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    form: CommentForm,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let approved = store::comments::comments_with_status(
+        &mut connection,
+        assembly_id,
+        CommentStatus::Approved,
+    )
+    .await?;
+    let registered = store::recruitment::respondent_count(&mut connection, assembly_id).await?;
+    drop(connection);
+    let c = Chrome::new(viewer, record.title.clone());
+    let a = AssemblyView::new(&record, c.m);
+    render(
+        status,
+        &AssemblyPage {
+            c,
+            a,
+            comments: CommentView::list(&approved),
+            thanks: form.thanks,
+            errors: form.errors,
+            body: form.body,
+            registered,
+        },
+    )
+}
+
+/// `GET /assemblies/{assembly_id}`: the public page of an assembly.
+pub async fn assembly_page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Query(query): Query<AssemblyQuery>,
+) -> Result<Response, AppError> {
+    let form = CommentForm {
+        thanks: query.commented.is_some(),
+        ..CommentForm::default()
+    };
+    page(&state, &viewer, assembly_id, StatusCode::OK, form).await
+}

@@ -1,0 +1,20 @@
+//! Signing in and out: staff with a password ([`login`]), members with a one-time code ([`code`]), the first-run
+//! page that creates the platform's first administrator ([`setup`]), and signing out ([`logout`]).
+//!
+//! Every attempt to sign in is counted before its secret is checked ([`throttle`]), and a success opens a session
+//! kept in the database ([`session`]); neither is audited (they record no change a person made to the assembly's
+//! data), so they stay plain store calls. The accounts created here go through `app::accounts`, audited.
+
+pub mod code;
+pub mod forms;
+pub mod login;
+pub mod logout;
+pub mod session;
+pub mod setup;
+pub mod throttle;
+pub mod views;
+
+pub use code::{code_form, code_login};
+pub use login::{login, login_form};
+pub use logout::logout;
+pub use setup::{create_administrator, setup, setup_form};

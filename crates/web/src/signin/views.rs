@@ -1,0 +1,43 @@
+//! The page models of signing in (templates `login.html`, `code.html` and `setup.html`).
+
+use askama::Template;
+
+use crate::views::Chrome;
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The error to show, if any.
+    pub error: Option<String>,
+    /// The email as typed.
+    pub email: String,
+}
+
+/// The one-time code sign-in form.
+#[derive(Template)]
+#[template(path = "code.html")]
+pub struct CodePage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The error to show, if any.
+    pub error: Option<String>,
+    /// The email as typed.
+    pub email: String,
+}
+
+/// The first-run form.
+#[derive(Template)]
+#[template(path = "setup.html")]
+pub struct SetupPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Validation errors.
+    pub errors: Vec<String>,
+    /// The email as typed.
+    pub email: String,
+    /// The name as typed.
+    pub display_name: String,
+}

@@ -1,0 +1,31 @@
+//! `GET /staff`: the assemblies of the signed-in person (every assembly for administrators).
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::permission::Role;
+
+use super::views::DashboardPage;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::views::{Chrome, SummaryView, render};
+
+/// `GET /staff`: the assemblies of the viewer (every assembly for administrators).
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
+    let account_id = viewer.account_id()?;
+    let mut connection = state.store.connection().await?;
+    let rows = if viewer.role == Role::Admin {
+        store::assemblies::list_assemblies(&mut connection).await?
+    } else {
+        store::assemblies::list_assemblies_of(&mut connection, account_id).await?
+    };
+    drop(connection);
+    let c = Chrome::new(&viewer, viewer.lang.messages().dashboard_title);
+    let assemblies = SummaryView::list(&rows, c.m);
+    render(StatusCode::OK, &DashboardPage { c, assemblies })
+}

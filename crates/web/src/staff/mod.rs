@@ -1,0 +1,29 @@
+//! The staff pages: the dashboard ([`dashboard`]), creating and editing an assembly ([`assemblies`]), its workspace
+//! ([`workspace`]) with the forms that give someone a role ([`roles`]) or add a member who signs in with a code
+//! ([`members`]), the moderation queue of design comments ([`moderation`]), and the platform pages: staff
+//! accounts ([`accounts`]), one's own API tokens ([`tokens`]) and the audit log ([`audit`]).
+//!
+//! Each handler reads its form into a command ([`forms`]), calls one `app` use case in one transaction, commits,
+//! carries out the effects, and renders a page of [`views`] or redirects.
+
+pub mod accounts;
+pub mod assemblies;
+pub mod audit;
+pub mod dashboard;
+pub mod forms;
+pub mod members;
+pub mod moderation;
+pub mod roles;
+pub mod tokens;
+pub mod views;
+pub mod workspace;
+
+pub use accounts::{accounts, create_account};
+pub use assemblies::{create_assembly, edit_assembly_form, new_assembly_form, update_assembly};
+pub use audit::audit_log;
+pub use dashboard::dashboard;
+pub use members::add_member;
+pub use moderation::{moderate_comment, moderation_queue};
+pub use roles::assign_role;
+pub use tokens::{create_token, revoke_token, tokens};
+pub use workspace::workspace;

@@ -1,0 +1,240 @@
+//! The page models of the staff pages (templates `dashboard.html`, `assembly_form.html`, `workspace.html`,
+//! `moderation.html`, `accounts.html`, `tokens.html` and `audit.html`) and the view models they show.
+
+use askama::Template;
+use domain::phase::Phase;
+use store::assemblies::AssemblyRecord;
+
+use super::forms::AssemblyFields;
+use crate::i18n::Messages;
+use crate::views::{AssemblyView, Chrome, CommentView, PhaseView, SummaryView};
+
+/// The staff dashboard.
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The assemblies of the viewer (all of them for administrators).
+    pub assemblies: Vec<SummaryView>,
+}
+
+/// The values of the assembly form, as typed or as stored.
+pub struct AssemblyForm {
+    /// Title.
+    pub title: String,
+    /// Question.
+    pub question: String,
+    /// Authority.
+    pub authority: String,
+    /// Commitments, one per line.
+    pub commitments: String,
+    /// The current phase identifier.
+    pub current_phase: String,
+    /// The phases with their dates as typed.
+    pub phases: Vec<PhaseView>,
+}
+
+impl AssemblyForm {
+    /// The form showing `fields` as typed, with phase names in `m`.
+    pub fn typed(fields: &AssemblyFields, m: &Messages) -> AssemblyForm {
+        let field = |name: &str| fields.field(name).to_owned();
+        AssemblyForm {
+            title: field("title"),
+            question: field("question"),
+            authority: field("authority"),
+            commitments: field("commitments"),
+            current_phase: field("current_phase"),
+            phases: Phase::ALL
+                .iter()
+                .map(|phase| PhaseView {
+                    id: phase.as_str().to_owned(),
+                    name: m.phase_name(phase.as_str()).to_owned(),
+                    starts_on: field(&format!("start_{}", phase.as_str())),
+                    ends_on: field(&format!("end_{}", phase.as_str())),
+                    current: false,
+                })
+                .collect(),
+        }
+    }
+
+    /// An empty form for a new assembly, in the design phase.
+    pub fn new_assembly(m: &Messages) -> AssemblyForm {
+        let mut fields = AssemblyFields::default();
+        fields.0.insert(
+            "current_phase".to_owned(),
+            Phase::Design.as_str().to_owned(),
+        );
+        AssemblyForm::typed(&fields, m)
+    }
+
+    /// The form filled with a stored assembly.
+    pub fn stored(record: &AssemblyRecord, m: &Messages) -> AssemblyForm {
+        let mut fields = AssemblyFields::default();
+        let values = &mut fields.0;
+        values.insert("title".into(), record.title.clone());
+        values.insert("question".into(), record.question.clone());
+        values.insert("authority".into(), record.authority.clone());
+        values.insert("commitments".into(), record.commitments.join("\n"));
+        values.insert(
+            "current_phase".into(),
+            record.current_phase.as_str().to_owned(),
+        );
+        for phase in &record.phases {
+            let id = phase.phase.as_str();
+            values.insert(
+                format!("start_{id}"),
+                phase.starts_on.clone().unwrap_or_default(),
+            );
+            values.insert(
+                format!("end_{id}"),
+                phase.ends_on.clone().unwrap_or_default(),
+            );
+        }
+        AssemblyForm::typed(&fields, m)
+    }
+}
+
+/// The form to create or edit an assembly.
+#[derive(Template)]
+#[template(path = "assembly_form.html")]
+pub struct AssemblyFormPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The heading.
+    pub heading: String,
+    /// Where the form posts.
+    pub action: String,
+    /// Validation errors.
+    pub errors: Vec<String>,
+    /// The values.
+    pub f: AssemblyForm,
+}
+
+/// A person with a role, as shown in the workspace.
+pub struct PersonView {
+    /// Display name.
+    pub name: String,
+    /// Translated role.
+    pub role: String,
+}
+
+/// An assembly's staff workspace.
+#[derive(Template)]
+#[template(path = "workspace.html")]
+pub struct WorkspacePage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The assembly.
+    pub a: AssemblyView,
+    /// People and roles.
+    pub people: Vec<PersonView>,
+    /// Whether the viewer may edit.
+    pub can_edit: bool,
+    /// Whether the viewer may see the moderation queue.
+    pub can_see_queue: bool,
+    /// Whether the viewer may assign roles.
+    pub can_assign: bool,
+    /// Whether to link the invitation lottery (organisers).
+    pub can_recruit: bool,
+    /// Whether to link the respondents page (organisers and observers).
+    pub can_see_recruitment: bool,
+    /// Whether to link the sessions and evidence pages (staff).
+    pub can_see_sessions: bool,
+    /// Whether to link the tables page (organisers and observers).
+    pub can_see_tables: bool,
+    /// The assignable roles (identifier, translated name).
+    pub roles: Vec<(String, String)>,
+    /// Errors of the role form.
+    pub errors: Vec<String>,
+    /// Whether the last change was saved.
+    pub saved: bool,
+    /// A one-time code just issued: (member name, code), shown once.
+    pub issued_code: Option<(String, String)>,
+    /// What happened when an existing account was added as a member (no code is ever shown for it).
+    pub notice: Option<&'static str>,
+}
+
+/// The moderation queue.
+#[derive(Template)]
+#[template(path = "moderation.html")]
+pub struct ModerationPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub assembly_title: String,
+    /// Pending comments.
+    pub comments: Vec<CommentView>,
+    /// Whether the viewer may approve or reject.
+    pub can_moderate: bool,
+}
+
+/// An account as listed to administrators.
+pub struct AccountView {
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Administrator?
+    pub is_admin: bool,
+}
+
+/// The staff accounts page.
+#[derive(Template)]
+#[template(path = "accounts.html")]
+pub struct AccountsPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Accounts.
+    pub accounts: Vec<AccountView>,
+    /// Errors of the form.
+    pub errors: Vec<String>,
+    /// Email as typed.
+    pub email: String,
+    /// Name as typed.
+    pub display_name: String,
+}
+
+/// The API tokens page.
+#[derive(Template)]
+#[template(path = "tokens.html")]
+pub struct TokensPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// (id, name, created on) of each live token.
+    pub tokens: Vec<(i64, String, String)>,
+    /// A token just created, shown once.
+    pub new_token: Option<String>,
+    /// Errors of the form.
+    pub errors: Vec<String>,
+}
+
+/// An audit entry as shown.
+pub struct AuditView {
+    /// Sequence number.
+    pub seq: i64,
+    /// When.
+    pub at: String,
+    /// Account id or "-".
+    pub actor: String,
+    /// Action.
+    pub action: String,
+    /// Entity.
+    pub entity: String,
+}
+
+/// The audit log page.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// Entries count if the chain is intact.
+    pub intact: Option<i64>,
+    /// (entry, reason) of the first break.
+    pub broken: Option<(i64, String)>,
+    /// The latest entries.
+    pub entries: Vec<AuditView>,
+}

@@ -1,0 +1,104 @@
+//! `GET /staff/assemblies/{assembly_id}`: an assembly's workspace, with its people and roles, the links to every
+//! staff page the viewer may open, and the forms that give someone a role or add a member. The role and member
+//! handlers render it again with their errors or what they did ([`page`]).
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::permission::{Action, Role, allowed};
+use serde::Deserialize;
+
+use super::views::{PersonView, WorkspacePage};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::views::{AssemblyView, Chrome, render};
+
+/// Query of the workspace page.
+#[derive(Debug, Deserialize)]
+pub struct SavedQuery {
+    /// Set after a successful change.
+    #[serde(default)]
+    pub saved: Option<String>,
+}
+
+/// What the workspace shows above its content besides the stored assembly.
+#[derive(Default)]
+pub(super) struct Outcome {
+    /// Errors of the role or member form, in the viewer's language.
+    pub errors: Vec<String>,
+    /// Whether the last change was saved.
+    pub saved: bool,
+    /// A new member's one-time code, shown once: (name, code).
+    pub issued_code: Option<(String, String)>,
+    /// What happened when an existing account was added as a member (never a code).
+    pub notice: Option<&'static str>,
+}
+
+impl Outcome {
+    /// The page again with `errors`.
+    pub fn errors(errors: Vec<String>) -> Outcome {
+        Outcome {
+            errors,
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Renders the workspace of assembly `assembly_id` with `status` and `outcome`.
+pub(super) async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    outcome: Outcome,
+) -> Result<Response, AppError> {
+    let mut connection = state.store.connection().await?;
+    let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
+    let people = store::accounts::people_of(&mut connection, assembly_id).await?;
+    drop(connection);
+    let c = Chrome::new(viewer, record.title.clone());
+    let m = c.m;
+    let page = WorkspacePage {
+        a: AssemblyView::new(&record, m),
+        people: people
+            .into_iter()
+            .map(|(account, role)| PersonView {
+                name: account.display_name,
+                role: m.role_name(role).to_owned(),
+            })
+            .collect(),
+        can_edit: allowed(viewer.role, Action::EditAssembly),
+        can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
+        can_assign: allowed(viewer.role, Action::AssignRoles),
+        can_recruit: allowed(viewer.role, Action::ManageRecruitment),
+        can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
+        can_see_sessions: allowed(viewer.role, Action::ViewSessions),
+        can_see_tables: allowed(viewer.role, Action::ViewTables),
+        roles: Role::ASSIGNABLE
+            .iter()
+            .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))
+            .collect(),
+        errors: outcome.errors,
+        saved: outcome.saved,
+        issued_code: outcome.issued_code,
+        notice: outcome.notice,
+        c,
+    };
+    render(status, &page)
+}
+
+/// `GET /staff/assemblies/{assembly_id}`: the workspace of one assembly.
+pub async fn workspace(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let outcome = Outcome {
+        saved: query.saved.is_some(),
+        ..Outcome::default()
+    };
+    page(&state, &viewer, assembly_id, StatusCode::OK, outcome).await
+}
