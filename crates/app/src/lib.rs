@@ -19,6 +19,7 @@ mod error;
 pub mod members;
 pub mod random;
 pub mod recruitment;
+pub mod selection;
 
 pub use effect::{Done, Effect, Effects};
 pub use error::Error;

@@ -11,3 +11,4 @@ pub mod error;
 pub mod permission;
 pub mod phase;
 pub mod respondent;
+pub mod selection;

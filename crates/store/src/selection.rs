@@ -6,9 +6,21 @@
 //! second one in the database ([`create_run`] and [`start_committed_run`] then report [`RunBusy`]), so two
 //! organisers pressing "start" at once, on one server or on two, cannot both start a run.
 
+use domain::respondent::Status;
+use domain::selection::{Algorithm, RunKind, RunStatus};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+
+/// The message of a run that ended because its server stopped (at shutdown, or found without a heartbeat): such a
+/// run, once its seed is known, can only be resumed.
+pub const STOPPED_MESSAGE: &str = "interrupted: the server stopped during the run";
+
+/// A respondent status read back from the database; an unknown one is a corrupt row, never a default.
+fn respondent_status(raw: &str) -> Result<Status, StoreError> {
+    Status::parse("status", raw)
+        .map_err(|_| StoreError::Corrupt(format!("respondent status {raw:?}")))
+}
 
 /// The selection settings of an assembly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +140,7 @@ pub struct PoolMember {
     /// The respondent.
     pub respondent_id: i64,
     /// Its status.
-    pub status: String,
+    pub status: Status,
     /// Its answers, JSON (personal data).
     pub features_json: String,
     /// Its household: the invitation it registered with (none if imported or registered by staff without one).
@@ -148,7 +160,7 @@ impl std::fmt::Debug for PoolMember {
 pub async fn pool(
     conn: &mut AnyConnection,
     assembly_id: i64,
-    statuses: &[&str],
+    statuses: &[Status],
 ) -> Result<Vec<PoolMember>, StoreError> {
     let rows = sqlx::query("SELECT id, status, features_json, invitation_id FROM respondents WHERE assembly_id = $1 ORDER BY id")
         .bind(assembly_id)
@@ -156,8 +168,8 @@ pub async fn pool(
         .await?;
     let mut members = Vec::new();
     for row in &rows {
-        let status: String = row.try_get("status")?;
-        if statuses.contains(&status.as_str()) {
+        let status = respondent_status(row.try_get::<String, _>("status")?.as_str())?;
+        if statuses.contains(&status) {
             members.push(PoolMember {
                 respondent_id: row.try_get("id")?,
                 status,
@@ -174,12 +186,12 @@ pub async fn pool(
 pub struct NewRun<'a> {
     /// The assembly.
     pub assembly_id: i64,
-    /// `test`, `final` or `replacement`.
-    pub kind: &'a str,
-    /// `running` (start now) or `committed` (inputs published, waiting for the seed).
-    pub status: &'a str,
-    /// `leximin`, `maximin` or `legacy`.
-    pub algorithm: &'a str,
+    /// What the run is for.
+    pub kind: RunKind,
+    /// [`RunStatus::Running`] (start now) or [`RunStatus::Committed`] (inputs published, waiting for the seed).
+    pub status: RunStatus,
+    /// The fairness objective.
+    pub algorithm: Algorithm,
     /// The engine's version.
     pub engine_version: &'a str,
     /// Seats on the panel.
@@ -234,7 +246,7 @@ pub async fn create_run(
     if !crate::assemblies::assembly_exists(&mut *conn, run.assembly_id).await? {
         return Err(StoreError::NotFound);
     }
-    let running = run.status == "running";
+    let running = run.status == RunStatus::Running;
     let inserted = sqlx::query_scalar(
         "INSERT INTO selection_runs (assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source,
              commitment, pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, parent_run_id,
@@ -242,9 +254,9 @@ pub async fn create_run(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '{}', '', '', $13, $14, $15, $15, $16, $17) RETURNING id",
     )
     .bind(run.assembly_id)
-    .bind(run.kind)
-    .bind(run.status)
-    .bind(run.algorithm)
+    .bind(run.kind.as_str())
+    .bind(run.status.as_str())
+    .bind(run.algorithm.as_str())
     .bind(run.engine_version)
     .bind(run.panel_size)
     .bind(run.seed)
@@ -339,12 +351,12 @@ pub struct RunRow {
     pub id: i64,
     /// The assembly.
     pub assembly_id: i64,
-    /// `test`, `final` or `replacement`.
-    pub kind: String,
-    /// `committed`, `running`, `done`, `failed` or `cancelled`.
-    pub status: String,
+    /// What the run is for.
+    pub kind: RunKind,
+    /// Where it stands, as stored (a `running` run whose heartbeat stopped is still `running` here).
+    pub status: RunStatus,
     /// The algorithm.
-    pub algorithm: String,
+    pub algorithm: Algorithm,
     /// The engine's version.
     pub engine_version: String,
     /// Seats.
@@ -381,23 +393,31 @@ pub struct RunRow {
     pub lottery_panels: Option<i64>,
     /// The distribution drawn from, as published (empty until done, and for the legacy algorithm).
     pub distribution_csv: String,
+    /// The last sign of life of its job (`running` runs), unix seconds.
+    pub heartbeat_at: Option<i64>,
 }
 
 macro_rules! run_columns {
     () => {
         "id, assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source, commitment,
     pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, cancel_requested, parent_run_id,
-    created_at, finished_at, lottery_panels, distribution_csv"
+    created_at, finished_at, lottery_panels, distribution_csv, heartbeat_at"
     };
 }
 
 fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let algorithm: String = row.try_get("algorithm")?;
     Ok(RunRow {
         id: row.try_get("id")?,
         assembly_id: row.try_get("assembly_id")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        algorithm: row.try_get("algorithm")?,
+        kind: RunKind::from_stored(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("run kind {kind:?}")))?,
+        status: RunStatus::from_stored(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("run status {status:?}")))?,
+        algorithm: Algorithm::from_stored(&algorithm)
+            .ok_or_else(|| StoreError::Corrupt(format!("run algorithm {algorithm:?}")))?,
         engine_version: row.try_get("engine_version")?,
         panel_size: row.try_get("panel_size")?,
         seed: row.try_get("seed")?,
@@ -416,6 +436,7 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
         finished_at: row.try_get("finished_at")?,
         lottery_panels: row.try_get("lottery_panels")?,
         distribution_csv: row.try_get("distribution_csv")?,
+        heartbeat_at: row.try_get("heartbeat_at")?,
     })
 }
 
@@ -517,8 +538,8 @@ pub async fn request_cancel(
 /// How a run ended.
 #[derive(Debug, Clone)]
 pub struct RunEnd<'a> {
-    /// `done`, `failed` or `cancelled`.
-    pub status: &'a str,
+    /// [`RunStatus::Done`], [`RunStatus::Failed`] or [`RunStatus::Cancelled`].
+    pub status: RunStatus,
     /// The selected ids as CSV (`id` column), for `done`.
     pub selected_csv: &'a str,
     /// The result summary, JSON.
@@ -544,7 +565,7 @@ pub async fn finish_run(
          WHERE id = $1 AND status = 'running'",
     )
     .bind(run_id)
-    .bind(end.status)
+    .bind(end.status.as_str())
     .bind(end.selected_csv)
     .bind(end.result_json)
     .bind(end.message)
@@ -582,11 +603,12 @@ pub async fn fail_stale_runs(
     .await?;
     for id in &ids {
         sqlx::query(
-            "UPDATE selection_runs SET status = 'failed', message = 'interrupted: the server stopped during the run', finished_at = $2
+            "UPDATE selection_runs SET status = 'failed', message = $3, finished_at = $2
              WHERE id = $1 AND status = 'running'",
         )
         .bind(id)
         .bind(now)
+        .bind(STOPPED_MESSAGE)
         .execute(&mut *conn)
         .await?;
     }
@@ -598,7 +620,7 @@ pub async fn mark_selected(
     conn: &mut AnyConnection,
     assembly_id: i64,
     respondent_id: i64,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<Status>, StoreError> {
     let before: Option<String> =
         sqlx::query_scalar("SELECT status FROM respondents WHERE assembly_id = $1 AND id = $2")
             .bind(assembly_id)
@@ -615,7 +637,10 @@ pub async fn mark_selected(
     .bind(respondent_id)
     .execute(conn)
     .await?;
-    Ok((result.rows_affected() == 1).then_some(before))
+    if result.rows_affected() != 1 {
+        return Ok(None);
+    }
+    respondent_status(&before).map(Some)
 }
 
 /// One replacement: who dropped out, who replaced them (none if the run found no one), which run and seed.
@@ -749,7 +774,7 @@ pub struct PanelPerson {
     /// The run that drew them.
     pub run_id: i64,
     /// Their status now.
-    pub status: String,
+    pub status: Status,
     /// Their name (personal data).
     pub full_name: String,
     /// Their answers, JSON (personal data).
@@ -790,7 +815,7 @@ pub async fn panel(
                 respondent_id: row.try_get("respondent_id")?,
                 public_id: row.try_get("public_id")?,
                 run_id: row.try_get("run_id")?,
-                status: row.try_get("status")?,
+                status: respondent_status(row.try_get::<String, _>("status")?.as_str())?,
                 full_name: row.try_get("full_name")?,
                 features_json: row.try_get("features_json")?,
             })

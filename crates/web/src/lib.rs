@@ -20,7 +20,6 @@ pub mod impact;
 pub mod impact_demo;
 pub mod mail;
 pub mod members;
-pub mod panel;
 pub mod public;
 pub mod recruitment;
 pub mod routes;

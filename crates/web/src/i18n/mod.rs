@@ -19,6 +19,7 @@ use domain::permission::Role;
 
 pub use crate::i18n::deliberation::DeliberationMessages;
 pub use crate::i18n::recruitment::RecruitmentMessages;
+pub use crate::i18n::selection::SelectionMessages;
 pub use crate::i18n::sessions::SessionMessages;
 
 /// A language of the interface.
@@ -297,8 +298,12 @@ pub struct Messages {
     pub staff_role_needs_password: &'static str,
     /// The strings of recruitment: the invitation lottery, letters, registration and respondents.
     pub r: &'static RecruitmentMessages,
-    /// The strings of quotas and selection runs.
-    pub s: &'static crate::i18n::selection::SelectionMessages,
+    /// Links to the selection pages (quotas, runs, the panel, the public page) from the workspace and the public
+    /// page of an assembly; the pages themselves use [`SelectionMessages`].
+    pub quotas_link: &'static str,
+    pub selection_link: &'static str,
+    pub panel_link: &'static str,
+    pub public_selection_link: &'static str,
     pub impact_link: &'static str,
     pub scorecard_link: &'static str,
     pub evaluation_link: &'static str,
@@ -314,6 +319,9 @@ pub struct Messages {
     problem_out_of_order: &'static str,
     phases: [&'static str; 8],
     roles: [&'static str; 7],
+    /// The language of this catalogue, to reach the feature catalogues that label their own form fields.
+    #[serde(skip)]
+    lang: Lang,
 }
 
 impl Messages {
@@ -386,10 +394,10 @@ impl Messages {
             "csv" => self.r.import_label,
             "area" => self.r.area_col,
             "status" => self.r.status_label,
-            "panel_size" => self.s.panel_size_label,
-            "seed_source" => self.s.seed_source_label,
-            "quotas" => self.s.quotas_label,
-            "algorithm" => self.s.algorithm_label,
+            "panel_size" => self.lang.t::<SelectionMessages>().panel_size_label,
+            "seed_source" => self.lang.t::<SelectionMessages>().seed_source_label,
+            "quotas" => self.lang.t::<SelectionMessages>().quotas_label,
+            "algorithm" => self.lang.t::<SelectionMessages>().algorithm_label,
             other => return self.sess.field_label(other).unwrap_or(other).to_owned(),
         }
         .to_owned()
@@ -537,7 +545,10 @@ static EN: Messages = Messages {
     member_exists_no_code: "An account with this email already existed; it is now a member here. Its owner signs in as before: codes of existing accounts are never shown, and this server has no email relay to send a new one.",
     staff_role_needs_password: "Staff roles can only be given to accounts that sign in with a password; this account signs in with one-time codes.",
     r: &recruitment::EN_RECRUITMENT,
-    s: &crate::i18n::selection::EN_SELECTION,
+    quotas_link: "Quotas",
+    selection_link: "Selection",
+    panel_link: "Panel: confirmations and replacements",
+    public_selection_link: "How the panel was selected",
     impact_link: "Impact and follow-up",
     scorecard_link: "Scorecard: what became of the recommendations",
     evaluation_link: "Evaluation report",
@@ -569,6 +580,7 @@ static EN: Messages = Messages {
         "Organiser",
         "Administrator",
     ],
+    lang: Lang::En,
 };
 
 static FR: Messages = Messages {
@@ -699,7 +711,10 @@ static FR: Messages = Messages {
     member_exists_no_code: "Un compte existait déjà avec cette adresse ; il est maintenant membre ici. Son titulaire se connecte comme avant : les codes des comptes existants ne sont jamais affichés, et ce serveur n'a pas de relais de courriel pour en envoyer un nouveau.",
     staff_role_needs_password: "Les rôles d'équipe ne peuvent être donnés qu'à des comptes qui se connectent avec un mot de passe ; ce compte se connecte avec des codes à usage unique.",
     r: &recruitment::FR_RECRUITMENT,
-    s: &crate::i18n::selection::FR_SELECTION,
+    quotas_link: "Quotas",
+    selection_link: "Sélection",
+    panel_link: "Panel : confirmations et remplacements",
+    public_selection_link: "Comment le panel a été tiré",
     impact_link: "Impact et suivi",
     scorecard_link: "Bilan : ce que sont devenues les recommandations",
     evaluation_link: "Rapport d'évaluation",
@@ -731,6 +746,7 @@ static FR: Messages = Messages {
         "Organisateur·rice",
         "Administrateur·rice",
     ],
+    lang: Lang::Fr,
 };
 
 #[cfg(test)]
@@ -797,6 +813,7 @@ mod tests {
             "MemberMessages",
         ));
         wrong.extend(same_placeholders::<panel::PanelMessages>("PanelMessages"));
+        wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",
