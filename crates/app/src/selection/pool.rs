@@ -372,3 +372,111 @@ pub async fn inputs(
         pool,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::respondent::Status;
+
+    #[test]
+    fn the_pool_publishes_one_random_key_per_household_and_nothing_else() {
+        let features = vec![FeatureDef {
+            name: "gender".into(),
+            values: vec!["woman".into(), "man".into()],
+        }];
+        let member = |respondent_id: i64, household: Option<i64>| PoolMember {
+            respondent_id,
+            status: Status::Registered,
+            features_json: r#"{"gender":"woman"}"#.into(),
+            household,
+        };
+        let members = [
+            member(1, Some(7)),
+            member(2, Some(7)),
+            member(3, Some(8)),
+            member(4, None),
+            member(5, None),
+        ];
+        let pool = build_pool(&features, &members, &HashSet::from([3])).unwrap();
+        assert!(
+            pool.pool_csv.starts_with("id,gender,household_key\n"),
+            "{}",
+            pool.pool_csv
+        );
+        let key_of = |respondent_id: i64| {
+            let person = pool
+                .people
+                .iter()
+                .find(|p| p.respondent_id == respondent_id)
+                .unwrap();
+            let line = pool
+                .pool_csv
+                .lines()
+                .nth(person.position as usize + 1)
+                .unwrap();
+            assert!(line.starts_with(&person.public_id), "{line}");
+            line.rsplit(',').next().unwrap().to_owned()
+        };
+        assert_eq!(key_of(1), key_of(2), "one household, one key");
+        let keys: HashSet<String> = [1, 3, 4, 5].into_iter().map(key_of).collect();
+        assert_eq!(
+            keys.len(),
+            4,
+            "other households, and people without an invitation, have keys of their own"
+        );
+        assert!(
+            keys.iter().all(|k| k.starts_with('H')
+                && k.len() == 11
+                && k[1..].chars().all(|c| c.is_ascii_hexdigit())),
+            "random keys, not invitation ids: {keys:?}"
+        );
+        assert!(
+            pool.people
+                .iter()
+                .any(|p| p.respondent_id == 3 && p.already)
+        );
+        // The engine reads the column: two people of one household are never both on the panel.
+        assert_eq!(
+            household_columns(&pool.pool_csv),
+            vec![HOUSEHOLD_COLUMN.to_owned()]
+        );
+        assert_eq!(household_columns("id,gender\n"), Vec::<String>::new());
+        let features_text = "feature,value,min,max\ngender,woman,0,2\ngender,man,0,2\n";
+        let instance = instance_of(&pool.pool_csv, features_text, "", 2).unwrap();
+        for seed in ["a", "b", "c", "d", "e", "f"] {
+            let settings = settings_of(Algorithm::Leximin, None);
+            let panel = engine::run(&instance, &settings, seed, &mut |_| {})
+                .unwrap()
+                .panel;
+            let ids: HashSet<i64> = panel
+                .iter()
+                .map(|&i| {
+                    pool.people
+                        .iter()
+                        .find(|p| p.public_id == instance.people[i].id)
+                        .unwrap()
+                        .respondent_id
+                })
+                .collect();
+            assert!(
+                !(ids.contains(&1) && ids.contains(&2)),
+                "seed {seed}: one per household"
+            );
+        }
+    }
+
+    #[test]
+    fn stored_answers_that_are_not_an_object_are_an_error() {
+        let features = vec![FeatureDef {
+            name: "gender".into(),
+            values: vec!["woman".into()],
+        }];
+        let member = PoolMember {
+            respondent_id: 1,
+            status: Status::Registered,
+            features_json: "not json".into(),
+            household: None,
+        };
+        assert!(build_pool(&features, &[member], &HashSet::new()).is_err());
+    }
+}
