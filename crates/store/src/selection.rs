@@ -1,6 +1,7 @@
 //! Quotas and selection runs (issue 4): the features of an assembly with population shares and min/max seats,
 //! the panel size and the announced seed source, the runs of the selection engine with their frozen, anonymised
 //! inputs, the link from each run's public ids to respondents, replacements and the record of outgoing emails.
+//! The panel as drawn and the replacement history are in `selection/panel.rs`, re-exported here.
 //!
 //! At most one run per assembly is `running`: the partial unique index `selection_runs_one_running` refuses a
 //! second one in the database ([`create_run`] and [`start_committed_run`] then report [`RunBusy`]), so two
@@ -11,6 +12,10 @@ use domain::selection::{Algorithm, RunKind, RunStatus};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+
+mod panel;
+
+pub use panel::{PanelPerson, ReplacementRow, add_replacement, panel, replacements};
 
 /// The message of a run that ended because its server stopped (at shutdown, or found without a heartbeat): such a
 /// run, once its seed is known, can only be resumed.
@@ -643,73 +648,6 @@ pub async fn mark_selected(
     respondent_status(&before).map(Some)
 }
 
-/// One replacement: who dropped out, who replaced them (none if the run found no one), which run and seed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplacementRow {
-    /// The id.
-    pub id: i64,
-    /// The replacement run.
-    pub run_id: i64,
-    /// Who dropped out.
-    pub dropped_respondent_id: i64,
-    /// Who took the seat.
-    pub replacement_respondent_id: Option<i64>,
-    /// The seed of the run.
-    pub seed: String,
-    /// When.
-    pub created_at: i64,
-}
-
-/// Records a replacement.
-pub async fn add_replacement(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-    run_id: i64,
-    dropped: i64,
-    replacement: Option<i64>,
-    seed: &str,
-    now: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO replacements (assembly_id, run_id, dropped_respondent_id, replacement_respondent_id, seed, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(assembly_id)
-    .bind(run_id)
-    .bind(dropped)
-    .bind(replacement)
-    .bind(seed)
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
-}
-
-/// The replacement history of an assembly, oldest first.
-pub async fn replacements(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-) -> Result<Vec<ReplacementRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, run_id, dropped_respondent_id, replacement_respondent_id, seed, created_at FROM replacements
-         WHERE assembly_id = $1 ORDER BY id",
-    )
-    .bind(assembly_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ReplacementRow {
-                id: row.try_get("id")?,
-                run_id: row.try_get("run_id")?,
-                dropped_respondent_id: row.try_get("dropped_respondent_id")?,
-                replacement_respondent_id: row.try_get("replacement_respondent_id")?,
-                seed: row.try_get("seed")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect()
-}
-
 /// Links a respondent to its member account.
 pub async fn link_account(
     conn: &mut AnyConnection,
@@ -761,64 +699,4 @@ pub async fn record_email(
     .bind(now)
     .fetch_one(conn)
     .await?)
-}
-
-/// A person drawn onto the panel by a final or replacement run (not one carried over as already selected), with their
-/// status now. Personal data: organisers only.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PanelPerson {
-    /// The respondent.
-    pub respondent_id: i64,
-    /// Their public id in the run that drew them.
-    pub public_id: String,
-    /// The run that drew them.
-    pub run_id: i64,
-    /// Their status now.
-    pub status: Status,
-    /// Their name (personal data).
-    pub full_name: String,
-    /// Their answers, JSON (personal data).
-    pub features_json: String,
-}
-
-impl std::fmt::Debug for PanelPerson {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PanelPerson")
-            .field("respondent_id", &self.respondent_id)
-            .field("public_id", &self.public_id)
-            .field("run_id", &self.run_id)
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Everyone ever drawn onto the panel of an assembly, by the final run and then by each replacement run (finished
-/// runs only), in the order drawn: the panel as it stands is those still `selected` or `confirmed`.
-pub async fn panel(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-) -> Result<Vec<PanelPerson>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT p.respondent_id, p.public_id, p.run_id, r.status, r.full_name, r.features_json
-         FROM selection_run_people p
-         JOIN selection_runs s ON s.id = p.run_id
-         JOIN respondents r ON r.id = p.respondent_id
-         WHERE s.assembly_id = $1 AND s.kind IN ('final', 'replacement') AND s.status = 'done' AND p.selected = 1 AND p.already = 0
-         ORDER BY p.run_id, p.position",
-    )
-    .bind(assembly_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PanelPerson {
-                respondent_id: row.try_get("respondent_id")?,
-                public_id: row.try_get("public_id")?,
-                run_id: row.try_get("run_id")?,
-                status: respondent_status(row.try_get::<String, _>("status")?.as_str())?,
-                full_name: row.try_get("full_name")?,
-                features_json: row.try_get("features_json")?,
-            })
-        })
-        .collect()
 }
