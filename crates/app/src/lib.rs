@@ -25,6 +25,7 @@ pub mod impact;
 pub mod members;
 pub mod random;
 pub mod recruitment;
+pub mod selection;
 pub mod tokens;
 
 pub use effect::{Done, Effect, Effects};

@@ -14,3 +14,4 @@ pub mod permission;
 pub mod phase;
 pub mod respondent;
 pub mod seating;
+pub mod selection;

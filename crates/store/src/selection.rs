@@ -1,14 +1,31 @@
 //! Quotas and selection runs (issue 4): the features of an assembly with population shares and min/max seats,
 //! the panel size and the announced seed source, the runs of the selection engine with their frozen, anonymised
 //! inputs, the link from each run's public ids to respondents, replacements and the record of outgoing emails.
+//! The panel as drawn and the replacement history are in `selection/panel.rs`, re-exported here.
 //!
 //! At most one run per assembly is `running`: the partial unique index `selection_runs_one_running` refuses a
 //! second one in the database ([`create_run`] and [`start_committed_run`] then report [`RunBusy`]), so two
 //! organisers pressing "start" at once, on one server or on two, cannot both start a run.
 
+use domain::respondent::Status;
+use domain::selection::{Algorithm, RunKind, RunStatus};
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+
+mod panel;
+
+pub use panel::{PanelPerson, ReplacementRow, add_replacement, panel, replacements};
+
+/// The message of a run that ended because its server stopped (at shutdown, or found without a heartbeat): such a
+/// run, once its seed is known, can only be resumed.
+pub const STOPPED_MESSAGE: &str = "interrupted: the server stopped during the run";
+
+/// A respondent status read back from the database; an unknown one is a corrupt row, never a default.
+fn respondent_status(raw: &str) -> Result<Status, StoreError> {
+    Status::parse("status", raw)
+        .map_err(|_| StoreError::Corrupt(format!("respondent status {raw:?}")))
+}
 
 /// The selection settings of an assembly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +145,7 @@ pub struct PoolMember {
     /// The respondent.
     pub respondent_id: i64,
     /// Its status.
-    pub status: String,
+    pub status: Status,
     /// Its answers, JSON (personal data).
     pub features_json: String,
     /// Its household: the invitation it registered with (none if imported or registered by staff without one).
@@ -148,7 +165,7 @@ impl std::fmt::Debug for PoolMember {
 pub async fn pool(
     conn: &mut AnyConnection,
     assembly_id: i64,
-    statuses: &[&str],
+    statuses: &[Status],
 ) -> Result<Vec<PoolMember>, StoreError> {
     let rows = sqlx::query("SELECT id, status, features_json, invitation_id FROM respondents WHERE assembly_id = $1 ORDER BY id")
         .bind(assembly_id)
@@ -156,8 +173,8 @@ pub async fn pool(
         .await?;
     let mut members = Vec::new();
     for row in &rows {
-        let status: String = row.try_get("status")?;
-        if statuses.contains(&status.as_str()) {
+        let status = respondent_status(row.try_get::<String, _>("status")?.as_str())?;
+        if statuses.contains(&status) {
             members.push(PoolMember {
                 respondent_id: row.try_get("id")?,
                 status,
@@ -174,12 +191,12 @@ pub async fn pool(
 pub struct NewRun<'a> {
     /// The assembly.
     pub assembly_id: i64,
-    /// `test`, `final` or `replacement`.
-    pub kind: &'a str,
-    /// `running` (start now) or `committed` (inputs published, waiting for the seed).
-    pub status: &'a str,
-    /// `leximin`, `maximin` or `legacy`.
-    pub algorithm: &'a str,
+    /// What the run is for.
+    pub kind: RunKind,
+    /// [`RunStatus::Running`] (start now) or [`RunStatus::Committed`] (inputs published, waiting for the seed).
+    pub status: RunStatus,
+    /// The fairness objective.
+    pub algorithm: Algorithm,
     /// The engine's version.
     pub engine_version: &'a str,
     /// Seats on the panel.
@@ -234,7 +251,7 @@ pub async fn create_run(
     if !crate::assemblies::assembly_exists(&mut *conn, run.assembly_id).await? {
         return Err(StoreError::NotFound);
     }
-    let running = run.status == "running";
+    let running = run.status == RunStatus::Running;
     let inserted = sqlx::query_scalar(
         "INSERT INTO selection_runs (assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source,
              commitment, pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, parent_run_id,
@@ -242,9 +259,9 @@ pub async fn create_run(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '{}', '', '', $13, $14, $15, $15, $16, $17) RETURNING id",
     )
     .bind(run.assembly_id)
-    .bind(run.kind)
-    .bind(run.status)
-    .bind(run.algorithm)
+    .bind(run.kind.as_str())
+    .bind(run.status.as_str())
+    .bind(run.algorithm.as_str())
     .bind(run.engine_version)
     .bind(run.panel_size)
     .bind(run.seed)
@@ -339,12 +356,12 @@ pub struct RunRow {
     pub id: i64,
     /// The assembly.
     pub assembly_id: i64,
-    /// `test`, `final` or `replacement`.
-    pub kind: String,
-    /// `committed`, `running`, `done`, `failed` or `cancelled`.
-    pub status: String,
+    /// What the run is for.
+    pub kind: RunKind,
+    /// Where it stands, as stored (a `running` run whose heartbeat stopped is still `running` here).
+    pub status: RunStatus,
     /// The algorithm.
-    pub algorithm: String,
+    pub algorithm: Algorithm,
     /// The engine's version.
     pub engine_version: String,
     /// Seats.
@@ -381,23 +398,31 @@ pub struct RunRow {
     pub lottery_panels: Option<i64>,
     /// The distribution drawn from, as published (empty until done, and for the legacy algorithm).
     pub distribution_csv: String,
+    /// The last sign of life of its job (`running` runs), unix seconds.
+    pub heartbeat_at: Option<i64>,
 }
 
 macro_rules! run_columns {
     () => {
         "id, assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source, commitment,
     pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, cancel_requested, parent_run_id,
-    created_at, finished_at, lottery_panels, distribution_csv"
+    created_at, finished_at, lottery_panels, distribution_csv, heartbeat_at"
     };
 }
 
 fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let algorithm: String = row.try_get("algorithm")?;
     Ok(RunRow {
         id: row.try_get("id")?,
         assembly_id: row.try_get("assembly_id")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        algorithm: row.try_get("algorithm")?,
+        kind: RunKind::from_stored(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("run kind {kind:?}")))?,
+        status: RunStatus::from_stored(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("run status {status:?}")))?,
+        algorithm: Algorithm::from_stored(&algorithm)
+            .ok_or_else(|| StoreError::Corrupt(format!("run algorithm {algorithm:?}")))?,
         engine_version: row.try_get("engine_version")?,
         panel_size: row.try_get("panel_size")?,
         seed: row.try_get("seed")?,
@@ -416,6 +441,7 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
         finished_at: row.try_get("finished_at")?,
         lottery_panels: row.try_get("lottery_panels")?,
         distribution_csv: row.try_get("distribution_csv")?,
+        heartbeat_at: row.try_get("heartbeat_at")?,
     })
 }
 
@@ -517,8 +543,8 @@ pub async fn request_cancel(
 /// How a run ended.
 #[derive(Debug, Clone)]
 pub struct RunEnd<'a> {
-    /// `done`, `failed` or `cancelled`.
-    pub status: &'a str,
+    /// [`RunStatus::Done`], [`RunStatus::Failed`] or [`RunStatus::Cancelled`].
+    pub status: RunStatus,
     /// The selected ids as CSV (`id` column), for `done`.
     pub selected_csv: &'a str,
     /// The result summary, JSON.
@@ -544,7 +570,7 @@ pub async fn finish_run(
          WHERE id = $1 AND status = 'running'",
     )
     .bind(run_id)
-    .bind(end.status)
+    .bind(end.status.as_str())
     .bind(end.selected_csv)
     .bind(end.result_json)
     .bind(end.message)
@@ -582,11 +608,12 @@ pub async fn fail_stale_runs(
     .await?;
     for id in &ids {
         sqlx::query(
-            "UPDATE selection_runs SET status = 'failed', message = 'interrupted: the server stopped during the run', finished_at = $2
+            "UPDATE selection_runs SET status = 'failed', message = $3, finished_at = $2
              WHERE id = $1 AND status = 'running'",
         )
         .bind(id)
         .bind(now)
+        .bind(STOPPED_MESSAGE)
         .execute(&mut *conn)
         .await?;
     }
@@ -598,7 +625,7 @@ pub async fn mark_selected(
     conn: &mut AnyConnection,
     assembly_id: i64,
     respondent_id: i64,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<Status>, StoreError> {
     let before: Option<String> =
         sqlx::query_scalar("SELECT status FROM respondents WHERE assembly_id = $1 AND id = $2")
             .bind(assembly_id)
@@ -615,74 +642,10 @@ pub async fn mark_selected(
     .bind(respondent_id)
     .execute(conn)
     .await?;
-    Ok((result.rows_affected() == 1).then_some(before))
-}
-
-/// One replacement: who dropped out, who replaced them (none if the run found no one), which run and seed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplacementRow {
-    /// The id.
-    pub id: i64,
-    /// The replacement run.
-    pub run_id: i64,
-    /// Who dropped out.
-    pub dropped_respondent_id: i64,
-    /// Who took the seat.
-    pub replacement_respondent_id: Option<i64>,
-    /// The seed of the run.
-    pub seed: String,
-    /// When.
-    pub created_at: i64,
-}
-
-/// Records a replacement.
-pub async fn add_replacement(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-    run_id: i64,
-    dropped: i64,
-    replacement: Option<i64>,
-    seed: &str,
-    now: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO replacements (assembly_id, run_id, dropped_respondent_id, replacement_respondent_id, seed, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(assembly_id)
-    .bind(run_id)
-    .bind(dropped)
-    .bind(replacement)
-    .bind(seed)
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
-}
-
-/// The replacement history of an assembly, oldest first.
-pub async fn replacements(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-) -> Result<Vec<ReplacementRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, run_id, dropped_respondent_id, replacement_respondent_id, seed, created_at FROM replacements
-         WHERE assembly_id = $1 ORDER BY id",
-    )
-    .bind(assembly_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ReplacementRow {
-                id: row.try_get("id")?,
-                run_id: row.try_get("run_id")?,
-                dropped_respondent_id: row.try_get("dropped_respondent_id")?,
-                replacement_respondent_id: row.try_get("replacement_respondent_id")?,
-                seed: row.try_get("seed")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect()
+    if result.rows_affected() != 1 {
+        return Ok(None);
+    }
+    respondent_status(&before).map(Some)
 }
 
 /// Links a respondent to its member account.
@@ -736,64 +699,4 @@ pub async fn record_email(
     .bind(now)
     .fetch_one(conn)
     .await?)
-}
-
-/// A person drawn onto the panel by a final or replacement run (not one carried over as already selected), with their
-/// status now. Personal data: organisers only.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PanelPerson {
-    /// The respondent.
-    pub respondent_id: i64,
-    /// Their public id in the run that drew them.
-    pub public_id: String,
-    /// The run that drew them.
-    pub run_id: i64,
-    /// Their status now.
-    pub status: String,
-    /// Their name (personal data).
-    pub full_name: String,
-    /// Their answers, JSON (personal data).
-    pub features_json: String,
-}
-
-impl std::fmt::Debug for PanelPerson {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PanelPerson")
-            .field("respondent_id", &self.respondent_id)
-            .field("public_id", &self.public_id)
-            .field("run_id", &self.run_id)
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Everyone ever drawn onto the panel of an assembly, by the final run and then by each replacement run (finished
-/// runs only), in the order drawn: the panel as it stands is those still `selected` or `confirmed`.
-pub async fn panel(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-) -> Result<Vec<PanelPerson>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT p.respondent_id, p.public_id, p.run_id, r.status, r.full_name, r.features_json
-         FROM selection_run_people p
-         JOIN selection_runs s ON s.id = p.run_id
-         JOIN respondents r ON r.id = p.respondent_id
-         WHERE s.assembly_id = $1 AND s.kind IN ('final', 'replacement') AND s.status = 'done' AND p.selected = 1 AND p.already = 0
-         ORDER BY p.run_id, p.position",
-    )
-    .bind(assembly_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PanelPerson {
-                respondent_id: row.try_get("respondent_id")?,
-                public_id: row.try_get("public_id")?,
-                run_id: row.try_get("run_id")?,
-                status: row.try_get("status")?,
-                full_name: row.try_get("full_name")?,
-                features_json: row.try_get("features_json")?,
-            })
-        })
-        .collect()
 }

@@ -3,6 +3,8 @@
 
 use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
 use domain::phase::Phase;
+use domain::respondent::Status;
+use domain::selection::{Algorithm, RunKind, RunStatus};
 use store::recruitment::{self, NewRespondent};
 use store::selection::{self, NewRun, QuotaRow, RunBusy, RunEnd, RunPerson, SettingsRow};
 use store::{Store, assemblies, on_both_backends};
@@ -52,12 +54,12 @@ async fn respondent(store: &Store, assembly_id: i64) -> i64 {
     id
 }
 
-fn new_run(assembly_id: i64, status: &'static str) -> NewRun<'static> {
+fn new_run(assembly_id: i64, status: RunStatus) -> NewRun<'static> {
     NewRun {
         assembly_id,
-        kind: "test",
+        kind: RunKind::Test,
         status,
-        algorithm: "leximin",
+        algorithm: Algorithm::Leximin,
         engine_version: "0",
         panel_size: 1,
         seed: "",
@@ -81,9 +83,14 @@ async fn start(store: Store, assembly_id: i64, respondent_id: i64) -> Result<i64
         selected: false,
         already: false,
     };
-    let result = selection::create_run(&mut tx, &new_run(assembly_id, "running"), &[person], 10)
-        .await
-        .unwrap();
+    let result = selection::create_run(
+        &mut tx,
+        &new_run(assembly_id, RunStatus::Running),
+        &[person],
+        10,
+    )
+    .await
+    .unwrap();
     // Hold the transaction open a moment, so that the other start really overlaps with this one.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     if result.is_ok() {
@@ -136,7 +143,7 @@ async fn two_concurrent_starts_leave_exactly_one_run_running(store: Store) {
     let other_person = respondent(&store, second).await;
     assert!(start(store.clone(), second, other_person).await.is_ok());
     let mut tx = store.begin().await.unwrap();
-    let committed = selection::create_run(&mut tx, &new_run(first, "committed"), &[], 11)
+    let committed = selection::create_run(&mut tx, &new_run(first, RunStatus::Committed), &[], 11)
         .await
         .unwrap()
         .unwrap();
@@ -153,7 +160,7 @@ async fn two_concurrent_starts_leave_exactly_one_run_running(store: Store) {
     let winner = outcomes.iter().find_map(|o| o.ok()).unwrap();
     let mut tx = store.begin().await.unwrap();
     let end = RunEnd {
-        status: "cancelled",
+        status: RunStatus::Cancelled,
         selected_csv: "",
         result_json: "{}",
         message: "",
@@ -233,7 +240,7 @@ async fn stale_runs_are_failed_and_a_finished_run_keeps_its_result(store: Store)
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
     let run = selection::run(&mut connection, id, run_id).await.unwrap();
-    assert_eq!(run.status, "failed");
+    assert_eq!(run.status, RunStatus::Failed);
     assert_eq!(run.progress, "stage 1");
     assert!(run.message.contains("interrupted"));
     drop(connection);
@@ -242,7 +249,7 @@ async fn stale_runs_are_failed_and_a_finished_run_keeps_its_result(store: Store)
     let selected = vec!["p1".to_owned()];
     let distribution = "kind,panel,probability,seats,members\npanel,0,1,1,p1\n";
     let end = RunEnd {
-        status: "done",
+        status: RunStatus::Done,
         selected_csv: "id\np1\n",
         result_json: "{\"x\":1}",
         message: "",
@@ -364,10 +371,10 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
     // A transparent lottery needs at least two numbered panels: the database refuses fewer.
     let mut tx = store.begin().await.unwrap();
     let one_panel = NewRun {
-        kind: "final",
+        kind: RunKind::Final,
         panel_size: 2,
         lottery_panels: Some(1),
-        ..new_run(id, "committed")
+        ..new_run(id, RunStatus::Committed)
     };
     assert!(
         selection::create_run(&mut tx, &one_panel, &[], 9)
@@ -379,10 +386,10 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
     // A final run draws a and b from a, b, c.
     let mut tx = store.begin().await.unwrap();
     let final_run = NewRun {
-        kind: "final",
+        kind: RunKind::Final,
         panel_size: 2,
         lottery_panels: Some(1000),
-        ..new_run(id, "running")
+        ..new_run(id, RunStatus::Running)
     };
     let final_id = selection::create_run(
         &mut tx,
@@ -404,7 +411,7 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
     );
     let drawn = vec!["pa".to_owned(), "pb".to_owned()];
     let end = RunEnd {
-        status: "done",
+        status: RunStatus::Done,
         selected_csv: "id\npa\npb\n",
         result_json: "{}",
         message: "",
@@ -426,7 +433,7 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
             .collect::<Vec<_>>(),
         vec![(a, "pa", final_id), (b, "pb", final_id)]
     );
-    assert_eq!(panel[0].status, "registered");
+    assert_eq!(panel[0].status, Status::Registered);
     assert_eq!(
         selection::run(&mut connection, id, final_id)
             .await
@@ -447,10 +454,10 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
 
     // A replacement run keeps a (already) and draws c: only c is added to the panel.
     let replacement = NewRun {
-        kind: "replacement",
+        kind: RunKind::Replacement,
         panel_size: 2,
         parent_run_id: Some(final_id),
-        ..new_run(id, "committed")
+        ..new_run(id, RunStatus::Committed)
     };
     let mut tx = store.begin().await.unwrap();
     let replacement_id = selection::create_run(
@@ -496,7 +503,7 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
     );
     let both = vec!["qa".to_owned(), "qc".to_owned()];
     let end = RunEnd {
-        status: "done",
+        status: RunStatus::Done,
         selected_csv: "id\nqa\nqc\n",
         result_json: "{}",
         message: "",

@@ -19,7 +19,6 @@ pub mod i18n;
 pub mod impact;
 pub mod impact_demo;
 pub mod mail;
-pub mod panel;
 pub mod public;
 pub mod recruitment;
 pub mod routes;

@@ -13,8 +13,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, assembly, deliberation, impact, panel, public, recruitment, selection, signin,
-    staff,
+    AppState, api, assembly, deliberation, impact, public, recruitment, selection, signin, staff,
 };
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
@@ -136,9 +135,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/vote", Page, Vote), post(deliberation::vote)),
         (spec("POST", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}/paper", Page, EnterPaperBallots), post(deliberation::enter_paper)),
         (spec("GET", "/assemblies/{assembly_id}/report", Page, ViewPublic), get(deliberation::report)),
-        (spec("GET", "/staff/assemblies/{assembly_id}/panel", Page, ManageRecruitment), get(panel::panel)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/panel/{respondent_id}/status", Page, ManageRecruitment), post(panel::record)),
-        (spec("POST", "/staff/assemblies/{assembly_id}/panel/replacements", Page, ManageRecruitment), post(panel::commit_replacement)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/panel", Page, ManageRecruitment), get(selection::panel)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/{respondent_id}/status", Page, ManageRecruitment), post(selection::record)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/replacements", Page, ManageRecruitment), post(selection::commit_replacement)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),

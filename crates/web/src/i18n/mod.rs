@@ -20,6 +20,7 @@ use domain::permission::Role;
 pub use crate::i18n::assembly::AssemblyMessages;
 pub use crate::i18n::deliberation::DeliberationMessages;
 pub use crate::i18n::recruitment::RecruitmentMessages;
+pub use crate::i18n::selection::SelectionMessages;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,8 +308,12 @@ pub struct Messages {
     pub reason_notice: &'static str,
     pub reason_category_label: &'static str,
     pub reason_categories: [(&'static str, &'static str); 8],
-    /// The strings of quotas and selection runs.
-    pub s: &'static crate::i18n::selection::SelectionMessages,
+    /// Links to the selection pages (quotas, runs, the panel, the public page) from the workspace and the public
+    /// page of an assembly; the pages themselves use [`SelectionMessages`].
+    pub quotas_link: &'static str,
+    pub selection_link: &'static str,
+    pub panel_link: &'static str,
+    pub public_selection_link: &'static str,
     pub impact_link: &'static str,
     pub deliberation_link: &'static str,
     pub report_link: &'static str,
@@ -393,10 +398,10 @@ impl Messages {
             "name" => self.token_name_label,
             "code" => self.code_label,
             "reason_category" => self.reason_category_label,
-            "panel_size" => self.s.panel_size_label,
-            "seed_source" => self.s.seed_source_label,
-            "quotas" => self.s.quotas_label,
-            "algorithm" => self.s.algorithm_label,
+            "panel_size" => self.lang.t::<SelectionMessages>().panel_size_label,
+            "seed_source" => self.lang.t::<SelectionMessages>().seed_source_label,
+            "quotas" => self.lang.t::<SelectionMessages>().quotas_label,
+            "algorithm" => self.lang.t::<SelectionMessages>().algorithm_label,
             other => {
                 return self
                     .lang
@@ -568,7 +573,10 @@ static EN: Messages = Messages {
         ("correction", "Correcting an earlier change"),
         ("other", "Other (the note says why)"),
     ],
-    s: &crate::i18n::selection::EN_SELECTION,
+    quotas_link: "Quotas",
+    selection_link: "Selection",
+    panel_link: "Panel: confirmations and replacements",
+    public_selection_link: "How the panel was selected",
     impact_link: "Impact and follow-up",
     deliberation_link: "Proposals, ballots and recommendations",
     report_link: "Final report (public, printable)",
@@ -752,7 +760,10 @@ static FR: Messages = Messages {
         ("correction", "Correction d'un changement précédent"),
         ("other", "Autre (la note dit pourquoi)"),
     ],
-    s: &crate::i18n::selection::FR_SELECTION,
+    quotas_link: "Quotas",
+    selection_link: "Sélection",
+    panel_link: "Panel : confirmations et remplacements",
+    public_selection_link: "Comment le panel a été tiré",
     impact_link: "Impact et suivi",
     deliberation_link: "Propositions, scrutins et recommandations",
     report_link: "Rapport final (public, imprimable)",
@@ -865,6 +876,7 @@ mod tests {
         wrong.extend(same_placeholders::<recruitment::RecruitmentMessages>(
             "RecruitmentMessages",
         ));
+        wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

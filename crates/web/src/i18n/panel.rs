@@ -1,5 +1,5 @@
 //! The message catalogue of the panel page (confirmations, drop-outs and replacements, issue 4 item 6) and of the
-//! replacement part of the public selection page, English and French. Reached with [`of`].
+//! replacement part of the public selection page, English and French. Reached with `lang.t::<PanelMessages>()`.
 
 use crate::i18n::Lang;
 
@@ -48,7 +48,6 @@ pub struct PanelMessages {
     pub err_pending: &'static str,
     pub err_not_on_panel: &'static str,
     pub err_left_out: &'static str,
-    pub replaced_reason: &'static str,
     pub public_heading: &'static str,
     pub public_intro: &'static str,
     pub public_count: &'static str,
@@ -109,7 +108,6 @@ pub static EN_PANEL: PanelMessages = PanelMessages {
     err_pending: "A replacement run is already waiting for its seed or being drawn: draw or finish it first.",
     err_not_on_panel: "This person is not on the panel.",
     err_left_out: "Someone still on the panel has no answer for every feature of the quotas: fix the quotas or their answers first.",
-    replaced_reason: "seat filled by replacement run #{run}",
     public_heading: "Replacements",
     public_intro: "When someone drawn declines or withdraws, their seat is drawn again from the people still available. Each replacement run is checked like the final run, with the people still on the panel given as already selected.",
     public_count: "Seats replaced:",
@@ -161,7 +159,6 @@ pub static FR_PANEL: PanelMessages = PanelMessages {
     err_pending: "Un tirage de remplacement attend déjà sa graine ou est en cours : tirez-le ou attendez sa fin.",
     err_not_on_panel: "Cette personne n'est pas dans le panel.",
     err_left_out: "Une personne encore dans le panel n'a pas de réponse pour chaque critère des quotas : corrigez d'abord les quotas ou ses réponses.",
-    replaced_reason: "place pourvue par le tirage de remplacement n° {run}",
     public_heading: "Remplacements",
     public_intro: "Quand une personne tirée refuse ou se retire, sa place est tirée à nouveau parmi les personnes encore disponibles. Chaque tirage de remplacement se vérifie comme le tirage définitif, avec les personnes encore dans le panel données comme déjà tirées.",
     public_count: "Places remplacées :",

@@ -1,5 +1,7 @@
-//! The message catalogue of quotas, selection runs, confirmations and replacements (issue 4), English and French.
-//! Kept apart from `i18n.rs` so that the selection pages add strings without touching the shared catalogue.
+//! The message catalogue of quotas, selection runs and the public verifiability page (issue 4), English and French.
+//! Reached with `lang.t::<SelectionMessages>()`; the panel's strings are in `panel.rs`.
+
+use crate::i18n::{Catalogue, Lang};
 
 /// The strings of the quota editor, selection runs and the public verifiability page.
 #[allow(missing_docs)]
@@ -106,6 +108,15 @@ pub struct SelectionMessages {
     pub lottery_number_col: &'static str,
     pub lottery_panels_word: &'static str,
     pub lottery_precomputed: &'static str,
+}
+
+impl Catalogue for SelectionMessages {
+    fn of(lang: Lang) -> &'static SelectionMessages {
+        match lang {
+            Lang::En => &EN_SELECTION,
+            Lang::Fr => &FR_SELECTION,
+        }
+    }
 }
 
 /// English.

@@ -56,7 +56,10 @@ fn gender(person: &store::selection::PanelPerson) -> String {
 fn seated(people: &[store::selection::PanelPerson]) -> Vec<&store::selection::PanelPerson> {
     people
         .iter()
-        .filter(|p| p.status == "selected" || p.status == "confirmed")
+        .filter(|p| {
+            p.status == domain::respondent::Status::Selected
+                || p.status == domain::respondent::Status::Confirmed
+        })
         .collect()
 }
 
@@ -410,8 +413,8 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     // The single-run rule holds for replacement runs: while another run is running, the draw is refused.
     let mut tx = app.store.begin().await.unwrap();
     let blocker = store::selection::NewRun {
-        kind: "test",
-        status: "running",
+        kind: domain::selection::RunKind::Test,
+        status: domain::selection::RunStatus::Running,
         seed: "s",
         commitment: "c",
         ..stored_new_run(&stored)
@@ -432,7 +435,7 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     assert_eq!(status, 409, "{html}");
     let mut tx = app.store.begin().await.unwrap();
     let end = store::selection::RunEnd {
-        status: "cancelled",
+        status: domain::selection::RunStatus::Cancelled,
         selected_csv: "",
         result_json: "{}",
         message: "",
@@ -591,9 +594,9 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
 fn stored_new_run(run: &store::selection::RunRow) -> store::selection::NewRun<'_> {
     store::selection::NewRun {
         assembly_id: run.assembly_id,
-        kind: &run.kind,
-        status: &run.status,
-        algorithm: &run.algorithm,
+        kind: run.kind,
+        status: run.status,
+        algorithm: run.algorithm,
         engine_version: &run.engine_version,
         panel_size: run.panel_size,
         seed: &run.seed,

@@ -509,9 +509,9 @@ pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: Te
     let mut tx = app.store.begin().await.unwrap();
     let run = store::selection::NewRun {
         assembly_id,
-        kind: "test",
-        status: "running",
-        algorithm: "leximin",
+        kind: domain::selection::RunKind::Test,
+        status: domain::selection::RunStatus::Running,
+        algorithm: domain::selection::Algorithm::Leximin,
         engine_version: "0",
         panel_size: 1,
         seed: "s",
@@ -555,7 +555,7 @@ pub async fn a_run_left_running_by_a_stopped_server_is_failed_at_startup(app: Te
         .await
         .unwrap();
     drop(connection);
-    assert_eq!(stored.status, "failed");
+    assert_eq!(stored.status, domain::selection::RunStatus::Failed);
     let (_, html) = app
         .get(
             &organiser,
@@ -884,7 +884,7 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         let run = store::selection::run(&mut connection, assembly_id, run_id)
             .await
             .unwrap();
-        (run.status, run.message, run.progress)
+        (run.status.as_str(), run.message, run.progress)
     };
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let (status, _, progress) = run_status().await;
@@ -908,8 +908,8 @@ pub async fn stopping_the_server_ends_a_long_run_and_marks_it_failed(app: TestAp
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!(
-        (status.as_str(), message.as_str()),
-        ("failed", web::selection::STOPPED_MESSAGE)
+        (status, message.as_str()),
+        ("failed", store::selection::STOPPED_MESSAGE)
     );
     assert!(
         app.stopping
@@ -1048,10 +1048,10 @@ pub async fn a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_s
     let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
     let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
     let (_, selected) = app.get(&public, &format!("{files}/selected.csv")).await;
-    let instance = web::selection::instance_of(&pool, &features, "", 6).unwrap();
+    let instance = app::selection::pool::instance_of(&pool, &features, "", 6).unwrap();
     let expected = selection::run(
         &instance,
-        &web::selection::settings_of("leximin", None),
+        &app::selection::pool::settings_of(domain::selection::Algorithm::Leximin, None),
         seed,
         &mut |_| {},
     )
