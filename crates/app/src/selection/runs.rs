@@ -385,3 +385,64 @@ pub async fn overview(conn: &mut AnyConnection, assembly_id: i64, now: i64) -> R
         check,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn_final(status: RunStatus, heartbeat_at: Option<i64>) -> RunRow {
+        RunRow {
+            id: 1,
+            assembly_id: 1,
+            kind: RunKind::Final,
+            status,
+            algorithm: Algorithm::Leximin,
+            engine_version: engine::ENGINE_VERSION.to_owned(),
+            panel_size: 6,
+            seed: "announced seed".to_owned(),
+            seed_source: String::new(),
+            commitment: "c".to_owned(),
+            pool_csv: "id\n".to_owned(),
+            features_csv: String::new(),
+            already_csv: String::new(),
+            selected_csv: String::new(),
+            result_json: "{}".to_owned(),
+            message: String::new(),
+            progress: String::new(),
+            cancel_requested: false,
+            parent_run_id: None,
+            created_at: 0,
+            finished_at: None,
+            lottery_panels: None,
+            distribution_csv: String::new(),
+            heartbeat_at,
+        }
+    }
+
+    #[test]
+    fn a_run_without_a_heartbeat_is_seen_interrupted_and_a_live_one_is_not() {
+        let now = 1_000;
+        let live = as_seen(drawn_final(RunStatus::Running, Some(now - 5)), now);
+        assert_eq!(live.status, RunStatus::Running);
+        assert!(!interrupted(&live));
+        let dead = as_seen(
+            drawn_final(RunStatus::Running, Some(now - STALE_SECONDS - 1)),
+            now,
+        );
+        assert_eq!(
+            (dead.status, dead.message.as_str()),
+            (RunStatus::Failed, STOPPED_MESSAGE)
+        );
+        assert!(
+            interrupted(&dead),
+            "a drawn run that stopped can only be resumed"
+        );
+        // The engine's own verdict is not an interruption, and a finished run is left as it is.
+        let infeasible = RunRow {
+            message: "no panel meets the quotas".to_owned(),
+            ..drawn_final(RunStatus::Failed, Some(0))
+        };
+        assert!(!interrupted(&as_seen(infeasible, now)));
+        assert!(interrupted(&drawn_final(RunStatus::Cancelled, None)));
+    }
+}
