@@ -9,7 +9,7 @@
 //! second, even in the middle of a MIP.
 //!
 //! The `highs` crate wraps neither the callbacks nor changing one coefficient of a model, so this module
-//! calls the HiGHS C API through `highs-sys` for those, in three small `unsafe` blocks; it holds all the
+//! calls the HiGHS C API through `highs-sys` for those, in four small `unsafe` blocks; it holds all the
 //! unsafe code of the workspace.
 //! Polling reads the clock only to space the calls; it never changes what HiGHS computes, so a run that is
 //! not cancelled gives the same result as without the callbacks.
@@ -187,6 +187,28 @@ pub(crate) fn change_coefficient_and_row_lower(
             highs_sys::Highs_changeRowBounds(highs, row_index, row_lower, f64::INFINITY)
         }
     };
+    if status == highs_sys::STATUS_ERROR {
+        return Err(failed());
+    }
+    Ok(())
+}
+
+/// Changes the bounds of one row of a model (the `highs` crate wraps only columns' bounds).
+pub(crate) fn change_row_bounds(
+    model: &mut Model,
+    row: usize,
+    low: f64,
+    high: f64,
+) -> Result<(), SelectionError> {
+    let failed = || SelectionError::Solver {
+        message: format!("changing the bounds of row {row} of a model failed"),
+    };
+    let row_index = highs_sys::HighsInt::try_from(row).map_err(|_| failed())?;
+    if row >= model.num_rows() {
+        return Err(failed());
+    }
+    // SAFETY: `model` owns a live Highs instance and the row exists (checked above).
+    let status = unsafe { highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row_index, low, high) };
     if status == highs_sys::STATUS_ERROR {
         return Err(failed());
     }
