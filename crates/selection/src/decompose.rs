@@ -23,7 +23,7 @@
 
 use crate::model::Instance;
 use crate::solver::{Reduced, configure};
-use crate::watch::Watch;
+use crate::watch::{Batch, Watch};
 use crate::{Activity, Phase, Progress, SelectionError};
 use highs::{HighsModelStatus, Model, RowProblem, Sense};
 
@@ -97,7 +97,8 @@ pub(crate) fn decompose(
             fraction: started + (WALK_FRACTION_END - started) * step as f64 / (step + left) as f64,
             ..watch.last()
         })?;
-        let Some(panel) = panel_in_face(&mut face_lp, &x, &sizes, seats, &constraints, watch)? else {
+        let Some(panel) = panel_in_face(&mut face_lp, &x, &sizes, seats, &constraints, watch)?
+        else {
             return Ok(None);
         };
         if !meets_everything(&panel, &sizes, reduced.seats, &constraints) {
@@ -230,6 +231,14 @@ fn panel_in_face(
     let Some((vertex, reduced_costs)) = face_lp.solve(x, sizes, constraints, watch)? else {
         return Ok(None);
     };
+    // A panel within 5% of the LP's bound is good enough (the objective only makes the step long): the MIPs
+    // stop as soon as they find one, usually at their root, before cutting planes.
+    let bound: f64 = vertex
+        .iter()
+        .zip(x.iter().zip(sizes))
+        .map(|(&v, (&value, &size))| v * weight(value, size))
+        .sum();
+    let good_enough = bound - GAP * bound.abs();
     let fractional: Vec<bool> = vertex
         .iter()
         .map(|&v| (v - v.round()).abs() > 1e-9)
@@ -259,33 +268,119 @@ fn panel_in_face(
         for &t in candidates.iter().take(open) {
             free[t] = true;
         }
-        if let Some(panel) = face_mip(x, sizes, seats, constraints, Some((&vertex, &free)), watch)? {
+        if let Some(panel) = neighbourhood_mip(
+            x,
+            sizes,
+            seats,
+            constraints,
+            &vertex,
+            &free,
+            good_enough,
+            watch,
+        )? {
             return Ok(Some(panel));
         }
         if open >= candidates.len() {
             break;
         }
     }
-    face_mip(x, sizes, seats, constraints, None, watch)
+    face_mip(x, sizes, seats, constraints, good_enough, watch)
 }
+
+/// The relative gap to the face LP's bound at which a MIP's panel is taken.
+const GAP: f64 = 0.05;
 
 /// How many integral counts of the face LP's vertex the neighbourhood MIPs leave free, first and second
 /// (chosen on the sweep's pools of 2,000: with 40 the first neighbourhood holds a panel in nearly every
 /// step; the MIP of the whole face, with 700-1,100 free counts, takes 25-130 ms and the neighbourhood's 5-15).
-const NEIGHBOURHOODS: [usize; 2] = [40, 200];
+const NEIGHBOURHOODS: [usize; 3] = [40, 200, 1000];
 
-/// The best panel of the face (within 5%), inside the neighbourhood `(vertex, free)` when given: counts
-/// marked free keep the bounds of the face, the others (all integral in `vertex`) are fixed at their value
-/// in `vertex`.
+/// The best panel (within 5%) of the face's neighbourhood around `vertex`: the counts marked `free` keep the
+/// bounds of the face, every other count is fixed at its value in `vertex` (integral there). Only the free
+/// counts enter the MIP, with the rows' bounds less the fixed counts, so that it stays small on large pools.
+fn neighbourhood_mip(
+    x: &[f64],
+    sizes: &[u32],
+    seats: f64,
+    constraints: &[Constraint],
+    vertex: &[f64],
+    free: &[bool],
+    good_enough: f64,
+    watch: &mut Watch<'_>,
+) -> Result<Option<Vec<u32>>, SelectionError> {
+    let mut panel: Vec<u32> = vertex.iter().map(|&v| v.round().max(0.0) as u32).collect();
+    let mut problem = RowProblem::default();
+    let mut columns: Vec<Option<highs::Col>> = vec![None; x.len()];
+    let mut open = Vec::new();
+    for t in 0..x.len() {
+        if free[t] {
+            let (low, high) = column_bounds(x[t], sizes[t]);
+            columns[t] = Some(problem.add_integer_column(weight(x[t], sizes[t]), low..=high));
+            open.push(t);
+        }
+    }
+    let fixed_seats: f64 = (0..x.len())
+        .filter(|&t| !free[t])
+        .map(|t| panel[t] as f64)
+        .sum();
+    problem.add_row(
+        seats - fixed_seats..=seats - fixed_seats,
+        open.iter().map(|&t| (columns[t].expect("open"), 1.0)),
+    );
+    for c in constraints {
+        let factors: Vec<(highs::Col, f64)> = c
+            .profiles
+            .iter()
+            .filter_map(|&t| columns[t].map(|col| (col, 1.0)))
+            .collect();
+        // A row of fixed counts only holds at the vertex, which meets every row of the face.
+        if factors.is_empty() {
+            continue;
+        }
+        let fixed: f64 = c
+            .profiles
+            .iter()
+            .filter(|&&t| !free[t])
+            .map(|&t| panel[t] as f64)
+            .sum();
+        let (low, high) = row_bounds(c, x);
+        problem.add_row(low - fixed..=high - fixed, factors);
+    }
+    let fixed_value: f64 = (0..x.len())
+        .filter(|&t| !free[t])
+        .map(|t| panel[t] as f64 * weight(x[t], sizes[t]))
+        .sum();
+    let mut model = problem.optimise(Sense::Maximise);
+    configure(&mut model);
+    model.set_option("mip_rel_gap", GAP);
+    model.set_option("objective_target", good_enough - fixed_value);
+    model.set_option("mip_heuristic_run_feasibility_jump", false);
+    let solved = watch.solve(model, "neighbourhood MIP")?;
+    match solved.status() {
+        HighsModelStatus::Optimal | HighsModelStatus::ObjectiveTarget => {
+            let solution = solved.get_solution();
+            for (&t, &value) in open.iter().zip(solution.columns()) {
+                panel[t] = value.round().max(0.0) as u32;
+            }
+            Ok(Some(panel))
+        }
+        HighsModelStatus::Infeasible => Ok(None),
+        other => Err(SelectionError::Solver {
+            message: format!("neighbourhood MIP ended with status {other:?}"),
+        }),
+    }
+}
+
+/// The best panel of the whole face (within 5%).
 fn face_mip(
     x: &[f64],
     sizes: &[u32],
     seats: f64,
     constraints: &[Constraint],
-    around: Option<(&[f64], &[bool])>,
+    good_enough: f64,
     watch: &mut Watch<'_>,
 ) -> Result<Option<Vec<u32>>, SelectionError> {
-    let mut model = face_problem(x, sizes, seats, constraints, true, around)
+    let mut model = face_problem(x, sizes, seats, constraints, true)
         .0
         .optimise(Sense::Maximise);
     configure(&mut model);
@@ -294,16 +389,15 @@ fn face_mip(
     // Measured on the sweep's pools of 2,000 (walks of about 280 steps): a gap of 5% instead of 1% cut
     // the time of a whole-face MIP by a third with the same lottery size and no failed walk, and a larger
     // gap changed nothing more; the feasibility-jump heuristic cost 15% and never decided a result.
-    model.set_option("mip_rel_gap", 0.05);
+    model.set_option("mip_rel_gap", GAP);
+    model.set_option("objective_target", good_enough);
     model.set_option("mip_heuristic_run_feasibility_jump", false);
-    if around.is_none() {
-        // HiGHS's presolve removes the fixed counts of a neighbourhood MIP cheaply, but on the whole face it
-        // cost 15% of the MIP (clique extraction over the quota rows) and gained nothing.
-        model.set_option("presolve", "off");
-    }
+    // HiGHS's presolve cost 15% of the whole face's MIP (clique extraction over the quota rows) and gained
+    // nothing.
+    model.set_option("presolve", "off");
     let solved = watch.solve(model, "face MIP")?;
     match solved.status() {
-        HighsModelStatus::Optimal => Ok(Some(
+        HighsModelStatus::Optimal | HighsModelStatus::ObjectiveTarget => Ok(Some(
             solved
                 .get_solution()
                 .columns()
@@ -323,7 +417,6 @@ fn face_mip(
 /// which would discard it) instead of from scratch.
 struct FaceLp {
     model: Option<Model>,
-    cols: Vec<highs::Col>,
     columns: Vec<Bounds>,
     rows: Vec<Bounds>,
 }
@@ -333,13 +426,12 @@ type Bounds = (f64, f64);
 
 impl FaceLp {
     fn new(x: &[f64], sizes: &[u32], seats: f64, constraints: &[Constraint]) -> FaceLp {
-        let (problem, cols) = face_problem(x, sizes, seats, constraints, false, None);
+        let (problem, _) = face_problem(x, sizes, seats, constraints, false);
         let mut model = problem.optimise(Sense::Maximise);
         configure(&mut model);
         model.set_option("presolve", "off");
         FaceLp {
             model: Some(model),
-            cols,
             columns: x
                 .iter()
                 .zip(sizes)
@@ -358,23 +450,35 @@ impl FaceLp {
         watch: &mut Watch<'_>,
     ) -> Result<Option<(Vec<f64>, Vec<f64>)>, SelectionError> {
         let mut model = self.model.take().expect("face LP present");
+        let costs: Vec<f64> = x
+            .iter()
+            .zip(sizes)
+            .map(|(&value, &size)| weight(value, size))
+            .collect();
+        crate::watch::change(&mut model, Batch::Costs(&costs))?;
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
         for (t, (&value, &size)) in x.iter().zip(sizes).enumerate() {
-            let col = self.cols[t];
-            model.change_column_cost(col, value / size as f64);
             let bounds = column_bounds(value, size);
             if bounds != self.columns[t] {
-                model.change_column_bounds(col, bounds.0..=bounds.1);
+                set.push(t as highs_sys::HighsInt);
+                lower.push(bounds.0);
+                upper.push(bounds.1);
                 self.columns[t] = bounds;
             }
         }
+        crate::watch::change(&mut model, Batch::ColumnBounds(&set, &lower, &upper))?;
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
         for (i, c) in constraints.iter().enumerate() {
             let bounds = row_bounds(c, x);
             if bounds != self.rows[i] {
                 // Row 0 is the panel size; constraint i is row i + 1.
-                crate::watch::change_row_bounds(&mut model, i + 1, bounds.0, bounds.1)?;
+                set.push((i + 1) as highs_sys::HighsInt);
+                lower.push(bounds.0);
+                upper.push(bounds.1);
                 self.rows[i] = bounds;
             }
         }
+        crate::watch::change(&mut model, Batch::RowBounds(&set, &lower, &upper))?;
         let solved = watch.solve(model, "face LP")?;
         let answer = match solved.status() {
             HighsModelStatus::Optimal => {
@@ -394,6 +498,14 @@ impl FaceLp {
         self.model = Some(solved.into());
         Ok(answer)
     }
+}
+
+/// The objective weight of a seat of a profile with `value` seats of `size` in the current point: its share,
+/// so that the panel seats the profiles that the point seats most and the step is long. (A logit of the
+/// share, which punishes the seats that limit the step more, gave 10% fewer steps on the sweep's pools of
+/// 2,000 but no shorter run.)
+fn weight(value: f64, size: u32) -> f64 {
+    value / size as f64
 }
 
 /// The bounds of count `t` in the minimal face of `x`: fixed where `x` is at a bound, `[0, s_t]` otherwise.
@@ -420,32 +532,21 @@ fn row_bounds(c: &Constraint, x: &[f64]) -> Bounds {
     }
 }
 
-/// The panel problem restricted to the minimal face of `Q` that holds `x`, and to the neighbourhood
-/// `(vertex, free)` when given (see [`face_mip`]).
+/// The panel problem restricted to the minimal face of `Q` that holds `x`.
 fn face_problem(
     x: &[f64],
     sizes: &[u32],
     seats: f64,
     constraints: &[Constraint],
     integer: bool,
-    around: Option<(&[f64], &[bool])>,
 ) -> (RowProblem, Vec<highs::Col>) {
     let mut problem = RowProblem::default();
     let columns: Vec<highs::Col> = x
         .iter()
         .zip(sizes)
-        .enumerate()
-        .map(|(t, (&value, &size))| {
-            let weight = value / size as f64;
-            let (mut low, mut high) = column_bounds(value, size);
-            if let Some((vertex, free)) = around
-                && !free[t]
-            {
-                // Integral at the vertex (every fractional count is free).
-                let near = vertex[t].round();
-                low = low.max(near);
-                high = high.min(near).max(low);
-            }
+        .map(|(&value, &size)| {
+            let weight = weight(value, size);
+            let (low, high) = column_bounds(value, size);
             if integer {
                 problem.add_integer_column(weight, low..=high)
             } else {
