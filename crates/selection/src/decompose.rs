@@ -7,15 +7,19 @@
 //! 1. takes the constraints of `Q` that are tight at `x`: every panel in a lottery that averages to
 //!    `x` must meet them with equality too (a panel's count cannot exceed a bound that the average
 //!    already reaches), so they are equalities for the next panel;
-//! 2. finds a panel `P` in that face with the panel MIP (its objective favours the profiles that
-//!    `x` seats most, so that `P` is close to `x` and the step long);
+//! 2. finds a panel `P` in that face (its objective favours the profiles that `x` seats most, so
+//!    that `P` is close to `x` and the step long): the face LP's vertex when it is integral, else
+//!    the MIP of a small neighbourhood of that vertex (its fractional counts and the free counts
+//!    with the smallest reduced costs), larger neighbourhoods, and last the MIP of the whole face;
 //! 3. moves away from `P` for as long as the rest stays in `Q`: `x = theta P + (1 - theta) x'`
 //!    with the largest `theta <= 1` (a ratio test over every constraint); `x'` is tight on one
 //!    more constraint, so the face shrinks at every step and the walk ends within
-//!    (number of profiles + 1) steps, like Caratheodory's theorem.
+//!    (number of profiles + 1) steps, like Caratheodory's theorem. In practice it ends sooner: each
+//!    step takes a share `theta` of about a tenth of what is left, which is below 1e-11 (rounding
+//!    error, checked below) after a few hundred steps.
 //!
 //! When panels can reach the target (it lies in their convex hull, not just in `Q`), the walk
-//! usually ends with the exact lottery in a few hundred small MIPs, much faster than column
+//! usually ends with the exact lottery in a few hundred LPs and MIPs of milliseconds, much faster than column
 //! generation, whose master LP must represent the target exactly. It can fail where `Q` is larger
 //! than the hull of the panels (a face with no panel, or too many steps); the caller then uses column
 //! generation. Success is checked, not assumed: every panel is re-checked in integers, and the
