@@ -232,7 +232,11 @@ fn panel_in_face(
     watch: &mut Watch<'_>,
 ) -> Result<Option<Vec<u32>>, SelectionError> {
     // The LP first: its optimal vertex is sometimes integral, and then it is a panel.
-    let Some((vertex, reduced_costs)) = face_lp.solve(x, sizes, constraints, watch)? else {
+    let Some(Vertex {
+        values: vertex,
+        reduced_costs,
+    }) = face_lp.solve(x, sizes, constraints, watch)?
+    else {
         return Ok(None);
     };
     // A panel within 5% of the LP's bound is good enough (the objective only makes the step long): the MIPs
@@ -277,8 +281,7 @@ fn panel_in_face(
             sizes,
             seats,
             constraints,
-            &vertex,
-            &free,
+            (&vertex, &free),
             good_enough,
             watch,
         )? {
@@ -294,8 +297,8 @@ fn panel_in_face(
 /// The relative gap to the face LP's bound at which a MIP's panel is taken.
 const GAP: f64 = 0.05;
 
-/// How many integral counts of the face LP's vertex the neighbourhood MIPs leave free, first and second
-/// (chosen on the sweep's pools of 2,000: with 40 the first neighbourhood holds a panel in nearly every
+/// How many integral counts of the face LP's vertex the neighbourhood MIPs leave free, one neighbourhood after
+/// the other (chosen on the sweep's pools of 2,000: with 40 the first neighbourhood holds a panel in nearly every
 /// step; the MIP of the whole face, with 700-1,100 free counts, takes 25-130 ms and the neighbourhood's 5-15).
 const NEIGHBOURHOODS: [usize; 3] = [40, 200, 1000];
 
@@ -307,8 +310,7 @@ fn neighbourhood_mip(
     sizes: &[u32],
     seats: f64,
     constraints: &[Constraint],
-    vertex: &[f64],
-    free: &[bool],
+    (vertex, free): (&[f64], &[bool]),
     good_enough: f64,
     watch: &mut Watch<'_>,
 ) -> Result<Option<Vec<u32>>, SelectionError> {
@@ -425,6 +427,12 @@ struct FaceLp {
     rows: Vec<Bounds>,
 }
 
+/// An optimal vertex of the face LP: the counts and their reduced costs.
+struct Vertex {
+    values: Vec<f64>,
+    reduced_costs: Vec<f64>,
+}
+
 /// Lower and upper bound of a count or a row.
 type Bounds = (f64, f64);
 
@@ -452,7 +460,7 @@ impl FaceLp {
         sizes: &[u32],
         constraints: &[Constraint],
         watch: &mut Watch<'_>,
-    ) -> Result<Option<(Vec<f64>, Vec<f64>)>, SelectionError> {
+    ) -> Result<Option<Vertex>, SelectionError> {
         let mut model = self.model.take().expect("face LP present");
         let costs: Vec<f64> = x
             .iter()
@@ -487,10 +495,10 @@ impl FaceLp {
         let answer = match solved.status() {
             HighsModelStatus::Optimal => {
                 let solution = solved.get_solution();
-                Some((
-                    solution.columns().to_vec(),
-                    solution.dual_columns().to_vec(),
-                ))
+                Some(Vertex {
+                    values: solution.columns().to_vec(),
+                    reduced_costs: solution.dual_columns().to_vec(),
+                })
             }
             HighsModelStatus::Infeasible => None,
             other => {
