@@ -45,6 +45,9 @@ pub(crate) type PanelLottery = Vec<(Vec<u32>, f64)>;
 const TIGHT: f64 = 1e-9;
 /// The lottery must average to the target within this, per person probability.
 const ACCURACY: f64 = 1e-9;
+/// What is left of the walk below which it may be given to the last panel when no next step is found: it
+/// moves no probability by more than this, a tenth of [`ACCURACY`].
+const NEGLIGIBLE: f64 = 1e-10;
 
 /// The panels (counts per profile) and their probabilities whose average is `target` (counts per
 /// profile, in the relaxation), or `None` when the walk finds no such lottery.
@@ -101,13 +104,21 @@ pub(crate) fn decompose(
             fraction: started + (WALK_FRACTION_END - started) * step as f64 / (step + left) as f64,
             ..watch.last()
         })?;
-        let Some(panel) = panel_in_face(&mut face_lp, &x, &sizes, seats, &constraints, watch)?
-        else {
+        let found = panel_in_face(&mut face_lp, &x, &sizes, seats, &constraints, watch)?
+            .filter(|panel| meets_everything(panel, &sizes, reduced.seats, &constraints));
+        let Some(panel) = found else {
+            // At the very end of a long walk, x' has been divided by what is left so many times that its
+            // rounding errors can put it just outside Q (seen on a pool of 5,000 at step 399, with 1.1e-11
+            // left). What is left is then too little to matter: it goes to the last panel, and the check
+            // in `finish` decides.
+            if mass <= NEGLIGIBLE
+                && let Some(last) = lottery.last_mut()
+            {
+                last.1 += mass;
+                return Ok(finish(lottery, target, &sizes));
+            }
             return Ok(None);
         };
-        if !meets_everything(&panel, &sizes, reduced.seats, &constraints) {
-            return Ok(None);
-        }
         // The longest step away from the panel that keeps x' = (x - theta P) / (1 - theta) in Q:
         // for `a.y >= l`, theta (a.P - l) <= a.x - l; for `a.y <= h`, theta (h - a.P) <= h - a.x.
         let mut theta: f64 = 1.0;
@@ -135,6 +146,12 @@ pub(crate) fn decompose(
             return Ok(finish(lottery, target, &sizes));
         }
         if theta <= 1e-12 {
+            if mass <= NEGLIGIBLE
+                && let Some(last) = lottery.last_mut()
+            {
+                last.1 += mass;
+                return Ok(finish(lottery, target, &sizes));
+            }
             return Ok(None);
         }
         lottery.push((panel.clone(), mass * theta));
