@@ -39,6 +39,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // With SOLVE_GAPS=1, prints every stretch of more than half a second without a progress report (where a cancel
     // would wait).
     let gaps = std::env::var("SOLVE_GAPS").is_ok();
+    // With SOLVE_STEPS=1, prints the time at which each step of the algorithm (coverage, relaxation levels, face
+    // walk, ...) begins.
+    let steps = std::env::var("SOLVE_STEPS").is_ok();
+    let mut activity = None;
     let mut last = started;
     let mut longest = std::time::Duration::ZERO;
     let distribution = find_distribution(
@@ -58,6 +62,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     progress.phase,
                     progress.panels
                 );
+            }
+            if steps && activity != Some(progress.activity) {
+                eprintln!(
+                    "{:8.2} s: {:?} begins",
+                    started.elapsed().as_secs_f64(),
+                    progress.activity
+                );
+                activity = Some(progress.activity);
             }
             last = std::time::Instant::now();
             reports += 1;

@@ -319,6 +319,26 @@ pub(crate) fn solve(
     let swaps = SwapSearch::new(instance, reduced);
     watch.send(Progress::start(count))?;
 
+    // On large pools, the face walk first, without the coverage: the relaxation's LEXIMIN gives 0 exactly to
+    // the profiles that no point of the relaxation seats (were one seated somewhere, mixing in a little of
+    // that point would raise the lowest level), and these are in no panel either; every other profile gets a
+    // positive target, which a lottery that reaches it seats. So a lottery the walk finds is the LEXIMIN with
+    // the right unreachable profiles, and the coverage (panels for every profile, the proof that the rest are
+    // in none) is only needed when the walk fails.
+    let mut walked_without_coverage = false;
+    if count >= WALK_FIRST_PROFILES {
+        let none = vec![false; count];
+        if let Some(target) = relaxed_leximin(instance, reduced, &none, watch)? {
+            walked_without_coverage = true;
+            let unreachable: Vec<bool> = target.iter().map(|&p| p <= 1e-12).collect();
+            if let Some(distribution) =
+                walk(&target, &sizes, &unreachable, instance, reduced, watch)?
+            {
+                return Ok(distribution);
+            }
+        }
+    }
+
     // Coverage: find panels until every profile is in one, or provably in none.
     let mut covered = vec![false; count];
     let mut unreachable = vec![false; count];
@@ -349,7 +369,7 @@ pub(crate) fn solve(
         // Cheap first: swaps from known panels towards uncovered profiles (every panel they reach
         // is feasible); the MIP runs only when they cover nothing new, and proves unreachability.
         if !panels.is_empty() {
-            let found = swaps.violating_panels(&panels, &weights, 0.5, HEURISTIC_STARTS);
+            let found = swaps.violating_panels(&panels, &weights, 0.5, HEURISTIC_STARTS, watch)?;
             if !found.is_empty() {
                 for panel in found {
                     for t in 0..count {
@@ -394,17 +414,14 @@ pub(crate) fn solve(
     // and the stage-by-stage search is skipped. Column generation that converges below 1 proves that
     // panels cannot reach the target.
     let target = relaxed_leximin(instance, reduced, &unreachable, watch)?;
-    if let Some(target) = target.as_ref().filter(|_| count >= WALK_FIRST_PROFILES) {
-        let counts: Vec<f64> = target.iter().zip(&sizes).map(|(p, s)| p * s).collect();
-        if let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, watch)? {
-            let mut set = PanelSet::default();
-            let mut lambda = Vec::new();
-            for (panel, probability) in lottery {
-                set.push(panel);
-                lambda.push(probability);
-            }
-            return finish(&set, &lambda, &sizes, &unreachable, Way::FaceWalk, watch);
-        }
+    // The walk again only when the coverage found profiles in no panel that the walk above gave a target.
+    let walk_again = !walked_without_coverage || unreachable.contains(&true);
+    if let Some(target) = target
+        .as_ref()
+        .filter(|_| count >= WALK_FIRST_PROFILES && walk_again)
+        && let Some(distribution) = walk(target, &sizes, &unreachable, instance, reduced, watch)?
+    {
+        return Ok(distribution);
     }
     // MAXIMIN's value is at most the relaxation's first level: once column generation reaches it, the
     // distribution is optimal without a proof by the panel problem.
@@ -569,6 +586,29 @@ pub(crate) fn solve(
     )
 }
 
+/// The face walk towards the relaxation's LEXIMIN `target` (probabilities per profile): the distribution, or
+/// `None` when the walk finds no lottery that reaches it.
+fn walk(
+    target: &[f64],
+    sizes: &[f64],
+    unreachable: &[bool],
+    instance: &crate::model::Instance,
+    reduced: &Reduced,
+    watch: &mut Watch<'_>,
+) -> Result<Option<ProfileDistribution>, SelectionError> {
+    let counts: Vec<f64> = target.iter().zip(sizes).map(|(p, s)| p * s).collect();
+    let Some(lottery) = crate::decompose::decompose(instance, reduced, &counts, watch)? else {
+        return Ok(None);
+    };
+    let mut set = PanelSet::default();
+    let mut lambda = Vec::new();
+    for (panel, probability) in lottery {
+        set.push(panel);
+        lambda.push(probability);
+    }
+    finish(&set, &lambda, sizes, unreachable, Way::FaceWalk, watch).map(Some)
+}
+
 /// The distribution of the master's panels with positive probability, normalised and sorted.
 fn finish(
     panels: &PanelSet,
@@ -701,9 +741,13 @@ impl Pricing {
             }
             // Cheap pricing next: improve the best known panels by swaps; the MIP runs only when
             // that finds nothing, and its answer is what proves convergence.
-            let found =
-                self.swaps
-                    .violating_panels(&master.panels, &weights, threshold, HEURISTIC_STARTS);
+            let found = self.swaps.violating_panels(
+                &master.panels,
+                &weights,
+                threshold,
+                HEURISTIC_STARTS,
+                watch,
+            )?;
             if !found.is_empty() {
                 for panel in found {
                     master.add_panel(panel);
@@ -842,6 +886,7 @@ fn multiplicative_weights(
                 .total_cmp(&member_weight[a])
                 .then(a.cmp(&b))
         });
+        watch.check()?;
         current = swaps.improve(&current, &member_weight, &by_weight, POOL_SWAPS);
         for t in 0..count {
             if current[t] > 0 {
@@ -926,7 +971,8 @@ impl SwapSearch {
         weights: &[f64],
         threshold: f64,
         starts: usize,
-    ) -> Vec<Vec<u32>> {
+        watch: &mut Watch<'_>,
+    ) -> Result<Vec<Vec<u32>>, SelectionError> {
         let value =
             |panel: &[u32]| -> f64 { panel.iter().zip(weights).map(|(&c, &w)| c as f64 * w).sum() };
         let sparse_value = |panel: &[(u32, u32)]| -> f64 {
@@ -953,12 +999,14 @@ impl SwapSearch {
         by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
         let mut found: Vec<Vec<u32>> = Vec::new();
         for &(_, start) in &ranked {
+            // On pools of 10,000 one round of starts takes seconds: a cancel is heard between two starts.
+            watch.check()?;
             let panel = self.improve(&known.dense[start], weights, &by_weight, usize::MAX);
             if value(&panel) > threshold && !known.contains(&panel) && !found.contains(&panel) {
                 found.push(panel);
             }
         }
-        found
+        Ok(found)
     }
 
     /// Best-improvement swaps from `start`, at most `max_swaps` of them (and at most `4 k`).

@@ -650,3 +650,51 @@ fn legacy_meets_the_quotas_but_starves_the_rare_profile() {
     let total: f64 = selection.probabilities.iter().sum();
     assert!((total - 20.0).abs() < 1e-9);
 }
+
+/// On a pool with hundreds of profiles the face walk runs before any search for unreachable profiles: a
+/// person whom no panel can seat (a value whose quota is at most 0) gets probability 0 from the relaxation's
+/// LEXIMIN, is reported unreachable, and everyone else is seated by a checked lottery.
+#[test]
+fn the_walk_reports_a_person_no_panel_can_seat_as_unreachable() {
+    let mut rng = ChaCha20Rng::from_seed([11; 32]);
+    let values = [3usize, 5, 4, 5, 4, 3];
+    let k = 50usize;
+    let mut features = String::from("feature,value,min,max\n");
+    for (f, &count) in values.iter().enumerate() {
+        for v in 0..count {
+            let share = k as f64 / count as f64;
+            features.push_str(&format!(
+                "f{f},v{v},{},{}\n",
+                (share * 0.7).floor(),
+                (share * 1.3).ceil()
+            ));
+        }
+    }
+    features.push_str(&format!("flag,no,0,{k}\nflag,yes,0,0\n"));
+    let mut people = String::from("id,f0,f1,f2,f3,f4,f5,flag\n");
+    for i in 0..700 {
+        people.push_str(&format!("p{i}"));
+        for &count in &values {
+            people.push_str(&format!(",v{}", rng.next_u64() as usize % count));
+        }
+        people.push_str(if i == 0 { ",yes\n" } else { ",no\n" });
+    }
+    let instance = instance(&features, &people, k, "id", &[], &[]);
+    for algorithm in [Algorithm::Leximin, Algorithm::Maximin] {
+        let distribution = solve(&instance, algorithm);
+        assert!(
+            distribution.profiles.len() >= 300,
+            "{} profiles: too few for the walk",
+            distribution.profiles.len()
+        );
+        assert_eq!(distribution.way, selection::Way::FaceWalk);
+        assert_eq!(distribution.unreachable, vec![0]);
+        assert_eq!(distribution.fair_probabilities[0], 0.0);
+        assert!(
+            distribution.fair_probabilities[1..]
+                .iter()
+                .all(|&p| p > 0.0)
+        );
+        check_distribution(&instance, &distribution);
+    }
+}
