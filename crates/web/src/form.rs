@@ -3,7 +3,7 @@
 //! not validate come back with their [`FieldErrors`] so that the handler re-renders its page with the values the
 //! visitor typed and one message per field.
 //!
-//! ```ignore
+//! ```text
 //! pub async fn create_session(.., Submitted(form): Submitted<SessionFields>) -> Result<Response, AppError> {
 //!     let new = match form {
 //!         Ok(new) => new,
