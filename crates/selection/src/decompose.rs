@@ -277,8 +277,8 @@ fn panel_in_face(
     // row) and the `open` free counts of the face with the smallest reduced costs (those the LP can move
     // at the least loss) keep the bounds of the face, every other count is fixed at its integral LP value.
     // Such a MIP has a few dozen free integers and takes milliseconds, and its optimum is within a fraction
-    // of a percent of the LP's bound; only when two neighbourhoods hold no panel does the MIP of the whole
-    // face run. Any panel it finds is in the face, which is all the walk needs.
+    // of a percent of the LP's bound; only when none of the `NEIGHBOURHOODS` holds a panel does the MIP of the
+    // whole face run. Any panel they find is in the face, which is all the walk needs.
     let mut candidates: Vec<usize> = (0..x.len())
         .filter(|&t| !fractional[t] && x[t] > TIGHT && x[t] < sizes[t] as f64 - TIGHT)
         .collect();

@@ -56,9 +56,11 @@ const INTERIOR_PRICE_TOLERANCE: f64 = 1e-7;
 /// An interior dual is only approximately optimal, so only clearly positive weights fix a profile.
 const INTERIOR_FIX_TOLERANCE: f64 = 1e-4;
 /// From this many profiles on, the face walk writes the relaxation's LEXIMIN as a lottery before
-/// column generation tries: on `sf_fixture_22` (122 profiles) column generation takes 0.11 s and the
-/// walk 0.45 s; on a pool of 1,000 (595 profiles) the walk takes 14 s and column generation 112 s.
-const WALK_FIRST_PROFILES: usize = 300;
+/// column generation tries. Measured with revision 5's walk (CPU, LEXIMIN, `gen_pool.py` pools unless named):
+/// `sf_fixture_22` (122 profiles) column generation 0.06 s, walk 0.10 s; 200 respondents (158 profiles)
+/// 0.15 s and 0.14 s; 300 (231) 1.35 s and 0.37 s; 500 (359 and 362) 10-14 s and 0.6-0.7 s; 800 (411)
+/// more than 210 s and 0.5 s.
+const WALK_FIRST_PROFILES: usize = 150;
 /// The target check succeeds when panels reach this fraction of every relaxed LEXIMIN probability.
 const TARGET_TOLERANCE: f64 = 1e-6;
 

@@ -26,8 +26,8 @@ use std::ops::ControlFlow;
 /// (revision 2: panels from the multiplicative-weights pool enter column generation first; revision 3: LEXIMIN
 /// first tries the LEXIMIN of the LP relaxation as a target; revision 4: the face walk finds its panels in the box
 /// around the face LP's vertex first and its whole-face MIPs stop at a 5% gap, and MAXIMIN goes through the
-/// relaxation's LEXIMIN too; revision 5: the face walk keeps one face LP across its steps and looks for its
-/// panels in a reduced-cost neighbourhood of the LP's vertex). A verifier re-runs a published selection with
+/// relaxation's LEXIMIN too; revision 5: the face walk keeps one face LP across its steps, looks for its panels
+/// in a reduced-cost neighbourhood of the LP's vertex, runs before the coverage and from 150 profiles on). A verifier re-runs a published selection with
 /// the revision it names.
 pub const ENGINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+engine.5");
 pub use solver::{Profile, QuotaChange};
