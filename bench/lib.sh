@@ -2,7 +2,7 @@
 # loopback port and sets SERVER_PID and SERVER_BASE (http://127.0.0.1:PORT), or exits with the server's errors.
 start_server() {
   local label=$1 url=$2 work=$3
-  RUST_LOG=warn "$KLERO" serve --demo --bind 127.0.0.1:0 --database-url "$url" > "$work/$label.out" 2> "$work/$label.err" &
+  RUST_LOG=warn "$KLERO" serve --demo --bind 127.0.0.1:0 --database-url "$url" --secret-file "$work/$label.secret" > "$work/$label.out" 2> "$work/$label.err" &
   SERVER_PID=$!
   SERVER_BASE=""
   for _ in $(seq 1 100); do
