@@ -348,7 +348,7 @@ fn neighbourhood_mip(
         .sum();
     problem.add_row(
         seats - fixed_seats..=seats - fixed_seats,
-        open.iter().map(|&t| (columns[t].expect("open"), 1.0)),
+        columns.iter().flatten().map(|&col| (col, 1.0)),
     );
     for c in constraints {
         let factors: Vec<(highs::Col, f64)> = c
@@ -478,7 +478,11 @@ impl FaceLp {
         constraints: &[Constraint],
         watch: &mut Watch<'_>,
     ) -> Result<Option<Vertex>, SelectionError> {
-        let mut model = self.model.take().expect("face LP present");
+        let Some(mut model) = self.model.take() else {
+            return Err(SelectionError::Solver {
+                message: "the face LP was lost after an earlier failed solve".to_owned(),
+            });
+        };
         let costs: Vec<f64> = x
             .iter()
             .zip(sizes)
