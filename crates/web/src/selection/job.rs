@@ -1,6 +1,6 @@
 //! The background job of a selection run: the engine on a blocking thread, a heartbeat with the progress every
-//! second (which also reads the cancel request), then the run's end in one transaction, each step an
-//! `app::selection::job` call. Stopping the server (`AppState::stopping`) ends the engine at its next progress
+//! [`HEARTBEAT`] (which also reads the cancel request, so a cancel is honoured within a second), then the run's end
+//! in one transaction, each step an `app::selection::job` call. Stopping the server (`AppState::stopping`) ends the engine at its next progress
 //! report like a cancel, and the run is recorded failed. At startup, [`recover_interrupted_runs`] fails the runs a
 //! stopped server left running.
 
@@ -13,6 +13,11 @@ use app::effect::{Effects, Job};
 
 use crate::error::AppError;
 use crate::{AppState, now};
+
+/// How often the job records the engine's progress and reads the cancel request: a cancel waits at most this long,
+/// plus the engine's own reaction (at most a tenth of a second, even in a MIP), so it is honoured within a second.
+/// Each heartbeat is one small `UPDATE` and `SELECT` of the run's row.
+const HEARTBEAT: Duration = Duration::from_millis(250);
 
 /// Starts the selection runs among the jobs a use case asked for (call it after the commit).
 pub fn start(state: &AppState, effects: Effects) {
@@ -70,7 +75,7 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
     let mut job = tokio::task::spawn_blocking(move || {
         let mut last = Instant::now() - Duration::from_secs(1);
         app::selection::job::compute(&job_run, &mut |progress| {
-            if last.elapsed() >= Duration::from_millis(250) {
+            if last.elapsed() >= HEARTBEAT {
                 last = Instant::now();
                 // The engine's own words: the step, its work done, and the share of the run done.
                 if let Ok(mut slot) = job_latest.lock() {
@@ -87,7 +92,7 @@ async fn drive(state: &AppState, assembly_id: i64, run_id: i64) -> Result<(), Ap
     let outcome = loop {
         tokio::select! {
             joined = &mut job => break joined,
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {
+            _ = tokio::time::sleep(HEARTBEAT) => {
                 let text = latest.lock().ok().and_then(|mut slot| slot.take());
                 let mut tx = state.store.begin().await?;
                 let asked = app::selection::job::heartbeat(&mut tx, run_id, text.as_deref(), now()).await?;

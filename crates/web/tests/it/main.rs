@@ -47,6 +47,7 @@ on_both_backends!(
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     stopping_the_server_ends_a_long_run_and_marks_it_failed,
+    cancelling_a_long_run_ends_it_within_a_second,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
     a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its_exports,
     authorities_answer_oversight_judges_and_neither_edits_the_others_part,

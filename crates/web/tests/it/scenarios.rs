@@ -37,6 +37,7 @@ pub use crate::selection::{
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
     a_run_left_running_by_a_stopped_server_is_failed_at_startup,
+    cancelling_a_long_run_ends_it_within_a_second,
     organisers_set_quotas_run_tests_and_a_verifiable_final_selection,
     stopping_the_server_ends_a_long_run_and_marks_it_failed,
 };
