@@ -5,6 +5,8 @@
 #
 #   bash bench/recruitment/run.sh
 #   ADDRESSES=100000 INVITATIONS=10000 REGISTRATIONS=3000 CONCURRENCY=32 POOL=2000 PANEL=100 bash bench/recruitment/run.sh
+#   ADDRESSES=0 RUNS=5 bash bench/recruitment/run.sh     # the selection alone: 5 MAXIMIN and 5 LEXIMIN test runs
+#   ADDRESSES=0 RUNS=5 BACKENDS=sqlite bash bench/recruitment/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh
@@ -27,8 +29,13 @@ bench_one() { # label database-url
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-bench_one sqlite "sqlite://$work/recruitment.db"
-database="klero_recruitment_$$"
-psql "$PG_ADMIN" -q -c "CREATE DATABASE $database"
-bench_one postgres "${PG_ADMIN%/*}/$database"
-psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"
+BACKENDS="${BACKENDS:-sqlite postgres}"
+if [[ " $BACKENDS " == *" sqlite "* ]]; then
+  bench_one sqlite "sqlite://$work/recruitment.db"
+fi
+if [[ " $BACKENDS " == *" postgres "* ]]; then
+  database="klero_recruitment_$$"
+  psql "$PG_ADMIN" -q -c "CREATE DATABASE $database"
+  bench_one postgres "${PG_ADMIN%/*}/$database"
+  psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"
+fi

@@ -1,6 +1,8 @@
 //! Times the engine alone on a people/features pair (no process start, no output files):
 //! `cargo run --release -p selection --example solve -- PEOPLE FEATURES K [ID_COLUMN] [HOUSEHOLD_COLUMNS] [leximin|maximin]`.
-//! Prints the wall time, the number of progress reports per phase and the distribution's size.
+//! Prints the wall time, the number of progress reports per phase and the distribution's size; with
+//! `SOLVE_DISTRIBUTION=FILE`, also writes the distribution file (`Distribution::to_csv`, probabilities in
+//! round-trip form), so that two builds of the engine can be compared bit for bit.
 
 use selection::model::{Instance, parse_features, parse_people};
 use selection::{Algorithm, Phase, Settings, find_distribution};
@@ -79,6 +81,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     let elapsed = started.elapsed();
+    if let Ok(path) = std::env::var("SOLVE_DISTRIBUTION") {
+        std::fs::write(path, distribution.to_csv(&instance))?;
+    }
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat
         .rsplit(')')

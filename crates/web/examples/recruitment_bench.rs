@@ -4,7 +4,9 @@
 //! 2. the public registration endpoint under load: residents register with the invitation codes of that draw,
 //!    from many loopback source addresses at once (the form allows 30 registrations per address and hour);
 //! 3. a full selection run for a pool of respondents uploaded as a file, with quotas on seven features,
-//!    from the request that starts it to the run page saying `done`.
+//!    from the request that starts it to the run page saying `done`, read every half second, with the longest
+//!    time its progress percentage did not advance; `RUNS=5` makes five test runs of each algorithm (each with
+//!    fresh public ids) and prints their minimum, median and maximum. `ADDRESSES` 0 skips parts 1 and 2.
 //!
 //! It talks to a `klero serve --demo` that is already running (see `bench/recruitment/run.sh`, which starts one on
 //! SQLite and one on PostgreSQL) and reads the server's peak memory from `/proc/PID/status`.
@@ -318,6 +320,23 @@ async fn main() -> Result<()> {
         peak_memory_kb(pid).unwrap_or(0)
     );
 
+    if addresses > 0 {
+        invitations_and_registrations(&staff, &base, pid, addresses, invitations, registrations, concurrency)
+            .await?;
+    }
+    selection_of_a_pool(&staff, pid, pool, panel).await
+}
+
+/// Parts 1 and 2: the address list, the draw, and registrations under load.
+async fn invitations_and_registrations(
+    staff: &Staff,
+    base: &str,
+    pid: u32,
+    addresses: usize,
+    invitations: usize,
+    registrations: usize,
+    concurrency: usize,
+) -> Result<()> {
     // 1. Address list upload and the draw.
     let assembly = staff
         .new_assembly("Benchmark: invitations and registration")
@@ -402,7 +421,7 @@ async fn main() -> Result<()> {
             jobs.clone(),
             next.clone(),
             clients.clone(),
-            base.clone(),
+            base.to_owned(),
             form_token.clone(),
         );
         workers.push(tokio::spawn(async move {
@@ -469,6 +488,11 @@ async fn main() -> Result<()> {
     if let Some(first) = failures.first() {
         println!("first failure: {first}");
     }
+    Ok(())
+}
+
+/// Part 3: test runs for a pool uploaded as a file (`RUNS` of each algorithm, default 1).
+async fn selection_of_a_pool(staff: &Staff, pid: u32, pool: usize, panel: usize) -> Result<()> {
     // 3. A selection run for a pool uploaded as a file.
     let assembly = staff.new_assembly("Benchmark: selection of a pool").await?;
     let quotas = format!("/staff/assemblies/{assembly}/quotas");
@@ -548,65 +572,115 @@ async fn main() -> Result<()> {
         "| quota editor with the live feasibility check ({feasible}), pool {pool} | {} |",
         ms(started.elapsed())
     );
+    let runs = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1usize);
     for algorithm in ["maximin", "leximin"] {
-        let started = Instant::now();
-        let response = staff
-            .post_form(
-                &format!("/staff/assemblies/{assembly}/selection/test-runs"),
-                &[("algorithm", algorithm)],
-            )
-            .await?;
-        let run_path = response
-            .headers()
-            .get("location")
-            .context("no run page")?
-            .to_str()?
-            .to_owned();
-        let limit = Duration::from_secs(
-            std::env::var("RUN_LIMIT_SECONDS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(900),
-        );
-        let status = loop {
-            let page = staff.get(&run_path).await?;
-            let status = page
-                .split("id=\"run-status\">")
-                .nth(1)
-                .and_then(|rest| rest.split('<').next())
-                .unwrap_or("")
-                .trim()
-                .to_owned();
-            if status != "running" && status != "queued" {
-                break status;
-            }
-            if started.elapsed() > limit {
-                // Cancel it (the next run could not start while it runs) and wait until it has stopped.
-                staff.post_form(&format!("{run_path}/cancel"), &[]).await?;
-                let asked = Instant::now();
-                while staff
-                    .get(&run_path)
-                    .await?
-                    .contains("id=\"run-status\">running<")
-                {
-                    if asked.elapsed() > Duration::from_secs(60) {
-                        bail!("the run did not stop within 60 s of its cancel");
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                break format!(
-                    "still running after {} s (cancelled; it stopped {:.1} s after the cancel)",
-                    limit.as_secs(),
-                    asked.elapsed().as_secs_f64()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
+        let mut times = Vec::new();
+        let mut longest_stall = Duration::ZERO;
+        for number in 1..=runs {
+            // Each test run anonymises the pool afresh: new random public ids, so a new order of the people.
+            let (time, status, stall) = test_run(&staff, assembly, algorithm).await?;
+            println!(
+                "| test run {number}, {algorithm}, pool {pool}, panel {panel}, 7 features | {} from the request to `{status}` | longest stall of the progress {:.1} s | server peak memory {} MB |",
+                ms(time),
+                stall.as_secs_f64(),
+                peak_memory_kb(pid).unwrap_or(0) / 1024
+            );
+            times.push(time);
+            longest_stall = longest_stall.max(stall);
+        }
+        times.sort();
         println!(
-            "| test run, {algorithm}, pool {pool}, panel {panel}, 7 features | {} from the request to `{status}` | server peak memory {} MB |",
-            ms(started.elapsed()),
-            peak_memory_kb(pid).unwrap_or(0) / 1024
+            "| {runs} test runs, {algorithm} | min {} | median {} | max {} | longest stall {:.1} s |",
+            ms(times[0]),
+            ms(percentile(&times, 0.5)),
+            ms(times[times.len() - 1]),
+            longest_stall.as_secs_f64()
         );
     }
     Ok(())
+}
+
+/// The percentage at the end of the run page's progress line ("face walk: step 57 of about 140 (41%)").
+fn percent_of(page: &str) -> Option<u32> {
+    let line = page.split("id=\"run-progress\">").nth(1)?.split('<').next()?;
+    let inside = line.rsplit('(').next()?;
+    inside.split('%').next()?.trim().parse().ok()
+}
+
+/// One test run from the request to its end, reading the run page every half second like an organiser's browser
+/// would: the time to the end, the final status, and the longest time the progress percentage did not advance
+/// (from the request to the first percentage, between two advances, and from the last advance to the end).
+async fn test_run(
+    staff: &Staff,
+    assembly: i64,
+    algorithm: &str,
+) -> Result<(Duration, String, Duration)> {
+    let started = Instant::now();
+    let response = staff
+        .post_form(
+            &format!("/staff/assemblies/{assembly}/selection/test-runs"),
+            &[("algorithm", algorithm)],
+        )
+        .await?;
+    let run_path = response
+        .headers()
+        .get("location")
+        .context("no run page")?
+        .to_str()?
+        .to_owned();
+    let limit = Duration::from_secs(
+        std::env::var("RUN_LIMIT_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(900),
+    );
+    let mut percent = None;
+    let mut advanced = Duration::ZERO;
+    let mut stall = Duration::ZERO;
+    let status = loop {
+        let page = staff.get(&run_path).await?;
+        let now = started.elapsed();
+        let status = page
+            .split("id=\"run-status\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        let seen = percent_of(&page);
+        if status != "running" && status != "queued" {
+            stall = stall.max(now - advanced);
+            break status;
+        }
+        if seen.is_some() && seen > percent {
+            stall = stall.max(now - advanced);
+            advanced = now;
+            percent = seen;
+        }
+        if now > limit {
+            // Cancel it (the next run could not start while it runs) and wait until it has stopped.
+            staff.post_form(&format!("{run_path}/cancel"), &[]).await?;
+            let asked = Instant::now();
+            while staff
+                .get(&run_path)
+                .await?
+                .contains("id=\"run-status\">running<")
+            {
+                if asked.elapsed() > Duration::from_secs(60) {
+                    bail!("the run did not stop within 60 s of its cancel");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            break format!(
+                "still running after {} s (cancelled; it stopped {:.1} s after the cancel)",
+                limit.as_secs(),
+                asked.elapsed().as_secs_f64()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    Ok((started.elapsed(), status, stall))
 }
