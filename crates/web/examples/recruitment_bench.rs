@@ -34,6 +34,25 @@ fn peak_memory_kb(pid: u32) -> Option<u64> {
         .and_then(|kb| kb.parse().ok())
 }
 
+/// The server's CPU time so far (user and system, from `/proc/PID/stat`), in seconds: on a shared machine the wall
+/// time of a run says little without it.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn csrf_of(html: &str) -> Result<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).context("no csrf_token on the page")? + marker.len();
@@ -321,8 +340,16 @@ async fn main() -> Result<()> {
     );
 
     if addresses > 0 {
-        invitations_and_registrations(&staff, &base, pid, addresses, invitations, registrations, concurrency)
-            .await?;
+        invitations_and_registrations(
+            &staff,
+            &base,
+            pid,
+            addresses,
+            invitations,
+            registrations,
+            concurrency,
+        )
+        .await?;
     }
     selection_of_a_pool(&staff, pid, pool, panel).await
 }
@@ -581,10 +608,12 @@ async fn selection_of_a_pool(staff: &Staff, pid: u32, pool: usize, panel: usize)
         let mut longest_stall = Duration::ZERO;
         for number in 1..=runs {
             // Each test run anonymises the pool afresh: new random public ids, so a new order of the people.
+            let cpu = cpu_seconds(pid);
             let (time, status, stall) = test_run(&staff, assembly, algorithm).await?;
             println!(
-                "| test run {number}, {algorithm}, pool {pool}, panel {panel}, 7 features | {} from the request to `{status}` | longest stall of the progress {:.1} s | server peak memory {} MB |",
+                "| test run {number}, {algorithm}, pool {pool}, panel {panel}, 7 features | {} from the request to `{status}` | server CPU {:.1} s | longest stall of the progress {:.1} s | server peak memory {} MB |",
                 ms(time),
+                cpu_seconds(pid) - cpu,
                 stall.as_secs_f64(),
                 peak_memory_kb(pid).unwrap_or(0) / 1024
             );
@@ -605,7 +634,11 @@ async fn selection_of_a_pool(staff: &Staff, pid: u32, pool: usize, panel: usize)
 
 /// The percentage at the end of the run page's progress line ("face walk: step 57 of about 140 (41%)").
 fn percent_of(page: &str) -> Option<u32> {
-    let line = page.split("id=\"run-progress\">").nth(1)?.split('<').next()?;
+    let line = page
+        .split("id=\"run-progress\">")
+        .nth(1)?
+        .split('<')
+        .next()?;
     let inside = line.rsplit('(').next()?;
     inside.split('%').next()?.trim().parse().ok()
 }

@@ -119,7 +119,12 @@ fn panel_factors(rows_a: &[Row], conv: Row, sizes: &[f64], panel: &[u32]) -> Vec
 }
 
 impl Master {
-    pub(super) fn new(sizes: Vec<f64>, panels: PanelSet, fixed: &[Option<f64>], target: Vec<f64>) -> Master {
+    pub(super) fn new(
+        sizes: Vec<f64>,
+        panels: PanelSet,
+        fixed: &[Option<f64>],
+        target: Vec<f64>,
+    ) -> Master {
         let (mut model, rows_a, conv) = build_master(&sizes, &panels.dense, fixed, &target);
         // Columns are added to an optimal basis, which stays primal feasible: primal simplex from
         // that basis, without presolve (which would discard it), is what makes re-solves cheap.

@@ -4,8 +4,8 @@
 
 use super::master::{Master, MasterSolution, PanelSet};
 use super::params::{
-    FRACTION_COVERAGE, FRACTION_LEVELS, FRACTION_POOL, FRACTION_SEARCH, HEURISTIC_STARTS, POOL_BATCH,
-    POOL_SWAPS, PRICE_TOLERANCE, between,
+    FRACTION_COVERAGE, FRACTION_LEVELS, FRACTION_POOL, FRACTION_SEARCH, HEURISTIC_STARTS,
+    POOL_BATCH, POOL_SWAPS, PRICE_TOLERANCE, between,
 };
 use super::swaps::SwapSearch;
 use crate::solver::{PanelOracle, Priced};

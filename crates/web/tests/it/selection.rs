@@ -973,7 +973,10 @@ pub async fn cancelling_a_long_run_ends_it_within_a_second(app: TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     let waited = asked.elapsed();
-    println!("the run ended {:.2} s after the cancel", waited.as_secs_f64());
+    println!(
+        "the run ended {:.2} s after the cancel",
+        waited.as_secs_f64()
+    );
     assert_eq!(status, "cancelled");
     assert!(
         waited < std::time::Duration::from_secs(1),
