@@ -609,7 +609,7 @@ async fn selection_of_a_pool(staff: &Staff, pid: u32, pool: usize, panel: usize)
         for number in 1..=runs {
             // Each test run anonymises the pool afresh: new random public ids, so a new order of the people.
             let cpu = cpu_seconds(pid);
-            let (time, status, stall) = test_run(&staff, assembly, algorithm).await?;
+            let (time, status, stall) = test_run(staff, assembly, algorithm).await?;
             println!(
                 "| test run {number}, {algorithm}, pool {pool}, panel {panel}, 7 features | {} from the request to `{status}` | server CPU {:.1} s | longest stall of the progress {:.1} s | server peak memory {} MB |",
                 ms(time),
