@@ -125,7 +125,12 @@ fn a_cancel_ends_a_large_run_within_a_second_and_the_progress_fraction_advances_
     let mut fractions = Vec::new();
     let result = run_cancellable(&instance, &settings, "seed", &mut |progress| {
         fractions.push(progress.fraction);
-        if started.elapsed() >= std::time::Duration::from_millis(1500) {
+        // The cancel comes 1.5 s in, or later on a loaded machine: once the fraction has advanced, so that the
+        // test checks both the advance and the cancel whatever the load.
+        let advanced = fractions.last() > fractions.first();
+        if asked_at.is_some()
+            || (started.elapsed() >= std::time::Duration::from_millis(1500) && advanced)
+        {
             asked_at.get_or_insert_with(std::time::Instant::now);
             ControlFlow::Break(())
         } else {
@@ -142,10 +147,10 @@ fn a_cancel_ends_a_large_run_within_a_second_and_the_progress_fraction_advances_
                 ended - asked_at
             );
         }
-        // A machine fast enough to finish in 1.5 s has nothing to cancel.
+        // A machine fast enough to finish in 1.5 s has nothing to cancel; a run asked to stop must not finish.
         Ok(selection) => assert!(
-            ended - started < std::time::Duration::from_millis(1600),
-            "{:?}",
+            asked_at.is_none(),
+            "the run finished after the cancel: {:?}",
             selection.panel.len()
         ),
         Err(error) => panic!("{error}"),
@@ -156,7 +161,7 @@ fn a_cancel_ends_a_large_run_within_a_second_and_the_progress_fraction_advances_
     );
     assert!(
         fractions.last() > fractions.first(),
-        "no progress in 1.5 s: {:?}",
+        "no progress before the end: {:?}",
         fractions.last()
     );
 }
