@@ -172,10 +172,24 @@ async fn check(
     }
     let now = now();
     let assembly_id = match params {
-        Ok(params) => match params.iter().find(|(name, _)| *name == "assembly_id") {
-            Some((_, raw)) => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
-            None => None,
-        },
+        Ok(params) => {
+            // Every `..._id` of a path is an integer: anything else names no object, so it is a 404 here (in the
+            // route's own format) rather than the extractor's plain-text 400 later.
+            if params
+                .iter()
+                .any(|(name, raw)| name.ends_with("_id") && raw.parse::<i64>().is_err())
+            {
+                return Err(AppError::NotFound);
+            }
+            match params.iter().find(|(name, _)| *name == "assembly_id") {
+                Some((_, raw)) => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+                None => None,
+            }
+        }
+        // A parameter that is not UTF-8 names no object either.
+        Err(axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(_)) => {
+            return Err(AppError::NotFound);
+        }
         Err(_) => None,
     };
 
