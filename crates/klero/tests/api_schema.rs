@@ -20,10 +20,12 @@ const CHECKS: &str = "not_a_server_error,status_code_conformance,response_schema
 /// The schemathesis executable that `scripts/setup.sh` installs in its venv (`KLERO_VENV`, by default
 /// `~/.cache/kleroterion-venv`).
 fn schemathesis() -> PathBuf {
-    let venv = std::env::var("KLERO_VENV").map(PathBuf::from).unwrap_or_else(|_| {
-        let home = std::env::var("HOME").expect("HOME is set");
-        Path::new(&home).join(".cache/kleroterion-venv")
-    });
+    let venv = std::env::var("KLERO_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            let home = std::env::var("HOME").expect("HOME is set");
+            Path::new(&home).join(".cache/kleroterion-venv")
+        });
     venv.join("bin/schemathesis")
 }
 
@@ -84,7 +86,8 @@ fn http(
     form: Option<&str>,
 ) -> (u16, Vec<String>, String) {
     let mut stream = TcpStream::connect(address).expect("connect to klero serve");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
     if !cookies.is_empty() {
         request.push_str(&format!("Cookie: {cookies}\r\n"));
     }
@@ -111,7 +114,10 @@ fn http(
                 .then(|| value.trim().split(';').next().unwrap_or("").to_owned())
         })
         .collect();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_owned()
@@ -158,7 +164,13 @@ fn organiser_token(address: &str) -> String {
     let form = format!(
         "csrf_token={csrf}&email=organiser%40demo.kleroterion.org&password=demo-organiser-password"
     );
-    let (status, mut session, _) = http(address, "POST", "/login", &cookie_header(&cookies), Some(&form));
+    let (status, mut session, _) = http(
+        address,
+        "POST",
+        "/login",
+        &cookie_header(&cookies),
+        Some(&form),
+    );
     assert_eq!(status, 303, "the demo organiser signs in");
     session.retain(|cookie| cookie.starts_with("klero_session="));
     let session = cookie_header(&session);
@@ -175,12 +187,32 @@ fn organiser_token(address: &str) -> String {
 }
 
 /// Runs schemathesis against the server, with `token` as bearer if given; returns a failure message, if any.
-fn run_schemathesis(server: &Server, label: &str, token: Option<&str>, workdir: &Path) -> Option<String> {
+fn run_schemathesis(
+    server: &Server,
+    label: &str,
+    token: Option<&str>,
+    workdir: &Path,
+) -> Option<String> {
     let url = format!("http://{}/api/openapi.json", server.address);
     let mut command = Command::new(schemathesis());
     command
-        .args(["run", &url, "--checks", CHECKS, "--max-examples", MAX_EXAMPLES, "--seed", SEED])
-        .args(["--workers", "1", "--generation-database", "none", "--no-color"])
+        .args([
+            "run",
+            &url,
+            "--checks",
+            CHECKS,
+            "--max-examples",
+            MAX_EXAMPLES,
+            "--seed",
+            SEED,
+        ])
+        .args([
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--no-color",
+        ])
         .args(["--request-timeout", "30"])
         // A directory of our own, so no schemathesis.toml from elsewhere is read and no report is left in the clone.
         .current_dir(workdir);
@@ -230,7 +262,14 @@ fn postgres_admin_url() -> String {
 
 fn psql(sql: &str) {
     let status = Command::new("psql")
-        .args([postgres_admin_url().as_str(), "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+        .args([
+            postgres_admin_url().as_str(),
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            sql,
+        ])
         .status()
         .expect("psql runs (install PostgreSQL's client)");
     assert!(
@@ -243,7 +282,12 @@ fn check_backend(database_url: &str, label: &str, workdir: &Path) -> Vec<String>
     let server = start_server(database_url, workdir);
     let token = organiser_token(&server.address);
     let mut failures = Vec::new();
-    failures.extend(run_schemathesis(&server, &format!("{label}, no token"), None, workdir));
+    failures.extend(run_schemathesis(
+        &server,
+        &format!("{label}, no token"),
+        None,
+        workdir,
+    ));
     failures.extend(run_schemathesis(
         &server,
         &format!("{label}, organiser's token"),
@@ -280,8 +324,15 @@ fn the_api_keeps_to_its_openapi_document_on_sqlite_and_postgres() {
     let database = format!("klero_api_schema_{}_{nanos}", std::process::id());
     psql(&format!("CREATE DATABASE {database}"));
     let admin = postgres_admin_url();
-    let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
-    failures.extend(check_backend(&format!("{base}/{database}"), "postgres", &workdir));
+    let base = admin
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin);
+    failures.extend(check_backend(
+        &format!("{base}/{database}"),
+        "postgres",
+        &workdir,
+    ));
     psql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
     let _ = std::fs::remove_dir_all(&workdir);
 

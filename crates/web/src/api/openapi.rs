@@ -206,4 +206,47 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn every_operation_lists_the_errors_that_the_guard_and_the_extractors_give() {
+        let document = openapi_document(&route_specs());
+        for spec in route_specs()
+            .into_iter()
+            .filter(|spec| spec.kind == Kind::Api)
+        {
+            let operation = &document["paths"][spec.path][spec.method.to_lowercase()];
+            let responses = operation["responses"].as_object().unwrap();
+            let mut expected = vec!["401"];
+            if spec.path.contains('{') {
+                expected.push("404");
+            }
+            if operation.get("requestBody").is_some() {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            for status in expected {
+                assert!(
+                    responses.contains_key(status),
+                    "{} {} does not list {status}",
+                    spec.method,
+                    spec.path
+                );
+            }
+        }
+        let responses = |method: &str, path: &str| {
+            document["paths"][path][method]["responses"]
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        // Anyone may read the list and comment; only some roles may edit an assembly.
+        assert!(!responses("get", "/api/v1/assemblies").contains_key("403"));
+        assert!(responses("put", "/api/v1/assemblies/{assembly_id}").contains_key("403"));
+        assert!(responses("post", "/api/v1/assemblies/{assembly_id}/comments").contains_key("429"));
+        assert!(!responses("put", "/api/v1/assemblies/{assembly_id}").contains_key("429"));
+        // An operation's own description of a status is kept.
+        assert_eq!(
+            responses("get", "/api/v1/assemblies/{assembly_id}")["404"]["description"],
+            "No such assembly"
+        );
+    }
 }
