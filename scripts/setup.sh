@@ -6,13 +6,18 @@
 #                                 linker that Rust and HiGHS use). scripts/run.sh uses this.
 #   bash scripts/setup.sh         all of the above, plus what the tests need: chromium (browser tests),
 #                                 PostgreSQL (store tests), node and npm with the browser tests' npm
-#                                 packages (playwright-core, axe-core; no browser download).
+#                                 packages (playwright-core, axe-core; no browser download), and Python 3
+#                                 with schemathesis (the API's OpenAPI test) in a venv outside the clone,
+#                                 $HOME/.cache/kleroterion-venv (or $KLERO_VENV), at a pinned version.
 # A package that is already installed is never installed again, and nothing runs apt when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 run_packages=(cmake libclang-dev build-essential)
-test_packages=(chromium postgresql nodejs npm)
+test_packages=(chromium postgresql nodejs npm python3 python3-venv)
+# The API test (crates/klero/tests/api_schema.rs) runs this schemathesis from this venv.
+schemathesis_version=4.32.5
+venv="${KLERO_VENV:-$HOME/.cache/kleroterion-venv}"
 
 # install_missing PACKAGE...: installs with apt those of the Debian packages that are not installed yet,
 # saying which, with sudo when not root.
@@ -24,6 +29,9 @@ install_missing() {
       case "$package" in
         nodejs) command -v node >/dev/null 2>&1 && continue ;;
         npm) command -v npm >/dev/null 2>&1 && continue ;;
+        # Likewise a Python 3 from elsewhere (pyenv, a distribution's own build) that can make a venv.
+        python3) command -v python3 >/dev/null 2>&1 && continue ;;
+        python3-venv) python3 -m venv --help >/dev/null 2>&1 && python3 -m ensurepip --version >/dev/null 2>&1 && continue ;;
       esac
       missing+=("$package")
     fi
@@ -51,6 +59,11 @@ case "${1:-}" in
     if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
       echo "setup: npm ci in tests/browser"
       (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+    if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ]; then
+      echo "setup: schemathesis $schemathesis_version into $venv (pip)"
+      python3 -m venv "$venv"
+      "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
     fi
     ;;
   *)

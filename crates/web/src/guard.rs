@@ -171,11 +171,24 @@ async fn check(
         return Ok(next.run(request).await);
     }
     let now = now();
+    // Every `..._id` of a path is an integer: anything else names no object, so once the permission table has
+    // allowed the request it is a 404 here (in the route's own format) rather than the extractor's plain-text 400.
+    let mut bad_id = false;
     let assembly_id = match params {
-        Ok(params) => match params.iter().find(|(name, _)| *name == "assembly_id") {
-            Some((_, raw)) => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
-            None => None,
-        },
+        Ok(params) => {
+            bad_id = params
+                .iter()
+                .any(|(name, raw)| name.ends_with("_id") && raw.parse::<i64>().is_err());
+            match params.iter().find(|(name, _)| *name == "assembly_id") {
+                Some((_, raw)) => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+                None => None,
+            }
+        }
+        // A parameter that is not UTF-8 names no object either.
+        Err(axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(_)) => {
+            bad_id = true;
+            None
+        }
         Err(_) => None,
     };
 
@@ -231,6 +244,9 @@ async fn check(
         } else {
             AppError::Forbidden
         });
+    }
+    if bad_id {
+        return Err(AppError::NotFound);
     }
 
     let csrf = match (&session_csrf, cookie(cookies, CSRF_COOKIE)) {

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document of the API: written by hand, but its list of paths is generated from the route table,
 //! and building it fails a test if a route has no description here.
 
+use domain::permission::{Role, allowed};
 use domain::phase::Phase;
 use serde_json::{Value, json};
 
@@ -92,12 +93,58 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
     Some(operation)
 }
 
+/// Adds to `operation` the error responses that the guard and the extractors can give on `spec`'s route, whatever
+/// the handler does, keeping any that the operation describes itself:
+/// - 401 on every route: an `Authorization` header that is not a known bearer token is refused even where none
+///   is needed, and a route that needs a role refuses a request without one;
+/// - 403 where some role may not perform the route's action (the permission table decides);
+/// - 404 where the path has parameters (no such object, or an id that is not an integer);
+/// - 400, 413, 415 and 422 where there is a JSON body (not JSON, too large, not `application/json`, wrong shape);
+/// - 409 on every write (the change conflicts with stored data), and 429 on the writes that anyone may make
+///   without a token (rate limited per client).
+fn add_common_responses(spec: &RouteSpec, operation: &mut Value) {
+    let mut common = vec![("401", "No token, or not a known token")];
+    if Role::ALL.iter().any(|role| !allowed(*role, spec.action)) {
+        common.push(("403", "The token's account may not do this"));
+    }
+    if spec.path.contains('{') {
+        common.push(("404", "No such object (or an id that is not an integer)"));
+    }
+    if operation.get("requestBody").is_some() {
+        common.extend([
+            ("400", "The body is not JSON"),
+            ("413", "The body is too large"),
+            ("415", "The body is not `application/json`"),
+            ("422", "A field is missing or invalid; `field` names it"),
+        ]);
+    }
+    if spec.method != "GET" {
+        common.push(("409", "The change conflicts with stored data"));
+        if allowed(Role::Public, spec.action) {
+            common.push(("429", "Too many requests from this client; try again later"));
+        }
+    }
+    let Some(responses) = operation
+        .as_object_mut()
+        .map(|operation| operation.entry("responses").or_insert_with(|| json!({})))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (status, description) in common {
+        responses
+            .entry(status)
+            .or_insert_with(|| error_response(description));
+    }
+}
+
 /// The OpenAPI 3.1 document: every API route of the route table (`specs`) with its operation.
 pub fn openapi_document(specs: &[RouteSpec]) -> Value {
     let mut paths = serde_json::Map::new();
     for spec in specs.iter().filter(|spec| spec.kind == Kind::Api) {
-        let operation = operation(spec.method, spec.path)
+        let mut operation = operation(spec.method, spec.path)
             .unwrap_or_else(|| json!({ "summary": "UNDOCUMENTED" }));
+        add_common_responses(spec, &mut operation);
         let entry = paths
             .entry(spec.path.to_owned())
             .or_insert_with(|| json!({}));
@@ -158,5 +205,48 @@ mod tests {
                 spec.path
             );
         }
+    }
+
+    #[test]
+    fn every_operation_lists_the_errors_that_the_guard_and_the_extractors_give() {
+        let document = openapi_document(&route_specs());
+        for spec in route_specs()
+            .into_iter()
+            .filter(|spec| spec.kind == Kind::Api)
+        {
+            let operation = &document["paths"][spec.path][spec.method.to_lowercase()];
+            let responses = operation["responses"].as_object().unwrap();
+            let mut expected = vec!["401"];
+            if spec.path.contains('{') {
+                expected.push("404");
+            }
+            if operation.get("requestBody").is_some() {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            for status in expected {
+                assert!(
+                    responses.contains_key(status),
+                    "{} {} does not list {status}",
+                    spec.method,
+                    spec.path
+                );
+            }
+        }
+        let responses = |method: &str, path: &str| {
+            document["paths"][path][method]["responses"]
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        // Anyone may read the list and comment; only some roles may edit an assembly.
+        assert!(!responses("get", "/api/v1/assemblies").contains_key("403"));
+        assert!(responses("put", "/api/v1/assemblies/{assembly_id}").contains_key("403"));
+        assert!(responses("post", "/api/v1/assemblies/{assembly_id}/comments").contains_key("429"));
+        assert!(!responses("put", "/api/v1/assemblies/{assembly_id}").contains_key("429"));
+        // An operation's own description of a status is kept.
+        assert_eq!(
+            responses("get", "/api/v1/assemblies/{assembly_id}")["404"]["description"],
+            "No such assembly"
+        );
     }
 }

@@ -34,6 +34,7 @@ on_both_backends!(
     public_design_comments_are_published_only_after_approval,
     scripts_use_the_api_with_bearer_tokens,
     the_openapi_document_lists_every_api_route,
+    api_errors_are_json_and_listed_in_the_openapi_document,
     bad_input_gets_a_4xx_naming_the_field_and_changes_nothing,
     the_audit_chain_detects_an_edited_and_a_deleted_entry,
     pages_speak_english_or_french,
