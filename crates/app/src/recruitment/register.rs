@@ -3,8 +3,9 @@
 //!
 //! Bot protection needs no CAPTCHA: a hidden honeypot field (a filled one gets the success page and nothing is
 //! stored), a timing token signed with a server secret kept in the database (HMAC-SHA-256 of the render time; a
-//! form sent faster than [`MIN_FORM_SECONDS`] or older than [`MAX_FORM_SECONDS`] is refused), and a rate limit per
-//! client address counted in the database (the address is hashed). A household's seats are taken with a
+//! form sent faster than [`MIN_FORM_SECONDS`] or older than [`MAX_FORM_SECONDS`] is refused, and a token is spent
+//! by the registration that uses it, [`spend_form_token`], so it cannot be replayed), and a rate limit per client
+//! address counted in the database (under a key derived from the server secret, never the address). A household's seats are taken with a
 //! conditional update in the registration's transaction, so the last seat cannot be given twice.
 
 use std::collections::BTreeMap;
@@ -63,6 +64,21 @@ pub fn form_token_ok(secret: &str, assembly_id: i64, token: &str, now: i64) -> b
         && (MIN_FORM_SECONDS..=MAX_FORM_SECONDS).contains(&(now - issued_at))
 }
 
+/// Spends a registration form's timing token: call it in the registration's transaction, after
+/// [`form_token_ok`] accepted the token. `false` (nothing written) when a registration already used it, so a script
+/// cannot replay one genuine token for 24 hours; the spent token is kept (hashed) until it would have expired.
+pub async fn spend_form_token(tx: &mut store::Tx, token: &str, now: i64) -> Result<bool> {
+    let issued_at = token
+        .split_once('.')
+        .and_then(|(issued, _)| issued.parse::<i64>().ok())
+        .unwrap_or(now);
+    let token_hash = store::sha256_hex(token.as_bytes());
+    Ok(
+        store::recruitment::spend_form_token(tx, &token_hash, issued_at + MAX_FORM_SECONDS, now)
+            .await?,
+    )
+}
+
 /// The registration form's secret, created on first use (every server instance then reads the same one).
 async fn form_secret(conn: &mut AnyConnection) -> Result<String> {
     let fresh = hex::encode(crate::random::bytes::<32>()?);
@@ -109,8 +125,9 @@ pub struct BotCheck<'a> {
     pub honeypot: &'a str,
     /// The timing token the form carried.
     pub form_token: &'a str,
-    /// The client's address, for the rate limit only (hashed, never logged).
-    pub client: Option<std::net::IpAddr>,
+    /// The key of the client's address for the rate limit: a keyed hash under the server secret (`web` derives it
+    /// with `ServerSecret::private_key`), never the address or its plain hash.
+    pub client_key: &'a str,
 }
 
 /// The verdict of the bot checks.
@@ -145,14 +162,14 @@ pub async fn screen_registration(
         tracing::info!(assembly_id, "registration form token refused");
         return Ok(Screening::Timing);
     }
-    let client = check
-        .client
-        .map(|address| address.to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let key = store::sha256_hex(format!("register:{client}").as_bytes());
-    let within =
-        store::recruitment::rate_limit_hit(tx, &key, now, RATE_WINDOW_SECONDS, RATE_MAX_HITS)
-            .await?;
+    let within = store::recruitment::rate_limit_hit(
+        tx,
+        check.client_key,
+        now,
+        RATE_WINDOW_SECONDS,
+        RATE_MAX_HITS,
+    )
+    .await?;
     if !within {
         tracing::info!(assembly_id, "registration rate limit reached");
         return Ok(Screening::TooMany);
