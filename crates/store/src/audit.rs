@@ -315,10 +315,11 @@ pub async fn verify_since_checkpoint(
         }));
     }
     if checkpoint_seq > 0 {
-        let stored: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
-            .bind(checkpoint_seq)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(checkpoint_seq)
+                .fetch_optional(&mut *conn)
+                .await?;
         if stored.as_deref() != Some(checkpoint_hash.as_str()) {
             return Ok(Err(ChainBreak {
                 seq: checkpoint_seq,
@@ -345,11 +346,12 @@ pub async fn verify_since_checkpoint(
         let prev_hash = if sweep_from == 1 {
             GENESIS_HASH.to_owned()
         } else {
-            sqlx::query_scalar::<_, String>("SELECT hash FROM audit_log WHERE seq = $1")
-                .bind(sweep_from - 1)
-                .fetch_optional(&mut *conn)
-                .await?
-                .unwrap_or_default()
+            let before: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                    .bind(sweep_from - 1)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            before.unwrap_or_default()
         };
         let swept_end = match verify_range(&mut *conn, sweep_from, sweep_to, &prev_hash).await? {
             Ok(hash) => hash,

@@ -45,7 +45,9 @@ pub enum AppError {
     #[error("too many attempts, try again later")]
     TooManyRequests,
     /// Too many anonymous submissions from this client address (429 with `Retry-After`); nothing was written.
-    #[error("too many submissions from your address: nothing was saved, try again in {retry_after_seconds} seconds")]
+    #[error(
+        "too many submissions from your address: nothing was saved, try again in {retry_after_seconds} seconds"
+    )]
     RateLimited {
         /// Seconds until the client's window ends.
         retry_after_seconds: i64,

@@ -102,7 +102,11 @@ pub async fn count(
         let key = client_key(state, &format!("{}-{window}", write.label()), client);
         let count = store::recruitment::count_hit(tx, &key, now, window_seconds).await?;
         if count.hits > max_hits {
-            tracing::info!(write = write.label(), window, "public write rate limit reached");
+            tracing::info!(
+                write = write.label(),
+                window,
+                "public write rate limit reached"
+            );
             return Err(AppError::RateLimited {
                 retry_after_seconds: count.window_started_at + window_seconds - now,
             });

@@ -217,7 +217,7 @@ pub fn error_page(
         ErrorKind::RateLimited => details.retry_after_seconds.map(|seconds| {
             // Whole minutes, rounded up: "try again in 1 minute" rather than in 0.
             let minutes = ((seconds + 59) / 60).to_string();
-            crate::i18n::fill(m.err_rate_limited_wait, &[("minutes", &minutes)])
+            crate::i18n::fill(m.err_rate_limited_wait, &[("minutes", minutes.as_str())])
         }),
         _ => None,
     };

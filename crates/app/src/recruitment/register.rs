@@ -35,29 +35,40 @@ pub const RATE_MAX_HITS: i64 = 30;
 /// The rate-limit window.
 pub const RATE_WINDOW_SECONDS: i64 = 3600;
 
-/// The timing token of a form shown at `issued_at`: `{issued_at}.{hex HMAC-SHA-256}` under `secret`.
-pub fn sign_form(secret: &str, assembly_id: i64, issued_at: i64) -> String {
+/// The timing token of a form shown at `issued_at`: `{issued_at}.{nonce}.{hex HMAC-SHA-256}` under `secret`. The
+/// nonce (random, from [`fresh_nonce`]) makes every form's token different, so that spending one
+/// ([`spend_form_token`]) does not spend the token of another form shown in the same second.
+pub fn sign_form(secret: &str, assembly_id: i64, issued_at: i64, nonce: &str) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    let tag = ring::hmac::sign(&key, form_message(assembly_id, issued_at).as_bytes());
-    format!("{issued_at}.{}", hex::encode(tag.as_ref()))
+    let tag = ring::hmac::sign(&key, form_message(assembly_id, issued_at, nonce).as_bytes());
+    format!("{issued_at}.{nonce}.{}", hex::encode(tag.as_ref()))
 }
 
-fn form_message(assembly_id: i64, issued_at: i64) -> String {
-    format!("register:{assembly_id}:{issued_at}")
+/// A fresh nonce for [`sign_form`]: 16 random bytes in hex.
+pub fn fresh_nonce() -> Result<String> {
+    Ok(hex::encode(crate::random::bytes::<16>()?))
+}
+
+fn form_message(assembly_id: i64, issued_at: i64, nonce: &str) -> String {
+    format!("register:{assembly_id}:{issued_at}:{nonce}")
 }
 
 /// Whether a form token is genuine for this assembly (checked in constant time) and was issued between
 /// [`MAX_FORM_SECONDS`] and [`MIN_FORM_SECONDS`] before `now`.
 pub fn form_token_ok(secret: &str, assembly_id: i64, token: &str, now: i64) -> bool {
-    let Some((issued, tag)) = token.split_once('.') else {
+    let mut parts = token.splitn(3, '.');
+    let (Some(issued), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     let (Ok(issued_at), Ok(tag)) = (issued.parse::<i64>(), hex::decode(tag)) else {
         return false;
     };
+    if nonce.len() != 32 || !nonce.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return false;
+    }
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    let genuine =
-        ring::hmac::verify(&key, form_message(assembly_id, issued_at).as_bytes(), &tag).is_ok();
+    let message = form_message(assembly_id, issued_at, nonce);
+    let genuine = ring::hmac::verify(&key, message.as_bytes(), &tag).is_ok();
     // The token must read back exactly as signed (no leading zeros or a sign added to the time).
     genuine
         && issued_at.to_string() == issued
@@ -107,7 +118,7 @@ pub async fn registration_form(
     Ok(RegistrationForm {
         title: record.title,
         questions: registration_questions(conn, assembly_id).await?,
-        token: sign_form(&secret, assembly_id, now),
+        token: sign_form(&secret, assembly_id, now, &fresh_nonce()?),
     })
 }
 
@@ -522,8 +533,15 @@ mod tests {
 
     #[test]
     fn form_tokens_are_refused_when_forged_too_fast_or_too_old() {
-        let token = sign_form("secret", 7, 1000);
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let token = sign_form("secret", 7, 1000, nonce);
         assert!(form_token_ok("secret", 7, &token, 1000 + MIN_FORM_SECONDS));
+        assert_ne!(token, sign_form("secret", 7, 1000, &fresh_nonce().unwrap()));
+        let other_nonce = token.replace(nonce, "fedcba9876543210fedcba9876543210");
+        assert!(
+            !form_token_ok("secret", 7, &other_nonce, 1010),
+            "the nonce is signed"
+        );
         assert!(!form_token_ok("secret", 7, &token, 1001));
         assert!(!form_token_ok(
             "secret",

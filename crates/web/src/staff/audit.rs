@@ -50,8 +50,14 @@ pub struct AuditView {
 pub struct AuditPage {
     /// Chrome.
     pub c: Chrome,
-    /// The entries if the chain is intact, with how many this view checked and the checkpoint it checked from.
-    pub intact: Option<store::audit::Verified>,
+    /// The number of entries if the chain is intact.
+    pub intact: Option<i64>,
+    /// The entry up to which the chain had been verified before this view.
+    pub checkpoint: i64,
+    /// The entries written since, checked by this view.
+    pub checked: i64,
+    /// The older entries this view re-checked (`first–last`), if any.
+    pub swept: Option<String>,
     /// (entry, reason) of the first break.
     pub broken: Option<(i64, String)>,
     /// This page's entries, newest first.
@@ -68,15 +74,17 @@ pub async fn audit_log(
     Extension(viewer): Extension<Viewer>,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let before = match query.before.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(text.parse::<i64>().ok().filter(|seq| *seq > 0).ok_or_else(|| {
-            AppError::BadInput {
-                status: StatusCode::BAD_REQUEST,
-                message: "before: expected an entry number (a positive whole number)".to_owned(),
-            }
-        })?),
-    };
+    let before =
+        match query.before.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(text.parse::<i64>().ok().filter(|seq| *seq > 0).ok_or_else(
+                || AppError::BadInput {
+                    status: StatusCode::BAD_REQUEST,
+                    message:
+                        "before: expected an entry number (a positive whole number)".to_owned(),
+                },
+            )?),
+        };
     let mut connection = state.store.connection().await?;
     let verdict = store::audit::verify_since_checkpoint(&mut connection, crate::now()).await?;
     // One more than a page, to know whether an older page exists.
@@ -85,9 +93,20 @@ pub async fn audit_log(
     drop(connection);
     let has_older = rows.len() as i64 > AUDIT_PAGE_SIZE;
     rows.truncate(AUDIT_PAGE_SIZE as usize);
-    let (intact, broken) = match verdict {
-        Ok(verified) => (Some(verified), None),
-        Err(chain_break) => (None, Some((chain_break.seq, chain_break.reason))),
+    let (intact, broken, checkpoint, checked, swept) = match verdict {
+        Ok(verified) => {
+            let (first, last) = verified.swept;
+            let swept = (first <= last).then(|| format!("{first}–{last}"));
+            let (checkpoint, checked) = (verified.checkpoint, verified.checked);
+            (Some(verified.entries), None, checkpoint, checked, swept)
+        }
+        Err(chain_break) => (
+            None,
+            Some((chain_break.seq, chain_break.reason)),
+            0,
+            0,
+            None,
+        ),
     };
     let older = match rows.last() {
         Some(last) if has_older => Some(format!("/staff/audit?before={}", last.seq)),
@@ -120,6 +139,9 @@ pub async fn audit_log(
         &AuditPage {
             c,
             intact,
+            checkpoint,
+            checked,
+            swept,
             broken,
             entries,
             newer,

@@ -103,8 +103,14 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
     }
     let accepted = limits.survey_answers.per_hour as usize;
     assert_eq!(accepted, 30);
-    assert!(statuses[..accepted].iter().all(|status| *status == 303), "{statuses:?}");
-    assert!(statuses[accepted..].iter().all(|status| *status == 429), "{statuses:?}");
+    assert!(
+        statuses[..accepted].iter().all(|status| *status == 303),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[accepted..].iter().all(|status| *status == 429),
+        "{statuses:?}"
+    );
     let refused = refused.unwrap();
     let retry_after: i64 = refused.headers()["retry-after"]
         .to_str()
@@ -127,12 +133,17 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
 
     // Design comments: the page's form and the API share one count.
     let comments_before = app.count("design_comments").await;
-    let (_, page) = app.get(&script, &format!("/assemblies/{assembly_id}")).await;
+    let (_, page) = app
+        .get(&script, &format!("/assemblies/{assembly_id}"))
+        .await;
     let token = csrf_of(&page);
     for index in 0..limits.comments.per_hour {
         let response = script
             .post(app.url(&format!("/assemblies/{assembly_id}/comments")))
-            .form(&[("body", format!("Comment number {index}")), ("csrf_token", token.clone())])
+            .form(&[
+                ("body", format!("Comment number {index}")),
+                ("csrf_token", token.clone()),
+            ])
             .send()
             .await
             .unwrap();
@@ -161,7 +172,13 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
         .unwrap();
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["retry_after_seconds"].as_i64(), Some(retry_after));
-    assert!(body["error"].as_str().unwrap().contains("too many submissions"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("too many submissions"),
+        "{body}"
+    );
     // Without a trusted proxy, a forged X-Forwarded-For changes nothing: the socket's address is counted.
     let response = api
         .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/comments")))
@@ -203,10 +220,20 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
         let response = answer_survey(&proxied, &proxy, assembly_id, Some(&forged)).await;
         statuses.push(response.status().as_u16());
     }
-    assert!(statuses[..30].iter().all(|status| *status == 303), "{statuses:?}");
-    assert!(statuses[30..].iter().all(|status| *status == 429), "{statuses:?}");
+    assert!(
+        statuses[..30].iter().all(|status| *status == 303),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[30..].iter().all(|status| *status == 429),
+        "{statuses:?}"
+    );
     let response = answer_survey(&proxied, &proxy, assembly_id, Some("198.51.100.2")).await;
-    assert_eq!(response.status().as_u16(), 303, "another client behind the proxy");
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "another client behind the proxy"
+    );
     assert_eq!(public_answers(&app, assembly_id).await - answers_before, 61);
     let keys = stored_keys(&app, "rate_limits").await;
     let secret = known_secret();
@@ -233,7 +260,11 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
         .send()
         .await
         .unwrap();
-    assert_ne!(response.status().as_u16(), 303, "a wrong password does not sign in");
+    assert_ne!(
+        response.status().as_u16(),
+        303,
+        "a wrong password does not sign in"
+    );
     let throttle = stored_keys(&app, "login_throttle").await;
     let pair = "login:observer@demo.kleroterion.org|198.51.100.9";
     assert!(throttle.contains(&secret.private_key(pair)), "{throttle:?}");
@@ -242,7 +273,10 @@ pub async fn anonymous_survey_answers_and_comments_are_rate_limited_per_client_a
         "login:observer@demo.kleroterion.org",
         "login-client:198.51.100.9",
     ] {
-        assert!(!throttle.contains(&store::sha256_hex(value.as_bytes())), "{value}");
+        assert!(
+            !throttle.contains(&store::sha256_hex(value.as_bytes())),
+            "{value}"
+        );
     }
     proxied_store.close().await;
 }
@@ -304,13 +338,30 @@ pub async fn a_registration_form_token_registers_once(app: TestApp) {
 
     // The token registers once; replayed for someone else, it is refused and nothing is written.
     let response = post_registration(
-        &proxied, &visitor, assembly_id, &tokens[0], &codes[0], ("Ada First", "ada.first@example.org"), true,
+        &proxied,
+        &visitor,
+        assembly_id,
+        &tokens[0],
+        &codes[0],
+        ("Ada First", "ada.first@example.org"),
+        true,
     )
     .await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let audit_after_first = app.count("audit_log").await;
     let response = post_registration(
-        &proxied, &visitor, assembly_id, &tokens[0], &codes[1], ("Bot Replay", "bot@example.org"), true,
+        &proxied,
+        &visitor,
+        assembly_id,
+        &tokens[0],
+        &codes[1],
+        ("Bot Replay", "bot@example.org"),
+        true,
     )
     .await;
     assert_eq!(response.status().as_u16(), 409);
@@ -325,18 +376,28 @@ pub async fn a_registration_form_token_registers_once(app: TestApp) {
     assert_eq!(app.count("audit_log").await, audit_after_first);
 
     // Two simultaneous uses of one token (a household with two free seats): exactly one registers.
-    let both = [("Twin One", "twin.one@example.org"), ("Twin Two", "twin.two@example.org")].map(
-        |(name, email)| {
-            let (proxied, visitor, token, code) =
-                (&proxied, &visitor, tokens[1].clone(), codes[2].clone());
-            async move {
-                post_registration(proxied, visitor, assembly_id, &token, &code, (name, email), true)
-                    .await
-                    .status()
-                    .as_u16()
-            }
-        },
-    );
+    let both = [
+        ("Twin One", "twin.one@example.org"),
+        ("Twin Two", "twin.two@example.org"),
+    ]
+    .map(|(name, email)| {
+        let (proxied, visitor, token, code) =
+            (&proxied, &visitor, tokens[1].clone(), codes[2].clone());
+        async move {
+            post_registration(
+                proxied,
+                visitor,
+                assembly_id,
+                &token,
+                &code,
+                (name, email),
+                true,
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    });
     let [first, second] = both;
     let (first, second) = tokio::join!(first, second);
     let mut statuses = [first, second];
@@ -353,21 +414,41 @@ pub async fn a_registration_form_token_registers_once(app: TestApp) {
     .await
     .unwrap();
     let response = post_registration(
-        &proxied, &visitor, assembly_id, &tokens[2], &codes[3], ("Bea Late", "bea@example.org"), false,
+        &proxied,
+        &visitor,
+        assembly_id,
+        &tokens[2],
+        &codes[3],
+        ("Bea Late", "bea@example.org"),
+        false,
     )
     .await;
     assert_eq!(response.status().as_u16(), 422);
     let response = post_registration(
-        &proxied, &visitor, assembly_id, &tokens[2], &codes[3], ("Bea Late", "bea@example.org"), true,
+        &proxied,
+        &visitor,
+        assembly_id,
+        &tokens[2],
+        &codes[3],
+        ("Bea Late", "bea@example.org"),
+        true,
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(app.count("respondents").await, 3);
-    assert_eq!(app.count("used_form_tokens").await, 3, "three spent, the expired one gone");
-    let stored = store::test_support::texts_raw(&app.store, "SELECT token_hash FROM used_form_tokens")
-        .await
-        .unwrap();
-    assert!(stored.iter().all(|hash| !tokens.contains(hash)), "tokens are stored hashed");
+    assert_eq!(
+        app.count("used_form_tokens").await,
+        3,
+        "three spent, the expired one gone"
+    );
+    let stored =
+        store::test_support::texts_raw(&app.store, "SELECT token_hash FROM used_form_tokens")
+            .await
+            .unwrap();
+    assert!(
+        stored.iter().all(|hash| !tokens.contains(hash)),
+        "tokens are stored hashed"
+    );
 
     // The registration rate limit is keyed under the secret, not on the plain hash of the address.
     let keys = stored_keys(&app, "rate_limits").await;
@@ -392,13 +473,18 @@ pub async fn the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages
                 before_json: None,
                 after_json: Some("{}"),
             };
-            store::audit::append(&mut connection, &change, 1_700_000_000).await.unwrap();
+            store::audit::append(&mut connection, &change, 1_700_000_000)
+                .await
+                .unwrap();
         }
     }
     let entries = app.count("audit_log").await;
     let (status, page) = app.get(&admin, "/staff/audit").await;
     assert_eq!(status, 200);
-    assert!(page.contains(&format!("The hash chain is intact. Entries: {entries}")), "{page}");
+    assert!(
+        page.contains(&format!("The hash chain is intact. Entries: {entries}")),
+        "{page}"
+    );
     assert_eq!(page.matches("<tr><td>").count(), 100, "one page of entries");
     assert!(page.contains(&format!("<td>{entries}</td>")));
     let older = format!("/staff/audit?before={}", entries - 99);
@@ -427,31 +513,53 @@ pub async fn the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages
                 before_json: None,
                 after_json: None,
             };
-            store::audit::append(&mut connection, &change, 1_700_000_000).await.unwrap();
+            store::audit::append(&mut connection, &change, 1_700_000_000)
+                .await
+                .unwrap();
         }
     }
     let edited = entries + 2;
     let tamper = |sql: String| {
         let store = app.store.clone();
-        async move { store::test_support::execute_raw(&store, &sql).await.unwrap() }
+        async move {
+            store::test_support::execute_raw(&store, &sql)
+                .await
+                .unwrap()
+        }
     };
-    tamper(format!("UPDATE audit_log SET entity = 'forged' WHERE seq = {edited}")).await;
+    tamper(format!(
+        "UPDATE audit_log SET entity = 'forged' WHERE seq = {edited}"
+    ))
+    .await;
     let (_, page) = app.get(&admin, "/staff/audit").await;
-    assert!(page.contains(&format!("The hash chain is broken at entry {edited}")), "{page}");
-    tamper(format!("UPDATE audit_log SET entity = 'late:1' WHERE seq = {edited}")).await;
+    assert!(
+        page.contains(&format!("The hash chain is broken at entry {edited}")),
+        "{page}"
+    );
+    tamper(format!(
+        "UPDATE audit_log SET entity = 'late:1' WHERE seq = {edited}"
+    ))
+    .await;
     let (_, page) = app.get(&admin, "/staff/audit").await;
-    assert!(page.contains(&format!("Entries: {}", entries + 3)), "{page}");
+    assert!(
+        page.contains(&format!("Entries: {}", entries + 3)),
+        "{page}"
+    );
 
     // An old entry edited (before the checkpoint) is found by the full verification at once, and by the page's
     // sweep over the older entries within two views here (the sweep first finishes the entries it had not reached,
     // then starts again from the first; with a million entries, within a hundred views).
-    let original = store::test_support::texts_raw(&app.store, "SELECT entity FROM audit_log WHERE seq = 5")
-        .await
-        .unwrap()
-        .remove(0);
+    let original =
+        store::test_support::texts_raw(&app.store, "SELECT entity FROM audit_log WHERE seq = 5")
+            .await
+            .unwrap()
+            .remove(0);
     tamper("UPDATE audit_log SET entity = 'forged' WHERE seq = 5".to_owned()).await;
     let mut connection = app.store.connection().await.unwrap();
-    let broken = store::audit::verify(&mut connection).await.unwrap().unwrap_err();
+    let broken = store::audit::verify(&mut connection)
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(broken.seq, 5);
     drop(connection);
     let mut found = false;
@@ -460,7 +568,10 @@ pub async fn the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages
         found |= page.contains("The hash chain is broken at entry 5");
     }
     assert!(found, "the sweep reaches entry 5");
-    tamper(format!("UPDATE audit_log SET entity = '{original}' WHERE seq = 5")).await;
+    tamper(format!(
+        "UPDATE audit_log SET entity = '{original}' WHERE seq = 5"
+    ))
+    .await;
     let (_, page) = app.get(&admin, "/staff/audit").await;
     assert!(page.contains("The hash chain is intact"), "{page}");
 
@@ -508,7 +619,11 @@ pub async fn a_renamed_demo_assembly_is_not_seeded_again_at_the_next_start(app: 
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert!(response.text().await.unwrap().contains("(renamed)"));
-    assert_eq!(app.count("assemblies").await, assemblies, "nothing seeded twice");
+    assert_eq!(
+        app.count("assemblies").await,
+        assemblies,
+        "nothing seeded twice"
+    );
     assert_eq!(app.count("invitations").await, invitations);
     assert_eq!(app.count("recommendations").await, recommendations);
     assert_eq!(app.count("demo_assemblies").await, 2);
