@@ -289,8 +289,9 @@ pub struct Verified {
 /// - every entry after it chains from it and checks out, and the last one is the head;
 /// - a slice of [`SWEEP_BATCH`] older entries, after the stored sweep cursor, still check out and chain from
 ///   the entry before them (the cursor moves on, and starts again from 1 past the checkpoint), so every entry
-///   is re-checked once every `c / SWEEP_BATCH` calls;
-/// then moves the checkpoint to the head.
+///   is re-checked once every `c / SWEEP_BATCH` calls.
+///
+/// Then it moves the checkpoint to the head.
 ///
 /// What it does not see at once: an entry before the checkpoint edited without recomputing the hashes after it,
 /// until the sweep reaches it (`verify`, `klero audit verify`, finds it at once); and a rewrite that also rewrote the
