@@ -226,3 +226,30 @@ pub async fn assembly_exists(conn: &mut AnyConnection, id: i64) -> Result<bool, 
         .await?;
     Ok(found.is_some())
 }
+
+/// The assembly that the demo seeding made for its demo assembly `demo_key`, whatever it is called now.
+pub async fn demo_assembly(
+    conn: &mut AnyConnection,
+    demo_key: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT assembly_id FROM demo_assemblies WHERE demo_key = $1")
+            .bind(demo_key)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Records that assembly `assembly_id` is the demo assembly `demo_key`.
+pub async fn mark_demo_assembly(
+    conn: &mut AnyConnection,
+    demo_key: &str,
+    assembly_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO demo_assemblies (demo_key, assembly_id) VALUES ($1, $2)")
+        .bind(demo_key)
+        .bind(assembly_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

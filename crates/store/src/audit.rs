@@ -154,71 +154,252 @@ pub async fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<AuditRow
     rows.iter().map(audit_from_row).collect()
 }
 
-/// Checks the whole chain. `Ok(Ok(n))`: `n` entries, all intact; `Ok(Err(break))`: the first bad entry.
-pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut expected_seq = 1;
-    let mut prev_hash = GENESIS_HASH.to_owned();
-    for row in &rows {
-        let entry = audit_from_row(row)?;
-        if entry.seq != expected_seq {
-            return Ok(Err(ChainBreak {
-                seq: expected_seq,
-                reason: format!(
-                    "entry {expected_seq} is missing (next entry found is {})",
-                    entry.seq
-                ),
-            }));
-        }
-        if entry.prev_hash != prev_hash {
-            return Ok(Err(ChainBreak {
-                seq: entry.seq,
-                reason: "previous hash does not match".to_owned(),
-            }));
-        }
-        let content = Change {
-            actor_account_id: entry.actor_account_id,
-            action: &entry.action,
-            entity: &entry.entity,
-            before_json: entry.before_json.as_deref(),
-            after_json: entry.after_json.as_deref(),
-        };
-        let recomputed = entry_hash(entry.seq, entry.at, &content, &entry.prev_hash);
-        if recomputed != entry.hash {
-            return Ok(Err(ChainBreak {
-                seq: entry.seq,
-                reason: "content does not match its hash (edited)".to_owned(),
-            }));
-        }
-        prev_hash = entry.hash;
-        expected_seq += 1;
-    }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(conn)
+/// How many entries [`verify`] and [`verify_since_checkpoint`] read at a time, so that a long log is checked in
+/// bounded memory.
+const VERIFY_BATCH: i64 = 5_000;
+
+/// Checks entries `from_seq`, `from_seq + 1`, … up to `to_seq`, the first chaining from `prev_hash`, in batches.
+/// Returns the hash of entry `to_seq` (or `prev_hash` when there is nothing to check), or the first break.
+async fn verify_range(
+    conn: &mut AnyConnection,
+    from_seq: i64,
+    to_seq: i64,
+    prev_hash: &str,
+) -> Result<Result<String, ChainBreak>, StoreError> {
+    let mut expected_seq = from_seq;
+    let mut prev_hash = prev_hash.to_owned();
+    while expected_seq <= to_seq {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash
+             FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(expected_seq)
+        .bind(to_seq)
+        .bind(VERIFY_BATCH)
+        .fetch_all(&mut *conn)
         .await?;
-    let head_seq: i64 = head.try_get("seq")?;
-    let head_hash: String = head.try_get("hash")?;
-    if head_seq != expected_seq - 1 {
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let entry = audit_from_row(row)?;
+            if entry.seq != expected_seq {
+                return Ok(Err(ChainBreak {
+                    seq: expected_seq,
+                    reason: format!(
+                        "entry {expected_seq} is missing (next entry found is {})",
+                        entry.seq
+                    ),
+                }));
+            }
+            if entry.prev_hash != prev_hash {
+                return Ok(Err(ChainBreak {
+                    seq: entry.seq,
+                    reason: "previous hash does not match".to_owned(),
+                }));
+            }
+            let content = Change {
+                actor_account_id: entry.actor_account_id,
+                action: &entry.action,
+                entity: &entry.entity,
+                before_json: entry.before_json.as_deref(),
+                after_json: entry.after_json.as_deref(),
+            };
+            let recomputed = entry_hash(entry.seq, entry.at, &content, &entry.prev_hash);
+            if recomputed != entry.hash {
+                return Ok(Err(ChainBreak {
+                    seq: entry.seq,
+                    reason: "content does not match its hash (edited)".to_owned(),
+                }));
+            }
+            prev_hash = entry.hash;
+            expected_seq += 1;
+        }
+    }
+    if expected_seq <= to_seq {
         return Ok(Err(ChainBreak {
             seq: expected_seq,
             reason: format!(
-                "the log ends at entry {} but {head_seq} were written (entries deleted)",
+                "the log ends at entry {} but {to_seq} were written (entries deleted)",
                 expected_seq - 1
             ),
         }));
     }
-    if head_hash != prev_hash {
+    Ok(Ok(prev_hash))
+}
+
+/// Checks that the chain's end matches the head: `last_hash` is the hash of entry `head_seq`, and no entry lies
+/// beyond it.
+async fn check_end(
+    conn: &mut AnyConnection,
+    head_seq: i64,
+    head_hash: &str,
+    last_hash: &str,
+) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let beyond: Option<i64> = sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
+        .bind(head_seq)
+        .fetch_one(&mut *conn)
+        .await?;
+    // An entry appended (with its head) since the head was read is no break: read the head again.
+    if let Some(seq) = beyond
+        && head(&mut *conn).await?.0 < seq
+    {
+        return Ok(Err(ChainBreak {
+            seq,
+            reason: format!("entry {seq} lies beyond the {head_seq} entries written (inserted)"),
+        }));
+    }
+    if head_hash != last_hash {
         return Ok(Err(ChainBreak {
             seq: head_seq,
             reason: "the last entry is not the one written".to_owned(),
         }));
     }
     Ok(Ok(head_seq))
+}
+
+/// Checks the whole chain. `Ok(Ok(n))`: `n` entries, all intact; `Ok(Err(break))`: the first bad entry.
+pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let (head_seq, head_hash) = head(&mut *conn).await?;
+    let last_hash = match verify_range(&mut *conn, 1, head_seq, GENESIS_HASH).await? {
+        Ok(hash) => hash,
+        Err(chain_break) => return Ok(Err(chain_break)),
+    };
+    check_end(conn, head_seq, &head_hash, &last_hash).await
+}
+
+/// How many entries before the checkpoint [`verify_since_checkpoint`] re-checks at each call.
+pub const SWEEP_BATCH: i64 = 10_000;
+
+/// What [`verify_since_checkpoint`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    /// The number of entries in the chain.
+    pub entries: i64,
+    /// The entries checked now because they were written since the previous checkpoint.
+    pub checked: i64,
+    /// The entry up to which the chain had been verified before, whose hash was found unchanged.
+    pub checkpoint: i64,
+    /// The older entries re-checked now: `swept.0..=swept.1` (empty when `swept.0 > swept.1`).
+    pub swept: (i64, i64),
+}
+
+/// Checks the chain incrementally, at a cost bounded whatever the length of the log:
+/// - entry `c` of the stored checkpoint still has the hash it had when it was verified;
+/// - every entry after it chains from it and checks out, and the last one is the head;
+/// - a slice of [`SWEEP_BATCH`] older entries, after the stored sweep cursor, still check out and chain from
+///   the entry before them (the cursor moves on, and starts again from 1 past the checkpoint), so every entry
+///   is re-checked once every `c / SWEEP_BATCH` calls.
+///
+/// Then it moves the checkpoint to the head.
+///
+/// What it does not see at once: an entry before the checkpoint edited without recomputing the hashes after it,
+/// until the sweep reaches it (`verify`, `klero audit verify`, finds it at once); and a rewrite that also rewrote the
+/// checkpoint row, which only a published anchor ([`verify_against_anchor`]) shows.
+pub async fn verify_since_checkpoint(
+    conn: &mut AnyConnection,
+    now: i64,
+) -> Result<Result<Verified, ChainBreak>, StoreError> {
+    let row = sqlx::query("SELECT seq, hash, swept_seq FROM audit_checkpoint WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let checkpoint_seq: i64 = row.try_get("seq")?;
+    let checkpoint_hash: String = row.try_get("hash")?;
+    let swept_seq: i64 = row.try_get("swept_seq")?;
+    let (head_seq, head_hash) = head(&mut *conn).await?;
+    if checkpoint_seq > head_seq {
+        return Ok(Err(ChainBreak {
+            seq: head_seq + 1,
+            reason: format!(
+                "the log was verified up to entry {checkpoint_seq} but the head says {head_seq} (entries cut)"
+            ),
+        }));
+    }
+    if checkpoint_seq > 0 {
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(checkpoint_seq)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if stored.as_deref() != Some(checkpoint_hash.as_str()) {
+            return Ok(Err(ChainBreak {
+                seq: checkpoint_seq,
+                reason: "entry is not the one verified earlier (the log was rewritten)".to_owned(),
+            }));
+        }
+    }
+    let last_hash =
+        match verify_range(&mut *conn, checkpoint_seq + 1, head_seq, &checkpoint_hash).await? {
+            Ok(hash) => hash,
+            Err(chain_break) => return Ok(Err(chain_break)),
+        };
+    if let Err(chain_break) = check_end(&mut *conn, head_seq, &head_hash, &last_hash).await? {
+        return Ok(Err(chain_break));
+    }
+    // The sweep over the entries verified before, from where the last one stopped.
+    let sweep_from = if swept_seq >= checkpoint_seq {
+        1
+    } else {
+        swept_seq + 1
+    };
+    let sweep_to = (sweep_from + SWEEP_BATCH - 1).min(checkpoint_seq);
+    if sweep_from <= sweep_to {
+        let prev_hash = if sweep_from == 1 {
+            GENESIS_HASH.to_owned()
+        } else {
+            let before: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                    .bind(sweep_from - 1)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            before.unwrap_or_default()
+        };
+        let swept_end = match verify_range(&mut *conn, sweep_from, sweep_to, &prev_hash).await? {
+            Ok(hash) => hash,
+            Err(chain_break) => return Ok(Err(chain_break)),
+        };
+        // The slice must also lead into the entry after it (the checkpoint's own link was checked above).
+        if sweep_to == checkpoint_seq && swept_end != checkpoint_hash {
+            return Ok(Err(ChainBreak {
+                seq: checkpoint_seq,
+                reason: "entry is not the one verified earlier (the log was rewritten)".to_owned(),
+            }));
+        }
+    }
+    // Only forward: a slower view that read an older head never moves the checkpoint back.
+    sqlx::query(
+        "UPDATE audit_checkpoint SET seq = $1, hash = $2, swept_seq = $3, verified_at = $4
+         WHERE id = 1 AND seq <= $1",
+    )
+    .bind(head_seq)
+    .bind(&head_hash)
+    .bind(sweep_to.max(0))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Ok(Verified {
+        entries: head_seq,
+        checked: head_seq - checkpoint_seq,
+        checkpoint: checkpoint_seq,
+        swept: (sweep_from, sweep_to),
+    }))
+}
+
+/// One page of the log, newest first: up to `limit` entries before entry `before` (all the latest without it).
+pub async fn page(
+    conn: &mut AnyConnection,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor_account_id, action, entity, before_json, after_json, prev_hash, hash
+         FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(audit_from_row).collect()
 }
 
 /// The text an anchor signs: the number of entries and the hash of the last one.

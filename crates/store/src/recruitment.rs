@@ -437,32 +437,71 @@ pub async fn rate_limit_hit(
     window_seconds: i64,
     max_hits: i64,
 ) -> Result<bool, StoreError> {
-    let row = sqlx::query("SELECT hits, window_started_at FROM rate_limits WHERE key_hash = $1")
-        .bind(key_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (hits, started) = match row {
-        Some(row) => {
-            let hits: i64 = row.try_get("hits")?;
-            let started: i64 = row.try_get("window_started_at")?;
-            if now - started >= window_seconds {
-                (1, now)
-            } else {
-                (hits + 1, started)
-            }
-        }
-        None => (1, now),
-    };
-    sqlx::query(
-        "INSERT INTO rate_limits (key_hash, hits, window_started_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key_hash) DO UPDATE SET hits = excluded.hits, window_started_at = excluded.window_started_at",
+    Ok(count_hit(conn, key_hash, now, window_seconds).await?.hits <= max_hits)
+}
+
+/// A rate-limit counter after one more hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitCount {
+    /// The hits in the current window, this one included.
+    pub hits: i64,
+    /// When the current window started (unix seconds).
+    pub window_started_at: i64,
+}
+
+/// Counts one hit for `key_hash` in a fixed window of `window_seconds` (a new window starts when the old one is
+/// over), in one atomic upsert, so that simultaneous requests from several server instances all count.
+pub async fn count_hit(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+    now: i64,
+    window_seconds: i64,
+) -> Result<HitCount, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (key_hash, hits, window_started_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key_hash) DO UPDATE SET
+           hits = CASE WHEN $2 - rate_limits.window_started_at >= $3 THEN 1
+                       ELSE rate_limits.hits + 1 END,
+           window_started_at = CASE WHEN $2 - rate_limits.window_started_at >= $3 THEN $2
+                                    ELSE rate_limits.window_started_at END
+         RETURNING hits, window_started_at",
     )
     .bind(key_hash)
-    .bind(hits)
-    .bind(started)
-    .execute(conn)
+    .bind(now)
+    .bind(window_seconds)
+    .fetch_one(conn)
     .await?;
-    Ok(hits <= max_hits)
+    Ok(HitCount {
+        hits: row.try_get("hits")?,
+        window_started_at: row.try_get("window_started_at")?,
+    })
+}
+
+/// Records that the registration form token with this hash was used, valid until `expires_at`, and forgets the
+/// used tokens that have expired by `now` (they are refused by their time anyway). Returns `false`, writing
+/// nothing, when the token was used before: call it in the registration's transaction, so that a refused
+/// registration does not spend it, and two simultaneous uses cannot both succeed (the second waits on the first's
+/// row and then finds it).
+pub async fn spend_form_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    sqlx::query("DELETE FROM used_form_tokens WHERE expires_at < $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    let spent = sqlx::query(
+        "INSERT INTO used_form_tokens (token_hash, expires_at) VALUES ($1, $2)
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(token_hash)
+    .bind(expires_at)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(spent == 1)
 }
 
 /// A stored respondent status; an unknown one is [`StoreError::Corrupt`], never a default.

@@ -125,6 +125,14 @@ pub async fn count_raw(store: &crate::Store, sql: &str) -> Result<i64, crate::St
         .await?)
 }
 
+/// Runs a raw query returning one text column, for state-based test assertions.
+pub async fn texts_raw(store: &crate::Store, sql: &str) -> Result<Vec<String>, crate::StoreError> {
+    let mut connection = store.connection().await?;
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_all(&mut *connection)
+        .await?)
+}
+
 /// The file of a SQLite store (`None` on PostgreSQL), to read its bytes as someone with a copy of the files would.
 pub async fn sqlite_file(store: &crate::Store) -> Option<std::path::PathBuf> {
     if store.backend() != Backend::Sqlite {

@@ -418,11 +418,17 @@ async fn invitations_and_registrations(
     if codes.len() < registrations {
         bail!("{} codes for {registrations} registrations", codes.len());
     }
-    let page = reqwest::get(format!("{base}/assemblies/{assembly}/register"))
-        .await?
-        .text()
-        .await?;
-    let form_token = value_of(&page, "form_token")?;
+    // Each registration spends its form's timing token, as a person fills in a form of their own: one form each,
+    // fetched before the clock starts.
+    let mut form_tokens = Vec::with_capacity(registrations);
+    for _ in 0..registrations {
+        let page = reqwest::get(format!("{base}/assemblies/{assembly}/register"))
+            .await?
+            .text()
+            .await?;
+        form_tokens.push(value_of(&page, "form_token")?);
+    }
+    let form_tokens = Arc::new(form_tokens);
     // The form refuses answers sent within 3 seconds of rendering (a person cannot type that fast).
     tokio::time::sleep(Duration::from_millis(3_200)).await;
     // 30 registrations per source address and hour: one client per loopback address 127.0.1.x, 127.0.2.x, ...
@@ -444,12 +450,12 @@ async fn invitations_and_registrations(
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (jobs, next, clients, base, form_token) = (
+        let (jobs, next, clients, base, form_tokens) = (
             jobs.clone(),
             next.clone(),
             clients.clone(),
             base.to_owned(),
-            form_token.clone(),
+            form_tokens.clone(),
         );
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -464,7 +470,7 @@ async fn invitations_and_registrations(
                 let name = format!("Resident {i}");
                 let form = [
                     ("csrf_token", CSRF),
-                    ("form_token", form_token.as_str()),
+                    ("form_token", form_tokens[*i].as_str()),
                     ("website", ""),
                     ("invitation_code", code.as_str()),
                     ("full_name", name.as_str()),

@@ -44,6 +44,14 @@ pub enum AppError {
     /// Too many attempts (429).
     #[error("too many attempts, try again later")]
     TooManyRequests,
+    /// Too many anonymous submissions from this client address (429 with `Retry-After`); nothing was written.
+    #[error(
+        "too many submissions from your address: nothing was saved, try again in {retry_after_seconds} seconds"
+    )]
+    RateLimited {
+        /// Seconds until the client's window ends.
+        retry_after_seconds: i64,
+    },
     /// Anything else (500); the cause is logged, never shown.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -68,6 +76,8 @@ pub enum ErrorKind {
     TooLarge,
     /// See [`AppError::TooManyRequests`].
     TooManyRequests,
+    /// See [`AppError::RateLimited`].
+    RateLimited,
     /// See [`AppError::Internal`].
     Internal,
 }
@@ -83,6 +93,8 @@ pub struct ErrorDetails {
     pub field: Option<String>,
     /// For 500s: the cause chain, to be logged (never sent).
     pub cause: Option<String>,
+    /// For [`ErrorKind::RateLimited`]: the seconds to wait (also sent as `Retry-After`).
+    pub retry_after_seconds: Option<i64>,
 }
 
 impl AppError {
@@ -104,6 +116,7 @@ impl AppError {
             AppError::TooManyRequests => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooManyRequests)
             }
+            AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         }
     }
@@ -132,14 +145,31 @@ impl IntoResponse for AppError {
             AppError::Internal(error) => Some(error_chain(error.as_ref())),
             _ => None,
         };
+        let retry_after_seconds = match &self {
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => Some((*retry_after_seconds).max(1)),
+            _ => None,
+        };
         let message = self.to_string();
-        let body = serde_json::json!({ "error": message, "field": field });
+        let body = match retry_after_seconds {
+            Some(seconds) => serde_json::json!({
+                "error": message, "field": field, "retry_after_seconds": seconds,
+            }),
+            None => serde_json::json!({ "error": message, "field": field }),
+        };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after_seconds {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(ErrorDetails {
             kind,
             message,
             field,
             cause,
+            retry_after_seconds,
         });
         response
     }

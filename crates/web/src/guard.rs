@@ -336,6 +336,11 @@ fn finish(response: Response, spec: RouteSpec, lang: Lang) -> Response {
         return Redirect::to("/login").into_response();
     }
     let status = response.status();
-    crate::views::error_page(lang, status, &details)
-        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let mut page = crate::views::error_page(lang, status, &details)
+        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response());
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
 }

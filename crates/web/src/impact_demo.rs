@@ -10,8 +10,11 @@ use crate::now;
 /// Seeds the climate convention's impact data once (skipped when its deadline is already set), and gives the demo
 /// authority account its role there.
 pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppError> {
+    let Some(climate_id) = crate::demo::climate_id(store).await? else {
+        return Ok(());
+    };
     let mut tx = store.begin().await?;
-    if app::impact::seed_demo(&mut tx, authority_account_id, now()).await? {
+    if app::impact::seed_demo(&mut tx, climate_id, authority_account_id, now()).await? {
         tx.commit().await?;
     }
     Ok(())

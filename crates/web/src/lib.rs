@@ -18,6 +18,7 @@ pub mod guard;
 pub mod i18n;
 pub mod impact;
 pub mod impact_demo;
+pub mod limits;
 pub mod mail;
 pub mod public;
 pub mod recruitment;
@@ -59,6 +60,8 @@ pub struct Config {
     /// The server secret, kept outside the database: it seals ballot choices until close and signs the audit
     /// chain's head. The default is a random secret held in memory (tests); `klero serve` reads it from a file.
     pub secret: store::secret::ServerSecret,
+    /// The rate limits of anonymous writes (comments, public survey answers), per client address.
+    pub public_limits: limits::PublicLimits,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             public_url: None,
             secret: store::secret::ServerSecret::random()
                 .expect("the operating system's random source"),
+            public_limits: limits::PublicLimits::DEFAULT,
         }
     }
 }

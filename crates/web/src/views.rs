@@ -209,10 +209,16 @@ pub fn error_page(
         ErrorKind::Conflict => m.err_conflict,
         ErrorKind::TooLarge => m.err_too_large,
         ErrorKind::TooManyRequests => m.err_too_many,
+        ErrorKind::RateLimited => m.err_rate_limited,
         ErrorKind::Internal => m.err_internal,
     };
     let detail = match details.kind {
         ErrorKind::BadInput | ErrorKind::Csrf => Some(details.message.clone()),
+        ErrorKind::RateLimited => details.retry_after_seconds.map(|seconds| {
+            // Whole minutes, rounded up: "try again in 1 minute" rather than in 0.
+            let minutes = ((seconds + 59) / 60).to_string();
+            crate::i18n::fill(m.err_rate_limited_wait, &[("minutes", minutes.as_str())])
+        }),
         _ => None,
     };
     let c = Chrome {

@@ -14,9 +14,6 @@ use super::assembly_entity;
 use crate::audit::{Entry, audited};
 use crate::{Actor, Result};
 
-/// The title of the demo assembly that gets impact data.
-const CLIMATE: &str = "Citizens' Convention for Climate";
-
 /// The five themes of the convention with their reference prefix and number of recommendations (149 in all).
 pub const THEMES: [(&str, &str, usize); 5] = [
     ("se déplacer", "SD", 45),
@@ -96,24 +93,23 @@ pub fn fate(p: usize) -> (Option<Reply>, Option<Verdict>) {
     (response, fidelity)
 }
 
-/// Seeds the climate convention's impact data once, as the system (skipped when the convention is missing or its
-/// deadline is already set), and gives the demo authority account its role there; returns whether it seeded.
+/// Seeds the climate convention's impact data once (assembly `climate_id`, which the demo seeding found by its
+/// marker, not by its title), as the system (skipped when its deadline is already set), and gives the demo
+/// authority account its role there; returns whether it seeded.
 /// One audit entry, `impact.demo`, covers the whole seed.
-pub async fn seed_demo(tx: &mut store::Tx, authority_account_id: i64, now: i64) -> Result<bool> {
-    let climate = store::assemblies::list_assemblies(&mut *tx)
-        .await?
-        .into_iter()
-        .find(|summary| summary.title == CLIMATE);
-    let Some(climate) = climate else {
-        return Ok(false);
-    };
-    if store::impact::settings(&mut *tx, climate.id)
+pub async fn seed_demo(
+    tx: &mut store::Tx,
+    climate_id: i64,
+    authority_account_id: i64,
+    now: i64,
+) -> Result<bool> {
+    if store::impact::settings(&mut *tx, climate_id)
         .await?
         .is_some()
     {
         return Ok(false);
     }
-    let entity = assembly_entity(climate.id);
+    let entity = assembly_entity(climate_id);
     audited(
         tx,
         &Actor::SYSTEM,
@@ -121,11 +117,11 @@ pub async fn seed_demo(tx: &mut store::Tx, authority_account_id: i64, now: i64) 
         &entity,
         now,
         async |tx| {
-            let count = write_demo(tx, climate.id, authority_account_id, now).await?;
+            let count = write_demo(tx, climate_id, authority_account_id, now).await?;
             Ok((
                 true,
                 Entry::after(
-                    json!({ "assembly_id": climate.id, "recommendations": count, "demo": true }),
+                    json!({ "assembly_id": climate_id, "recommendations": count, "demo": true }),
                 ),
             ))
         },

@@ -3,8 +3,9 @@
 //!
 //! Bot protection needs no CAPTCHA: a hidden honeypot field (a filled one gets the success page and nothing is
 //! stored), a timing token signed with a server secret kept in the database (HMAC-SHA-256 of the render time; a
-//! form sent faster than [`MIN_FORM_SECONDS`] or older than [`MAX_FORM_SECONDS`] is refused), and a rate limit per
-//! client address counted in the database (the address is hashed). A household's seats are taken with a
+//! form sent faster than [`MIN_FORM_SECONDS`] or older than [`MAX_FORM_SECONDS`] is refused, and a token is spent
+//! by the registration that uses it, [`spend_form_token`], so it cannot be replayed), and a rate limit per client
+//! address counted in the database (under a key derived from the server secret, never the address). A household's seats are taken with a
 //! conditional update in the registration's transaction, so the last seat cannot be given twice.
 
 use std::collections::BTreeMap;
@@ -34,33 +35,59 @@ pub const RATE_MAX_HITS: i64 = 30;
 /// The rate-limit window.
 pub const RATE_WINDOW_SECONDS: i64 = 3600;
 
-/// The timing token of a form shown at `issued_at`: `{issued_at}.{hex HMAC-SHA-256}` under `secret`.
-pub fn sign_form(secret: &str, assembly_id: i64, issued_at: i64) -> String {
+/// The timing token of a form shown at `issued_at`: `{issued_at}.{nonce}.{hex HMAC-SHA-256}` under `secret`. The
+/// nonce (random, from [`fresh_nonce`]) makes every form's token different, so that spending one
+/// ([`spend_form_token`]) does not spend the token of another form shown in the same second.
+pub fn sign_form(secret: &str, assembly_id: i64, issued_at: i64, nonce: &str) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    let tag = ring::hmac::sign(&key, form_message(assembly_id, issued_at).as_bytes());
-    format!("{issued_at}.{}", hex::encode(tag.as_ref()))
+    let tag = ring::hmac::sign(&key, form_message(assembly_id, issued_at, nonce).as_bytes());
+    format!("{issued_at}.{nonce}.{}", hex::encode(tag.as_ref()))
 }
 
-fn form_message(assembly_id: i64, issued_at: i64) -> String {
-    format!("register:{assembly_id}:{issued_at}")
+/// A fresh nonce for [`sign_form`]: 16 random bytes in hex.
+pub fn fresh_nonce() -> Result<String> {
+    Ok(hex::encode(crate::random::bytes::<16>()?))
+}
+
+fn form_message(assembly_id: i64, issued_at: i64, nonce: &str) -> String {
+    format!("register:{assembly_id}:{issued_at}:{nonce}")
 }
 
 /// Whether a form token is genuine for this assembly (checked in constant time) and was issued between
 /// [`MAX_FORM_SECONDS`] and [`MIN_FORM_SECONDS`] before `now`.
 pub fn form_token_ok(secret: &str, assembly_id: i64, token: &str, now: i64) -> bool {
-    let Some((issued, tag)) = token.split_once('.') else {
+    let mut parts = token.splitn(3, '.');
+    let (Some(issued), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     let (Ok(issued_at), Ok(tag)) = (issued.parse::<i64>(), hex::decode(tag)) else {
         return false;
     };
+    if nonce.len() != 32 || !nonce.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return false;
+    }
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    let genuine =
-        ring::hmac::verify(&key, form_message(assembly_id, issued_at).as_bytes(), &tag).is_ok();
+    let message = form_message(assembly_id, issued_at, nonce);
+    let genuine = ring::hmac::verify(&key, message.as_bytes(), &tag).is_ok();
     // The token must read back exactly as signed (no leading zeros or a sign added to the time).
     genuine
         && issued_at.to_string() == issued
         && (MIN_FORM_SECONDS..=MAX_FORM_SECONDS).contains(&(now - issued_at))
+}
+
+/// Spends a registration form's timing token: call it in the registration's transaction, after
+/// [`form_token_ok`] accepted the token. `false` (nothing written) when a registration already used it, so a script
+/// cannot replay one genuine token for 24 hours; the spent token is kept (hashed) until it would have expired.
+pub async fn spend_form_token(tx: &mut store::Tx, token: &str, now: i64) -> Result<bool> {
+    let issued_at = token
+        .split_once('.')
+        .and_then(|(issued, _)| issued.parse::<i64>().ok())
+        .unwrap_or(now);
+    let token_hash = store::sha256_hex(token.as_bytes());
+    Ok(
+        store::recruitment::spend_form_token(tx, &token_hash, issued_at + MAX_FORM_SECONDS, now)
+            .await?,
+    )
 }
 
 /// The registration form's secret, created on first use (every server instance then reads the same one).
@@ -91,7 +118,7 @@ pub async fn registration_form(
     Ok(RegistrationForm {
         title: record.title,
         questions: registration_questions(conn, assembly_id).await?,
-        token: sign_form(&secret, assembly_id, now),
+        token: sign_form(&secret, assembly_id, now, &fresh_nonce()?),
     })
 }
 
@@ -109,8 +136,9 @@ pub struct BotCheck<'a> {
     pub honeypot: &'a str,
     /// The timing token the form carried.
     pub form_token: &'a str,
-    /// The client's address, for the rate limit only (hashed, never logged).
-    pub client: Option<std::net::IpAddr>,
+    /// The key of the client's address for the rate limit: a keyed hash under the server secret (`web` derives it
+    /// with `ServerSecret::private_key`), never the address or its plain hash.
+    pub client_key: &'a str,
 }
 
 /// The verdict of the bot checks.
@@ -145,14 +173,14 @@ pub async fn screen_registration(
         tracing::info!(assembly_id, "registration form token refused");
         return Ok(Screening::Timing);
     }
-    let client = check
-        .client
-        .map(|address| address.to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let key = store::sha256_hex(format!("register:{client}").as_bytes());
-    let within =
-        store::recruitment::rate_limit_hit(tx, &key, now, RATE_WINDOW_SECONDS, RATE_MAX_HITS)
-            .await?;
+    let within = store::recruitment::rate_limit_hit(
+        tx,
+        check.client_key,
+        now,
+        RATE_WINDOW_SECONDS,
+        RATE_MAX_HITS,
+    )
+    .await?;
     if !within {
         tracing::info!(assembly_id, "registration rate limit reached");
         return Ok(Screening::TooMany);
@@ -505,8 +533,15 @@ mod tests {
 
     #[test]
     fn form_tokens_are_refused_when_forged_too_fast_or_too_old() {
-        let token = sign_form("secret", 7, 1000);
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let token = sign_form("secret", 7, 1000, nonce);
         assert!(form_token_ok("secret", 7, &token, 1000 + MIN_FORM_SECONDS));
+        assert_ne!(token, sign_form("secret", 7, 1000, &fresh_nonce().unwrap()));
+        let other_nonce = token.replace(nonce, "fedcba9876543210fedcba9876543210");
+        assert!(
+            !form_token_ok("secret", 7, &other_nonce, 1010),
+            "the nonce is signed"
+        );
         assert!(!form_token_ok("secret", 7, &token, 1001));
         assert!(!form_token_ok(
             "secret",

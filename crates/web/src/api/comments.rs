@@ -12,6 +12,7 @@ use serde_json::json;
 use super::JsonBody;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::limits::PublicWrite;
 use crate::{AppState, now};
 
 /// A published comment.
@@ -59,7 +60,8 @@ pub async fn list_comments(
     ))
 }
 
-/// `POST /api/v1/assemblies/{assembly_id}/comments`: held for moderation; returns 202.
+/// `POST /api/v1/assemblies/{assembly_id}/comments`: held for moderation; returns 202, or 429 with `Retry-After`
+/// over the public rate limit (`crate::limits`), writing nothing.
 pub async fn post_comment(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -68,9 +70,10 @@ pub async fn post_comment(
 ) -> Result<Response, AppError> {
     let Json(input) = body?;
     let body = CommentBody::parse(&input.body)?;
+    let now = now();
     let mut tx = state.store.begin().await?;
-    let id =
-        app::comments::add_comment(&mut tx, &viewer.actor(), assembly_id, &body, now()).await?;
+    crate::limits::count(&state, &mut tx, PublicWrite::Comment, viewer.client, now).await?;
+    let id = app::comments::add_comment(&mut tx, &viewer.actor(), assembly_id, &body, now).await?;
     tx.commit().await?;
     Ok((
         StatusCode::ACCEPTED,

@@ -71,7 +71,12 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
             "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("CommentInput") } } },
             "responses": {
                 "202": json_response("Received, pending moderation", json!({ "type": "object", "properties": { "id": { "type": "integer" }, "status": { "const": "pending" } } })),
-                "404": error_response("No such assembly"), "422": error_response("A field is missing or invalid")
+                "404": error_response("No such assembly"), "422": error_response("A field is missing or invalid"),
+                "429": {
+                    "description": "Too many comments from this client address (10 an hour, 50 a day, shared with the public page's form); nothing was saved",
+                    "headers": { "Retry-After": { "description": "Seconds until the client's window ends", "schema": { "type": "integer" } } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                }
             }
         }),
         ("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}") => json!({
@@ -181,7 +186,8 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                 "CommentInput": { "type": "object", "required": ["body"], "additionalProperties": false, "properties": {
                     "body": { "type": "string", "minLength": 1, "maxLength": 2000 } } },
                 "Error": { "type": "object", "required": ["error"], "properties": {
-                    "error": { "type": "string" }, "field": { "type": ["string", "null"] } } }
+                    "error": { "type": "string" }, "field": { "type": ["string", "null"] },
+                    "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" } } }
             }
         }
     })

@@ -7,7 +7,7 @@ use domain::account::{DisplayName, Email, SignInMethod};
 use domain::permission::Role;
 use store::Store;
 
-use super::{DEMO_LOGINS, climate_convention};
+use super::DEMO_LOGINS;
 use crate::error::AppError;
 use crate::now;
 
@@ -92,15 +92,11 @@ async fn demo_account(
 /// Skipped when the assembly already has sessions.
 pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
     let now = now();
-    let mut connection = store.connection().await?;
-    let climate = store::assemblies::list_assemblies(&mut connection)
-        .await?
-        .into_iter()
-        .find(|summary| summary.title == climate_convention().title.as_str());
-    let Some(climate) = climate else {
+    let Some(climate_id) = super::climate_id(store).await? else {
         return Ok(());
     };
-    let assembly_id = climate.id;
+    let mut connection = store.connection().await?;
+    let assembly_id = climate_id;
     if !store::sessions::list_sessions(&mut connection, assembly_id)
         .await?
         .is_empty()

@@ -4,7 +4,6 @@ use app::Actor;
 use app::audit::{Entry, audited};
 use store::Store;
 
-use super::climate_convention;
 use crate::error::AppError;
 use crate::now;
 
@@ -27,15 +26,11 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     use store::ballot_box::{self, NewBallot};
     use store::proposals::{self, NewProposal};
     let (organiser, facilitator, member) = (account_ids[1], account_ids[2], account_ids[3]);
-    let mut connection = store.connection().await?;
-    let climate = store::assemblies::list_assemblies(&mut connection)
-        .await?
-        .into_iter()
-        .find(|summary| summary.title == climate_convention().title.as_str());
-    let Some(climate) = climate else {
+    let Some(climate_id) = super::climate_id(store).await? else {
         return Ok(());
     };
-    if !proposals::list(&mut connection, climate.id)
+    let mut connection = store.connection().await?;
+    if !proposals::list(&mut connection, climate_id)
         .await?
         .is_empty()
     {
@@ -52,7 +47,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     };
     let renovation = proposals::create(
         &mut tx,
-        climate.id,
+        climate_id,
         member,
         &draft(
             "Make the energy renovation of buildings compulsory",
@@ -65,7 +60,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     .await?;
     let amendment = proposals::propose_amendment(
         &mut tx,
-        climate.id,
+        climate_id,
         renovation,
         facilitator,
         "Make the complete energy renovation of buildings compulsory by 2040, with public support for the poorest households and a one-stop advice service in every département.",
@@ -74,13 +69,13 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     )
     .await?;
     proposals::decide_amendment(
-        &mut tx, climate.id, renovation, amendment, true, member, now,
+        &mut tx, climate_id, renovation, amendment, true, member, now,
     )
     .await?
     .map_err(|refusal| AppError::Internal(format!("demo amendment: {refusal:?}").into()))?;
     proposals::set_minority_report(
         &mut tx,
-        climate.id,
+        climate_id,
         renovation,
         "A minority of members think 2040 is too early for rural owners with low incomes, and asked for 2045 outside towns.",
         now,
@@ -88,7 +83,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     .await?;
     proposals::create(
         &mut tx,
-        climate.id,
+        climate_id,
         member,
         &draft(
             "Limit speed on motorways to 110 km/h",
@@ -101,7 +96,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     .await?;
     proposals::create(
         &mut tx,
-        climate.id,
+        climate_id,
         member,
         &draft(
             "Add a crime of ecocide to the law",
@@ -114,7 +109,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     .await?;
     let yes_no = ballot_box::create(
         &mut tx,
-        climate.id,
+        climate_id,
         &NewBallot {
             proposal_id: Some(renovation),
             method: ballots::MethodKind::YesNo,
@@ -133,7 +128,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     .await?;
     let agreement = ballot_box::create(
         &mut tx,
-        climate.id,
+        climate_id,
         &NewBallot {
             proposal_id: Some(renovation),
             method: ballots::MethodKind::Agreement,
@@ -162,7 +157,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         ),
     ];
     for (ballot_id, wording, sheets) in stages {
-        ballot_box::open(&mut tx, climate.id, ballot_id, wording, now).await?;
+        ballot_box::open(&mut tx, climate_id, ballot_id, wording, now).await?;
         for (entry, clerk) in [(1, facilitator), (2, organiser)] {
             ballot_box::save_paper_entry(&mut tx, ballot_id, entry, clerk, &sheets, now)
                 .await?
@@ -170,7 +165,7 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
                     AppError::Internal(format!("demo paper entry: {refusal:?}").into())
                 })?;
         }
-        let row = ballot_box::get(&mut tx, climate.id, ballot_id).await?;
+        let row = ballot_box::get(&mut tx, climate_id, ballot_id).await?;
         let outcome = app::deliberation::count(&mut tx, &row)
             .await?
             .map_err(|problem| AppError::Internal(format!("demo count: {problem:?}").into()))?;
@@ -179,11 +174,11 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
             passed: outcome.passed(),
             support_bp: app::deliberation::support_bp(&outcome),
         };
-        ballot_box::close(&mut tx, climate.id, ballot_id, &result, now).await?;
+        ballot_box::close(&mut tx, climate_id, ballot_id, &result, now).await?;
     }
     ballot_box::create(
         &mut tx,
-        climate.id,
+        climate_id,
         &NewBallot {
             proposal_id: None,
             method: ballots::MethodKind::Ranking,
@@ -200,11 +195,11 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         now,
     )
     .await?;
-    let support = ballot_box::get(&mut tx, climate.id, agreement).await?;
-    let adopted = proposals::get(&mut tx, climate.id, renovation).await?;
+    let support = ballot_box::get(&mut tx, climate_id, agreement).await?;
+    let adopted = proposals::get(&mut tx, climate_id, renovation).await?;
     let recommendation = store::recommendations::create(
         &mut tx,
-        climate.id,
+        climate_id,
         &store::recommendations::NewRecommendation {
             reference: "SL1.1".to_owned(),
             title: "Make the energy renovation of buildings compulsory".to_owned(),
@@ -219,8 +214,8 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         now,
     )
     .await?;
-    let after = serde_json::json!({ "assembly_id": climate.id, "proposals": 3, "ballots": [yes_no, agreement], "recommendation": recommendation, "demo": true });
-    let entity = format!("assembly:{}", climate.id);
+    let after = serde_json::json!({ "assembly_id": climate_id, "proposals": 3, "ballots": [yes_no, agreement], "recommendation": recommendation, "demo": true });
+    let entity = format!("assembly:{}", climate_id);
     // The demo's own writes above are recorded as one entry, as the system.
     audited(
         &mut tx,

@@ -2,7 +2,6 @@
 
 use store::Store;
 
-use super::climate_convention;
 use crate::error::AppError;
 
 /// The fictitious address list of the demo's invitation lottery (made-up streets, no real household).
@@ -24,15 +23,11 @@ pub const DEMO_SEED: &str = "demo lottery 2026-01-15";
 
 /// Draws six invitations for the climate assembly (two people per household), once.
 pub(super) async fn seed_invitations(store: &Store, organiser_id: i64) -> Result<(), AppError> {
-    let mut connection = store.connection().await?;
-    let climate = store::assemblies::list_assemblies(&mut connection)
-        .await?
-        .into_iter()
-        .find(|summary| summary.title == climate_convention().title.as_str());
-    let Some(climate) = climate else {
+    let Some(climate_id) = super::climate_id(store).await? else {
         return Ok(());
     };
-    if !store::recruitment::draws(&mut connection, climate.id)
+    let mut connection = store.connection().await?;
+    if !store::recruitment::draws(&mut connection, climate_id)
         .await?
         .is_empty()
     {
@@ -53,7 +48,7 @@ pub(super) async fn seed_invitations(store: &Store, organiser_id: i64) -> Result
     crate::recruitment::save_draw(
         store,
         Some(organiser_id),
-        climate.id,
+        climate_id,
         &list,
         &outcome,
         &config,

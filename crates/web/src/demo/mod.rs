@@ -1,5 +1,7 @@
 //! Demo data for `klero serve --demo`: one account per role with known passwords, and two realistic assemblies.
-//! Seeding is idempotent: accounts and assemblies that already exist (by email, by title) are left alone.
+//! Seeding is idempotent: accounts that already exist (by email) are left alone, and so are the demo's assemblies,
+//! found by a marker row (`demo_assemblies`) rather than by title, so that renaming one does not make the next
+//! start create it again (whose invitation codes would then clash with the renamed one's).
 //!
 //! This file seeds the accounts and the assemblies; the climate convention then gets its invitation lottery
 //! ([`invitations`]), its deliberation ([`deliberation`]) and its members at work ([`assembly_at_work`]), and
@@ -171,18 +173,16 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
         account_ids.push(id);
     }
 
-    for draft in [climate_convention(), water_assembly()] {
-        let mut connection = store.connection().await?;
-        let exists = store::assemblies::list_assemblies(&mut connection)
-            .await?
-            .iter()
-            .any(|summary| summary.title == draft.title.as_str());
-        drop(connection);
-        if exists {
+    for (demo_key, draft) in [
+        (CLIMATE_KEY, climate_convention()),
+        (WATER_KEY, water_assembly()),
+    ] {
+        if demo_assembly_id(store, demo_key, &draft).await?.is_some() {
             continue;
         }
         let mut tx = store.begin().await?;
         let record = app::assemblies::create_assembly(&mut tx, &Actor::SYSTEM, &draft, now).await?;
+        store::assemblies::mark_demo_assembly(&mut tx, demo_key, record.id).await?;
         let roles = [
             Role::Organiser,
             Role::Facilitator,
@@ -198,4 +198,52 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
     deliberation::seed_deliberation(store, &account_ids).await?;
     seed_assembly_at_work(store).await?;
     crate::impact_demo::seed(store, account_ids[5]).await
+}
+
+/// The marker of the demo's climate convention.
+const CLIMATE_KEY: &str = "climate";
+/// The marker of the demo's water assembly.
+const WATER_KEY: &str = "water";
+
+/// The demo's climate convention, if it was seeded (found by its marker, whatever its title now).
+pub(crate) async fn climate_id(store: &Store) -> Result<Option<i64>, AppError> {
+    let mut connection = store.connection().await?;
+    Ok(store::assemblies::demo_assembly(&mut connection, CLIMATE_KEY).await?)
+}
+
+/// The assembly marked as the demo's `demo_key`. A database seeded before the markers existed has none: the
+/// assembly with the draft's title is then adopted (marked), and, for the climate convention, the one whose
+/// invitation draw used the demo's seed (the draw's codes are unique, so there is at most one), so that a demo
+/// assembly renamed before the markers existed is not seeded a second time either.
+async fn demo_assembly_id(
+    store: &Store,
+    demo_key: &str,
+    draft: &AssemblyDraft,
+) -> Result<Option<i64>, AppError> {
+    let mut connection = store.connection().await?;
+    if let Some(id) = store::assemblies::demo_assembly(&mut connection, demo_key).await? {
+        return Ok(Some(id));
+    }
+    let mut found = store::assemblies::list_assemblies(&mut connection)
+        .await?
+        .into_iter()
+        .find(|summary| summary.title == draft.title.as_str())
+        .map(|summary| summary.id);
+    if found.is_none() && demo_key == CLIMATE_KEY {
+        for summary in store::assemblies::list_assemblies(&mut connection).await? {
+            let draws = store::recruitment::draws(&mut connection, summary.id).await?;
+            if draws.iter().any(|draw| draw.seed == DEMO_SEED) {
+                found = Some(summary.id);
+                break;
+            }
+        }
+    }
+    drop(connection);
+    let Some(id) = found else {
+        return Ok(None);
+    };
+    let mut tx = store.begin().await?;
+    store::assemblies::mark_demo_assembly(&mut tx, demo_key, id).await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }

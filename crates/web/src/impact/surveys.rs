@@ -144,7 +144,8 @@ pub async fn member_survey(
     survey_page(&state, &viewer, assembly_id, true, Shown::visit(query)).await
 }
 
-/// `POST /assemblies/{id}/survey`: counts a public answer sheet (only per-value counts are kept).
+/// `POST /assemblies/{id}/survey`: counts a public answer sheet (only per-value counts are kept), within the public
+/// rate limit (`crate::limits`).
 pub async fn answer_public_survey(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -159,9 +160,12 @@ pub async fn answer_public_survey(
             return survey_page(&state, &viewer, assembly_id, false, shown).await;
         }
     };
+    let now = now();
     let mut tx = state.store.begin().await?;
+    let write = crate::limits::PublicWrite::SurveyAnswer;
+    crate::limits::count(&state, &mut tx, write, viewer.client, now).await?;
     // The public survey has no takers, so no sheet that validated is refused as already answered.
-    app::impact::answer_survey(&mut tx, &viewer.actor(), assembly_id, &sheet, now())
+    app::impact::answer_survey(&mut tx, &viewer.actor(), assembly_id, &sheet, now)
         .await?
         .map_err(|_| AppError::Conflict("survey already answered".to_owned()))?;
     tx.commit().await?;

@@ -89,6 +89,7 @@ pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> 
         message: error.to_string(),
         field: None,
         cause: None,
+        retry_after_seconds: None,
     };
     crate::views::error_page(lang, StatusCode::NOT_FOUND, &details)
         .unwrap_or_else(|_| error.into_response())

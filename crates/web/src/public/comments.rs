@@ -1,5 +1,5 @@
 //! `POST /assemblies/{assembly_id}/comments`: a visitor's comment on the design of the process, held for
-//! moderation (`app::comments::add_comment`).
+//! moderation (`app::comments::add_comment`), within the public rate limit (`crate::limits`).
 
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -11,6 +11,7 @@ use super::forms::CommentFields;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
+use crate::limits::PublicWrite;
 use crate::{AppState, now};
 
 /// `POST /assemblies/{assembly_id}/comments`: a public comment on the process design, held for moderation.
@@ -38,8 +39,10 @@ pub async fn post_comment(
             .await;
         }
     };
+    let now = now();
     let mut tx = state.store.begin().await?;
-    app::comments::add_comment(&mut tx, &viewer.actor(), assembly_id, &body, now()).await?;
+    crate::limits::count(&state, &mut tx, PublicWrite::Comment, viewer.client, now).await?;
+    app::comments::add_comment(&mut tx, &viewer.actor(), assembly_id, &body, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/assemblies/{assembly_id}?commented=1#comments-heading"

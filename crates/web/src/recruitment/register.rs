@@ -119,8 +119,8 @@ pub(super) async fn rule_problems(
 }
 
 /// `POST /assemblies/{assembly_id}/register`: checks the bot protection (its rate-limit hit is committed whatever
-/// follows), the fields and the registration rules, then stores the respondent and takes one seat of the
-/// household in one transaction; the confirmation email leaves after the commit.
+/// follows), the fields and the registration rules, then spends the form's timing token, stores the respondent and
+/// takes one seat of the household in one transaction; the confirmation email leaves after the commit.
 pub async fn register(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -133,10 +133,11 @@ pub async fn register(
         Ok(checked) => &checked.fields,
         Err(invalid) => &invalid.fields,
     };
+    let client_key = crate::limits::client_key(&state, "register", viewer.client);
     let check = BotCheck {
         honeypot: &fields.website,
         form_token: &fields.form_token,
-        client: viewer.client,
+        client_key: &client_key,
     };
     let mut tx = state.store.begin().await?;
     let screening =
@@ -168,6 +169,17 @@ pub async fn register(
         }
     };
     let mut tx = state.store.begin().await?;
+    // A genuine token registers once: a replay is refused before anything is written (a refused registration
+    // below rolls the spending back, so the person can correct the form and send it again).
+    if !app::recruitment::register::spend_form_token(&mut tx, &checked.fields.form_token, now)
+        .await?
+    {
+        drop(tx);
+        tracing::info!(assembly_id, "registration form token replayed");
+        let errors = vec![lang.t::<RecruitmentMessages>().err_form_used.to_owned()];
+        let status = StatusCode::CONFLICT;
+        return register_page(&state, &viewer, assembly_id, status, checked.fields, errors).await;
+    }
     let actor = viewer.actor();
     let registration = &checked.registration;
     match app::recruitment::register(&mut tx, &actor, assembly_id, registration, lang.code(), now)

@@ -66,7 +66,7 @@ pub async fn code_login(
     };
     let email = credentials.email;
     let now = now();
-    let attempt = Attempt::new("code", &email, viewer.client);
+    let attempt = Attempt::new(&state, "code", &email, viewer.client);
     let last = match attempt.count(&state, now).await? {
         Allowance::Refused => {
             tracing::info!("code sign-in refused by the throttle");

@@ -64,7 +64,7 @@ pub async fn login(
         }
     };
     let email = credentials.email;
-    let attempt = Attempt::new("login", &email, viewer.client);
+    let attempt = Attempt::new(&state, "login", &email, viewer.client);
     let last = match attempt.count(&state, now()).await? {
         Allowance::Refused => {
             tracing::info!("sign-in refused by the throttle");

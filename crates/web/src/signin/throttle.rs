@@ -3,10 +3,10 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::security::token_hash;
 
-/// The throttle's three counters for one sign-in attempt (see [`store::auth::ThrottlePolicy`]), as hashes, so the
-/// throttle table holds neither an address nor an email.
+/// The throttle's three counters for one sign-in attempt (see [`store::auth::ThrottlePolicy`]), as keys derived
+/// from the server secret (`ServerSecret::private_key`), so the throttle table holds neither an address nor an
+/// email, nor a plain hash of one that hashing every address or a list of emails would reverse.
 pub struct Attempt {
     keys: [String; 3],
 }
@@ -24,14 +24,20 @@ pub enum Allowance {
 
 impl Attempt {
     /// An attempt of `kind` (`login`, `code`) to sign in as `email` from `client`.
-    pub fn new(kind: &str, email: &str, client: Option<std::net::IpAddr>) -> Attempt {
+    pub fn new(
+        state: &AppState,
+        kind: &str,
+        email: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Attempt {
         let email = email.trim().to_lowercase();
         let client = client.map_or_else(|| "unknown".to_owned(), |address| address.to_string());
+        let key = |value: String| state.config.secret.private_key(&value);
         Attempt {
             keys: [
-                token_hash(&format!("{kind}:{email}|{client}")),
-                token_hash(&format!("{kind}:{email}")),
-                token_hash(&format!("{kind}-client:{client}")),
+                key(format!("{kind}:{email}|{client}")),
+                key(format!("{kind}:{email}")),
+                key(format!("{kind}-client:{client}")),
             ],
         }
     }

@@ -210,31 +210,3 @@ pub struct TokensPage {
     /// Errors of the form.
     pub errors: Vec<String>,
 }
-
-/// An audit entry as shown.
-pub struct AuditView {
-    /// Sequence number.
-    pub seq: i64,
-    /// When.
-    pub at: String,
-    /// Account id or "-".
-    pub actor: String,
-    /// Action.
-    pub action: String,
-    /// Entity.
-    pub entity: String,
-}
-
-/// The audit log page.
-#[derive(Template)]
-#[template(path = "audit.html")]
-pub struct AuditPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// Entries count if the chain is intact.
-    pub intact: Option<i64>,
-    /// (entry, reason) of the first break.
-    pub broken: Option<(i64, String)>,
-    /// The latest entries.
-    pub entries: Vec<AuditView>,
-}

@@ -8,6 +8,7 @@ mod members;
 mod panel;
 mod recruitment;
 mod scenarios;
+mod security;
 mod selection;
 mod sessions;
 
@@ -63,4 +64,8 @@ on_both_backends!(
     drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
+    anonymous_survey_answers_and_comments_are_rate_limited_per_client_address,
+    a_registration_form_token_registers_once,
+    the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages_the_log,
+    a_renamed_demo_assembly_is_not_seeded_again_at_the_next_start,
 );

@@ -309,6 +309,14 @@ pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
     let used: i64 = invitations(&app, assembly_id).await[0].used;
     assert_eq!(used, 0);
 
+    // Each registration spends its form's token (issue 14, item 9), so each person below gets a form of their own.
+    let mut more_tokens = Vec::new();
+    for _ in 0..2 {
+        let (_, html) = app
+            .get(&visitor, &format!("/assemblies/{assembly_id}/register"))
+            .await;
+        more_tokens.push(value_of(&html, "form_token"));
+    }
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
 
     // A forged token is refused even when old enough.
@@ -376,15 +384,15 @@ pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
 
     // The household has two seats: lower case and spaces are fine, a third registration is refused.
     let typed = code.to_lowercase().replace('-', " ");
-    for (name, email) in [
-        ("Ada Lovelace", "ada@example.org"),
-        ("Byron Lovelace", "byron@example.org"),
+    for (name, email, token) in [
+        ("Ada Lovelace", "ada@example.org", &token),
+        ("Byron Lovelace", "byron@example.org", &more_tokens[0]),
     ] {
         let response = post_registration(
             &app,
             &visitor,
             assembly_id,
-            &token,
+            token,
             &person(&typed, name, email),
         )
         .await;
@@ -401,7 +409,7 @@ pub async fn registration_checks_codes_bots_and_household_seats(app: TestApp) {
         &app,
         &visitor,
         assembly_id,
-        &token,
+        &more_tokens[1],
         &person(&code, "Third Person", "third@example.org"),
     )
     .await;

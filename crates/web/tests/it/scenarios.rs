@@ -33,6 +33,12 @@ pub use crate::recruitment::{
     organisers_upload_address_and_respondent_files_far_beyond_the_form_limit,
     registration_checks_codes_bots_and_household_seats,
 };
+pub use crate::security::{
+    a_registration_form_token_registers_once,
+    a_renamed_demo_assembly_is_not_seeded_again_at_the_next_start,
+    anonymous_survey_answers_and_comments_are_rate_limited_per_client_address,
+    the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages_the_log,
+};
 pub use crate::selection::{
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
     a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_panels,
