@@ -19,8 +19,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 const ADMIN: (&str, &str) = ("admin@demo.kleroterion.org", "demo-admin-password");
-/// The double-submit CSRF token the load clients send as cookie and field (64 hex characters, as the server makes).
-const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const BOUNDARY: &str = "----KleroBenchBoundary9f3a";
 
 fn peak_memory_kb(pid: u32) -> Option<u64> {
@@ -377,6 +375,9 @@ async fn main() -> Result<()> {
         .text()
         .await?;
     let form_token = value_of(&page, "form_token")?;
+    // The double-submit CSRF token of the page: the server signs it, so every load client may send it back as
+    // cookie and field (a made-up value is refused).
+    let csrf = value_of(&page, "csrf_token")?;
     // The form refuses answers sent within 3 seconds of rendering (a person cannot type that fast).
     tokio::time::sleep(Duration::from_millis(3_200)).await;
     // 30 registrations per source address and hour: one client per loopback address 127.0.1.x, 127.0.2.x, ...
@@ -398,12 +399,13 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (jobs, next, clients, base, form_token) = (
+        let (jobs, next, clients, base, form_token, csrf) = (
             jobs.clone(),
             next.clone(),
             clients.clone(),
             base.clone(),
             form_token.clone(),
+            csrf.clone(),
         );
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -417,7 +419,7 @@ async fn main() -> Result<()> {
                 let email = format!("resident{i}@example.org");
                 let name = format!("Resident {i}");
                 let form = [
-                    ("csrf_token", CSRF),
+                    ("csrf_token", csrf.as_str()),
                     ("form_token", form_token.as_str()),
                     ("website", ""),
                     ("invitation_code", code.as_str()),
@@ -435,7 +437,7 @@ async fn main() -> Result<()> {
                 let sent = Instant::now();
                 let response = client
                     .post(format!("{base}/assemblies/{assembly}/register"))
-                    .header("cookie", format!("klero_csrf={CSRF}"))
+                    .header("cookie", format!("klero_csrf={csrf}"))
                     .form(&form)
                     .send()
                     .await;
