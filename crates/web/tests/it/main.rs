@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod access;
 mod deliberation;
 mod helpers;
 mod impact;
@@ -61,4 +62,10 @@ on_both_backends!(
     drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
+    an_administrator_disables_an_account_and_every_way_in_closes,
+    an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire,
+    an_organiser_removes_a_role_and_it_holds_at_once,
+    passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
+    a_planted_csrf_cookie_with_a_matching_field_is_refused,
+    two_first_runs_at_once_create_one_administrator,
 );
