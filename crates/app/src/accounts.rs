@@ -377,7 +377,12 @@ pub async fn remove_role(
         Ok((role, entry))
     })
     .await?;
-    tracing::info!(assembly_id, account_id, role = role.as_str(), "role removed");
+    tracing::info!(
+        assembly_id,
+        account_id,
+        role = role.as_str(),
+        "role removed"
+    );
     Ok(role)
 }
 
@@ -446,10 +451,20 @@ pub async fn end_sessions(
         return Err(Error::NotFound);
     }
     let entity = format!("account:{account_id}");
-    let ended = audited(tx, actor, "account.sessions_end", &entity, now, async |tx| {
-        let ended = store::auth::delete_sessions_of(tx, account_id, None).await?;
-        Ok((ended, Entry::after(serde_json::json!({ "sessions_ended": ended }))))
-    })
+    let ended = audited(
+        tx,
+        actor,
+        "account.sessions_end",
+        &entity,
+        now,
+        async |tx| {
+            let ended = store::auth::delete_sessions_of(tx, account_id, None).await?;
+            Ok((
+                ended,
+                Entry::after(serde_json::json!({ "sessions_ended": ended })),
+            ))
+        },
+    )
     .await?;
     tracing::info!(account_id, ended, "sessions ended");
     Ok(ended)
@@ -468,17 +483,27 @@ pub async fn change_own_password(
 ) -> Result<()> {
     let account_id = actor.account()?;
     let entity = format!("account:{account_id}");
-    audited(tx, actor, "account.password_change", &entity, now, async |tx| {
-        store::accounts::set_password_hash(tx, account_id, password_hash)
-            .await
-            .map_err(|error| match error {
-                StoreError::NotFound => Error::conflict("this account signs in with codes"),
-                other => other.into(),
-            })?;
-        let ended = store::auth::delete_sessions_of(tx, account_id, keep_session).await?;
-        store::auth::void_password_resets(tx, account_id, now).await?;
-        Ok(((), Entry::after(serde_json::json!({ "sessions_ended": ended }))))
-    })
+    audited(
+        tx,
+        actor,
+        "account.password_change",
+        &entity,
+        now,
+        async |tx| {
+            store::accounts::set_password_hash(tx, account_id, password_hash)
+                .await
+                .map_err(|error| match error {
+                    StoreError::NotFound => Error::conflict("this account signs in with codes"),
+                    other => other.into(),
+                })?;
+            let ended = store::auth::delete_sessions_of(tx, account_id, keep_session).await?;
+            store::auth::void_password_resets(tx, account_id, now).await?;
+            Ok((
+                (),
+                Entry::after(serde_json::json!({ "sessions_ended": ended })),
+            ))
+        },
+    )
     .await?;
     tracing::info!(account_id, "password changed");
     Ok(())
@@ -534,8 +559,7 @@ pub async fn issue_password_reset(
     let expires_at = now + PASSWORD_RESET_SECONDS;
     audited_creation(tx, actor, "password_reset.issue", now, async |tx| {
         let hash = store::sha256_hex(code.canonical().as_bytes());
-        let id =
-            store::auth::create_password_reset(tx, account_id, &hash, now, expires_at).await?;
+        let id = store::auth::create_password_reset(tx, account_id, &hash, now, expires_at).await?;
         let after = serde_json::json!({ "expires_at": expires_at, "mailed": mail_configured });
         Ok((
             (),
@@ -544,7 +568,11 @@ pub async fn issue_password_reset(
         ))
     })
     .await?;
-    tracing::info!(account_id, mailed = mail_configured, "password reset issued");
+    tracing::info!(
+        account_id,
+        mailed = mail_configured,
+        "password reset issued"
+    );
     let expires_on = crate::dates::utc_date(expires_at);
     if !mail_configured {
         return Ok(Done::pure(ResetIssued::Shown {
@@ -588,12 +616,19 @@ pub async fn reset_password(
         return Ok(None);
     };
     let entity = format!("account:{}", account.id);
-    audited(tx, actor, "account.password_reset", &entity, now, async |tx| {
-        store::accounts::set_password_hash(tx, account.id, password_hash).await?;
-        let ended = store::auth::delete_sessions_of(tx, account.id, None).await?;
-        let after = serde_json::json!({ "reset_id": reset_id, "sessions_ended": ended });
-        Ok(((), Entry::after(after)))
-    })
+    audited(
+        tx,
+        actor,
+        "account.password_reset",
+        &entity,
+        now,
+        async |tx| {
+            store::accounts::set_password_hash(tx, account.id, password_hash).await?;
+            let ended = store::auth::delete_sessions_of(tx, account.id, None).await?;
+            let after = serde_json::json!({ "reset_id": reset_id, "sessions_ended": ended });
+            Ok(((), Entry::after(after)))
+        },
+    )
     .await?;
     tracing::info!(account_id = account.id, "password reset");
     Ok(Some(account.id))

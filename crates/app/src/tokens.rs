@@ -75,15 +75,9 @@ pub async fn create_token(
     let hash = store::sha256_hex(secret.as_bytes());
     let expires_at = now + lifetime.days() * 24 * 3600;
     let id = audited_creation(tx, actor, "api_token.create", now, async |tx| {
-        let id = store::auth::create_api_token(
-            tx,
-            account_id,
-            name.as_str(),
-            &hash,
-            now,
-            expires_at,
-        )
-        .await?;
+        let id =
+            store::auth::create_api_token(tx, account_id, name.as_str(), &hash, now, expires_at)
+                .await?;
         let after = serde_json::json!({
             "id": id,
             "account_id": account_id,

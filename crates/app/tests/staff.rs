@@ -426,10 +426,23 @@ async fn a_token_is_stored_hashed_and_revoked_only_by_its_owner(store: Store) {
     let other = staff_account(&store, "oscar@example.org").await;
     let name = TokenName::parse("  import script ").unwrap();
     let mut tx = store.begin().await.unwrap();
-    let token = app::tokens::create_token(&mut tx, &actor(owner, Role::Organiser), &name, app::tokens::TokenLifetime::DEFAULT, NOW)
-        .await
-        .unwrap();
-    let anonymous = app::tokens::create_token(&mut tx, &Actor::PUBLIC, &name, app::tokens::TokenLifetime::DEFAULT, NOW).await;
+    let token = app::tokens::create_token(
+        &mut tx,
+        &actor(owner, Role::Organiser),
+        &name,
+        app::tokens::TokenLifetime::DEFAULT,
+        NOW,
+    )
+    .await
+    .unwrap();
+    let anonymous = app::tokens::create_token(
+        &mut tx,
+        &Actor::PUBLIC,
+        &name,
+        app::tokens::TokenLifetime::DEFAULT,
+        NOW,
+    )
+    .await;
     assert!(matches!(anonymous, Err(Error::Unauthorized)));
     tx.commit().await.unwrap();
     assert!(token.secret.starts_with("klero_") && token.secret.len() == 6 + 64);

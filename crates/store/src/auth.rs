@@ -320,11 +320,13 @@ pub async fn create_password_reset(
     now: i64,
     expires_at: i64,
 ) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL")
-        .bind(account_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO password_resets (account_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -361,10 +363,12 @@ pub async fn void_password_resets(
     account_id: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL")
-        .bind(account_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -317,7 +317,9 @@ async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
         "expired"
     );
     assert_eq!(
-        auth::api_token_account(&mut conn, "other", 6).await.unwrap(),
+        auth::api_token_account(&mut conn, "other", 6)
+            .await
+            .unwrap(),
         None
     );
     assert!(matches!(

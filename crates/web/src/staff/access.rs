@@ -100,7 +100,15 @@ async fn refused(
     account_id: i64,
     error: &'static str,
 ) -> Result<Response, AppError> {
-    page(state, viewer, account_id, StatusCode::CONFLICT, None, Some(error)).await
+    page(
+        state,
+        viewer,
+        account_id,
+        StatusCode::CONFLICT,
+        None,
+        Some(error),
+    )
+    .await
 }
 
 /// Disables or enables the account.

@@ -91,7 +91,10 @@ pub async fn an_administrator_disables_an_account_and_every_way_in_closes(app: T
         .post_form(
             &organiser,
             &format!("/staff/assemblies/{assembly_id}/members"),
-            &[("display_name", "Camille"), ("email", "camille@example.org")],
+            &[
+                ("display_name", "Camille"),
+                ("email", "camille@example.org"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
@@ -102,7 +105,11 @@ pub async fn an_administrator_disables_an_account_and_every_way_in_closes(app: T
 
     for account_id in [organiser_id, member_id] {
         let response = app
-            .post_form(&admin, &format!("/staff/accounts/{account_id}/disable"), &[])
+            .post_form(
+                &admin,
+                &format!("/staff/accounts/{account_id}/disable"),
+                &[],
+            )
             .await;
         assert_eq!(
             (response.status().as_u16(), location(&response)),
@@ -112,7 +119,12 @@ pub async fn an_administrator_disables_an_account_and_every_way_in_closes(app: T
     // The open session ends at once, the right password and the API token are refused, and so is the code.
     assert!(!signed_in(&app, &organiser).await);
     assert_eq!(
-        login_status(&app, "organiser@demo.kleroterion.org", "demo-organiser-password").await,
+        login_status(
+            &app,
+            "organiser@demo.kleroterion.org",
+            "demo-organiser-password"
+        )
+        .await,
         401
     );
     assert_eq!(api_status(&app, &organiser_token).await, 401);
@@ -130,11 +142,20 @@ pub async fn an_administrator_disables_an_account_and_every_way_in_closes(app: T
 
     // Enabled again, the account signs in as before; the code was never used, so it still works once.
     let response = app
-        .post_form(&admin, &format!("/staff/accounts/{organiser_id}/enable"), &[])
+        .post_form(
+            &admin,
+            &format!("/staff/accounts/{organiser_id}/enable"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(
-        login_status(&app, "organiser@demo.kleroterion.org", "demo-organiser-password").await,
+        login_status(
+            &app,
+            "organiser@demo.kleroterion.org",
+            "demo-organiser-password"
+        )
+        .await,
         303
     );
     assert_ne!(api_status(&app, &organiser_token).await, 401);
@@ -154,16 +175,30 @@ pub async fn an_administrator_disables_an_account_and_every_way_in_closes(app: T
     );
     assert!(signed_in(&app, &admin).await);
 
-    // Only administrators manage accounts.
+    // Only administrators manage accounts (the organiser's old session ended; this is a new one).
+    let organiser = app.demo_client("organiser").await;
     let response = app
-        .post_form(&organiser, &format!("/staff/accounts/{member_id}/enable"), &[])
+        .post_form(
+            &organiser,
+            &format!("/staff/accounts/{member_id}/enable"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
 
     let audit = audit_text(&app).await;
-    assert!(audit.contains(&format!("account.disable account:{organiser_id}")), "{audit}");
-    assert!(audit.contains(&format!("account.disable account:{member_id}")), "{audit}");
-    assert!(audit.contains(&format!("account.enable account:{organiser_id}")), "{audit}");
+    assert!(
+        audit.contains(&format!("account.disable account:{organiser_id}")),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("account.disable account:{member_id}")),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("account.enable account:{organiser_id}")),
+        "{audit}"
+    );
     assert!(!audit.contains("demo-organiser-password"));
 }
 
@@ -175,12 +210,20 @@ pub async fn an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire
     // A token's lifetime is chosen at creation, from 1 to 365 days.
     for days in ["0", "366", "soon"] {
         let response = app
-            .post_form(&organiser, "/staff/tokens", &[("name", "script"), ("days", days)])
+            .post_form(
+                &organiser,
+                "/staff/tokens",
+                &[("name", "script"), ("days", days)],
+            )
             .await;
         assert_eq!(response.status().as_u16(), 422, "{days}");
     }
     let response = app
-        .post_form(&organiser, "/staff/tokens", &[("name", "script"), ("days", "7")])
+        .post_form(
+            &organiser,
+            "/staff/tokens",
+            &[("name", "script"), ("days", "7")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let html = response.text().await.unwrap();
@@ -190,7 +233,9 @@ pub async fn an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire
     assert_ne!(api_status(&app, &token).await, 401);
     let week = store::test_support::count_raw(
         &app.store,
-        &format!("SELECT MAX(expires_at - created_at) FROM api_tokens WHERE account_id = {organiser_id}"),
+        &format!(
+            "SELECT MAX(expires_at - created_at) FROM api_tokens WHERE account_id = {organiser_id}"
+        ),
     )
     .await
     .unwrap();
@@ -219,7 +264,9 @@ pub async fn an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire
     assert!(html.contains("script") && !html.contains(">old<"), "{html}");
     let token_id = store::test_support::count_raw(
         &app.store,
-        &format!("SELECT MAX(id) FROM api_tokens WHERE account_id = {organiser_id} AND name = 'script'"),
+        &format!(
+            "SELECT MAX(id) FROM api_tokens WHERE account_id = {organiser_id} AND name = 'script'"
+        ),
     )
     .await
     .unwrap();
@@ -246,20 +293,35 @@ pub async fn an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire
     let second = app.demo_client("organiser").await;
     assert!(signed_in(&app, &organiser).await && signed_in(&app, &second).await);
     let response = app
-        .post_form(&admin, &format!("/staff/accounts/{organiser_id}/sessions/end"), &[])
+        .post_form(
+            &admin,
+            &format!("/staff/accounts/{organiser_id}/sessions/end"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert!(!signed_in(&app, &organiser).await);
     assert!(!signed_in(&app, &second).await);
     assert!(signed_in(&app, &admin).await);
     assert_eq!(
-        login_status(&app, "organiser@demo.kleroterion.org", "demo-organiser-password").await,
+        login_status(
+            &app,
+            "organiser@demo.kleroterion.org",
+            "demo-organiser-password"
+        )
+        .await,
         303
     );
 
     let audit = audit_text(&app).await;
-    assert!(audit.contains(&format!("api_token.revoke api_token:{token_id}")), "{audit}");
-    assert!(audit.contains(&format!("account.sessions_end account:{organiser_id}")), "{audit}");
+    assert!(
+        audit.contains(&format!("api_token.revoke api_token:{token_id}")),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("account.sessions_end account:{organiser_id}")),
+        "{audit}"
+    );
     assert!(!audit.contains(&token));
 }
 
@@ -315,16 +377,28 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
         .post_form(
             &organiser,
             "/staff/password",
-            &[("current_password", "not my password"), ("password", "a brand new password")],
+            &[
+                ("current_password", "not my password"),
+                ("password", "a brand new password"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("The current password is not right"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("The current password is not right")
+    );
     let response = app
         .post_form(
             &organiser,
             "/staff/password",
-            &[("current_password", "demo-organiser-password"), ("password", "short")],
+            &[
+                ("current_password", "demo-organiser-password"),
+                ("password", "short"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
@@ -346,24 +420,40 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
     );
     assert!(signed_in(&app, &organiser).await, "this session stays");
     assert!(!signed_in(&app, &other_session).await, "the others end");
-    assert_eq!(login_status(&app, email, "demo-organiser-password").await, 401);
+    assert_eq!(
+        login_status(&app, email, "demo-organiser-password").await,
+        401
+    );
     assert_eq!(login_status(&app, email, "a brand new password").await, 303);
 
     // An administrator resets it: without a relay the code is shown once, never cached, never in a URL.
     let admin = app.demo_client("admin").await;
     let organiser_id = account_id_of(&app, email).await;
     let response = app
-        .post_form(&admin, &format!("/staff/accounts/{organiser_id}/password-reset"), &[])
+        .post_form(
+            &admin,
+            &format!("/staff/accounts/{organiser_id}/password-reset"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.headers().get("cache-control").unwrap().to_str().unwrap(),
+        response
+            .headers()
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap(),
         "no-store"
     );
     let code = shown(&response.text().await.unwrap(), "reset-code");
     assert_eq!(code.len(), 14, "{code}");
     let organiser_as_organiser = app
-        .post_form(&organiser, &format!("/staff/accounts/{organiser_id}/password-reset"), &[])
+        .post_form(
+            &organiser,
+            &format!("/staff/accounts/{organiser_id}/password-reset"),
+            &[],
+        )
         .await;
     assert_eq!(organiser_as_organiser.status().as_u16(), 403);
 
@@ -372,7 +462,11 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
         .post_form(
             &visitor,
             "/password-reset",
-            &[("email", email), ("code", "0000-0000-0000"), ("password", "the reset password")],
+            &[
+                ("email", email),
+                ("code", "0000-0000-0000"),
+                ("password", "the reset password"),
+            ],
         )
         .await;
     assert_eq!(wrong.status().as_u16(), 401);
@@ -380,7 +474,11 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
         .post_form(
             &visitor,
             "/password-reset",
-            &[("email", email), ("code", &code), ("password", "the reset password")],
+            &[
+                ("email", email),
+                ("code", &code),
+                ("password", "the reset password"),
+            ],
         )
         .await;
     assert_eq!(
@@ -388,12 +486,19 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
         (303, "/staff".to_owned())
     );
     assert!(signed_in(&app, &visitor).await);
-    assert!(!signed_in(&app, &organiser).await, "a reset ends every other session");
+    assert!(
+        !signed_in(&app, &organiser).await,
+        "a reset ends every other session"
+    );
     let again = app
         .post_form(
             &client(),
             "/password-reset",
-            &[("email", email), ("code", &code), ("password", "yet another password")],
+            &[
+                ("email", email),
+                ("code", &code),
+                ("password", "yet another password"),
+            ],
         )
         .await;
     assert_eq!(again.status().as_u16(), 401, "a code works once");
@@ -406,21 +511,44 @@ pub async fn passwords_are_changed_with_the_current_one_and_reset_with_a_one_tim
         .post_form(
             &admin,
             &format!("/staff/assemblies/{assembly_id}/members"),
-            &[("display_name", "Camille"), ("email", "camille@example.org")],
+            &[
+                ("display_name", "Camille"),
+                ("email", "camille@example.org"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let member_id = account_id_of(&app, "camille@example.org").await;
     let response = app
-        .post_form(&admin, &format!("/staff/accounts/{member_id}/password-reset"), &[])
+        .post_form(
+            &admin,
+            &format!("/staff/accounts/{member_id}/password-reset"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 409);
 
     let audit = audit_text(&app).await;
-    assert!(audit.contains(&format!("account.password_change account:{organiser_id}")), "{audit}");
-    assert!(audit.contains(&format!("password_reset.issue account:{organiser_id}/password_reset:")), "{audit}");
-    assert!(audit.contains(&format!("account.password_reset account:{organiser_id}")), "{audit}");
-    for secret in [code.as_str(), &code.replace('-', ""), "a brand new password", "the reset password"] {
+    assert!(
+        audit.contains(&format!("account.password_change account:{organiser_id}")),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!(
+            "password_reset.issue account:{organiser_id}/password_reset:"
+        )),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("account.password_reset account:{organiser_id}")),
+        "{audit}"
+    );
+    for secret in [
+        code.as_str(),
+        &code.replace('-', ""),
+        "a brand new password",
+        "the reset password",
+    ] {
         assert!(!audit.contains(secret), "{secret} in the audit log");
     }
 }
@@ -445,12 +573,17 @@ pub async fn a_planted_csrf_cookie_with_a_matching_field_is_refused(app: TestApp
 
     // The token the server issued works, as cookie and field.
     let visitor = client();
-    let (_, page) = app.get(&visitor, &format!("/assemblies/{assembly_id}")).await;
+    let (_, page) = app
+        .get(&visitor, &format!("/assemblies/{assembly_id}"))
+        .await;
     let token = csrf_of(&page);
     assert_ne!(token, forged);
     let response = visitor
         .post(app.url(&path))
-        .form(&[("body", "Please publish the quotas"), ("csrf_token", token.as_str())])
+        .form(&[
+            ("body", "Please publish the quotas"),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -501,9 +634,12 @@ pub async fn two_first_runs_at_once_create_one_administrator(app: TestApp) {
     statuses.sort();
     assert_eq!(statuses, vec![303, 409, 409, 409]);
     assert_eq!(
-        store::test_support::count_raw(&fresh_store, "SELECT COUNT(*) FROM accounts WHERE is_admin = 1")
-            .await
-            .unwrap(),
+        store::test_support::count_raw(
+            &fresh_store,
+            "SELECT COUNT(*) FROM accounts WHERE is_admin = 1"
+        )
+        .await
+        .unwrap(),
         1
     );
     fresh_store.close().await;
