@@ -49,6 +49,21 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
+    /// A password reset code that an administrator issued for a staff account.
+    PasswordReset {
+        /// The account's own address (personal data: never logged).
+        to: String,
+        /// The language code of the email (the issuing administrator's).
+        lang: String,
+        /// The account, for the log.
+        account_id: i64,
+        /// The account's name.
+        name: String,
+        /// The code, as printed (`XXXX-XXXX-XXXX`).
+        code: String,
+        /// The last day it works (`YYYY-MM-DD`, UTC).
+        expires_on: String,
+    },
 }
 
 impl std::fmt::Debug for Mail {
@@ -62,6 +77,10 @@ impl std::fmt::Debug for Mail {
             Mail::SignInCode { respondent_id, .. } => f
                 .debug_struct("SignInCode")
                 .field("respondent_id", respondent_id)
+                .finish_non_exhaustive(),
+            Mail::PasswordReset { account_id, .. } => f
+                .debug_struct("PasswordReset")
+                .field("account_id", account_id)
                 .finish_non_exhaustive(),
         }
     }

@@ -22,6 +22,10 @@ pub const MEMBER_CODE_SECONDS: i64 = 14 * 24 * 3600;
 /// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
 /// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
 pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
+    // A disabled account signs in by no means.
+    if account.disabled {
+        return Ok(false);
+    }
     let roles = store::accounts::roles_of(conn, account.id).await?;
     Ok(domain::account::may_sign_in_with_code(
         account.sign_in_method,

@@ -426,10 +426,23 @@ async fn a_token_is_stored_hashed_and_revoked_only_by_its_owner(store: Store) {
     let other = staff_account(&store, "oscar@example.org").await;
     let name = TokenName::parse("  import script ").unwrap();
     let mut tx = store.begin().await.unwrap();
-    let token = app::tokens::create_token(&mut tx, &actor(owner, Role::Organiser), &name, NOW)
-        .await
-        .unwrap();
-    let anonymous = app::tokens::create_token(&mut tx, &Actor::PUBLIC, &name, NOW).await;
+    let token = app::tokens::create_token(
+        &mut tx,
+        &actor(owner, Role::Organiser),
+        &name,
+        app::tokens::TokenLifetime::DEFAULT,
+        NOW,
+    )
+    .await
+    .unwrap();
+    let anonymous = app::tokens::create_token(
+        &mut tx,
+        &Actor::PUBLIC,
+        &name,
+        app::tokens::TokenLifetime::DEFAULT,
+        NOW,
+    )
+    .await;
     assert!(matches!(anonymous, Err(Error::Unauthorized)));
     tx.commit().await.unwrap();
     assert!(token.secret.starts_with("klero_") && token.secret.len() == 6 + 64);
@@ -437,13 +450,14 @@ async fn a_token_is_stored_hashed_and_revoked_only_by_its_owner(store: Store) {
     assert_eq!(
         store::auth::api_token_account(
             &mut connection,
-            &store::sha256_hex(token.secret.as_bytes())
+            &store::sha256_hex(token.secret.as_bytes()),
+            NOW
         )
         .await
         .unwrap(),
         Some(owner)
     );
-    let listed = store::auth::list_api_tokens(&mut connection, owner)
+    let listed = store::auth::list_api_tokens(&mut connection, owner, NOW)
         .await
         .unwrap();
     assert_eq!(listed[0].name, "import script");

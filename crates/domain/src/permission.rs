@@ -94,11 +94,14 @@ pub enum Action {
     ViewModerationQueue,
     /// Approve or reject a comment.
     ModerateComments,
-    /// Give an account a role in an assembly.
+    /// Give an account a role in an assembly, or take it away.
     AssignRoles,
     /// Create and list one's own API tokens.
     ManageOwnTokens,
-    /// Create staff accounts.
+    /// Change one's own password (accounts that sign in with one; the handler refuses code-only accounts).
+    ChangeOwnPassword,
+    /// Create staff accounts, disable and enable them, end their sessions, reset their passwords and revoke their
+    /// API tokens.
     ManageAccounts,
     /// Read the audit log and check its chain.
     ViewAuditLog,
@@ -156,7 +159,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -168,6 +171,7 @@ impl Action {
         Action::ModerateComments,
         Action::AssignRoles,
         Action::ManageOwnTokens,
+        Action::ChangeOwnPassword,
         Action::ManageAccounts,
         Action::ViewAuditLog,
         Action::Register,
@@ -205,7 +209,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ViewPublic | CommentOnDesign | Authenticate | Register | AnswerPublicSurvey => true,
-        ViewDashboard => matches!(
+        ViewDashboard | ChangeOwnPassword => matches!(
             role,
             Member | Authority | Observer | Facilitator | Organiser | Admin
         ),

@@ -21,6 +21,8 @@ pub struct AccountRow {
     pub password_hash: Option<String>,
     /// Whether the account is a platform administrator.
     pub is_admin: bool,
+    /// Whether an administrator disabled the account: it then signs in by no means.
+    pub disabled: bool,
 }
 
 /// What is needed to create an account.
@@ -45,6 +47,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow, StoreError> {
         sign_in_method: stored_method(&row.try_get::<String, _>("sign_in_method")?)?,
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
     })
 }
 
@@ -81,7 +84,7 @@ pub async fn account_by_email(
     email: &str,
 ) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE email = $1",
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin, disabled_at FROM accounts WHERE email = $1",
     )
     .bind(email)
     .fetch_optional(conn)
@@ -95,7 +98,7 @@ pub async fn account_by_id(
     id: i64,
 ) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts WHERE id = $1",
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin, disabled_at FROM accounts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -106,7 +109,7 @@ pub async fn account_by_id(
 /// Every account, oldest first.
 pub async fn list_accounts(conn: &mut AnyConnection) -> Result<Vec<AccountRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin FROM accounts ORDER BY id",
+        "SELECT id, email, display_name, sign_in_method, password_hash, is_admin, disabled_at FROM accounts ORDER BY id",
     )
     .fetch_all(conn)
     .await?;
@@ -195,7 +198,7 @@ pub async fn people_of(
     assembly_id: i64,
 ) -> Result<Vec<(AccountRow, Role)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT a.id, a.email, a.display_name, a.sign_in_method, a.password_hash, a.is_admin, r.role
+        "SELECT a.id, a.email, a.display_name, a.sign_in_method, a.password_hash, a.is_admin, a.disabled_at, r.role
          FROM assembly_roles r JOIN accounts a ON a.id = r.account_id
          WHERE r.assembly_id = $1 ORDER BY r.role, a.id",
     )
@@ -210,4 +213,92 @@ pub async fn people_of(
             ))
         })
         .collect()
+}
+
+/// How many enabled platform administrators exist (the last one may be neither disabled nor demoted).
+pub async fn count_enabled_admins(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accounts WHERE is_admin = 1 AND disabled_at IS NULL",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Disables an account (`Some(now)`) or enables it again (`None`); [`StoreError::NotFound`] if there is none.
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    disabled_at: Option<i64>,
+) -> Result<(), StoreError> {
+    let changed = sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2")
+        .bind(disabled_at)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    if changed.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Replaces the argon2id PHC string of a password account; [`StoreError::NotFound`] if there is no such
+/// password account.
+pub async fn set_password_hash(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    password_hash: &str,
+) -> Result<(), StoreError> {
+    let changed = sqlx::query(
+        "UPDATE accounts SET password_hash = $1 WHERE id = $2 AND sign_in_method = 'password'",
+    )
+    .bind(password_hash)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    if changed.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Removes the role of `account_id` in `assembly_id` and returns it; [`StoreError::NotFound`] if it had none.
+pub async fn remove_role(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    account_id: i64,
+) -> Result<Role, StoreError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "DELETE FROM assembly_roles WHERE assembly_id = $1 AND account_id = $2 RETURNING role",
+    )
+    .bind(assembly_id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    match role {
+        Some(role) => parse_role(&role),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// Records that the first run created the platform's first administrator: the table's one row. A second first
+/// run in another transaction waits on the primary key until this one ends, then fails with
+/// [`StoreError::Conflict`], so two first runs at once cannot both create an administrator.
+pub async fn claim_first_run(conn: &mut AnyConnection, now: i64) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO first_run (id, done_at) VALUES (1, $1)")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks every administrator's row until the transaction ends (a no-op write; on PostgreSQL it takes the rows'
+/// locks, on SQLite the one writer's lock), so two administrators disabling each other at the same moment are
+/// serialised and the second sees the first: the last enabled administrator cannot be disabled by a race.
+pub async fn lock_admins(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET is_admin = is_admin WHERE is_admin = 1")
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -45,7 +45,11 @@ pub async fn live_session(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<SessionRow>, StoreError> {
-    let row = sqlx::query("SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+    // A disabled account's sessions are deleted when it is disabled; the join keeps it out even so.
+    let row = sqlx::query(
+        "SELECT s.account_id, s.csrf_token, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
+    )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(conn)
@@ -67,6 +71,23 @@ pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Resul
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Ends every session of `account_id` except the one whose token hash is `keep` (the session that changed its
+/// own password stays open); returns how many ended.
+pub async fn delete_sessions_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Removes sessions that expired before `now`; returns how many.
@@ -155,49 +176,61 @@ pub struct ApiTokenRow {
     pub name: String,
     /// When it was created (unix seconds).
     pub created_at: i64,
+    /// When it stops working (unix seconds).
+    pub expires_at: i64,
 }
 
-/// Stores a new API token (its hash) for `account_id`.
+/// Stores a new API token (its hash) for `account_id`, working until `expires_at`.
 pub async fn create_api_token(
     conn: &mut AnyConnection,
     account_id: i64,
     name: &str,
     token_hash: &str,
     now: i64,
+    expires_at: i64,
 ) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO api_tokens (account_id, name, token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(account_id)
     .bind(name)
     .bind(token_hash)
     .bind(now)
+    .bind(expires_at)
     .fetch_one(conn)
     .await?)
 }
 
-/// The account behind a token hash, if the token exists and is not revoked.
+/// The account behind a token hash, if the token exists, is neither revoked nor expired at `now`, and its
+/// account is not disabled.
 pub async fn api_token_account(
     conn: &mut AnyConnection,
     token_hash: &str,
+    now: i64,
 ) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT t.account_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.disabled_at IS NULL",
     )
     .bind(token_hash)
+    .bind(now)
     .fetch_optional(conn)
     .await?)
 }
 
-/// The live tokens of an account, newest first.
+/// The tokens of an account that are neither revoked nor expired at `now`, newest first.
 pub async fn list_api_tokens(
     conn: &mut AnyConnection,
     account_id: i64,
+    now: i64,
 ) -> Result<Vec<ApiTokenRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, name, created_at FROM api_tokens WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+        "SELECT id, name, created_at, expires_at FROM api_tokens
+         WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id DESC",
     )
     .bind(account_id)
+    .bind(now)
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -206,6 +239,7 @@ pub async fn list_api_tokens(
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 created_at: row.try_get("created_at")?,
+                expires_at: row.try_get("expires_at")?,
             })
         })
         .collect()
@@ -276,4 +310,65 @@ pub async fn consume_sign_in_code(
     .execute(conn)
     .await?;
     Ok(used.rows_affected() == 1)
+}
+
+/// Stores a one-time password reset code (its hash) for `account_id` and voids the account's older unused ones.
+pub async fn create_password_reset(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    code_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64, StoreError> {
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO password_resets (account_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(code_hash)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Uses up a password reset code: returns its id if `code_hash` matches an unused, unexpired code of `account_id`.
+pub async fn consume_password_reset(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    code_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $1
+         WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL AND expires_at > $1
+         RETURNING id",
+    )
+    .bind(now)
+    .bind(account_id)
+    .bind(code_hash)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Voids the unused password reset codes of `account_id` (its password was just changed).
+pub async fn void_password_resets(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -125,6 +125,14 @@ impl ServerSecret {
         hex::encode(ring::hmac::sign(&key, value.as_bytes()).as_ref())
     }
 
+    /// The tag that binds an anonymous visitor's CSRF token to this server: the first 16 bytes of HMAC-SHA-256 of
+    /// `nonce` under a key of its own, in hex. A token whose tag does not check was not issued here (a value
+    /// planted in the visitor's cookie from a sibling subdomain, say) and is refused.
+    pub fn csrf_tag(&self, nonce: &str) -> String {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.derive("klero csrf v1"));
+        hex::encode(&ring::hmac::sign(&key, nonce.as_bytes()).as_ref()[..16])
+    }
+
     /// The key that seals ballot choices until their ballot closes.
     pub fn ballot_seal(&self) -> BallotSeal {
         BallotSeal {

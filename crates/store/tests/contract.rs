@@ -299,18 +299,27 @@ async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
         );
     }
 
-    let token = auth::create_api_token(&mut conn, account, "script", "token-hash", 5)
+    let token = auth::create_api_token(&mut conn, account, "script", "token-hash", 5, 1_000)
         .await
         .unwrap();
     assert!(token > 0);
     assert_eq!(
-        auth::api_token_account(&mut conn, "token-hash")
+        auth::api_token_account(&mut conn, "token-hash", 6)
             .await
             .unwrap(),
         Some(account)
     );
     assert_eq!(
-        auth::api_token_account(&mut conn, "other").await.unwrap(),
+        auth::api_token_account(&mut conn, "token-hash", 1_000)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        auth::api_token_account(&mut conn, "other", 6)
+            .await
+            .unwrap(),
         None
     );
     assert!(matches!(
@@ -321,14 +330,14 @@ async fn sessions_expire_and_failed_logins_lock_the_account(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        auth::api_token_account(&mut conn, "token-hash")
+        auth::api_token_account(&mut conn, "token-hash", 6)
             .await
             .unwrap(),
         None,
         "revoked"
     );
     assert!(
-        auth::list_api_tokens(&mut conn, account)
+        auth::list_api_tokens(&mut conn, account, 6)
             .await
             .unwrap()
             .is_empty()

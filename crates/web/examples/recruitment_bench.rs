@@ -21,8 +21,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 const ADMIN: (&str, &str) = ("admin@demo.kleroterion.org", "demo-admin-password");
-/// The double-submit CSRF token the load clients send as cookie and field (64 hex characters, as the server makes).
-const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const BOUNDARY: &str = "----KleroBenchBoundary9f3a";
 
 fn peak_memory_kb(pid: u32) -> Option<u64> {
@@ -429,6 +427,13 @@ async fn invitations_and_registrations(
         form_tokens.push(value_of(&page, "form_token")?);
     }
     let form_tokens = Arc::new(form_tokens);
+    // The double-submit CSRF token of a page: the server signs it, so every load client may send it back as
+    // cookie and field (a made-up value is refused).
+    let page = reqwest::get(format!("{base}/assemblies/{assembly}/register"))
+        .await?
+        .text()
+        .await?;
+    let csrf = value_of(&page, "csrf_token")?;
     // The form refuses answers sent within 3 seconds of rendering (a person cannot type that fast).
     tokio::time::sleep(Duration::from_millis(3_200)).await;
     // 30 registrations per source address and hour: one client per loopback address 127.0.1.x, 127.0.2.x, ...
@@ -450,12 +455,13 @@ async fn invitations_and_registrations(
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (jobs, next, clients, base, form_tokens) = (
+        let (jobs, next, clients, base, form_tokens, csrf) = (
             jobs.clone(),
             next.clone(),
             clients.clone(),
             base.to_owned(),
             form_tokens.clone(),
+            csrf.clone(),
         );
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -469,7 +475,7 @@ async fn invitations_and_registrations(
                 let email = format!("resident{i}@example.org");
                 let name = format!("Resident {i}");
                 let form = [
-                    ("csrf_token", CSRF),
+                    ("csrf_token", csrf.as_str()),
                     ("form_token", form_tokens[*i].as_str()),
                     ("website", ""),
                     ("invitation_code", code.as_str()),
@@ -487,7 +493,7 @@ async fn invitations_and_registrations(
                 let sent = Instant::now();
                 let response = client
                     .post(format!("{base}/assemblies/{assembly}/register"))
-                    .header("cookie", format!("klero_csrf={CSRF}"))
+                    .header("cookie", format!("klero_csrf={csrf}"))
                     .form(&form)
                     .send()
                     .await;

@@ -12,6 +12,7 @@ use axum::response::Response;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::i18n::access::AccessMessages;
 use crate::i18n::members::MemberMessages;
 use crate::i18n::{Lang, fill};
 use crate::mail::Message;
@@ -96,6 +97,36 @@ fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
                 body: fill(t.code_body, &values),
             };
             ("sign_in_code", *respondent_id, message)
+        }
+        Mail::PasswordReset {
+            to,
+            lang,
+            account_id: _,
+            name,
+            code,
+            expires_on,
+        } => {
+            let t = Lang::from_code(lang)
+                .unwrap_or(Lang::En)
+                .t::<AccessMessages>();
+            let url = state
+                .config
+                .mail
+                .as_ref()
+                .map(|mail| format!("{}/password-reset", mail.public_url.trim_end_matches('/')))
+                .unwrap_or_else(|| "/password-reset".to_owned());
+            let values = [
+                ("name", name.as_str()),
+                ("url", url.as_str()),
+                ("code", code.as_str()),
+                ("expires", expires_on.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.mail_subject, &values),
+                body: fill(t.mail_body, &values),
+            };
+            ("password_reset", None, message)
         }
     }
 }

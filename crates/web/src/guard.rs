@@ -14,7 +14,9 @@ use domain::permission::{Action, Role, allowed};
 use crate::auth::{Account, CSRF_COOKIE, CSRF_FIELD, LANG_COOKIE, SESSION_COOKIE, Viewer};
 use crate::error::{AppError, ErrorDetails, ErrorKind};
 use crate::i18n::Lang;
-use crate::security::{constant_time_eq, cookie, random_token, set_cookie, token_hash};
+use crate::security::{
+    anonymous_csrf_token, constant_time_eq, cookie, is_anonymous_csrf_token, set_cookie, token_hash,
+};
 use crate::{AppState, now};
 
 /// What a route serves, which decides how visitors are identified and how errors look.
@@ -66,8 +68,10 @@ fn pick_lang(request: &Request, cookies: &str) -> (Lang, Option<Lang>) {
 
 async fn load_account(state: &AppState, account_id: i64) -> Result<Option<Account>, AppError> {
     let mut connection = state.store.connection().await?;
+    // A disabled account is nobody, whatever session or token it still holds.
     Ok(store::accounts::account_by_id(&mut connection, account_id)
         .await?
+        .filter(|row| !row.disabled)
         .map(|row| Account {
             id: row.id,
             display_name: row.display_name,
@@ -206,7 +210,7 @@ async fn check(
             if let Some(token) = bearer {
                 let mut connection = state.store.connection().await?;
                 let account_id =
-                    store::auth::api_token_account(&mut connection, &token_hash(token.trim()))
+                    store::auth::api_token_account(&mut connection, &token_hash(token.trim()), now)
                         .await?
                         .ok_or(AppError::Unauthorized)?;
                 drop(connection);
@@ -251,9 +255,13 @@ async fn check(
 
     let csrf = match (&session_csrf, cookie(cookies, CSRF_COOKIE)) {
         (Some(token), _) => token.clone(),
-        (None, Some(token)) if token.len() == 64 => token.to_owned(),
+        // Only a token this server issued: a value planted in the cookie (from a sibling subdomain, say) with a
+        // matching form field is replaced here, so the post that carries it is refused below.
+        (None, Some(token)) if is_anonymous_csrf_token(&state.config.secret, token) => {
+            token.to_owned()
+        }
         _ => {
-            let token = random_token(32)?;
+            let token = anonymous_csrf_token(&state.config.secret)?;
             if spec.kind == Kind::Page {
                 set_cookies.push(set_cookie(
                     CSRF_COOKIE,

@@ -14,6 +14,23 @@ pub fn random_token(bytes: usize) -> Result<String, AppError> {
     Ok(hex::encode(buffer))
 }
 
+/// A new CSRF token for a visitor without a session: a random nonce (16 bytes, hex) followed by its tag under the
+/// server secret ([`store::secret::ServerSecret::csrf_tag`]), 64 hexadecimal digits in all.
+pub fn anonymous_csrf_token(secret: &store::secret::ServerSecret) -> Result<String, AppError> {
+    let nonce = random_token(16)?;
+    let tag = secret.csrf_tag(&nonce);
+    Ok(format!("{nonce}{tag}"))
+}
+
+/// Whether `token` is an anonymous CSRF token that this server issued (its tag checks under the secret).
+pub fn is_anonymous_csrf_token(secret: &store::secret::ServerSecret, token: &str) -> bool {
+    if token.len() != 64 || !token.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return false;
+    }
+    let (nonce, tag) = token.split_at(32);
+    constant_time_eq(tag, &secret.csrf_tag(nonce))
+}
+
 /// `N` random bytes.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut buffer = [0u8; N];
@@ -155,6 +172,24 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn only_anonymous_csrf_tokens_issued_under_this_secret_are_accepted() {
+        let secret = store::secret::ServerSecret::random().unwrap();
+        let token = anonymous_csrf_token(&secret).unwrap();
+        assert_eq!(token.len(), 64);
+        assert!(is_anonymous_csrf_token(&secret, &token));
+        let other = store::secret::ServerSecret::random().unwrap();
+        assert!(!is_anonymous_csrf_token(&other, &token));
+        assert!(!is_anonymous_csrf_token(&secret, &"0".repeat(64)));
+        let mut tampered = token.clone().into_bytes();
+        tampered[0] = if tampered[0] == b'a' { b'b' } else { b'a' };
+        assert!(!is_anonymous_csrf_token(
+            &secret,
+            &String::from_utf8(tampered).unwrap()
+        ));
+        assert!(!is_anonymous_csrf_token(&secret, &token[..63]));
+    }
 
     #[tokio::test]
     async fn a_password_verifies_only_against_its_own_hash() {

@@ -6,6 +6,7 @@
 //! every language uses the same placeholders for a string) and counts are worded by [`plural`].
 //! The language comes from `?lang=` (remembered in a cookie), then the cookie, then `Accept-Language`.
 
+pub mod access;
 pub mod assembly;
 pub mod deliberation;
 pub mod impact;
@@ -891,6 +892,9 @@ mod tests {
             "MemberMessages",
         ));
         wrong.extend(same_placeholders::<panel::PanelMessages>("PanelMessages"));
+        wrong.extend(same_placeholders::<access::AccessMessages>(
+            "AccessMessages",
+        ));
         wrong.extend(same_placeholders::<DeliberationMessages>(
             "DeliberationMessages",
         ));

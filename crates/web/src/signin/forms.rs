@@ -98,3 +98,86 @@ impl Validate for SetupFields {
             .map_err(FieldErrors::from)
     }
 }
+
+/// The form that changes one's own password.
+#[derive(Deserialize)]
+pub struct PasswordFields {
+    /// The current password.
+    #[serde(default)]
+    pub current_password: String,
+    /// The new password.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// A password change: the current password as typed and the new one, parsed.
+pub struct PasswordChange {
+    /// The current password, to check.
+    pub current: String,
+    /// The new password.
+    pub new: domain::account::NewPassword,
+}
+
+impl Validate for PasswordFields {
+    type Command = PasswordChange;
+
+    fn validate(&self) -> Result<PasswordChange, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.current_password.is_empty() {
+            errors.push(ValidationError::new("current_password", Problem::Required));
+        }
+        let new = errors.take(domain::account::NewPassword::parse(&self.password));
+        match new {
+            Some(new) if errors.0.is_empty() => Ok(PasswordChange {
+                current: self.current_password.clone(),
+                new,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The form that sets a new password with a reset code.
+#[derive(Deserialize)]
+pub struct ResetFields {
+    /// Email address.
+    #[serde(default)]
+    pub email: String,
+    /// The reset code.
+    #[serde(default)]
+    pub code: String,
+    /// The new password.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// A reset: the email as typed, the code and the new password, parsed.
+pub struct Reset {
+    /// The email as typed (whether it matches an account is the attempt's business).
+    pub email: String,
+    /// The code.
+    pub code: domain::account::OneTimeCode,
+    /// The new password.
+    pub new: domain::account::NewPassword,
+}
+
+impl Validate for ResetFields {
+    type Command = Reset;
+
+    fn validate(&self) -> Result<Reset, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.email.trim().is_empty() {
+            errors.push(ValidationError::new("email", Problem::Required));
+        }
+        let code = errors.take(domain::account::OneTimeCode::parse(&self.code));
+        let new = errors.take(domain::account::NewPassword::parse(&self.password));
+        match (code, new) {
+            (Some(code), Some(new)) if errors.0.is_empty() => Ok(Reset {
+                email: self.email.clone(),
+                code,
+                new,
+            }),
+            _ => Err(errors),
+        }
+    }
+}

@@ -88,7 +88,8 @@ pub async fn login(
         .and_then(|account| account.password_hash.clone());
     let verified = verify_password(credentials.secret, stored_hash).await?;
     match account {
-        Some(account) if verified => {
+        // A disabled account signs in by no means; it is told no more than a wrong password is.
+        Some(account) if verified && !account.disabled => {
             let mut connection = state.store.connection().await?;
             attempt.forgive(&mut connection).await?;
             drop(connection);

@@ -1,5 +1,6 @@
 //! Signing in and out: staff with a password ([`login`]), members with a one-time code ([`code`]), the first-run
-//! page that creates the platform's first administrator ([`setup`]), and signing out ([`logout`]).
+//! page that creates the platform's first administrator ([`setup`]), signing out ([`logout`]), and changing or
+//! resetting a password ([`password`]).
 //!
 //! Every attempt to sign in is counted before its secret is checked ([`throttle`]), and a success opens a session
 //! kept in the database ([`session`]); neither is audited (they record no change a person made to the assembly's
@@ -9,6 +10,7 @@ pub mod code;
 pub mod forms;
 pub mod login;
 pub mod logout;
+pub mod password;
 pub mod session;
 pub mod setup;
 pub mod throttle;
@@ -17,4 +19,5 @@ pub mod views;
 pub use code::{code_form, code_login};
 pub use login::{login, login_form};
 pub use logout::logout;
+pub use password::{change_password, password_form, reset_form, reset_password};
 pub use setup::{create_administrator, setup, setup_form};

@@ -1,4 +1,5 @@
-//! The page models of signing in (templates `login.html`, `code.html` and `setup.html`).
+//! The page models of signing in (templates `login.html`, `code.html`, `setup.html`, `password.html` and
+//! `password_reset.html`).
 
 use askama::Template;
 
@@ -40,4 +41,32 @@ pub struct SetupPage {
     pub email: String,
     /// The name as typed.
     pub display_name: String,
+}
+
+/// The form that changes one's own password.
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// Whether the password was just changed.
+    pub changed: bool,
+}
+
+/// The form that sets a new password with a reset code.
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+pub struct ResetPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
+    /// Errors.
+    pub errors: Vec<String>,
+    /// The email as typed.
+    pub email: String,
 }

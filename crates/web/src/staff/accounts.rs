@@ -32,6 +32,8 @@ async fn page(
     let accounts = rows
         .into_iter()
         .map(|row| AccountView {
+            id: row.id,
+            disabled: row.disabled,
             name: row.display_name,
             email: row.email,
             is_admin: row.is_admin,
@@ -41,6 +43,7 @@ async fn page(
         status,
         &AccountsPage {
             c,
+            t: viewer.lang.t::<crate::i18n::access::AccessMessages>(),
             accounts,
             errors,
             email,

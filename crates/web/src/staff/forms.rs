@@ -195,12 +195,21 @@ pub struct TokenFields {
     /// A label for the token.
     #[serde(default)]
     pub name: String,
+    /// How many days it works (empty: the default).
+    #[serde(default)]
+    pub days: String,
 }
 
 impl Validate for TokenFields {
-    type Command = TokenName;
+    type Command = (TokenName, app::tokens::TokenLifetime);
 
-    fn validate(&self) -> Result<TokenName, FieldErrors> {
-        Ok(TokenName::parse(&self.name)?)
+    fn validate(&self) -> Result<(TokenName, app::tokens::TokenLifetime), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.take(TokenName::parse(&self.name));
+        let lifetime = errors.take(app::tokens::TokenLifetime::parse(&self.days));
+        match (name, lifetime) {
+            (Some(name), Some(lifetime)) => Ok((name, lifetime)),
+            _ => Err(errors),
+        }
     }
 }

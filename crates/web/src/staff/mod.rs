@@ -1,11 +1,13 @@
 //! The staff pages: the dashboard ([`dashboard`]), creating and editing an assembly ([`assemblies`]), its workspace
 //! ([`workspace`]) with the forms that give someone a role ([`roles`]) or add a member who signs in with a code
 //! ([`members`]), the moderation queue of design comments ([`moderation`]), and the platform pages: staff
-//! accounts ([`accounts`]), one's own API tokens ([`tokens`]) and the audit log ([`audit`]).
+//! accounts ([`accounts`]), one account's access ([`access`]: disable, enable, end sessions, reset the password,
+//! revoke tokens), one's own API tokens ([`tokens`]) and the audit log ([`audit`]).
 //!
 //! Each handler reads its form into a command ([`forms`]), calls one `app` use case in one transaction, commits,
 //! carries out the effects, and renders a page of [`views`] or redirects.
 
+pub mod access;
 pub mod accounts;
 pub mod assemblies;
 pub mod audit;
@@ -24,6 +26,6 @@ pub use audit::audit_log;
 pub use dashboard::dashboard;
 pub use members::add_member;
 pub use moderation::{moderate_comment, moderation_queue};
-pub use roles::assign_role;
+pub use roles::{assign_role, remove_role};
 pub use tokens::{create_token, revoke_token, tokens};
 pub use workspace::workspace;

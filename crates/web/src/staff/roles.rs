@@ -1,5 +1,6 @@
 //! `POST /staff/assemblies/{assembly_id}/roles`: gives an existing account a role in the assembly
-//! (`app::accounts::assign_role`).
+//! (`app::accounts::assign_role`); `POST /staff/assemblies/{assembly_id}/roles/{account_id}/remove` takes it away
+//! (`app::accounts::remove_role`).
 
 use app::accounts::{AccountError, RoleRefusal};
 use axum::Extension;
@@ -50,4 +51,18 @@ pub async fn assign_role(
     };
     let outcome = Outcome::errors(vec![error.to_owned()]);
     page(&state, &viewer, assembly_id, unprocessable, outcome).await
+}
+
+/// `POST /staff/assemblies/{assembly_id}/roles/{account_id}/remove`: takes away the account's role in this
+/// assembly (it holds from the account's next request); 404 if it had none.
+pub async fn remove_role(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((assembly_id, account_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.store.begin().await?;
+    app::accounts::remove_role(&mut tx, &viewer.actor(), assembly_id, account_id, now()).await?;
+    tx.commit().await?;
+    let saved = format!("/staff/assemblies/{assembly_id}?saved=1");
+    Ok(Redirect::to(&saved).into_response())
 }

@@ -1,5 +1,5 @@
-//! One's own API tokens: `GET /staff/tokens` lists them, `POST /staff/tokens` creates one and shows it once, and
-//! `POST /staff/tokens/{token_id}/revoke` revokes one (`app::tokens`).
+//! One's own API tokens: `GET /staff/tokens` lists them, `POST /staff/tokens` creates one (working 1 to 365
+//! days) and shows it once, and `POST /staff/tokens/{token_id}/revoke` revokes one (`app::tokens`).
 
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -24,17 +24,25 @@ async fn page(
 ) -> Result<Response, AppError> {
     let account_id = viewer.account_id()?;
     let mut connection = state.store.connection().await?;
-    let rows = store::auth::list_api_tokens(&mut connection, account_id).await?;
+    let rows = store::auth::list_api_tokens(&mut connection, account_id, now()).await?;
     drop(connection);
     let c = Chrome::new(viewer, viewer.lang.messages().tokens_title);
     let tokens = rows
         .into_iter()
-        .map(|row| (row.id, row.name, utc_date(row.created_at)))
+        .map(|row| {
+            (
+                row.id,
+                row.name,
+                utc_date(row.created_at),
+                utc_date(row.expires_at),
+            )
+        })
         .collect();
     render(
         status,
         &TokensPage {
             c,
+            t: viewer.lang.t::<crate::i18n::access::AccessMessages>(),
             tokens,
             new_token,
             errors,
@@ -56,8 +64,8 @@ pub async fn create_token(
     Extension(viewer): Extension<Viewer>,
     Submitted(form): Submitted<TokenFields>,
 ) -> Result<Response, AppError> {
-    let name = match form {
-        Ok(name) => name,
+    let (name, lifetime) = match form {
+        Ok(command) => command,
         Err(invalid) => {
             let errors = invalid.errors.describe(viewer.lang);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -65,7 +73,7 @@ pub async fn create_token(
         }
     };
     let mut tx = state.store.begin().await?;
-    let token = app::tokens::create_token(&mut tx, &viewer.actor(), &name, now()).await?;
+    let token = app::tokens::create_token(&mut tx, &viewer.actor(), &name, lifetime, now()).await?;
     tx.commit().await?;
     page(
         &state,

@@ -113,6 +113,8 @@ pub struct AssemblyFormPage {
 
 /// A person with a role, as shown in the workspace.
 pub struct PersonView {
+    /// The account, for the form that removes the role.
+    pub account_id: i64,
     /// Display name.
     pub name: String,
     /// Translated role.
@@ -133,8 +135,10 @@ pub struct WorkspacePage {
     pub can_edit: bool,
     /// Whether the viewer may see the moderation queue.
     pub can_see_queue: bool,
-    /// Whether the viewer may assign roles.
+    /// Whether the viewer may assign roles (and take them away).
     pub can_assign: bool,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
     /// Whether to link the invitation lottery (organisers).
     pub can_recruit: bool,
     /// Whether to link the respondents page (organisers and observers).
@@ -173,6 +177,10 @@ pub struct ModerationPage {
 
 /// An account as listed to administrators.
 pub struct AccountView {
+    /// The id, for the link to its page.
+    pub id: i64,
+    /// Whether it is disabled.
+    pub disabled: bool,
     /// Display name.
     pub name: String,
     /// Email.
@@ -187,6 +195,8 @@ pub struct AccountView {
 pub struct AccountsPage {
     /// Chrome.
     pub c: Chrome,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
     /// Accounts.
     pub accounts: Vec<AccountView>,
     /// Errors of the form.
@@ -203,10 +213,69 @@ pub struct AccountsPage {
 pub struct TokensPage {
     /// Chrome.
     pub c: Chrome,
-    /// (id, name, created on) of each live token.
-    pub tokens: Vec<(i64, String, String)>,
+    /// (id, name, created on, expires on) of each live token.
+    pub tokens: Vec<(i64, String, String, String)>,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
     /// A token just created, shown once.
     pub new_token: Option<String>,
     /// Errors of the form.
     pub errors: Vec<String>,
+}
+/// A live API token as shown on an account's page.
+pub struct TokenView {
+    /// The id.
+    pub id: i64,
+    /// Its owner's label.
+    pub name: String,
+    /// Created on (`YYYY-MM-DD`).
+    pub created_on: String,
+    /// Expires on (`YYYY-MM-DD`).
+    pub expires_on: String,
+}
+
+/// One account's page, for administrators: its access and the forms that take it away or give it back.
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
+    /// The account's id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Administrator?
+    pub is_admin: bool,
+    /// Signs in with a password (otherwise with codes).
+    pub password: bool,
+    /// Disabled?
+    pub disabled: bool,
+    /// Its live API tokens.
+    pub tokens: Vec<TokenView>,
+    /// What the last change did.
+    pub notice: Option<&'static str>,
+    /// Why the last change was refused.
+    pub error: Option<&'static str>,
+}
+
+/// The page that shows a password reset code once (no relay configured).
+#[derive(Template)]
+#[template(path = "reset_code.html")]
+pub struct ResetCodePage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The access pages' strings.
+    pub t: &'static crate::i18n::access::AccessMessages,
+    /// The account.
+    pub account_id: i64,
+    /// Who to give it to and where it is used.
+    pub intro: String,
+    /// Until when it works.
+    pub expires: String,
+    /// The code, as printed.
+    pub code: String,
 }

@@ -65,6 +65,7 @@ pub(super) async fn page(
         people: people
             .into_iter()
             .map(|(account, role)| PersonView {
+                account_id: account.id,
                 name: account.display_name,
                 role: m.role_name(role).to_owned(),
             })
@@ -72,6 +73,7 @@ pub(super) async fn page(
         can_edit: allowed(viewer.role, Action::EditAssembly),
         can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
         can_assign: allowed(viewer.role, Action::AssignRoles),
+        t: viewer.lang.t::<crate::i18n::access::AccessMessages>(),
         can_recruit: allowed(viewer.role, Action::ManageRecruitment),
         can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
         can_see_sessions: allowed(viewer.role, Action::ViewSessions),

@@ -203,6 +203,7 @@ impl TestApp {
             "test",
             &web::security::token_hash(&secret),
             0,
+            i64::MAX,
         )
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod access;
 mod deliberation;
 mod helpers;
 mod impact;
@@ -68,4 +69,10 @@ on_both_backends!(
     a_registration_form_token_registers_once,
     the_audit_page_checks_new_entries_and_a_slice_of_old_ones_and_pages_the_log,
     a_renamed_demo_assembly_is_not_seeded_again_at_the_next_start,
+    an_administrator_disables_an_account_and_every_way_in_closes,
+    an_administrator_ends_sessions_and_revokes_tokens_and_tokens_expire,
+    an_organiser_removes_a_role_and_it_holds_at_once,
+    passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
+    a_planted_csrf_cookie_with_a_matching_field_is_refused,
+    two_first_runs_at_once_create_one_administrator,
 );
