@@ -62,8 +62,9 @@ pub struct SelectArgs {
     /// Published seed string (e.g. a future lottery result). Without it a random seed is made and printed.
     #[arg(long)]
     seed: Option<String>,
-    /// Only print the commitment (SHA-256 of the canonical inputs) and exit, before the seed is known.
-    #[arg(long = "commitment-only")]
+    /// Before the seed is known: compute the distribution, write it (`--distribution`, required) and print the
+    /// commitment (SHA-256 of the canonical inputs and of the distribution file), then exit without drawing.
+    #[arg(long = "commitment-only", requires = "distribution")]
     commitment_only: bool,
     /// Write the selected people (all columns) here.
     #[arg(long)]
@@ -96,6 +97,10 @@ pub struct VerifyArgs {
     /// Check the draw against this published distribution file instead of re-solving.
     #[arg(long)]
     distribution: Option<PathBuf>,
+    /// The published commitment: checked against the inputs and the distribution (version 2), or against the
+    /// inputs alone for a run committed with version 1.
+    #[arg(long)]
+    commitment: Option<String>,
 }
 
 struct Loaded {
@@ -213,13 +218,72 @@ fn random_seed() -> anyhow::Result<String> {
     Ok(hex::encode(bytes))
 }
 
+/// The commitment of a run: version 2 (inputs and the distribution file) when there is a distribution, version 1
+/// (inputs only) for the legacy method, which has none.
+fn commitment_of(loaded: &Loaded, distribution_csv: Option<&str>) -> String {
+    match distribution_csv {
+        Some(csv) => {
+            selection::sample::commitment_v2(&loaded.instance, &loaded.settings, csv.as_bytes())
+        }
+        None => selection::sample::commitment(&loaded.instance, &loaded.settings),
+    }
+}
+
+/// Refuses a pool whose ids cannot be written in a distribution file (ids are separated by spaces there).
+fn check_ids(loaded: &Loaded) -> anyhow::Result<()> {
+    if let Some(id) = selection::sample::id_unfit_for_distribution(&loaded.instance) {
+        anyhow::bail!(
+            "id `{id}` contains whitespace; the distribution file separates ids by spaces, so ids must have none"
+        );
+    }
+    Ok(())
+}
+
+/// `klero select --commitment-only`: the distribution, computed before the seed, written to `--distribution`,
+/// and the version 2 commitment that covers it.
+fn commit(args: &SelectArgs, loaded: &Loaded) -> anyhow::Result<ExitCode> {
+    if loaded.settings.algorithm == Algorithm::Legacy {
+        anyhow::bail!(
+            "the legacy algorithm cannot be committed: it has no distribution to publish before the seed, so its draw cannot be checked; use leximin or maximin for a final draw (legacy remains for test runs)"
+        );
+    }
+    check_ids(loaded)?;
+    let distribution = selection::find_distribution(
+        &loaded.instance,
+        &loaded.settings,
+        &mut progress_printer(),
+    )?;
+    let csv = distribution.to_csv(&loaded.instance);
+    let path = args
+        .distribution
+        .as_ref()
+        .context("--commitment-only needs --distribution FILE: the commitment covers it")?;
+    write_atomically(path, &csv)?;
+    println!("commitment: {}", commitment_of(loaded, Some(&csv)));
+    println!(
+        "distribution: {} panels, SHA-256 {} (publish {} with the commitment)",
+        distribution.panels.len(),
+        selection::sample::distribution_digest(csv.as_bytes()),
+        display_name(path)
+    );
+    if let Some(lottery) = &distribution.lottery {
+        println!(
+            "lottery: {} numbered panels, listed in the distribution file; largest probability change {}",
+            lottery.panels.len(),
+            format_probability(lottery.max_change)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `klero select`.
 pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(&args.input)?;
-    let commitment = selection::sample::commitment(&loaded.instance, &loaded.settings);
-    println!("commitment: {commitment}");
     if args.commitment_only {
-        return Ok(ExitCode::SUCCESS);
+        return commit(&args, &loaded);
+    }
+    if args.distribution.is_some() {
+        check_ids(&loaded)?;
     }
     let seed = match &args.seed {
         Some(seed) => seed.clone(),
@@ -239,6 +303,12 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         &mut progress_printer(),
     )?;
     let elapsed = started.elapsed();
+    let distribution_csv = selection
+        .distribution
+        .as_ref()
+        .map(|distribution| distribution.to_csv(&loaded.instance));
+    let commitment = commitment_of(&loaded, distribution_csv.as_deref());
+    println!("commitment: {commitment}");
 
     // Render everything, then write.
     let mut outputs: Vec<(&PathBuf, String)> = Vec::new();
@@ -266,10 +336,10 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         outputs.push((path, csv_text(std::iter::once(header).chain(rows))?));
     }
     if let Some(path) = &args.distribution {
-        let Some(distribution) = &selection.distribution else {
+        let Some(csv) = &distribution_csv else {
             anyhow::bail!("--distribution needs a distribution; the legacy algorithm has none");
         };
-        outputs.push((path, distribution.to_csv(&loaded.instance)));
+        outputs.push((path, csv.clone()));
     }
     if let Some(path) = &args.report {
         let html = path
@@ -342,27 +412,55 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
-    let panel: Vec<usize> = match &args.distribution {
+    let (panel, distribution_csv) = match &args.distribution {
         Some(path) => {
-            let distribution =
-                parse_distribution(&display_name(path), &read(path)?, &loaded.instance)?;
-            selection::draw(&loaded.instance, &distribution, &args.seed).0
+            let text = read(path)?;
+            let distribution = parse_distribution(&display_name(path), &text, &loaded.instance)?;
+            if let Some(problem) = distribution_problem(&loaded, &distribution) {
+                println!("MISMATCH: {}: {problem}", display_name(path));
+                return Ok(ExitCode::FAILURE);
+            }
+            (
+                selection::draw(&loaded.instance, &distribution, &args.seed).0,
+                Some(text),
+            )
         }
         None => {
-            selection::run(
+            let selection = selection::run(
                 &loaded.instance,
                 &loaded.settings,
                 &args.seed,
                 &mut progress_printer(),
-            )?
-            .panel
+            )?;
+            let csv = selection
+                .distribution
+                .as_ref()
+                .map(|distribution| distribution.to_csv(&loaded.instance));
+            (selection.panel, csv)
         }
     };
     let expected: BTreeSet<usize> = panel.into_iter().collect();
-    println!(
-        "commitment: {}",
-        selection::sample::commitment(&loaded.instance, &loaded.settings)
-    );
+    let commitment = commitment_of(&loaded, distribution_csv.as_deref());
+    println!("commitment: {commitment}");
+    if let Some(published) = &args.commitment {
+        let published = published.trim().to_ascii_lowercase();
+        let v1 = selection::sample::commitment(&loaded.instance, &loaded.settings);
+        if published == v1 && published != commitment {
+            println!(
+                "the published commitment is version 1: it covers the inputs, not the distribution"
+            );
+        } else if published != commitment {
+            println!(
+                "MISMATCH: the published commitment {published} is not the one the inputs{} give",
+                if distribution_csv.is_some() {
+                    " and the distribution"
+                } else {
+                    ""
+                }
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     if expected == published {
         println!(
             "OK: the inputs and seed give exactly the {} people in {}",
@@ -446,6 +544,71 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     let temporary = PathBuf::from(temporary);
     std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What makes a published distribution one the committed inputs cannot have given: a panel that breaks a quota,
+/// the panel size or the household rule, probabilities that do not add up to 1, or a transparent lottery whose
+/// number of panels is not the committed one.
+fn distribution_problem(loaded: &Loaded, distribution: &Distribution) -> Option<String> {
+    let instance = &loaded.instance;
+    let numbered = distribution.lottery.as_ref().map(|l| l.panels.len() as u32);
+    if numbered != loaded.settings.lottery_panels {
+        return Some(format!(
+            "{} numbered panels, but the inputs say {}",
+            numbered.unwrap_or(0),
+            loaded.settings.lottery_panels.unwrap_or(0)
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for profile in &distribution.profiles {
+        let Some(&first) = profile.members.first() else {
+            continue;
+        };
+        let first = &instance.people[first];
+        for &member in &profile.members {
+            let person = &instance.people[member];
+            if !seen.insert(member) {
+                return Some(format!("`{}` is listed in two profiles", person.id));
+            }
+            if person.values != first.values {
+                return Some(format!(
+                    "`{}` and `{}` share a profile with different feature values",
+                    first.id, person.id
+                ));
+            }
+            if profile.members.len() > 1 && person.household.is_some() {
+                return Some(format!(
+                    "`{}` has a household but shares a profile",
+                    person.id
+                ));
+            }
+        }
+    }
+    for (index, panel) in distribution.panels.iter().enumerate() {
+        let oversized = distribution
+            .profiles
+            .iter()
+            .zip(&panel.counts)
+            .any(|(profile, &count)| count as usize > profile.members.len());
+        if oversized {
+            return Some(format!("panel {index} has more seats than members"));
+        }
+        if let Err(problem) = instance.check_panel(&distribution.representative(instance, index)) {
+            return Some(format!("panel {index}: {problem}"));
+        }
+    }
+    if let Some(lottery) = &distribution.lottery {
+        for (number, panel) in lottery.panels.iter().enumerate() {
+            if let Err(problem) = instance.check_panel(panel) {
+                return Some(format!("numbered panel {number}: {problem}"));
+            }
+        }
+    }
+    let total: f64 = distribution.panels.iter().map(|p| p.probability).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Some(format!("the probabilities add up to {total}, not 1"));
+    }
+    None
 }
 
 /// Reads a distribution file written by `klero select --distribution` back into a
