@@ -7,7 +7,7 @@ use anyhow::Context;
 use selection::model::{
     Instance, PeopleTable, parse_already_selected, parse_features, parse_people,
 };
-use selection::{Algorithm, Distribution, Progress, Selection, Settings};
+use selection::{Algorithm, Progress, Selection, Settings};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -415,8 +415,16 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let (panel, distribution_csv) = match &args.distribution {
         Some(path) => {
             let text = read(path)?;
-            let distribution = parse_distribution(&display_name(path), &text, &loaded.instance)?;
-            if let Some(problem) = distribution_problem(&loaded, &distribution) {
+            let distribution = selection::published::parse_distribution(
+                &display_name(path),
+                &text,
+                &loaded.instance,
+            )?;
+            if let Some(problem) = selection::published::distribution_problem(
+                &loaded.instance,
+                loaded.settings.lottery_panels,
+                &distribution,
+            ) {
                 println!("MISMATCH: {}: {problem}", display_name(path));
                 return Ok(ExitCode::FAILURE);
             }
@@ -544,175 +552,6 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     let temporary = PathBuf::from(temporary);
     std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// What makes a published distribution one the committed inputs cannot have given: a panel that breaks a quota,
-/// the panel size or the household rule, probabilities that do not add up to 1, or a transparent lottery whose
-/// number of panels is not the committed one.
-fn distribution_problem(loaded: &Loaded, distribution: &Distribution) -> Option<String> {
-    let instance = &loaded.instance;
-    let numbered = distribution.lottery.as_ref().map(|l| l.panels.len() as u32);
-    if numbered != loaded.settings.lottery_panels {
-        return Some(format!(
-            "{} numbered panels, but the inputs say {}",
-            numbered.unwrap_or(0),
-            loaded.settings.lottery_panels.unwrap_or(0)
-        ));
-    }
-    let mut seen = BTreeSet::new();
-    for profile in &distribution.profiles {
-        let Some(&first) = profile.members.first() else {
-            continue;
-        };
-        let first = &instance.people[first];
-        for &member in &profile.members {
-            let person = &instance.people[member];
-            if !seen.insert(member) {
-                return Some(format!("`{}` is listed in two profiles", person.id));
-            }
-            if person.values != first.values {
-                return Some(format!(
-                    "`{}` and `{}` share a profile with different feature values",
-                    first.id, person.id
-                ));
-            }
-            if profile.members.len() > 1 && person.household.is_some() {
-                return Some(format!(
-                    "`{}` has a household but shares a profile",
-                    person.id
-                ));
-            }
-        }
-    }
-    for (index, panel) in distribution.panels.iter().enumerate() {
-        let oversized = distribution
-            .profiles
-            .iter()
-            .zip(&panel.counts)
-            .any(|(profile, &count)| count as usize > profile.members.len());
-        if oversized {
-            return Some(format!("panel {index} has more seats than members"));
-        }
-        if let Err(problem) = instance.check_panel(&distribution.representative(instance, index)) {
-            return Some(format!("panel {index}: {problem}"));
-        }
-    }
-    if let Some(lottery) = &distribution.lottery {
-        for (number, panel) in lottery.panels.iter().enumerate() {
-            if let Err(problem) = instance.check_panel(panel) {
-                return Some(format!("numbered panel {number}: {problem}"));
-            }
-        }
-    }
-    let total: f64 = distribution.panels.iter().map(|p| p.probability).sum();
-    if (total - 1.0).abs() > 1e-6 {
-        return Some(format!("the probabilities add up to {total}, not 1"));
-    }
-    None
-}
-
-/// Reads a distribution file written by `klero select --distribution` back into a
-/// [`Distribution`] whose draw replays the published one.
-fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
-    let index: std::collections::HashMap<&str, usize> = instance
-        .people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let lines = selection::model::LineIndex::new(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let mut profiles: Vec<selection::Profile> = Vec::new();
-    let mut panels: Vec<(f64, Vec<(usize, u32)>)> = Vec::new();
-    let mut lottery: Vec<Vec<usize>> = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = record.position().map(|p| lines.line(p.byte())).unwrap_or(0);
-        let at = || format!("{file} line {line}");
-        let members = record
-            .get(4)
-            .unwrap_or("")
-            .split(' ')
-            .filter(|id| !id.is_empty())
-            .map(|id| {
-                index
-                    .get(id)
-                    .copied()
-                    .ok_or_else(|| anyhow::anyhow!("{}: id `{id}` is not in the pool", at()))
-            })
-            .collect::<anyhow::Result<Vec<usize>>>()?;
-        match record.get(0).unwrap_or("") {
-            "already-selected" => {}
-            "panel" => {
-                let panel: usize = record.get(1).unwrap_or("").parse().with_context(at)?;
-                let probability: f64 = record.get(2).unwrap_or("").parse().with_context(at)?;
-                let seats: u32 = record.get(3).unwrap_or("").parse().with_context(at)?;
-                if seats as usize > members.len() || !(0.0..=1.0).contains(&probability) {
-                    anyhow::bail!(
-                        "{}: {seats} seats for {} people, probability {probability}",
-                        at(),
-                        members.len()
-                    );
-                }
-                let profile = match profiles.iter().position(|p| p.members == members) {
-                    Some(position) => position,
-                    None => {
-                        let values = members
-                            .first()
-                            .map(|&m| instance.people[m].values.clone())
-                            .unwrap_or_default();
-                        profiles.push(selection::Profile { members, values });
-                        profiles.len() - 1
-                    }
-                };
-                if panel == panels.len() {
-                    panels.push((probability, Vec::new()));
-                } else if panel + 1 != panels.len() {
-                    anyhow::bail!("{}: panels must be numbered 0, 1, 2, ... in order", at());
-                }
-                panels[panel].1.push((profile, seats));
-            }
-            "lottery" => lottery.push(members),
-            other => anyhow::bail!("{}: unknown row kind `{other}`", at()),
-        }
-    }
-    if panels.is_empty() && lottery.is_empty() {
-        anyhow::bail!("{file}: no panels");
-    }
-    // The draw visits profiles in the engine's order: by their first member's place in the pool.
-    let mut order: Vec<usize> = (0..profiles.len()).collect();
-    order.sort_by_key(|&p| profiles[p].members.first().copied().unwrap_or(usize::MAX));
-    let mut rank = vec![0; profiles.len()];
-    for (position, &p) in order.iter().enumerate() {
-        rank[p] = position;
-    }
-    let profiles: Vec<selection::Profile> = order.iter().map(|&p| profiles[p].clone()).collect();
-    let panels = panels
-        .into_iter()
-        .map(|(probability, seats)| {
-            let mut counts = vec![0u32; profiles.len()];
-            for (profile, count) in seats {
-                counts[rank[profile]] = count;
-            }
-            selection::ProfilePanel {
-                counts,
-                probability,
-            }
-        })
-        .collect();
-    Ok(Distribution {
-        profiles,
-        panels,
-        fair_probabilities: Vec::new(),
-        lottery: (!lottery.is_empty()).then_some(selection::Lottery {
-            panels: lottery,
-            max_change: 0.0,
-        }),
-        unreachable: Vec::new(),
-        excluded: Vec::new(),
-        by_relaxation: false,
-        way: selection::Way::Stages,
-    })
 }
 
 struct Table {
