@@ -285,6 +285,10 @@ def panel_problem(panel, features, people, panel_size):
 def distribution_problem(panels, lottery, lottery_panels, features, people, already, panel_size):
     if (len(lottery) or None) != lottery_panels:
         return f"{len(lottery)} numbered panels, but the inputs say {lottery_panels or 0}"
+    listed = {person for _, rows in panels for _, members in rows for person in members} | set(already)
+    households = {}
+    for person in listed:
+        households[people[person][2]] = households.get(people[person][2], 0) + 1
     profile_of = {}
     for _, rows in panels:
         last_first = -1
@@ -297,8 +301,9 @@ def distribution_problem(panels, lottery, lottery_panels, features, people, alre
                     return f"`{people[person][0]}` is in two profiles"
                 if person in already or people[person][1] != people[members[0]][1]:
                     return f"`{people[person][0]}` does not belong to its profile"
-                if len(members) > 1 and people[person][2] is not None:
-                    return f"`{people[person][0]}` has a household but shares a profile"
+                # Only a profile of its own keeps the household rule whichever members are drawn.
+                if len(members) > 1 and people[person][2] is not None and households[people[person][2]] > 1:
+                    return f"`{people[person][0]}` shares a household with someone else and a profile with others"
     for index, (_, rows) in enumerate(panels):
         # Members of a profile are interchangeable: the first `seats` stand for any `seats` of them.
         panel = list(already) + [person for seats, members in rows for person in members[:seats]]

@@ -248,11 +248,8 @@ fn commit(args: &SelectArgs, loaded: &Loaded) -> anyhow::Result<ExitCode> {
         );
     }
     check_ids(loaded)?;
-    let distribution = selection::find_distribution(
-        &loaded.instance,
-        &loaded.settings,
-        &mut progress_printer(),
-    )?;
+    let distribution =
+        selection::find_distribution(&loaded.instance, &loaded.settings, &mut progress_printer())?;
     let csv = distribution.to_csv(&loaded.instance);
     let path = args
         .distribution

@@ -180,7 +180,10 @@ fn outsider_checks_the_draw(name: &str, lottery: Option<&str>, tamper: fn(&str) 
         "{stdout}{}",
         text(&outsider.stderr)
     );
-    assert!(stdout.contains(&format!("commitment: {published}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("commitment: {published}")),
+        "{stdout}"
+    );
     assert!(stdout.contains("OK: "), "{stdout}");
     assert_eq!(
         stdout.contains("lottery: the seed draws numbered panel"),
@@ -202,7 +205,12 @@ fn outsider_checks_the_draw(name: &str, lottery: Option<&str>, tamper: fn(&str) 
     dir.write("tampered.csv", &tampered);
     let outsider = dir.python(&outsider_args("tampered.csv"));
     let stdout = text(&outsider.stdout);
-    assert_eq!(outsider.status.code(), Some(1), "{stdout}{}", text(&outsider.stderr));
+    assert_eq!(
+        outsider.status.code(),
+        Some(1),
+        "{stdout}{}",
+        text(&outsider.stderr)
+    );
     assert!(
         stdout.contains("MISMATCH: the published commitment is not the one"),
         "{stdout}"
@@ -214,7 +222,10 @@ fn outsider_checks_the_draw(name: &str, lottery: Option<&str>, tamper: fn(&str) 
     let verified = dir.klero(&verify_args("tampered.csv"));
     let stdout = text(&verified.stdout);
     assert!(!verified.status.success(), "{stdout}");
-    assert!(stdout.contains("MISMATCH: the published commitment"), "{stdout}");
+    assert!(
+        stdout.contains("MISMATCH: the published commitment"),
+        "{stdout}"
+    );
 }
 
 /// Keeps the first panel only, with probability 1: a quota-valid distribution that fixes the panel in advance.
@@ -274,7 +285,14 @@ fn a_run_committed_with_version_1_still_verifies() {
     let drawn = dir.klero(&command(
         "select",
         &base,
-        &["--seed", "s", "--selected", "selected.csv", "--distribution", "d.csv"],
+        &[
+            "--seed",
+            "s",
+            "--selected",
+            "selected.csv",
+            "--distribution",
+            "d.csv",
+        ],
     ));
     assert!(drawn.status.success(), "{}", text(&drawn.stderr));
     let features = selection::model::parse_features("features.csv", FEATURES, 6).unwrap();

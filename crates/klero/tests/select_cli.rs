@@ -475,9 +475,17 @@ fn the_legacy_method_cannot_be_committed_but_still_runs_for_tests() {
     );
     assert!(!refused.status.success());
     let stderr = text(&refused.stderr);
-    assert!(stderr.contains("legacy algorithm cannot be committed"), "{stderr}");
+    assert!(
+        stderr.contains("legacy algorithm cannot be committed"),
+        "{stderr}"
+    );
     assert!(!dir.path("d.csv").exists());
-    let test_run = run(&dir, "select", &base, &["--algorithm", "legacy", "--seed", "t"]);
+    let test_run = run(
+        &dir,
+        "select",
+        &base,
+        &["--algorithm", "legacy", "--seed", "t"],
+    );
     assert!(test_run.status.success(), "{}", text(&test_run.stderr));
 }
 

@@ -160,7 +160,8 @@ pub fn parse_distribution(
 }
 
 /// What makes a published distribution one that the inputs cannot have given, in words, or `None`: a profile that
-/// mixes feature values, lists a person twice or seats someone of a household with others; a panel that breaks a
+/// mixes feature values, lists a person twice, or puts someone who shares a household with another listed person
+/// among others (only a profile of its own keeps the household rule whichever members are drawn); a panel that breaks a
 /// quota, the panel size or the household rule; probabilities that do not add up to 1; or a transparent lottery
 /// whose number of panels is not `lottery_panels` (which the commitment fixes).
 pub fn distribution_problem(
@@ -175,6 +176,18 @@ pub fn distribution_problem(
             numbered.unwrap_or(0),
             lottery_panels.unwrap_or(0)
         ));
+    }
+    // Members of a profile are interchangeable only if none shares a household with anyone else listed.
+    let mut households: HashMap<&str, usize> = HashMap::new();
+    let listed = distribution
+        .profiles
+        .iter()
+        .flat_map(|profile| profile.members.iter())
+        .chain(&instance.already_selected);
+    for &person in listed {
+        if let Some(key) = &instance.people[person].household {
+            *households.entry(key.as_str()).or_default() += 1;
+        }
     }
     let mut seen = BTreeSet::new();
     for profile in &distribution.profiles {
@@ -193,15 +206,19 @@ pub fn distribution_problem(
                     first.id, person.id
                 ));
             }
-            if profile.members.len() > 1 && person.household.is_some() {
+            let shared = person
+                .household
+                .as_ref()
+                .is_some_and(|key| households[key.as_str()] > 1);
+            if profile.members.len() > 1 && shared {
                 return Some(format!(
-                    "`{}` has a household but shares a profile",
+                    "`{}` shares a household with someone else and a profile with others",
                     person.id
                 ));
             }
         }
     }
-    for (index, panel) in distribution.panels.iter().enumerate() {
+    for index in 0..distribution.panels.len() {
         if let Err(problem) = instance.check_panel(&distribution.representative(instance, index)) {
             return Some(format!("panel {index}: {problem}"));
         }

@@ -201,7 +201,9 @@ pub async fn published_file(
         "features.csv" => Published::Csv(run.features_csv),
         "already-selected.csv" if replacement => Published::Csv(run.already_csv),
         "selected.csv" if drawn => Published::Csv(run.selected_csv),
-        "distribution.csv" if (drawn || covers_distribution(&run)) && !run.distribution_csv.is_empty() => {
+        "distribution.csv"
+            if (drawn || covers_distribution(&run)) && !run.distribution_csv.is_empty() =>
+        {
             Published::Csv(run.distribution_csv)
         }
         "seed.txt" if !run.seed.is_empty() => Published::Text(format!("{}\n", run.seed)),
