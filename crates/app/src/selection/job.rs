@@ -97,8 +97,8 @@ pub enum Computed {
         /// The distribution file, as published.
         distribution_csv: String,
     },
-    /// A drawn run: the instance the engine read and its selection.
-    Drawn(Instance, engine::Selection),
+    /// A drawn run: the instance the engine read and its selection (boxed: much larger than the other variant).
+    Drawn(Box<(Instance, engine::Selection)>),
 }
 
 /// What the engine gave, or why it has nothing.
@@ -145,10 +145,10 @@ pub fn compute(
             distribution: Some(distribution),
             lottery_number,
         };
-        return Ok(Computed::Drawn(instance, selection));
+        return Ok(Computed::Drawn(Box::new((instance, selection))));
     }
     let selection = engine::run_cancellable(&instance, &settings, &run.seed, control)?;
-    Ok(Computed::Drawn(instance, selection))
+    Ok(Computed::Drawn(Box::new((instance, selection))))
 }
 
 /// Records a running run's heartbeat and its latest progress report in words; returns whether cancelling was
@@ -176,7 +176,7 @@ pub async fn finish_run(
     now: i64,
 ) -> Result<()> {
     let (instance, selection) = match outcome {
-        Ok(Computed::Drawn(instance, selection)) => (instance, selection),
+        Ok(Computed::Drawn(drawn)) => *drawn,
         Ok(Computed::Prepared {
             commitment,
             distribution_csv,
