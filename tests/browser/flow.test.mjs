@@ -275,13 +275,18 @@ await runSteps('whole flow', [
     await page.goto(`${base}${staffPath}/selection`);
     await submit(page, '#commit-form');
     finalRunPath = new URL(page.url()).pathname;
-    expect((await page.textContent('#run-status')).includes('waiting for the seed'), 'committed');
+    // The distribution is computed first (a job, with its progress), then the run is committed.
+    const committed = await waitForRun(page, `${base}${finalRunPath}`);
+    expect(committed.includes('waiting for the seed'), `committed, got ${committed}`);
     await checkPage(page, 'committed final run');
     await page.goto(`${base}${publicPath}`);
     await Promise.all([page.waitForNavigation(), page.click('#selection-link')]);
     const commitment = (await page.textContent('#commitment')).trim();
     expect(/^[0-9a-f]{64}$/.test(commitment), `a SHA-256 commitment is public: ${commitment}`);
     expect(await page.locator('#not-drawn').count() === 1, 'not drawn yet');
+    const digest = (await page.textContent('#distribution-sha256')).trim();
+    expect(/^[0-9a-f]{64}$/.test(digest), `the distribution's SHA-256 is public before the seed: ${digest}`);
+    expect(await page.locator('#distribution-link').count() === 1, 'the distribution is published before the seed');
     await checkPage(page, 'public selection page (committed)');
   }],
   ['the draw is published, and the real klero verify reproduces it from the published files', async ({ page, base }) => {
@@ -296,7 +301,7 @@ await runSteps('whole flow', [
     expect(text.includes(SEED), 'the seed is public');
     expect(!text.includes('Pool Person') && !text.includes('Flow Street'), 'no personal data on the public page');
     const command = (await page.textContent('#verify-command')).trim();
-    const output = await verifyWithKlero(page, base, finalRunPath.split('/').pop(), command, ['pool.csv', 'features.csv', 'selected.csv']);
+    const output = await verifyWithKlero(page, base, finalRunPath.split('/').pop(), command, ['pool.csv', 'features.csv', 'selected.csv', 'distribution.csv']);
     expect(output.includes('OK: the inputs and seed give exactly the 4 people'), `klero verify agrees: ${output}`);
     await checkPage(page, 'public selection page (drawn)');
   }],
@@ -328,7 +333,8 @@ await runSteps('whole flow', [
     await screenshot(page, 'flow-panel');
     await submit(page, '#replacement-form');
     replacementRunPath = new URL(page.url()).pathname;
-    expect((await page.textContent('#run-status')).includes('waiting for the seed'), 'the replacement run is committed');
+    const committed = await waitForRun(page, `${base}${replacementRunPath}`);
+    expect(committed.includes('waiting for the seed'), `the replacement run is committed, got ${committed}`);
   }],
   ['the replacement run is drawn, verified with klero verify --already-selected, and the chart shows the panel', async ({ page, base }) => {
     await page.fill('#seed', REPLACEMENT_SEED);
@@ -347,7 +353,7 @@ await runSteps('whole flow', [
     expect((await page.textContent('#replaced-count')).trim() === '1', 'one seat replaced, in public');
     const command = (await page.textContent(`#replacement-${runId} .verify-command`)).trim();
     expect(command.includes('--already-selected already-selected.csv'), `the command passes the people kept: ${command}`);
-    const output = await verifyWithKlero(page, base, runId, command, ['pool.csv', 'features.csv', 'already-selected.csv', 'selected.csv']);
+    const output = await verifyWithKlero(page, base, runId, command, ['pool.csv', 'features.csv', 'already-selected.csv', 'selected.csv', 'distribution.csv']);
     expect(output.includes('OK: the inputs and seed give exactly the 4 people'), `klero verify agrees: ${output}`);
     const chart = page.locator('#composition-chart');
     expect((await chart.getAttribute('src')).includes(`/selection/${runId}/composition.svg`), 'the chart shows the panel after the replacement');

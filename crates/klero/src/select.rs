@@ -7,7 +7,7 @@ use anyhow::Context;
 use selection::model::{
     Instance, PeopleTable, parse_already_selected, parse_features, parse_people,
 };
-use selection::{Algorithm, Distribution, Progress, Selection, Settings};
+use selection::{Algorithm, Progress, Selection, Settings};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -62,8 +62,9 @@ pub struct SelectArgs {
     /// Published seed string (e.g. a future lottery result). Without it a random seed is made and printed.
     #[arg(long)]
     seed: Option<String>,
-    /// Only print the commitment (SHA-256 of the canonical inputs) and exit, before the seed is known.
-    #[arg(long = "commitment-only")]
+    /// Before the seed is known: compute the distribution, write it (`--distribution`, required) and print the
+    /// commitment (SHA-256 of the canonical inputs and of the distribution file), then exit without drawing.
+    #[arg(long = "commitment-only", requires = "distribution")]
     commitment_only: bool,
     /// Write the selected people (all columns) here.
     #[arg(long)]
@@ -96,6 +97,10 @@ pub struct VerifyArgs {
     /// Check the draw against this published distribution file instead of re-solving.
     #[arg(long)]
     distribution: Option<PathBuf>,
+    /// The published commitment: checked against the inputs and the distribution (version 2), or against the
+    /// inputs alone for a run committed with version 1.
+    #[arg(long)]
+    commitment: Option<String>,
 }
 
 struct Loaded {
@@ -213,13 +218,69 @@ fn random_seed() -> anyhow::Result<String> {
     Ok(hex::encode(bytes))
 }
 
+/// The commitment of a run: version 2 (inputs and the distribution file) when there is a distribution, version 1
+/// (inputs only) for the legacy method, which has none.
+fn commitment_of(loaded: &Loaded, distribution_csv: Option<&str>) -> String {
+    match distribution_csv {
+        Some(csv) => {
+            selection::sample::commitment_v2(&loaded.instance, &loaded.settings, csv.as_bytes())
+        }
+        None => selection::sample::commitment(&loaded.instance, &loaded.settings),
+    }
+}
+
+/// Refuses a pool whose ids cannot be written in a distribution file (ids are separated by spaces there).
+fn check_ids(loaded: &Loaded) -> anyhow::Result<()> {
+    if let Some(id) = selection::sample::id_unfit_for_distribution(&loaded.instance) {
+        anyhow::bail!(
+            "id `{id}` contains whitespace; the distribution file separates ids by spaces, so ids must have none"
+        );
+    }
+    Ok(())
+}
+
+/// `klero select --commitment-only`: the distribution, computed before the seed, written to `--distribution`,
+/// and the version 2 commitment that covers it.
+fn commit(args: &SelectArgs, loaded: &Loaded) -> anyhow::Result<ExitCode> {
+    if loaded.settings.algorithm == Algorithm::Legacy {
+        anyhow::bail!(
+            "the legacy algorithm cannot be committed: it has no distribution to publish before the seed, so its draw cannot be checked; use leximin or maximin for a final draw (legacy remains for test runs)"
+        );
+    }
+    check_ids(loaded)?;
+    let distribution =
+        selection::find_distribution(&loaded.instance, &loaded.settings, &mut progress_printer())?;
+    let csv = distribution.to_csv(&loaded.instance);
+    let path = args
+        .distribution
+        .as_ref()
+        .context("--commitment-only needs --distribution FILE: the commitment covers it")?;
+    write_atomically(path, &csv)?;
+    println!("commitment: {}", commitment_of(loaded, Some(&csv)));
+    println!(
+        "distribution: {} panels, SHA-256 {} (publish {} with the commitment)",
+        distribution.panels.len(),
+        selection::sample::distribution_digest(csv.as_bytes()),
+        display_name(path)
+    );
+    if let Some(lottery) = &distribution.lottery {
+        println!(
+            "lottery: {} numbered panels, listed in the distribution file; largest probability change {}",
+            lottery.panels.len(),
+            format_probability(lottery.max_change)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `klero select`.
 pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(&args.input)?;
-    let commitment = selection::sample::commitment(&loaded.instance, &loaded.settings);
-    println!("commitment: {commitment}");
     if args.commitment_only {
-        return Ok(ExitCode::SUCCESS);
+        return commit(&args, &loaded);
+    }
+    if args.distribution.is_some() {
+        check_ids(&loaded)?;
     }
     let seed = match &args.seed {
         Some(seed) => seed.clone(),
@@ -239,6 +300,12 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         &mut progress_printer(),
     )?;
     let elapsed = started.elapsed();
+    let distribution_csv = selection
+        .distribution
+        .as_ref()
+        .map(|distribution| distribution.to_csv(&loaded.instance));
+    let commitment = commitment_of(&loaded, distribution_csv.as_deref());
+    println!("commitment: {commitment}");
 
     // Render everything, then write.
     let mut outputs: Vec<(&PathBuf, String)> = Vec::new();
@@ -266,10 +333,10 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         outputs.push((path, csv_text(std::iter::once(header).chain(rows))?));
     }
     if let Some(path) = &args.distribution {
-        let Some(distribution) = &selection.distribution else {
+        let Some(csv) = &distribution_csv else {
             anyhow::bail!("--distribution needs a distribution; the legacy algorithm has none");
         };
-        outputs.push((path, distribution.to_csv(&loaded.instance)));
+        outputs.push((path, csv.clone()));
     }
     if let Some(path) = &args.report {
         let html = path
@@ -342,27 +409,63 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
-    let panel: Vec<usize> = match &args.distribution {
+    let (panel, distribution_csv) = match &args.distribution {
         Some(path) => {
-            let distribution =
-                parse_distribution(&display_name(path), &read(path)?, &loaded.instance)?;
-            selection::draw(&loaded.instance, &distribution, &args.seed).0
+            let text = read(path)?;
+            let distribution = selection::published::parse_distribution(
+                &display_name(path),
+                &text,
+                &loaded.instance,
+            )?;
+            if let Some(problem) = selection::published::distribution_problem(
+                &loaded.instance,
+                loaded.settings.lottery_panels,
+                &distribution,
+            ) {
+                println!("MISMATCH: {}: {problem}", display_name(path));
+                return Ok(ExitCode::FAILURE);
+            }
+            (
+                selection::draw(&loaded.instance, &distribution, &args.seed).0,
+                Some(text),
+            )
         }
         None => {
-            selection::run(
+            let selection = selection::run(
                 &loaded.instance,
                 &loaded.settings,
                 &args.seed,
                 &mut progress_printer(),
-            )?
-            .panel
+            )?;
+            let csv = selection
+                .distribution
+                .as_ref()
+                .map(|distribution| distribution.to_csv(&loaded.instance));
+            (selection.panel, csv)
         }
     };
     let expected: BTreeSet<usize> = panel.into_iter().collect();
-    println!(
-        "commitment: {}",
-        selection::sample::commitment(&loaded.instance, &loaded.settings)
-    );
+    let commitment = commitment_of(&loaded, distribution_csv.as_deref());
+    println!("commitment: {commitment}");
+    if let Some(published) = &args.commitment {
+        let published = published.trim().to_ascii_lowercase();
+        let v1 = selection::sample::commitment(&loaded.instance, &loaded.settings);
+        if published == v1 && published != commitment {
+            println!(
+                "the published commitment is version 1: it covers the inputs, not the distribution"
+            );
+        } else if published != commitment {
+            println!(
+                "MISMATCH: the published commitment {published} is not the one the inputs{} give",
+                if distribution_csv.is_some() {
+                    " and the distribution"
+                } else {
+                    ""
+                }
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     if expected == published {
         println!(
             "OK: the inputs and seed give exactly the {} people in {}",
@@ -446,110 +549,6 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     let temporary = PathBuf::from(temporary);
     std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Reads a distribution file written by `klero select --distribution` back into a
-/// [`Distribution`] whose draw replays the published one.
-fn parse_distribution(file: &str, text: &str, instance: &Instance) -> anyhow::Result<Distribution> {
-    let index: std::collections::HashMap<&str, usize> = instance
-        .people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let lines = selection::model::LineIndex::new(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let mut profiles: Vec<selection::Profile> = Vec::new();
-    let mut panels: Vec<(f64, Vec<(usize, u32)>)> = Vec::new();
-    let mut lottery: Vec<Vec<usize>> = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = record.position().map(|p| lines.line(p.byte())).unwrap_or(0);
-        let at = || format!("{file} line {line}");
-        let members = record
-            .get(4)
-            .unwrap_or("")
-            .split(' ')
-            .filter(|id| !id.is_empty())
-            .map(|id| {
-                index
-                    .get(id)
-                    .copied()
-                    .ok_or_else(|| anyhow::anyhow!("{}: id `{id}` is not in the pool", at()))
-            })
-            .collect::<anyhow::Result<Vec<usize>>>()?;
-        match record.get(0).unwrap_or("") {
-            "already-selected" => {}
-            "panel" => {
-                let panel: usize = record.get(1).unwrap_or("").parse().with_context(at)?;
-                let probability: f64 = record.get(2).unwrap_or("").parse().with_context(at)?;
-                let seats: u32 = record.get(3).unwrap_or("").parse().with_context(at)?;
-                if seats as usize > members.len() || !(0.0..=1.0).contains(&probability) {
-                    anyhow::bail!(
-                        "{}: {seats} seats for {} people, probability {probability}",
-                        at(),
-                        members.len()
-                    );
-                }
-                let profile = match profiles.iter().position(|p| p.members == members) {
-                    Some(position) => position,
-                    None => {
-                        let values = members
-                            .first()
-                            .map(|&m| instance.people[m].values.clone())
-                            .unwrap_or_default();
-                        profiles.push(selection::Profile { members, values });
-                        profiles.len() - 1
-                    }
-                };
-                if panel == panels.len() {
-                    panels.push((probability, Vec::new()));
-                } else if panel + 1 != panels.len() {
-                    anyhow::bail!("{}: panels must be numbered 0, 1, 2, ... in order", at());
-                }
-                panels[panel].1.push((profile, seats));
-            }
-            "lottery" => lottery.push(members),
-            other => anyhow::bail!("{}: unknown row kind `{other}`", at()),
-        }
-    }
-    if panels.is_empty() && lottery.is_empty() {
-        anyhow::bail!("{file}: no panels");
-    }
-    // The draw visits profiles in the engine's order: by their first member's place in the pool.
-    let mut order: Vec<usize> = (0..profiles.len()).collect();
-    order.sort_by_key(|&p| profiles[p].members.first().copied().unwrap_or(usize::MAX));
-    let mut rank = vec![0; profiles.len()];
-    for (position, &p) in order.iter().enumerate() {
-        rank[p] = position;
-    }
-    let profiles: Vec<selection::Profile> = order.iter().map(|&p| profiles[p].clone()).collect();
-    let panels = panels
-        .into_iter()
-        .map(|(probability, seats)| {
-            let mut counts = vec![0u32; profiles.len()];
-            for (profile, count) in seats {
-                counts[rank[profile]] = count;
-            }
-            selection::ProfilePanel {
-                counts,
-                probability,
-            }
-        })
-        .collect();
-    Ok(Distribution {
-        profiles,
-        panels,
-        fair_probabilities: Vec::new(),
-        lottery: (!lottery.is_empty()).then_some(selection::Lottery {
-            panels: lottery,
-            max_change: 0.0,
-        }),
-        unreachable: Vec::new(),
-        excluded: Vec::new(),
-        by_relaxation: false,
-        way: selection::Way::Stages,
-    })
 }
 
 struct Table {

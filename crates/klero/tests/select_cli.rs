@@ -399,27 +399,94 @@ fn transparent_lottery_and_replacements_round_trip_through_verify() {
 }
 
 #[test]
-fn commitment_only_prints_the_commitment_and_writes_nothing() {
+fn commitment_only_writes_the_distribution_that_its_commitment_covers_and_draws_nothing() {
     let dir = Dir::new("commitment");
     let base = small_args();
     let first = run(
         &dir,
         "select",
         &base,
-        &["--commitment-only", "--selected", "selected.csv"],
+        &[
+            "--commitment-only",
+            "--distribution",
+            "committed.csv",
+            "--selected",
+            "selected.csv",
+        ],
     );
-    assert!(first.status.success());
+    assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(!dir.path("selected.csv").exists());
-    let second = run(&dir, "select", &base, &["--seed", "x"]);
-    let line = |o: &Output| text(&o.stdout).lines().next().unwrap().to_string();
+    let committed = dir.read("committed.csv");
+    assert!(committed.starts_with("kind,panel,probability,seats,members\n"));
+    // The draw later computes the same distribution, so the commitment printed before the seed is the draw's.
+    let second = run(
+        &dir,
+        "select",
+        &base,
+        &["--seed", "x", "--distribution", "drawn.csv"],
+    );
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let line = |o: &Output| {
+        text(&o.stdout)
+            .lines()
+            .find(|l| l.starts_with("commitment: "))
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(line(&first), line(&second));
+    assert_eq!(committed, dir.read("drawn.csv"));
+    let digest = text(&first.stdout);
+    assert!(digest.contains("distribution: "), "{digest}");
     let other = run(
         &dir,
         "select",
         &base,
-        &["--commitment-only", "--algorithm", "maximin"],
+        &[
+            "--commitment-only",
+            "--algorithm",
+            "maximin",
+            "--distribution",
+            "maximin.csv",
+        ],
     );
+    assert!(other.status.success(), "{}", text(&other.stderr));
     assert_ne!(line(&first), line(&other));
+    // Without a file to publish the distribution in, there is nothing to commit to.
+    let without = run(&dir, "select", &base, &["--commitment-only"]);
+    assert!(!without.status.success());
+    assert!(text(&without.stderr).contains("--distribution"));
+}
+
+#[test]
+fn the_legacy_method_cannot_be_committed_but_still_runs_for_tests() {
+    let dir = Dir::new("legacy-commit");
+    let base = small_args();
+    let refused = run(
+        &dir,
+        "select",
+        &base,
+        &[
+            "--commitment-only",
+            "--algorithm",
+            "legacy",
+            "--distribution",
+            "d.csv",
+        ],
+    );
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("legacy algorithm cannot be committed"),
+        "{stderr}"
+    );
+    assert!(!dir.path("d.csv").exists());
+    let test_run = run(
+        &dir,
+        "select",
+        &base,
+        &["--algorithm", "legacy", "--seed", "t"],
+    );
+    assert!(test_run.status.success(), "{}", text(&test_run.stderr));
 }
 
 #[test]

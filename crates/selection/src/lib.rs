@@ -7,13 +7,14 @@
 //!
 //! Modules: [`model`] (typed inputs and CSV-text parsing), `solver` (profiles, panel MIP,
 //! relaxation ILP), `leximin` (column generation), `lottery` (transparent rounding), [`sample`]
-//! (random stream, sampling, commitment), `legacy`.
+//! (random stream, sampling, commitment), [`published`] (reading a published distribution back), `legacy`.
 
 mod decompose;
 pub mod legacy;
 mod leximin;
 mod lottery;
 pub mod model;
+pub mod published;
 pub mod sample;
 pub mod solver;
 mod watch;
@@ -137,6 +138,16 @@ pub enum SelectionError {
     /// No panel exists even within the min_flex/max_flex bounds (or because of households).
     #[error("no panel meets the quotas, and no relaxation within min_flex/max_flex admits one")]
     NoFeasiblePanel,
+    /// A published distribution file is malformed or names someone outside the pool.
+    #[error("{file} line {line}: {message}")]
+    BadDistribution {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    /// A published distribution file lists no panel.
+    #[error("{file}: no panels")]
+    EmptyDistribution { file: String },
     /// LEGACY did not find a panel.
     #[error("the legacy method found no panel in {attempts} attempts")]
     LegacyFailed { attempts: usize },
@@ -444,7 +455,7 @@ impl Distribution {
     }
 }
 
-fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {
+pub(crate) fn lottery_probabilities(pool: usize, panels: &[Vec<usize>]) -> Vec<f64> {
     let mut counts = vec![0usize; pool];
     for panel in panels {
         for &person in panel {

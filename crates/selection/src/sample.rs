@@ -1,6 +1,6 @@
 //! Verifiable randomness: the random stream, the sampling steps built from raw `next_u64()`
-//! output, and the commitment to the inputs. `docs/selection.md` specifies all of this precisely
-//! enough to re-implement it in another language.
+//! output, and the commitment to the inputs and the distribution. `docs/selection.md` specifies
+//! all of this precisely enough to re-implement it in another language.
 
 use crate::model::Instance;
 use crate::{Algorithm, Settings};
@@ -16,13 +16,18 @@ pub fn stream(seed: &str) -> ChaCha20Rng {
 }
 
 /// A uniform integer in `0..n` (n > 0) by rejection: draw `r = next_u64()` until
-/// `r < floor((2^64 - 1) / n) * n`, then return `r mod n`.
+/// `r < floor(2^64 / n) * n` (in 128-bit arithmetic), then return `r mod n`.
+///
+/// This is the rule of the invitation lottery too (`recruitment::random::Stream::below`, specified
+/// in docs/invitations.md): one rule for both draws. Before it, this function rejected `r` from
+/// `floor((2^64 - 1) / n) * n` on, which differs only when `n` divides 2^64 and `r` falls in the
+/// top `n` values, a chance of `n / 2^64` per draw, so no draw made before can come out differently.
 pub fn uniform_below(rng: &mut ChaCha20Rng, n: u64) -> u64 {
     assert!(n > 0, "uniform_below needs a positive bound");
-    let limit = (u64::MAX / n) * n;
+    let zone = ((1u128 << 64) / u128::from(n)) * u128::from(n);
     loop {
         let r = rng.next_u64();
-        if r < limit {
+        if u128::from(r) < zone {
             return r % n;
         }
     }
@@ -66,11 +71,57 @@ fn field(out: &mut Vec<u8>, text: &str) {
     out.push(b',');
 }
 
-/// The canonical serialisation of the inputs (see docs/selection.md): every field is written as
-/// `<byte length>:<bytes>,` and records end with a newline.
+/// The first field of a version 1 commitment (inputs only; kept to verify runs committed before version 2).
+pub const COMMITMENT_V1: &str = "kleroterion-selection-v1";
+/// The first field of a version 2 commitment (inputs and the SHA-256 of the distribution file).
+pub const COMMITMENT_V2: &str = "kleroterion-selection-v2";
+
+/// The canonical serialisation of the inputs, version 1 (see docs/selection.md): every field is
+/// written as `<byte length>:<bytes>,` and records end with a newline.
 pub fn canonical_inputs(instance: &Instance, settings: &Settings) -> Vec<u8> {
+    canonical_records(COMMITMENT_V1, instance, settings)
+}
+
+/// The canonical serialisation of a version 2 commitment: the records of version 1 under the label
+/// `kleroterion-selection-v2`, then one record `distribution`, lowercase hex SHA-256 of the bytes of
+/// the distribution file ([`crate::Distribution::to_csv`], numbered lottery panels included).
+pub fn canonical_v2(instance: &Instance, settings: &Settings, distribution_csv: &[u8]) -> Vec<u8> {
+    let mut out = canonical_records(COMMITMENT_V2, instance, settings);
+    field(&mut out, "distribution");
+    field(&mut out, &distribution_digest(distribution_csv));
+    out.push(b'\n');
+    out
+}
+
+/// Lowercase hex SHA-256 of a distribution file's bytes.
+pub fn distribution_digest(distribution_csv: &[u8]) -> String {
+    hex::encode(Sha256::digest(distribution_csv))
+}
+
+/// The version 2 commitment: lowercase hex SHA-256 of [`canonical_v2`]. It fixes the distribution
+/// (and a transparent lottery's numbered panels) before the seed is known.
+pub fn commitment_v2(instance: &Instance, settings: &Settings, distribution_csv: &[u8]) -> String {
+    hex::encode(Sha256::digest(canonical_v2(
+        instance,
+        settings,
+        distribution_csv,
+    )))
+}
+
+/// The first id of the pool that cannot be written in a distribution file, where the members of a
+/// profile are separated by single spaces: an id containing whitespace. A version 2 commitment
+/// needs a distribution file that reads back to the same people, so such a pool is refused.
+pub fn id_unfit_for_distribution(instance: &Instance) -> Option<&str> {
+    instance
+        .people
+        .iter()
+        .map(|person| person.id.as_str())
+        .find(|id| id.chars().any(char::is_whitespace))
+}
+
+fn canonical_records(label: &str, instance: &Instance, settings: &Settings) -> Vec<u8> {
     let mut out = Vec::new();
-    field(&mut out, "kleroterion-selection-v1");
+    field(&mut out, label);
     field(
         &mut out,
         match settings.algorithm {
@@ -119,7 +170,7 @@ pub fn canonical_inputs(instance: &Instance, settings: &Settings) -> Vec<u8> {
     out
 }
 
-/// The commitment: lowercase hex SHA-256 of [`canonical_inputs`].
+/// The version 1 commitment: lowercase hex SHA-256 of [`canonical_inputs`] (inputs only).
 pub fn commitment(instance: &Instance, settings: &Settings) -> String {
     hex::encode(Sha256::digest(canonical_inputs(instance, settings)))
 }

@@ -322,6 +322,28 @@ pub async fn start_committed_run(
     }
 }
 
+/// Commits a prepared final or replacement run: a `running` run without a seed, whose distribution the engine has
+/// just computed, becomes `committed` with its version 2 commitment and the distribution it covers, both published
+/// from now on. Returns whether it was still being prepared (a run cancelled or marked failed meanwhile stays so).
+pub async fn commit_prepared_run(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    commitment: &str,
+    distribution_csv: &str,
+) -> Result<bool, StoreError> {
+    let updated = sqlx::query(
+        "UPDATE selection_runs SET status = 'committed', commitment = $2, distribution_csv = $3, commitment_version = 2,
+             progress = '', heartbeat_at = NULL, started_at = NULL
+         WHERE id = $1 AND status = 'running' AND seed = '' AND kind IN ('final', 'replacement')",
+    )
+    .bind(run_id)
+    .bind(commitment)
+    .bind(distribution_csv)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 /// Runs a drawn run again from its stored inputs and seed after an interruption (a cancel or a server stop): the
 /// engine is deterministic, so it draws the same panel. Only a final or replacement run whose seed is known and
 /// that ended `cancelled` or `failed` can resume; returns whether it did, or [`RunBusy`] if another run is running.
@@ -400,13 +422,16 @@ pub struct RunRow {
     pub distribution_csv: String,
     /// The last sign of life of its job (`running` runs), unix seconds.
     pub heartbeat_at: Option<i64>,
+    /// 2 when the commitment covers the distribution (computed before the seed), 1 for a run committed before that
+    /// (inputs only; its distribution was published after the draw).
+    pub commitment_version: i64,
 }
 
 macro_rules! run_columns {
     () => {
         "id, assembly_id, kind, status, algorithm, engine_version, panel_size, seed, seed_source, commitment,
     pool_csv, features_csv, already_csv, selected_csv, result_json, message, progress, cancel_requested, parent_run_id,
-    created_at, finished_at, lottery_panels, distribution_csv, heartbeat_at"
+    created_at, finished_at, lottery_panels, distribution_csv, heartbeat_at, commitment_version"
     };
 }
 
@@ -442,6 +467,7 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<RunRow, StoreError> {
         lottery_panels: row.try_get("lottery_panels")?,
         distribution_csv: row.try_get("distribution_csv")?,
         heartbeat_at: row.try_get("heartbeat_at")?,
+        commitment_version: row.try_get("commitment_version")?,
     })
 }
 

@@ -14,6 +14,7 @@ on_both_backends!(
     stale_runs_are_failed_and_a_finished_run_keeps_its_result,
     quotas_are_replaced_as_a_whole,
     the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_time,
+    a_prepared_run_is_committed_once_with_the_distribution_its_commitment_covers,
 );
 
 async fn assembly(store: &Store, title: &str) -> i64 {
@@ -551,6 +552,80 @@ async fn the_panel_lists_the_people_drawn_and_one_replacement_run_waits_at_a_tim
             .await
             .unwrap()
             .is_ok()
+    );
+    tx.commit().await.unwrap();
+}
+
+/// Issue 14, item 10: a final run is prepared (`running`, no seed, no commitment) while its distribution is computed,
+/// then committed with the version 2 commitment and the distribution together; only a run still being prepared is.
+async fn a_prepared_run_is_committed_once_with_the_distribution_its_commitment_covers(
+    store: Store,
+) {
+    let assembly_id = assembly(&store, "Prepared run").await;
+    let mut tx = store.begin().await.unwrap();
+    let preparing = NewRun {
+        kind: RunKind::Final,
+        status: RunStatus::Running,
+        commitment: "",
+        ..new_run(assembly_id, RunStatus::Running)
+    };
+    let run_id = selection::create_run(&mut tx, &preparing, &[], 10)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let before = selection::run(&mut connection, assembly_id, run_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (before.commitment_version, before.distribution_csv.as_str()),
+        (1, ""),
+        "nothing is committed while the distribution is computed"
+    );
+    drop(connection);
+
+    let distribution = "kind,panel,probability,seats,members\npanel,0,1,1,p1\n";
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        selection::commit_prepared_run(&mut tx, run_id, "v2", distribution)
+            .await
+            .unwrap()
+    );
+    // Once committed, it is no longer being prepared: a second commit changes nothing.
+    assert!(
+        !selection::commit_prepared_run(&mut tx, run_id, "other", "")
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let mut connection = store.connection().await.unwrap();
+    let after = selection::run(&mut connection, assembly_id, run_id)
+        .await
+        .unwrap();
+    assert_eq!(after.status, RunStatus::Committed);
+    assert_eq!(
+        (
+            after.commitment.as_str(),
+            after.commitment_version,
+            after.distribution_csv.as_str()
+        ),
+        ("v2", 2, distribution)
+    );
+    drop(connection);
+
+    // A drawn run (seed known) is never "prepared" again.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        selection::start_committed_run(&mut tx, assembly_id, run_id, "seed", 20)
+            .await
+            .unwrap(),
+        Ok(true)
+    );
+    assert!(
+        !selection::commit_prepared_run(&mut tx, run_id, "other", "")
+            .await
+            .unwrap()
     );
     tx.commit().await.unwrap();
 }

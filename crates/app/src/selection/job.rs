@@ -3,6 +3,11 @@
 //! progress while it computes ([`heartbeat`], which also reads the cancel request), and record its end
 //! ([`finish_run`]: the panel, the people marked `selected`, the replacements, all in one transaction). At startup
 //! no job is alive: [`recover_interrupted_runs`] marks failed the runs left running.
+//!
+//! A final or replacement run has two jobs. The first, before the seed is known, computes the distribution and
+//! commits the run (the version 2 commitment covers the distribution file, published with it); the second, once
+//! the seed is entered, only draws from that committed distribution, without solving again. Runs committed before
+//! version 2 (no distribution stored) are drawn as they always were: the distribution computed, then the draw.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -81,12 +86,29 @@ pub async fn run_to_drive(
     Ok((run.status == RunStatus::Running).then_some(run))
 }
 
-/// What the engine gave: the instance it read and its selection, or why it has none.
-pub type Outcome = Result<(Instance, engine::Selection), SelectionError>;
+/// What the engine gave a run.
+#[derive(Debug)]
+pub enum Computed {
+    /// A run being prepared ([`super::runs::preparing`]): its distribution file and the version 2 commitment that
+    /// covers it and the inputs.
+    Prepared {
+        /// The lowercase hex commitment.
+        commitment: String,
+        /// The distribution file, as published.
+        distribution_csv: String,
+    },
+    /// A drawn run: the instance the engine read and its selection (boxed: much larger than the other variant).
+    Drawn(Box<(Instance, engine::Selection)>),
+}
 
-/// Computes a run from its stored inputs and seed, exactly as `klero verify` recomputes it from the published
-/// files. `control` receives every progress report and ends the run with `Break` (a cancel, a server stop).
-/// CPU-bound and synchronous: the caller runs it on a blocking thread.
+/// What the engine gave, or why it has nothing.
+pub type Outcome = Result<Computed, SelectionError>;
+
+/// Computes a run from its stored inputs, exactly as `klero` computes it from the published files: for a run being
+/// prepared, the distribution and its commitment (`klero select --commitment-only`); for a drawn run committed with
+/// version 2, the draw from the committed distribution (`klero verify --distribution`), which takes no solving; for
+/// an older run, the distribution and the draw. `control` receives every progress report and ends the run with
+/// `Break` (a cancel, a server stop). CPU-bound and synchronous: the caller runs it off the async threads.
 pub fn compute(
     run: &RunRow,
     control: &mut dyn FnMut(&engine::Progress) -> ControlFlow<()>,
@@ -97,8 +119,36 @@ pub fn compute(
         &run.already_csv,
         run.panel_size as usize,
     )?;
-    let selection = engine::run_cancellable(&instance, &settings_of_run(run), &run.seed, control)?;
-    Ok((instance, selection))
+    let settings = settings_of_run(run);
+    if super::runs::preparing(run) {
+        let distribution = engine::find_distribution_cancellable(&instance, &settings, control)?;
+        let distribution_csv = distribution.to_csv(&instance);
+        let commitment =
+            engine::sample::commitment_v2(&instance, &settings, distribution_csv.as_bytes());
+        return Ok(Computed::Prepared {
+            commitment,
+            distribution_csv,
+        });
+    }
+    if run.commitment_version >= 2 {
+        // Drawn from the distribution committed before the seed: no solving, the draw only.
+        let distribution = engine::published::parse_distribution(
+            "distribution.csv",
+            &run.distribution_csv,
+            &instance,
+        )?;
+        let (panel, lottery_number) = engine::draw(&instance, &distribution, &run.seed);
+        let selection = engine::Selection {
+            panel,
+            probabilities: distribution.probabilities(&instance),
+            estimated: false,
+            distribution: Some(distribution),
+            lottery_number,
+        };
+        return Ok(Computed::Drawn(Box::new((instance, selection))));
+    }
+    let selection = engine::run_cancellable(&instance, &settings, &run.seed, control)?;
+    Ok(Computed::Drawn(Box::new((instance, selection))))
 }
 
 /// Records a running run's heartbeat and its latest progress report in words; returns whether cancelling was
@@ -126,7 +176,11 @@ pub async fn finish_run(
     now: i64,
 ) -> Result<()> {
     let (instance, selection) = match outcome {
-        Ok(done) => done,
+        Ok(Computed::Drawn(drawn)) => *drawn,
+        Ok(Computed::Prepared {
+            commitment,
+            distribution_csv,
+        }) => return commit_prepared(tx, run, &commitment, &distribution_csv, now).await,
         Err(error) => return finish_without_panel(tx, run, &error, stopped, now).await,
     };
     let mut selected: Vec<String> = selection
@@ -140,8 +194,10 @@ pub async fn finish_run(
         selected_csv.push_str(&csv_line(&[id]));
     }
     let summary = summary(&instance, &selection, selected.len());
-    // Published for final and replacement runs; a test run is never public, so its distribution is not kept.
+    // Published for final and replacement runs; a test run is never public, so its distribution is not kept. A run
+    // committed with version 2 keeps the very file its commitment covers.
     let distribution_csv = match &selection.distribution {
+        _ if run.commitment_version >= 2 => run.distribution_csv.clone(),
         Some(distribution) if run.kind != RunKind::Test => distribution.to_csv(&instance),
         _ => String::new(),
     };
@@ -173,6 +229,30 @@ pub async fn finish_run(
         let after = serde_json::json!({
             "id": run.id, "status": RunStatus::Done.as_str(), "kind": run.kind.as_str(), "selected": selected.len(),
             "marked": marked, "replaced": replaced, "seed": run.seed,
+        });
+        Ok(Some(((), Entry::after(after))))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Commits a prepared run (audited as the system's doing): from now on its distribution and the commitment that
+/// covers it are public, and it waits for its seed. Nothing happens if it is no longer being prepared.
+async fn commit_prepared(
+    tx: &mut store::Tx,
+    run: &RunRow,
+    commitment: &str,
+    distribution_csv: &str,
+    now: i64,
+) -> Result<()> {
+    let entity = format!("selection_run:{}", run.id);
+    audited_if(tx, &Actor::SYSTEM, "selection_run.commit", &entity, now, async |tx| {
+        if !store::selection::commit_prepared_run(tx, run.id, commitment, distribution_csv).await? {
+            return Ok(None);
+        }
+        let after = serde_json::json!({
+            "id": run.id, "status": RunStatus::Committed.as_str(), "commitment": commitment, "commitment_version": 2,
+            "distribution_sha256": engine::sample::distribution_digest(distribution_csv.as_bytes()),
         });
         Ok(Some(((), Entry::after(after))))
     })

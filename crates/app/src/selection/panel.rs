@@ -22,7 +22,7 @@ use domain::selection::{Algorithm, RunKind, RunStatus};
 use store::AnyConnection;
 use store::selection::{NewRun, PanelPerson, QuotaRow, ReplacementRow, RunRow};
 
-use super::pool::{Pool, Verdict, build_pool, csv_line, features_csv, instance_of, settings_of};
+use super::pool::{Pool, Verdict, build_pool, csv_line, features_csv, instance_of};
 use super::quotas::features_of;
 use super::runs::{create_run, fail_stale, interrupted, runs_seen};
 use super::{POOL_STATUSES, Refusal};
@@ -205,11 +205,10 @@ pub struct ReplacementDraft {
     final_run_id: i64,
 }
 
-/// The inputs of a replacement run with the engine's commitment: a panel exists.
+/// The inputs of a replacement run that the engine checked: a panel exists.
 #[derive(Debug, Clone)]
 pub struct CheckedReplacement {
     draft: ReplacementDraft,
-    commitment: String,
 }
 
 /// Freezes a replacement run's inputs from the panel as it stands at `now`; refused while a drawn replacement run
@@ -277,8 +276,9 @@ pub async fn prepare_replacement(
 }
 
 impl ReplacementDraft {
-    /// Checks with the engine that a panel exists (one panel MIP, then the smallest relaxation when none does) and
-    /// computes the commitment. CPU-bound: the caller runs it off the async threads.
+    /// Checks with the engine that a panel exists (one panel MIP, then the smallest relaxation when none does), so that
+    /// an impossible replacement is refused on the page at once; the run's job then computes the distribution and the
+    /// commitment. CPU-bound: the caller runs it off the async threads.
     pub fn check(self) -> Result<CheckedReplacement, Refusal> {
         let checked = instance_of(
             &self.pool.pool_csv,
@@ -286,18 +286,9 @@ impl ReplacementDraft {
             &self.already_csv,
             self.panel_size as usize,
         )
-        .and_then(|instance| {
-            engine::check_feasible(&instance)?;
-            Ok(engine::sample::commitment(
-                &instance,
-                &settings_of(Algorithm::Leximin, None),
-            ))
-        });
+        .and_then(|instance| engine::check_feasible(&instance));
         match checked {
-            Ok(commitment) => Ok(CheckedReplacement {
-                draft: self,
-                commitment,
-            }),
+            Ok(()) => Ok(CheckedReplacement { draft: self }),
             Err(error) => Err(Refusal::NoPanel(Verdict::of(&Err(error)))),
         }
     }
@@ -324,13 +315,14 @@ pub async fn commit_replacement(
     let new = NewRun {
         assembly_id,
         kind: RunKind::Replacement,
-        status: RunStatus::Committed,
+        // Being prepared: the job computes the distribution, then commits the run with the commitment that covers it.
+        status: RunStatus::Running,
         algorithm: Algorithm::Leximin,
         engine_version: engine::ENGINE_VERSION,
         panel_size: draft.panel_size,
         seed: "",
         seed_source: &draft.seed_source,
-        commitment: &checked.commitment,
+        commitment: "",
         pool_csv: &draft.pool.pool_csv,
         features_csv: &draft.features_csv,
         already_csv: &draft.already_csv,
@@ -341,7 +333,7 @@ pub async fn commit_replacement(
     let kept = draft.pool.people.iter().filter(|p| p.already).count();
     Ok(create_run(tx, actor, &new, &draft.pool.people, kept, now)
         .await?
-        .map(Done::pure))
+        .map(|run_id| Done::with(run_id, super::runs::start_job(assembly_id, run_id))))
 }
 
 /// How many answers two people share (unreadable answers share none).

@@ -1,6 +1,7 @@
 //! What the public sees of a selection: every final and replacement run from its commitment on (its inputs, the
-//! commitment and the announced seed source before the draw; the seed, the panel by public ids, the distribution
-//! and the composition after it), the replacement history by public ids, and the commands that verify it all.
+//! distribution, the commitment that covers both, and the announced seed source before the draw; the seed, the
+//! panel by public ids and the composition after it), the replacement history by public ids, and the commands that
+//! verify it all. A run committed before version 2 published its distribution after the draw.
 //! Aggregates and public ids only, never a person.
 
 use std::collections::BTreeMap;
@@ -15,13 +16,16 @@ use super::runs::runs_seen;
 use crate::{Error, Result};
 
 /// Whether the public sees a run: every final and replacement run once committed, and for ever once its seed is
-/// known, however it ended (a drawn run that failed or was interrupted stays on the public page).
+/// known, however it ended (a drawn run that failed or was interrupted stays on the public page). A run being
+/// prepared (its distribution not yet computed, so no commitment) is not public yet, nor is one whose preparation
+/// failed or was cancelled: nothing of it was published.
 pub fn is_public(run: &RunRow) -> bool {
     run.kind.is_public()
-        && (matches!(
+        && ((matches!(
             run.status,
             RunStatus::Committed | RunStatus::Running | RunStatus::Done
-        ) || !run.seed.is_empty())
+        ) && !run.commitment.is_empty())
+            || !run.seed.is_empty())
 }
 
 /// The runs of an assembly that the public may see, as they stand at `now`, oldest first.
@@ -108,8 +112,9 @@ pub fn verify_command(panel_size: i64, seed: &str) -> String {
     )
 }
 
-/// The verify command of a run: with the household column if its pool has one, and for a replacement run the people
-/// it kept (`--already-selected`).
+/// The verify command of a run: with the household column if its pool has one, for a replacement run the people
+/// it kept (`--already-selected`), and for a run committed with version 2 the committed distribution and the
+/// commitment, which `klero verify` checks against each other.
 pub fn run_verify_command(run: &RunRow) -> String {
     let mut command = verify_command(run.panel_size, &run.seed);
     if !household_columns(&run.pool_csv).is_empty() {
@@ -119,18 +124,39 @@ pub fn run_verify_command(run: &RunRow) -> String {
         command.push_str(&format!(" --lottery-panels {panels}"));
     }
     if run.kind == RunKind::Replacement {
-        format!("{command} --already-selected already-selected.csv")
-    } else {
-        command
+        command.push_str(" --already-selected already-selected.csv");
     }
+    if covers_distribution(run) {
+        command.push_str(&format!(
+            " --distribution distribution.csv --commitment {}",
+            run.commitment
+        ));
+    }
+    command
 }
 
-/// The command that lists a lottery's numbered panels from the published files, before the seed is known (empty
-/// without a lottery).
+/// Whether the run's commitment covers its distribution (version 2), published with it before the seed.
+pub fn covers_distribution(run: &RunRow) -> bool {
+    run.commitment_version >= 2 && !run.distribution_csv.is_empty()
+}
+
+/// Lowercase hex SHA-256 of the run's distribution file as published (empty when there is none yet).
+pub fn distribution_digest(run: &RunRow) -> String {
+    if run.distribution_csv.is_empty() {
+        return String::new();
+    }
+    ::selection::sample::distribution_digest(run.distribution_csv.as_bytes())
+}
+
+/// The command that lists a lottery's numbered panels from the published files, before the seed is known, for a run
+/// committed before version 2 (empty without a lottery, and for a version 2 run, whose distribution file lists them).
 pub fn precompute_command(run: &RunRow) -> String {
     let Some(panels) = run.lottery_panels else {
         return String::new();
     };
+    if covers_distribution(run) {
+        return String::new();
+    }
     let mut command = format!(
         "klero select --people pool.csv --features features.csv --panel-size {} --lottery-panels {panels}",
         run.panel_size
@@ -153,9 +179,9 @@ pub enum Published {
     Composition(RunSummary),
 }
 
-/// A published file of a public run: `pool.csv` and `features.csv` from the commitment on (and
-/// `already-selected.csv` for a replacement run), `seed.txt` once the seed is known, `selected.csv`,
-/// `distribution.csv` and `composition.svg` after the draw. Anything else is 404.
+/// A published file of a public run: `pool.csv`, `features.csv` and (version 2) `distribution.csv` from the
+/// commitment on (and `already-selected.csv` for a replacement run), `seed.txt` once the seed is known,
+/// `selected.csv`, `composition.svg` and a version 1 run's `distribution.csv` after the draw. Anything else is 404.
 pub async fn published_file(
     conn: &mut AnyConnection,
     assembly_id: i64,
@@ -175,7 +201,9 @@ pub async fn published_file(
         "features.csv" => Published::Csv(run.features_csv),
         "already-selected.csv" if replacement => Published::Csv(run.already_csv),
         "selected.csv" if drawn => Published::Csv(run.selected_csv),
-        "distribution.csv" if drawn && !run.distribution_csv.is_empty() => {
+        "distribution.csv"
+            if (drawn || covers_distribution(&run)) && !run.distribution_csv.is_empty() =>
+        {
             Published::Csv(run.distribution_csv)
         }
         "seed.txt" if !run.seed.is_empty() => Published::Text(format!("{}\n", run.seed)),

@@ -149,7 +149,7 @@ pub(crate) async fn create_run(
 }
 
 /// The effects of a run put in state `running`: its job.
-fn start_job(assembly_id: i64, run_id: i64) -> Effects {
+pub(crate) fn start_job(assembly_id: i64, run_id: i64) -> Effects {
     let mut effects = Effects::new();
     effects.push(Effect::Start(Job::SelectionRun {
         assembly_id,
@@ -209,9 +209,11 @@ pub async fn start_test_run(
     Ok(Ok(Done::with(run_id, start_job(assembly_id, run_id))))
 }
 
-/// Freezes and publishes the final run's inputs and the engine's commitment (LEXIMIN, as `klero verify` runs by
-/// default, optionally rounded to `lottery_panels` numbered panels, which is part of the commitment), before the
-/// seed is known. Refused while a drawn final run is interrupted (it must be resumed) or a final run exists.
+/// Freezes the final run's inputs (LEXIMIN, as `klero verify` runs by default, optionally rounded to
+/// `lottery_panels` numbered panels) and starts its job, which computes the distribution before the seed is known
+/// and then commits the run: the inputs, the distribution and the version 2 commitment that covers both are
+/// published together ([`super::job::finish_run`]). The legacy method is never offered here: it has no distribution
+/// to commit to. Refused while a drawn final run is interrupted (it must be resumed) or a final run exists.
 pub async fn commit_final_run(
     tx: &mut store::Tx,
     actor: &Actor,
@@ -242,13 +244,14 @@ pub async fn commit_final_run(
     let new = NewRun {
         assembly_id,
         kind: RunKind::Final,
-        status: RunStatus::Committed,
+        // Being prepared: the job computes the distribution, then commits the run (no seed, no commitment yet).
+        status: RunStatus::Running,
         algorithm,
         engine_version: engine::ENGINE_VERSION,
         panel_size: inputs.panel_size,
         seed: "",
         seed_source: &inputs.seed_source,
-        commitment: &inputs.commitment,
+        commitment: "",
         pool_csv: &inputs.pool.pool_csv,
         features_csv: &inputs.features_csv,
         already_csv: "",
@@ -258,7 +261,13 @@ pub async fn commit_final_run(
     };
     Ok(create_run(tx, actor, &new, &inputs.pool.people, 0, now)
         .await?
-        .map(Done::pure))
+        .map(|run_id| Done::with(run_id, start_job(assembly_id, run_id))))
+}
+
+/// Whether a run is being prepared: a final or replacement run whose job computes its distribution before it is
+/// committed (`running`, no seed yet).
+pub fn preparing(run: &RunRow) -> bool {
+    run.kind.is_public() && run.status == RunStatus::Running && run.seed.is_empty()
 }
 
 /// Draws a committed (final or replacement) run with its seed: the run becomes `running` (audited with the seed)
@@ -416,6 +425,7 @@ mod tests {
             lottery_panels: None,
             distribution_csv: String::new(),
             heartbeat_at,
+            commitment_version: 2,
         }
     }
 

@@ -236,9 +236,9 @@ pub async fn record(
     crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
 }
 
-/// `POST /staff/assemblies/{assembly_id}/panel/replacements`: freezes and publishes a replacement run's inputs and
-/// commitment (before the seed is known), once the engine found that a panel exists; it is drawn from its run page
-/// like the final run.
+/// `POST /staff/assemblies/{assembly_id}/panel/replacements`: freezes a replacement run's inputs, once the engine
+/// found that a panel exists, and starts its job, which computes the distribution and publishes it with the
+/// commitment that covers it (before the seed is known); it is drawn from its run page like the final run.
 pub async fn commit_replacement(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -267,15 +267,17 @@ pub async fn commit_replacement(
         now(),
     )
     .await?;
-    let run_id = match committed {
-        Ok(done) => done.value,
+    let done = match committed {
+        Ok(done) => done,
         Err(refusal) => {
             drop(tx);
             return refused(&state, &viewer, assembly_id, &refusal).await;
         }
     };
     tx.commit().await?;
-    Ok(Redirect::to(&run_url(assembly_id, run_id)).into_response())
+    // The run's job computes the distribution, then commits the run with the commitment that covers it.
+    crate::selection::job::start(&state, done.effects);
+    Ok(Redirect::to(&run_url(assembly_id, done.value)).into_response())
 }
 
 /// The panel page again with a refusal.

@@ -107,8 +107,8 @@ pub async fn start_test_run(
     Ok(Redirect::to(&run_url(assembly_id, done.value)).into_response())
 }
 
-/// `POST /staff/assemblies/{assembly_id}/selection/commitments`: freezes and publishes the final run's inputs and
-/// commitment, before the seed is known.
+/// `POST /staff/assemblies/{assembly_id}/selection/commitments`: freezes the final run's inputs and starts its job,
+/// which computes the distribution and publishes it with the commitment that covers it, before the seed is known.
 pub async fn commit_final_run(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,

@@ -294,6 +294,10 @@ pub struct PublicRun {
     pub precompute_command: String,
     /// Whether `distribution.csv` is published.
     pub has_distribution: bool,
+    /// Lowercase hex SHA-256 of `distribution.csv` ("" while it is not published).
+    pub distribution_digest: String,
+    /// Whether the commitment is of version 1 (inputs only, the distribution published after the draw).
+    pub commitment_v1: bool,
 }
 
 /// The composition of a drawn panel against its quotas as a bar chart.
@@ -320,6 +324,9 @@ impl PublicRun {
     pub fn of(s: &SelectionMessages, run: &RunRow) -> Result<PublicRun, AppError> {
         let summary = app::selection::job::summary_of(run)?;
         let drawn = summary.is_some();
+        // Version 2: published with the commitment, before the seed; version 1: after the draw.
+        let has_distribution = !run.distribution_csv.is_empty()
+            && (drawn || app::selection::public::covers_distribution(run));
         let chart_alt = match &summary {
             Some(summary) => composition_chart(s, summary)
                 .map(|chart| chart.description())
@@ -350,7 +357,13 @@ impl PublicRun {
                 .map(|change| format!("{change:.6}"))
                 .unwrap_or_default(),
             precompute_command: app::selection::public::precompute_command(run),
-            has_distribution: drawn && !run.distribution_csv.is_empty(),
+            has_distribution,
+            distribution_digest: if has_distribution {
+                app::selection::public::distribution_digest(run)
+            } else {
+                String::new()
+            },
+            commitment_v1: run.commitment_version < 2,
             composition: summary.map(|s| s.composition).unwrap_or_default(),
         })
     }

@@ -80,6 +80,7 @@ async fn verify_published(
         "already-selected.csv",
         "selected.csv",
         "seed.txt",
+        "distribution.csv",
     ] {
         let (status, text) = app.get(&public, &format!("{files}/{file}")).await;
         assert_eq!(status, 200, "{file}: {text}");
@@ -89,7 +90,8 @@ async fn verify_published(
         );
         texts.push(text);
     }
-    let [pool, features, already, selected, seed_file] = <[String; 5]>::try_from(texts).unwrap();
+    let [pool, features, already, selected, seed_file, distribution] =
+        <[String; 6]>::try_from(texts).unwrap();
     assert_eq!(seed_file.trim_end(), seed);
     let features = selection::model::parse_features("features.csv", &features, 6).unwrap();
     let table = selection::model::parse_people(
@@ -119,9 +121,9 @@ async fn verify_published(
         lottery_panels: None,
     };
     assert_eq!(
-        selection::sample::commitment(&instance, &settings),
+        selection::sample::commitment_v2(&instance, &settings, distribution.as_bytes()),
         commitment,
-        "the published files are the committed ones"
+        "the published files, distribution included, are the committed ones"
     );
     let again: BTreeSet<usize> = selection::run(&instance, &settings, seed, &mut |_| {})
         .unwrap()
@@ -202,6 +204,12 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
     )
     .await;
     assert_eq!(status, 303);
+    // The distribution is computed before the commitment is published; then the seed only draws.
+    assert!(
+        wait_for_run(&app, &organiser, &final_path)
+            .await
+            .contains("id=\"run-status\">committed, waiting for the seed<")
+    );
     let (status, _, _) = post(
         &app,
         &organiser,
@@ -363,6 +371,11 @@ pub async fn drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps
         post(&app, &organiser, &format!("{panel_path}/replacements"), &[]).await;
     assert_eq!(status, 303, "{html}");
     let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
+    assert!(
+        wait_for_run(&app, &organiser, &run_path)
+            .await
+            .contains("id=\"run-status\">committed, waiting for the seed<")
+    );
     let (status, _, html) =
         post(&app, &organiser, &format!("{panel_path}/replacements"), &[]).await;
     assert_eq!(status, 409, "one replacement run waits at a time: {html}");

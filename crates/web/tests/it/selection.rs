@@ -27,6 +27,23 @@ async fn post(
     (status, to, response.text().await.unwrap())
 }
 
+/// Another quota-valid distribution of the same file: its first panel alone, with probability 1 (a choice made after
+/// the seed would look like this).
+fn tamper_distribution(distribution: &str) -> String {
+    let mut out = String::new();
+    for line in distribution.lines() {
+        let fields: Vec<&str> = line.splitn(5, ',').collect();
+        match fields[0] {
+            "panel" if fields[1] == "0" => {
+                out.push_str(&format!("panel,0,1,{},{}\n", fields[3], fields[4]));
+            }
+            "panel" => {}
+            _ => out.push_str(&format!("{line}\n")),
+        }
+    }
+    out
+}
+
 /// Follows a run page until the run is no longer running; returns its final page.
 async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     for _ in 0..240 {
@@ -295,7 +312,8 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         .await;
     assert_eq!(status, 404);
 
-    // The final run: committed first, its commitment public before the seed is known.
+    // The final run: its distribution computed first (a job), then committed, the commitment covering the
+    // distribution, both public before the seed is known.
     let (status, final_path, _) = post(
         &app,
         &organiser,
@@ -305,18 +323,25 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     .await;
     assert_eq!(status, 303);
     let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(
+        html.contains("id=\"run-status\">committed, waiting for the seed<"),
+        "{html}"
+    );
     let public = client();
     let (status, page) = app
         .get(&public, &format!("/assemblies/{assembly_id}/selection"))
         .await;
     assert_eq!(status, 200);
-    let commitment = {
+    let committed = {
         let mut connection = app.store.connection().await.unwrap();
         store::selection::run(&mut connection, assembly_id, run_id)
             .await
             .unwrap()
-            .commitment
     };
+    let commitment = committed.commitment.clone();
+    assert_eq!(committed.commitment_version, 2);
+    assert!(committed.seed.is_empty());
     assert!(
         page.contains(&commitment)
             && page.contains(seed_source)
@@ -326,6 +351,14 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
     let (status, pool_before) = app.get(&public, &format!("{files}/pool.csv")).await;
     assert_eq!(status, 200);
+    let (status, distribution_before) =
+        app.get(&public, &format!("{files}/distribution.csv")).await;
+    assert_eq!(status, 200, "the distribution is public before the seed");
+    let digest = selection::sample::distribution_digest(distribution_before.as_bytes());
+    assert!(
+        page.contains(&format!("id=\"distribution-sha256\">{digest}<")),
+        "the distribution's hash is on the public page before the seed: {page}"
+    );
     assert_eq!(
         app.get(&public, &format!("{files}/selected.csv")).await.0,
         404,
@@ -363,6 +396,11 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
     assert!(html.contains("id=\"run-status\">done<"), "{html}");
     let counts = status_counts(&app, assembly_id).await;
     assert!(counts.contains(&("selected".to_owned(), 6)), "{counts:?}");
+    let (_, distribution_after) = app.get(&public, &format!("{files}/distribution.csv")).await;
+    assert_eq!(
+        distribution_after, distribution_before,
+        "the draw used the distribution committed before the seed"
+    );
 
     // The public page: seed, files, the chart; no names anywhere.
     let (_, page) = app
@@ -409,7 +447,8 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         );
     }
 
-    // Verification exactly as `klero verify` does it: parse the files, re-run, compare the panel and the commitment.
+    // Verification exactly as `klero verify` does it: parse the files, recompute the commitment (the inputs and the
+    // distribution published before the seed), re-run, compare the panel.
     let features_parsed = selection::model::parse_features("features.csv", &features, 6).unwrap();
     let table = selection::model::parse_people(
         "pool.csv",
@@ -431,8 +470,33 @@ pub async fn organisers_set_quotas_run_tests_and_a_verifiable_final_selection(ap
         lottery_panels: None,
     };
     assert_eq!(
-        selection::sample::commitment(&instance, &settings),
-        commitment
+        selection::sample::commitment_v2(&instance, &settings, distribution_before.as_bytes()),
+        commitment,
+        "the commitment published before the seed covers the inputs and the distribution"
+    );
+    // The engine computes this very distribution from the published inputs, and a distribution put in its place
+    // after the seed would not match the commitment.
+    let recomputed = selection::find_distribution(&instance, &settings, &mut |_| {}).unwrap();
+    assert_eq!(recomputed.to_csv(&instance), distribution_before);
+    let tampered = tamper_distribution(&distribution_before);
+    assert_ne!(
+        selection::sample::commitment_v2(&instance, &settings, tampered.as_bytes()),
+        commitment,
+        "a tampered distribution fails the commitment"
+    );
+    let drawn_from_file = selection::published::parse_distribution(
+        "distribution.csv",
+        &distribution_before,
+        &instance,
+    )
+    .unwrap();
+    let replayed: BTreeSet<usize> = selection::draw(&instance, &drawn_from_file, seed)
+        .0
+        .into_iter()
+        .collect();
+    assert_eq!(
+        replayed, published,
+        "the committed distribution and the seed give the published panel"
     );
     let again: BTreeSet<usize> = selection::run(&instance, &settings, seed, &mut |_| {})
         .unwrap()
@@ -639,21 +703,29 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
     assert_eq!(status, 303);
     let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
     let public = client();
+    // While the distribution is computed, nothing is public yet.
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(
+        html.contains("id=\"run-status\">committed, waiting for the seed<"),
+        "{html}"
+    );
     let (_, page) = app
         .get(&public, &format!("/assemblies/{assembly_id}/selection"))
         .await;
     assert!(page.contains("50 equally likely numbered panels"), "{page}");
     assert!(
-        page.contains("klero select --people pool.csv --features features.csv --panel-size 6 --lottery-panels 50 --household-columns household_key"),
-        "the public can list the numbered panels before the draw: {page}"
+        page.contains("id=\"distribution-link\""),
+        "the numbered panels are published before the draw: {page}"
     );
     let files = format!("/assemblies/{assembly_id}/selection/{run_id}");
+    let (status, listed_before) = app.get(&public, &format!("{files}/distribution.csv")).await;
+    assert_eq!(status, 200, "the distribution is public before the draw");
     assert_eq!(
-        app.get(&public, &format!("{files}/distribution.csv"))
-            .await
-            .0,
-        404,
-        "no distribution before the draw"
+        listed_before
+            .lines()
+            .filter(|line| line.starts_with("lottery,"))
+            .count(),
+        50
     );
     let (_, pool) = app.get(&public, &format!("{files}/pool.csv")).await;
     let (_, features) = app.get(&public, &format!("{files}/features.csv")).await;
@@ -680,18 +752,22 @@ pub async fn a_final_run_drawn_as_a_transparent_lottery_publishes_its_numbered_p
             .commitment
     };
     assert_eq!(
-        selection::sample::commitment(&instance, &lottery),
+        selection::sample::commitment_v2(&instance, &lottery, listed_before.as_bytes()),
         commitment,
-        "M is part of the commitment"
+        "M and the numbered panels are part of the commitment"
     );
     let plain = selection::Settings {
         lottery_panels: None,
         ..lottery
     };
-    assert_ne!(selection::sample::commitment(&instance, &plain), commitment);
+    assert_ne!(
+        selection::sample::commitment_v2(&instance, &plain, listed_before.as_bytes()),
+        commitment
+    );
 
-    // Before the draw, anyone computes the 50 numbered panels from the published files.
+    // Before the draw, the published list is the one the engine computes from the published files.
     let listed = selection::find_distribution(&instance, &lottery, &mut |_| {}).unwrap();
+    assert_eq!(listed.to_csv(&instance), listed_before);
     let numbered = listed.lottery.as_ref().unwrap().panels.clone();
     assert_eq!(numbered.len(), 50);
 
@@ -1042,6 +1118,11 @@ pub async fn a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_s
     .await;
     assert_eq!(status, 303);
     let run_id: i64 = final_path.rsplit('/').next().unwrap().parse().unwrap();
+    let html = wait_for_run(&app, &organiser, &final_path).await;
+    assert!(
+        html.contains("id=\"run-status\">committed, waiting for the seed<"),
+        "{html}"
+    );
 
     // The seed is announced and the draw starts; the server dies before the run records its end (as a kill -9
     // leaves it: running, seed known), and the next start marks it failed.
