@@ -7,6 +7,8 @@
 //! The language comes from `?lang=` (remembered in a cookie), then the cookie, then `Accept-Language`.
 
 pub mod assembly;
+// Community assemblies (issue 16, item 2).
+pub mod community;
 pub mod deliberation;
 pub mod impact;
 pub mod members;
@@ -408,6 +410,7 @@ impl Messages {
                     .t::<AssemblyMessages>()
                     .field_label(other)
                     .or_else(|| self.lang.t::<RecruitmentMessages>().field_label(other))
+                    .or_else(|| self.lang.t::<community::CommunityMessages>().field_label(other))
                     .unwrap_or(other)
                     .to_owned();
             }
@@ -877,6 +880,9 @@ mod tests {
             "RecruitmentMessages",
         ));
         wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
+        wrong.extend(same_placeholders::<community::CommunityMessages>(
+            "CommunityMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",
