@@ -137,7 +137,9 @@ pub async fn register_host(
 ) -> Result<Done<HostRegistration>> {
     let record = store::assemblies::get_assembly(&mut **tx, assembly_id).await?;
     if !store::community::settings(tx, assembly_id).await?.is_open {
-        return Err(Error::conflict("the community phase of this assembly is closed"));
+        return Err(Error::conflict(
+            "the community phase of this assembly is closed",
+        ));
     }
     let client = client
         .map(|address| address.to_string())
@@ -198,16 +200,23 @@ pub async fn use_key(
         .await?
         .ok_or_else(|| ValidationError::new("key", Problem::Malformed))?;
     let entity = format!("community_host:{}", host.id);
-    audited(tx, actor, "community.host_session", &entity, now, async |tx| {
-        store::community::start_host_session(tx, host.id, session_hash, now).await?;
-        Ok((
-            (),
-            Entry::change(
-                serde_json::json!({ "verified": host.verified }),
-                serde_json::json!({ "verified": true }),
-            ),
-        ))
-    })
+    audited(
+        tx,
+        actor,
+        "community.host_session",
+        &entity,
+        now,
+        async |tx| {
+            store::community::start_host_session(tx, host.id, session_hash, now).await?;
+            Ok((
+                (),
+                Entry::change(
+                    serde_json::json!({ "verified": host.verified }),
+                    serde_json::json!({ "verified": true }),
+                ),
+            ))
+        },
+    )
     .await?;
     tracing::info!(assembly_id, host_id = host.id, "community host signed in");
     Ok(HostRow {
@@ -245,8 +254,13 @@ async fn require_open(conn: &mut AnyConnection, host: &HostRow) -> Result<()> {
     if !host.verified {
         return Err(Error::Forbidden);
     }
-    if !store::community::settings(conn, host.assembly_id).await?.is_open {
-        return Err(Error::conflict("the community phase of this assembly is closed"));
+    if !store::community::settings(conn, host.assembly_id)
+        .await?
+        .is_open
+    {
+        return Err(Error::conflict(
+            "the community phase of this assembly is closed",
+        ));
     }
     Ok(())
 }
@@ -274,7 +288,11 @@ pub async fn submit_outcome(
         Ok((id, format!("community_outcome:{id}"), Entry::after(after)))
     })
     .await?;
-    tracing::info!(assembly_id = host.assembly_id, outcome_id, "community outcome received");
+    tracing::info!(
+        assembly_id = host.assembly_id,
+        outcome_id,
+        "community outcome received"
+    );
     Ok(outcome_id)
 }
 
@@ -291,26 +309,33 @@ pub async fn edit_outcome(
     require_open(tx, host).await?;
     let json = demographics_json(outcome);
     let entity = format!("community_outcome:{outcome_id}");
-    let before = audited(tx, actor, "community.outcome_edit", &entity, now, async |tx| {
-        let before = store::community::update_outcome(
-            tx,
-            host.assembly_id,
-            host.id,
-            outcome_id,
-            outcome,
-            &json,
-            now,
-        )
-        .await?;
-        let entry = Entry::change(
-            serde_json::json!({ "status": before.as_str() }),
-            serde_json::json!({
-                "status": OutcomeStatus::Pending.as_str(),
-                "participants": outcome.participants,
-            }),
-        );
-        Ok((before, entry))
-    })
+    let before = audited(
+        tx,
+        actor,
+        "community.outcome_edit",
+        &entity,
+        now,
+        async |tx| {
+            let before = store::community::update_outcome(
+                tx,
+                host.assembly_id,
+                host.id,
+                outcome_id,
+                outcome,
+                &json,
+                now,
+            )
+            .await?;
+            let entry = Entry::change(
+                serde_json::json!({ "status": before.as_str() }),
+                serde_json::json!({
+                    "status": OutcomeStatus::Pending.as_str(),
+                    "participants": outcome.participants,
+                }),
+            );
+            Ok((before, entry))
+        },
+    )
     .await?;
     if before == OutcomeStatus::Accepted {
         refresh_evidence(tx, actor, host.assembly_id, now).await?;
@@ -339,18 +364,31 @@ pub async fn moderate(
     let moderator = actor.account()?;
     for &outcome_id in outcome_ids {
         let entity = format!("community_outcome:{outcome_id}");
-        audited(tx, actor, "community.outcome_moderate", &entity, now, async |tx| {
-            let before =
-                store::community::moderate(tx, assembly_id, outcome_id, decision, moderator, now)
-                    .await?;
-            Ok((
-                (),
-                Entry::change(
-                    serde_json::json!({ "status": before.as_str() }),
-                    serde_json::json!({ "status": decision.as_str() }),
-                ),
-            ))
-        })
+        audited(
+            tx,
+            actor,
+            "community.outcome_moderate",
+            &entity,
+            now,
+            async |tx| {
+                let before = store::community::moderate(
+                    tx,
+                    assembly_id,
+                    outcome_id,
+                    decision,
+                    moderator,
+                    now,
+                )
+                .await?;
+                Ok((
+                    (),
+                    Entry::change(
+                        serde_json::json!({ "status": before.as_str() }),
+                        serde_json::json!({ "status": decision.as_str() }),
+                    ),
+                ))
+            },
+        )
         .await?;
     }
     refresh_evidence(tx, actor, assembly_id, now).await?;
@@ -373,7 +411,9 @@ async fn refresh_evidence(
 ) -> Result<()> {
     let by_area = store::community::accepted_by_area(tx, assembly_id).await?;
     let (assemblies, participants) = totals(&by_area);
-    let existing = store::community::settings(tx, assembly_id).await?.evidence_id;
+    let existing = store::community::settings(tx, assembly_id)
+        .await?
+        .evidence_id;
     if assemblies == 0 && existing.is_none() {
         return Ok(());
     }
@@ -403,29 +443,42 @@ async fn refresh_evidence(
 pub fn totals(by_area: &[AreaTotals]) -> (i64, i64) {
     by_area
         .iter()
-        .fold((0, 0), |(assemblies, people), (_, n, p)| (assemblies + n, people + p))
+        .fold((0, 0), |(assemblies, people), (_, n, p)| {
+            (assemblies + n, people + p)
+        })
 }
 
 /// Deletes `host` with every outcome they sent (audited `community.host_erase`, counts only) and rewrites the
 /// evidence item if one of them was accepted.
 pub async fn withdraw(tx: &mut store::Tx, actor: &Actor, host: &HostRow, now: i64) -> Result<()> {
     let entity = format!("community_host:{}", host.id);
-    let had_accepted = audited(tx, actor, "community.host_erase", &entity, now, async |tx| {
-        let (outcomes, had_accepted) =
-            store::community::erase_host(tx, host.assembly_id, host.id).await?;
-        Ok((
-            had_accepted,
-            Entry {
-                before: Some(serde_json::json!({ "outcomes": outcomes })),
-                after: None,
-            },
-        ))
-    })
+    let had_accepted = audited(
+        tx,
+        actor,
+        "community.host_erase",
+        &entity,
+        now,
+        async |tx| {
+            let (outcomes, had_accepted) =
+                store::community::erase_host(tx, host.assembly_id, host.id).await?;
+            Ok((
+                had_accepted,
+                Entry {
+                    before: Some(serde_json::json!({ "outcomes": outcomes })),
+                    after: None,
+                },
+            ))
+        },
+    )
     .await?;
     if had_accepted {
         refresh_evidence(tx, actor, host.assembly_id, now).await?;
     }
-    tracing::info!(assembly_id = host.assembly_id, host_id = host.id, "community host withdrew");
+    tracing::info!(
+        assembly_id = host.assembly_id,
+        host_id = host.id,
+        "community host withdrew"
+    );
     Ok(())
 }
 
@@ -471,7 +524,9 @@ pub struct Participation {
 
 /// How many took part in assembly `assembly_id` in each way.
 pub async fn participation(conn: &mut AnyConnection, assembly_id: i64) -> Result<Participation> {
-    let panel_members = store::sessions::members_of(&mut *conn, assembly_id).await?.len() as i64;
+    let panel_members = store::sessions::members_of(&mut *conn, assembly_id)
+        .await?
+        .len() as i64;
     let (community_assemblies, community_participants) =
         totals(&store::community::accepted_by_area(&mut *conn, assembly_id).await?);
     Ok(Participation {

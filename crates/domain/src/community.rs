@@ -198,14 +198,10 @@ impl NewOutcome {
         let held_on = parse_date("held_on", fields.held_on).map_err(|e| errors.push(e));
         let participants = match fields.participants.trim().parse::<i64>() {
             Ok(n) if (1..=MAX_PARTICIPANTS).contains(&n) => Ok(n),
-            _ if fields.participants.trim().is_empty() => Err(errors.push(ValidationError::new(
-                "participants",
-                Problem::Required,
-            ))),
-            _ => Err(errors.push(ValidationError::new(
-                "participants",
-                Problem::Malformed,
-            ))),
+            _ if fields.participants.trim().is_empty() => {
+                Err(errors.push(ValidationError::new("participants", Problem::Required)))
+            }
+            _ => Err(errors.push(ValidationError::new("participants", Problem::Malformed))),
         };
         let mut counts = Vec::new();
         for (field, feature, value, raw) in demographics {
@@ -219,7 +215,8 @@ impl NewOutcome {
                 _ => errors.push(ValidationError::new(field.clone(), Problem::Malformed)),
             }
         }
-        let questions = bounded_text("questions", fields.questions, 5000).map_err(|e| errors.push(e));
+        let questions =
+            bounded_text("questions", fields.questions, 5000).map_err(|e| errors.push(e));
         let points = bounded_text("points", fields.points, 10_000).map_err(|e| errors.push(e));
         let recommendations = bounded_text("recommendations", fields.recommendations, 10_000)
             .map_err(|e| errors.push(e));
@@ -228,20 +225,30 @@ impl NewOutcome {
         } else {
             bounded_text("notes", fields.notes, 5000).map_err(|e| errors.push(e))
         };
-        match (held_on, participants, questions, points, recommendations, notes) {
-            (Ok(held_on), Ok(participants), Ok(questions), Ok(points), Ok(recommendations), Ok(notes))
-                if errors.is_empty() =>
-            {
-                Ok(NewOutcome {
-                    held_on,
-                    participants,
-                    demographics: counts,
-                    questions,
-                    points,
-                    recommendations,
-                    notes,
-                })
-            }
+        match (
+            held_on,
+            participants,
+            questions,
+            points,
+            recommendations,
+            notes,
+        ) {
+            (
+                Ok(held_on),
+                Ok(participants),
+                Ok(questions),
+                Ok(points),
+                Ok(recommendations),
+                Ok(notes),
+            ) if errors.is_empty() => Ok(NewOutcome {
+                held_on,
+                participants,
+                demographics: counts,
+                questions,
+                points,
+                recommendations,
+                notes,
+            }),
             _ => Err(errors),
         }
     }
@@ -261,8 +268,11 @@ fn parse_date(field: &str, raw: &str) -> Result<String, ValidationError> {
     if year.len() != 4 || month.len() != 2 || day.len() != 2 {
         return Err(malformed());
     }
-    let (Ok(year), Ok(month), Ok(day)) = (year.parse::<u32>(), month.parse::<u32>(), day.parse::<u32>())
-    else {
+    let (Ok(year), Ok(month), Ok(day)) = (
+        year.parse::<u32>(),
+        month.parse::<u32>(),
+        day.parse::<u32>(),
+    ) else {
         return Err(malformed());
     };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -297,8 +307,15 @@ mod tests {
     #[test]
     fn hosts_need_a_name_an_email_a_kind_and_an_area_of_the_assembly() {
         let areas = vec!["North".to_owned(), "South".to_owned()];
-        let host = NewHost::parse("Ana", "Ana@Example.org", "St Mary's", "school", "North", &areas)
-            .unwrap();
+        let host = NewHost::parse(
+            "Ana",
+            "Ana@Example.org",
+            "St Mary's",
+            "school",
+            "North",
+            &areas,
+        )
+        .unwrap();
         assert_eq!(host.email.as_str(), "ana@example.org");
         assert_eq!(host.kind, CommunityKind::School);
         let errors = NewHost::parse("", "nope", "", "castle", "East", &areas).unwrap_err();
@@ -310,7 +327,11 @@ mod tests {
     #[test]
     fn outcomes_refuse_bad_dates_counts_and_demographics_larger_than_the_room() {
         assert!(NewOutcome::parse(outcome("2027-02-28", "12"), &[]).is_ok());
-        for (date, field) in [("2027-02-30", "held_on"), ("28/02/2027", "held_on"), ("", "held_on")] {
+        for (date, field) in [
+            ("2027-02-30", "held_on"),
+            ("28/02/2027", "held_on"),
+            ("", "held_on"),
+        ] {
             let errors = NewOutcome::parse(outcome(date, "12"), &[]).unwrap_err();
             assert_eq!(errors[0].field, field, "{date}");
         }
@@ -319,9 +340,24 @@ mod tests {
             assert_eq!(errors[0].field, "participants", "{count}");
         }
         let demographics = vec![
-            ("d_0_0".to_owned(), "gender".to_owned(), "woman".to_owned(), "7".to_owned()),
-            ("d_0_1".to_owned(), "gender".to_owned(), "man".to_owned(), "13".to_owned()),
-            ("d_0_2".to_owned(), "gender".to_owned(), "other".to_owned(), "".to_owned()),
+            (
+                "d_0_0".to_owned(),
+                "gender".to_owned(),
+                "woman".to_owned(),
+                "7".to_owned(),
+            ),
+            (
+                "d_0_1".to_owned(),
+                "gender".to_owned(),
+                "man".to_owned(),
+                "13".to_owned(),
+            ),
+            (
+                "d_0_2".to_owned(),
+                "gender".to_owned(),
+                "other".to_owned(),
+                "".to_owned(),
+            ),
         ];
         let errors = NewOutcome::parse(outcome("2027-02-28", "12"), &demographics).unwrap_err();
         assert_eq!(errors.len(), 1);

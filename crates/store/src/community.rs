@@ -495,12 +495,13 @@ pub async fn erase_host(
     .bind(host_id)
     .fetch_one(&mut *conn)
     .await?;
-    let outcomes = sqlx::query("DELETE FROM community_outcomes WHERE host_id = $1 AND assembly_id = $2")
-        .bind(host_id)
-        .bind(assembly_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let outcomes =
+        sqlx::query("DELETE FROM community_outcomes WHERE host_id = $1 AND assembly_id = $2")
+            .bind(host_id)
+            .bind(assembly_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     let hosts = sqlx::query("DELETE FROM community_hosts WHERE id = $1 AND assembly_id = $2")
         .bind(host_id)
         .bind(assembly_id)

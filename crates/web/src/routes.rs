@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, assembly, community, deliberation, impact, public, recruitment, selection, signin,
-    staff,
+    AppState, api, assembly, community, deliberation, impact, public, recruitment, selection,
+    signin, staff,
 };
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {

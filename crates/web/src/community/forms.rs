@@ -116,7 +116,10 @@ impl OutcomeForm {
     }
 
     /// Parses the outcome against the assembly's summary `features` (name, values).
-    pub fn parse(&self, features: &[app::recruitment::questions::Feature]) -> Result<NewOutcome, FieldErrors> {
+    pub fn parse(
+        &self,
+        features: &[app::recruitment::questions::Feature],
+    ) -> Result<NewOutcome, FieldErrors> {
         let mut demographics = Vec::new();
         for (i, feature) in features.iter().enumerate() {
             for (j, value) in feature.values.iter().enumerate() {

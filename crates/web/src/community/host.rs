@@ -50,15 +50,12 @@ async fn current_host(
     Ok(app::community::host_of_session(&mut connection, assembly_id, token).await?)
 }
 
-/// The host of this device, or a 403 (the page tells a visitor without a host cookie to enter their key).
-async fn require_host(
-    state: &AppState,
-    headers: &HeaderMap,
-    assembly_id: i64,
-) -> Result<HostRow, AppError> {
-    current_host(state, headers, assembly_id)
-        .await?
-        .ok_or(AppError::Forbidden)
+/// The host page, where a visitor without a host cookie enters their key.
+fn to_host_page(assembly_id: i64) -> Response {
+    Redirect::to(&format!(
+        "/assemblies/{assembly_id}/community/host#key-heading"
+    ))
+    .into_response()
 }
 
 /// Query of the host page.
@@ -326,7 +323,9 @@ pub async fn submit_outcome(
     Path(assembly_id): Path<i64>,
     Submitted(form): Submitted<OutcomeForm>,
 ) -> Result<Response, AppError> {
-    let host = require_host(&state, &headers, assembly_id).await?;
+    let Some(host) = current_host(&state, &headers, assembly_id).await? else {
+        return Ok(to_host_page(assembly_id));
+    };
     let Ok(form) = form else {
         return Err(AppError::NotFound);
     };
@@ -367,7 +366,9 @@ pub async fn edit_outcome(
     Path((assembly_id, outcome_id)): Path<(i64, i64)>,
     Submitted(form): Submitted<OutcomeForm>,
 ) -> Result<Response, AppError> {
-    let host = require_host(&state, &headers, assembly_id).await?;
+    let Some(host) = current_host(&state, &headers, assembly_id).await? else {
+        return Ok(to_host_page(assembly_id));
+    };
     let Ok(form) = form else {
         return Err(AppError::NotFound);
     };
@@ -393,7 +394,9 @@ pub async fn withdraw(
     headers: HeaderMap,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let host = require_host(&state, &headers, assembly_id).await?;
+    let Some(host) = current_host(&state, &headers, assembly_id).await? else {
+        return Ok(to_host_page(assembly_id));
+    };
     let mut tx = state.store.begin().await?;
     app::community::withdraw(&mut tx, &viewer.actor(), &host, now()).await?;
     tx.commit().await?;

@@ -9,14 +9,21 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::views::{KitPage, summary_features};
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::community::CommunityMessages;
 use crate::views::{Chrome, render};
-use crate::AppState;
 
 /// The materials of the kit, by path segment.
-pub const MATERIALS: [&str; 6] = ["guide", "agenda", "sign-in", "question", "outcome-form", "evidence"];
+pub const MATERIALS: [&str; 6] = [
+    "guide",
+    "agenda",
+    "sign-in",
+    "question",
+    "outcome-form",
+    "evidence",
+];
 
 /// `GET /assemblies/{assembly_id}/community/kit/{material}`: one printable page of the kit.
 pub async fn kit(

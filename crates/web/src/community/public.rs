@@ -57,10 +57,7 @@ pub async fn public_list(
     }
     let mut charts = Vec::new();
     if !by_area.is_empty() {
-        for (title, pick) in [
-            (t.chart_assemblies, 1usize),
-            (t.chart_participants, 2usize),
-        ] {
+        for (title, pick) in [(t.chart_assemblies, 1usize), (t.chart_participants, 2usize)] {
             let bars = by_area
                 .iter()
                 .map(|(area, n, p)| {
@@ -175,15 +172,17 @@ pub async fn api_outcomes(
         .map(|row| OutcomeJson {
             id: row.id,
             kind: row.kind.as_str(),
-            demographics: serde_json::from_str::<Vec<(String, String, i64)>>(&row.demographics_json)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(feature, value, count)| DemographicJson {
-                    feature,
-                    value,
-                    count,
-                })
-                .collect(),
+            demographics: serde_json::from_str::<Vec<(String, String, i64)>>(
+                &row.demographics_json,
+            )
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(feature, value, count)| DemographicJson {
+                feature,
+                value,
+                count,
+            })
+            .collect(),
             host_name: row.host_name,
             community: row.community,
             area: row.area,

@@ -99,7 +99,15 @@ pub async fn staff_page(
     Path(assembly_id): Path<i64>,
     Query(query): Query<StaffQuery>,
 ) -> Result<Response, AppError> {
-    page(&state, &viewer, assembly_id, StatusCode::OK, query, Vec::new()).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        query,
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/community`: opens or closes the phase and saves the guide.

@@ -41,8 +41,9 @@ pub struct OutcomeView {
 impl OutcomeView {
     /// The view of a stored outcome.
     pub fn new(row: &OutcomeRow, t: &CommunityMessages) -> OutcomeView {
-        let demographics = serde_json::from_str::<Vec<(String, String, i64)>>(&row.demographics_json)
-            .unwrap_or_default();
+        let demographics =
+            serde_json::from_str::<Vec<(String, String, i64)>>(&row.demographics_json)
+                .unwrap_or_default();
         OutcomeView {
             id: row.id,
             provenance: fill(

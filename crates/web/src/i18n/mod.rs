@@ -410,7 +410,11 @@ impl Messages {
                     .t::<AssemblyMessages>()
                     .field_label(other)
                     .or_else(|| self.lang.t::<RecruitmentMessages>().field_label(other))
-                    .or_else(|| self.lang.t::<community::CommunityMessages>().field_label(other))
+                    .or_else(|| {
+                        self.lang
+                            .t::<community::CommunityMessages>()
+                            .field_label(other)
+                    })
                     .unwrap_or(other)
                     .to_owned();
             }

@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP,
 //! once on SQLite and once on PostgreSQL.
 
+mod community;
 mod deliberation;
 mod helpers;
 mod impact;
@@ -61,4 +62,5 @@ on_both_backends!(
     drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
+    hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
 );

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use web::guard::Kind;
 use web::routes::route_specs;
 
+pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
