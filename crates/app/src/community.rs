@@ -135,7 +135,7 @@ pub async fn register_host(
     lang: &str,
     now: i64,
 ) -> Result<Done<HostRegistration>> {
-    let record = store::assemblies::get_assembly(&mut **tx, assembly_id).await?;
+    let record = store::assemblies::get_assembly(tx, assembly_id).await?;
     if !store::community::settings(tx, assembly_id).await?.is_open {
         return Err(Error::conflict(
             "the community phase of this assembly is closed",
@@ -196,7 +196,7 @@ pub async fn use_key(
     if key.is_empty() {
         return Err(ValidationError::new("key", Problem::Required).into());
     }
-    let host = store::community::host_by_key(&mut **tx, assembly_id, &secret_hash(key))
+    let host = store::community::host_by_key(tx, assembly_id, &secret_hash(key))
         .await?
         .ok_or_else(|| ValidationError::new("key", Problem::Malformed))?;
     let entity = format!("community_host:{}", host.id);

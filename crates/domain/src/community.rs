@@ -199,10 +199,11 @@ impl NewOutcome {
         let participants = match fields.participants.trim().parse::<i64>() {
             Ok(n) if (1..=MAX_PARTICIPANTS).contains(&n) => Ok(n),
             _ if fields.participants.trim().is_empty() => {
-                Err(errors.push(ValidationError::new("participants", Problem::Required)))
+                Err(ValidationError::new("participants", Problem::Required))
             }
-            _ => Err(errors.push(ValidationError::new("participants", Problem::Malformed))),
-        };
+            _ => Err(ValidationError::new("participants", Problem::Malformed)),
+        }
+        .map_err(|e| errors.push(e));
         let mut counts = Vec::new();
         for (field, feature, value, raw) in demographics {
             if raw.trim().is_empty() {
