@@ -64,6 +64,23 @@ pub enum Mail {
         /// The last day it works (`YYYY-MM-DD`, UTC).
         expires_on: String,
     },
+    /// A community assembly host's key (issue 16, item 2), which proves their email and opens their host page.
+    HostKey {
+        /// The host's address (personal data: never logged).
+        to: String,
+        /// The language the host registered in.
+        lang: String,
+        /// The host.
+        host_id: i64,
+        /// The assembly.
+        assembly_id: i64,
+        /// The host's name.
+        name: String,
+        /// The key (secret).
+        key: String,
+        /// The assembly's title.
+        title: String,
+    },
 }
 
 impl std::fmt::Debug for Mail {
@@ -81,6 +98,10 @@ impl std::fmt::Debug for Mail {
             Mail::PasswordReset { account_id, .. } => f
                 .debug_struct("PasswordReset")
                 .field("account_id", account_id)
+                .finish_non_exhaustive(),
+            Mail::HostKey { host_id, .. } => f
+                .debug_struct("HostKey")
+                .field("host_id", host_id)
                 .finish_non_exhaustive(),
         }
     }

@@ -17,6 +17,8 @@ pub mod assemblies;
 pub mod assembly;
 pub mod audit;
 pub mod comments;
+// Community assemblies (issue 16, item 2).
+pub mod community;
 pub mod dates;
 pub mod deliberation;
 pub mod effect;

@@ -155,11 +155,16 @@ pub enum Action {
     EnterPaperBallots,
     /// Make a passed proposal a recommendation.
     AdoptRecommendations,
+    // Community assemblies (issue 16, item 2).
+    /// Register as the host of a community assembly, manage it with one's host key, submit its outcomes.
+    HostCommunityAssembly,
+    /// Open or close the community phase, write the facilitation guide, moderate community assembly outcomes.
+    ManageCommunity,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 41] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -199,6 +204,9 @@ impl Action {
         Action::ManageBallots,
         Action::EnterPaperBallots,
         Action::AdoptRecommendations,
+        // Community assemblies.
+        Action::HostCommunityAssembly,
+        Action::ManageCommunity,
     ];
 }
 
@@ -242,6 +250,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         Vote => matches!(role, Member | Admin),
         EnterPaperBallots => matches!(role, Facilitator | Organiser | Admin),
         ManageBallots | AdoptRecommendations => matches!(role, Organiser | Admin),
+        // Community assemblies: anyone may host one; only organisers run the phase and moderate.
+        HostCommunityAssembly => true,
+        ManageCommunity => matches!(role, Organiser | Admin),
     }
 }
 
@@ -260,6 +271,7 @@ mod tests {
                     | Action::Authenticate
                     | Action::Register
                     | Action::AnswerPublicSurvey
+                    | Action::HostCommunityAssembly
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }
@@ -338,6 +350,18 @@ mod tests {
         assert!(!allowed(Role::Member, Action::ManageBallots));
         assert!(!allowed(Role::Member, Action::EnterPaperBallots));
         assert!(allowed(Role::Facilitator, Action::EnterPaperBallots));
+    }
+
+    #[test]
+    fn anyone_hosts_a_community_assembly_but_only_organisers_moderate_its_outcomes() {
+        for role in Role::ALL {
+            assert!(allowed(role, Action::HostCommunityAssembly), "{role:?}");
+            assert_eq!(
+                allowed(role, Action::ManageCommunity),
+                matches!(role, Role::Organiser | Role::Admin),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

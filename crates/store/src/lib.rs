@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod ballot_box;
 pub mod comments;
+pub mod community;
 pub mod evidence;
 pub mod impact;
 pub mod members;

@@ -128,6 +128,38 @@ fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
             };
             ("password_reset", None, message)
         }
+        Mail::HostKey {
+            to,
+            lang,
+            assembly_id,
+            name,
+            key,
+            title,
+            ..
+        } => {
+            let t = Lang::from_code(lang)
+                .unwrap_or(Lang::En)
+                .t::<crate::i18n::community::CommunityMessages>();
+            let path = format!("/assemblies/{assembly_id}/community/host");
+            let url = state
+                .config
+                .mail
+                .as_ref()
+                .map(|mail| format!("{}{path}", mail.public_url.trim_end_matches('/')))
+                .unwrap_or(path);
+            let values = [
+                ("title", title.as_str()),
+                ("name", name.as_str()),
+                ("url", url.as_str()),
+                ("key", key.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.key_subject, &values),
+                body: fill(t.key_body, &values),
+            };
+            ("community_host_key", None, message)
+        }
     }
 }
 

@@ -9,6 +9,8 @@
 pub mod api;
 pub mod assembly;
 pub mod auth;
+// Community assemblies (issue 16, item 2).
+pub mod community;
 pub mod deliberation;
 pub mod demo;
 pub mod effects;

@@ -13,7 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::guard::{Kind, RouteSpec, guard};
 use crate::{
-    AppState, api, assembly, deliberation, impact, public, recruitment, selection, signin, staff,
+    AppState, api, assembly, community, deliberation, impact, public, recruitment, selection,
+    signin, staff,
 };
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
@@ -167,6 +168,19 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}", Api, ViewDeliberation), get(deliberation::api_ballot)),
+        // Community assemblies (issue 16, item 2).
+        (spec("GET", "/staff/assemblies/{assembly_id}/community", Page, ManageCommunity), get(community::staff_page)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/community", Page, ManageCommunity), post(community::save_phase)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/community/outcomes", Page, ManageCommunity), post(community::moderate)),
+        (spec("GET", "/assemblies/{assembly_id}/community", Page, ViewPublic), get(community::public_list)),
+        (spec("GET", "/assemblies/{assembly_id}/community/kit/{material}", Page, ViewPublic), get(community::kit)),
+        (spec("GET", "/assemblies/{assembly_id}/community/host", Page, HostCommunityAssembly), get(community::host_page)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host", Page, HostCommunityAssembly), post(community::register)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host/key", Page, HostCommunityAssembly), post(community::use_key)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host/outcomes", Page, HostCommunityAssembly), post(community::submit_outcome)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host/outcomes/{outcome_id}", Page, HostCommunityAssembly), post(community::edit_outcome)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host/withdraw", Page, HostCommunityAssembly), post(community::withdraw)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/community/outcomes", Api, ViewPublic), get(community::api_outcomes)),
     ]
 }
 

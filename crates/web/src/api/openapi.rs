@@ -93,6 +93,24 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "404": error_response("No such ballot in this assembly")
             }
         }),
+        // Community assemblies (issue 16, item 2).
+        ("GET", "/api/v1/assemblies/{assembly_id}/community/outcomes") => json!({
+            "operationId": "listCommunityOutcomes", "summary": "Accepted outcomes of the assembly's community assemblies, by area, one page of 50 (no host's email, ever)",
+            "parameters": [assembly_id_parameter(), { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } }],
+            "responses": {
+                "200": json_response("One page of accepted outcomes", json!({ "type": "object", "properties": {
+                    "total": { "type": "integer" }, "page": { "type": "integer" }, "page_size": { "type": "integer" },
+                    "outcomes": { "type": "array", "items": { "type": "object", "properties": {
+                        "id": { "type": "integer" }, "host_name": { "type": "string" }, "community": { "type": "string" },
+                        "kind": { "enum": ["school", "workplace", "worship", "village", "other"] }, "area": { "type": "string" },
+                        "held_on": { "type": "string", "format": "date" }, "participants": { "type": "integer" },
+                        "demographics": { "type": "array", "items": { "type": "object", "properties": { "feature": { "type": "string" }, "value": { "type": "string" }, "count": { "type": "integer" } } } },
+                        "questions": { "type": "string" }, "points": { "type": "string" }, "recommendations": { "type": "string" }, "notes": { "type": "string" }
+                    } } }
+                } })),
+                "404": error_response("No such assembly")
+            }
+        }),
         _ => return None,
     };
     Some(operation)

@@ -8,6 +8,8 @@
 
 pub mod access;
 pub mod assembly;
+// Community assemblies (issue 16, item 2).
+pub mod community;
 pub mod deliberation;
 pub mod impact;
 pub mod members;
@@ -417,6 +419,11 @@ impl Messages {
                     .t::<AssemblyMessages>()
                     .field_label(other)
                     .or_else(|| self.lang.t::<RecruitmentMessages>().field_label(other))
+                    .or_else(|| {
+                        self.lang
+                            .t::<community::CommunityMessages>()
+                            .field_label(other)
+                    })
                     .unwrap_or(other)
                     .to_owned();
             }
@@ -905,6 +912,9 @@ mod tests {
             "RecruitmentMessages",
         ));
         wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
+        wrong.extend(same_placeholders::<community::CommunityMessages>(
+            "CommunityMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

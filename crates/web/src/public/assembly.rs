@@ -50,7 +50,26 @@ pub(super) async fn page(
     )
     .await?;
     let registered = store::recruitment::respondent_count(&mut connection, assembly_id).await?;
+    let took_part = app::community::participation(&mut connection, assembly_id).await?;
     drop(connection);
+    let t = viewer.lang.t::<crate::i18n::community::CommunityMessages>();
+    // The public conversation (issue 16, item 1) adds its lines here from the same `Participation`.
+    let participation = vec![
+        crate::i18n::fill(
+            t.panel_members,
+            &[("n", &took_part.panel_members.to_string())],
+        ),
+        crate::i18n::fill(
+            t.community_line,
+            &[
+                ("assemblies", &took_part.community_assemblies.to_string()),
+                (
+                    "participants",
+                    &took_part.community_participants.to_string(),
+                ),
+            ],
+        ),
+    ];
     let c = Chrome::new(viewer, record.title.clone());
     let a = AssemblyView::new(&record, c.m);
     render(
@@ -63,6 +82,9 @@ pub(super) async fn page(
             errors: form.errors,
             body: form.body,
             registered,
+            took_part_heading: t.took_part_heading,
+            participation,
+            community_link: t.public_title,
         },
     )
 }

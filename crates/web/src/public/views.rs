@@ -32,4 +32,10 @@ pub struct AssemblyPage {
     pub body: String,
     /// How many people have registered (a count, never names).
     pub registered: i64,
+    /// "Who took part" (community assemblies, issue 16).
+    pub took_part_heading: &'static str,
+    /// One line per way of taking part (`app::community::participation`).
+    pub participation: Vec<String>,
+    /// The link to the community assemblies.
+    pub community_link: &'static str,
 }

@@ -2,6 +2,7 @@
 //! once on SQLite and once on PostgreSQL.
 
 mod access;
+mod community;
 mod deliberation;
 mod helpers;
 mod impact;
@@ -75,4 +76,5 @@ on_both_backends!(
     passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
     a_planted_csrf_cookie_with_a_matching_field_is_refused,
     two_first_runs_at_once_create_one_administrator,
+    hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
 );

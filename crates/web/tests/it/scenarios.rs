@@ -13,6 +13,7 @@ pub use crate::access::{
     passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
     two_first_runs_at_once_create_one_administrator,
 };
+pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
