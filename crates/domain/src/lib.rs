@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assembly;
 pub mod attendance;
+pub mod conversation;
 pub mod error;
 pub mod impact;
 pub mod permission;

@@ -152,11 +152,18 @@ pub enum Action {
     EnterPaperBallots,
     /// Make a passed proposal a recommendation.
     AdoptRecommendations,
+    // The public conversation (issue 16, part 1).
+    /// Take part in an assembly's public conversation: vote, submit statements, erase one's own (anonymous).
+    ParticipateInConversation,
+    /// See the conversation's moderation queue and accept or reject statements.
+    ModerateConversation,
+    /// Set the conversation's prompt and moderation mode, seed statements, recompute, publish and import.
+    ConfigureConversation,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 41] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -195,6 +202,10 @@ impl Action {
         Action::ManageBallots,
         Action::EnterPaperBallots,
         Action::AdoptRecommendations,
+        // The public conversation.
+        Action::ParticipateInConversation,
+        Action::ModerateConversation,
+        Action::ConfigureConversation,
     ];
 }
 
@@ -238,6 +249,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         Vote => matches!(role, Member | Admin),
         EnterPaperBallots => matches!(role, Facilitator | Organiser | Admin),
         ManageBallots | AdoptRecommendations => matches!(role, Organiser | Admin),
+        // The public conversation: anyone takes part; organisers moderate and configure.
+        ParticipateInConversation => true,
+        ModerateConversation | ConfigureConversation => matches!(role, Organiser | Admin),
     }
 }
 
@@ -256,6 +270,7 @@ mod tests {
                     | Action::Authenticate
                     | Action::Register
                     | Action::AnswerPublicSurvey
+                    | Action::ParticipateInConversation
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }

@@ -13,6 +13,8 @@ pub mod audit;
 pub mod auth;
 pub mod ballot_box;
 pub mod comments;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod evidence;
 pub mod impact;
 pub mod members;
