@@ -17,6 +17,8 @@ pub mod assemblies;
 pub mod assembly;
 pub mod audit;
 pub mod comments;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod dates;
 pub mod deliberation;
 pub mod effect;
