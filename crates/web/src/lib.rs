@@ -9,6 +9,8 @@
 pub mod api;
 pub mod assembly;
 pub mod auth;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod deliberation;
 pub mod demo;
 pub mod effects;

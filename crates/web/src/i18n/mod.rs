@@ -7,6 +7,8 @@
 //! The language comes from `?lang=` (remembered in a cookie), then the cookie, then `Accept-Language`.
 
 pub mod assembly;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod deliberation;
 pub mod impact;
 pub mod members;
@@ -408,6 +410,11 @@ impl Messages {
                     .t::<AssemblyMessages>()
                     .field_label(other)
                     .or_else(|| self.lang.t::<RecruitmentMessages>().field_label(other))
+                    .or_else(|| {
+                        self.lang
+                            .t::<conversation::ConversationMessages>()
+                            .field_label(other)
+                    })
                     .unwrap_or(other)
                     .to_owned();
             }
@@ -877,6 +884,9 @@ mod tests {
             "RecruitmentMessages",
         ));
         wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
+        wrong.extend(same_placeholders::<conversation::ConversationMessages>(
+            "ConversationMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",
