@@ -62,3 +62,6 @@ on_both_backends!(
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
 );
+
+// The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
+mod conversation;
