@@ -713,3 +713,32 @@ pub async fn release_analysis(
     .await?;
     Ok(())
 }
+
+/// A statement for the openData export: id, text, author (`None`: seeded), status, creation time.
+pub type ExportedStatement = (i64, String, Option<i64>, StatementStatus, i64);
+
+/// Every statement of a conversation with its author, by id (for the openData export only, where authors appear
+/// under the same pseudonymous ids as voters, as in Pol.is).
+pub async fn statements_for_export(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<ExportedStatement>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, body, participant_id, status, created_at FROM conversation_statements WHERE assembly_id = $1
+         ORDER BY id",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("id")?,
+                row.try_get("body")?,
+                row.try_get("participant_id")?,
+                status_of(row.try_get("status")?)?,
+                row.try_get("created_at")?,
+            ))
+        })
+        .collect()
+}

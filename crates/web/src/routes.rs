@@ -152,6 +152,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/conversation/moderation", Page, ModerateConversation), post(conversation::moderate)),
         (spec("POST", "/staff/assemblies/{assembly_id}/conversation/analysis", Page, ConfigureConversation), post(conversation::recompute)),
         (spec("POST", "/staff/assemblies/{assembly_id}/conversation/evidence", Page, ConfigureConversation), post(conversation::publish)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/conversation/opendata/{file}", Page, ConfigureConversation), get(conversation::opendata_file)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),
@@ -170,6 +171,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}", Api, ViewDeliberation), get(deliberation::api_ballot)),
+        // The public conversation in the API (issue 16, part 1).
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/conversation", Api, ViewPublic), get(conversation::get_conversation)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes", Api, ParticipateInConversation), post(conversation::post_vote)),
     ]
 }
 

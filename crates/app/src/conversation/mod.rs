@@ -8,6 +8,7 @@
 //! participant's text (it may carry personal details before moderation).
 
 pub mod analysis;
+pub mod opendata;
 pub mod participate;
 
 use domain::conversation::{ModerationMode, Prompt, StatementStatus, StatementText};

@@ -89,6 +89,7 @@ pub struct ConversationMessages {
     pub not_set_up: &'static str,
     pub public_pages: &'static str,
     pub meta_mark: &'static str,
+    pub opendata: &'static str,
     field_labels: [(&'static str, &'static str); 5],
 }
 
@@ -194,6 +195,7 @@ static EN: ConversationMessages = ConversationMessages {
     not_set_up: "This assembly has no public conversation yet: write its prompt below to open one.",
     public_pages: "Public pages",
     meta_mark: "(meta)",
+    opendata: "Export in the Pol.is openData format (pseudonymous participant numbers)",
     field_labels: [
         ("prompt", "Prompt"),
         ("moderation", "Moderation"),
@@ -286,6 +288,7 @@ static FR: ConversationMessages = ConversationMessages {
     not_set_up: "Cette assemblée n'a pas encore de consultation publique : écrivez sa question ci-dessous pour l'ouvrir.",
     public_pages: "Pages publiques",
     meta_mark: "(méta)",
+    opendata: "Export au format openData de Pol.is (participants sous des numéros pseudonymes)",
     field_labels: [
         ("prompt", "Question"),
         ("moderation", "Modération"),

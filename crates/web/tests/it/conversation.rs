@@ -360,8 +360,27 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
     let (_, html) = app.get(leaving, &format!("/assemblies/{assembly_id}/conversation")).await;
     assert!(html.contains("0 of 8") || !html.contains("id=\"progress\""), "the device starts afresh");
 
-    // The organisers turn the results into an evidence item of the assembly.
+    // The openData export: pseudonymous numbers, no device token, no random participant id.
     let organiser = app.demo_client("organiser").await;
+    let export = format!("/staff/assemblies/{assembly_id}/conversation/opendata");
+    let (status, votes_csv) = app.get(&organiser, &format!("{export}/votes.csv")).await;
+    assert_eq!(status, 200);
+    assert!(votes_csv.starts_with("timestamp,datetime,comment-id,voter-id,vote"));
+    assert_eq!(votes_csv.lines().count(), 1 + 232);
+    let (_, participants_csv) = app.get(&organiser, &format!("{export}/participants-votes.csv")).await;
+    assert_eq!(participants_csv.lines().count(), 1 + 29);
+    let (_, comments_csv) = app.get(&organiser, &format!("{export}/comments.csv")).await;
+    assert!(comments_csv.contains("Proposal number 8"));
+    let random_ids = store::conversation::all_votes(&mut app.store.connection().await.unwrap(), assembly_id)
+        .await
+        .unwrap();
+    for file in [&votes_csv, &participants_csv, &comments_csv] {
+        assert!(!random_ids.iter().any(|vote| file.contains(&vote.participant_id.to_string())));
+    }
+    let (status, _) = app.get(&client(), &format!("{export}/votes.csv")).await;
+    assert_ne!(status, 200, "the public cannot export");
+
+    // The organisers turn the results into an evidence item of the assembly.
     let response = app
         .post_form(&organiser, &format!("/staff/assemblies/{assembly_id}/conversation/evidence"), &[])
         .await;
