@@ -114,7 +114,8 @@ pub struct Participation {
     pub statements: i64,
 }
 
-const CONVERSATION_COLUMNS: &str = "assembly_id, prompt, moderation, is_open, analysis_json, analysed_at, analysis_runs, dirty_at";
+const CONVERSATION_COLUMNS: &str =
+    "assembly_id, prompt, moderation, is_open, analysis_json, analysed_at, analysis_runs, dirty_at";
 
 fn conversation_of(row: &sqlx::any::AnyRow) -> Result<ConversationRow, StoreError> {
     let moderation: String = row.try_get("moderation")?;
@@ -362,12 +363,14 @@ pub async fn set_status(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    sqlx::query("UPDATE conversation_statements SET status = $1 WHERE assembly_id = $2 AND id = $3")
-        .bind(status.as_str())
-        .bind(assembly_id)
-        .bind(statement_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE conversation_statements SET status = $1 WHERE assembly_id = $2 AND id = $3",
+    )
+    .bind(status.as_str())
+    .bind(assembly_id)
+    .bind(statement_id)
+    .execute(&mut *conn)
+    .await?;
     mark_dirty(conn, assembly_id, now).await?;
     status_of(before)
 }

@@ -74,11 +74,25 @@ async fn statement(store: &Store, assembly_id: i64, body: &str, author: Option<i
     id
 }
 
-async fn vote(store: &Store, assembly_id: i64, participant_id: i64, statement_id: i64, stance: Stance, now: i64) {
+async fn vote(
+    store: &Store,
+    assembly_id: i64,
+    participant_id: i64,
+    statement_id: i64,
+    stance: Stance,
+    now: i64,
+) {
     let mut tx = store.begin().await.unwrap();
-    conversation::cast_vote(&mut tx, assembly_id, participant_id, statement_id, stance, now)
-        .await
-        .unwrap();
+    conversation::cast_vote(
+        &mut tx,
+        assembly_id,
+        participant_id,
+        statement_id,
+        stance,
+        now,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -115,7 +129,10 @@ async fn a_conversation_keeps_its_settings_statements_and_duplicates_out(store: 
     ));
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
-    let row = conversation::get(&mut connection, id).await.unwrap().unwrap();
+    let row = conversation::get(&mut connection, id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.settings.prompt, "What should the city do?");
     assert!(!row.settings.is_open);
     assert!(row.analysis_json.is_none());
@@ -138,10 +155,17 @@ async fn a_conversation_keeps_its_settings_statements_and_duplicates_out(store: 
         11,
     )
     .await;
-    assert!(matches!(duplicate, Err(StoreError::Conflict { .. })), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict { .. })),
+        "{duplicate:?}"
+    );
     drop(tx);
     let mut tx = store.begin().await.unwrap();
-    assert!(conversation::has_duplicate(&mut tx, id, "plant more trees").await.unwrap());
+    assert!(
+        conversation::has_duplicate(&mut tx, id, "plant more trees")
+            .await
+            .unwrap()
+    );
     assert_eq!(
         conversation::set_status(&mut tx, id, trees, StatementStatus::Rejected, 12)
             .await
@@ -194,7 +218,9 @@ async fn a_vote_is_stored_once_per_participant_and_statement_and_the_latest_coun
     assert_eq!(alice_s1[0].voted_at, 200);
     assert_eq!(votes.len(), 3);
     assert_eq!(
-        conversation::voted_by(&mut connection, id, alice).await.unwrap(),
+        conversation::voted_by(&mut connection, id, alice)
+            .await
+            .unwrap(),
         vec![s1, s2]
     );
     let participation = conversation::participation(&mut connection, id)
@@ -211,7 +237,10 @@ async fn a_vote_is_stored_once_per_participant_and_statement_and_the_latest_coun
     let shown = conversation::statements(&mut connection, id, &[StatementStatus::Accepted], 10, 0)
         .await
         .unwrap();
-    assert_eq!(shown.iter().map(|s| s.votes).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(
+        shown.iter().map(|s| s.votes).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
 }
 
 async fn concurrent_votes_from_one_device_do_not_duplicate(store: Store) {
@@ -221,7 +250,11 @@ async fn concurrent_votes_from_one_device_do_not_duplicate(store: Store) {
     let mut tasks = Vec::new();
     for round in 0..16 {
         let store = store.clone();
-        let stance = if round % 2 == 0 { Stance::Agree } else { Stance::Disagree };
+        let stance = if round % 2 == 0 {
+            Stance::Agree
+        } else {
+            Stance::Disagree
+        };
         tasks.push(tokio::spawn(async move {
             let mut tx = store.begin().await.unwrap();
             conversation::cast_vote(&mut tx, id, device, s1, stance, 1_000 + round)
@@ -252,14 +285,20 @@ async fn erasing_a_participant_removes_their_votes_statements_and_answers(store:
     vote(&store, id, bob, seed, Stance::Agree, 20).await;
     vote(&store, id, bob, hers, Stance::Disagree, 20).await;
     let mut tx = store.begin().await.unwrap();
-    conversation::set_answer(&mut tx, id, alice, "age", "30-44").await.unwrap();
-    conversation::set_answer(&mut tx, id, alice, "age", "45-64").await.unwrap();
+    conversation::set_answer(&mut tx, id, alice, "age", "30-44")
+        .await
+        .unwrap();
+    conversation::set_answer(&mut tx, id, alice, "age", "45-64")
+        .await
+        .unwrap();
     assert_eq!(
         conversation::all_answers(&mut tx, id).await.unwrap(),
         vec![(alice, "age".to_owned(), "45-64".to_owned())]
     );
     assert_eq!(
-        conversation::participant_statements(&mut tx, id, alice).await.unwrap(),
+        conversation::participant_statements(&mut tx, id, alice)
+            .await
+            .unwrap(),
         vec![hers]
     );
     let erased = conversation::erase_participant(&mut tx, id, alice, 30)
@@ -274,9 +313,21 @@ async fn erasing_a_participant_removes_their_votes_statements_and_answers(store:
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
     let votes = conversation::all_votes(&mut connection, id).await.unwrap();
-    assert_eq!(votes.len(), 1, "only Bob's vote on the seed statement is left");
-    assert_eq!((votes[0].participant_id, votes[0].statement_id), (bob, seed));
-    assert!(conversation::all_answers(&mut connection, id).await.unwrap().is_empty());
+    assert_eq!(
+        votes.len(),
+        1,
+        "only Bob's vote on the seed statement is left"
+    );
+    assert_eq!(
+        (votes[0].participant_id, votes[0].statement_id),
+        (bob, seed)
+    );
+    assert!(
+        conversation::all_answers(&mut connection, id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         conversation::participant_by_token(&mut connection, id, "hash-11")
             .await
@@ -298,7 +349,9 @@ async fn an_analysis_is_claimed_by_one_worker_at_a_time(store: Store) {
     vote(&store, id, device, s1, Stance::Agree, 100).await;
     let mut connection = store.connection().await.unwrap();
     assert_eq!(
-        conversation::due_analyses(&mut connection, 100, 5).await.unwrap(),
+        conversation::due_analyses(&mut connection, 100, 5)
+            .await
+            .unwrap(),
         vec![id]
     );
     drop(connection);
@@ -309,7 +362,9 @@ async fn an_analysis_is_claimed_by_one_worker_at_a_time(store: Store) {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             let mut tx = store.begin().await.unwrap();
-            let claimed = conversation::claim_analysis(&mut tx, id, 101).await.unwrap();
+            let claimed = conversation::claim_analysis(&mut tx, id, 101)
+                .await
+                .unwrap();
             tx.commit().await.unwrap();
             claimed
         }));
@@ -323,21 +378,45 @@ async fn an_analysis_is_claimed_by_one_worker_at_a_time(store: Store) {
     // A vote during the analysis makes the conversation due again, but not while the claim is held.
     vote(&store, id, device, s1, Stance::Disagree, 102).await;
     let mut tx = store.begin().await.unwrap();
-    assert!(!conversation::claim_analysis(&mut tx, id, 103).await.unwrap());
-    assert!(conversation::due_analyses(&mut tx, 103, 0).await.unwrap().is_empty());
-    conversation::store_analysis(&mut tx, id, "{\"n\":1}", 104).await.unwrap();
+    assert!(
+        !conversation::claim_analysis(&mut tx, id, 103)
+            .await
+            .unwrap()
+    );
+    assert!(
+        conversation::due_analyses(&mut tx, 103, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    conversation::store_analysis(&mut tx, id, "{\"n\":1}", 104)
+        .await
+        .unwrap();
     // The debounce: due only once the last analysis is `min_interval` seconds old.
-    assert!(conversation::due_analyses(&mut tx, 105, 5).await.unwrap().is_empty());
+    assert!(
+        conversation::due_analyses(&mut tx, 105, 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         conversation::due_analyses(&mut tx, 109, 5).await.unwrap(),
         vec![id]
     );
     // A claim left by a worker that died is taken over once stale.
-    assert!(conversation::claim_analysis(&mut tx, id, 110).await.unwrap());
+    assert!(
+        conversation::claim_analysis(&mut tx, id, 110)
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
     vote(&store, id, device, s1, Stance::Pass, 111).await;
     let mut tx = store.begin().await.unwrap();
-    assert!(!conversation::claim_analysis(&mut tx, id, 112).await.unwrap());
+    assert!(
+        !conversation::claim_analysis(&mut tx, id, 112)
+            .await
+            .unwrap()
+    );
     assert!(
         conversation::claim_analysis(&mut tx, id, 111 + conversation::STALE_CLAIM_SECONDS)
             .await
@@ -345,7 +424,10 @@ async fn an_analysis_is_claimed_by_one_worker_at_a_time(store: Store) {
     );
     tx.commit().await.unwrap();
     let mut connection = store.connection().await.unwrap();
-    let row = conversation::get(&mut connection, id).await.unwrap().unwrap();
+    let row = conversation::get(&mut connection, id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.analysis_runs, 1);
     assert_eq!(row.analysis_json.as_deref(), Some("{\"n\":1}"));
     assert_eq!(row.analysed_at, Some(104));

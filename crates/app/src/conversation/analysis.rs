@@ -7,9 +7,7 @@
 //! votes that feed it are). Its base-cluster centres warm-start the next analysis (`opinion`'s incremental mode).
 
 use domain::conversation::{ModerationMode, Stance, StatementStatus};
-use opinion::analysis::{
-    Analysis, BaseCluster, Consensus, Options, StatementResult,
-};
+use opinion::analysis::{Analysis, BaseCluster, Consensus, Options, StatementResult};
 use opinion::stats::{Counts, Direction};
 use opinion::{Conversation, Moderation, Vote};
 use serde::{Deserialize, Serialize};
@@ -114,11 +112,7 @@ pub struct Input {
 }
 
 /// The conversations due for an analysis (see `store::conversation::due_analyses`).
-pub async fn due(
-    conn: &mut store::AnyConnection,
-    now: i64,
-    min_interval: i64,
-) -> Result<Vec<i64>> {
+pub async fn due(conn: &mut store::AnyConnection, now: i64, min_interval: i64) -> Result<Vec<i64>> {
     Ok(store::conversation::due_analyses(conn, now, min_interval).await?)
 }
 
@@ -201,21 +195,28 @@ pub fn conversation_of(input: &Input) -> Conversation {
 /// stored. Pure and CPU-bound: `web` runs it on a blocking thread.
 pub fn compute(input: &Input) -> StoredAnalysis {
     let conversation = conversation_of(input);
-    let previous = input.previous.as_ref().map(|stored| engine_view(stored, &[]));
-    let analysis = opinion::analyse(&conversation, &Options::default(), previous.as_ref(), &mut |_| {});
+    let previous = input
+        .previous
+        .as_ref()
+        .map(|stored| engine_view(stored, &[]));
+    let analysis = opinion::analyse(
+        &conversation,
+        &Options::default(),
+        previous.as_ref(),
+        &mut |_| {},
+    );
     from_engine(&analysis, conversation.n_votes())
 }
 
 /// The stored form of an engine analysis.
 pub fn from_engine(analysis: &Analysis, votes: u64) -> StoredAnalysis {
-    let share = |statement: u64, direction: Direction, probability: f64, seen: u64| {
-        StoredStatementShare {
+    let share =
+        |statement: u64, direction: Direction, probability: f64, seen: u64| StoredStatementShare {
             statement: statement as i64,
             agree: direction == Direction::Agree,
             share: probability,
             seen,
-        }
-    };
+        };
     StoredAnalysis {
         participants: analysis.participants.len(),
         clustered: analysis
@@ -272,13 +273,14 @@ pub fn from_engine(analysis: &Analysis, votes: u64) -> StoredAnalysis {
             .agree
             .iter()
             .map(|c| share(c.statement, Direction::Agree, c.probability, c.counts.seen))
-            .chain(
-                analysis
-                    .consensus
-                    .disagree
-                    .iter()
-                    .map(|c| share(c.statement, Direction::Disagree, c.probability, c.counts.seen)),
-            )
+            .chain(analysis.consensus.disagree.iter().map(|c| {
+                share(
+                    c.statement,
+                    Direction::Disagree,
+                    c.probability,
+                    c.counts.seen,
+                )
+            }))
             .collect(),
         members: analysis
             .participants
@@ -368,7 +370,11 @@ mod tests {
                 votes.push((
                     participant,
                     statement,
-                    if agree { Stance::Agree } else { Stance::Disagree },
+                    if agree {
+                        Stance::Agree
+                    } else {
+                        Stance::Disagree
+                    },
                 ));
             }
         }

@@ -183,16 +183,23 @@ pub async fn moderate(
     }
     for &statement_id in statement_ids {
         let entity = format!("assembly:{assembly_id}/conversation/statement:{statement_id}");
-        audited(tx, actor, "conversation.moderate", &entity, now, async |tx| {
-            let before =
-                store::conversation::set_status(tx, assembly_id, statement_id, decision, now)
-                    .await?;
-            let entry = Entry::change(
-                json!({ "status": before.as_str() }),
-                json!({ "status": decision.as_str() }),
-            );
-            Ok(((), entry))
-        })
+        audited(
+            tx,
+            actor,
+            "conversation.moderate",
+            &entity,
+            now,
+            async |tx| {
+                let before =
+                    store::conversation::set_status(tx, assembly_id, statement_id, decision, now)
+                        .await?;
+                let entry = Entry::change(
+                    json!({ "status": before.as_str() }),
+                    json!({ "status": decision.as_str() }),
+                );
+                Ok(((), entry))
+            },
+        )
         .await?;
     }
     tracing::info!(
@@ -204,11 +211,7 @@ pub async fn moderate(
 }
 
 /// Asks for a new analysis at once (the organisers' "recompute now"); the caller drains the job after commit.
-pub async fn request_analysis(
-    tx: &mut store::Tx,
-    assembly_id: i64,
-    now: i64,
-) -> Result<()> {
+pub async fn request_analysis(tx: &mut store::Tx, assembly_id: i64, now: i64) -> Result<()> {
     store::conversation::get(tx, assembly_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -226,7 +229,8 @@ pub async fn queue(
 ) -> Result<Queue> {
     let conversation = store::conversation::get(conn, assembly_id).await?;
     let pending = [StatementStatus::Pending];
-    let waiting = store::conversation::statements(conn, assembly_id, &pending, limit, offset).await?;
+    let waiting =
+        store::conversation::statements(conn, assembly_id, &pending, limit, offset).await?;
     let n_waiting = store::conversation::count_statements(conn, assembly_id, &pending).await?;
     let shown = [StatementStatus::Accepted];
     let n_accepted = store::conversation::count_statements(conn, assembly_id, &shown).await?;
@@ -326,7 +330,11 @@ pub async fn publish_as_evidence(
         ),
     };
     let id = crate::assembly::add_evidence(tx, actor, assembly_id, &new, now).await?;
-    tracing::info!(assembly_id, evidence_id = id, "conversation published as evidence");
+    tracing::info!(
+        assembly_id,
+        evidence_id = id,
+        "conversation published as evidence"
+    );
     Ok(id)
 }
 

@@ -105,7 +105,13 @@ pub async fn export(conn: &mut store::AnyConnection, assembly_id: i64) -> Result
             .collect(),
         votes: votes
             .iter()
-            .map(|vote| (pseudonyms[&vote.participant_id] as i64, vote.statement_id, vote.stance))
+            .map(|vote| {
+                (
+                    pseudonyms[&vote.participant_id] as i64,
+                    vote.statement_id,
+                    vote.stance,
+                )
+            })
             .collect(),
         previous: None,
     };

@@ -166,7 +166,15 @@ pub async fn submit_statement(
     if let Err(refusal) = open_conversation(tx, assembly_id).await? {
         return Ok(Err(refusal));
     }
-    if !within_limit(tx, "conversation-statement", device.client, STATEMENT_LIMIT, now).await? {
+    if !within_limit(
+        tx,
+        "conversation-statement",
+        device.client,
+        STATEMENT_LIMIT,
+        now,
+    )
+    .await?
+    {
         return Ok(Err(Refusal::TooMany));
     }
     if store::conversation::has_duplicate(tx, assembly_id, text.normalised()).await? {

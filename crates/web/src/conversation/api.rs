@@ -63,9 +63,7 @@ pub async fn get_conversation(
         store::conversation::statements(&mut connection, assembly_id, statuses, limit, offset)
             .await?;
     drop(connection);
-    let share = |s: &app::conversation::analysis::StoredStatementShare| {
-        json!({ "statement_id": s.statement, "agree": s.agree, "share": s.share })
-    };
+    let share = |s: &app::conversation::analysis::StoredStatementShare| json!({ "statement_id": s.statement, "agree": s.agree, "share": s.share });
     let analysis = results.analysis.as_ref().map(|analysis| {
         json!({
             "participants": analysis.participants,

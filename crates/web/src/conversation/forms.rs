@@ -30,7 +30,12 @@ impl Validate for VoteFields {
                 .map_err(|_| ValidationError::new("statement_id", Problem::Malformed)),
         );
         let stance = errors.take(Stance::parse("vote", &self.vote));
-        errors.or_ok(|| (statement.unwrap_or_default(), stance.unwrap_or(Stance::Pass)))
+        errors.or_ok(|| {
+            (
+                statement.unwrap_or_default(),
+                stance.unwrap_or(Stance::Pass),
+            )
+        })
     }
 }
 

@@ -36,11 +36,11 @@ pub async fn drain(store: &Store, min_interval: i64) -> Result<usize, AppError> 
         drop(connection);
         let started = std::time::Instant::now();
         let computed = match input {
-            Ok(input) => tokio::task::spawn_blocking(move || {
-                app::conversation::analysis::compute(&input)
-            })
-            .await
-            .map_err(AppError::internal),
+            Ok(input) => {
+                tokio::task::spawn_blocking(move || app::conversation::analysis::compute(&input))
+                    .await
+                    .map_err(AppError::internal)
+            }
             Err(error) => Err(AppError::from(error)),
         };
         let mut tx = store.begin().await?;

@@ -6,8 +6,8 @@
 
 pub mod api;
 pub mod forms;
-pub mod opendata;
 pub mod job;
+pub mod opendata;
 pub mod organise;
 pub mod participate;
 pub mod results;

@@ -74,7 +74,12 @@ async fn page(
                 .analysed_at
                 .map(|at| fill(t.as_of, &[("date", &app::dates::utc_date(at))])),
         ),
-        None => (record.question.clone(), "accepted_only".to_owned(), true, None),
+        None => (
+            record.question.clone(),
+            "accepted_only".to_owned(),
+            true,
+            None,
+        ),
     };
     let last_page = (queue.n_waiting + PAGE_SIZE - 1) / PAGE_SIZE;
     let c = Chrome::new(viewer, t.staff_title);
@@ -171,7 +176,14 @@ pub async fn configure(
                 prompt: Some(invalid.fields.prompt),
                 ..Extra::default()
             };
-            return page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extra,
+            )
+            .await;
         }
     };
     let mut tx = state.store.begin().await?;
@@ -195,11 +207,19 @@ pub async fn seed(
                 seeds: invalid.fields.statements,
                 ..Extra::default()
             };
-            return page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extra,
+            )
+            .await;
         }
     };
     let mut tx = state.store.begin().await?;
-    let seeded = app::conversation::seed(&mut tx, &viewer.actor(), assembly_id, &seeds, now()).await?;
+    let seeded =
+        app::conversation::seed(&mut tx, &viewer.actor(), assembly_id, &seeds, now()).await?;
     tx.commit().await?;
     let notice = format!("seeded-{}-{}", seeded.added, seeded.duplicates);
     Ok(Redirect::to(&staff_url(assembly_id, &notice)).into_response())
@@ -220,12 +240,20 @@ pub async fn moderate(
                 errors: invalid.errors.describe(viewer.lang),
                 ..Extra::default()
             };
-            return page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extra,
+            )
+            .await;
         }
     };
     let mut tx = state.store.begin().await?;
-    let n = app::conversation::moderate(&mut tx, &viewer.actor(), assembly_id, &ids, decision, now())
-        .await?;
+    let n =
+        app::conversation::moderate(&mut tx, &viewer.actor(), assembly_id, &ids, decision, now())
+            .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/conversation?notice=moderated&n={n}"

@@ -149,7 +149,15 @@ pub async fn voting(
         notice,
         ..Extra::default()
     };
-    page(&state, &viewer, assembly_id, token.as_deref(), StatusCode::OK, extra).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        token.as_deref(),
+        StatusCode::OK,
+        extra,
+    )
+    .await
 }
 
 /// `POST /assemblies/{assembly_id}/conversation/votes`: agree, disagree or pass on one statement.
@@ -169,7 +177,15 @@ pub async fn vote(
                 ..Extra::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page(&state, &viewer, assembly_id, token.as_deref(), status, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                token.as_deref(),
+                status,
+                extra,
+            )
+            .await;
         }
     };
     let device = Device {
@@ -196,7 +212,15 @@ pub async fn vote(
                 notice: Some(message),
                 ..Extra::default()
             };
-            page(&state, &viewer, assembly_id, token.as_deref(), status, extra).await
+            page(
+                &state,
+                &viewer,
+                assembly_id,
+                token.as_deref(),
+                status,
+                extra,
+            )
+            .await
         }
     }
 }
@@ -219,7 +243,15 @@ pub async fn submit_statement(
                 ..Extra::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page(&state, &viewer, assembly_id, token.as_deref(), status, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                token.as_deref(),
+                status,
+                extra,
+            )
+            .await;
         }
     };
     let device = Device {
@@ -246,7 +278,15 @@ pub async fn submit_statement(
                 typed: text.as_str().to_owned(),
                 ..Extra::default()
             };
-            page(&state, &viewer, assembly_id, token.as_deref(), status, extra).await
+            page(
+                &state,
+                &viewer,
+                assembly_id,
+                token.as_deref(),
+                status,
+                extra,
+            )
+            .await
         }
     }
 }

@@ -28,7 +28,8 @@ on_both_backends!(
     the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_leaves_the_next_map,
 );
 
-const SEEDS: &str = "Cheaper buses\nMore cycle lanes\nA car-free city centre\nmeta: This conversation is useful";
+const SEEDS: &str =
+    "Cheaper buses\nMore cycle lanes\nA car-free city centre\nmeta: This conversation is useful";
 
 /// Sets up the demo climate assembly's conversation through the organisers' page and returns its id.
 async fn set_up(app: &TestApp, seeds: &str, moderation: &str) -> i64 {
@@ -49,9 +50,18 @@ async fn set_up(app: &TestApp, seeds: &str, moderation: &str) -> i64 {
             ],
         )
         .await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let response = app
-        .post_form(&organiser, &format!("{base}/seeds"), &[("statements", seeds)])
+        .post_form(
+            &organiser,
+            &format!("{base}/seeds"),
+            &[("statements", seeds)],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let n = seeds.lines().filter(|line| !line.trim().is_empty()).count();
@@ -88,11 +98,21 @@ fn device_cookie(response: &reqwest::Response) -> Option<String> {
         .map(|value| {
             assert!(value.contains("HttpOnly"), "{value}");
             assert!(value.contains("SameSite=Lax"), "{value}");
-            value["klero_device=".len()..].split(';').next().unwrap().to_owned()
+            value["klero_device=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned()
         })
 }
 
-async fn vote(app: &TestApp, device: &reqwest::Client, assembly_id: i64, statement: i64, stance: &str) -> reqwest::Response {
+async fn vote(
+    app: &TestApp,
+    device: &reqwest::Client,
+    assembly_id: i64,
+    statement: i64,
+    stance: &str,
+) -> reqwest::Response {
     app.post_form(
         device,
         &format!("/assemblies/{assembly_id}/conversation/votes"),
@@ -124,7 +144,10 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
     assert_eq!(token.len(), 64);
     let response = vote(&app, &visitor, assembly_id, first, "disagree").await;
     assert_eq!(response.status().as_u16(), 303);
-    assert!(device_cookie(&response).is_none(), "the device is remembered");
+    assert!(
+        device_cookie(&response).is_none(),
+        "the device is remembered"
+    );
     assert_eq!(app.count("conversation_participants").await, 1);
     assert_eq!(app.count("conversation_votes").await, 1);
     let stored = store::test_support::count_raw(
@@ -145,7 +168,13 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
             break;
         };
         assert!(seen.insert(next), "statement {next} offered twice");
-        assert_eq!(vote(&app, &visitor, assembly_id, next, "pass").await.status().as_u16(), 303);
+        assert_eq!(
+            vote(&app, &visitor, assembly_id, next, "pass")
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
     }
     assert_eq!(seen.len(), 4);
 
@@ -162,25 +191,39 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
         .await;
     assert_eq!(response.status().as_u16(), 422);
     assert!(response.text().await.unwrap().contains("Your statement"));
-    for text in ["Free trams on Sundays", "Plant trees in every school", "Ban adverts for SUVs"] {
-        let response = app.post_form(&visitor, &statements, &[("statement", text)]).await;
+    for text in [
+        "Free trams on Sundays",
+        "Plant trees in every school",
+        "Ban adverts for SUVs",
+    ] {
+        let response = app
+            .post_form(&visitor, &statements, &[("statement", text)])
+            .await;
         assert_eq!(response.status().as_u16(), 303);
     }
     let pending = statement_ids(&app, assembly_id, &[StatementStatus::Pending]).await;
     assert_eq!(pending.len(), 3);
     let (_, html) = app.get(&visitor, &page).await;
-    assert!(html.contains("id=\"all-voted\""), "pending statements are not offered");
+    assert!(
+        html.contains("id=\"all-voted\""),
+        "pending statements are not offered"
+    );
     let response = vote(&app, &visitor, assembly_id, pending[0], "agree").await;
-    assert_eq!(response.status().as_u16(), 409, "a pending statement takes no vote");
+    assert_eq!(
+        response.status().as_u16(),
+        409,
+        "a pending statement takes no vote"
+    );
 
     // The device token is in no page, no row and no audit entry; the participant's id is in no audit entry.
     for path in [page.clone(), format!("{page}/results")] {
         let (_, html) = app.get(&visitor, &path).await;
         assert!(!html.contains(&token), "{path} shows the device token");
     }
-    let participant_id = store::test_support::count_raw(&app.store, "SELECT id FROM conversation_participants")
-        .await
-        .unwrap();
+    let participant_id =
+        store::test_support::count_raw(&app.store, "SELECT id FROM conversation_participants")
+            .await
+            .unwrap();
     for (table, column) in [
         ("conversation_participants", "token_hash"),
         ("audit_log", "after_json"),
@@ -195,16 +238,24 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
         assert_eq!(found, 0, "{table}.{column}");
     }
     assert_eq!(
-        store::test_support::count_raw(&app.store, "SELECT COUNT(*) FROM audit_log WHERE action = 'conversation.vote'")
-            .await
-            .unwrap(),
+        store::test_support::count_raw(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'conversation.vote'"
+        )
+        .await
+        .unwrap(),
         5
     );
 
     // Bulk moderation: all or nothing (a statement of nowhere fails the whole batch), one audit entry each.
     let organiser = app.demo_client("organiser").await;
     let moderation = format!("/staff/assemblies/{assembly_id}/conversation/moderation");
-    let (status, html) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/conversation")).await;
+    let (status, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation"),
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("Free trams on Sundays"));
     let token_field = csrf_of(&html);
@@ -220,7 +271,12 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 404);
-    assert_eq!(statement_ids(&app, assembly_id, &[StatementStatus::Pending]).await.len(), 3);
+    assert_eq!(
+        statement_ids(&app, assembly_id, &[StatementStatus::Pending])
+            .await
+            .len(),
+        3
+    );
     let good = organiser
         .post(app.url(&moderation))
         .form(&[
@@ -246,9 +302,12 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
         .unwrap();
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(
-        store::test_support::count_raw(&app.store, "SELECT COUNT(*) FROM audit_log WHERE action = 'conversation.moderate'")
-            .await
-            .unwrap(),
+        store::test_support::count_raw(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'conversation.moderate'"
+        )
+        .await
+        .unwrap(),
         3
     );
     // The accepted statements are offered now; the rejected one never.
@@ -263,10 +322,20 @@ pub async fn participants_vote_without_javascript_once_per_statement_and_organis
     assert_eq!(response.status().as_u16(), 422);
     let member = app.demo_client("member").await;
     let response = app
-        .post_form(&member, &moderation, &[("statement", &pending[2].to_string()), ("decision", "accepted")])
+        .post_form(
+            &member,
+            &moderation,
+            &[
+                ("statement", &pending[2].to_string()),
+                ("decision", "accepted"),
+            ],
+        )
         .await;
     assert!(matches!(response.status().as_u16(), 303 | 403));
-    assert_eq!(statement_ids(&app, assembly_id, &[StatementStatus::Rejected]).await, vec![pending[2]]);
+    assert_eq!(
+        statement_ids(&app, assembly_id, &[StatementStatus::Rejected]).await,
+        vec![pending[2]]
+    );
 }
 
 pub async fn concurrent_votes_from_one_device_do_not_duplicate(app: TestApp) {
@@ -274,7 +343,13 @@ pub async fn concurrent_votes_from_one_device_do_not_duplicate(app: TestApp) {
     let device = client();
     let statements = statement_ids(&app, assembly_id, &[StatementStatus::Accepted]).await;
     // The device joins with a first vote, then sends 12 votes on one statement at once.
-    assert_eq!(vote(&app, &device, assembly_id, statements[0], "agree").await.status().as_u16(), 303);
+    assert_eq!(
+        vote(&app, &device, assembly_id, statements[0], "agree")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let csrf = app.csrf(&device).await;
     let mut tasks = Vec::new();
     for round in 0..12 {
@@ -286,7 +361,11 @@ pub async fn concurrent_votes_from_one_device_do_not_duplicate(app: TestApp) {
             let stance = if round % 2 == 0 { "agree" } else { "disagree" };
             device
                 .post(url)
-                .form(&[("csrf_token", csrf.as_str()), ("statement_id", &statement), ("vote", stance)])
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("statement_id", &statement),
+                    ("vote", stance),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -313,7 +392,14 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
         let device = client_from(&format!("127.0.0.{}", 2 + index));
         for (position, &statement) in statements.iter().enumerate() {
             let agree = (position % 2 == 0) == (index < 15);
-            let response = vote(&app, &device, assembly_id, statement, if agree { "agree" } else { "disagree" }).await;
+            let response = vote(
+                &app,
+                &device,
+                assembly_id,
+                statement,
+                if agree { "agree" } else { "disagree" },
+            )
+            .await;
             assert_eq!(response.status().as_u16(), 303);
         }
         devices.push(device);
@@ -331,7 +417,11 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
         web::conversation::job::drain(&second_store, 0)
     );
     assert_eq!(first.unwrap() + second.unwrap(), 1);
-    assert_eq!(web::conversation::job::drain(&app.store, 0).await.unwrap(), 0, "nothing changed since");
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        0,
+        "nothing changed since"
+    );
     let analysis = stored_analysis(&app, assembly_id).await;
     assert_eq!(analysis.participants, 30);
     assert_eq!(analysis.groups.len(), 2);
@@ -348,17 +438,29 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
     // One participant erases their participation: their votes go now, and the next map no longer counts them.
     let leaving = &devices[0];
     let response = app
-        .post_form(leaving, &format!("/assemblies/{assembly_id}/conversation/erasure"), &[])
+        .post_form(
+            leaving,
+            &format!("/assemblies/{assembly_id}/conversation/erasure"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(app.count("conversation_votes").await, 232);
     assert_eq!(app.count("conversation_participants").await, 29);
-    assert_eq!(web::conversation::job::drain(&app.store, 0).await.unwrap(), 1);
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
     let analysis = stored_analysis(&app, assembly_id).await;
     assert_eq!(analysis.participants, 29);
     assert_eq!(analysis.groups.iter().map(|g| g.size).sum::<usize>(), 29);
-    let (_, html) = app.get(leaving, &format!("/assemblies/{assembly_id}/conversation")).await;
-    assert!(html.contains("0 of 8") || !html.contains("id=\"progress\""), "the device starts afresh");
+    let (_, html) = app
+        .get(leaving, &format!("/assemblies/{assembly_id}/conversation"))
+        .await;
+    assert!(
+        html.contains("0 of 8") || !html.contains("id=\"progress\""),
+        "the device starts afresh"
+    );
 
     // The openData export: pseudonymous numbers, no device token, no random participant id.
     let organiser = app.demo_client("organiser").await;
@@ -367,35 +469,55 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
     assert_eq!(status, 200);
     assert!(votes_csv.starts_with("timestamp,datetime,comment-id,voter-id,vote"));
     assert_eq!(votes_csv.lines().count(), 1 + 232);
-    let (_, participants_csv) = app.get(&organiser, &format!("{export}/participants-votes.csv")).await;
+    let (_, participants_csv) = app
+        .get(&organiser, &format!("{export}/participants-votes.csv"))
+        .await;
     assert_eq!(participants_csv.lines().count(), 1 + 29);
     let (_, comments_csv) = app.get(&organiser, &format!("{export}/comments.csv")).await;
     assert!(comments_csv.contains("Proposal number 8"));
-    let random_ids = store::conversation::all_votes(&mut app.store.connection().await.unwrap(), assembly_id)
-        .await
-        .unwrap();
+    let random_ids =
+        store::conversation::all_votes(&mut app.store.connection().await.unwrap(), assembly_id)
+            .await
+            .unwrap();
     for file in [&votes_csv, &participants_csv, &comments_csv] {
-        assert!(!random_ids.iter().any(|vote| file.contains(&vote.participant_id.to_string())));
+        assert!(
+            !random_ids
+                .iter()
+                .any(|vote| file.contains(&vote.participant_id.to_string()))
+        );
     }
     let (status, _) = app.get(&client(), &format!("{export}/votes.csv")).await;
     assert_ne!(status, 200, "the public cannot export");
 
     // The organisers turn the results into an evidence item of the assembly.
     let response = app
-        .post_form(&organiser, &format!("/staff/assemblies/{assembly_id}/conversation/evidence"), &[])
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation/evidence"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let (_, evidence) = app.get(&client(), &format!("/assemblies/{assembly_id}/evidence")).await;
-    assert!(evidence.contains("29 participants, 232 votes, 8 statements"), "{evidence}");
+    let (_, evidence) = app
+        .get(&client(), &format!("/assemblies/{assembly_id}/evidence"))
+        .await;
+    assert!(
+        evidence.contains("29 participants, 232 votes, 8 statements"),
+        "{evidence}"
+    );
     assert!(evidence.contains(&format!("/assemblies/{assembly_id}/conversation/results")));
     second_store.close().await;
 }
 
-async fn stored_analysis(app: &TestApp, assembly_id: i64) -> app::conversation::analysis::StoredAnalysis {
+async fn stored_analysis(
+    app: &TestApp,
+    assembly_id: i64,
+) -> app::conversation::analysis::StoredAnalysis {
     let mut connection = app.store.connection().await.unwrap();
     let row = store::conversation::get(&mut connection, assembly_id)
         .await
         .unwrap()
         .unwrap();
-    app::conversation::analysis::parse_stored(row.analysis_json.as_deref()).expect("a stored analysis")
+    app::conversation::analysis::parse_stored(row.analysis_json.as_deref())
+        .expect("a stored analysis")
 }
