@@ -153,6 +153,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/conversation/analysis", Page, ConfigureConversation), post(conversation::recompute)),
         (spec("POST", "/staff/assemblies/{assembly_id}/conversation/evidence", Page, ConfigureConversation), post(conversation::publish)),
         (spec("GET", "/staff/assemblies/{assembly_id}/conversation/opendata/{file}", Page, ConfigureConversation), get(conversation::opendata_file)),
+        (upload(spec("POST", "/staff/assemblies/{assembly_id}/conversation/import", Page, ConfigureConversation)), post(conversation::import)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/tokens", Page, ManageOwnTokens), get(staff::tokens)),

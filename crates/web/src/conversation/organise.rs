@@ -140,6 +140,7 @@ pub async fn staff(
         Some("moderated") => Some(fill(t.moderated, &[("n", &n)])),
         Some("recompute") => Some(t.recompute_requested.to_owned()),
         Some("published") => Some(t.published.to_owned()),
+        Some("imported") => Some(fill(t.imported, &[("n", &n)])),
         Some(other) => other.strip_prefix("seeded-").and_then(|counts| {
             let (added, duplicates) = counts.split_once('-')?;
             let (added, duplicates) = (added.parse::<u32>().ok()?, duplicates.parse::<u32>().ok()?);

@@ -90,6 +90,12 @@ pub struct ConversationMessages {
     pub public_pages: &'static str,
     pub meta_mark: &'static str,
     pub opendata: &'static str,
+    pub import_heading: &'static str,
+    pub import_hint: &'static str,
+    pub import_votes: &'static str,
+    pub import_comments: &'static str,
+    pub import_submit: &'static str,
+    pub imported: &'static str,
     field_labels: [(&'static str, &'static str); 5],
 }
 
@@ -196,6 +202,12 @@ static EN: ConversationMessages = ConversationMessages {
     public_pages: "Public pages",
     meta_mark: "(meta)",
     opendata: "Export in the Pol.is openData format (pseudonymous participant numbers)",
+    import_heading: "Import a Pol.is conversation",
+    import_hint: "Choose the votes.csv and comments.csv files of a Pol.is export. Comments become statements (moderated out ones rejected), voters become participants without a device, and the latest vote counts. Nothing is imported if a file has an error.",
+    import_votes: "votes.csv",
+    import_comments: "comments.csv",
+    import_submit: "Import",
+    imported: "Imported: {n} votes.",
     field_labels: [
         ("prompt", "Prompt"),
         ("moderation", "Moderation"),
@@ -289,6 +301,12 @@ static FR: ConversationMessages = ConversationMessages {
     public_pages: "Pages publiques",
     meta_mark: "(méta)",
     opendata: "Export au format openData de Pol.is (participants sous des numéros pseudonymes)",
+    import_heading: "Importer une consultation Pol.is",
+    import_hint: "Choisissez les fichiers votes.csv et comments.csv d'un export Pol.is. Les commentaires deviennent des propositions (celles écartées sont rejetées), les votants des participants sans appareil, et le dernier vote compte. Rien n'est importé si un fichier a une erreur.",
+    import_votes: "votes.csv",
+    import_comments: "comments.csv",
+    import_submit: "Importer",
+    imported: "Importés : {n} votes.",
     field_labels: [
         ("prompt", "Question"),
         ("moderation", "Modération"),

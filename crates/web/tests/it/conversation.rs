@@ -26,6 +26,7 @@ on_both_backends!(
     participants_vote_without_javascript_once_per_statement_and_organisers_moderate_in_bulk,
     concurrent_votes_from_one_device_do_not_duplicate,
     the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_leaves_the_next_map,
+    a_polis_conversation_imported_through_the_web_app_gives_the_groups_of_klero_opinion,
 );
 
 const SEEDS: &str =
@@ -520,4 +521,80 @@ async fn stored_analysis(
         .unwrap();
     app::conversation::analysis::parse_stored(row.analysis_json.as_deref())
         .expect("a stored analysis")
+}
+
+/// The smallest shared Pol.is conversation (14,924 votes); the others are measured in the report.
+const POLIS: &str = "/work/shared/datasets/polis/football-concussions";
+
+pub async fn a_polis_conversation_imported_through_the_web_app_gives_the_groups_of_klero_opinion(
+    app: TestApp,
+) {
+    let votes = std::fs::read_to_string(format!("{POLIS}/votes.csv")).expect("the shared dataset");
+    let comments = std::fs::read_to_string(format!("{POLIS}/comments.csv")).unwrap();
+    let assembly_id = set_up(&app, "", "accepted_only").await;
+    let organiser = app.demo_client("organiser").await;
+    let import = format!("/staff/assemblies/{assembly_id}/conversation/import");
+
+    // A malformed file is refused with its line and column, and nothing is imported.
+    let broken = votes.replacen(",-1\n", ",seven\n", 1);
+    let response = app
+        .post_form(
+            &organiser,
+            &import,
+            &[("votes", &broken), ("comments", &comments)],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let message = response.text().await.unwrap();
+    assert!(message.contains("votes.csv: line 2 column 5"), "{message}");
+    assert_eq!(app.count("conversation_statements").await, 0);
+
+    let response = app
+        .post_form(
+            &organiser,
+            &import,
+            &[("votes", &votes), ("comments", &comments)],
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
+    let ours = stored_analysis(&app, assembly_id).await;
+
+    // What `klero opinion` computes on the same files.
+    let events = opinion::opendata::parse_votes(&votes).unwrap();
+    let parsed = opinion::opendata::parse_comments(&comments).unwrap();
+    let reference = opinion::analyse(
+        &opinion::opendata::conversation(&events, &parsed),
+        &opinion::Options::default(),
+        None,
+        &mut |_| {},
+    );
+    assert_eq!(ours.participants, reference.participants.len());
+    assert_eq!(
+        ours.groups.iter().map(|g| g.size).collect::<Vec<_>>(),
+        reference.groups.iter().map(|g| g.size).collect::<Vec<_>>()
+    );
+    let expected: Vec<(i64, usize)> = reference
+        .participants
+        .iter()
+        .filter_map(|p| {
+            p.group.map(|group| {
+                let id = app::conversation::opendata::imported_participant_id(assembly_id, p.id)
+                    .unwrap();
+                (id, group)
+            })
+        })
+        .collect();
+    assert_eq!(
+        ours.members, expected,
+        "every participant in the same group"
+    );
 }
