@@ -15,6 +15,7 @@ pub mod ballot_box;
 pub mod comments;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
+pub mod conversation_bulk;
 pub mod evidence;
 pub mod impact;
 pub mod members;

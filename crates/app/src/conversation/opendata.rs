@@ -37,7 +37,7 @@ pub async fn export(conn: &mut store::AnyConnection, assembly_id: i64) -> Result
     let conversation = store::conversation::get(conn, assembly_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let statements = store::conversation::statements_for_export(conn, assembly_id).await?;
+    let statements = store::conversation_bulk::statements_for_export(conn, assembly_id).await?;
     let votes = store::conversation::all_votes(conn, assembly_id).await?;
     // Pseudonyms: participants in the order of their random ids (voters and authors alike).
     let mut pseudonyms: BTreeMap<i64, u64> = BTreeMap::new();
@@ -254,9 +254,9 @@ pub async fn import(
                 );
             }
             let participants: Vec<(i64, String)> = participants.into_iter().collect();
-            store::conversation::import_participants(tx, assembly_id, &participants, now).await?;
+            store::conversation_bulk::import_participants(tx, assembly_id, &participants, now).await?;
             let votes: Vec<store::conversation::VoteRow> = latest.into_values().collect();
-            store::conversation::import_votes(tx, assembly_id, &votes, now).await?;
+            store::conversation_bulk::import_votes(tx, assembly_id, &votes, now).await?;
             let imported = Imported {
                 statements: statement_of.len(),
                 participants: participants.len(),
