@@ -392,7 +392,7 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
     for index in 0..30_usize {
         let device = client_from(&format!("127.0.0.{}", 2 + index));
         for (position, &statement) in statements.iter().enumerate() {
-            let agree = (position % 2 == 0) == (index < 15);
+            let agree = position.is_multiple_of(2) == (index < 15);
             let response = vote(
                 &app,
                 &device,
