@@ -254,7 +254,8 @@ pub async fn import(
                 );
             }
             let participants: Vec<(i64, String)> = participants.into_iter().collect();
-            store::conversation_bulk::import_participants(tx, assembly_id, &participants, now).await?;
+            store::conversation_bulk::import_participants(tx, assembly_id, &participants, now)
+                .await?;
             let votes: Vec<store::conversation::VoteRow> = latest.into_values().collect();
             store::conversation_bulk::import_votes(tx, assembly_id, &votes, now).await?;
             let imported = Imported {

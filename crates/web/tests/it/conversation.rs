@@ -57,6 +57,9 @@ async fn set_up(app: &TestApp, seeds: &str, moderation: &str) -> i64 {
         "{}",
         response.text().await.unwrap()
     );
+    if seeds.is_empty() {
+        return assembly_id;
+    }
     let response = app
         .post_form(
             &organiser,
