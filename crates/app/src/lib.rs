@@ -19,6 +19,8 @@ pub mod audit;
 pub mod comments;
 // Community assemblies (issue 16, item 2).
 pub mod community;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod dates;
 pub mod deliberation;
 pub mod effect;

@@ -9,6 +9,7 @@ pub mod account;
 pub mod assembly;
 pub mod attendance;
 pub mod community;
+pub mod conversation;
 pub mod error;
 pub mod impact;
 pub mod permission;

@@ -160,11 +160,18 @@ pub enum Action {
     HostCommunityAssembly,
     /// Open or close the community phase, write the facilitation guide, moderate community assembly outcomes.
     ManageCommunity,
+    // The public conversation (issue 16, part 1).
+    /// Take part in an assembly's public conversation: vote, submit statements, erase one's own (anonymous).
+    ParticipateInConversation,
+    /// See the conversation's moderation queue and accept or reject statements.
+    ModerateConversation,
+    /// Set the conversation's prompt and moderation mode, seed statements, recompute, publish and import.
+    ConfigureConversation,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 44] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -207,6 +214,10 @@ impl Action {
         // Community assemblies.
         Action::HostCommunityAssembly,
         Action::ManageCommunity,
+        // The public conversation.
+        Action::ParticipateInConversation,
+        Action::ModerateConversation,
+        Action::ConfigureConversation,
     ];
 }
 
@@ -253,6 +264,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         // Community assemblies: anyone may host one; only organisers run the phase and moderate.
         HostCommunityAssembly => true,
         ManageCommunity => matches!(role, Organiser | Admin),
+        // The public conversation: anyone takes part; organisers moderate and configure.
+        ParticipateInConversation => true,
+        ModerateConversation | ConfigureConversation => matches!(role, Organiser | Admin),
     }
 }
 
@@ -272,6 +286,7 @@ mod tests {
                     | Action::Register
                     | Action::AnswerPublicSurvey
                     | Action::HostCommunityAssembly
+                    | Action::ParticipateInConversation
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
         }

@@ -264,6 +264,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.
         web::assembly::spawn_drain(store.clone());
+        // The public conversations' opinion maps are recomputed in the background, a few seconds after votes.
+        web::conversation::job::spawn_ticker(store.clone(), stopping.clone());
         let mut stdout = std::io::stdout().lock();
         if args.demo {
             writeln!(stdout, "Demo logins (email / password):")?;

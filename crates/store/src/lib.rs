@@ -14,6 +14,9 @@ pub mod auth;
 pub mod ballot_box;
 pub mod comments;
 pub mod community;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
+pub mod conversation_bulk;
 pub mod evidence;
 pub mod impact;
 pub mod members;

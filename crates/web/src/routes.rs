@@ -16,6 +16,8 @@ use crate::{
     AppState, api, assembly, community, deliberation, impact, public, recruitment, selection,
     signin, staff,
 };
+// The public conversation (issue 16, part 1).
+use crate::conversation;
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
     RouteSpec {
@@ -140,6 +142,20 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/panel", Page, ManageRecruitment), get(selection::panel)),
         (spec("POST", "/staff/assemblies/{assembly_id}/panel/{respondent_id}/status", Page, ManageRecruitment), post(selection::record)),
         (spec("POST", "/staff/assemblies/{assembly_id}/panel/replacements", Page, ManageRecruitment), post(selection::commit_replacement)),
+        // The public conversation (issue 16, part 1).
+        (spec("GET", "/assemblies/{assembly_id}/conversation", Page, ParticipateInConversation), get(conversation::voting)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/votes", Page, ParticipateInConversation), post(conversation::vote)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/statements", Page, ParticipateInConversation), post(conversation::submit_statement)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/erasure", Page, ParticipateInConversation), post(conversation::erase)),
+        (spec("GET", "/assemblies/{assembly_id}/conversation/results", Page, ViewPublic), get(conversation::results)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/conversation", Page, ModerateConversation), get(conversation::staff)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation", Page, ConfigureConversation), post(conversation::configure)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/seeds", Page, ConfigureConversation), post(conversation::seed)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/moderation", Page, ModerateConversation), post(conversation::moderate)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/analysis", Page, ConfigureConversation), post(conversation::recompute)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/evidence", Page, ConfigureConversation), post(conversation::publish)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/conversation/opendata/{file}", Page, ConfigureConversation), get(conversation::opendata_file)),
+        (upload(spec("POST", "/staff/assemblies/{assembly_id}/conversation/import", Page, ConfigureConversation)), post(conversation::import)),
         (spec("GET", "/staff/accounts", Page, ManageAccounts), get(staff::accounts)),
         (spec("POST", "/staff/accounts", Page, ManageAccounts), post(staff::create_account)),
         (spec("GET", "/staff/accounts/{account_id}", Page, ManageAccounts), get(staff::access::account)),
@@ -181,6 +197,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/assemblies/{assembly_id}/community/host/outcomes/{outcome_id}", Page, HostCommunityAssembly), post(community::edit_outcome)),
         (spec("POST", "/assemblies/{assembly_id}/community/host/withdraw", Page, HostCommunityAssembly), post(community::withdraw)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/community/outcomes", Api, ViewPublic), get(community::api_outcomes)),
+        // The public conversation in the API (issue 16, part 1).
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/conversation", Api, ViewPublic), get(conversation::get_conversation)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes", Api, ParticipateInConversation), post(conversation::post_vote)),
     ]
 }
 

@@ -109,6 +109,26 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                     } } }
                 } })),
                 "404": error_response("No such assembly")
+        // The public conversation (issue 16, part 1).
+        ("GET", "/api/v1/assemblies/{assembly_id}/conversation") => json!({
+            "operationId": "getConversation", "summary": "The assembly's public conversation: prompt, a page of the statements shown, participation and the latest opinion groups",
+            "parameters": [assembly_id_parameter(),
+                { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
+                { "name": "offset", "in": "query", "schema": { "type": "integer", "minimum": 0, "default": 0 } }],
+            "responses": {
+                "200": json_response("The conversation", schema_ref("Conversation")),
+                "404": error_response("No such assembly, or it has no conversation"), "422": error_response("`limit` out of range")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes") => json!({
+            "operationId": "voteInConversation", "summary": "Agree, disagree or pass on a statement from a device (no account); the latest vote of a device on a statement counts",
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ConversationVote") } } },
+            "responses": {
+                "200": json_response("Recorded; send `device_token` with the next votes of this device", json!({ "type": "object", "required": ["device_token"], "properties": { "device_token": { "type": "string" } } })),
+                "404": error_response("No such assembly, or it has no conversation"),
+                "409": error_response("The conversation is closed or the statement is not open for votes"),
+                "422": error_response("A field is missing or invalid"), "429": error_response("Too many votes from this address")
             }
         }),
         _ => return None,
@@ -203,6 +223,18 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                     "id": { "type": "integer" }, "body": { "type": "string" }, "created_at": { "type": "integer", "description": "unix seconds" } } },
                 "CommentInput": { "type": "object", "required": ["body"], "additionalProperties": false, "properties": {
                     "body": { "type": "string", "minLength": 1, "maxLength": 2000 } } },
+                "Conversation": { "type": "object", "required": ["prompt", "moderation", "open", "participation", "statements"], "properties": {
+                    "prompt": { "type": "string" }, "moderation": { "enum": ["accepted_only", "unless_rejected"] }, "open": { "type": "boolean" },
+                    "participation": { "type": "object", "properties": { "participants": { "type": "integer" }, "votes": { "type": "integer" }, "statements": { "type": "integer" } } },
+                    "statements": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "integer" }, "text": { "type": "string" }, "meta": { "type": "boolean" }, "votes": { "type": "integer" } } } },
+                    "analysed_at": { "type": ["integer", "null"], "description": "unix seconds" },
+                    "results": { "type": ["object", "null"], "properties": {
+                        "participants": { "type": "integer" }, "clustered": { "type": "integer" }, "votes": { "type": "integer" },
+                        "groups": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "integer" }, "size": { "type": "integer" }, "representative": { "type": "array", "items": schema_ref("StatementShare") } } } },
+                        "consensus": { "type": "array", "items": schema_ref("StatementShare") } } } } },
+                "StatementShare": { "type": "object", "properties": { "statement_id": { "type": "integer" }, "agree": { "type": "boolean" }, "share": { "type": "number", "description": "smoothed share of the group (or of everyone, for consensus) voting that way" } } },
+                "ConversationVote": { "type": "object", "required": ["statement_id", "vote"], "additionalProperties": false, "properties": {
+                    "device_token": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "statement_id": { "type": "integer" }, "vote": { "enum": ["agree", "disagree", "pass"] } } },
                 "Error": { "type": "object", "required": ["error"], "properties": {
                     "error": { "type": "string" }, "field": { "type": ["string", "null"] },
                     "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" } } }

@@ -10,6 +10,8 @@ pub mod access;
 pub mod assembly;
 // Community assemblies (issue 16, item 2).
 pub mod community;
+// The public conversation (issue 16, part 1).
+pub mod conversation;
 pub mod deliberation;
 pub mod impact;
 pub mod members;
@@ -422,6 +424,7 @@ impl Messages {
                     .or_else(|| {
                         self.lang
                             .t::<community::CommunityMessages>()
+                            .t::<conversation::ConversationMessages>()
                             .field_label(other)
                     })
                     .unwrap_or(other)
@@ -914,6 +917,8 @@ mod tests {
         wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
         wrong.extend(same_placeholders::<community::CommunityMessages>(
             "CommunityMessages",
+        wrong.extend(same_placeholders::<conversation::ConversationMessages>(
+            "ConversationMessages",
         ));
         assert!(
             wrong.is_empty(),

@@ -78,3 +78,6 @@ on_both_backends!(
     two_first_runs_at_once_create_one_administrator,
     hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
 );
+
+// The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
+mod conversation;
