@@ -109,6 +109,8 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                     } } }
                 } })),
                 "404": error_response("No such assembly")
+            }
+        }),
         // The public conversation (issue 16, part 1).
         ("GET", "/api/v1/assemblies/{assembly_id}/conversation") => json!({
             "operationId": "getConversation", "summary": "The assembly's public conversation: prompt, a page of the statements shown, participation and the latest opinion groups",

@@ -424,6 +424,10 @@ impl Messages {
                     .or_else(|| {
                         self.lang
                             .t::<community::CommunityMessages>()
+                            .field_label(other)
+                    })
+                    .or_else(|| {
+                        self.lang
                             .t::<conversation::ConversationMessages>()
                             .field_label(other)
                     })
@@ -917,6 +921,7 @@ mod tests {
         wrong.extend(same_placeholders::<SelectionMessages>("SelectionMessages"));
         wrong.extend(same_placeholders::<community::CommunityMessages>(
             "CommunityMessages",
+        ));
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
         ));

@@ -84,7 +84,7 @@ pub async fn change_password(
         return password_page(&viewer, StatusCode::CONFLICT, errors, false);
     };
     let now = now();
-    let attempt = Attempt::new("login", &account.email, viewer.client);
+    let attempt = Attempt::new(&state, "login", &account.email, viewer.client);
     if let Allowance::Refused = attempt.count(&state, now).await? {
         let errors = vec![viewer.lang.messages().login_locked.to_owned()];
         return password_page(&viewer, StatusCode::TOO_MANY_REQUESTS, errors, false);
@@ -150,7 +150,7 @@ pub async fn reset_password(
         }
     };
     let now = now();
-    let attempt = Attempt::new("reset", &reset.email, viewer.client);
+    let attempt = Attempt::new(&state, "reset", &reset.email, viewer.client);
     let last = match attempt.count(&state, now).await? {
         Allowance::Refused => {
             let errors = vec![viewer.lang.messages().login_locked.to_owned()];
