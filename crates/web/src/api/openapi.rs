@@ -155,6 +155,16 @@ fn add_common_responses(spec: &RouteSpec, operation: &mut Value) {
     if spec.path.contains('{') {
         common.push(("404", "No such object (or an id that is not an integer)"));
     }
+    let has_query = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|parameters| parameters.iter().any(|p| p["in"] == "query"));
+    if has_query {
+        common.push((
+            "400",
+            "A query parameter is not valid (the message names it)",
+        ));
+    }
     if operation.get("requestBody").is_some() {
         common.extend([
             ("400", "The body is not JSON"),
@@ -280,6 +290,12 @@ mod tests {
             }
             if operation.get("requestBody").is_some() {
                 expected.extend(["400", "413", "415", "422"]);
+            }
+            let has_query = operation["parameters"]
+                .as_array()
+                .is_some_and(|parameters| parameters.iter().any(|p| p["in"] == "query"));
+            if has_query {
+                expected.push("400");
             }
             for status in expected {
                 assert!(
