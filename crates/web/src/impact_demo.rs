@@ -8,9 +8,13 @@ use crate::error::AppError;
 use crate::now;
 
 /// Seeds the climate convention's impact data once (skipped when its deadline is already set), and gives the demo
-/// authority account its role there.
-pub async fn seed(store: &Store, authority_account_id: i64) -> Result<(), AppError> {
-    let Some(climate_id) = crate::demo::climate_id(store).await? else {
+/// authority account its role there; `climate_id` is the demo's climate convention, if it exists.
+pub async fn seed(
+    store: &Store,
+    authority_account_id: i64,
+    climate_id: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(climate_id) = climate_id else {
         return Ok(());
     };
     let mut tx = store.begin().await?;

@@ -197,7 +197,8 @@ pub async fn seed(store: &Store) -> Result<(), AppError> {
     invitations::seed_invitations(store, account_ids[1]).await?;
     deliberation::seed_deliberation(store, &account_ids).await?;
     seed_assembly_at_work(store).await?;
-    crate::impact_demo::seed(store, account_ids[5]).await
+    let climate = climate_id(store).await?;
+    crate::impact_demo::seed(store, account_ids[5], climate).await
 }
 
 /// The marker of the demo's climate convention.
