@@ -19,9 +19,17 @@ pub struct TestApp {
     pub stopping: web::Stopping,
 }
 
-/// Starts a server on `database_url` and returns its address.
+/// Starts a server on `database_url` and returns its address. Every server of one test database shares one server
+/// secret (derived from the database's URL), as the instances of one site share their secret file.
 pub async fn start_server(database_url: &str) -> (String, Store, web::Stopping) {
-    start_server_with(database_url, web::Config::default()).await
+    use sha2::Digest;
+    let config = web::Config {
+        secret: store::secret::ServerSecret::from_bytes(
+            sha2::Sha256::digest(database_url.as_bytes()).into(),
+        ),
+        ..web::Config::default()
+    };
+    start_server_with(database_url, config).await
 }
 
 /// Starts a server with `config` on `database_url` and returns its address.
