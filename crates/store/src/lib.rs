@@ -19,6 +19,8 @@ pub mod conversation;
 pub mod conversation_bulk;
 pub mod evidence;
 pub mod impact;
+// Print runs of the invitation letters (issue 18, item 6).
+pub mod letter_prints;
 pub mod members;
 pub mod proposals;
 pub mod recommendations;

@@ -17,6 +17,8 @@
 pub mod import;
 pub mod letters;
 pub mod lottery;
+// Print-ready letters (issue 18, item 6).
+pub mod print;
 pub mod questions;
 pub mod register;
 pub mod respondents;

@@ -16,6 +16,8 @@ pub mod deliberation;
 pub mod impact;
 pub mod members;
 pub mod panel;
+// Print-ready letters (issue 18, item 6).
+pub mod print;
 pub mod recruitment;
 pub mod selection;
 
@@ -925,6 +927,7 @@ mod tests {
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
         ));
+        wrong.extend(same_placeholders::<print::PrintMessages>("PrintMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

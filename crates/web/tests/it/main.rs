@@ -6,6 +6,8 @@ mod community;
 mod deliberation;
 mod helpers;
 mod impact;
+// Print-ready letters (issue 18, item 6).
+mod letters;
 mod members;
 mod panel;
 mod recruitment;
@@ -77,6 +79,7 @@ on_both_backends!(
     a_planted_csrf_cookie_with_a_matching_field_is_refused,
     two_first_runs_at_once_create_one_administrator,
     hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
+    organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
