@@ -71,6 +71,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations/print/{print_id}/files/{number}", Page, ManageRecruitment), get(recruitment::print_file)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), get(recruitment::respondents)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents.csv", Page, ManageRecruitment), get(recruitment::export_respondents)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/respondents/emails", Page, ManageRecruitment), get(recruitment::respondent_emails)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status", Page, ManageRecruitment), post(recruitment::change_status)),
         (upload(spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment)), post(recruitment::import_respondents)),

@@ -14,6 +14,8 @@
 //! Names, emails, phones, addresses and answers are personal data: the audit log gets ids and counts, and nothing
 //! here logs them.
 
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod import;
 pub mod letters;
 pub mod lottery;

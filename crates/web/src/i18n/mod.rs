@@ -13,6 +13,8 @@ pub mod community;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod deliberation;
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod impact;
 pub mod members;
 pub mod panel;
@@ -928,6 +930,7 @@ mod tests {
             "ConversationMessages",
         ));
         wrong.extend(same_placeholders::<print::PrintMessages>("PrintMessages"));
+        wrong.extend(same_placeholders::<emails::EmailMessages>("EmailMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

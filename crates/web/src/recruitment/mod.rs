@@ -8,6 +8,8 @@
 //! of [`views`]. Addresses, names, emails and answers are personal data: they are shown to organisers only, never
 //! put in URLs, logs or the audit log (which records ids and counts).
 
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod forms;
 pub mod import;
 pub mod letters;
@@ -19,6 +21,7 @@ pub mod register;
 pub mod respondents;
 pub mod views;
 
+pub use emails::respondent_emails;
 pub use import::import_respondents;
 pub use letters::{letters, mail_merge};
 pub use print::{print_file, print_page, start_print};

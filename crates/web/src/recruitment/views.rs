@@ -452,6 +452,8 @@ pub struct RespondentsPage {
     pub t: &'static RecruitmentMessages,
     /// The strings of phone registration and new members.
     pub tm: &'static MemberMessages,
+    /// The link to the emails' outcomes (issue 18, item 8).
+    pub emails_link: &'static str,
     /// The assembly id.
     pub assembly_id: i64,
     /// The assembly title.
@@ -497,6 +499,7 @@ impl RespondentsPage {
             c: Chrome::new(viewer, t.respondents_title),
             t,
             tm: lang.t::<MemberMessages>(),
+            emails_link: lang.t::<crate::i18n::emails::EmailMessages>().link,
             assembly_id,
             title: list.title,
             personal: list.personal,
