@@ -171,3 +171,64 @@ pub async fn organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_of
     assert_eq!(location(&response), "/login");
     assert_eq!(app.count("letter_prints").await, 2);
 }
+
+pub async fn organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time(app: TestApp) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let respondent_id = store::test_support::count_raw(
+        &app.store,
+        &format!("SELECT MIN(id) FROM respondents WHERE assembly_id = {assembly_id} AND full_name <> ''"),
+    )
+    .await
+    .unwrap();
+    let name = store::test_support::texts_raw(
+        &app.store,
+        &format!("SELECT full_name FROM respondents WHERE id = {respondent_id}"),
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    // What the mail layer records: one confirmation taken by the relay, then 59 codes the relay refused.
+    let mut connection = app.store.connection().await.unwrap();
+    store::selection::record_email(&mut connection, "registration", Some(respondent_id), "sent", "", 1_800_000_000)
+        .await
+        .unwrap();
+    for minute in 1..60 {
+        store::selection::record_email(
+            &mut connection,
+            "sign_in_code",
+            Some(respondent_id),
+            "failed",
+            "RCPT TO: 550",
+            1_800_000_000 + 60 * minute,
+        )
+        .await
+        .unwrap();
+    }
+    drop(connection);
+    let emails = format!("/staff/assemblies/{assembly_id}/respondents/emails");
+    let (status, html) = app.get(&organiser, &format!("/staff/assemblies/{assembly_id}/respondents")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&emails), "the respondents page links to the emails");
+    let (status, html) = app.get(&organiser, &emails).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&name), "{html}");
+    assert!(html.contains("RCPT TO: 550") && html.contains("2027-01-15 08:59"), "the newest first, with its time: {html}");
+    assert_eq!(html.matches("<tr data-status=").count(), 50, "50 a page");
+    assert!(html.contains("?page=2\""), "{html}");
+    let (_, html) = app.get(&organiser, &format!("{emails}?page=2")).await;
+    assert!(html.contains("data-status=\"sent\"") && html.contains("Registration confirmation") && html.contains("2027-01-15 08:00"), "{html}");
+    let (_, html) = app.get(&organiser, &format!("{emails}?show=failed&page=2")).await;
+    assert!(!html.contains("data-status=\"sent\""), "the failures only: {html}");
+    assert_eq!(html.matches("data-status=\"failed\"").count(), 9, "{html}");
+    // Names are personal data: organisers only, and each read is logged.
+    for role in ["facilitator", "observer", "member"] {
+        let other = app.demo_client(role).await;
+        let (status, html) = app.get(&other, &emails).await;
+        assert_eq!(status, 403, "{role}");
+        assert!(!html.contains(&name));
+    }
+    let audit = audit_text(&app).await;
+    assert_eq!(audit.matches("respondents.emails").count(), 3, "{audit}");
+    assert!(!audit.contains(&name));
+}

@@ -80,6 +80,7 @@ on_both_backends!(
     two_first_runs_at_once_create_one_administrator,
     hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
     organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
+    organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.

@@ -13,7 +13,10 @@ pub use crate::access::{
     passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
     two_first_runs_at_once_create_one_administrator,
 };
-pub use crate::letters::organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path;
+pub use crate::letters::{
+    organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
+    organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
+};
 pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
