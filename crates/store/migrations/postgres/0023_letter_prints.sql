@@ -33,3 +33,13 @@ CREATE TABLE letter_print_files (
     pdf BYTEA NOT NULL,
     PRIMARY KEY (print_id, number)
 );
+
+-- A lottery number drawn physically in public (issue 18, item 8): the organiser enters the number drawn with
+-- dice or balls after the commitment was published, as the run's seed `number:N` (docs/selection.md, step 3);
+-- this row records who entered it and when, for the run's page and the public verification page.
+CREATE TABLE selection_public_numbers (
+    run_id BIGINT PRIMARY KEY REFERENCES selection_runs (id),
+    number BIGINT NOT NULL CHECK (number >= 0),
+    entered_by BIGINT REFERENCES accounts (id),
+    entered_at BIGINT NOT NULL
+);

@@ -13,6 +13,8 @@ pub mod community;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod deliberation;
+// A lottery number drawn physically in public (issue 18, item 8).
+pub mod draw;
 // The outcome of each email to respondents (issue 18, item 8).
 pub mod emails;
 pub mod impact;
@@ -931,6 +933,7 @@ mod tests {
         ));
         wrong.extend(same_placeholders::<print::PrintMessages>("PrintMessages"));
         wrong.extend(same_placeholders::<emails::EmailMessages>("EmailMessages"));
+        wrong.extend(same_placeholders::<draw::DrawMessages>("DrawMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

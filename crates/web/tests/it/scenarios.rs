@@ -38,6 +38,7 @@ pub use crate::members::{
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
 };
+pub use crate::public_draw::an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel;
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
 pub use crate::recruitment::{
     erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
