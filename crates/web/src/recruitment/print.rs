@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::form::{FieldErrors, Submitted, Validate};
 use crate::i18n::print::PrintMessages;
 use crate::i18n::{Lang, RecruitmentMessages, fill};
 use crate::views::{Chrome, render};
@@ -33,6 +34,14 @@ pub struct PrintForm {
     /// Letters per file (empty: 500).
     #[serde(default)]
     pub per_file: String,
+}
+
+impl Validate for PrintForm {
+    type Command = PrintCommand;
+
+    fn validate(&self) -> Result<PrintCommand, FieldErrors> {
+        PrintCommand::parse(&self.paper, &self.per_file).map_err(FieldErrors::from)
+    }
 }
 
 /// One paper choice of the form.
@@ -246,13 +255,14 @@ pub async fn start_print(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<PrintForm>,
+    Submitted(form): Submitted<PrintForm>,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<PrintMessages>();
-    let command = match PrintCommand::parse(&form.paper, &form.per_file) {
+    let command = match form {
         Ok(command) => command,
-        Err(error) => {
-            let (message, invalid) = if error.field == "paper" {
+        Err(invalid) => {
+            let form = invalid.fields;
+            let (message, invalid) = if invalid.errors.has("paper") {
                 (format!("{}: {}", t.paper_label, t.err_paper), (true, false))
             } else {
                 let max = MAX_PER_FILE.to_string();
@@ -299,7 +309,10 @@ pub async fn start_print(
                 &viewer,
                 assembly_id,
                 StatusCode::CONFLICT,
-                form,
+                PrintForm {
+                    paper: command.paper().as_str().to_owned(),
+                    per_file: command.per_file().to_string(),
+                },
                 vec![words.to_owned()],
                 (false, false),
             )
