@@ -214,8 +214,8 @@ fn page_content(
     // The address, in the envelope's window.
     let (window_left, window_top) = paper.window();
     let mut y = height - window_top - 11.0;
-    for line in letter.address.lines().filter(|line| !line.trim().is_empty()) {
-        page.line(REGULAR, 11.0, window_left, y, line.trim());
+    for line in address_block(&letter.address) {
+        page.line(REGULAR, 11.0, window_left, y, &line);
         y -= 13.5;
     }
     // The body, under the first fold.
@@ -260,6 +260,29 @@ fn page_content(
         draw_qr(&mut page.content, qr, width - margin - qr_side, box_top - qr_side, qr_side);
     }
     (page.content.finish().into_vec(), page.replaced)
+}
+
+/// The width of the envelope's window left for the address: 85 mm less 5 mm of room on each side.
+const WINDOW_WIDTH_MM: f32 = 75.0;
+
+/// The address as lines that fit the envelope's window: its own lines, and a line too long for the window cut
+/// after its commas (`12 rue de l'Église, 42000 Saint-Étienne` is an address of one CSV cell), then between words.
+fn address_block(address: &str) -> Vec<String> {
+    let width = mm(WINDOW_WIDTH_MM);
+    let limit = characters_per_line(width, 11.0);
+    let mut lines = Vec::new();
+    for line in address.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if line.chars().count() <= limit {
+            lines.push(line.to_owned());
+            continue;
+        }
+        let parts: Vec<&str> = line.split(',').map(str::trim).filter(|part| !part.is_empty()).collect();
+        for (index, part) in parts.iter().enumerate() {
+            let comma = if index + 1 < parts.len() { "," } else { "" };
+            lines.extend(wrap(&format!("{part}{comma}"), width, 11.0));
+        }
+    }
+    lines
 }
 
 /// A page being drawn.
