@@ -36,11 +36,12 @@ staff=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" -c "$jar" --data-url
   "$base/staff/assemblies")
 staff=${staff#"$base"}
 python3 - "$LETTERS" > "$work/addresses.csv" <<'PY'
-import sys
+import csv, sys
 n = int(sys.argv[1])
-print("id,street,town,area")
+writer = csv.writer(sys.stdout, lineterminator="\n")
+writer.writerow(["id", "address", "area"])
 for i in range(n):
-    print(f"h{i},{i % 200 + 1} rue de l'Église n°{i},Saint-Étienne,Zone {i % 12}")
+    writer.writerow([f"h{i}", f"Appartement {i}, {i % 200 + 1} rue de l'Église, 42000 Saint-Étienne", f"Zone {i % 12}"])
 PY
 token=$(csrf "$staff/invitations")
 curl -s -o /dev/null -b "$jar" -c "$jar" -F "csrf_token=$token" -F "addresses_file=@$work/addresses.csv;type=text/csv" \

@@ -78,8 +78,12 @@ pub struct NewPrint<'a> {
     pub created_by: Option<i64>,
 }
 
-const COLUMNS: &str = "id, assembly_id, paper, per_file, lang, base_url, state, letters_total, letters_done, replaced, \
-                       created_at, finished_at";
+macro_rules! print_columns {
+    () => {
+        "id, assembly_id, paper, per_file, lang, base_url, state, letters_total, letters_done, replaced, created_at, \
+         finished_at"
+    };
+}
 
 fn print_row(row: &sqlx::any::AnyRow) -> Result<PrintRow, StoreError> {
     Ok(PrintRow {
@@ -154,8 +158,10 @@ pub async fn get(
     assembly_id: i64,
     print_id: i64,
 ) -> Result<PrintRow, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM letter_prints WHERE assembly_id = $1 AND id = $2"
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        print_columns!(),
+        " FROM letter_prints WHERE assembly_id = $1 AND id = $2"
     ))
     .bind(assembly_id)
     .bind(print_id)
@@ -171,8 +177,10 @@ pub async fn list(
     assembly_id: i64,
     limit: i64,
 ) -> Result<(Vec<PrintRow>, i64), StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM letter_prints WHERE assembly_id = $1 ORDER BY id DESC LIMIT $2"
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        print_columns!(),
+        " FROM letter_prints WHERE assembly_id = $1 ORDER BY id DESC LIMIT $2"
     ))
     .bind(assembly_id)
     .bind(limit)

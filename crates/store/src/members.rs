@@ -253,18 +253,17 @@ pub async fn assembly_email_outcomes(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<RespondentEmail>, i64), StoreError> {
-    let kinds = EmailKind::ALL
-        .iter()
-        .map(|kind| format!("'{}'", kind.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let filter = format!(
-        "FROM email_outbox o JOIN respondents r ON r.id = o.respondent_id
-         WHERE r.assembly_id = $1 AND o.kind IN ({kinds}) AND ($2 = 0 OR o.status = 'failed')"
-    );
-    let rows = sqlx::query(&format!(
-        "SELECT o.respondent_id, r.full_name, o.kind, o.status, o.error, o.created_at {filter}
-         ORDER BY o.id DESC LIMIT $3 OFFSET $4"
+    // The kinds of `EmailKind`: a kind recorded by a later version is left out rather than an error here.
+    macro_rules! filter {
+        () => {
+            "FROM email_outbox o JOIN respondents r ON r.id = o.respondent_id
+             WHERE r.assembly_id = $1 AND o.kind IN ('registration', 'sign_in_code') AND ($2 = 0 OR o.status = 'failed')"
+        };
+    }
+    let rows = sqlx::query(concat!(
+        "SELECT o.respondent_id, r.full_name, o.kind, o.status, o.error, o.created_at ",
+        filter!(),
+        " ORDER BY o.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(assembly_id)
     .bind(i64::from(failed_only))
@@ -272,7 +271,7 @@ pub async fn assembly_email_outcomes(
     .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+    let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) ", filter!()))
         .bind(assembly_id)
         .bind(i64::from(failed_only))
         .fetch_one(conn)
