@@ -44,7 +44,14 @@ fn id_parameter(name: &str) -> Value {
 
 /// A read of the lifecycle (issue 18, item 9): `summary`, the path's parameters (besides `assembly_id`), whether it
 /// pages, and its 200's schema. Public reads (anyone, CORS) have no `security`; the others need a token.
-fn lifecycle_read(operation_id: &str, summary: &str, public: bool, extra: &[Value], pages: bool, ok: Value) -> Value {
+fn lifecycle_read(
+    operation_id: &str,
+    summary: &str,
+    public: bool,
+    extra: &[Value],
+    pages: bool,
+    ok: Value,
+) -> Value {
     let mut parameters = vec![assembly_id_parameter()];
     parameters.extend(extra.iter().cloned());
     let mut responses = json!({ "200": json_response("OK", ok), "404": error_response("No such assembly or object") });
@@ -180,99 +187,179 @@ fn lifecycle_operation(method: &str, path: &str) -> Option<Value> {
     let any = json!({});
     let operation = match (method, path) {
         ("GET", "/api/v1/assemblies/{assembly_id}/recommendations") => lifecycle_read(
-            "listRecommendations", "A page of the assembly's public recommendations, each with the authority's response, the implementation milestones and the fidelity judgement (no token; any origin)",
-            true, &[], true, paged(schema_ref("Recommendation"))),
-        ("GET", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}") => lifecycle_read(
-            "getRecommendation", "One public recommendation with its response, milestones and fidelity judgement (no token; any origin)",
-            true, &[id_parameter("recommendation_id")], false, schema_ref("Recommendation")),
+            "listRecommendations",
+            "A page of the assembly's public recommendations, each with the authority's response, the implementation milestones and the fidelity judgement (no token; any origin)",
+            true,
+            &[],
+            true,
+            paged(schema_ref("Recommendation")),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}") => {
+            lifecycle_read(
+                "getRecommendation",
+                "One public recommendation with its response, milestones and fidelity judgement (no token; any origin)",
+                true,
+                &[id_parameter("recommendation_id")],
+                false,
+                schema_ref("Recommendation"),
+            )
+        }
         ("GET", "/api/v1/assemblies/{assembly_id}/scorecard") => lifecycle_read(
-            "getScorecard", "The accountability scorecard as of today: the same figures as the public scorecard page and its CSV (no token; any origin)",
-            true, &[], false, object(json!({
+            "getScorecard",
+            "The accountability scorecard as of today: the same figures as the public scorecard page and its CSV (no token; any origin)",
+            true,
+            &[],
+            false,
+            object(json!({
                 "assembly_id": { "type": "integer" }, "assembly": { "type": "string" }, "authority": { "type": "string" },
                 "as_of": { "type": "string", "format": "date" }, "due": { "type": ["string", "null"], "format": "date" },
                 "illustrative": { "type": "boolean" }, "headline": { "type": "string" }, "total": { "type": "integer" },
                 "fully_taken_up": any.clone(), "by_response": any.clone(), "by_fidelity": any.clone(), "by_timeliness": any.clone(),
-                "cherry_picking": any.clone(), "recommendations": { "type": "array" } }))),
+                "cherry_picking": any.clone(), "recommendations": { "type": "array" } })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/selection") => lifecycle_read(
-            "getPublicSelection", "The published selection: final and replacement runs from their commitment on (commitment, seed once known, files, the verify command) and the replacement history by public ids (no token; any origin)",
-            true, &[], false, object(json!({
+            "getPublicSelection",
+            "The published selection: final and replacement runs from their commitment on (commitment, seed once known, files, the verify command) and the replacement history by public ids (no token; any origin)",
+            true,
+            &[],
+            false,
+            object(json!({
                 "runs": { "type": "array", "items": schema_ref("PublicRun") },
                 "replacements": { "type": "array", "items": object(json!({
-                    "dropped": { "type": ["string", "null"] }, "replacement": { "type": ["string", "null"] }, "run_id": { "type": "integer" } })) } }))),
+                    "dropped": { "type": ["string", "null"] }, "replacement": { "type": ["string", "null"] }, "run_id": { "type": "integer" } })) } })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/selection/runs/{run_id}/files/{file}") => {
             let mut operation = lifecycle_read(
-                "getPublishedSelectionFile", "A published file of a public run: `pool.csv`, `features.csv`, `already-selected.csv`, `distribution.csv`, `seed.txt`, `selected.csv` or `composition.svg`, as each becomes public (no token; any origin)",
-                true, &[id_parameter("run_id"), json!({ "name": "file", "in": "path", "required": true, "schema": { "type": "string" } })], false, any.clone());
+                "getPublishedSelectionFile",
+                "A published file of a public run: `pool.csv`, `features.csv`, `already-selected.csv`, `distribution.csv`, `seed.txt`, `selected.csv` or `composition.svg`, as each becomes public (no token; any origin)",
+                true,
+                &[
+                    id_parameter("run_id"),
+                    json!({ "name": "file", "in": "path", "required": true, "schema": { "type": "string" } }),
+                ],
+                false,
+                any.clone(),
+            );
             operation["responses"]["200"] = json!({ "description": "The file", "content": {
                 "text/csv": { "schema": { "type": "string" } }, "text/plain": { "schema": { "type": "string" } },
                 "image/svg+xml": { "schema": { "type": "string" } } } });
             operation
         }
         ("GET", "/api/v1/assemblies/{assembly_id}/evidence") => lifecycle_read(
-            "getEvidence", "A page of the evidence library's documents and one of its speakers (the same page of each), as the public evidence page shows them (no token; any origin)",
-            true, &[], true, object(json!({
+            "getEvidence",
+            "A page of the evidence library's documents and one of its speakers (the same page of each), as the public evidence page shows them (no token; any origin)",
+            true,
+            &[],
+            true,
+            object(json!({
                 "documents": paged(object(json!({ "id": { "type": "integer" }, "topic": { "type": "string" }, "title": { "type": "string" }, "url": { "type": "string" }, "summary": { "type": "string" } }))),
-                "speakers": paged(object(json!({ "id": { "type": "integer" }, "name": { "type": "string" }, "topic": { "type": "string" }, "perspective": { "type": "string" }, "interests": { "type": "string" }, "session_id": { "type": ["integer", "null"] } }))) }))),
+                "speakers": paged(object(json!({ "id": { "type": "integer" }, "name": { "type": "string" }, "topic": { "type": "string" }, "perspective": { "type": "string" }, "interests": { "type": "string" }, "session_id": { "type": ["integer", "null"] } }))) })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/recruitment") => lifecycle_read(
-            "getRecruitment", "Recruitment at a glance (observers and organisers): letters drawn, seats taken, respondents by status, and a page of the invitation lottery's draws with their seed, digest and per-area report",
-            false, &[], true, object(json!({
+            "getRecruitment",
+            "Recruitment at a glance (observers and organisers): letters drawn, seats taken, respondents by status, and a page of the invitation lottery's draws with their seed, digest and per-area report",
+            false,
+            &[],
+            true,
+            object(json!({
                 "letters": { "type": "integer" }, "seats_used": { "type": "integer" },
                 "respondents": { "type": "object", "additionalProperties": { "type": "integer" } },
                 "draws": paged(object(json!({ "id": { "type": "integer" }, "seed": { "type": "string" }, "digest": { "type": "string" },
                     "invitations": { "type": "integer" }, "addresses": { "type": "integer" }, "household_capacity": { "type": "integer" },
-                    "drawn_at": { "type": "integer" }, "areas": { "type": "array" } }))) }))),
+                    "drawn_at": { "type": "integer" }, "areas": { "type": "array" } }))) })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/respondents") => {
-            let statuses: Vec<&str> = domain::respondent::ALL.iter().map(|status| status.as_str()).collect();
+            let statuses: Vec<&str> = domain::respondent::ALL
+                .iter()
+                .map(|status| status.as_str())
+                .collect();
             lifecycle_read(
-                "listRespondents", "Respondents by status (observers and organisers), and for organisers only a page of the respondents with their personal data (logged as a view in the audit log); `respondents` is null for observers. No search by name: names stay out of URLs",
-                false, &[json!({ "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": statuses } })], true, object(json!({
+                "listRespondents",
+                "Respondents by status (observers and organisers), and for organisers only a page of the respondents with their personal data (logged as a view in the audit log); `respondents` is null for observers. No search by name: names stay out of URLs",
+                false,
+                &[
+                    json!({ "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": statuses } }),
+                ],
+                true,
+                object(json!({
                     "counts": { "type": "object", "additionalProperties": { "type": "integer" } },
                     "invitations": { "type": "integer" }, "seats_used": { "type": "integer" }, "personal": { "type": "boolean" },
                     "respondents": { "anyOf": [{ "type": "null" }, paged(object(json!({
                         "id": { "type": "integer" }, "status": { "type": "string", "enum": statuses }, "full_name": { "type": "string" },
                         "email": { "type": "string" }, "phone": { "type": "string" }, "answers": { "type": "object" },
-                        "access_needs": { "type": "object" }, "registered_at": { "type": "integer" } })))] } })))
+                        "access_needs": { "type": "object" }, "registered_at": { "type": "integer" } })))] } })),
+            )
         }
         ("GET", "/api/v1/assemblies/{assembly_id}/quotas") => lifecycle_read(
-            "getQuotas", "The panel size, the announced seed source and a page of the quotas (observers and organisers)",
-            false, &[], true, object(json!({
+            "getQuotas",
+            "The panel size, the announced seed source and a page of the quotas (observers and organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
                 "panel_size": { "type": ["integer", "null"] }, "seed_source": { "type": ["string", "null"] },
                 "quotas": paged(object(json!({ "feature": { "type": "string" }, "value": { "type": "string" }, "share_ppm": { "type": "integer" },
-                    "min_seats": { "type": "integer" }, "max_seats": { "type": "integer" } }))) }))),
+                    "min_seats": { "type": "integer" }, "max_seats": { "type": "integer" } }))) })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/selection/runs") => lifecycle_read(
-            "listSelectionRuns", "A page of every selection run, test runs too, newest first, as they stand now (observers and organisers)",
-            false, &[], true, paged(object(json!({
+            "listSelectionRuns",
+            "A page of every selection run, test runs too, newest first, as they stand now (observers and organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
                 "id": { "type": "integer" }, "kind": { "type": "string" }, "status": { "type": "string" }, "algorithm": { "type": "string" },
                 "panel_size": { "type": "integer" }, "lottery_panels": { "type": ["integer", "null"] }, "public": { "type": "boolean" },
                 "commitment": { "type": ["string", "null"] }, "seed": { "type": ["string", "null"] }, "message": { "type": ["string", "null"] },
-                "cancel_requested": { "type": "boolean" }, "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] } })))),
+                "cancel_requested": { "type": "boolean" }, "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] } }))),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/sessions") => lifecycle_read(
-            "listSessions", "The number of members and a page of the sessions in date order, with their agenda and register counts (observers, facilitators, organisers)",
-            false, &[], true, object(json!({
+            "listSessions",
+            "The number of members and a page of the sessions in date order, with their agenda and register counts (observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
                 "members": { "type": "integer" },
                 "sessions": paged(object(json!({
                     "id": { "type": "integer" }, "title": { "type": "string" }, "held_on": { "type": "string" }, "starts_at": { "type": "string" },
                     "ends_at": { "type": "string" }, "place": { "type": "string" }, "agenda": { "type": "array" },
-                    "attendance": object(json!({ "present": { "type": "integer" }, "late": { "type": "integer" }, "absent": { "type": "integer" } })) }))) }))),
+                    "attendance": object(json!({ "present": { "type": "integer" }, "late": { "type": "integer" }, "absent": { "type": "integer" } })) }))) })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/tables") => lifecycle_read(
-            "getTables", "The current seating (null before the first allocation): a page of its sessions, each with its tables, their facilitator and members by account id and name (observers and organisers)",
-            false, &[], true, object(json!({
+            "getTables",
+            "The current seating (null before the first allocation): a page of its sessions, each with its tables, their facilitator and members by account id and name (observers and organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
                 "latest_run": { "type": ["object", "null"] },
                 "current": { "anyOf": [{ "type": "null" }, object(json!({
                     "run_id": { "type": "integer" }, "seats_per_table": { "type": "integer" }, "seed": { "type": "integer" },
-                    "sessions": paged(object(json!({ "session_id": { "type": "integer" }, "tables": { "type": "array" } }))) }))] } }))),
+                    "sessions": paged(object(json!({ "session_id": { "type": "integer" }, "tables": { "type": "array" } }))) }))] } })),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/proposals") => lifecycle_read(
-            "listProposals", "A page of the assembly's proposals, oldest first, each in its current version (members, observers, facilitators, organisers)",
-            false, &[], true, paged(object(json!({
+            "listProposals",
+            "A page of the assembly's proposals, oldest first, each in its current version (members, observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
                 "id": { "type": "integer" }, "title": { "type": "string" }, "text": { "type": "string" }, "session": { "type": "string" },
-                "table": { "type": "string" }, "version": { "type": "integer" }, "minority_report": { "type": "string" }, "created_at": { "type": "integer" } })))),
+                "table": { "type": "string" }, "version": { "type": "integer" }, "minority_report": { "type": "string" }, "created_at": { "type": "integer" } }))),
+        ),
         ("GET", "/api/v1/assemblies/{assembly_id}/ballots") => lifecycle_read(
-            "listBallots", "A page of the assembly's ballots, oldest first; `result` is null until a ballot closes, for every caller (members, observers, facilitators, organisers)",
-            false, &[], true, paged(object(json!({
+            "listBallots",
+            "A page of the assembly's ballots, oldest first; `result` is null until a ballot closes, for every caller (members, observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
                 "id": { "type": "integer" }, "proposal_id": { "type": ["integer", "null"] }, "method": { "enum": ["yes_no", "agreement", "ranking", "approval"] },
                 "wording": { "type": "string" }, "status": { "enum": ["draft", "open", "closed", "skipped"] }, "eligible_members": { "type": "integer" },
                 "opened_at": { "type": ["integer", "null"] }, "closed_at": { "type": ["integer", "null"] },
-                "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } } })))),
+                "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } } }))),
+        ),
         _ => return None,
     };
     Some(operation)
@@ -451,7 +538,12 @@ mod tests {
             let operation = &document["paths"][spec.path]["get"];
             let public = allowed(Role::Public, spec.action);
             assert_eq!(operation.get("security").is_none(), public, "{}", spec.path);
-            assert_eq!(crate::routes::cross_origin_readable(&spec), public, "{}", spec.path);
+            assert_eq!(
+                crate::routes::cross_origin_readable(&spec),
+                public,
+                "{}",
+                spec.path
+            );
             public_reads += usize::from(public);
         }
         assert!(public_reads >= 10, "{public_reads}");

@@ -124,7 +124,11 @@ mod tests {
 
     #[test]
     fn a_limit_out_of_range_or_a_negative_offset_is_refused() {
-        for (limit, offset) in [(Some(0), None), (Some(MAX_LIMIT + 1), None), (None, Some(-1))] {
+        for (limit, offset) in [
+            (Some(0), None),
+            (Some(MAX_LIMIT + 1), None),
+            (None, Some(-1)),
+        ] {
             assert!(matches!(page(limit, offset), Err(AppError::Invalid(_))));
         }
         assert!(page(Some(MAX_LIMIT), Some(0)).is_ok());

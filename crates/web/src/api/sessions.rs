@@ -59,9 +59,12 @@ pub async fn evidence(
 ) -> Result<Json<Value>, AppError> {
     let page = Page::parse(params)?;
     let mut connection = state.store.connection().await?;
-    let library =
-        app::assembly::library(&mut connection, assembly_id, app::assembly::Audience::Public)
-            .await?;
+    let library = app::assembly::library(
+        &mut connection,
+        assembly_id,
+        app::assembly::Audience::Public,
+    )
+    .await?;
     drop(connection);
     let documents: Paged<Value> = page.of(&library.evidence, |row| {
         json!({
@@ -79,7 +82,9 @@ pub async fn evidence(
             "session_id": entry.session.as_ref().map(|session| session.id),
         })
     });
-    Ok(Json(json!({ "documents": documents, "speakers": speakers })))
+    Ok(Json(
+        json!({ "documents": documents, "speakers": speakers }),
+    ))
 }
 
 /// `GET /api/v1/assemblies/{assembly_id}/tables`: the current allocation (null before the first), a page of its
@@ -101,9 +106,10 @@ pub async fn tables(
             .unwrap_or_default()
     };
     let person = |id: i64, people: &[(i64, String)]| json!({ "account_id": id, "name": name_of(id, people) });
-    let latest = overview.latest.as_ref().map(|run| {
-        json!({ "id": run.id, "status": run.status.as_str() })
-    });
+    let latest = overview
+        .latest
+        .as_ref()
+        .map(|run| json!({ "id": run.id, "status": run.status.as_str() }));
     let Some(current) = &overview.current else {
         return Ok(Json(
             json!({ "latest_run": latest, "current": Value::Null }),

@@ -55,38 +55,74 @@ pub async fn public_lifecycle_data_needs_no_token_and_other_sites_may_read_it(ap
     let base = format!("/api/v1/assemblies/{id}");
 
     // The recommendations, each with what became of it, page by page, without a token.
-    let (status, all, headers) = get(&app, &format!("{base}/recommendations?limit=500"), None).await;
+    let (status, all, headers) =
+        get(&app, &format!("{base}/recommendations?limit=500"), None).await;
     assert_eq!(status, 200, "{all}");
     assert_eq!(allowed_origin(&headers), Some("*"));
     assert!(headers.get("access-control-allow-credentials").is_none());
     let total = all["total"].as_i64().unwrap();
-    assert!(total >= 3, "the demo convention has recommendations: {total}");
+    assert!(
+        total >= 3,
+        "the demo convention has recommendations: {total}"
+    );
     let items = all["items"].as_array().unwrap();
     assert_eq!(items.len() as i64, total.min(500));
-    let responded = items.iter().find(|item| !item["response"].is_null()).unwrap();
+    let responded = items
+        .iter()
+        .find(|item| !item["response"].is_null())
+        .unwrap();
     assert!(responded["response"]["kind"].is_string());
-    assert!(responded["response"].get("recorded_by").is_none(), "who recorded it is not public");
+    assert!(
+        responded["response"].get("recorded_by").is_none(),
+        "who recorded it is not public"
+    );
     let (_, first, _) = get(&app, &format!("{base}/recommendations?limit=2"), None).await;
-    let (_, second, _) = get(&app, &format!("{base}/recommendations?limit=2&offset=2"), None).await;
+    let (_, second, _) = get(
+        &app,
+        &format!("{base}/recommendations?limit=2&offset=2"),
+        None,
+    )
+    .await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     assert_eq!(first["items"][0]["id"], items[0]["id"]);
     assert_eq!(second["items"][0]["id"], items[2]["id"]);
     assert_eq!(second["total"], total);
-    let (status, beyond, _) = get(&app, &format!("{base}/recommendations?offset={total}"), None).await;
+    let (status, beyond, _) = get(
+        &app,
+        &format!("{base}/recommendations?offset={total}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(beyond["items"].as_array().unwrap().is_empty());
     // Paging limits: at most 500 a page; a limit or offset out of range names its field; not a number is a 400.
-    for (query, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("offset=-1", "offset")] {
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+    ] {
         let (status, error, _) = get(&app, &format!("{base}/recommendations?{query}"), None).await;
-        assert_eq!((status, &error["field"]), (422, &Value::from(field)), "{query}: {error}");
+        assert_eq!(
+            (status, &error["field"]),
+            (422, &Value::from(field)),
+            "{query}: {error}"
+        );
     }
     let (status, error, _) = get(&app, &format!("{base}/recommendations?limit=many"), None).await;
     assert_eq!(status, 400);
-    assert!(error["error"].as_str().unwrap().contains("limit"), "{error}");
+    assert!(
+        error["error"].as_str().unwrap().contains("limit"),
+        "{error}"
+    );
 
     // One recommendation; another assembly's or none is 404.
     let recommendation_id = items[0]["id"].as_i64().unwrap();
-    let (status, one, _) = get(&app, &format!("{base}/recommendations/{recommendation_id}"), None).await;
+    let (status, one, _) = get(
+        &app,
+        &format!("{base}/recommendations/{recommendation_id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(one, items[0]);
     let (status, _, _) = get(&app, &format!("{base}/recommendations/{}", i64::MAX), None).await;
@@ -133,7 +169,10 @@ pub async fn public_lifecycle_data_needs_no_token_and_other_sites_may_read_it(ap
     assert_eq!(response.status().as_u16(), 202);
     assert_eq!(allowed_origin(response.headers()), None);
     let response = reqwest::Client::new()
-        .request(reqwest::Method::OPTIONS, app.url(&format!("{base}/recommendations")))
+        .request(
+            reqwest::Method::OPTIONS,
+            app.url(&format!("{base}/recommendations")),
+        )
         .header("origin", OTHER_SITE)
         .header("access-control-request-method", "GET")
         .header("access-control-request-headers", "authorization")
@@ -145,36 +184,82 @@ pub async fn public_lifecycle_data_needs_no_token_and_other_sites_may_read_it(ap
         .get("access-control-allow-headers")
         .map(|value| value.to_str().unwrap().to_ascii_lowercase())
         .unwrap_or_default();
-    assert!(!allowed_headers.contains("authorization"), "{allowed_headers}");
-    assert!(response.headers().get("access-control-allow-credentials").is_none());
+    assert!(
+        !allowed_headers.contains("authorization"),
+        "{allowed_headers}"
+    );
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-credentials")
+            .is_none()
+    );
 }
 
 pub async fn staff_read_the_lifecycle_with_a_token_as_the_permission_table_says(app: TestApp) {
     let id = app.climate_id().await;
     let base = format!("/api/v1/assemblies/{id}");
     let mut tokens = std::collections::BTreeMap::new();
-    for role in ["member", "authority", "observer", "facilitator", "organiser"] {
+    for role in [
+        "member",
+        "authority",
+        "observer",
+        "facilitator",
+        "organiser",
+    ] {
         tokens.insert(role, app.token_for(role).await);
     }
     // (path, roles that may read it, roles that may not); without a token every one is 401.
     let table: [(&str, &[&str], &[&str]); 8] = [
-        ("recruitment", &["observer", "organiser"], &["member", "authority", "facilitator"]),
-        ("respondents", &["observer", "organiser"], &["member", "authority", "facilitator"]),
-        ("quotas", &["observer", "organiser"], &["member", "authority", "facilitator"]),
-        ("selection/runs", &["observer", "organiser"], &["member", "authority", "facilitator"]),
-        ("sessions", &["observer", "facilitator", "organiser"], &["member", "authority"]),
-        ("tables", &["observer", "organiser"], &["member", "authority", "facilitator"]),
-        ("proposals", &["member", "observer", "facilitator", "organiser"], &["authority"]),
-        ("ballots", &["member", "observer", "facilitator", "organiser"], &["authority"]),
+        (
+            "recruitment",
+            &["observer", "organiser"],
+            &["member", "authority", "facilitator"],
+        ),
+        (
+            "respondents",
+            &["observer", "organiser"],
+            &["member", "authority", "facilitator"],
+        ),
+        (
+            "quotas",
+            &["observer", "organiser"],
+            &["member", "authority", "facilitator"],
+        ),
+        (
+            "selection/runs",
+            &["observer", "organiser"],
+            &["member", "authority", "facilitator"],
+        ),
+        (
+            "sessions",
+            &["observer", "facilitator", "organiser"],
+            &["member", "authority"],
+        ),
+        (
+            "tables",
+            &["observer", "organiser"],
+            &["member", "authority", "facilitator"],
+        ),
+        (
+            "proposals",
+            &["member", "observer", "facilitator", "organiser"],
+            &["authority"],
+        ),
+        (
+            "ballots",
+            &["member", "observer", "facilitator", "organiser"],
+            &["authority"],
+        ),
     ];
     for (path, allowed, refused) in table {
         let path = format!("{base}/{path}");
         for role in allowed {
-            let (status, body, _) = get(&app, &path, Some(&tokens[role])).await;
+            let (status, body, _) = get(&app, &path, Some(tokens[role].as_str())).await;
             assert_eq!(status, 200, "{role} {path}: {body}");
         }
         for role in refused {
-            let (status, body, _) = get(&app, &path, Some(&tokens[role])).await;
+            let (status, body, _) = get(&app, &path, Some(tokens[role].as_str())).await;
             assert_eq!(status, 403, "{role} {path}: {body}");
             assert!(body["error"].is_string());
         }
@@ -187,7 +272,12 @@ pub async fn staff_read_the_lifecycle_with_a_token_as_the_permission_table_says(
     let (_, recruitment, _) = get(&app, &format!("{base}/recruitment"), organiser).await;
     assert_eq!(recruitment["letters"], 6, "{recruitment}");
     assert_eq!(recruitment["draws"]["total"], 1);
-    assert!(!recruitment["draws"]["items"][0]["seed"].as_str().unwrap().is_empty());
+    assert!(
+        !recruitment["draws"]["items"][0]["seed"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
     assert!(recruitment["respondents"]["registered"].is_i64());
 
     // Sessions with their agenda, and the tables of the current allocation.
@@ -210,7 +300,11 @@ pub async fn staff_read_the_lifecycle_with_a_token_as_the_permission_table_says(
     let ballots = ballots["items"].as_array().unwrap().clone();
     assert!(ballots.iter().any(|ballot| ballot["status"] == "closed"));
     for ballot in &ballots {
-        assert_eq!(ballot["status"] == "closed", !ballot["result"].is_null(), "{ballot}");
+        assert_eq!(
+            ballot["status"] == "closed",
+            !ballot["result"].is_null(),
+            "{ballot}"
+        );
     }
     let (status, _, _) = get(&app, &format!("{base}/ballots?limit=0"), member).await;
     assert_eq!(status, 422);
