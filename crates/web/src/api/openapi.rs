@@ -420,6 +420,37 @@ fn add_common_responses(spec: &RouteSpec, operation: &mut Value) {
     }
 }
 
+/// The schemas of the lifecycle's reads (issue 18, item 9).
+fn lifecycle_schemas() -> Value {
+    json!({
+                "Recommendation": { "type": "object", "required": ["id", "reference", "title", "text", "theme", "milestones"], "properties": {
+                    "id": { "type": "integer" }, "reference": { "type": "string" }, "title": { "type": "string" }, "text": { "type": "string" },
+                    "theme": { "type": "string" }, "route": { "type": "string" }, "support_bp": { "type": ["integer", "null"], "description": "share of members supporting it, in basis points" },
+                    "support": { "type": "string" }, "minority_report": { "type": "string" }, "proposal_id": { "type": ["integer", "null"] },
+                    "status": { "type": ["string", "null"], "description": "the scorecard's timeliness of the response" },
+                    "response": { "type": ["object", "null"], "properties": {
+                        "kind": { "enum": domain::impact::Reply::ALL.iter().map(|reply| reply.as_str()).collect::<Vec<_>>() },
+                        "justification": { "type": "string" }, "source_url": { "type": "string" },
+                        "responded_on": { "type": "string", "format": "date" }, "on_behalf": { "type": "boolean" } } },
+                    "milestones": { "type": "array", "items": { "type": "object", "properties": {
+                        "happened_on": { "type": "string", "format": "date" },
+                        "kind": { "enum": domain::impact::Instrument::ALL.iter().map(|kind| kind.as_str()).collect::<Vec<_>>() },
+                        "description": { "type": "string" }, "evidence_url": { "type": "string" } } } },
+                    "fidelity": { "type": ["object", "null"], "properties": {
+                        "verdict": { "enum": domain::impact::Verdict::ALL.iter().map(|verdict| verdict.as_str()).collect::<Vec<_>>() },
+                        "judged_by": { "enum": domain::impact::JudgedBy::ALL.iter().map(|judge| judge.as_str()).collect::<Vec<_>>() },
+                        "reasons": { "type": "string" }, "enacted_text": { "type": "string" }, "judged_on": { "type": "string", "format": "date" } } } } },
+                "PublicRun": { "type": "object", "required": ["id", "kind", "status", "files"], "properties": {
+                    "id": { "type": "integer" }, "kind": { "enum": ["final", "replacement"] }, "status": { "type": "string" },
+                    "algorithm": { "type": "string" }, "panel_size": { "type": "integer" }, "lottery_panels": { "type": ["integer", "null"] },
+                    "commitment": { "type": ["string", "null"], "description": "published before the seed is known" },
+                    "commitment_version": { "type": "integer" }, "seed_source": { "type": ["string", "null"] },
+                    "seed": { "type": ["string", "null"] }, "verify_command": { "type": ["string", "null"] },
+                    "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] },
+                    "files": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string" }, "path": { "type": "string" } } } } } }
+    })
+}
+
 /// The OpenAPI 3.1 document: every API route of the route table (`specs`) with its operation.
 pub fn openapi_document(specs: &[RouteSpec]) -> Value {
     let mut paths = serde_json::Map::new();
@@ -433,7 +464,7 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
         entry[spec.method.to_lowercase()] = operation;
     }
     let phases: Vec<&str> = Phase::ALL.iter().map(|phase| phase.as_str()).collect();
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": { "title": "Kleroterion API", "version": "1", "description": "Citizens' assemblies through their whole lifecycle. Operations without `security` need no token and answer every origin (CORS, no credentials): assemblies, recommendations with the authority's responses, the scorecard, the published selection and the evidence. The others need `Authorization: Bearer <token>` (create tokens at /staff/tokens) and a role in the assembly. Lists page with `limit` and `offset`." },
         "servers": [{ "url": "/" }],
@@ -474,37 +505,20 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                 "StatementShare": { "type": "object", "properties": { "statement_id": { "type": "integer" }, "agree": { "type": "boolean" }, "share": { "type": "number", "description": "smoothed share of the group (or of everyone, for consensus) voting that way" } } },
                 "ConversationVote": { "type": "object", "required": ["statement_id", "vote"], "additionalProperties": false, "properties": {
                     "device_token": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "statement_id": { "type": "integer" }, "vote": { "enum": ["agree", "disagree", "pass"] } } },
-                "Recommendation": { "type": "object", "required": ["id", "reference", "title", "text", "theme", "milestones"], "properties": {
-                    "id": { "type": "integer" }, "reference": { "type": "string" }, "title": { "type": "string" }, "text": { "type": "string" },
-                    "theme": { "type": "string" }, "route": { "type": "string" }, "support_bp": { "type": ["integer", "null"], "description": "share of members supporting it, in basis points" },
-                    "support": { "type": "string" }, "minority_report": { "type": "string" }, "proposal_id": { "type": ["integer", "null"] },
-                    "status": { "type": ["string", "null"], "description": "the scorecard's timeliness of the response" },
-                    "response": { "type": ["object", "null"], "properties": {
-                        "kind": { "enum": domain::impact::Reply::ALL.iter().map(|reply| reply.as_str()).collect::<Vec<_>>() },
-                        "justification": { "type": "string" }, "source_url": { "type": "string" },
-                        "responded_on": { "type": "string", "format": "date" }, "on_behalf": { "type": "boolean" } } },
-                    "milestones": { "type": "array", "items": { "type": "object", "properties": {
-                        "happened_on": { "type": "string", "format": "date" },
-                        "kind": { "enum": domain::impact::Instrument::ALL.iter().map(|kind| kind.as_str()).collect::<Vec<_>>() },
-                        "description": { "type": "string" }, "evidence_url": { "type": "string" } } } },
-                    "fidelity": { "type": ["object", "null"], "properties": {
-                        "verdict": { "enum": domain::impact::Verdict::ALL.iter().map(|verdict| verdict.as_str()).collect::<Vec<_>>() },
-                        "judged_by": { "enum": domain::impact::JudgedBy::ALL.iter().map(|judge| judge.as_str()).collect::<Vec<_>>() },
-                        "reasons": { "type": "string" }, "enacted_text": { "type": "string" }, "judged_on": { "type": "string", "format": "date" } } } } },
-                "PublicRun": { "type": "object", "required": ["id", "kind", "status", "files"], "properties": {
-                    "id": { "type": "integer" }, "kind": { "enum": ["final", "replacement"] }, "status": { "type": "string" },
-                    "algorithm": { "type": "string" }, "panel_size": { "type": "integer" }, "lottery_panels": { "type": ["integer", "null"] },
-                    "commitment": { "type": ["string", "null"], "description": "published before the seed is known" },
-                    "commitment_version": { "type": "integer" }, "seed_source": { "type": ["string", "null"] },
-                    "seed": { "type": ["string", "null"] }, "verify_command": { "type": ["string", "null"] },
-                    "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] },
-                    "files": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string" }, "path": { "type": "string" } } } } } },
                 "Error": { "type": "object", "required": ["error"], "properties": {
                     "error": { "type": "string" }, "field": { "type": ["string", "null"] },
                     "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" } } }
             }
         }
-    })
+    });
+    // The lifecycle's schemas, apart: one `json!` of them all would pass the macro's recursion limit.
+    if let (Some(schemas), Value::Object(lifecycle)) = (
+        document["components"]["schemas"].as_object_mut(),
+        lifecycle_schemas(),
+    ) {
+        schemas.extend(lifecycle);
+    }
+    document
 }
 
 #[cfg(test)]
