@@ -311,7 +311,28 @@ pub async fn staff_read_the_lifecycle_with_a_token_as_the_permission_table_says(
 
     // Quotas and runs of the selection.
     let (_, quotas, _) = get(&app, &format!("{base}/quotas"), organiser).await;
-    assert!(quotas["quotas"]["total"].as_i64().unwrap() >= 1, "{quotas}");
+    assert_eq!(quotas["quotas"]["total"], 0, "{quotas}");
+    assert!(quotas["panel_size"].is_null());
+    let organiser_page = app.demo_client("organiser").await;
+    let response = app
+        .post_form(
+            &organiser_page,
+            &format!("/staff/assemblies/{id}/quotas"),
+            &[
+                ("panel_size", "6"),
+                ("seed_source", "The lottery of 1 March"),
+                ("quotas", "gender,woman,50,3,3\ngender,man,50,3,3\n"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, quotas, _) = get(&app, &format!("{base}/quotas?limit=1&offset=1"), organiser).await;
+    assert_eq!(quotas["panel_size"], 6, "{quotas}");
+    assert_eq!(quotas["seed_source"], "The lottery of 1 March");
+    assert_eq!(quotas["quotas"]["total"], 2);
+    assert_eq!(quotas["quotas"]["items"][0]["value"], "man");
+    assert_eq!(quotas["quotas"]["items"].as_array().unwrap().len(), 1);
     let (_, runs, _) = get(&app, &format!("{base}/selection/runs"), organiser).await;
     assert!(runs["items"].is_array(), "{runs}");
 
