@@ -204,6 +204,21 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // The public conversation in the API (issue 16, part 1).
         (spec("GET", "/api/v1/assemblies/{assembly_id}/conversation", Api, ViewPublic), get(conversation::get_conversation)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes", Api, ParticipateInConversation), post(conversation::post_vote)),
+        // The lifecycle's reads in the API (issue 18, item 9); the public ones answer every origin (CORS).
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/recommendations", Api, ViewPublic), get(api::recommendations::list_recommendations)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}", Api, ViewPublic), get(api::recommendations::get_recommendation)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/scorecard", Api, ViewPublic), get(api::recommendations::get_scorecard)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/selection", Api, ViewPublic), get(api::selection::public_selection)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/selection/runs/{run_id}/files/{file}", Api, ViewPublic), get(api::selection::public_file)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/evidence", Api, ViewPublic), get(api::sessions::evidence)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/recruitment", Api, ViewRecruitment), get(api::recruitment::recruitment)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/respondents", Api, ViewRecruitment), get(api::recruitment::respondents)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/quotas", Api, ViewRecruitment), get(api::selection::quotas)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/selection/runs", Api, ViewRecruitment), get(api::selection::runs)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/sessions", Api, ViewSessions), get(api::sessions::sessions)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/tables", Api, ViewTables), get(api::sessions::tables)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/proposals", Api, ViewDeliberation), get(api::deliberation::proposals)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots", Api, ViewDeliberation), get(api::deliberation::ballots)),
     ]
 }
 
@@ -227,6 +242,10 @@ pub fn router(state: AppState) -> Router {
         let mut guarded = handler
             .route_layer(from_fn_with_state(state.clone(), guard))
             .route_layer(Extension(spec));
+        if cross_origin_readable(&spec) {
+            // Outermost, so the guard's refusals (an unknown token) carry the headers too.
+            guarded = guarded.route_layer(cors());
+        }
         if spec.upload {
             // Inside the router-wide limit below, so it wins for this route.
             guarded = guarded.route_layer(axum::extract::DefaultBodyLimit::max(
@@ -256,6 +275,22 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// Whether other sites' scripts may read a route's answers: the API's reads that anyone may make without a token
+/// (assemblies, recommendations with their responses, the scorecard, the published selection, the evidence, ...;
+/// public data only). Token-authenticated reads and every write stay same-origin.
+pub fn cross_origin_readable(spec: &RouteSpec) -> bool {
+    spec.kind == Kind::Api && spec.method == "GET" && spec.action == Action::ViewPublic
+}
+
+/// CORS for [`cross_origin_readable`] routes: any origin, `GET` only, no credentials and no request headers
+/// beyond the simple ones, so a browser never sends a cookie or a token along (a preflight for `Authorization`
+/// is not answered).
+fn cors() -> tower_http::cors::CorsLayer {
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([axum::http::Method::GET])
 }
 
 /// `GET /api/openapi.json`: the document of the API routes of this table.

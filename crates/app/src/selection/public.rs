@@ -213,3 +213,23 @@ pub async fn published_file(
         _ => return Err(Error::NotFound),
     })
 }
+
+/// The names of the files [`published_file`] gives for a public run, in the order a reader needs them (the JSON
+/// API lists them); the same conditions as its `match`, which stays the one that serves them.
+pub fn published_names(run: &RunRow) -> Vec<&'static str> {
+    let drawn = run.status == RunStatus::Done;
+    let mut names = vec!["pool.csv", "features.csv"];
+    if run.kind == RunKind::Replacement {
+        names.push("already-selected.csv");
+    }
+    if (drawn || covers_distribution(run)) && !run.distribution_csv.is_empty() {
+        names.push("distribution.csv");
+    }
+    if !run.seed.is_empty() {
+        names.push("seed.txt");
+    }
+    if drawn {
+        names.extend(["selected.csv", "composition.svg"]);
+    }
+    names
+}

@@ -5,10 +5,22 @@
 //! typed command as the matching page and calls the same `app` use case, so the API and the pages cannot write
 //! differently. [`openapi`] writes the document; its list of paths comes from the route table, and a test fails
 //! if a route has no description there.
+//!
+//! The lifecycle's reads (issue 18, item 9: [`recruitment`], [`selection`], [`sessions`], [`deliberation`],
+//! [`recommendations`]) call the same `app` reads as the pages, for the same roles, and page every list ([`page`]).
+//! The public ones (anyone may read them, with no token) answer every origin through CORS, so that other sites can
+//! embed them (`crate::routes::cross_origin_readable`); no other route does.
 
 pub mod assemblies;
 pub mod comments;
 pub mod openapi;
+// The lifecycle's reads (issue 18, item 9).
+pub mod deliberation;
+pub mod page;
+pub mod recommendations;
+pub mod recruitment;
+pub mod selection;
+pub mod sessions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
 pub use comments::{list_comments, post_comment};

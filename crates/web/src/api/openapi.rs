@@ -23,6 +23,49 @@ fn assembly_id_parameter() -> Value {
     json!({ "name": "assembly_id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } })
 }
 
+/// The query parameters of a paged list ([`super::page`]).
+fn paging_parameters() -> [Value; 2] {
+    [
+        json!({ "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": super::page::MAX_LIMIT, "default": super::page::DEFAULT_LIMIT } }),
+        json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }),
+    ]
+}
+
+/// One page of a list of `items` ([`super::page::Paged`]).
+fn paged(items: Value) -> Value {
+    json!({ "type": "object", "required": ["total", "limit", "offset", "items"], "properties": {
+        "total": { "type": "integer", "minimum": 0 }, "limit": { "type": "integer" }, "offset": { "type": "integer" },
+        "items": { "type": "array", "items": items } } })
+}
+
+fn id_parameter(name: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } })
+}
+
+/// A read of the lifecycle (issue 18, item 9): `summary`, the path's parameters (besides `assembly_id`), whether it
+/// pages, and its 200's schema. Public reads (anyone, CORS) have no `security`; the others need a token.
+fn lifecycle_read(
+    operation_id: &str,
+    summary: &str,
+    public: bool,
+    extra: &[Value],
+    pages: bool,
+    ok: Value,
+) -> Value {
+    let mut parameters = vec![assembly_id_parameter()];
+    parameters.extend(extra.iter().cloned());
+    let mut responses = json!({ "200": json_response("OK", ok), "404": error_response("No such assembly or object") });
+    if pages {
+        parameters.extend(paging_parameters());
+        responses["422"] = error_response("`limit` or `offset` out of range; `field` names it");
+    }
+    let mut operation = json!({ "operationId": operation_id, "summary": summary, "parameters": parameters, "responses": responses });
+    if !public {
+        operation["security"] = json!([{ "bearer": [] }]);
+    }
+    operation
+}
+
 /// The OpenAPI operation of an API route, or `None` if it is undocumented (which a test forbids).
 pub fn operation(method: &str, path: &str) -> Option<Value> {
     let bearer = json!([{ "bearer": [] }]);
@@ -133,6 +176,190 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("A field is missing or invalid"), "429": error_response("Too many votes from this address")
             }
         }),
+        _ => return lifecycle_operation(method, path),
+    };
+    Some(operation)
+}
+
+/// The operations of the lifecycle's reads (issue 18, item 9).
+fn lifecycle_operation(method: &str, path: &str) -> Option<Value> {
+    let object = |properties: Value| json!({ "type": "object", "properties": properties });
+    let any = json!({});
+    let operation = match (method, path) {
+        ("GET", "/api/v1/assemblies/{assembly_id}/recommendations") => lifecycle_read(
+            "listRecommendations",
+            "A page of the assembly's public recommendations, each with the authority's response, the implementation milestones and the fidelity judgement (no token; any origin)",
+            true,
+            &[],
+            true,
+            paged(schema_ref("Recommendation")),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}") => {
+            lifecycle_read(
+                "getRecommendation",
+                "One public recommendation with its response, milestones and fidelity judgement (no token; any origin)",
+                true,
+                &[id_parameter("recommendation_id")],
+                false,
+                schema_ref("Recommendation"),
+            )
+        }
+        ("GET", "/api/v1/assemblies/{assembly_id}/scorecard") => lifecycle_read(
+            "getScorecard",
+            "The accountability scorecard as of today: the same figures as the public scorecard page and its CSV (no token; any origin)",
+            true,
+            &[],
+            false,
+            object(json!({
+                "assembly_id": { "type": "integer" }, "assembly": { "type": "string" }, "authority": { "type": "string" },
+                "as_of": { "type": "string", "format": "date" }, "due": { "type": ["string", "null"], "format": "date" },
+                "illustrative": { "type": "boolean" }, "headline": { "type": "string" }, "total": { "type": "integer" },
+                "fully_taken_up": any.clone(), "by_response": any.clone(), "by_fidelity": any.clone(), "by_timeliness": any.clone(),
+                "cherry_picking": any.clone(), "recommendations": { "type": "array" } })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/selection") => lifecycle_read(
+            "getPublicSelection",
+            "The published selection: final and replacement runs from their commitment on (commitment, seed once known, files, the verify command) and the replacement history by public ids (no token; any origin)",
+            true,
+            &[],
+            false,
+            object(json!({
+                "runs": { "type": "array", "items": schema_ref("PublicRun") },
+                "replacements": { "type": "array", "items": object(json!({
+                    "dropped": { "type": ["string", "null"] }, "replacement": { "type": ["string", "null"] }, "run_id": { "type": "integer" } })) } })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/selection/runs/{run_id}/files/{file}") => {
+            let mut operation = lifecycle_read(
+                "getPublishedSelectionFile",
+                "A published file of a public run: `pool.csv`, `features.csv`, `already-selected.csv`, `distribution.csv`, `seed.txt`, `selected.csv` or `composition.svg`, as each becomes public (no token; any origin)",
+                true,
+                &[
+                    id_parameter("run_id"),
+                    json!({ "name": "file", "in": "path", "required": true, "schema": { "type": "string" } }),
+                ],
+                false,
+                any.clone(),
+            );
+            operation["responses"]["200"] = json!({ "description": "The file", "content": {
+                "text/csv": { "schema": { "type": "string" } }, "text/plain": { "schema": { "type": "string" } },
+                "image/svg+xml": { "schema": { "type": "string" } } } });
+            operation
+        }
+        ("GET", "/api/v1/assemblies/{assembly_id}/evidence") => lifecycle_read(
+            "getEvidence",
+            "A page of the evidence library's documents and one of its speakers (the same page of each), as the public evidence page shows them (no token; any origin)",
+            true,
+            &[],
+            true,
+            object(json!({
+                "documents": paged(object(json!({ "id": { "type": "integer" }, "topic": { "type": "string" }, "title": { "type": "string" }, "url": { "type": "string" }, "summary": { "type": "string" } }))),
+                "speakers": paged(object(json!({ "id": { "type": "integer" }, "name": { "type": "string" }, "topic": { "type": "string" }, "perspective": { "type": "string" }, "interests": { "type": "string" }, "session_id": { "type": ["integer", "null"] } }))) })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/recruitment") => lifecycle_read(
+            "getRecruitment",
+            "Recruitment at a glance (observers and organisers): letters drawn, seats taken, respondents by status, and a page of the invitation lottery's draws with their seed, digest and per-area report",
+            false,
+            &[],
+            true,
+            object(json!({
+                "letters": { "type": "integer" }, "seats_used": { "type": "integer" },
+                "respondents": { "type": "object", "additionalProperties": { "type": "integer" } },
+                "draws": paged(object(json!({ "id": { "type": "integer" }, "seed": { "type": "string" }, "digest": { "type": "string" },
+                    "invitations": { "type": "integer" }, "addresses": { "type": "integer" }, "household_capacity": { "type": "integer" },
+                    "drawn_at": { "type": "integer" }, "areas": { "type": "array" } }))) })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/respondents") => {
+            let statuses: Vec<&str> = domain::respondent::ALL
+                .iter()
+                .map(|status| status.as_str())
+                .collect();
+            lifecycle_read(
+                "listRespondents",
+                "Respondents by status (observers and organisers), and for organisers only a page of the respondents with their personal data (logged as a view in the audit log); `respondents` is null for observers. No search by name: names stay out of URLs",
+                false,
+                &[
+                    json!({ "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": statuses } }),
+                ],
+                true,
+                object(json!({
+                    "counts": { "type": "object", "additionalProperties": { "type": "integer" } },
+                    "invitations": { "type": "integer" }, "seats_used": { "type": "integer" }, "personal": { "type": "boolean" },
+                    "respondents": { "anyOf": [{ "type": "null" }, paged(object(json!({
+                        "id": { "type": "integer" }, "status": { "type": "string", "enum": statuses }, "full_name": { "type": "string" },
+                        "email": { "type": "string" }, "phone": { "type": "string" }, "answers": { "type": "object" },
+                        "access_needs": { "type": "object" }, "registered_at": { "type": "integer" } })))] } })),
+            )
+        }
+        ("GET", "/api/v1/assemblies/{assembly_id}/quotas") => lifecycle_read(
+            "getQuotas",
+            "The panel size, the announced seed source and a page of the quotas (observers and organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
+                "panel_size": { "type": ["integer", "null"] }, "seed_source": { "type": ["string", "null"] },
+                "quotas": paged(object(json!({ "feature": { "type": "string" }, "value": { "type": "string" }, "share_ppm": { "type": "integer" },
+                    "min_seats": { "type": "integer" }, "max_seats": { "type": "integer" } }))) })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/selection/runs") => lifecycle_read(
+            "listSelectionRuns",
+            "A page of every selection run, test runs too, newest first, as they stand now (observers and organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
+                "id": { "type": "integer" }, "kind": { "type": "string" }, "status": { "type": "string" }, "algorithm": { "type": "string" },
+                "panel_size": { "type": "integer" }, "lottery_panels": { "type": ["integer", "null"] }, "public": { "type": "boolean" },
+                "commitment": { "type": ["string", "null"] }, "seed": { "type": ["string", "null"] }, "message": { "type": ["string", "null"] },
+                "cancel_requested": { "type": "boolean" }, "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] } }))),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/sessions") => lifecycle_read(
+            "listSessions",
+            "The number of members and a page of the sessions in date order, with their agenda and register counts (observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
+                "members": { "type": "integer" },
+                "sessions": paged(object(json!({
+                    "id": { "type": "integer" }, "title": { "type": "string" }, "held_on": { "type": "string" }, "starts_at": { "type": "string" },
+                    "ends_at": { "type": "string" }, "place": { "type": "string" }, "agenda": { "type": "array" },
+                    "attendance": object(json!({ "present": { "type": "integer" }, "late": { "type": "integer" }, "absent": { "type": "integer" } })) }))) })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/tables") => lifecycle_read(
+            "getTables",
+            "The current seating (null before the first allocation): a page of its sessions, each with its tables, their facilitator and members by account id and name (observers and organisers)",
+            false,
+            &[],
+            true,
+            object(json!({
+                "latest_run": { "type": ["object", "null"] },
+                "current": { "anyOf": [{ "type": "null" }, object(json!({
+                    "run_id": { "type": "integer" }, "seats_per_table": { "type": "integer" }, "seed": { "type": "integer" },
+                    "sessions": paged(object(json!({ "session_id": { "type": "integer" }, "tables": { "type": "array" } }))) }))] } })),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/proposals") => lifecycle_read(
+            "listProposals",
+            "A page of the assembly's proposals, oldest first, each in its current version (members, observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
+                "id": { "type": "integer" }, "title": { "type": "string" }, "text": { "type": "string" }, "session": { "type": "string" },
+                "table": { "type": "string" }, "version": { "type": "integer" }, "minority_report": { "type": "string" }, "created_at": { "type": "integer" } }))),
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/ballots") => lifecycle_read(
+            "listBallots",
+            "A page of the assembly's ballots, oldest first; `result` is null until a ballot closes, for every caller (members, observers, facilitators, organisers)",
+            false,
+            &[],
+            true,
+            paged(object(json!({
+                "id": { "type": "integer" }, "proposal_id": { "type": ["integer", "null"] }, "method": { "enum": ["yes_no", "agreement", "ranking", "approval"] },
+                "wording": { "type": "string" }, "status": { "enum": ["draft", "open", "closed", "skipped"] }, "eligible_members": { "type": "integer" },
+                "opened_at": { "type": ["integer", "null"] }, "closed_at": { "type": ["integer", "null"] },
+                "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } } }))),
+        ),
         _ => return None,
     };
     Some(operation)
@@ -193,6 +420,37 @@ fn add_common_responses(spec: &RouteSpec, operation: &mut Value) {
     }
 }
 
+/// The schemas of the lifecycle's reads (issue 18, item 9).
+fn lifecycle_schemas() -> Value {
+    json!({
+                "Recommendation": { "type": "object", "required": ["id", "reference", "title", "text", "theme", "milestones"], "properties": {
+                    "id": { "type": "integer" }, "reference": { "type": "string" }, "title": { "type": "string" }, "text": { "type": "string" },
+                    "theme": { "type": "string" }, "route": { "type": "string" }, "support_bp": { "type": ["integer", "null"], "description": "share of members supporting it, in basis points" },
+                    "support": { "type": "string" }, "minority_report": { "type": "string" }, "proposal_id": { "type": ["integer", "null"] },
+                    "status": { "type": ["string", "null"], "description": "the scorecard's timeliness of the response" },
+                    "response": { "type": ["object", "null"], "properties": {
+                        "kind": { "enum": domain::impact::Reply::ALL.iter().map(|reply| reply.as_str()).collect::<Vec<_>>() },
+                        "justification": { "type": "string" }, "source_url": { "type": "string" },
+                        "responded_on": { "type": "string", "format": "date" }, "on_behalf": { "type": "boolean" } } },
+                    "milestones": { "type": "array", "items": { "type": "object", "properties": {
+                        "happened_on": { "type": "string", "format": "date" },
+                        "kind": { "enum": domain::impact::Instrument::ALL.iter().map(|kind| kind.as_str()).collect::<Vec<_>>() },
+                        "description": { "type": "string" }, "evidence_url": { "type": "string" } } } },
+                    "fidelity": { "type": ["object", "null"], "properties": {
+                        "verdict": { "enum": domain::impact::Verdict::ALL.iter().map(|verdict| verdict.as_str()).collect::<Vec<_>>() },
+                        "judged_by": { "enum": domain::impact::JudgedBy::ALL.iter().map(|judge| judge.as_str()).collect::<Vec<_>>() },
+                        "reasons": { "type": "string" }, "enacted_text": { "type": "string" }, "judged_on": { "type": "string", "format": "date" } } } } },
+                "PublicRun": { "type": "object", "required": ["id", "kind", "status", "files"], "properties": {
+                    "id": { "type": "integer" }, "kind": { "enum": ["final", "replacement"] }, "status": { "type": "string" },
+                    "algorithm": { "type": "string" }, "panel_size": { "type": "integer" }, "lottery_panels": { "type": ["integer", "null"] },
+                    "commitment": { "type": ["string", "null"], "description": "published before the seed is known" },
+                    "commitment_version": { "type": "integer" }, "seed_source": { "type": ["string", "null"] },
+                    "seed": { "type": ["string", "null"] }, "verify_command": { "type": ["string", "null"] },
+                    "created_at": { "type": "integer" }, "finished_at": { "type": ["integer", "null"] },
+                    "files": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string" }, "path": { "type": "string" } } } } } }
+    })
+}
+
 /// The OpenAPI 3.1 document: every API route of the route table (`specs`) with its operation.
 pub fn openapi_document(specs: &[RouteSpec]) -> Value {
     let mut paths = serde_json::Map::new();
@@ -206,9 +464,9 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
         entry[spec.method.to_lowercase()] = operation;
     }
     let phases: Vec<&str> = Phase::ALL.iter().map(|phase| phase.as_str()).collect();
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
-        "info": { "title": "Kleroterion API", "version": "1", "description": "Citizens' assemblies: assemblies and public comments on their design. Write operations need `Authorization: Bearer <token>` (create tokens at /staff/tokens)." },
+        "info": { "title": "Kleroterion API", "version": "1", "description": "Citizens' assemblies through their whole lifecycle. Operations without `security` need no token and answer every origin (CORS, no credentials): assemblies, recommendations with the authority's responses, the scorecard, the published selection and the evidence. The others need `Authorization: Bearer <token>` (create tokens at /staff/tokens) and a role in the assembly. Lists page with `limit` and `offset`." },
         "servers": [{ "url": "/" }],
         "paths": paths,
         "components": {
@@ -252,7 +510,15 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                     "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" } } }
             }
         }
-    })
+    });
+    // The lifecycle's schemas, apart: one `json!` of them all would pass the macro's recursion limit.
+    if let (Some(schemas), Value::Object(lifecycle)) = (
+        document["components"]["schemas"].as_object_mut(),
+        lifecycle_schemas(),
+    ) {
+        schemas.extend(lifecycle);
+    }
+    document
 }
 
 #[cfg(test)]
@@ -273,6 +539,28 @@ mod tests {
                 spec.path
             );
         }
+    }
+
+    #[test]
+    fn a_read_needs_a_token_in_the_document_exactly_when_the_public_may_not_make_it() {
+        let document = openapi_document(&route_specs());
+        let mut public_reads = 0;
+        for spec in route_specs()
+            .into_iter()
+            .filter(|spec| spec.kind == Kind::Api && spec.method == "GET")
+        {
+            let operation = &document["paths"][spec.path]["get"];
+            let public = allowed(Role::Public, spec.action);
+            assert_eq!(operation.get("security").is_none(), public, "{}", spec.path);
+            assert_eq!(
+                crate::routes::cross_origin_readable(&spec),
+                public,
+                "{}",
+                spec.path
+            );
+            public_reads += usize::from(public);
+        }
+        assert!(public_reads >= 10, "{public_reads}");
     }
 
     #[test]

@@ -88,3 +88,6 @@ on_both_backends!(
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
 mod conversation;
+
+// The lifecycle's reads in the API (issue 18, item 9): its scenarios declare their own pair of backends.
+mod api_lifecycle;
