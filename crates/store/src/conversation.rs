@@ -154,6 +154,30 @@ pub async fn get(
     row.as_ref().map(conversation_of).transpose()
 }
 
+/// The settings of an assembly's conversation without its stored analysis (the vote path reads this, never the
+/// analysis, which grows with the participants).
+pub async fn settings(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Option<Settings>, StoreError> {
+    let row = sqlx::query("SELECT prompt, moderation, is_open FROM conversations WHERE assembly_id = $1")
+        .bind(assembly_id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        let moderation: String = row.try_get("moderation")?;
+        let moderation = ModerationMode::parse(&moderation).ok_or_else(|| {
+            StoreError::Corrupt(format!("unknown moderation mode {moderation:?}"))
+        })?;
+        Ok(Settings {
+            prompt: row.try_get("prompt")?,
+            moderation,
+            is_open: row.try_get::<i64, _>("is_open")? != 0,
+        })
+    })
+    .transpose()
+}
+
 /// Creates or changes an assembly's conversation; returns the settings before (`None` for a creation).
 /// An assembly that does not exist is [`StoreError::NotFound`].
 pub async fn configure(
@@ -345,6 +369,23 @@ pub async fn statement(
     .await?
     .ok_or(StoreError::NotFound)?;
     statement_of(&row)
+}
+
+/// The status of one statement of this assembly's conversation, `None` if it has no such statement (one indexed
+/// read, without the vote count of [`statement`]).
+pub async fn statement_status(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    statement_id: i64,
+) -> Result<Option<StatementStatus>, StoreError> {
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM conversation_statements WHERE assembly_id = $1 AND id = $2",
+    )
+    .bind(assembly_id)
+    .bind(statement_id)
+    .fetch_optional(conn)
+    .await?;
+    status.map(status_of).transpose()
 }
 
 /// Sets a statement's status; returns the status before. Another assembly's statement is [`StoreError::NotFound`].
