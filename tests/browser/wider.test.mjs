@@ -1,7 +1,9 @@
 // Wider participation (issue 16), as people do it on the demo climate assembly: the organiser sets up the public
 // conversation; a participant on a phone votes and writes a statement without JavaScript, another with it; the
 // organiser accepts the new statements in bulk; a crowd votes through the API and the results page shows the map
-// and the groups once the background job has run. Every page visited is checked with axe-core, and participants'
+// and the groups once the background job has run. Then a community assembly: the organiser opens the community
+// phase; a host registers, signs in with the key shown once, downloads the kit and sends outcomes; the organiser
+// accepts them; they appear on the public list and in the assembly's evidence. Every page visited is checked with axe-core, and participants'
 // pages for horizontal overflow on a phone-sized viewport (390x844).
 import { launch, runSteps, checkA11y, expect, screenshot } from './lib.mjs';
 
@@ -15,6 +17,7 @@ const SEEDS = [
   `Schools should serve local food ${STAMP}`,
 ];
 let assemblyId = null;
+const COMMUNITY = `Riverside school ${STAMP}`;
 
 async function fitsPhone(page, label) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -140,6 +143,78 @@ await runSteps('wider participation', [
       const participants = Number((await page.textContent('#count-participants')).replace(/\D/g, ''));
       expect(participants >= 42, `the counts include the crowd (${participants})`);
       await check(page, 'results with the map');
+    } finally {
+      await context.close();
+    }
+  }],
+  ['the organiser opens the community phase', async ({ page, base }) => {
+    await page.goto(`${base}/staff/assemblies/${assemblyId}/community`);
+    await checkA11y(page, 'community staff page');
+    await page.check('#is_open');
+    await Promise.all([page.waitForNavigation(),
+      page.click(`form[action="/staff/assemblies/${assemblyId}/community"] button[type=submit]`)]);
+    expect(await page.isChecked('#is_open'), 'the phase is open');
+  }],
+  ['a host on a phone registers, signs in with the key, downloads the kit and sends outcomes', async ({ base }) => {
+    const { context, page } = await launch();
+    try {
+      await page.goto(`${base}/assemblies/${assemblyId}/community/host`);
+      await check(page, 'host registration');
+      await page.fill('#name', 'Ada Host');
+      await page.fill('#email', `host${STAMP}@example.org`);
+      await page.fill('#community', COMMUNITY);
+      await page.selectOption('#kind', { index: 1 });
+      if (await page.isVisible('#area')) await page.selectOption('#area', { index: 1 });
+      await Promise.all([page.waitForNavigation(),
+        page.click(`form[action="/assemblies/${assemblyId}/community/host"] button[type=submit]`)]);
+      const key = (await page.textContent('#host-key')).trim();
+      expect(key.length >= 16, 'the key is shown once');
+      await check(page, 'host key');
+      await page.goto(`${base}/assemblies/${assemblyId}/community/host`);
+      await page.fill('#key', key);
+      await Promise.all([page.waitForNavigation(),
+        page.click(`form[action="/assemblies/${assemblyId}/community/host/key"] button[type=submit]`)]);
+      await check(page, 'host page');
+      const kit = page.locator(`a[href^="/assemblies/${assemblyId}/community/kit/"][hreflang=en]`);
+      expect(await kit.count() >= 4, `the kit has its materials (${await kit.count()})`);
+      for (let i = 0; i < await kit.count(); i += 1) {
+        const href = await kit.nth(i).getAttribute('href');
+        const response = await page.request.get(`${base}${href}`);
+        expect(response.status() === 200, `${href} answers ${response.status()}`);
+      }
+      await page.goto(`${base}${await kit.first().getAttribute('href')}`);
+      await checkA11y(page, 'kit material');
+      await page.goto(`${base}/assemblies/${assemblyId}/community/host`);
+      await page.fill('#held_on', '2026-11-14');
+      await page.fill('#participants', '23');
+      await page.fill('#questions', 'How should the city cut emissions?');
+      await page.fill('#points', 'Buses first; then cycle lanes.');
+      await page.fill('#recommendations', 'Free buses for under-18s.');
+      await Promise.all([page.waitForNavigation(),
+        page.click(`form[action="/assemblies/${assemblyId}/community/host/outcomes"] button[type=submit]`)]);
+      expect(await page.locator('li[id^="outcome-"]').count() === 1, 'the host sees the outcome sent');
+      await check(page, 'host page with an outcome');
+    } finally {
+      await context.close();
+    }
+  }],
+  ['the organiser accepts the outcomes; they appear publicly and in the evidence', async ({ page, base }) => {
+    await page.goto(`${base}/staff/assemblies/${assemblyId}/community`);
+    const boxes = page.locator('input[type=checkbox][name=outcome]');
+    expect(await boxes.count() >= 1, 'an outcome waits');
+    for (let i = 0; i < await boxes.count(); i += 1) await boxes.nth(i).check();
+    await Promise.all([page.waitForNavigation(), page.click('button[name=decision][value=accepted]')]);
+    expect(await boxes.count() === 0, 'nothing waits any more');
+    await checkA11y(page, 'community staff page after moderation');
+    const { context, page: visitor } = await launch();
+    try {
+      await visitor.goto(`${base}/assemblies/${assemblyId}/community`);
+      expect((await visitor.textContent('main')).includes(COMMUNITY), 'the outcome is on the public list');
+      await check(visitor, 'community public list');
+      await visitor.goto(`${base}/assemblies/${assemblyId}/evidence`);
+      const evidence = await visitor.textContent('main');
+      expect(/[1-9]\d* community assembl/.test(evidence), 'the evidence counts the community assemblies');
+      await check(visitor, 'evidence with community outcomes');
     } finally {
       await context.close();
     }

@@ -530,7 +530,8 @@ async fn stored_analysis(
         .expect("a stored analysis")
 }
 
-/// The shared Pol.is conversations (openData exports under CC BY 4.0, see `SOURCE.md` there): each is imported
+/// The shared Pol.is conversations (compdemocracy/openData: gathered with the Polis software and sub-licensed under
+/// CC BY 4.0 with attribution to The Computational Democracy Project; see `SOURCE.md` there): each is imported
 /// through the organisers' import form and must give the groups that `klero opinion` computes on the same files.
 const POLIS: &str = "/work/shared/datasets/polis";
 
