@@ -11,10 +11,7 @@ use std::time::{Duration, Instant};
 use store::test_support::TestDatabase;
 use store::{Backend, Store};
 
-const ORGANISER: (&str, &str) = (
-    "organiser@demo.kleroterion.org",
-    "demo-organiser-password",
-);
+const ORGANISER: (&str, &str) = ("organiser@demo.kleroterion.org", "demo-organiser-password");
 const STATEMENTS: usize = 40;
 const VOTERS: usize = 24;
 
@@ -116,7 +113,16 @@ async fn set_up(base: &str) -> (i64, Vec<i64>) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 303, "organiser signs in");
     let staff = format!("{base}/staff/assemblies/{assembly_id}/conversation");
-    let token = csrf_of(&organiser.get(&staff).send().await.unwrap().text().await.unwrap());
+    let token = csrf_of(
+        &organiser
+            .get(&staff)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     let response = organiser
         .post(&staff)
         .form(&[
@@ -288,10 +294,9 @@ async fn every_acknowledged_vote_survives_a_kill_9(backend: Backend) {
         if !participants.contains_key(token) {
             // The store keeps the keyed hash of the device token (`app::conversation::participate::token_hash`).
             let hash = store::sha256_hex(format!("conversation:{assembly_id}:{token}").as_bytes());
-            let id =
-                store::conversation::participant_by_token(&mut connection, assembly_id, &hash)
-                    .await
-                    .unwrap();
+            let id = store::conversation::participant_by_token(&mut connection, assembly_id, &hash)
+                .await
+                .unwrap();
             participants.insert(token.clone(), id);
         }
         let stored = participants[token].and_then(|id| votes.get(&(id, *statement)));

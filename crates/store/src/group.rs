@@ -89,9 +89,9 @@ impl Store {
                         (Err(error), _) => Err(error),
                         // A refused write changed nothing: its answer does not wait for the commit.
                         (Ok(()), Err(refused)) => Ok(Err(refused)),
-                        (Ok(()), Ok(_)) if !committed => Err(StoreError::Other(
-                            "the group's commit failed".into(),
-                        )),
+                        (Ok(()), Ok(_)) if !committed => {
+                            Err(StoreError::Other("the group's commit failed".into()))
+                        }
                         (Ok(()), Ok(value)) => Ok(Ok(value)),
                     };
                     let _ = reply.send(answer);

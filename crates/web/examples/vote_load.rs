@@ -28,10 +28,7 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use store::test_support::TestDatabase;
 use store::{Backend, Store};
 
-const ORGANISER: (&str, &str) = (
-    "organiser@demo.kleroterion.org",
-    "demo-organiser-password",
-);
+const ORGANISER: (&str, &str) = ("organiser@demo.kleroterion.org", "demo-organiser-password");
 const STATEMENTS: usize = 100;
 
 #[derive(Debug, Clone)]
@@ -190,7 +187,10 @@ async fn set_up(base: &str, assembly_id: i64) -> Result<Vec<i64>> {
         .collect();
     let response = organiser
         .post(format!("{staff}/seeds"))
-        .form(&[("statements", seeds.join("\n").as_str()), ("csrf_token", &token)])
+        .form(&[
+            ("statements", seeds.join("\n").as_str()),
+            ("csrf_token", &token),
+        ])
         .send()
         .await?;
     ensure!(
@@ -271,7 +271,9 @@ async fn participant(
                     None => format!("klero_csrf={cookie}"),
                 };
                 client
-                    .post(format!("{base}/assemblies/{assembly_id}/conversation/votes"))
+                    .post(format!(
+                        "{base}/assemblies/{assembly_id}/conversation/votes"
+                    ))
                     .header("x-forwarded-for", address)
                     .header(COOKIE, cookies)
                     .form(&[
@@ -402,7 +404,9 @@ async fn run(
         after - before
     );
     latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1];
+    let at = |q: f64| {
+        latencies[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
     println!(
         "| {label} | {mode:?} | {} | {} | {} | {:.2} | **{:.0}** | {} | {} | {} | {} | {load_before} → {load_after} |",
         options.participants,
@@ -452,7 +456,16 @@ async fn main() -> Result<()> {
         let statements = Arc::new(set_up(base, assembly_id).await?);
         for &mode in &options.modes {
             run_number += 1;
-            run(base, assembly_id, statements.clone(), &options, mode, base, run_number).await?;
+            run(
+                base,
+                assembly_id,
+                statements.clone(),
+                &options,
+                mode,
+                base,
+                run_number,
+            )
+            .await?;
         }
         return Ok(());
     }
@@ -466,7 +479,16 @@ async fn main() -> Result<()> {
         for &mode in &options.modes {
             run_number += 1;
             let label = format!("{backend:?}");
-            run(&base, assembly_id, statements.clone(), &options, mode, &label, run_number).await?;
+            run(
+                &base,
+                assembly_id,
+                statements.clone(),
+                &options,
+                mode,
+                &label,
+                run_number,
+            )
+            .await?;
         }
         stopping.stop();
         store.close().await;

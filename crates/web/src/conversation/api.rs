@@ -13,9 +13,9 @@ use domain::error::{Problem, ValidationError};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::AppState;
 
 /// The page of statements asked for.
 #[derive(Debug, Deserialize)]

@@ -226,8 +226,15 @@ pub async fn vote(
             .await;
         }
     };
-    let outcome = record_vote(&state, &viewer, assembly_id, token.clone(), statement_id, stance)
-        .await?;
+    let outcome = record_vote(
+        &state,
+        &viewer,
+        assembly_id,
+        token.clone(),
+        statement_id,
+        stance,
+    )
+    .await?;
     match outcome {
         Ok(joined) => Ok(back(&state, assembly_id, "voted", joined.new_token)),
         Err(refused) => {

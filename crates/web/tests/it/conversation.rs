@@ -556,8 +556,8 @@ pub async fn austria_climate_imported_through_the_web_app_gives_the_groups_of_kl
 }
 
 async fn imported_gives_the_groups_of_klero_opinion(app: TestApp, name: &str, malformed: bool) {
-    let votes = std::fs::read_to_string(format!("{POLIS}/{name}/votes.csv"))
-        .expect("the shared dataset");
+    let votes =
+        std::fs::read_to_string(format!("{POLIS}/{name}/votes.csv")).expect("the shared dataset");
     let comments = std::fs::read_to_string(format!("{POLIS}/{name}/comments.csv")).unwrap();
     let assembly_id = set_up(&app, "", "accepted_only").await;
     let organiser = app.demo_client("organiser").await;
@@ -607,7 +607,10 @@ async fn imported_gives_the_groups_of_klero_opinion(app: TestApp, name: &str, ma
         None,
         &mut |_| {},
     );
-    assert!(reference.groups.len() >= 2, "{name}: the reference finds groups");
+    assert!(
+        reference.groups.len() >= 2,
+        "{name}: the reference finds groups"
+    );
     assert_eq!(ours.participants, reference.participants.len());
     assert_eq!(
         ours.groups.iter().map(|g| g.size).collect::<Vec<_>>(),
