@@ -18,6 +18,8 @@ pub mod community;
 pub mod conversation;
 pub mod conversation_bulk;
 pub mod evidence;
+// Group commit of small concurrent writes (the conversation's votes).
+pub mod group;
 pub mod impact;
 // Print runs of the invitation letters (issue 18, item 6).
 pub mod letter_prints;
@@ -142,6 +144,8 @@ pub fn normalise_url(raw: &str) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The queue of the writer task of [`Store::grouped`].
+    group: std::sync::Arc<group::Group>,
 }
 
 impl std::fmt::Debug for Store {
@@ -207,7 +211,11 @@ impl Store {
                 .connect_with(options)
                 .await?,
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            group: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
