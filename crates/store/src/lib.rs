@@ -21,6 +21,8 @@ pub mod evidence;
 pub mod impact;
 pub mod members;
 pub mod proposals;
+// Publishing the final report (issue 18, item 7).
+pub mod publication;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;

@@ -200,6 +200,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // The public conversation in the API (issue 16, part 1).
         (spec("GET", "/api/v1/assemblies/{assembly_id}/conversation", Api, ViewPublic), get(conversation::get_conversation)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes", Api, ParticipateInConversation), post(conversation::post_vote)),
+        // Phases, publishing and question moderation (issue 18, items 7 and 8).
+        (spec("POST", "/staff/assemblies/{assembly_id}/phase", Page, EditAssembly), post(staff::change_phase)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/publish", Page, PublishReport), post(deliberation::publish_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/withdraw", Page, PublishReport), post(deliberation::withdraw_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/questions/moderation", Page, ModerateQuestions), post(assembly::moderate_questions)),
     ]
 }
 

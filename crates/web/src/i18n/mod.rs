@@ -16,6 +16,8 @@ pub mod deliberation;
 pub mod impact;
 pub mod members;
 pub mod panel;
+// Publishing and moderation (issue 18, items 7 and 8).
+pub mod publish;
 pub mod recruitment;
 pub mod selection;
 
@@ -924,6 +926,9 @@ mod tests {
         ));
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
+        ));
+        wrong.extend(same_placeholders::<publish::PublishMessages>(
+            "PublishMessages",
         ));
         assert!(
             wrong.is_empty(),

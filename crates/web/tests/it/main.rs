@@ -8,6 +8,8 @@ mod helpers;
 mod impact;
 mod members;
 mod panel;
+// Phases, publishing and question moderation (issue 18, items 7 and 8).
+mod publish;
 mod recruitment;
 mod scenarios;
 mod security;
