@@ -167,6 +167,11 @@ pub enum Action {
     ModerateConversation,
     /// Set the conversation's prompt and moderation mode, seed statements, recompute, publish and import.
     ConfigureConversation,
+    // Publishing and moderation (issue 18, items 7 and 8).
+    /// Publish the final report and the recommendations, or withdraw their publication.
+    PublishReport,
+    /// Accept or reject members' questions to speakers before they go public.
+    ModerateQuestions,
 }
 
 impl Action {
