@@ -204,6 +204,8 @@ pub async fn organisers_move_the_phase_one_confirmed_step_at_a_time(app: TestApp
         .get(&organiser, &format!("/staff/assemblies/{assembly}?moved=1&lang=fr"))
         .await;
     assert!(html.contains("L’assemblée est maintenant dans la phase"), "{html}");
+    app.get(&organiser, &format!("/staff/assemblies/{assembly}?lang=en"))
+        .await;
 
     // The same form sent again (a double click) moves nothing twice; a jump of two phases is refused.
     let response = app.post_form(&organiser, &path, &confirmed).await;
