@@ -25,6 +25,8 @@ pub mod impact;
 pub mod letter_prints;
 pub mod members;
 pub mod proposals;
+// Publishing the final report (issue 18, item 7).
+pub mod publication;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;

@@ -219,6 +219,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/tables", Api, ViewTables), get(api::sessions::tables)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/proposals", Api, ViewDeliberation), get(api::deliberation::proposals)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots", Api, ViewDeliberation), get(api::deliberation::ballots)),
+        // Phases, publishing and question moderation (issue 18, items 7 and 8).
+        (spec("POST", "/staff/assemblies/{assembly_id}/phase", Page, EditAssembly), post(staff::change_phase)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/publish", Page, PublishReport), post(deliberation::publish_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/withdraw", Page, PublishReport), post(deliberation::withdraw_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/questions/moderation", Page, ModerateQuestions), post(assembly::moderate_questions)),
     ]
 }
 

@@ -22,6 +22,8 @@ pub mod members;
 pub mod panel;
 // Print-ready letters (issue 18, item 6).
 pub mod print;
+// Publishing and moderation (issue 18, items 7 and 8).
+pub mod publish;
 pub mod recruitment;
 pub mod selection;
 
@@ -934,6 +936,9 @@ mod tests {
         wrong.extend(same_placeholders::<print::PrintMessages>("PrintMessages"));
         wrong.extend(same_placeholders::<emails::EmailMessages>("EmailMessages"));
         wrong.extend(same_placeholders::<draw::DrawMessages>("DrawMessages"));
+        wrong.extend(same_placeholders::<publish::PublishMessages>(
+            "PublishMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

@@ -12,6 +12,8 @@ mod members;
 mod panel;
 // A lottery number drawn physically in public (issue 18, item 8).
 mod public_draw;
+// Phases, publishing and question moderation (issue 18, items 7 and 8).
+mod publish;
 mod recruitment;
 mod scenarios;
 mod security;
