@@ -117,9 +117,9 @@ await runSteps('publish', [
     await page.goto(`${base}/assemblies/${id}/scorecard?lang=fr`);
     const headline = await page.textContent('#headline');
     expect(headline.includes('Recommandations pleinement mises en œuvre'), `the headline is French: ${headline}`);
-    const title = await page.locator('#scorecard-chart svg title').first().textContent();
+    const title = await page.locator('#scorecard-chart > svg > title').first().textContent();
     expect(title.includes('pleinement mises en œuvre'), `the image's title is French: ${title}`);
-    const svgText = await page.locator('#scorecard-chart svg').textContent();
+    const svgText = await page.locator('#scorecard-chart > svg').textContent();
     expect(svgText.includes('Réponses par type') && !svgText.includes('Responses by type'), 'the charts are French');
     // On a 390 px screen the image keeps its size and scrolls in its box: its text stays at least 12 px high.
     const size = await page.evaluate(() => {
