@@ -167,6 +167,31 @@ await runSteps('whole flow', [
     await checkPage(page, 'letters');
     await signOut(page);
   }],
+  ['the organiser gets the letters as PDF files for the printer, made in the background', async ({ page, base }) => {
+    await signIn(page, base);
+    await page.goto(`${base}${staffPath}/invitations/letters`);
+    await Promise.all([page.waitForNavigation(), page.click(`a[href="${staffPath}/invitations/print"]`)]);
+    await checkPage(page, 'PDF letters form');
+    await page.selectOption('#paper', 'a4');
+    await page.fill('#per_file', '3');
+    await submit(page, '#print-form');
+    let state = 'running';
+    for (let i = 0; i < 60 && state === 'running'; i += 1) {
+      state = await page.getAttribute('section.print-run', 'data-state');
+      if (state === 'running') {
+        await page.waitForTimeout(500);
+        await page.reload();
+      }
+    }
+    expect(state === 'done', `the files are made, got ${state}`);
+    const links = page.locator('section.print-run a[download]');
+    expect(await links.count() === 2, 'four letters in files of three: two files');
+    const response = await page.request.get(`${base}${await links.first().getAttribute('href')}`);
+    expect(response.ok() && response.headers()['content-type'] === 'application/pdf', 'a PDF file');
+    expect((await response.body()).subarray(0, 5).toString() === '%PDF-', 'it is a PDF');
+    await checkPage(page, 'PDF letters with their files');
+    await signOut(page);
+  }],
   ['a resident follows a letter and registers with its code', async ({ page }) => {
     await page.goto(letters[0].url);
     expect(await page.inputValue('#invitation_code') === letters[0].code, 'the code is filled in from the letter');

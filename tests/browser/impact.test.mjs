@@ -162,6 +162,18 @@ await runSteps('impact', [
     await screenshot(page, 'impact-strategy');
     await logout(page);
   }],
+  ['the administrator publishes the final report after reading its preview', async ({ page, base }) => {
+    const id = assemblyPath.split('/').pop();
+    await page.goto(`${base}/assemblies/${id}/scorecard`);
+    expect(await page.locator('#unpublished').count() === 1, 'the scorecard waits for the publication');
+    await login(page, base, 'admin');
+    await page.goto(`${base}/assemblies/${id}/report`);
+    expect(await page.locator('#report-preview').count() === 1, 'the administrator reads a preview');
+    await page.check('#publish-confirm');
+    await submit(page, '#publish-form');
+    expect(await page.locator('#report-published').count() === 1, 'the report is published');
+    await logout(page);
+  }],
   ['the public scorecard shows the right counts and chart', async ({ page, base }) => {
     const id = assemblyPath.split('/').pop();
     await page.goto(`${base}/assemblies/${id}`);

@@ -10,8 +10,9 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.KLERO_CHROMIUM || '/usr/bin/chromium';
 
-/** Launches a fresh headless chromium with an empty profile; returns { context, page }. */
-export async function launch() {
+/** Launches a fresh headless chromium with an empty profile; returns { context, page }. `options` are added to
+ * the context's (e.g. `{ javaScriptEnabled: false }` for a visitor without JavaScript). */
+export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'klero-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -19,6 +20,7 @@ export async function launch() {
     viewport: { width: 390, height: 844 }, // a phone: every page must work there
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...options,
   });
   const page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(15000);

@@ -175,6 +175,17 @@ await runSteps('sessions', [
     expect(await page.locator('.notice[role=status]').count() === 1, 'the question is confirmed');
     await logout(page);
   }],
+  ['the question waits for moderation, and a facilitator accepts it', async ({ page, base }) => {
+    await page.goto(`${base}/assemblies/${assemblyId}/evidence`);
+    expect(!(await page.textContent('main')).includes(`Will prices fall again? ${STAMP}`), 'not public before moderation');
+    await login(page, base, FACILITATOR);
+    await page.goto(`${base}${assemblyPath}/evidence`);
+    const row = page.locator('#pending-questions tr', { hasText: `Will prices fall again? ${STAMP}` });
+    await row.locator('input[type=checkbox]').check();
+    await Promise.all([page.waitForNavigation(), page.click('#accept-questions')]);
+    expect(await page.locator('#moderated').count() === 1, 'the moderation is confirmed');
+    await logout(page);
+  }],
   ['the public reads the evidence library with the question but no name and no seating', async ({ page, base }) => {
     await page.goto(`${base}/assemblies/${assemblyId}`);
     await Promise.all([page.waitForNavigation(), page.click('#evidence-link')]);

@@ -75,3 +75,40 @@ pub fn facts(record: &AssemblyRecord) -> serde_json::Value {
             .collect::<Vec<_>>(),
     })
 }
+
+/// Moves assembly `assembly_id` one step along its lifecycle, from `from` to `to` (issue 18, item 7: the phase
+/// control on the assembly page, audited `assembly.phase` with the phase before and after).
+///
+/// `from` is the phase the organiser saw: if another change moved the assembly since, the step is refused
+/// ([`crate::Error::Conflict`]) rather than taken twice; `to` must be the phase just after or just before it.
+pub async fn change_phase(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    from: domain::phase::Phase,
+    to: domain::phase::Phase,
+    now: i64,
+) -> Result<AssemblyRecord> {
+    use domain::error::{Problem, ValidationError};
+    actor.account()?;
+    if from.next() != Some(to) && from.previous() != Some(to) {
+        return Err(ValidationError::new("to", Problem::Malformed).into());
+    }
+    let entity = format!("assembly:{assembly_id}");
+    let record = audited(tx, actor, "assembly.phase", &entity, now, async |tx| {
+        let before = store::assemblies::get_assembly(tx, assembly_id).await?;
+        if before.current_phase != from {
+            return Err(crate::Error::conflict("the phase changed since the page was shown"));
+        }
+        store::assemblies::set_phase(tx, assembly_id, to, now).await?;
+        let after = store::assemblies::get_assembly(tx, assembly_id).await?;
+        let entry = Entry::change(
+            serde_json::json!({ "current_phase": from.as_str() }),
+            serde_json::json!({ "current_phase": to.as_str() }),
+        );
+        Ok((after, entry))
+    })
+    .await?;
+    tracing::info!(assembly_id, action = "assembly.phase", phase = to.as_str(), "phase changed");
+    Ok(record)
+}

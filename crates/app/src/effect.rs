@@ -149,6 +149,13 @@ pub enum Job {
         /// The allocation job.
         job_id: i64,
     },
+    /// Print an assembly's letters as PDF files (issue 18, item 6; the run's row was written by the use case).
+    LetterPrint {
+        /// The assembly.
+        assembly_id: i64,
+        /// The print run.
+        print_id: i64,
+    },
 }
 
 /// The effects a use case collected, in order.

@@ -27,6 +27,8 @@ pub mod effect;
 mod error;
 pub mod impact;
 pub mod members;
+// Publishing the final report (issue 18, item 7).
+pub mod publication;
 pub mod random;
 pub mod recruitment;
 pub mod selection;

@@ -167,11 +167,16 @@ pub enum Action {
     ModerateConversation,
     /// Set the conversation's prompt and moderation mode, seed statements, recompute, publish and import.
     ConfigureConversation,
+    // Publishing and moderation (issue 18, items 7 and 8).
+    /// Publish the final report and the recommendations, or withdraw their publication.
+    PublishReport,
+    /// Accept or reject members' questions to speakers before they go public.
+    ModerateQuestions,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 46] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -218,6 +223,9 @@ impl Action {
         Action::ParticipateInConversation,
         Action::ModerateConversation,
         Action::ConfigureConversation,
+        // Publishing and moderation.
+        Action::PublishReport,
+        Action::ModerateQuestions,
     ];
 }
 
@@ -267,6 +275,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         // The public conversation: anyone takes part; organisers moderate and configure.
         ParticipateInConversation => true,
         ModerateConversation | ConfigureConversation => matches!(role, Organiser | Admin),
+        // Publishing: organisers publish the report; facilitators, who run the sessions, moderate questions too.
+        PublishReport => matches!(role, Organiser | Admin),
+        ModerateQuestions => matches!(role, Facilitator | Organiser | Admin),
     }
 }
 
@@ -289,6 +300,22 @@ mod tests {
                     | Action::ParticipateInConversation
             );
             assert_eq!(allowed(Role::Public, action), public_ok, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn only_organisers_publish_the_report_and_facilitators_moderate_questions_too() {
+        for role in Role::ALL {
+            assert_eq!(
+                allowed(role, Action::PublishReport),
+                matches!(role, Role::Organiser | Role::Admin),
+                "{role:?}"
+            );
+            assert_eq!(
+                allowed(role, Action::ModerateQuestions),
+                matches!(role, Role::Facilitator | Role::Organiser | Role::Admin),
+                "{role:?}"
+            );
         }
     }
 

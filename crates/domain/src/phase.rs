@@ -51,6 +51,18 @@ impl Phase {
         }
     }
 
+    /// The phase after this one, if any.
+    pub fn next(self) -> Option<Phase> {
+        let position = Phase::ALL.iter().position(|phase| *phase == self)?;
+        Phase::ALL.get(position + 1).copied()
+    }
+
+    /// The phase before this one, if any.
+    pub fn previous(self) -> Option<Phase> {
+        let position = Phase::ALL.iter().position(|phase| *phase == self)?;
+        position.checked_sub(1).map(|before| Phase::ALL[before])
+    }
+
     /// Parses the identifier returned by [`Phase::as_str`]; `field` names the input for the error.
     pub fn parse(field: &str, raw: &str) -> Result<Phase, ValidationError> {
         let raw = raw.trim();
@@ -67,6 +79,19 @@ impl Phase {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_and_previous_walk_the_lifecycle_one_step_and_stop_at_its_ends() {
+        assert_eq!(Phase::Design.previous(), None);
+        assert_eq!(Phase::Design.next(), Some(Phase::Recruitment));
+        assert_eq!(Phase::FollowUp.next(), None);
+        assert_eq!(Phase::FollowUp.previous(), Some(Phase::Response));
+        for phase in Phase::ALL {
+            if let Some(next) = phase.next() {
+                assert_eq!(next.previous(), Some(phase));
+            }
+        }
+    }
 
     #[test]
     fn every_phase_round_trips_through_its_identifier_and_the_order_is_the_lifecycle() {

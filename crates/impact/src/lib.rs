@@ -45,17 +45,19 @@ mod date;
 mod model;
 mod render;
 mod scorecard;
+mod words;
 
 pub use date::{Date, is_leap_year};
 pub use model::{
     Commitment, Fidelity, FidelityJudgement, Judge, Link, Milestone, MilestoneKind, Recommendation,
     Response, ResponseKind, Support, Timeliness,
 };
-pub use render::{CSV_HEADER, scorecard_csv, scorecard_svg};
+pub use render::{CSV_HEADER, scorecard_csv, scorecard_svg, scorecard_svg_in};
 pub use scorecard::{
     CHERRY_PICKING_GAP_POINTS, CherryPicking, GroupOutcome, HIGH_SUPPORT_BASIS_POINTS, Row,
     Scorecard, Share,
 };
+pub use words::{Words, fill};
 
 /// Why impact data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

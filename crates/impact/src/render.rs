@@ -2,7 +2,7 @@
 //! implementation by fidelity, timeliness, acceptance by level of support and by theme) and a
 //! CSV export.
 
-use crate::{Fidelity, ResponseKind, Scorecard, Timeliness};
+use crate::{Fidelity, ResponseKind, Scorecard, Timeliness, Words, fill};
 use charts::{
     Bar, BarChart, ChartError, Colour, Group, GroupedBarChart, Segment, StackedBar, compose,
     percent_rounded,
@@ -14,28 +14,39 @@ pub const CSV_HEADER: &str = "recommendation,theme,support,response,fidelity,due
 /// The scorecard as one standalone, accessible SVG image (for the public page and the press):
 /// the headline as its title, the charts stacked, and every figure in its description.
 pub fn scorecard_svg(scorecard: &Scorecard) -> String {
+    scorecard_svg_in(scorecard, &Words::ENGLISH)
+}
+
+/// [`scorecard_svg`] in `words` (the reader's language).
+pub fn scorecard_svg_in(scorecard: &Scorecard, words: &Words) -> String {
+    let headline = scorecard.headline_in(words);
     // The charts below are built from fixed, non-empty titles and labels and from counts, so they
     // cannot fail; should that change, the error surfaces as a chart that says so in words.
-    match scorecard_charts(scorecard) {
+    match scorecard_charts(scorecard, words) {
         Ok(parts) => {
-            let description = format!(
-                "{}, as of {}. {}",
-                scorecard.headline(),
-                scorecard.as_of(),
-                scorecard.cherry_picking().summary()
+            let description = fill(
+                words.description,
+                &[
+                    ("headline", &headline),
+                    ("date", &scorecard.as_of().to_string()),
+                    ("summary", &scorecard.cherry_picking().summary_in(words)),
+                ],
             );
-            compose(&scorecard.headline(), &description, &parts)
+            compose(&headline, &description, &parts)
         }
         Err(error) => compose(
-            &scorecard.headline(),
-            &format!("The charts could not be drawn: {error}"),
+            &headline,
+            &fill(words.not_drawn, &[("error", &error.to_string())]),
             &[],
         ),
     }
 }
 
-fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, ChartError> {
-    let as_of = format!("As of {}.", scorecard.as_of());
+fn scorecard_charts(
+    scorecard: &Scorecard,
+    words: &Words,
+) -> Result<Vec<charts::Rendered>, ChartError> {
+    let as_of = fill(words.as_of, &[("date", &scorecard.as_of().to_string())]);
     let response_colour = |kind: ResponseKind| match kind {
         ResponseKind::AcceptedInFull => Colour::BluishGreen,
         ResponseKind::AcceptedWithModifications => Colour::SkyBlue,
@@ -45,15 +56,13 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     };
     let responses = ResponseKind::ALL
         .into_iter()
-        .map(|kind| {
-            Ok(Segment::new(
-                capitalised(kind.label()).as_str(),
-                scorecard.by_response(kind).part,
-            )?
-            .with_colour(response_colour(kind)))
+        .zip(words.responses)
+        .map(|(kind, label)| {
+            Ok(Segment::new(label, scorecard.by_response(kind).part)?
+                .with_colour(response_colour(kind)))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let responses = StackedBar::new("Responses by type", responses)?
+    let responses = StackedBar::new(words.responses_title, responses)?
         .with_summary(&as_of)
         .render();
 
@@ -66,15 +75,14 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     };
     let fidelity = Fidelity::ALL
         .into_iter()
-        .map(|fidelity| {
+        .zip(words.fidelities)
+        .map(|(fidelity, label)| {
             let share = scorecard.by_fidelity(fidelity);
-            Ok(Bar::new(&capitalised(fidelity.label()), share.part as f64)?
-                .with_colour(fidelity_colour(fidelity)))
+            Ok(Bar::new(label, share.part as f64)?.with_colour(fidelity_colour(fidelity)))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let mut fidelity = BarChart::new("Implementation by fidelity", fidelity)?.with_summary(
-        &format!("{as_of} Number of recommendations by how faithfully they were implemented."),
-    );
+    let mut fidelity = BarChart::new(words.fidelity_title, fidelity)?
+        .with_summary(&format!("{as_of} {}", words.fidelity_summary));
     if scorecard.total() > 0 {
         fidelity = fidelity.with_scale_max(scorecard.total() as f64)?;
     }
@@ -88,44 +96,45 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
     };
     let timeliness = Timeliness::ALL
         .into_iter()
-        .map(|status| {
-            Ok(Segment::new(
-                &capitalised(status.label()),
-                scorecard.by_timeliness(status).part,
-            )?
-            .with_colour(timeliness_colour(status)))
+        .zip(words.timeliness)
+        .map(|(status, label)| {
+            Ok(Segment::new(label, scorecard.by_timeliness(status).part)?
+                .with_colour(timeliness_colour(status)))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
-    let timeliness = StackedBar::new("Responses on time and overdue", timeliness)?
+    let timeliness = StackedBar::new(words.timeliness_title, timeliness)?
         .with_summary(&as_of)
         .render();
 
     let cherry_picking = scorecard.cherry_picking();
+    let threshold = cherry_picking.threshold().to_string();
     let percent = |part: u64, whole: u64| percent_rounded(part, whole).unwrap_or(0) as f64;
-    let groups = [cherry_picking.high_support(), cherry_picking.other()]
-        .into_iter()
-        .map(|group| {
-            Group::new(
-                &capitalised(&format!(
-                    "{} ({} recommendations)",
-                    group.label, group.total
-                )),
-                vec![
-                    percent(group.accepted_in_full, group.total),
-                    percent(group.fully_taken_up, group.total),
+    let groups = [
+        (cherry_picking.high_support(), words.high_support),
+        (cherry_picking.other(), words.low_support),
+    ]
+    .into_iter()
+    .map(|(group, label)| {
+        Group::new(
+            &capitalised(&fill(
+                words.support_group,
+                &[
+                    ("label", &fill(label, &[("threshold", &threshold)])),
+                    ("n", &group.total.to_string()),
                 ],
-            )
-        })
-        .collect::<Result<Vec<_>, ChartError>>()?;
-    let support = GroupedBarChart::new(
-        "Taken up, by support in the assembly",
-        &["Accepted in full", "Fully taken up"],
-        groups,
-    )?
-    .with_unit("%")
-    .with_scale_max(100.0)?
-    .with_summary(&cherry_picking.summary())
-    .render();
+            )),
+            vec![
+                percent(group.accepted_in_full, group.total),
+                percent(group.fully_taken_up, group.total),
+            ],
+        )
+    })
+    .collect::<Result<Vec<_>, ChartError>>()?;
+    let support = GroupedBarChart::new(words.support_title, &words.support_series, groups)?
+        .with_unit("%")
+        .with_scale_max(100.0)?
+        .with_summary(&cherry_picking.summary_in(words))
+        .render();
     let themes = cherry_picking
         .themes()
         .iter()
@@ -134,17 +143,23 @@ fn scorecard_charts(scorecard: &Scorecard) -> Result<Vec<charts::Rendered>, Char
                 &capitalised(&theme.label),
                 percent(theme.accepted_in_full, theme.total),
             )?
-            .with_note(&format!("{} of {}", theme.accepted_in_full, theme.total)))
+            .with_note(&fill(
+                words.theme_note,
+                &[
+                    ("part", &theme.accepted_in_full.to_string()),
+                    ("whole", &theme.total.to_string()),
+                ],
+            )))
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
     let themes = if themes.is_empty() {
         None
     } else {
         Some(
-            BarChart::new("Accepted in full, by theme", themes)?
+            BarChart::new(words.themes_title, themes)?
                 .with_unit("%")
                 .with_scale_max(100.0)?
-                .with_summary("Share of each theme's recommendations accepted in full.")
+                .with_summary(words.themes_summary)
                 .render(),
         )
     };

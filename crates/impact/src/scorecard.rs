@@ -229,18 +229,25 @@ impl CherryPicking {
 
     /// The indicator in words.
     pub fn summary(&self) -> String {
-        let mut text = format!(
-            "Accepted in full: {} among recommendations with {}, {} among those with {}.",
-            self.high_support.accepted_in_full_share(),
-            self.high_support.label,
-            self.other.accepted_in_full_share(),
-            self.other.label
+        self.summary_in(&crate::Words::ENGLISH)
+    }
+
+    /// [`CherryPicking::summary`] in `words`.
+    pub fn summary_in(&self, words: &crate::Words) -> String {
+        use crate::fill;
+        let threshold = self.threshold.to_string();
+        let mut text = fill(
+            words.summary,
+            &[
+                ("high", &words.share(self.high_support.accepted_in_full_share())),
+                ("high_label", &fill(words.high_support, &[("threshold", &threshold)])),
+                ("other", &words.share(self.other.accepted_in_full_share())),
+                ("other_label", &fill(words.low_support, &[("threshold", &threshold)])),
+            ],
         );
         if self.favours_less_supported() {
             let gap = self.gap_points().unwrap_or(0);
-            text.push_str(&format!(
-                " Warning: the less supported recommendations were accepted in full more often, by {gap} percentage points."
-            ));
+            text.push_str(&fill(words.warning, &[("gap", &gap.to_string())]));
         }
         let left_behind: Vec<&str> = self
             .themes_left_behind()
@@ -248,9 +255,12 @@ impl CherryPicking {
             .map(|theme| theme.label.as_str())
             .collect();
         if !left_behind.is_empty() {
-            text.push_str(&format!(
-                " Themes accepted in full at least {CHERRY_PICKING_GAP_POINTS} percentage points less often than the rest: {}.",
-                left_behind.join(", ")
+            text.push_str(&fill(
+                words.left_behind,
+                &[
+                    ("points", &CHERRY_PICKING_GAP_POINTS.to_string()),
+                    ("themes", &left_behind.join(", ")),
+                ],
             ));
         }
         text
@@ -392,18 +402,23 @@ impl Scorecard {
 
     /// The headline, e.g. `15 of 149 recommendations fully taken up (10%)`.
     pub fn headline(&self) -> String {
+        self.headline_in(&crate::Words::ENGLISH)
+    }
+
+    /// [`Scorecard::headline`] in `words`.
+    pub fn headline_in(&self, words: &crate::Words) -> String {
         let share = self.fully_taken_up();
-        let noun = if share.whole == 1 {
-            "recommendation"
-        } else {
-            "recommendations"
-        };
+        let (part, whole) = (share.part.to_string(), share.whole.to_string());
         match share.percent() {
-            Some(percent) => format!(
-                "{} of {} {noun} fully taken up ({percent}%)",
-                share.part, share.whole
+            Some(percent) => crate::fill(
+                if share.whole == 1 {
+                    words.headline_one
+                } else {
+                    words.headline
+                },
+                &[("part", &part), ("whole", &whole), ("percent", &percent.to_string())],
             ),
-            None => format!("{} of {} {noun} fully taken up", share.part, share.whole),
+            None => crate::fill(words.headline_none, &[("part", &part), ("whole", &whole)]),
         }
     }
 }

@@ -260,6 +260,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }),
             stopping: web::Stopping::default(),
         };
+        // Letter print runs whose server stopped are taken over at their next file, in the background.
+        let resumed = web::recruitment::print::resume_stale_runs(&state)
+            .await
+            .context("resume letter print runs")?;
+        if resumed > 0 {
+            tracing::info!(runs = resumed, "letter print runs resumed");
+        }
         let stopping = state.stopping.clone();
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.

@@ -21,6 +21,7 @@ pub mod addresses;
 pub mod codes;
 pub mod draw;
 pub mod merge;
+pub mod print;
 pub mod qr;
 pub mod quotas;
 pub mod random;

@@ -557,8 +557,24 @@ pub fn find_distribution_cancellable(
     })
 }
 
+/// The prefix of a seed that is a number drawn physically in public (dice, balls): `number:417`.
+pub const PUBLIC_NUMBER_PREFIX: &str = "number:";
+
+/// The number of a seed written `number:N` (N in decimal, without sign, spaces or leading zeros, at most 18
+/// digits), the number drawn physically in public; `None` for any other seed. With a transparent lottery of M
+/// panels and N < M, the panel is number N and no random stream is read (docs/selection.md, step 3).
+pub fn public_number(seed: &str) -> Option<u64> {
+    let digits = seed.strip_prefix(PUBLIC_NUMBER_PREFIX)?;
+    let canonical = !digits.is_empty()
+        && digits.len() <= 18
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
 /// Draws the panel from a distribution with the stream of `seed` (see docs/selection.md):
-/// with a lottery, one `uniform_below(M)` picks the numbered panel; otherwise one `unit()` picks
+/// with a lottery, one `uniform_below(M)` picks the numbered panel, or the seed is the number drawn in public
+/// ([`public_number`], below M) and names it; otherwise one `unit()` picks
 /// a profile panel and, profile by profile, a partial Fisher–Yates shuffle picks its members.
 /// Returns the sorted panel and the lottery number (if any).
 pub fn draw(
@@ -568,7 +584,11 @@ pub fn draw(
 ) -> (Vec<usize>, Option<u64>) {
     let mut rng = sample::stream(seed);
     if let Some(lottery) = &distribution.lottery {
-        let number = sample::uniform_below(&mut rng, lottery.panels.len() as u64);
+        let count = lottery.panels.len() as u64;
+        let number = match public_number(seed) {
+            Some(number) if number < count => number,
+            _ => sample::uniform_below(&mut rng, count),
+        };
         return (lottery.panels[number as usize].clone(), Some(number));
     }
     let probabilities: Vec<f64> = distribution

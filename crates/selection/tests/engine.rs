@@ -243,6 +243,32 @@ fn transparent_lottery_panels_are_feasible_and_change_is_reported() {
     assert_eq!(panel, lottery.panels[number.unwrap() as usize]);
 }
 
+#[test]
+fn a_number_drawn_in_public_names_the_lottery_panel_itself() {
+    let instance = sf_fixture(&[]);
+    let settings = Settings {
+        algorithm: Algorithm::Leximin,
+        lottery_panels: Some(1000),
+    };
+    let distribution = find_distribution(&instance, &settings, &mut |_| {}).unwrap();
+    let lottery = distribution.lottery.as_ref().unwrap();
+    // Three ten-sided dice gave 4, 1, 7: panel 417, with no random stream.
+    for number in [0u64, 417, 999] {
+        let (panel, drawn) = draw(&instance, &distribution, &format!("number:{number}"));
+        assert_eq!(drawn, Some(number));
+        assert_eq!(panel, lottery.panels[number as usize]);
+    }
+    assert_eq!(selection::public_number("number:417"), Some(417));
+    // Anything else is an ordinary seed, hashed into the stream: a number out of range, leading zeros, signs,
+    // spaces, or another prefix.
+    for seed in ["number:1000", "number:0417", "number:+4", "number: 4", "number:", "Number:4", "4"] {
+        assert_eq!(selection::public_number(seed).filter(|&n| n < 1000), None, "{seed}");
+        let (_, drawn) = draw(&instance, &distribution, seed);
+        let mut rng = selection::sample::stream(seed);
+        assert_eq!(drawn, Some(selection::sample::uniform_below(&mut rng, 1000)), "{seed}");
+    }
+}
+
 const SMALL_FEATURES: &str =
     "feature,value,min,max\ngender,f,1,1\ngender,m,3,3\nage,young,4,4\nage,old,0,4\n";
 

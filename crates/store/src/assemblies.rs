@@ -253,3 +253,23 @@ pub async fn mark_demo_assembly(
         .await?;
     Ok(())
 }
+
+/// Moves assembly `id` to `phase` (issue 18, item 7: the phase control); [`StoreError::NotFound`] if there is none.
+pub async fn set_phase(
+    conn: &mut AnyConnection,
+    id: i64,
+    phase: Phase,
+    now: i64,
+) -> Result<(), StoreError> {
+    let updated =
+        sqlx::query("UPDATE assemblies SET current_phase = $1, updated_at = $2 WHERE id = $3")
+            .bind(phase.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

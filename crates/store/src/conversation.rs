@@ -154,6 +154,31 @@ pub async fn get(
     row.as_ref().map(conversation_of).transpose()
 }
 
+/// The settings of an assembly's conversation without its stored analysis (the vote path reads this, never the
+/// analysis, which grows with the participants).
+pub async fn settings(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Option<Settings>, StoreError> {
+    let row =
+        sqlx::query("SELECT prompt, moderation, is_open FROM conversations WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_optional(conn)
+            .await?;
+    row.map(|row| {
+        let moderation: String = row.try_get("moderation")?;
+        let moderation = ModerationMode::parse(&moderation).ok_or_else(|| {
+            StoreError::Corrupt(format!("unknown moderation mode {moderation:?}"))
+        })?;
+        Ok(Settings {
+            prompt: row.try_get("prompt")?,
+            moderation,
+            is_open: row.try_get::<i64, _>("is_open")? != 0,
+        })
+    })
+    .transpose()
+}
+
 /// Creates or changes an assembly's conversation; returns the settings before (`None` for a creation).
 /// An assembly that does not exist is [`StoreError::NotFound`].
 pub async fn configure(
@@ -278,7 +303,7 @@ fn statement_of(row: &sqlx::any::AnyRow) -> Result<StatementRow, StoreError> {
 
 const STATEMENT_SELECT: &str = "SELECT s.id, s.body, CAST(CASE WHEN s.participant_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS from_participant,
     s.status, s.is_meta, s.created_at,
-    (SELECT COUNT(*) FROM conversation_votes v WHERE v.statement_id = s.id) AS votes
+    (SELECT COUNT(*) FROM conversation_votes v WHERE v.assembly_id = s.assembly_id AND v.statement_id = s.id) AS votes
     FROM conversation_statements s";
 
 /// The statements of a conversation with one of `statuses`, oldest first, a page of `limit` from `offset`.
@@ -345,6 +370,23 @@ pub async fn statement(
     .await?
     .ok_or(StoreError::NotFound)?;
     statement_of(&row)
+}
+
+/// The status of one statement of this assembly's conversation, `None` if it has no such statement (one indexed
+/// read, without the vote count of [`statement`]).
+pub async fn statement_status(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    statement_id: i64,
+) -> Result<Option<StatementStatus>, StoreError> {
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM conversation_statements WHERE assembly_id = $1 AND id = $2",
+    )
+    .bind(assembly_id)
+    .bind(statement_id)
+    .fetch_optional(conn)
+    .await?;
+    status.map(status_of).transpose()
 }
 
 /// Sets a statement's status; returns the status before. Another assembly's statement is [`StoreError::NotFound`].
@@ -437,6 +479,32 @@ pub async fn all_votes(
                     .ok_or_else(|| StoreError::Corrupt(format!("unknown vote {value}")))?,
                 voted_at: row.try_get("voted_at")?,
             })
+        })
+        .collect()
+}
+
+/// Every vote of a conversation as (participant, statement, stance), in no particular order: what the analysis
+/// reads (the engine's result does not depend on the order), without the times and without a sort, so a
+/// conversation of a million votes is read in one pass of its index.
+pub async fn votes_for_analysis(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<(i64, i64, Stance)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT participant_id, statement_id, vote FROM conversation_votes WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let value: i64 = row.try_get(2)?;
+            Ok((
+                row.try_get(0)?,
+                row.try_get(1)?,
+                Stance::from_value(value)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown vote {value}")))?,
+            ))
         })
         .collect()
 }

@@ -67,6 +67,41 @@ pub struct QuestionRow {
     pub body: String,
     /// When it was asked (unix seconds).
     pub created_at: i64,
+    /// Where it is in moderation (only [`QuestionStatus::Accepted`] ones are public).
+    pub status: QuestionStatus,
+}
+
+/// Where a member's question is in moderation (issue 18, item 8): public only once accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuestionStatus {
+    /// Waiting for a moderator.
+    Pending,
+    /// Public.
+    Accepted,
+    /// Never public.
+    Rejected,
+}
+
+impl QuestionStatus {
+    /// The stored identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionStatus::Pending => "pending",
+            QuestionStatus::Accepted => "accepted",
+            QuestionStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a stored identifier.
+    pub fn parse(raw: &str) -> Option<QuestionStatus> {
+        [
+            QuestionStatus::Pending,
+            QuestionStatus::Accepted,
+            QuestionStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == raw.trim())
+    }
 }
 
 /// A member's request to hear a speaker (a person, an organisation or a point of view) on a topic.
@@ -258,8 +293,8 @@ pub async fn ask_question(
         return Err(StoreError::NotFound);
     }
     Ok(sqlx::query_scalar(
-        "INSERT INTO speaker_questions (assembly_id, speaker_id, account_id, body, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO speaker_questions (assembly_id, speaker_id, account_id, body, created_at, status)
+         VALUES ($1, $2, $3, $4, $5, 'pending') RETURNING id",
     )
     .bind(assembly_id)
     .bind(speaker_id)
@@ -276,13 +311,14 @@ async fn questions(
     with_author: bool,
 ) -> Result<Vec<QuestionRow>, StoreError> {
     // The public query does not even select the author, so no template can show it by mistake.
-    let author = if with_author {
-        "account_id"
+    // Nor does it read a question that was not accepted by a moderator.
+    let (author, accepted) = if with_author {
+        ("account_id", "")
     } else {
-        "NULL AS account_id"
+        ("NULL AS account_id", " AND status = 'accepted'")
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id, speaker_id, {author}, body, created_at FROM speaker_questions WHERE assembly_id = $1 ORDER BY speaker_id, id"
+        "SELECT id, speaker_id, {author}, body, created_at, status FROM speaker_questions WHERE assembly_id = $1{accepted} ORDER BY speaker_id, id"
     )))
     .bind(assembly_id)
     .fetch_all(conn)
@@ -299,9 +335,40 @@ async fn questions(
                 },
                 body: row.try_get("body")?,
                 created_at: row.try_get("created_at")?,
+                status: stored_question_status(&row.try_get::<String, _>("status")?)?,
             })
         })
         .collect()
+}
+
+fn stored_question_status(raw: &str) -> Result<QuestionStatus, StoreError> {
+    QuestionStatus::parse(raw)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown question status {raw:?}")))
+}
+
+/// Decides a question of assembly `assembly_id` that is still pending; [`StoreError::NotFound`] if the question is
+/// not the assembly's or was already decided (so two moderators never both decide it).
+pub async fn moderate_question(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    question_id: i64,
+    status: QuestionStatus,
+    now: i64,
+) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE speaker_questions SET status = $1, moderated_at = $2
+         WHERE assembly_id = $3 AND id = $4 AND status = 'pending'",
+    )
+    .bind(status.as_str())
+    .bind(now)
+    .bind(assembly_id)
+    .bind(question_id)
+    .execute(conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// Members' questions with their authors, for staff.

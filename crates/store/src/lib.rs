@@ -18,9 +18,15 @@ pub mod community;
 pub mod conversation;
 pub mod conversation_bulk;
 pub mod evidence;
+// Group commit of small concurrent writes (the conversation's votes).
+pub mod group;
 pub mod impact;
+// Print runs of the invitation letters (issue 18, item 6).
+pub mod letter_prints;
 pub mod members;
 pub mod proposals;
+// Publishing the final report (issue 18, item 7).
+pub mod publication;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;
@@ -140,6 +146,8 @@ pub fn normalise_url(raw: &str) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The queue of the writer task of [`Store::grouped`].
+    group: std::sync::Arc<group::Group>,
 }
 
 impl std::fmt::Debug for Store {
@@ -205,7 +213,11 @@ impl Store {
                 .connect_with(options)
                 .await?,
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            group: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

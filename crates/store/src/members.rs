@@ -222,3 +222,78 @@ pub async fn end_membership(
         account_anonymised: anonymised,
     })
 }
+
+/// One recorded email to a respondent of an assembly, with the respondent (issue 18, item 8: the outcome of each
+/// email shown to staff).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RespondentEmail {
+    /// The respondent.
+    pub respondent_id: i64,
+    /// The respondent's name (personal data: for organisers' pages only).
+    pub full_name: String,
+    /// The outcome.
+    pub outcome: EmailOutcome,
+}
+
+impl std::fmt::Debug for RespondentEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RespondentEmail")
+            .field("respondent_id", &self.respondent_id)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The emails to the assembly's respondents, newest first, `limit` from the `offset`-th, only the failed ones if
+/// `failed_only`; and how many there are in all with that filter. Kinds this version does not know are left out.
+pub async fn assembly_email_outcomes(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    failed_only: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<RespondentEmail>, i64), StoreError> {
+    // The kinds of `EmailKind`: a kind recorded by a later version is left out rather than an error here.
+    macro_rules! filter {
+        () => {
+            "FROM email_outbox o JOIN respondents r ON r.id = o.respondent_id
+             WHERE r.assembly_id = $1 AND o.kind IN ('registration', 'sign_in_code') AND ($2 = 0 OR o.status = 'failed')"
+        };
+    }
+    let rows = sqlx::query(concat!(
+        "SELECT o.respondent_id, r.full_name, o.kind, o.status, o.error, o.created_at ",
+        filter!(),
+        " ORDER BY o.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(assembly_id)
+    .bind(i64::from(failed_only))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) ", filter!()))
+        .bind(assembly_id)
+        .bind(i64::from(failed_only))
+        .fetch_one(conn)
+        .await?;
+    let emails = rows
+        .iter()
+        .map(|row| {
+            Ok(RespondentEmail {
+                respondent_id: row.try_get("respondent_id")?,
+                full_name: row.try_get("full_name")?,
+                outcome: EmailOutcome {
+                    kind: stored(EmailKind::from_stored, "email kind", row.try_get("kind")?)?,
+                    status: stored(
+                        EmailStatus::from_stored,
+                        "email status",
+                        row.try_get("status")?,
+                    )?,
+                    error: row.try_get("error")?,
+                    created_at: row.try_get("created_at")?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((emails, total))
+}

@@ -280,6 +280,49 @@ pub async fn invitations(
         .collect()
 }
 
+/// How many invitations the assembly has (issue 18: letters by batch).
+pub async fn count_invitations(conn: &mut AnyConnection, assembly_id: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// At most `limit` invitations from the `offset`-th (0-based), in the order of [`invitations`] (issue 18: letters
+/// by batch; a later draw adds its invitations after the earlier ones, so a batch's letters never move).
+pub async fn invitations_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, draw_id, code, area, address_ref, address, capacity, used FROM invitations
+         WHERE assembly_id = $1 ORDER BY draw_id, position LIMIT $2 OFFSET $3",
+    )
+    .bind(assembly_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(InvitationRow {
+                id: row.try_get("id")?,
+                draw_id: row.try_get("draw_id")?,
+                code: row.try_get("code")?,
+                area: row.try_get("area")?,
+                address_ref: row.try_get("address_ref")?,
+                address: row.try_get("address")?,
+                capacity: row.try_get("capacity")?,
+                used: row.try_get("used")?,
+            })
+        })
+        .collect()
+}
+
 /// Takes one seat of the invitation with `code` in assembly `assembly_id`; returns the invitation's id and area.
 /// The seat is taken by a conditional update, so it is never over-used even under concurrency.
 pub async fn claim_invitation(

@@ -726,3 +726,62 @@ pub async fn record_email(
     .fetch_one(conn)
     .await?)
 }
+
+/// A lottery number drawn physically in public and entered by an organiser (issue 18, item 8; migration 0023).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicNumber {
+    /// The number.
+    pub number: i64,
+    /// The account that entered it, if it still exists.
+    pub entered_by: Option<i64>,
+    /// Its display name (a staff member's, for staff pages).
+    pub entered_by_name: Option<String>,
+    /// When it was entered.
+    pub entered_at: i64,
+}
+
+/// Records that the run's seed is a number drawn in public, entered by `account_id` at `now`.
+pub async fn record_public_number(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    number: i64,
+    account_id: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO selection_public_numbers (run_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(run_id)
+    .bind(number)
+    .bind(account_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The number drawn in public for a run of the assembly, if its seed was one.
+pub async fn public_number(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    run_id: i64,
+) -> Result<Option<PublicNumber>, StoreError> {
+    let row = sqlx::query(
+        "SELECT p.number, p.entered_by, a.display_name, p.entered_at FROM selection_public_numbers p
+         JOIN selection_runs r ON r.id = p.run_id LEFT JOIN accounts a ON a.id = p.entered_by
+         WHERE r.assembly_id = $1 AND p.run_id = $2",
+    )
+    .bind(assembly_id)
+    .bind(run_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        Ok(PublicNumber {
+            number: row.try_get("number")?,
+            entered_by: row.try_get("entered_by")?,
+            entered_by_name: row.try_get("display_name")?,
+            entered_at: row.try_get("entered_at")?,
+        })
+    })
+    .transpose()
+}

@@ -66,8 +66,12 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (upload(spec("POST", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment)), post(recruitment::run_draw)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations/letters", Page, ManageRecruitment), get(recruitment::letters)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations/mail-merge.csv", Page, ManageRecruitment), get(recruitment::mail_merge)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/invitations/print", Page, ManageRecruitment), get(recruitment::print_page)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/invitations/print", Page, ManageRecruitment), post(recruitment::start_print)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/invitations/print/{print_id}/files/{number}", Page, ManageRecruitment), get(recruitment::print_file)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), get(recruitment::respondents)),
         (spec("GET", "/staff/assemblies/{assembly_id}/respondents.csv", Page, ManageRecruitment), get(recruitment::export_respondents)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/respondents/emails", Page, ManageRecruitment), get(recruitment::respondent_emails)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents", Page, ViewRecruitment), post(recruitment::search_respondents)),
         (spec("POST", "/staff/assemblies/{assembly_id}/respondents/{respondent_id}/status", Page, ManageRecruitment), post(recruitment::change_status)),
         (upload(spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment)), post(recruitment::import_respondents)),
@@ -215,6 +219,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/tables", Api, ViewTables), get(api::sessions::tables)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/proposals", Api, ViewDeliberation), get(api::deliberation::proposals)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots", Api, ViewDeliberation), get(api::deliberation::ballots)),
+        // Phases, publishing and question moderation (issue 18, items 7 and 8).
+        (spec("POST", "/staff/assemblies/{assembly_id}/phase", Page, EditAssembly), post(staff::change_phase)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/publish", Page, PublishReport), post(deliberation::publish_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/report/withdraw", Page, PublishReport), post(deliberation::withdraw_report)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/questions/moderation", Page, ModerateQuestions), post(assembly::moderate_questions)),
     ]
 }
 

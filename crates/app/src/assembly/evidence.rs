@@ -89,9 +89,13 @@ pub async fn library(
                 .session_id
                 .and_then(|id| sessions.iter().find(|session| session.id == id))
                 .cloned(),
+            // Staff see the questions not yet moderated in the queue (`StaffLibrary::pending`), not here.
             questions: questions
                 .iter()
-                .filter(|question| question.speaker_id == speaker.id)
+                .filter(|question| {
+                    question.speaker_id == speaker.id
+                        && question.status == store::evidence::QuestionStatus::Accepted
+                })
                 .map(|question| {
                     let author = question
                         .account_id
@@ -141,6 +145,21 @@ pub struct StaffLibrary {
     pub topics: Vec<String>,
     /// The sessions, in date order.
     pub sessions: Vec<SessionRow>,
+    /// Members' questions waiting for moderation, oldest first (issue 18, item 8).
+    pub pending: Vec<PendingQuestion>,
+}
+
+/// A member's question waiting for moderation, as the staff queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingQuestion {
+    /// The question's id.
+    pub id: i64,
+    /// The speaker's name.
+    pub speaker: String,
+    /// The question.
+    pub body: String,
+    /// The author's name, when known.
+    pub author: Option<String>,
 }
 
 /// The library of an assembly for its staff.
@@ -152,11 +171,38 @@ pub async fn staff_library(
     let requests = store::evidence::speaker_requests(&mut *conn, assembly_id).await?;
     let topics = store::sessions::topics(&mut *conn, assembly_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, assembly_id).await?;
+    let names = store::sessions::members_of(&mut *conn, assembly_id).await?;
+    let mut pending: Vec<(i64, PendingQuestion)> = store::evidence::staff_questions(&mut *conn, assembly_id)
+        .await?
+        .into_iter()
+        .filter(|question| question.status == store::evidence::QuestionStatus::Pending)
+        .map(|question| {
+            let speaker = library
+                .speakers
+                .iter()
+                .find(|entry| entry.speaker.id == question.speaker_id)
+                .map(|entry| entry.speaker.fields.name.clone())
+                .unwrap_or_default();
+            let author = question
+                .account_id
+                .and_then(|id| names.iter().find(|(member, _)| *member == id))
+                .map(|(_, name)| name.clone());
+            let entry = PendingQuestion {
+                id: question.id,
+                speaker,
+                body: question.body,
+                author,
+            };
+            (question.created_at, entry)
+        })
+        .collect();
+    pending.sort_by_key(|(created_at, question)| (*created_at, question.id));
     Ok(StaffLibrary {
         library,
         requests,
         topics,
         sessions,
+        pending: pending.into_iter().map(|(_, question)| question).collect(),
     })
 }
 
@@ -291,4 +337,58 @@ pub async fn request_speaker(
     .await?;
     tracing::info!(assembly_id, speaker_request_id = id, "speaker requested");
     Ok(id)
+}
+
+/// A moderator accepts (public from now on) or rejects (never public) members' questions that are still pending,
+/// all or none in one transaction, with one audit entry per question (ids and the decision, never the text).
+/// A question of another assembly, or one already decided, is refused on the field `questions`.
+/// Returns how many were decided.
+pub async fn moderate_questions(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    question_ids: &[i64],
+    decision: store::evidence::QuestionStatus,
+    now: i64,
+) -> Result<usize, AssemblyError> {
+    actor.account()?;
+    if decision == store::evidence::QuestionStatus::Pending {
+        return Err(super::Refusal::unknown("decision").into());
+    }
+    let mut ids = question_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(super::Refusal::unknown("questions").into());
+    }
+    for id in &ids {
+        let entity = format!("assembly:{assembly_id}/question:{id}");
+        audited(
+            tx,
+            actor,
+            "speaker_question.moderate",
+            &entity,
+            now,
+            async |tx| {
+                store::evidence::moderate_question(tx, assembly_id, *id, decision, now)
+                    .await
+                    .map_err(|error| match error {
+                        store::StoreError::NotFound => crate::Error::NotFound,
+                        other => other.into(),
+                    })?;
+                let entry = Entry::change(
+                    json!({ "id": id, "status": "pending" }),
+                    json!({ "id": id, "status": decision.as_str() }),
+                );
+                Ok(((), entry))
+            },
+        )
+        .await
+        .map_err(|error| match error {
+            crate::Error::NotFound => super::Refusal::unknown("questions").into(),
+            other => AssemblyError::App(other),
+        })?;
+    }
+    tracing::info!(assembly_id, decided = ids.len(), decision = decision.as_str(), "questions moderated");
+    Ok(ids.len())
 }

@@ -22,6 +22,8 @@ pub use evidence::{
     Audience, Balance, Library, SpeakerEntry, StaffLibrary, add_evidence, add_speaker,
     ask_question, comment_on_balance, library, request_speaker, staff_library,
 };
+// Moderation of members' questions (issue 18, item 8).
+pub use evidence::{PendingQuestion, moderate_questions};
 pub use mine::{MyAssembly, MySession, my_assembly};
 pub use seating::{
     AllocationRequest, CurrentSeating, NO_VALUE, Restored, SeatingOverview, Swap, build_request,

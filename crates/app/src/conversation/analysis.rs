@@ -127,11 +127,7 @@ pub async fn input(conn: &mut store::AnyConnection, assembly_id: i64) -> Result<
         .await?
         .ok_or(Error::NotFound)?;
     let statements = store::conversation::all_statements(conn, assembly_id).await?;
-    let votes = store::conversation::all_votes(conn, assembly_id)
-        .await?
-        .into_iter()
-        .map(|vote| (vote.participant_id, vote.statement_id, vote.stance))
-        .collect();
+    let votes = store::conversation::votes_for_analysis(conn, assembly_id).await?;
     let previous = conversation
         .analysis_json
         .as_deref()

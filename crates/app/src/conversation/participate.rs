@@ -111,29 +111,34 @@ async fn open_conversation(
     Ok(Ok(conversation))
 }
 
-/// Records a vote of this device on a shown statement (the latest vote counts), joining the device if needed
-/// (audited `conversation.vote` on the statement, without the participant).
+/// Records a vote of this device on a shown statement (the latest vote counts), joining the device if needed.
+///
+/// An anonymous vote is not an audit entry: the vote table (one row per participant and statement, with its time)
+/// is the record, and erasure must be able to remove it, which an entry in the hash-chained log never can be. The
+/// chain records what staff and the system do to a conversation (its settings, seeds, moderation, imports,
+/// erasures, publication as evidence); a vote appended to it would serialise every vote on the chain's head and
+/// grow the log by the crowd's size.
 pub async fn vote(
     tx: &mut store::Tx,
-    actor: &Actor,
+    _actor: &Actor,
     assembly_id: i64,
     device: &Device<'_>,
     statement_id: i64,
     stance: Stance,
     now: i64,
 ) -> Result<std::result::Result<Joined, Refusal>> {
-    let conversation = match open_conversation(tx, assembly_id).await? {
-        Ok(conversation) => conversation,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
+    let settings = store::conversation::settings(tx, assembly_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !settings.is_open {
+        return Ok(Err(Refusal::Closed));
+    }
     if !within_limit(tx, "conversation-vote", device.client, VOTE_LIMIT, now).await? {
         return Ok(Err(Refusal::TooMany));
     }
-    let shown = match store::conversation::statement(tx, assembly_id, statement_id).await {
-        Ok(statement) => conversation.settings.moderation.shows(statement.status),
-        Err(store::StoreError::NotFound) => false,
-        Err(error) => return Err(error.into()),
-    };
+    let shown = store::conversation::statement_status(tx, assembly_id, statement_id)
+        .await?
+        .is_some_and(|status| settings.moderation.shows(status));
     if !shown {
         return Ok(Err(Refusal::NotShown));
     }
@@ -141,13 +146,14 @@ pub async fn vote(
         Ok(joined) => joined,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let entity = format!("assembly:{assembly_id}/conversation/statement:{statement_id}");
-    let participant_id = joined.participant_id;
-    audited(tx, actor, "conversation.vote", &entity, now, async |tx| {
-        store::conversation::cast_vote(tx, assembly_id, participant_id, statement_id, stance, now)
-            .await?;
-        Ok(((), Entry::after(json!({ "statement": statement_id }))))
-    })
+    store::conversation::cast_vote(
+        tx,
+        assembly_id,
+        joined.participant_id,
+        statement_id,
+        stance,
+        now,
+    )
     .await?;
     Ok(Ok(joined))
 }

@@ -41,7 +41,9 @@ pub struct Anchor {
 pub struct FinalReport {
     /// The assembly.
     pub assembly: AssemblyRecord,
-    /// Its recommendations, in the assembly's order.
+    /// Whether the reader sees the report, and whether it is published (issue 18, item 7).
+    pub visibility: crate::publication::Visibility,
+    /// Its recommendations, in the assembly's order; empty for a reader who may not see an unpublished report.
     pub recommendations: Vec<RecommendationRow>,
     /// The audit log's anchor now.
     pub anchor: Anchor,
@@ -70,15 +72,25 @@ pub async fn audit_anchor(tx: &mut store::Tx, signer: &AuditSigner) -> crate::Re
     })
 }
 
-/// The final report of an assembly, with the audit log's anchor signed by `signer`.
+/// The final report of an assembly as `actor` may read it, with the audit log's anchor signed by `signer`: the
+/// recommendations once the report is published, or before for members and staff (a preview).
 pub async fn final_report(
     tx: &mut store::Tx,
+    actor: &crate::Actor,
     assembly_id: i64,
     signer: &AuditSigner,
 ) -> crate::Result<FinalReport> {
+    let assembly = store::assemblies::get_assembly(tx, assembly_id).await?;
+    let visibility = crate::publication::visibility(tx, actor, assembly_id).await?;
+    let recommendations = if visibility.shown() {
+        store::recommendations::list(tx, assembly_id).await?
+    } else {
+        Vec::new()
+    };
     Ok(FinalReport {
-        assembly: store::assemblies::get_assembly(tx, assembly_id).await?,
-        recommendations: store::recommendations::list(tx, assembly_id).await?,
+        assembly,
+        visibility,
+        recommendations,
         anchor: audit_anchor(tx, signer).await?,
     })
 }

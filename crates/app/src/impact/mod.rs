@@ -32,8 +32,8 @@ pub use strategy::{
 };
 pub use surveys::{SurveyAnswers, SurveyStatus, answer_survey, survey_status};
 pub use tracking::{
-    Evaluation, RecommendationPage, Tracking, due_date, evaluation, is_advocate, recommendation,
-    references, to_model, tracking,
+    Evaluation, RecommendationPage, Tracking, due_date, evaluation, is_advocate, public_tracking,
+    recommendation, references, to_model, tracking,
 };
 
 /// Why a write was refused for a reason the visitor must read in their language (the page words it).

@@ -176,6 +176,26 @@ pub async fn tracking(
     })
 }
 
+/// An assembly's tracking as the public pages and exports may show it to `actor` (issue 18, item 7): `None` while
+/// the final report is not published and `actor` is neither a member nor staff, so no public page, export or API
+/// reads a recommendation before it is published.
+pub async fn public_tracking(
+    conn: &mut store::AnyConnection,
+    actor: &Actor,
+    assembly_id: i64,
+    as_of: Date,
+) -> Result<Option<Tracking>> {
+    // An unknown assembly stays a 404, published or not.
+    store::assemblies::get_assembly(&mut *conn, assembly_id).await?;
+    if !crate::publication::visibility(&mut *conn, actor, assembly_id)
+        .await?
+        .shown()
+    {
+        return Ok(None);
+    }
+    Ok(Some(tracking(conn, assembly_id, as_of).await?))
+}
+
 /// Whether `account_id` (if any) opted in to the follow-up of the assembly.
 pub async fn is_advocate(
     conn: &mut store::AnyConnection,

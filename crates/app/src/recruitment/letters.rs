@@ -38,13 +38,20 @@ pub struct Letters {
     pub title: String,
     /// The assembly's question.
     pub question: String,
-    /// The invitations, by draw and position.
+    /// The invitations of the batch asked for, by draw and position.
     pub invitations: Vec<Invitation>,
+    /// How many invitations the assembly has in all (issue 18: the page shows one batch at a time).
+    pub total: i64,
 }
 
 /// Every invitation of the assembly with its registration URL under `base` (`https://host/assemblies/7`).
 async fn invitations(tx: &mut store::Tx, assembly_id: i64, base: &str) -> Result<Vec<Invitation>> {
     let rows = store::recruitment::invitations(tx, assembly_id).await?;
+    with_urls(rows, base)
+}
+
+/// The invitations' registration URLs under `base`.
+fn with_urls(rows: Vec<store::recruitment::InvitationRow>, base: &str) -> Result<Vec<Invitation>> {
     rows.into_iter()
         .map(|row| {
             let code = parse_code(&row.code).map_err(Error::internal)?;
@@ -60,17 +67,25 @@ async fn invitations(tx: &mut store::Tx, assembly_id: i64, base: &str) -> Result
         .collect()
 }
 
-/// The letters of the assembly, logged as a view of the addresses (`invitations.letters`, with the count).
+/// The letters of the assembly from the `offset`-th (0-based), at most `limit` of them, logged as a view of the
+/// addresses (`invitations.letters`, with the first letter and the count).
 pub async fn letters(
     tx: &mut store::Tx,
     actor: &Actor,
     assembly_id: i64,
     base: &str,
+    (offset, limit): (i64, i64),
     now: i64,
 ) -> Result<Letters> {
     let record = store::assemblies::get_assembly(tx, assembly_id).await?;
-    let invitations = invitations(tx, assembly_id, base).await?;
-    let facts = serde_json::json!({ "assembly_id": assembly_id, "letters": invitations.len() });
+    let total = store::recruitment::count_invitations(tx, assembly_id).await?;
+    let rows = store::recruitment::invitations_page(tx, assembly_id, offset, limit).await?;
+    let invitations = with_urls(rows, base)?;
+    let facts = serde_json::json!({
+        "assembly_id": assembly_id,
+        "first": offset + 1,
+        "letters": invitations.len(),
+    });
     viewed(
         tx,
         actor,
@@ -84,6 +99,7 @@ pub async fn letters(
         title: record.title,
         question: record.question,
         invitations,
+        total,
     })
 }
 

@@ -14,9 +14,13 @@
 //! Names, emails, phones, addresses and answers are personal data: the audit log gets ids and counts, and nothing
 //! here logs them.
 
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod import;
 pub mod letters;
 pub mod lottery;
+// Print-ready letters (issue 18, item 6).
+pub mod print;
 pub mod questions;
 pub mod register;
 pub mod respondents;

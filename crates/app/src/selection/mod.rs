@@ -72,6 +72,12 @@ pub enum Refusal {
     NoPanel(pool::Verdict),
     /// The person is not on the panel.
     NotOnPanel,
+    /// The number drawn in public is not one of the run's numbered lottery panels (`panels` is M, or `None` when
+    /// the run has no transparent lottery and needs a seed).
+    NumberOutOfRange {
+        /// M, the number of numbered panels.
+        panels: Option<i64>,
+    },
 }
 
 /// [`crate::audit::audited`] for a write that may turn out to change nothing (a conditional update that found its

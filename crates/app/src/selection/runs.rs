@@ -281,18 +281,45 @@ pub async fn draw_committed_run(
     now: i64,
 ) -> Result<Result<Done<()>, Refusal>> {
     fail_stale(tx, now).await?;
+    // A number drawn in public (`number:N`, issue 18) must name one of the run's numbered panels.
+    let public_number = engine::public_number(seed);
+    if let Some(number) = public_number {
+        let run = store::selection::run(tx, assembly_id, run_id).await?;
+        match run.lottery_panels {
+            Some(panels) if number < panels as u64 => {}
+            panels => return Ok(Err(Refusal::NumberOutOfRange { panels })),
+        }
+    }
     match store::selection::start_committed_run(tx, assembly_id, run_id, seed, now).await? {
         Ok(true) => {}
         Ok(false) => return Ok(Err(Refusal::NotCommitted)),
         Err(RunBusy) => return Ok(Err(Refusal::Busy)),
     }
     let entity = format!("selection_run:{run_id}");
-    audited(tx, actor, "selection_run.draw", &entity, now, async |_| {
-        let after = serde_json::json!({ "id": run_id, "status": RunStatus::Running.as_str(), "seed": seed });
+    audited(tx, actor, "selection_run.draw", &entity, now, async |tx| {
+        if let Some(number) = public_number {
+            store::selection::record_public_number(tx, run_id, number as i64, actor.account_id, now)
+                .await?;
+        }
+        let after = serde_json::json!({
+            "id": run_id,
+            "status": RunStatus::Running.as_str(),
+            "seed": seed,
+            "drawn_in_public": public_number.is_some(),
+        });
         Ok(((), Entry::after(after)))
     })
     .await?;
     Ok(Ok(Done::with((), start_job(assembly_id, run_id))))
+}
+
+/// The number drawn in public that a run was drawn with, with who entered it and when (issue 18), if any.
+pub async fn public_number(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    run_id: i64,
+) -> Result<Option<store::selection::PublicNumber>> {
+    Ok(store::selection::public_number(conn, assembly_id, run_id).await?)
 }
 
 /// Runs an interrupted drawn run again with its own stored inputs and seed (audited); the engine is deterministic,

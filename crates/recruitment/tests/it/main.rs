@@ -9,6 +9,7 @@ mod addresses;
 mod codes;
 mod draw;
 mod merge;
+mod print;
 mod qr;
 mod qr_reader;
 mod quotas;

@@ -17,15 +17,21 @@ use crate::impact::today;
 
 /// The assembly's recommendations as the public may see them, with the scorecard as of today.
 ///
-/// Every read of public recommendations goes through here: today every recommendation of the assembly is public as
-/// soon as it is recorded (as on the final report and the scorecard pages), so a publishing step (issue 18, item 7)
-/// changes this one function (for example, an empty list until the assembly's recommendations are published).
+/// Every read of public recommendations goes through here. These operations answer any origin without
+/// credentials, so they answer as the anonymous public whatever token came with the call: until the assembly's
+/// final report is published (issue 18, item 7, `app::publication`), a 404, as the scorecard's exports do.
 pub async fn public_recommendations(
     state: &AppState,
     assembly_id: i64,
 ) -> Result<Tracking, AppError> {
     let mut connection = state.store.connection().await?;
-    Ok(app::impact::tracking(&mut connection, assembly_id, today()).await?)
+    let public = app::Actor {
+        account_id: None,
+        role: domain::permission::Role::Public,
+    };
+    app::impact::public_tracking(&mut connection, &public, assembly_id, today())
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// One recommendation as JSON; `status` is the scorecard's timeliness of its response.

@@ -23,8 +23,8 @@ pub fn start(state: &AppState, job: Job) {
             tracing::debug!(assembly_id, run_id = job_id, "table allocation started");
             spawn_drain(state.store.clone());
         }
-        Job::SelectionRun { .. } => {
-            tracing::error!("a selection run was handed to the table allocation worker");
+        Job::SelectionRun { .. } | Job::LetterPrint { .. } => {
+            tracing::error!("another feature's job was handed to the table allocation worker");
         }
     }
 }

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::permission::{Action, allowed};
 
-use super::forms::{BalanceCommentFields, EvidenceFields, SpeakerFields, typed};
+use super::forms::{
+    BalanceCommentFields, EvidenceFields, QuestionModerationFields, SpeakerFields, typed,
+};
 use super::refusals;
 use super::views::{
     LibraryView, PublicEvidencePage, SavedQuery, Shown, StaffEvidencePage, session_label,
@@ -16,7 +18,8 @@ use super::views::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
-use crate::i18n::AssemblyMessages;
+use crate::i18n::publish::PublishMessages;
+use crate::i18n::{AssemblyMessages, fill};
 use crate::views::{Chrome, render, utc_date};
 use crate::{AppState, now};
 
@@ -51,7 +54,19 @@ async fn staff_page(
     assembly_id: i64,
     shown: Shown<&'static str>,
 ) -> Result<Response, AppError> {
+    staff_page_with(state, viewer, assembly_id, shown, None).await
+}
+
+/// The staff page with `moderated`, how many questions the moderation form just decided.
+async fn staff_page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    shown: Shown<&'static str>,
+    moderated: Option<usize>,
+) -> Result<Response, AppError> {
     let t = viewer.lang.t::<AssemblyMessages>();
+    let p = viewer.lang.t::<PublishMessages>();
     let mut conn = state.store.connection().await?;
     let staff = app::assembly::staff_library(&mut conn, assembly_id).await?;
     drop(conn);
@@ -81,6 +96,10 @@ async fn staff_page(
             error_form: shown.form,
             typed: shown.typed,
             saved: shown.saved,
+            p,
+            pending: staff.pending,
+            can_moderate: allowed(viewer.role, Action::ModerateQuestions),
+            moderated: moderated.map(|n| fill(p.done_moderated, &[("n", &n.to_string())])),
         },
     )
 }
@@ -92,11 +111,12 @@ pub async fn staff_evidence(
     Path(assembly_id): Path<i64>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    staff_page(
+    staff_page_with(
         &state,
         &viewer,
         assembly_id,
         Shown::page(query.saved.is_some()),
+        query.moderated,
     )
     .await
 }
@@ -189,4 +209,47 @@ pub async fn comment_on_balance(
         .await?;
     tx.commit().await?;
     Ok(saved(assembly_id))
+}
+
+/// `POST /staff/assemblies/{assembly_id}/questions/moderation`: accepts or rejects the ticked questions, all or
+/// none (issue 18, item 8).
+pub async fn moderate_questions(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Submitted(form): Submitted<QuestionModerationFields>,
+) -> Result<Response, AppError> {
+    let p = viewer.lang.t::<PublishMessages>();
+    let (ids, decision) = match form {
+        Ok(command) => command,
+        Err(invalid) => {
+            let errors = if invalid.errors.has("decision") {
+                invalid.errors.describe(viewer.lang)
+            } else {
+                vec![p.err_no_question.to_owned()]
+            };
+            let shown = Shown::refused("questions", errors, Default::default());
+            return staff_page(&state, &viewer, assembly_id, shown).await;
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let decided =
+        app::assembly::moderate_questions(&mut tx, &viewer.actor(), assembly_id, &ids, decision, now())
+            .await;
+    match decided {
+        Ok(n) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!(
+                "/staff/assemblies/{assembly_id}/evidence?moderated={n}"
+            ))
+            .into_response())
+        }
+        Err(error) => {
+            drop(tx);
+            refusals(error)?;
+            let mut shown = Shown::refused("questions", vec![p.err_question_decided.to_owned()], Default::default());
+            shown.status = StatusCode::CONFLICT;
+            staff_page(&state, &viewer, assembly_id, shown).await
+        }
+    }
 }

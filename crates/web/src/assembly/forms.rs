@@ -616,3 +616,51 @@ mod tests {
         assert_eq!(field(&register, "m_3"), "late");
     }
 }
+
+/// Bulk moderation of members' questions (issue 18, item 8): the form's pairs as posted (`question` once per
+/// ticked box, and `decision`: `accepted` or `rejected`, the button pressed), since a urlencoded struct cannot hold
+/// a repeated field.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct QuestionModerationFields(pub Vec<(String, String)>);
+
+impl Validate for QuestionModerationFields {
+    /// (question ids, decision).
+    type Command = (Vec<i64>, store::evidence::QuestionStatus);
+
+    fn validate(&self) -> Result<(Vec<i64>, store::evidence::QuestionStatus), FieldErrors> {
+        use store::evidence::QuestionStatus;
+        let mut errors = FieldErrors::new();
+        let mut ids = Vec::new();
+        let mut decision = None;
+        for (name, value) in &self.0 {
+            match name.as_str() {
+                "question" => match value.trim().parse::<i64>() {
+                    Ok(id) if !ids.contains(&id) => ids.push(id),
+                    Ok(_) => {}
+                    Err(_) => errors.push(ValidationError::new("question", Problem::Malformed)),
+                },
+                "decision" => {
+                    decision = match QuestionStatus::parse(value) {
+                        Some(status) if status != QuestionStatus::Pending => Some(status),
+                        _ => {
+                            errors.push(ValidationError::new("decision", Problem::Malformed));
+                            None
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if ids.is_empty() && !errors.has("question") {
+            errors.push(ValidationError::new("question", Problem::Required));
+        }
+        if decision.is_none() && !errors.has("decision") {
+            errors.push(ValidationError::new("decision", Problem::Required));
+        }
+        match decision {
+            Some(decision) if errors.is_empty() => Ok((ids, decision)),
+            _ => Err(errors),
+        }
+    }
+}

@@ -20,7 +20,8 @@ pub mod views;
 pub use allocation::{drain, spawn_drain};
 pub use attendance::{attendance, record_attendance};
 pub use evidence::{
-    add_evidence, add_speaker, comment_on_balance, public_evidence, staff_evidence,
+    add_evidence, add_speaker, comment_on_balance, moderate_questions, public_evidence,
+    staff_evidence,
 };
 pub use mine::{ask_question, mine, request_speaker};
 pub use seating::{allocate, pin, set_features, swap, tables_view};

@@ -19,6 +19,9 @@ use crate::views::{Chrome, utc_date};
 pub struct SavedQuery {
     /// Present after a successful change.
     pub saved: Option<String>,
+    /// How many questions the moderation form just decided (issue 18, item 8).
+    #[serde(default)]
+    pub moderated: Option<usize>,
 }
 
 /// `?asked=1` or `?requested=1` after a post on "my assembly".
@@ -518,9 +521,22 @@ pub struct StaffEvidencePage {
     pub typed: Fields,
     /// Whether the last change was saved.
     pub saved: bool,
+    /// The strings of question moderation.
+    pub p: &'static crate::i18n::publish::PublishMessages,
+    /// Members' questions waiting for moderation, oldest first.
+    pub pending: Vec<app::assembly::PendingQuestion>,
+    /// Whether the viewer may accept or reject them.
+    pub can_moderate: bool,
+    /// What the last moderation did, in words.
+    pub moderated: Option<String>,
 }
 
 impl StaffEvidencePage {
+    /// The label of a question's box, naming its speaker.
+    pub fn select_label(&self, speaker: &str) -> String {
+        crate::i18n::fill(self.p.select_question, &[("speaker", speaker)])
+    }
+
     /// A typed value of the failed form `form`.
     pub fn typed(&self, form: &str, name: &str) -> &str {
         if form == self.error_form {

@@ -3,7 +3,6 @@
 //! device; the device token is the client's own secret, sent back only to it, like the voting page's cookie).
 
 use app::conversation::Refusal;
-use app::conversation::participate::Device;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -14,9 +13,9 @@ use domain::error::{Problem, ValidationError};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::{AppState, now};
 
 /// The page of statements asked for.
 #[derive(Debug, Deserialize)]
@@ -107,22 +106,15 @@ pub async fn post_vote(
     let token = input
         .device_token
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()));
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
-    let mut tx = state.store.begin().await?;
-    let outcome = app::conversation::participate::vote(
-        &mut tx,
-        &viewer.actor(),
+    let outcome = super::participate::record_vote(
+        &state,
+        &viewer,
         assembly_id,
-        &device,
+        token.clone(),
         input.statement_id,
         stance,
-        now(),
     )
     .await?;
-    tx.commit().await?;
     match outcome {
         Ok(joined) => {
             let token = joined.new_token.or(token).unwrap_or_default();

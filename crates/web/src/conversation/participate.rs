@@ -160,6 +160,44 @@ pub async fn voting(
     .await
 }
 
+/// Runs the vote use case in a group commit (`store::Store::grouped`): concurrent votes share one transaction and
+/// one commit, and each is answered only once it is committed (so an acknowledged vote survives a crash). Shared by
+/// the form post and the JSON API.
+pub(super) async fn record_vote(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    token: Option<String>,
+    statement_id: i64,
+    stance: domain::conversation::Stance,
+) -> Result<Result<app::conversation::participate::Joined, Refusal>, AppError> {
+    let actor = viewer.actor();
+    let client = viewer.client;
+    let at = now();
+    let outcome = state
+        .store
+        .grouped(move |tx| {
+            Box::pin(async move {
+                let device = Device {
+                    token: token.as_deref(),
+                    client,
+                };
+                app::conversation::participate::vote(
+                    tx,
+                    &actor,
+                    assembly_id,
+                    &device,
+                    statement_id,
+                    stance,
+                    at,
+                )
+                .await
+            })
+        })
+        .await??;
+    Ok(outcome)
+}
+
 /// `POST /assemblies/{assembly_id}/conversation/votes`: agree, disagree or pass on one statement.
 pub async fn vote(
     State(state): State<AppState>,
@@ -188,22 +226,15 @@ pub async fn vote(
             .await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
-    let mut tx = state.store.begin().await?;
-    let outcome = app::conversation::participate::vote(
-        &mut tx,
-        &viewer.actor(),
+    let outcome = record_vote(
+        &state,
+        &viewer,
         assembly_id,
-        &device,
+        token.clone(),
         statement_id,
         stance,
-        now(),
     )
     .await?;
-    tx.commit().await?;
     match outcome {
         Ok(joined) => Ok(back(&state, assembly_id, "voted", joined.new_token)),
         Err(refused) => {

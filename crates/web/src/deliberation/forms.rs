@@ -558,3 +558,22 @@ mod tests {
         assert_eq!(BallotForm::from(&new).validate().unwrap(), new);
     }
 }
+
+/// Publishing the final report (issue 18, item 7): the ticked confirmation that the preview was read.
+#[derive(Debug, Deserialize)]
+pub struct PublishFields {
+    /// The ticked confirmation.
+    #[serde(default)]
+    pub confirm: Option<String>,
+}
+
+impl Validate for PublishFields {
+    type Command = ();
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        match self.confirm {
+            Some(_) => Ok(()),
+            None => Err(ValidationError::new("confirm", Problem::Required).into()),
+        }
+    }
+}

@@ -26,7 +26,7 @@ pub use proposals::{
     comment, decide_amendment, proposal, proposal_minority_report, propose_amendment,
 };
 pub use recommendations::{adopt, recommendation_minority_report};
-pub use report::report;
+pub use report::{publish_report, report, withdraw_report};
 pub use voting::{ballot, close_ballot, open_ballot, vote};
 
 use app::deliberation::{Error, Refusal};

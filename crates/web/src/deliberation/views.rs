@@ -468,10 +468,26 @@ pub struct ReportPage {
     pub t: &'static DeliberationMessages,
     /// The assembly.
     pub a: AssemblyView,
-    /// Every recommendation.
+    /// Every recommendation (none for a reader who may not see an unpublished report).
     pub recommendations: Vec<RecommendationView>,
     /// The audit log's anchor when the report was produced, as `/audit/anchor` gives it (JSON).
     pub anchor: String,
+    /// The strings of publishing.
+    pub p: &'static crate::i18n::publish::PublishMessages,
+    /// Whether the reader sees the report (published, or a preview).
+    pub shown: bool,
+    /// Whether this is a preview of an unpublished report.
+    pub preview: bool,
+    /// When it was published, in words.
+    pub published_on: Option<String>,
+    /// Whether the reader may publish it or withdraw its publication.
+    pub can_publish: bool,
+    /// The confirmation's words, with the number of recommendations.
+    pub publish_confirm: String,
+    /// What the last publishing action did.
+    pub notice: Option<&'static str>,
+    /// What is wrong with the last publishing attempt.
+    pub errors: Vec<String>,
 }
 
 /// A paper mismatch in words.

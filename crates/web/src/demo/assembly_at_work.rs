@@ -238,12 +238,21 @@ pub async fn seed_assembly_at_work(store: &Store) -> Result<(), AppError> {
         speaker_ids.push(store::evidence::add_speaker(&mut tx, assembly_id, &speaker, now).await?);
     }
     if let Some((first_member, ..)) = members.first() {
-        store::evidence::ask_question(
+        let question = store::evidence::ask_question(
             &mut tx,
             assembly_id,
             speaker_ids[0],
             *first_member,
             "Who pays for the renovation when the owner cannot?",
+            now,
+        )
+        .await?;
+        // Already moderated: the demo's question is public, as it would be by this point of an assembly.
+        store::evidence::moderate_question(
+            &mut tx,
+            assembly_id,
+            question,
+            store::evidence::QuestionStatus::Accepted,
             now,
         )
         .await?;

@@ -13,9 +13,17 @@ pub mod community;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod deliberation;
+// A lottery number drawn physically in public (issue 18, item 8).
+pub mod draw;
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod impact;
 pub mod members;
 pub mod panel;
+// Print-ready letters (issue 18, item 6).
+pub mod print;
+// Publishing and moderation (issue 18, items 7 and 8).
+pub mod publish;
 pub mod recruitment;
 pub mod selection;
 
@@ -924,6 +932,12 @@ mod tests {
         ));
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
+        ));
+        wrong.extend(same_placeholders::<print::PrintMessages>("PrintMessages"));
+        wrong.extend(same_placeholders::<emails::EmailMessages>("EmailMessages"));
+        wrong.extend(same_placeholders::<draw::DrawMessages>("DrawMessages"));
+        wrong.extend(same_placeholders::<publish::PublishMessages>(
+            "PublishMessages",
         ));
         assert!(
             wrong.is_empty(),

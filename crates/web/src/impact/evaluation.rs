@@ -25,7 +25,11 @@ pub async fn evaluation(
     let t = viewer.lang.t::<ImpactMessages>();
     let mut connection = state.store.connection().await?;
     let report = app::impact::evaluation(&mut connection, assembly_id, today()).await?;
+    // The scorecard shows the recommendations: only once the final report is published (issue 18, item 7).
+    let visibility =
+        app::publication::visibility(&mut connection, &viewer.actor(), assembly_id).await?;
     drop(connection);
+    let p = viewer.lang.t::<crate::i18n::publish::PublishMessages>();
     let page = EvaluationPage {
         c: Chrome::new(&viewer, t.evaluation_title),
         t,
@@ -38,6 +42,7 @@ pub async fn evaluation(
         comments: CommentView::list(&report.comments),
         advocates: report.advocates,
         actions: report.actions,
+        scorecard_hidden: (!visibility.shown()).then_some(p.scorecard_unpublished),
     };
     render(StatusCode::OK, &page)
 }

@@ -75,7 +75,7 @@ async fn list_page(
         t,
         assembly_id,
         title: tracking.record.title.clone(),
-        headline: tracking.scorecard.headline(),
+        headline: tracking.scorecard.headline_in(&super::views::words(t)),
         due: tracking.due.map(|d| d.to_string()).unwrap_or_default(),
         rows: row_views(&tracking, t),
         can_manage: allowed(viewer.role, Action::ManageImpact),

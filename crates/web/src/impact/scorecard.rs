@@ -9,17 +9,31 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::today;
-use super::views::{ScorecardPage, figures, row_views};
+use super::views::{ScorecardPage, UnpublishedPage, figures, row_views};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::impact::ImpactMessages;
 use crate::views::{Chrome, render};
 
-/// The assembly's tracking as of today, read on a pooled connection.
-async fn tracking(state: &AppState, assembly_id: i64) -> Result<Tracking, AppError> {
+/// The assembly's tracking as of today as `viewer` may see it, read on a pooled connection: `None` while the final
+/// report is not published and the viewer is neither a member nor staff (issue 18, item 7).
+async fn tracking(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+) -> Result<Option<Tracking>, AppError> {
     let mut connection = state.store.connection().await?;
-    Ok(app::impact::tracking(&mut connection, assembly_id, today()).await?)
+    Ok(app::impact::public_tracking(&mut connection, &viewer.actor(), assembly_id, today()).await?)
+}
+
+/// The tracking an export shows, or 404 while it is not published: an export is data, not a page to explain.
+async fn published_tracking(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+) -> Result<Tracking, AppError> {
+    tracking(state, viewer, assembly_id).await?.ok_or(AppError::NotFound)
 }
 
 /// `GET /assemblies/{id}/scorecard`: the public scorecard.
@@ -29,7 +43,15 @@ pub async fn scorecard_page(
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<ImpactMessages>();
-    let tracking = tracking(&state, assembly_id).await?;
+    let Some(tracking) = tracking(&state, &viewer, assembly_id).await? else {
+        let p = viewer.lang.t::<crate::i18n::publish::PublishMessages>();
+        let page = UnpublishedPage {
+            c: Chrome::new(&viewer, t.scorecard_title),
+            assembly_id,
+            message: p.scorecard_unpublished,
+        };
+        return render(StatusCode::OK, &page);
+    };
     let rows = row_views(&tracking, t);
     let overdue = row_views(&tracking, t)
         .into_iter()
@@ -53,9 +75,10 @@ pub async fn scorecard_page(
 /// `GET /assemblies/{id}/scorecard.svg`: the embeddable image.
 pub async fn scorecard_svg(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let tracking = tracking(&state, assembly_id).await?;
+    let tracking = published_tracking(&state, &viewer, assembly_id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
@@ -69,9 +92,10 @@ pub async fn scorecard_svg(
 /// `GET /assemblies/{id}/scorecard.csv`: one line per recommendation.
 pub async fn scorecard_csv(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let tracking = tracking(&state, assembly_id).await?;
+    let tracking = published_tracking(&state, &viewer, assembly_id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -126,9 +150,10 @@ pub fn scorecard_json_value(tracking: &Tracking) -> serde_json::Value {
 /// `GET /assemblies/{id}/scorecard.json`.
 pub async fn scorecard_json(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let tracking = tracking(&state, assembly_id).await?;
+    let tracking = published_tracking(&state, &viewer, assembly_id).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         scorecard_json_value(&tracking).to_string(),

@@ -55,6 +55,39 @@ pub fn refusal_message(t: &'static ImpactMessages, refusal: Refusal) -> String {
     }
 }
 
+/// The scorecard's words in the catalogue's language (issue 18, item 8): its headline, image and cherry-picking
+/// sentence.
+pub fn words(t: &'static ImpactMessages) -> ::impact::Words {
+    ::impact::Words {
+        headline: t.w_headline,
+        headline_one: t.w_headline_one,
+        headline_none: t.w_headline_none,
+        description: t.w_description,
+        as_of: t.w_as_of,
+        responses_title: t.w_responses_title,
+        fidelity_title: t.w_fidelity_title,
+        fidelity_summary: t.w_fidelity_summary,
+        timeliness_title: t.w_timeliness_title,
+        support_title: t.w_support_title,
+        support_series: t.w_support_series,
+        support_group: t.w_support_group,
+        themes_title: t.w_themes_title,
+        themes_summary: t.w_themes_summary,
+        theme_note: t.w_theme_note,
+        high_support: t.w_high_support,
+        low_support: t.w_low_support,
+        share: t.w_share,
+        share_none: t.w_share_none,
+        summary: t.w_summary,
+        warning: t.w_warning,
+        left_behind: t.w_left_behind,
+        not_drawn: t.w_not_drawn,
+        responses: t.responses,
+        fidelities: t.fidelities,
+        timeliness: t.timeliness,
+    }
+}
+
 /// The place of a response kind in the catalogue's `responses`.
 pub fn response_index(kind: ResponseKind) -> usize {
     ResponseKind::ALL
@@ -179,8 +212,9 @@ pub fn figures(scorecard: &Scorecard, t: &'static ImpactMessages) -> Figures {
         count: share.part,
         share: share_text(share),
     };
+    let words = words(t);
     Figures {
-        headline: scorecard.headline(),
+        headline: scorecard.headline_in(&words),
         as_of: scorecard.as_of().to_string(),
         responses: ResponseKind::ALL
             .iter()
@@ -209,8 +243,8 @@ pub fn figures(scorecard: &Scorecard, t: &'static ImpactMessages) -> Figures {
                 )
             })
             .collect(),
-        cherry_picking: scorecard.cherry_picking().summary(),
-        svg: ::impact::scorecard_svg(scorecard),
+        cherry_picking: scorecard.cherry_picking().summary_in(&words),
+        svg: ::impact::scorecard_svg_in(scorecard, &words),
     }
 }
 
@@ -238,6 +272,18 @@ pub struct ScorecardPage {
     pub overdue: Vec<RowView>,
     /// Every recommendation.
     pub rows: Vec<RowView>,
+}
+
+/// The scorecard of an assembly whose final report is not published yet (issue 18, item 7).
+#[derive(Template)]
+#[template(path = "unpublished.html")]
+pub struct UnpublishedPage {
+    /// Chrome.
+    pub c: Chrome,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// Why there is nothing to show yet.
+    pub message: &'static str,
 }
 
 /// The staff list of an assembly's recommendations.
@@ -465,4 +511,6 @@ pub struct EvaluationPage {
     pub advocates: i64,
     /// Advocacy actions logged.
     pub actions: i64,
+    /// Why the scorecard is not shown (the final report is not published yet), or `None` when it is.
+    pub scorecard_hidden: Option<&'static str>,
 }

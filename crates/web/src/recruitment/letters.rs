@@ -2,7 +2,7 @@
 //! shop's mail-merge CSV. Both are views of every household's address, logged by the use case.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
@@ -15,7 +15,7 @@ use crate::{AppState, now};
 /// The assembly's public address under which the letters' registration links point: the server's configured
 /// `--public-url` (`klero serve` always sets one). Only without it (tests) is it the request's `Host`, checked, which
 /// a client controls: a forged `Host` must never end up printed on 30,000 letters.
-fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
+pub(crate) fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
     if let Some(url) = &state.config.public_url {
         return format!("{}/assemblies/{assembly_id}", url.trim_end_matches('/'));
     }
@@ -37,19 +37,36 @@ fn base_url(state: &AppState, headers: &HeaderMap, assembly_id: i64) -> String {
     format!("{scheme}://{host}/assemblies/{assembly_id}")
 }
 
-/// `GET /staff/assemblies/{assembly_id}/invitations/letters`: one printable letter per invitation.
+/// Letters per page of the printable HTML letters (issue 18: 30,000 letters on one page print in no browser; the
+/// print shop's files are the PDF batches of [`super::print`]).
+pub const LETTERS_PER_PAGE: i64 = 500;
+
+/// The query of the letters page.
+#[derive(Debug, serde::Deserialize)]
+pub struct LettersQuery {
+    /// The batch of [`LETTERS_PER_PAGE`] letters, from 1.
+    #[serde(default)]
+    pub batch: Option<i64>,
+}
+
+/// `GET /staff/assemblies/{assembly_id}/invitations/letters?batch=N`: one printable letter per invitation, one batch
+/// of [`LETTERS_PER_PAGE`] at a time.
 pub async fn letters(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
+    Query(query): Query<LettersQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let base = base_url(&state, &headers, assembly_id);
+    let batch = query.batch.unwrap_or(1).clamp(1, i64::MAX / LETTERS_PER_PAGE);
+    let range = ((batch - 1) * LETTERS_PER_PAGE, LETTERS_PER_PAGE);
     let mut tx = state.store.begin().await?;
     let letters =
-        app::recruitment::letters(&mut tx, &viewer.actor(), assembly_id, &base, now()).await?;
+        app::recruitment::letters(&mut tx, &viewer.actor(), assembly_id, &base, range, now())
+            .await?;
     tx.commit().await?;
-    let page = LettersPage::new(&viewer, assembly_id, letters)?;
+    let page = LettersPage::new(&viewer, assembly_id, letters, batch, LETTERS_PER_PAGE)?;
     Ok(no_store(render(StatusCode::OK, &page)?))
 }
 

@@ -8,17 +8,23 @@
 //! of [`views`]. Addresses, names, emails and answers are personal data: they are shown to organisers only, never
 //! put in URLs, logs or the audit log (which records ids and counts).
 
+// The outcome of each email to respondents (issue 18, item 8).
+pub mod emails;
 pub mod forms;
 pub mod import;
 pub mod letters;
+// Print-ready letters as PDF files (issue 18, item 6).
+pub mod print;
 pub mod lottery;
 pub mod phone;
 pub mod register;
 pub mod respondents;
 pub mod views;
 
+pub use emails::respondent_emails;
 pub use import::import_respondents;
 pub use letters::{letters, mail_merge};
+pub use print::{print_file, print_page, start_print};
 pub use lottery::{lottery, run_draw};
 pub use phone::{phone_form, phone_register};
 pub use register::{register, register_form, register_with_code, registered};

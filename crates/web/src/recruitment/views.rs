@@ -100,6 +100,8 @@ pub struct LotteryPage {
     pub draws: Vec<DrawView>,
     /// Codes used over all invitations.
     pub seats_used: i64,
+    /// The link to the PDF letters (issue 18, item 6).
+    pub print_link: &'static str,
 }
 
 impl LotteryPage {
@@ -114,6 +116,7 @@ impl LotteryPage {
     ) -> LotteryPage {
         let t = viewer.lang.t::<RecruitmentMessages>();
         LotteryPage {
+            print_link: viewer.lang.t::<crate::i18n::print::PrintMessages>().link,
             c: Chrome::new(viewer, t.lottery_title),
             t,
             assembly_id,
@@ -170,6 +173,14 @@ pub struct LettersPage {
     pub question: String,
     /// The letters.
     pub letters: Vec<LetterView>,
+    /// The print page's strings (the batch navigation).
+    pub p: &'static crate::i18n::print::PrintMessages,
+    /// "Letters 501 to 1000 of 30000", when there are letters.
+    pub batch_of: String,
+    /// The previous batch's number, if any.
+    pub previous: Option<i64>,
+    /// The next batch's number, if any.
+    pub next: Option<i64>,
 }
 
 impl LettersPage {
@@ -178,8 +189,27 @@ impl LettersPage {
         viewer: &Viewer,
         assembly_id: i64,
         letters: Letters,
+        batch: i64,
+        per_page: i64,
     ) -> Result<LettersPage, AppError> {
         let t = viewer.lang.t::<RecruitmentMessages>();
+        let p = viewer.lang.t::<crate::i18n::print::PrintMessages>();
+        let first = (batch - 1) * per_page + 1;
+        let shown = letters.invitations.len() as i64;
+        let batch_of = if shown == 0 {
+            String::new()
+        } else {
+            crate::i18n::fill(
+                p.batch_of,
+                &[
+                    ("first", &first.to_string()),
+                    ("last", &(first + shown - 1).to_string()),
+                    ("total", &letters.total.to_string()),
+                ],
+            )
+        };
+        let previous = (batch > 1).then_some(batch - 1);
+        let next = (first - 1 + shown < letters.total).then_some(batch + 1);
         let views = letters
             .invitations
             .into_iter()
@@ -187,7 +217,7 @@ impl LettersPage {
             .map(|(index, invitation)| {
                 let qr = recruitment::qr::encode(&invitation.url).map_err(AppError::internal)?;
                 Ok(LetterView {
-                    number: index + 1,
+                    number: first as usize + index,
                     address_lines: invitation.address.lines().map(str::to_owned).collect(),
                     code: invitation.code,
                     qr_svg: recruitment::qr::to_svg(&qr, 3),
@@ -202,6 +232,10 @@ impl LettersPage {
             title: letters.title,
             question: letters.question,
             letters: views,
+            p,
+            batch_of,
+            previous,
+            next,
         })
     }
 }
@@ -418,6 +452,8 @@ pub struct RespondentsPage {
     pub t: &'static RecruitmentMessages,
     /// The strings of phone registration and new members.
     pub tm: &'static MemberMessages,
+    /// The link to the emails' outcomes (issue 18, item 8).
+    pub emails_link: &'static str,
     /// The assembly id.
     pub assembly_id: i64,
     /// The assembly title.
@@ -463,6 +499,7 @@ impl RespondentsPage {
             c: Chrome::new(viewer, t.respondents_title),
             t,
             tm: lang.t::<MemberMessages>(),
+            emails_link: lang.t::<crate::i18n::emails::EmailMessages>().link,
             assembly_id,
             title: list.title,
             personal: list.personal,

@@ -362,19 +362,34 @@ impl Validate for CommitForm {
     }
 }
 
-/// The form that draws a committed run with its seed.
+/// The form that draws a committed run with its seed, or with the number drawn in public (issue 18).
 #[derive(Debug, Default, Deserialize)]
 pub struct DrawForm {
     /// The seed, as announced.
     #[serde(default)]
     pub seed: String,
+    /// The number drawn physically in public (the run's numbered panel), instead of a seed.
+    #[serde(default)]
+    pub number: String,
 }
 
 impl Validate for DrawForm {
-    /// The seed.
+    /// The seed (`number:N` for a number drawn in public, `docs/selection.md`).
     type Command = String;
 
     fn validate(&self) -> Result<String, FieldErrors> {
+        let number = self.number.trim();
+        if !number.is_empty() {
+            if !self.seed.trim().is_empty() {
+                return Err(ValidationError::new("draw", Problem::Malformed).into());
+            }
+            // Decimal digits only; leading zeros are dropped, so `007` is panel 7.
+            let parsed = (number.len() <= 18 && number.bytes().all(|byte| byte.is_ascii_digit()))
+                .then(|| number.parse::<u64>().ok())
+                .flatten()
+                .ok_or_else(|| ValidationError::new("number", Problem::Malformed))?;
+            return Ok(format!("{}{parsed}", selection::PUBLIC_NUMBER_PREFIX));
+        }
         let seed = self.seed.trim();
         if seed.is_empty() {
             return Err(ValidationError::new("seed", Problem::Required).into());

@@ -28,6 +28,22 @@ pub async fn public_selection(
     let mut connection = state.store.connection().await?;
     let page =
         app::selection::public::public_selection(&mut connection, assembly_id, now()).await?;
+    // A final run drawn with a number drawn in public says so, with when it was entered (issue 18).
+    let d = viewer.lang.t::<crate::i18n::draw::DrawMessages>();
+    let drawn_in_public = match page.runs.iter().find(|r| r.kind == RunKind::Final) {
+        Some(run) => app::selection::runs::public_number(&mut connection, assembly_id, run.id)
+            .await?
+            .map(|drawn| {
+                crate::i18n::fill(
+                    d.drawn_public,
+                    &[
+                        ("number", &drawn.number.to_string()),
+                        ("when", &crate::views::utc_minute(drawn.entered_at)),
+                    ],
+                )
+            }),
+        None => None,
+    };
     drop(connection);
     let run = match page.runs.iter().find(|r| r.kind == RunKind::Final) {
         Some(run) => Some(PublicRun::of(s, run)?),
@@ -67,6 +83,8 @@ pub async fn public_selection(
             current,
             history,
             p: viewer.lang.t::<PanelMessages>(),
+            d,
+            drawn_in_public,
         },
     )
 }

@@ -157,7 +157,17 @@ pub async fn draw_committed_run(
     let seed = match form {
         Ok(seed) => seed,
         Err(invalid) => {
-            let errors = invalid.errors.describe(viewer.lang);
+            let d = viewer.lang.t::<crate::i18n::draw::DrawMessages>();
+            let errors = invalid
+                .errors
+                .0
+                .iter()
+                .map(|error| match error.field.as_str() {
+                    "number" => d.err_number.to_owned(),
+                    "draw" => d.err_both.to_owned(),
+                    _ => viewer.lang.messages().describe(error),
+                })
+                .collect();
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return run_page(&state, &viewer, assembly_id, run_id, status, errors).await;
         }
@@ -236,9 +246,31 @@ async fn run_page(
     let run = app::selection::runs::run_seen(&mut connection, assembly_id, run_id, now()).await?;
     drop(connection);
     let summary = app::selection::job::summary_of(&run)?;
+    let d = viewer.lang.t::<crate::i18n::draw::DrawMessages>();
+    let mut connection = state.store.connection().await?;
+    let drawn_in_public = app::selection::runs::public_number(&mut connection, assembly_id, run_id)
+        .await?
+        .map(|drawn| {
+            crate::i18n::fill(
+                d.drawn_staff,
+                &[
+                    ("number", &drawn.number.to_string()),
+                    ("name", drawn.entered_by_name.as_deref().unwrap_or("—")),
+                    ("when", &crate::views::utc_minute(drawn.entered_at)),
+                ],
+            )
+        });
+    drop(connection);
+    let number_hint = run
+        .lottery_panels
+        .map(|panels| crate::i18n::fill(d.number_hint, &[("max", &(panels - 1).to_string())]))
+        .unwrap_or_default();
     let mut response = render(
         status,
         &RunPage {
+            d,
+            drawn_in_public,
+            number_hint,
             c: Chrome::new(viewer, format!("{} #{run_id}", s.run_title)),
             s,
             assembly_id,

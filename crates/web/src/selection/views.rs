@@ -56,6 +56,16 @@ pub fn refusal_words(lang: Lang, refusal: &Refusal) -> (StatusCode, Vec<String>)
             verdict_lines(s, verdict).1,
         ),
         Refusal::NotOnPanel => one(StatusCode::NOT_FOUND, p.err_not_on_panel),
+        Refusal::NumberOutOfRange { panels } => {
+            let d = lang.t::<crate::i18n::draw::DrawMessages>();
+            match panels {
+                Some(panels) => one(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &crate::i18n::fill(d.err_out_of_range, &[("max", &(panels - 1).to_string())]),
+                ),
+                None => one(StatusCode::UNPROCESSABLE_ENTITY, d.err_no_lottery),
+            }
+        }
     }
 }
 
@@ -226,6 +236,12 @@ pub struct RunPage {
     pub public: bool,
     /// M, for a transparent lottery of M numbered panels.
     pub lottery_panels: Option<i64>,
+    /// The strings of a number drawn in public (issue 18).
+    pub d: &'static crate::i18n::draw::DrawMessages,
+    /// "417, entered by … on …", when the seed was a number drawn in public.
+    pub drawn_in_public: Option<String>,
+    /// "From 0 to M−1." for the number's field.
+    pub number_hint: String,
 }
 
 /// The public selection page.
@@ -250,6 +266,10 @@ pub struct PublicSelectionPage {
     pub history: Vec<(String, String, i64)>,
     /// The panel strings.
     pub p: &'static PanelMessages,
+    /// The strings of a number drawn in public (issue 18).
+    pub d: &'static crate::i18n::draw::DrawMessages,
+    /// "417, entered by an organiser on …", when the final run's seed was a number drawn in public.
+    pub drawn_in_public: Option<String>,
 }
 
 /// What the public sees of a final or replacement run.

@@ -213,3 +213,34 @@ impl Validate for TokenFields {
         }
     }
 }
+
+/// The phase control (issue 18, item 7): the phase the organiser saw, the one to move to, and the confirmation.
+#[derive(Debug, Deserialize)]
+pub struct PhaseFields {
+    /// The current phase as the page showed it.
+    #[serde(default)]
+    pub from: String,
+    /// The phase to move to (the next or the previous one).
+    #[serde(default)]
+    pub to: String,
+    /// The ticked confirmation.
+    #[serde(default)]
+    pub confirm: Option<String>,
+}
+
+impl Validate for PhaseFields {
+    type Command = (Phase, Phase);
+
+    fn validate(&self) -> Result<(Phase, Phase), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let from = errors.take(Phase::parse("from", &self.from));
+        let to = errors.take(Phase::parse("to", &self.to));
+        if self.confirm.is_none() {
+            errors.push(ValidationError::new("confirm", Problem::Required));
+        }
+        match (from, to) {
+            (Some(from), Some(to)) if errors.is_empty() => Ok((from, to)),
+            _ => Err(errors),
+        }
+    }
+}

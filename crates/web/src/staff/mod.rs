@@ -15,6 +15,8 @@ pub mod dashboard;
 pub mod forms;
 pub mod members;
 pub mod moderation;
+// The phase control (issue 18, item 7).
+pub mod phase;
 pub mod roles;
 pub mod tokens;
 pub mod views;
@@ -26,6 +28,7 @@ pub use audit::audit_log;
 pub use dashboard::dashboard;
 pub use members::add_member;
 pub use moderation::{moderate_comment, moderation_queue};
+pub use phase::change_phase;
 pub use roles::{assign_role, remove_role};
 pub use tokens::{create_token, revoke_token, tokens};
 pub use workspace::workspace;

@@ -157,6 +157,34 @@ pub struct WorkspacePage {
     pub issued_code: Option<(String, String)>,
     /// What happened when an existing account was added as a member (no code is ever shown for it).
     pub notice: Option<&'static str>,
+    /// The strings of the phase control.
+    pub p: &'static crate::i18n::publish::PublishMessages,
+    /// The phase control (issue 18, item 7).
+    pub phase: PhaseControl,
+}
+
+/// One step of the phase control.
+pub struct PhaseStep {
+    /// `next` or `previous`, for the ids of the form's fields.
+    pub key: &'static str,
+    /// The identifier of the phase to move to.
+    pub to: String,
+    /// The button's words, naming the phase.
+    pub submit: String,
+    /// The confirmation's words, naming the phase.
+    pub confirm: String,
+}
+
+/// The phase control of the workspace: one step forward or back, with a confirmation.
+pub struct PhaseControl {
+    /// The current phase's identifier (posted back, so a second click moves nothing twice).
+    pub current: String,
+    /// The steps the organiser may take: the next phase, then the previous one, where they exist.
+    pub steps: Vec<PhaseStep>,
+    /// What the last move did, when it just happened.
+    pub moved: Option<String>,
+    /// What is wrong with the last attempt.
+    pub errors: Vec<String>,
 }
 
 /// The moderation queue.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
 
-use super::views::{PersonView, WorkspacePage};
+use super::views::{PersonView, PhaseControl, PhaseStep, WorkspacePage};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -21,6 +21,9 @@ pub struct SavedQuery {
     /// Set after a successful change.
     #[serde(default)]
     pub saved: Option<String>,
+    /// Set after the phase control moved the assembly.
+    #[serde(default)]
+    pub moved: Option<String>,
 }
 
 /// What the workspace shows above its content besides the stored assembly.
@@ -34,9 +37,21 @@ pub(super) struct Outcome {
     pub issued_code: Option<(String, String)>,
     /// What happened when an existing account was added as a member (never a code).
     pub notice: Option<&'static str>,
+    /// Whether the phase control just moved the assembly.
+    pub moved: bool,
+    /// Errors of the phase control, in the viewer's language.
+    pub phase_errors: Vec<String>,
 }
 
 impl Outcome {
+    /// The page again with the phase control's `errors`.
+    pub fn phase_errors(errors: Vec<String>) -> Outcome {
+        Outcome {
+            phase_errors: errors,
+            ..Outcome::default()
+        }
+    }
+
     /// The page again with `errors`.
     pub fn errors(errors: Vec<String>) -> Outcome {
         Outcome {
@@ -60,7 +75,37 @@ pub(super) async fn page(
     drop(connection);
     let c = Chrome::new(viewer, record.title.clone());
     let m = c.m;
+    let p = viewer.lang.t::<crate::i18n::publish::PublishMessages>();
+    let steps = [
+        ("next", record.current_phase.next(), p.phase_next_submit),
+        ("previous", record.current_phase.previous(), p.phase_previous_submit),
+    ]
+    .into_iter()
+    .filter_map(|(key, phase, submit)| {
+        let phase = phase?;
+        let name = m.phase_name(phase.as_str());
+        Some(PhaseStep {
+            key,
+            to: phase.as_str().to_owned(),
+            submit: crate::i18n::fill(submit, &[("phase", name)]),
+            confirm: crate::i18n::fill(p.phase_confirm, &[("phase", name)]),
+        })
+    })
+    .collect();
+    let phase_control = PhaseControl {
+        current: record.current_phase.as_str().to_owned(),
+        steps,
+        moved: outcome.moved.then(|| {
+            crate::i18n::fill(
+                p.phase_changed,
+                &[("phase", m.phase_name(record.current_phase.as_str()))],
+            )
+        }),
+        errors: outcome.phase_errors,
+    };
     let page = WorkspacePage {
+        p,
+        phase: phase_control,
         a: AssemblyView::new(&record, m),
         people: people
             .into_iter()
@@ -100,6 +145,7 @@ pub async fn workspace(
 ) -> Result<Response, AppError> {
     let outcome = Outcome {
         saved: query.saved.is_some(),
+        moved: query.moved.is_some(),
         ..Outcome::default()
     };
     page(&state, &viewer, assembly_id, StatusCode::OK, outcome).await

@@ -178,8 +178,29 @@ pub async fn a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its
         }
     }
 
-    // The public scorecard, read by anyone.
+    // Until the organisers publish the report, the public sees no scorecard and no export (issue 18, item 7).
     let public = crate::helpers::client();
+    let (status, html) = app
+        .get(&public, &format!("/assemblies/{assembly_id}/scorecard"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"unpublished\"") && !html.contains("Measure 1"), "{html}");
+    let response = public
+        .get(app.url(&format!("/assemblies/{assembly_id}/scorecard.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    let response = post(
+        &app,
+        &organiser,
+        &format!("/staff/assemblies/{assembly_id}/report/publish"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    // The public scorecard, read by anyone.
     let (status, html) = app
         .get(&public, &format!("/assemblies/{assembly_id}/scorecard"))
         .await;
@@ -461,6 +482,14 @@ pub async fn authorities_answer_oversight_judges_and_neither_edits_the_others_pa
     assert_eq!(status, 200);
     assert!(!html.contains("Brief the housing committee"));
     assert!(!html.contains("Fondation Abbé Pierre"));
+    let response = post(
+        &app,
+        &organiser,
+        &format!("/staff/assemblies/{assembly_id}/report/publish"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 303);
     let public = crate::helpers::client();
     for page in ["scorecard", "evaluation", "scorecard.json", "scorecard.csv"] {
         let (status, html) = app

@@ -6,8 +6,14 @@ mod community;
 mod deliberation;
 mod helpers;
 mod impact;
+// Print-ready letters (issue 18, item 6).
+mod letters;
 mod members;
 mod panel;
+// A lottery number drawn physically in public (issue 18, item 8).
+mod public_draw;
+// Phases, publishing and question moderation (issue 18, items 7 and 8).
+mod publish;
 mod recruitment;
 mod scenarios;
 mod security;
@@ -77,6 +83,9 @@ on_both_backends!(
     a_planted_csrf_cookie_with_a_matching_field_is_refused,
     two_first_runs_at_once_create_one_administrator,
     hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
+    organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
+    organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
+    an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.

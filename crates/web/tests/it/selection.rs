@@ -15,7 +15,7 @@ fn value_of(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -45,7 +45,7 @@ fn tamper_distribution(distribution: &str) -> String {
 }
 
 /// Follows a run page until the run is no longer running; returns its final page.
-async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+pub(crate) async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     for _ in 0..240 {
         let (status, html) = app.get(client, path).await;
         assert_eq!(status, 200, "{html}");
@@ -72,7 +72,7 @@ async fn status_counts(app: &TestApp, assembly_id: i64) -> Vec<(String, i64)> {
 }
 
 /// Adds a respondent (as staff would, without an invitation) with made-up contact details and these answers.
-async fn add_respondent(
+pub(crate) async fn add_respondent(
     tx: &mut store::Tx,
     assembly_id: i64,
     name: &str,
@@ -94,7 +94,7 @@ async fn add_respondent(
         .unwrap();
 }
 
-const QUOTAS: &str = "feature,value,share,min,max
+pub(crate) const QUOTAS: &str = "feature,value,share,min,max
 gender,woman,50,3,3
 gender,man,50,3,3
 age_band,16-29,20,1,3

@@ -703,6 +703,30 @@ pub async fn evidence_speakers_balance_and_questions_without_names_in_public(app
         .await;
     assert_eq!(response.status().as_u16(), 303);
 
+    // The question waits for moderation (issue 18, item 8): not public until a moderator accepts it.
+    let (_, page) = app
+        .get(&public, &format!("/assemblies/{assembly}/evidence"))
+        .await;
+    assert!(!page.contains("Can small farms afford the change?"));
+    let (_, staff_page) = app.get(&organiser, &staff_path).await;
+    assert!(
+        staff_page.contains("id=\"question-moderation\"")
+            && staff_page.contains("Can small farms afford the change?")
+    );
+    let question = count(
+        &app,
+        "SELECT id FROM speaker_questions WHERE body = 'Can small farms afford the change?'",
+    )
+    .await;
+    let response = app
+        .post_form(
+            &organiser,
+            &format!("/staff/assemblies/{assembly}/questions/moderation"),
+            &[("question", &question.to_string()), ("decision", "accepted")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
     let (status, page) = app
         .get(&public, &format!("/assemblies/{assembly}/evidence"))
         .await;

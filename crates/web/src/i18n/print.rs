@@ -1,0 +1,128 @@
+//! The message catalogue of the print-ready letters (issue 18, item 6): the page that makes the letters into PDF
+//! files and lists them, English and French. Reached with `lang.t::<PrintMessages>()`; the letters' own words are
+//! recruitment's (`RecruitmentMessages::letter_*`), shared with the printable HTML letters.
+
+use crate::i18n::Lang;
+
+/// The strings of the print page.
+#[allow(missing_docs)]
+#[derive(serde::Serialize)]
+pub struct PrintMessages {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub privacy: &'static str,
+    pub link: &'static str,
+    pub form_heading: &'static str,
+    pub paper_label: &'static str,
+    pub paper_a4: &'static str,
+    pub paper_us_letter: &'static str,
+    pub per_file_label: &'static str,
+    pub per_file_hint: &'static str,
+    pub start: &'static str,
+    pub runs_heading: &'static str,
+    pub runs_shown: &'static str,
+    pub no_runs: &'static str,
+    pub run_heading: &'static str,
+    pub state_running: &'static str,
+    pub state_done: &'static str,
+    pub state_failed: &'static str,
+    pub progress: &'static str,
+    pub refreshes: &'static str,
+    pub replaced_warning: &'static str,
+    pub file_col: &'static str,
+    pub letters_col: &'static str,
+    pub size_col: &'static str,
+    pub checksum_col: &'static str,
+    pub download: &'static str,
+    pub already_running: &'static str,
+    pub no_invitations: &'static str,
+    pub err_paper: &'static str,
+    pub err_per_file: &'static str,
+    pub batch_of: &'static str,
+    pub previous_batch: &'static str,
+    pub next_batch: &'static str,
+    pub batches_label: &'static str,
+}
+
+impl crate::i18n::Catalogue for PrintMessages {
+    fn of(lang: Lang) -> &'static PrintMessages {
+        match lang {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+static EN: PrintMessages = PrintMessages {
+    title: "Letters for the printer (PDF)",
+    intro: "The invitation letters as PDF files for a print shop: one letter a page, the address placed for a window envelope, the registration address, the invitation code and its QR code. The files are made in the background; this page shows their progress.",
+    privacy: "The files hold every invited household's address: share them with the print shop only, and delete your copies once the letters are posted. Every download is recorded in the audit log.",
+    link: "Letters for the printer (PDF files)",
+    form_heading: "Make the files",
+    paper_label: "Paper",
+    paper_a4: "A4, for a DL window envelope (DIN 5008)",
+    paper_us_letter: "US letter, for a #10 window envelope",
+    per_file_label: "Letters per file",
+    per_file_hint: "From 1 to {max}; print shops usually take 500.",
+    start: "Make the PDF files",
+    runs_heading: "Files made",
+    runs_shown: "The {shown} newest of {total} runs.",
+    no_runs: "No files have been made yet.",
+    run_heading: "Run {id}: {paper}, {per_file} letters a file",
+    state_running: "Being made",
+    state_done: "Ready",
+    state_failed: "Stopped before the end",
+    progress: "{done} of {total} letters",
+    refreshes: "This page refreshes itself every few seconds while files are being made.",
+    replaced_warning: "{count} characters of the addresses or texts are not in the printer's standard fonts and print as “?”: check these letters before posting them.",
+    file_col: "File",
+    letters_col: "Letters",
+    size_col: "Size (kB)",
+    checksum_col: "SHA-256",
+    download: "Download",
+    already_running: "Files are already being made for this assembly: wait until they are ready.",
+    no_invitations: "There are no invitations to print yet: run the invitation lottery first.",
+    err_paper: "choose A4 or US letter",
+    err_per_file: "a whole number from 1 to {max}",
+    batch_of: "Letters {first} to {last} of {total}",
+    previous_batch: "Previous letters",
+    next_batch: "Next letters",
+    batches_label: "Batches of letters",
+};
+
+static FR: PrintMessages = PrintMessages {
+    title: "Lettres pour l'imprimeur (PDF)",
+    intro: "Les lettres d'invitation en fichiers PDF pour un imprimeur : une lettre par page, l'adresse placée pour une enveloppe à fenêtre, l'adresse d'inscription, le code d'invitation et son code QR. Les fichiers sont préparés en arrière-plan ; cette page montre leur avancement.",
+    privacy: "Les fichiers contiennent l'adresse de chaque foyer invité : ne les transmettez qu'à l'imprimeur et supprimez vos copies une fois les lettres postées. Chaque téléchargement est inscrit au journal d'audit.",
+    link: "Lettres pour l'imprimeur (fichiers PDF)",
+    form_heading: "Préparer les fichiers",
+    paper_label: "Papier",
+    paper_a4: "A4, pour une enveloppe DL à fenêtre (DIN 5008)",
+    paper_us_letter: "US letter, pour une enveloppe n° 10 à fenêtre",
+    per_file_label: "Lettres par fichier",
+    per_file_hint: "De 1 à {max} ; les imprimeurs en prennent souvent 500.",
+    start: "Préparer les fichiers PDF",
+    runs_heading: "Fichiers préparés",
+    runs_shown: "Les {shown} préparations les plus récentes sur {total}.",
+    no_runs: "Aucun fichier n'a encore été préparé.",
+    run_heading: "Préparation {id} : {paper}, {per_file} lettres par fichier",
+    state_running: "En préparation",
+    state_done: "Prêt",
+    state_failed: "Arrêté avant la fin",
+    progress: "{done} lettres sur {total}",
+    refreshes: "Cette page se met à jour toute seule toutes les quelques secondes pendant la préparation.",
+    replaced_warning: "{count} caractères des adresses ou des textes ne sont pas dans les polices standard de l'imprimante et s'impriment « ? » : vérifiez ces lettres avant de les poster.",
+    file_col: "Fichier",
+    letters_col: "Lettres",
+    size_col: "Taille (ko)",
+    checksum_col: "SHA-256",
+    download: "Télécharger",
+    already_running: "Des fichiers sont déjà en préparation pour cette assemblée : attendez qu'ils soient prêts.",
+    no_invitations: "Il n'y a pas encore d'invitation à imprimer : procédez d'abord au tirage au sort des invitations.",
+    err_paper: "choisissez A4 ou US letter",
+    err_per_file: "un nombre entier de 1 à {max}",
+    batch_of: "Lettres {first} à {last} sur {total}",
+    previous_batch: "Lettres précédentes",
+    next_batch: "Lettres suivantes",
+    batches_label: "Lots de lettres",
+};
