@@ -98,7 +98,9 @@ pub async fn change_phase(
     let record = audited(tx, actor, "assembly.phase", &entity, now, async |tx| {
         let before = store::assemblies::get_assembly(tx, assembly_id).await?;
         if before.current_phase != from {
-            return Err(crate::Error::conflict("the phase changed since the page was shown"));
+            return Err(crate::Error::conflict(
+                "the phase changed since the page was shown",
+            ));
         }
         store::assemblies::set_phase(tx, assembly_id, to, now).await?;
         let after = store::assemblies::get_assembly(tx, assembly_id).await?;
@@ -109,6 +111,11 @@ pub async fn change_phase(
         Ok((after, entry))
     })
     .await?;
-    tracing::info!(assembly_id, action = "assembly.phase", phase = to.as_str(), "phase changed");
+    tracing::info!(
+        assembly_id,
+        action = "assembly.phase",
+        phase = to.as_str(),
+        "phase changed"
+    );
     Ok(record)
 }

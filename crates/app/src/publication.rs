@@ -104,6 +104,10 @@ pub async fn withdraw_report(
         Ok(((), entry))
     })
     .await?;
-    tracing::info!(assembly_id, action = "report.withdraw", "report publication withdrawn");
+    tracing::info!(
+        assembly_id,
+        action = "report.withdraw",
+        "report publication withdrawn"
+    );
     Ok(())
 }

@@ -239,10 +239,19 @@ impl CherryPicking {
         let mut text = fill(
             words.summary,
             &[
-                ("high", &words.share(self.high_support.accepted_in_full_share())),
-                ("high_label", &fill(words.high_support, &[("threshold", &threshold)])),
+                (
+                    "high",
+                    &words.share(self.high_support.accepted_in_full_share()),
+                ),
+                (
+                    "high_label",
+                    &fill(words.high_support, &[("threshold", &threshold)]),
+                ),
                 ("other", &words.share(self.other.accepted_in_full_share())),
-                ("other_label", &fill(words.low_support, &[("threshold", &threshold)])),
+                (
+                    "other_label",
+                    &fill(words.low_support, &[("threshold", &threshold)]),
+                ),
             ],
         );
         if self.favours_less_supported() {
@@ -416,7 +425,11 @@ impl Scorecard {
                 } else {
                     words.headline
                 },
-                &[("part", &part), ("whole", &whole), ("percent", &percent.to_string())],
+                &[
+                    ("part", &part),
+                    ("whole", &whole),
+                    ("percent", &percent.to_string()),
+                ],
             ),
             None => crate::fill(words.headline_none, &[("part", &part), ("whole", &whole)]),
         }

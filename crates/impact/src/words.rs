@@ -103,7 +103,11 @@ impl Words {
         match share.percent() {
             Some(percent) => fill(
                 self.share,
-                &[("part", &part), ("whole", &whole), ("percent", &percent.to_string())],
+                &[
+                    ("part", &part),
+                    ("whole", &whole),
+                    ("percent", &percent.to_string()),
+                ],
             ),
             None => fill(self.share_none, &[("part", &part), ("whole", &whole)]),
         }
@@ -125,7 +129,10 @@ mod tests {
 
     #[test]
     fn english_words_are_the_engine_labels_capitalised() {
-        for (kind, word) in crate::ResponseKind::ALL.iter().zip(Words::ENGLISH.responses) {
+        for (kind, word) in crate::ResponseKind::ALL
+            .iter()
+            .zip(Words::ENGLISH.responses)
+        {
             assert_eq!(word.to_lowercase(), kind.label());
         }
         for (fidelity, word) in crate::Fidelity::ALL.iter().zip(Words::ENGLISH.fidelities) {

@@ -27,8 +27,13 @@ fn peak_memory() -> String {
 
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let letters: usize = arguments.first().map_or(30_000, |raw| raw.parse().expect("a whole number"));
-    let per_file: usize = arguments.get(1).map_or(500, |raw| raw.parse().expect("a whole number")).max(1);
+    let letters: usize = arguments
+        .first()
+        .map_or(30_000, |raw| raw.parse().expect("a whole number"));
+    let per_file: usize = arguments
+        .get(1)
+        .map_or(500, |raw| raw.parse().expect("a whole number"))
+        .max(1);
     let paper = arguments
         .get(2)
         .map_or(Paper::A4, |raw| Paper::parse(raw).expect("a4 or us-letter"));
@@ -40,7 +45,11 @@ fn main() {
         file: "addresses.csv".to_string(),
         columns: AddressColumns {
             id: Some("id".to_string()),
-            address: vec!["street".to_string(), "town".to_string(), "postcode".to_string()],
+            address: vec![
+                "street".to_string(),
+                "town".to_string(),
+                "postcode".to_string(),
+            ],
             area: "area".to_string(),
         },
         duplicates: Duplicates::Reject,
@@ -92,8 +101,11 @@ fn main() {
         largest = largest.max(batch.bytes.len());
         replaced += batch.replaced;
         if let Some(out) = &out {
-            std::fs::write(out.join(format!("letters-{:03}.pdf", index + 1)), &batch.bytes)
-                .expect("writes the file");
+            std::fs::write(
+                out.join(format!("letters-{:03}.pdf", index + 1)),
+                &batch.bytes,
+            )
+            .expect("writes the file");
         }
     }
     let rendered = started.elapsed();

@@ -156,9 +156,10 @@ pub fn render(paper: Paper, wording: &Wording, letters: &[Letter], qr_codes: &[Q
     pdf.document_info(info_id)
         .title(pdf_writer::TextStr(&String::from_utf8_lossy(&title)))
         .producer(pdf_writer::TextStr("Kleroterion"));
-    for (font_id, base) in font_ids
-        .iter()
-        .zip([&b"Helvetica"[..], b"Helvetica-Bold", b"Helvetica-Oblique"])
+    for (font_id, base) in
+        font_ids
+            .iter()
+            .zip([&b"Helvetica"[..], b"Helvetica-Bold", b"Helvetica-Oblique"])
     {
         pdf.type1_font(*font_id)
             .base_font(Name(base))
@@ -222,7 +223,11 @@ fn page_content(
     let mut y = height - paper.body_top();
     page.line(REGULAR, 11.0, margin, y, &wording.greeting);
     y -= 22.0;
-    for line in wrap(&format!("{} {}", wording.body, wording.title), text_width, 11.0) {
+    for line in wrap(
+        &format!("{} {}", wording.body, wording.title),
+        text_width,
+        11.0,
+    ) {
         page.line(REGULAR, 11.0, margin, y, &line);
         y -= 14.0;
     }
@@ -241,7 +246,13 @@ fn page_content(
     let box_top = (y - 16.0).max(margin + qr_side + 24.0);
     let left_width = text_width - qr_side - 18.0;
     let mut y = box_top - 12.0;
-    page.line(REGULAR, 11.0, margin, y, &format!("{}:", wording.code_label));
+    page.line(
+        REGULAR,
+        11.0,
+        margin,
+        y,
+        &format!("{}:", wording.code_label),
+    );
     y -= 26.0;
     page.line(BOLD, 22.0, margin, y, &letter.code);
     y -= 26.0;
@@ -257,7 +268,13 @@ fn page_content(
         y -= 10.0;
     }
     if let Some(qr) = qr {
-        draw_qr(&mut page.content, qr, width - margin - qr_side, box_top - qr_side, qr_side);
+        draw_qr(
+            &mut page.content,
+            qr,
+            width - margin - qr_side,
+            box_top - qr_side,
+            qr_side,
+        );
     }
     (page.content.finish().into_vec(), page.replaced)
 }
@@ -271,12 +288,20 @@ fn address_block(address: &str) -> Vec<String> {
     let width = mm(WINDOW_WIDTH_MM);
     let limit = characters_per_line(width, 11.0);
     let mut lines = Vec::new();
-    for line in address.lines().map(str::trim).filter(|line| !line.is_empty()) {
+    for line in address
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+    {
         if line.chars().count() <= limit {
             lines.push(line.to_owned());
             continue;
         }
-        let parts: Vec<&str> = line.split(',').map(str::trim).filter(|part| !part.is_empty()).collect();
+        let parts: Vec<&str> = line
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect();
         for (index, part) in parts.iter().enumerate() {
             let comma = if index + 1 < parts.len() { "," } else { "" };
             lines.extend(wrap(&format!("{part}{comma}"), width, 11.0));
@@ -406,6 +431,6 @@ fn win_ansi_byte(character: char) -> Option<u8> {
 
 /// Windows-1252's characters from 0x80 to 0x9F (`\0` where the code page has none).
 const HIGH: [char; 32] = [
-    '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', '\0', '‘', '’', '“',
-    '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
+    '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', '\0', '‘',
+    '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
 ];

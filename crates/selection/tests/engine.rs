@@ -261,11 +261,27 @@ fn a_number_drawn_in_public_names_the_lottery_panel_itself() {
     assert_eq!(selection::public_number("number:417"), Some(417));
     // Anything else is an ordinary seed, hashed into the stream: a number out of range, leading zeros, signs,
     // spaces, or another prefix.
-    for seed in ["number:1000", "number:0417", "number:+4", "number: 4", "number:", "Number:4", "4"] {
-        assert_eq!(selection::public_number(seed).filter(|&n| n < 1000), None, "{seed}");
+    for seed in [
+        "number:1000",
+        "number:0417",
+        "number:+4",
+        "number: 4",
+        "number:",
+        "Number:4",
+        "4",
+    ] {
+        assert_eq!(
+            selection::public_number(seed).filter(|&n| n < 1000),
+            None,
+            "{seed}"
+        );
         let (_, drawn) = draw(&instance, &distribution, seed);
         let mut rng = selection::sample::stream(seed);
-        assert_eq!(drawn, Some(selection::sample::uniform_below(&mut rng, 1000)), "{seed}");
+        assert_eq!(
+            drawn,
+            Some(selection::sample::uniform_below(&mut rng, 1000)),
+            "{seed}"
+        );
     }
 }
 

@@ -186,10 +186,11 @@ pub async fn list(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM letter_prints WHERE assembly_id = $1")
-        .bind(assembly_id)
-        .fetch_one(conn)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM letter_prints WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_one(conn)
+            .await?;
     Ok((rows.iter().map(print_row).collect::<Result<_, _>>()?, total))
 }
 

@@ -281,7 +281,10 @@ pub async fn invitations(
 }
 
 /// How many invitations the assembly has (issue 18: letters by batch).
-pub async fn count_invitations(conn: &mut AnyConnection, assembly_id: i64) -> Result<i64, StoreError> {
+pub async fn count_invitations(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE assembly_id = $1")
             .bind(assembly_id)

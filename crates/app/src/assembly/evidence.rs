@@ -172,30 +172,31 @@ pub async fn staff_library(
     let topics = store::sessions::topics(&mut *conn, assembly_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, assembly_id).await?;
     let names = store::sessions::members_of(&mut *conn, assembly_id).await?;
-    let mut pending: Vec<(i64, PendingQuestion)> = store::evidence::staff_questions(&mut *conn, assembly_id)
-        .await?
-        .into_iter()
-        .filter(|question| question.status == store::evidence::QuestionStatus::Pending)
-        .map(|question| {
-            let speaker = library
-                .speakers
-                .iter()
-                .find(|entry| entry.speaker.id == question.speaker_id)
-                .map(|entry| entry.speaker.fields.name.clone())
-                .unwrap_or_default();
-            let author = question
-                .account_id
-                .and_then(|id| names.iter().find(|(member, _)| *member == id))
-                .map(|(_, name)| name.clone());
-            let entry = PendingQuestion {
-                id: question.id,
-                speaker,
-                body: question.body,
-                author,
-            };
-            (question.created_at, entry)
-        })
-        .collect();
+    let mut pending: Vec<(i64, PendingQuestion)> =
+        store::evidence::staff_questions(&mut *conn, assembly_id)
+            .await?
+            .into_iter()
+            .filter(|question| question.status == store::evidence::QuestionStatus::Pending)
+            .map(|question| {
+                let speaker = library
+                    .speakers
+                    .iter()
+                    .find(|entry| entry.speaker.id == question.speaker_id)
+                    .map(|entry| entry.speaker.fields.name.clone())
+                    .unwrap_or_default();
+                let author = question
+                    .account_id
+                    .and_then(|id| names.iter().find(|(member, _)| *member == id))
+                    .map(|(_, name)| name.clone());
+                let entry = PendingQuestion {
+                    id: question.id,
+                    speaker,
+                    body: question.body,
+                    author,
+                };
+                (question.created_at, entry)
+            })
+            .collect();
     pending.sort_by_key(|(created_at, question)| (*created_at, question.id));
     Ok(StaffLibrary {
         library,
@@ -389,6 +390,11 @@ pub async fn moderate_questions(
             other => AssemblyError::App(other),
         })?;
     }
-    tracing::info!(assembly_id, decided = ids.len(), decision = decision.as_str(), "questions moderated");
+    tracing::info!(
+        assembly_id,
+        decided = ids.len(),
+        decision = decision.as_str(),
+        "questions moderated"
+    );
     Ok(ids.len())
 }

@@ -34,8 +34,12 @@ pub struct PrintCommand {
 
 impl PrintCommand {
     /// Parses the form's `paper` and `per_file` fields (errors name the field).
-    pub fn parse(paper: &str, per_file: &str) -> std::result::Result<PrintCommand, ValidationError> {
-        let paper = Paper::parse(paper.trim()).ok_or_else(|| ValidationError::new("paper", Problem::Malformed))?;
+    pub fn parse(
+        paper: &str,
+        per_file: &str,
+    ) -> std::result::Result<PrintCommand, ValidationError> {
+        let paper = Paper::parse(paper.trim())
+            .ok_or_else(|| ValidationError::new("paper", Problem::Malformed))?;
         let per_file = per_file.trim();
         let per_file = if per_file.is_empty() {
             DEFAULT_PER_FILE
@@ -90,7 +94,9 @@ pub async fn start_print(
         };
         let print_id = match store::letter_prints::create(tx, new, now).await {
             Err(store::StoreError::Conflict { .. }) => {
-                return Err(Error::conflict("a print run of the letters is already under way"));
+                return Err(Error::conflict(
+                    "a print run of the letters is already under way",
+                ));
             }
             other => other?,
         };
@@ -289,12 +295,7 @@ pub async fn record_file(
 
 /// Ends a run (`done` when every letter is in a file, else `failed`), audited as the system's doing
 /// (`invitations.print_end`). Nothing happens if the run had already ended.
-pub async fn finish(
-    tx: &mut store::Tx,
-    assembly_id: i64,
-    print_id: i64,
-    now: i64,
-) -> Result<()> {
+pub async fn finish(tx: &mut store::Tx, assembly_id: i64, print_id: i64, now: i64) -> Result<()> {
     let print = store::letter_prints::get(tx, assembly_id, print_id).await?;
     if print.state != "running" {
         return Ok(());
@@ -305,15 +306,22 @@ pub async fn finish(
         "failed"
     };
     let entity = format!("assembly:{assembly_id}/letters");
-    audited(tx, &Actor::SYSTEM, "invitations.print_end", &entity, now, async |tx| {
-        store::letter_prints::finish(tx, print_id, state, now).await?;
-        let facts = json!({
-            "print_id": print_id,
-            "state": state,
-            "letters": print.letters_done,
-            "replaced": print.replaced,
-        });
-        Ok(((), Entry::after(facts)))
-    })
+    audited(
+        tx,
+        &Actor::SYSTEM,
+        "invitations.print_end",
+        &entity,
+        now,
+        async |tx| {
+            store::letter_prints::finish(tx, print_id, state, now).await?;
+            let facts = json!({
+                "print_id": print_id,
+                "state": state,
+                "letters": print.letters_done,
+                "replaced": print.replaced,
+            });
+            Ok(((), Entry::after(facts)))
+        },
+    )
     .await
 }

@@ -298,8 +298,14 @@ pub async fn draw_committed_run(
     let entity = format!("selection_run:{run_id}");
     audited(tx, actor, "selection_run.draw", &entity, now, async |tx| {
         if let Some(number) = public_number {
-            store::selection::record_public_number(tx, run_id, number as i64, actor.account_id, now)
-                .await?;
+            store::selection::record_public_number(
+                tx,
+                run_id,
+                number as i64,
+                actor.account_id,
+                now,
+            )
+            .await?;
         }
         let after = serde_json::json!({
             "id": run_id,

@@ -55,7 +55,8 @@ fn batch(paper: Paper) -> (Vec<Letter>, Vec<u8>, usize) {
 /// The dark modules of the QR code drawn on a page: the filled rectangles between the page's `q` and `Q`,
 /// rasterised on their module grid, then read by the independent reader.
 fn read_qr(document: &Document, page_id: lopdf::ObjectId) -> qr_reader::Decoded {
-    let content = Content::decode(&document.get_page_content(page_id)).expect("the page content parses");
+    let content =
+        Content::decode(&document.get_page_content(page_id)).expect("the page content parses");
     let mut inside = false;
     let mut rectangles = Vec::new();
     for operation in &content.operations {
@@ -76,12 +77,21 @@ fn read_qr(document: &Document, page_id: lopdf::ObjectId) -> qr_reader::Decoded 
     assert!(!rectangles.is_empty(), "the page draws a QR code");
     let module = rectangles.iter().map(|r| r.3).fold(f32::MAX, f32::min);
     let left = rectangles.iter().map(|r| r.0).fold(f32::MAX, f32::min);
-    let top = rectangles.iter().map(|r| r.1 + r.3).fold(f32::MIN, f32::max);
-    let right = rectangles.iter().map(|r| r.0 + r.2).fold(f32::MIN, f32::max);
+    let top = rectangles
+        .iter()
+        .map(|r| r.1 + r.3)
+        .fold(f32::MIN, f32::max);
+    let right = rectangles
+        .iter()
+        .map(|r| r.0 + r.2)
+        .fold(f32::MIN, f32::max);
     let size = ((right - left) / module).round() as usize;
     let mut dark = vec![false; size * size];
     for (x, y, width, height) in rectangles {
-        assert!((height - module).abs() < 0.01, "every run is one module high");
+        assert!(
+            (height - module).abs() < 0.01,
+            "every run is one module high"
+        );
         let row = ((top - (y + height)) / module).round() as usize;
         let first = ((x - left) / module).round() as usize;
         let count = (width / module).round() as usize;
@@ -104,11 +114,25 @@ fn each_page_shows_the_address_code_and_link_of_its_letter_and_a_qr_code_of_the_
             let text = document.extract_text(&[number]).expect("the text extracts");
             // An address of one long line is cut after its commas, then between words, to fit the window.
             let joined = text.replace('\n', " ");
-            for line in letter.address.lines().flat_map(|line| line.split(", ")).filter(|line| !line.contains('Ł')) {
-                assert!(joined.contains(line), "page {number} shows {line:?}:\n{text}");
+            for line in letter
+                .address
+                .lines()
+                .flat_map(|line| line.split(", "))
+                .filter(|line| !line.contains('Ł'))
+            {
+                assert!(
+                    joined.contains(line),
+                    "page {number} shows {line:?}:\n{text}"
+                );
             }
-            assert!(text.contains(&letter.code), "page {number} shows the code:\n{text}");
-            assert!(text.contains(&letter.register_url), "page {number} shows the address:\n{text}");
+            assert!(
+                text.contains(&letter.code),
+                "page {number} shows the code:\n{text}"
+            );
+            assert!(
+                text.contains(&letter.register_url),
+                "page {number} shows the address:\n{text}"
+            );
             assert!(text.contains("Assemblée citoyenne sur le climat"), "{text}");
             assert!(text.contains("candidat·e"), "{text}");
             let decoded = read_qr(&document, pages[&number]);
@@ -147,7 +171,13 @@ fn the_same_letters_give_the_same_file() {
 
 #[test]
 fn the_standard_fonts_encoding_keeps_western_european_letters_and_counts_the_rest() {
-    assert_eq!(win_ansi("Élise Œ €"), (vec![0xC9, b'l', b'i', b's', b'e', b' ', 0x8C, b' ', 0x80], 0));
+    assert_eq!(
+        win_ansi("Élise Œ €"),
+        (
+            vec![0xC9, b'l', b'i', b's', b'e', b' ', 0x8C, b' ', 0x80],
+            0
+        )
+    );
     assert_eq!(win_ansi("Łódź"), (vec![b'?', 0xF3, b'd', b'?'], 2));
     assert_eq!(win_ansi("a\tb").1, 1, "a control character is not printed");
 }

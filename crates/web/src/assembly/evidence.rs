@@ -233,9 +233,15 @@ pub async fn moderate_questions(
         }
     };
     let mut tx = state.store.begin().await?;
-    let decided =
-        app::assembly::moderate_questions(&mut tx, &viewer.actor(), assembly_id, &ids, decision, now())
-            .await;
+    let decided = app::assembly::moderate_questions(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &ids,
+        decision,
+        now(),
+    )
+    .await;
     match decided {
         Ok(n) => {
             tx.commit().await?;
@@ -247,7 +253,11 @@ pub async fn moderate_questions(
         Err(error) => {
             drop(tx);
             refusals(error)?;
-            let mut shown = Shown::refused("questions", vec![p.err_question_decided.to_owned()], Default::default());
+            let mut shown = Shown::refused(
+                "questions",
+                vec![p.err_question_decided.to_owned()],
+                Default::default(),
+            );
             shown.status = StatusCode::CONFLICT;
             staff_page(&state, &viewer, assembly_id, shown).await
         }

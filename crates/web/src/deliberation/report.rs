@@ -105,7 +105,15 @@ pub async fn report(
         Some("withdrawn") => Some(p.done_withdrawn),
         _ => None,
     };
-    page(&state, &viewer, assembly_id, StatusCode::OK, notice, Vec::new()).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        notice,
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/report/publish`: publishes the report, once its preview was read.
@@ -118,7 +126,15 @@ pub async fn publish_report(
     let p = viewer.lang.t::<PublishMessages>();
     if form.is_err() {
         let errors = vec![p.err_publish_confirm.to_owned()];
-        return page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+        return page(
+            &state,
+            &viewer,
+            assembly_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors,
+        )
+        .await;
     }
     let mut tx = state.store.begin().await?;
     match app::publication::publish_report(&mut tx, &viewer.actor(), assembly_id, now()).await {
@@ -127,15 +143,24 @@ pub async fn publish_report(
             drop(tx);
             // Nothing to publish, or published already (a second click): the page says which.
             let mut connection = state.store.connection().await?;
-            let published = app::publication::visibility(&mut connection, &viewer.actor(), assembly_id)
-                .await?
-                .published;
+            let published =
+                app::publication::visibility(&mut connection, &viewer.actor(), assembly_id)
+                    .await?
+                    .published;
             drop(connection);
             if published.is_some() {
                 return Ok(done(assembly_id, "published"));
             }
             let errors = vec![p.err_nothing_to_publish.to_owned()];
-            return page(&state, &viewer, assembly_id, StatusCode::CONFLICT, None, errors).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::CONFLICT,
+                None,
+                errors,
+            )
+            .await;
         }
         Err(other) => return Err(other.into()),
     }

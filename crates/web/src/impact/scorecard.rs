@@ -24,7 +24,10 @@ async fn tracking(
     assembly_id: i64,
 ) -> Result<Option<Tracking>, AppError> {
     let mut connection = state.store.connection().await?;
-    Ok(app::impact::public_tracking(&mut connection, &viewer.actor(), assembly_id, today()).await?)
+    Ok(
+        app::impact::public_tracking(&mut connection, &viewer.actor(), assembly_id, today())
+            .await?,
+    )
 }
 
 /// The tracking an export shows, or 404 while it is not published: an export is data, not a page to explain.
@@ -33,7 +36,9 @@ async fn published_tracking(
     viewer: &Viewer,
     assembly_id: i64,
 ) -> Result<Tracking, AppError> {
-    tracking(state, viewer, assembly_id).await?.ok_or(AppError::NotFound)
+    tracking(state, viewer, assembly_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// `GET /assemblies/{id}/scorecard`: the public scorecard.

@@ -59,7 +59,10 @@ pub async fn letters(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let base = base_url(&state, &headers, assembly_id);
-    let batch = query.batch.unwrap_or(1).clamp(1, i64::MAX / LETTERS_PER_PAGE);
+    let batch = query
+        .batch
+        .unwrap_or(1)
+        .clamp(1, i64::MAX / LETTERS_PER_PAGE);
     let range = ((batch - 1) * LETTERS_PER_PAGE, LETTERS_PER_PAGE);
     let mut tx = state.store.begin().await?;
     let letters =

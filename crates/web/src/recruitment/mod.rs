@@ -14,9 +14,9 @@ pub mod forms;
 pub mod import;
 pub mod letters;
 // Print-ready letters as PDF files (issue 18, item 6).
-pub mod print;
 pub mod lottery;
 pub mod phone;
+pub mod print;
 pub mod register;
 pub mod respondents;
 pub mod views;
@@ -24,9 +24,9 @@ pub mod views;
 pub use emails::respondent_emails;
 pub use import::import_respondents;
 pub use letters::{letters, mail_merge};
-pub use print::{print_file, print_page, start_print};
 pub use lottery::{lottery, run_draw};
 pub use phone::{phone_form, phone_register};
+pub use print::{print_file, print_page, start_print};
 pub use register::{register, register_form, register_with_code, registered};
 pub use respondents::{
     change_status, export_respondents, forget_erased, respondents, search_respondents,

@@ -154,8 +154,12 @@ fn run_view(t: &'static PrintMessages, status: PrintStatus) -> RunView {
             ("total", &print.letters_total.to_string()),
         ],
     );
-    let replaced = (print.replaced > 0)
-        .then(|| fill(t.replaced_warning, &[("count", &print.replaced.to_string())]));
+    let replaced = (print.replaced > 0).then(|| {
+        fill(
+            t.replaced_warning,
+            &[("count", &print.replaced.to_string())],
+        )
+    });
     let files = status
         .files
         .into_iter()
@@ -201,10 +205,14 @@ async fn page(
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<PrintMessages>();
     let mut connection = state.store.connection().await?;
-    let (statuses, total_runs) = app::recruitment::print::prints(&mut connection, assembly_id).await?;
+    let (statuses, total_runs) =
+        app::recruitment::print::prints(&mut connection, assembly_id).await?;
     drop(connection);
     let chosen = Paper::parse(&form.paper).unwrap_or(Paper::A4);
-    let runs: Vec<RunView> = statuses.into_iter().map(|status| run_view(t, status)).collect();
+    let runs: Vec<RunView> = statuses
+        .into_iter()
+        .map(|status| run_view(t, status))
+        .collect();
     let page = PrintPage {
         c: Chrome::new(viewer, t.title),
         t,
@@ -223,7 +231,10 @@ async fn page(
         per_file_hint: fill(t.per_file_hint, &[("max", &MAX_PER_FILE.to_string())]),
         runs_shown: fill(
             t.runs_shown,
-            &[("shown", &runs.len().to_string()), ("total", &total_runs.to_string())],
+            &[
+                ("shown", &runs.len().to_string()),
+                ("total", &total_runs.to_string()),
+            ],
         ),
         errors,
         paper_invalid: invalid.0,
@@ -245,7 +256,16 @@ pub async fn print_page(
         per_file: app::recruitment::print::DEFAULT_PER_FILE.to_string(),
         ..PrintForm::default()
     };
-    page(&state, &viewer, assembly_id, StatusCode::OK, form, Vec::new(), (false, false)).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        form,
+        Vec::new(),
+        (false, false),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/invitations/print`: starts a run (303 to the page), or shows why not
@@ -267,7 +287,11 @@ pub async fn start_print(
             } else {
                 let max = MAX_PER_FILE.to_string();
                 (
-                    format!("{}: {}", t.per_file_label, fill(t.err_per_file, &[("max", &max)])),
+                    format!(
+                        "{}: {}",
+                        t.per_file_label,
+                        fill(t.err_per_file, &[("max", &max)])
+                    ),
                     (false, true),
                 )
             };
@@ -322,7 +346,10 @@ pub async fn start_print(
     };
     tx.commit().await?;
     start(&state, done.effects);
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/invitations/print")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/invitations/print"
+    ))
+    .into_response())
 }
 
 /// `GET /staff/assemblies/{assembly_id}/invitations/print/{print_id}/files/{number}`: one PDF file, logged as a view
@@ -418,7 +445,8 @@ pub async fn drive(state: &AppState, assembly_id: i64, print_id: i64) -> Result<
             return Ok(made);
         }
         let mut connection = state.store.connection().await?;
-        let next = app::recruitment::print::next_file(&mut connection, assembly_id, print_id).await?;
+        let next =
+            app::recruitment::print::next_file(&mut connection, assembly_id, print_id).await?;
         drop(connection);
         let Some(next) = next else {
             break;

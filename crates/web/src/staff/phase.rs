@@ -32,7 +32,14 @@ pub async fn change_phase(
                 vec![p.err_phase_confirm.to_owned()]
             };
             let outcome = Outcome::phase_errors(errors);
-            return page(&state, &viewer, assembly_id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                outcome,
+            )
+            .await;
         }
     };
     let mut tx = state.store.begin().await?;

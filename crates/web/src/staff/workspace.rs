@@ -78,7 +78,11 @@ pub(super) async fn page(
     let p = viewer.lang.t::<crate::i18n::publish::PublishMessages>();
     let steps = [
         ("next", record.current_phase.next(), p.phase_next_submit),
-        ("previous", record.current_phase.previous(), p.phase_previous_submit),
+        (
+            "previous",
+            record.current_phase.previous(),
+            p.phase_previous_submit,
+        ),
     ]
     .into_iter()
     .filter_map(|(key, phase, submit)| {

@@ -184,7 +184,10 @@ pub async fn a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its
         .get(&public, &format!("/assemblies/{assembly_id}/scorecard"))
         .await;
     assert_eq!(status, 200);
-    assert!(html.contains("id=\"unpublished\"") && !html.contains("Measure 1"), "{html}");
+    assert!(
+        html.contains("id=\"unpublished\"") && !html.contains("Measure 1"),
+        "{html}"
+    );
     let response = public
         .get(app.url(&format!("/assemblies/{assembly_id}/scorecard.csv")))
         .send()

@@ -62,7 +62,10 @@ pub async fn the_report_and_the_scorecard_are_public_only_while_published(app: T
     let public = client();
     let (status, html) = app.get(&public, &report).await;
     assert_eq!(status, 200);
-    assert!(html.contains("SL1.1") && html.contains("id=\"report-published\""), "{html}");
+    assert!(
+        html.contains("SL1.1") && html.contains("id=\"report-published\""),
+        "{html}"
+    );
     assert!(!html.contains("id=\"publish-form\"") && !html.contains("id=\"withdraw-form\""));
 
     // Members cannot withdraw it; an organiser does, and the public no longer sees it, nor the scorecard's exports.
@@ -104,10 +107,15 @@ pub async fn the_report_and_the_scorecard_are_public_only_while_published(app: T
     let (status, json) = app
         .get(&member, &format!("/assemblies/{assembly}/scorecard.json"))
         .await;
-    assert_eq!(status, 200, "members see the scorecard before it is published");
+    assert_eq!(
+        status, 200,
+        "members see the scorecard before it is published"
+    );
     assert!(json.contains("\"total\":149"), "{json}");
     let (_, html) = app.get(&organiser, &report).await;
-    assert!(html.contains("id=\"publish-form\"") && html.contains("the 149 recommendations are ready"));
+    assert!(
+        html.contains("id=\"publish-form\"") && html.contains("the 149 recommendations are ready")
+    );
 
     // Publishing without ticking the confirmation publishes nothing; with it, the public reads the report again.
     let response = app.post_form(&organiser, &publish, &[]).await;
@@ -136,14 +144,22 @@ pub async fn the_report_and_the_scorecard_are_public_only_while_published(app: T
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM report_publications WHERE assembly_id = {assembly}")).await,
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM report_publications WHERE assembly_id = {assembly}")
+        )
+        .await,
         1
     );
 
     // The log keeps each step: the demo's publication, the withdrawal and the organiser's publication.
     let published = audit_entries(&app, "report.publish").await;
     assert_eq!(published.len(), 2, "{published:?}");
-    assert!(published.iter().all(|(_, _, after)| after.contains("\"recommendations\":149")));
+    assert!(
+        published
+            .iter()
+            .all(|(_, _, after)| after.contains("\"recommendations\":149"))
+    );
     let withdrawn = audit_entries(&app, "report.withdraw").await;
     assert_eq!(withdrawn.len(), 1);
     assert!(withdrawn[0].1.contains("published_at"));
@@ -163,7 +179,13 @@ pub async fn the_report_and_the_scorecard_are_public_only_while_published(app: T
         )
         .await;
     assert_eq!(response.status().as_u16(), 409);
-    assert!(response.text().await.unwrap().contains("no recommendation to publish"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("no recommendation to publish")
+    );
 }
 
 pub async fn organisers_move_the_phase_one_confirmed_step_at_a_time(app: TestApp) {
@@ -185,7 +207,13 @@ pub async fn organisers_move_the_phase_one_confirmed_step_at_a_time(app: TestApp
     let step = [("from", before.as_str()), ("to", next.as_str())];
     let response = app.post_form(&organiser, &path, &step).await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("Tick the box to confirm"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Tick the box to confirm")
+    );
     let confirmed = [
         ("from", before.as_str()),
         ("to", next.as_str()),
@@ -198,19 +226,34 @@ pub async fn organisers_move_the_phase_one_confirmed_step_at_a_time(app: TestApp
     // Confirmed, it moves one step, and the public page shows the new phase.
     let response = app.post_form(&organiser, &path, &confirmed).await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(location(&response), format!("/staff/assemblies/{assembly}?moved=1"));
+    assert_eq!(
+        location(&response),
+        format!("/staff/assemblies/{assembly}?moved=1")
+    );
     assert_eq!(phase_of(&app, assembly).await, next);
     let (_, html) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly}?moved=1&lang=fr"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly}?moved=1&lang=fr"),
+        )
         .await;
-    assert!(html.contains("L’assemblée est maintenant dans la phase"), "{html}");
+    assert!(
+        html.contains("L’assemblée est maintenant dans la phase"),
+        "{html}"
+    );
     app.get(&organiser, &format!("/staff/assemblies/{assembly}?lang=en"))
         .await;
 
     // The same form sent again (a double click) moves nothing twice; a jump of two phases is refused.
     let response = app.post_form(&organiser, &path, &confirmed).await;
     assert_eq!(response.status().as_u16(), 409);
-    assert!(response.text().await.unwrap().contains("Someone changed the phase"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Someone changed the phase")
+    );
     assert_eq!(phase_of(&app, assembly).await, next);
     if let Some(after_next) = next.next() {
         let jump = [
@@ -235,8 +278,14 @@ pub async fn organisers_move_the_phase_one_confirmed_step_at_a_time(app: TestApp
     let entries = audit_entries(&app, "assembly.phase").await;
     assert_eq!(entries.len(), 2, "{entries:?}");
     let forward = format!("\"current_phase\":\"{}\"", next.as_str());
-    assert!(entries.iter().any(|(entity, _, after)| entity == &format!("assembly:{assembly}") && after.contains(&forward)));
-    assert!(entries.iter().any(|(_, before_json, _)| before_json.contains(&forward)));
+    assert!(entries.iter().any(
+        |(entity, _, after)| entity == &format!("assembly:{assembly}") && after.contains(&forward)
+    ));
+    assert!(
+        entries
+            .iter()
+            .any(|(_, before_json, _)| before_json.contains(&forward))
+    );
 }
 
 pub async fn members_questions_go_public_only_once_a_moderator_accepts_them(app: TestApp) {
@@ -302,37 +351,62 @@ pub async fn members_questions_go_public_only_once_a_moderator_accepts_them(app:
     assert!(html.contains(bodies[0]) && !html.contains("id=\"accept-questions\""));
     let moderation = format!("/staff/assemblies/{assembly}/questions/moderation");
     let response = app
-        .post_form(&observer, &moderation, &[("question", &night), ("decision", "accepted")])
+        .post_form(
+            &observer,
+            &moderation,
+            &[("question", &night), ("decision", "accepted")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
     let (_, html) = app.get(&facilitator, &staff).await;
-    assert!(html.contains("id=\"accept-questions\"") && html.contains("Maya Member"), "{html}");
+    assert!(
+        html.contains("id=\"accept-questions\"") && html.contains("Maya Member"),
+        "{html}"
+    );
 
     // Nothing ticked, or no decision: refused, nothing changes.
     let response = app
         .post_form(&facilitator, &moderation, &[("decision", "accepted")])
         .await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("Select at least one question"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Select at least one question")
+    );
 
     // Bulk: two accepted at once (one audit entry each), one rejected.
     let response = app
         .post_form(
             &facilitator,
             &moderation,
-            &[("question", &night), ("question", &cost), ("decision", "accepted")],
+            &[
+                ("question", &night),
+                ("question", &cost),
+                ("decision", "accepted"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(location(&response), format!("{staff}?moderated=2"));
     let response = app
-        .post_form(&facilitator, &moderation, &[("question", &rude), ("decision", "rejected")])
+        .post_form(
+            &facilitator,
+            &moderation,
+            &[("question", &rude), ("decision", "rejected")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
 
     // Deciding a decided question again changes nothing (all or none).
     let response = app
-        .post_form(&organiser, &moderation, &[("question", &rude), ("decision", "accepted")])
+        .post_form(
+            &organiser,
+            &moderation,
+            &[("question", &rude), ("decision", "accepted")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 409);
     assert_eq!(
@@ -342,12 +416,25 @@ pub async fn members_questions_go_public_only_once_a_moderator_accepts_them(app:
 
     let (_, html) = app.get(&public, &evidence).await;
     assert!(html.contains(bodies[0]) && html.contains(bodies[2]));
-    assert!(!html.contains(bodies[1]), "a rejected question is never public");
-    assert!(!html.contains("Maya Member"), "the public never sees who asked");
+    assert!(
+        !html.contains(bodies[1]),
+        "a rejected question is never public"
+    );
+    assert!(
+        !html.contains("Maya Member"),
+        "the public never sees who asked"
+    );
     let (_, html) = app.get(&facilitator, &staff).await;
     assert!(html.contains("id=\"queue-empty\""));
     let entries = audit_entries(&app, "speaker_question.moderate").await;
     assert_eq!(entries.len(), 3, "{entries:?}");
-    assert!(entries.iter().all(|(_, _, after)| !after.contains("salary") && !after.contains("trains")));
-    assert!(entries.iter().any(|(entity, _, after)| entity.ends_with(&format!("question:{rude}")) && after.contains("rejected")));
+    assert!(
+        entries
+            .iter()
+            .all(|(_, _, after)| !after.contains("salary") && !after.contains("trains"))
+    );
+    assert!(entries.iter().any(
+        |(entity, _, after)| entity.ends_with(&format!("question:{rude}"))
+            && after.contains("rejected")
+    ));
 }

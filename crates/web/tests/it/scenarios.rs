@@ -13,10 +13,6 @@ pub use crate::access::{
     passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
     two_first_runs_at_once_create_one_administrator,
 };
-pub use crate::letters::{
-    organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
-    organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
-};
 pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
@@ -32,14 +28,18 @@ pub use crate::impact::{
     surveys_count_each_member_once_and_feed_the_evaluation_report,
     the_demo_convention_has_an_illustrative_scorecard_of_149,
 };
+pub use crate::letters::{
+    organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
+    organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
+};
 pub use crate::members::{
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
 };
-pub use crate::public_draw::an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel;
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
+pub use crate::public_draw::an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel;
 pub use crate::recruitment::{
     erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
     organisers_change_statuses_with_a_reason_erase_and_export_respondents,

@@ -722,7 +722,10 @@ pub async fn evidence_speakers_balance_and_questions_without_names_in_public(app
         .post_form(
             &organiser,
             &format!("/staff/assemblies/{assembly}/questions/moderation"),
-            &[("question", &question.to_string()), ("decision", "accepted")],
+            &[
+                ("question", &question.to_string()),
+                ("decision", "accepted"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
