@@ -174,7 +174,11 @@ pub async fn public_lifecycle_data_needs_no_token_and_other_sites_may_read_it(ap
     .await;
     assert_eq!(status, 404);
     let response = app
-        .post_form(&organiser_page, &format!("{report}/publish"), &[])
+        .post_form(
+            &organiser_page,
+            &format!("{report}/publish"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let (status, again, _) = get(&app, &format!("{base}/recommendations?limit=500"), None).await;
