@@ -9,7 +9,7 @@
 //! The lifecycle's reads (issue 18, item 9: [`recruitment`], [`selection`], [`sessions`], [`deliberation`],
 //! [`recommendations`]) call the same `app` reads as the pages, for the same roles, and page every list ([`page`]).
 //! The public ones (anyone may read them, with no token) answer every origin through CORS, so that other sites can
-//! embed them (`crate::routes::cross_origin_readable`); no other route does.
+//! embed them (`cross_origin_readable` in the route table); no other route does.
 
 pub mod assemblies;
 pub mod comments;

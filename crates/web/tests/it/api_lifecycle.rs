@@ -151,8 +151,40 @@ pub async fn public_lifecycle_data_needs_no_token_and_other_sites_may_read_it(ap
     assert_eq!(status, 200);
     assert_eq!(allowed_origin(&headers), Some("*"));
 
-    // Token reads and writes are not open to other sites; a preflight asking to send a token is not answered.
+    // Withdrawn, the report's recommendations and scorecard leave the API too, even for a staff token (these
+    // operations answer as the public); published again, they are back.
+    let organiser_page = app.demo_client("organiser").await;
+    let report = format!("/staff/assemblies/{id}/report");
+    let response = app
+        .post_form(&organiser_page, &format!("{report}/withdraw"), &[])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
     let organiser = app.token_for("organiser").await;
+    for path in ["recommendations", "scorecard"] {
+        for token in [None, Some(organiser.as_str())] {
+            let (status, _, _) = get(&app, &format!("{base}/{path}"), token).await;
+            assert_eq!(status, 404, "{path} while withdrawn");
+        }
+    }
+    let (status, _, _) = get(
+        &app,
+        &format!("{base}/recommendations/{recommendation_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let response = app
+        .post_form(
+            &organiser_page,
+            &format!("{report}/publish"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (status, again, _) = get(&app, &format!("{base}/recommendations?limit=500"), None).await;
+    assert_eq!((status, &again["total"]), (200, &Value::from(total)));
+
+    // Token reads and writes are not open to other sites; a preflight asking to send a token is not answered.
     let (status, _, headers) = get(&app, &format!("{base}/sessions"), Some(&organiser)).await;
     assert_eq!(status, 200);
     assert_eq!(allowed_origin(&headers), None);
