@@ -18,6 +18,8 @@ use crate::{
 };
 // The public conversation (issue 16, part 1).
 use crate::conversation;
+// Bulk actions and CSV imports with a preview (issue 18, item 1).
+use crate::bulk;
 
 fn spec(method: &'static str, path: &'static str, kind: Kind, action: Action) -> RouteSpec {
     RouteSpec {
@@ -200,6 +202,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // The public conversation in the API (issue 16, part 1).
         (spec("GET", "/api/v1/assemblies/{assembly_id}/conversation", Api, ViewPublic), get(conversation::get_conversation)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/conversation/votes", Api, ParticipateInConversation), post(conversation::post_vote)),
+        // Bulk actions and CSV imports with a preview (issue 18, item 1).
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/statuses", Page, ManageRecruitment), post(selection::record_many)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/import-template.csv", Page, ManageImpact), get(impact::import_template)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/comments/moderation", Page, ModerateComments), post(staff::moderate_comments)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/bulk", Page, ManageBallots), post(deliberation::bulk_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/panel/statuses", Api, ManageRecruitment), post(bulk::api_panel_statuses)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/ballots/open", Api, ManageBallots), post(bulk::api_open_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/ballots/close", Api, ManageBallots), post(bulk::api_close_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/comments/moderation", Api, ModerateComments), post(bulk::api_moderate_comments)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/import", Api, ManageImpact), post(impact::api_import)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions", Api, AdoptRecommendations), post(bulk::api_adopt_recommendations)),
     ]
 }
 

@@ -278,6 +278,8 @@ pub struct ListPage {
     pub routes: Vec<Choice>,
     /// The import text as typed.
     pub import: String,
+    /// The bulk strings (the import's preview button and template link).
+    pub b: &'static crate::i18n::bulk::BulkMessages,
 }
 
 /// Every form of the detail page as typed (all empty but the one that failed).

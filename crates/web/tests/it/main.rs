@@ -2,6 +2,7 @@
 //! once on SQLite and once on PostgreSQL.
 
 mod access;
+mod bulk;
 mod community;
 mod deliberation;
 mod helpers;
@@ -77,6 +78,10 @@ on_both_backends!(
     a_planted_csrf_cookie_with_a_matching_field_is_refused,
     two_first_runs_at_once_create_one_administrator,
     hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence,
+    // Bulk actions and CSV imports with a preview (issue 18, item 1).
+    organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
+    organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,
+    scripts_open_and_close_many_ballots_and_accept_many_comments,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
