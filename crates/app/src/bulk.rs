@@ -187,3 +187,47 @@ pub async fn adopt_recommendations(
     }
     Ok(ids)
 }
+
+/// Records many of the authority's responses at once (`(recommendation id, response)`, from an import), each
+/// through [`crate::impact::record_response`] (one audit entry each). Returns how many.
+pub async fn record_responses(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    responses: &[(i64, crate::impact::NewResponse)],
+    now: i64,
+) -> Result<usize, BulkError<Error>> {
+    for (recommendation_id, response) in responses {
+        crate::impact::record_response(tx, actor, assembly_id, *recommendation_id, response, now)
+            .await
+            .map_err(|error| {
+                BulkError::Item(Refused {
+                    id: *recommendation_id,
+                    error,
+                })
+            })?;
+    }
+    Ok(responses.len())
+}
+
+/// Adds many implementation milestones at once (`(recommendation id, milestone)`, from an import), each through
+/// [`crate::impact::add_milestone`] (one audit entry each). Returns how many.
+pub async fn add_milestones(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    milestones: &[(i64, crate::impact::NewMilestone)],
+    now: i64,
+) -> Result<usize, BulkError<Error>> {
+    for (recommendation_id, milestone) in milestones {
+        crate::impact::add_milestone(tx, actor, assembly_id, *recommendation_id, milestone, now)
+            .await
+            .map_err(|error| {
+                BulkError::Item(Refused {
+                    id: *recommendation_id,
+                    error,
+                })
+            })?;
+    }
+    Ok(milestones.len())
+}

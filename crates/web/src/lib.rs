@@ -9,8 +9,6 @@
 pub mod api;
 pub mod assembly;
 pub mod auth;
-// Bulk actions of the JSON API (issue 18, item 1).
-pub mod bulk;
 // Community assemblies (issue 16, item 2).
 pub mod community;
 // The public conversation (issue 16, part 1).

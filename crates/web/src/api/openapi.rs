@@ -193,6 +193,23 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("A field is missing or invalid, a proposal did not pass or is not in this assembly (`id` names it); nothing was written")
             }
         }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/responses/import") | ("POST", "/api/v1/assemblies/{assembly_id}/milestones/import") => {
+            let (id, what, columns) = if path.contains("/responses/") {
+                ("importResponses", "the authority's responses", "reference, kind (full, modified, part, rejected), justification (optional unless the response is not in full), source_url, responded_on")
+            } else {
+                ("importMilestones", "implementation milestones", "reference, happened_on, kind (bill, regulation, budget_line, other), description, evidence_url")
+            };
+            json!({
+                "operationId": id, "summary": format!("Import {what} from CSV text (columns: {columns}; `reference` names a recommendation of the assembly); `dry_run` checks without writing. All or nothing, one audit entry per line (the authority, organisers)"), "security": bearer,
+                "parameters": [assembly_id_parameter()],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+                "responses": {
+                    "200": json_response("Dry run: the file reads; nothing was written", schema_ref("FollowupResult")),
+                    "201": json_response("Recorded", schema_ref("FollowupResult")),
+                    "422": error_response("The file does not read: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
+                }
+            })
+        }
         _ => return None,
     };
     Some(operation)
@@ -317,7 +334,7 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                     "comment_ids": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "integer", "format": "int64" } },
                     "decision": { "enum": ["approved", "rejected"] } } },
                 "ImportInput": { "type": "object", "required": ["csv"], "additionalProperties": false, "properties": {
-                    "csv": { "type": "string", "description": "A header row naming reference, title, theme (required) and support, route, body (optional), then one recommendation per line" },
+                    "csv": { "type": "string", "description": "A header row naming the operation's columns (for recommendations: reference, title, theme, and optionally support, route, body), then one item per line" },
                     "dry_run": { "type": "boolean", "default": false } } },
                 "ImportResult": { "type": "object", "required": ["created", "ids", "preview"], "properties": {
                     "created": { "type": "integer" }, "ids": { "type": "array", "items": { "type": "integer" } },
@@ -328,6 +345,8 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                     "adoptions": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "object", "required": ["proposal_id", "reference", "theme", "route"], "additionalProperties": false, "properties": {
                         "proposal_id": { "type": "integer", "format": "int64" }, "reference": { "type": "string", "minLength": 1, "maxLength": 40 },
                         "theme": { "type": "string", "minLength": 1, "maxLength": 200 }, "route": { "enum": ["law", "regulation", "referendum", "other"] } } } } } },
+                "FollowupResult": { "type": "object", "required": ["created", "lines"], "properties": {
+                    "created": { "type": "integer" }, "lines": { "type": "integer" } } },
                 "Error": { "type": "object", "required": ["error"], "properties": {
                     "error": { "type": "string" }, "field": { "type": ["string", "null"] },
                     "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" },

@@ -22,7 +22,7 @@ pub mod views;
 pub mod voting;
 
 pub use api::api_ballot;
-pub use bulk::bulk_ballots;
+pub use bulk::{api_adopt_recommendations, api_close_ballots, api_open_ballots, bulk_ballots};
 pub use overview::{create_ballot, create_proposal, deliberation};
 pub use paper::enter_paper;
 pub use proposals::{

@@ -39,6 +39,11 @@ pub struct BulkMessages {
     pub select_ballot: &'static str,
     pub open_selected: &'static str,
     pub close_selected: &'static str,
+    pub err_unknown_reference: &'static str,
+    pub responses_heading: &'static str,
+    pub responses_hint: &'static str,
+    pub milestones_heading: &'static str,
+    pub milestones_hint: &'static str,
 }
 
 impl crate::i18n::Catalogue for BulkMessages {
@@ -84,6 +89,11 @@ pub static EN_BULK: BulkMessages = BulkMessages {
     select_ballot: "Select ballot",
     open_selected: "Open the ballots ticked",
     close_selected: "Close and count the ballots ticked",
+    err_unknown_reference: "{field}: no recommendation of this assembly has this reference",
+    responses_heading: "Import the authority's responses",
+    responses_hint: "A header row with the columns reference (of the recommendation), kind (full, modified, part, rejected), justification, source_url and responded_on (YYYY-MM-DD), then one response per line. If any line is wrong, nothing is imported.",
+    milestones_heading: "Import implementation milestones",
+    milestones_hint: "A header row with the columns reference (of the recommendation), happened_on (YYYY-MM-DD), kind (bill, regulation, budget_line, other), description and evidence_url, then one milestone per line. If any line is wrong, nothing is imported.",
 };
 
 /// French.
@@ -120,4 +130,9 @@ pub static FR_BULK: BulkMessages = BulkMessages {
     select_ballot: "Choisir le scrutin",
     open_selected: "Ouvrir les scrutins cochés",
     close_selected: "Clore et dépouiller les scrutins cochés",
+    err_unknown_reference: "{field} : aucune recommandation de cette assemblée n'a cette référence",
+    responses_heading: "Importer les réponses de l'autorité",
+    responses_hint: "Une ligne d'en-tête avec les colonnes reference (de la recommandation), kind (full, modified, part, rejected), justification, source_url et responded_on (AAAA-MM-JJ), puis une réponse par ligne. Si une ligne est fausse, rien n'est importé.",
+    milestones_heading: "Importer les étapes de mise en œuvre",
+    milestones_hint: "Une ligne d'en-tête avec les colonnes reference (de la recommandation), happened_on (AAAA-MM-JJ), kind (bill, regulation, budget_line, other), description et evidence_url, puis une étape par ligne. Si une ligne est fausse, rien n'est importé.",
 };

@@ -89,6 +89,7 @@ async fn list_page(
         routes: code_choices(&Route::ALL, Route::as_str, &t.routes, &route),
         import: failed.import,
         b: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
+        can_respond: allowed(viewer.role, Action::RespondToRecommendations),
     };
     render(status, &page)
 }
