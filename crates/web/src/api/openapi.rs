@@ -283,7 +283,7 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
         entry[spec.method.to_lowercase()] = operation;
     }
     let phases: Vec<&str> = Phase::ALL.iter().map(|phase| phase.as_str()).collect();
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": { "title": "Kleroterion API", "version": "1", "description": "Citizens' assemblies: assemblies and public comments on their design. Write operations need `Authorization: Bearer <token>` (create tokens at /staff/tokens)." },
         "servers": [{ "url": "/" }],
@@ -324,6 +324,27 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                 "StatementShare": { "type": "object", "properties": { "statement_id": { "type": "integer" }, "agree": { "type": "boolean" }, "share": { "type": "number", "description": "smoothed share of the group (or of everyone, for consensus) voting that way" } } },
                 "ConversationVote": { "type": "object", "required": ["statement_id", "vote"], "additionalProperties": false, "properties": {
                     "device_token": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "statement_id": { "type": "integer" }, "vote": { "enum": ["agree", "disagree", "pass"] } } },
+                "Error": { "type": "object", "required": ["error"], "properties": {
+                    "error": { "type": "string" }, "field": { "type": ["string", "null"] },
+                    "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" },
+                    "id": { "type": "integer", "description": "With a refused bulk action: the item it stopped at" },
+                    "errors": { "type": "array", "items": { "type": "string" }, "description": "With a refused import: every problem of the file by line and column" } } }
+            }
+        }
+    });
+    if let (Some(schemas), Value::Object(bulk)) = (
+        document["components"]["schemas"].as_object_mut(),
+        bulk_schemas(),
+    ) {
+        schemas.extend(bulk);
+    }
+    document
+}
+
+/// The schemas of the bulk actions and imports (issue 18, item 1), apart from the main document's so that one
+/// `json!` stays within the macro's recursion limit.
+fn bulk_schemas() -> Value {
+    json!({
                 "PanelStatusesInput": { "type": "object", "required": ["respondent_ids", "status"], "additionalProperties": false, "properties": {
                     "respondent_ids": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "integer", "format": "int64" } },
                     "status": { "enum": ["confirmed", "declined", "withdrawn"] },
@@ -346,14 +367,7 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                         "proposal_id": { "type": "integer", "format": "int64" }, "reference": { "type": "string", "minLength": 1, "maxLength": 40 },
                         "theme": { "type": "string", "minLength": 1, "maxLength": 200 }, "route": { "enum": ["law", "regulation", "referendum", "other"] } } } } } },
                 "FollowupResult": { "type": "object", "required": ["created", "lines"], "properties": {
-                    "created": { "type": "integer" }, "lines": { "type": "integer" } } },
-                "Error": { "type": "object", "required": ["error"], "properties": {
-                    "error": { "type": "string" }, "field": { "type": ["string", "null"] },
-                    "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" },
-                    "id": { "type": "integer", "description": "With a refused bulk action: the item it stopped at" },
-                    "errors": { "type": "array", "items": { "type": "string" }, "description": "With a refused import: every problem of the file by line and column" } } }
-            }
-        }
+                    "created": { "type": "integer" }, "lines": { "type": "integer" } } }
     })
 }
 

@@ -275,7 +275,7 @@ pub async fn record_many(
     };
     let reason = StatusReason {
         category,
-        note: reason_words(viewer, category),
+        note: reason_words(&viewer, category),
     };
     let mut tx = state.store.begin().await?;
     let recorded = app::bulk::record_on_panel(
