@@ -114,6 +114,7 @@ async fn drawn_panel(app: &TestApp, organiser: &reqwest::Client, assembly_id: i6
         .iter()
         .map(|person| person.respondent_id)
         .collect();
+    drop(connection);
     assert_eq!(drawn.len(), 6);
     let left = count(
         app,
