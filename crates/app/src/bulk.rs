@@ -47,7 +47,10 @@ pub fn distinct_ids(field: &'static str, ids: &[i64]) -> Result<Vec<i64>, Error>
     let mut seen = std::collections::HashSet::new();
     let ids: Vec<i64> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
     if ids.is_empty() {
-        return Err(Error::Invalid(ValidationError::new(field, Problem::Required)));
+        return Err(Error::Invalid(ValidationError::new(
+            field,
+            Problem::Required,
+        )));
     }
     if ids.len() > MAX_ITEMS {
         return Err(Error::Invalid(ValidationError::new(
@@ -79,20 +82,18 @@ pub async fn record_on_panel(
     let ids = distinct_ids("respondent_ids", respondent_ids).map_err(BulkError::Invalid)?;
     let mut effects = Effects::new();
     for &id in &ids {
-        let done = crate::selection::panel::record_on_panel(
-            tx,
-            actor,
-            assembly_id,
-            id,
-            to,
-            reason,
-            now,
-        )
-        .await
-        .map_err(|error| BulkError::Item(Refused { id, error }))?;
+        let done =
+            crate::selection::panel::record_on_panel(tx, actor, assembly_id, id, to, reason, now)
+                .await
+                .map_err(|error| BulkError::Item(Refused { id, error }))?;
         effects.extend(done.effects);
     }
-    tracing::info!(assembly_id, people = ids.len(), to = to.as_str(), "bulk status recorded on the panel");
+    tracing::info!(
+        assembly_id,
+        people = ids.len(),
+        to = to.as_str(),
+        "bulk status recorded on the panel"
+    );
     Ok(Done::with(ids.len(), effects))
 }
 

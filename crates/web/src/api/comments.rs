@@ -1,13 +1,13 @@
 //! `/api/v1/assemblies/{assembly_id}/comments`: the approved comments on an assembly's design, and a new one
 //! (held for moderation, like the public page's form), and the moderation of many at once (issue 18, item 1).
 
+use app::bulk::{BulkError, Refused};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::assembly::{CommentBody, CommentStatus};
-use app::bulk::{BulkError, Refused};
-use axum::extract::rejection::JsonRejection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -129,12 +129,14 @@ pub async fn api_moderate_comments(
                     id,
                     "no such comment in this assembly",
                 )),
-                app::Error::Conflict(message) => {
-                    Ok(item_refused(StatusCode::CONFLICT, "comment_ids", id, &message))
-                }
+                app::Error::Conflict(message) => Ok(item_refused(
+                    StatusCode::CONFLICT,
+                    "comment_ids",
+                    id,
+                    &message,
+                )),
                 other => Err(other.into()),
             }
         }
     }
 }
-

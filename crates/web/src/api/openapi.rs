@@ -193,11 +193,20 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("A field is missing or invalid, a proposal did not pass or is not in this assembly (`id` names it); nothing was written")
             }
         }),
-        ("POST", "/api/v1/assemblies/{assembly_id}/responses/import") | ("POST", "/api/v1/assemblies/{assembly_id}/milestones/import") => {
+        ("POST", "/api/v1/assemblies/{assembly_id}/responses/import")
+        | ("POST", "/api/v1/assemblies/{assembly_id}/milestones/import") => {
             let (id, what, columns) = if path.contains("/responses/") {
-                ("importResponses", "the authority's responses", "reference, kind (full, modified, part, rejected), justification (optional unless the response is not in full), source_url, responded_on")
+                (
+                    "importResponses",
+                    "the authority's responses",
+                    "reference, kind (full, modified, part, rejected), justification (optional unless the response is not in full), source_url, responded_on",
+                )
             } else {
-                ("importMilestones", "implementation milestones", "reference, happened_on, kind (bill, regulation, budget_line, other), description, evidence_url")
+                (
+                    "importMilestones",
+                    "implementation milestones",
+                    "reference, happened_on, kind (bill, regulation, budget_line, other), description, evidence_url",
+                )
             };
             json!({
                 "operationId": id, "summary": format!("Import {what} from CSV text (columns: {columns}; `reference` names a recommendation of the assembly); `dry_run` checks without writing. All or nothing, one audit entry per line (the authority, organisers)"), "security": bearer,

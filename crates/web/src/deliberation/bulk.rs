@@ -54,7 +54,9 @@ impl Validate for BulkBallotFields {
         }
         match open {
             Some(open) if errors.is_empty() => Ok((ids, open)),
-            None if errors.is_empty() => Err(ValidationError::new("action", Problem::Required).into()),
+            None if errors.is_empty() => {
+                Err(ValidationError::new("action", Problem::Required).into())
+            }
             _ => Err(errors),
         }
     }
@@ -91,7 +93,10 @@ pub async fn bulk_ballots(
             if !open && let Err(error) = state.store.forget().await {
                 tracing::warn!(assembly_id, error = %error, "checkpoint after closing ballots failed");
             }
-            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/deliberation")).into_response())
+            Ok(
+                Redirect::to(&format!("/staff/assemblies/{assembly_id}/deliberation"))
+                    .into_response(),
+            )
         }
         Err(BulkError::Invalid(error)) => Err(error.into()),
         Err(BulkError::Item(Refused { id, error })) => {
@@ -99,7 +104,10 @@ pub async fn bulk_ballots(
             let (status, words) = match error {
                 app::deliberation::Error::Refused(refusal) => {
                     let t = viewer.lang.t::<DeliberationMessages>();
-                    (refusal_status(&refusal), refusal_text(t, &refusal).join(" "))
+                    (
+                        refusal_status(&refusal),
+                        refusal_text(t, &refusal).join(" "),
+                    )
                 }
                 app::deliberation::Error::App(app::Error::NotFound) => {
                     (StatusCode::UNPROCESSABLE_ENTITY, "not found".to_owned())

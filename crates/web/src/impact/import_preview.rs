@@ -19,8 +19,8 @@ use serde_json::json;
 use store::recommendations::{NewRecommendation, Route};
 
 use super::forms::{
-    IMPORT_COLUMNS, ImportForm, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import, parse_milestones,
-    parse_responses,
+    IMPORT_COLUMNS, ImportForm, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import,
+    parse_milestones, parse_responses,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -195,14 +195,18 @@ async fn read_followup(
         .collect();
     let by_id = references.iter().map(|(r, id)| (*id, r.clone())).collect();
     let parsed = match kind {
-        Followup::Responses => parse_responses(text, viewer.lang, &references).map(Parsed::Responses),
+        Followup::Responses => {
+            parse_responses(text, viewer.lang, &references).map(Parsed::Responses)
+        }
         Followup::Milestones => {
             parse_milestones(text, viewer.lang, &references).map(Parsed::Milestones)
         }
     };
     let t = viewer.lang.t::<ImpactMessages>();
     let parsed = match parsed {
-        Ok(rows) if rows.is_empty() => Err(vec![fill(t.err_required, &[("field", t.import_label)])]),
+        Ok(rows) if rows.is_empty() => {
+            Err(vec![fill(t.err_required, &[("field", t.import_label)])])
+        }
         other => other,
     };
     Ok((parsed, by_id))
@@ -268,7 +272,10 @@ async fn followup_import(
         Ok(command) => command,
         Err(invalid) => (invalid.fields.csv, false),
     };
-    let action = format!("/staff/assemblies/{assembly_id}/impact/import/{}", kind.segment());
+    let action = format!(
+        "/staff/assemblies/{assembly_id}/impact/import/{}",
+        kind.segment()
+    );
     let mut tx = state.store.begin().await?;
     let (parsed, references) = read_followup(&mut tx, viewer, assembly_id, kind, &text).await?;
     let parsed = match parsed {
@@ -297,7 +304,12 @@ async fn followup_import(
                     .collect(),
             ),
             Parsed::Milestones(rows) => (
-                vec![t.reference_col, t.date_label, t.kind_label, t.description_label],
+                vec![
+                    t.reference_col,
+                    t.date_label,
+                    t.kind_label,
+                    t.description_label,
+                ],
                 rows.iter()
                     .map(|(id, m)| {
                         vec![
@@ -324,12 +336,10 @@ async fn followup_import(
     match written {
         Ok(_) => {
             tx.commit().await?;
-            Ok(
-                axum::response::Redirect::to(&format!(
-                    "/staff/assemblies/{assembly_id}/impact?saved=1"
-                ))
-                .into_response(),
-            )
+            Ok(axum::response::Redirect::to(&format!(
+                "/staff/assemblies/{assembly_id}/impact?saved=1"
+            ))
+            .into_response())
         }
         Err(app::bulk::BulkError::Invalid(error)) => Err(error.into()),
         Err(app::bulk::BulkError::Item(refused)) => Err(refused.error.into()),

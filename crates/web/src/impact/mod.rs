@@ -32,8 +32,8 @@ pub mod views;
 
 pub use evaluation::evaluation;
 pub use import_preview::{
-    api_import, api_import_milestones, api_import_responses, import_milestones, import_responses, import_template, milestones_template,
-    responses_template,
+    api_import, api_import_milestones, api_import_responses, import_milestones, import_responses,
+    import_template, milestones_template, responses_template,
 };
 pub use list::{add_recommendation, import, list, save_settings, set_advocate};
 pub use recommendation::detail;

@@ -67,9 +67,14 @@ pub async fn api_panel_statuses(
             drop(tx);
             return match super::panel::record_refused(&viewer, error) {
                 // A person who is not on the panel is a bad item of the list, not a missing page.
-                AppError::BadInput { status, message } if status == StatusCode::NOT_FOUND => Ok(
-                    item_refused(StatusCode::UNPROCESSABLE_ENTITY, "respondent_ids", id, &message),
-                ),
+                AppError::BadInput { status, message } if status == StatusCode::NOT_FOUND => {
+                    Ok(item_refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "respondent_ids",
+                        id,
+                        &message,
+                    ))
+                }
                 AppError::BadInput { status, message } => {
                     Ok(item_refused(status, "respondent_ids", id, &message))
                 }
@@ -88,4 +93,3 @@ pub async fn api_panel_statuses(
     let _after = crate::effects::carry_out(&state, done.effects);
     Ok(Json(json!({ "recorded": done.value, "status": to.as_str() })).into_response())
 }
-

@@ -25,8 +25,8 @@ pub mod runs;
 pub mod views;
 
 pub use app::selection::{AREA_FEATURE, FeatureDef, features_of};
-pub use job::recover_interrupted_runs;
 pub use bulk::api_panel_statuses;
+pub use job::recover_interrupted_runs;
 pub use panel::{commit_replacement, panel, record, record_many};
 pub use public::{public_file, public_selection};
 pub use quotas::{quotas, save_quotas};

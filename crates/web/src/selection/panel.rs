@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use app::bulk::BulkError;
+use app::recruitment::StatusReason;
 use app::selection::Refusal;
 use app::selection::panel::{PanelView, RECORDABLE, RecordError};
 use axum::Extension;
-use app::bulk::BulkError;
-use app::recruitment::StatusReason;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,8 +20,8 @@ use crate::auth::Viewer;
 use crate::error::{AppError, status_refused};
 use crate::form::Submitted;
 use crate::i18n::SelectionMessages;
-use crate::i18n::panel::PanelMessages;
 use crate::i18n::bulk::BulkMessages;
+use crate::i18n::panel::PanelMessages;
 use crate::i18n::{fill, plural};
 use crate::selection::forms::{BulkRecordFields, RecordForm};
 use crate::selection::run_url;
@@ -227,7 +227,15 @@ pub async fn panel(
         }
         None => String::new(),
     };
-    panel_page_with(&state, &viewer, assembly_id, StatusCode::OK, Vec::new(), notice).await
+    panel_page_with(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        Vec::new(),
+        notice,
+    )
+    .await
 }
 
 /// The query of the panel page after a bulk change: how many people were recorded.
@@ -302,7 +310,9 @@ pub async fn record_many(
                 other => return Err(other),
             };
             let mut connection = state.store.connection().await?;
-            let who = match store::recruitment::respondent(&mut connection, assembly_id, refused.id).await {
+            let who = match store::recruitment::respondent(&mut connection, assembly_id, refused.id)
+                .await
+            {
                 Ok(row) => row.full_name,
                 Err(_) => format!("#{}", refused.id),
             };

@@ -60,7 +60,11 @@ async fn wait_for_run(app: &TestApp, client: &reqwest::Client, path: &str) -> St
 
 /// Twelve respondents and a drawn final run of six (three women, three men) in the climate assembly; returns the
 /// ids of the people drawn and of one person left in the pool.
-async fn drawn_panel(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64) -> (Vec<i64>, i64) {
+async fn drawn_panel(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+) -> (Vec<i64>, i64) {
     let mut tx = app.store.begin().await.unwrap();
     for i in 0..12 {
         let gender = if i % 2 == 0 { "woman" } else { "man" };
@@ -100,7 +104,13 @@ async fn drawn_panel(app: &TestApp, organiser: &reqwest::Client, assembly_id: i6
     let (status, run, _) = post(app, organiser, &format!("{selection}/commitments"), &[]).await;
     assert_eq!(status, 303);
     wait_for_run(app, organiser, &run).await;
-    let (status, _, _) = post(app, organiser, &format!("{run}/draw"), &[("seed", "bulk seed")]).await;
+    let (status, _, _) = post(
+        app,
+        organiser,
+        &format!("{run}/draw"),
+        &[("seed", "bulk seed")],
+    )
+    .await;
     assert_eq!(status, 303);
     assert!(
         wait_for_run(app, organiser, &run)
@@ -138,7 +148,10 @@ pub async fn organisers_confirm_many_people_on_the_panel_at_once_or_no_one(app: 
 
     // The panel page offers the bulk form with a checkbox per person and a reason from the list, no free text.
     let (status, html) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly_id}/panel"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/panel"),
+        )
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"bulk-form\""), "{html}");
@@ -290,7 +303,13 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     assert!(html.contains("Line 5, column 4"), "{html}");
     assert_eq!(count(&app, &in_assembly).await, before);
     // The same with step=confirm (a forged confirmation of a bad file): refused, nothing written.
-    let (status, _, _) = post(&app, &organiser, &path, &[("csv", &bad), ("step", "confirm")]).await;
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &path,
+        &[("csv", &bad), ("step", "confirm")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert_eq!(count(&app, &in_assembly).await, before);
 
@@ -299,7 +318,11 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     let (status, _, html) = post(&app, &organiser, &path, &[("csv", &good)]).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("id=\"import-preview\""), "{html}");
-    assert_eq!(html.matches("<tr><th scope=\"row\">B").count(), 10, "{html}");
+    assert_eq!(
+        html.matches("<tr><th scope=\"row\">B").count(),
+        10,
+        "{html}"
+    );
     assert!(html.contains("name=\"step\" value=\"confirm\""), "{html}");
     assert!(html.contains("Recommendation 10, in full"), "{html}");
     assert_eq!(count(&app, &in_assembly).await, before);
@@ -310,13 +333,28 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     assert_eq!(count(&app, &in_assembly).await, before);
 
     // The confirmation imports all ten, one audit entry each.
-    let (status, to, _) = post(&app, &organiser, &path, &[("csv", &good), ("step", "confirm")]).await;
+    let (status, to, _) = post(
+        &app,
+        &organiser,
+        &path,
+        &[("csv", &good), ("step", "confirm")],
+    )
+    .await;
     assert_eq!(status, 303);
     assert!(to.ends_with("/impact?saved=1"), "{to}");
     assert_eq!(count(&app, &in_assembly).await, before + 10);
-    assert_eq!(audit(&app, "recommendation.create").await, created_before + 10);
+    assert_eq!(
+        audit(&app, "recommendation.create").await,
+        created_before + 10
+    );
     // Confirming the same file again: every reference is taken now; nothing more is written.
-    let (status, _, html) = post(&app, &organiser, &path, &[("csv", &good), ("step", "confirm")]).await;
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &path,
+        &[("csv", &good), ("step", "confirm")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("Line 2, column 1"), "{html}");
     assert_eq!(count(&app, &in_assembly).await, before + 10);
@@ -325,7 +363,9 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     let api_path = format!("/api/v1/assemblies/{assembly_id}/recommendations/import");
     let organiser_token = app.token_for("organiser").await;
     let member_token = app.token_for("member").await;
-    let more = recommendations_csv(15, None).replace(",B", ",C").replace("\nB", "\nC");
+    let more = recommendations_csv(15, None)
+        .replace(",B", ",C")
+        .replace("\nB", "\nC");
     let (status, preview) = api_post(
         &app,
         &organiser_token,
@@ -338,7 +378,13 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     assert_eq!(preview["preview"][0]["support_bp"], 7550);
     assert_eq!(count(&app, &in_assembly).await, before + 10);
     let bad_more = recommendations_csv(15, Some(15)).replace("\nB", "\nC");
-    let (status, refused) = api_post(&app, &organiser_token, &api_path, json!({ "csv": bad_more })).await;
+    let (status, refused) = api_post(
+        &app,
+        &organiser_token,
+        &api_path,
+        json!({ "csv": bad_more }),
+    )
+    .await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["errors"][0]
@@ -350,12 +396,16 @@ pub async fn organisers_import_recommendations_through_a_preview_and_a_bad_line_
     assert_eq!(count(&app, &in_assembly).await, before + 10);
     let (status, _) = api_post(&app, &member_token, &api_path, json!({ "csv": more })).await;
     assert_eq!(status, 403);
-    let (status, created) = api_post(&app, &organiser_token, &api_path, json!({ "csv": more })).await;
+    let (status, created) =
+        api_post(&app, &organiser_token, &api_path, json!({ "csv": more })).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["created"], 15);
     assert_eq!(created["ids"].as_array().unwrap().len(), 15);
     assert_eq!(count(&app, &in_assembly).await, before + 25);
-    assert_eq!(audit(&app, "recommendation.create").await, created_before + 25);
+    assert_eq!(
+        audit(&app, "recommendation.create").await,
+        created_before + 25
+    );
 }
 
 pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: TestApp) {
@@ -381,7 +431,8 @@ pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: T
         let to = location(&response);
         ballots.push(to.rsplit('/').next().unwrap().parse::<i64>().unwrap());
     }
-    let status_of = |id: i64| format!("SELECT COUNT(*) FROM ballots WHERE id = {id} AND status = 'open'");
+    let status_of =
+        |id: i64| format!("SELECT COUNT(*) FROM ballots WHERE id = {id} AND status = 'open'");
     let open = format!("/api/v1/assemblies/{assembly_id}/ballots/open");
     let close = format!("/api/v1/assemblies/{assembly_id}/ballots/close");
 
@@ -389,7 +440,13 @@ pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: T
     let (status, _) = api_post(&app, &member_token, &open, json!({ "ballot_ids": ballots })).await;
     assert_eq!(status, 403);
     // Open the first; then opening all three is refused at the first (not a draft), and nothing else opens.
-    let (status, body) = api_post(&app, &organiser_token, &open, json!({ "ballot_ids": [ballots[0]] })).await;
+    let (status, body) = api_post(
+        &app,
+        &organiser_token,
+        &open,
+        json!({ "ballot_ids": [ballots[0]] }),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let opened_before = audit(&app, "ballot.open").await;
     let (status, refused) = api_post(
@@ -427,7 +484,13 @@ pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: T
     assert_eq!(body["opened"], 2);
     assert_eq!(audit(&app, "ballot.open").await, opened_before + 2);
     // All three close together.
-    let (status, body) = api_post(&app, &organiser_token, &close, json!({ "ballot_ids": ballots })).await;
+    let (status, body) = api_post(
+        &app,
+        &organiser_token,
+        &close,
+        json!({ "ballot_ids": ballots }),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["closed"], 3);
     let closed = format!(
@@ -436,12 +499,22 @@ pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: T
     );
     assert_eq!(count(&app, &closed).await, 3);
     // Closing again is refused.
-    let (status, _) = api_post(&app, &organiser_token, &close, json!({ "ballot_ids": [ballots[0]] })).await;
+    let (status, _) = api_post(
+        &app,
+        &organiser_token,
+        &close,
+        json!({ "ballot_ids": [ballots[0]] }),
+    )
+    .await;
     assert_eq!(status, 409);
 
     // Comments: three posted, accepted at once; a list with an unknown id accepts none.
     let mut comments = Vec::new();
-    for body in ["Publish the quotas", "Publish the seed", "Publish the report"] {
+    for body in [
+        "Publish the quotas",
+        "Publish the seed",
+        "Publish the report",
+    ] {
         let response = reqwest::Client::new()
             .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/comments")))
             .json(&json!({ "body": body }))

@@ -9,8 +9,8 @@ use store::recommendations::NewRecommendation;
 
 use super::{MilestoneForm, RecommendationForm, ResponseForm, Worded, describe};
 use crate::form::Validate;
-use crate::i18n::bulk::BulkMessages;
 use crate::i18n::Lang;
+use crate::i18n::bulk::BulkMessages;
 use crate::i18n::fill;
 use crate::i18n::impact::ImpactMessages;
 
@@ -21,10 +21,22 @@ const IMPORT_REQUIRED: [bool; 6] = [true, true, true, false, false, false];
 pub const MAX_IMPORT: usize = 2_000;
 
 /// The columns of the authority's responses CSV (`reference` names the recommendation).
-pub const RESPONSE_COLUMNS: [&str; 5] = ["reference", "kind", "justification", "source_url", "responded_on"];
+pub const RESPONSE_COLUMNS: [&str; 5] = [
+    "reference",
+    "kind",
+    "justification",
+    "source_url",
+    "responded_on",
+];
 const RESPONSE_REQUIRED: [bool; 5] = [true, true, false, true, true];
 /// The columns of the milestones CSV (`reference` names the recommendation).
-pub const MILESTONE_COLUMNS: [&str; 5] = ["reference", "happened_on", "kind", "description", "evidence_url"];
+pub const MILESTONE_COLUMNS: [&str; 5] = [
+    "reference",
+    "happened_on",
+    "kind",
+    "description",
+    "evidence_url",
+];
 const MILESTONE_REQUIRED: [bool; 5] = [true, true, true, true, true];
 
 /// "Line L, column C: error".
@@ -102,17 +114,15 @@ fn read_lines(
         }
         let cells = position
             .iter()
-            .map(|index| {
-                index
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
-                    .to_owned()
-            })
+            .map(|index| index.and_then(|i| record.get(i)).unwrap_or("").to_owned())
             .collect();
         lines.push(Line { number, cells });
     }
     if errors.is_empty() {
-        let position = position.iter().map(|p| p.map(|i| i + 1).unwrap_or(0)).collect();
+        let position = position
+            .iter()
+            .map(|p| p.map(|i| i + 1).unwrap_or(0))
+            .collect();
         Ok((lines, position))
     } else {
         Err(errors)
@@ -162,7 +172,14 @@ pub fn parse_import(
             route: line.cells[4].clone(),
             body: line.cells[5].clone(),
         };
-        match validated(t, &IMPORT_COLUMNS, &position, line.number, &form, &mut errors) {
+        match validated(
+            t,
+            &IMPORT_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        ) {
             Some(new) if !seen.insert(new.reference.clone()) => errors.push(at(
                 t,
                 line.number,
@@ -173,7 +190,11 @@ pub fn parse_import(
             None => {}
         }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The recommendation a line's `reference` names, or its problem at the reference's column.
@@ -213,12 +234,23 @@ pub fn parse_responses(
             responded_on: line.cells[4].clone(),
         };
         let id = recommendation_of(t, unknown, references, &line, position[0], &mut errors);
-        let new = validated(t, &RESPONSE_COLUMNS, &position, line.number, &form, &mut errors);
+        let new = validated(
+            t,
+            &RESPONSE_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        );
         if let (Some(id), Some(new)) = (id, new) {
             rows.push((id, new));
         }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Reads the milestones CSV ([`MILESTONE_COLUMNS`]): each line names a recommendation of the assembly by its
@@ -241,12 +273,23 @@ pub fn parse_milestones(
             evidence_url: line.cells[4].clone(),
         };
         let id = recommendation_of(t, unknown, references, &line, position[0], &mut errors);
-        let new = validated(t, &MILESTONE_COLUMNS, &position, line.number, &form, &mut errors);
+        let new = validated(
+            t,
+            &MILESTONE_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        );
         if let (Some(id), Some(new)) = (id, new) {
             rows.push((id, new));
         }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
