@@ -65,7 +65,7 @@ fn percent(bp: u16) -> String {
     let cents = bp % 100;
     if cents == 0 {
         whole.to_string()
-    } else if cents % 10 == 0 {
+    } else if cents.is_multiple_of(10) {
         format!("{whole}.{}", cents / 10)
     } else {
         format!("{whole}.{cents:02}")
