@@ -561,3 +561,235 @@ pub async fn scripts_open_and_close_many_ballots_and_accept_many_comments(app: T
     assert_eq!(count(&app, &approved).await, 3);
     assert_eq!(audit(&app, "comment.moderate").await, moderated_before + 3);
 }
+
+pub async fn responses_and_milestones_are_imported_through_a_preview_and_ballots_and_comments_change_in_bulk_from_their_pages(
+    app: TestApp,
+) {
+    let assembly_id = app.climate_id().await;
+    let organiser = app.demo_client("organiser").await;
+    let member = app.demo_client("member").await;
+    let mut connection = app.store.connection().await.unwrap();
+    let references: Vec<String> = store::recommendations::list(&mut connection, assembly_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.fields.reference)
+        .take(2)
+        .collect();
+    drop(connection);
+    assert_eq!(
+        references.len(),
+        2,
+        "the demo convention has recommendations"
+    );
+
+    // Responses: an unknown reference is named by line and column, and nothing is written.
+    let path = format!("/staff/assemblies/{assembly_id}/impact/import/responses");
+    let responses_before = audit(&app, "impact.response").await;
+    let bad = format!(
+        "reference,kind,justification,source_url,responded_on\n{},full,,https://gov.example.org/a,2026-01-10\nNO-SUCH,full,,https://gov.example.org/b,2026-01-11\n",
+        references[0]
+    );
+    let (status, _, html) = post(
+        &app,
+        &organiser,
+        &path,
+        &[("csv", &bad), ("step", "confirm")],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("Line 3, column 1"), "{html}");
+    assert_eq!(audit(&app, "impact.response").await, responses_before);
+    let good = format!(
+        "reference,kind,justification,source_url,responded_on\n{},full,,https://gov.example.org/a,2026-01-10\n{},rejected,Too costly this year,https://gov.example.org/b,2026-01-11\n",
+        references[0], references[1]
+    );
+    let (status, _, html) = post(&app, &organiser, &path, &[("csv", &good)]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("id=\"import-preview\"") && html.contains("rejected"),
+        "{html}"
+    );
+    assert_eq!(audit(&app, "impact.response").await, responses_before);
+    let (status, _, _) = post(&app, &member, &path, &[("csv", &good), ("step", "confirm")]).await;
+    assert_eq!(status, 403);
+    let (status, to, _) = post(
+        &app,
+        &organiser,
+        &path,
+        &[("csv", &good), ("step", "confirm")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(to.ends_with("/impact?saved=1"), "{to}");
+    assert_eq!(audit(&app, "impact.response").await, responses_before + 2);
+    // The template reads back as a header and one example line.
+    let (status, template) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/impact/responses-template.csv"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(template.starts_with("reference,kind,justification,source_url,responded_on\n"));
+
+    // Milestones through the API: a dry run writes nothing, then two are added, one audit entry each.
+    let token = app.token_for("organiser").await;
+    let member_token = app.token_for("member").await;
+    let api = format!("/api/v1/assemblies/{assembly_id}/milestones/import");
+    let milestones = format!(
+        "reference,happened_on,kind,description,evidence_url\n{0},2026-02-01,bill,Bill tabled,https://gov.example.org/bill\n{0},2026-03-01,budget_line,Funded,https://gov.example.org/budget\n",
+        references[0]
+    );
+    let in_table = "SELECT COUNT(*) FROM impact_milestones";
+    let before = count(&app, in_table).await;
+    let (status, body) = api_post(
+        &app,
+        &token,
+        &api,
+        json!({ "csv": milestones, "dry_run": true }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["lines"], 2);
+    assert_eq!(count(&app, in_table).await, before);
+    let (status, _) = api_post(&app, &member_token, &api, json!({ "csv": milestones })).await;
+    assert_eq!(status, 403);
+    let (status, body) = api_post(
+        &app,
+        &token,
+        &api,
+        json!({ "csv": "reference,happened_on\n" }),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["errors"]
+            .as_array()
+            .is_some_and(|errors| !errors.is_empty()),
+        "{body}"
+    );
+    let (status, body) = api_post(&app, &token, &api, json!({ "csv": milestones })).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(count(&app, in_table).await, before + 2);
+
+    // Ballots from the deliberation page: two drafts opened, then closed, with one form.
+    let mut ballots = Vec::new();
+    for wording in ["Page one?", "Page two?"] {
+        let response = app
+            .post_form(
+                &organiser,
+                &format!("/staff/assemblies/{assembly_id}/ballots"),
+                &[
+                    ("method", "yes_no"),
+                    ("wording", wording),
+                    ("pass_rule", "more_than 1/2"),
+                    ("eligible_members", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        let to = location(&response);
+        ballots.push(to.rsplit('/').next().unwrap().to_owned());
+    }
+    let (status, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/deliberation"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"bulk-ballots\""), "{html}");
+    let bulk = format!("/staff/assemblies/{assembly_id}/ballots/bulk");
+    let open = format!(
+        "SELECT COUNT(*) FROM ballots WHERE status = 'open' AND id IN ({}, {})",
+        ballots[0], ballots[1]
+    );
+    let fields = [
+        ("ballot", ballots[0].as_str()),
+        ("ballot", ballots[1].as_str()),
+        ("action", "open"),
+    ];
+    let (status, _, _) = post(&app, &member, &bulk, &fields).await;
+    assert_eq!(status, 403);
+    let (status, to, _) = post(&app, &organiser, &bulk, &fields).await;
+    assert_eq!(status, 303);
+    assert!(to.ends_with("/deliberation"), "{to}");
+    assert_eq!(count(&app, &open).await, 2);
+    // Opening them again is refused, naming the first.
+    let (status, _, html) = post(&app, &organiser, &bulk, &fields).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains(&format!("#{}", ballots[0])), "{html}");
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &bulk,
+        &[
+            ("ballot", ballots[0].as_str()),
+            ("ballot", ballots[1].as_str()),
+            ("action", "close"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(count(&app, &open).await, 0);
+
+    // Comments from the moderation queue: two approved with one form.
+    let mut comments = Vec::new();
+    for body in ["Publish the agenda", "Publish the minutes"] {
+        let response = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/comments")))
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .unwrap();
+        let posted: Value = response.json().await.unwrap();
+        comments.push(posted["id"].as_i64().unwrap().to_string());
+    }
+    let (status, html) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/comments"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"bulk-moderation\""), "{html}");
+    let approved = format!(
+        "SELECT COUNT(*) FROM design_comments WHERE status = 'approved' AND id IN ({}, {})",
+        comments[0], comments[1]
+    );
+    let (status, _, _) = post(
+        &app,
+        &organiser,
+        &format!("/staff/assemblies/{assembly_id}/comments/moderation"),
+        &[
+            ("comment", comments[0].as_str()),
+            ("comment", comments[1].as_str()),
+            ("decision", "approved"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(count(&app, &approved).await, 2);
+
+    // Adoptions through the API: a proposal that did not pass (or is adopted already) is refused by id, nothing
+    // written.
+    let proposal = count(
+        &app,
+        &format!("SELECT MIN(id) FROM proposals WHERE assembly_id = {assembly_id}"),
+    )
+    .await;
+    let in_assembly =
+        format!("SELECT COUNT(*) FROM recommendations WHERE assembly_id = {assembly_id}");
+    let recommendations = count(&app, &in_assembly).await;
+    let (status, body) = api_post(
+        &app,
+        &token,
+        &format!("/api/v1/assemblies/{assembly_id}/recommendations/adoptions"),
+        json!({ "adoptions": [{ "proposal_id": proposal, "reference": "NEW-1", "theme": "Housing", "route": "law" }] }),
+    )
+    .await;
+    assert!(status == 409 || status == 422, "{status} {body}");
+    assert_eq!(body["id"], proposal);
+    assert_eq!(count(&app, &in_assembly).await, recommendations);
+}

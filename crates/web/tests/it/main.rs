@@ -82,6 +82,7 @@ on_both_backends!(
     organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
     organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,
     scripts_open_and_close_many_ballots_and_accept_many_comments,
+    responses_and_milestones_are_imported_through_a_preview_and_ballots_and_comments_change_in_bulk_from_their_pages,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.

@@ -17,6 +17,7 @@ pub use crate::access::{
 pub use crate::bulk::{
     organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
     organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,
+    responses_and_milestones_are_imported_through_a_preview_and_ballots_and_comments_change_in_bulk_from_their_pages,
     scripts_open_and_close_many_ballots_and_accept_many_comments,
 };
 pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
