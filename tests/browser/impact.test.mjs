@@ -75,6 +75,9 @@ await runSteps('impact', [
       'B-3,Local food in canteens,se nourrir,91',
     ].join('\n'));
     await submit(page, '#import-form');
+    // The file is previewed first (issue 18, item 1); nothing is written until it is confirmed.
+    expect(await page.locator('#import-preview tbody tr').count() === 3, 'the preview shows the three lines');
+    await submit(page, '#confirm-import');
     await page.fill('#final_report_on', '2020-06-21');
     await page.fill('#response_weeks', '12');
     await submit(page, '#settings-form');

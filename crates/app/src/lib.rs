@@ -16,6 +16,8 @@ pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
 pub mod audit;
+// Bulk actions (issue 18, item 1).
+pub mod bulk;
 pub mod comments;
 // Community assemblies (issue 16, item 2).
 pub mod community;

@@ -253,3 +253,13 @@ pub fn status_refused(lang: crate::i18n::Lang, error: app::recruitment::StatusEr
         message,
     }
 }
+
+/// A refused item of a bulk action as a JSON error naming it: `{"error": "FIELD ID: MESSAGE", "field", "id"}`
+/// (issue 18, item 1).
+pub fn item_refused(status: StatusCode, field: &str, id: i64, message: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": format!("{field} {id}: {message}"), "field": field, "id": id })),
+    )
+        .into_response()
+}

@@ -224,6 +224,23 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/report/publish", Page, PublishReport), post(deliberation::publish_report)),
         (spec("POST", "/staff/assemblies/{assembly_id}/report/withdraw", Page, PublishReport), post(deliberation::withdraw_report)),
         (spec("POST", "/staff/assemblies/{assembly_id}/questions/moderation", Page, ModerateQuestions), post(assembly::moderate_questions)),
+        // Bulk actions and CSV imports with a preview (issue 18, item 1).
+        (spec("POST", "/staff/assemblies/{assembly_id}/panel/statuses", Page, ManageRecruitment), post(selection::record_many)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/import-template.csv", Page, ManageImpact), get(impact::import_template)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/import/responses", Page, RespondToRecommendations), post(impact::import_responses)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/import/milestones", Page, RespondToRecommendations), post(impact::import_milestones)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/responses-template.csv", Page, RespondToRecommendations), get(impact::responses_template)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/impact/milestones-template.csv", Page, RespondToRecommendations), get(impact::milestones_template)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/comments/moderation", Page, ModerateComments), post(staff::moderate_comments)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/bulk", Page, ManageBallots), post(deliberation::bulk_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/panel/statuses", Api, ManageRecruitment), post(selection::api_panel_statuses)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/ballots/open", Api, ManageBallots), post(deliberation::api_open_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/ballots/close", Api, ManageBallots), post(deliberation::api_close_ballots)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/comments/moderation", Api, ModerateComments), post(api::api_moderate_comments)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/import", Api, ManageImpact), post(impact::api_import)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/responses/import", Api, RespondToRecommendations), post(impact::api_import_responses)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/milestones/import", Api, RespondToRecommendations), post(impact::api_import_milestones)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions", Api, AdoptRecommendations), post(deliberation::api_adopt_recommendations)),
     ]
 }
 

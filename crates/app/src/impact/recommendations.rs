@@ -87,32 +87,40 @@ pub async fn add_recommendation(
     }
 }
 
-/// Enters many recommendations at once, all or nothing (the caller drops the transaction on an error); returns
-/// how many. A reference already used is a conflict: the caller checked the file against [`super::references`].
+/// Enters many recommendations at once, all or nothing (the caller drops the transaction on an error), each with
+/// its own `recommendation.create` audit entry as if entered one by one; returns their ids in the file's order. A
+/// reference already used is a conflict: the caller checked the file against [`super::references`].
 pub async fn import_recommendations(
     tx: &mut store::Tx,
     actor: &Actor,
     assembly_id: i64,
     rows: &[NewRecommendation],
     now: i64,
-) -> Result<usize> {
+) -> Result<Vec<i64>> {
     let entity = assembly_entity(assembly_id);
-    audited(
-        tx,
-        actor,
-        "recommendations.import",
-        &entity,
-        now,
-        async |tx| {
-            let mut ids = Vec::with_capacity(rows.len());
-            for row in rows {
-                ids.push(store::recommendations::create(tx, assembly_id, row, now).await?);
-            }
-            Ok((
-                ids.len(),
-                Entry::after(json!({ "imported": ids.len(), "recommendation_ids": ids })),
-            ))
-        },
-    )
-    .await
+    let mut ids = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let id = audited(
+            tx,
+            actor,
+            "recommendation.create",
+            &entity,
+            now,
+            async |tx| {
+                let id = store::recommendations::create(tx, assembly_id, row, now).await?;
+                Ok((
+                    id,
+                    Entry::after(json!({
+                        "recommendation_id": id,
+                        "assembly_id": assembly_id,
+                        "reference": row.reference,
+                        "import_row": index + 1,
+                    })),
+                ))
+            },
+        )
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
 }

@@ -1,6 +1,8 @@
 //! `/api/v1/assemblies/{assembly_id}/comments`: the approved comments on an assembly's design, and a new one
-//! (held for moderation, like the public page's form).
+//! (held for moderation, like the public page's form), and the moderation of many at once (issue 18, item 1).
 
+use app::bulk::{BulkError, Refused};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,7 +13,7 @@ use serde_json::json;
 
 use super::JsonBody;
 use crate::auth::Viewer;
-use crate::error::AppError;
+use crate::error::{AppError, item_refused};
 use crate::limits::PublicWrite;
 use crate::{AppState, now};
 
@@ -80,4 +82,61 @@ pub async fn post_comment(
         Json(json!({ "id": id, "status": CommentStatus::Pending.as_str() })),
     )
         .into_response())
+}
+
+/// What a script sends to moderate many comments on the design of the process.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationInput {
+    /// The comments.
+    pub comment_ids: Vec<i64>,
+    /// `approved` or `rejected`.
+    pub decision: String,
+}
+
+/// `POST /api/v1/assemblies/{assembly_id}/comments/moderation`: accepts (or rejects) every comment listed, all or
+/// nothing.
+pub async fn api_moderate_comments(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    body: Result<Json<ModerationInput>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(input) = body?;
+    let decision = CommentStatus::parse("decision", &input.decision)?;
+    let mut tx = state.store.begin().await?;
+    let moderated = app::bulk::moderate_comments(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &input.comment_ids,
+        decision,
+        now(),
+    )
+    .await;
+    match moderated {
+        Ok(n) => {
+            tx.commit().await?;
+            Ok(Json(json!({ "moderated": n, "decision": decision.as_str() })).into_response())
+        }
+        Err(BulkError::Invalid(error)) => Err(error.into()),
+        Err(BulkError::Item(Refused { id, error })) => {
+            drop(tx);
+            match error {
+                app::Error::NotFound => Ok(item_refused(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "comment_ids",
+                    id,
+                    "no such comment in this assembly",
+                )),
+                app::Error::Conflict(message) => Ok(item_refused(
+                    StatusCode::CONFLICT,
+                    "comment_ids",
+                    id,
+                    &message,
+                )),
+                other => Err(other.into()),
+            }
+        }
+    }
 }

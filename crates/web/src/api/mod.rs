@@ -23,7 +23,7 @@ pub mod selection;
 pub mod sessions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
-pub use comments::{list_comments, post_comment};
+pub use comments::{api_moderate_comments, list_comments, post_comment};
 pub use openapi::{openapi_document, operation};
 
 /// A JSON body, or why it could not be read (turned into a 400/413/415/422 naming the problem).

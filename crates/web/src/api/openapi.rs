@@ -176,6 +176,92 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("A field is missing or invalid"), "429": error_response("Too many votes from this address")
             }
         }),
+        // Bulk actions and CSV imports (issue 18, item 1): all or nothing, one audit entry per item.
+        ("POST", "/api/v1/assemblies/{assembly_id}/panel/statuses") => json!({
+            "operationId": "recordPanelStatuses", "summary": "Record the same confirmation or drop-out, with a reason from the fixed list, for many people on the panel (organisers); all or nothing. No sign-in code is ever returned", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("PanelStatusesInput") } } },
+            "responses": {
+                "200": json_response("Recorded for everyone listed", json!({ "type": "object", "required": ["recorded", "status"], "properties": { "recorded": { "type": "integer" }, "status": { "enum": ["confirmed", "declined", "withdrawn"] } } })),
+                "409": error_response("One person's status cannot change so (`id` names them); nothing was written"),
+                "422": error_response("A field is missing or invalid, or a person is not on the panel (`id` names them); nothing was written")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/ballots/open") => json!({
+            "operationId": "openBallots", "summary": "Open many draft ballots (organisers); all or nothing", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("BallotsInput") } } },
+            "responses": {
+                "200": json_response("Opened", json!({ "type": "object", "required": ["opened"], "properties": { "opened": { "type": "integer" } } })),
+                "409": error_response("A ballot is not a draft or waits for an earlier one (`id` names it); nothing was written"),
+                "422": error_response("A field is missing or invalid, or a ballot is not in this assembly (`id` names it)")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/ballots/close") => json!({
+            "operationId": "closeBallots", "summary": "Close and count many open ballots (organisers); all or nothing", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("BallotsInput") } } },
+            "responses": {
+                "200": json_response("Closed and counted", json!({ "type": "object", "required": ["closed"], "properties": { "closed": { "type": "integer" } } })),
+                "409": error_response("A ballot is not open or cannot be counted (`id` names it); nothing was written"),
+                "422": error_response("A field is missing or invalid, or a ballot is not in this assembly (`id` names it)")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/comments/moderation") => json!({
+            "operationId": "moderateComments", "summary": "Accept or reject many comments on the design of the process (organisers); all or nothing", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ModerationInput") } } },
+            "responses": {
+                "200": json_response("Moderated", json!({ "type": "object", "required": ["moderated", "decision"], "properties": { "moderated": { "type": "integer" }, "decision": { "enum": ["approved", "rejected"] } } })),
+                "422": error_response("A field is missing or invalid, or a comment is not in this assembly (`id` names it); nothing was written")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/recommendations/import") => json!({
+            "operationId": "importRecommendations", "summary": "Import recommendations from CSV text (the columns of the staff page's template); `dry_run` checks and previews without writing. All or nothing, one audit entry per recommendation", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+            "responses": {
+                "200": json_response("Dry run: the file reads; nothing was written", schema_ref("ImportResult")),
+                "201": json_response("Imported", schema_ref("ImportResult")),
+                "422": error_response("The file does not read: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions") => json!({
+            "operationId": "adoptRecommendations", "summary": "Make many passed proposals recommendations, each with its reference, theme and route (organisers); all or nothing, one audit entry each", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("AdoptionsInput") } } },
+            "responses": {
+                "201": json_response("Adopted", json!({ "type": "object", "required": ["created", "ids"], "properties": { "created": { "type": "integer" }, "ids": { "type": "array", "items": { "type": "integer" } } } })),
+                "409": error_response("A proposal is already a recommendation or its reference is taken (`id` names the proposal); nothing was written"),
+                "422": error_response("A field is missing or invalid, a proposal did not pass or is not in this assembly (`id` names it); nothing was written")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/responses/import")
+        | ("POST", "/api/v1/assemblies/{assembly_id}/milestones/import") => {
+            let (id, what, columns) = if path.contains("/responses/") {
+                (
+                    "importResponses",
+                    "the authority's responses",
+                    "reference, kind (full, modified, part, rejected), justification (optional unless the response is not in full), source_url, responded_on",
+                )
+            } else {
+                (
+                    "importMilestones",
+                    "implementation milestones",
+                    "reference, happened_on, kind (bill, regulation, budget_line, other), description, evidence_url",
+                )
+            };
+            json!({
+                "operationId": id, "summary": format!("Import {what} from CSV text (columns: {columns}; `reference` names a recommendation of the assembly); `dry_run` checks without writing. All or nothing, one audit entry per line (the authority, organisers)"), "security": bearer,
+                "parameters": [assembly_id_parameter()],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+                "responses": {
+                    "200": json_response("Dry run: the file reads; nothing was written", schema_ref("FollowupResult")),
+                    "201": json_response("Recorded", schema_ref("FollowupResult")),
+                    "422": error_response("The file does not read: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
+                }
+            })
+        }
         _ => return lifecycle_operation(method, path),
     };
     Some(operation)
@@ -507,7 +593,9 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
                     "device_token": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "statement_id": { "type": "integer" }, "vote": { "enum": ["agree", "disagree", "pass"] } } },
                 "Error": { "type": "object", "required": ["error"], "properties": {
                     "error": { "type": "string" }, "field": { "type": ["string", "null"] },
-                    "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" } } }
+                    "retry_after_seconds": { "type": "integer", "description": "With a 429: seconds until the limit's window ends (also the Retry-After header)" },
+                    "id": { "type": "integer", "description": "With a refused bulk action: the item it stopped at" },
+                    "errors": { "type": "array", "items": { "type": "string" }, "description": "With a refused import: every problem of the file by line and column" } } }
             }
         }
     });
@@ -518,7 +606,43 @@ pub fn openapi_document(specs: &[RouteSpec]) -> Value {
     ) {
         schemas.extend(lifecycle);
     }
+    if let (Some(schemas), Value::Object(bulk)) = (
+        document["components"]["schemas"].as_object_mut(),
+        bulk_schemas(),
+    ) {
+        schemas.extend(bulk);
+    }
     document
+}
+
+/// The schemas of the bulk actions and imports (issue 18, item 1), apart from the main document's so that one
+/// `json!` stays within the macro's recursion limit.
+fn bulk_schemas() -> Value {
+    json!({
+                "PanelStatusesInput": { "type": "object", "required": ["respondent_ids", "status"], "additionalProperties": false, "properties": {
+                    "respondent_ids": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "integer", "format": "int64" } },
+                    "status": { "enum": ["confirmed", "declined", "withdrawn"] },
+                    "reason_category": { "enum": ["", "checked", "their_request", "unreachable", "ineligible", "duplicate", "replacement", "correction", "other"] } } },
+                "BallotsInput": { "type": "object", "required": ["ballot_ids"], "additionalProperties": false, "properties": {
+                    "ballot_ids": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "integer", "format": "int64" } } } },
+                "ModerationInput": { "type": "object", "required": ["comment_ids", "decision"], "additionalProperties": false, "properties": {
+                    "comment_ids": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "integer", "format": "int64" } },
+                    "decision": { "enum": ["approved", "rejected"] } } },
+                "ImportInput": { "type": "object", "required": ["csv"], "additionalProperties": false, "properties": {
+                    "csv": { "type": "string", "description": "A header row naming the operation's columns (for recommendations: reference, title, theme, and optionally support, route, body), then one item per line" },
+                    "dry_run": { "type": "boolean", "default": false } } },
+                "ImportResult": { "type": "object", "required": ["created", "ids", "preview"], "properties": {
+                    "created": { "type": "integer" }, "ids": { "type": "array", "items": { "type": "integer" } },
+                    "preview": { "type": "array", "items": { "type": "object", "properties": {
+                        "reference": { "type": "string" }, "title": { "type": "string" }, "theme": { "type": "string" },
+                        "support_bp": { "type": ["integer", "null"] }, "route": { "enum": ["law", "regulation", "referendum", "other"] } } } } } },
+                "AdoptionsInput": { "type": "object", "required": ["adoptions"], "additionalProperties": false, "properties": {
+                    "adoptions": { "type": "array", "minItems": 1, "maxItems": app::bulk::MAX_ITEMS, "items": { "type": "object", "required": ["proposal_id", "reference", "theme", "route"], "additionalProperties": false, "properties": {
+                        "proposal_id": { "type": "integer", "format": "int64" }, "reference": { "type": "string", "minLength": 1, "maxLength": 40 },
+                        "theme": { "type": "string", "minLength": 1, "maxLength": 200 }, "route": { "enum": ["law", "regulation", "referendum", "other"] } } } } } },
+                "FollowupResult": { "type": "object", "required": ["created", "lines"], "properties": {
+                    "created": { "type": "integer" }, "lines": { "type": "integer" } } }
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! organisers included, before the ballot closes.
 
 pub mod api;
+// Opening or closing many ballots at once (issue 18, item 1).
+pub mod bulk;
 pub mod forms;
 pub mod overview;
 pub mod paper;
@@ -20,6 +22,7 @@ pub mod views;
 pub mod voting;
 
 pub use api::api_ballot;
+pub use bulk::{api_adopt_recommendations, api_close_ballots, api_open_ballots, bulk_ballots};
 pub use overview::{create_ballot, create_proposal, deliberation};
 pub use paper::enter_paper;
 pub use proposals::{

@@ -94,6 +94,7 @@ async fn page(
             .collect(),
         can_draft: allowed(viewer.role, Action::DraftProposals),
         can_manage: allowed(viewer.role, Action::ManageBallots),
+        bulk: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
         methods: choices(&methods, &t.methods, &ballot_form.method),
         rules: choices(&RULES, &t.rules, &ballot_form.pass_rule),
         held_whens: choices(&held_whens, &t.held_whens, &ballot_form.held_when),

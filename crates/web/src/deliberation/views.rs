@@ -171,6 +171,8 @@ pub struct DeliberationPage {
     pub can_draft: bool,
     /// Whether the viewer may create ballots.
     pub can_manage: bool,
+    /// The bulk strings (opening and closing many ballots).
+    pub bulk: &'static crate::i18n::bulk::BulkMessages,
     /// The proposal form as sent.
     pub proposal_form: ProposalForm,
     /// Its errors.

@@ -8,6 +8,8 @@
 
 pub mod access;
 pub mod assembly;
+// Bulk actions and CSV imports with a preview (issue 18, item 1).
+pub mod bulk;
 // Community assemblies (issue 16, item 2).
 pub mod community;
 // The public conversation (issue 16, part 1).
@@ -914,6 +916,7 @@ mod tests {
             "MemberMessages",
         ));
         wrong.extend(same_placeholders::<panel::PanelMessages>("PanelMessages"));
+        wrong.extend(same_placeholders::<bulk::BulkMessages>("BulkMessages"));
         wrong.extend(same_placeholders::<access::AccessMessages>(
             "AccessMessages",
         ));

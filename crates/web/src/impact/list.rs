@@ -88,6 +88,8 @@ async fn list_page(
         add: failed.add,
         routes: code_choices(&Route::ALL, Route::as_str, &t.routes, &route),
         import: failed.import,
+        b: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
+        can_respond: allowed(viewer.role, Action::RespondToRecommendations),
     };
     render(status, &page)
 }
@@ -173,7 +175,11 @@ pub async fn add_recommendation(
     list_page(&state, &viewer, assembly_id, false, failed).await
 }
 
-/// `POST /staff/assemblies/{id}/impact/import`: all or nothing, in one transaction.
+/// `POST /staff/assemblies/{id}/impact/import`: the pasted CSV is checked whole (every problem by line and column,
+/// on the list page with the text kept); a file that reads is shown as a preview table whose form carries the same
+/// text back in a hidden field with `step=confirm`, which imports it all or nothing in one transaction (each
+/// recommendation with its own audit entry). The text is checked again at the confirmation, so a reference taken
+/// meanwhile is refused there too.
 pub async fn import(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -181,9 +187,9 @@ pub async fn import(
     Submitted(form): Submitted<ImportForm>,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<ImpactMessages>();
-    let text = match form {
-        Ok(text) => text,
-        Err(invalid) => invalid.fields.csv,
+    let (text, confirm) = match form {
+        Ok(command) => command,
+        Err(invalid) => (invalid.fields.csv, false),
     };
     let mut tx = state.store.begin().await?;
     let existing = app::impact::references(&mut tx, assembly_id).await?;
@@ -206,6 +212,10 @@ pub async fn import(
             return list_page(&state, &viewer, assembly_id, false, failed).await;
         }
     };
+    if !confirm {
+        drop(tx);
+        return super::import_preview::page(&viewer, assembly_id, &text, &rows);
+    }
     app::impact::import_recommendations(&mut tx, &viewer.actor(), assembly_id, &rows, now())
         .await?;
     tx.commit().await?;

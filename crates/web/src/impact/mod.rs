@@ -19,6 +19,8 @@
 
 pub mod evaluation;
 pub mod forms;
+// The recommendations import's preview, template and API call (issue 18, item 1).
+pub mod import_preview;
 pub mod list;
 pub mod power_map;
 pub mod recommendation;
@@ -29,6 +31,10 @@ pub mod surveys;
 pub mod views;
 
 pub use evaluation::evaluation;
+pub use import_preview::{
+    api_import, api_import_milestones, api_import_responses, import_milestones, import_responses,
+    import_template, milestones_template, responses_template,
+};
 pub use list::{add_recommendation, import, list, save_settings, set_advocate};
 pub use recommendation::detail;
 pub use responses::{add_milestone, judge_fidelity, record_response};

@@ -324,6 +324,10 @@ pub struct ListPage {
     pub routes: Vec<Choice>,
     /// The import text as typed.
     pub import: String,
+    /// The bulk strings (the import's preview button and template link).
+    pub b: &'static crate::i18n::bulk::BulkMessages,
+    /// Whether the viewer may record the authority's responses and milestones (and import them).
+    pub can_respond: bool,
 }
 
 /// Every form of the detail page as typed (all empty but the one that failed).

@@ -451,6 +451,53 @@ impl Validate for RecordForm {
     }
 }
 
+/// The panel's bulk form: the pairs as posted (`respondent` repeated once per ticked box, `status`,
+/// `reason_category` and the CSRF token), since a urlencoded struct cannot hold a repeated field. The reason is
+/// chosen from the fixed list only (its words become the note kept with each person).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct BulkRecordFields(pub Vec<(String, String)>);
+
+/// The people ticked, the status to record for each, and the reason's category.
+pub type BulkRecordCommand = (Vec<i64>, Status, ReasonCategory);
+
+impl Validate for BulkRecordFields {
+    type Command = BulkRecordCommand;
+
+    fn validate(&self) -> Result<BulkRecordCommand, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut ids = Vec::new();
+        let mut to = None;
+        let mut category = None;
+        for (name, value) in &self.0 {
+            match name.as_str() {
+                "respondent" => match value.trim().parse::<i64>() {
+                    Ok(id) if !ids.contains(&id) => ids.push(id),
+                    Ok(_) => {}
+                    Err(_) => errors.push(ValidationError::new("respondent", Problem::Malformed)),
+                },
+                "status" => match Status::parse("status", value) {
+                    Ok(status) if RECORDABLE.contains(&status) => to = Some(status),
+                    _ => errors.push(ValidationError::new("status", Problem::Malformed)),
+                },
+                "reason_category" => category = errors.take(ReasonCategory::parse(value)),
+                _ => {}
+            }
+        }
+        if ids.is_empty() {
+            errors.push(ValidationError::new("respondent", Problem::Required));
+        }
+        if to.is_none() && !errors.has("status") {
+            errors.push(ValidationError::new("status", Problem::Required));
+        }
+        match (to, category) {
+            (Some(to), Some(category)) if errors.is_empty() => Ok((ids, to, category)),
+            (Some(to), None) if errors.is_empty() => Ok((ids, to, ReasonCategory::Other)),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

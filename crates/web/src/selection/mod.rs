@@ -17,14 +17,17 @@
 pub mod forms;
 pub mod job;
 pub mod panel;
+// The panel's bulk action in the JSON API (issue 18, item 1).
+pub mod bulk;
 pub mod public;
 pub mod quotas;
 pub mod runs;
 pub mod views;
 
 pub use app::selection::{AREA_FEATURE, FeatureDef, features_of};
+pub use bulk::api_panel_statuses;
 pub use job::recover_interrupted_runs;
-pub use panel::{commit_replacement, panel, record};
+pub use panel::{commit_replacement, panel, record, record_many};
 pub use public::{public_file, public_selection};
 pub use quotas::{quotas, save_quotas};
 pub use runs::{

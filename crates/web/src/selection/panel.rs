@@ -5,21 +5,25 @@
 
 use std::collections::BTreeMap;
 
+use app::bulk::BulkError;
+use app::recruitment::StatusReason;
 use app::selection::Refusal;
 use app::selection::panel::{PanelView, RECORDABLE, RecordError};
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::respondent::{Status, next_statuses};
+use domain::respondent::{ReasonCategory, Status, next_statuses};
 use domain::selection::RunStatus;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, status_refused};
 use crate::form::Submitted;
 use crate::i18n::SelectionMessages;
+use crate::i18n::bulk::BulkMessages;
 use crate::i18n::panel::PanelMessages;
-use crate::selection::forms::RecordForm;
+use crate::i18n::{fill, plural};
+use crate::selection::forms::{BulkRecordFields, RecordForm};
 use crate::selection::run_url;
 use crate::selection::views::{HistoryRow, NowRow, PanelPage, PanelRow, refusal_words};
 use crate::views::{Chrome, render, utc_minute};
@@ -61,6 +65,10 @@ fn people_rows(viewer: &Viewer, view: &PanelView) -> Vec<PanelRow> {
             status: r.status_name(person.status).to_owned(),
             status_id: person.status.as_str(),
             run_id: person.run_id,
+            pick_label: fill(
+                viewer.lang.t::<BulkMessages>().select_person,
+                &[("name", &person.full_name), ("id", &person.public_id)],
+            ),
             choices: next_statuses(person.status)
                 .iter()
                 .filter(|to| RECORDABLE.contains(to))
@@ -112,6 +120,18 @@ async fn panel_page(
     assembly_id: i64,
     status: StatusCode,
     errors: Vec<String>,
+) -> Result<Response, AppError> {
+    panel_page_with(state, viewer, assembly_id, status, errors, String::new()).await
+}
+
+/// The panel page, with a notice after a bulk change.
+async fn panel_page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    assembly_id: i64,
+    status: StatusCode,
+    errors: Vec<String>,
+    notice: String,
 ) -> Result<Response, AppError> {
     let p = viewer.lang.t::<PanelMessages>();
     let mut tx = state.store.begin().await?;
@@ -174,6 +194,15 @@ async fn panel_page(
             verdict,
             history: history_rows(p, &view),
             title: view.title.clone(),
+            b: viewer.lang.t::<BulkMessages>(),
+            notice,
+            bulk_choices: RECORDABLE
+                .iter()
+                .map(|to| {
+                    let r = viewer.lang.t::<crate::i18n::RecruitmentMessages>();
+                    (to.as_str().to_owned(), r.status_name(*to).to_owned())
+                })
+                .collect(),
         },
     )?;
     response.headers_mut().insert(
@@ -189,8 +218,129 @@ pub async fn panel(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
+    Query(query): Query<RecordedQuery>,
 ) -> Result<Response, AppError> {
-    panel_page(&state, &viewer, assembly_id, StatusCode::OK, Vec::new()).await
+    let notice = match query.recorded {
+        Some(n) => {
+            let b = viewer.lang.t::<BulkMessages>();
+            plural(viewer.lang, n, b.panel_done_one, b.panel_done_other)
+        }
+        None => String::new(),
+    };
+    panel_page_with(
+        &state,
+        &viewer,
+        assembly_id,
+        StatusCode::OK,
+        Vec::new(),
+        notice,
+    )
+    .await
+}
+
+/// The query of the panel page after a bulk change: how many people were recorded.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RecordedQuery {
+    /// Set after a bulk change.
+    pub recorded: Option<i64>,
+}
+
+/// A refused recording in the visitor's words, with its status (or the server error it is).
+pub fn record_refused(viewer: &Viewer, error: RecordError) -> AppError {
+    match error {
+        RecordError::NotOnPanel => {
+            let (status, words) = refusal_words(viewer.lang, &Refusal::NotOnPanel);
+            AppError::BadInput {
+                status,
+                message: words.join(" "),
+            }
+        }
+        RecordError::Status(error) => status_refused(viewer.lang, error),
+    }
+}
+
+/// `POST /staff/assemblies/{assembly_id}/panel/statuses`: records the same confirmation or drop-out, with a reason
+/// from the fixed list, for every person ticked (`app::bulk::record_on_panel`: one transaction, one audit entry per
+/// person). If one person cannot be changed, no one is, and the page names that person and says why.
+pub async fn record_many(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Submitted(form): Submitted<BulkRecordFields>,
+) -> Result<Response, AppError> {
+    let b = viewer.lang.t::<BulkMessages>();
+    let (ids, to, category) = match form {
+        Ok(command) => command,
+        Err(invalid) => {
+            let errors = if invalid.errors.has("respondent") && invalid.errors.0.len() == 1 {
+                vec![b.err_none_selected.to_owned()]
+            } else {
+                invalid.errors.describe(viewer.lang)
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return panel_page(&state, &viewer, assembly_id, status, errors).await;
+        }
+    };
+    let reason = StatusReason {
+        category,
+        note: reason_words(&viewer, category),
+    };
+    let mut tx = state.store.begin().await?;
+    let recorded = app::bulk::record_on_panel(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &ids,
+        to,
+        &reason,
+        now(),
+    )
+    .await;
+    let done = match recorded {
+        Ok(done) => done,
+        Err(BulkError::Invalid(error)) => return Err(error.into()),
+        Err(BulkError::Item(refused)) => {
+            drop(tx);
+            let (status, message) = match record_refused(&viewer, refused.error) {
+                // A person who is not on the panel is a bad item of the list, not a missing page.
+                AppError::BadInput { status, message } if status == StatusCode::NOT_FOUND => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, message)
+                }
+                AppError::BadInput { status, message } => (status, message),
+                other => return Err(other),
+            };
+            let mut connection = state.store.connection().await?;
+            let who = match store::recruitment::respondent(&mut connection, assembly_id, refused.id)
+                .await
+            {
+                Ok(row) => row.full_name,
+                Err(_) => format!("#{}", refused.id),
+            };
+            drop(connection);
+            let words = fill(b.err_item, &[("item", &who), ("error", &message)]);
+            return panel_page(&state, &viewer, assembly_id, status, vec![words]).await;
+        }
+    };
+    tx.commit().await?;
+    let after = crate::effects::carry_out(&state, done.effects);
+    let next = Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}/panel?recorded={}#panel-people",
+        done.value
+    ))
+    .into_response();
+    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
+}
+
+/// The words of a reason category in the visitor's language: the note kept with each person of a bulk change.
+fn reason_words(viewer: &Viewer, category: ReasonCategory) -> String {
+    viewer
+        .lang
+        .messages()
+        .reason_categories
+        .iter()
+        .find(|(value, _)| *value == category.as_str())
+        .map(|(_, label)| (*label).to_owned())
+        .unwrap_or_else(|| category.as_str().to_owned())
 }
 
 /// `POST /staff/assemblies/{assembly_id}/panel/{respondent_id}/status`: records a confirmation or a drop-out of a
@@ -217,16 +367,7 @@ pub async fn record(
         now(),
     )
     .await
-    .map_err(|error| match error {
-        RecordError::NotOnPanel => {
-            let (status, words) = refusal_words(viewer.lang, &Refusal::NotOnPanel);
-            AppError::BadInput {
-                status,
-                message: words.join(" "),
-            }
-        }
-        RecordError::Status(error) => status_refused(viewer.lang, error),
-    })?;
+    .map_err(|error| record_refused(&viewer, error))?;
     tx.commit().await?;
     let after = crate::effects::carry_out(&state, done.effects);
     let next = Redirect::to(&format!(

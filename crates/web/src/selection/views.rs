@@ -405,6 +405,8 @@ pub struct PanelRow {
     pub run_id: i64,
     /// The statuses that may be recorded (value, label).
     pub choices: Vec<(String, String)>,
+    /// The label of its bulk checkbox ("Select NAME (ID)").
+    pub pick_label: String,
 }
 
 /// One value of the panel's composition now against its quota.
@@ -481,4 +483,10 @@ pub struct PanelPage {
     pub verdict: Vec<String>,
     /// The history.
     pub history: Vec<HistoryRow>,
+    /// The bulk strings.
+    pub b: &'static crate::i18n::bulk::BulkMessages,
+    /// What a bulk change just recorded, or empty.
+    pub notice: String,
+    /// The statuses the bulk form records (value, label).
+    pub bulk_choices: Vec<(String, String)>,
 }

@@ -148,6 +148,48 @@ impl Validate for ModerationFields {
     }
 }
 
+/// The bulk moderation form: `comment` repeated once per ticked box and the `decision` button pressed, as posted
+/// (a urlencoded struct cannot hold a repeated field).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct BulkModerationFields(pub Vec<(String, String)>);
+
+impl Validate for BulkModerationFields {
+    type Command = (Vec<i64>, CommentStatus);
+
+    fn validate(&self) -> Result<(Vec<i64>, CommentStatus), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut ids = Vec::new();
+        let mut decision = None;
+        for (name, value) in &self.0 {
+            match name.as_str() {
+                "comment" => match value.trim().parse::<i64>() {
+                    Ok(id) if !ids.contains(&id) => ids.push(id),
+                    Ok(_) => {}
+                    Err(_) => errors.push(ValidationError::new("comment", Problem::Malformed)),
+                },
+                "decision" => match CommentStatus::parse("decision", value) {
+                    Ok(CommentStatus::Pending) | Err(_) => {
+                        errors.push(ValidationError::new("decision", Problem::Malformed));
+                    }
+                    Ok(status) => decision = Some(status),
+                },
+                _ => {}
+            }
+        }
+        if ids.is_empty() {
+            errors.push(ValidationError::new("comment", Problem::Required));
+        }
+        match decision {
+            Some(decision) if errors.is_empty() => Ok((ids, decision)),
+            None if errors.is_empty() => {
+                Err(ValidationError::new("decision", Problem::Required).into())
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The form that creates a staff account (no `Debug`: it holds a password).
 #[derive(Deserialize)]
 pub struct AccountFields {

@@ -27,7 +27,7 @@ pub use assemblies::{create_assembly, edit_assembly_form, new_assembly_form, upd
 pub use audit::audit_log;
 pub use dashboard::dashboard;
 pub use members::add_member;
-pub use moderation::{moderate_comment, moderation_queue};
+pub use moderation::{moderate_comment, moderate_comments, moderation_queue};
 pub use phase::change_phase;
 pub use roles::{assign_role, remove_role};
 pub use tokens::{create_token, revoke_token, tokens};

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::assembly::CommentStatus;
 use domain::permission::{Action, allowed};
 
-use super::forms::ModerationFields;
+use super::forms::{BulkModerationFields, ModerationFields};
 use super::views::ModerationPage;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -36,6 +36,7 @@ pub async fn moderation_queue(
         assembly_title: record.title,
         comments: CommentView::list(&pending),
         can_moderate: allowed(viewer.role, Action::ModerateComments),
+        b: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
     };
     render(StatusCode::OK, &page)
 }
@@ -58,4 +59,49 @@ pub async fn moderate_comment(
         .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/comments")).into_response())
+}
+
+/// `POST /staff/assemblies/{assembly_id}/comments/moderation`: approves or rejects every comment ticked
+/// (`app::bulk::moderate_comments`: one transaction, one audit entry each); if one cannot be moderated (already
+/// moderated meanwhile, or not in this assembly), none is, and the error names it.
+pub async fn moderate_comments(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Submitted(form): Submitted<BulkModerationFields>,
+) -> Result<Response, AppError> {
+    let (ids, decision) = match form {
+        Ok(command) => command,
+        Err(invalid) => {
+            return Err(AppError::BadInput {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: invalid.errors.describe(viewer.lang).join(" "),
+            });
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let moderated =
+        app::bulk::moderate_comments(&mut tx, &viewer.actor(), assembly_id, &ids, decision, now())
+            .await;
+    match moderated {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/comments")).into_response())
+        }
+        Err(app::bulk::BulkError::Invalid(error)) => Err(error.into()),
+        Err(app::bulk::BulkError::Item(refused)) => {
+            drop(tx);
+            let b = viewer.lang.t::<crate::i18n::bulk::BulkMessages>();
+            let (status, words) = match AppError::from(refused.error) {
+                AppError::NotFound => (StatusCode::UNPROCESSABLE_ENTITY, "not found".to_owned()),
+                AppError::Conflict(words) => (StatusCode::CONFLICT, words),
+                other => return Err(other),
+            };
+            let item = format!("#{}", refused.id);
+            Err(AppError::BadInput {
+                status,
+                message: crate::i18n::fill(b.err_item, &[("item", &item), ("error", &words)]),
+            })
+        }
+    }
 }

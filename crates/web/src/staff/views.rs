@@ -201,6 +201,8 @@ pub struct ModerationPage {
     pub comments: Vec<CommentView>,
     /// Whether the viewer may approve or reject.
     pub can_moderate: bool,
+    /// The bulk strings.
+    pub b: &'static crate::i18n::bulk::BulkMessages,
 }
 
 /// An account as listed to administrators.

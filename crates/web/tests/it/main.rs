@@ -2,6 +2,7 @@
 //! once on SQLite and once on PostgreSQL.
 
 mod access;
+mod bulk;
 mod community;
 mod deliberation;
 mod helpers;
@@ -86,6 +87,11 @@ on_both_backends!(
     organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
     organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
     an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel,
+    // Bulk actions and CSV imports with a preview (issue 18, item 1).
+    organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
+    organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,
+    scripts_open_and_close_many_ballots_and_accept_many_comments,
+    responses_and_milestones_are_imported_through_a_preview_and_ballots_and_comments_change_in_bulk_from_their_pages,
 );
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.

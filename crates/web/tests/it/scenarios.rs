@@ -13,6 +13,13 @@ pub use crate::access::{
     passwords_are_changed_with_the_current_one_and_reset_with_a_one_time_code,
     two_first_runs_at_once_create_one_administrator,
 };
+// Bulk actions and CSV imports with a preview (issue 18, item 1).
+pub use crate::bulk::{
+    organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
+    organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,
+    responses_and_milestones_are_imported_through_a_preview_and_ballots_and_comments_change_in_bulk_from_their_pages,
+    scripts_open_and_close_many_ballots_and_accept_many_comments,
+};
 pub use crate::community::hosts_send_outcomes_that_organisers_accept_into_the_public_list_and_the_evidence;
 pub use crate::deliberation::{
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,

@@ -1,9 +1,16 @@
-//! The recommendations CSV of an import: read whole, every problem named by line and column, all or nothing.
+//! The CSV imports of the impact pages (recommendations, the authority's responses, milestones): each read whole,
+//! every problem named by line and column, all or nothing; a line becomes the same form as the page's, validated
+//! the same way.
 
+use std::collections::HashMap;
+
+use app::impact::{NewMilestone, NewResponse};
 use store::recommendations::NewRecommendation;
 
-use super::{RecommendationForm, describe};
+use super::{MilestoneForm, RecommendationForm, ResponseForm, Worded, describe};
 use crate::form::Validate;
+use crate::i18n::Lang;
+use crate::i18n::bulk::BulkMessages;
 use crate::i18n::fill;
 use crate::i18n::impact::ImpactMessages;
 
@@ -13,24 +20,52 @@ const IMPORT_REQUIRED: [bool; 6] = [true, true, true, false, false, false];
 /// The most recommendations one import takes.
 pub const MAX_IMPORT: usize = 2_000;
 
-/// Reads a recommendations CSV (a header row naming [`IMPORT_COLUMNS`], any order, optional ones may be missing),
-/// refusing references in `existing` or repeated. Every problem is reported as "Line L, column C: ..." and any
-/// problem refuses the whole file.
-pub fn parse_import(
+/// The columns of the authority's responses CSV (`reference` names the recommendation).
+pub const RESPONSE_COLUMNS: [&str; 5] = [
+    "reference",
+    "kind",
+    "justification",
+    "source_url",
+    "responded_on",
+];
+const RESPONSE_REQUIRED: [bool; 5] = [true, true, false, true, true];
+/// The columns of the milestones CSV (`reference` names the recommendation).
+pub const MILESTONE_COLUMNS: [&str; 5] = [
+    "reference",
+    "happened_on",
+    "kind",
+    "description",
+    "evidence_url",
+];
+const MILESTONE_REQUIRED: [bool; 5] = [true, true, true, true, true];
+
+/// "Line L, column C: error".
+fn at(t: &'static ImpactMessages, line: u64, column: usize, error: &str) -> String {
+    fill(
+        t.err_cell,
+        &[
+            ("line", &line.to_string()),
+            ("column", &column.to_string()),
+            ("error", error),
+        ],
+    )
+}
+
+/// One line of a CSV that read: its line number, and its cells by known column (empty when the column is absent).
+struct Line {
+    number: u64,
+    cells: Vec<String>,
+}
+
+/// Reads a CSV whose header row names `columns` (any order; columns not `required` may be missing), skipping empty
+/// lines, up to [`MAX_IMPORT`] lines. Returns the lines and each known column's position (from 1, 0 when absent),
+/// or every problem of the header and of the CSV syntax by line and column.
+fn read_lines(
     text: &str,
     t: &'static ImpactMessages,
-    existing: &[String],
-) -> Result<Vec<NewRecommendation>, Vec<String>> {
-    let at = |line: u64, column: usize, error: String| {
-        fill(
-            t.err_cell,
-            &[
-                ("line", &line.to_string()),
-                ("column", &column.to_string()),
-                ("error", &error),
-            ],
-        )
-    };
+    columns: &[&str],
+    required: &[bool],
+) -> Result<(Vec<Line>, Vec<usize>), Vec<String>> {
     let problem = |template: &str, field: &str| fill(template, &[("field", field)]);
     // Browsers send a textarea's lines ending in CR LF; read them as LF so line numbers count from the header.
     let text = text.replace("\r\n", "\n");
@@ -41,75 +76,213 @@ pub fn parse_import(
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(header)) => header,
-        _ => return Err(vec![at(1, 1, problem(t.err_required, t.import_label))]),
+        _ => return Err(vec![at(t, 1, 1, &problem(t.err_required, t.import_label))]),
     };
     let mut errors = Vec::new();
-    let mut position: [Option<usize>; 6] = [None; 6];
+    let mut position: Vec<Option<usize>> = vec![None; columns.len()];
     for (index, name) in header.iter().enumerate() {
-        match IMPORT_COLUMNS.iter().position(|c| *c == name.trim()) {
+        match columns.iter().position(|c| *c == name.trim()) {
             Some(known) if position[known].is_none() => position[known] = Some(index),
-            _ => errors.push(at(1, index + 1, problem(t.err_malformed, name.trim()))),
+            _ => errors.push(at(t, 1, index + 1, &problem(t.err_malformed, name.trim()))),
         }
     }
-    for (known, column) in IMPORT_COLUMNS.iter().enumerate() {
-        if position[known].is_none() && IMPORT_REQUIRED[known] {
-            errors.push(at(1, header.len() + 1, problem(t.err_required, column)));
+    for (known, column) in columns.iter().enumerate() {
+        if position[known].is_none() && required[known] {
+            errors.push(at(t, 1, header.len() + 1, &problem(t.err_required, column)));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut seen: std::collections::HashSet<String> = existing.iter().cloned().collect();
-    let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(at(line, 1, problem(t.err_malformed, "csv")));
+                errors.push(at(t, line, 1, &problem(t.err_malformed, "csv")));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let number = record.position().map(|p| p.line()).unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        if rows.len() >= MAX_IMPORT {
-            errors.push(at(line, 1, problem(t.err_too_long, "csv")));
+        if lines.len() >= MAX_IMPORT {
+            errors.push(at(t, number, 1, &problem(t.err_too_long, "csv")));
             break;
         }
-        let cell = |known: usize| -> String {
-            position[known]
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_owned()
-        };
-        let column = |known: usize| position[known].map(|i| i + 1).unwrap_or(0);
-        let form = RecommendationForm {
-            reference: cell(0),
-            title: cell(1),
-            theme: cell(2),
-            support: cell(3).trim().trim_end_matches('%').to_owned(),
-            route: cell(4),
-            body: cell(5),
-        };
-        match form.validate() {
-            Ok(new) if !seen.insert(new.reference.clone()) => errors.push(at(
-                line,
-                column(0),
-                problem(t.err_duplicate, t.reference_label),
-            )),
-            Ok(new) => rows.push(new),
-            Err(invalid) => {
-                let sentences = describe::<RecommendationForm>(t, &invalid);
-                for (error, sentence) in invalid.0.iter().zip(sentences) {
-                    let known = IMPORT_COLUMNS
-                        .iter()
-                        .position(|c| *c == error.field)
-                        .unwrap_or(0);
-                    errors.push(at(line, column(known), sentence));
-                }
+        let cells = position
+            .iter()
+            .map(|index| index.and_then(|i| record.get(i)).unwrap_or("").to_owned())
+            .collect();
+        lines.push(Line { number, cells });
+    }
+    if errors.is_empty() {
+        let position = position
+            .iter()
+            .map(|p| p.map(|i| i + 1).unwrap_or(0))
+            .collect();
+        Ok((lines, position))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Validates one line's form, or records each of its problems at the column of its field.
+fn validated<F: Validate + Worded>(
+    t: &'static ImpactMessages,
+    columns: &[&str],
+    position: &[usize],
+    line: u64,
+    form: &F,
+    errors: &mut Vec<String>,
+) -> Option<F::Command> {
+    match form.validate() {
+        Ok(command) => Some(command),
+        Err(invalid) => {
+            let sentences = describe::<F>(t, &invalid);
+            for (error, sentence) in invalid.0.iter().zip(sentences) {
+                let known = columns.iter().position(|c| *c == error.field).unwrap_or(0);
+                errors.push(at(t, line, position[known], &sentence));
             }
+            None
+        }
+    }
+}
+
+/// Reads a recommendations CSV (a header row naming [`IMPORT_COLUMNS`], any order, optional ones may be missing),
+/// refusing references in `existing` or repeated. Every problem is reported as "Line L, column C: ..." and any
+/// problem refuses the whole file.
+pub fn parse_import(
+    text: &str,
+    t: &'static ImpactMessages,
+    existing: &[String],
+) -> Result<Vec<NewRecommendation>, Vec<String>> {
+    let (lines, position) = read_lines(text, t, &IMPORT_COLUMNS, &IMPORT_REQUIRED)?;
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashSet<String> = existing.iter().cloned().collect();
+    let mut rows = Vec::new();
+    for line in lines {
+        let form = RecommendationForm {
+            reference: line.cells[0].clone(),
+            title: line.cells[1].clone(),
+            theme: line.cells[2].clone(),
+            support: line.cells[3].trim().trim_end_matches('%').to_owned(),
+            route: line.cells[4].clone(),
+            body: line.cells[5].clone(),
+        };
+        match validated(
+            t,
+            &IMPORT_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        ) {
+            Some(new) if !seen.insert(new.reference.clone()) => errors.push(at(
+                t,
+                line.number,
+                position[0],
+                &fill(t.err_duplicate, &[("field", t.reference_label)]),
+            )),
+            Some(new) => rows.push(new),
+            None => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The recommendation a line's `reference` names, or its problem at the reference's column.
+fn recommendation_of(
+    t: &'static ImpactMessages,
+    unknown: &str,
+    references: &HashMap<String, i64>,
+    line: &Line,
+    column: usize,
+    errors: &mut Vec<String>,
+) -> Option<i64> {
+    let found = references.get(line.cells[0].trim()).copied();
+    if found.is_none() {
+        let words = fill(unknown, &[("field", t.reference_label)]);
+        errors.push(at(t, line.number, column, &words));
+    }
+    found
+}
+
+/// Reads the authority's responses CSV ([`RESPONSE_COLUMNS`]): each line names a recommendation of the assembly by
+/// its reference (`references`: reference to id) and gives its response as the recommendation's page takes it.
+pub fn parse_responses(
+    text: &str,
+    lang: Lang,
+    references: &HashMap<String, i64>,
+) -> Result<Vec<(i64, NewResponse)>, Vec<String>> {
+    let t = lang.t::<ImpactMessages>();
+    let unknown = lang.t::<BulkMessages>().err_unknown_reference;
+    let (lines, position) = read_lines(text, t, &RESPONSE_COLUMNS, &RESPONSE_REQUIRED)?;
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for line in lines {
+        let form = ResponseForm {
+            kind: line.cells[1].clone(),
+            justification: line.cells[2].clone(),
+            source_url: line.cells[3].clone(),
+            responded_on: line.cells[4].clone(),
+        };
+        let id = recommendation_of(t, unknown, references, &line, position[0], &mut errors);
+        let new = validated(
+            t,
+            &RESPONSE_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        );
+        if let (Some(id), Some(new)) = (id, new) {
+            rows.push((id, new));
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads the milestones CSV ([`MILESTONE_COLUMNS`]): each line names a recommendation of the assembly by its
+/// reference and gives one step of its implementation as the recommendation's page takes it.
+pub fn parse_milestones(
+    text: &str,
+    lang: Lang,
+    references: &HashMap<String, i64>,
+) -> Result<Vec<(i64, NewMilestone)>, Vec<String>> {
+    let t = lang.t::<ImpactMessages>();
+    let unknown = lang.t::<BulkMessages>().err_unknown_reference;
+    let (lines, position) = read_lines(text, t, &MILESTONE_COLUMNS, &MILESTONE_REQUIRED)?;
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for line in lines {
+        let form = MilestoneForm {
+            happened_on: line.cells[1].clone(),
+            kind: line.cells[2].clone(),
+            description: line.cells[3].clone(),
+            evidence_url: line.cells[4].clone(),
+        };
+        let id = recommendation_of(t, unknown, references, &line, position[0], &mut errors);
+        let new = validated(
+            t,
+            &MILESTONE_COLUMNS,
+            &position,
+            line.number,
+            &form,
+            &mut errors,
+        );
+        if let (Some(id), Some(new)) = (id, new) {
+            rows.push((id, new));
         }
     }
     if errors.is_empty() {

@@ -11,7 +11,10 @@ pub use detail::{
     ActionForm, ActorForm, AllyForm, FidelityForm, MaterialForm, MilestoneForm, ResponseForm,
     STANCE_CODES, TacticForm,
 };
-pub use import::{IMPORT_COLUMNS, MAX_IMPORT, parse_import};
+pub use import::{
+    IMPORT_COLUMNS, MAX_IMPORT, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import,
+    parse_milestones, parse_responses,
+};
 pub use list::{AdvocateForm, ImportForm, RecommendationForm, SettingsForm};
 pub use survey::{MemberSurveyForm, PublicSurveyForm, SurveyForm};
 
