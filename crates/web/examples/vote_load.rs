@@ -232,17 +232,26 @@ fn address_of(run: usize, p: usize) -> String {
     format!("10.{}.{}.{}", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
 }
 
-/// One participant's votes, one after another; returns the latency of each acknowledged vote.
-async fn participant(
-    client: &reqwest::Client,
-    base: &str,
+/// Where and how the participants of one run vote.
+struct Target<'a> {
+    client: &'a reqwest::Client,
+    base: &'a str,
     assembly_id: i64,
-    statements: &[i64],
+    statements: &'a [i64],
     mode: Mode,
-    address: &str,
-    p: usize,
     votes_each: usize,
-) -> Result<Vec<Duration>> {
+}
+
+/// One participant's votes, one after another; returns the latency of each acknowledged vote.
+async fn participant(target: &Target<'_>, address: &str, p: usize) -> Result<Vec<Duration>> {
+    let Target {
+        client,
+        base,
+        assembly_id,
+        statements,
+        mode,
+        votes_each,
+    } = *target;
     let mut latencies = Vec::with_capacity(votes_each);
     let stances = ["agree", "disagree", "pass"];
     let mut device: Option<String> = None;
@@ -357,18 +366,15 @@ async fn run(
                     break;
                 }
                 let address = address_of(run_number, p);
-                match participant(
-                    &client,
-                    &base,
+                let target = Target {
+                    client: &client,
+                    base: &base,
                     assembly_id,
-                    &statements,
+                    statements: &statements,
                     mode,
-                    &address,
-                    p,
                     votes_each,
-                )
-                .await
-                {
+                };
+                match participant(&target, &address, p).await {
                     Ok(mut done) => latencies.append(&mut done),
                     Err(error) => {
                         failures += 1;
