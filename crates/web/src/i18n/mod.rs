@@ -16,6 +16,7 @@ pub mod deliberation;
 pub mod impact;
 pub mod members;
 pub mod panel;
+pub mod participation;
 pub mod recruitment;
 pub mod selection;
 
@@ -429,6 +430,11 @@ impl Messages {
                     .or_else(|| {
                         self.lang
                             .t::<conversation::ConversationMessages>()
+                            .field_label(other)
+                    })
+                    .or_else(|| {
+                        self.lang
+                            .t::<participation::ParticipationMessages>()
                             .field_label(other)
                     })
                     .unwrap_or(other)
@@ -924,6 +930,9 @@ mod tests {
         ));
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
+        ));
+        wrong.extend(same_placeholders::<participation::ParticipationMessages>(
+            "ParticipationMessages",
         ));
         assert!(
             wrong.is_empty(),

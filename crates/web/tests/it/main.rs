@@ -81,3 +81,7 @@ on_both_backends!(
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
 mod conversation;
+
+// Issue 16's leftovers (participant verification, demographics, the public page's counts, community photos): their
+// scenarios declare their own pair of backends.
+mod participation;
