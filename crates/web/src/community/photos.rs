@@ -217,7 +217,7 @@ pub async fn photo(
     let public = store::community_photos::public_photo(&mut connection, assembly_id, photo_id).await?;
     drop(connection);
     let (found, cache) = match public {
-        Some(found) => (Some(found), "public, max-age=3600"),
+        Some(found) => (Some(found), "public, no-cache"),
         None => {
             let mut found = None;
             if allowed(viewer.role, Action::ManageCommunity) {
