@@ -608,12 +608,19 @@ pub async fn remove_photo(
     now: i64,
 ) -> Result<()> {
     let entity = format!("community_photo:{photo_id}");
-    audited(tx, actor, "community.photo_remove", &entity, now, async |tx| {
-        if !store::community_photos::remove(tx, host.assembly_id, host.id, photo_id).await? {
-            return Err(Error::NotFound);
-        }
-        Ok(((), Entry::after(serde_json::json!({ "removed": true }))))
-    })
+    audited(
+        tx,
+        actor,
+        "community.photo_remove",
+        &entity,
+        now,
+        async |tx| {
+            if !store::community_photos::remove(tx, host.assembly_id, host.id, photo_id).await? {
+                return Err(Error::NotFound);
+            }
+            Ok(((), Entry::after(serde_json::json!({ "removed": true }))))
+        },
+    )
     .await?;
     Ok(())
 }
@@ -625,9 +632,7 @@ pub async fn photos_of(
     outcome_ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
     let mut by_outcome: std::collections::HashMap<i64, Vec<i64>> = Default::default();
-    for (outcome, photo) in
-        store::community_photos::ids_of(conn, assembly_id, outcome_ids).await?
-    {
+    for (outcome, photo) in store::community_photos::ids_of(conn, assembly_id, outcome_ids).await? {
         by_outcome.entry(outcome).or_default().push(photo);
     }
     Ok(by_outcome)

@@ -199,7 +199,10 @@ mod tests {
         );
         let second = &result[2];
         assert_eq!(second.features[0].answered, 4);
-        assert!(second.features[0].rows.is_empty(), "four answers show nothing");
+        assert!(
+            second.features[0].rows.is_empty(),
+            "four answers show nothing"
+        );
     }
 
     #[test]

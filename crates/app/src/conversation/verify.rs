@@ -76,22 +76,34 @@ pub async fn set_mode(
     now: i64,
 ) -> Result<()> {
     let entity = format!("assembly:{assembly_id}/conversation");
-    audited(tx, actor, "conversation.verification", &entity, now, async |tx| {
-        let before = match store::conversation_verify::set_mode(tx, assembly_id, mode, now).await {
-            Ok(before) => before,
-            Err(store::StoreError::NotFound) => return Err(Error::NotFound),
-            Err(error) => return Err(error.into()),
-        };
-        Ok((
-            (),
-            Entry::change(
-                json!({ "mode": before.as_str() }),
-                json!({ "mode": mode.as_str() }),
-            ),
-        ))
-    })
+    audited(
+        tx,
+        actor,
+        "conversation.verification",
+        &entity,
+        now,
+        async |tx| {
+            let before =
+                match store::conversation_verify::set_mode(tx, assembly_id, mode, now).await {
+                    Ok(before) => before,
+                    Err(store::StoreError::NotFound) => return Err(Error::NotFound),
+                    Err(error) => return Err(error.into()),
+                };
+            Ok((
+                (),
+                Entry::change(
+                    json!({ "mode": before.as_str() }),
+                    json!({ "mode": mode.as_str() }),
+                ),
+            ))
+        },
+    )
     .await?;
-    tracing::info!(assembly_id, mode = mode.as_str(), "conversation verification set");
+    tracing::info!(
+        assembly_id,
+        mode = mode.as_str(),
+        "conversation verification set"
+    );
     Ok(())
 }
 
@@ -144,20 +156,29 @@ pub async fn send_email_code(
     let code = new_code()?;
     let expires_at = now + EMAIL_CODE_SECONDS;
     let entity = format!("assembly:{assembly_id}/conversation");
-    audited(tx, actor, "conversation.email_code", &entity, now, async |tx| {
-        store::conversation_verify::start_email_check(
-            tx,
-            assembly_id,
-            participant_id,
-            email.as_str(),
-            &code_hash("email", assembly_id, participant_id, &code),
-            expires_at,
-        )
-        .await?;
-        Ok(((), Entry::after(json!({ "sent": true }))))
-    })
+    audited(
+        tx,
+        actor,
+        "conversation.email_code",
+        &entity,
+        now,
+        async |tx| {
+            store::conversation_verify::start_email_check(
+                tx,
+                assembly_id,
+                participant_id,
+                email.as_str(),
+                &code_hash("email", assembly_id, participant_id, &code),
+                expires_at,
+            )
+            .await?;
+            Ok(((), Entry::after(json!({ "sent": true }))))
+        },
+    )
     .await?;
-    let title = store::assemblies::get_assembly(tx, assembly_id).await?.title;
+    let title = store::assemblies::get_assembly(tx, assembly_id)
+        .await?
+        .title;
     let mut effects = Effects::new();
     effects.push(Effect::Mail(Mail::ConversationCode {
         to: email.as_str().to_owned(),
@@ -217,10 +238,17 @@ pub async fn confirm_email(
         return Ok(Err(Refused::WrongCode));
     }
     let entity = format!("assembly:{assembly_id}/conversation");
-    audited(tx, actor, "conversation.verified", &entity, now, async |tx| {
-        store::conversation_verify::confirm_email(tx, assembly_id, participant_id, now).await?;
-        Ok(((), Entry::after(json!({ "by": "email" }))))
-    })
+    audited(
+        tx,
+        actor,
+        "conversation.verified",
+        &entity,
+        now,
+        async |tx| {
+            store::conversation_verify::confirm_email(tx, assembly_id, participant_id, now).await?;
+            Ok(((), Entry::after(json!({ "by": "email" }))))
+        },
+    )
     .await?;
     tracing::info!(assembly_id, "conversation participant verified by email");
     Ok(Ok(()))
@@ -254,13 +282,28 @@ pub async fn issue_invitations(
         .map(|code| code_hash("invitation", assembly_id, 0, code))
         .collect();
     let entity = format!("assembly:{assembly_id}/conversation");
-    let batch = audited(tx, actor, "conversation.invitations", &entity, now, async |tx| {
-        let batch =
-            store::conversation_verify::add_invitations(tx, assembly_id, &hashes, now).await?;
-        Ok((batch, Entry::after(json!({ "batch": batch, "count": count }))))
-    })
+    let batch = audited(
+        tx,
+        actor,
+        "conversation.invitations",
+        &entity,
+        now,
+        async |tx| {
+            let batch =
+                store::conversation_verify::add_invitations(tx, assembly_id, &hashes, now).await?;
+            Ok((
+                batch,
+                Entry::after(json!({ "batch": batch, "count": count })),
+            ))
+        },
+    )
     .await?;
-    tracing::info!(assembly_id, batch, count, "conversation invitation codes issued");
+    tracing::info!(
+        assembly_id,
+        batch,
+        count,
+        "conversation invitation codes issued"
+    );
     Ok((batch, codes))
 }
 
@@ -289,22 +332,35 @@ pub async fn redeem_invitation(
         return Ok(Ok(joined));
     }
     let entity = format!("assembly:{assembly_id}/conversation");
-    let used = audited(tx, actor, "conversation.verified", &entity, now, async |tx| {
-        let used = store::conversation_verify::use_invitation(
-            tx,
-            assembly_id,
-            participant_id,
-            &hash,
-            now,
-        )
-        .await?;
-        Ok((used, Entry::after(json!({ "by": "invitation", "ok": used }))))
-    })
+    let used = audited(
+        tx,
+        actor,
+        "conversation.verified",
+        &entity,
+        now,
+        async |tx| {
+            let used = store::conversation_verify::use_invitation(
+                tx,
+                assembly_id,
+                participant_id,
+                &hash,
+                now,
+            )
+            .await?;
+            Ok((
+                used,
+                Entry::after(json!({ "by": "invitation", "ok": used })),
+            ))
+        },
+    )
     .await?;
     if !used {
         return Ok(Err(Refused::WrongCode));
     }
-    tracing::info!(assembly_id, "conversation participant verified by invitation");
+    tracing::info!(
+        assembly_id,
+        "conversation participant verified by invitation"
+    );
     Ok(Ok(joined))
 }
 
@@ -379,23 +435,41 @@ pub async fn save_answers(
     };
     let participant_id = joined.participant_id;
     let entity = format!("assembly:{assembly_id}/conversation");
-    audited(tx, actor, "conversation.answers", &entity, now, async |tx| {
-        let mut answered = 0;
-        for (feature, value) in answers.items() {
-            match value {
-                Some(value) => {
-                    answered += 1;
-                    store::conversation::set_answer(tx, assembly_id, participant_id, feature, value)
+    audited(
+        tx,
+        actor,
+        "conversation.answers",
+        &entity,
+        now,
+        async |tx| {
+            let mut answered = 0;
+            for (feature, value) in answers.items() {
+                match value {
+                    Some(value) => {
+                        answered += 1;
+                        store::conversation::set_answer(
+                            tx,
+                            assembly_id,
+                            participant_id,
+                            feature,
+                            value,
+                        )
                         .await?;
-                }
-                None => {
-                    store::conversation_verify::clear_answer(tx, assembly_id, participant_id, feature)
+                    }
+                    None => {
+                        store::conversation_verify::clear_answer(
+                            tx,
+                            assembly_id,
+                            participant_id,
+                            feature,
+                        )
                         .await?
+                    }
                 }
             }
-        }
-        Ok(((), Entry::after(json!({ "answered": answered }))))
-    })
+            Ok(((), Entry::after(json!({ "answered": answered }))))
+        },
+    )
     .await?;
     Ok(Ok(joined))
 }
@@ -494,7 +568,9 @@ mod tests {
 
     #[test]
     fn answers_are_known_values_or_prefer_not_to_say_and_errors_name_the_field() {
-        let sent = [("q_0".to_owned(), "woman".to_owned())].into_iter().collect();
+        let sent = [("q_0".to_owned(), "woman".to_owned())]
+            .into_iter()
+            .collect();
         let answers = Answers::parse(&questions(), &sent).unwrap();
         assert_eq!(
             answers.items(),

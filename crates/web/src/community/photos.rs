@@ -79,13 +79,19 @@ pub fn clean(data: Bytes) -> Result<(&'static str, Vec<u8>), PhotoRefusal> {
 
 fn refusal_text(pt: &ParticipationMessages, refusal: PhotoRefusal) -> (StatusCode, String) {
     match refusal {
-        PhotoRefusal::Missing => (StatusCode::UNPROCESSABLE_ENTITY, pt.photo_missing.to_owned()),
+        PhotoRefusal::Missing => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pt.photo_missing.to_owned(),
+        ),
         PhotoRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, pt.photo_too_large.to_owned()),
         PhotoRefusal::NotAnImage => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             pt.photo_not_image.to_owned(),
         ),
-        PhotoRefusal::Damaged => (StatusCode::UNPROCESSABLE_ENTITY, pt.photo_damaged.to_owned()),
+        PhotoRefusal::Damaged => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pt.photo_damaged.to_owned(),
+        ),
     }
 }
 
@@ -214,7 +220,8 @@ pub async fn photo(
     Path((assembly_id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
-    let public = store::community_photos::public_photo(&mut connection, assembly_id, photo_id).await?;
+    let public =
+        store::community_photos::public_photo(&mut connection, assembly_id, photo_id).await?;
     drop(connection);
     let (found, cache) = match public {
         Some(found) => (Some(found), "public, no-cache"),
@@ -285,7 +292,9 @@ mod tests {
     }
 
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-        haystack.windows(needle.len()).any(|window| window == needle)
+        haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
     }
 
     #[test]
@@ -309,7 +318,9 @@ mod tests {
             Err(PhotoRefusal::NotAnImage)
         );
         assert_eq!(
-            clean(Bytes::from_static(b"<svg xmlns='http://www.w3.org/2000/svg'/>")),
+            clean(Bytes::from_static(
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+            )),
             Err(PhotoRefusal::NotAnImage)
         );
         // PNG's signature followed by nothing that parses.

@@ -52,7 +52,8 @@ pub async fn public_list(
     let mut groups: Vec<(String, Vec<OutcomeView>)> = Vec::new();
     for row in &rows {
         let area = area_name(&row.area, t);
-        let view = OutcomeView::new(row, t).with_photos(assembly_id, &row.community, &photos, viewer.lang);
+        let view =
+            OutcomeView::new(row, t).with_photos(assembly_id, &row.community, &photos, viewer.lang);
         match groups.last_mut() {
             Some((last, outcomes)) if *last == area => outcomes.push(view),
             _ => groups.push((area, vec![view])),

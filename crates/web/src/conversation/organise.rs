@@ -64,7 +64,9 @@ async fn page(
     )
     .await?;
     let verification = match &queue.conversation {
-        Some(_) => Some(super::results::verification_view(&mut connection, viewer, assembly_id).await?),
+        Some(_) => {
+            Some(super::results::verification_view(&mut connection, viewer, assembly_id).await?)
+        }
         None => None,
     };
     drop(connection);

@@ -193,7 +193,15 @@ pub async fn profile(
         notice,
         ..Extra::default()
     };
-    page(&state, &viewer, assembly_id, token.as_deref(), StatusCode::OK, extra).await
+    page(
+        &state,
+        &viewer,
+        assembly_id,
+        token.as_deref(),
+        StatusCode::OK,
+        extra,
+    )
+    .await
 }
 
 /// The email form.
@@ -278,7 +286,15 @@ pub async fn send_email_code(
                 ..Extra::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page(&state, &viewer, assembly_id, token.as_deref(), status, extra).await;
+            return page(
+                &state,
+                &viewer,
+                assembly_id,
+                token.as_deref(),
+                status,
+                extra,
+            )
+            .await;
         }
     };
     let device = Device {
@@ -315,7 +331,9 @@ pub async fn confirm_email(
     let token = device_token(&headers);
     let code = match form {
         Ok(code) => code,
-        Err(bad) => return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await,
+        Err(bad) => {
+            return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await;
+        }
     };
     let device = Device {
         token: token.as_deref(),
@@ -349,7 +367,9 @@ pub async fn redeem_invitation(
     let token = device_token(&headers);
     let code = match form {
         Ok(code) => code,
-        Err(bad) => return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await,
+        Err(bad) => {
+            return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await;
+        }
     };
     let device = Device {
         token: token.as_deref(),

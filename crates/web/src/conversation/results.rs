@@ -39,7 +39,8 @@ pub async fn results(
         None => Vec::new(),
     };
     let mode = store::conversation_verify::mode(&mut connection, assembly_id).await?;
-    let verified = store::conversation_verify::verified_counts(&mut connection, assembly_id).await?;
+    let verified =
+        store::conversation_verify::verified_counts(&mut connection, assembly_id).await?;
     drop(connection);
     let pt = viewer.lang.t::<ParticipationMessages>();
     let t = viewer.lang.t::<ConversationMessages>();

@@ -154,9 +154,12 @@ pub async fn issue_invitations(
             let rows: Vec<Vec<String>> = codes
                 .iter()
                 .enumerate()
-                .map(|(number, code)| vec![batch.to_string(), (number + 1).to_string(), code.clone()])
+                .map(|(number, code)| {
+                    vec![batch.to_string(), (number + 1).to_string(), code.clone()]
+                })
                 .collect();
-            let csv = crate::recruitment::views::spreadsheet_csv(&["batch", "number", "code"], &rows)?;
+            let csv =
+                crate::recruitment::views::spreadsheet_csv(&["batch", "number", "code"], &rows)?;
             crate::recruitment::views::csv_download(
                 &format!("invitation-codes-{assembly_id}-batch-{batch}.csv"),
                 csv,

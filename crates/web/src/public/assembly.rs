@@ -71,22 +71,20 @@ pub(super) async fn page(
     ];
     // The public conversation's line, once it has anyone or anything in it.
     if took_part.conversation_participants > 0 || took_part.conversation_statements > 0 {
-        participation.push(
-            crate::i18n::fill(
-                viewer
-                    .lang
-                    .t::<crate::i18n::participation::ParticipationMessages>()
-                    .conversation_line,
-                &[
-                    (
-                        "participants",
-                        &took_part.conversation_participants.to_string(),
-                    ),
-                    ("votes", &took_part.conversation_votes.to_string()),
-                    ("statements", &took_part.conversation_statements.to_string()),
-                ],
-            ),
-        );
+        participation.push(crate::i18n::fill(
+            viewer
+                .lang
+                .t::<crate::i18n::participation::ParticipationMessages>()
+                .conversation_line,
+            &[
+                (
+                    "participants",
+                    &took_part.conversation_participants.to_string(),
+                ),
+                ("votes", &took_part.conversation_votes.to_string()),
+                ("statements", &took_part.conversation_statements.to_string()),
+            ],
+        ));
     }
     let c = Chrome::new(viewer, record.title.clone());
     let a = AssemblyView::new(&record, c.m);

@@ -79,7 +79,10 @@ pub(crate) async fn host(
     browser
 }
 
-pub(crate) fn outcome<'a>(recommendations: &'a str, participants: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn outcome<'a>(
+    recommendations: &'a str,
+    participants: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("held_on", "2027-03-14"),
         ("participants", participants),

@@ -154,7 +154,10 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     assert_eq!(status, 200, "{html}");
     assert!(!html.contains("id=\"email-form\"") && !html.contains("id=\"invitation-form\""));
     let (_, voting) = app
-        .get(&client(), &format!("/assemblies/{assembly_id}/conversation"))
+        .get(
+            &client(),
+            &format!("/assemblies/{assembly_id}/conversation"),
+        )
         .await;
     assert!(voting.contains("id=\"profile-link\""));
 
@@ -166,7 +169,11 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     let (_, html) = mailing.get(&ana, &profile).await;
     assert!(html.contains("id=\"email-form\"") && !html.contains("id=\"code-form\""));
     let response = mailing
-        .post_form(&ana, &format!("/assemblies/{assembly_id}/conversation/email"), &[("email", "nope")])
+        .post_form(
+            &ana,
+            &format!("/assemblies/{assembly_id}/conversation/email"),
+            &[("email", "nope")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     assert_eq!(app.count("conversation_emails").await, 0);
@@ -185,7 +192,10 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     let code = code_in(&mail.data);
     let (_, html) = mailing.get(&ana, &profile).await;
     assert!(html.contains("id=\"code-form\""), "{html}");
-    assert!(!html.contains("ana.verified"), "the address is not shown back");
+    assert!(
+        !html.contains("ana.verified"),
+        "the address is not shown back"
+    );
 
     // A wrong code is refused and counted; the right one verifies; the code is never stored as it is.
     let confirm = format!("/assemblies/{assembly_id}/conversation/email/code");
@@ -197,7 +207,12 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     let response = mailing
         .post_form(&ana, &confirm, &[("code", &code.to_lowercase())])
         .await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     assert!(location(&response).contains("notice=verified"));
     assert_eq!(verified_count(&app).await, 1);
     let (_, html) = mailing.get(&ana, &profile).await;
@@ -206,7 +221,9 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     assert_eq!(
         store::test_support::count_raw(
             &app.store,
-            &format!("SELECT COUNT(*) FROM conversation_emails WHERE code_hash LIKE '%{canonical}%'"),
+            &format!(
+                "SELECT COUNT(*) FROM conversation_emails WHERE code_hash LIKE '%{canonical}%'"
+            ),
         )
         .await
         .unwrap(),
@@ -231,7 +248,10 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     vote(&app, &ben, assembly_id, statements[0], "disagree").await;
     vote(&app, &ben, assembly_id, statements[1], "agree").await;
     let (_, results) = app
-        .get(&client(), &format!("/assemblies/{assembly_id}/conversation/results"))
+        .get(
+            &client(),
+            &format!("/assemblies/{assembly_id}/conversation/results"),
+        )
         .await;
     assert!(
         results.contains("Confirmed participants: 1 (1 votes). Not confirmed: 2 (2 votes)."),
@@ -242,22 +262,39 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     set_mode(&app, &organiser, assembly_id, "invitation").await;
     let invitations = format!("/staff/assemblies/{assembly_id}/conversation/invitations");
     let response = app
-        .post_form(&organiser, &invitations, &[("count", "0"), ("format", "csv")])
+        .post_form(
+            &organiser,
+            &invitations,
+            &[("count", "0"), ("format", "csv")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let response = app
-        .post_form(&organiser, &invitations, &[("count", "3"), ("format", "csv")])
+        .post_form(
+            &organiser,
+            &invitations,
+            &[("count", "3"), ("format", "csv")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
     assert_eq!(lines[0], "batch,number,code");
     let codes: Vec<String> = lines[1..].iter().map(|line| code_in(line)).collect();
     let response = app
-        .post_form(&organiser, &invitations, &[("count", "2"), ("format", "printable")])
+        .post_form(
+            &organiser,
+            &invitations,
+            &[("count", "2"), ("format", "printable")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let printable = response.text().await.unwrap();
@@ -279,29 +316,56 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
         );
     }
     let (_, staff) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly_id}/conversation"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation"),
+        )
         .await;
-    assert!(staff.contains("5 invitation codes issued, 0 used."), "{staff}");
+    assert!(
+        staff.contains("5 invitation codes issued, 0 used."),
+        "{staff}"
+    );
 
     // A code verifies a new device once; the same code on another device is refused.
     let redeem = format!("/assemblies/{assembly_id}/conversation/invitation");
     let cleo = client_from("127.0.0.5");
     let response = app.post_form(&cleo, &redeem, &[("code", &codes[0])]).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     assert_eq!(verified_count(&app).await, 2);
     let dan = client_from("127.0.0.6");
     let response = app.post_form(&dan, &redeem, &[("code", &codes[0])]).await;
     assert_eq!(response.status().as_u16(), 422);
-    let response = app.post_form(&dan, &redeem, &[("code", "not a code")]).await;
+    let response = app
+        .post_form(&dan, &redeem, &[("code", "not a code")])
+        .await;
     assert_eq!(response.status().as_u16(), 422);
     let response = mailing
-        .post_form(&copycat, &format!("/assemblies/{assembly_id}/conversation/email"), &[("email", "copy@example.org")])
+        .post_form(
+            &copycat,
+            &format!("/assemblies/{assembly_id}/conversation/email"),
+            &[("email", "copy@example.org")],
+        )
         .await;
-    assert_eq!(response.status().as_u16(), 409, "email is no longer offered");
+    assert_eq!(
+        response.status().as_u16(),
+        409,
+        "email is no longer offered"
+    );
     let (_, staff) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly_id}/conversation"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation"),
+        )
         .await;
-    assert!(staff.contains("5 invitation codes issued, 1 used."), "{staff}");
+    assert!(
+        staff.contains("5 invitation codes issued, 1 used."),
+        "{staff}"
+    );
 
     // The members' and the public's roles cannot make codes or change the mode.
     let member = app.demo_client("member").await;
@@ -314,17 +378,27 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     // Neither the email nor a code is in the audit log; erasure takes the email and keeps the code spent.
     let audit = audit_text(&app).await;
     assert!(audit.contains("conversation.verified") && audit.contains("conversation.invitations"));
-    assert!(!audit.contains("ana.verified") && !audit.contains(&codes[0]) && !audit.contains(&code));
+    assert!(
+        !audit.contains("ana.verified") && !audit.contains(&codes[0]) && !audit.contains(&code)
+    );
     for device in [&ana, &cleo] {
         let response = app
-            .post_form(device, &format!("/assemblies/{assembly_id}/conversation/erasure"), &[])
+            .post_form(
+                device,
+                &format!("/assemblies/{assembly_id}/conversation/erasure"),
+                &[],
+            )
             .await;
         assert_eq!(response.status().as_u16(), 303);
     }
     assert_eq!(app.count("conversation_emails").await, 0);
     assert_eq!(verified_count(&app).await, 0);
     let response = app.post_form(&dan, &redeem, &[("code", &codes[0])]).await;
-    assert_eq!(response.status().as_u16(), 422, "an erased participant's code stays spent");
+    assert_eq!(
+        response.status().as_u16(),
+        422,
+        "an erased participant's code stays spent"
+    );
     let response = app.post_form(&dan, &redeem, &[("code", &codes[1])]).await;
     assert_eq!(response.status().as_u16(), 303);
 }
@@ -347,7 +421,12 @@ async fn save_quotas(app: &TestApp, assembly_id: i64) {
             ],
         )
         .await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
 }
 
 pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_the_population(
@@ -363,7 +442,10 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
 
     // The page asks the assembly's own questions, each with "prefer not to say".
     let (_, html) = app.get(&client(), &profile).await;
-    assert!(html.contains("name=\"q_0\"") && html.contains("name=\"q_1\""), "{html}");
+    assert!(
+        html.contains("name=\"q_0\"") && html.contains("name=\"q_1\""),
+        "{html}"
+    );
     assert!(html.contains("<option value=\"30+\"") && html.contains("Prefer not to say"));
     // A value the assembly does not ask for is refused naming its field, and nothing is stored.
     let stranger = client_from("127.0.0.40");
@@ -381,7 +463,14 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
         let camp_a = index < 10;
         for (position, &statement) in statements.iter().enumerate() {
             let agree = position.is_multiple_of(2) == camp_a;
-            vote(&app, &device, assembly_id, statement, if agree { "agree" } else { "disagree" }).await;
+            vote(
+                &app,
+                &device,
+                assembly_id,
+                statement,
+                if agree { "agree" } else { "disagree" },
+            )
+            .await;
         }
         let gender = match index {
             0..=5 => Some("woman"),
@@ -393,7 +482,12 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
             let response = app
                 .post_form(&device, &answers, &[("q_0", gender), ("q_1", "")])
                 .await;
-            assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+            assert_eq!(
+                response.status().as_u16(),
+                303,
+                "{}",
+                response.text().await.unwrap()
+            );
             assert!(location(&response).contains("notice=saved"));
         }
         devices.push(device);
@@ -413,9 +507,15 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
     assert_eq!(app.count("conversation_answers").await, 12);
 
     // The map groups the camps; the results compare each group of 5 answers or more with the population.
-    assert_eq!(web::conversation::job::drain(&app.store, 0).await.unwrap(), 1);
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
     let (_, results) = app
-        .get(&client(), &format!("/assemblies/{assembly_id}/conversation/results"))
+        .get(
+            &client(),
+            &format!("/assemblies/{assembly_id}/conversation/results"),
+        )
         .await;
     assert!(results.contains("id=\"demographics-caveat\""), "{results}");
     assert!(results.contains("choose themselves"));
@@ -433,7 +533,9 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
     assert!(!results.contains("gender (4 answers)"));
 
     // The public assembly page counts the conversation; the audit log has counts, never answers.
-    let (_, page) = app.get(&client(), &format!("/assemblies/{assembly_id}")).await;
+    let (_, page) = app
+        .get(&client(), &format!("/assemblies/{assembly_id}"))
+        .await;
     assert!(
         page.contains("16 people in the public conversation: 96 votes on 6 statements"),
         "{page}"
@@ -450,11 +552,18 @@ pub async fn demographics_of_groups_of_five_answers_or_more_are_compared_with_th
     let (_, french) = app
         .get(&client(), &format!("/assemblies/{assembly_id}?lang=fr"))
         .await;
-    assert!(french.contains("16 personnes dans la consultation publique"), "{french}");
+    assert!(
+        french.contains("16 personnes dans la consultation publique"),
+        "{french}"
+    );
 
     // Erasure takes the answers with the votes.
     let response = app
-        .post_form(&devices[1], &format!("/assemblies/{assembly_id}/conversation/erasure"), &[])
+        .post_form(
+            &devices[1],
+            &format!("/assemblies/{assembly_id}/conversation/erasure"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(app.count("conversation_answers").await, 11);
@@ -472,7 +581,9 @@ const PNG_WITH_TEXT: [u8; 110] = [
 ];
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 async fn upload(
@@ -513,7 +624,15 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let host = crate::community::host(&app, "127.0.0.2", id, "Ana Host", "host.photo@example.org", "Lycee Jean Moulin").await;
+    let host = crate::community::host(
+        &app,
+        "127.0.0.2",
+        id,
+        "Ana Host",
+        "host.photo@example.org",
+        "Lycee Jean Moulin",
+    )
+    .await;
     let response = app
         .post_form(
             &host,
@@ -522,15 +641,43 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let outcome_id = crate::community::outcome_id(&app, "Plant trees along every school route").await;
+    let outcome_id =
+        crate::community::outcome_id(&app, "Plant trees along every school route").await;
 
     // The host page offers an upload per outcome; files are judged by their bytes, not their names.
-    let (_, page) = app.get(&host, &format!("/assemblies/{id}/community/host")).await;
-    assert!(page.contains(&format!("id=\"photo-form-{outcome_id}\"")), "{page}");
-    let response = upload(&app, &host, id, outcome_id, "photo.png", b"GIF89a\x01\x00\x01\x00").await;
+    let (_, page) = app
+        .get(&host, &format!("/assemblies/{id}/community/host"))
+        .await;
+    assert!(
+        page.contains(&format!("id=\"photo-form-{outcome_id}\"")),
+        "{page}"
+    );
+    let response = upload(
+        &app,
+        &host,
+        id,
+        outcome_id,
+        "photo.png",
+        b"GIF89a\x01\x00\x01\x00",
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 415);
-    assert!(response.text().await.unwrap().contains("not a JPEG, PNG or WebP"));
-    let response = upload(&app, &host, id, outcome_id, "photo.png", b"\x89PNG\r\n\x1a\n\0\0").await;
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("not a JPEG, PNG or WebP")
+    );
+    let response = upload(
+        &app,
+        &host,
+        id,
+        outcome_id,
+        "photo.png",
+        b"\x89PNG\r\n\x1a\n\0\0",
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 422);
     let mut huge = PNG_WITH_TEXT.to_vec();
     huge.resize(5 * 1024 * 1024 + 1, 0);
@@ -540,18 +687,26 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
 
     // A PNG is stored without its text chunk.
     let response = upload(&app, &host, id, outcome_id, "trees.txt", &PNG_WITH_TEXT).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     assert!(location(&response).contains("photo=added"));
-    let photo_id = store::test_support::count_raw(&app.store, "SELECT MAX(id) FROM community_photos")
-        .await
-        .unwrap();
+    let photo_id =
+        store::test_support::count_raw(&app.store, "SELECT MAX(id) FROM community_photos")
+            .await
+            .unwrap();
     let photo_path = format!("/assemblies/{id}/community/photos/{photo_id}");
 
     // Before acceptance: the host and the organisers see it, the public gets a 404 and no link.
     let public = client_from("127.0.0.9");
     let response = public.get(app.url(&photo_path)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 404);
-    let (_, list) = app.get(&public, &format!("/assemblies/{id}/community")).await;
+    let (_, list) = app
+        .get(&public, &format!("/assemblies/{id}/community"))
+        .await;
     assert!(!list.contains(&photo_path));
     for viewer in [&host, &organiser] {
         let response = viewer.get(app.url(&photo_path)).send().await.unwrap();
@@ -559,8 +714,13 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
         assert_eq!(response.headers()["content-type"], "image/png");
         assert_eq!(response.headers()["cache-control"], "private, no-store");
     }
-    let (_, queue) = app.get(&organiser, &format!("/staff/assemblies/{id}/community")).await;
-    assert!(queue.contains(&photo_path), "organisers see it while moderating");
+    let (_, queue) = app
+        .get(&organiser, &format!("/staff/assemblies/{id}/community"))
+        .await;
+    assert!(
+        queue.contains(&photo_path),
+        "organisers see it while moderating"
+    );
 
     // At most four photos per outcome.
     for _ in 0..3 {
@@ -571,21 +731,38 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
     assert_eq!(response.status().as_u16(), 409);
     assert_eq!(app.count("community_photos").await, 4);
     // Another host cannot add to or remove from this outcome.
-    let other = crate::community::host(&app, "127.0.0.3", id, "Ben Host", "host.other@example.org", "Mairie").await;
+    let other = crate::community::host(
+        &app,
+        "127.0.0.3",
+        id,
+        "Ben Host",
+        "host.other@example.org",
+        "Mairie",
+    )
+    .await;
     let response = upload(&app, &other, id, outcome_id, "mine.png", &PNG_WITH_TEXT).await;
     assert_eq!(response.status().as_u16(), 404);
     let response = app
-        .post_form(&other, &format!("/assemblies/{id}/community/host/photos/{photo_id}/removal"), &[])
+        .post_form(
+            &other,
+            &format!("/assemblies/{id}/community/host/photos/{photo_id}/removal"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 404);
     let response = app
-        .post_form(&host, &format!("/assemblies/{id}/community/host/photos/{photo_id}/removal"), &[])
+        .post_form(
+            &host,
+            &format!("/assemblies/{id}/community/host/photos/{photo_id}/removal"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(app.count("community_photos").await, 3);
-    let photo_id = store::test_support::count_raw(&app.store, "SELECT MAX(id) FROM community_photos")
-        .await
-        .unwrap();
+    let photo_id =
+        store::test_support::count_raw(&app.store, "SELECT MAX(id) FROM community_photos")
+            .await
+            .unwrap();
     let photo_path = format!("/assemblies/{id}/community/photos/{photo_id}");
 
     // Accepted: public, in the list with a text alternative, and without the text chunk.
@@ -593,24 +770,39 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
         .post_form(
             &organiser,
             &format!("/staff/assemblies/{id}/community/outcomes"),
-            &[("outcome", &outcome_id.to_string()), ("decision", "accepted")],
+            &[
+                ("outcome", &outcome_id.to_string()),
+                ("decision", "accepted"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let (_, list) = app.get(&public, &format!("/assemblies/{id}/community")).await;
+    let (_, list) = app
+        .get(&public, &format!("/assemblies/{id}/community"))
+        .await;
     assert!(list.contains(&format!("src=\"{photo_path}\"")), "{list}");
-    assert!(list.contains("alt=\"Photo 3 of the community assembly of Lycee Jean Moulin\""), "{list}");
+    assert!(
+        list.contains("alt=\"Photo 3 of the community assembly of Lycee Jean Moulin\""),
+        "{list}"
+    );
     let response = public.get(app.url(&photo_path)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     let served = response.bytes().await.unwrap();
     assert!(served.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(contains(&served, b"IDAT") && contains(&served, b"IEND"));
-    assert!(!contains(&served, b"GPS 48.8584N"), "the text chunk is gone");
+    assert!(
+        !contains(&served, b"GPS 48.8584N"),
+        "the text chunk is gone"
+    );
 
     // Withdrawal erases the photos with the outcomes.
     let response = app
-        .post_form(&host, &format!("/assemblies/{id}/community/host/withdraw"), &[])
+        .post_form(
+            &host,
+            &format!("/assemblies/{id}/community/host/withdraw"),
+            &[],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(app.count("community_photos").await, 0);
