@@ -90,13 +90,15 @@ pub struct ResultsPage {
     pub demographics: Vec<DemographicsView>,
 }
 
+/// One row of a demographics table: the value, how many gave it, its share here and in the population (percent).
+pub type DemographicsRow = (String, usize, u32, u32);
+
 /// One group's demographics on the results page.
 pub struct DemographicsView {
     /// "Group A", or "Everyone placed in a group".
     pub name: String,
-    /// The tables, one per feature with enough answers: caption, rows (value, count, share here, share in the
-    /// population).
-    pub tables: Vec<(String, Vec<(String, usize, u32, u32)>)>,
+    /// The tables, one per feature with enough answers: caption, rows.
+    pub tables: Vec<(String, Vec<DemographicsRow>)>,
     /// "age_band: fewer than 5 answers, not shown." for the other features.
     pub too_few: Vec<String>,
 }
