@@ -518,8 +518,12 @@ pub struct Participation {
     pub community_assemblies: i64,
     /// Their participants.
     pub community_participants: i64,
-    // The public conversation (issue 16, item 1) adds its participants, votes and statements here when it is
-    // merged: fields `conversation_participants`, `conversation_votes`, `conversation_statements`.
+    /// Participants of the public conversation (everyone who voted, wrote or answered from a device).
+    pub conversation_participants: i64,
+    /// Their votes (the latest per participant and statement).
+    pub conversation_votes: i64,
+    /// Statements shown or waiting (not rejected).
+    pub conversation_statements: i64,
 }
 
 /// How many took part in assembly `assembly_id` in each way.
@@ -529,9 +533,107 @@ pub async fn participation(conn: &mut AnyConnection, assembly_id: i64) -> Result
         .len() as i64;
     let (community_assemblies, community_participants) =
         totals(&store::community::accepted_by_area(&mut *conn, assembly_id).await?);
+    let conversation = store::conversation::participation(&mut *conn, assembly_id).await?;
     Ok(Participation {
         panel_members,
         community_assemblies,
         community_participants,
+        conversation_participants: conversation.participants,
+        conversation_votes: conversation.votes,
+        conversation_statements: conversation.statements,
     })
+}
+
+/// The most bytes of one photo.
+pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+/// Attaches a photo (already checked and stripped of metadata by the caller) to one of the host's outcomes
+/// (audited `community.photo_add` with the outcome and the media type). `None` when the outcome already has
+/// [`store::community_photos::MAX_PER_OUTCOME`] photos; [`Error::NotFound`] if the outcome is not the host's.
+/// The photo is public only while the outcome is accepted.
+pub async fn add_photo(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    host: &HostRow,
+    outcome_id: i64,
+    media_type: &str,
+    data: &[u8],
+    now: i64,
+) -> Result<Option<i64>> {
+    if data.len() > PHOTO_MAX_BYTES {
+        let too_long = Problem::TooLong {
+            max: PHOTO_MAX_BYTES,
+        };
+        return Err(ValidationError::new("photo", too_long).into());
+    }
+    if !store::community::settings(tx, host.assembly_id)
+        .await?
+        .is_open
+    {
+        return Err(Error::conflict(
+            "the community phase of this assembly is closed",
+        ));
+    }
+    let entity = format!("community_outcome:{outcome_id}");
+    let added = audited(tx, actor, "community.photo_add", &entity, now, async |tx| {
+        let added = store::community_photos::add(
+            tx,
+            host.assembly_id,
+            host.id,
+            outcome_id,
+            media_type,
+            data,
+            now,
+        )
+        .await?;
+        let after = serde_json::json!({ "photo": added, "media_type": media_type });
+        Ok((added, Entry::after(after)))
+    })
+    .await?;
+    tracing::info!(
+        assembly_id = host.assembly_id,
+        outcome_id,
+        photo_id = added,
+        "community outcome photo added"
+    );
+    Ok(added)
+}
+
+/// Removes one of the host's photos (audited `community.photo_remove`). [`Error::NotFound`] if it is not theirs.
+pub async fn remove_photo(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    host: &HostRow,
+    photo_id: i64,
+    now: i64,
+) -> Result<()> {
+    let entity = format!("community_photo:{photo_id}");
+    audited(
+        tx,
+        actor,
+        "community.photo_remove",
+        &entity,
+        now,
+        async |tx| {
+            if !store::community_photos::remove(tx, host.assembly_id, host.id, photo_id).await? {
+                return Err(Error::NotFound);
+            }
+            Ok(((), Entry::after(serde_json::json!({ "removed": true }))))
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The photo ids of each outcome: outcome → photo ids in upload order.
+pub async fn photos_of(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    outcome_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
+    let mut by_outcome: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (outcome, photo) in store::community_photos::ids_of(conn, assembly_id, outcome_ids).await? {
+        by_outcome.entry(outcome).or_default().push(photo);
+    }
+    Ok(by_outcome)
 }

@@ -81,6 +81,21 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
+    /// The one-time code that confirms a conversation participant's email (issue 16).
+    ConversationCode {
+        /// The participant's address (personal data: never logged).
+        to: String,
+        /// The language the participant asked in.
+        lang: String,
+        /// The assembly.
+        assembly_id: i64,
+        /// The code, as printed (`XXXX-XXXX-XXXX`; secret).
+        code: String,
+        /// The last moment it works (`YYYY-MM-DD HH:MM UTC`).
+        expires: String,
+        /// The assembly's title.
+        title: String,
+    },
 }
 
 impl std::fmt::Debug for Mail {
@@ -102,6 +117,10 @@ impl std::fmt::Debug for Mail {
             Mail::HostKey { host_id, .. } => f
                 .debug_struct("HostKey")
                 .field("host_id", host_id)
+                .finish_non_exhaustive(),
+            Mail::ConversationCode { assembly_id, .. } => f
+                .debug_struct("ConversationCode")
+                .field("assembly_id", assembly_id)
                 .finish_non_exhaustive(),
         }
     }

@@ -201,6 +201,43 @@ impl Prompt {
     }
 }
 
+/// How a conversation's participants may show who they are (issue 16): the organisers choose one per conversation.
+/// Verification is offered, never required: the results count verified and unverified participants apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationMode {
+    /// Nobody verifies.
+    None,
+    /// A one-time code sent to the participant's email.
+    Email,
+    /// An invitation code that the organisers handed out (printed, mailed).
+    Invitation,
+}
+
+impl VerificationMode {
+    /// Every mode, in the form's order.
+    pub const ALL: [VerificationMode; 3] = [
+        VerificationMode::None,
+        VerificationMode::Email,
+        VerificationMode::Invitation,
+    ];
+
+    /// The stable identifier used in storage, forms and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationMode::None => "none",
+            VerificationMode::Email => "email",
+            VerificationMode::Invitation => "invitation",
+        }
+    }
+
+    /// Reads a stored or submitted identifier.
+    pub fn parse(raw: &str) -> Option<VerificationMode> {
+        VerificationMode::ALL
+            .into_iter()
+            .find(|mode| mode.as_str() == raw.trim())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +291,13 @@ mod tests {
         assert_eq!(Stance::parse("vote", "agree"), Ok(Stance::Agree));
         assert!(Stance::parse("vote", "maybe").is_err());
         assert_eq!(Stance::from_value(-1), Some(Stance::Disagree));
+    }
+
+    #[test]
+    fn verification_modes_read_back_what_they_write() {
+        for mode in VerificationMode::ALL {
+            assert_eq!(VerificationMode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(VerificationMode::parse("sms"), None);
     }
 }

@@ -495,6 +495,14 @@ pub async fn erase_host(
     .bind(host_id)
     .fetch_one(&mut *conn)
     .await?;
+    sqlx::query(
+        "DELETE FROM community_photos WHERE assembly_id = $1 AND outcome_id IN
+         (SELECT id FROM community_outcomes WHERE host_id = $2)",
+    )
+    .bind(assembly_id)
+    .bind(host_id)
+    .execute(&mut *conn)
+    .await?;
     let outcomes =
         sqlx::query("DELETE FROM community_outcomes WHERE host_id = $1 AND assembly_id = $2")
             .bind(host_id)

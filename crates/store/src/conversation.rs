@@ -682,6 +682,7 @@ pub async fn erase_participant(
         .bind(participant_id)
         .execute(&mut *conn)
         .await?;
+    crate::conversation_verify::forget_participant(&mut *conn, assembly_id, participant_id).await?;
     let removed =
         sqlx::query("DELETE FROM conversation_participants WHERE assembly_id = $1 AND id = $2")
             .bind(assembly_id)

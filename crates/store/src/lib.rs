@@ -14,9 +14,11 @@ pub mod auth;
 pub mod ballot_box;
 pub mod comments;
 pub mod community;
+pub mod community_photos;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod conversation_bulk;
+pub mod conversation_verify;
 pub mod evidence;
 // Group commit of small concurrent writes (the conversation's votes).
 pub mod group;

@@ -160,6 +160,37 @@ fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
             };
             ("community_host_key", None, message)
         }
+        Mail::ConversationCode {
+            to,
+            lang,
+            assembly_id,
+            code,
+            expires,
+            title,
+        } => {
+            let t = Lang::from_code(lang)
+                .unwrap_or(Lang::En)
+                .t::<crate::i18n::participation::ParticipationMessages>();
+            let path = format!("/assemblies/{assembly_id}/conversation/profile");
+            let url = state
+                .config
+                .mail
+                .as_ref()
+                .map(|mail| format!("{}{path}", mail.public_url.trim_end_matches('/')))
+                .unwrap_or(path);
+            let values = [
+                ("title", title.as_str()),
+                ("url", url.as_str()),
+                ("code", code.as_str()),
+                ("expires", expires.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.code_subject, &values),
+                body: fill(t.code_body, &values),
+            };
+            ("conversation_email_code", None, message)
+        }
     }
 }
 

@@ -241,6 +241,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/api/v1/assemblies/{assembly_id}/responses/import", Api, RespondToRecommendations), post(impact::api_import_responses)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/milestones/import", Api, RespondToRecommendations), post(impact::api_import_milestones)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions", Api, AdoptRecommendations), post(deliberation::api_adopt_recommendations)),
+        // Issue 16's leftovers: participant verification, demographic questions and community outcome photos.
+        (spec("GET", "/assemblies/{assembly_id}/conversation/profile", Page, ParticipateInConversation), get(conversation::profile)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/email", Page, ParticipateInConversation), post(conversation::send_email_code)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/email/code", Page, ParticipateInConversation), post(conversation::confirm_email)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/invitation", Page, ParticipateInConversation), post(conversation::redeem_invitation)),
+        (spec("POST", "/assemblies/{assembly_id}/conversation/answers", Page, ParticipateInConversation), post(conversation::save_answers)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/verification", Page, ConfigureConversation), post(conversation::set_mode)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/conversation/invitations", Page, ConfigureConversation), post(conversation::issue_invitations)),
+        (upload(spec("POST", "/assemblies/{assembly_id}/community/host/outcomes/{outcome_id}/photos", Page, HostCommunityAssembly)), post(community::add_photo)),
+        (spec("POST", "/assemblies/{assembly_id}/community/host/photos/{photo_id}/removal", Page, HostCommunityAssembly), post(community::remove_photo)),
+        (spec("GET", "/assemblies/{assembly_id}/community/photos/{photo_id}", Page, ViewPublic), get(community::photo)),
     ]
 }
 

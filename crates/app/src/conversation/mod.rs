@@ -8,8 +8,10 @@
 //! participant's text (it may carry personal details before moderation).
 
 pub mod analysis;
+pub mod demographics;
 pub mod opendata;
 pub mod participate;
+pub mod verify;
 
 use domain::conversation::{ModerationMode, Prompt, StatementStatus, StatementText};
 use domain::error::{Problem, ValidationError};

@@ -45,7 +45,7 @@ pub fn token_hash(assembly_id: i64, token: &str) -> String {
     store::sha256_hex(format!("conversation:{assembly_id}:{token}").as_bytes())
 }
 
-async fn within_limit(
+pub(super) async fn within_limit(
     tx: &mut store::Tx,
     kind: &str,
     client: Option<IpAddr>,
@@ -60,7 +60,7 @@ async fn within_limit(
 }
 
 /// The participant of this device, made (with a new token) if the device has none here yet.
-async fn join(
+pub(super) async fn join(
     tx: &mut store::Tx,
     assembly_id: i64,
     device: &Device<'_>,
@@ -98,7 +98,7 @@ async fn join(
 }
 
 /// The open conversation of an assembly, or why not.
-async fn open_conversation(
+pub(super) async fn open_conversation(
     tx: &mut store::Tx,
     assembly_id: i64,
 ) -> Result<std::result::Result<store::conversation::ConversationRow, Refusal>> {

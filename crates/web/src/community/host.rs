@@ -70,6 +70,9 @@ pub struct HostQuery {
     /// Set after the host withdrew.
     #[serde(default)]
     pub withdrawn: Option<String>,
+    /// `added` or `removed` after a photo changed.
+    #[serde(default)]
+    pub photo: Option<String>,
 }
 
 /// What a host page shows besides the stored state.
@@ -98,6 +101,8 @@ async fn page(
         Some(host) => {
             let features = app::community::summary_features(&mut connection, assembly_id).await?;
             let outcomes = app::community::outcomes_of(&mut connection, &host).await?;
+            let ids: Vec<i64> = outcomes.iter().map(|row| row.id).collect();
+            let photos = app::community::photos_of(&mut connection, assembly_id, &ids).await?;
             Some(HostView {
                 welcome: fill(
                     t.welcome,
@@ -107,7 +112,15 @@ async fn page(
                 typed: shown.typed,
                 outcomes: outcomes
                     .into_iter()
-                    .map(|row| (OutcomeView::new(&row, t), row))
+                    .map(|row| {
+                        let view = OutcomeView::new(&row, t).with_photos(
+                            assembly_id,
+                            &row.community,
+                            &photos,
+                            viewer.lang,
+                        );
+                        (view, row)
+                    })
                     .collect(),
             })
         }
@@ -118,6 +131,9 @@ async fn page(
         status,
         &HostPage {
             c: Chrome::new(viewer, t.host_title),
+            pt: viewer
+                .lang
+                .t::<crate::i18n::participation::ParticipationMessages>(),
             t,
             assembly_id,
             assembly_title: record.title,
@@ -151,7 +167,14 @@ pub async fn host_page(
     } else if query.withdrawn.is_some() {
         Some(t.withdrawn)
     } else {
-        None
+        let pt = viewer
+            .lang
+            .t::<crate::i18n::participation::ParticipationMessages>();
+        match query.photo.as_deref() {
+            Some("added") => Some(pt.photo_added),
+            Some("removed") => Some(pt.photo_removed),
+            _ => None,
+        }
     };
     let shown = Shown {
         notice: notice.map(str::to_owned),
@@ -418,4 +441,34 @@ pub async fn withdraw(
         .map_err(AppError::internal)?,
     );
     Ok(response)
+}
+
+/// The host page of `host` with one error (a photo that was refused), with `status`.
+pub(super) async fn page_with_error(
+    state: &AppState,
+    viewer: &Viewer,
+    host: HostRow,
+    status: StatusCode,
+    error: String,
+) -> Result<Response, AppError> {
+    let assembly_id = host.assembly_id;
+    let shown = Shown {
+        errors: vec![error],
+        ..Shown::default()
+    };
+    page(state, viewer, assembly_id, Some(host), status, shown).await
+}
+
+/// The host signed in on this device for `assembly_id`, if any (for the photo handlers).
+pub(super) async fn signed_in_host(
+    state: &AppState,
+    headers: &HeaderMap,
+    assembly_id: i64,
+) -> Result<Option<HostRow>, AppError> {
+    current_host(state, headers, assembly_id).await
+}
+
+/// A redirect to the host page, for a visitor who is not signed in as a host (for the photo handlers).
+pub(super) fn to_key_form(assembly_id: i64) -> Response {
+    to_host_page(assembly_id)
 }

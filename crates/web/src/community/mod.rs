@@ -6,11 +6,13 @@
 pub mod forms;
 pub mod host;
 pub mod kit;
+pub mod photos;
 pub mod public;
 pub mod staff;
 pub mod views;
 
 pub use host::{edit_outcome, host_page, register, submit_outcome, use_key, withdraw};
 pub use kit::kit;
+pub use photos::{add_photo, photo, remove_photo};
 pub use public::{api_outcomes, public_list};
 pub use staff::{moderate, save_phase, staff_page};

@@ -45,14 +45,18 @@ pub async fn public_list(
         page_number,
     )
     .await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let photos = app::community::photos_of(&mut connection, assembly_id, &ids).await?;
     drop(connection);
     let (assemblies, participants) = app::community::totals(&by_area);
     let mut groups: Vec<(String, Vec<OutcomeView>)> = Vec::new();
     for row in &rows {
         let area = area_name(&row.area, t);
+        let view =
+            OutcomeView::new(row, t).with_photos(assembly_id, &row.community, &photos, viewer.lang);
         match groups.last_mut() {
-            Some((last, outcomes)) if *last == area => outcomes.push(OutcomeView::new(row, t)),
-            _ => groups.push((area, vec![OutcomeView::new(row, t)])),
+            Some((last, outcomes)) if *last == area => outcomes.push(view),
+            _ => groups.push((area, vec![view])),
         }
     }
     let mut charts = Vec::new();

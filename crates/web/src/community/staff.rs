@@ -56,6 +56,8 @@ async fn page(
     let (assemblies, participants) = app::community::totals(
         &app::community::accepted_by_area(&mut connection, assembly_id).await?,
     );
+    let ids: Vec<i64> = pending.iter().map(|row| row.id).collect();
+    let photos = app::community::photos_of(&mut connection, assembly_id, &ids).await?;
     drop(connection);
     let notice = if query.saved.is_some() {
         Some(t.phase_saved.to_owned())
@@ -75,7 +77,17 @@ async fn page(
             guide: settings.guide,
             errors,
             notice,
-            pending: pending.iter().map(|row| OutcomeView::new(row, t)).collect(),
+            pending: pending
+                .iter()
+                .map(|row| {
+                    OutcomeView::new(row, t).with_photos(
+                        assembly_id,
+                        &row.community,
+                        &photos,
+                        viewer.lang,
+                    )
+                })
+                .collect(),
             accepted_total: fill(
                 t.accepted_total,
                 &[

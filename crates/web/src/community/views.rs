@@ -36,6 +36,19 @@ pub struct OutcomeView {
     pub notes: String,
     /// The status in words.
     pub status: String,
+    /// Its photos (filled by [`OutcomeView::with_photos`]).
+    pub photos: Vec<PhotoView>,
+}
+
+/// A photo of an outcome.
+#[derive(Debug, Clone)]
+pub struct PhotoView {
+    /// The photo.
+    pub id: i64,
+    /// Where it is served.
+    pub url: String,
+    /// Its text alternative.
+    pub alt: String,
 }
 
 impl OutcomeView {
@@ -60,7 +73,36 @@ impl OutcomeView {
             recommendations: row.recommendations.clone(),
             notes: row.notes.clone(),
             status: t.status_name(row.status).to_owned(),
+            photos: Vec::new(),
         }
+    }
+
+    /// Adds the photos of this outcome from `by_outcome` (outcome → photo ids), with a text alternative each.
+    pub fn with_photos(
+        mut self,
+        assembly_id: i64,
+        community: &str,
+        by_outcome: &std::collections::HashMap<i64, Vec<i64>>,
+        lang: crate::i18n::Lang,
+    ) -> OutcomeView {
+        let pt = lang.t::<crate::i18n::participation::ParticipationMessages>();
+        self.photos = by_outcome
+            .get(&self.id)
+            .map(|ids| {
+                ids.iter()
+                    .enumerate()
+                    .map(|(index, &id)| PhotoView {
+                        id,
+                        url: format!("/assemblies/{assembly_id}/community/photos/{id}"),
+                        alt: fill(
+                            pt.photo_alt,
+                            &[("n", &(index + 1).to_string()), ("community", community)],
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self
     }
 }
 
@@ -164,6 +206,8 @@ impl Pager {
 pub struct HostPage {
     /// The chrome.
     pub c: Chrome,
+    /// The strings of photos (issue 16).
+    pub pt: &'static crate::i18n::participation::ParticipationMessages,
     /// This feature's strings.
     pub t: &'static CommunityMessages,
     /// The assembly.

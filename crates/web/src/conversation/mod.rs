@@ -11,7 +11,9 @@ pub mod job;
 pub mod opendata;
 pub mod organise;
 pub mod participate;
+pub mod profile;
 pub mod results;
+pub mod verification;
 pub mod views;
 
 pub use api::{get_conversation, post_vote};
@@ -19,4 +21,6 @@ pub use import::import;
 pub use opendata::opendata_file;
 pub use organise::{configure, moderate, publish, recompute, seed, staff};
 pub use participate::{erase, submit_statement, vote, voting};
+pub use profile::{confirm_email, profile, redeem_invitation, save_answers, send_email_code};
 pub use results::results;
+pub use verification::{issue_invitations, set_mode};

@@ -63,6 +63,12 @@ async fn page(
         (page_number - 1) * PAGE_SIZE,
     )
     .await?;
+    let verification = match &queue.conversation {
+        Some(_) => {
+            Some(super::results::verification_view(&mut connection, viewer, assembly_id).await?)
+        }
+        None => None,
+    };
     drop(connection);
     let t = viewer.lang.t::<ConversationMessages>();
     let (prompt, moderation, open, as_of) = match &queue.conversation {
@@ -118,6 +124,7 @@ async fn page(
                 (page_number < last_page).then_some(page_number + 1),
             ),
             can_configure: allowed(viewer.role, Action::ConfigureConversation),
+            verification,
         },
     )
 }
@@ -141,6 +148,13 @@ pub async fn staff(
         Some("recompute") => Some(t.recompute_requested.to_owned()),
         Some("published") => Some(t.published.to_owned()),
         Some("imported") => Some(fill(t.imported, &[("n", &n)])),
+        Some("verification") => Some(
+            viewer
+                .lang
+                .t::<crate::i18n::participation::ParticipationMessages>()
+                .mode_saved
+                .to_owned(),
+        ),
         Some(other) => other.strip_prefix("seeded-").and_then(|counts| {
             let (added, duplicates) = counts.split_once('-')?;
             let (added, duplicates) = (added.parse::<u32>().ok()?, duplicates.parse::<u32>().ok()?);

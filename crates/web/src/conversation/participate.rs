@@ -96,6 +96,10 @@ async fn page(
             errors: extra.errors,
             typed: extra.typed,
             max_chars: domain::conversation::STATEMENT_MAX_CHARS,
+            profile_link: viewer
+                .lang
+                .t::<crate::i18n::participation::ParticipationMessages>()
+                .profile_link,
         },
     )
 }

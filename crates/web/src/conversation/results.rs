@@ -7,12 +7,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::views::{GroupView, ResultsPage, group_name, map_svg, share_sentence};
+use app::conversation::demographics::GroupDemographics;
+use domain::conversation::VerificationMode;
+use store::conversation_verify::VerifiedCounts;
+
+use super::views::{
+    DemographicsView, GroupView, ResultsPage, VerificationView, group_name, map_svg, share_sentence,
+};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::conversation::ConversationMessages;
 use crate::i18n::fill;
+use crate::i18n::participation::ParticipationMessages;
 use crate::views::{Chrome, render};
 
 /// `GET /assemblies/{assembly_id}/conversation/results`: the public results.
@@ -24,7 +31,18 @@ pub async fn results(
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let results = app::conversation::results(&mut connection, assembly_id).await?;
+    let demographics = match &results.analysis {
+        Some(analysis) => {
+            app::conversation::demographics::of_analysis(&mut connection, assembly_id, analysis)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let mode = store::conversation_verify::mode(&mut connection, assembly_id).await?;
+    let verified =
+        store::conversation_verify::verified_counts(&mut connection, assembly_id).await?;
     drop(connection);
+    let pt = viewer.lang.t::<ParticipationMessages>();
     let t = viewer.lang.t::<ConversationMessages>();
     let text_of = |id: i64| results.texts.get(&id).cloned();
     let (map, groups, consensus) = match &results.analysis {
@@ -81,6 +99,93 @@ pub async fn results(
                 .iter()
                 .map(|&(day, joined, votes)| (app::dates::utc_date(day * 86_400), joined, votes))
                 .collect(),
+            pt,
+            verified_line: (mode != VerificationMode::None || verified.participants > 0)
+                .then(|| verified_sentence(pt, &verified)),
+            demographics: demographics
+                .iter()
+                .map(|group| demographics_view(t, pt, group))
+                .collect(),
         },
     )
+}
+
+/// "Confirmed participants: N (V votes). Not confirmed: ...".
+fn verified_sentence(pt: &ParticipationMessages, counts: &VerifiedCounts) -> String {
+    fill(
+        pt.verified_line,
+        &[
+            ("verified", &counts.participants.to_string()),
+            ("votes", &counts.votes.to_string()),
+            ("unverified", &counts.unverified.to_string()),
+            ("unverified_votes", &counts.unverified_votes.to_string()),
+        ],
+    )
+}
+
+/// One group's demographics in words and tables.
+fn demographics_view(
+    t: &ConversationMessages,
+    pt: &ParticipationMessages,
+    group: &GroupDemographics,
+) -> DemographicsView {
+    let name = match group.group {
+        Some(id) => group_name(t, id),
+        None => pt.everyone.to_owned(),
+    };
+    let mut tables = Vec::new();
+    let mut too_few = Vec::new();
+    for feature in &group.features {
+        if feature.rows.is_empty() {
+            too_few.push(fill(pt.too_few, &[("feature", &feature.feature)]));
+            continue;
+        }
+        let caption = fill(
+            pt.feature_caption,
+            &[
+                ("feature", &feature.feature),
+                ("n", &feature.answered.to_string()),
+            ],
+        );
+        let rows = feature
+            .rows
+            .iter()
+            .map(|row| {
+                (
+                    row.value.clone(),
+                    row.count,
+                    row.percent,
+                    row.population_percent,
+                )
+            })
+            .collect();
+        tables.push((caption, rows));
+    }
+    DemographicsView {
+        name,
+        tables,
+        too_few,
+    }
+}
+
+/// The organisers' verification section: the mode, the invitation codes and the counts.
+pub(super) async fn verification_view(
+    conn: &mut store::AnyConnection,
+    viewer: &Viewer,
+    assembly_id: i64,
+) -> Result<VerificationView, AppError> {
+    let pt = viewer.lang.t::<ParticipationMessages>();
+    let mode = store::conversation_verify::mode(conn, assembly_id).await?;
+    let counts = store::conversation_verify::verified_counts(conn, assembly_id).await?;
+    let (issued, used) = store::conversation_verify::invitation_counts(conn, assembly_id).await?;
+    Ok(VerificationView {
+        t: pt,
+        modes: super::profile::mode_choices(pt, mode),
+        invitations: mode == VerificationMode::Invitation,
+        invitation_counts: fill(
+            pt.invitations_counts,
+            &[("issued", &issued.to_string()), ("used", &used.to_string())],
+        ),
+        verified_line: verified_sentence(pt, &counts),
+    })
 }

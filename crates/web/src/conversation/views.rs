@@ -42,6 +42,8 @@ pub struct VotePage {
     pub typed: String,
     /// The longest statement.
     pub max_chars: usize,
+    /// The link to the "about you" page (verification and demographic questions).
+    pub profile_link: &'static str,
 }
 
 /// One group on the results page.
@@ -80,6 +82,25 @@ pub struct ResultsPage {
     pub consensus: Vec<(String, String)>,
     /// Per day: date, joined, votes.
     pub by_day: Vec<(String, i64, i64)>,
+    /// The strings of verification and demographics (issue 16).
+    pub pt: &'static crate::i18n::participation::ParticipationMessages,
+    /// "Confirmed participants: ...", when the conversation offers verification or someone verified.
+    pub verified_line: Option<String>,
+    /// Each group's demographics against the population (the first: everyone in a group).
+    pub demographics: Vec<DemographicsView>,
+}
+
+/// One row of a demographics table: the value, how many gave it, its share here and in the population (percent).
+pub type DemographicsRow = (String, usize, u32, u32);
+
+/// One group's demographics on the results page.
+pub struct DemographicsView {
+    /// "Group A", or "Everyone placed in a group".
+    pub name: String,
+    /// The tables, one per feature with enough answers: caption, rows.
+    pub tables: Vec<(String, Vec<DemographicsRow>)>,
+    /// "age_band: fewer than 5 answers, not shown." for the other features.
+    pub too_few: Vec<String>,
 }
 
 /// A statement waiting for moderation.
@@ -130,6 +151,22 @@ pub struct StaffPage {
     pub pages: (Option<i64>, Option<i64>),
     /// Whether the viewer may change the settings (the page itself needs moderation rights).
     pub can_configure: bool,
+    /// Participant verification and invitation codes (issue 16), once the conversation is set up.
+    pub verification: Option<VerificationView>,
+}
+
+/// The organisers' verification section.
+pub struct VerificationView {
+    /// Its strings.
+    pub t: &'static crate::i18n::participation::ParticipationMessages,
+    /// The modes: (value, label, chosen).
+    pub modes: Vec<(&'static str, &'static str, bool)>,
+    /// Whether invitation codes are the chosen mode.
+    pub invitations: bool,
+    /// "N codes issued, M used."
+    pub invitation_counts: String,
+    /// "Confirmed participants: ...".
+    pub verified_line: String,
 }
 
 /// "Group A", "Group B", ... in `t`'s words.

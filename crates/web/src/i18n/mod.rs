@@ -26,6 +26,7 @@ pub mod panel;
 pub mod print;
 // Publishing and moderation (issue 18, items 7 and 8).
 pub mod publish;
+pub mod participation;
 pub mod recruitment;
 pub mod selection;
 
@@ -439,6 +440,11 @@ impl Messages {
                     .or_else(|| {
                         self.lang
                             .t::<conversation::ConversationMessages>()
+                            .field_label(other)
+                    })
+                    .or_else(|| {
+                        self.lang
+                            .t::<participation::ParticipationMessages>()
                             .field_label(other)
                     })
                     .unwrap_or(other)
@@ -941,6 +947,8 @@ mod tests {
         wrong.extend(same_placeholders::<draw::DrawMessages>("DrawMessages"));
         wrong.extend(same_placeholders::<publish::PublishMessages>(
             "PublishMessages",
+        wrong.extend(same_placeholders::<participation::ParticipationMessages>(
+            "ParticipationMessages",
         ));
         assert!(
             wrong.is_empty(),

@@ -53,8 +53,7 @@ pub(super) async fn page(
     let took_part = app::community::participation(&mut connection, assembly_id).await?;
     drop(connection);
     let t = viewer.lang.t::<crate::i18n::community::CommunityMessages>();
-    // The public conversation (issue 16, item 1) adds its lines here from the same `Participation`.
-    let participation = vec![
+    let mut participation = vec![
         crate::i18n::fill(
             t.panel_members,
             &[("n", &took_part.panel_members.to_string())],
@@ -70,6 +69,23 @@ pub(super) async fn page(
             ],
         ),
     ];
+    // The public conversation's line, once it has anyone or anything in it.
+    if took_part.conversation_participants > 0 || took_part.conversation_statements > 0 {
+        participation.push(crate::i18n::fill(
+            viewer
+                .lang
+                .t::<crate::i18n::participation::ParticipationMessages>()
+                .conversation_line,
+            &[
+                (
+                    "participants",
+                    &took_part.conversation_participants.to_string(),
+                ),
+                ("votes", &took_part.conversation_votes.to_string()),
+                ("statements", &took_part.conversation_statements.to_string()),
+            ],
+        ));
+    }
     let c = Chrome::new(viewer, record.title.clone());
     let a = AssemblyView::new(&record, c.m);
     render(

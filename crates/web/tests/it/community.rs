@@ -22,7 +22,7 @@ fn first_option(html: &str, id: &str) -> Option<String> {
 }
 
 /// Registers a host from `address` and signs them in with the key shown once; returns the host's client.
-async fn host(
+pub(crate) async fn host(
     app: &TestApp,
     address: &str,
     assembly_id: i64,
@@ -79,7 +79,10 @@ async fn host(
     browser
 }
 
-fn outcome<'a>(recommendations: &'a str, participants: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn outcome<'a>(
+    recommendations: &'a str,
+    participants: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("held_on", "2027-03-14"),
         ("participants", participants),
@@ -90,7 +93,7 @@ fn outcome<'a>(recommendations: &'a str, participants: &'a str) -> Vec<(&'a str,
     ]
 }
 
-async fn outcome_id(app: &TestApp, recommendations: &str) -> i64 {
+pub(crate) async fn outcome_id(app: &TestApp, recommendations: &str) -> i64 {
     store::test_support::count_raw(
         &app.store,
         &format!("SELECT id FROM community_outcomes WHERE recommendations = '{recommendations}'"),

@@ -99,3 +99,6 @@ mod conversation;
 
 // The lifecycle's reads in the API (issue 18, item 9): its scenarios declare their own pair of backends.
 mod api_lifecycle;
+// Issue 16's leftovers (participant verification, demographics, the public page's counts, community photos): their
+// scenarios declare their own pair of backends.
+mod participation;

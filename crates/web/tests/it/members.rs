@@ -14,23 +14,23 @@ use crate::helpers::{TestApp, client, csrf_of, location};
 
 /// One message received by the test relay.
 #[derive(Debug, Clone)]
-struct Received {
+pub(crate) struct Received {
     authenticated: bool,
     from: String,
-    to: Vec<String>,
-    data: String,
+    pub(crate) to: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A small SMTP server on loopback: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT. It refuses recipients whose
 /// address starts with `refuse` (reply 550) and requires AUTH PLAIN with `klero` / `relay-secret`.
 #[derive(Clone)]
-struct Relay {
+pub(crate) struct Relay {
     port: u16,
     received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Relay {
-    async fn start() -> Relay {
+    pub(crate) async fn start() -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -121,7 +121,7 @@ impl Relay {
     }
 
     /// Waits (up to 10 s) for a message to `to`.
-    async fn message_to(&self, to: &str) -> Received {
+    pub(crate) async fn message_to(&self, to: &str) -> Received {
         for _ in 0..200 {
             if let Some(found) = self
                 .received
@@ -188,7 +188,7 @@ fn log_text() -> String {
 }
 
 /// A second server on the same database, with mail going to `relay`.
-async fn server_with_mail(app: &TestApp, relay: &Relay) -> TestApp {
+pub(crate) async fn server_with_mail(app: &TestApp, relay: &Relay) -> TestApp {
     let store = store::Store::connect(&app.database_url).await.unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

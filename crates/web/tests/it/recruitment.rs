@@ -752,7 +752,11 @@ pub async fn organisers_change_statuses_with_a_reason_erase_and_export_responden
 }
 
 /// A `multipart/form-data` body as a browser sends it for a form with a file input.
-fn multipart(boundary: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(
+    boundary: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -774,7 +778,7 @@ fn multipart(boundary: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8
     body
 }
 
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
