@@ -9,9 +9,6 @@
 pub enum Effect {
     /// Send an email through the outbox (worded by `web` in the recipient's language).
     Mail(Mail),
-    /// Show a just-issued one-time sign-in code once, on the page of the organiser who issued it (only when no
-    /// SMTP relay is configured and the account was created by this very change).
-    ShowCode(IssuedCode),
     /// Start a background job.
     Start(Job),
 }
@@ -32,7 +29,8 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
-    /// A member's one-time sign-in code.
+    /// A member's one-time sign-in code (worded by the code deliverer, `web::delivery`, never an effect of a use
+    /// case: codes are issued when they are sent, issue 18).
     SignInCode {
         /// The account's own address (personal data: never logged).
         to: String,
@@ -104,30 +102,6 @@ impl std::fmt::Debug for Mail {
                 .field("host_id", host_id)
                 .finish_non_exhaustive(),
         }
-    }
-}
-
-/// A sign-in code just issued to a new member, to show once to the organiser who confirmed them.
-#[derive(Clone, PartialEq, Eq)]
-pub struct IssuedCode {
-    /// The respondent.
-    pub respondent_id: i64,
-    /// The member account.
-    pub account_id: i64,
-    /// The member's name (personal data: shown to the organiser, never logged).
-    pub name: String,
-    /// The code, as printed (`XXXX-XXXX-XXXX`).
-    pub code: String,
-    /// The last day it works (`YYYY-MM-DD`, UTC).
-    pub expires_on: String,
-}
-
-impl std::fmt::Debug for IssuedCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IssuedCode")
-            .field("respondent_id", &self.respondent_id)
-            .field("account_id", &self.account_id)
-            .finish_non_exhaustive()
     }
 }
 

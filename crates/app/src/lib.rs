@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
 pub mod audit;
+pub mod codes;
 pub mod comments;
 // Community assemblies (issue 16, item 2).
 pub mod community;

@@ -167,11 +167,15 @@ pub enum Action {
     ModerateConversation,
     /// Set the conversation's prompt and moderation mode, seed statements, recompute, publish and import.
     ConfigureConversation,
+    // Members' sign-in codes (issue 18, item 2).
+    /// See how members' sign-in codes were delivered (never a code), send them again, change their channel, and
+    /// print the sealed letters of members without email.
+    DeliverCodes,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -218,6 +222,8 @@ impl Action {
         Action::ParticipateInConversation,
         Action::ModerateConversation,
         Action::ConfigureConversation,
+        // Members' sign-in codes.
+        Action::DeliverCodes,
     ];
 }
 
@@ -267,6 +273,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
         // The public conversation: anyone takes part; organisers moderate and configure.
         ParticipateInConversation => true,
         ModerateConversation | ConfigureConversation => matches!(role, Organiser | Admin),
+        // Members' sign-in codes: organisers see delivery outcomes (never a code) and print letters.
+        DeliverCodes => matches!(role, Organiser | Admin),
     }
 }
 

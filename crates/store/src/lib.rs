@@ -14,6 +14,7 @@ pub mod auth;
 pub mod ballot_box;
 pub mod comments;
 pub mod community;
+pub mod deliveries;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod conversation_bulk;

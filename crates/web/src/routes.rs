@@ -60,6 +60,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/roles", Page, AssignRoles), post(staff::assign_role)),
         (spec("POST", "/staff/assemblies/{assembly_id}/roles/{account_id}/remove", Page, AssignRoles), post(staff::remove_role)),
         (spec("POST", "/staff/assemblies/{assembly_id}/members", Page, AssignRoles), post(staff::add_member)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/codes", Page, DeliverCodes), get(staff::code_deliveries)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/codes/resend", Page, DeliverCodes), post(staff::resend_codes)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/codes/letters", Page, DeliverCodes), post(staff::print_letters)),
         (spec("GET", "/staff/assemblies/{assembly_id}/comments", Page, ViewModerationQueue), get(staff::moderation_queue)),
         (spec("POST", "/staff/assemblies/{assembly_id}/comments/{comment_id}", Page, ModerateComments), post(staff::moderate_comment)),
         (spec("GET", "/staff/assemblies/{assembly_id}/invitations", Page, ManageRecruitment), get(recruitment::lottery)),
@@ -184,6 +187,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/comments", Api, ViewPublic), get(api::list_comments)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/comments", Api, CommentOnDesign), post(api::post_comment)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}", Api, ViewDeliberation), get(deliberation::api_ballot)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/code-deliveries", Api, DeliverCodes), get(api::list_code_deliveries)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/code-deliveries/resend", Api, DeliverCodes), post(api::resend_code_deliveries)),
         // Community assemblies (issue 16, item 2).
         (spec("GET", "/staff/assemblies/{assembly_id}/community", Page, ManageCommunity), get(community::staff_page)),
         (spec("POST", "/staff/assemblies/{assembly_id}/community", Page, ManageCommunity), post(community::save_phase)),

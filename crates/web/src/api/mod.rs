@@ -7,10 +7,13 @@
 //! if a route has no description there.
 
 pub mod assemblies;
+// Members' sign-in code deliveries (issue 18, item 2).
+pub mod codes;
 pub mod comments;
 pub mod openapi;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
+pub use codes::{list_code_deliveries, resend_code_deliveries};
 pub use comments::{list_comments, post_comment};
 pub use openapi::{openapi_document, operation};
 

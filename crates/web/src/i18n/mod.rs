@@ -8,6 +8,8 @@
 
 pub mod access;
 pub mod assembly;
+// Members' sign-in code deliveries (issue 18, item 2).
+pub mod codes;
 // Community assemblies (issue 16, item 2).
 pub mod community;
 // The public conversation (issue 16, part 1).
@@ -925,6 +927,7 @@ mod tests {
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
         ));
+        wrong.extend(same_placeholders::<codes::CodeMessages>("CodeMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

@@ -153,10 +153,12 @@ pub struct WorkspacePage {
     pub errors: Vec<String>,
     /// Whether the last change was saved.
     pub saved: bool,
-    /// A one-time code just issued: (member name, code), shown once.
-    pub issued_code: Option<(String, String)>,
-    /// What happened when an existing account was added as a member (no code is ever shown for it).
+    /// What happened when a member was added (no code is ever shown).
     pub notice: Option<&'static str>,
+    /// Whether to link the members' sign-in codes page (organisers).
+    pub can_deliver_codes: bool,
+    /// The sign-in code pages' strings.
+    pub tc: &'static crate::i18n::codes::CodeMessages,
 }
 
 /// The moderation queue.

@@ -30,9 +30,7 @@ pub(super) struct Outcome {
     pub errors: Vec<String>,
     /// Whether the last change was saved.
     pub saved: bool,
-    /// A new member's one-time code, shown once: (name, code).
-    pub issued_code: Option<(String, String)>,
-    /// What happened when an existing account was added as a member (never a code).
+    /// What happened when a member was added (never a code: codes are delivered, issue 18).
     pub notice: Option<&'static str>,
 }
 
@@ -84,7 +82,8 @@ pub(super) async fn page(
             .collect(),
         errors: outcome.errors,
         saved: outcome.saved,
-        issued_code: outcome.issued_code,
+        can_deliver_codes: allowed(viewer.role, Action::DeliverCodes),
+        tc: viewer.lang.t::<crate::i18n::codes::CodeMessages>(),
         notice: outcome.notice,
         c,
     };
