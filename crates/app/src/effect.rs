@@ -79,6 +79,23 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
+    /// An invitation to join an assembly's staff (issue 18, item 3), with its one-time link's token.
+    StaffInvitation {
+        /// The invited address (personal data: never logged).
+        to: String,
+        /// The language of the email (the inviting organiser's).
+        lang: String,
+        /// The invitation.
+        invitation_id: i64,
+        /// The link's token (secret; only its hash is stored).
+        token: String,
+        /// The assembly's title.
+        title: String,
+        /// The role offered (`organiser`, `facilitator`, ...).
+        role: String,
+        /// The last day it can be accepted (`YYYY-MM-DD`, UTC).
+        expires_on: String,
+    },
 }
 
 impl std::fmt::Debug for Mail {
@@ -100,6 +117,10 @@ impl std::fmt::Debug for Mail {
             Mail::HostKey { host_id, .. } => f
                 .debug_struct("HostKey")
                 .field("host_id", host_id)
+                .finish_non_exhaustive(),
+            Mail::StaffInvitation { invitation_id, .. } => f
+                .debug_struct("StaffInvitation")
+                .field("invitation_id", invitation_id)
                 .finish_non_exhaustive(),
         }
     }

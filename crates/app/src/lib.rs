@@ -27,6 +27,7 @@ pub mod deliberation;
 pub mod effect;
 mod error;
 pub mod impact;
+pub mod invitations;
 pub mod members;
 pub mod random;
 pub mod recruitment;

@@ -19,6 +19,7 @@ pub mod deliveries;
 pub mod conversation;
 pub mod conversation_bulk;
 pub mod evidence;
+pub mod invitations;
 pub mod impact;
 pub mod members;
 pub mod proposals;

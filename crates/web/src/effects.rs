@@ -149,5 +149,38 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             };
             ("community_host_key", None, message)
         }
+        Mail::StaffInvitation {
+            to,
+            lang,
+            token,
+            title,
+            role,
+            expires_on,
+            ..
+        } => {
+            let lang = Lang::from_code(lang).unwrap_or(Lang::En);
+            let t = lang.t::<crate::i18n::invitations::InvitationMessages>();
+            let path = format!("/join/{token}");
+            let url = state
+                .config
+                .public_url
+                .as_ref()
+                .or(state.config.mail.as_ref().map(|mail| &mail.public_url))
+                .map(|base| format!("{}{path}", base.trim_end_matches('/')))
+                .unwrap_or(path);
+            let role = lang.messages().role_name_of(role);
+            let values = [
+                ("title", title.as_str()),
+                ("role", role),
+                ("url", url.as_str()),
+                ("expires", expires_on.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.mail_subject, &values),
+                body: fill(t.mail_body, &values),
+            };
+            ("staff_invitation", None, message)
+        }
     }
 }

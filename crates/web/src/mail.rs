@@ -464,6 +464,22 @@ pub fn dispatch(
     let state = state.clone();
     tokio::spawn(async move {
         let Some(config) = state.config.mail.clone() else {
+            // The development transport (`--dev-message-log`) takes the message instead of a relay.
+            if let Some(log) = &state.config.message_log {
+                let logged = crate::delivery::LoggedMessage {
+                    channel: "email".to_owned(),
+                    to: message.to,
+                    subject: message.subject,
+                    body: message.body,
+                };
+                let outcome = match log.write(&logged) {
+                    Ok(()) => Outcome::Sent,
+                    Err(_) => Outcome::Failed,
+                };
+                record(&state, kind, respondent_id, outcome, "").await;
+                tracing::info!(kind, respondent_id, "email written to the development message log");
+                return outcome;
+            }
             record(&state, kind, respondent_id, Outcome::NotConfigured, "").await;
             tracing::info!(
                 kind,

@@ -126,6 +126,23 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("`delivery_ids` is empty or `channel` is unknown")
             }
         }),
+        // Staff invitations (issue 18, item 3).
+        ("POST", "/api/v1/assemblies/{assembly_id}/staff-invitations") => json!({
+            "operationId": "inviteStaff", "summary": "Invite people to the assembly's staff by email with a role, all or none; each gets a one-time link, valid 7 days, and their account is created when they accept (organisers)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["invitations"], "additionalProperties": false, "properties": {
+                "invitations": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "object", "required": ["email", "role"], "additionalProperties": false, "properties": {
+                    "email": { "type": "string", "format": "email" }, "role": { "enum": ["organiser", "facilitator", "observer", "authority"] }
+                } } },
+                "lang": { "enum": ["en", "fr"] }
+            } } } } },
+            "responses": {
+                "201": json_response("Invited, in order", json!({ "type": "object", "required": ["ids"], "properties": { "ids": { "type": "array", "items": { "type": "integer" } } } })),
+                "404": error_response("No such assembly"),
+                "409": error_response("An address already has an account (give it the role instead); nothing was written"),
+                "422": error_response("An address, a role or the language is invalid; nothing was written")
+            }
+        }),
         // Community assemblies (issue 16, item 2).
         ("GET", "/api/v1/assemblies/{assembly_id}/community/outcomes") => json!({
             "operationId": "listCommunityOutcomes", "summary": "Accepted outcomes of the assembly's community assemblies, by area, one page of 50 (no host's email, ever)",

@@ -16,6 +16,8 @@ pub mod community;
 pub mod conversation;
 pub mod deliberation;
 pub mod impact;
+// Staff invitations and the platform settings (issue 18, item 3).
+pub mod invitations;
 pub mod members;
 pub mod panel;
 pub mod recruitment;
@@ -928,6 +930,9 @@ mod tests {
             "ConversationMessages",
         ));
         wrong.extend(same_placeholders::<codes::CodeMessages>("CodeMessages"));
+        wrong.extend(same_placeholders::<invitations::InvitationMessages>(
+            "InvitationMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

@@ -15,9 +15,13 @@ pub mod audit;
 pub mod codes;
 pub mod dashboard;
 pub mod forms;
+// Staff invitations (issue 18, item 3).
+pub mod invitations;
 pub mod members;
 pub mod moderation;
 pub mod roles;
+// Platform settings (issue 18, item 3).
+pub mod settings;
 pub mod tokens;
 pub mod views;
 pub mod workspace;
@@ -27,6 +31,8 @@ pub use assemblies::{create_assembly, edit_assembly_form, new_assembly_form, upd
 pub use audit::audit_log;
 pub use codes::{code_deliveries, print_letters, resend_codes};
 pub use dashboard::dashboard;
+pub use invitations::{invite_staff, revoke_invitation};
+pub use settings::{save_settings, settings};
 pub use members::add_member;
 pub use moderation::{moderate_comment, moderation_queue};
 pub use roles::{assign_role, remove_role};

@@ -17,6 +17,10 @@ pub struct DashboardPage {
     pub c: Chrome,
     /// The assemblies of the viewer (all of them for administrators).
     pub assemblies: Vec<SummaryView>,
+    /// Whether the viewer may create an assembly (administrators; organisers when the setting allows it).
+    pub can_create: bool,
+    /// The link to the platform settings (administrators).
+    pub settings_link: Option<&'static str>,
 }
 
 /// The values of the assembly form, as typed or as stored.
@@ -157,8 +161,34 @@ pub struct WorkspacePage {
     pub notice: Option<&'static str>,
     /// Whether to link the members' sign-in codes page (organisers).
     pub can_deliver_codes: bool,
+    /// The assembly's latest staff invitations (for those who may assign roles).
+    pub invitations: Vec<InvitationView>,
+    /// The invitation strings.
+    pub ti: &'static crate::i18n::invitations::InvitationMessages,
+    /// A notice with figures.
+    pub message: Option<String>,
+    /// Whether emails can leave this server (invitations need it).
+    pub mail_configured: bool,
+    /// The staff roles an invitation may give (identifier, translated name).
+    pub staff_roles: Vec<(String, String)>,
     /// The sign-in code pages' strings.
     pub tc: &'static crate::i18n::codes::CodeMessages,
+}
+
+/// A staff invitation as listed on the workspace.
+pub struct InvitationView {
+    /// The invitation.
+    pub id: i64,
+    /// The invited address.
+    pub email: String,
+    /// The role, in words.
+    pub role: &'static str,
+    /// Waiting, accepted, revoked or expired, in words.
+    pub status: &'static str,
+    /// Whether it can still be revoked.
+    pub open: bool,
+    /// The last day it can be accepted.
+    pub expires: String,
 }
 
 /// The moderation queue.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
 
-use super::views::{PersonView, WorkspacePage};
+use super::views::{InvitationView, PersonView, WorkspacePage};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -32,6 +32,8 @@ pub(super) struct Outcome {
     pub saved: bool,
     /// What happened when a member was added (never a code: codes are delivered, issue 18).
     pub notice: Option<&'static str>,
+    /// A notice with figures (how many invitations were sent).
+    pub message: Option<String>,
 }
 
 impl Outcome {
@@ -55,6 +57,35 @@ pub(super) async fn page(
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let people = store::accounts::people_of(&mut connection, assembly_id).await?;
+    let can_assign = allowed(viewer.role, Action::AssignRoles);
+    let ti = viewer.lang.t::<crate::i18n::invitations::InvitationMessages>();
+    let invitations = if can_assign {
+        let (rows, _) = store::invitations::list(&mut connection, assembly_id, 0, 50).await?;
+        let now = crate::now();
+        rows.into_iter()
+            .map(|row| {
+                let status = if row.accepted_at.is_some() {
+                    1
+                } else if row.revoked_at.is_some() {
+                    2
+                } else if now > row.expires_at {
+                    3
+                } else {
+                    0
+                };
+                InvitationView {
+                    id: row.id,
+                    email: row.email,
+                    role: viewer.lang.messages().role_name(row.role),
+                    status: ti.statuses[status],
+                    open: status == 0,
+                    expires: crate::views::utc_date(row.expires_at),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop(connection);
     let c = Chrome::new(viewer, record.title.clone());
     let m = c.m;
@@ -70,7 +101,16 @@ pub(super) async fn page(
             .collect(),
         can_edit: allowed(viewer.role, Action::EditAssembly),
         can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
-        can_assign: allowed(viewer.role, Action::AssignRoles),
+        can_assign,
+        invitations,
+        ti,
+        message: outcome.message,
+        mail_configured: state.config.mail.is_some() || state.config.message_log.is_some(),
+        staff_roles: Role::ASSIGNABLE
+            .iter()
+            .filter(|role| **role != Role::Member)
+            .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))
+            .collect(),
         t: viewer.lang.t::<crate::i18n::access::AccessMessages>(),
         can_recruit: allowed(viewer.role, Action::ManageRecruitment),
         can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
