@@ -444,6 +444,15 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
     let nobody = client();
     app.login(&nobody, "nobody@example.org", "nobody's password")
         .await;
+    // Organisers may create assemblies here (the platform setting of issue 18), as the table says they may.
+    let response = app
+        .post_form(
+            &admin,
+            "/staff/settings",
+            &[("organisers_create_assemblies", "yes")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
     // The account routes act on this account (its walk comes before the administrator's, who may end its
     // sessions or disable it).
     let nobody_id = store::test_support::count_raw(
@@ -489,7 +498,9 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{session_id}", "1")
                 .replace("{proposal_id}", "1")
                 .replace("{amendment_id}", "1")
-                .replace("{ballot_id}", "1");
+                .replace("{ballot_id}", "1")
+                .replace("{invitation_id}", "1")
+                .replace("{token}", "not-an-invitation");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
                 (Kind::Page, "GET") | (Kind::Asset, "GET") => browser.get(&url),
