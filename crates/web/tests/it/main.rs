@@ -8,6 +8,8 @@ mod community;
 mod deliberation;
 mod helpers;
 mod impact;
+// Staff invitations and the platform setting (issue 18, item 3).
+mod invitations;
 mod members;
 mod panel;
 mod recruitment;
