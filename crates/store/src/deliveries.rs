@@ -73,8 +73,13 @@ impl std::fmt::Debug for Recipient {
     }
 }
 
-const COLUMNS: &str = "d.id, d.assembly_id, d.account_id, d.respondent_id, d.channel, d.lang, d.valid_seconds, \
-                       d.status, d.attempts, d.error, d.created_at, d.updated_at";
+/// The columns of a delivery, for `concat!` (sqlx takes literal SQL only).
+macro_rules! columns {
+    () => {
+        "d.id, d.assembly_id, d.account_id, d.respondent_id, d.channel, d.lang, d.valid_seconds, \
+         d.status, d.attempts, d.error, d.created_at, d.updated_at"
+    };
+}
 
 fn read(row: &sqlx::any::AnyRow) -> Result<DeliveryRow, StoreError> {
     let channel: String = row.try_get("channel")?;
@@ -236,7 +241,11 @@ pub async fn finish(
 }
 
 async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<DeliveryRow, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM code_deliveries d WHERE d.id = $1"))
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM code_deliveries d WHERE d.id = $1"
+    ))
         .bind(id)
         .fetch_optional(conn)
         .await?
@@ -293,8 +302,10 @@ pub async fn list(
     .bind(status)
     .fetch_one(&mut *conn)
     .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS}, a.display_name FROM code_deliveries d JOIN accounts a ON a.id = d.account_id
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        ", a.display_name FROM code_deliveries d JOIN accounts a ON a.id = d.account_id
          WHERE d.assembly_id = $1 AND ($2 IS NULL OR d.status = $2) ORDER BY d.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(assembly_id)

@@ -69,8 +69,12 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
-const COLUMNS: &str = "id, assembly_id, email, role, lang, invited_by, created_at, expires_at, accepted_at, \
-                       account_id, revoked_at";
+/// The columns of an invitation, for `concat!` (sqlx takes literal SQL only).
+macro_rules! columns {
+    () => {
+        "id, assembly_id, email, role, lang, invited_by, created_at, expires_at, accepted_at, account_id, revoked_at"
+    };
+}
 
 fn read(row: &sqlx::any::AnyRow) -> Result<InvitationRow, StoreError> {
     let role: String = row.try_get("role")?;
@@ -155,8 +159,10 @@ pub async fn by_token(
     conn: &mut AnyConnection,
     token_hash: &str,
 ) -> Result<Option<InvitationRow>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM staff_invitations WHERE token_hash = $1"
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM staff_invitations WHERE token_hash = $1"
     ))
     .bind(token_hash)
     .fetch_optional(conn)
@@ -196,8 +202,10 @@ pub async fn list(
             .bind(assembly_id)
             .fetch_one(&mut *conn)
             .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM staff_invitations WHERE assembly_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM staff_invitations WHERE assembly_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(assembly_id)
     .bind(limit)

@@ -53,9 +53,9 @@ impl Validate for InviteFields {
             errors.push(ValidationError::new("email", Problem::Malformed));
         }
         let role = Role::parse_assignable("role", &self.role);
-        match role {
+        match &role {
             Ok(Role::Member) => errors.push(ValidationError::new("role", Problem::Malformed)),
-            Err(error) => errors.push(error),
+            Err(error) => errors.push(error.clone()),
             Ok(_) => {}
         }
         match role {
