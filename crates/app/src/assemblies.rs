@@ -37,9 +37,17 @@ pub async fn create_assembly(
     if let (true, Some(account_id)) = (by_organiser, actor.account_id) {
         let entity = format!("assembly:{}/account:{account_id}", record.id);
         audited(tx, actor, "role.assign", &entity, now, async |tx| {
-            store::accounts::set_role(tx, record.id, account_id, domain::permission::Role::Organiser)
-                .await?;
-            Ok(((), Entry::after(serde_json::json!({ "role": "organiser", "creator": true }))))
+            store::accounts::set_role(
+                tx,
+                record.id,
+                account_id,
+                domain::permission::Role::Organiser,
+            )
+            .await?;
+            Ok((
+                (),
+                Entry::after(serde_json::json!({ "role": "organiser", "creator": true })),
+            ))
         })
         .await?;
     }

@@ -160,7 +160,10 @@ async fn close(
     error: &str,
     now: i64,
 ) -> Result<bool> {
-    let entity = format!("assembly:{}/code_delivery:{}", delivery.assembly_id, delivery.id);
+    let entity = format!(
+        "assembly:{}/code_delivery:{}",
+        delivery.assembly_id, delivery.id
+    );
     let action = format!("code_delivery.{}", status.as_str());
     audited(tx, &Actor::SYSTEM, &action, &entity, now, async |tx| {
         let done = store::deliveries::finish(tx, delivery.id, status, error, now).await?;
@@ -264,14 +267,29 @@ pub async fn print_letters(
             continue;
         }
         let entity = format!("assembly:{assembly_id}/code_delivery:{id}");
-        audited(tx, actor, "code_delivery.print", &entity, now, async |_tx| {
-            let after = serde_json::json!({ "account_id": delivery.account_id });
-            Ok(((), Entry::after(after)))
-        })
+        audited(
+            tx,
+            actor,
+            "code_delivery.print",
+            &entity,
+            now,
+            async |_tx| {
+                let after = serde_json::json!({ "account_id": delivery.account_id });
+                Ok(((), Entry::after(after)))
+            },
+        )
         .await?;
         let recipient = store::deliveries::recipient(tx, &delivery).await?;
         let facts = serde_json::json!({ "code_delivery_id": id, "channel": "letter" });
-        let code = issue_code(tx, actor, delivery.account_id, delivery.valid_seconds, facts, now).await?;
+        let code = issue_code(
+            tx,
+            actor,
+            delivery.account_id,
+            delivery.valid_seconds,
+            facts,
+            now,
+        )
+        .await?;
         store::deliveries::set_code(tx, id, code.id).await?;
         letters.push(Letter {
             delivery_id: id,

@@ -128,12 +128,19 @@ pub async fn revoke(
     now: i64,
 ) -> Result<()> {
     let entity = format!("assembly:{assembly_id}/staff_invitation:{invitation_id}");
-    audited(tx, actor, "staff_invitation.revoke", &entity, now, async |tx| {
-        if !store::invitations::revoke(tx, assembly_id, invitation_id, now).await? {
-            return Err(Error::NotFound);
-        }
-        Ok(((), Entry::after(serde_json::json!({ "revoked_at": now }))))
-    })
+    audited(
+        tx,
+        actor,
+        "staff_invitation.revoke",
+        &entity,
+        now,
+        async |tx| {
+            if !store::invitations::revoke(tx, assembly_id, invitation_id, now).await? {
+                return Err(Error::NotFound);
+            }
+            Ok(((), Entry::after(serde_json::json!({ "revoked_at": now }))))
+        },
+    )
     .await
 }
 
@@ -143,7 +150,8 @@ pub async fn open_invitation(
     token: &str,
     now: i64,
 ) -> Result<Option<InvitationRow>> {
-    let row = store::invitations::by_token(conn, &store::sha256_hex(token.trim().as_bytes())).await?;
+    let row =
+        store::invitations::by_token(conn, &store::sha256_hex(token.trim().as_bytes())).await?;
     Ok(row.filter(|row| row.is_open(now)))
 }
 
@@ -192,11 +200,19 @@ pub async fn accept(
     };
     let assembly_id = invitation.assembly_id;
     let entity = format!("assembly:{assembly_id}/staff_invitation:{}", invitation.id);
-    let accepted = audited(tx, &actor, "staff_invitation.accept", &entity, now, async |tx| {
-        let accepted = store::invitations::accept(tx, invitation.id, account_id, now).await?;
-        let after = serde_json::json!({ "account_id": account_id, "role": invitation.role.as_str() });
-        Ok((accepted, Entry::after(after)))
-    })
+    let accepted = audited(
+        tx,
+        &actor,
+        "staff_invitation.accept",
+        &entity,
+        now,
+        async |tx| {
+            let accepted = store::invitations::accept(tx, invitation.id, account_id, now).await?;
+            let after =
+                serde_json::json!({ "account_id": account_id, "role": invitation.role.as_str() });
+            Ok((accepted, Entry::after(after)))
+        },
+    )
     .await?;
     if !accepted {
         return Err(AccountError::Refused(AcceptRefusal::NotOpen));
@@ -208,15 +224,22 @@ pub async fn accept(
         Ok(((), Entry::after(after)))
     })
     .await?;
-    tracing::info!(assembly_id, account_id, invitation_id = invitation.id, "staff invitation accepted");
+    tracing::info!(
+        assembly_id,
+        account_id,
+        invitation_id = invitation.id,
+        "staff invitation accepted"
+    );
     Ok(account_id)
 }
 
 /// Whether organisers may create assemblies (the platform administrator's setting; off until set).
 pub async fn organisers_may_create_assemblies(conn: &mut store::AnyConnection) -> Result<bool> {
-    Ok(store::invitations::setting(conn, ORGANISERS_CREATE_ASSEMBLIES)
-        .await?
-        .is_some_and(|value| value == "yes"))
+    Ok(
+        store::invitations::setting(conn, ORGANISERS_CREATE_ASSEMBLIES)
+            .await?
+            .is_some_and(|value| value == "yes"),
+    )
 }
 
 /// Lets organisers create assemblies, or stops them (platform administrators only; audited
@@ -231,17 +254,24 @@ pub async fn set_organisers_may_create_assemblies(
         return Err(Error::Forbidden);
     }
     let entity = format!("platform_setting:{ORGANISERS_CREATE_ASSEMBLIES}");
-    audited(tx, actor, "platform_setting.set", &entity, now, async |tx| {
-        let before = organisers_may_create_assemblies(tx).await?;
-        let value = if allowed { "yes" } else { "no" };
-        store::invitations::set_setting(tx, ORGANISERS_CREATE_ASSEMBLIES, value, now).await?;
-        Ok((
-            (),
-            Entry::change(
-                serde_json::json!({ "allowed": before }),
-                serde_json::json!({ "allowed": allowed }),
-            ),
-        ))
-    })
+    audited(
+        tx,
+        actor,
+        "platform_setting.set",
+        &entity,
+        now,
+        async |tx| {
+            let before = organisers_may_create_assemblies(tx).await?;
+            let value = if allowed { "yes" } else { "no" };
+            store::invitations::set_setting(tx, ORGANISERS_CREATE_ASSEMBLIES, value, now).await?;
+            Ok((
+                (),
+                Entry::change(
+                    serde_json::json!({ "allowed": before }),
+                    serde_json::json!({ "allowed": allowed }),
+                ),
+            ))
+        },
+    )
     .await
 }

@@ -4,12 +4,12 @@
 
 use app::accounts::{AccountError, MemberRefusal, NewAccount, NewMember, RoleRefusal};
 use app::codes::Claimed;
-use domain::delivery::{Channel, DeliveryStatus};
 use app::{Actor, Error};
 use domain::account::{DisplayName, Email, TokenName};
 use domain::assembly::{
     AssemblyDraft, Authority, CommentBody, CommentStatus, Commitment, Question, Timeline, Title,
 };
+use domain::delivery::{Channel, DeliveryStatus};
 use domain::permission::Role;
 use domain::phase::Phase;
 use store::{Store, on_both_backends};
@@ -354,7 +354,10 @@ async fn a_member_added_by_hand_gets_a_code_delivered_that_no_one_who_adds_them_
     );
     assert_eq!(codes(store.clone()).await, 0);
     let first = created.value.delivery_id;
-    assert_eq!(status_of(store.clone(), first).await, DeliveryStatus::Pending);
+    assert_eq!(
+        status_of(store.clone(), first).await,
+        DeliveryStatus::Pending
+    );
 
     // A deliverer claims it and issues the code then, in French, to the member's own address.
     let Claimed::Send(sending) = claim(store.clone(), NOW).await else {
@@ -448,8 +451,7 @@ async fn a_member_added_by_hand_gets_a_code_delivered_that_no_one_who_adds_them_
     let other = assembly(&store).await;
     let before = audit_count(&store).await;
     let mut tx = store.begin().await.unwrap();
-    let refused =
-        app::codes::resend(&mut tx, &organiser, other, &[first], None, later).await;
+    let refused = app::codes::resend(&mut tx, &organiser, other, &[first], None, later).await;
     assert!(matches!(refused, Err(Error::NotFound)), "{refused:?}");
     drop(tx);
     assert_eq!(audit_count(&store).await, before);

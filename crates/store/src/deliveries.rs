@@ -246,10 +246,10 @@ async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<DeliveryRow, StoreEr
         columns!(),
         " FROM code_deliveries d WHERE d.id = $1"
     ))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     read(&row)
 }
 

@@ -477,7 +477,11 @@ pub fn dispatch(
                     Err(_) => Outcome::Failed,
                 };
                 record(&state, kind, respondent_id, outcome, "").await;
-                tracing::info!(kind, respondent_id, "email written to the development message log");
+                tracing::info!(
+                    kind,
+                    respondent_id,
+                    "email written to the development message log"
+                );
                 return outcome;
             }
             record(&state, kind, respondent_id, Outcome::NotConfigured, "").await;

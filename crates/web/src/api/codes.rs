@@ -2,10 +2,10 @@
 //! never an address), a page at a time, and sending the codes of many members again in one call (issue 18, item
 //! 2), through the same use case as the staff page (`app::codes::resend`).
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use domain::delivery::{Channel, DeliveryStatus};
 use domain::error::{Problem, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -89,10 +89,9 @@ pub async fn list_code_deliveries(
     }
     let status = match query.status.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(
-            DeliveryStatus::from_stored(text)
-                .ok_or_else(|| AppError::Invalid(ValidationError::new("status", Problem::Malformed)))?,
-        ),
+        Some(text) => Some(DeliveryStatus::from_stored(text).ok_or_else(|| {
+            AppError::Invalid(ValidationError::new("status", Problem::Malformed))
+        })?),
     };
     let mut connection = state.store.connection().await?;
     if !store::assemblies::assembly_exists(&mut connection, assembly_id).await? {
@@ -153,10 +152,9 @@ pub async fn resend_code_deliveries(
     }
     let channel = match input.channel.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(
-            Channel::from_stored(text)
-                .ok_or_else(|| AppError::Invalid(ValidationError::new("channel", Problem::Malformed)))?,
-        ),
+        Some(text) => Some(Channel::from_stored(text).ok_or_else(|| {
+            AppError::Invalid(ValidationError::new("channel", Problem::Malformed))
+        })?),
     };
     let mut tx = state.store.begin().await?;
     if !store::assemblies::assembly_exists(&mut tx, assembly_id).await? {

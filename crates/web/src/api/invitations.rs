@@ -48,7 +48,10 @@ pub async fn invite_staff(
 ) -> Result<Response, AppError> {
     let Json(input) = body?;
     if input.invitations.is_empty() || input.invitations.len() > app::invitations::MAX_INVITEES {
-        return Err(AppError::Invalid(ValidationError::new("invitations", Problem::Malformed)));
+        return Err(AppError::Invalid(ValidationError::new(
+            "invitations",
+            Problem::Malformed,
+        )));
     }
     let lang = match input.lang.as_deref() {
         None => "en",
@@ -63,9 +66,15 @@ pub async fn invite_staff(
         invitees.push(Invitee { email, role });
     }
     let mut tx = state.store.begin().await?;
-    let invited =
-        app::invitations::invite(&mut tx, &viewer.actor(), assembly_id, &invitees, lang, now())
-            .await;
+    let invited = app::invitations::invite(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &invitees,
+        lang,
+        now(),
+    )
+    .await;
     let done = match invited {
         Ok(done) => done,
         Err(AccountError::Refused(refusal)) => {

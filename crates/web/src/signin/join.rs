@@ -113,8 +113,14 @@ async fn page(
     )?;
     // The link's token is in the address: no cache keeps the page, and no referrer carries it elsewhere.
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
     Ok(response)
 }
 
@@ -124,7 +130,15 @@ pub async fn join_form(
     Extension(viewer): Extension<Viewer>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    page(&state, &viewer, &token, StatusCode::OK, Vec::new(), String::new()).await
+    page(
+        &state,
+        &viewer,
+        &token,
+        StatusCode::OK,
+        Vec::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /join/{token}`: creates the account with the invited role and signs the person in.
@@ -149,7 +163,15 @@ pub async fn join(
     let open = app::invitations::open_invitation(&mut connection, &token, now()).await?;
     drop(connection);
     if open.is_none() {
-        return page(&state, &viewer, &token, StatusCode::NOT_FOUND, Vec::new(), String::new()).await;
+        return page(
+            &state,
+            &viewer,
+            &token,
+            StatusCode::NOT_FOUND,
+            Vec::new(),
+            String::new(),
+        )
+        .await;
     }
     let hash = hash_password(password.expose().to_owned()).await?;
     let mut tx = state.store.begin().await?;
@@ -164,7 +186,15 @@ pub async fn join(
                 AcceptRefusal::AccountExists => (StatusCode::CONFLICT, t.account_exists),
             };
             let name = display_name.as_str().to_owned();
-            return page(&state, &viewer, &token, status, vec![error.to_owned()], name).await;
+            return page(
+                &state,
+                &viewer,
+                &token,
+                status,
+                vec![error.to_owned()],
+                name,
+            )
+            .await;
         }
         Err(AccountError::App(error)) => return Err(error.into()),
     };

@@ -208,9 +208,10 @@ async fn render_list(
         PAGE_SIZE,
     )
     .await?;
-    let letters = store::deliveries::pending_letters(&mut connection, assembly_id, app::codes::LETTER_BATCH)
-        .await?
-        .len();
+    let letters =
+        store::deliveries::pending_letters(&mut connection, assembly_id, app::codes::LETTER_BATCH)
+            .await?
+            .len();
     drop(connection);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let status_value = status.map(DeliveryStatus::as_str).unwrap_or("");
@@ -324,8 +325,7 @@ pub async fn resend_codes(
                     .filter(|_| !invalid.errors.has("delivery")),
             );
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render_list(&state, &viewer, assembly_id, 1, None, None, errors, status)
-                .await;
+            return render_list(&state, &viewer, assembly_id, 1, None, None, errors, status).await;
         }
     };
     let mut tx = state.store.begin().await?;
@@ -354,7 +354,11 @@ pub async fn print_letters(
     if letters.is_empty() {
         return Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/codes")).into_response());
     }
-    tracing::info!(assembly_id, letters = letters.len(), "sealed letters printed");
+    tracing::info!(
+        assembly_id,
+        letters = letters.len(),
+        "sealed letters printed"
+    );
     let t = viewer.lang.t::<CodeMessages>();
     let url = match &state.config.public_url {
         Some(base) => format!("{}/code", base.trim_end_matches('/')),

@@ -94,7 +94,14 @@ pub async fn invite_staff(
     }
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return page(&state, &viewer, assembly_id, status, Outcome::errors(errors)).await;
+        return page(
+            &state,
+            &viewer,
+            assembly_id,
+            status,
+            Outcome::errors(errors),
+        )
+        .await;
     }
     let mut tx = state.store.begin().await?;
     let invited = app::invitations::invite(
@@ -140,5 +147,8 @@ pub async fn revoke_invitation(
     let mut tx = state.store.begin().await?;
     app::invitations::revoke(&mut tx, &viewer.actor(), assembly_id, invitation_id, now()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}?saved=1#invitations")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/assemblies/{assembly_id}?saved=1#invitations"
+    ))
+    .into_response())
 }

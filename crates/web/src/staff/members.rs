@@ -36,14 +36,8 @@ pub async fn add_member(
         lang: viewer.lang.code().to_owned(),
     };
     let mut tx = state.store.begin().await?;
-    let added = app::accounts::add_member(
-        &mut tx,
-        &viewer.actor(),
-        assembly_id,
-        &member,
-        now(),
-    )
-    .await;
+    let added =
+        app::accounts::add_member(&mut tx, &viewer.actor(), assembly_id, &member, now()).await;
     let m = viewer.lang.messages();
     let done = match added {
         Ok(done) => done,

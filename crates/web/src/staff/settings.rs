@@ -59,7 +59,8 @@ pub async fn settings(
     Query(query): Query<SettingsQuery>,
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
-    let organisers_create = app::invitations::organisers_may_create_assemblies(&mut connection).await?;
+    let organisers_create =
+        app::invitations::organisers_may_create_assemblies(&mut connection).await?;
     drop(connection);
     let t = viewer.lang.t::<InvitationMessages>();
     render(
@@ -84,8 +85,13 @@ pub async fn save_settings(
         Err(mut invalid) => return Err(AppError::Invalid(invalid.errors.0.remove(0))),
     };
     let mut tx = state.store.begin().await?;
-    app::invitations::set_organisers_may_create_assemblies(&mut tx, &viewer.actor(), allowed, now())
-        .await?;
+    app::invitations::set_organisers_may_create_assemblies(
+        &mut tx,
+        &viewer.actor(),
+        allowed,
+        now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/staff/settings?saved=1").into_response())
 }

@@ -58,7 +58,9 @@ pub(super) async fn page(
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let people = store::accounts::people_of(&mut connection, assembly_id).await?;
     let can_assign = allowed(viewer.role, Action::AssignRoles);
-    let ti = viewer.lang.t::<crate::i18n::invitations::InvitationMessages>();
+    let ti = viewer
+        .lang
+        .t::<crate::i18n::invitations::InvitationMessages>();
     let invitations = if can_assign {
         let (rows, _) = store::invitations::list(&mut connection, assembly_id, 0, 50).await?;
         let now = crate::now();

@@ -27,7 +27,13 @@ on_both_backends!(
 );
 
 /// Adds a member by hand through the workspace form and checks that the page shows no code.
-async fn add_member(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, name: &str, email: &str) {
+async fn add_member(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    name: &str,
+    email: &str,
+) {
     let response = app
         .post_form(
             organiser,
@@ -73,8 +79,22 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     crate::members::logs();
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    add_member(&app, &organiser, assembly_id, "Dora Delivered", "dora.delivered@example.org").await;
-    add_member(&app, &organiser, assembly_id, "Lou Letter", "lou.letter@example.org").await;
+    add_member(
+        &app,
+        &organiser,
+        assembly_id,
+        "Dora Delivered",
+        "dora.delivered@example.org",
+    )
+    .await;
+    add_member(
+        &app,
+        &organiser,
+        assembly_id,
+        "Lou Letter",
+        "lou.letter@example.org",
+    )
+    .await;
 
     // The codes wait in the database as deliveries; the organiser sees them pending, with no code.
     let codes_page = format!("/staff/assemblies/{assembly_id}/codes");
@@ -87,8 +107,15 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     // The deliverer sends them through the transport; the member signs in with the code from their message.
     let dora = app.code_sent_to("dora.delivered@example.org").await;
     let lou_emailed = app.code_sent_to("lou.letter@example.org").await;
-    assert_eq!(sign_in_with(&app, "dora.delivered@example.org", &dora).await, 303);
-    assert_eq!(sign_in_with(&app, "dora.delivered@example.org", &dora).await, 401, "once");
+    assert_eq!(
+        sign_in_with(&app, "dora.delivered@example.org", &dora).await,
+        303
+    );
+    assert_eq!(
+        sign_in_with(&app, "dora.delivered@example.org", &dora).await,
+        401,
+        "once"
+    );
     let (_, html) = app.get(&organiser, &codes_page).await;
     assert!(html.matches("data-status=\"sent\"").count() >= 2, "{html}");
 
@@ -116,10 +143,20 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     );
     // A bulk form without a ticked member names the problem and changes nothing.
     let response = app
-        .post_form(&organiser, &format!("{codes_page}/resend"), &[("channel", "letter")])
+        .post_form(
+            &organiser,
+            &format!("{codes_page}/resend"),
+            &[("channel", "letter")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
-    assert!(response.text().await.unwrap().contains("Tick at least one member"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Tick at least one member")
+    );
     let response = app
         .post_form(
             &organiser,
@@ -128,7 +165,11 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(app.deliver_codes().await, 0, "letters are printed, not sent");
+    assert_eq!(
+        app.deliver_codes().await,
+        0,
+        "letters are printed, not sent"
+    );
     let (_, html) = app.get(&organiser, &codes_page).await;
     assert!(html.contains("Letters waiting to be printed: 1."), "{html}");
 
@@ -141,8 +182,9 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     let letters = response.text().await.unwrap();
     let printed = code_in(&letters).expect("the letter carries a code");
     assert!(
-        letters.contains(&format!("class=\"code print-only\" data-sealed-code>{printed}<"))
-            && letters.contains("Lou Letter"),
+        letters.contains(&format!(
+            "class=\"code print-only\" data-sealed-code>{printed}<"
+        )) && letters.contains("Lou Letter"),
         "{letters}"
     );
     assert_eq!(
@@ -163,13 +205,18 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
         401,
         "the emailed code stopped working"
     );
-    assert_eq!(sign_in_with(&app, "lou.letter@example.org", &printed).await, 303);
+    assert_eq!(
+        sign_in_with(&app, "lou.letter@example.org", &printed).await,
+        303
+    );
 
     // Scripts see the same outcomes (never a code) and send codes again in bulk.
     let token = app.token_for("organiser").await;
     let api = reqwest::Client::new();
     let listed: serde_json::Value = api
-        .get(app.url(&format!("/api/v1/assemblies/{assembly_id}/code-deliveries?status=printed")))
+        .get(app.url(&format!(
+            "/api/v1/assemblies/{assembly_id}/code-deliveries?status=printed"
+        )))
         .bearer_auth(&token)
         .send()
         .await
@@ -182,7 +229,9 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     assert_eq!(listed["deliveries"][0]["channel"], "letter", "{listed}");
     let dora_delivery = delivery_of(&app, assembly_id, "dora.delivered@example.org").await;
     let response = api
-        .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/code-deliveries/resend")))
+        .post(app.url(&format!(
+            "/api/v1/assemblies/{assembly_id}/code-deliveries/resend"
+        )))
         .bearer_auth(&token)
         .json(&serde_json::json!({ "delivery_ids": [dora_delivery, dora_delivery] }))
         .send()
@@ -195,7 +244,9 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     );
     let dora_again = app.code_sent_to("dora.delivered@example.org").await;
     let response = api
-        .post(app.url(&format!("/api/v1/assemblies/{assembly_id}/code-deliveries/resend")))
+        .post(app.url(&format!(
+            "/api/v1/assemblies/{assembly_id}/code-deliveries/resend"
+        )))
         .bearer_auth(&token)
         .json(&serde_json::json!({ "delivery_ids": [dora_delivery, 999_999] }))
         .send()
@@ -213,7 +264,12 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     );
 
     // The walk: every page and API response a staff member can reach shows none of the codes.
-    let codes = [dora.clone(), lou_emailed.clone(), printed.clone(), dora_again.clone()];
+    let codes = [
+        dora.clone(),
+        lou_emailed.clone(),
+        printed.clone(),
+        dora_again.clone(),
+    ];
     let mut walked = 0;
     for role in ["organiser", "admin"] {
         let browser = app.demo_client(role).await;
@@ -241,11 +297,18 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
                     "{role} GET {path} shows a member's code"
                 );
             }
-            assert_eq!(code_in(&body), None, "{role} GET {path} shows a sign-in code");
+            assert_eq!(
+                code_in(&body),
+                None,
+                "{role} GET {path} shows a sign-in code"
+            );
             walked += 1;
         }
     }
-    assert!(walked > 60, "the walk covered the route table ({walked} responses)");
+    assert!(
+        walked > 60,
+        "the walk covered the route table ({walked} responses)"
+    );
 
     // Nor do the audit log or the server's log hold a code or the members' addresses.
     let mut connection = app.store.connection().await.unwrap();
@@ -253,11 +316,23 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
     drop(connection);
     let audit: String = audit
         .into_iter()
-        .map(|row| format!("{} {} {:?} {:?}\n", row.action, row.entity, row.before_json, row.after_json))
+        .map(|row| {
+            format!(
+                "{} {} {:?} {:?}\n",
+                row.action, row.entity, row.before_json, row.after_json
+            )
+        })
         .collect();
-    assert!(audit.contains("code_delivery.print") && audit.contains("code_delivery.resend"), "{audit}");
+    assert!(
+        audit.contains("code_delivery.print") && audit.contains("code_delivery.resend"),
+        "{audit}"
+    );
     let logs = crate::members::log_text();
-    for secret in codes.iter().map(String::as_str).chain(["dora.delivered@example.org", "Lou Letter"]) {
+    for secret in codes
+        .iter()
+        .map(String::as_str)
+        .chain(["dora.delivered@example.org", "Lou Letter"])
+    {
         assert!(!audit.contains(secret), "{secret} in the audit log");
         assert!(!logs.contains(secret), "{secret} in the server's log");
     }
@@ -268,7 +343,9 @@ pub async fn a_code_asked_for_on_one_server_is_delivered_by_another(app: TestApp
     // deliverer running; the test's first server runs none.
     let (_, store, stopping) = start_server(&app.database_url).await;
     let second_log = web::delivery::MessageLog::new(
-        message_log_of(&app.database_url).path().with_extension("second.jsonl"),
+        message_log_of(&app.database_url)
+            .path()
+            .with_extension("second.jsonl"),
     );
     let config = std::sync::Arc::new(web::Config {
         message_log: Some(second_log.clone()),
@@ -278,7 +355,14 @@ pub async fn a_code_asked_for_on_one_server_is_delivered_by_another(app: TestApp
 
     let assembly_id = app.climate_id().await;
     let organiser = app.demo_client("organiser").await;
-    add_member(&app, &organiser, assembly_id, "Sam Second", "sam.second@example.org").await;
+    add_member(
+        &app,
+        &organiser,
+        assembly_id,
+        "Sam Second",
+        "sam.second@example.org",
+    )
+    .await;
     let mut message = None;
     for _ in 0..200 {
         message = second_log
@@ -299,6 +383,9 @@ pub async fn a_code_asked_for_on_one_server_is_delivered_by_another(app: TestApp
         "the first server sent nothing"
     );
     // The member signs in on the first server with the code the second one sent.
-    assert_eq!(sign_in_with(&app, "sam.second@example.org", &code).await, 303);
+    assert_eq!(
+        sign_in_with(&app, "sam.second@example.org", &code).await,
+        303
+    );
     let _ = std::fs::remove_file(second_log.path());
 }

@@ -255,7 +255,9 @@ impl TestApp {
 pub fn message_log_of(database_url: &str) -> web::delivery::MessageLog {
     use sha2::Digest;
     let name = hex::encode(&sha2::Sha256::digest(database_url.as_bytes())[..12]);
-    web::delivery::MessageLog::new(std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")))
+    web::delivery::MessageLog::new(
+        std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")),
+    )
 }
 
 /// The first sign-in code (`XXXX-XXXX-XXXX`, Crockford alphabet) in a text.

@@ -57,7 +57,10 @@ async fn link_sent_to(app: &TestApp, to: &str) -> String {
             .rev()
             .find(|message| message.to == to);
         if let Some(message) = found {
-            let start = message.body.find("/join/").expect("a link in the invitation");
+            let start = message
+                .body
+                .find("/join/")
+                .expect("a link in the invitation");
             return message.body[start..]
                 .split_whitespace()
                 .next()
@@ -88,7 +91,11 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         ("new.person@example.org", "admin", 422),
         ("new.person@example.org\nnot an address", "facilitator", 422),
         // An address that already has an account gets the role through the role form instead.
-        ("new.person@example.org\nfacilitator@demo.kleroterion.org", "observer", 409),
+        (
+            "new.person@example.org\nfacilitator@demo.kleroterion.org",
+            "observer",
+            409,
+        ),
     ] {
         let response = app
             .post_form(&organiser, &invite, &[("emails", emails), ("role", role)])
@@ -96,7 +103,10 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         assert_eq!(response.status().as_u16(), status, "{emails} {role}");
         let html = response.text().await.unwrap();
         if status == 409 {
-            assert!(html.contains("Line 2: this address already has an account"), "{html}");
+            assert!(
+                html.contains("Line 2: this address already has an account"),
+                "{html}"
+            );
         }
     }
     assert_eq!(invitations(&app).await, 0);
@@ -107,7 +117,10 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
             &organiser,
             &invite,
             &[
-                ("emails", "fay.facilitator@example.org\n\n  oscar.observer@example.org "),
+                (
+                    "emails",
+                    "fay.facilitator@example.org\n\n  oscar.observer@example.org ",
+                ),
                 ("role", "facilitator"),
             ],
         )
@@ -115,7 +128,10 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
     assert_eq!(response.status().as_u16(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Invitations sent: 2."), "{html}");
-    assert!(html.contains("fay.facilitator@example.org"), "the workspace lists them: {html}");
+    assert!(
+        html.contains("fay.facilitator@example.org"),
+        "the workspace lists them: {html}"
+    );
     let fay_link = link_sent_to(&app, "fay.facilitator@example.org").await;
     let oscar_link = link_sent_to(&app, "oscar.observer@example.org").await;
     assert_ne!(fay_link, oscar_link);
@@ -133,11 +149,19 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
     let csrf = crate::helpers::csrf_of(&html);
     let response = fay
         .post(app.url(&fay_link))
-        .form(&[("display_name", "Fay"), ("password", "short"), ("csrf_token", &csrf)])
+        .form(&[
+            ("display_name", "Fay"),
+            ("password", "short"),
+            ("csrf_token", &csrf),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status().as_u16(), 422, "a short password is refused");
+    assert_eq!(
+        response.status().as_u16(),
+        422,
+        "a short password is refused"
+    );
     let response = fay
         .post(app.url(&fay_link))
         .form(&[
@@ -153,9 +177,13 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         (303, "/staff".to_owned())
     );
     // Signed in, with the invited role and nothing more.
-    let (status, _) = app.get(&fay, &format!("/staff/assemblies/{assembly_id}")).await;
+    let (status, _) = app
+        .get(&fay, &format!("/staff/assemblies/{assembly_id}"))
+        .await;
     assert_eq!(status, 200);
-    let (status, _) = app.get(&fay, &format!("/staff/assemblies/{assembly_id}/edit")).await;
+    let (status, _) = app
+        .get(&fay, &format!("/staff/assemblies/{assembly_id}/edit"))
+        .await;
     assert_eq!(status, 403, "a facilitator does not edit the assembly");
     let mut connection = app.store.connection().await.unwrap();
     let account = store::accounts::account_by_email(&mut connection, "fay.facilitator@example.org")
@@ -178,14 +206,21 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         .post_form(
             &again,
             &fay_link,
-            &[("display_name", "Someone"), ("password", "another long password")],
+            &[
+                ("display_name", "Someone"),
+                ("password", "another long password"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 404);
     assert_eq!(app.count("accounts WHERE email LIKE 'fay.%'").await, 1);
     // Fay signs in with the password she chose.
-    app.login(&client(), "fay.facilitator@example.org", "a long enough password")
-        .await;
+    app.login(
+        &client(),
+        "fay.facilitator@example.org",
+        "a long enough password",
+    )
+    .await;
 
     // Revoked: Oscar's link stops working.
     let oscar_id = store::test_support::count_raw(
@@ -243,7 +278,9 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
     // The API invites in bulk, all or none.
     let api_token = app.token_for("organiser").await;
     let api = reqwest::Client::new();
-    let url = app.url(&format!("/api/v1/assemblies/{assembly_id}/staff-invitations"));
+    let url = app.url(&format!(
+        "/api/v1/assemblies/{assembly_id}/staff-invitations"
+    ));
     let response = api
         .post(&url)
         .bearer_auth(&api_token)
@@ -277,7 +314,11 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         .into_iter()
         .find(|message| message.to == "obi.observer@example.org")
         .unwrap();
-    assert!(french.subject.contains("Vous êtes invité"), "{}", french.subject);
+    assert!(
+        french.subject.contains("Vous êtes invité"),
+        "{}",
+        french.subject
+    );
     assert!(link.starts_with("/join/"));
 
     // The audit log records every step with ids and roles, never an address or a link.
@@ -286,14 +327,27 @@ pub async fn staff_invitations_are_accepted_once_expire_are_revoked_and_give_onl
         .await
         .unwrap()
         .into_iter()
-        .map(|row| format!("{} {} {:?} {:?}\n", row.action, row.entity, row.before_json, row.after_json))
+        .map(|row| {
+            format!(
+                "{} {} {:?} {:?}\n",
+                row.action, row.entity, row.before_json, row.after_json
+            )
+        })
         .collect();
     drop(connection);
-    for action in ["staff_invitation.create", "staff_invitation.accept", "staff_invitation.revoke"] {
+    for action in [
+        "staff_invitation.create",
+        "staff_invitation.accept",
+        "staff_invitation.revoke",
+    ] {
         assert!(audit.contains(action), "{action}: {audit}");
     }
     let secret = fay_link.trim_start_matches("/join/");
-    for private in ["fay.facilitator@example.org", "oscar.observer@example.org", secret] {
+    for private in [
+        "fay.facilitator@example.org",
+        "oscar.observer@example.org",
+        secret,
+    ] {
         assert!(!audit.contains(private), "{private} in the audit log");
     }
     assert!(
@@ -324,11 +378,19 @@ pub async fn organisers_create_assemblies_only_when_the_administrator_allows_it(
     assert_eq!(app.count("assemblies").await, before);
     // Only the administrator changes the setting.
     let response = app
-        .post_form(&organiser, "/staff/settings", &[("organisers_create_assemblies", "yes")])
+        .post_form(
+            &organiser,
+            "/staff/settings",
+            &[("organisers_create_assemblies", "yes")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
     let response = app
-        .post_form(&admin, "/staff/settings", &[("organisers_create_assemblies", "yes")])
+        .post_form(
+            &admin,
+            "/staff/settings",
+            &[("organisers_create_assemblies", "yes")],
+        )
         .await;
     assert_eq!(
         (response.status().as_u16(), location(&response)),
@@ -343,7 +405,12 @@ pub async fn organisers_create_assemblies_only_when_the_administrator_allows_it(
     let (status, _) = app.get(&organiser, "/staff/assemblies/new").await;
     assert_eq!(status, 200);
     let response = app.post_form(&organiser, "/staff/assemblies", &form).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let workspace = location(&response);
     let id = workspace
         .trim_start_matches("/staff/assemblies/")
@@ -351,7 +418,9 @@ pub async fn organisers_create_assemblies_only_when_the_administrator_allows_it(
         .next()
         .unwrap()
         .to_owned();
-    let (status, _) = app.get(&organiser, &format!("/staff/assemblies/{id}/edit")).await;
+    let (status, _) = app
+        .get(&organiser, &format!("/staff/assemblies/{id}/edit"))
+        .await;
     assert_eq!(status, 200, "the creator organises the new assembly");
     let (status, _) = app.get(&facilitator, "/staff/assemblies/new").await;
     assert_eq!(status, 403);
@@ -368,5 +437,12 @@ pub async fn organisers_create_assemblies_only_when_the_administrator_allows_it(
         .into_iter()
         .map(|row| row.action)
         .collect();
-    assert!(audit.iter().filter(|action| *action == "platform_setting.set").count() == 2, "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .filter(|action| *action == "platform_setting.set")
+            .count()
+            == 2,
+        "{audit:?}"
+    );
 }

@@ -918,7 +918,10 @@ pub async fn without_smtp_a_new_members_code_goes_by_the_transport_never_to_staf
     assert_eq!(crate::helpers::code_in(&after), None, "{after}");
     // The code waits in the database as a delivery, with no code in it, until a deliverer sends it.
     let (_, codes) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly_id}/codes"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/codes"),
+        )
         .await;
     assert!(
         codes.contains("Félix Sansmail") && codes.contains("data-status=\"pending\""),
@@ -930,7 +933,10 @@ pub async fn without_smtp_a_new_members_code_goes_by_the_transport_never_to_staf
         ("sign_in_code".to_owned(), "sent".to_owned(), String::new())
     );
     let (_, codes) = app
-        .get(&organiser, &format!("/staff/assemblies/{assembly_id}/codes"))
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/codes"),
+        )
         .await;
     assert!(codes.contains("data-status=\"sent\""), "{codes}");
     assert!(!codes.contains(&code), "the codes page never shows a code");
@@ -1099,7 +1105,11 @@ pub async fn an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_co
     assert_eq!(crate::helpers::code_in(&html), None, "{html}");
     assert!(html.contains("already had a member account"), "{html}");
     let dora = account_id_of(&app, "dora@example.org").await;
-    assert_eq!(codes_of(dora).await, 1, "the second code is issued when it is sent");
+    assert_eq!(
+        codes_of(dora).await,
+        1,
+        "the second code is issued when it is sent"
+    );
     let second = app.code_sent_to("dora@example.org").await;
     assert_ne!(first, second);
     assert_eq!(codes_of(dora).await, 2);

@@ -1331,7 +1331,11 @@ pub async fn members_sign_in_with_a_one_time_code_once(app: TestApp) {
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let html = response.text().await.unwrap();
-    assert_eq!(crate::helpers::code_in(&html), None, "no code on the organiser's page");
+    assert_eq!(
+        crate::helpers::code_in(&html),
+        None,
+        "no code on the organiser's page"
+    );
     let code = app.code_sent_to("camille@example.org").await;
     assert_eq!(code.len(), 14, "{code}");
     assert_eq!(
