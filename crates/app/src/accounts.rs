@@ -4,7 +4,7 @@
 //!
 //! Two rules keep a sign-in code from opening someone else's account: a staff role goes only to an account that
 //! signs in with a password (a code-only account with a staff role could not sign in, and must not be able to),
-//! and a code is only ever issued for a code-only member account ([`crate::members::may_use_code`]); the code of
+//! and a code is only ever issued for a code-only member account ([`crate::codes::may_use_code`]); the code of
 //! a member is delivered to the member's own address, never shown to the organiser ([`crate::codes`]).
 
 use domain::account::{DisplayName, Email, NewPassword, SignInMethod};
@@ -241,7 +241,7 @@ pub async fn add_member(
     // member account may get a code at all, and it goes to the account's own address.
     let (account_id, created) = match existing {
         Some(account) => {
-            if !crate::members::may_use_code(tx, &account).await? {
+            if !crate::codes::may_use_code(tx, &account).await? {
                 return Err(AccountError::Refused(MemberRefusal::NotCodeOnly));
             }
             (account.id, false)

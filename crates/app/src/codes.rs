@@ -1,6 +1,6 @@
 //! Delivering members' one-time sign-in codes (issue 18, item 2) so that no staff member ever reads one.
 //!
-//! Admitting a member ([`crate::members::admit`]) or adding one by hand asks for a delivery ([`request`]): a row
+//! Admitting a member (`members::admit`) or adding one by hand asks for a delivery ([`request`]): a row
 //! that says a code must reach this member by email, SMS or a printed letter, with no code in it. A deliverer (any
 //! server instance) claims the oldest due row ([`claim_next`]), issues a fresh code in the claiming transaction
 //! (only its hash is stored) and, after commit, sends it and records the outcome ([`record_outcome`]). Letters are
@@ -11,9 +11,79 @@
 use domain::delivery::{Channel, DeliveryStatus};
 use store::deliveries::{DeliveryRow, NewDelivery, Recipient};
 
+use domain::account::OneTimeCode;
+use store::AnyConnection;
+use store::accounts::AccountRow;
+
 use crate::audit::{Entry, audited, audited_creation};
-use crate::members::{NewCode, issue_code, may_use_code};
 use crate::{Actor, Error, Result};
+
+/// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
+/// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
+pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
+    // A disabled account signs in by no means.
+    if account.disabled {
+        return Ok(false);
+    }
+    let roles = store::accounts::roles_of(conn, account.id).await?;
+    Ok(domain::account::may_sign_in_with_code(
+        account.sign_in_method,
+        account.is_admin,
+        roles.into_iter().map(|(_, role)| role),
+    ))
+}
+
+/// A sign-in code just stored: what to print or email (the store keeps only its hash).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewCode {
+    /// The code's id.
+    pub id: i64,
+    /// The code, as printed (`XXXX-XXXX-XXXX`).
+    pub display: String,
+    /// The last day it works (`YYYY-MM-DD`, UTC).
+    pub expires_on: String,
+}
+
+impl std::fmt::Debug for NewCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewCode")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Issues a one-time sign-in code for `account_id`, valid `seconds` from `now` (older codes of the account stop
+/// working), audited with `facts` (ids only). The caller decides who sees it, as an effect.
+pub async fn issue_code(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    account_id: i64,
+    seconds: i64,
+    facts: serde_json::Value,
+    now: i64,
+) -> Result<NewCode> {
+    let code = OneTimeCode::from_random(crate::random::bytes()?);
+    let expires_at = now + seconds;
+    audited_creation(tx, actor, "sign_in_code.issue", now, async |tx| {
+        let hash = store::sha256_hex(code.canonical().as_bytes());
+        let id = store::auth::create_sign_in_code(tx, account_id, &hash, now, expires_at).await?;
+        let mut after = serde_json::json!({ "expires_at": expires_at });
+        if let (Some(after), Some(facts)) = (after.as_object_mut(), facts.as_object()) {
+            after.extend(facts.clone());
+        }
+        let new = NewCode {
+            id,
+            display: code.display(),
+            expires_on: crate::dates::utc_date(expires_at),
+        };
+        Ok((
+            new,
+            format!("account:{account_id}/sign_in_code:{id}"),
+            Entry::after(after),
+        ))
+    })
+    .await
+}
 
 /// The most letters in one printed batch.
 pub const LETTER_BATCH: i64 = 500;

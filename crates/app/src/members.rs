@@ -1,14 +1,12 @@
 //! From respondent to member: admitting a confirmed respondent ([`admit`]: a code-only account, the Member role,
 //! the feature values for table allocation, and a one-time sign-in code), ending a membership ([`leave`]), and the
-//! rule of who may sign in with a code at all ([`may_use_code`]).
+//! rule of who may sign in with a code at all (`codes::may_use_code`).
 //!
 //! A new member's code is never issued here: admitting asks for a delivery ([`crate::codes::request`]), and the
 //! deliverer issues the code when it sends it, so no staff member ever sees one (issue 18, item 2).
 
-use domain::account::{DisplayName, Email, OneTimeCode, SignInMethod};
+use domain::account::{DisplayName, Email, SignInMethod};
 use domain::permission::Role;
-use store::AnyConnection;
-use store::accounts::AccountRow;
 use store::recruitment::RespondentRow;
 
 use crate::audit::{Entry, audited, audited_creation};
@@ -17,73 +15,6 @@ use crate::{Actor, Error, Result};
 
 /// How long a new member's sign-in code stays valid.
 pub const MEMBER_CODE_SECONDS: i64 = 14 * 24 * 3600;
-
-/// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
-/// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
-pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
-    // A disabled account signs in by no means.
-    if account.disabled {
-        return Ok(false);
-    }
-    let roles = store::accounts::roles_of(conn, account.id).await?;
-    Ok(domain::account::may_sign_in_with_code(
-        account.sign_in_method,
-        account.is_admin,
-        roles.into_iter().map(|(_, role)| role),
-    ))
-}
-
-/// A sign-in code just stored: what to print or email (the store keeps only its hash).
-#[derive(Clone, PartialEq, Eq)]
-pub struct NewCode {
-    /// The code's id.
-    pub id: i64,
-    /// The code, as printed (`XXXX-XXXX-XXXX`).
-    pub display: String,
-    /// The last day it works (`YYYY-MM-DD`, UTC).
-    pub expires_on: String,
-}
-
-impl std::fmt::Debug for NewCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewCode")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Issues a one-time sign-in code for `account_id`, valid `seconds` from `now` (older codes of the account stop
-/// working), audited with `facts` (ids only). The caller decides who sees it, as an effect.
-pub async fn issue_code(
-    tx: &mut store::Tx,
-    actor: &Actor,
-    account_id: i64,
-    seconds: i64,
-    facts: serde_json::Value,
-    now: i64,
-) -> Result<NewCode> {
-    let code = OneTimeCode::from_random(crate::random::bytes()?);
-    let expires_at = now + seconds;
-    audited_creation(tx, actor, "sign_in_code.issue", now, async |tx| {
-        let hash = store::sha256_hex(code.canonical().as_bytes());
-        let id = store::auth::create_sign_in_code(tx, account_id, &hash, now, expires_at).await?;
-        let mut after = serde_json::json!({ "expires_at": expires_at });
-        if let (Some(after), Some(facts)) = (after.as_object_mut(), facts.as_object()) {
-            after.extend(facts.clone());
-        }
-        let new = NewCode {
-            id,
-            display: code.display(),
-            expires_on: crate::dates::utc_date(expires_at),
-        };
-        Ok((
-            new,
-            format!("account:{account_id}/sign_in_code:{id}"),
-            Entry::after(after),
-        ))
-    })
-    .await
-}
 
 /// Creates a code-only member account (audited, ids only).
 pub async fn create_code_account(
@@ -173,7 +104,7 @@ pub async fn admit(
     // by email to the account's own address, never onto the organiser's page.
     let (account_id, created) = match existing {
         Some(account) => {
-            if !may_use_code(tx, &account).await? {
+            if !crate::codes::may_use_code(tx, &account).await? {
                 return Err(AdmitError::OtherRole);
             }
             (account.id, false)

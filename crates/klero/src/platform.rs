@@ -261,7 +261,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 mail,
                 trusted_proxies: args.trusted_proxies,
                 secret,
-                message_log: args.dev_message_log.map(web::delivery::MessageLog::new),
+                message_log: args.dev_message_log.map(web::mail::MessageLog::new),
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),

@@ -4,13 +4,11 @@
 //! memory of one process: a server that stops mid-way leaves a claim that expires, and another instance sends a
 //! fresh code. `klero serve` runs [`spawn_ticker`]; tests call [`drain`] themselves.
 //!
-//! [`MessageLog`] is the development and test transport (`klero serve --dev-message-log FILE`): it appends each
+//! [`crate::mail::MessageLog`] is the development and test transport (`klero serve --dev-message-log FILE`): it appends each
 //! message, code included, to its own file as one JSON line, for demos and tests to read the code as a member
 //! would. It is named as such and never the server's log: codes, addresses and names never reach `tracing`.
 
 use std::future::Future;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
 use app::codes::{Claimed, CodeToSend};
@@ -22,6 +20,7 @@ use crate::error::AppError;
 use crate::i18n::codes::CodeMessages;
 use crate::i18n::members::MemberMessages;
 use crate::i18n::{Lang, fill};
+use crate::mail::{LoggedMessage, MessageLog};
 use crate::now;
 
 /// How often the ticker looks for codes to deliver.
@@ -35,68 +34,6 @@ pub trait SmsSender: std::fmt::Debug + Send + Sync {
         to: &'a str,
         text: &'a str,
     ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
-}
-
-/// The development and test transport: each message, code included, appended to a file of its own as one JSON
-/// line (`channel`, `to`, `subject`, `body`). Never for production: whoever reads the file reads the codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageLog {
-    path: PathBuf,
-}
-
-/// One message as the [`MessageLog`] wrote it.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LoggedMessage {
-    /// `email` or `sms`.
-    pub channel: String,
-    /// The address or phone number.
-    pub to: String,
-    /// The subject (empty for an SMS).
-    pub subject: String,
-    /// The text.
-    pub body: String,
-}
-
-impl std::fmt::Debug for LoggedMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoggedMessage")
-            .field("channel", &self.channel)
-            .finish_non_exhaustive()
-    }
-}
-
-impl MessageLog {
-    /// The transport writing to `path`.
-    pub fn new(path: impl Into<PathBuf>) -> MessageLog {
-        MessageLog { path: path.into() }
-    }
-
-    /// The file it writes.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Appends one message (one `write` of a whole line, so several servers may share the file).
-    pub fn write(&self, message: &LoggedMessage) -> Result<(), String> {
-        let mut line = serde_json::to_string(message).map_err(|error| error.to_string())?;
-        line.push('\n');
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|error| format!("message log: {}", error.kind()))?;
-        file.write_all(line.as_bytes())
-            .map_err(|error| format!("message log: {}", error.kind()))
-    }
-
-    /// Every message written so far (a missing file is none).
-    pub fn read(&self) -> Vec<LoggedMessage> {
-        std::fs::read_to_string(&self.path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| serde_json::from_str(line).ok())
-            .collect()
-    }
 }
 
 impl SmsSender for MessageLog {

@@ -69,7 +69,7 @@ pub struct Config {
     pub public_limits: limits::PublicLimits,
     /// The development and test transport of members' sign-in codes (`--dev-message-log`): email (without a
     /// relay) and SMS (without a sender) are written to this file instead of being sent. Never in production.
-    pub message_log: Option<delivery::MessageLog>,
+    pub message_log: Option<mail::MessageLog>,
     /// The SMS sender of members' sign-in codes; `None`: codes by SMS fail as "not configured" (or go to the
     /// development message log).
     pub sms: Option<Arc<dyn delivery::SmsSender>>,

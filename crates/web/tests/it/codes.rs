@@ -342,7 +342,7 @@ pub async fn a_code_asked_for_on_one_server_is_delivered_by_another(app: TestApp
     // A second server on the same database, as a second `klero serve` instance, with its own transport and its
     // deliverer running; the test's first server runs none.
     let (_, store, stopping) = start_server(&app.database_url).await;
-    let second_log = web::delivery::MessageLog::new(
+    let second_log = web::mail::MessageLog::new(
         message_log_of(&app.database_url)
             .path()
             .with_extension("second.jsonl"),

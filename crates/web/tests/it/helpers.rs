@@ -220,7 +220,7 @@ impl TestApp {
     }
 
     /// The development message log of this test database: where [`TestApp::deliver_codes`] writes members' codes.
-    pub fn message_log(&self) -> web::delivery::MessageLog {
+    pub fn message_log(&self) -> web::mail::MessageLog {
         message_log_of(&self.database_url)
     }
 
@@ -252,10 +252,10 @@ impl TestApp {
 
 /// The development message log of the servers of one test database (a file in the temporary directory named
 /// after the database, so that every server of the test shares it and tests never share one).
-pub fn message_log_of(database_url: &str) -> web::delivery::MessageLog {
+pub fn message_log_of(database_url: &str) -> web::mail::MessageLog {
     use sha2::Digest;
     let name = hex::encode(&sha2::Sha256::digest(database_url.as_bytes())[..12]);
-    web::delivery::MessageLog::new(
+    web::mail::MessageLog::new(
         std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")),
     )
 }
