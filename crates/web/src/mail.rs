@@ -14,8 +14,8 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::Address;

@@ -255,9 +255,7 @@ impl TestApp {
 pub fn message_log_of(database_url: &str) -> web::mail::MessageLog {
     use sha2::Digest;
     let name = hex::encode(&sha2::Sha256::digest(database_url.as_bytes())[..12]);
-    web::mail::MessageLog::new(
-        std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")),
-    )
+    web::mail::MessageLog::new(std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")))
 }
 
 /// The first sign-in code (`XXXX-XXXX-XXXX`, Crockford alphabet) in a text.
