@@ -271,9 +271,9 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
         dora_again.clone(),
     ];
     let mut walked = 0;
-    for role in ["organiser", "admin"] {
+    let admin_token = app.token_for("admin").await;
+    for (role, token) in [("organiser", &token), ("admin", &admin_token)] {
         let browser = app.demo_client(role).await;
-        let token = app.token_for(role).await;
         for spec in route_specs() {
             if spec.method != "GET" || spec.kind == Kind::Asset {
                 continue;
