@@ -7,7 +7,7 @@
 // and replaced by an engine-drawn replacement run (verified the same way), and the composition chart shows the panel.
 // Every page is checked with axe-core and for horizontal overflow on a phone-sized viewport.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSteps, checkA11y, expect, screenshot } from './lib.mjs';
@@ -37,6 +37,23 @@ let replacementRunPath = null;
 async function fitsPhone(page, label) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow <= 1, `${label} is ${overflow}px wider than a phone screen`);
+}
+
+/** A sign-in code as printed: XXXX-XXXX-XXXX in the Crockford alphabet. */
+const CODE_PATTERN = /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/;
+let memberMessage = null;
+
+/** The first message of the development message log whose subject names `title` (waits for the deliverer). */
+async function messageTo(title) {
+  const path = process.env.KLERO_MESSAGE_LOG;
+  if (!path) throw new Error('KLERO_MESSAGE_LOG is not set: run the browser tests through `cargo test`');
+  for (let tries = 0; tries < 100; tries += 1) {
+    const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+    const found = lines.map((line) => JSON.parse(line)).find((message) => message.subject.includes(title));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no message about ${title} in the message log within 10 s`);
 }
 
 async function checkPage(page, label) {
@@ -340,13 +357,24 @@ await runSteps('whole flow', [
     await page.selectOption(`#${confirmId} select[name=status]`, 'confirmed');
     await page.fill(`#${confirmId} input[name=reason]`, 'confirmed by phone');
     await submit(page, `#${confirmId} form`);
-    // The confirmed person becomes a member; without SMTP (the demo) the organiser is shown the sign-in code once.
-    const code = (await page.textContent('code.token')).trim();
-    expect(code.length >= 8, `a one-time sign-in code is shown to the organiser: ${code}`);
-    await checkPage(page, 'new member code');
-    await page.goto(`${base}${staffPath}/panel`);
+    // The confirmed person becomes a member; their sign-in code goes to them (here through the development message
+    // log, as an email without SMTP), never onto a staff page.
+    expect(new URL(page.url()).pathname === `${staffPath}/panel`, `back on the panel page, got ${page.url()}`);
     expect(await page.getAttribute(`#${confirmId}`, 'data-status') === 'confirmed', 'the confirmation is shown');
-    expect(!(await page.textContent('main')).includes(code), 'the code is shown once, not on the panel page');
+    expect(!CODE_PATTERN.test(await page.textContent('main')), 'no sign-in code on the panel page');
+    memberMessage = await messageTo(TITLE);
+    const code = memberMessage.body.match(CODE_PATTERN)[0];
+    await page.goto(`${base}${staffPath}/codes`);
+    await checkPage(page, 'members sign-in codes');
+    let status = await page.getAttribute('#codes tbody tr', 'data-status');
+    for (let tries = 0; status !== 'sent' && tries < 20; tries += 1) {
+      await page.waitForTimeout(250);
+      await page.reload();
+      status = await page.getAttribute('#codes tbody tr', 'data-status');
+    }
+    expect(status === 'sent', `the delivery is shown as sent, got ${status}`);
+    expect(!(await page.content()).includes(code), 'the codes page never shows a code');
+    await page.goto(`${base}${staffPath}/panel`);
     const dropId = await page.locator('#panel-people tbody tr[data-status="selected"]').nth(0).getAttribute('id');
     await page.selectOption(`#${dropId} select[name=status]`, 'declined');
     await page.fill(`#${dropId} input[name=reason]`, 'cannot attend the weekends');
@@ -388,5 +416,16 @@ await runSteps('whole flow', [
     expect(!['Pool Person', 'Camille', 'Farid', 'Gaelle', '@example.org'].some(name => text.includes(name)), 'no names on the public page');
     await checkPage(page, 'public selection page (replacement)');
     await screenshot(page, 'flow-public-selection');
+  }],
+  ['the new member signs in with the code from their message', async ({ page, context, base }) => {
+    // The organiser's session ends; the member signs in on a clean browser.
+    await context.clearCookies();
+    const code = memberMessage.body.match(CODE_PATTERN)[0];
+    await page.goto(`${base}/code`);
+    await page.fill('#email', memberMessage.to);
+    await page.fill('#code', code);
+    await submit(page, 'form[action="/code"]');
+    expect(new URL(page.url()).pathname === '/staff', `the member is signed in, got ${page.url()}`);
+    await checkPage(page, 'member signed in with a delivered code');
   }],
 ]);

@@ -4,8 +4,8 @@
 //!
 //! Two rules keep a sign-in code from opening someone else's account: a staff role goes only to an account that
 //! signs in with a password (a code-only account with a staff role could not sign in, and must not be able to),
-//! and a code is only ever issued for a code-only member account ([`crate::members::may_use_code`]); the code of
-//! an account that existed before is never shown to the organiser, only emailed to the account's own address.
+//! and a code is only ever issued for a code-only member account ([`crate::codes::may_use_code`]); the code of
+//! a member is delivered to the member's own address, never shown to the organiser ([`crate::codes`]).
 
 use domain::account::{DisplayName, Email, NewPassword, SignInMethod};
 use domain::error::ValidationError;
@@ -209,69 +209,42 @@ pub struct NewMember {
     pub lang: String,
 }
 
-/// What [`add_member`] did.
-#[derive(Clone, PartialEq, Eq)]
-pub enum MemberAdded {
-    /// A new code-only account was created: its one-time code, to show once to the organiser who added it.
-    Created {
-        /// The new account.
-        account_id: i64,
-        /// The member's name, as shown with the code.
-        name: String,
-        /// The code, as printed (`XXXX-XXXX-XXXX`).
-        code: String,
-    },
-    /// The code-only account already existed: no code is shown; with an email relay a new one was emailed to
-    /// the account's own address (`code_mailed`), without one its owner signs in as before.
-    Existing {
-        /// Whether a new code went by email.
-        code_mailed: bool,
-    },
-}
-
-impl std::fmt::Debug for MemberAdded {
-    // Names and codes are personal or secret: Debug shows the kind and ids only.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MemberAdded::Created { account_id, .. } => f
-                .debug_struct("Created")
-                .field("account_id", account_id)
-                .finish_non_exhaustive(),
-            MemberAdded::Existing { code_mailed } => f
-                .debug_struct("Existing")
-                .field("code_mailed", code_mailed)
-                .finish(),
-        }
-    }
+/// What [`add_member`] did: the member's account, and whether it was created. Either way a code is on its way to
+/// the member ([`crate::codes::request`]); nobody who adds a member sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberAdded {
+    /// The member account.
+    pub account_id: i64,
+    /// Whether a new code-only account was created (otherwise the existing code-only member account was taken).
+    pub created: bool,
+    /// The delivery of the member's code.
+    pub delivery_id: i64,
 }
 
 /// Adds a member who signs in with a one-time code to assembly `assembly_id`: creates a code-only account for a
 /// new email (audited `account.create`) or takes the existing code-only member account (any other account is
-/// refused), gives it the Member role if it has no role here (audited `role.assign`), and issues a code valid for
-/// [`ADDED_MEMBER_CODE_SECONDS`] (audited `sign_in_code.issue`): for a new account it comes back in the value, to
-/// show once; for an existing one only when `mail_configured`, as an [`Effect::Mail`] to its own address.
-/// [`Error::NotFound`] if there is no such assembly.
+/// refused), gives it the Member role if it has no role here (audited `role.assign`), and asks for a code valid
+/// for [`ADDED_MEMBER_CODE_SECONDS`] to be delivered to the account's own address (audited
+/// `code_delivery.request`). [`Error::NotFound`] if there is no such assembly.
 pub async fn add_member(
     tx: &mut store::Tx,
     actor: &Actor,
     assembly_id: i64,
     member: &NewMember,
-    mail_configured: bool,
     now: i64,
 ) -> Result<Done<MemberAdded>, AccountError<MemberRefusal>> {
     if !store::assemblies::assembly_exists(tx, assembly_id).await? {
         return Err(Error::NotFound.into());
     }
     let existing = store::accounts::account_by_email(tx, member.email.as_str()).await?;
-    // An account that existed before never gets a code shown here: whoever typed its email would sign in as its
-    // owner (an administrator, a clerk, another member). Only a code-only member account may get a new code at
-    // all, and only by email to its own address.
-    let (account_id, created, name, to) = match existing {
+    // An account that existed before never gets a code that whoever typed its email could read: only a code-only
+    // member account may get a code at all, and it goes to the account's own address.
+    let (account_id, created) = match existing {
         Some(account) => {
-            if !crate::members::may_use_code(tx, &account).await? {
+            if !crate::codes::may_use_code(tx, &account).await? {
                 return Err(AccountError::Refused(MemberRefusal::NotCodeOnly));
             }
-            (account.id, false, account.display_name, account.email)
+            (account.id, false)
         }
         None => {
             let facts = serde_json::json!({});
@@ -284,12 +257,7 @@ pub async fn add_member(
                 now,
             )
             .await?;
-            (
-                id,
-                true,
-                member.display_name.as_str().to_owned(),
-                member.email.as_str().to_owned(),
-            )
+            (id, true)
         }
     };
     if store::accounts::role_in(tx, account_id, assembly_id)
@@ -298,47 +266,32 @@ pub async fn add_member(
     {
         crate::members::make_member(tx, actor, assembly_id, account_id, now).await?;
     }
-    // A code for an existing account is only worth issuing if it can be emailed to its owner.
-    let code_mailed = !created && mail_configured;
-    if !created && !code_mailed {
-        tracing::info!(
+    let delivery_id = crate::codes::request(
+        tx,
+        actor,
+        &crate::codes::DeliveryRequest {
             assembly_id,
             account_id,
-            "existing member account added; no code shown"
-        );
-        return Ok(Done::pure(MemberAdded::Existing { code_mailed }));
-    }
-    let facts = serde_json::json!({ "shown": created });
-    let code =
-        crate::members::issue_code(tx, actor, account_id, ADDED_MEMBER_CODE_SECONDS, facts, now)
-            .await?;
+            respondent_id: None,
+            channel: domain::delivery::Channel::Email,
+            lang: &member.lang,
+            valid_seconds: ADDED_MEMBER_CODE_SECONDS,
+        },
+        now,
+    )
+    .await?;
     tracing::info!(
         assembly_id,
         account_id,
-        code_id = code.id,
-        "one-time code issued"
+        created,
+        code_delivery_id = delivery_id,
+        "member added; code delivery requested"
     );
-    if created {
-        return Ok(Done::pure(MemberAdded::Created {
-            account_id,
-            name,
-            code: code.display,
-        }));
-    }
-    let title = store::assemblies::get_assembly(tx, assembly_id)
-        .await?
-        .title;
-    let mut effects = Effects::new();
-    effects.push(Effect::Mail(Mail::SignInCode {
-        to,
-        lang: member.lang.clone(),
-        respondent_id: None,
-        name,
-        code: code.display,
-        expires_on: code.expires_on,
-        title,
-    }));
-    Ok(Done::with(MemberAdded::Existing { code_mailed }, effects))
+    Ok(Done::pure(MemberAdded {
+        account_id,
+        created,
+        delivery_id,
+    }))
 }
 
 /// How long a password reset code stays valid.

@@ -17,6 +17,16 @@ pub async fn create_assembly(
     draft: &AssemblyDraft,
     now: i64,
 ) -> Result<AssemblyRecord> {
+    // Platform administrators create assemblies; organisers too when the administrator allows it (issue 18), and
+    // then they become the new assembly's organiser.
+    let by_organiser = actor.role != domain::permission::Role::Admin;
+    if by_organiser
+        && (actor.role != domain::permission::Role::Organiser
+            || actor.account_id.is_none()
+            || !crate::invitations::organisers_may_create_assemblies(tx).await?)
+    {
+        return Err(crate::Error::Forbidden);
+    }
     let record = audited_creation(tx, actor, "assembly.create", now, async |tx| {
         let id = store::assemblies::create_assembly(tx, draft, now).await?;
         let record = store::assemblies::get_assembly(tx, id).await?;
@@ -24,6 +34,23 @@ pub async fn create_assembly(
         Ok((record, format!("assembly:{id}"), entry))
     })
     .await?;
+    if let (true, Some(account_id)) = (by_organiser, actor.account_id) {
+        let entity = format!("assembly:{}/account:{account_id}", record.id);
+        audited(tx, actor, "role.assign", &entity, now, async |tx| {
+            store::accounts::set_role(
+                tx,
+                record.id,
+                account_id,
+                domain::permission::Role::Organiser,
+            )
+            .await?;
+            Ok((
+                (),
+                Entry::after(serde_json::json!({ "role": "organiser", "creator": true })),
+            ))
+        })
+        .await?;
+    }
     tracing::info!(
         assembly_id = record.id,
         action = "assembly.create",

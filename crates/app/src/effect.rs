@@ -9,9 +9,6 @@
 pub enum Effect {
     /// Send an email through the outbox (worded by `web` in the recipient's language).
     Mail(Mail),
-    /// Show a just-issued one-time sign-in code once, on the page of the organiser who issued it (only when no
-    /// SMTP relay is configured and the account was created by this very change).
-    ShowCode(IssuedCode),
     /// Start a background job.
     Start(Job),
 }
@@ -32,7 +29,8 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
-    /// A member's one-time sign-in code.
+    /// A member's one-time sign-in code (worded by the code deliverer, `web::delivery`, never an effect of a use
+    /// case: codes are issued when they are sent, issue 18).
     SignInCode {
         /// The account's own address (personal data: never logged).
         to: String,
@@ -96,6 +94,23 @@ pub enum Mail {
         /// The assembly's title.
         title: String,
     },
+    /// An invitation to join an assembly's staff (issue 18, item 3), with its one-time link's token.
+    StaffInvitation {
+        /// The invited address (personal data: never logged).
+        to: String,
+        /// The language of the email (the inviting organiser's).
+        lang: String,
+        /// The invitation.
+        invitation_id: i64,
+        /// The link's token (secret; only its hash is stored).
+        token: String,
+        /// The assembly's title.
+        title: String,
+        /// The role offered (`organiser`, `facilitator`, ...).
+        role: String,
+        /// The last day it can be accepted (`YYYY-MM-DD`, UTC).
+        expires_on: String,
+    },
 }
 
 impl std::fmt::Debug for Mail {
@@ -122,31 +137,11 @@ impl std::fmt::Debug for Mail {
                 .debug_struct("ConversationCode")
                 .field("assembly_id", assembly_id)
                 .finish_non_exhaustive(),
+            Mail::StaffInvitation { invitation_id, .. } => f
+                .debug_struct("StaffInvitation")
+                .field("invitation_id", invitation_id)
+                .finish_non_exhaustive(),
         }
-    }
-}
-
-/// A sign-in code just issued to a new member, to show once to the organiser who confirmed them.
-#[derive(Clone, PartialEq, Eq)]
-pub struct IssuedCode {
-    /// The respondent.
-    pub respondent_id: i64,
-    /// The member account.
-    pub account_id: i64,
-    /// The member's name (personal data: shown to the organiser, never logged).
-    pub name: String,
-    /// The code, as printed (`XXXX-XXXX-XXXX`).
-    pub code: String,
-    /// The last day it works (`YYYY-MM-DD`, UTC).
-    pub expires_on: String,
-}
-
-impl std::fmt::Debug for IssuedCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IssuedCode")
-            .field("respondent_id", &self.respondent_id)
-            .field("account_id", &self.account_id)
-            .finish_non_exhaustive()
     }
 }
 

@@ -18,6 +18,7 @@ pub mod assembly;
 pub mod audit;
 // Bulk actions (issue 18, item 1).
 pub mod bulk;
+pub mod codes;
 pub mod comments;
 // Community assemblies (issue 16, item 2).
 pub mod community;
@@ -28,6 +29,7 @@ pub mod deliberation;
 pub mod effect;
 mod error;
 pub mod impact;
+pub mod invitations;
 pub mod members;
 // Publishing the final report (issue 18, item 7).
 pub mod publication;

@@ -1,90 +1,20 @@
 //! From respondent to member: admitting a confirmed respondent ([`admit`]: a code-only account, the Member role,
 //! the feature values for table allocation, and a one-time sign-in code), ending a membership ([`leave`]), and the
-//! rule of who may sign in with a code at all ([`may_use_code`]).
+//! rule of who may sign in with a code at all (`codes::may_use_code`).
 //!
-//! A code leaves the server only as an effect, after the caller committed: [`Effect::Mail`] to the account's own
-//! address (the outbox records "not configured" when there is no relay), and [`Effect::ShowCode`] for an account
-//! this very change created (shown once to the organiser when there is no relay; `web` drops it otherwise).
+//! A new member's code is never issued here: admitting asks for a delivery ([`crate::codes::request`]), and the
+//! deliverer issues the code when it sends it, so no staff member ever sees one (issue 18, item 2).
 
-use domain::account::{DisplayName, Email, OneTimeCode, SignInMethod};
+use domain::account::{DisplayName, Email, SignInMethod};
 use domain::permission::Role;
-use store::AnyConnection;
-use store::accounts::AccountRow;
 use store::recruitment::RespondentRow;
 
 use crate::audit::{Entry, audited, audited_creation};
-use crate::effect::{Effect, Effects, IssuedCode, Mail};
+use crate::effect::Effects;
 use crate::{Actor, Error, Result};
 
 /// How long a new member's sign-in code stays valid.
 pub const MEMBER_CODE_SECONDS: i64 = 14 * 24 * 3600;
-
-/// Whether `account` may be issued a sign-in code and sign in with one: a code-only account that is not an
-/// administrator and has no role but Member anywhere ([`domain::account::may_sign_in_with_code`]).
-pub async fn may_use_code(conn: &mut AnyConnection, account: &AccountRow) -> Result<bool> {
-    // A disabled account signs in by no means.
-    if account.disabled {
-        return Ok(false);
-    }
-    let roles = store::accounts::roles_of(conn, account.id).await?;
-    Ok(domain::account::may_sign_in_with_code(
-        account.sign_in_method,
-        account.is_admin,
-        roles.into_iter().map(|(_, role)| role),
-    ))
-}
-
-/// A sign-in code just stored: what to print or email (the store keeps only its hash).
-#[derive(Clone, PartialEq, Eq)]
-pub struct NewCode {
-    /// The code's id.
-    pub id: i64,
-    /// The code, as printed (`XXXX-XXXX-XXXX`).
-    pub display: String,
-    /// The last day it works (`YYYY-MM-DD`, UTC).
-    pub expires_on: String,
-}
-
-impl std::fmt::Debug for NewCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewCode")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Issues a one-time sign-in code for `account_id`, valid `seconds` from `now` (older codes of the account stop
-/// working), audited with `facts` (ids only). The caller decides who sees it, as an effect.
-pub async fn issue_code(
-    tx: &mut store::Tx,
-    actor: &Actor,
-    account_id: i64,
-    seconds: i64,
-    facts: serde_json::Value,
-    now: i64,
-) -> Result<NewCode> {
-    let code = OneTimeCode::from_random(crate::random::bytes()?);
-    let expires_at = now + seconds;
-    audited_creation(tx, actor, "sign_in_code.issue", now, async |tx| {
-        let hash = store::sha256_hex(code.canonical().as_bytes());
-        let id = store::auth::create_sign_in_code(tx, account_id, &hash, now, expires_at).await?;
-        let mut after = serde_json::json!({ "expires_at": expires_at });
-        if let (Some(after), Some(facts)) = (after.as_object_mut(), facts.as_object()) {
-            after.extend(facts.clone());
-        }
-        let new = NewCode {
-            id,
-            display: code.display(),
-            expires_on: crate::dates::utc_date(expires_at),
-        };
-        Ok((
-            new,
-            format!("account:{account_id}/sign_in_code:{id}"),
-            Entry::after(after),
-        ))
-    })
-    .await
-}
 
 /// Creates a code-only member account (audited, ids only).
 pub async fn create_code_account(
@@ -155,7 +85,7 @@ impl From<store::StoreError> for AdmitError {
 /// Makes a confirmed respondent a member, in the caller's transaction: links the account that already has the
 /// email (only a code-only member account; any other gives [`AdmitError::OtherRole`]) or creates one, gives it
 /// the Member role, copies the respondent's feature values for table allocation, links the respondent, and
-/// issues a sign-in code, returned as effects (see the module documentation).
+/// asks for the delivery of a sign-in code by email (see the module documentation).
 pub async fn admit(
     tx: &mut store::Tx,
     actor: &Actor,
@@ -172,19 +102,19 @@ pub async fn admit(
     // An account that existed before is never given a code that someone else sees: only a code-only member
     // account may have one at all (an administrator's or a staff member's email is refused), and its code goes
     // by email to the account's own address, never onto the organiser's page.
-    let (account_id, created, to) = match existing {
+    let (account_id, created) = match existing {
         Some(account) => {
-            if !may_use_code(tx, &account).await? {
+            if !crate::codes::may_use_code(tx, &account).await? {
                 return Err(AdmitError::OtherRole);
             }
-            (account.id, false, account.email)
+            (account.id, false)
         }
         None => {
             let name: String = row.full_name.chars().take(100).collect();
             let display_name = DisplayName::parse(&name).map_err(Error::internal)?;
             let facts = serde_json::json!({ "respondent_id": row.id });
             let id = create_code_account(tx, actor, &email, &display_name, facts, now).await?;
-            (id, true, row.email.clone())
+            (id, true)
         }
     };
     match store::accounts::role_in(tx, account_id, assembly_id).await? {
@@ -207,38 +137,29 @@ pub async fn admit(
     })
     .await?;
 
-    let facts = serde_json::json!({ "respondent_id": row.id });
-    let code = issue_code(tx, actor, account_id, MEMBER_CODE_SECONDS, facts, now).await?;
-    let title = store::assemblies::get_assembly(tx, assembly_id)
-        .await?
-        .title;
-    let mut effects = Effects::new();
-    if created {
-        effects.push(Effect::ShowCode(IssuedCode {
-            respondent_id: row.id,
+    let delivery = crate::codes::request(
+        tx,
+        actor,
+        &crate::codes::DeliveryRequest {
+            assembly_id,
             account_id,
-            name: row.full_name.clone(),
-            code: code.display.clone(),
-            expires_on: code.expires_on.clone(),
-        }));
-    }
-    effects.push(Effect::Mail(Mail::SignInCode {
-        to,
-        lang: record.lang,
-        respondent_id: Some(row.id),
-        name: row.full_name.clone(),
-        code: code.display,
-        expires_on: code.expires_on,
-        title,
-    }));
+            respondent_id: Some(row.id),
+            channel: domain::delivery::Channel::Email,
+            lang: &record.lang,
+            valid_seconds: MEMBER_CODE_SECONDS,
+        },
+        now,
+    )
+    .await?;
     tracing::info!(
         assembly_id,
         respondent_id = row.id,
         account_id,
-        code_id = code.id,
+        created,
+        code_delivery_id = delivery,
         "confirmed respondent became a member"
     );
-    Ok(effects)
+    Ok(Effects::new())
 }
 
 /// A respondent's stored answers as feature name → value (the JSON object the registration wrote). Stored JSON
@@ -269,11 +190,13 @@ pub async fn leave(
     let entity = format!("assembly:{assembly_id}/account:{account_id}");
     audited(tx, actor, "member.leave", &entity, now, async |tx| {
         let end = store::members::end_membership(tx, assembly_id, account_id, erase, now).await?;
+        let cancelled = store::deliveries::cancel_for(tx, assembly_id, account_id, now).await?;
         let after = serde_json::json!({
             "respondent_id": respondent_id,
             "account_id": account_id,
             "role_removed": end.role_removed,
             "account_anonymised": end.account_anonymised,
+            "code_deliveries_cancelled": cancelled,
         });
         Ok(((), Entry::after(after)))
     })

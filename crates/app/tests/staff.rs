@@ -2,13 +2,14 @@
 //! members added by hand and API tokens. Each scenario checks what the use case returns, what it stored and what
 //! it wrote to the audit log.
 
-use app::accounts::{AccountError, MemberAdded, MemberRefusal, NewAccount, NewMember, RoleRefusal};
-use app::effect::{Effect, Mail};
+use app::accounts::{AccountError, MemberRefusal, NewAccount, NewMember, RoleRefusal};
+use app::codes::Claimed;
 use app::{Actor, Error};
 use domain::account::{DisplayName, Email, TokenName};
 use domain::assembly::{
     AssemblyDraft, Authority, CommentBody, CommentStatus, Commitment, Question, Timeline, Title,
 };
+use domain::delivery::{Channel, DeliveryStatus};
 use domain::permission::Role;
 use domain::phase::Phase;
 use store::{Store, on_both_backends};
@@ -17,7 +18,7 @@ on_both_backends!(
     an_assembly_is_created_and_replaced_with_its_description_before_and_after_in_the_log,
     a_comment_is_moderated_once_and_never_back_to_pending,
     roles_go_to_existing_accounts_and_staff_roles_only_to_password_accounts,
-    a_member_added_by_hand_gets_a_code_shown_once_and_an_existing_one_only_by_email,
+    a_member_added_by_hand_gets_a_code_delivered_that_no_one_who_adds_them_sees,
     a_token_is_stored_hashed_and_revoked_only_by_its_owner,
 );
 
@@ -281,10 +282,10 @@ async fn roles_go_to_existing_accounts_and_staff_roles_only_to_password_accounts
         lang: "en".to_owned(),
     };
     let mut tx = store.begin().await.unwrap();
-    let added = app::accounts::add_member(&mut tx, &admin, id, &member, false, NOW)
+    let added = app::accounts::add_member(&mut tx, &admin, id, &member, NOW)
         .await
         .unwrap();
-    assert!(matches!(added.value, MemberAdded::Created { .. }));
+    assert!(added.value.created);
     let staff = app::accounts::assign_role(
         &mut tx,
         &admin,
@@ -300,9 +301,7 @@ async fn roles_go_to_existing_accounts_and_staff_roles_only_to_password_accounts
     ));
 }
 
-async fn a_member_added_by_hand_gets_a_code_shown_once_and_an_existing_one_only_by_email(
-    store: Store,
-) {
+async fn a_member_added_by_hand_gets_a_code_delivered_that_no_one_who_adds_them_sees(store: Store) {
     let id = assembly(&store).await;
     staff_account(&store, "clerk@example.org").await;
     let organiser = Actor::SYSTEM;
@@ -316,27 +315,34 @@ async fn a_member_added_by_hand_gets_a_code_shown_once_and_an_existing_one_only_
             .await
             .unwrap()
     };
+    let status_of = |store: Store, delivery: i64| async move {
+        let mut connection = store.connection().await.unwrap();
+        store::deliveries::get(&mut connection, id, delivery)
+            .await
+            .unwrap()
+            .status
+    };
+    let claim = |store: Store, now: i64| async move {
+        let mut tx = store.begin().await.unwrap();
+        let claimed = app::codes::claim_next(&mut tx, now).await.unwrap();
+        tx.commit().await.unwrap();
+        claimed
+    };
 
+    // Adding a member asks for a delivery; no code exists yet, and none comes back to the organiser.
     let mut tx = store.begin().await.unwrap();
     let created = app::accounts::add_member(
         &mut tx,
         &organiser,
         id,
         &member("Dora", "dora@example.org"),
-        true,
         NOW,
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let MemberAdded::Created { name, code, .. } = created.value else {
-        panic!("a new account: {:?}", created.value);
-    };
-    assert_eq!((name.as_str(), code.len()), ("Dora", 14));
-    assert!(
-        created.effects.is_empty(),
-        "a new account's code is shown, not mailed"
-    );
+    assert!(created.value.created);
+    assert!(created.effects.is_empty());
     let actions: Vec<String> = last_entries(&store, 3)
         .await
         .into_iter()
@@ -344,71 +350,121 @@ async fn a_member_added_by_hand_gets_a_code_shown_once_and_an_existing_one_only_
         .collect();
     assert_eq!(
         actions,
-        ["account.create", "role.assign", "sign_in_code.issue"]
+        ["account.create", "role.assign", "code_delivery.request"]
+    );
+    assert_eq!(codes(store.clone()).await, 0);
+    let first = created.value.delivery_id;
+    assert_eq!(
+        status_of(store.clone(), first).await,
+        DeliveryStatus::Pending
+    );
+
+    // A deliverer claims it and issues the code then, in French, to the member's own address.
+    let Claimed::Send(sending) = claim(store.clone(), NOW).await else {
+        panic!("a delivery is due");
+    };
+    assert_eq!(
+        (
+            sending.recipient.email.as_str(),
+            sending.recipient.name.as_str(),
+            sending.recipient.title.as_str(),
+            sending.delivery.lang.as_str(),
+            sending.code.display.len()
+        ),
+        ("dora@example.org", "Dora", "Water", "fr", 14)
     );
     assert_eq!(codes(store.clone()).await, 1);
+    // Claimed: no other deliverer takes it while the claim lasts.
+    assert_eq!(claim(store.clone(), NOW + 1).await, Claimed::Nothing);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        app::codes::record_outcome(&mut tx, &sending.delivery, Ok(()), NOW)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(status_of(store.clone(), first).await, DeliveryStatus::Sent);
 
-    // The same email again: no code shown; without a relay none is issued, with one it goes by email.
+    // The same email again: a new delivery; a deliverer that dies after its claim is replaced once the claim
+    // expires, with a fresh code.
     let mut tx = store.begin().await.unwrap();
     let again = app::accounts::add_member(
         &mut tx,
         &organiser,
         id,
         &member("Dora again", "dora@example.org"),
-        false,
-        NOW,
-    )
-    .await
-    .unwrap();
-    assert_eq!(again.value, MemberAdded::Existing { code_mailed: false });
-    assert!(again.effects.is_empty());
-    let mailed = app::accounts::add_member(
-        &mut tx,
-        &organiser,
-        id,
-        &member("Dora again", "dora@example.org"),
-        true,
         NOW,
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(mailed.value, MemberAdded::Existing { code_mailed: true });
-    let effects: Vec<Effect> = mailed.effects.into_iter().collect();
-    let [
-        Effect::Mail(Mail::SignInCode {
-            to,
-            lang,
-            name,
-            title,
-            respondent_id,
-            ..
-        }),
-    ] = effects.as_slice()
-    else {
-        panic!("one email: {effects:?}");
+    assert!(!again.value.created);
+    let Claimed::Send(lost) = claim(store.clone(), NOW).await else {
+        panic!("the second delivery is due");
     };
+    assert_eq!(claim(store.clone(), NOW + 10).await, Claimed::Nothing);
+    let later = NOW + store::deliveries::LEASE_SECONDS + 1;
+    let Claimed::Send(retried) = claim(store.clone(), later).await else {
+        panic!("an expired claim is taken over");
+    };
+    assert_eq!(retried.delivery.id, lost.delivery.id);
+    assert_eq!(retried.delivery.attempts, 2);
+    assert_ne!(retried.code.display, lost.code.display);
+    assert_eq!(codes(store.clone()).await, 3);
+
+    // Sent again as a letter: the deliverer leaves letters alone; a printed batch carries the code.
+    let mut tx = store.begin().await.unwrap();
+    let count = app::codes::resend(
+        &mut tx,
+        &organiser,
+        id,
+        &[retried.delivery.id],
+        Some(Channel::Letter),
+        later,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(claim(store.clone(), later).await, Claimed::Nothing);
+    let mut tx = store.begin().await.unwrap();
+    let letters = app::codes::print_letters(&mut tx, &organiser, id, later)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].recipient.name, "Dora");
     assert_eq!(
-        (
-            to.as_str(),
-            lang.as_str(),
-            name.as_str(),
-            title.as_str(),
-            *respondent_id
-        ),
-        ("dora@example.org", "fr", "Dora", "Water", None)
+        status_of(store.clone(), retried.delivery.id).await,
+        DeliveryStatus::Printed
     );
-    assert_eq!(codes(store.clone()).await, 2);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        app::codes::print_letters(&mut tx, &organiser, id, later)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a batch is printed once"
+    );
+    drop(tx);
+    // A delivery of another assembly cannot be sent again from this one, and nothing is written.
+    let other = assembly(&store).await;
+    let before = audit_count(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let refused = app::codes::resend(&mut tx, &organiser, other, &[first], None, later).await;
+    assert!(matches!(refused, Err(Error::NotFound)), "{refused:?}");
+    drop(tx);
+    assert_eq!(audit_count(&store).await, before);
 
     // A password account is never given a code, whoever asks.
     let before = audit_count(&store).await;
+    let codes_before = codes(store.clone()).await;
     let mut tx = store.begin().await.unwrap();
     let refused = app::accounts::add_member(
         &mut tx,
         &organiser,
         id,
         &member("Not Me", "clerk@example.org"),
-        true,
         NOW,
     )
     .await;
@@ -418,7 +474,7 @@ async fn a_member_added_by_hand_gets_a_code_shown_once_and_an_existing_one_only_
     ));
     drop(tx);
     assert_eq!(audit_count(&store).await, before);
-    assert_eq!(codes(store.clone()).await, 2);
+    assert_eq!(codes(store.clone()).await, codes_before);
 }
 
 async fn a_token_is_stored_hashed_and_revoked_only_by_its_owner(store: Store) {

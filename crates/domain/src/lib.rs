@@ -10,6 +10,7 @@ pub mod assembly;
 pub mod attendance;
 pub mod community;
 pub mod conversation;
+pub mod delivery;
 pub mod error;
 pub mod impact;
 pub mod permission;

@@ -86,7 +86,8 @@ pub enum Action {
     ViewDashboard,
     /// See an assembly's workspace (details, people and their roles).
     ViewWorkspace,
-    /// Create a new assembly.
+    /// Create a new assembly (organisers only when the platform administrator allows it: `app::assemblies`
+    /// checks the setting).
     CreateAssembly,
     /// Edit an assembly's title, question, authority, commitments and timeline.
     EditAssembly,
@@ -172,11 +173,18 @@ pub enum Action {
     PublishReport,
     /// Accept or reject members' questions to speakers before they go public.
     ModerateQuestions,
+    // Members' sign-in codes (issue 18, item 2).
+    /// See how members' sign-in codes were delivered (never a code), send them again, change their channel, and
+    /// print the sealed letters of members without email.
+    DeliverCodes,
+    // Staff invitations and platform settings (issue 18, item 3).
+    /// Change the platform's settings (whether organisers may create assemblies).
+    ManagePlatformSettings,
 }
 
 impl Action {
     /// Every action, for tests that walk the whole table.
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 48] = [
         Action::ViewPublic,
         Action::CommentOnDesign,
         Action::Authenticate,
@@ -226,6 +234,10 @@ impl Action {
         // Publishing and moderation.
         Action::PublishReport,
         Action::ModerateQuestions,
+        // Members' sign-in codes.
+        Action::DeliverCodes,
+        // Staff invitations and platform settings.
+        Action::ManagePlatformSettings,
     ];
 }
 
@@ -256,7 +268,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         EditAssembly | ModerateComments | AssignRoles | ManageRecruitment | ManageImpact => {
             matches!(role, Organiser | Admin)
         }
-        CreateAssembly | ManageAccounts | ViewAuditLog => matches!(role, Admin),
+        ManageAccounts | ViewAuditLog => matches!(role, Admin),
+        // Organisers too, when the platform setting allows it (checked by the use case, issue 18).
+        CreateAssembly => matches!(role, Organiser | Admin),
         ViewMyAssembly => matches!(role, Member | Observer | Facilitator | Organiser | Admin),
         ViewSessions => matches!(role, Observer | Facilitator | Organiser | Admin),
         TakeAttendance => matches!(role, Facilitator | Organiser | Admin),
@@ -278,6 +292,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         // Publishing: organisers publish the report; facilitators, who run the sessions, moderate questions too.
         PublishReport => matches!(role, Organiser | Admin),
         ModerateQuestions => matches!(role, Facilitator | Organiser | Admin),
+        // Members' sign-in codes: organisers see delivery outcomes (never a code) and print letters.
+        DeliverCodes => matches!(role, Organiser | Admin),
+        ManagePlatformSettings => matches!(role, Admin),
     }
 }
 

@@ -60,6 +60,11 @@ pub struct ServeArgs {
     /// where every server instance must be given the same file.
     #[arg(long, env = "KLERO_SECRET_FILE")]
     secret_file: Option<std::path::PathBuf>,
+    /// Development and tests only: write members' sign-in code messages (email without --smtp-url, and SMS) to
+    /// this file, one JSON line each, code included, instead of sending them. Never on a real site: whoever reads
+    /// the file can sign in as the members. The server's own log never holds a code.
+    #[arg(long, env = "KLERO_DEV_MESSAGE_LOG")]
+    dev_message_log: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `klero admin`.
@@ -256,6 +261,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 mail,
                 trusted_proxies: args.trusted_proxies,
                 secret,
+                message_log: args.dev_message_log.map(web::mail::MessageLog::new),
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),
@@ -267,7 +273,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         if resumed > 0 {
             tracing::info!(runs = resumed, "letter print runs resumed");
         }
+        if state.config.message_log.is_some() {
+            tracing::warn!("--dev-message-log: members' sign-in codes are written to a file, not sent (development only)");
+        }
         let stopping = state.stopping.clone();
+        // Members' sign-in codes waiting in the database are delivered by every instance, one claim at a time.
+        web::delivery::spawn_ticker(store.clone(), state.config.clone(), stopping.clone());
         let app = web::app(state);
         // Table allocations queued before a restart are computed now, in the background.
         web::assembly::spawn_drain(store.clone());

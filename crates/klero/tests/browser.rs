@@ -18,6 +18,8 @@ fn repo_root() -> PathBuf {
 struct Server {
     child: Child,
     base_url: String,
+    /// The development message log the server writes members' codes to.
+    message_log: PathBuf,
     logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
@@ -77,6 +79,10 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
             "127.0.0.1:0",
             "--database-url",
             database_url,
+            // Members' sign-in codes go to this file (the development transport), where the scenarios read them
+            // as a member reads their email: no page shows a code to staff.
+            "--dev-message-log",
+            &workdir.join("messages.jsonl").to_string_lossy(),
         ])
         .current_dir(workdir)
         .env("KLERO_SECRET_FILE", workdir.join("server.secret"))
@@ -115,6 +121,7 @@ fn start_server(database_url: &str, workdir: &Path) -> Server {
     Server {
         child,
         base_url,
+        message_log: workdir.join("messages.jsonl"),
         logs,
     }
 }
@@ -178,6 +185,7 @@ fn run_scenarios(server: &Server, label: &str) -> Vec<String> {
             .arg(&scenario)
             .current_dir(&browser_dir)
             .env("KLERO_BASE_URL", &server.base_url)
+            .env("KLERO_MESSAGE_LOG", &server.message_log)
             .env("KLERO_SCREENSHOTS", &screenshots)
             // The whole-flow scenario verifies the published files with the real binary.
             .env("KLERO_BIN", env!("CARGO_BIN_EXE_klero"))

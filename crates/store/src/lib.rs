@@ -15,6 +15,7 @@ pub mod ballot_box;
 pub mod comments;
 pub mod community;
 pub mod community_photos;
+pub mod deliveries;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod conversation_bulk;
@@ -25,6 +26,7 @@ pub mod group;
 pub mod impact;
 // Print runs of the invitation letters (issue 18, item 6).
 pub mod letter_prints;
+pub mod invitations;
 pub mod members;
 pub mod proposals;
 // Publishing the final report (issue 18, item 7).

@@ -1,28 +1,20 @@
 //! Carrying out a use case's effects after its transaction committed ([`carry_out`]): emails are worded here in
-//! the recipient's language and handed to the outbox ([`crate::mail::dispatch`]); sign-in codes to show once come
-//! back for the confirming page ([`codes_page`]); jobs come back for the feature that runs them.
+//! the recipient's language and handed to the outbox ([`crate::mail::dispatch`]); jobs come back for the feature that
+//! runs them. Members' sign-in codes are never an effect: the deliverer ([`crate::delivery`]) issues and sends them.
 //!
 //! Call it only after `tx.commit()` succeeded: nothing here asks the database whether a transaction committed.
 
-use app::effect::{Effect, Effects, IssuedCode, Job, Mail};
-use askama::Template;
-use axum::http::{StatusCode, header};
-use axum::response::Response;
+use app::effect::{Effect, Effects, Job, Mail};
 
 use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::AppError;
 use crate::i18n::access::AccessMessages;
 use crate::i18n::members::MemberMessages;
 use crate::i18n::{Lang, fill};
 use crate::mail::Message;
-use crate::views::{Chrome, render};
 
 /// What is left for the handler after the emails went to the outbox.
 #[derive(Debug, Default)]
 pub struct AfterCommit {
-    /// Sign-in codes to show once to the organiser (only without an SMTP relay).
-    pub codes: Vec<IssuedCode>,
     /// Jobs to start.
     pub jobs: Vec<Job>,
 }
@@ -36,9 +28,6 @@ pub fn carry_out(state: &AppState, effects: Effects) -> AfterCommit {
                 let (kind, respondent_id, message) = word(state, &mail);
                 crate::mail::dispatch(state, kind, respondent_id, message);
             }
-            // With a relay the code went by email; it is never shown then.
-            Effect::ShowCode(code) if state.config.mail.is_none() => after.codes.push(code),
-            Effect::ShowCode(_) => {}
             Effect::Start(job) => after.jobs.push(job),
         }
     }
@@ -46,7 +35,7 @@ pub fn carry_out(state: &AppState, effects: Effects) -> AfterCommit {
 }
 
 /// An email's outbox kind, respondent and words in the recipient's language.
-fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
+pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
     match mail {
         Mail::RegistrationConfirmation {
             to,
@@ -191,50 +180,38 @@ fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
             };
             ("conversation_email_code", None, message)
         }
+        Mail::StaffInvitation {
+            to,
+            lang,
+            token,
+            title,
+            role,
+            expires_on,
+            ..
+        } => {
+            let lang = Lang::from_code(lang).unwrap_or(Lang::En);
+            let t = lang.t::<crate::i18n::invitations::InvitationMessages>();
+            let path = format!("/join/{token}");
+            let url = state
+                .config
+                .public_url
+                .as_ref()
+                .or(state.config.mail.as_ref().map(|mail| &mail.public_url))
+                .map(|base| format!("{}{path}", base.trim_end_matches('/')))
+                .unwrap_or(path);
+            let role = lang.messages().role_name_of(role);
+            let values = [
+                ("title", title.as_str()),
+                ("role", role),
+                ("url", url.as_str()),
+                ("expires", expires_on.as_str()),
+            ];
+            let message = Message {
+                to: to.clone(),
+                subject: fill(t.mail_subject, &values),
+                body: fill(t.mail_body, &values),
+            };
+            ("staff_invitation", None, message)
+        }
     }
-}
-
-/// The page that shows new members' sign-in codes once.
-#[derive(Template)]
-#[template(path = "member_codes.html")]
-pub struct CodesPage {
-    /// The chrome.
-    pub c: Chrome,
-    /// This page's strings.
-    pub t: &'static MemberMessages,
-    /// The assembly id.
-    pub assembly_id: i64,
-    /// The codes.
-    pub codes: Vec<IssuedCode>,
-    /// Where members sign in.
-    pub sign_in_url: String,
-}
-
-/// The response of a confirming page after its commit: the page of the codes just issued, shown once and never
-/// cached, or `next` when there are none.
-pub fn codes_page(
-    viewer: &Viewer,
-    assembly_id: i64,
-    codes: Vec<IssuedCode>,
-    next: Response,
-) -> Result<Response, AppError> {
-    if codes.is_empty() {
-        return Ok(next);
-    }
-    let t = viewer.lang.t::<MemberMessages>();
-    let mut response = render(
-        StatusCode::OK,
-        &CodesPage {
-            c: Chrome::new(viewer, t.code_title),
-            t,
-            assembly_id,
-            codes,
-            sign_in_url: "/code".to_owned(),
-        },
-    )?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
 }

@@ -14,6 +14,7 @@ pub mod community;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod deliberation;
+pub mod delivery;
 pub mod demo;
 pub mod effects;
 pub mod error;
@@ -66,6 +67,12 @@ pub struct Config {
     pub secret: store::secret::ServerSecret,
     /// The rate limits of anonymous writes (comments, public survey answers), per client address.
     pub public_limits: limits::PublicLimits,
+    /// The development and test transport of members' sign-in codes (`--dev-message-log`): email (without a
+    /// relay) and SMS (without a sender) are written to this file instead of being sent. Never in production.
+    pub message_log: Option<mail::MessageLog>,
+    /// The SMS sender of members' sign-in codes; `None`: codes by SMS fail as "not configured" (or go to the
+    /// development message log).
+    pub sms: Option<Arc<dyn delivery::SmsSender>>,
 }
 
 impl Default for Config {
@@ -83,6 +90,8 @@ impl Default for Config {
             secret: store::secret::ServerSecret::random()
                 .expect("the operating system's random source"),
             public_limits: limits::PublicLimits::DEFAULT,
+            message_log: None,
+            sms: None,
         }
     }
 }

@@ -13,7 +13,9 @@
 //! step and the reply code only (a server's reply text may repeat the address).
 
 use std::fmt;
+use std::io::Write;
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::Address;
@@ -405,6 +407,68 @@ pub async fn send(config: &MailConfig, message: &Message) -> Result<(), SendErro
     Ok(())
 }
 
+/// The development and test transport: each message, code included, appended to a file of its own as one JSON
+/// line (`channel`, `to`, `subject`, `body`). Never for production: whoever reads the file reads the codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageLog {
+    path: PathBuf,
+}
+
+/// One message as the [`MessageLog`] wrote it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoggedMessage {
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address or phone number.
+    pub to: String,
+    /// The subject (empty for an SMS).
+    pub subject: String,
+    /// The text.
+    pub body: String,
+}
+
+impl std::fmt::Debug for LoggedMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoggedMessage")
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MessageLog {
+    /// The transport writing to `path`.
+    pub fn new(path: impl Into<PathBuf>) -> MessageLog {
+        MessageLog { path: path.into() }
+    }
+
+    /// The file it writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one message (one `write` of a whole line, so several servers may share the file).
+    pub fn write(&self, message: &LoggedMessage) -> Result<(), String> {
+        let mut line = serde_json::to_string(message).map_err(|error| error.to_string())?;
+        line.push('\n');
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|error| format!("message log: {}", error.kind()))?;
+        file.write_all(line.as_bytes())
+            .map_err(|error| format!("message log: {}", error.kind()))
+    }
+
+    /// Every message written so far (a missing file is none).
+    pub fn read(&self) -> Vec<LoggedMessage> {
+        std::fs::read_to_string(&self.path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
+}
+
 /// What happened to an email, as recorded in `email_outbox`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -464,6 +528,26 @@ pub fn dispatch(
     let state = state.clone();
     tokio::spawn(async move {
         let Some(config) = state.config.mail.clone() else {
+            // The development transport (`--dev-message-log`) takes the message instead of a relay.
+            if let Some(log) = &state.config.message_log {
+                let logged = LoggedMessage {
+                    channel: "email".to_owned(),
+                    to: message.to,
+                    subject: message.subject,
+                    body: message.body,
+                };
+                let outcome = match log.write(&logged) {
+                    Ok(()) => Outcome::Sent,
+                    Err(_) => Outcome::Failed,
+                };
+                record(&state, kind, respondent_id, outcome, "").await;
+                tracing::info!(
+                    kind,
+                    respondent_id,
+                    "email written to the development message log"
+                );
+                return outcome;
+            }
             record(&state, kind, respondent_id, Outcome::NotConfigured, "").await;
             tracing::info!(
                 kind,

@@ -12,7 +12,11 @@
 //! embed them (`cross_origin_readable` in the route table); no other route does.
 
 pub mod assemblies;
+// Members' sign-in code deliveries (issue 18, item 2).
+pub mod codes;
 pub mod comments;
+// Staff invitations (issue 18, item 3).
+pub mod invitations;
 pub mod openapi;
 // The lifecycle's reads (issue 18, item 9).
 pub mod deliberation;
@@ -23,7 +27,9 @@ pub mod selection;
 pub mod sessions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
+pub use codes::{list_code_deliveries, resend_code_deliveries};
 pub use comments::{api_moderate_comments, list_comments, post_comment};
+pub use invitations::invite_staff;
 pub use openapi::{openapi_document, operation};
 
 /// A JSON body, or why it could not be read (turned into a 400/413/415/422 naming the problem).

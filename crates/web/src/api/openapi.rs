@@ -136,6 +136,56 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "404": error_response("No such ballot in this assembly")
             }
         }),
+        // Members' sign-in code deliveries (issue 18, item 2).
+        ("GET", "/api/v1/assemblies/{assembly_id}/code-deliveries") => json!({
+            "operationId": "listCodeDeliveries", "summary": "How members' sign-in codes were delivered, newest first, one page of 100 (organisers; never a code, an address or a name)", "security": bearer,
+            "parameters": [assembly_id_parameter(),
+                { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "maximum": 1000000 } },
+                { "name": "status", "in": "query", "required": false, "schema": { "enum": ["pending", "sending", "sent", "failed", "printed", "cancelled"] } }],
+            "responses": {
+                "200": json_response("One page of deliveries", json!({ "type": "object", "required": ["total", "page", "page_size", "deliveries"], "properties": {
+                    "total": { "type": "integer" }, "page": { "type": "integer" }, "page_size": { "type": "integer" },
+                    "deliveries": { "type": "array", "items": { "type": "object", "properties": {
+                        "id": { "type": "integer" }, "account_id": { "type": "integer" }, "respondent_id": { "type": ["integer", "null"] },
+                        "channel": { "enum": ["email", "sms", "letter"] },
+                        "status": { "enum": ["pending", "sending", "sent", "failed", "printed", "cancelled"] },
+                        "attempts": { "type": "integer" }, "error": { "type": "string" },
+                        "created_at": { "type": "integer" }, "updated_at": { "type": "integer" }
+                    } } }
+                } })),
+                "404": error_response("No such assembly"), "422": error_response("`page` or `status` is invalid")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/code-deliveries/resend") => json!({
+            "operationId": "resendCodeDeliveries", "summary": "Send the codes of many members again, each a new code (the old one stops working), by a channel or each one's own; one transaction, one audit entry per delivery (organisers)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["delivery_ids"], "additionalProperties": false, "properties": {
+                "delivery_ids": { "type": "array", "minItems": 1, "maxItems": 10000, "items": { "type": "integer", "format": "int64" } },
+                "channel": { "type": ["string", "null"], "enum": ["email", "sms", "letter", "", null] }
+            } } } } },
+            "responses": {
+                "200": json_response("Queued again", json!({ "type": "object", "required": ["resent"], "properties": { "resent": { "type": "integer" } } })),
+                "404": error_response("No such assembly, or a delivery of another assembly (nothing was written)"),
+                "422": error_response("`delivery_ids` is empty or `channel` is unknown")
+            }
+        }),
+        // Staff invitations (issue 18, item 3).
+        ("POST", "/api/v1/assemblies/{assembly_id}/staff-invitations") => json!({
+            "operationId": "inviteStaff", "summary": "Invite people to the assembly's staff by email with a role, all or none; each gets a one-time link, valid 7 days, and their account is created when they accept (organisers)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["invitations"], "additionalProperties": false, "properties": {
+                "invitations": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "object", "required": ["email", "role"], "additionalProperties": false, "properties": {
+                    "email": { "type": "string", "format": "email" }, "role": { "enum": ["organiser", "facilitator", "observer", "authority"] }
+                } } },
+                "lang": { "enum": ["en", "fr"] }
+            } } } } },
+            "responses": {
+                "201": json_response("Invited, in order", json!({ "type": "object", "required": ["ids"], "properties": { "ids": { "type": "array", "items": { "type": "integer" } } } })),
+                "404": error_response("No such assembly"),
+                "409": error_response("An address already has an account (give it the role instead); nothing was written"),
+                "422": error_response("An address, a role or the language is invalid; nothing was written")
+            }
+        }),
         // Community assemblies (issue 16, item 2).
         ("GET", "/api/v1/assemblies/{assembly_id}/community/outcomes") => json!({
             "operationId": "listCommunityOutcomes", "summary": "Accepted outcomes of the assembly's community assemblies, by area, one page of 50 (no host's email, ever)",

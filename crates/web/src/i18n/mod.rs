@@ -10,6 +10,8 @@ pub mod access;
 pub mod assembly;
 // Bulk actions and CSV imports with a preview (issue 18, item 1).
 pub mod bulk;
+// Members' sign-in code deliveries (issue 18, item 2).
+pub mod codes;
 // Community assemblies (issue 16, item 2).
 pub mod community;
 // The public conversation (issue 16, part 1).
@@ -20,6 +22,8 @@ pub mod draw;
 // The outcome of each email to respondents (issue 18, item 8).
 pub mod emails;
 pub mod impact;
+// Staff invitations and the platform settings (issue 18, item 3).
+pub mod invitations;
 pub mod members;
 pub mod panel;
 // Print-ready letters (issue 18, item 6).
@@ -949,6 +953,10 @@ mod tests {
             "PublishMessages",
         wrong.extend(same_placeholders::<participation::ParticipationMessages>(
             "ParticipationMessages",
+        ));
+        wrong.extend(same_placeholders::<codes::CodeMessages>("CodeMessages"));
+        wrong.extend(same_placeholders::<invitations::InvitationMessages>(
+            "InvitationMessages",
         ));
         assert!(
             wrong.is_empty(),

@@ -90,10 +90,11 @@ pub async fn change_status(
     if change.to == Status::Erased {
         forget_erased(&state).await;
     }
-    let after = crate::effects::carry_out(&state, done.effects);
+    // A new member's code is delivered by the deliverer (`crate::delivery`), never shown here.
+    crate::effects::carry_out(&state, done.effects);
     let next =
         Redirect::to(&format!("/staff/assemblies/{assembly_id}/respondents")).into_response();
-    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
+    Ok(next)
 }
 
 /// After an erasure has committed: makes the erased data leave the database files (SQLite: the write-ahead log still

@@ -369,12 +369,13 @@ pub async fn record(
     .await
     .map_err(|error| record_refused(&viewer, error))?;
     tx.commit().await?;
-    let after = crate::effects::carry_out(&state, done.effects);
+    // A new member's code is delivered by the deliverer (`crate::delivery`), never shown here.
+    crate::effects::carry_out(&state, done.effects);
     let next = Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/panel#person-{respondent_id}"
     ))
     .into_response();
-    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
+    Ok(next)
 }
 
 /// `POST /staff/assemblies/{assembly_id}/panel/replacements`: freezes a replacement run's inputs, once the engine

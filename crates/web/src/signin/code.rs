@@ -87,7 +87,7 @@ pub async fn code_login(
     let code = OneTimeCode::parse(&credentials.secret);
     // Codes open code-only member accounts and nothing else, whatever code someone holds for another account.
     let code_account = match &account {
-        Some(account) => app::members::may_use_code(&mut tx, account).await?,
+        Some(account) => app::codes::may_use_code(&mut tx, account).await?,
         None => false,
     };
     let signed_in = match (&account, &code) {

@@ -8,6 +8,8 @@
 
 pub mod code;
 pub mod forms;
+// Accepting a staff invitation (issue 18, item 3).
+pub mod join;
 pub mod login;
 pub mod logout;
 pub mod password;
@@ -17,6 +19,7 @@ pub mod throttle;
 pub mod views;
 
 pub use code::{code_form, code_login};
+pub use join::{join, join_form};
 pub use login::{login, login_form};
 pub use logout::logout;
 pub use password::{change_password, password_form, reset_form, reset_password};

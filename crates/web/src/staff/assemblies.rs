@@ -37,8 +37,17 @@ fn form_page(
     )
 }
 
-/// `GET /staff/assemblies/new`.
-pub async fn new_assembly_form(Extension(viewer): Extension<Viewer>) -> Result<Response, AppError> {
+/// `GET /staff/assemblies/new`: administrators, and organisers when the platform administrator allows it.
+pub async fn new_assembly_form(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, AppError> {
+    if viewer.role != domain::permission::Role::Admin {
+        let mut connection = state.store.connection().await?;
+        if !app::invitations::organisers_may_create_assemblies(&mut connection).await? {
+            return Err(AppError::Forbidden);
+        }
+    }
     let m = viewer.lang.messages();
     let form = AssemblyForm::new_assembly(m);
     let action = "/staff/assemblies".to_owned();

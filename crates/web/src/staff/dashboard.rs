@@ -24,8 +24,26 @@ pub async fn dashboard(
     } else {
         store::assemblies::list_assemblies_of(&mut connection, account_id).await?
     };
+    // Organisers may create assemblies when the platform administrator allows it (issue 18, item 3).
+    let can_create = viewer.role == Role::Admin
+        || (viewer.role == Role::Organiser
+            && app::invitations::organisers_may_create_assemblies(&mut connection).await?);
     drop(connection);
     let c = Chrome::new(&viewer, viewer.lang.messages().dashboard_title);
     let assemblies = SummaryView::list(&rows, c.m);
-    render(StatusCode::OK, &DashboardPage { c, assemblies })
+    let settings_link = (viewer.role == Role::Admin).then(|| {
+        viewer
+            .lang
+            .t::<crate::i18n::invitations::InvitationMessages>()
+            .settings_link
+    });
+    render(
+        StatusCode::OK,
+        &DashboardPage {
+            c,
+            assemblies,
+            can_create,
+            settings_link,
+        },
+    )
 }

@@ -1,8 +1,7 @@
 //! `POST /staff/assemblies/{assembly_id}/members`: adds a member who signs in with a one-time code
-//! (`app::accounts::add_member`): a new account's code is shown once on the workspace; an existing account's
-//! code is never shown, only emailed to its owner when there is a relay.
+//! (`app::accounts::add_member`); the code is delivered to the member (`crate::delivery`), never shown here.
 
-use app::accounts::{AccountError, MemberAdded, MemberRefusal, NewMember};
+use app::accounts::{AccountError, MemberRefusal, NewMember};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -36,17 +35,9 @@ pub async fn add_member(
         email,
         lang: viewer.lang.code().to_owned(),
     };
-    let mail_configured = state.config.mail.is_some();
     let mut tx = state.store.begin().await?;
-    let added = app::accounts::add_member(
-        &mut tx,
-        &viewer.actor(),
-        assembly_id,
-        &member,
-        mail_configured,
-        now(),
-    )
-    .await;
+    let added =
+        app::accounts::add_member(&mut tx, &viewer.actor(), assembly_id, &member, now()).await;
     let m = viewer.lang.messages();
     let done = match added {
         Ok(done) => done,
@@ -58,20 +49,16 @@ pub async fn add_member(
         Err(AccountError::App(error)) => return Err(error.into()),
     };
     tx.commit().await?;
-    // The only effect is the code emailed to an existing account's owner; nothing comes back to show.
     crate::effects::carry_out(&state, done.effects);
-    let mut outcome = Outcome {
+    let t = viewer.lang.t::<crate::i18n::codes::CodeMessages>();
+    let outcome = Outcome {
         saved: true,
+        notice: Some(if done.value.created {
+            t.member_added
+        } else {
+            t.member_existing
+        }),
         ..Outcome::default()
     };
-    match done.value {
-        MemberAdded::Created { name, code, .. } => outcome.issued_code = Some((name, code)),
-        MemberAdded::Existing { code_mailed: true } => {
-            outcome.notice = Some(m.member_exists_code_mailed);
-        }
-        MemberAdded::Existing { code_mailed: false } => {
-            outcome.notice = Some(m.member_exists_no_code);
-        }
-    }
     page(&state, &viewer, assembly_id, StatusCode::OK, outcome).await
 }

@@ -17,6 +17,10 @@ pub struct DashboardPage {
     pub c: Chrome,
     /// The assemblies of the viewer (all of them for administrators).
     pub assemblies: Vec<SummaryView>,
+    /// Whether the viewer may create an assembly (administrators; organisers when the setting allows it).
+    pub can_create: bool,
+    /// The link to the platform settings (administrators).
+    pub settings_link: Option<&'static str>,
 }
 
 /// The values of the assembly form, as typed or as stored.
@@ -153,14 +157,42 @@ pub struct WorkspacePage {
     pub errors: Vec<String>,
     /// Whether the last change was saved.
     pub saved: bool,
-    /// A one-time code just issued: (member name, code), shown once.
-    pub issued_code: Option<(String, String)>,
-    /// What happened when an existing account was added as a member (no code is ever shown for it).
+    /// What happened when a member was added (no code is ever shown).
     pub notice: Option<&'static str>,
     /// The strings of the phase control.
     pub p: &'static crate::i18n::publish::PublishMessages,
     /// The phase control (issue 18, item 7).
     pub phase: PhaseControl,
+    /// Whether to link the members' sign-in codes page (organisers).
+    pub can_deliver_codes: bool,
+    /// The assembly's latest staff invitations (for those who may assign roles).
+    pub invitations: Vec<InvitationView>,
+    /// The invitation strings.
+    pub ti: &'static crate::i18n::invitations::InvitationMessages,
+    /// A notice with figures.
+    pub message: Option<String>,
+    /// Whether emails can leave this server (invitations need it).
+    pub mail_configured: bool,
+    /// The staff roles an invitation may give (identifier, translated name).
+    pub staff_roles: Vec<(String, String)>,
+    /// The sign-in code pages' strings.
+    pub tc: &'static crate::i18n::codes::CodeMessages,
+}
+
+/// A staff invitation as listed on the workspace.
+pub struct InvitationView {
+    /// The invitation.
+    pub id: i64,
+    /// The invited address.
+    pub email: String,
+    /// The role, in words.
+    pub role: &'static str,
+    /// Waiting, accepted, revoked or expired, in words.
+    pub status: &'static str,
+    /// Whether it can still be revoked.
+    pub open: bool,
+    /// The last day it can be accepted.
+    pub expires: String,
 }
 
 /// One step of the phase control.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
 
-use super::views::{PersonView, PhaseControl, PhaseStep, WorkspacePage};
+use super::views::{InvitationView, PersonView, PhaseControl, PhaseStep, WorkspacePage};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -33,14 +33,14 @@ pub(super) struct Outcome {
     pub errors: Vec<String>,
     /// Whether the last change was saved.
     pub saved: bool,
-    /// A new member's one-time code, shown once: (name, code).
-    pub issued_code: Option<(String, String)>,
-    /// What happened when an existing account was added as a member (never a code).
+    /// What happened when a member was added (never a code: codes are delivered, issue 18).
     pub notice: Option<&'static str>,
     /// Whether the phase control just moved the assembly.
     pub moved: bool,
     /// Errors of the phase control, in the viewer's language.
     pub phase_errors: Vec<String>,
+    /// A notice with figures (how many invitations were sent).
+    pub message: Option<String>,
 }
 
 impl Outcome {
@@ -72,6 +72,37 @@ pub(super) async fn page(
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let people = store::accounts::people_of(&mut connection, assembly_id).await?;
+    let can_assign = allowed(viewer.role, Action::AssignRoles);
+    let ti = viewer
+        .lang
+        .t::<crate::i18n::invitations::InvitationMessages>();
+    let invitations = if can_assign {
+        let (rows, _) = store::invitations::list(&mut connection, assembly_id, 0, 50).await?;
+        let now = crate::now();
+        rows.into_iter()
+            .map(|row| {
+                let status = if row.accepted_at.is_some() {
+                    1
+                } else if row.revoked_at.is_some() {
+                    2
+                } else if now > row.expires_at {
+                    3
+                } else {
+                    0
+                };
+                InvitationView {
+                    id: row.id,
+                    email: row.email,
+                    role: viewer.lang.messages().role_name(row.role),
+                    status: ti.statuses[status],
+                    open: status == 0,
+                    expires: crate::views::utc_date(row.expires_at),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop(connection);
     let c = Chrome::new(viewer, record.title.clone());
     let m = c.m;
@@ -121,7 +152,16 @@ pub(super) async fn page(
             .collect(),
         can_edit: allowed(viewer.role, Action::EditAssembly),
         can_see_queue: allowed(viewer.role, Action::ViewModerationQueue),
-        can_assign: allowed(viewer.role, Action::AssignRoles),
+        can_assign,
+        invitations,
+        ti,
+        message: outcome.message,
+        mail_configured: state.config.mail.is_some() || state.config.message_log.is_some(),
+        staff_roles: Role::ASSIGNABLE
+            .iter()
+            .filter(|role| **role != Role::Member)
+            .map(|role| (role.as_str().to_owned(), m.role_name(*role).to_owned()))
+            .collect(),
         t: viewer.lang.t::<crate::i18n::access::AccessMessages>(),
         can_recruit: allowed(viewer.role, Action::ManageRecruitment),
         can_see_recruitment: allowed(viewer.role, Action::ViewRecruitment),
@@ -133,7 +173,8 @@ pub(super) async fn page(
             .collect(),
         errors: outcome.errors,
         saved: outcome.saved,
-        issued_code: outcome.issued_code,
+        can_deliver_codes: allowed(viewer.role, Action::DeliverCodes),
+        tc: viewer.lang.t::<crate::i18n::codes::CodeMessages>(),
         notice: outcome.notice,
         c,
     };

@@ -79,6 +79,7 @@ where
     })
     .await;
     store.close().await;
+    let _ = std::fs::remove_file(message_log_of(&database.url).path());
     database.drop_database().await;
 }
 
@@ -217,6 +218,60 @@ impl TestApp {
         .unwrap();
         secret
     }
+
+    /// The development message log of this test database: where [`TestApp::deliver_codes`] writes members' codes.
+    pub fn message_log(&self) -> web::mail::MessageLog {
+        message_log_of(&self.database_url)
+    }
+
+    /// Runs the code deliverer once, as an instance of `klero serve` does every few seconds, with the development
+    /// message log as its transport; returns how many deliveries it made.
+    pub async fn deliver_codes(&self) -> usize {
+        let config = web::Config {
+            message_log: Some(self.message_log()),
+            ..web::Config::default()
+        };
+        web::delivery::drain(&self.store, &config)
+            .await
+            .expect("deliver codes")
+    }
+
+    /// Delivers due codes, then returns the code of the last message sent to `to` (an address or phone number).
+    pub async fn code_sent_to(&self, to: &str) -> String {
+        self.deliver_codes().await;
+        let message = self
+            .message_log()
+            .read()
+            .into_iter()
+            .rev()
+            .find(|message| message.to == to)
+            .unwrap_or_else(|| panic!("no message was sent to {to}"));
+        code_in(&message.body).unwrap_or_else(|| panic!("no code in the message to {to}"))
+    }
+}
+
+/// The development message log of the servers of one test database (a file in the temporary directory named
+/// after the database, so that every server of the test shares it and tests never share one).
+pub fn message_log_of(database_url: &str) -> web::mail::MessageLog {
+    use sha2::Digest;
+    let name = hex::encode(&sha2::Sha256::digest(database_url.as_bytes())[..12]);
+    web::mail::MessageLog::new(std::env::temp_dir().join(format!("klero-messages-{name}.jsonl")))
+}
+
+/// The first sign-in code (`XXXX-XXXX-XXXX`, Crockford alphabet) in a text.
+pub fn code_in(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        .find(|word| {
+            word.len() == 14
+                && word.chars().enumerate().all(|(i, c)| {
+                    if i == 4 || i == 9 {
+                        c == '-'
+                    } else {
+                        c.is_ascii_digit() || c.is_ascii_uppercase()
+                    }
+                })
+        })
+        .map(str::to_owned)
 }
 
 /// The `Location` header of a response.

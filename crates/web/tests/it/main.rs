@@ -3,12 +3,16 @@
 
 mod access;
 mod bulk;
+// Members' sign-in codes delivered without staff seeing them (issue 18, item 2).
+mod codes;
 mod community;
 mod deliberation;
 mod helpers;
 mod impact;
 // Print-ready letters (issue 18, item 6).
 mod letters;
+// Staff invitations and the platform setting (issue 18, item 3).
+mod invitations;
 mod members;
 mod panel;
 // A lottery number drawn physically in public (issue 18, item 8).
@@ -69,7 +73,7 @@ on_both_backends!(
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
-    without_smtp_the_organiser_sees_a_new_members_code_once_and_erasure_ends_the_membership,
+    without_smtp_a_new_members_code_goes_by_the_transport_never_to_staff_and_erasure_ends_the_membership,
     drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas,
     an_organiser_cannot_take_over_an_existing_account_with_a_sign_in_code,
     a_drawn_final_run_that_was_interrupted_can_only_be_resumed_to_the_same_panel,
