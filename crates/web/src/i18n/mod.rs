@@ -951,6 +951,7 @@ mod tests {
         wrong.extend(same_placeholders::<draw::DrawMessages>("DrawMessages"));
         wrong.extend(same_placeholders::<publish::PublishMessages>(
             "PublishMessages",
+        ));
         wrong.extend(same_placeholders::<participation::ParticipationMessages>(
             "ParticipationMessages",
         ));

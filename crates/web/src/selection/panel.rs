@@ -322,13 +322,13 @@ pub async fn record_many(
         }
     };
     tx.commit().await?;
-    let after = crate::effects::carry_out(&state, done.effects);
-    let next = Redirect::to(&format!(
+    // New members' codes are delivered by the deliverer (`crate::delivery`), never shown here.
+    crate::effects::carry_out(&state, done.effects);
+    Ok(Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/panel?recorded={}#panel-people",
         done.value
     ))
-    .into_response();
-    crate::effects::codes_page(&viewer, assembly_id, after.codes, next)
+    .into_response())
 }
 
 /// The words of a reason category in the visitor's language: the note kept with each person of a bulk change.
