@@ -328,7 +328,10 @@ def draw(panels, lottery, already, seed):
     """The drawn panel (sorted pool indices) and the lottery number (or None)."""
     rng = Stream(seed)
     if lottery:
-        number = rng.uniform_below(len(lottery))
+        digits = seed[len("number:"):] if seed.startswith("number:") else ""
+        public = (digits != "" and len(digits) <= 18 and all(c in "0123456789" for c in digits)
+                  and (digits == "0" or not digits.startswith("0")) and int(digits) < len(lottery))
+        number = int(digits) if public else rng.uniform_below(len(lottery))   # a number drawn in public
         return sorted(lottery[number]), number
     u, total, chosen = rng.unit(), 0.0, len(panels) - 1
     for index, (probability, _) in enumerate(panels):
