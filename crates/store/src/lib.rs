@@ -21,6 +21,8 @@ pub mod evidence;
 pub mod impact;
 pub mod members;
 pub mod proposals;
+// The registration questions as their own list (issue 18, item 4).
+pub mod questions;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;

@@ -14,6 +14,8 @@ pub mod community;
 pub mod conversation;
 pub mod deliberation;
 pub mod impact;
+// Lists that scale and the registration questions page (issue 18, items 4 and 5).
+pub mod lists;
 pub mod members;
 pub mod panel;
 pub mod recruitment;
@@ -925,6 +927,7 @@ mod tests {
         wrong.extend(same_placeholders::<conversation::ConversationMessages>(
             "ConversationMessages",
         ));
+        wrong.extend(same_placeholders::<lists::ListsMessages>("ListsMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

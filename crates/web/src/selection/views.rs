@@ -56,6 +56,21 @@ pub fn refusal_words(lang: Lang, refusal: &Refusal) -> (StatusCode, Vec<String>)
             verdict_lines(s, verdict).1,
         ),
         Refusal::NotOnPanel => one(StatusCode::NOT_FOUND, p.err_not_on_panel),
+        Refusal::NotAQuestion {
+            line,
+            feature,
+            value,
+        } => one(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &crate::i18n::fill(
+                lang.t::<crate::i18n::lists::ListsMessages>().err_quota_not_a_question,
+                &[
+                    ("line", &line.to_string()),
+                    ("feature", feature),
+                    ("value", value),
+                ],
+            ),
+        ),
     }
 }
 
@@ -103,6 +118,8 @@ pub struct QuotasPage {
     pub feasible: bool,
     /// The feasibility verdict, line by line.
     pub verdict: Vec<String>,
+    /// The link to the registration questions, in words (quotas refer to them).
+    pub questions_link: &'static str,
 }
 
 /// A run as listed and on its page.

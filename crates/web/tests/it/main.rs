@@ -81,3 +81,6 @@ on_both_backends!(
 
 // The public conversation (issue 16, part 1): its scenarios declare their own pair of backends.
 mod conversation;
+
+// Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
+mod lists;
