@@ -442,7 +442,7 @@ pub async fn add_respondents(
              VALUES {} RETURNING id",
             values.join(", ")
         );
-        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(now);
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
         for respondent in chunk {
             query = query
                 .bind(respondent.assembly_id)
@@ -454,7 +454,7 @@ pub async fn add_respondents(
                 .bind(respondent.access_needs_json)
                 .bind(respondent.consent_at);
         }
-        let mut chunk_ids = query.fetch_all(&mut *conn).await?;
+        let mut chunk_ids: Vec<i64> = query.fetch_all(&mut *conn).await?;
         // Both backends return the rows of one VALUES list in order; sorting makes it not matter.
         chunk_ids.sort_unstable();
         ids.extend(chunk_ids);

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::QuestionsForm;
-use super::views::{QuestionView, QuestionsPage};
+use super::views::{FeatureRowView, QuestionsPage};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
@@ -89,7 +89,7 @@ async fn questions_page(
         questions: editor
             .features
             .iter()
-            .map(|feature| QuestionView {
+            .map(|feature| FeatureRowView {
                 name: feature.name.clone(),
                 values: feature.values.join(", "),
                 is_area: editor.area.as_deref() == Some(feature.name.as_str()),

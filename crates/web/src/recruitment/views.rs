@@ -652,7 +652,7 @@ pub fn mail_notice(state: &AppState, lang: Lang) -> &'static str {
 }
 
 /// One feature of the registration questions as shown.
-pub struct QuestionView {
+pub struct FeatureRowView {
     /// The feature.
     pub name: String,
     /// Its values, comma-separated.
@@ -674,7 +674,7 @@ pub struct QuestionsPage {
     /// The assembly title.
     pub title: String,
     /// The stored questions.
-    pub questions: Vec<QuestionView>,
+    pub questions: Vec<FeatureRowView>,
     /// Why they are locked, in words (empty: editable).
     pub locked: &'static str,
     /// The form as typed (or as stored).
