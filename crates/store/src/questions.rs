@@ -80,7 +80,9 @@ pub async fn area_feature(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Option<String>, StoreError> {
-    Ok(settings(conn, assembly_id).await?.and_then(|(_, area)| area))
+    Ok(settings(conn, assembly_id)
+        .await?
+        .and_then(|(_, area)| area))
 }
 
 /// Replaces the questions of an assembly, where they come from and its area feature (`None`: no area), in the

@@ -498,7 +498,10 @@ pub async fn respondents_page(
     .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
-    Ok((rows.iter().map(respondent_of).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.iter().map(respondent_of).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 /// The `LIKE` pattern of a search fragment: lower case, its wildcards escaped, inside `%…%`.

@@ -6,9 +6,9 @@
 //! bookmarked. A list searched by a name or email pages with small POST forms that carry the search in their
 //! body, so the name never appears in a URL, the browser's history or a server log.
 
+use crate::i18n::Lang;
 use crate::i18n::fill;
 use crate::i18n::lists::ListsMessages;
-use crate::i18n::Lang;
 
 /// One link (or button) of the page navigation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,15 @@ impl Paging {
     /// The navigation of page `page` (from 0) of `total` items shown `size` a page, whose pages are at
     /// `base` + `page=N` (`base` ends with `?` or `&`).
     pub fn links(lang: Lang, base: &str, page: i64, size: i64, total: i64) -> Paging {
-        Paging::build(lang, page, size, total, |n| format!("{base}page={n}"), None, Vec::new())
+        Paging::build(
+            lang,
+            page,
+            size,
+            total,
+            |n| format!("{base}page={n}"),
+            None,
+            Vec::new(),
+        )
     }
 
     /// The navigation of a searched list: POST buttons to `action`, each carrying `hidden` and its page.
@@ -54,7 +62,15 @@ impl Paging {
         size: i64,
         total: i64,
     ) -> Paging {
-        Paging::build(lang, page, size, total, |_| String::new(), Some(action.to_owned()), hidden)
+        Paging::build(
+            lang,
+            page,
+            size,
+            total,
+            |_| String::new(),
+            Some(action.to_owned()),
+            hidden,
+        )
     }
 
     fn build(

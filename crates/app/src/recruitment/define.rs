@@ -344,7 +344,8 @@ mod tests {
 
     #[test]
     fn every_problem_of_the_typed_questions_names_its_line_and_column() {
-        let text = "age_band,16-29\nage_band,30+\n\ntenure\nage_band,16-29\nregion,,\nregion,North\n";
+        let text =
+            "age_band,16-29\nage_band,30+\n\ntenure\nage_band,16-29\nregion,,\nregion,North\n";
         let problems = parse_questions(text, "region").unwrap_err();
         assert_eq!(
             problems,
@@ -370,7 +371,8 @@ mod tests {
 
     #[test]
     fn the_area_may_have_one_value_but_a_question_needs_two_and_the_area_must_exist() {
-        let draft = parse_questions("region,North\nage_band,16-29\nage_band,30+", "region").unwrap();
+        let draft =
+            parse_questions("region,North\nage_band,16-29\nage_band,30+", "region").unwrap();
         assert_eq!(draft.area.as_deref(), Some("region"));
         assert_eq!(draft.values.len(), 3);
         assert_eq!(

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use app::recruitment::define::{
-    CellProblem, MAX_CELL_CHARS, MAX_QUESTION_LINES, QuestionsDraft, QuestionsProblem, parse_questions,
+    CellProblem, MAX_CELL_CHARS, MAX_QUESTION_LINES, QuestionsDraft, QuestionsProblem,
+    parse_questions,
 };
 use app::recruitment::import::CellError;
 use app::recruitment::lottery::{

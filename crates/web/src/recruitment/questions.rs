@@ -55,11 +55,17 @@ fn area_lines(lang: Lang, editor: &QuestionsEditor) -> Vec<String> {
         lines.push(fill(t.areas_match, &[("feature", area)]));
     } else {
         let areas = check.unknown.join(", ");
-        lines.push(fill(t.unknown_areas, &[("feature", area), ("areas", &areas)]));
+        lines.push(fill(
+            t.unknown_areas,
+            &[("feature", area), ("areas", &areas)],
+        ));
     }
     if !check.unused.is_empty() {
         let values = check.unused.join(", ");
-        lines.push(fill(t.unused_values, &[("feature", area), ("values", &values)]));
+        lines.push(fill(
+            t.unused_values,
+            &[("feature", area), ("values", &values)],
+        ));
     }
     lines
 }
@@ -162,30 +168,43 @@ pub async fn save_questions(
         }
     };
     let mut tx = state.store.begin().await?;
-    let saved =
-        app::recruitment::define::save_questions(&mut tx, &viewer.actor(), assembly_id, &draft, now())
-            .await?;
+    let saved = app::recruitment::define::save_questions(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        &draft,
+        now(),
+    )
+    .await?;
     match saved {
         Ok(()) => {
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/questions?saved=1")).into_response())
+            Ok(Redirect::to(&format!(
+                "/staff/assemblies/{assembly_id}/questions?saved=1"
+            ))
+            .into_response())
         }
         Err(refusal) => {
             drop(tx);
             let (status, errors) = match refusal {
-                QuestionsRefusal::Locked(Lock::Quotas) => {
-                    (StatusCode::CONFLICT, vec![("questions", t.locked_quotas.to_owned())])
-                }
-                QuestionsRefusal::Locked(Lock::Registered) => {
-                    (StatusCode::CONFLICT, vec![("questions", t.locked_registered.to_owned())])
-                }
+                QuestionsRefusal::Locked(Lock::Quotas) => (
+                    StatusCode::CONFLICT,
+                    vec![("questions", t.locked_quotas.to_owned())],
+                ),
+                QuestionsRefusal::Locked(Lock::Registered) => (
+                    StatusCode::CONFLICT,
+                    vec![("questions", t.locked_registered.to_owned())],
+                ),
                 QuestionsRefusal::UnknownAreas(areas) => {
                     let feature = draft.area.clone().unwrap_or_default();
                     let words = fill(
                         t.unknown_areas,
                         &[("feature", &feature), ("areas", &areas.join(", "))],
                     );
-                    (StatusCode::UNPROCESSABLE_ENTITY, vec![("area_feature", words)])
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        vec![("area_feature", words)],
+                    )
                 }
             };
             let form = QuestionsForm {

@@ -94,7 +94,10 @@ async fn quotas_page(
             left_out: feasibility.left_out,
             feasible,
             verdict,
-            questions_link: viewer.lang.t::<crate::i18n::lists::ListsMessages>().questions_link,
+            questions_link: viewer
+                .lang
+                .t::<crate::i18n::lists::ListsMessages>()
+                .questions_link,
         },
     )
 }

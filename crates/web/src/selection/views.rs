@@ -63,7 +63,8 @@ pub fn refusal_words(lang: Lang, refusal: &Refusal) -> (StatusCode, Vec<String>)
         } => one(
             StatusCode::UNPROCESSABLE_ENTITY,
             &crate::i18n::fill(
-                lang.t::<crate::i18n::lists::ListsMessages>().err_quota_not_a_question,
+                lang.t::<crate::i18n::lists::ListsMessages>()
+                    .err_quota_not_a_question,
                 &[
                     ("line", &line.to_string()),
                     ("feature", feature),

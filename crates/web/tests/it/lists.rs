@@ -31,7 +31,12 @@ const RESPONDENTS: usize = 10_000;
 /// Seeds `RESPONDENTS` respondents into the assembly through the store's bulk path; returns their ids in order.
 async fn seed_respondents(app: &TestApp, assembly_id: i64) -> Vec<i64> {
     let people: Vec<(String, String)> = (1..=RESPONDENTS)
-        .map(|n| (format!("Person {n:05}"), format!("person{n:05}@example.org")))
+        .map(|n| {
+            (
+                format!("Person {n:05}"),
+                format!("person{n:05}@example.org"),
+            )
+        })
         .collect();
     let rows: Vec<store::recruitment::NewRespondent<'_>> = people
         .iter()
@@ -75,33 +80,57 @@ pub async fn ten_thousand_respondents_page_under_200_kb_to_the_last_one_and_sear
     let ids = seed_respondents(&app, assembly_id).await;
     assert_eq!(ids.len(), RESPONDENTS);
     assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
-    eprintln!("seeded {RESPONDENTS} respondents in {:?}", started.elapsed());
+    eprintln!(
+        "seeded {RESPONDENTS} respondents in {:?}",
+        started.elapsed()
+    );
     let organiser = app.demo_client("organiser").await;
     let list = format!("/staff/assemblies/{assembly_id}/respondents");
 
     // The first page: 50 people, where the reader is, and links onwards; small enough for a phone.
     let (status, html) = app.get(&organiser, &list).await;
     assert_eq!(status, 200);
-    assert!(html.len() < MAX_PAGE_BYTES, "first page is {} bytes", html.len());
-    eprintln!("the first page of 50 respondents weighs {} bytes", html.len());
-    assert!(html.contains("Page 1 of 200: 1–50 of 10000"), "{}", &html[..2000]);
+    assert!(
+        html.len() < MAX_PAGE_BYTES,
+        "first page is {} bytes",
+        html.len()
+    );
+    eprintln!(
+        "the first page of 50 respondents weighs {} bytes",
+        html.len()
+    );
+    assert!(
+        html.contains("Page 1 of 200: 1–50 of 10000"),
+        "{}",
+        &html[..2000]
+    );
     assert!(html.contains(&format!("id=\"respondent-{}\"", ids[0])));
     assert!(html.contains(&format!("id=\"respondent-{}\"", ids[49])));
     assert!(!html.contains(&format!("id=\"respondent-{}\"", ids[50])));
     assert_eq!(html.matches("<tr id=\"respondent-").count(), 50);
-    assert_eq!(link_to(&html, "Next page").unwrap(), format!("{list}?page=2"));
+    assert_eq!(
+        link_to(&html, "Next page").unwrap(),
+        format!("{list}?page=2")
+    );
     assert!(link_to(&html, "Previous page").is_none());
 
     // Following the links reaches the last respondent, every page under the limit.
     let mut path = link_to(&html, "Next page").unwrap();
     let (_, second) = app.get(&organiser, &path).await;
     assert!(second.contains(&format!("id=\"respondent-{}\"", ids[50])));
-    assert_eq!(link_to(&second, "Previous page").unwrap(), format!("{list}?page=1"));
+    assert_eq!(
+        link_to(&second, "Previous page").unwrap(),
+        format!("{list}?page=1")
+    );
     path = link_to(&second, "Last page").unwrap();
     assert_eq!(path, format!("{list}?page=200"));
     let (status, last) = app.get(&organiser, &path).await;
     assert_eq!(status, 200);
-    assert!(last.len() < MAX_PAGE_BYTES, "last page is {} bytes", last.len());
+    assert!(
+        last.len() < MAX_PAGE_BYTES,
+        "last page is {} bytes",
+        last.len()
+    );
     assert!(last.contains("Page 200 of 200: 9951–10000 of 10000"));
     assert!(last.contains(&format!("id=\"respondent-{}\"", ids[RESPONDENTS - 1])));
     assert!(link_to(&last, "Next page").is_none());
@@ -126,7 +155,9 @@ pub async fn ten_thousand_respondents_page_under_200_kb_to_the_last_one_and_sear
         .unwrap();
     }
     tx.commit().await.unwrap();
-    let (_, eligible) = app.get(&organiser, &format!("{list}?status=eligible")).await;
+    let (_, eligible) = app
+        .get(&organiser, &format!("{list}?status=eligible"))
+        .await;
     assert!(eligible.contains("Page 1 of 3: 1–50 of 150"), "{eligible}");
     assert_eq!(
         link_to(&eligible, "Next page").unwrap(),
@@ -137,21 +168,29 @@ pub async fn ten_thousand_respondents_page_under_200_kb_to_the_last_one_and_sear
     let csrf = csrf_of(&html);
     let response = organiser
         .post(app.url(&list))
-        .form(&[("csrf_token", csrf.as_str()), ("q", "Person 0"), ("status", "")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("q", "Person 0"),
+            ("status", ""),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let searched = response.text().await.unwrap();
     assert!(searched.len() < MAX_PAGE_BYTES);
-    assert!(searched.contains("Page 1 of 200: 1–50 of 9999"), "{searched}");
+    assert!(
+        searched.contains("Page 1 of 200: 1–50 of 9999"),
+        "{searched}"
+    );
     assert!(searched.contains("name=\"q\" value=\"Person 0\""));
     assert!(searched.contains("name=\"page\" value=\"2\""));
     assert!(
-        !searched
-            .split("href=\"")
-            .skip(1)
-            .any(|link| link.split('"').next().unwrap().contains("Person")),
+        !searched.split("href=\"").skip(1).any(|link| link
+            .split('"')
+            .next()
+            .unwrap()
+            .contains("Person")),
         "a searched name is in a link"
     );
     let response = organiser
@@ -202,7 +241,10 @@ pub async fn organisers_define_registration_questions_that_registration_asks_wit
             &organiser,
             &page,
             &[
-                ("questions", "tenure,owner\ntenure,renter\ntransport\ntenure,owner\n"),
+                (
+                    "questions",
+                    "tenure,owner\ntenure,renter\ntransport\ntenure,owner\n",
+                ),
                 ("area_feature", ""),
             ],
         )
@@ -243,7 +285,8 @@ pub async fn organisers_define_registration_questions_that_registration_asks_wit
     assert_eq!(app.count("registration_questions").await, 0);
 
     // Saved, audited, and shown with the area's check.
-    let questions = "tenure,owner\ntenure,renter\nregion,Centre\nregion,Nord\nregion,Sud\nregion,Ouest\n";
+    let questions =
+        "tenure,owner\ntenure,renter\nregion,Centre\nregion,Nord\nregion,Sud\nregion,Ouest\n";
     let response = app
         .post_form(
             &organiser,
@@ -314,7 +357,12 @@ pub async fn organisers_define_registration_questions_that_registration_asks_wit
             ],
         )
         .await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     assert_eq!(app.count("selection_quotas").await, 2);
 
     // Once quotas refer to them, the questions are locked.
@@ -324,7 +372,10 @@ pub async fn organisers_define_registration_questions_that_registration_asks_wit
         .post_form(
             &organiser,
             &page,
-            &[("questions", "tenure,owner\ntenure,renter\n"), ("area_feature", "")],
+            &[
+                ("questions", "tenure,owner\ntenure,renter\n"),
+                ("area_feature", ""),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 409);
