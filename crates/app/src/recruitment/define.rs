@@ -14,8 +14,9 @@ use super::questions::{Feature, features_of_values};
 use crate::audit::{Entry, audited};
 use crate::{Actor, Error, Result};
 
-/// The most lines (feature values) the questions may have, as many as a quota table.
-pub const MAX_QUESTION_LINES: usize = crate::selection::quotas::MAX_QUOTA_LINES;
+/// The most lines (feature values) the questions may have, as many as a quota table may have
+/// (`selection::quotas::MAX_QUOTA_LINES`; not imported, as selection reads the questions).
+pub const MAX_QUESTION_LINES: usize = 200;
 /// The longest feature name or value, in characters.
 pub const MAX_CELL_CHARS: usize = 100;
 
