@@ -111,7 +111,10 @@ pub fn parse_questions(
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(1);
+        let line = record
+            .position()
+            .map(|p| line_of(text, p.byte() as usize))
+            .unwrap_or(1);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -177,6 +180,22 @@ pub fn parse_questions(
     } else {
         Err(problems)
     }
+}
+
+/// The line (from 1) of the record that starts at or after `byte`: the reader places a record that follows blank
+/// lines at the first of them, so the blank lines are skipped here.
+fn line_of(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    let before = text.as_bytes()[..byte]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    let blank = text.as_bytes()[byte..]
+        .iter()
+        .take_while(|b| **b == b'\n' || **b == b'\r')
+        .filter(|b| **b == b'\n')
+        .count();
+    before + blank + 1
 }
 
 /// The area feature against the address list of the latest invitation draw.
