@@ -14,7 +14,7 @@ use store::community::{AreaTotals, HostRow, OutcomeRow, Settings};
 
 use crate::audit::{Entry, audited, audited_creation};
 use crate::effect::{Effect, Effects, Mail};
-use crate::recruitment::questions::{AREA_FEATURE, Feature, stored_features};
+use crate::recruitment::questions::{Feature, area_feature, stored_features};
 use crate::{Actor, Done, Error, Result};
 
 /// Host registrations accepted from one client address per [`RATE_WINDOW_SECONDS`].
@@ -34,22 +34,24 @@ pub async fn phase(conn: &mut AnyConnection, assembly_id: i64) -> Result<Setting
     Ok(store::community::settings(conn, assembly_id).await?)
 }
 
-/// The area values of the assembly (empty when it has no `area` feature).
+/// The area values of the assembly (empty when it has no area feature).
 pub async fn areas(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<String>> {
+    let area = area_feature(&mut *conn, assembly_id).await?;
     Ok(stored_features(conn, assembly_id)
         .await?
         .into_iter()
-        .find(|feature| feature.name == AREA_FEATURE)
+        .find(|feature| feature.name == area)
         .map(|feature| feature.values)
         .unwrap_or_default())
 }
 
 /// The features a host may count participants by in the anonymous summary (every feature but the area).
 pub async fn summary_features(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<Feature>> {
+    let area = area_feature(&mut *conn, assembly_id).await?;
     Ok(stored_features(conn, assembly_id)
         .await?
         .into_iter()
-        .filter(|feature| feature.name != AREA_FEATURE)
+        .filter(|feature| feature.name != area)
         .collect())
 }
 

@@ -31,6 +31,8 @@ pub mod members;
 pub mod proposals;
 // Publishing the final report (issue 18, item 7).
 pub mod publication;
+// The registration questions as their own list (issue 18, item 4).
+pub mod questions;
 pub mod recommendations;
 pub mod recruitment;
 pub mod seating;

@@ -454,6 +454,115 @@ pub async fn respondents(
     rows.iter().map(respondent_of).collect()
 }
 
+/// Rows per multi-row `INSERT` of [`add_respondents`] (nine values a row stays far under both backends' parameter
+/// limits).
+const RESPONDENTS_CHUNK: usize = 500;
+
+/// Stores many respondents with status `registered`, many rows per statement (imports and seeding at scale); the
+/// ids are the new rows' ids in `respondents`' order.
+pub async fn add_respondents(
+    conn: &mut AnyConnection,
+    respondents: &[NewRespondent<'_>],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(respondents.len());
+    for chunk in respondents.chunks(RESPONDENTS_CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let at = 2 + 8 * i;
+                format!(
+                    "(${}, ${}, 'registered', ${}, ${}, ${}, ${}, ${}, ${}, $1)",
+                    at,
+                    at + 1,
+                    at + 2,
+                    at + 3,
+                    at + 4,
+                    at + 5,
+                    at + 6,
+                    at + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO respondents (assembly_id, invitation_id, status, full_name, email, phone, features_json, access_needs_json, consent_at, created_at)
+             VALUES {} RETURNING id",
+            values.join(", ")
+        );
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
+        for respondent in chunk {
+            query = query
+                .bind(respondent.assembly_id)
+                .bind(respondent.invitation_id)
+                .bind(respondent.full_name)
+                .bind(respondent.email)
+                .bind(respondent.phone)
+                .bind(respondent.features_json)
+                .bind(respondent.access_needs_json)
+                .bind(respondent.consent_at);
+        }
+        let mut chunk_ids: Vec<i64> = query.fetch_all(&mut *conn).await?;
+        // Both backends return the rows of one VALUES list in order; sorting makes it not matter.
+        chunk_ids.sort_unstable();
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}
+
+/// One page of the respondents matching `search` (a fragment of a name or email, any case) and `status`, in id
+/// order: at most `limit` from the `offset`-th, and how many match in all.
+pub async fn respondents_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    search: &str,
+    status: Option<Status>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RespondentRow>, i64), StoreError> {
+    let pattern = like_pattern(search);
+    let status = status.map(Status::as_str).unwrap_or("");
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM respondents WHERE assembly_id = $1
+           AND ($2 = '%%' OR LOWER(full_name) LIKE $2 ESCAPE '\\' OR LOWER(email) LIKE $2 ESCAPE '\\')
+           AND ($3 = '' OR status = $3)",
+    )
+    .bind(assembly_id)
+    .bind(&pattern)
+    .bind(status)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, invitation_id, status, full_name, email, phone, features_json, access_needs_json, created_at
+         FROM respondents WHERE assembly_id = $1
+           AND ($2 = '%%' OR LOWER(full_name) LIKE $2 ESCAPE '\\' OR LOWER(email) LIKE $2 ESCAPE '\\')
+           AND ($3 = '' OR status = $3)
+         ORDER BY id LIMIT $4 OFFSET $5",
+    )
+    .bind(assembly_id)
+    .bind(&pattern)
+    .bind(status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((
+        rows.iter().map(respondent_of).collect::<Result<_, _>>()?,
+        total,
+    ))
+}
+
+/// The `LIKE` pattern of a search fragment: lower case, its wildcards escaped, inside `%…%`.
+fn like_pattern(search: &str) -> String {
+    format!(
+        "%{}%",
+        search
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// The secret called `name`, created from `fresh` on first use (every server instance then reads the same one).
 pub async fn server_secret(
     conn: &mut AnyConnection,

@@ -25,6 +25,7 @@ pub mod impact;
 pub mod impact_demo;
 pub mod limits;
 pub mod mail;
+pub mod paging;
 pub mod public;
 pub mod recruitment;
 pub mod routes;

@@ -86,6 +86,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (upload(spec("POST", "/staff/assemblies/{assembly_id}/respondents/import", Page, ManageRecruitment)), post(recruitment::import_respondents)),
         (spec("GET", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), get(selection::quotas)),
         (spec("POST", "/staff/assemblies/{assembly_id}/quotas", Page, ManageRecruitment), post(selection::save_quotas)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/questions", Page, ManageRecruitment), get(recruitment::questions)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/questions", Page, ManageRecruitment), post(recruitment::save_questions)),
         (spec("GET", "/staff/assemblies/{assembly_id}/selection", Page, ManageRecruitment), get(selection::selection)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/test-runs", Page, ManageRecruitment), post(selection::start_test_run)),
         (spec("POST", "/staff/assemblies/{assembly_id}/selection/commitments", Page, ManageRecruitment), post(selection::commit_final_run)),

@@ -8,6 +8,8 @@
 //!   registration itself, public ([`register`]) or by phone ([`register_by_phone`]); both end in a
 //!   [`crate::effect::Mail::RegistrationConfirmation`].
 //! - [`respondents`]: the organisers' list and its export, logged as views of personal data.
+//! - [`define`]: the registration questions page (features, values, the area feature checked against the
+//!   address list), before quotas exist.
 //! - [`import`]: respondents from a file gathered elsewhere, all or nothing.
 //! - [`status`]: the one way a respondent's status changes ([`change_status`]).
 //!
@@ -16,6 +18,7 @@
 
 // The outcome of each email to respondents (issue 18, item 8).
 pub mod emails;
+pub mod define;
 pub mod import;
 pub mod letters;
 pub mod lottery;

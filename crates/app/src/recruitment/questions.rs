@@ -43,11 +43,35 @@ pub fn features_of(quotas: &[QuotaRow]) -> Vec<Feature> {
     features
 }
 
-/// The assembly's stored features (empty before quotas exist).
+/// Groups (feature, value) pairs into features, keeping the first-seen order.
+pub fn features_of_values(values: &[(String, String)]) -> Vec<Feature> {
+    let mut features: Vec<Feature> = Vec::new();
+    for (name, value) in values {
+        match features.iter_mut().find(|f| &f.name == name) {
+            Some(feature) => feature.values.push(value.clone()),
+            None => features.push(Feature {
+                name: name.clone(),
+                values: vec![value.clone()],
+            }),
+        }
+    }
+    features
+}
+
+/// The assembly's features, from its registration questions page (empty before any are defined; saving quotas
+/// first defines them from the quota table, as before that page existed).
 pub async fn stored_features(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<Feature>> {
-    Ok(features_of(
-        &store::selection::quotas(conn, assembly_id).await?,
+    Ok(features_of_values(
+        &store::questions::questions(conn, assembly_id).await?,
     ))
+}
+
+/// The feature whose value comes from the invitation's area: the one chosen on the questions page, else
+/// [`AREA_FEATURE`] (where a registration with a code has always stored the area).
+pub async fn area_feature(conn: &mut AnyConnection, assembly_id: i64) -> Result<String> {
+    Ok(store::questions::area_feature(conn, assembly_id)
+        .await?
+        .unwrap_or_else(|| AREA_FEATURE.to_owned()))
 }
 
 /// The questions of the registration form of an assembly: its features except the area (taken from the
@@ -56,10 +80,11 @@ pub async fn registration_questions(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<Feature>> {
+    let area = area_feature(&mut *conn, assembly_id).await?;
     Ok(stored_features(conn, assembly_id)
         .await?
         .into_iter()
-        .filter(|feature| feature.name != AREA_FEATURE)
+        .filter(|feature| feature.name != area)
         .collect())
 }
 

@@ -19,7 +19,7 @@ use store::AnyConnection;
 use store::recruitment::{ClaimRefusal, NewRespondent};
 
 use super::questions::{
-    AREA_FEATURE, AccessNeeds, AnswerFields, Feature, answers_json, check_answers,
+    AccessNeeds, AnswerFields, Feature, answers_json, area_feature, check_answers,
     registration_questions,
 };
 use crate::audit::{Entry, audited, audited_creation};
@@ -359,7 +359,7 @@ async fn store_registration(
         Some(code) => {
             match store::recruitment::claim_invitation(tx, assembly_id, &code.to_string()).await? {
                 Ok((invitation_id, area)) => {
-                    answers.insert(AREA_FEATURE.to_owned(), area);
+                    answers.insert(area_feature(tx, assembly_id).await?, area);
                     Some(invitation_id)
                 }
                 Err(refusal) => {

@@ -21,7 +21,14 @@ pub struct Filter {
     pub search: String,
     /// Only this status, if given.
     pub status: Option<Status>,
+    /// The page, from 0 (a page past the last shows the last).
+    pub page: i64,
 }
+
+/// Respondents per page of the organisers' list: a row with its status form weighs about 1.4 kB (a page of 50 is
+/// about 75 kB), so even with long access needs a page stays under the 200 kB a list page may weigh, at any number
+/// of respondents.
+pub const PAGE_SIZE: i64 = 50;
 
 /// A respondent with their stored answers and needs decoded (personal data: organisers only).
 #[derive(Clone, PartialEq, Eq)]
@@ -84,8 +91,12 @@ pub struct Respondents {
     pub seats_used: i64,
     /// The feature columns an import must have.
     pub import_columns: Vec<ImportColumn>,
-    /// The respondents matching the filter (organisers only).
+    /// The respondents of the page asked for among those matching the filter (organisers only).
     pub respondents: Vec<Respondent>,
+    /// How many respondents match the filter (organisers only; 0 for observers).
+    pub matching: i64,
+    /// The page shown, from 0 (the last one when the filter asked for a page past it).
+    pub page: i64,
 }
 
 /// The respondents page: counts for everyone allowed here; for organisers also the respondents matching `filter`,
@@ -103,12 +114,37 @@ pub async fn respondents(
     let (invitations, seats_used) = store::recruitment::invitation_totals(tx, assembly_id).await?;
     let import_columns = import_columns(&stored_features(tx, assembly_id).await?);
     let mut respondents = Vec::new();
+    let mut matching = 0;
+    let mut page = filter.page.max(0);
     if personal {
-        let rows =
-            store::recruitment::respondents(tx, assembly_id, &filter.search, filter.status).await?;
+        let (mut rows, mut total) = store::recruitment::respondents_page(
+            tx,
+            assembly_id,
+            &filter.search,
+            filter.status,
+            PAGE_SIZE,
+            page.saturating_mul(PAGE_SIZE),
+        )
+        .await?;
+        let last = (total - 1).max(0) / PAGE_SIZE;
+        if page > last {
+            // A page past the end (the list shrank, or a typed URL) shows the last page, never an empty one.
+            page = last;
+            (rows, total) = store::recruitment::respondents_page(
+                tx,
+                assembly_id,
+                &filter.search,
+                filter.status,
+                PAGE_SIZE,
+                page * PAGE_SIZE,
+            )
+            .await?;
+        }
+        matching = total;
         let facts = serde_json::json!({
             "assembly_id": assembly_id,
             "shown": rows.len(),
+            "page": page,
             "status": filter.status.map(Status::as_str),
             "searched": !filter.search.trim().is_empty(),
             "respondent_ids": rows.iter().map(|row| row.id).collect::<Vec<_>>(),
@@ -128,6 +164,8 @@ pub async fn respondents(
         seats_used,
         import_columns,
         respondents,
+        matching,
+        page,
     })
 }
 

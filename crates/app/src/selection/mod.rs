@@ -78,6 +78,15 @@ pub enum Refusal {
         /// M, the number of numbered panels.
         panels: Option<i64>,
     },
+    /// A quota line (from 1) names a feature and value that are not among the registration questions.
+    NotAQuestion {
+        /// The line of the quota table, from 1.
+        line: usize,
+        /// The feature as typed.
+        feature: String,
+        /// The value as typed.
+        value: String,
+    },
 }
 
 /// [`crate::audit::audited`] for a write that may turn out to change nothing (a conditional update that found its

@@ -39,17 +39,60 @@ pub fn features_of(quotas: &[QuotaRow]) -> Vec<FeatureDef> {
     features
 }
 
-/// The questions of the registration form of an assembly: its stored features except the area (taken from the
-/// invitation). Recruitment's registration pages ask them.
+/// The questions of the registration form of an assembly: its registration questions except the area (taken from
+/// the invitation). Recruitment's registration pages ask them.
 pub async fn registration_questions(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<FeatureDef>> {
-    let quotas = store::selection::quotas(conn, assembly_id).await?;
-    Ok(features_of(&quotas)
-        .into_iter()
-        .filter(|f| f.name != AREA_FEATURE)
-        .collect())
+    Ok(
+        crate::recruitment::questions::registration_questions(conn, assembly_id)
+            .await?
+            .into_iter()
+            .map(|feature| FeatureDef {
+                name: feature.name,
+                values: feature.values,
+            })
+            .collect(),
+    )
+}
+
+/// Quotas refer to the registration questions: once they are defined on the questions page, every line must name
+/// one of their values (the first that does not is the refusal). Otherwise the quota table defines them (feature
+/// `area`, if present, is the area), as before that page existed, so such an assembly keeps working; returns
+/// whether it did.
+async fn refer_to_questions(
+    tx: &mut store::Tx,
+    assembly_id: i64,
+    lines: &[QuotaLine],
+) -> Result<Result<bool, Refusal>> {
+    use store::questions::Source;
+    if let Some((Source::Page, _)) = store::questions::settings(tx, assembly_id).await? {
+        let defined = store::questions::questions(tx, assembly_id).await?;
+        for (index, line) in lines.iter().enumerate() {
+            if !defined
+                .iter()
+                .any(|(feature, value)| feature == &line.feature && value == &line.value)
+            {
+                return Ok(Err(Refusal::NotAQuestion {
+                    line: index + 1,
+                    feature: line.feature.clone(),
+                    value: line.value.clone(),
+                }));
+            }
+        }
+        return Ok(Ok(false));
+    }
+    let values: Vec<(String, String)> = lines
+        .iter()
+        .map(|line| (line.feature.clone(), line.value.clone()))
+        .collect();
+    let area = values
+        .iter()
+        .any(|(feature, _)| feature == AREA_FEATURE)
+        .then_some(AREA_FEATURE);
+    store::questions::save_questions(tx, assembly_id, &values, Source::Quotas, area).await?;
+    Ok(Ok(true))
 }
 
 /// One value of the quota table as typed: `feature,value,share[,min,max]`.
@@ -151,6 +194,10 @@ pub async fn save_quotas(
     now: i64,
 ) -> Result<Result<(), Refusal>> {
     let mut lines = draft.lines.clone();
+    let questions_defined = match refer_to_questions(tx, assembly_id, &lines).await? {
+        Ok(defined) => defined,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     if lines.iter().any(|l| l.min.is_none() || l.max.is_none())
         && let Err(reason) = propose(&mut lines, draft.panel_size, false)
     {
@@ -175,6 +222,7 @@ pub async fn save_quotas(
         store::selection::save_quotas(tx, assembly_id, &settings, &rows, now).await?;
         let after = serde_json::json!({
             "assembly_id": assembly_id, "panel_size": draft.panel_size, "values": rows.len(),
+            "questions_defined": questions_defined,
         });
         Ok(((), Entry::after(after)))
     })

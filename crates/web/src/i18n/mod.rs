@@ -24,6 +24,8 @@ pub mod emails;
 pub mod impact;
 // Staff invitations and the platform settings (issue 18, item 3).
 pub mod invitations;
+// Lists that scale and the registration questions page (issue 18, items 4 and 5).
+pub mod lists;
 pub mod members;
 pub mod panel;
 // Print-ready letters (issue 18, item 6).
@@ -959,6 +961,7 @@ mod tests {
         wrong.extend(same_placeholders::<invitations::InvitationMessages>(
             "InvitationMessages",
         ));
+        wrong.extend(same_placeholders::<lists::ListsMessages>("ListsMessages"));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

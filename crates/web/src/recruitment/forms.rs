@@ -7,6 +7,10 @@
 
 use std::collections::HashMap;
 
+use app::recruitment::define::{
+    CellProblem, MAX_CELL_CHARS, MAX_QUESTION_LINES, QuestionsDraft, QuestionsProblem,
+    parse_questions,
+};
 use app::recruitment::import::CellError;
 use app::recruitment::lottery::{
     DrawCommand, ListProblem, MAX_HOUSEHOLD_CAPACITY, MAX_INVITATIONS, MAX_SEED, WeightProblem,
@@ -22,6 +26,7 @@ use recruitment::RecruitmentError;
 use serde::Deserialize;
 
 use crate::form::{FieldErrors, Validate};
+use crate::i18n::lists::ListsMessages;
 use crate::i18n::members::MemberMessages;
 use crate::i18n::{Lang, RecruitmentMessages, fill};
 
@@ -387,6 +392,9 @@ pub struct RespondentsFilter {
     /// A respondent status, or empty (or unknown) for all.
     #[serde(default)]
     pub status: String,
+    /// The page, from 1 (anything else: the first page).
+    #[serde(default)]
+    pub page: String,
 }
 
 impl RespondentsFilter {
@@ -395,6 +403,7 @@ impl RespondentsFilter {
         Filter {
             search: self.q.clone(),
             status: Status::from_stored(&self.status),
+            page: crate::paging::page_from_field(&self.page),
         }
     }
 }
@@ -487,4 +496,82 @@ pub fn cell_error(lang: Lang, error: &CellError) -> String {
             ("error", described.as_str()),
         ],
     )
+}
+
+/// The registration questions form (issue 18, item 4): `feature,value` lines and the area feature.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QuestionsForm {
+    /// One `feature,value` line per value.
+    #[serde(default)]
+    pub questions: String,
+    /// The feature that is the area, or empty.
+    #[serde(default)]
+    pub area_feature: String,
+}
+
+impl QuestionsForm {
+    /// Every problem in words, each with the field it belongs to (`questions` or `area_feature`); the cells'
+    /// problems name their line and column.
+    pub fn describe(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        let t = lang.t::<ListsMessages>();
+        let Err(problems) = parse_questions(&self.questions, &self.area_feature) else {
+            return Vec::new();
+        };
+        problems
+            .iter()
+            .map(|problem| {
+                let words = match problem {
+                    QuestionsProblem::Cell {
+                        line,
+                        column,
+                        problem,
+                    } => {
+                        let what = match problem {
+                            CellProblem::Columns => t.err_columns.to_owned(),
+                            CellProblem::Empty => t.err_empty_cell.to_owned(),
+                            CellProblem::TooLong => {
+                                fill(t.err_too_long, &[("max", &MAX_CELL_CHARS.to_string())])
+                            }
+                            CellProblem::Duplicate { first } => {
+                                fill(t.err_duplicate, &[("first", &first.to_string())])
+                            }
+                        };
+                        fill(
+                            t.err_line,
+                            &[
+                                ("line", &line.to_string()),
+                                ("column", &column.to_string()),
+                                ("problem", &what),
+                            ],
+                        )
+                    }
+                    QuestionsProblem::TooMany => {
+                        fill(t.err_too_many, &[("max", &MAX_QUESTION_LINES.to_string())])
+                    }
+                    QuestionsProblem::OneValue(feature) => {
+                        fill(t.err_one_value, &[("feature", feature)])
+                    }
+                    QuestionsProblem::UnknownAreaFeature => t.err_unknown_area_feature.to_owned(),
+                };
+                (problem.field(), words)
+            })
+            .collect()
+    }
+}
+
+impl Validate for QuestionsForm {
+    type Command = QuestionsDraft;
+
+    fn validate(&self) -> Result<QuestionsDraft, FieldErrors> {
+        // The page words the errors with [`QuestionsForm::describe`], which names lines and columns; here each
+        // marks its field.
+        parse_questions(&self.questions, &self.area_feature).map_err(|problems| {
+            FieldErrors(
+                problems
+                    .iter()
+                    .map(|problem| ValidationError::new(problem.field(), Problem::Malformed))
+                    .collect(),
+            )
+        })
+    }
 }

@@ -1,7 +1,7 @@
 //! Recruitment pages (issue 4): the invitation lottery ([`lottery`]), the printable letters and the mail-merge CSV
 //! ([`letters`]), the public registration form with its bot protection ([`register`]), the staff's registration
 //! of someone who phones in ([`phone`]), the respondents list with its status changes and export
-//! ([`respondents`]), and imports of respondents gathered elsewhere ([`import`]).
+//! ([`respondents`], paged), the registration questions page ([`questions`]), and imports of respondents gathered elsewhere ([`import`]).
 //!
 //! Each handler takes its typed form ([`forms`]), calls one `app::recruitment` use case inside the transaction it
 //! begins and commits, carries out the effects (the registration email, a new member's code), and renders a page
@@ -17,6 +17,7 @@ pub mod letters;
 pub mod lottery;
 pub mod phone;
 pub mod print;
+pub mod questions;
 pub mod register;
 pub mod respondents;
 pub mod views;
@@ -27,6 +28,7 @@ pub use letters::{letters, mail_merge};
 pub use lottery::{lottery, run_draw};
 pub use phone::{phone_form, phone_register};
 pub use print::{print_file, print_page, start_print};
+pub use questions::{questions, save_questions};
 pub use register::{register, register_form, register_with_code, registered};
 pub use respondents::{
     change_status, export_respondents, forget_erased, respondents, search_respondents,

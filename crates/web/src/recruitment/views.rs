@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use app::recruitment::letters::Letters;
 use app::recruitment::lottery::{AreaRow, Lottery};
 use app::recruitment::questions::{AGE_BANDS, AccessNeeds, Feature, GENDERS};
-use app::recruitment::respondents::{Filter, Respondent, Respondents};
+use app::recruitment::respondents::{Filter, PAGE_SIZE, Respondent, Respondents};
 use askama::Template;
 use axum::http::header;
 use axum::response::Response;
@@ -476,6 +476,10 @@ pub struct RespondentsPage {
     pub import_hint: String,
     /// Whether emails are sent, in words (organisers).
     pub mail_notice: &'static str,
+    /// The page navigation (links for a status filter, POST buttons for a name search).
+    pub paging: crate::paging::Paging,
+    /// The link to the registration questions page, in words.
+    pub questions_link: &'static str,
 }
 
 impl RespondentsPage {
@@ -489,6 +493,26 @@ impl RespondentsPage {
     ) -> RespondentsPage {
         let lang = viewer.lang;
         let t = lang.t::<RecruitmentMessages>();
+        let paging = if filter.search.trim().is_empty() {
+            let status = filter.status.map(Status::as_str).unwrap_or("");
+            let base = if status.is_empty() {
+                format!("/staff/assemblies/{assembly_id}/respondents?")
+            } else {
+                format!("/staff/assemblies/{assembly_id}/respondents?status={status}&")
+            };
+            crate::paging::Paging::links(lang, &base, list.page, PAGE_SIZE, list.matching)
+        } else {
+            // A search by name pages with POST buttons: the name stays in the body, out of URLs and logs.
+            let hidden = vec![
+                ("q".to_owned(), filter.search.clone()),
+                (
+                    "status".to_owned(),
+                    filter.status.map(Status::as_str).unwrap_or("").to_owned(),
+                ),
+            ];
+            let action = format!("/staff/assemblies/{assembly_id}/respondents");
+            crate::paging::Paging::posts(lang, &action, hidden, list.page, PAGE_SIZE, list.matching)
+        };
         let columns = list
             .import_columns
             .iter()
@@ -529,6 +553,8 @@ impl RespondentsPage {
             seats_used: list.seats_used,
             import_hint: fill(t.import_hint, &[("columns", columns.as_str())]),
             mail_notice: mail_notice(state, lang),
+            paging,
+            questions_link: lang.t::<crate::i18n::lists::ListsMessages>().questions_link,
         }
     }
 }
@@ -660,4 +686,42 @@ pub fn mail_notice(state: &AppState, lang: Lang) -> &'static str {
     } else {
         t.mail_off
     }
+}
+
+/// One feature of the registration questions as shown.
+pub struct FeatureRowView {
+    /// The feature.
+    pub name: String,
+    /// Its values, comma-separated.
+    pub values: String,
+    /// Whether it is the area (answered by the invitation).
+    pub is_area: bool,
+}
+
+/// The registration questions page (issue 18, item 4).
+#[derive(Template)]
+#[template(path = "questions.html")]
+pub struct QuestionsPage {
+    /// The chrome.
+    pub c: Chrome,
+    /// This page's strings.
+    pub t: &'static crate::i18n::lists::ListsMessages,
+    /// The assembly id.
+    pub assembly_id: i64,
+    /// The assembly title.
+    pub title: String,
+    /// The stored questions.
+    pub questions: Vec<FeatureRowView>,
+    /// Why they are locked, in words (empty: editable).
+    pub locked: &'static str,
+    /// The form as typed (or as stored).
+    pub form: super::forms::QuestionsForm,
+    /// Errors of the `questions` field.
+    pub questions_errors: Vec<String>,
+    /// Errors of the `area_feature` field.
+    pub area_errors: Vec<String>,
+    /// A notice (saved).
+    pub notice: &'static str,
+    /// The area against the address list, line by line.
+    pub area_lines: Vec<String>,
 }

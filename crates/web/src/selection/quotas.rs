@@ -42,6 +42,8 @@ async fn quotas_page(
     let mut connection = state.store.connection().await?;
     let editor = app::selection::quotas::editor(&mut connection, assembly_id).await?;
     let check = app::selection::pool::pool_check(&mut connection, assembly_id).await?;
+    let questions =
+        app::recruitment::questions::stored_features(&mut connection, assembly_id).await?;
     drop(connection);
     let form = shown.form.unwrap_or_else(|| QuotaForm {
         panel_size: editor
@@ -55,7 +57,9 @@ async fn quotas_page(
             .map(|settings| settings.seed_source.clone())
             .unwrap_or_default(),
         quotas: if editor.quotas.is_empty() {
-            String::new()
+            // Quotas refer to the registration questions: the table starts with one line per defined value, its
+            // share and bounds left for the organiser to fill in.
+            questions_template(&questions)
         } else {
             quota_text(&editor.quotas.iter().map(QuotaLine::of).collect::<Vec<_>>())
         },
@@ -90,6 +94,10 @@ async fn quotas_page(
             left_out: feasibility.left_out,
             feasible,
             verdict,
+            questions_link: viewer
+                .lang
+                .t::<crate::i18n::lists::ListsMessages>()
+                .questions_link,
         },
     )
 }
@@ -166,4 +174,20 @@ pub async fn save_quotas(
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/quotas")).into_response())
+}
+
+/// The quota table's starting text: one line per value of the registration questions, share and bounds blank, so
+/// a forgotten share is refused with its line rather than saved as 0% (empty when no questions are defined).
+fn questions_template(questions: &[app::recruitment::questions::Feature]) -> String {
+    use app::selection::pool::csv_line;
+    if questions.is_empty() {
+        return String::new();
+    }
+    let mut text = csv_line(&["feature", "value", "share", "min", "max"]);
+    for feature in questions {
+        for value in &feature.values {
+            text.push_str(&csv_line(&[&feature.name, value, "", "", ""]));
+        }
+    }
+    text
 }

@@ -66,6 +66,22 @@ pub fn refusal_words(lang: Lang, refusal: &Refusal) -> (StatusCode, Vec<String>)
                 None => one(StatusCode::UNPROCESSABLE_ENTITY, d.err_no_lottery),
             }
         }
+        Refusal::NotAQuestion {
+            line,
+            feature,
+            value,
+        } => one(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &crate::i18n::fill(
+                lang.t::<crate::i18n::lists::ListsMessages>()
+                    .err_quota_not_a_question,
+                &[
+                    ("line", &line.to_string()),
+                    ("feature", feature),
+                    ("value", value),
+                ],
+            ),
+        ),
     }
 }
 
@@ -113,6 +129,8 @@ pub struct QuotasPage {
     pub feasible: bool,
     /// The feasibility verdict, line by line.
     pub verdict: Vec<String>,
+    /// The link to the registration questions, in words (quotas refer to them).
+    pub questions_link: &'static str,
 }
 
 /// A run as listed and on its page.

@@ -106,3 +106,5 @@ mod api_lifecycle;
 // Issue 16's leftovers (participant verification, demographics, the public page's counts, community photos): their
 // scenarios declare their own pair of backends.
 mod participation;
+// Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
+mod lists;
