@@ -53,8 +53,8 @@ impl SmsSender for MessageLog {
 }
 
 /// How a send went, for the email outbox's per-respondent record.
-enum Sent {
-    Sent,
+enum Outcome {
+    Delivered,
     Failed(String),
     NotConfigured(String),
 }
@@ -71,7 +71,7 @@ fn sign_in_url(config: &Config) -> String {
     }
 }
 
-async fn send(config: &Config, claimed: &CodeToSend) -> Sent {
+async fn send(config: &Config, claimed: &CodeToSend) -> Outcome {
     let lang = Lang::from_code(&claimed.delivery.lang).unwrap_or(Lang::En);
     let url = sign_in_url(config);
     let recipient = &claimed.recipient;
@@ -92,8 +92,8 @@ async fn send(config: &Config, claimed: &CodeToSend) -> Sent {
             };
             if let Some(mail) = &config.mail {
                 match crate::mail::send(mail, &message).await {
-                    Ok(()) => Sent::Sent,
-                    Err(error) => Sent::Failed(error.to_string()),
+                    Ok(()) => Outcome::Delivered,
+                    Err(error) => Outcome::Failed(error.to_string()),
                 }
             } else if let Some(log) = &config.message_log {
                 let logged = LoggedMessage {
@@ -103,11 +103,11 @@ async fn send(config: &Config, claimed: &CodeToSend) -> Sent {
                     body: message.body,
                 };
                 match log.write(&logged) {
-                    Ok(()) => Sent::Sent,
-                    Err(error) => Sent::Failed(error),
+                    Ok(()) => Outcome::Delivered,
+                    Err(error) => Outcome::Failed(error),
                 }
             } else {
-                Sent::NotConfigured("no email relay is configured".to_owned())
+                Outcome::NotConfigured("no email relay is configured".to_owned())
             }
         }
         Channel::Sms => {
@@ -119,14 +119,14 @@ async fn send(config: &Config, claimed: &CodeToSend) -> Sent {
             };
             match sender {
                 Some(sender) => match sender.send(&recipient.phone, &text).await {
-                    Ok(()) => Sent::Sent,
-                    Err(error) => Sent::Failed(error),
+                    Ok(()) => Outcome::Delivered,
+                    Err(error) => Outcome::Failed(error),
                 },
-                None => Sent::NotConfigured("no SMS sender is configured".to_owned()),
+                None => Outcome::NotConfigured("no SMS sender is configured".to_owned()),
             }
         }
         // Letters are never claimed by the deliverer; they are printed in batches.
-        Channel::Letter => Sent::Failed("a letter is printed, not sent".to_owned()),
+        Channel::Letter => Outcome::Failed("a letter is printed, not sent".to_owned()),
     }
 }
 
@@ -149,9 +149,9 @@ pub async fn drain(store: &Store, config: &Config) -> Result<usize, AppError> {
         let sent = send(config, &claimed).await;
         let delivery = &claimed.delivery;
         let (outcome, email_status, error) = match &sent {
-            Sent::Sent => (Ok(()), "sent", ""),
-            Sent::Failed(error) => (Err(error.as_str()), "failed", error.as_str()),
-            Sent::NotConfigured(error) => (Err(error.as_str()), "not_configured", ""),
+            Outcome::Delivered => (Ok(()), "sent", ""),
+            Outcome::Failed(error) => (Err(error.as_str()), "failed", error.as_str()),
+            Outcome::NotConfigured(error) => (Err(error.as_str()), "not_configured", ""),
         };
         let mut tx = store.begin().await?;
         app::codes::record_outcome(&mut tx, delivery, outcome, now()).await?;
@@ -169,12 +169,12 @@ pub async fn drain(store: &Store, config: &Config) -> Result<usize, AppError> {
         }
         tx.commit().await?;
         match &sent {
-            Sent::Sent => tracing::info!(
+            Outcome::Delivered => tracing::info!(
                 delivery_id = delivery.id,
                 channel = delivery.channel.as_str(),
                 "sign-in code delivered"
             ),
-            Sent::Failed(error) | Sent::NotConfigured(error) => tracing::warn!(
+            Outcome::Failed(error) | Outcome::NotConfigured(error) => tracing::warn!(
                 delivery_id = delivery.id,
                 channel = delivery.channel.as_str(),
                 error = %error,
