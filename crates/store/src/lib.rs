@@ -25,8 +25,8 @@ pub mod evidence;
 pub mod group;
 pub mod impact;
 // Print runs of the invitation letters (issue 18, item 6).
-pub mod letter_prints;
 pub mod invitations;
+pub mod letter_prints;
 pub mod members;
 pub mod proposals;
 // Publishing the final report (issue 18, item 7).

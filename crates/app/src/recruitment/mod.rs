@@ -17,8 +17,8 @@
 //! here logs them.
 
 // The outcome of each email to respondents (issue 18, item 8).
-pub mod emails;
 pub mod define;
+pub mod emails;
 pub mod import;
 pub mod letters;
 pub mod lottery;

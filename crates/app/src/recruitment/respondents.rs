@@ -108,6 +108,30 @@ pub async fn respondents(
     filter: &Filter,
     now: i64,
 ) -> Result<Respondents> {
+    read(tx, actor, assembly_id, filter, None, now).await
+}
+
+/// The same read as [`respondents`] for scripts (the API): `limit` respondents after the first `offset` matching
+/// ones instead of a page of [`PAGE_SIZE`] (`filter.page` is ignored; past the end is an empty list).
+pub async fn respondents_slice(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    filter: &Filter,
+    (limit, offset): (i64, i64),
+    now: i64,
+) -> Result<Respondents> {
+    read(tx, actor, assembly_id, filter, Some((limit, offset)), now).await
+}
+
+async fn read(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    filter: &Filter,
+    slice: Option<(i64, i64)>,
+    now: i64,
+) -> Result<Respondents> {
     let personal = allowed(actor.role, Action::ManageRecruitment);
     let record = store::assemblies::get_assembly(tx, assembly_id).await?;
     let counts = store::recruitment::respondent_status_counts(tx, assembly_id).await?;
@@ -117,17 +141,18 @@ pub async fn respondents(
     let mut matching = 0;
     let mut page = filter.page.max(0);
     if personal {
+        let (limit, offset) = slice.unwrap_or((PAGE_SIZE, page.saturating_mul(PAGE_SIZE)));
         let (mut rows, mut total) = store::recruitment::respondents_page(
             tx,
             assembly_id,
             &filter.search,
             filter.status,
-            PAGE_SIZE,
-            page.saturating_mul(PAGE_SIZE),
+            limit,
+            offset,
         )
         .await?;
         let last = (total - 1).max(0) / PAGE_SIZE;
-        if page > last {
+        if slice.is_none() && page > last {
             // A page past the end (the list shrank, or a typed URL) shows the last page, never an empty one.
             page = last;
             (rows, total) = store::recruitment::respondents_page(

@@ -101,36 +101,45 @@ pub async fn respondents(
     let filter = app::recruitment::respondents::Filter {
         search: String::new(),
         status,
+        page: 0,
     };
     let mut tx = state.store.begin().await?;
-    let listed = app::recruitment::respondents::respondents(
+    let listed = app::recruitment::respondents::respondents_slice(
         &mut tx,
         &viewer.actor(),
         assembly_id,
         &filter,
+        (page.limit, page.offset),
         now(),
     )
     .await?;
     tx.commit().await?;
-    let respondents: Option<Paged<Value>> = listed.personal.then(|| {
-        page.of(&listed.respondents, |respondent| {
-            json!({
-                "id": respondent.id,
-                "status": respondent.status.as_str(),
-                "full_name": respondent.full_name,
-                "email": respondent.email,
-                "phone": respondent.phone,
-                "answers": respondent.answers,
-                "access_needs": {
-                    "childcare": respondent.access.childcare,
-                    "mobility": respondent.access.mobility,
-                    "language": respondent.access.language,
-                    "diet": respondent.access.diet,
-                    "details": respondent.access.details,
-                },
-                "registered_at": respondent.registered_at,
+    let respondents: Option<Paged<Value>> = listed.personal.then(|| Paged {
+        total: listed.matching,
+        limit: page.limit,
+        offset: page.offset,
+        items: listed
+            .respondents
+            .iter()
+            .map(|respondent| {
+                json!({
+                    "id": respondent.id,
+                    "status": respondent.status.as_str(),
+                    "full_name": respondent.full_name,
+                    "email": respondent.email,
+                    "phone": respondent.phone,
+                    "answers": respondent.answers,
+                    "access_needs": {
+                        "childcare": respondent.access.childcare,
+                        "mobility": respondent.access.mobility,
+                        "language": respondent.access.language,
+                        "diet": respondent.access.diet,
+                        "details": respondent.access.details,
+                    },
+                    "registered_at": respondent.registered_at,
+                })
             })
-        })
+            .collect(),
     });
     Ok(Json(json!({
         "counts": status_counts(&listed.counts),

@@ -31,8 +31,8 @@ pub mod panel;
 // Print-ready letters (issue 18, item 6).
 pub mod print;
 // Publishing and moderation (issue 18, items 7 and 8).
-pub mod publish;
 pub mod participation;
+pub mod publish;
 pub mod recruitment;
 pub mod selection;
 

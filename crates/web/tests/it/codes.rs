@@ -284,7 +284,7 @@ pub async fn members_codes_go_through_the_transport_and_no_staff_page_or_api_res
                 path.replace_range(start..=end, "1");
             }
             let request = match spec.kind {
-                Kind::Api => api.get(app.url(&path)).bearer_auth(&token),
+                Kind::Api => api.get(app.url(&path)).bearer_auth(token),
                 _ => browser.get(app.url(&path)),
             };
             let response = request.send().await.unwrap();

@@ -337,9 +337,9 @@ pub async fn organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_
         let other = app.demo_client(role).await;
         let (status, html) = app.get(&other, &emails).await;
         assert_eq!(status, 403, "{role}");
-        assert!(!html.contains(&name));
+        assert!(!html.contains(name));
     }
     let audit = audit_text(&app).await;
     assert_eq!(audit.matches("respondents.emails").count(), 3, "{audit}");
-    assert!(!audit.contains(&name));
+    assert!(!audit.contains(name));
 }
