@@ -2,8 +2,9 @@
 // the drafter accepts the amendment; the organiser prepares a sequential pair of ballots (a secret yes/no, then an
 // agreement scale whose question depends on the first result); the member votes while results stay hidden; two
 // members of staff type the paper sheets, a mismatch is flagged by sheet and blocks the count until corrected; the
-// ballots close and publish their results; the passed proposal becomes a recommendation and the public final report
-// lists it with its support and minority report. The scenario runs in its own assembly (created by the
+// ballots close and publish their results; the passed proposal becomes a recommendation; the public is told the final
+// report is not published until the organiser reads its preview and publishes it, and then it lists the
+// recommendation with its support and minority report. The scenario runs in its own assembly (created by the
 // administrator), so it leaves the demo data alone. Every page is checked with axe-core and for horizontal overflow.
 import { runSteps, checkA11y, expect, screenshot } from './lib.mjs';
 
@@ -207,10 +208,33 @@ await runSteps('deliberation', [
     expect((await page.textContent('#proposal-recommendation')).includes('NB1'), 'the proposal shows its recommendation');
     await check(page, 'adopted proposal');
   }],
+  ['until the organiser publishes it, the public is told the final report is not published yet', async ({ page, base }) => {
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button[type=submit]')]);
+    await page.goto(`${base}/assemblies/${assemblyId}`);
+    await Promise.all([page.waitForNavigation(), page.click('#report-link')]);
+    expect(await page.locator('#report-unpublished').count() === 1, 'the visitor is told the report is not published');
+    expect(await page.locator('section.recommendation').count() === 0, 'no recommendation is shown');
+    expect(!(await mainText(page)).includes('Night buses'), 'the recommendation is not public yet');
+    await check(page, 'final report not yet published');
+  }],
+  ['the organiser reads the report preview and publishes it', async ({ page, base }) => {
+    await signInAs(page, base, 'organiser');
+    await page.goto(`${base}${workspace}/deliberation`);
+    await Promise.all([page.waitForNavigation(), page.click(`a[href="/assemblies/${assemblyId}/report"]`)]);
+    expect(await page.locator('#report-preview').count() === 1, 'the organiser reads a preview');
+    expect((await mainText(page)).includes('NB1 · Night buses'), 'the preview lists the recommendation');
+    await check(page, 'final report preview with the publish form');
+    await page.check('#publish-confirm');
+    await submit(page, '#publish-form');
+    expect(await page.locator('#publish-notice').count() === 1, 'the publication is confirmed');
+    expect(await page.locator('#report-published').count() === 1, 'the report says when it was published');
+    expect(await page.locator('#report-preview').count() === 0, 'it is no longer a preview');
+  }],
   ['the public final report lists the recommendation with its support and minority report, and prints cleanly', async ({ page, base }) => {
     await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button[type=submit]')]);
     await page.goto(`${base}/assemblies/${assemblyId}`);
     await Promise.all([page.waitForNavigation(), page.click('#report-link')]);
+    expect(await page.locator('#report-unpublished').count() === 0, 'the visitor reads the published report');
     const text = await mainText(page);
     expect(text.includes('NB1 · Night buses'), 'the recommendation is listed');
     expect(text.includes('stop on request'), 'with the amended text');

@@ -43,17 +43,21 @@ async function fitsPhone(page, label) {
 const CODE_PATTERN = /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/;
 let memberMessage = null;
 
-/** The first message of the development message log whose subject names `title` (waits for the deliverer). */
-async function messageTo(title) {
+/**
+ * The first message of the development message log whose subject names `title` and whose body carries a sign-in
+ * code (waits for the deliverer). Other messages about the assembly (the registration acknowledgements) carry none.
+ */
+async function codeMessageAbout(title) {
   const path = process.env.KLERO_MESSAGE_LOG;
   if (!path) throw new Error('KLERO_MESSAGE_LOG is not set: run the browser tests through `cargo test`');
   for (let tries = 0; tries < 100; tries += 1) {
     const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
-    const found = lines.map((line) => JSON.parse(line)).find((message) => message.subject.includes(title));
+    const found = lines.map((line) => JSON.parse(line))
+      .find((message) => message.subject.includes(title) && CODE_PATTERN.test(message.body));
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no message about ${title} in the message log within 10 s`);
+  throw new Error(`no message with a sign-in code about ${title} in the message log within 10 s`);
 }
 
 async function checkPage(page, label) {
@@ -362,7 +366,9 @@ await runSteps('whole flow', [
     expect(new URL(page.url()).pathname === `${staffPath}/panel`, `back on the panel page, got ${page.url()}`);
     expect(await page.getAttribute(`#${confirmId}`, 'data-status') === 'confirmed', 'the confirmation is shown');
     expect(!CODE_PATTERN.test(await page.textContent('main')), 'no sign-in code on the panel page');
-    memberMessage = await messageTo(TITLE);
+    memberMessage = await codeMessageAbout(TITLE);
+    const confirmedName = (await page.textContent(`#${confirmId} td:nth-of-type(2)`)).trim();
+    expect(memberMessage.body.includes(confirmedName), `the code goes to the confirmed person (${confirmedName}), got: ${memberMessage.body}`);
     const code = memberMessage.body.match(CODE_PATTERN)[0];
     await page.goto(`${base}${staffPath}/codes`);
     await checkPage(page, 'members sign-in codes');

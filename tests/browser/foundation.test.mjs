@@ -128,7 +128,13 @@ await runSteps('foundation', [
     expect((await page.textContent('main')).includes(COMMENT), 'the comment is in the moderation queue');
     await checkA11y(page, 'moderation queue');
     await fitsPhone(page, 'moderation queue');
-    await Promise.all([page.waitForNavigation(), page.click('button[name=decision][value=approved]')]);
+    // The queue is a bulk form: tick this comment (the shared server may hold others) and approve the ticked ones.
+    const item = page.locator('ul.comments > li', { hasText: COMMENT });
+    expect(await item.count() === 1, 'the comment is listed once in the queue');
+    await item.locator('input[type=checkbox][name=comment]').check();
+    await Promise.all([page.waitForNavigation(), page.click('#bulk-moderation button[name=decision][value=approved]')]);
+    expect(new URL(page.url()).pathname === `/staff${assemblyPath}/comments`, `back on the moderation queue, got ${page.url()}`);
+    expect(!(await page.textContent('main')).includes(COMMENT), 'the approved comment has left the moderation queue');
     await logout(page);
     await page.goto(`${base}${assemblyPath}`);
     expect((await page.textContent('main')).includes(COMMENT), 'the approved comment is public');

@@ -7,7 +7,7 @@ use domain::account::{DisplayName, Email, SignInMethod};
 use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
 use domain::permission::Role;
 use domain::phase::Phase;
-use store::evidence::{self, NewEvidence, NewSpeaker};
+use store::evidence::{self, NewEvidence, NewSpeaker, QuestionStatus};
 use store::seating::{self, FacilitatorSeat, NewRun, RunStatus, Seat};
 use store::sessions::{self, Attendance, AttendanceCounts, NewAgendaItem, NewSession};
 use store::{Store, StoreError, accounts, assemblies, on_both_backends};
@@ -302,7 +302,7 @@ async fn evidence_speakers_balance_and_questions_without_authors_for_the_public(
         evidence::add_speaker(&mut tx, water, &speaker("E. Lake", "Water", "Farmers"), 7)
             .await
             .unwrap();
-    evidence::ask_question(
+    let question = evidence::ask_question(
         &mut tx,
         climate,
         industry,
@@ -312,6 +312,28 @@ async fn evidence_speakers_balance_and_questions_without_authors_for_the_public(
     )
     .await
     .unwrap();
+    // A new question waits for a moderator: staff see it, the public does not, until it is accepted.
+    assert_eq!(
+        evidence::staff_questions(&mut tx, climate)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        evidence::public_questions(&mut tx, climate)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    evidence::moderate_question(&mut tx, climate, question, QuestionStatus::Accepted, 9)
+        .await
+        .unwrap();
+    // Decided once: a second decision finds nothing pending.
+    assert!(matches!(
+        evidence::moderate_question(&mut tx, climate, question, QuestionStatus::Rejected, 9).await,
+        Err(StoreError::NotFound)
+    ));
     evidence::request_speaker(&mut tx, climate, ana, "Housing", "A tenants' union", 9)
         .await
         .unwrap();

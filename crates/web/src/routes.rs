@@ -321,7 +321,16 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+    // Requests are traced by their route's pattern, never by their path: a path can carry a secret (a registration
+    // code in `/r/{code}`, a staff invitation's token in `/join/{token}`) and the trace is written at debug level.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+        let route = request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("(no route)", axum::extract::MatchedPath::as_str);
+        tracing::debug_span!("request", method = %request.method(), route)
+    });
+    router.layer(trace).with_state(state)
 }
 
 /// Whether other sites' scripts may read a route's answers: the API's reads that anyone may make without a token

@@ -125,7 +125,7 @@ pub async fn a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its
         &app,
         &organiser,
         &format!("{base}/import"),
-        &[("csv", &csv)],
+        &[("csv", &csv), ("step", "confirm")],
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
@@ -315,10 +315,13 @@ pub async fn a_convention_shaped_scorecard_counts_exactly_on_the_page_and_in_its
         .filter(|row| row.action == "impact.response")
         .count();
     assert_eq!(responses, 134);
-    assert!(
+    // The import writes one entry per recommendation created (issue 18: one audit entry per item of a bulk action).
+    assert_eq!(
         audit
             .iter()
-            .any(|row| row.action == "recommendations.import")
+            .filter(|row| row.action == "recommendation.create")
+            .count(),
+        149
     );
     assert!(audit.iter().all(|row| {
         !row.after_json
