@@ -4,7 +4,8 @@
 // members of staff type the paper sheets, a mismatch is flagged by sheet and blocks the count until corrected; the
 // ballots close and publish their results; the passed proposal becomes a recommendation; the public is told the final
 // report is not published until the organiser reads its preview and publishes it, and then it lists the
-// recommendation with its support and minority report. The scenario runs in its own assembly (created by the
+// recommendation with its support and minority report. The proposal names a session the organiser added, and links to
+// it. The scenario runs in its own assembly (created by the
 // administrator), so it leaves the demo data alone. Every page is checked with axe-core and for horizontal overflow.
 import { runSteps, checkA11y, expect, screenshot } from './lib.mjs';
 
@@ -22,6 +23,8 @@ const MINORITY = 'Some members think weekend buses alone would cost less.';
 let workspace = null; // /staff/assemblies/N
 let assemblyId = null;
 let proposalPath = null;
+let sessionId = null;
+const SESSION = 'Weekend 2: night transport';
 let firstBallot = null;
 let secondBallot = null;
 
@@ -71,6 +74,18 @@ await runSteps('deliberation', [
     }
     expect((await mainText(page)).includes('Maya Member'), 'the member is listed in the workspace');
   }],
+  ['the organiser adds the session where proposals are drafted', async ({ page, base }) => {
+    await signInAs(page, base, 'organiser');
+    await page.goto(`${base}${workspace}/sessions`);
+    await page.fill('#session_title', SESSION);
+    await page.fill('#held_on', '2026-10-03');
+    await page.fill('#starts_at', '09:30');
+    await page.fill('#ends_at', '17:00');
+    await page.fill('#place', 'City Hall');
+    await submit(page, '#session-form');
+    const section = page.locator('section.session', { hasText: SESSION });
+    sessionId = (await section.getAttribute('id')).replace('session-', '');
+  }],
   ['a member drafts a proposal from the workspace', async ({ page, base }) => {
     await signInAs(page, base, 'member');
     await page.goto(`${base}${workspace}`);
@@ -79,12 +94,15 @@ await runSteps('deliberation', [
     expect(await page.locator('#ballot-form').count() === 0, 'members cannot define ballots');
     await page.fill('#proposal-title', 'Night buses');
     await page.fill('#proposal-body', 'Run buses on the four main lines every night from midnight to 5 am.');
-    await page.fill('#proposal-session', 'Session 2 (Transport)');
-    await page.fill('#proposal-table', 'Table 3');
+    // The session is one of the assembly's sessions; tables are not allocated here, so the table stays "No table".
+    await page.selectOption('#proposal-session', sessionId);
+    expect(await page.inputValue('#proposal-table') === '', 'no table without an allocation');
     await submit(page, '#proposal-form');
     proposalPath = new URL(page.url()).pathname;
     expect(/\/proposals\/\d+$/.test(proposalPath), `went to the proposal, got ${proposalPath}`);
     expect((await page.textContent('#proposal-text')).includes('every night from midnight'), 'the text is shown');
+    expect((await page.textContent('#proposal-session')).includes(SESSION), 'the proposal names its session');
+    expect(await page.locator(`#proposal-session a[href$="#session-${sessionId}"]`).count() === 1, 'and links to it');
     await check(page, 'proposal page');
   }],
   ['a facilitator proposes an amendment and comments on it', async ({ page, base }) => {

@@ -4,7 +4,9 @@
 //! and adds a version that names the amendment, so the history shows how the text came to be.
 //! An amendment is written against one version; accepting it after the text moved on is a conflict, so nobody's
 //! accepted change is silently overwritten.
-//! Sessions and tables are free-text labels here, so that proposals do not depend on how sessions are stored.
+//! A proposal names one of its assembly's sessions and a table within it (migration 0025); the free-text labels
+//! of proposals drafted before are kept as legacy labels where they named no session or table.
+//! That the session and table belong to the assembly is the caller's check (`app::deliberation::proposals`).
 
 use sqlx::{AnyConnection, Row};
 
@@ -17,10 +19,10 @@ pub struct NewProposal {
     pub title: String,
     /// The text.
     pub body: String,
-    /// The session it came from (free text, may be empty).
-    pub session_label: String,
-    /// The table it came from (free text, may be empty).
-    pub table_label: String,
+    /// The session of the assembly it came from, if any.
+    pub session_id: Option<i64>,
+    /// The table it came from within that session, numbered from 0 as in `table_seats`, if any.
+    pub table_no: Option<i64>,
 }
 
 /// A proposal as stored.
@@ -32,6 +34,12 @@ pub struct ProposalRow {
     pub assembly_id: i64,
     /// Title, text, session and table.
     pub fields: NewProposal,
+    /// The free-text session label typed before proposals were linked, when it named no session (else empty).
+    pub legacy_session: String,
+    /// The free-text table label typed before proposals were linked, when it named no table (else empty).
+    pub legacy_table: String,
+    /// Where it stands, from its ballots and recommendation.
+    pub stage: Stage,
     /// The drafter (the only account, with organisers, that accepts or rejects amendments).
     pub author_account_id: i64,
     /// The minority report attached to it (empty if none).
@@ -124,16 +132,77 @@ pub struct CommentRow {
     pub created_at: i64,
 }
 
+/// Where a proposal stands, read from its ballots and recommendation (never stored, so it cannot drift).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// No ballot on it yet.
+    Drafting,
+    /// A ballot on it is a draft or open.
+    Balloting,
+    /// A closed ballot on it passed.
+    Passed,
+    /// Its ballots closed and none passed.
+    NotPassed,
+    /// A recommendation was made from it.
+    Recommended,
+}
+
+impl Stage {
+    /// Every stage, in the order a proposal goes through them.
+    pub const ALL: [Stage; 5] = [
+        Stage::Drafting,
+        Stage::Balloting,
+        Stage::Passed,
+        Stage::NotPassed,
+        Stage::Recommended,
+    ];
+
+    /// The identifier (in filters and the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Drafting => "drafting",
+            Stage::Balloting => "balloting",
+            Stage::Passed => "passed",
+            Stage::NotPassed => "not_passed",
+            Stage::Recommended => "recommended",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(raw: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|stage| stage.as_str() == raw)
+    }
+}
+
+/// The columns of a proposal with its stage, from `proposals p` (the stage's `CASE` gives the identifiers of
+/// [`Stage::as_str`]).
+const PROPOSAL_COLUMNS: &str = "p.id, p.assembly_id, p.title, p.body, p.session_id, p.table_no, p.session_label,
+    p.table_label, p.author_account_id, p.minority_report, p.version, p.created_at,
+    CASE
+      WHEN EXISTS (SELECT 1 FROM recommendations r WHERE r.proposal_id = p.id) THEN 'recommended'
+      WHEN EXISTS (SELECT 1 FROM ballots b WHERE b.proposal_id = p.id AND b.status = 'closed' AND b.passed = 1)
+        THEN 'passed'
+      WHEN EXISTS (SELECT 1 FROM ballots b WHERE b.proposal_id = p.id AND b.status IN ('draft', 'open'))
+        THEN 'balloting'
+      WHEN EXISTS (SELECT 1 FROM ballots b WHERE b.proposal_id = p.id AND b.status = 'closed') THEN 'not_passed'
+      ELSE 'drafting'
+    END AS stage";
+
 fn proposal_from_row(row: &sqlx::any::AnyRow) -> Result<ProposalRow, StoreError> {
+    let stage: String = row.try_get("stage")?;
     Ok(ProposalRow {
         id: row.try_get("id")?,
         assembly_id: row.try_get("assembly_id")?,
         fields: NewProposal {
             title: row.try_get("title")?,
             body: row.try_get("body")?,
-            session_label: row.try_get("session_label")?,
-            table_label: row.try_get("table_label")?,
+            session_id: row.try_get("session_id")?,
+            table_no: row.try_get("table_no")?,
         },
+        legacy_session: row.try_get("session_label")?,
+        legacy_table: row.try_get("table_label")?,
+        stage: Stage::parse(&stage)
+            .ok_or_else(|| StoreError::Corrupt(format!("proposal stage {stage}")))?,
         author_account_id: row.try_get("author_account_id")?,
         minority_report: row.try_get("minority_report")?,
         version: row.try_get("version")?,
@@ -153,15 +222,15 @@ pub async fn create(
         return Err(StoreError::NotFound);
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO proposals (assembly_id, title, body, session_label, table_label, author_account_id,
-                                minority_report, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, '', 1, $7, $7) RETURNING id",
+        "INSERT INTO proposals (assembly_id, title, body, session_id, table_no, session_label, table_label,
+                                author_account_id, minority_report, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, '', '', $6, '', 1, $7, $7) RETURNING id",
     )
     .bind(assembly_id)
     .bind(&new.title)
     .bind(&new.body)
-    .bind(&new.session_label)
-    .bind(&new.table_label)
+    .bind(new.session_id)
+    .bind(new.table_no)
     .bind(author_account_id)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -182,10 +251,9 @@ pub async fn list(
     conn: &mut AnyConnection,
     assembly_id: i64,
 ) -> Result<Vec<ProposalRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, assembly_id, title, body, session_label, table_label, author_account_id, minority_report, version, created_at
-         FROM proposals WHERE assembly_id = $1 ORDER BY id",
-    )
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROPOSAL_COLUMNS} FROM proposals p WHERE p.assembly_id = $1 ORDER BY p.id"
+    )))
     .bind(assembly_id)
     .fetch_all(conn)
     .await?;
@@ -198,16 +266,73 @@ pub async fn get(
     assembly_id: i64,
     proposal_id: i64,
 ) -> Result<ProposalRow, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, assembly_id, title, body, session_label, table_label, author_account_id, minority_report, version, created_at
-         FROM proposals WHERE assembly_id = $1 AND id = $2",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROPOSAL_COLUMNS} FROM proposals p WHERE p.assembly_id = $1 AND p.id = $2"
+    )))
     .bind(assembly_id)
     .bind(proposal_id)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
     proposal_from_row(&row)
+}
+
+/// What a page of proposals is filtered by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// A fragment of the title, any case (empty: every title).
+    pub search: String,
+    /// Only the proposals of this session.
+    pub session_id: Option<i64>,
+    /// Only the proposals at this stage.
+    pub stage: Option<Stage>,
+}
+
+/// One page of the assembly's proposals matching `filter`, in id order: at most `limit` from the `offset`-th,
+/// and how many match in all.
+pub async fn page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ProposalRow>, i64), StoreError> {
+    let pattern = crate::recruitment::like_pattern(&filter.search);
+    let stage = filter.stage.map(Stage::as_str).unwrap_or("");
+    // The stage is computed per row, so the filter wraps the select; the session and title filter inside it.
+    let matching = format!(
+        "SELECT * FROM (SELECT {PROPOSAL_COLUMNS} FROM proposals p WHERE p.assembly_id = $1
+           AND ($2 = '%%%%' OR LOWER(p.title) LIKE $2 ESCAPE '\\')
+           AND ($3 = 0 OR p.session_id = $3)) AS matching
+         WHERE ($4 = '' OR stage = $4)"
+    );
+    let session = filter.session_id.unwrap_or(0);
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM ({matching}) AS counted"
+    )))
+    .bind(assembly_id)
+    .bind(&pattern)
+    .bind(session)
+    .bind(stage)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{matching} ORDER BY id LIMIT $5 OFFSET $6"
+    )))
+    .bind(assembly_id)
+    .bind(&pattern)
+    .bind(session)
+    .bind(stage)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((
+        rows.iter()
+            .map(proposal_from_row)
+            .collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 /// Every version of a proposal's text, oldest first.

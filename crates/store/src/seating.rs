@@ -424,6 +424,26 @@ pub async fn seats_of_account(
         .collect()
 }
 
+/// The tables of the assembly's current allocation, as (session id, table number from 0), by session and table:
+/// the tables a proposal may name.
+pub async fn tables(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let Some(run) = current_run(&mut *conn, assembly_id).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT DISTINCT session_id, table_no FROM table_seats WHERE run_id = $1 ORDER BY session_id, table_no",
+    )
+    .bind(run.id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("session_id")?, row.try_get("table_no")?)))
+        .collect()
+}
+
 /// Exchanges the tables of two members in one session of a finished run (the caller checked the swap is allowed).
 pub async fn swap_seats(
     conn: &mut AnyConnection,

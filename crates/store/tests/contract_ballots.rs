@@ -17,6 +17,8 @@ on_both_backends!(
     paper_entries_are_typed_by_two_different_people_while_the_ballot_is_open,
     a_copy_of_the_database_files_taken_after_each_vote_links_no_voter_to_a_choice,
     a_ballot_stored_with_an_unknown_method_status_or_rule_is_corrupt_never_a_default,
+    proposals_name_sessions_and_tables_and_page_by_stage_session_and_title,
+    migration_0025_links_old_labels_that_name_a_session_or_table_and_keeps_the_rest,
 );
 
 async fn assembly(store: &Store) -> i64 {
@@ -375,8 +377,8 @@ async fn accepted_amendments_change_the_text_with_history(store: Store) {
     let proposal = NewProposal {
         title: "Renovation".to_owned(),
         body: "Renovate every building by 2050.".to_owned(),
-        session_label: "Session 3".to_owned(),
-        table_label: "Table 2".to_owned(),
+        session_id: None,
+        table_no: None,
     };
     let proposal_id = proposals::create(&mut tx, assembly_id, drafter, &proposal, 10)
         .await
@@ -813,5 +815,283 @@ async fn a_ballot_stored_with_an_unknown_method_status_or_rule_is_corrupt_never_
             .await
             .unwrap(),
         row
+    );
+}
+
+/// An assembly with two sessions ("Weekend 1", "Weekend 2") and a finished allocation seating `member` at table 0
+/// of the first and table 1 of the second; returns (assembly, sessions, member).
+async fn seated_assembly(store: &Store) -> (i64, [i64; 2], i64) {
+    let assembly_id = assembly(store).await;
+    let member = account(store, 7).await;
+    let mut tx = store.begin().await.unwrap();
+    let mut sessions = [0; 2];
+    for (at, day) in ["2026-01-10", "2026-02-14"].iter().enumerate() {
+        let session = store::sessions::NewSession {
+            title: format!("Weekend {}", at + 1),
+            held_on: (*day).to_owned(),
+            starts_at: "09:30".to_owned(),
+            ends_at: "17:00".to_owned(),
+            place: "Town hall".to_owned(),
+        };
+        sessions[at] = store::sessions::create_session(&mut tx, assembly_id, &session, 1)
+            .await
+            .unwrap();
+    }
+    let run = store::seating::NewRun {
+        session_ids: sessions.to_vec(),
+        seats_per_table: 5,
+        with_facilitators: false,
+        seed: 1,
+    };
+    let run_id = store::seating::queue_run(&mut tx, assembly_id, &run, None, 1)
+        .await
+        .unwrap();
+    assert!(store::seating::claim_run(&mut tx, run_id).await.unwrap());
+    let seats = [
+        store::seating::Seat {
+            session_id: sessions[0],
+            account_id: member,
+            table_no: 0,
+        },
+        store::seating::Seat {
+            session_id: sessions[1],
+            account_id: member,
+            table_no: 1,
+        },
+    ];
+    store::seating::finish_run(&mut tx, run_id, &seats, &[], 2)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (assembly_id, sessions, member)
+}
+
+async fn proposals_name_sessions_and_tables_and_page_by_stage_session_and_title(store: Store) {
+    let (assembly_id, sessions, member) = seated_assembly(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        store::seating::tables(&mut tx, assembly_id).await.unwrap(),
+        [(sessions[0], 0), (sessions[1], 1)]
+    );
+    let mut ids = Vec::new();
+    for n in 0..120 {
+        let new = NewProposal {
+            title: format!(
+                "{} {n}",
+                if n % 3 == 0 {
+                    "Night buses"
+                } else {
+                    "Cycle_lanes"
+                }
+            ),
+            body: "Text".to_owned(),
+            session_id: Some(sessions[n % 2]),
+            table_no: (n % 2 == 1).then_some(1),
+        };
+        ids.push(
+            proposals::create(&mut tx, assembly_id, member, &new, 10)
+                .await
+                .unwrap(),
+        );
+    }
+    let first = proposals::get(&mut tx, assembly_id, ids[1]).await.unwrap();
+    assert_eq!(first.fields.session_id, Some(sessions[1]));
+    assert_eq!(first.fields.table_no, Some(1));
+    assert_eq!(
+        (first.legacy_session.as_str(), first.legacy_table.as_str()),
+        ("", "")
+    );
+    assert_eq!(first.stage, proposals::Stage::Drafting);
+    // A ballot on the first proposal puts it at the balloting stage.
+    let mut ballot = yes_no_ballot(10);
+    ballot.proposal_id = Some(ids[0]);
+    ballot_box::create(&mut tx, assembly_id, &ballot, 11)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let all = proposals::Filter::default();
+    let (page, total) = proposals::page(&mut tx, assembly_id, &all, 50, 100)
+        .await
+        .unwrap();
+    assert_eq!((page.len(), total), (20, 120));
+    assert_eq!(page[0].id, ids[100]);
+    let in_second = proposals::Filter {
+        session_id: Some(sessions[1]),
+        ..Default::default()
+    };
+    let (page, total) = proposals::page(&mut tx, assembly_id, &in_second, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!((page.len(), total), (50, 60));
+    assert!(
+        page.iter()
+            .all(|row| row.fields.session_id == Some(sessions[1]))
+    );
+    // The search is a fragment of the title in any case; `_` is a character, not a wildcard.
+    let searched = proposals::Filter {
+        search: "NIGHT".to_owned(),
+        ..Default::default()
+    };
+    assert_eq!(
+        proposals::page(&mut tx, assembly_id, &searched, 50, 0)
+            .await
+            .unwrap()
+            .1,
+        40
+    );
+    let underscore = proposals::Filter {
+        search: "e_l".to_owned(),
+        ..Default::default()
+    };
+    assert_eq!(
+        proposals::page(&mut tx, assembly_id, &underscore, 50, 0)
+            .await
+            .unwrap()
+            .1,
+        80
+    );
+    let wildcard = proposals::Filter {
+        search: "t_b".to_owned(),
+        ..Default::default()
+    };
+    assert_eq!(
+        proposals::page(&mut tx, assembly_id, &wildcard, 50, 0)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    let balloting = proposals::Filter {
+        stage: Some(proposals::Stage::Balloting),
+        ..Default::default()
+    };
+    let (page, total) = proposals::page(&mut tx, assembly_id, &balloting, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.iter().map(|row| row.id).collect::<Vec<_>>(), total),
+        (vec![ids[0]], 1)
+    );
+    let both = proposals::Filter {
+        stage: Some(proposals::Stage::Drafting),
+        session_id: Some(sessions[0]),
+        search: "night".to_owned(),
+    };
+    // Proposals 0, 6, 12, ... are in the first session with "Night"; the first is balloting.
+    assert_eq!(
+        proposals::page(&mut tx, assembly_id, &both, 50, 0)
+            .await
+            .unwrap()
+            .1,
+        19
+    );
+    // Another assembly's list is empty.
+    let other = assembly(&store).await;
+    assert_eq!(
+        proposals::page(&mut tx, other, &all, 50, 0)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+}
+
+/// Runs the `UPDATE` statements of migration 0025 again on rows written as before it (labels, no links): the same
+/// SQL that ran on every existing database, on both backends.
+async fn migration_0025_links_old_labels_that_name_a_session_or_table_and_keeps_the_rest(
+    store: Store,
+) {
+    let (assembly_id, sessions, member) = seated_assembly(&store).await;
+    let other_assembly = assembly(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let other_session = store::sessions::create_session(
+        &mut tx,
+        other_assembly,
+        &store::sessions::NewSession {
+            title: "Weekend 3".to_owned(),
+            held_on: "2026-03-14".to_owned(),
+            starts_at: "09:30".to_owned(),
+            ends_at: "17:00".to_owned(),
+            place: "Elsewhere".to_owned(),
+        },
+        1,
+    )
+    .await
+    .unwrap();
+    assert!(other_session > 0);
+    tx.commit().await.unwrap();
+    let labels = [
+        ("Weekend 1", "Table 1"),
+        ("Weekend 2 (2026-02-14)", "2"),
+        ("Weekend 2", "Table 1"),
+        ("Weekend 3", "Table 1"),
+        ("Session 9", "Table 4"),
+        ("", "table 1"),
+    ];
+    for (session, table) in labels {
+        store::test_support::execute_raw(
+            &store,
+            &format!(
+                "INSERT INTO proposals (assembly_id, title, body, session_label, table_label, author_account_id,
+                                        minority_report, version, created_at, updated_at)
+                 VALUES ({assembly_id}, 'Old', 'Text', '{session}', '{table}', {member}, '', 1, 1, 1)"
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let migration = include_str!("../migrations/sqlite/0025_proposal_links.sql");
+    assert_eq!(
+        migration,
+        include_str!("../migrations/postgres/0025_proposal_links.sql")
+    );
+    let statements: Vec<String> = migration
+        .split(';')
+        .map(|statement| {
+            statement
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_owned()
+        })
+        .filter(|statement| statement.starts_with("UPDATE"))
+        .collect();
+    assert_eq!(statements.len(), 4);
+    for statement in &statements {
+        store::test_support::execute_raw(&store, statement)
+            .await
+            .unwrap();
+    }
+    let mut tx = store.begin().await.unwrap();
+    let rows = proposals::list(&mut tx, assembly_id).await.unwrap();
+    let seen: Vec<(Option<i64>, Option<i64>, &str, &str)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.fields.session_id,
+                row.fields.table_no,
+                row.legacy_session.as_str(),
+                row.legacy_table.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            // The title names the session; "Table 1" is its table 0.
+            (Some(sessions[0]), Some(0), "", ""),
+            // "title (date)" names it too; "2" is its table 1.
+            (Some(sessions[1]), Some(1), "", ""),
+            // The second session has no table 0 (shown "Table 1"): that label stays, as a legacy label.
+            (Some(sessions[1]), None, "", "Table 1"),
+            // Another assembly's session, an unknown one, and a table without a session stay labels.
+            (None, None, "Weekend 3", "Table 1"),
+            (None, None, "Session 9", "Table 4"),
+            (None, None, "", "table 1"),
+        ]
     );
 }

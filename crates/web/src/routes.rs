@@ -146,6 +146,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/comments", Page, DraftProposals), post(deliberation::comment)),
         (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/minority-report", Page, DraftProposals), post(deliberation::proposal_minority_report)),
         (spec("POST", "/staff/assemblies/{assembly_id}/proposals/{proposal_id}/recommendation", Page, AdoptRecommendations), post(deliberation::adopt)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/deliberation/proposals-import", Page, ManageBallots), post(deliberation::import_proposals)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/deliberation/proposals-template.csv", Page, ManageBallots), get(deliberation::proposals_template)),
         (spec("POST", "/staff/assemblies/{assembly_id}/deliberation/recommendations/{recommendation_id}/minority-report", Page, DraftProposals), post(deliberation::recommendation_minority_report)),
         (spec("POST", "/staff/assemblies/{assembly_id}/ballots", Page, ManageBallots), post(deliberation::create_ballot)),
         (spec("GET", "/staff/assemblies/{assembly_id}/ballots/{ballot_id}", Page, ViewDeliberation), get(deliberation::ballot)),
@@ -255,6 +257,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/api/v1/assemblies/{assembly_id}/responses/import", Api, RespondToRecommendations), post(impact::api_import_responses)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/milestones/import", Api, RespondToRecommendations), post(impact::api_import_milestones)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions", Api, AdoptRecommendations), post(deliberation::api_adopt_recommendations)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/proposals/import", Api, ManageBallots), post(deliberation::api_import_proposals)),
         // Issue 16's leftovers: participant verification, demographic questions and community outcome photos.
         (spec("GET", "/assemblies/{assembly_id}/conversation/profile", Page, ParticipateInConversation), get(conversation::profile)),
         (spec("POST", "/assemblies/{assembly_id}/conversation/email", Page, ParticipateInConversation), post(conversation::send_email_code)),

@@ -51,6 +51,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Refusal {
     /// Only the drafter of a proposal (or an organiser) accepts or rejects its amendments.
     NotDrafter,
+    /// The proposal's session is not a session of this assembly.
+    UnknownSession,
+    /// The proposal's table is not a table of its session in the assembly's allocation (or no session is named).
+    UnknownTable,
     /// The amendment was already accepted or rejected.
     AlreadyDecided,
     /// The text moved on since the amendment was written against it.

@@ -86,15 +86,96 @@ pub async fn proposal_file(
     })
 }
 
-/// A member or a table drafts a proposal (version 1 of its text); returns its id.
+/// The sessions and tables a proposal of the assembly may name, and the drafter's own tables.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    /// The assembly's sessions, by date.
+    pub sessions: Vec<store::sessions::SessionRow>,
+    /// The tables of the current allocation, as (session id, table number from 0).
+    pub tables: Vec<(i64, i64)>,
+    /// The drafter's own seats in the current allocation, as (session id, table number from 0).
+    pub own_seats: Vec<(i64, i64)>,
+}
+
+impl Places {
+    /// Why `new`'s session or table is not one of these, if it is not.
+    pub fn refusal(&self, new: &NewProposal) -> Option<Refusal> {
+        if let Some(session_id) = new.session_id
+            && !self.sessions.iter().any(|session| session.id == session_id)
+        {
+            return Some(Refusal::UnknownSession);
+        }
+        match (new.session_id, new.table_no) {
+            (_, None) => None,
+            (Some(session_id), Some(table_no)) if self.tables.contains(&(session_id, table_no)) => {
+                None
+            }
+            _ => Some(Refusal::UnknownTable),
+        }
+    }
+
+    /// The session and table a drafter's form starts with: their own table in the latest session where they have
+    /// one, else nothing.
+    pub fn default_for_drafter(&self) -> (Option<i64>, Option<i64>) {
+        self.sessions
+            .iter()
+            .rev()
+            .find_map(|session| {
+                self.own_seats
+                    .iter()
+                    .find(|(seat_session, _)| *seat_session == session.id)
+                    .map(|(session_id, table_no)| (Some(*session_id), Some(*table_no)))
+            })
+            .unwrap_or((None, None))
+    }
+}
+
+/// The sessions and tables of the assembly, and `actor`'s own seats (none for staff without a seat).
+pub async fn places(tx: &mut store::Tx, actor: &Actor, assembly_id: i64) -> crate::Result<Places> {
+    let sessions = store::sessions::list_sessions(tx, assembly_id).await?;
+    let tables = store::seating::tables(tx, assembly_id).await?;
+    let own_seats = match actor.account_id {
+        Some(account_id) => store::seating::seats_of_account(tx, assembly_id, account_id).await?,
+        None => Vec::new(),
+    };
+    Ok(Places {
+        sessions,
+        tables,
+        own_seats,
+    })
+}
+
+/// One page of the assembly's proposals matching `filter` (page from 0, `size` a page), and how many match.
+pub async fn proposals_page(
+    tx: &mut store::Tx,
+    assembly_id: i64,
+    filter: &store::proposals::Filter,
+    page: i64,
+    size: i64,
+) -> crate::Result<(Vec<ProposalRow>, i64)> {
+    let size = size.max(1);
+    let (rows, total) =
+        store::proposals::page(tx, assembly_id, filter, size, page.max(0) * size).await?;
+    Ok((rows, total))
+}
+
+/// A member or a table drafts a proposal (version 1 of its text) in one of the assembly's sessions and tables, or
+/// none; returns its id. A session or table of another assembly is refused ([`Refusal::UnknownSession`],
+/// [`Refusal::UnknownTable`]).
 pub async fn create_proposal(
     tx: &mut store::Tx,
     actor: &Actor,
     assembly_id: i64,
     new: &NewProposal,
     now: i64,
-) -> crate::Result<i64> {
+) -> Result<i64> {
     let account_id = actor.account()?;
+    if !store::assemblies::assembly_exists(&mut *tx, assembly_id).await? {
+        return Err(store::StoreError::NotFound.into());
+    }
+    if let Some(refusal) = places(tx, actor, assembly_id).await?.refusal(new) {
+        return Err(super::Error::Refused(refusal));
+    }
     // The audit entry names the new proposal, so the insert comes first, in the same transaction.
     let id = store::proposals::create(tx, assembly_id, account_id, new, now).await?;
     audited(
@@ -104,11 +185,15 @@ pub async fn create_proposal(
         &format!("proposal:{id}"),
         now,
         async |_| {
-            let facts = json!({ "id": id, "assembly_id": assembly_id, "version": 1 });
+            let facts = json!({
+                "id": id, "assembly_id": assembly_id, "version": 1,
+                "session_id": new.session_id, "table_no": new.table_no,
+            });
             Ok((id, Entry::after(facts)))
         },
     )
     .await
+    .map_err(Into::into)
 }
 
 /// Proposes a new text for a proposal, with the reason, against its current version; returns the amendment's id.

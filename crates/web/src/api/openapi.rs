@@ -276,6 +276,16 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("The file does not read: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
             }
         }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/proposals/import") => json!({
+            "operationId": "importProposals", "summary": "Import proposals from CSV text with the columns title, text, session (optional: the session's id, title, or \"title (date)\") and table (optional: its number in that session as pages show it, 3 or Table 3), drafted in the caller's name (organisers); `dry_run` checks and previews without writing. All or nothing, one audit entry per proposal", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+            "responses": {
+                "200": json_response("Dry run: the file reads; nothing was written", schema_ref("ImportResult")),
+                "201": json_response("Imported", schema_ref("ImportResult")),
+                "422": error_response("The file does not read: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
+            }
+        }),
         ("POST", "/api/v1/assemblies/{assembly_id}/recommendations/adoptions") => json!({
             "operationId": "adoptRecommendations", "summary": "Make many passed proposals recommendations, each with its reference, theme and route (organisers); all or nothing, one audit entry each", "security": bearer,
             "parameters": [assembly_id_parameter()],
@@ -476,13 +486,15 @@ fn lifecycle_operation(method: &str, path: &str) -> Option<Value> {
         ),
         ("GET", "/api/v1/assemblies/{assembly_id}/proposals") => lifecycle_read(
             "listProposals",
-            "A page of the assembly's proposals, oldest first, each in its current version (members, observers, facilitators, organisers)",
+            "A page of the assembly's proposals, oldest first, each in its current version with its session (`session_id`), its table in that session (`table`, numbered from 1 as pages show it) and, for proposals drafted before they were linked, the free-text labels that named no session or table (members, observers, facilitators, organisers)",
             false,
             &[],
             true,
             paged(object(json!({
-                "id": { "type": "integer" }, "title": { "type": "string" }, "text": { "type": "string" }, "session": { "type": "string" },
-                "table": { "type": "string" }, "version": { "type": "integer" }, "minority_report": { "type": "string" }, "created_at": { "type": "integer" } }))),
+                "id": { "type": "integer" }, "title": { "type": "string" }, "text": { "type": "string" },
+                "session_id": { "type": ["integer", "null"] }, "table": { "type": ["integer", "null"], "minimum": 1 },
+                "legacy_session": { "type": "string" }, "legacy_table": { "type": "string" },
+                "stage": { "enum": ["drafting", "balloting", "passed", "not_passed", "recommended"] }, "version": { "type": "integer" }, "minority_report": { "type": "string" }, "created_at": { "type": "integer" } }))),
         ),
         ("GET", "/api/v1/assemblies/{assembly_id}/ballots") => lifecycle_read(
             "listBallots",

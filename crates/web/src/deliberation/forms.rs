@@ -55,8 +55,8 @@ fn label<'a>(t: &'a DeliberationMessages, field: &'a str) -> &'a str {
     match field {
         "title" => t.title_label,
         "body" => t.body_label,
-        "session_label" => t.session_label,
-        "table_label" => t.table_label,
+        "session_id" => t.session_label,
+        "table" => t.table_label,
         "method" => t.method_label,
         "wording" => t.wording_label,
         "wording_otherwise" => t.wording_otherwise_label,
@@ -118,7 +118,8 @@ fn optional_number(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<O
     }
 }
 
-/// The draft-proposal form.
+/// The draft-proposal form. The session is an id of one of the assembly's sessions; the table is
+/// `session_id:table_no` (the table numbered from 0, as stored), so that one select offers every session's tables.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ProposalForm {
     /// Title.
@@ -127,12 +128,53 @@ pub struct ProposalForm {
     /// Text.
     #[serde(default)]
     pub body: String,
-    /// Session.
+    /// The session's id (empty: none).
     #[serde(default)]
-    pub session_label: String,
-    /// Table.
+    pub session_id: String,
+    /// The table as `session_id:table_no` (empty: none).
     #[serde(default)]
-    pub table_label: String,
+    pub table: String,
+}
+
+impl ProposalForm {
+    /// The value of the table select for a table of a session.
+    pub fn table_value(session_id: i64, table_no: i64) -> String {
+        format!("{session_id}:{table_no}")
+    }
+}
+
+impl From<&NewProposal> for ProposalForm {
+    fn from(new: &NewProposal) -> ProposalForm {
+        ProposalForm {
+            title: new.title.clone(),
+            body: new.body.clone(),
+            session_id: new.session_id.map(|id| id.to_string()).unwrap_or_default(),
+            table: match (new.session_id, new.table_no) {
+                (Some(session_id), Some(table_no)) => {
+                    ProposalForm::table_value(session_id, table_no)
+                }
+                _ => String::new(),
+            },
+        }
+    }
+}
+
+/// An optional table of the proposal form: empty is none, else `session_id:table_no`.
+fn optional_table(errors: &mut FieldErrors, raw: &str) -> Option<Option<(i64, i64)>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(None);
+    }
+    let parsed: Option<(i64, i64)> = raw
+        .split_once(':')
+        .and_then(|(session, table)| Some((session.parse().ok()?, table.parse().ok()?)));
+    match parsed {
+        Some((session_id, table_no)) if table_no >= 0 => Some(Some((session_id, table_no))),
+        _ => {
+            errors.push(ValidationError::new("table", Problem::Malformed));
+            None
+        }
+    }
 }
 
 impl Validate for ProposalForm {
@@ -142,17 +184,31 @@ impl Validate for ProposalForm {
         let mut errors = FieldErrors::new();
         let title = required_text(&mut errors, "title", &self.title, MAX_TITLE);
         let body = required_text(&mut errors, "body", &self.body, MAX_TEXT);
-        let session = optional_text(&mut errors, "session_label", &self.session_label, MAX_TITLE);
-        let table = optional_text(&mut errors, "table_label", &self.table_label, MAX_TITLE);
-        match (title, body, session, table) {
-            (Some(title), Some(body), Some(session_label), Some(table_label)) => Ok(NewProposal {
-                title,
-                body,
-                session_label,
-                table_label,
-            }),
-            _ => Err(errors),
-        }
+        let session = optional_number(&mut errors, "session_id", &self.session_id);
+        let table = optional_table(&mut errors, &self.table);
+        let (Some(title), Some(body), Some(session_id), Some(table)) =
+            (title, body, session, table)
+        else {
+            return Err(errors);
+        };
+        // A table names its session: with no session chosen it gives it; with another one chosen, the two disagree.
+        let (session_id, table_no) = match (session_id, table) {
+            (session_id, None) => (session_id, None),
+            (None, Some((table_session, table_no))) => (Some(table_session), Some(table_no)),
+            (Some(session_id), Some((table_session, table_no))) if session_id == table_session => {
+                (Some(session_id), Some(table_no))
+            }
+            (Some(_), Some(_)) => {
+                errors.push(ValidationError::new("table", Problem::Malformed));
+                return Err(errors);
+            }
+        };
+        Ok(NewProposal {
+            title,
+            body,
+            session_id,
+            table_no,
+        })
     }
 }
 

@@ -15,6 +15,8 @@ pub mod bulk;
 pub mod forms;
 pub mod overview;
 pub mod paper;
+// Proposals imported from CSV with a preview (issue 18, item 1).
+pub mod proposal_import;
 pub mod proposals;
 pub mod recommendations;
 pub mod report;
@@ -25,6 +27,7 @@ pub use api::api_ballot;
 pub use bulk::{api_adopt_recommendations, api_close_ballots, api_open_ballots, bulk_ballots};
 pub use overview::{create_ballot, create_proposal, deliberation};
 pub use paper::enter_paper;
+pub use proposal_import::{api_import_proposals, import_proposals, proposals_template};
 pub use proposals::{
     comment, decide_amendment, proposal, proposal_minority_report, propose_amendment,
 };

@@ -1,6 +1,10 @@
 //! The deliberation page of an assembly (its proposals, ballots and recommendations) and the two forms it carries:
 //! drafting a proposal and defining a ballot.
+//!
+//! Its proposals list pages 50 at a time, filtered by stage and session and searched by title (issue 18, item 5):
+//! titles are not personal data, so the filters are plain query parameters and the pages plain links.
 
+use app::deliberation::Refusal;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,18 +13,59 @@ use ballots::HeldWhen;
 use ballots::notation::MethodKind;
 use domain::permission::{Action, allowed};
 
+use serde::Deserialize;
+use store::proposals::{Filter, Stage};
+
 use super::forms::{BallotForm, ProposalForm, RULES, describe};
+use super::refused;
 use super::views::{
-    BallotSummary, Choice, DeliberationPage, ProposalSummary, RecommendationView, choices,
-    refusal_status, refusal_text,
+    BallotSummary, Choice, DeliberationPage, PlaceView, ProposalFilterView, ProposalSummary,
+    RecommendationView, choices, refusal_status, refusal_text, session_choices, table_groups,
 };
-use super::{SavedQuery, refused};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
 use crate::i18n::DeliberationMessages;
+use crate::i18n::proposals::ProposalMessages;
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
+
+/// Proposals a page of the list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The query of the deliberation page: the filters and page of its proposals list, and `saved` after a post.
+/// Every field is text, so that a stray value shows the whole list rather than an error.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeliberationQuery {
+    /// Set after a save.
+    #[serde(default)]
+    pub saved: Option<String>,
+    /// A fragment of the title.
+    #[serde(default)]
+    pub q: String,
+    /// One of the [`Stage`] identifiers, or empty.
+    #[serde(default)]
+    pub stage: String,
+    /// A session id, or empty.
+    #[serde(default)]
+    pub session: String,
+    /// The page, from 1.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl DeliberationQuery {
+    /// The list's filter and its page (from 0).
+    fn filter(&self) -> (Filter, i64) {
+        let filter = Filter {
+            search: self.q.trim().chars().take(200).collect(),
+            session_id: self.session.trim().parse().ok(),
+            stage: Stage::parse(self.stage.trim()),
+        };
+        let page = self.page.trim().parse::<i64>().unwrap_or(1).max(1) - 1;
+        (filter, page)
+    }
+}
 
 /// The forms of the page as they were sent, with their errors, when one of them is shown again.
 #[derive(Default)]
@@ -38,12 +83,73 @@ async fn page(
     assembly_id: i64,
     status: StatusCode,
     forms: Forms,
-    saved: bool,
+    query: &DeliberationQuery,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<DeliberationMessages>();
+    let tp = viewer.lang.t::<ProposalMessages>();
+    let saved = query.saved.is_some();
+    let (filter, page_no) = query.filter();
+    let actor = viewer.actor();
     let mut tx = state.store.begin().await?;
     let overview = app::deliberation::report::overview(&mut tx, assembly_id).await?;
+    let places = app::deliberation::proposals::places(&mut tx, &actor, assembly_id).await?;
+    let (listed, matching) = app::deliberation::proposals::proposals_page(
+        &mut tx,
+        assembly_id,
+        &filter,
+        page_no,
+        PAGE_SIZE,
+    )
+    .await?;
     drop(tx);
+    let mut proposal_form = forms.proposal;
+    if forms.proposal_errors.is_empty() && proposal_form.title.is_empty() {
+        // A fresh form starts at the drafter's own table in their latest session.
+        let (session_id, table_no) = places.default_for_drafter();
+        if let (Some(session_id), Some(table_no)) = (session_id, table_no) {
+            proposal_form.session_id = session_id.to_string();
+            proposal_form.table = ProposalForm::table_value(session_id, table_no);
+        }
+    }
+    let staff_sessions = allowed(viewer.role, Action::ViewSessions);
+    let stage_values: Vec<&str> = Stage::ALL.iter().map(|stage| stage.as_str()).collect();
+    let chosen_stage = filter.stage.map(Stage::as_str).unwrap_or("");
+    let chosen_session = filter
+        .session_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let any = |label: &str, chosen: &str| Choice {
+        value: String::new(),
+        label: label.to_owned(),
+        selected: chosen.is_empty(),
+    };
+    let filter_view = ProposalFilterView {
+        filtered: filter != Filter::default(),
+        q: filter.search.clone(),
+        stages: std::iter::once(any(tp.any_stage, chosen_stage))
+            .chain(choices(&stage_values, &tp.stages, chosen_stage))
+            .collect(),
+        sessions: std::iter::once(any(tp.any_session, &chosen_session))
+            .chain(
+                session_choices(&places, &chosen_session, tp)
+                    .into_iter()
+                    .skip(1),
+            )
+            .collect(),
+    };
+    let query_string = serde_urlencoded::to_string([
+        ("q", filter.search.as_str()),
+        ("stage", chosen_stage),
+        ("session", chosen_session.as_str()),
+    ])
+    .unwrap_or_default();
+    let paging = crate::paging::Paging::links(
+        viewer.lang,
+        &format!("/staff/assemblies/{assembly_id}/deliberation?{query_string}&"),
+        page_no,
+        PAGE_SIZE,
+        matching,
+    );
     let ballot_form = forms.ballot;
     let none = |chosen: &str| Choice {
         value: String::new(),
@@ -71,17 +177,25 @@ async fn page(
         t,
         assembly_id,
         title: overview.assembly.title,
-        proposals: overview
-            .proposals
+        proposals: listed
             .iter()
             .map(|p| ProposalSummary {
                 id: p.id,
                 title: p.fields.title.clone(),
-                session: p.fields.session_label.clone(),
-                table: p.fields.table_label.clone(),
+                place: PlaceView::of(p, &places.sessions, staff_sessions, tp),
+                stage: tp.stages[Stage::ALL
+                    .iter()
+                    .position(|stage| *stage == p.stage)
+                    .unwrap_or(0)]
+                .to_owned(),
                 version: p.version,
             })
             .collect(),
+        tp,
+        filter: filter_view,
+        paging,
+        session_choices: session_choices(&places, &proposal_form.session_id, tp),
+        table_groups: table_groups(&places, &proposal_form.table, tp),
         ballots: overview
             .ballots
             .iter()
@@ -100,7 +214,7 @@ async fn page(
         held_whens: choices(&held_whens, &t.held_whens, &ballot_form.held_when),
         proposal_choices,
         ballot_choices,
-        proposal_form: forms.proposal,
+        proposal_form,
         proposal_errors: forms.proposal_errors,
         ballot_form,
         ballot_errors: forms.ballot_errors,
@@ -114,16 +228,15 @@ pub async fn deliberation(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
-    Query(query): Query<SavedQuery>,
+    Query(query): Query<DeliberationQuery>,
 ) -> Result<Response, AppError> {
-    let saved = query.saved.is_some();
     page(
         &state,
         &viewer,
         assembly_id,
         StatusCode::OK,
         Forms::default(),
-        saved,
+        &query,
     )
     .await
 }
@@ -145,20 +258,51 @@ pub async fn create_proposal(
                 ..Forms::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page(&state, &viewer, assembly_id, status, forms, false).await;
+            let query = DeliberationQuery::default();
+            return page(&state, &viewer, assembly_id, status, forms, &query).await;
         }
     };
     let mut tx = state.store.begin().await?;
-    let id = app::deliberation::proposals::create_proposal(
+    let created = app::deliberation::proposals::create_proposal(
         &mut tx,
         &viewer.actor(),
         assembly_id,
         &new,
         now(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/assemblies/{assembly_id}/proposals/{id}")).into_response())
+    .await;
+    match refused(created)? {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(
+                Redirect::to(&format!("/staff/assemblies/{assembly_id}/proposals/{id}"))
+                    .into_response(),
+            )
+        }
+        Err(refusal) => {
+            drop(tx);
+            let t = viewer.lang.t::<DeliberationMessages>();
+            let tp = viewer.lang.t::<ProposalMessages>();
+            // A session or table of another assembly (or none of this one) is named in the field's own words.
+            let errors = match refusal {
+                Refusal::UnknownSession => {
+                    vec![format!("{}: {}", t.session_label, tp.err_unknown_session)]
+                }
+                Refusal::UnknownTable => {
+                    vec![format!("{}: {}", t.table_label, tp.err_unknown_table)]
+                }
+                ref other => refusal_text(t, other),
+            };
+            let forms = Forms {
+                proposal: ProposalForm::from(&new),
+                proposal_errors: errors,
+                ..Forms::default()
+            };
+            let status = refusal_status(&refusal);
+            let query = DeliberationQuery::default();
+            page(&state, &viewer, assembly_id, status, forms, &query).await
+        }
+    }
 }
 
 /// `POST /staff/assemblies/{assembly_id}/ballots`: organisers define a ballot (a draft until opened).
@@ -178,7 +322,8 @@ pub async fn create_ballot(
                 ballot: invalid.fields,
                 ..Forms::default()
             };
-            return page(&state, &viewer, assembly_id, status, forms, false).await;
+            let query = DeliberationQuery::default();
+            return page(&state, &viewer, assembly_id, status, forms, &query).await;
         }
     };
     let mut tx = state.store.begin().await?;
@@ -206,7 +351,8 @@ pub async fn create_ballot(
                 ..Forms::default()
             };
             let status = refusal_status(&refusal);
-            page(&state, &viewer, assembly_id, status, forms, false).await
+            let query = DeliberationQuery::default();
+            page(&state, &viewer, assembly_id, status, forms, &query).await
         }
     }
 }

@@ -11,8 +11,8 @@ use store::proposals::{AmendmentStatus, CommentRow};
 
 use super::forms::{AmendmentForm, CommentForm, DecisionForm, MinorityForm, describe};
 use super::views::{
-    AmendmentView, BallotSummary, CommentView, ProposalPage, RecommendationView, VersionView,
-    choices, refusal_status, refusal_text,
+    AmendmentView, BallotSummary, CommentView, PlaceView, ProposalPage, RecommendationView,
+    VersionView, choices, refusal_status, refusal_text,
 };
 use super::{SavedQuery, refused};
 use crate::auth::Viewer;
@@ -64,7 +64,15 @@ pub(crate) async fn page(
     let mut tx = state.store.begin().await?;
     let file =
         app::deliberation::proposals::proposal_file(&mut tx, assembly_id, proposal_id).await?;
+    let sessions = store::sessions::list_sessions(&mut tx, assembly_id).await?;
     drop(tx);
+    let tp = viewer.lang.t::<crate::i18n::proposals::ProposalMessages>();
+    let place = PlaceView::of(
+        &file.proposal,
+        &sessions,
+        allowed(viewer.role, Action::ViewSessions),
+        tp,
+    );
     let comment_view = |row: &CommentRow| CommentView {
         body: row.body.clone(),
         on: utc_date(row.created_at),
@@ -139,6 +147,8 @@ pub(crate) async fn page(
         can_adopt: allowed(viewer.role, Action::AdoptRecommendations),
         routes: choices(&route_values, &t.routes, &chosen_route),
         proposal: file.proposal,
+        tp,
+        place,
         errors: shown.errors,
         typed: shown.typed,
         saved: shown.saved,

@@ -10,6 +10,7 @@ use store::ballot_box::BallotRow;
 use store::recommendations::{RecommendationRow, Route};
 
 use super::forms::{BallotForm, ProposalForm, RULES};
+use crate::i18n::proposals::ProposalMessages;
 use crate::i18n::{DeliberationMessages, fill};
 use crate::views::{AssemblyView, Chrome};
 
@@ -98,12 +99,153 @@ pub struct ProposalSummary {
     pub id: i64,
     /// The title.
     pub title: String,
-    /// The session label.
-    pub session: String,
-    /// The table label.
-    pub table: String,
+    /// Its session and table.
+    pub place: PlaceView,
+    /// Its stage, in words.
+    pub stage: String,
     /// The current version.
     pub version: i64,
+}
+
+/// A proposal's session and table as pages show them: the session linked to where the viewer sees it, the table
+/// numbered from 1, and a legacy label marked as such.
+pub struct PlaceView {
+    /// The session's id, if linked.
+    pub session_id: Option<i64>,
+    /// Where the session is shown to this viewer (the sessions page for staff, the member's schedule otherwise).
+    pub session_href: String,
+    /// The session's title and date, its legacy label, or "No session".
+    pub session: String,
+    /// Whether `session` is a legacy label.
+    pub legacy_session: bool,
+    /// "Table 3", the legacy label, or "No table".
+    pub table: String,
+    /// Whether `table` is a legacy label.
+    pub legacy_table: bool,
+}
+
+impl PlaceView {
+    /// The place of `proposal` among `sessions`; `staff_sessions` says whether the viewer may open the sessions
+    /// page.
+    pub fn of(
+        proposal: &store::proposals::ProposalRow,
+        sessions: &[store::sessions::SessionRow],
+        staff_sessions: bool,
+        tp: &ProposalMessages,
+    ) -> PlaceView {
+        let assembly_id = proposal.assembly_id;
+        let session = proposal
+            .fields
+            .session_id
+            .and_then(|id| sessions.iter().find(|session| session.id == id));
+        let (session_text, legacy_session) = match session {
+            Some(session) => (session_text(session), false),
+            None if !proposal.legacy_session.is_empty() => (proposal.legacy_session.clone(), true),
+            None => (tp.no_session.to_owned(), false),
+        };
+        let (table, legacy_table) = match proposal.fields.table_no {
+            Some(table_no) => (table_text(tp, table_no), false),
+            None if !proposal.legacy_table.is_empty() => (proposal.legacy_table.clone(), true),
+            None => (tp.no_table.to_owned(), false),
+        };
+        PlaceView {
+            session_id: session.map(|session| session.id),
+            session_href: match session {
+                Some(session) if staff_sessions => {
+                    format!(
+                        "/staff/assemblies/{assembly_id}/sessions#session-{}",
+                        session.id
+                    )
+                }
+                Some(session) => format!("/assemblies/{assembly_id}/mine#session-{}", session.id),
+                None => String::new(),
+            },
+            session: session_text,
+            legacy_session,
+            table,
+            legacy_table,
+        }
+    }
+}
+
+/// "title (date)" of a session, as selects and lists show it.
+fn session_text(session: &store::sessions::SessionRow) -> String {
+    format!("{} ({})", session.fields.title, session.fields.held_on)
+}
+
+/// "Table 3" for the stored table number 2.
+fn table_text(tp: &ProposalMessages, table_no: i64) -> String {
+    fill(tp.table_n, &[("n", &(table_no + 1).to_string())])
+}
+
+/// The tables of one session in the table select.
+pub struct TableGroup {
+    /// The session, in words.
+    pub label: String,
+    /// Its tables.
+    pub options: Vec<Choice>,
+}
+
+/// The session select of the proposal form: "No session", then the assembly's sessions.
+pub fn session_choices(
+    places: &app::deliberation::proposals::Places,
+    chosen: &str,
+    tp: &ProposalMessages,
+) -> Vec<Choice> {
+    std::iter::once(Choice {
+        value: String::new(),
+        label: tp.no_session.to_owned(),
+        selected: chosen.is_empty(),
+    })
+    .chain(places.sessions.iter().map(|session| Choice {
+        value: session.id.to_string(),
+        label: session_text(session),
+        selected: chosen == session.id.to_string(),
+    }))
+    .collect()
+}
+
+/// The table select of the proposal form: the tables of the current allocation grouped by session.
+pub fn table_groups(
+    places: &app::deliberation::proposals::Places,
+    chosen: &str,
+    tp: &ProposalMessages,
+) -> Vec<TableGroup> {
+    places
+        .sessions
+        .iter()
+        .filter_map(|session| {
+            let options: Vec<Choice> = places
+                .tables
+                .iter()
+                .filter(|(session_id, _)| *session_id == session.id)
+                .map(|(session_id, table_no)| {
+                    let value = ProposalForm::table_value(*session_id, *table_no);
+                    Choice {
+                        selected: chosen == value,
+                        value,
+                        label: table_text(tp, *table_no),
+                    }
+                })
+                .collect();
+            (!options.is_empty()).then(|| TableGroup {
+                label: session_text(session),
+                options,
+            })
+        })
+        .collect()
+}
+
+/// The filters of the proposals list as the page shows them.
+pub struct ProposalFilterView {
+    /// The title search.
+    pub q: String,
+    /// The stage options (the chosen one selected).
+    pub stages: Vec<Choice>,
+    /// The session options (the chosen one selected).
+    pub sessions: Vec<Choice>,
+    /// Whether any filter is set (an empty list then says that nothing matches).
+    pub filtered: bool,
 }
 
 /// A recommendation in a list.
@@ -161,8 +303,18 @@ pub struct DeliberationPage {
     pub assembly_id: i64,
     /// The assembly title.
     pub title: String,
-    /// Proposals.
+    /// The strings of proposals' sessions, tables and list.
+    pub tp: &'static ProposalMessages,
+    /// Proposals: one page of those matching the filters.
     pub proposals: Vec<ProposalSummary>,
+    /// The proposals list's filters.
+    pub filter: ProposalFilterView,
+    /// The proposals list's page navigation.
+    pub paging: crate::paging::Paging,
+    /// The session select of the proposal form.
+    pub session_choices: Vec<Choice>,
+    /// The table select of the proposal form, by session.
+    pub table_groups: Vec<TableGroup>,
     /// Ballots.
     pub ballots: Vec<BallotSummary>,
     /// Recommendations.
@@ -245,6 +397,10 @@ pub struct ProposalPage {
     pub assembly_id: i64,
     /// The proposal.
     pub proposal: store::proposals::ProposalRow,
+    /// The strings of proposals' sessions and tables.
+    pub tp: &'static ProposalMessages,
+    /// Its session and table.
+    pub place: PlaceView,
     /// Its versions, newest first.
     pub versions: Vec<VersionView>,
     /// Its amendments.
@@ -539,6 +695,8 @@ pub fn count_problem_text(t: &DeliberationMessages, problem: &CountProblem) -> S
 pub fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::NotPassed
+        | Refusal::UnknownSession
+        | Refusal::UnknownTable
         | Refusal::AlreadyAdopted
         | Refusal::Definition(_)
         | Refusal::InvalidVote(_)
@@ -563,6 +721,8 @@ pub fn refusal_text(t: &DeliberationMessages, refusal: &Refusal) -> Vec<String> 
     let field = |label: &str, problem: &str| format!("{label}: {problem}");
     let one = match refusal {
         Refusal::NotDrafter => t.err_not_drafter.to_owned(),
+        Refusal::UnknownSession => field(t.session_label, t.malformed),
+        Refusal::UnknownTable => field(t.table_label, t.malformed),
         Refusal::AlreadyDecided => t.err_already_decided.to_owned(),
         Refusal::OutdatedAmendment => t.err_outdated_amendment.to_owned(),
         Refusal::NotPassed => t.err_not_passed.to_owned(),

@@ -39,11 +39,12 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
     drop(connection);
     let now = now();
     let mut tx = store.begin().await?;
-    let draft = |title: &str, body: &str, session: &str, table: &str| NewProposal {
+    // The demo's sessions and tables are seeded after its deliberation, so its proposals name none.
+    let draft = |title: &str, body: &str| NewProposal {
         title: title.to_owned(),
         body: body.to_owned(),
-        session_label: session.to_owned(),
-        table_label: table.to_owned(),
+        session_id: None,
+        table_no: None,
     };
     let renovation = proposals::create(
         &mut tx,
@@ -52,8 +53,6 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         &draft(
             "Make the energy renovation of buildings compulsory",
             "Make the complete energy renovation of buildings compulsory by 2040, with public support for the poorest households.",
-            "Session 3 (Housing)",
-            "Table 4",
         ),
         now,
     )
@@ -88,8 +87,6 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         &draft(
             "Limit speed on motorways to 110 km/h",
             "Lower the speed limit on motorways from 130 km/h to 110 km/h.",
-            "Session 4 (Travel)",
-            "Table 2",
         ),
         now,
     )
@@ -101,8 +98,6 @@ pub(super) async fn seed_deliberation(store: &Store, account_ids: &[i64]) -> Res
         &draft(
             "Add a crime of ecocide to the law",
             "Create a crime of ecocide for serious harm to ecosystems.",
-            "Session 5 (Production)",
-            "Table 1",
         ),
         now,
     )

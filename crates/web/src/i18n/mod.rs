@@ -26,8 +26,10 @@ pub mod impact;
 pub mod invitations;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5).
 pub mod lists;
+// Proposals linked to sessions and tables, and their paged list (issue 18, items 5 and 8).
 pub mod members;
 pub mod panel;
+pub mod proposals;
 // Print-ready letters (issue 18, item 6).
 pub mod print;
 // Publishing and moderation (issue 18, items 7 and 8).
@@ -962,6 +964,9 @@ mod tests {
             "InvitationMessages",
         ));
         wrong.extend(same_placeholders::<lists::ListsMessages>("ListsMessages"));
+        wrong.extend(same_placeholders::<proposals::ProposalMessages>(
+            "ProposalMessages",
+        ));
         assert!(
             wrong.is_empty(),
             "placeholders differ:\n{}",

@@ -365,8 +365,6 @@ pub async fn sequential_ballots_paper_mismatches_and_a_recommendation_in_the_fin
         &[
             ("title", "Car-free town centres"),
             ("body", "Close town centres to cars by 2030."),
-            ("session_label", "Session 2"),
-            ("table_label", "Table 5"),
         ],
     )
     .await;

@@ -15,6 +15,8 @@ mod letters;
 mod invitations;
 mod members;
 mod panel;
+// Proposals linked to sessions and tables, and their paged list (issue 18, items 5 and 8).
+mod proposals;
 // A lottery number drawn physically in public (issue 18, item 8).
 mod public_draw;
 // Phases, publishing and question moderation (issue 18, items 7 and 8).
@@ -71,6 +73,8 @@ on_both_backends!(
     ballot_results_stay_hidden_until_close_and_schulze_matches_the_worked_example,
     one_member_voting_at_once_is_counted_once_and_logged_without_the_member,
     sequential_ballots_paper_mismatches_and_a_recommendation_in_the_final_report,
+    proposals_name_real_sessions_and_tables_and_the_list_pages_with_filters,
+    organisers_import_proposals_from_csv_through_a_preview_and_a_bad_line_writes_nothing,
     registrations_are_confirmed_by_email_and_staff_register_people_who_phone_in,
     a_confirmed_respondent_becomes_a_member_and_signs_in_once_with_the_emailed_code,
     without_smtp_a_new_members_code_goes_by_the_transport_never_to_staff_and_erasure_ends_the_membership,
