@@ -868,6 +868,7 @@ async fn seated_assembly(store: &Store) -> (i64, [i64; 2], i64) {
 
 async fn proposals_name_sessions_and_tables_and_page_by_stage_session_and_title(store: Store) {
     let (assembly_id, sessions, member) = seated_assembly(&store).await;
+    let other = assembly(&store).await;
     let mut tx = store.begin().await.unwrap();
     assert_eq!(
         store::seating::tables(&mut tx, assembly_id).await.unwrap(),
@@ -988,7 +989,6 @@ async fn proposals_name_sessions_and_tables_and_page_by_stage_session_and_title(
         19
     );
     // Another assembly's list is empty.
-    let other = assembly(&store).await;
     assert_eq!(
         proposals::page(&mut tx, other, &all, 50, 0)
             .await
