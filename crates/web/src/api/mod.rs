@@ -25,6 +25,10 @@ pub mod recommendations;
 pub mod recruitment;
 pub mod selection;
 pub mod sessions;
+// The bulk actions of issue 18 for scripts (item 9): print runs, phases and publishing, questions.
+pub mod prints;
+pub mod publishing;
+pub mod questions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
 pub use codes::{list_code_deliveries, resend_code_deliveries};

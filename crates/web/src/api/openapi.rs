@@ -7,24 +7,24 @@ use serde_json::{Value, json};
 
 use crate::guard::{Kind, RouteSpec};
 
-fn error_response(description: &str) -> Value {
+pub(super) fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
 
-fn json_response(description: &str, schema: Value) -> Value {
+pub(super) fn json_response(description: &str, schema: Value) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": schema } } })
 }
 
-fn schema_ref(name: &str) -> Value {
+pub(super) fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-fn assembly_id_parameter() -> Value {
+pub(super) fn assembly_id_parameter() -> Value {
     json!({ "name": "assembly_id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } })
 }
 
 /// The query parameters of a paged list ([`super::page`]).
-fn paging_parameters() -> [Value; 2] {
+pub(super) fn paging_parameters() -> [Value; 2] {
     [
         json!({ "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": super::page::MAX_LIMIT, "default": super::page::DEFAULT_LIMIT } }),
         json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }),
@@ -32,13 +32,13 @@ fn paging_parameters() -> [Value; 2] {
 }
 
 /// One page of a list of `items` ([`super::page::Paged`]).
-fn paged(items: Value) -> Value {
+pub(super) fn paged(items: Value) -> Value {
     json!({ "type": "object", "required": ["total", "limit", "offset", "items"], "properties": {
         "total": { "type": "integer", "minimum": 0 }, "limit": { "type": "integer" }, "offset": { "type": "integer" },
         "items": { "type": "array", "items": items } } })
 }
 
-fn id_parameter(name: &str) -> Value {
+pub(super) fn id_parameter(name: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } })
 }
 
@@ -508,7 +508,12 @@ fn lifecycle_operation(method: &str, path: &str) -> Option<Value> {
                 "opened_at": { "type": ["integer", "null"] }, "closed_at": { "type": ["integer", "null"] },
                 "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } } }))),
         ),
-        _ => return None,
+        // The bulk actions of issue 18 for scripts: print runs, phases and publishing, questions.
+        _ => {
+            return super::prints::operation(method, path)
+                .or_else(|| super::publishing::operation(method, path))
+                .or_else(|| super::questions::operation(method, path));
+        }
     };
     Some(operation)
 }

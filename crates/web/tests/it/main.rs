@@ -110,5 +110,7 @@ mod api_lifecycle;
 // Issue 16's leftovers (participant verification, demographics, the public page's counts, community photos): their
 // scenarios declare their own pair of backends.
 mod participation;
+// The bulk actions of issue 18 for scripts (item 9): print runs, phases and publishing, questions, code deliveries.
+mod api_ops;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
 mod lists;
