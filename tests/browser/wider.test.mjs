@@ -3,7 +3,8 @@
 // organiser accepts the new statements in bulk; a crowd votes through the API and the results page shows the map
 // and the groups once the background job has run. Then a community assembly: the organiser opens the community
 // phase; a host registers, signs in with the key shown once, downloads the kit and sends outcomes; the organiser
-// accepts them; they appear on the public list and in the assembly's evidence. Every page visited is checked with axe-core, and participants'
+// accepts them; they appear on the public list and in the assembly's evidence. The demo's water assembly shows its
+// own public conversation's map and figures from the start. Every page visited is checked with axe-core, and participants'
 // pages for horizontal overflow on a phone-sized viewport (390x844).
 import { launch, runSteps, checkA11y, expect, screenshot } from './lib.mjs';
 
@@ -218,6 +219,23 @@ await runSteps('wider participation', [
       const evidence = await visitor.textContent('main');
       expect(/[1-9]\d* community assembl/.test(evidence), 'the evidence counts the community assemblies');
       await check(visitor, 'evidence with community outcomes');
+    } finally {
+      await context.close();
+    }
+  }],
+  ["the demo's water assembly shows its public conversation's map and figures from the start", async ({ base }) => {
+    const { context, page } = await launch();
+    try {
+      await page.goto(`${base}/`);
+      const href = await page.locator('a', { hasText: "Lakeside Citizens' Assembly on Water" }).first().getAttribute('href');
+      const waterId = href.split('/').pop();
+      await page.goto(`${base}/assemblies/${waterId}/conversation/results`);
+      expect(await page.isVisible('#opinion-map svg'), 'the opinion map is drawn');
+      expect(await page.isVisible('#as-of'), 'the page says when the figures were computed');
+      const participants = Number((await page.textContent('#count-participants')).replace(/\D/g, ''));
+      expect(participants >= 300, `the demo's participants are counted (${participants})`);
+      expect(await page.isVisible('#verified-counts'), 'confirmed participants are counted apart');
+      await check(page, 'demo conversation results');
     } finally {
       await context.close();
     }

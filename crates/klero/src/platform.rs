@@ -244,6 +244,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             web::demo::seed(&store)
                 .await
                 .context("seed the demo data")?;
+            web::demo::conversation::seed_conversation(&store)
+                .await
+                .context("seed the demo conversation")?;
         }
         let listener = tokio::net::TcpListener::bind(&args.bind)
             .await

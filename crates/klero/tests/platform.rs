@@ -156,6 +156,22 @@ fn serve_prints_its_url_and_demo_logins_and_seeds_idempotently(backend: Backend)
                 .unwrap(),
             2
         );
+        // The water assembly's public conversation is seeded once, and analysed at start: its map is stored.
+        assert_eq!(
+            store::test_support::count_raw(&store, "SELECT COUNT(*) FROM conversation_participants")
+                .await
+                .unwrap(),
+            web::demo::conversation::DEMO_PARTICIPANTS as i64
+        );
+        assert_eq!(
+            store::test_support::count_raw(
+                &store,
+                "SELECT COUNT(*) FROM conversations WHERE analysis_json IS NOT NULL AND dirty_at IS NULL"
+            )
+            .await
+            .unwrap(),
+            1
+        );
         store.close().await;
         database.drop_database().await;
     });

@@ -42,6 +42,8 @@ pub struct ConversationRow {
     pub analysis_runs: i64,
     /// Since when a change waits for the next analysis.
     pub dirty_at: Option<i64>,
+    /// Whether the analysis uses only verified participants' votes (the organisers' choice).
+    pub verified_only: bool,
 }
 
 /// A statement to store.
@@ -115,7 +117,8 @@ pub struct Participation {
 }
 
 const CONVERSATION_COLUMNS: &str =
-    "assembly_id, prompt, moderation, is_open, analysis_json, analysed_at, analysis_runs, dirty_at";
+    "assembly_id, prompt, moderation, is_open, analysis_json, analysed_at, analysis_runs, dirty_at,
+    verified_only";
 
 fn conversation_of(row: &sqlx::any::AnyRow) -> Result<ConversationRow, StoreError> {
     let moderation: String = row.try_get("moderation")?;
@@ -132,6 +135,7 @@ fn conversation_of(row: &sqlx::any::AnyRow) -> Result<ConversationRow, StoreErro
         analysed_at: row.try_get("analysed_at")?,
         analysis_runs: row.try_get("analysis_runs")?,
         dirty_at: row.try_get("dirty_at")?,
+        verified_only: row.try_get::<i64, _>("verified_only")? != 0,
     })
 }
 
@@ -333,6 +337,32 @@ pub async fn statements(
     rows.iter().map(statement_of).collect()
 }
 
+/// The id and text of every statement of a conversation with one of `statuses`, by id, without the vote counts of
+/// [`statements`] (what the results page prints, read without touching the votes).
+pub async fn statement_texts(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    statuses: &[StatementStatus],
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let wanted: Vec<String> = statuses
+        .iter()
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, body FROM conversation_statements WHERE assembly_id = $1 AND status IN ({}) ORDER BY id",
+        wanted.join(", ")
+    )))
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("id")?, row.try_get("body")?)))
+        .collect()
+}
+
 /// How many statements of a conversation have one of `statuses`.
 pub async fn count_statements(
     conn: &mut AnyConnection,
@@ -479,32 +509,6 @@ pub async fn all_votes(
                     .ok_or_else(|| StoreError::Corrupt(format!("unknown vote {value}")))?,
                 voted_at: row.try_get("voted_at")?,
             })
-        })
-        .collect()
-}
-
-/// Every vote of a conversation as (participant, statement, stance), in no particular order: what the analysis
-/// reads (the engine's result does not depend on the order), without the times and without a sort, so a
-/// conversation of a million votes is read in one pass of its index.
-pub async fn votes_for_analysis(
-    conn: &mut AnyConnection,
-    assembly_id: i64,
-) -> Result<Vec<(i64, i64, Stance)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT participant_id, statement_id, vote FROM conversation_votes WHERE assembly_id = $1",
-    )
-    .bind(assembly_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let value: i64 = row.try_get(2)?;
-            Ok((
-                row.try_get(0)?,
-                row.try_get(1)?,
-                Stance::from_value(value)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown vote {value}")))?,
-            ))
         })
         .collect()
 }

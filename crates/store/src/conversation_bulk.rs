@@ -1,8 +1,8 @@
 //! The bulk reads and writes of a conversation's openData export and import (issue 16): every statement with its
-//! author, and participants and votes added many rows per statement. Split from `conversation` for length; the
-//! same rules hold (every call names the assembly).
+//! author, and participants and votes added many rows per statement; and the analysis job's reads of every vote
+//! and participant. Split from `conversation` for length; the same rules hold (every call names the assembly).
 
-use domain::conversation::StatementStatus;
+use domain::conversation::{Stance, StatementStatus};
 use sqlx::Row;
 
 use crate::conversation::{VoteRow, mark_dirty, status_of};
@@ -104,4 +104,53 @@ pub async fn import_votes(
         query.execute(&mut *conn).await?;
     }
     mark_dirty(conn, assembly_id, now).await
+}
+
+/// Every vote of a conversation, in no particular order: what the analysis and its figures read (the engine's
+/// result does not depend on the order), without a sort, so a conversation of a million votes is read in one pass.
+pub async fn votes_for_analysis(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<VoteRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT participant_id, statement_id, vote, voted_at FROM conversation_votes WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let value: i64 = row.try_get(2)?;
+            Ok(VoteRow {
+                participant_id: row.try_get(0)?,
+                statement_id: row.try_get(1)?,
+                stance: Stance::from_value(value)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown vote {value}")))?,
+                voted_at: row.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Every participant of a conversation as (id, verified, joined at), in no particular order (for the analysis's
+/// verified-only filter and its figures).
+pub async fn participants_for_analysis(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<(i64, bool, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, verified, created_at FROM conversation_participants WHERE assembly_id = $1",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get(0)?,
+                row.try_get::<i64, _>(1)? != 0,
+                row.try_get(2)?,
+            ))
+        })
+        .collect()
 }

@@ -323,6 +323,41 @@ pub async fn verified_counts(
     })
 }
 
+/// Sets whether the analysis uses only verified participants' votes; returns the choice before. A change makes the
+/// conversation due for a new analysis. [`StoreError::NotFound`] if the assembly has no conversation.
+pub async fn set_verified_only(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    verified_only: bool,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let before: i64 =
+        sqlx::query_scalar("SELECT verified_only FROM conversations WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    if (before != 0) != verified_only {
+        sqlx::query("UPDATE conversations SET verified_only = $1 WHERE assembly_id = $2")
+            .bind(i64::from(verified_only))
+            .bind(assembly_id)
+            .execute(&mut *conn)
+            .await?;
+        crate::conversation::mark_dirty(conn, assembly_id, now).await?;
+    }
+    Ok(before != 0)
+}
+
+/// Whether the conversation's analysis uses only verified participants' votes (`false` without a conversation).
+pub async fn verified_only(conn: &mut AnyConnection, assembly_id: i64) -> Result<bool, StoreError> {
+    let value: Option<i64> =
+        sqlx::query_scalar("SELECT verified_only FROM conversations WHERE assembly_id = $1")
+            .bind(assembly_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(value.unwrap_or(0) != 0)
+}
+
 /// Removes a participant's answer to one demographic question ("prefer not to say").
 pub async fn clear_answer(
     conn: &mut AnyConnection,

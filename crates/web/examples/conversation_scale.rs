@@ -4,6 +4,11 @@
 //! For each backend it times, on a fresh database with the demo data:
 //! - the first analysis (`web::conversation::job::drain`, no previous analysis to warm-start from), and its parts:
 //!   reading the votes (`app::conversation::analysis::input`), the engine (`compute`) and storing the result;
+//! - the public results page (`GET /assemblies/{id}/conversation/results`, the median of 5 requests once the map
+//!   is stored): what a visitor waits for, with the participation counts, votes by day, verified counts and the
+//!   groups' demographics that it shows (the assembly has the demo's quotas, and a third of the participants
+//!   answered two demographic questions), and, for comparison, what the page read on every view before those
+//!   figures were stored with the map (the same store calls, timed in the example);
 //! - the end-to-end figure: the real server with `klero serve`'s background ticker, one more vote through the JSON
 //!   API, then the API polled every 50 ms until its results count that vote (the ticker's wait included).
 //!
@@ -113,6 +118,33 @@ async fn generate(
         }
     }
     store::conversation_bulk::import_votes(&mut tx, assembly_id, &votes, now).await?;
+    // The population targets the results compare each group with, and a third of the participants' answers.
+    let quota = |feature: &str, value: &str, share_ppm: i64| store::selection::QuotaRow {
+        feature: feature.to_owned(),
+        value: value.to_owned(),
+        share_ppm,
+        min_seats: 0,
+        max_seats: 100,
+    };
+    let quotas = [
+        quota("gender", "woman", 510_000),
+        quota("gender", "man", 490_000),
+        quota("age_band", "16-29", 200_000),
+        quota("age_band", "30-49", 320_000),
+        quota("age_band", "50-64", 250_000),
+        quota("age_band", "65+", 230_000),
+    ];
+    let settings = store::selection::SettingsRow {
+        panel_size: 150,
+        seed_source: "The scale benchmark".to_owned(),
+    };
+    store::selection::save_quotas(&mut tx, assembly_id, &settings, &quotas, now).await?;
+    for (p, (id, _)) in people.iter().enumerate().filter(|(p, _)| p % 3 == 0) {
+        let gender = &quotas[p / 3 % 2].value;
+        let age = &quotas[2 + stream.below(4) as usize].value;
+        store::conversation::set_answer(&mut tx, assembly_id, *id, "gender", gender).await?;
+        store::conversation::set_answer(&mut tx, assembly_id, *id, "age_band", age).await?;
+    }
     tx.commit().await?;
     Ok(ids)
 }
@@ -136,6 +168,34 @@ async fn start(store: &Store) -> Result<(String, web::Stopping)> {
         .await
     });
     Ok((address, stopping))
+}
+
+/// The public results page: the median of 5 GETs, in milliseconds.
+async fn results_page_ms(base: &str, assembly_id: i64) -> Result<f64> {
+    let client = reqwest::Client::new();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let response = client
+            .get(format!(
+                "{base}/assemblies/{assembly_id}/conversation/results"
+            ))
+            .send()
+            .await?;
+        ensure!(
+            response.status().is_success(),
+            "results page: {}",
+            response.status()
+        );
+        let body = response.text().await?;
+        times.push(started.elapsed());
+        ensure!(
+            body.contains("id=\"opinion-map\""),
+            "the results page shows the map"
+        );
+    }
+    times.sort();
+    Ok(times[2].as_secs_f64() * 1000.0)
 }
 
 async fn results_votes(base: &str, assembly_id: i64) -> Result<Option<u64>> {
@@ -189,8 +249,48 @@ async fn bench(
     );
     let groups: Vec<usize> = analysis.groups.iter().map(|g| g.size).collect();
 
-    // The last vote through the API, then the map as the ticker updates it.
+    // The public results page, the map stored.
     let (base, stopping) = start(&store).await?;
+    let page = results_page_ms(&base, assembly_id).await?;
+    // What the page read on every view before its figures were stored with the map: the same store calls and the
+    // same comparison, timed here (the median of 3).
+    let mut before = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut connection = store.connection().await?;
+        store::conversation::participation(&mut connection, assembly_id).await?;
+        store::conversation::participation_by_day(&mut connection, assembly_id).await?;
+        store::conversation_verify::verified_counts(&mut connection, assembly_id).await?;
+        store::conversation::statements(
+            &mut connection,
+            assembly_id,
+            &[StatementStatus::Accepted],
+            i64::MAX,
+            0,
+        )
+        .await?;
+        let population: Vec<(String, String, i64)> =
+            store::selection::quotas(&mut connection, assembly_id)
+                .await?
+                .into_iter()
+                .map(|quota| (quota.feature, quota.value, quota.share_ppm))
+                .collect();
+        let answers = store::conversation::all_answers(&mut connection, assembly_id).await?;
+        drop(connection);
+        let group_ids: Vec<usize> = analysis.groups.iter().map(|g| g.id).collect();
+        let compared = app::conversation::demographics::compare(
+            &analysis.members,
+            &group_ids,
+            &answers,
+            &population,
+        );
+        ensure!(!compared.is_empty(), "the groups are compared");
+        before.push(started.elapsed());
+    }
+    before.sort();
+    let old_reads = before[1].as_secs_f64() * 1000.0;
+
+    // The last vote through the API, then the map as the ticker updates it.
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let voted = Instant::now();
     let response = reqwest::Client::new()
@@ -257,7 +357,7 @@ async fn bench(
         .unwrap_or("?")
         .to_owned();
     println!(
-        "| {backend:?} | {participants} | {total_votes} | {statements} | {} | {} ({} read, {} engine, {} store) | {} | **{}** | {} | {groups:?} | {load} |",
+        "| {backend:?} | {participants} | {total_votes} | {statements} | {} | {} ({} read, {} engine, {} store) | {} | **{}** | {} | {old_reads:.0} | **{page:.0}** | {groups:?} | {load} |",
         secs(written),
         secs(first),
         secs(read),
@@ -290,9 +390,9 @@ async fn main() -> Result<()> {
         .context("STATEMENTS")?;
     ensure!(votes_each <= statements);
     println!(
-        "| backend | participants | votes | statements | write (s) | first analysis (s) | drain after one more vote (s) | last vote → updated map, with the ticker (s) | API results read (s) | groups | load average |"
+        "| backend | participants | votes | statements | write (s) | first analysis (s) | drain after one more vote (s) | last vote → updated map, with the ticker (s) | API results read (s) | the page's former per-view reads (ms) | results page GET (ms) | groups | load average |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     if which != "postgres" {
         bench(Backend::Sqlite, participants, votes_each, statements).await?;
     }

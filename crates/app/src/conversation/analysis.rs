@@ -12,6 +12,7 @@ use opinion::stats::{Counts, Direction};
 use opinion::{Conversation, Moderation, Vote};
 use serde::{Deserialize, Serialize};
 
+use super::figures::{self, Figures, FiguresInput};
 use crate::{Error, Result};
 
 /// The routing priority of a statement the stored analysis does not know yet (written since): Pol.is's formula
@@ -94,6 +95,13 @@ pub struct StoredAnalysis {
     pub consensus: Vec<StoredStatementShare>,
     /// Each clustered participant's group, by participant id (for the groups' demographics).
     pub members: Vec<(i64, usize)>,
+    /// Whether only verified participants' votes were analysed (the organisers' choice at the time).
+    #[serde(default)]
+    pub verified_only: bool,
+    /// The results page's figures, computed with the map (`None` in an analysis stored before they were, or made
+    /// without them).
+    #[serde(default)]
+    pub figures: Option<Figures>,
 }
 
 /// Everything [`compute`] needs, read from the store.
@@ -109,6 +117,10 @@ pub struct Input {
     pub votes: Vec<(i64, i64, Stance)>,
     /// The previous analysis, to warm-start from.
     pub previous: Option<StoredAnalysis>,
+    /// Whether only verified participants' votes are analysed (the verified ones are those of `figures`).
+    pub verified_only: bool,
+    /// What the results page's figures are computed from; `None` computes the analysis alone.
+    pub figures: Option<FiguresInput>,
 }
 
 /// The conversations due for an analysis (see `store::conversation::due_analyses`).
@@ -121,13 +133,34 @@ pub async fn claim(tx: &mut store::Tx, assembly_id: i64, now: i64) -> Result<boo
     Ok(store::conversation::claim_analysis(tx, assembly_id, now).await?)
 }
 
-/// Reads what [`compute`] needs.
+/// Reads what [`compute`] needs: statements, every vote (counted per day as it is read), every participant, and,
+/// when the assembly has quotas, the demographic answers and the population targets.
 pub async fn input(conn: &mut store::AnyConnection, assembly_id: i64) -> Result<Input> {
     let conversation = store::conversation::get(conn, assembly_id)
         .await?
         .ok_or(Error::NotFound)?;
     let statements = store::conversation::all_statements(conn, assembly_id).await?;
-    let votes = store::conversation::votes_for_analysis(conn, assembly_id).await?;
+    let rows = store::conversation_bulk::votes_for_analysis(conn, assembly_id).await?;
+    let participants =
+        store::conversation_bulk::participants_for_analysis(conn, assembly_id).await?;
+    let population: Vec<(String, String, i64)> = store::selection::quotas(conn, assembly_id)
+        .await?
+        .into_iter()
+        .map(|quota| (quota.feature, quota.value, quota.share_ppm))
+        .collect();
+    let answers = if population.is_empty() {
+        Vec::new()
+    } else {
+        store::conversation::all_answers(conn, assembly_id).await?
+    };
+    let mut by_day: std::collections::BTreeMap<i64, i64> = Default::default();
+    let votes = rows
+        .into_iter()
+        .map(|vote| {
+            *by_day.entry(figures::day_of(vote.voted_at)).or_default() += 1;
+            (vote.participant_id, vote.statement_id, vote.stance)
+        })
+        .collect();
     let previous = conversation
         .analysis_json
         .as_deref()
@@ -138,6 +171,13 @@ pub async fn input(conn: &mut store::AnyConnection, assembly_id: i64) -> Result<
         statements,
         votes,
         previous,
+        verified_only: conversation.verified_only,
+        figures: Some(FiguresInput {
+            participants,
+            votes_by_day: by_day.into_iter().collect(),
+            answers,
+            population,
+        }),
     })
 }
 
@@ -170,13 +210,28 @@ fn moderation_of(mode: ModerationMode, status: StatementStatus, is_meta: bool) -
 }
 
 /// Builds the engine's conversation from stored statements and votes (participant ids are positive, so they
-/// are the engine's ids as they are).
+/// are the engine's ids as they are); with `verified_only`, only the votes of participants verified in `figures`.
 pub fn conversation_of(input: &Input) -> Conversation {
     let mut conversation = Conversation::new();
     for &(id, status, is_meta) in &input.statements {
         conversation.set_statement(id as u64, moderation_of(input.moderation, status, is_meta));
     }
+    let verified: Option<std::collections::HashSet<i64>> = input.verified_only.then(|| {
+        input
+            .figures
+            .iter()
+            .flat_map(|figures| &figures.participants)
+            .filter(|(_, verified, _)| *verified)
+            .map(|(id, _, _)| *id)
+            .collect()
+    });
     for &(participant, statement, stance) in &input.votes {
+        if verified
+            .as_ref()
+            .is_some_and(|verified| !verified.contains(&participant))
+        {
+            continue;
+        }
         let vote = match stance {
             Stance::Agree => Vote::Agree,
             Stance::Disagree => Vote::Disagree,
@@ -187,8 +242,9 @@ pub fn conversation_of(input: &Input) -> Conversation {
     conversation
 }
 
-/// Runs the `opinion` engine on the stored votes (warm-started from the previous analysis) and returns what is
-/// stored. Pure and CPU-bound: `web` runs it on a blocking thread.
+/// Runs the `opinion` engine on the stored votes (warm-started from the previous analysis) and, with the groups
+/// it finds, the results page's figures; returns what is stored. Pure and CPU-bound: `web` runs it on a blocking
+/// thread.
 pub fn compute(input: &Input) -> StoredAnalysis {
     let conversation = conversation_of(input);
     let previous = input
@@ -201,7 +257,19 @@ pub fn compute(input: &Input) -> StoredAnalysis {
         previous.as_ref(),
         &mut |_| {},
     );
-    from_engine(&analysis, conversation.n_votes())
+    let mut stored = from_engine(&analysis, conversation.n_votes());
+    stored.verified_only = input.verified_only;
+    stored.figures = input.figures.as_ref().map(|figures_input| {
+        let groups: Vec<usize> = stored.groups.iter().map(|group| group.id).collect();
+        figures::compute(
+            figures_input,
+            &input.votes,
+            &input.statements,
+            &stored.members,
+            &groups,
+        )
+    });
+    stored
 }
 
 /// The stored form of an engine analysis.
@@ -283,6 +351,8 @@ pub fn from_engine(analysis: &Analysis, votes: u64) -> StoredAnalysis {
             .iter()
             .filter_map(|p| p.group.map(|group| (p.id as i64, group)))
             .collect(),
+        verified_only: false,
+        figures: None,
     }
 }
 
@@ -380,6 +450,8 @@ mod tests {
             statements,
             votes,
             previous: None,
+            verified_only: false,
+            figures: None,
         }
     }
 
@@ -419,5 +491,51 @@ mod tests {
         }
         let all_but_new: Vec<u64> = (1..=8).collect();
         assert_eq!(view.next_statement(&all_but_new, 0.5), Some(99));
+    }
+
+    #[test]
+    fn verified_only_analyses_the_verified_votes_and_the_figures_count_everyone() {
+        // Participants 1 to 10 and 21 to 30 verified: ten of each camp.
+        let participants = (1..=40_i64)
+            .map(|p| (p, p <= 10 || (21..=30).contains(&p), 86_400 * 20_000))
+            .collect();
+        let input = Input {
+            verified_only: true,
+            figures: Some(FiguresInput {
+                participants,
+                votes_by_day: vec![(20_000, 320)],
+                answers: Vec::new(),
+                population: Vec::new(),
+            }),
+            ..planted()
+        };
+        let stored = compute(&input);
+        assert!(stored.verified_only);
+        assert_eq!(stored.participants, 20);
+        assert_eq!(stored.votes, 160);
+        assert!(
+            stored
+                .members
+                .iter()
+                .all(|(p, _)| *p <= 10 || (21..=30).contains(p))
+        );
+        let figures = stored.figures.as_ref().unwrap();
+        assert_eq!(
+            (figures.participants, figures.voters, figures.votes),
+            (40, 40, 320)
+        );
+        assert_eq!(figures.verified.participants, 20);
+        assert_eq!(figures.verified.votes, 160);
+        assert_eq!(figures.by_day, vec![(20_000, 40, 320)]);
+        let json = serde_json::to_string(&stored).unwrap();
+        assert_eq!(parse_stored(Some(&json)), Some(stored.clone()));
+
+        // The same votes with everyone counted.
+        let everyone = compute(&Input {
+            verified_only: false,
+            ..input
+        });
+        assert_eq!(everyone.participants, 40);
+        assert_eq!(everyone.figures.unwrap().votes, 320);
     }
 }

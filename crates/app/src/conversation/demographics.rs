@@ -3,17 +3,17 @@
 //!
 //! A feature of a group is shown only when at least [`MIN_ANSWERS`] of its members answered it; below that the
 //! figures could point at a person, and the page says only that there are too few answers.
+//! The background job computes them with the map (`super::figures`); the page reads the stored result.
 
 use std::collections::HashMap;
 
-use super::analysis::StoredAnalysis;
-use crate::Result;
+use serde::{Deserialize, Serialize};
 
 /// The fewest answers a group needs on a feature before its figures are shown.
 pub const MIN_ANSWERS: usize = 5;
 
 /// One value of a feature: how many of the group gave it, and the population's share.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueRow {
     /// The value (`16-29`).
     pub value: String,
@@ -26,7 +26,7 @@ pub struct ValueRow {
 }
 
 /// One feature of one group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureRows {
     /// The feature (`age_band`).
     pub feature: String,
@@ -37,7 +37,7 @@ pub struct FeatureRows {
 }
 
 /// The demographics of one group (`None`: every participant placed in a group).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupDemographics {
     /// The group number, or `None` for all of them together.
     pub group: Option<usize>,
@@ -118,26 +118,6 @@ pub fn compare(
         .chain(groups.iter().map(|&g| Some(g)))
         .map(tally)
         .collect()
-}
-
-/// The demographics of the stored analysis's groups, from the participants' answers and the assembly's quotas
-/// (empty when the assembly has no quotas yet).
-pub async fn of_analysis(
-    conn: &mut store::AnyConnection,
-    assembly_id: i64,
-    analysis: &StoredAnalysis,
-) -> Result<Vec<GroupDemographics>> {
-    let population: Vec<(String, String, i64)> = store::selection::quotas(conn, assembly_id)
-        .await?
-        .into_iter()
-        .map(|quota| (quota.feature, quota.value, quota.share_ppm))
-        .collect();
-    if population.is_empty() {
-        return Ok(Vec::new());
-    }
-    let answers = store::conversation::all_answers(conn, assembly_id).await?;
-    let groups: Vec<usize> = analysis.groups.iter().map(|group| group.id).collect();
-    Ok(compare(&analysis.members, &groups, &answers, &population))
 }
 
 #[cfg(test)]

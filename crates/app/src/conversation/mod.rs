@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod demographics;
+pub mod figures;
 pub mod opendata;
 pub mod participate;
 pub mod verify;
@@ -266,17 +267,14 @@ pub struct Queue {
 pub struct Results {
     /// The conversation.
     pub conversation: store::conversation::ConversationRow,
-    /// The latest analysis, if one was made.
+    /// The latest analysis, if one was made, with the page's figures computed with it (`analysis.figures`).
     pub analysis: Option<analysis::StoredAnalysis>,
-    /// Participation counts now (they may be ahead of the analysis).
-    pub participation: store::conversation::Participation,
-    /// Per day (days since 1970-01-01): participants who joined, votes (at their latest time).
-    pub by_day: Vec<(i64, i64, i64)>,
     /// The text of every statement shown now, by id: the only texts the results may print.
     pub texts: std::collections::HashMap<i64, String>,
 }
 
-/// The public results of a conversation. [`Error::NotFound`] if it has none.
+/// The public results of a conversation, as the background job last computed them (nothing here scans the votes).
+/// [`Error::NotFound`] if it has none.
 pub async fn results(conn: &mut store::AnyConnection, assembly_id: i64) -> Result<Results> {
     let conversation = store::conversation::get(conn, assembly_id)
         .await?
@@ -285,18 +283,13 @@ pub async fn results(conn: &mut store::AnyConnection, assembly_id: i64) -> Resul
         ModerationMode::AcceptedOnly => &[StatementStatus::Accepted],
         ModerationMode::UnlessRejected => &[StatementStatus::Accepted, StatementStatus::Pending],
     };
-    let texts = store::conversation::statements(conn, assembly_id, statuses, i64::MAX, 0)
+    let texts = store::conversation::statement_texts(conn, assembly_id, statuses)
         .await?
         .into_iter()
-        .map(|statement| (statement.id, statement.body))
         .collect();
-    let participation = store::conversation::participation(conn, assembly_id).await?;
-    let by_day = store::conversation::participation_by_day(conn, assembly_id).await?;
     Ok(Results {
         analysis: analysis::parse_stored(conversation.analysis_json.as_deref()),
         conversation,
-        participation,
-        by_day,
         texts,
     })
 }

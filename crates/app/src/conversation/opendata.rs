@@ -120,6 +120,8 @@ pub async fn export(conn: &mut store::AnyConnection, assembly_id: i64) -> Result
             })
             .collect(),
         previous: None,
+        verified_only: false,
+        figures: None,
     };
     let engine = conversation_of(&input);
     let groups: BTreeMap<u64, usize> = parse_stored(conversation.analysis_json.as_deref())

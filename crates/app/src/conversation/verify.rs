@@ -67,14 +67,20 @@ fn new_code() -> Result<OneTimeCode> {
     >()?))
 }
 
-/// Sets how a conversation's participants may verify (audited `conversation.verification`).
+/// Sets how a conversation's participants may verify, and whether its opinion map uses only verified participants'
+/// votes (audited `conversation.verification`). Verified-only needs a way to verify: with [`VerificationMode::None`]
+/// it is refused on the field `verified_only`. Changing it makes the map due for a new analysis.
 pub async fn set_mode(
     tx: &mut store::Tx,
     actor: &Actor,
     assembly_id: i64,
     mode: VerificationMode,
+    verified_only: bool,
     now: i64,
 ) -> Result<()> {
+    if verified_only && mode == VerificationMode::None {
+        return Err(ValidationError::new("verified_only", Problem::Malformed).into());
+    }
     let entity = format!("assembly:{assembly_id}/conversation");
     audited(
         tx,
@@ -89,11 +95,14 @@ pub async fn set_mode(
                     Err(store::StoreError::NotFound) => return Err(Error::NotFound),
                     Err(error) => return Err(error.into()),
                 };
+            let was_verified_only =
+                store::conversation_verify::set_verified_only(tx, assembly_id, verified_only, now)
+                    .await?;
             Ok((
                 (),
                 Entry::change(
-                    json!({ "mode": before.as_str() }),
-                    json!({ "mode": mode.as_str() }),
+                    json!({ "mode": before.as_str(), "verified_only": was_verified_only }),
+                    json!({ "mode": mode.as_str(), "verified_only": verified_only }),
                 ),
             ))
         },
@@ -102,6 +111,7 @@ pub async fn set_mode(
     tracing::info!(
         assembly_id,
         mode = mode.as_str(),
+        verified_only,
         "conversation verification set"
     );
     Ok(())

@@ -61,6 +61,8 @@ pub async fn get_conversation(
     let statements =
         store::conversation::statements(&mut connection, assembly_id, statuses, limit, offset)
             .await?;
+    // The counts now (a client reading its own votes back expects them), unlike the results page's stored figures.
+    let participation = store::conversation::participation(&mut connection, assembly_id).await?;
     drop(connection);
     let share = |s: &app::conversation::analysis::StoredStatementShare| json!({ "statement_id": s.statement, "agree": s.agree, "share": s.share });
     let analysis = results.analysis.as_ref().map(|analysis| {
@@ -82,9 +84,9 @@ pub async fn get_conversation(
         "moderation": settings.moderation.as_str(),
         "open": settings.is_open,
         "participation": {
-            "participants": results.participation.voters,
-            "votes": results.participation.votes,
-            "statements": results.participation.statements,
+            "participants": participation.voters,
+            "votes": participation.votes,
+            "statements": participation.statements,
         },
         "statements": statements.iter().map(|s| json!({
             "id": s.id, "text": s.body, "meta": s.is_meta, "votes": s.votes,

@@ -1,6 +1,7 @@
 //! `GET /assemblies/{assembly_id}/conversation/results`: the public results of the conversation, from the latest
-//! stored analysis: the opinion map (accessible SVG), each group's representative statements, common ground,
-//! participation counts and participation by day. Only statements shown now are printed.
+//! stored analysis: the opinion map (accessible SVG), each group's representative statements, common ground, and
+//! the figures computed with it (participation counts and by day, verified participants, each group's
+//! demographics). Only statements shown now are printed.
 
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -8,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use app::conversation::demographics::GroupDemographics;
+use app::conversation::figures::VerifiedFigures;
 use domain::conversation::VerificationMode;
-use store::conversation_verify::VerifiedCounts;
 
 use super::views::{
     DemographicsView, GroupView, ResultsPage, VerificationView, group_name, map_svg, share_sentence,
@@ -22,7 +23,8 @@ use crate::i18n::fill;
 use crate::i18n::participation::ParticipationMessages;
 use crate::views::{Chrome, render};
 
-/// `GET /assemblies/{assembly_id}/conversation/results`: the public results.
+/// `GET /assemblies/{assembly_id}/conversation/results`: the public results, read from the stored analysis and the
+/// figures the background job computed with it (one row and the statements' texts; no scan of the votes).
 pub async fn results(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -31,16 +33,7 @@ pub async fn results(
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
     let results = app::conversation::results(&mut connection, assembly_id).await?;
-    let demographics = match &results.analysis {
-        Some(analysis) => {
-            app::conversation::demographics::of_analysis(&mut connection, assembly_id, analysis)
-                .await?
-        }
-        None => Vec::new(),
-    };
     let mode = store::conversation_verify::mode(&mut connection, assembly_id).await?;
-    let verified =
-        store::conversation_verify::verified_counts(&mut connection, assembly_id).await?;
     drop(connection);
     let pt = viewer.lang.t::<ParticipationMessages>();
     let t = viewer.lang.t::<ConversationMessages>();
@@ -73,6 +66,44 @@ pub async fn results(
         }
         None => (None, Vec::new(), Vec::new()),
     };
+    let figures = results
+        .analysis
+        .as_ref()
+        .and_then(|analysis| analysis.figures.as_ref());
+    let verified_only = results
+        .analysis
+        .as_ref()
+        .is_some_and(|analysis| analysis.verified_only);
+    let scope_line = figures.and_then(|figures| {
+        if verified_only {
+            Some(fill(
+                pt.scope_verified_only,
+                &[
+                    ("verified", &figures.verified.participants.to_string()),
+                    ("votes", &figures.verified.votes.to_string()),
+                ],
+            ))
+        } else {
+            (mode != VerificationMode::None || figures.verified.participants > 0)
+                .then(|| pt.scope_everyone.to_owned())
+        }
+    });
+    let as_of = results.conversation.analysed_at.map(|at| {
+        fill(
+            pt.figures_as_of,
+            &[
+                ("date", &app::dates::utc_date(at)),
+                (
+                    "time",
+                    &format!(
+                        "{:02}:{:02}",
+                        at.rem_euclid(86_400) / 3600,
+                        at.rem_euclid(3600) / 60
+                    ),
+                ),
+            ],
+        )
+    });
     let c = Chrome::new(&viewer, format!("{} · {}", t.results_title, record.title));
     render(
         StatusCode::OK,
@@ -82,36 +113,44 @@ pub async fn results(
             assembly_id,
             assembly_title: record.title,
             prompt: results.conversation.settings.prompt.clone(),
-            as_of: results
-                .conversation
-                .analysed_at
-                .map(|at| fill(t.as_of, &[("date", &app::dates::utc_date(at))])),
-            counts: (
-                results.participation.voters,
-                results.participation.votes,
-                results.participation.statements,
-            ),
+            as_of,
+            counts: figures.map(|figures| (figures.voters, figures.votes, figures.statements)),
             map,
             groups,
             consensus,
-            by_day: results
-                .by_day
-                .iter()
-                .map(|&(day, joined, votes)| (app::dates::utc_date(day * 86_400), joined, votes))
-                .collect(),
+            by_day: figures
+                .map(|figures| {
+                    figures
+                        .by_day
+                        .iter()
+                        .map(|&(day, joined, votes)| {
+                            (app::dates::utc_date(day * 86_400), joined, votes)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             pt,
-            verified_line: (mode != VerificationMode::None || verified.participants > 0)
-                .then(|| verified_sentence(pt, &verified)),
-            demographics: demographics
-                .iter()
-                .map(|group| demographics_view(t, pt, group))
-                .collect(),
+            verified_line: figures
+                .filter(|figures| {
+                    mode != VerificationMode::None || figures.verified.participants > 0
+                })
+                .map(|figures| verified_sentence(pt, &figures.verified)),
+            scope_line,
+            demographics: figures
+                .map(|figures| {
+                    figures
+                        .demographics
+                        .iter()
+                        .map(|group| demographics_view(t, pt, group))
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
     )
 }
 
 /// "Confirmed participants: N (V votes). Not confirmed: ...".
-fn verified_sentence(pt: &ParticipationMessages, counts: &VerifiedCounts) -> String {
+fn verified_sentence(pt: &ParticipationMessages, counts: &VerifiedFigures) -> String {
     fill(
         pt.verified_line,
         &[
@@ -176,6 +215,7 @@ pub(super) async fn verification_view(
 ) -> Result<VerificationView, AppError> {
     let pt = viewer.lang.t::<ParticipationMessages>();
     let mode = store::conversation_verify::mode(conn, assembly_id).await?;
+    let verified_only = store::conversation_verify::verified_only(conn, assembly_id).await?;
     let counts = store::conversation_verify::verified_counts(conn, assembly_id).await?;
     let (issued, used) = store::conversation_verify::invitation_counts(conn, assembly_id).await?;
     Ok(VerificationView {
@@ -186,6 +226,15 @@ pub(super) async fn verification_view(
             pt.invitations_counts,
             &[("issued", &issued.to_string()), ("used", &used.to_string())],
         ),
-        verified_line: verified_sentence(pt, &counts),
+        verified_line: verified_sentence(
+            pt,
+            &VerifiedFigures {
+                participants: counts.participants,
+                unverified: counts.unverified,
+                votes: counts.votes,
+                unverified_votes: counts.unverified_votes,
+            },
+        ),
+        verified_only,
     })
 }

@@ -26,14 +26,22 @@ pub struct ModeFields {
     /// `none`, `email` or `invitation`.
     #[serde(default)]
     pub verification: String,
+    /// The checkbox "the map uses only verified participants' votes" (`1` when ticked).
+    #[serde(default)]
+    pub verified_only: Option<String>,
 }
 
 impl Validate for ModeFields {
-    type Command = VerificationMode;
+    type Command = (VerificationMode, bool);
 
-    fn validate(&self) -> Result<VerificationMode, FieldErrors> {
-        VerificationMode::parse(&self.verification)
-            .ok_or_else(|| ValidationError::new("verification", Problem::Malformed).into())
+    fn validate(&self) -> Result<(VerificationMode, bool), FieldErrors> {
+        let mode = VerificationMode::parse(&self.verification)
+            .ok_or_else(|| ValidationError::new("verification", Problem::Malformed))?;
+        let verified_only = self.verified_only.as_deref().is_some_and(|v| v == "1");
+        if verified_only && mode == VerificationMode::None {
+            return Err(ValidationError::new("verified_only", Problem::Malformed).into());
+        }
+        Ok((mode, verified_only))
     }
 }
 
@@ -92,19 +100,28 @@ impl Validate for InvitationFields {
     }
 }
 
-/// `POST /staff/assemblies/{assembly_id}/conversation/verification`: sets the verification mode.
+/// `POST /staff/assemblies/{assembly_id}/conversation/verification`: sets the verification mode and whether the map
+/// uses only verified participants' votes.
 pub async fn set_mode(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
     Submitted(form): Submitted<ModeFields>,
 ) -> Result<Response, AppError> {
-    let mode = form.map_err(|invalid| AppError::BadInput {
+    let (mode, verified_only) = form.map_err(|invalid| AppError::BadInput {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         message: invalid.errors.describe(viewer.lang).join(" "),
     })?;
     let mut tx = state.store.begin().await?;
-    app::conversation::verify::set_mode(&mut tx, &viewer.actor(), assembly_id, mode, now()).await?;
+    app::conversation::verify::set_mode(
+        &mut tx,
+        &viewer.actor(),
+        assembly_id,
+        mode,
+        verified_only,
+        now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/staff/assemblies/{assembly_id}/conversation?notice=verification#verification-heading"
@@ -214,9 +231,29 @@ mod tests {
         assert!(form("0", "csv").validate().unwrap_err().has("count"));
         assert!(form("5001", "csv").validate().unwrap_err().has("count"));
         assert!(form("5", "pdf").validate().unwrap_err().has("format"));
-        let mode = ModeFields {
-            verification: "sms".to_owned(),
+        let mode = |verification: &str, verified_only: Option<&str>| ModeFields {
+            verification: verification.to_owned(),
+            verified_only: verified_only.map(str::to_owned),
         };
-        assert!(mode.validate().unwrap_err().has("verification"));
+        assert!(
+            mode("sms", None)
+                .validate()
+                .unwrap_err()
+                .has("verification")
+        );
+        assert_eq!(
+            mode("email", Some("1")).validate().unwrap(),
+            (VerificationMode::Email, true)
+        );
+        assert_eq!(
+            mode("invitation", None).validate().unwrap(),
+            (VerificationMode::Invitation, false)
+        );
+        assert!(
+            mode("none", Some("1"))
+                .validate()
+                .unwrap_err()
+                .has("verified_only")
+        );
     }
 }

@@ -70,10 +70,10 @@ pub struct ResultsPage {
     pub assembly_title: String,
     /// The prompt.
     pub prompt: String,
-    /// "Map computed on ...", if there is a map.
+    /// "These figures and the map were computed on ...", if the job has run.
     pub as_of: Option<String>,
-    /// Participants who voted, votes, statements.
-    pub counts: (i64, i64, i64),
+    /// Participants who voted, votes, statements, as the job last counted them (`None` before it has).
+    pub counts: Option<(i64, i64, i64)>,
     /// The map (inline SVG, escaped when built), if there is one with groups.
     pub map: Option<String>,
     /// The groups.
@@ -86,6 +86,8 @@ pub struct ResultsPage {
     pub pt: &'static crate::i18n::participation::ParticipationMessages,
     /// "Confirmed participants: ...", when the conversation offers verification or someone verified.
     pub verified_line: Option<String>,
+    /// Whose votes the map uses (verified participants only, or everyone), when verification is in play.
+    pub scope_line: Option<String>,
     /// Each group's demographics against the population (the first: everyone in a group).
     pub demographics: Vec<DemographicsView>,
 }
@@ -167,6 +169,8 @@ pub struct VerificationView {
     pub invitation_counts: String,
     /// "Confirmed participants: ...".
     pub verified_line: String,
+    /// Whether the map uses only verified participants' votes.
+    pub verified_only: bool,
 }
 
 /// "Group A", "Group B", ... in `t`'s words.

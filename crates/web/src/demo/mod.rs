@@ -6,8 +6,11 @@
 //! This file seeds the accounts and the assemblies; the climate convention then gets its invitation lottery
 //! ([`invitations`]), its deliberation ([`deliberation`]) and its members at work ([`assembly_at_work`]), and
 //! `crate::impact_demo` its follow-up. The demo's own audit entries go through `app::audit`, as the system.
+//! `klero serve --demo` also seeds the water assembly's public conversation ([`conversation`]), apart from [`seed`]
+//! so that the integration tests, which share [`seed`], start without one.
 
 pub mod assembly_at_work;
+pub mod conversation;
 pub mod deliberation;
 pub mod invitations;
 

@@ -79,7 +79,11 @@ pub struct ParticipationMessages {
     pub photo_damaged: &'static str,
     pub photo_too_large: &'static str,
     pub photo_limit: &'static str,
-    pub field_labels: [(&'static str, &'static str); 3],
+    pub verified_only_label: &'static str,
+    pub scope_verified_only: &'static str,
+    pub scope_everyone: &'static str,
+    pub figures_as_of: &'static str,
+    pub field_labels: [(&'static str, &'static str); 4],
 }
 
 impl ParticipationMessages {
@@ -172,10 +176,15 @@ static EN: ParticipationMessages = ParticipationMessages {
     photo_damaged: "The image file is damaged or incomplete.",
     photo_too_large: "The photo is larger than 5 MB.",
     photo_limit: "An outcome can have at most {max} photos.",
+    verified_only_label: "The opinion map uses only the votes of confirmed participants (the others' votes are kept and counted, but left out of the map)",
+    scope_verified_only: "The map and its groups use only the votes of confirmed participants: {verified} participants, {votes} votes.",
+    scope_everyone: "The map and its groups use every participant's votes, confirmed or not.",
+    figures_as_of: "These figures and the map were computed on {date} at {time} UTC; votes cast since then count at the next computation.",
     field_labels: [
         ("email", "Your email"),
         ("count", "How many codes"),
         ("photo", "Photo"),
+        ("verified_only", "Confirmed participants only"),
     ],
 };
 
@@ -250,9 +259,14 @@ static FR: ParticipationMessages = ParticipationMessages {
     photo_damaged: "Le fichier image est abîmé ou incomplet.",
     photo_too_large: "La photo dépasse 5 Mo.",
     photo_limit: "Un compte rendu peut avoir au plus {max} photos.",
+    verified_only_label: "La carte des opinions n'utilise que les votes des participants confirmés (les votes des autres sont conservés et comptés, mais laissés hors de la carte)",
+    scope_verified_only: "La carte et ses groupes n'utilisent que les votes des participants confirmés : {verified} participants, {votes} votes.",
+    scope_everyone: "La carte et ses groupes utilisent les votes de tous les participants, confirmés ou non.",
+    figures_as_of: "Ces chiffres et la carte ont été calculés le {date} à {time} UTC ; les votes exprimés depuis comptent au prochain calcul.",
     field_labels: [
         ("email", "Votre e-mail"),
         ("count", "Nombre de codes"),
         ("photo", "Photo"),
+        ("verified_only", "Participants confirmés seulement"),
     ],
 };

@@ -517,7 +517,8 @@ pub async fn the_map_is_recomputed_once_at_a_time_by_two_servers_and_erasure_lea
     second_store.close().await;
 }
 
-async fn stored_analysis(
+/// The stored analysis of a conversation.
+pub(crate) async fn stored_analysis(
     app: &TestApp,
     assembly_id: i64,
 ) -> app::conversation::analysis::StoredAnalysis {

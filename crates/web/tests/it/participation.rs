@@ -6,6 +6,7 @@
 
 use domain::conversation::StatementStatus;
 
+use crate::conversation::stored_analysis;
 use crate::helpers::{TestApp, client, client_from, location};
 use crate::members::{Relay, server_with_mail};
 
@@ -25,6 +26,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     participants_verify_by_email_or_invitation_code_and_the_results_count_them_apart,
     demographics_of_groups_of_five_answers_or_more_are_compared_with_the_population,
+    the_results_page_reads_figures_stored_with_the_map_which_may_use_verified_participants_only,
     hosts_attach_photos_that_are_public_only_once_accepted_and_without_metadata,
 );
 
@@ -54,6 +56,25 @@ async fn set_up(app: &TestApp, seeds: &str) -> i64 {
         .await;
     assert_eq!(response.status().as_u16(), 303);
     assembly_id
+}
+
+/// Issues `count` invitation codes as the organiser and returns them.
+async fn invitation_codes(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    assembly_id: i64,
+    count: usize,
+) -> Vec<String> {
+    let response = app
+        .post_form(
+            organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation/invitations"),
+            &[("count", &count.to_string()), ("format", "csv")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let csv = response.text().await.unwrap();
+    csv.lines().skip(1).map(code_in).collect()
 }
 
 async fn set_mode(app: &TestApp, organiser: &reqwest::Client, assembly_id: i64, mode: &str) {
@@ -243,10 +264,14 @@ pub async fn participants_verify_by_email_or_invitation_code_and_the_results_cou
     assert_eq!(response.status().as_u16(), 409);
     assert_eq!(app.count("conversation_emails").await, 1);
 
-    // An unverified participant votes too; the results count both apart.
+    // An unverified participant votes too; the results, as the job computes them, count both apart.
     let ben = client_from("127.0.0.4");
     vote(&app, &ben, assembly_id, statements[0], "disagree").await;
     vote(&app, &ben, assembly_id, statements[1], "agree").await;
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
     let (_, results) = app
         .get(
             &client(),
@@ -808,4 +833,153 @@ pub async fn hosts_attach_photos_that_are_public_only_once_accepted_and_without_
     assert_eq!(app.count("community_photos").await, 0);
     let response = public.get(app.url(&photo_path)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 404);
+}
+
+/// Issue 16 at national scale: the results page's counts, votes by day, verified counts and demographics are
+/// computed by the background job with the map and read back from it (a vote after the analysis shows only after
+/// the next one, and the page says when they were computed); the organisers may choose that the map uses only
+/// verified participants' votes, and the page says which.
+pub async fn the_results_page_reads_figures_stored_with_the_map_which_may_use_verified_participants_only(
+    app: TestApp,
+) {
+    let seeds: Vec<String> = (1..=6).map(|i| format!("Idea number {i}")).collect();
+    let assembly_id = set_up(&app, &seeds.join("\n")).await;
+    let statements = accepted(&app, assembly_id).await;
+    let organiser = app.demo_client("organiser").await;
+    set_mode(&app, &organiser, assembly_id, "invitation").await;
+    let codes = invitation_codes(&app, &organiser, assembly_id, 8).await;
+    assert_eq!(codes.len(), 8);
+    let redeem = format!("/assemblies/{assembly_id}/conversation/invitation");
+    let results = format!("/assemblies/{assembly_id}/conversation/results");
+
+    // Two camps of 6 devices vote opposite ways on every statement; the first 4 of each camp verified.
+    let mut used = codes.iter();
+    for index in 0..12_usize {
+        let device = client_from(&format!("127.0.1.{}", 2 + index));
+        if index % 6 < 4 {
+            let code = used.next().unwrap();
+            let response = app.post_form(&device, &redeem, &[("code", code)]).await;
+            assert_eq!(response.status().as_u16(), 303);
+        }
+        for (position, &statement) in statements.iter().enumerate() {
+            let agree = position.is_multiple_of(2) == (index < 6);
+            vote(
+                &app,
+                &device,
+                assembly_id,
+                statement,
+                if agree { "agree" } else { "disagree" },
+            )
+            .await;
+        }
+    }
+    assert_eq!(verified_count(&app).await, 8);
+
+    // Before the first analysis there are no figures to show, only that the map is not computed yet.
+    let (_, html) = app.get(&client(), &results).await;
+    assert!(
+        html.contains("id=\"no-map\"") && !html.contains("id=\"count-votes\""),
+        "{html}"
+    );
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
+    let (_, html) = app.get(&client(), &results).await;
+    assert!(html.contains("id=\"count-participants\">12<"), "{html}");
+    assert!(html.contains("id=\"count-votes\">72<"));
+    assert!(html.contains("id=\"count-statements\">6<"));
+    assert!(html.contains("Confirmed participants: 8 (48 votes). Not confirmed: 4 (24 votes)."));
+    assert!(html.contains("id=\"map-scope\"") && html.contains("votes, confirmed or not."));
+    assert!(html.contains("These figures and the map were computed on"));
+    // Every vote was cast today: one row of the table by day, with the 12 who joined and their 72 votes.
+    assert!(
+        html.contains("</time></th><td>12</td><td>72</td></tr>"),
+        "{html}"
+    );
+    let stored = stored_analysis(&app, assembly_id).await;
+    assert!(!stored.verified_only);
+    assert_eq!(stored.participants, 12);
+    let figures = stored.figures.expect("figures stored with the map");
+    assert_eq!(
+        (figures.voters, figures.votes, figures.statements),
+        (12, 72, 6)
+    );
+    assert_eq!(figures.verified.votes, 48);
+
+    // A new vote is stored at once but the page shows the stored figures until the next analysis.
+    let late = client_from("127.0.1.40");
+    vote(&app, &late, assembly_id, statements[0], "agree").await;
+    let (_, html) = app.get(&client(), &results).await;
+    assert!(html.contains("id=\"count-votes\">72<"), "{html}");
+
+    // Verified-only needs a way to verify: refused with none, naming the field, and nothing changes.
+    let verification = format!("/staff/assemblies/{assembly_id}/conversation/verification");
+    let response = app
+        .post_form(
+            &organiser,
+            &verification,
+            &[("verification", "none"), ("verified_only", "1")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Confirmed participants only")
+    );
+    let response = app
+        .post_form(
+            &organiser,
+            &verification,
+            &[("verification", "invitation"), ("verified_only", "1")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, staff) = app
+        .get(
+            &organiser,
+            &format!("/staff/assemblies/{assembly_id}/conversation"),
+        )
+        .await;
+    assert!(
+        staff.contains("value=\"1\" id=\"verified-only\" checked"),
+        "{staff}"
+    );
+    assert!(audit_text(&app).await.contains("\"verified_only\":true"));
+
+    // The next analysis maps the 8 verified participants only; the counts still take in everyone.
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
+    let stored = stored_analysis(&app, assembly_id).await;
+    assert!(stored.verified_only);
+    assert_eq!(stored.participants, 8);
+    assert_eq!(stored.votes, 48);
+    assert_eq!(stored.groups.iter().map(|g| g.size).sum::<usize>(), 8);
+    let (_, html) = app.get(&client(), &results).await;
+    assert!(html.contains("id=\"count-participants\">13<"), "{html}");
+    assert!(html.contains("id=\"count-votes\">73<"));
+    assert!(html.contains(
+        "The map and its groups use only the votes of confirmed participants: 8 participants, 48 votes."
+    ));
+    let (_, french) = app.get(&client(), &format!("{results}?lang=fr")).await;
+    assert!(
+        french.contains("utilisent que les votes des participants confirmés"),
+        "{french}"
+    );
+
+    // Back to everyone: the map is due again and takes in all 13.
+    let response = app
+        .post_form(&organiser, &verification, &[("verification", "invitation")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        web::conversation::job::drain(&app.store, 0).await.unwrap(),
+        1
+    );
+    assert_eq!(stored_analysis(&app, assembly_id).await.participants, 13);
 }
