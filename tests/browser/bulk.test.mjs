@@ -1,7 +1,8 @@
 // Bulk actions and CSV imports with a preview (issue 18, item 1, "Done means"), in an assembly of its own (the demo
 // server is shared): 110 respondents are imported, a final run draws a panel of 100, and the organiser confirms all
 // 100 at once with a reason from the list; then 50 recommendations are imported from CSV, where one bad line is
-// named by line and column and nothing is written, and, fixed, they are previewed and imported.
+// named by line and column and nothing is written, and, fixed, they are previewed and imported; sessions with
+// their agenda and draft ballots are imported through their previews too.
 // Every new page is checked with axe-core and for horizontal overflow on a phone-sized viewport.
 import { runSteps, checkA11y, expect, screenshot } from './lib.mjs';
 
@@ -154,5 +155,41 @@ await runSteps('bulk actions', [
     const rows = await page.locator('#recommendations tbody tr').count();
     expect(rows === 50, `50 recommendations imported, got ${rows}`);
     await checkPage(page, 'impact list after the import');
+  }],
+  ['sessions with their agenda are imported from CSV through a preview, a bad line named first', async ({ page, base }) => {
+    const header = 'session_title,held_on,starts_at,ends_at,place,item_starts_at,minutes,item_title,topic';
+    const good = [header,
+      'Weekend 1,2031-03-01,09:30,17:00,Town hall,09:30,45,Welcome,Introduction',
+      'Weekend 1,2031-03-01,,,,10:15,90,Evidence on buses,Transport',
+      'Weekend 2,2031-03-15,09:30,17:00,Town hall,09:30,120,Deliberation,Transport'];
+    const bad = [...good];
+    bad[2] = 'Weekend 1,2031-03-01,,,,10:15,ninety,Evidence on buses,Transport';
+    await page.goto(`${base}${staffPath}/sessions`);
+    await page.fill('#import-sessions-csv', bad.join('\n'));
+    await submit(page, '#import-sessions-form');
+    const alert = await page.textContent('[role=alert]');
+    expect(alert.includes('Line 3, column 7'), `the error names line 3, column 7: ${alert}`);
+    await checkPage(page, 'sessions import with an error');
+    await page.fill('#import-csv', good.join('\n'));
+    await submit(page, 'form[aria-labelledby="edit-heading"]');
+    expect(await page.locator('#import-preview tbody tr').count() === 2, 'the preview shows two sessions');
+    await checkPage(page, 'sessions import preview');
+    await submit(page, '#confirm-import');
+    expect(new URL(page.url()).pathname === `${staffPath}/sessions`, `back on the sessions, got ${page.url()}`);
+    const text = await page.textContent('main');
+    expect(text.includes('Evidence on buses') && text.includes('Weekend 2'), 'the sessions and their agenda were created');
+  }],
+  ['draft ballots are imported from CSV through a preview', async ({ page, base }) => {
+    const csv = ['method,wording,eligible_members,pass_rule,options',
+      'yes_no,Should the region fund night buses?,100,more_than 1/2,',
+      'ranking,Rank the transport measures,100,,Night buses|Cheaper fares|Bike lanes'].join('\n');
+    await page.goto(`${base}${staffPath}/deliberation`);
+    await page.fill('#import-ballots-csv', csv);
+    await submit(page, '#import-ballots-form');
+    expect(await page.locator('#import-preview tbody tr').count() === 2, 'the preview shows two ballots');
+    await checkPage(page, 'ballots import preview');
+    await submit(page, '#confirm-import');
+    expect(await page.locator('#ballots tbody tr').count() === 2, 'two draft ballots were created');
+    await checkPage(page, 'deliberation after the ballots import');
   }],
 ]);

@@ -232,3 +232,80 @@ pub async fn add_milestones(
     }
     Ok(milestones.len())
 }
+
+/// A session to create with its agenda, from an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionWithAgenda {
+    /// The session.
+    pub session: store::sessions::NewSession,
+    /// Its agenda items, in the order given.
+    pub items: Vec<store::sessions::NewAgendaItem>,
+}
+
+/// Creates many sessions with their agenda items at once (from an import), each session through
+/// [`crate::assembly::create_session`] and each item through [`crate::assembly::add_agenda_item`] (one audit entry
+/// each). Returns the new sessions' ids in the order given; a refusal names the session by its index in `sessions`.
+pub async fn create_sessions(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    sessions: &[SessionWithAgenda],
+    now: i64,
+) -> Result<Vec<i64>, BulkError<Error>> {
+    use domain::error::{Problem, ValidationError};
+    if sessions.is_empty() {
+        let error = ValidationError::new("csv", Problem::Required);
+        return Err(BulkError::Invalid(Error::Invalid(error)));
+    }
+    let mut ids = Vec::with_capacity(sessions.len());
+    for (index, new) in sessions.iter().enumerate() {
+        let refused = |error: Error| {
+            BulkError::Item(Refused {
+                id: index as i64,
+                error,
+            })
+        };
+        let id = crate::assembly::create_session(tx, actor, assembly_id, &new.session, now)
+            .await
+            .map_err(refused)?;
+        for item in &new.items {
+            crate::assembly::add_agenda_item(tx, actor, assembly_id, id, item, now)
+                .await
+                .map_err(refused)?;
+        }
+        ids.push(id);
+    }
+    tracing::info!(assembly_id, sessions = ids.len(), "sessions imported");
+    Ok(ids)
+}
+
+/// Creates many ballots at once (from an import), each through [`crate::deliberation::voting::create_ballot`] (the
+/// same checks as the ballot form, one audit entry each). Returns the new ballots' ids in the order given; a refusal
+/// names the ballot by its index in `ballots`.
+pub async fn create_ballots(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    ballots: &[store::ballot_box::NewBallot],
+    now: i64,
+) -> Result<Vec<i64>, BulkError<crate::deliberation::Error>> {
+    use domain::error::{Problem, ValidationError};
+    if ballots.is_empty() {
+        let error = ValidationError::new("csv", Problem::Required);
+        return Err(BulkError::Invalid(Error::Invalid(error)));
+    }
+    let mut ids = Vec::with_capacity(ballots.len());
+    for (index, new) in ballots.iter().enumerate() {
+        let id = crate::deliberation::voting::create_ballot(tx, actor, assembly_id, new, now)
+            .await
+            .map_err(|error| {
+                BulkError::Item(Refused {
+                    id: index as i64,
+                    error,
+                })
+            })?;
+        ids.push(id);
+    }
+    tracing::info!(assembly_id, ballots = ids.len(), "ballots imported");
+    Ok(ids)
+}

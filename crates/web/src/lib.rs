@@ -11,6 +11,8 @@ pub mod assembly;
 pub mod auth;
 // Community assemblies (issue 16, item 2).
 pub mod community;
+// The CSV imports' line reader, preview and templates, shared by every import (issue 18, item 1).
+pub mod csv_import;
 // The public conversation (issue 16, part 1).
 pub mod conversation;
 pub mod deliberation;

@@ -272,6 +272,14 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/api/v1/assemblies/{assembly_id}/speaker-questions/moderation", Api, ModerateQuestions), post(api::questions::moderate_questions)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/registration-questions", Api, ManageRecruitment), get(api::questions::registration_questions)),
         (spec("PUT", "/api/v1/assemblies/{assembly_id}/registration-questions", Api, ManageRecruitment), put(api::questions::save_registration_questions)),
+        // Sessions and ballots imports, and adopting many passed proposals from the page (issue 18, item 1).
+        (spec("POST", "/staff/assemblies/{assembly_id}/sessions/import", Page, ManageSessions), post(assembly::import_sessions)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/sessions/import-template.csv", Page, ManageSessions), get(assembly::sessions_template)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/ballots/import", Page, ManageBallots), post(deliberation::import_ballots)),
+        (spec("GET", "/staff/assemblies/{assembly_id}/ballots/import-template.csv", Page, ManageBallots), get(deliberation::ballots_template)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/recommendations/adoptions", Page, AdoptRecommendations), post(deliberation::adopt_many)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/sessions/import", Api, ManageSessions), post(assembly::api_import_sessions)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/ballots/import", Api, ManageBallots), post(deliberation::api_import_ballots)),
         // Issue 16's leftovers: participant verification, demographic questions and community outcome photos.
         (spec("GET", "/assemblies/{assembly_id}/conversation/profile", Page, ParticipateInConversation), get(conversation::profile)),
         (spec("POST", "/assemblies/{assembly_id}/conversation/email", Page, ParticipateInConversation), post(conversation::send_email_code)),

@@ -20,6 +20,30 @@ pub struct Overview {
     pub recommendations: Vec<RecommendationRow>,
 }
 
+impl Overview {
+    /// The proposals that a closed ballot passed and that are no recommendation yet, oldest first: the ones
+    /// [`super::recommendations::adopt_recommendation`] takes (the page's form adopts many of them at once).
+    pub fn adoptable(&self) -> Vec<&ProposalRow> {
+        use ballots::BallotStatus;
+        self.proposals
+            .iter()
+            .filter(|proposal| {
+                self.ballots.iter().any(|ballot| {
+                    ballot.fields.proposal_id == Some(proposal.id)
+                        && ballot.status == BallotStatus::Closed
+                        && ballot.passed == Some(true)
+                })
+            })
+            .filter(|proposal| {
+                !self
+                    .recommendations
+                    .iter()
+                    .any(|row| row.fields.proposal_id == Some(proposal.id))
+            })
+            .collect()
+    }
+}
+
 /// The audit log's head, signed with the server's key: printed on the final report, so that a later rewrite or
 /// cut of the log no longer holds it (`klero audit verify --anchor`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -322,6 +322,27 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 }
             })
         }
+        ("POST", "/api/v1/assemblies/{assembly_id}/sessions/import") => json!({
+            "operationId": "importSessions", "summary": "Import sessions with their agenda from CSV text (columns: session_title, held_on, starts_at, ends_at, place, and optionally item_starts_at, minutes, item_title, topic; one agenda item per line, lines with the same title and day make one session); `dry_run` checks without writing. All or nothing, one audit entry per session and per agenda item (organisers)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+            "responses": {
+                "200": json_response("Dry run: the file reads; nothing was written", schema_ref("SessionsImportResult")),
+                "201": json_response("Created", schema_ref("SessionsImportResult")),
+                "422": error_response("The file does not read, or names a session the assembly already has: `errors` lists every problem as \"Line L, column C: ...\"; nothing was written")
+            }
+        }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/ballots/import") => json!({
+            "operationId": "importBallots", "summary": "Import draft ballots from CSV text (columns: method, wording, eligible_members, and optionally proposal, pass_rule, options separated by |, max_approvals, opens_after, held_when, wording_otherwise; as the ballot form takes them); `dry_run` checks every ballot against the rules without writing. All or nothing, one audit entry per ballot (organisers)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("ImportInput") } } },
+            "responses": {
+                "200": json_response("Dry run: every ballot reads and the rules accept it; nothing was written", schema_ref("BallotsImportResult")),
+                "201": json_response("Created as drafts", schema_ref("BallotsImportResult")),
+                "409": error_response("The rules refuse a line's ballot (`errors` names the line); nothing was written"),
+                "422": error_response("The file does not read, or the rules refuse a line's ballot: `errors` lists every problem as \"Line L, column C: ...\" or \"Line L: ...\"; nothing was written")
+            }
+        }),
         _ => return lifecycle_operation(method, path),
     };
     Some(operation)
@@ -708,7 +729,13 @@ fn bulk_schemas() -> Value {
                         "proposal_id": { "type": "integer", "format": "int64" }, "reference": { "type": "string", "minLength": 1, "maxLength": 40 },
                         "theme": { "type": "string", "minLength": 1, "maxLength": 200 }, "route": { "enum": ["law", "regulation", "referendum", "other"] } } } } } },
                 "FollowupResult": { "type": "object", "required": ["created", "lines"], "properties": {
-                    "created": { "type": "integer" }, "lines": { "type": "integer" } } }
+                    "created": { "type": "integer" }, "lines": { "type": "integer" } } },
+                "SessionsImportResult": { "type": "object", "required": ["created", "ids", "sessions", "agenda_items"], "properties": {
+                    "created": { "type": "integer", "description": "Sessions created (0 for a dry run)" }, "ids": { "type": "array", "items": { "type": "integer" } },
+                    "sessions": { "type": "integer" }, "agenda_items": { "type": "integer" } } },
+                "BallotsImportResult": { "type": "object", "required": ["created", "ids", "lines"], "properties": {
+                    "created": { "type": "integer", "description": "Ballots created (0 for a dry run)" }, "ids": { "type": "array", "items": { "type": "integer" } },
+                    "lines": { "type": "integer" } } }
     })
 }
 

@@ -12,6 +12,8 @@ pub mod allocation;
 mod attendance;
 mod evidence;
 pub mod forms;
+// The sessions CSV import (issue 18, item 1).
+pub mod import;
 mod mine;
 mod seating;
 mod sessions;
@@ -23,6 +25,7 @@ pub use evidence::{
     add_evidence, add_speaker, comment_on_balance, moderate_questions, public_evidence,
     staff_evidence,
 };
+pub use import::{api_import_sessions, import_sessions, sessions_template};
 pub use mine::{ask_question, mine, request_speaker};
 pub use seating::{allocate, pin, set_features, swap, tables_view};
 pub use sessions::{add_agenda_item, create_session, sessions};

@@ -32,6 +32,7 @@ async fn sessions_page(
         &SessionsPage {
             c: Chrome::new(viewer, t.sessions_title),
             t,
+            b: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
             assembly_id,
             assembly_title: overview.title,
             sessions: overview

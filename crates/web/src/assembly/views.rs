@@ -225,6 +225,8 @@ pub struct SessionsPage {
     pub c: Chrome,
     /// This feature's strings.
     pub t: &'static AssemblyMessages,
+    /// The import's strings (issue 18, item 1).
+    pub b: &'static crate::i18n::bulk::BulkMessages,
     /// The assembly id.
     pub assembly_id: i64,
     /// The assembly title.

@@ -9,10 +9,14 @@
 //! `docs/ballots.md`), nothing about a vote goes to the trace log, and results are counted and shown to nobody,
 //! organisers included, before the ballot closes.
 
+// Making many passed proposals recommendations at once from the page (issue 18, item 1).
+pub mod adoptions;
 pub mod api;
 // Opening or closing many ballots at once (issue 18, item 1).
 pub mod bulk;
 pub mod forms;
+// The ballots CSV import (issue 18, item 1).
+pub mod import;
 pub mod overview;
 pub mod paper;
 // Proposals imported from CSV with a preview (issue 18, item 1).
@@ -23,8 +27,10 @@ pub mod report;
 pub mod views;
 pub mod voting;
 
+pub use adoptions::adopt_many;
 pub use api::api_ballot;
 pub use bulk::{api_adopt_recommendations, api_close_ballots, api_open_ballots, bulk_ballots};
+pub use import::{api_import_ballots, ballots_template, import_ballots};
 pub use overview::{create_ballot, create_proposal, deliberation};
 pub use paper::enter_paper;
 pub use proposal_import::{api_import_proposals, import_proposals, proposals_template};

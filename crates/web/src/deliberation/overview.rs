@@ -69,15 +69,18 @@ impl DeliberationQuery {
 
 /// The forms of the page as they were sent, with their errors, when one of them is shown again.
 #[derive(Default)]
-struct Forms {
-    proposal: ProposalForm,
-    proposal_errors: Vec<String>,
-    ballot: BallotForm,
-    ballot_errors: Vec<String>,
+pub(super) struct Forms {
+    pub(super) proposal: ProposalForm,
+    pub(super) proposal_errors: Vec<String>,
+    pub(super) ballot: BallotForm,
+    pub(super) ballot_errors: Vec<String>,
+    /// The form adopting many passed proposals, as sent (issue 18, item 1).
+    pub(super) adoption: super::adoptions::Adopting,
+    pub(super) adoption_errors: Vec<String>,
 }
 
 /// Renders the deliberation page of an assembly.
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     viewer: &Viewer,
     assembly_id: i64,
@@ -170,6 +173,7 @@ async fn page(
             selected: ballot_form.opens_after == b.id.to_string(),
         }))
         .collect();
+    let adoptable = forms.adoption.rows(t, &overview.adoptable());
     let methods: Vec<&str> = MethodKind::ALL.iter().map(|kind| kind.as_str()).collect();
     let held_whens: Vec<&str> = HeldWhen::ALL.iter().map(|held| held.as_str()).collect();
     let page = DeliberationPage {
@@ -208,6 +212,9 @@ async fn page(
             .collect(),
         can_draft: allowed(viewer.role, Action::DraftProposals),
         can_manage: allowed(viewer.role, Action::ManageBallots),
+        can_adopt: allowed(viewer.role, Action::AdoptRecommendations),
+        adoptable,
+        adoption_errors: forms.adoption_errors,
         bulk: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
         methods: choices(&methods, &t.methods, &ballot_form.method),
         rules: choices(&RULES, &t.rules, &ballot_form.pass_rule),

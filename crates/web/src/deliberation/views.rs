@@ -323,6 +323,12 @@ pub struct DeliberationPage {
     pub can_draft: bool,
     /// Whether the viewer may create ballots.
     pub can_manage: bool,
+    /// Whether the viewer may make passed proposals recommendations.
+    pub can_adopt: bool,
+    /// The passed proposals not adopted yet, as the form adopting many of them shows them.
+    pub adoptable: Vec<super::adoptions::AdoptableRow>,
+    /// That form's errors.
+    pub adoption_errors: Vec<String>,
     /// The bulk strings (opening and closing many ballots).
     pub bulk: &'static crate::i18n::bulk::BulkMessages,
     /// The proposal form as sent.

@@ -1,63 +1,30 @@
-//! The recommendations import's preview, its template CSV and its API call (issue 18, item 1).
-//!
-//! The preview keeps the uploaded text in a hidden field of its confirmation form rather than in a pending row on
-//! the server: nothing is stored before the organiser confirms (no table of half-imports to clean up, nothing lost
-//! when another server instance answers the confirmation), and the text is checked again in the confirming
-//! transaction, so a reference taken between the preview and the confirmation is refused there with its line and
-//! column. The text is the organiser's own file, posted back with the form's CSRF token like any other field.
+//! The impact imports' previews, their template CSVs and their API calls (issue 18, item 1), on the shared parts of
+//! [`crate::csv_import`]: the text is checked again in the confirming transaction, so a reference taken between the
+//! preview and the confirmation is refused there with its line and column.
 
-use askama::Template;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use serde_json::json;
 use store::recommendations::{NewRecommendation, Route};
 
 use super::forms::{
-    IMPORT_COLUMNS, ImportForm, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import,
-    parse_milestones, parse_responses,
+    IMPORT_COLUMNS, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import, parse_milestones,
+    parse_responses,
 };
 use crate::auth::Viewer;
+use crate::csv_import::{
+    ImportForm, ImportInput, Target, csv_errors, csv_file, preview, refused_file,
+};
 use crate::error::AppError;
 use crate::form::Submitted;
-use crate::i18n::bulk::BulkMessages;
+use crate::i18n::fill;
 use crate::i18n::impact::ImpactMessages;
-use crate::i18n::{fill, plural};
-use crate::views::{Chrome, render};
 use crate::{AppState, now};
-
-/// The preview page of an import: what each line will create, and the form that confirms it.
-#[derive(Template)]
-#[template(path = "import_preview.html")]
-pub struct PreviewPage {
-    /// Chrome.
-    pub c: Chrome,
-    /// The bulk strings.
-    pub b: &'static BulkMessages,
-    /// The impact strings.
-    pub t: &'static ImpactMessages,
-    /// The assembly id.
-    pub assembly_id: i64,
-    /// Where the confirmation (and a changed file) is posted.
-    pub action: String,
-    /// "N lines will be created".
-    pub intro: String,
-    /// The confirmation button's words.
-    pub confirm: String,
-    /// The column headings.
-    pub headers: Vec<&'static str>,
-    /// The rows, first cell the row's heading.
-    pub rows: Vec<Vec<String>>,
-    /// The text, carried back by the confirmation form.
-    pub csv: String,
-    /// Every problem of a file that does not read (then there is nothing to confirm).
-    pub errors: Vec<String>,
-}
 
 /// A share in basis points as a percentage (`96.5`), the way the import reads it.
 fn percent(bp: u16) -> String {
@@ -78,39 +45,15 @@ fn route_label(t: &'static ImpactMessages, route: Route) -> &'static str {
     t.routes[index]
 }
 
-/// The preview of a file that reads (`rows` under `headers`), with the form that posts it back to `action`.
-pub fn preview(
-    viewer: &Viewer,
-    assembly_id: i64,
-    action: String,
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
-    text: &str,
-) -> Result<Response, AppError> {
-    let b = viewer.lang.t::<BulkMessages>();
+/// Where the impact imports post, and their way back to the impact page.
+fn target(viewer: &Viewer, assembly_id: i64, action: String) -> Target {
     let t = viewer.lang.t::<ImpactMessages>();
-    let n = rows.len() as i64;
-    let mut response = render(
-        StatusCode::OK,
-        &PreviewPage {
-            c: Chrome::new(viewer, b.preview_title),
-            b,
-            t,
-            assembly_id,
-            action,
-            intro: plural(viewer.lang, n, b.preview_intro_one, b.preview_intro_other),
-            confirm: plural(viewer.lang, n, b.confirm_one, b.confirm_other),
-            headers,
-            rows,
-            csv: text.to_owned(),
-            errors: Vec::new(),
-        },
-    )?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Target {
+        action,
+        back_href: format!("/staff/assemblies/{assembly_id}/impact"),
+        back_label: t.impact_title,
+        text_label: t.import_label,
+    }
 }
 
 /// The preview of a recommendations file that reads.
@@ -141,7 +84,13 @@ pub fn page(
         })
         .collect();
     let action = format!("/staff/assemblies/{assembly_id}/impact/import");
-    preview(viewer, assembly_id, action, headers, rows, text)
+    preview(
+        viewer,
+        target(viewer, assembly_id, action),
+        headers,
+        rows,
+        text,
+    )
 }
 
 /// The authority's follow-up that an import records for recommendations named by reference.
@@ -212,33 +161,6 @@ async fn read_followup(
     Ok((parsed, by_id))
 }
 
-/// The page again with every problem of a file that does not read (422), the text kept to fix it.
-fn refused_file(
-    viewer: &Viewer,
-    assembly_id: i64,
-    action: String,
-    text: &str,
-    errors: Vec<String>,
-) -> Result<Response, AppError> {
-    let b = viewer.lang.t::<BulkMessages>();
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &PreviewPage {
-            c: Chrome::new(viewer, b.preview_title),
-            b,
-            t: viewer.lang.t::<ImpactMessages>(),
-            assembly_id,
-            action,
-            intro: String::new(),
-            confirm: String::new(),
-            headers: Vec::new(),
-            rows: Vec::new(),
-            csv: text.to_owned(),
-            errors: errors.into_iter().take(30).collect(),
-        },
-    )
-}
-
 /// `POST /staff/assemblies/{id}/impact/import/responses`: the authority's responses from CSV, previewed, then
 /// recorded all or nothing when confirmed.
 pub async fn import_responses(
@@ -282,7 +204,9 @@ async fn followup_import(
         Ok(parsed) => parsed,
         Err(errors) => {
             drop(tx);
-            return refused_file(viewer, assembly_id, action, &text, errors);
+            let target = target(viewer, assembly_id, action);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return refused_file(viewer, target, status, &text, errors);
         }
     };
     if !confirm {
@@ -322,7 +246,13 @@ async fn followup_import(
                     .collect(),
             ),
         };
-        return preview(viewer, assembly_id, action, headers, rows, &text);
+        return preview(
+            viewer,
+            target(viewer, assembly_id, action),
+            headers,
+            rows,
+            &text,
+        );
     }
     let actor = viewer.actor();
     let written = match &parsed {
@@ -377,27 +307,6 @@ pub async fn milestones_template() -> Result<Response, AppError> {
     )
 }
 
-/// A CSV file of a header and one line, as a download named `name`.
-fn csv_file(header: &[&str], example: &[&str], name: &'static str) -> Result<Response, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).map_err(AppError::internal)?;
-    writer.write_record(example).map_err(AppError::internal)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| AppError::internal(error.into_error()))?;
-    let disposition = format!("attachment; filename=\"{name}\"");
-    let mut response = bytes.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    response.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        header::HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
-    );
-    Ok(response)
-}
-
 /// `GET /staff/assemblies/{id}/impact/import-template.csv`: the header the import reads and one example line.
 pub async fn import_template() -> Result<Response, AppError> {
     csv_file(
@@ -412,27 +321,6 @@ pub async fn import_template() -> Result<Response, AppError> {
         ],
         "recommendations-template.csv",
     )
-}
-
-/// What a script sends to import recommendations.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportInput {
-    /// The CSV text, as the page's import takes it.
-    pub csv: String,
-    /// Check the file and return the preview without writing anything.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
-/// A 422 naming every problem of the file by line and column.
-pub fn csv_errors(errors: Vec<String>) -> Response {
-    let errors: Vec<String> = errors.into_iter().take(100).collect();
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({ "error": errors.join(" "), "field": "csv", "errors": errors })),
-    )
-        .into_response()
 }
 
 /// `POST /api/v1/assemblies/{assembly_id}/recommendations/import`: the page's import as one call: 201 with the new

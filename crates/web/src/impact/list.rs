@@ -8,12 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::permission::{Action, allowed};
 use store::recommendations::Route;
 
-use super::forms::{
-    AdvocateForm, ImportForm, RecommendationForm, SettingsForm, describe, parse_import,
-};
+use super::forms::{AdvocateForm, RecommendationForm, SettingsForm, describe, parse_import};
 use super::views::{ListPage, code_choices, refusal_message, row_views};
 use super::{SavedQuery, today};
 use crate::auth::Viewer;
+use crate::csv_import::ImportForm;
 use crate::error::AppError;
 use crate::form::Submitted;
 use crate::i18n::fill;

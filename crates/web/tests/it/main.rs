@@ -114,3 +114,6 @@ mod participation;
 mod api_ops;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
 mod lists;
+// The sessions and ballots imports and adopting many proposals from the page (issue 18, item 1): their own pair of
+// backends.
+mod imports;

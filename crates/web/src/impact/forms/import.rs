@@ -8,6 +8,7 @@ use app::impact::{NewMilestone, NewResponse};
 use store::recommendations::NewRecommendation;
 
 use super::{MilestoneForm, RecommendationForm, ResponseForm, Worded, describe};
+use crate::csv_import::{self, Line, Words};
 use crate::form::Validate;
 use crate::i18n::Lang;
 use crate::i18n::bulk::BulkMessages;
@@ -17,9 +18,6 @@ use crate::i18n::impact::ImpactMessages;
 /// The columns of the recommendations CSV.
 pub const IMPORT_COLUMNS: [&str; 6] = ["reference", "title", "theme", "support", "route", "body"];
 const IMPORT_REQUIRED: [bool; 6] = [true, true, true, false, false, false];
-/// The most recommendations one import takes.
-pub const MAX_IMPORT: usize = 2_000;
-
 /// The columns of the authority's responses CSV (`reference` names the recommendation).
 pub const RESPONSE_COLUMNS: [&str; 5] = [
     "reference",
@@ -39,94 +37,30 @@ pub const MILESTONE_COLUMNS: [&str; 5] = [
 ];
 const MILESTONE_REQUIRED: [bool; 5] = [true, true, true, true, true];
 
+/// The impact catalogue's words for the shared reader.
+fn words(t: &'static ImpactMessages) -> Words<'static> {
+    Words {
+        cell: t.err_cell,
+        required: t.err_required,
+        malformed: t.err_malformed,
+        too_long: t.err_too_long,
+        text: t.import_label,
+    }
+}
+
 /// "Line L, column C: error".
 fn at(t: &'static ImpactMessages, line: u64, column: usize, error: &str) -> String {
-    fill(
-        t.err_cell,
-        &[
-            ("line", &line.to_string()),
-            ("column", &column.to_string()),
-            ("error", error),
-        ],
-    )
+    csv_import::at(&words(t), line, column, error)
 }
 
-/// One line of a CSV that read: its line number, and its cells by known column (empty when the column is absent).
-struct Line {
-    number: u64,
-    cells: Vec<String>,
-}
-
-/// Reads a CSV whose header row names `columns` (any order; columns not `required` may be missing), skipping empty
-/// lines, up to [`MAX_IMPORT`] lines. Returns the lines and each known column's position (from 1, 0 when absent),
-/// or every problem of the header and of the CSV syntax by line and column.
+/// Reads a CSV with the shared reader, in the impact catalogue's words.
 fn read_lines(
     text: &str,
     t: &'static ImpactMessages,
     columns: &[&str],
     required: &[bool],
 ) -> Result<(Vec<Line>, Vec<usize>), Vec<String>> {
-    let problem = |template: &str, field: &str| fill(template, &[("field", field)]);
-    // Browsers send a textarea's lines ending in CR LF; read them as LF so line numbers count from the header.
-    let text = text.replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        _ => return Err(vec![at(t, 1, 1, &problem(t.err_required, t.import_label))]),
-    };
-    let mut errors = Vec::new();
-    let mut position: Vec<Option<usize>> = vec![None; columns.len()];
-    for (index, name) in header.iter().enumerate() {
-        match columns.iter().position(|c| *c == name.trim()) {
-            Some(known) if position[known].is_none() => position[known] = Some(index),
-            _ => errors.push(at(t, 1, index + 1, &problem(t.err_malformed, name.trim()))),
-        }
-    }
-    for (known, column) in columns.iter().enumerate() {
-        if position[known].is_none() && required[known] {
-            errors.push(at(t, 1, header.len() + 1, &problem(t.err_required, column)));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut lines = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(at(t, line, 1, &problem(t.err_malformed, "csv")));
-                continue;
-            }
-        };
-        let number = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if lines.len() >= MAX_IMPORT {
-            errors.push(at(t, number, 1, &problem(t.err_too_long, "csv")));
-            break;
-        }
-        let cells = position
-            .iter()
-            .map(|index| index.and_then(|i| record.get(i)).unwrap_or("").to_owned())
-            .collect();
-        lines.push(Line { number, cells });
-    }
-    if errors.is_empty() {
-        let position = position
-            .iter()
-            .map(|p| p.map(|i| i + 1).unwrap_or(0))
-            .collect();
-        Ok((lines, position))
-    } else {
-        Err(errors)
-    }
+    csv_import::read_lines(text, &words(t), columns, required)
 }
 
 /// Validates one line's form, or records each of its problems at the column of its field.
@@ -142,10 +76,16 @@ fn validated<F: Validate + Worded>(
         Ok(command) => Some(command),
         Err(invalid) => {
             let sentences = describe::<F>(t, &invalid);
-            for (error, sentence) in invalid.0.iter().zip(sentences) {
-                let known = columns.iter().position(|c| *c == error.field).unwrap_or(0);
-                errors.push(at(t, line, position[known], &sentence));
-            }
+            let column = |field: &str| Some(columns.iter().position(|c| *c == field).unwrap_or(0));
+            csv_import::at_columns(
+                &words(t),
+                position,
+                line,
+                &invalid,
+                sentences,
+                column,
+                errors,
+            );
             None
         }
     }

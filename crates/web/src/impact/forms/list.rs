@@ -153,27 +153,6 @@ impl Worded for RecommendationForm {
     }
 }
 
-/// The import form: the pasted text shows a preview (`step` empty or `preview`); the preview's form sends the same
-/// text back in a hidden field with `step=confirm`, which imports it.
-#[derive(Debug, Default, Deserialize)]
-pub struct ImportForm {
-    /// The CSV text.
-    #[serde(default)]
-    pub csv: String,
-    /// `confirm` to import; anything else previews.
-    #[serde(default)]
-    pub step: String,
-}
-
-impl Validate for ImportForm {
-    /// The text, read by [`parse_import`] once the assembly's references are known, and whether to import it.
-    type Command = (String, bool);
-
-    fn validate(&self) -> Result<(String, bool), FieldErrors> {
-        Ok((self.csv.clone(), self.step == "confirm"))
-    }
-}
-
 /// The opt-in form.
 #[derive(Debug, Default, Deserialize)]
 pub struct AdvocateForm {

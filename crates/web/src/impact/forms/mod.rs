@@ -12,10 +12,10 @@ pub use detail::{
     STANCE_CODES, TacticForm,
 };
 pub use import::{
-    IMPORT_COLUMNS, MAX_IMPORT, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import,
-    parse_milestones, parse_responses,
+    IMPORT_COLUMNS, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import, parse_milestones,
+    parse_responses,
 };
-pub use list::{AdvocateForm, ImportForm, RecommendationForm, SettingsForm};
+pub use list::{AdvocateForm, RecommendationForm, SettingsForm};
 pub use survey::{MemberSurveyForm, PublicSurveyForm, SurveyForm};
 
 use ::impact::{Date, Link};
