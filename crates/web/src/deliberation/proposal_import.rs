@@ -8,8 +8,7 @@
 //! the whole file. As in the recommendations import, the preview keeps the text in a hidden field of its confirming
 //! form, and the confirming request reads it again in the transaction that writes it.
 //!
-//! The CSV reading below mirrors `impact::forms::import`'s line reader, which the imports work moves to a shared
-//! module; this one should then call it (a feature folder may not import another's).
+//! The CSV is read by the imports' shared line reader (`crate::csv_import`).
 
 use askama::Template;
 use axum::extract::rejection::JsonRejection;
@@ -26,6 +25,7 @@ use app::deliberation::proposals::Places;
 use super::forms::{ProposalForm, describe};
 use super::refused;
 use crate::auth::Viewer;
+use crate::csv_import;
 use crate::error::AppError;
 use crate::form::{Submitted, Validate};
 use crate::i18n::bulk::BulkMessages;
@@ -37,117 +37,27 @@ use crate::{AppState, now};
 /// The columns of the proposals CSV.
 pub const COLUMNS: [&str; 4] = ["title", "text", "session", "table"];
 const REQUIRED: [bool; 4] = [true, true, false, false];
-/// The most proposals one import takes.
-pub const MAX_IMPORT: usize = 2_000;
-
 /// The words a line's problems are written with.
 struct Words {
     t: &'static DeliberationMessages,
     tp: &'static ProposalMessages,
+    /// The shared reader's words (the bulk catalogue's), naming the text field by the proposals' import label.
+    reader: csv_import::Words<'static>,
 }
 
 impl Words {
     fn of(lang: Lang) -> Words {
+        let tp = lang.t::<ProposalMessages>();
         Words {
             t: lang.t::<DeliberationMessages>(),
-            tp: lang.t::<ProposalMessages>(),
+            tp,
+            reader: csv_import::Words::bulk(lang.t::<BulkMessages>(), tp.import_label),
         }
     }
 
     /// "Line L, column C: error".
     fn at(&self, line: u64, column: usize, error: &str) -> String {
-        fill(
-            self.tp.err_cell,
-            &[
-                ("line", &line.to_string()),
-                ("column", &column.to_string()),
-                ("error", error),
-            ],
-        )
-    }
-}
-
-/// One line that read: its number in the file (the header is line 1) and its cells by known column.
-struct Line {
-    number: u64,
-    cells: Vec<String>,
-}
-
-/// Reads a CSV whose header row names [`COLUMNS`] (any order; `session` and `table` may be missing), skipping empty
-/// lines, up to [`MAX_IMPORT`] lines: the lines and each known column's position (from 1, 0 when absent), or every
-/// problem of the header and of the CSV syntax by line and column.
-fn read_lines(text: &str, words: &Words) -> Result<(Vec<Line>, Vec<usize>), Vec<String>> {
-    let t = words.t;
-    // Browsers send a textarea's lines ending in CR LF; read them as LF so line numbers count from the header.
-    let text = text.replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        _ => {
-            let error = format!("{}: {}", words.tp.import_label, t.required);
-            return Err(vec![words.at(1, 1, &error)]);
-        }
-    };
-    let mut errors = Vec::new();
-    let mut position: Vec<Option<usize>> = vec![None; COLUMNS.len()];
-    for (index, name) in header.iter().enumerate() {
-        match COLUMNS.iter().position(|column| *column == name.trim()) {
-            Some(known) if position[known].is_none() => position[known] = Some(index),
-            _ => errors.push(words.at(1, index + 1, &format!("{}: {}", name.trim(), t.malformed))),
-        }
-    }
-    for (known, column) in COLUMNS.iter().enumerate() {
-        if position[known].is_none() && REQUIRED[known] {
-            let error = format!("{column}: {}", t.required);
-            errors.push(words.at(1, header.len() + 1, &error));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut lines = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(words.at(line, 1, &format!("csv: {}", t.malformed)));
-                continue;
-            }
-        };
-        let number = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if lines.len() >= MAX_IMPORT {
-            let too_many = fill(t.too_long, &[("n", &MAX_IMPORT.to_string())]);
-            errors.push(words.at(number, 1, &format!("csv: {too_many}")));
-            break;
-        }
-        let cells = position
-            .iter()
-            .map(|index| {
-                index
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_owned()
-            })
-            .collect();
-        lines.push(Line { number, cells });
-    }
-    if errors.is_empty() {
-        let position = position
-            .iter()
-            .map(|p| p.map(|i| i + 1).unwrap_or(0))
-            .collect();
-        Ok((lines, position))
-    } else {
-        Err(errors)
+        csv_import::at(&self.reader, line, column, error)
     }
 }
 
@@ -180,7 +90,12 @@ fn table_named(cell: &str) -> Option<i64> {
 fn parse(text: &str, lang: Lang, places: &Places) -> Result<Vec<NewProposal>, Vec<String>> {
     let words = Words::of(lang);
     let (t, tp) = (words.t, words.tp);
-    let (lines, position) = read_lines(text, &words)?;
+    let (mut lines, position) = csv_import::read_lines(text, &words.reader, &COLUMNS, &REQUIRED)?;
+    for line in &mut lines {
+        for cell in &mut line.cells {
+            *cell = cell.trim().to_owned();
+        }
+    }
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     for line in &lines {
