@@ -27,7 +27,7 @@ pub mod selection;
 pub mod sessions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
-pub use codes::{list_code_deliveries, resend_code_deliveries};
+pub use codes::{list_code_deliveries, record_mail_bounces, resend_code_deliveries};
 pub use comments::{api_moderate_comments, list_comments, post_comment};
 pub use invitations::invite_staff;
 pub use openapi::{openapi_document, operation};
