@@ -41,7 +41,7 @@ pub struct SmsFailure {
     pub temporary: bool,
 }
 
-/// A way to send an SMS (a provider's API, [`crate::sms::HttpSms`]); pluggable so that a site adds its own.
+/// A way to send an SMS (a provider's API: `HttpSms` of the `sms` module); pluggable so that a site adds its own.
 pub trait SmsSender: std::fmt::Debug + Send + Sync {
     /// Sends `text` to the phone number `to`; an error names what failed, never the number or the text.
     fn send<'a>(

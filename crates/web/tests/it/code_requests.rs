@@ -299,12 +299,23 @@ async fn gateway_send(
             .unwrap_or_default()
             .to_owned()
     };
+    let content_type = header("content-type");
+    let fields = if content_type == "application/json" {
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&body).unwrap();
+        object
+            .into_iter()
+            .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_owned()))
+            .collect()
+    } else {
+        url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
+    };
     gateway.received.lock().unwrap().push(Received {
         authorization: header("authorization"),
-        content_type: header("content-type"),
-        fields: url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect(),
+        content_type,
+        fields,
     });
     let status = gateway.answers.lock().unwrap().pop_front().unwrap_or(200);
     axum::http::StatusCode::from_u16(status).unwrap()
@@ -423,6 +434,30 @@ pub async fn an_http_sms_gateway_receives_the_code_and_a_temporary_failure_is_tr
     );
     let refused = sms_code(&gateway.received.lock().unwrap()[2].fields["text"]).unwrap();
     assert!(!html.contains(&refused));
+
+    // The same gateway taking JSON (`--sms-format json`), without a token.
+    let sender = web::sms::HttpSms::new(
+        &format!("http://{gateway_address}/send"),
+        "",
+        "Assembly",
+        web::sms::SmsFormat::Json,
+    )
+    .unwrap();
+    let config = web::Config {
+        sms: Some(Arc::new(sender)),
+        ..web::Config::default()
+    };
+    let response = app
+        .post_form(&visitor, "/code/new", &[("contact", "447700900123")])
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(web::delivery::drain(&app.store, &config).await.unwrap(), 1);
+    let sms = gateway.received.lock().unwrap()[3].clone();
+    assert_eq!(sms.content_type, "application/json");
+    assert_eq!(sms.authorization, "");
+    assert_eq!(sms.fields["to"], "+44 7700 900123");
+    let code = sms_code(&sms.fields["text"]).expect("a code in the JSON SMS");
+    assert_eq!(sign_in_with(&app, "sid.sms@example.org", &code).await, 303);
 }
 
 pub async fn a_bounce_marks_the_code_email_failed_and_the_organiser_sends_it_by_letter(
