@@ -370,3 +370,312 @@ pub async fn print_letters(
     }
     Ok(letters)
 }
+
+/// How many digits at the end of two phone numbers must agree when they are written differently (`06 12 34 56 78`
+/// and `+33 6 12 34 56 78`): a national number's nine digits. A loose match is safe: the code goes to the number
+/// stored for the member, never to the one typed.
+const PHONE_SUFFIX_DIGITS: usize = 9;
+
+/// What a member gives when they ask for a new code themselves: their email address or their phone number.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// An email address (the code goes by email to the account's address).
+    Email(domain::account::Email),
+    /// A phone number's digits (the code goes by SMS to the number the member registered with).
+    Phone(String),
+}
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Lookup::Email(_) => "Lookup::Email(..)",
+            Lookup::Phone(_) => "Lookup::Phone(..)",
+        })
+    }
+}
+
+impl Lookup {
+    /// Reads what was typed: an address if it has an `@`, otherwise a phone number of 6 to 15 digits (spaces, dots,
+    /// dashes, brackets and a leading `+` allowed); `None` if it is neither.
+    pub fn parse(raw: &str) -> Option<Lookup> {
+        let raw = raw.trim();
+        if raw.contains('@') {
+            return domain::account::Email::parse(raw).ok().map(Lookup::Email);
+        }
+        let allowed = |c: char| c.is_ascii_digit() || " .-()/".contains(c);
+        let body = raw.strip_prefix('+').unwrap_or(raw);
+        if body.is_empty() || !body.chars().all(allowed) {
+            return None;
+        }
+        let digits = phone_digits(body);
+        (6..=15)
+            .contains(&digits.len())
+            .then_some(Lookup::Phone(digits))
+    }
+
+    /// The text the rate limit counts (an address in lower case or the digits), never stored as such.
+    pub fn key(&self) -> String {
+        match self {
+            Lookup::Email(email) => email.as_str().to_owned(),
+            Lookup::Phone(digits) => digits.clone(),
+        }
+    }
+}
+
+fn phone_digits(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Whether a phone number as stored and the digits a member typed are the same number.
+fn same_phone(stored: &str, typed: &str) -> bool {
+    let stored = phone_digits(stored);
+    if stored == typed {
+        return true;
+    }
+    stored.len() >= PHONE_SUFFIX_DIGITS
+        && typed.len() >= PHONE_SUFFIX_DIGITS
+        && stored[stored.len() - PHONE_SUFFIX_DIGITS..]
+            == typed[typed.len() - PHONE_SUFFIX_DIGITS..]
+}
+
+/// A member who may be sent a new code on their own request: the delivery to repeat and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberMatch {
+    /// The member's latest delivery in the assembly (its language and how long a code lasts).
+    pub delivery: DeliveryRow,
+    /// The respondent whose contact details the code goes to (the one whose phone number matched).
+    pub respondent_id: Option<i64>,
+    /// Email when the member gave their address, SMS when they gave their phone number.
+    pub channel: Channel,
+}
+
+/// The members that `lookup` names (a code-only member account with an earlier delivery), each with the delivery
+/// to repeat; empty when it names nobody, which the caller must not reveal.
+pub async fn find_members(tx: &mut store::Tx, lookup: &Lookup) -> Result<Vec<MemberMatch>> {
+    // (account, assembly if the match is an assembly's respondent, that respondent)
+    let mut candidates: Vec<(i64, Option<i64>, Option<i64>)> = Vec::new();
+    let channel = match lookup {
+        Lookup::Email(email) => {
+            if let Some(account) = store::accounts::account_by_email(tx, email.as_str()).await? {
+                candidates.push((account.id, None, None));
+            }
+            Channel::Email
+        }
+        Lookup::Phone(digits) => {
+            for member in store::deliveries::member_phones(tx).await? {
+                let seen = candidates.iter().any(|(account, assembly, _)| {
+                    *account == member.account_id && *assembly == Some(member.assembly_id)
+                });
+                if same_phone(&member.phone, digits) && !seen {
+                    candidates.push((
+                        member.account_id,
+                        Some(member.assembly_id),
+                        Some(member.respondent_id),
+                    ));
+                }
+            }
+            Channel::Sms
+        }
+    };
+    let mut matches = Vec::new();
+    for (account_id, assembly_id, respondent_id) in candidates {
+        let Some(account) = store::accounts::account_by_id(tx, account_id).await? else {
+            continue;
+        };
+        if !may_use_code(tx, &account).await? {
+            continue;
+        }
+        if let Some(delivery) =
+            store::deliveries::latest_for_member(tx, account_id, assembly_id).await?
+        {
+            let respondent_id = respondent_id.or(delivery.respondent_id);
+            matches.push(MemberMatch {
+                delivery,
+                respondent_id,
+                channel,
+            });
+        }
+    }
+    Ok(matches)
+}
+
+/// Queues a new code for a member who asked for one themselves (audited `code_delivery.request` by the public,
+/// ids and channel only: never the address or number typed). The code is issued when a deliverer sends it, and
+/// from then on the member's older code no longer works.
+pub async fn request_by_member(tx: &mut store::Tx, member: &MemberMatch, now: i64) -> Result<i64> {
+    let delivery = &member.delivery;
+    request(
+        tx,
+        &Actor::PUBLIC,
+        &DeliveryRequest {
+            assembly_id: delivery.assembly_id,
+            account_id: delivery.account_id,
+            respondent_id: member.respondent_id,
+            channel: member.channel,
+            lang: &delivery.lang,
+            valid_seconds: delivery.valid_seconds,
+        },
+        now,
+    )
+    .await
+}
+
+/// Leaves a claimed delivery to be claimed again after `until` (a provider's temporary failure), audited
+/// `code_delivery.retry` with the kind of failure; `false` if a newer delivery replaced it meanwhile.
+pub async fn retry_later(
+    tx: &mut store::Tx,
+    delivery: &DeliveryRow,
+    error: &str,
+    until: i64,
+    now: i64,
+) -> Result<bool> {
+    let entity = format!(
+        "assembly:{}/code_delivery:{}",
+        delivery.assembly_id, delivery.id
+    );
+    audited(
+        tx,
+        &Actor::SYSTEM,
+        "code_delivery.retry",
+        &entity,
+        now,
+        async |tx| {
+            let done = store::deliveries::retry_later(tx, delivery.id, until, error, now).await?;
+            let after = serde_json::json!({
+                "channel": delivery.channel.as_str(),
+                "attempts": delivery.attempts,
+                "error": error,
+                "retry_at": until,
+            });
+            Ok((done, Entry::after(after)))
+        },
+    )
+    .await
+}
+
+/// A bounce notice from the mail provider: the address an email could not reach and the DSN status code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Bounce {
+    /// The recipient address (personal data: matched, never stored or logged).
+    pub recipient: domain::account::Email,
+    /// The RFC 3463 status code (`5.1.1`), checked by [`bounce_status`].
+    pub status: String,
+}
+
+impl std::fmt::Debug for Bounce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bounce")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An RFC 3463 enhanced status code (`class.subject.detail`, class 4 or 5), or `None`: only such a code is kept,
+/// never a provider's free text, which may quote the address.
+pub fn bounce_status(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let parts: Vec<&str> = raw.split('.').collect();
+    let number = |part: &str| {
+        !part.is_empty() && part.len() <= 3 && part.chars().all(|c| c.is_ascii_digit())
+    };
+    (parts.len() == 3
+        && (parts[0] == "4" || parts[0] == "5")
+        && number(parts[1])
+        && number(parts[2]))
+    .then(|| raw.to_owned())
+}
+
+/// What [`record_bounces`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bounced {
+    /// Sign-in code deliveries marked failed.
+    pub deliveries: usize,
+    /// Emails to respondents recorded as failed after the fact.
+    pub emails: usize,
+}
+
+/// Records late delivery failures reported by the mail provider for the assembly: each code delivery that went by
+/// email to that address becomes `failed` with `bounced <status>` (audited `code_delivery.bounced`, ids and status
+/// code), so the organiser sends it again by another channel; and the last email sent to each respondent with that
+/// address gets a late `failed` outcome on the emails page. The address itself is never stored again or logged.
+pub async fn record_bounces(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    assembly_id: i64,
+    bounces: &[Bounce],
+    now: i64,
+) -> Result<Bounced> {
+    let mut found = Bounced::default();
+    for bounce in bounces {
+        let error = format!("bounced {}", bounce.status);
+        for delivery in
+            store::deliveries::sent_emails_to(tx, assembly_id, bounce.recipient.as_str()).await?
+        {
+            let entity = format!("assembly:{assembly_id}/code_delivery:{}", delivery.id);
+            let marked = audited(
+                tx,
+                actor,
+                "code_delivery.bounced",
+                &entity,
+                now,
+                async |tx| {
+                    let marked =
+                        store::deliveries::mark_bounced(tx, delivery.id, &error, now).await?;
+                    let before = serde_json::json!({ "status": "sent" });
+                    let after = serde_json::json!({ "status": "failed", "bounce": bounce.status });
+                    Ok((marked, Entry::change(before, after)))
+                },
+            )
+            .await?;
+            found.deliveries += usize::from(marked);
+        }
+        for (respondent_id, kind) in
+            store::deliveries::last_sent_outbox_to(tx, assembly_id, bounce.recipient.as_str())
+                .await?
+        {
+            store::selection::record_email(tx, &kind, Some(respondent_id), "failed", &error, now)
+                .await?;
+            found.emails += 1;
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn what_a_member_types_is_read_as_an_address_or_a_phone_number() {
+        assert!(matches!(
+            Lookup::parse(" Ana@Example.org "),
+            Some(Lookup::Email(email)) if email.as_str() == "ana@example.org"
+        ));
+        assert_eq!(
+            Lookup::parse("+33 (0)6 12-34.56 78"),
+            Some(Lookup::Phone("330612345678".to_owned()))
+        );
+        assert_eq!(Lookup::parse("12345"), None, "too short");
+        assert_eq!(Lookup::parse("06 12 34 56 7x"), None);
+        assert_eq!(Lookup::parse("not@an@address"), None);
+        assert_eq!(Lookup::parse(""), None);
+    }
+
+    #[test]
+    fn phone_numbers_written_differently_are_the_same_number() {
+        assert!(same_phone("+33 6 12 34 56 78", "0612345678"));
+        assert!(same_phone("06 12 34 56 78", "0612345678"));
+        assert!(!same_phone("06 12 34 56 79", "0612345678"));
+        assert!(!same_phone("1234567", "7654321"));
+    }
+
+    #[test]
+    fn only_an_enhanced_status_code_is_kept_from_a_bounce() {
+        assert_eq!(bounce_status(" 5.1.1 "), Some("5.1.1".to_owned()));
+        assert_eq!(bounce_status("4.2.2"), Some("4.2.2".to_owned()));
+        assert_eq!(bounce_status("2.0.0"), None, "a success is no bounce");
+        assert_eq!(bounce_status("5.1"), None);
+        assert_eq!(bounce_status("550 user ana@example.org unknown"), None);
+        assert_eq!(bounce_status("5.1234.1"), None);
+    }
+}

@@ -65,6 +65,26 @@ pub struct ServeArgs {
     /// the file can sign in as the members. The server's own log never holds a code.
     #[arg(long, env = "KLERO_DEV_MESSAGE_LOG")]
     dev_message_log: Option<std::path::PathBuf>,
+    /// The HTTP API of an SMS gateway that sends members' sign-in codes by SMS: each SMS is a POST of the fields
+    /// `to`, `from` and `text` (see --sms-format) with `Authorization: Bearer` and --sms-token. http:// only (no
+    /// TLS stack is built in): a gateway on your network, or a provider behind a local TLS proxy. Without it, codes
+    /// by SMS fail as "not configured".
+    #[arg(long, env = "KLERO_SMS_URL", requires = "sms_from")]
+    sms_url: Option<String>,
+    /// The bearer token of the SMS gateway (may be empty).
+    #[arg(
+        long,
+        env = "KLERO_SMS_TOKEN",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    sms_token: String,
+    /// The sender id shown on members' phones (1 to 20 characters).
+    #[arg(long, env = "KLERO_SMS_FROM")]
+    sms_from: Option<String>,
+    /// How the SMS gateway takes the fields: `form` (application/x-www-form-urlencoded) or `json`.
+    #[arg(long, env = "KLERO_SMS_FORMAT", default_value = "form")]
+    sms_format: String,
 }
 
 /// Arguments of `klero admin`.
@@ -224,6 +244,16 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let secret = server_secret(&args.database_url, args.secret_file.as_deref())?;
+    let sms = match &args.sms_url {
+        Some(url) => {
+            let format = web::sms::SmsFormat::parse(&args.sms_format)
+                .context("--sms-format must be form or json")?;
+            let from = args.sms_from.as_deref().unwrap_or_default();
+            let sender = web::sms::HttpSms::new(url, &args.sms_token, from, format)?;
+            Some(Arc::new(sender) as Arc<dyn web::delivery::SmsSender>)
+        }
+        None => None,
+    };
     let runtime = runtime()?;
     let result = runtime.block_on(async move {
         let store = connect(&args.database_url).await?;
@@ -265,6 +295,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 trusted_proxies: args.trusted_proxies,
                 secret,
                 message_log: args.dev_message_log.map(web::mail::MessageLog::new),
+                sms,
                 ..web::Config::default()
             }),
             stopping: web::Stopping::default(),

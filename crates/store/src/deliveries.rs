@@ -369,3 +369,152 @@ pub async fn recipient(
         title: row.try_get("title")?,
     })
 }
+
+/// Leaves a claimed delivery in `sending` with its claim extended to `until` and `error` recorded, so that a
+/// deliverer claims it again when the claim expires (a provider that timed out or answered 5xx: retry via the
+/// lease); `false` if it is no longer `sending`.
+pub async fn retry_later(
+    conn: &mut AnyConnection,
+    id: i64,
+    until: i64,
+    error: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE code_deliveries SET claimed_until = $2, error = $3, updated_at = $4
+         WHERE id = $1 AND status = 'sending'",
+    )
+    .bind(id)
+    .bind(until)
+    .bind(error)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The account's latest delivery in an assembly where it is still a member (in `assembly_id` if given), for a
+/// member who asks for a new code; `None` if there is none.
+pub async fn latest_for_member(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    assembly_id: Option<i64>,
+) -> Result<Option<DeliveryRow>, StoreError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM code_deliveries d JOIN assembly_roles m ON m.assembly_id = d.assembly_id AND m.account_id = d.account_id
+         WHERE d.account_id = $1 AND m.role = 'member' AND ($2 IS NULL OR d.assembly_id = $2)
+         ORDER BY d.id DESC LIMIT 1"
+    ))
+    .bind(account_id)
+    .bind(assembly_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(read).transpose()
+}
+
+/// A member's respondent with a phone number (personal data: never logged).
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemberPhone {
+    /// The member's account.
+    pub account_id: i64,
+    /// The respondent the member came from.
+    pub respondent_id: i64,
+    /// Its assembly.
+    pub assembly_id: i64,
+    /// The phone number as typed at registration.
+    pub phone: String,
+}
+
+impl std::fmt::Debug for MemberPhone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberPhone")
+            .field("respondent_id", &self.respondent_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The respondents that became members and gave a phone number, for matching a number a member types (only
+/// members' respondents are read: a few hundred rows at most).
+pub async fn member_phones(conn: &mut AnyConnection) -> Result<Vec<MemberPhone>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.account_id, r.id, r.assembly_id, r.phone FROM respondents r
+         WHERE r.account_id IS NOT NULL AND r.phone <> '' ORDER BY r.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(MemberPhone {
+                account_id: row.try_get("account_id")?,
+                respondent_id: row.try_get("id")?,
+                assembly_id: row.try_get("assembly_id")?,
+                phone: row.try_get("phone")?,
+            })
+        })
+        .collect()
+}
+
+/// The assembly's email deliveries that went out (`sent`) to an account with this address, newest first.
+pub async fn sent_emails_to(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    email: &str,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM code_deliveries d JOIN accounts a ON a.id = d.account_id
+         WHERE d.assembly_id = $1 AND LOWER(a.email) = LOWER($2) AND d.channel = 'email' AND d.status = 'sent'
+         ORDER BY d.id DESC"
+    ))
+    .bind(assembly_id)
+    .bind(email)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(read).collect()
+}
+
+/// Marks a sent email delivery as failed by a bounce that came back later; `false` if it was no longer `sent`.
+pub async fn mark_bounced(
+    conn: &mut AnyConnection,
+    id: i64,
+    error: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE code_deliveries SET status = 'failed', error = $2, updated_at = $3
+         WHERE id = $1 AND status = 'sent' AND channel = 'email'",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The last email that went out (`sent`) to each respondent of the assembly with this address: (respondent,
+/// kind of email), for recording a bounce as a late failure of that email.
+pub async fn last_sent_outbox_to(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    email: &str,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT o.respondent_id, o.kind FROM email_outbox o
+         WHERE o.id IN (SELECT MAX(o2.id) FROM email_outbox o2 JOIN respondents r ON r.id = o2.respondent_id
+                        WHERE r.assembly_id = $1 AND LOWER(r.email) = LOWER($2)
+                        GROUP BY o2.respondent_id)
+           AND o.status = 'sent'
+         ORDER BY o.respondent_id",
+    )
+    .bind(assembly_id)
+    .bind(email)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("respondent_id")?, row.try_get("kind")?)))
+        .collect()
+}

@@ -26,14 +26,29 @@ use crate::now;
 /// How often the ticker looks for codes to deliver.
 pub const TICK_SECONDS: u64 = 2;
 
-/// A way to send an SMS (a provider's API); pluggable so that a site adds its own.
+/// How many times a deliverer claims a delivery before a temporary failure of the SMS sender becomes final.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// How long after a temporary failure a delivery is claimed again (its claim's lease is extended to then).
+pub const RETRY_SECONDS: i64 = 30;
+
+/// Why an SMS was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsFailure {
+    /// What failed (an HTTP status, a timeout), never the number, the text or the provider's reply.
+    pub reason: String,
+    /// A failure worth trying again later (a timeout, an unreachable gateway, a 429 or a 5xx).
+    pub temporary: bool,
+}
+
+/// A way to send an SMS (a provider's API: `HttpSms` of the `sms` module); pluggable so that a site adds its own.
 pub trait SmsSender: std::fmt::Debug + Send + Sync {
     /// Sends `text` to the phone number `to`; an error names what failed, never the number or the text.
     fn send<'a>(
         &'a self,
         to: &'a str,
         text: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = Result<(), SmsFailure>> + Send + 'a>>;
 }
 
 impl SmsSender for MessageLog {
@@ -41,14 +56,19 @@ impl SmsSender for MessageLog {
         &'a self,
         to: &'a str,
         text: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<(), SmsFailure>> + Send + 'a>> {
         let message = LoggedMessage {
             channel: "sms".to_owned(),
             to: to.to_owned(),
             subject: String::new(),
             body: text.to_owned(),
         };
-        Box::pin(async move { self.write(&message) })
+        Box::pin(async move {
+            self.write(&message).map_err(|reason| SmsFailure {
+                reason,
+                temporary: false,
+            })
+        })
     }
 }
 
@@ -56,6 +76,8 @@ impl SmsSender for MessageLog {
 enum Outcome {
     Delivered,
     Failed(String),
+    /// A temporary failure: claimed again once the lease runs out, up to [`MAX_ATTEMPTS`] claims.
+    Retry(String),
     NotConfigured(String),
 }
 
@@ -120,7 +142,12 @@ async fn send(config: &Config, claimed: &CodeToSend) -> Outcome {
             match sender {
                 Some(sender) => match sender.send(&recipient.phone, &text).await {
                     Ok(()) => Outcome::Delivered,
-                    Err(error) => Outcome::Failed(error),
+                    Err(failure)
+                        if failure.temporary && claimed.delivery.attempts < MAX_ATTEMPTS =>
+                    {
+                        Outcome::Retry(failure.reason)
+                    }
+                    Err(failure) => Outcome::Failed(failure.reason),
                 },
                 None => Outcome::NotConfigured("no SMS sender is configured".to_owned()),
             }
@@ -152,6 +179,21 @@ pub async fn drain(store: &Store, config: &Config) -> Result<usize, AppError> {
             Outcome::Delivered => (Ok(()), "sent", ""),
             Outcome::Failed(error) => (Err(error.as_str()), "failed", error.as_str()),
             Outcome::NotConfigured(error) => (Err(error.as_str()), "not_configured", ""),
+            Outcome::Retry(error) => {
+                // Left in `sending` under a longer claim: a deliverer (this one or another) claims it again then.
+                let mut tx = store.begin().await?;
+                let until = now() + RETRY_SECONDS;
+                app::codes::retry_later(&mut tx, delivery, error, until, now()).await?;
+                tx.commit().await?;
+                tracing::warn!(
+                    delivery_id = delivery.id,
+                    attempts = delivery.attempts,
+                    error = %error,
+                    "sign-in code not delivered yet: will try again"
+                );
+                delivered += 1;
+                continue;
+            }
         };
         let mut tx = store.begin().await?;
         app::codes::record_outcome(&mut tx, delivery, outcome, now()).await?;
@@ -174,12 +216,14 @@ pub async fn drain(store: &Store, config: &Config) -> Result<usize, AppError> {
                 channel = delivery.channel.as_str(),
                 "sign-in code delivered"
             ),
-            Outcome::Failed(error) | Outcome::NotConfigured(error) => tracing::warn!(
-                delivery_id = delivery.id,
-                channel = delivery.channel.as_str(),
-                error = %error,
-                "sign-in code not delivered"
-            ),
+            Outcome::Failed(error) | Outcome::NotConfigured(error) | Outcome::Retry(error) => {
+                tracing::warn!(
+                    delivery_id = delivery.id,
+                    channel = delivery.channel.as_str(),
+                    error = %error,
+                    "sign-in code not delivered"
+                )
+            }
         }
         delivered += 1;
     }

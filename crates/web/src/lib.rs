@@ -34,6 +34,7 @@ pub mod routes;
 pub mod security;
 pub mod selection;
 pub mod signin;
+pub mod sms;
 pub mod staff;
 pub mod upload;
 pub mod views;

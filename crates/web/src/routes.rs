@@ -49,6 +49,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/logout", Page, Authenticate), post(signin::logout)),
         (spec("GET", "/code", Page, Authenticate), get(signin::code_form)),
         (spec("POST", "/code", Page, Authenticate), post(signin::code_login)),
+        (spec("GET", "/code/new", Page, Authenticate), get(signin::new_code_form)),
+        (spec("POST", "/code/new", Page, Authenticate), post(signin::request_new_code)),
         (spec("GET", "/setup", Page, Authenticate), get(signin::setup_form)),
         (spec("POST", "/setup", Page, Authenticate), post(signin::setup)),
         (spec("GET", "/staff", Page, ViewDashboard), get(staff::dashboard)),
@@ -203,6 +205,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("GET", "/api/v1/assemblies/{assembly_id}/ballots/{ballot_id}", Api, ViewDeliberation), get(deliberation::api_ballot)),
         (spec("GET", "/api/v1/assemblies/{assembly_id}/code-deliveries", Api, DeliverCodes), get(api::list_code_deliveries)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/code-deliveries/resend", Api, DeliverCodes), post(api::resend_code_deliveries)),
+        (spec("POST", "/api/v1/assemblies/{assembly_id}/mail-bounces", Api, DeliverCodes), post(api::record_mail_bounces)),
         (spec("POST", "/api/v1/assemblies/{assembly_id}/staff-invitations", Api, AssignRoles), post(api::invite_staff)),
         // Community assemblies (issue 16, item 2).
         (spec("GET", "/staff/assemblies/{assembly_id}/community", Page, ManageCommunity), get(community::staff_page)),

@@ -165,3 +165,66 @@ pub async fn resend_code_deliveries(
     tx.commit().await?;
     Ok(Json(serde_json::json!({ "resent": count })).into_response())
 }
+
+/// Bounce notices a mail provider posts (issue 18, item 2): `{"bounces": [{"recipient": "...", "status": "5.1.1"}]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BouncesInput {
+    /// The notices, 1 to 1,000.
+    pub bounces: Vec<BounceInput>,
+}
+
+/// One bounce notice (no `Debug`: the address is personal data).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BounceInput {
+    /// The address the email could not reach (the DSN's `Final-Recipient`).
+    pub recipient: String,
+    /// The DSN's RFC 3463 status code (`Status: 5.1.1`).
+    pub status: String,
+}
+
+/// `POST /api/v1/assemblies/{assembly_id}/mail-bounces`: records late delivery failures in one transaction; a
+/// notice that names no one of the assembly changes nothing. Answers how many code deliveries and emails were
+/// marked, never which addresses matched.
+pub async fn record_mail_bounces(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    body: JsonBody<BouncesInput>,
+) -> Result<Response, AppError> {
+    let Json(input) = body?;
+    if input.bounces.is_empty() || input.bounces.len() > 1000 {
+        return Err(AppError::Invalid(ValidationError::new(
+            "bounces",
+            Problem::Malformed,
+        )));
+    }
+    let mut bounces = Vec::with_capacity(input.bounces.len());
+    for bounce in input.bounces {
+        let recipient = domain::account::Email::parse(&bounce.recipient).map_err(|_| {
+            AppError::Invalid(ValidationError::new("recipient", Problem::Malformed))
+        })?;
+        let status = app::codes::bounce_status(&bounce.status)
+            .ok_or_else(|| AppError::Invalid(ValidationError::new("status", Problem::Malformed)))?;
+        bounces.push(app::codes::Bounce { recipient, status });
+    }
+    let mut tx = state.store.begin().await?;
+    if !store::assemblies::assembly_exists(&mut tx, assembly_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let found =
+        app::codes::record_bounces(&mut tx, &viewer.actor(), assembly_id, &bounces, now()).await?;
+    tx.commit().await?;
+    tracing::info!(
+        assembly_id,
+        deliveries = found.deliveries,
+        emails = found.emails,
+        "mail bounces recorded"
+    );
+    Ok(Json(serde_json::json!({
+        "code_deliveries": found.deliveries,
+        "emails": found.emails,
+    }))
+    .into_response())
+}

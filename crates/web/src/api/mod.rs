@@ -31,7 +31,7 @@ pub mod publishing;
 pub mod questions;
 
 pub use assemblies::{create_assembly, get_assembly, list_assemblies, update_assembly};
-pub use codes::{list_code_deliveries, resend_code_deliveries};
+pub use codes::{list_code_deliveries, record_mail_bounces, resend_code_deliveries};
 pub use comments::{api_moderate_comments, list_comments, post_comment};
 pub use invitations::invite_staff;
 pub use openapi::{openapi_document, operation};

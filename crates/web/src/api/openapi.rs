@@ -169,6 +169,20 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
                 "422": error_response("`delivery_ids` is empty or `channel` is unknown")
             }
         }),
+        ("POST", "/api/v1/assemblies/{assembly_id}/mail-bounces") => json!({
+            "operationId": "recordMailBounces", "summary": "Record bounce notices from the mail provider (each DSN's final recipient and RFC 3463 status): the sign-in code emails sent to those addresses become failed (`bounced 5.1.1`) and each respondent's last email gets a late failed outcome, so organisers send by another channel; one transaction (organisers, or a token of theirs given to the provider's webhook)", "security": bearer,
+            "parameters": [assembly_id_parameter()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["bounces"], "additionalProperties": false, "properties": {
+                "bounces": { "type": "array", "minItems": 1, "maxItems": 1000, "items": { "type": "object", "required": ["recipient", "status"], "additionalProperties": false, "properties": {
+                    "recipient": { "type": "string", "format": "email" }, "status": { "type": "string", "pattern": "^[45]\\.[0-9]{1,3}\\.[0-9]{1,3}$" }
+                } } }
+            } } } } },
+            "responses": {
+                "200": json_response("Recorded", json!({ "type": "object", "required": ["code_deliveries", "emails"], "properties": { "code_deliveries": { "type": "integer" }, "emails": { "type": "integer" } } })),
+                "404": error_response("No such assembly"),
+                "422": error_response("`bounces` is empty or too long, or a recipient or status is malformed")
+            }
+        }),
         // Staff invitations (issue 18, item 3).
         ("POST", "/api/v1/assemblies/{assembly_id}/staff-invitations") => json!({
             "operationId": "inviteStaff", "summary": "Invite people to the assembly's staff by email with a role, all or none; each gets a one-time link, valid 7 days, and their account is created when they accept (organisers)", "security": bearer,

@@ -45,6 +45,16 @@ pub struct CodeMessages {
     pub sms_body: &'static str,
     pub member_added: &'static str,
     pub member_existing: &'static str,
+    pub lost_link: &'static str,
+    pub lost_title: &'static str,
+    pub lost_intro: &'static str,
+    pub lost_label: &'static str,
+    pub lost_hint: &'static str,
+    pub lost_submit: &'static str,
+    pub lost_sent: &'static str,
+    pub lost_invalid: &'static str,
+    pub lost_limited: &'static str,
+    pub lost_back: &'static str,
 }
 
 /// English.
@@ -89,6 +99,16 @@ pub static EN_CODES: CodeMessages = CodeMessages {
     sms_body: "{title}: your one-time sign-in code is {code}, valid until {expires}. Sign in at {url}",
     member_added: "Member added. Their sign-in code is on its way to their email address: the members' sign-in codes page shows how it went.",
     member_existing: "This address already had a member account. A new sign-in code is on its way to it; the old one stops working.",
+    lost_link: "Lost your code, or did it expire? Ask for a new one",
+    lost_title: "Ask for a new sign-in code",
+    lost_intro: "Members of an assembly sign in with a one-time code. If you lost yours, or it expired, give the email address or the phone number you registered with: a new code goes to your email (if you give your address) or by SMS (if you give your number). Your previous code stops working once the new one is sent.",
+    lost_label: "Your email address or phone number",
+    lost_hint: "The address or number you gave when you registered, for example ana@example.org or +33 6 12 34 56 78.",
+    lost_submit: "Send me a new code",
+    lost_sent: "If this is the address or number of a member, a new sign-in code is on its way to it. It may take a few minutes. Nothing after an hour? Check what you typed, or ask the organisers of your assembly.",
+    lost_invalid: "Give an email address or a phone number (6 to 15 digits).",
+    lost_limited: "Too many requests for a new code from here or for this address: please try again later.",
+    lost_back: "Sign in with a code",
 };
 
 /// French.
@@ -138,6 +158,16 @@ pub static FR_CODES: CodeMessages = CodeMessages {
     sms_body: "{title} : votre code de connexion à usage unique est {code}, valable jusqu'au {expires}. Connectez-vous sur {url}",
     member_added: "Membre ajouté. Son code de connexion part vers son adresse électronique : la page des codes de connexion des membres montre comment l'envoi s'est passé.",
     member_existing: "Cette adresse avait déjà un compte de membre. Un nouveau code de connexion part vers elle ; l'ancien ne fonctionne plus.",
+    lost_link: "Code perdu ou expiré ? Demandez-en un nouveau",
+    lost_title: "Demander un nouveau code de connexion",
+    lost_intro: "Les membres d'une assemblée se connectent avec un code à usage unique. Si vous avez perdu le vôtre, ou s'il a expiré, donnez l'adresse électronique ou le numéro de téléphone de votre inscription : un nouveau code part vers votre courriel (si vous donnez votre adresse) ou par SMS (si vous donnez votre numéro). Votre ancien code ne fonctionne plus dès que le nouveau est envoyé.",
+    lost_label: "Votre adresse électronique ou votre numéro de téléphone",
+    lost_hint: "L'adresse ou le numéro donné à votre inscription, par exemple ana@example.org ou 06 12 34 56 78.",
+    lost_submit: "Envoyez-moi un nouveau code",
+    lost_sent: "Si c'est l'adresse ou le numéro d'un membre, un nouveau code de connexion est en route vers lui. Cela peut prendre quelques minutes. Rien au bout d'une heure ? Vérifiez ce que vous avez saisi ou demandez aux organisateurs de votre assemblée.",
+    lost_invalid: "Donnez une adresse électronique ou un numéro de téléphone (6 à 15 chiffres).",
+    lost_limited: "Trop de demandes de nouveau code depuis cet endroit ou pour cette adresse : réessayez plus tard.",
+    lost_back: "Se connecter avec un code",
 };
 
 impl crate::i18n::Catalogue for CodeMessages {

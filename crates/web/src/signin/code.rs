@@ -14,6 +14,7 @@ use super::views::CodePage;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
+use crate::i18n::codes::CodeMessages;
 use crate::security::token_hash;
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
@@ -27,6 +28,7 @@ pub async fn code_form(Extension(viewer): Extension<Viewer>) -> Result<Response,
             c,
             error: None,
             email: String::new(),
+            lost_link: viewer.lang.t::<CodeMessages>().lost_link,
         },
     )
 }
@@ -45,6 +47,7 @@ fn code_page(
             c,
             error: Some(error.to_owned()),
             email,
+            lost_link: viewer.lang.t::<CodeMessages>().lost_link,
         },
     )
 }

@@ -13,6 +13,8 @@ pub mod join;
 pub mod login;
 pub mod logout;
 pub mod password;
+// Members asking for a new sign-in code themselves (issue 18, item 2).
+pub mod renew;
 pub mod session;
 pub mod setup;
 pub mod throttle;
@@ -23,4 +25,5 @@ pub use join::{join, join_form};
 pub use login::{login, login_form};
 pub use logout::logout;
 pub use password::{change_password, password_form, reset_form, reset_password};
+pub use renew::{new_code_form, request_new_code};
 pub use setup::{create_administrator, setup, setup_form};

@@ -27,6 +27,8 @@ pub struct CodePage {
     pub error: Option<String>,
     /// The email as typed.
     pub email: String,
+    /// The link's words to the page where a member asks for a new code.
+    pub lost_link: &'static str,
 }
 
 /// The first-run form.

@@ -5,6 +5,8 @@ mod access;
 mod bulk;
 // Members' sign-in codes delivered without staff seeing them (issue 18, item 2).
 mod codes;
+// Members asking for a new code, the HTTP SMS gateway and mail bounces (issue 18, item 2).
+mod code_requests;
 mod community;
 mod deliberation;
 mod helpers;
