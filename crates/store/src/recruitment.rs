@@ -551,7 +551,7 @@ pub async fn respondents_page(
 }
 
 /// The `LIKE` pattern of a search fragment: lower case, its wildcards escaped, inside `%…%`.
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     format!(
         "%{}%",
         search

@@ -108,3 +108,5 @@ mod api_lifecycle;
 mod participation;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
 mod lists;
+// Lists that scale beyond the respondents, and the API's lists read a page from the store (issue 18, item 5).
+mod long_lists;
