@@ -54,7 +54,7 @@ async fn seed(app: &TestApp, assembly_id: i64, speakers: i64) {
     insert_many(
         app,
         "accounts (email, display_name, sign_in_method, password_hash, is_admin, created_at)",
-        &format!("'listed' || (10000 + i) || '@lists.example', 'Listed Member ' || (10000 + i), 'one_time_code', NULL, 0, 1767225600"),
+        "'listed' || (10000 + i) || '@lists.example', 'Listed Member ' || (10000 + i), 'one_time_code', NULL, 0, 1767225600",
         MANY,
     )
     .await;
