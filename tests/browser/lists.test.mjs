@@ -3,7 +3,8 @@
 // by line and column), the public registration form asks them, 10,000 respondents come in by two CSV imports of
 // 5,000, and the respondents list pages through them 50 at a time with links that work without JavaScript, to
 // the last respondent; a search by name pages with buttons and never puts the name in the address. Every page is
-// checked with axe-core and stays under 200 kB on a phone-sized viewport.
+// checked with axe-core and stays under 200 kB on a phone-sized viewport. The workspace's people list keeps its role
+// filter in the address and a search by name out of it.
 import { runSteps, checkA11y, expect } from './lib.mjs';
 
 const ADMIN = { email: 'admin@demo.kleroterion.org', password: 'demo-admin-password' };
@@ -113,5 +114,16 @@ await runSteps('lists that scale', [
     const hrefs = await page.locator('a').evaluateAll(links => links.map(a => a.getAttribute('href') || ''));
     expect(!hrefs.some(href => href.includes('Listed')), 'no name in any link');
     await checkPage(page, 'respondents, a searched page');
+  }],
+  ['the workspace filters its people by role in the address and searches names out of it', async ({ page, base }) => {
+    await page.goto(`${base}${staffPath}?role=member`);
+    expect(await page.locator('#people-role').inputValue() === 'member', 'the role filter is kept');
+    await checkPage(page, 'workspace, people filtered by role');
+    await page.fill('#people-q', 'Nobody Listed Here');
+    await submit(page, '#people-search');
+    expect(!page.url().includes('Nobody'), `no name in the address: ${page.url()}`);
+    expect((await page.content()).includes('Nothing in the list matches.'), 'the search found no one');
+    expect(await page.locator('#people-q').inputValue() === 'Nobody Listed Here', 'the search is kept in the form');
+    await checkPage(page, 'workspace, people searched');
   }],
 ]);

@@ -31,6 +31,8 @@ mod error;
 pub mod impact;
 pub mod invitations;
 pub mod members;
+// Lists that scale (issue 18, item 5).
+pub mod paging;
 // Publishing the final report (issue 18, item 7).
 pub mod publication;
 pub mod random;

@@ -215,6 +215,55 @@ pub async fn people_of(
         .collect()
 }
 
+/// One page of the people with a role in an assembly, by role then account (the order of [`people_of`]): only
+/// `role` if given, only names or emails containing `search` (any case) if not empty; at most `limit` from the
+/// `offset`-th, and how many match in all (issue 18, item 5).
+pub async fn people_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    role: Option<Role>,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(AccountRow, Role)>, i64), StoreError> {
+    let pattern = crate::recruitment::like_pattern(search);
+    let role = role.map(Role::as_str).unwrap_or("");
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM assembly_roles r JOIN accounts a ON a.id = r.account_id
+         WHERE r.assembly_id = $1 AND ($2 = '' OR r.role = $2)
+           AND ($3 = '%%' OR LOWER(a.display_name) LIKE $3 ESCAPE '\\' OR LOWER(a.email) LIKE $3 ESCAPE '\\')",
+    )
+    .bind(assembly_id)
+    .bind(role)
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT a.id, a.email, a.display_name, a.sign_in_method, a.password_hash, a.is_admin, a.disabled_at, r.role
+         FROM assembly_roles r JOIN accounts a ON a.id = r.account_id
+         WHERE r.assembly_id = $1 AND ($2 = '' OR r.role = $2)
+           AND ($3 = '%%' OR LOWER(a.display_name) LIKE $3 ESCAPE '\\' OR LOWER(a.email) LIKE $3 ESCAPE '\\')
+         ORDER BY r.role, a.id LIMIT $4 OFFSET $5",
+    )
+    .bind(assembly_id)
+    .bind(role)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    let people = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                account_from_row(row)?,
+                parse_role(&row.try_get::<String, _>("role")?)?,
+            ))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((people, total))
+}
+
 /// How many enabled platform administrators exist (the last one may be neither disabled nor demoted).
 pub async fn count_enabled_admins(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(

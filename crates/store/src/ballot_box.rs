@@ -219,6 +219,35 @@ pub async fn list(
     rows.iter().map(ballot_from_row).collect()
 }
 
+/// One page of the ballots of an assembly, oldest first: at most `limit` from the `offset`-th, and how many there
+/// are in all (issue 18, item 5).
+pub async fn list_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BallotRow>, i64), StoreError> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE assembly_id = $1")
+        .bind(assembly_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, proposal_id, method, wording, wording_otherwise, options, pass_rule, max_approvals,
+                eligible_members, opens_after, held_when, status, final_wording, result_text, passed, support_bp,
+                opened_at, closed_at
+         FROM ballots WHERE assembly_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+    )
+    .bind(assembly_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((
+        rows.iter().map(ballot_from_row).collect::<Result<_, _>>()?,
+        total,
+    ))
+}
+
 /// One ballot of an assembly ([`StoreError::NotFound`] if it belongs to another).
 pub async fn get(
     conn: &mut AnyConnection,

@@ -115,3 +115,37 @@ pub async fn moderate(
     }
     Ok(before)
 }
+
+/// One page of an assembly's comments with the given status, oldest first: at most `limit` from the `offset`-th,
+/// and how many there are in all (issue 18, item 5).
+pub async fn comments_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    status: CommentStatus,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CommentRow>, i64), StoreError> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM design_comments WHERE assembly_id = $1 AND status = $2",
+    )
+    .bind(assembly_id)
+    .bind(status.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, body, status, created_at FROM design_comments
+         WHERE assembly_id = $1 AND status = $2 ORDER BY id LIMIT $3 OFFSET $4",
+    )
+    .bind(assembly_id)
+    .bind(status.as_str())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((
+        rows.iter()
+            .map(comment_from_row)
+            .collect::<Result<_, _>>()?,
+        total,
+    ))
+}

@@ -476,3 +476,113 @@ pub async fn balance_comments(
         })
         .collect()
 }
+
+/// What an evidence list is narrowed to (issue 18, item 5): one topic, and a fragment of the title or summary (any
+/// case); empty means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceFilter {
+    /// Only this topic, if not empty.
+    pub topic: String,
+    /// Only documents whose title or summary contains this, if not empty.
+    pub search: String,
+}
+
+/// One page of the evidence library matching `filter`, by topic then order of addition: at most `limit` from the
+/// `offset`-th, and how many match in all.
+pub async fn evidence_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    filter: &EvidenceFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EvidenceRow>, i64), StoreError> {
+    let pattern = crate::recruitment::like_pattern(&filter.search);
+    let topic = filter.topic.trim();
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM evidence WHERE assembly_id = $1 AND ($2 = '' OR topic = $2)
+           AND ($3 = '%%' OR LOWER(title) LIKE $3 ESCAPE '\\' OR LOWER(summary) LIKE $3 ESCAPE '\\')",
+    )
+    .bind(assembly_id)
+    .bind(topic)
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, topic, title, url, summary FROM evidence WHERE assembly_id = $1 AND ($2 = '' OR topic = $2)
+           AND ($3 = '%%' OR LOWER(title) LIKE $3 ESCAPE '\\' OR LOWER(summary) LIKE $3 ESCAPE '\\')
+         ORDER BY topic, id LIMIT $4 OFFSET $5",
+    )
+    .bind(assembly_id)
+    .bind(topic)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok(EvidenceRow {
+                id: row.try_get("id")?,
+                fields: NewEvidence {
+                    topic: row.try_get("topic")?,
+                    title: row.try_get("title")?,
+                    url: row.try_get("url")?,
+                    summary: row.try_get("summary")?,
+                },
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((rows, total))
+}
+
+/// The topics the evidence library files documents under, in order (the evidence list's topic filter).
+pub async fn evidence_topics(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT topic FROM evidence WHERE assembly_id = $1 ORDER BY topic",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One page of the speakers, by topic then order of addition, and how many there are in all.
+pub async fn speakers_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<SpeakerRow>, i64), StoreError> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM speakers WHERE assembly_id = $1")
+        .bind(assembly_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, topic, perspective, interests, session_id FROM speakers WHERE assembly_id = $1
+         ORDER BY topic, id LIMIT $2 OFFSET $3",
+    )
+    .bind(assembly_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok(SpeakerRow {
+                id: row.try_get("id")?,
+                fields: NewSpeaker {
+                    name: row.try_get("name")?,
+                    topic: row.try_get("topic")?,
+                    perspective: row.try_get("perspective")?,
+                    interests: row.try_get("interests")?,
+                    session_id: row.try_get("session_id")?,
+                },
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((rows, total))
+}

@@ -166,6 +166,63 @@ pub async fn list(
     rows.iter().map(from_row).collect()
 }
 
+/// What a list of recommendations is narrowed to (issue 18, item 5): one theme, and a fragment of the reference or
+/// title (any case); empty means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecommendationFilter {
+    /// Only this theme, if not empty.
+    pub theme: String,
+    /// Only recommendations whose reference or title contains this, if not empty.
+    pub search: String,
+}
+
+/// One page of the recommendations matching `filter`, in the assembly's order: at most `limit` from the
+/// `offset`-th, and how many match in all.
+pub async fn list_page(
+    conn: &mut AnyConnection,
+    assembly_id: i64,
+    filter: &RecommendationFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RecommendationRow>, i64), StoreError> {
+    let pattern = crate::recruitment::like_pattern(&filter.search);
+    let theme = filter.theme.trim();
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recommendations WHERE assembly_id = $1 AND ($2 = '' OR theme = $2)
+           AND ($3 = '%%' OR LOWER(reference) LIKE $3 ESCAPE '\\' OR LOWER(title) LIKE $3 ESCAPE '\\')",
+    )
+    .bind(assembly_id)
+    .bind(theme)
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, assembly_id, reference, title, body, theme, route, support_bp, support_text, minority_report,
+                proposal_id, position, created_at
+         FROM recommendations WHERE assembly_id = $1 AND ($2 = '' OR theme = $2)
+           AND ($3 = '%%' OR LOWER(reference) LIKE $3 ESCAPE '\\' OR LOWER(title) LIKE $3 ESCAPE '\\')
+         ORDER BY position, id LIMIT $4 OFFSET $5",
+    )
+    .bind(assembly_id)
+    .bind(theme)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// The themes of an assembly's recommendations, in order (the list's theme filter).
+pub async fn themes(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT theme FROM recommendations WHERE assembly_id = $1 ORDER BY theme",
+    )
+    .bind(assembly_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// One recommendation of an assembly ([`StoreError::NotFound`] if it belongs to another assembly).
 pub async fn get(
     conn: &mut AnyConnection,

@@ -133,6 +133,21 @@ impl Paging {
     }
 }
 
+/// The query of a list page that only pages: `?page=N` (from 1; anything else is the first page).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    /// The page as typed.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl PageQuery {
+    /// The page asked for, from 0.
+    pub fn index(&self) -> i64 {
+        page_from_field(&self.page)
+    }
+}
+
 /// A page number as typed in a query or form (from 1): anything else is the first page. Returns it from 0.
 pub fn page_from_field(value: &str) -> i64 {
     value
@@ -140,6 +155,21 @@ pub fn page_from_field(value: &str) -> i64 {
         .parse::<i64>()
         .map(|page| page.max(1) - 1)
         .unwrap_or(0)
+}
+
+/// The base of a list's page links: `path?` followed by the non-empty `params`, URL-encoded, each with its `&`
+/// (for [`Paging::links`], which adds `page=N`). Only for values that are not personal data.
+pub fn base_url(path: &str, params: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = params
+        .iter()
+        .copied()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .collect();
+    if kept.is_empty() {
+        return format!("{path}?");
+    }
+    let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    format!("{path}?{query}&")
 }
 
 #[cfg(test)]
@@ -172,6 +202,15 @@ mod tests {
         assert_eq!(last.links[0].rel, "prev");
         assert!(Paging::links(Lang::En, "/x?", 0, 100, 0).links.is_empty());
         assert_eq!(Paging::links(Lang::En, "/x?", 0, 100, 0).summary, "");
+    }
+
+    #[test]
+    fn a_base_url_keeps_the_filters_given_encoded_and_ends_ready_for_the_page() {
+        assert_eq!(base_url("/x", &[("topic", ""), ("q", " ")]), "/x?");
+        assert_eq!(
+            base_url("/x", &[("topic", "Energy & heat"), ("q", "")]),
+            "/x?topic=Energy+%26+heat&"
+        );
     }
 
     #[test]

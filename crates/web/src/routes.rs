@@ -62,6 +62,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec("POST", "/staff/assemblies/{assembly_id}/roles", Page, AssignRoles), post(staff::assign_role)),
         (spec("POST", "/staff/assemblies/{assembly_id}/roles/{account_id}/remove", Page, AssignRoles), post(staff::remove_role)),
         (spec("POST", "/staff/assemblies/{assembly_id}/members", Page, AssignRoles), post(staff::add_member)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/people", Page, ViewWorkspace), post(staff::search_people)),
         (spec("GET", "/staff/assemblies/{assembly_id}/codes", Page, DeliverCodes), get(staff::code_deliveries)),
         (spec("POST", "/staff/assemblies/{assembly_id}/codes/resend", Page, DeliverCodes), post(staff::resend_codes)),
         (spec("POST", "/staff/assemblies/{assembly_id}/codes/letters", Page, DeliverCodes), post(staff::print_letters)),
@@ -375,6 +376,8 @@ fn cors() -> tower_http::cors::CorsLayer {
     tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::Any)
         .allow_methods([axum::http::Method::GET])
+        // The length of a list answered as a plain array (the design comments).
+        .expose_headers([axum::http::HeaderName::from_static("x-total-count")])
 }
 
 /// `GET /api/openapi.json`: the document of the API routes of this table.

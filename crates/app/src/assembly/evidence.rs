@@ -46,13 +46,29 @@ pub struct Balance {
     pub comments: Vec<BalanceCommentRow>,
 }
 
+/// Which documents of the library a page shows (issue 18, item 5): those matching `filter`, page `page` (from 0) of
+/// [`crate::paging::PAGE_SIZE`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Documents {
+    /// The topic and the words asked for.
+    pub filter: store::evidence::EvidenceFilter,
+    /// The page, from 0 (a page past the last shows the last).
+    pub page: i64,
+}
+
 /// Everything both evidence pages show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Library {
     /// The assembly's title.
     pub title: String,
-    /// The documents, by topic.
+    /// The page of documents asked for, by topic.
     pub evidence: Vec<EvidenceRow>,
+    /// How many documents match the filter.
+    pub matching: i64,
+    /// The page of documents shown, from 0.
+    pub page: i64,
+    /// The topics of the documents (the filter's choices).
+    pub evidence_topics: Vec<String>,
     /// The speakers, by topic.
     pub speakers: Vec<SpeakerEntry>,
     /// The balance per topic that has speakers.
@@ -66,9 +82,14 @@ pub async fn library(
     conn: &mut store::AnyConnection,
     assembly_id: i64,
     audience: Audience,
+    documents: &Documents,
 ) -> Result<Library> {
     let record = store::assemblies::get_assembly(&mut *conn, assembly_id).await?;
-    let evidence = store::evidence::list_evidence(&mut *conn, assembly_id).await?;
+    let shown = crate::page_of!(documents.page, crate::paging::PAGE_SIZE, |limit, offset| {
+        store::evidence::evidence_page(&mut *conn, assembly_id, &documents.filter, limit, offset)
+            .await?
+    });
+    let evidence_topics = store::evidence::evidence_topics(&mut *conn, assembly_id).await?;
     let (questions, names) = match audience {
         Audience::Staff => (
             store::evidence::staff_questions(&mut *conn, assembly_id).await?,
@@ -127,7 +148,10 @@ pub async fn library(
         .collect();
     Ok(Library {
         title: record.title,
-        evidence,
+        evidence: shown.items,
+        matching: shown.total,
+        page: shown.page,
+        evidence_topics,
         speakers,
         balance,
         other_comments,
@@ -166,8 +190,9 @@ pub struct PendingQuestion {
 pub async fn staff_library(
     conn: &mut store::AnyConnection,
     assembly_id: i64,
+    documents: &Documents,
 ) -> Result<StaffLibrary> {
-    let library = library(&mut *conn, assembly_id, Audience::Staff).await?;
+    let library = library(&mut *conn, assembly_id, Audience::Staff, documents).await?;
     let requests = store::evidence::speaker_requests(&mut *conn, assembly_id).await?;
     let topics = store::sessions::topics(&mut *conn, assembly_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, assembly_id).await?;
@@ -397,4 +422,37 @@ pub async fn moderate_questions(
         "questions moderated"
     );
     Ok(ids.len())
+}
+
+/// One page of the library's documents and one of its speakers, as the API gives them (issue 18, item 5): each
+/// read from the store with its total; `(limit, offset)` for both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryLists {
+    /// The documents of the page, by topic, and how many there are.
+    pub documents: (Vec<EvidenceRow>, i64),
+    /// The speakers of the page, by topic, and how many there are.
+    pub speakers: (Vec<SpeakerRow>, i64),
+}
+
+/// The page `(limit, offset)` of an assembly's documents and of its speakers ([`crate::Error::NotFound`] for an
+/// unknown assembly).
+pub async fn library_lists(
+    conn: &mut store::AnyConnection,
+    assembly_id: i64,
+    (limit, offset): (i64, i64),
+) -> Result<LibraryLists> {
+    store::assemblies::get_assembly(&mut *conn, assembly_id).await?;
+    let documents = store::evidence::evidence_page(
+        &mut *conn,
+        assembly_id,
+        &store::evidence::EvidenceFilter::default(),
+        limit,
+        offset,
+    )
+    .await?;
+    let speakers = store::evidence::speakers_page(&mut *conn, assembly_id, limit, offset).await?;
+    Ok(LibraryLists {
+        documents,
+        speakers,
+    })
 }

@@ -24,6 +24,8 @@ pub use evidence::{
 };
 // Moderation of members' questions (issue 18, item 8).
 pub use evidence::{PendingQuestion, moderate_questions};
+// Lists that scale (issue 18, item 5).
+pub use evidence::{Documents, LibraryLists, library_lists};
 pub use mine::{MyAssembly, MySession, my_assembly};
 pub use seating::{
     AllocationRequest, CurrentSeating, NO_VALUE, Restored, SeatingOverview, Swap, build_request,

@@ -154,3 +154,14 @@ async fn audited_unless_refused<T>(
         None => Ok(written?),
     }
 }
+
+/// The ballots `(limit, offset)` of an assembly, oldest first, read from the store with how many there are
+/// (issue 18, item 5; [`crate::Error::NotFound`] for an unknown assembly).
+pub async fn ballots_page(
+    conn: &mut store::AnyConnection,
+    assembly_id: i64,
+    (limit, offset): (i64, i64),
+) -> crate::Result<(Vec<store::ballot_box::BallotRow>, i64)> {
+    store::assemblies::get_assembly(&mut *conn, assembly_id).await?;
+    Ok(store::ballot_box::list_page(conn, assembly_id, limit, offset).await?)
+}

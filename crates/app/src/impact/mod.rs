@@ -16,6 +16,7 @@
 //! [`Action::ViewStrategy`]: domain::permission::Action::ViewStrategy
 
 mod demo;
+mod page;
 mod recommendations;
 mod responses;
 mod strategy;
@@ -23,6 +24,8 @@ mod surveys;
 mod tracking;
 
 pub use demo::seed_demo;
+// Lists that scale (issue 18, item 5).
+pub use page::{TrackingPage, public_tracking_page, tracking_page};
 pub use recommendations::{Deadline, add_recommendation, import_recommendations, save_settings};
 pub use responses::{
     NewJudgement, NewMilestone, NewResponse, add_milestone, judge_fidelity, record_response,

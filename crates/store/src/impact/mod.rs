@@ -15,9 +15,11 @@ use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
 
+mod page;
 mod strategy;
 mod surveys;
 
+pub use page::tracked_page;
 pub use strategy::{
     ActionRow, ActorRow, AllyRow, MaterialRow, Strategy, TacticRow, actions, add_action, add_actor,
     add_ally, add_material, add_tactic, count_actions, count_advocates, is_advocate, material,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::JsonBody;
+use super::page::{Page, PageParams};
 use crate::auth::Viewer;
 use crate::error::{AppError, item_refused};
 use crate::limits::PublicWrite;
@@ -36,31 +37,39 @@ pub struct CommentInput {
     pub body: String,
 }
 
-/// `GET /api/v1/assemblies/{assembly_id}/comments`: approved comments only.
+/// `GET /api/v1/assemblies/{assembly_id}/comments`: a page of the approved comments (oldest first), read from the
+/// store, with how many there are in the `X-Total-Count` header (issue 18, item 5).
 pub async fn list_comments(
     State(state): State<AppState>,
     Path(assembly_id): Path<i64>,
-) -> Result<Json<Vec<CommentDto>>, AppError> {
+    params: PageParams,
+) -> Result<Response, AppError> {
+    let page = Page::parse(params)?;
     let mut connection = state.store.connection().await?;
     if !store::assemblies::assembly_exists(&mut connection, assembly_id).await? {
         return Err(AppError::NotFound);
     }
-    let rows = store::comments::comments_with_status(
+    let (rows, total) = store::comments::comments_page(
         &mut connection,
         assembly_id,
         CommentStatus::Approved,
+        page.limit,
+        page.offset,
     )
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|row| CommentDto {
-                id: row.id,
-                body: row.body,
-                created_at: row.created_at,
-            })
-            .collect(),
-    ))
+    let comments: Vec<CommentDto> = rows
+        .into_iter()
+        .map(|row| CommentDto {
+            id: row.id,
+            body: row.body,
+            created_at: row.created_at,
+        })
+        .collect();
+    Ok(([(TOTAL_COUNT, total.to_string())], Json(comments)).into_response())
 }
+
+/// The header that carries the length of a list answered as a plain array.
+const TOTAL_COUNT: &str = "x-total-count";
 
 /// `POST /api/v1/assemblies/{assembly_id}/comments`: held for moderation; returns 202, or 429 with `Retry-After`
 /// over the public rate limit (`crate::limits`), writing nothing.

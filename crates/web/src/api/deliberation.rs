@@ -37,17 +37,24 @@ pub async fn proposals(
     })))
 }
 
-/// `GET /api/v1/assemblies/{assembly_id}/ballots`: a page of the ballots; `result` is null until a ballot closes.
+/// `GET /api/v1/assemblies/{assembly_id}/ballots`: a page of the ballots read from the store with their total;
+/// `result` is null until a ballot closes.
 pub async fn ballots(
     State(state): State<AppState>,
     Path(assembly_id): Path<i64>,
     params: PageParams,
 ) -> Result<Json<Paged<Value>>, AppError> {
     let page = Page::parse(params)?;
-    let mut tx = state.store.begin().await?;
-    let overview = app::deliberation::report::overview(&mut tx, assembly_id).await?;
-    drop(tx);
-    Ok(Json(page.of(&overview.ballots, |ballot| {
+    let mut connection = state.store.connection().await?;
+    let (ballots, total) =
+        app::deliberation::ballots_page(&mut connection, assembly_id, (page.limit, page.offset))
+            .await?;
+    drop(connection);
+    Ok(Json(Paged {
+        total,
+        limit: page.limit,
+        offset: page.offset,
+        items: ballots.iter().map(|ballot| {
         let closed = ballot.status == ballots::BallotStatus::Closed;
         json!({
             "id": ballot.id,
@@ -62,5 +69,6 @@ pub async fn ballots(
                 "text": ballot.result_text, "passed": ballot.passed, "support_bp": ballot.support_bp,
             })),
         })
-    })))
+    }).collect(),
+    }))
 }

@@ -104,9 +104,17 @@ pub fn operation(method: &str, path: &str) -> Option<Value> {
             }
         }),
         ("GET", "/api/v1/assemblies/{assembly_id}/comments") => json!({
-            "operationId": "listComments", "summary": "Approved comments on the design of the process",
-            "parameters": [assembly_id_parameter()],
-            "responses": { "200": json_response("The approved comments", json!({ "type": "array", "items": schema_ref("Comment") })), "404": error_response("No such assembly") }
+            "operationId": "listComments", "summary": "Approved comments on the design of the process, a page of them (oldest first); the X-Total-Count header says how many there are",
+            "parameters": [assembly_id_parameter(), paging_parameters()[0].clone(), paging_parameters()[1].clone()],
+            "responses": {
+                "200": {
+                    "description": "The approved comments of the page",
+                    "headers": { "X-Total-Count": { "description": "How many approved comments there are", "schema": { "type": "integer", "minimum": 0 } } },
+                    "content": { "application/json": { "schema": { "type": "array", "items": schema_ref("Comment") } } }
+                },
+                "404": error_response("No such assembly"),
+                "422": error_response("`limit` or `offset` out of range; `field` names it")
+            }
         }),
         ("POST", "/api/v1/assemblies/{assembly_id}/comments") => json!({
             "operationId": "postComment", "summary": "Comment on the design of the process (held for moderation)",

@@ -83,17 +83,44 @@ fn with_status(tracking: &Tracking) -> Vec<(&Tracked, Option<&'static str>)> {
         .collect()
 }
 
-/// `GET /api/v1/assemblies/{assembly_id}/recommendations`: a page of the assembly's recommendations in its order.
+/// `GET /api/v1/assemblies/{assembly_id}/recommendations`: a page of the assembly's recommendations in its order,
+/// read from the store with its total (issue 18, item 5), answered as the anonymous public like every public read
+/// here.
 pub async fn list_recommendations(
     State(state): State<AppState>,
     Path(assembly_id): Path<i64>,
     params: PageParams,
 ) -> Result<Json<Paged<Value>>, AppError> {
     let page = Page::parse(params)?;
-    let tracking = public_recommendations(&state, assembly_id).await?;
-    Ok(Json(page.of(&with_status(&tracking), |(item, status)| {
-        recommendation_json(item, *status)
-    })))
+    let mut connection = state.store.connection().await?;
+    let public = app::Actor {
+        account_id: None,
+        role: domain::permission::Role::Public,
+    };
+    let shown = app::impact::public_tracking_page(
+        &mut connection,
+        &public,
+        assembly_id,
+        (page.limit, page.offset),
+        today(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    drop(connection);
+    let rows = shown.scorecard.rows();
+    Ok(Json(Paged {
+        total: shown.matching,
+        limit: page.limit,
+        offset: page.offset,
+        items: shown
+            .tracked
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                recommendation_json(item, rows.get(index).map(|row| row.status.label()))
+            })
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}`.

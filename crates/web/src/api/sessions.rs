@@ -50,8 +50,9 @@ pub async fn sessions(
     })))
 }
 
-/// `GET /api/v1/assemblies/{assembly_id}/evidence`: a page of the documents and the speakers, by topic, as the
-/// public evidence page shows them (a speaker's name, topic, perspective and declared interests are public).
+/// `GET /api/v1/assemblies/{assembly_id}/evidence`: a page of the documents and one of the speakers, by topic, as
+/// the public evidence page shows them (a speaker's name, topic, perspective and declared interests are public); each
+/// page is read from the store with its total.
 pub async fn evidence(
     State(state): State<AppState>,
     Path(assembly_id): Path<i64>,
@@ -59,29 +60,44 @@ pub async fn evidence(
 ) -> Result<Json<Value>, AppError> {
     let page = Page::parse(params)?;
     let mut connection = state.store.connection().await?;
-    let library = app::assembly::library(
-        &mut connection,
-        assembly_id,
-        app::assembly::Audience::Public,
-    )
-    .await?;
+    let lists =
+        app::assembly::library_lists(&mut connection, assembly_id, (page.limit, page.offset))
+            .await?;
     drop(connection);
-    let documents: Paged<Value> = page.of(&library.evidence, |row| {
-        json!({
-            "id": row.id, "topic": row.fields.topic, "title": row.fields.title,
-            "url": row.fields.url, "summary": row.fields.summary,
-        })
-    });
-    let speakers: Paged<Value> = page.of(&library.speakers, |entry| {
-        json!({
-            "id": entry.speaker.id,
-            "name": entry.speaker.fields.name,
-            "topic": entry.speaker.fields.topic,
-            "perspective": entry.speaker.fields.perspective,
-            "interests": entry.speaker.fields.interests,
-            "session_id": entry.session.as_ref().map(|session| session.id),
-        })
-    });
+    let (documents, documents_total) = lists.documents;
+    let documents = Paged {
+        total: documents_total,
+        limit: page.limit,
+        offset: page.offset,
+        items: documents
+            .iter()
+            .map(|row| {
+                json!({
+                    "id": row.id, "topic": row.fields.topic, "title": row.fields.title,
+                    "url": row.fields.url, "summary": row.fields.summary,
+                })
+            })
+            .collect(),
+    };
+    let (speakers, speakers_total) = lists.speakers;
+    let speakers = Paged {
+        total: speakers_total,
+        limit: page.limit,
+        offset: page.offset,
+        items: speakers
+            .iter()
+            .map(|speaker| {
+                json!({
+                    "id": speaker.id,
+                    "name": speaker.fields.name,
+                    "topic": speaker.fields.topic,
+                    "perspective": speaker.fields.perspective,
+                    "interests": speaker.fields.interests,
+                    "session_id": speaker.fields.session_id,
+                })
+            })
+            .collect(),
+    };
     Ok(Json(
         json!({ "documents": documents, "speakers": speakers }),
     ))

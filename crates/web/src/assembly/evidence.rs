@@ -12,8 +12,8 @@ use super::forms::{
 };
 use super::refusals;
 use super::views::{
-    LibraryView, PublicEvidencePage, SavedQuery, Shown, StaffEvidencePage, session_label,
-    word_refusals,
+    DocumentsQuery, LibraryView, PublicEvidencePage, SavedQuery, Shown, StaffEvidencePage,
+    session_label, word_refusals,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -28,11 +28,18 @@ pub async fn public_evidence(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
+    Query(list): Query<DocumentsQuery>,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<AssemblyMessages>();
+    let documents = list.documents();
     let mut conn = state.store.connection().await?;
-    let library =
-        app::assembly::library(&mut conn, assembly_id, app::assembly::Audience::Public).await?;
+    let library = app::assembly::library(
+        &mut conn,
+        assembly_id,
+        app::assembly::Audience::Public,
+        &documents,
+    )
+    .await?;
     drop(conn);
     let assembly_title = library.title.clone();
     render(
@@ -42,7 +49,14 @@ pub async fn public_evidence(
             t,
             assembly_id,
             assembly_title,
-            l: LibraryView::new(library, t).map_err(AppError::internal)?,
+            l: LibraryView::new(
+                library,
+                t,
+                viewer.lang,
+                format!("/assemblies/{assembly_id}/evidence"),
+                &documents,
+            )
+            .map_err(AppError::internal)?,
         },
     )
 }
@@ -54,7 +68,8 @@ async fn staff_page(
     assembly_id: i64,
     shown: Shown<&'static str>,
 ) -> Result<Response, AppError> {
-    staff_page_with(state, viewer, assembly_id, shown, None).await
+    let documents = app::assembly::Documents::default();
+    staff_page_with(state, viewer, assembly_id, shown, None, &documents).await
 }
 
 /// The staff page with `moderated`, how many questions the moderation form just decided.
@@ -64,11 +79,12 @@ async fn staff_page_with(
     assembly_id: i64,
     shown: Shown<&'static str>,
     moderated: Option<usize>,
+    documents: &app::assembly::Documents,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<AssemblyMessages>();
     let p = viewer.lang.t::<PublishMessages>();
     let mut conn = state.store.connection().await?;
-    let staff = app::assembly::staff_library(&mut conn, assembly_id).await?;
+    let staff = app::assembly::staff_library(&mut conn, assembly_id, documents).await?;
     drop(conn);
     let assembly_title = staff.library.title.clone();
     render(
@@ -78,7 +94,14 @@ async fn staff_page_with(
             t,
             assembly_id,
             assembly_title,
-            l: LibraryView::new(staff.library, t).map_err(AppError::internal)?,
+            l: LibraryView::new(
+                staff.library,
+                t,
+                viewer.lang,
+                format!("/staff/assemblies/{assembly_id}/evidence"),
+                documents,
+            )
+            .map_err(AppError::internal)?,
             requests: staff
                 .requests
                 .into_iter()
@@ -110,6 +133,7 @@ pub async fn staff_evidence(
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
     Query(query): Query<SavedQuery>,
+    Query(list): Query<DocumentsQuery>,
 ) -> Result<Response, AppError> {
     staff_page_with(
         &state,
@@ -117,6 +141,7 @@ pub async fn staff_evidence(
         assembly_id,
         Shown::page(query.saved.is_some()),
         query.moderated,
+        &list.documents(),
     )
     .await
 }

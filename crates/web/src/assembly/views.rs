@@ -24,6 +24,34 @@ pub struct SavedQuery {
     pub moderated: Option<usize>,
 }
 
+/// The evidence list's filter and page (issue 18, item 5): topics and words of documents are not personal data, so
+/// they travel in the query and a page can be bookmarked.
+#[derive(Debug, Default, Deserialize)]
+pub struct DocumentsQuery {
+    /// Only this topic, or empty.
+    #[serde(default)]
+    pub topic: String,
+    /// Words of the title or summary, or empty.
+    #[serde(default)]
+    pub q: String,
+    /// The page, from 1 (anything else: the first page).
+    #[serde(default)]
+    pub page: String,
+}
+
+impl DocumentsQuery {
+    /// What the use case reads.
+    pub fn documents(&self) -> app::assembly::Documents {
+        app::assembly::Documents {
+            filter: store::evidence::EvidenceFilter {
+                topic: self.topic.trim().to_owned(),
+                search: self.q.trim().to_owned(),
+            },
+            page: crate::paging::page_from_field(&self.page),
+        }
+    }
+}
+
 /// `?asked=1` or `?requested=1` after a post on "my assembly".
 #[derive(Debug, Deserialize)]
 pub struct MineQuery {
@@ -396,8 +424,22 @@ pub struct BalanceView {
 
 /// Everything both evidence pages show.
 pub struct LibraryView {
-    /// The evidence.
+    /// The page of evidence shown.
     pub evidence: Vec<EvidenceView>,
+    /// The strings of lists.
+    pub lists: &'static crate::i18n::lists::ListsMessages,
+    /// Where the evidence list's filter form and page links go (the public or the staff page).
+    pub list_path: String,
+    /// The topics of the documents, for the filter.
+    pub evidence_topics: Vec<String>,
+    /// The topic asked for, or empty.
+    pub topic: String,
+    /// The words asked for, or empty.
+    pub q: String,
+    /// How many documents the library has matching the filter.
+    pub matching: i64,
+    /// The page links of the evidence list.
+    pub paging: crate::paging::Paging,
     /// The speakers.
     pub speakers: Vec<SpeakerCard>,
     /// The balance per topic.
@@ -411,7 +453,20 @@ impl LibraryView {
     pub fn new(
         library: app::assembly::Library,
         t: &AssemblyMessages,
+        lang: Lang,
+        list_path: String,
+        documents: &app::assembly::Documents,
     ) -> Result<LibraryView, charts::ChartError> {
+        let topic = documents.filter.topic.clone();
+        let q = documents.filter.search.clone();
+        let base = crate::paging::base_url(&list_path, &[("topic", &topic), ("q", &q)]);
+        let paging = crate::paging::Paging::links(
+            lang,
+            &base,
+            library.page,
+            app::paging::PAGE_SIZE,
+            library.matching,
+        );
         let mut balance = Vec::with_capacity(library.balance.len());
         for topic in library.balance {
             let bars = topic
@@ -434,6 +489,13 @@ impl LibraryView {
             });
         }
         Ok(LibraryView {
+            lists: lang.t::<crate::i18n::lists::ListsMessages>(),
+            list_path,
+            evidence_topics: library.evidence_topics,
+            topic,
+            q,
+            matching: library.matching,
+            paging,
             evidence: library
                 .evidence
                 .into_iter()

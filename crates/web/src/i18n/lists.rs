@@ -48,6 +48,16 @@ pub struct ListsMessages {
     pub err_unknown_area_feature: &'static str,
     pub err_quota_not_a_question: &'static str,
     pub errors_heading: &'static str,
+    pub filter_heading: &'static str,
+    pub filter_submit: &'static str,
+    pub search_label: &'static str,
+    pub all_choice: &'static str,
+    pub topic_filter: &'static str,
+    pub theme_filter: &'static str,
+    pub role_filter: &'static str,
+    pub people_search_hint: &'static str,
+    pub no_match: &'static str,
+    pub clear_filter: &'static str,
 }
 
 impl crate::i18n::Catalogue for ListsMessages {
@@ -102,6 +112,16 @@ pub static EN_LISTS: ListsMessages = ListsMessages {
     err_unknown_area_feature: "The area feature must be one of the features above.",
     err_quota_not_a_question: "Line {line}: {feature},{value} is not a value of the registration questions; define it on the registration questions page first.",
     errors_heading: "The questions were not saved:",
+    filter_heading: "Find in the list",
+    filter_submit: "Show",
+    search_label: "Words in it",
+    all_choice: "All",
+    topic_filter: "Topic",
+    theme_filter: "Theme",
+    role_filter: "Role",
+    people_search_hint: "A part of a name or an email address. The search is sent in the form, never in the page address.",
+    no_match: "Nothing in the list matches.",
+    clear_filter: "Show the whole list",
 };
 
 /// French.
@@ -147,4 +167,14 @@ pub static FR_LISTS: ListsMessages = ListsMessages {
     err_unknown_area_feature: "Le critère de zone doit être l’un des critères ci-dessus.",
     err_quota_not_a_question: "Ligne {line} : {feature},{value} n’est pas une valeur des questions d’inscription ; définissez-la d’abord sur la page des questions d’inscription.",
     errors_heading: "Les questions n’ont pas été enregistrées :",
+    filter_heading: "Chercher dans la liste",
+    filter_submit: "Afficher",
+    search_label: "Mots contenus",
+    all_choice: "Tous",
+    topic_filter: "Thème de l’ordre du jour",
+    theme_filter: "Thème",
+    role_filter: "Rôle",
+    people_search_hint: "Une partie d’un nom ou d’une adresse e-mail. La recherche est envoyée dans le formulaire, jamais dans l’adresse de la page.",
+    no_match: "Rien dans la liste ne correspond.",
+    clear_filter: "Afficher toute la liste",
 };

@@ -6,10 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::permission::{Action, allowed};
-use store::recommendations::Route;
+use store::recommendations::{RecommendationFilter, Route};
 
 use super::forms::{AdvocateForm, RecommendationForm, SettingsForm, describe, parse_import};
-use super::views::{ListPage, code_choices, refusal_message, row_views};
+use super::views::{ListPage, code_choices, page_row_views, refusal_message};
 use super::{SavedQuery, today};
 use crate::auth::Viewer;
 use crate::csv_import::ImportForm;
@@ -33,6 +33,8 @@ struct Failed {
     add: RecommendationForm,
     /// The import text as typed.
     import: String,
+    /// Which recommendations the list shows and the page, from 0 (issue 18, item 5).
+    list: (RecommendationFilter, i64),
 }
 
 /// The list page: after a visit (`saved` after a change), or 422 with the form that `failed`.
@@ -50,7 +52,18 @@ async fn list_page(
     };
     let t = viewer.lang.t::<ImpactMessages>();
     let mut connection = state.store.connection().await?;
+    // The headline is the whole scorecard's; the table shows one page read from the store.
     let tracking = app::impact::tracking(&mut connection, assembly_id, today()).await?;
+    let (filter, page_asked) = &failed.list;
+    let shown = app::impact::tracking_page(
+        &mut connection,
+        assembly_id,
+        filter,
+        *page_asked,
+        app::paging::PAGE_SIZE,
+        today(),
+    )
+    .await?;
     let account_id = viewer.account.as_ref().map(|account| account.id);
     let is_advocate = app::impact::is_advocate(&mut connection, assembly_id, account_id).await?;
     drop(connection);
@@ -76,7 +89,22 @@ async fn list_page(
         title: tracking.record.title.clone(),
         headline: tracking.scorecard.headline_in(&super::views::words(t)),
         due: tracking.due.map(|d| d.to_string()).unwrap_or_default(),
-        rows: row_views(&tracking, t),
+        rows: page_row_views(&shown, t),
+        any_recommendations: !tracking.tracked.is_empty(),
+        lists: viewer.lang.t::<crate::i18n::lists::ListsMessages>(),
+        paging: crate::paging::Paging::links(
+            viewer.lang,
+            &crate::paging::base_url(
+                &format!("/staff/assemblies/{assembly_id}/impact"),
+                &[("theme", &filter.theme), ("q", &filter.search)],
+            ),
+            shown.page,
+            app::paging::PAGE_SIZE,
+            shown.matching,
+        ),
+        themes: shown.themes,
+        theme: filter.theme.clone(),
+        q: filter.search.clone(),
         can_manage: allowed(viewer.role, Action::ManageImpact),
         can_advocate: allowed(viewer.role, Action::Advocate),
         is_advocate,
@@ -106,7 +134,17 @@ pub async fn list(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let saved = query.saved.is_some();
-    list_page(&state, &viewer, assembly_id, saved, Failed::default()).await
+    let failed = Failed {
+        list: (
+            RecommendationFilter {
+                theme: query.theme.trim().to_owned(),
+                search: query.q.trim().to_owned(),
+            },
+            crate::paging::page_from_field(&query.page),
+        ),
+        ..Failed::default()
+    };
+    list_page(&state, &viewer, assembly_id, saved, failed).await
 }
 
 /// `POST /staff/assemblies/{id}/impact/settings`: the final report date and the response weeks.

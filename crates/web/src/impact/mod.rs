@@ -58,6 +58,15 @@ pub fn today() -> Date {
 pub struct SavedQuery {
     /// Set after a successful change.
     pub saved: Option<String>,
+    /// The staff list's theme filter, or empty (issue 18, item 5).
+    #[serde(default)]
+    pub theme: String,
+    /// Words of the reference or title, or empty (not personal data, so a query).
+    #[serde(default)]
+    pub q: String,
+    /// The staff list's page, from 1.
+    #[serde(default)]
+    pub page: String,
 }
 
 /// Query of the survey pages.

@@ -163,11 +163,31 @@ pub struct RowView {
 
 /// Every recommendation of `tracking` as a table row.
 pub fn row_views(tracking: &Tracking, t: &'static ImpactMessages) -> Vec<RowView> {
-    tracking
-        .scorecard
-        .rows()
-        .iter()
-        .zip(&tracking.tracked)
+    rows_of(
+        tracking.scorecard.rows(),
+        &tracking.tracked,
+        tracking.due,
+        t,
+    )
+}
+
+/// The recommendations of one page of the staff list as table rows (issue 18, item 5).
+pub fn page_row_views(
+    page: &app::impact::TrackingPage,
+    t: &'static ImpactMessages,
+) -> Vec<RowView> {
+    rows_of(page.scorecard.rows(), &page.tracked, page.due, t)
+}
+
+/// Scorecard rows with their stored recommendations (in the same order) as table rows.
+fn rows_of(
+    rows: &[::impact::Row],
+    tracked: &[store::impact::Tracked],
+    due: Option<::impact::Date>,
+    t: &'static ImpactMessages,
+) -> Vec<RowView> {
+    rows.iter()
+        .zip(tracked)
         .map(|(row, item)| RowView {
             id: item.recommendation.id,
             reference: row.reference.clone(),
@@ -182,7 +202,7 @@ pub fn row_views(tracking: &Tracking, t: &'static ImpactMessages) -> Vec<RowView
             fidelity: t.fidelities[fidelity_index(row.fidelity)],
             status: t.timeliness[timeliness_index(row.status)],
             overdue: row.status == Timeliness::Overdue,
-            due: tracking.due.map(|d| d.to_string()).unwrap_or_default(),
+            due: due.map(|d| d.to_string()).unwrap_or_default(),
         })
         .collect()
 }
@@ -302,8 +322,20 @@ pub struct ListPage {
     pub headline: String,
     /// The due date, or empty.
     pub due: String,
-    /// Every recommendation.
+    /// The page of recommendations shown (issue 18, item 5).
     pub rows: Vec<RowView>,
+    /// Whether the assembly has any recommendation (the imports of responses need one).
+    pub any_recommendations: bool,
+    /// The strings of lists.
+    pub lists: &'static crate::i18n::lists::ListsMessages,
+    /// The themes of the recommendations, for the filter.
+    pub themes: Vec<String>,
+    /// The theme asked for, or empty.
+    pub theme: String,
+    /// The words asked for, or empty.
+    pub q: String,
+    /// The page links of the list.
+    pub paging: crate::paging::Paging,
     /// Whether the viewer may set the deadline and enter recommendations.
     pub can_manage: bool,
     /// Whether the viewer may opt in to follow-up.

@@ -20,6 +20,9 @@ pub struct AssemblyQuery {
     /// Set after a comment was sent, to thank the visitor.
     #[serde(default)]
     pub commented: Option<String>,
+    /// The page of the published comments, from 1 (issue 18, item 5).
+    #[serde(default)]
+    pub page: String,
 }
 
 /// What the comment form shows besides the stored page: a thank-you, or the errors and the text as typed.
@@ -31,6 +34,8 @@ pub(super) struct CommentForm {
     pub errors: Vec<String>,
     /// The comment as typed.
     pub body: String,
+    /// The page of published comments shown, from 0.
+    pub page: i64,
 }
 
 /// Renders the page of assembly `assembly_id` with `status` and the comment form in state `form`.
@@ -43,12 +48,16 @@ pub(super) async fn page(
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
-    let approved = store::comments::comments_with_status(
-        &mut connection,
-        assembly_id,
-        CommentStatus::Approved,
-    )
-    .await?;
+    let approved = app::page_of!(form.page, app::paging::PAGE_SIZE, |limit, offset| {
+        store::comments::comments_page(
+            &mut connection,
+            assembly_id,
+            CommentStatus::Approved,
+            limit,
+            offset,
+        )
+        .await?
+    });
     let registered = store::recruitment::respondent_count(&mut connection, assembly_id).await?;
     let took_part = app::community::participation(&mut connection, assembly_id).await?;
     drop(connection);
@@ -93,7 +102,14 @@ pub(super) async fn page(
         &AssemblyPage {
             c,
             a,
-            comments: CommentView::list(&approved),
+            comments: CommentView::list(&approved.items),
+            paging: crate::paging::Paging::links(
+                viewer.lang,
+                &format!("/assemblies/{assembly_id}?"),
+                approved.page,
+                app::paging::PAGE_SIZE,
+                approved.total,
+            ),
             thanks: form.thanks,
             errors: form.errors,
             body: form.body,
@@ -114,6 +130,7 @@ pub async fn assembly_page(
 ) -> Result<Response, AppError> {
     let form = CommentForm {
         thanks: query.commented.is_some(),
+        page: crate::paging::page_from_field(&query.page),
         ..CommentForm::default()
     };
     page(&state, &viewer, assembly_id, StatusCode::OK, form).await

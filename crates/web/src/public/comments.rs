@@ -28,6 +28,7 @@ pub async fn post_comment(
                 thanks: false,
                 errors: invalid.errors.describe(viewer.lang),
                 body: invalid.fields.body,
+                page: 0,
             };
             return page(
                 &state,

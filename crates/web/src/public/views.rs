@@ -22,8 +22,10 @@ pub struct AssemblyPage {
     pub c: Chrome,
     /// The assembly.
     pub a: AssemblyView,
-    /// Approved comments.
+    /// The page of approved comments shown.
     pub comments: Vec<CommentView>,
+    /// The page links of the approved comments (issue 18, item 5).
+    pub paging: crate::paging::Paging,
     /// Whether to thank the visitor for a comment just sent.
     pub thanks: bool,
     /// Validation errors of the comment form.

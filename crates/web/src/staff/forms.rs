@@ -286,3 +286,39 @@ impl Validate for PhaseFields {
         }
     }
 }
+
+/// The workspace's list of people (issue 18, item 5): a role as a query (`?role=member&page=2`), and a name or email
+/// fragment only in a POST body, so a name never reaches a URL, a browser's history or a server log.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PeopleFilter {
+    /// A name or email fragment (POST only).
+    #[serde(default)]
+    pub q: String,
+    /// A role, or empty (or unknown) for every role.
+    #[serde(default)]
+    pub role: String,
+    /// The page, from 1 (anything else: the first page).
+    #[serde(default)]
+    pub page: String,
+}
+
+impl PeopleFilter {
+    /// The role asked for, if it is one.
+    pub fn role(&self) -> Option<Role> {
+        Role::parse_assignable("role", self.role.trim()).ok()
+    }
+
+    /// The page asked for, from 0.
+    pub fn page(&self) -> i64 {
+        crate::paging::page_from_field(&self.page)
+    }
+}
+
+impl Validate for PeopleFilter {
+    type Command = PeopleFilter;
+
+    /// Never refused: an unknown role lists every role, as an empty one does.
+    fn validate(&self) -> Result<PeopleFilter, FieldErrors> {
+        Ok(self.clone())
+    }
+}

@@ -40,4 +40,4 @@ pub use phase::change_phase;
 pub use roles::{assign_role, remove_role};
 pub use settings::{save_settings, settings};
 pub use tokens::{create_token, revoke_token, tokens};
-pub use workspace::workspace;
+pub use workspace::{search_people, workspace};

@@ -3,7 +3,7 @@
 //! (`app::comments::moderate_comment`).
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::assembly::CommentStatus;
@@ -14,6 +14,7 @@ use super::views::ModerationPage;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Submitted;
+use crate::paging::{PageQuery, Paging};
 use crate::views::{Chrome, CommentView, render};
 use crate::{AppState, now};
 
@@ -22,19 +23,35 @@ pub async fn moderation_queue(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
-    let pending =
-        store::comments::comments_with_status(&mut connection, assembly_id, CommentStatus::Pending)
-            .await?;
+    let pending = app::page_of!(query.index(), app::paging::PAGE_SIZE, |limit, offset| {
+        store::comments::comments_page(
+            &mut connection,
+            assembly_id,
+            CommentStatus::Pending,
+            limit,
+            offset,
+        )
+        .await?
+    });
     drop(connection);
     let c = Chrome::new(&viewer, viewer.lang.messages().moderation_title);
+    let paging = Paging::links(
+        viewer.lang,
+        &format!("/staff/assemblies/{assembly_id}/comments?"),
+        pending.page,
+        app::paging::PAGE_SIZE,
+        pending.total,
+    );
     let page = ModerationPage {
         c,
         assembly_id,
         assembly_title: record.title,
-        comments: CommentView::list(&pending),
+        paging,
+        comments: CommentView::list(&pending.items),
         can_moderate: allowed(viewer.role, Action::ModerateComments),
         b: viewer.lang.t::<crate::i18n::bulk::BulkMessages>(),
     };

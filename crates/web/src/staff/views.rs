@@ -133,8 +133,18 @@ pub struct WorkspacePage {
     pub c: Chrome,
     /// The assembly.
     pub a: AssemblyView,
-    /// People and roles.
+    /// The page of people and roles shown.
     pub people: Vec<PersonView>,
+    /// The page links of the people (issue 18, item 5).
+    pub paging: crate::paging::Paging,
+    /// The strings of lists.
+    pub lists: &'static crate::i18n::lists::ListsMessages,
+    /// The people search as typed (from a POST only).
+    pub people_q: String,
+    /// The role the people list is narrowed to, or empty.
+    pub people_role: String,
+    /// How many people match.
+    pub people_total: i64,
     /// Whether the viewer may edit.
     pub can_edit: bool,
     /// Whether the viewer may see the moderation queue.
@@ -229,12 +239,14 @@ pub struct ModerationPage {
     pub assembly_id: i64,
     /// The assembly title.
     pub assembly_title: String,
-    /// Pending comments.
+    /// The page of pending comments shown.
     pub comments: Vec<CommentView>,
     /// Whether the viewer may approve or reject.
     pub can_moderate: bool,
     /// The bulk strings.
     pub b: &'static crate::i18n::bulk::BulkMessages,
+    /// The page links of the pending comments (issue 18, item 5).
+    pub paging: crate::paging::Paging,
 }
 
 /// An account as listed to administrators.

@@ -9,10 +9,12 @@ use axum::response::Response;
 use domain::permission::{Action, Role, allowed};
 use serde::Deserialize;
 
+use super::forms::PeopleFilter;
 use super::views::{InvitationView, PersonView, PhaseControl, PhaseStep, WorkspacePage};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::form::Submitted;
 use crate::views::{AssemblyView, Chrome, render};
 
 /// Query of the workspace page.
@@ -24,6 +26,12 @@ pub struct SavedQuery {
     /// Set after the phase control moved the assembly.
     #[serde(default)]
     pub moved: Option<String>,
+    /// The people list's role filter (issue 18, item 5).
+    #[serde(default)]
+    pub role: String,
+    /// The people list's page, from 1.
+    #[serde(default)]
+    pub page: String,
 }
 
 /// What the workspace shows above its content besides the stored assembly.
@@ -41,6 +49,8 @@ pub(super) struct Outcome {
     pub phase_errors: Vec<String>,
     /// A notice with figures (how many invitations were sent).
     pub message: Option<String>,
+    /// Which people the list shows (a role, a search, a page).
+    pub people: PeopleFilter,
 }
 
 impl Outcome {
@@ -71,7 +81,13 @@ pub(super) async fn page(
 ) -> Result<Response, AppError> {
     let mut connection = state.store.connection().await?;
     let record = store::assemblies::get_assembly(&mut connection, assembly_id).await?;
-    let people = store::accounts::people_of(&mut connection, assembly_id).await?;
+    let filter = &outcome.people;
+    let role = filter.role();
+    let search = filter.q.trim().to_owned();
+    let people = app::page_of!(filter.page(), app::paging::PAGE_SIZE, |limit, offset| {
+        store::accounts::people_page(&mut connection, assembly_id, role, &search, limit, offset)
+            .await?
+    });
     let can_assign = allowed(viewer.role, Action::AssignRoles);
     let ti = viewer
         .lang
@@ -138,11 +154,44 @@ pub(super) async fn page(
         }),
         errors: outcome.phase_errors,
     };
+    let role_id = role.map(Role::as_str).unwrap_or("");
+    let people_paging = if search.is_empty() {
+        let base = crate::paging::base_url(
+            &format!("/staff/assemblies/{assembly_id}"),
+            &[("role", role_id)],
+        );
+        crate::paging::Paging::links(
+            viewer.lang,
+            &base,
+            people.page,
+            app::paging::PAGE_SIZE,
+            people.total,
+        )
+    } else {
+        // A search by name pages with POST buttons: the name stays in the body, out of URLs and logs.
+        crate::paging::Paging::posts(
+            viewer.lang,
+            &format!("/staff/assemblies/{assembly_id}/people"),
+            vec![
+                ("q".to_owned(), search.clone()),
+                ("role".to_owned(), role_id.to_owned()),
+            ],
+            people.page,
+            app::paging::PAGE_SIZE,
+            people.total,
+        )
+    };
     let page = WorkspacePage {
         p,
         phase: phase_control,
         a: AssemblyView::new(&record, m),
+        paging: people_paging,
+        lists: viewer.lang.t::<crate::i18n::lists::ListsMessages>(),
+        people_q: search.clone(),
+        people_role: role_id.to_owned(),
+        people_total: people.total,
         people: people
+            .items
             .into_iter()
             .map(|(account, role)| PersonView {
                 account_id: account.id,
@@ -191,6 +240,27 @@ pub async fn workspace(
     let outcome = Outcome {
         saved: query.saved.is_some(),
         moved: query.moved.is_some(),
+        people: PeopleFilter {
+            q: String::new(),
+            role: query.role,
+            page: query.page,
+        },
+        ..Outcome::default()
+    };
+    page(&state, &viewer, assembly_id, StatusCode::OK, outcome).await
+}
+
+/// `POST /staff/assemblies/{assembly_id}/people`: the workspace with its people searched by name or email (sent in
+/// the body, never in the URL) and by role (issue 18, item 5).
+pub async fn search_people(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(assembly_id): Path<i64>,
+    Submitted(form): Submitted<PeopleFilter>,
+) -> Result<Response, AppError> {
+    let people = form.unwrap_or_else(|invalid| invalid.fields);
+    let outcome = Outcome {
+        people,
         ..Outcome::default()
     };
     page(&state, &viewer, assembly_id, StatusCode::OK, outcome).await

@@ -119,3 +119,5 @@ mod lists;
 // The sessions and ballots imports and adopting many proposals from the page (issue 18, item 1): their own pair of
 // backends.
 mod imports;
+// Lists that scale beyond the respondents, and the API's lists read a page from the store (issue 18, item 5).
+mod long_lists;
