@@ -108,3 +108,5 @@ mod api_lifecycle;
 mod participation;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5): their own pair of backends.
 mod lists;
+// Impact records edited and removed with their history (issue 18, item 8): their own pair of backends.
+mod impact_edits;
