@@ -237,7 +237,17 @@ pub async fn impact_records_are_edited_and_removed_on_their_page_with_a_history_
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM impact_milestones").await, 0);
+    assert_eq!(
+        one(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM impact_milestones WHERE recommendation_id = {}",
+                ids[0]
+            )
+        )
+        .await,
+        0
+    );
 
     // Another assembly's record is not found through this one, nor this one's through another.
     let other_id = assembly_with_roles(&app, "Assembly on transport").await;
@@ -287,7 +297,17 @@ pub async fn impact_records_are_edited_and_removed_on_their_page_with_a_history_
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM impact_fidelity").await, 0);
+    assert_eq!(
+        one(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM impact_fidelity WHERE recommendation_id = {}",
+                ids[0]
+            )
+        )
+        .await,
+        0
+    );
 
     // Members plan a tactic, edit it and remove it; the authority never sees it, nor its history.
     let response = post(
@@ -304,7 +324,14 @@ pub async fn impact_records_are_edited_and_removed_on_their_page_with_a_history_
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
-    let tactic = one(&app, "SELECT id FROM impact_tactics").await;
+    let tactic = one(
+        &app,
+        &format!(
+            "SELECT id FROM impact_tactics WHERE recommendation_id = {}",
+            ids[0]
+        ),
+    )
+    .await;
     let response = post(
         &app,
         &member,
@@ -595,7 +622,17 @@ pub async fn scripts_edit_and_remove_impact_records_naming_the_version_they_read
     )
     .await;
     assert_eq!(status, 204);
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM impact_milestones").await, 0);
+    assert_eq!(
+        one(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM impact_milestones WHERE recommendation_id = {}",
+                ids[0]
+            )
+        )
+        .await,
+        0
+    );
 
     // The oversight group judges and removes its judgement; the authority may not.
     let judgement = json!({ "version": 0, "verdict": "full", "reasons": "As recommended", "judged_on": "2026-06-01" });
