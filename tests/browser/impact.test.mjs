@@ -1,7 +1,8 @@
 // Impact as people do it: an administrator sets up an assembly whose deliberation ran elsewhere (imports three
 // recommendations, sets the authority's 12-week deadline after a 2020 final report, gives the demo accounts their
 // roles); the authority account answers two recommendations, so the third goes overdue; the oversight group rates
-// fidelity; a member logs a tactic and an ally; the public scorecard shows the right counts and chart. Every page is
+// fidelity; a member logs a tactic and an ally; the public scorecard shows the right counts and chart; the authority
+// withdraws a response with a reason, which the recommendation's history shows. Every page is
 // checked with axe-core and for horizontal overflow on a phone-sized viewport. The scenario makes its own assembly,
 // so it leaves the demo data as it found it.
 import { runSteps, checkA11y, expect, screenshot } from './lib.mjs';
@@ -203,5 +204,22 @@ await runSteps('impact', [
     await check(page, 'evaluation report');
     await page.goto(`${base}/assemblies/${id}/survey`);
     await check(page, 'public survey');
+  }],
+  ['the authority withdraws a response, saying why; the history keeps it and the scorecard follows', async ({ page, base }) => {
+    await login(page, base, 'authority');
+    await page.goto(`${base}${recommendationPaths[1]}`);
+    await page.click('#response ~ details.removal summary');
+    await page.fill('#response-reason', 'Answered before the council voted');
+    await check(page, 'removal form of a response');
+    await submit(page, '#response-removal');
+    expect(await page.locator('#response-kind').count() === 0, 'the response is gone');
+    const history = await page.textContent('#history-list');
+    expect(history.includes('removed by') && history.includes('Answered before the council voted'), `history: ${history}`);
+    await check(page, 'recommendation with its history');
+    await logout(page);
+    const id = assemblyPath.split('/').pop();
+    await page.goto(`${base}/assemblies/${id}/scorecard`);
+    const byResponse = await page.textContent('#by-response');
+    expect(/No response yet\s*2\s*67%/.test(byResponse), `responses by type: ${byResponse}`);
   }],
 ]);

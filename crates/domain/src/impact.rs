@@ -260,6 +260,33 @@ impl SurveyItem {
 /// The answers of a Likert statement: 1 (strongly disagree) to 5 (strongly agree).
 pub const LIKERT: std::ops::RangeInclusive<i64> = 1..=5;
 
+codes! {
+    /// A record of a recommendation's follow-up that can be edited and removed, with its history (issue 18,
+    /// item 8).
+    pub enum RecordKind {
+        /// The authority's response (one per recommendation).
+        Response => "response",
+        /// An implementation milestone.
+        Milestone => "milestone",
+        /// The fidelity judgement (one per recommendation).
+        Fidelity => "fidelity",
+        /// A tactic of the change strategy.
+        Tactic => "tactic",
+    }
+}
+
+codes! {
+    /// What a change did to a record, in the record's history.
+    pub enum Change {
+        /// The record was added.
+        Added => "added",
+        /// The record was edited.
+        Edited => "edited",
+        /// The record was removed (its history stays).
+        Removed => "removed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 use domain::account::{DisplayName, Email, SignInMethod};
 use domain::assembly::{AssemblyDraft, Authority, Commitment, Question, Timeline, Title};
 use domain::impact::{
-    ActorRole, AllyKind, Arena, Instrument, JudgedBy, Reply, Survey, SurveyItem, TacticKind,
-    TacticStatus, Verdict, Visibility,
+    ActorRole, AllyKind, Arena, Change, Instrument, JudgedBy, RecordKind, Reply, Survey,
+    SurveyItem, TacticKind, TacticStatus, Verdict, Visibility,
 };
 use domain::permission::Role;
 use domain::phase::Phase;
@@ -19,6 +19,7 @@ on_both_backends!(
     tracked_recommendations_carry_their_response_fidelity_and_milestones,
     the_strategy_and_advocacy_are_kept_per_recommendation,
     a_member_answers_a_survey_once_and_only_counts_are_kept,
+    records_change_only_at_the_version_read_stay_in_their_assembly_and_leave_a_history,
 );
 
 async fn assembly(store: &Store, title: &str) -> i64 {
@@ -495,4 +496,144 @@ async fn a_member_answers_a_survey_once_and_only_counts_are_kept(store: Store) {
             ("public", "awareness", 5, 2),
         ]
     );
+}
+
+async fn records_change_only_at_the_version_read_stay_in_their_assembly_and_leave_a_history(
+    store: Store,
+) {
+    let first = assembly(&store, "First").await;
+    let second = assembly(&store, "Second").await;
+    let rec = recommendation(&store, first, "SL1.1").await;
+    let mut tx = store.begin().await.unwrap();
+
+    // A response's version counts up at each replacement, and on after a removal.
+    let (before, version) =
+        impact::replace_response(&mut tx, first, rec, &response(Reply::Part, "2020-07-01"), 5)
+            .await
+            .unwrap();
+    assert_eq!((before, version), (None, 1));
+    let (before, version) =
+        impact::replace_response(&mut tx, first, rec, &response(Reply::Full, "2020-07-02"), 6)
+            .await
+            .unwrap();
+    assert_eq!((before.unwrap().version, version), (1, 2));
+    let change = impact::NewChange {
+        record: RecordKind::Response,
+        record_id: rec,
+        version: 2,
+        change: Change::Removed,
+        account_id: None,
+        role: Role::Authority,
+        code: "full",
+        body: "As debated in cabinet",
+        dated: "2020-07-02",
+        reason: "Entered twice",
+    };
+    assert_eq!(
+        impact::remove_response(&mut tx, first, rec, 1)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        impact::remove_response(&mut tx, second, rec, 2).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        impact::remove_response(&mut tx, first, rec, 2)
+            .await
+            .unwrap()
+            .unwrap()
+            .kind,
+        Reply::Full
+    );
+    impact::record_change(&mut tx, first, rec, &change, 7)
+        .await
+        .unwrap();
+    let (_, version) = impact::replace_response(
+        &mut tx,
+        first,
+        rec,
+        &response(Reply::Rejected, "2020-07-03"),
+        8,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        version, 3,
+        "after a removal, versions go on from the history"
+    );
+
+    // A milestone is updated or removed only at the version read, and only through its own assembly.
+    let milestone = MilestoneRow {
+        happened_on: "2021-08-22".to_owned(),
+        kind: Instrument::Bill,
+        description: "Climate and resilience act".to_owned(),
+        evidence_url: "https://example.org/act".to_owned(),
+    };
+    let id = impact::add_milestone(&mut tx, first, rec, &milestone, None, 9)
+        .await
+        .unwrap();
+    let edited = MilestoneRow {
+        kind: Instrument::Regulation,
+        ..milestone.clone()
+    };
+    assert!(matches!(
+        impact::update_milestone(&mut tx, second, rec, id, 1, &edited).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        !impact::update_milestone(&mut tx, first, rec, id, 2, &edited)
+            .await
+            .unwrap()
+    );
+    assert!(
+        impact::update_milestone(&mut tx, first, rec, id, 1, &edited)
+            .await
+            .unwrap()
+    );
+    let stored = impact::milestone(&mut tx, first, rec, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.row.kind, stored.version),
+        (Instrument::Regulation, 2)
+    );
+    assert_eq!(
+        impact::version(&mut tx, first, rec, RecordKind::Milestone, id)
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        impact::remove_milestone(&mut tx, first, rec, id, 1)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        impact::remove_milestone(&mut tx, first, rec, id, 2)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        impact::version(&mut tx, first, rec, RecordKind::Milestone, id)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // The history reads back newest first, and only through its assembly.
+    let history = impact::history(&mut tx, first, rec).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].change, Change::Removed);
+    assert_eq!(history[0].reason, "Entered twice");
+    assert_eq!(history[0].display_name, None);
+    assert!(matches!(
+        impact::history(&mut tx, second, rec).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
 }

@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Extension, Router};
 use domain::permission::Action;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -295,6 +295,22 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (upload(spec("POST", "/assemblies/{assembly_id}/community/host/outcomes/{outcome_id}/photos", Page, HostCommunityAssembly)), post(community::add_photo)),
         (spec("POST", "/assemblies/{assembly_id}/community/host/photos/{photo_id}/removal", Page, HostCommunityAssembly), post(community::remove_photo)),
         (spec("GET", "/assemblies/{assembly_id}/community/photos/{photo_id}", Page, ViewPublic), get(community::photo)),
+        // Impact records edited and removed with their history (issue 18, item 8).
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/response/removal", Page, RespondToRecommendations), post(impact::remove_response)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/fidelity/removal", Page, JudgeFidelity), post(impact::remove_fidelity)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/milestones/{milestone_id}", Page, RespondToRecommendations), post(impact::edit_milestone)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/milestones/{milestone_id}/removal", Page, RespondToRecommendations), post(impact::remove_milestone)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/tactics/{tactic_id}", Page, PlanStrategy), post(impact::edit_tactic)),
+        (spec("POST", "/staff/assemblies/{assembly_id}/impact/recommendations/{recommendation_id}/tactics/{tactic_id}/removal", Page, PlanStrategy), post(impact::remove_tactic)),
+        (spec("PUT", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/response", Api, RespondToRecommendations), put(api::impact_edits::put_response)),
+        (spec("DELETE", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/response", Api, RespondToRecommendations), delete(api::impact_edits::delete_response)),
+        (spec("PUT", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/fidelity", Api, JudgeFidelity), put(api::impact_edits::put_fidelity)),
+        (spec("DELETE", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/fidelity", Api, JudgeFidelity), delete(api::impact_edits::delete_fidelity)),
+        (spec("PUT", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/milestones/{milestone_id}", Api, RespondToRecommendations), put(api::impact_edits::put_milestone)),
+        (spec("DELETE", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/milestones/{milestone_id}", Api, RespondToRecommendations), delete(api::impact_edits::delete_milestone)),
+        (spec("PUT", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/tactics/{tactic_id}", Api, PlanStrategy), put(api::impact_edits::put_tactic)),
+        (spec("DELETE", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/tactics/{tactic_id}", Api, PlanStrategy), delete(api::impact_edits::delete_tactic)),
+        (spec("GET", "/api/v1/assemblies/{assembly_id}/recommendations/{recommendation_id}/history", Api, ViewImpact), get(api::impact_edits::get_history)),
     ]
 }
 

@@ -6,6 +6,8 @@
 //! milestones ([`record_response`], [`add_milestone`]), fidelity judgements ([`judge_fidelity`]), the change
 //! strategy ([`add_tactic`], [`add_ally`], [`add_actor`]), advocacy ([`add_material`], [`log_action`],
 //! [`set_advocate`]) and the evaluation surveys ([`answer_survey`]); each goes through [`crate::audit::audited`].
+//! Responses, milestones, fidelity judgements and tactics are edited and removed with a version check, and each
+//! change leaves a row of history ([`save_response`], [`edit_milestone`], [`remove_tactic`], ..., [`history`]).
 //! The reads ([`tracking`], [`recommendation`], [`evaluation`], [`survey_status`]) turn stored rows into the pure
 //! `impact` model, so every figure of a page, an export or an image comes from one [`::impact::Scorecard`].
 //!
@@ -17,6 +19,8 @@
 
 mod demo;
 mod page;
+// Editing and removing records, and their history (issue 18, item 8).
+mod edits;
 mod recommendations;
 mod responses;
 mod strategy;
@@ -26,6 +30,10 @@ mod tracking;
 pub use demo::seed_demo;
 // Lists that scale (issue 18, item 5).
 pub use page::{TrackingPage, public_tracking_page, tracking_page};
+pub use edits::{
+    MAX_REASON, STALE, edit_milestone, edit_tactic, history, removal_reason, remove_fidelity,
+    remove_milestone, remove_response, remove_tactic, save_fidelity, save_response,
+};
 pub use recommendations::{Deadline, add_recommendation, import_recommendations, save_settings};
 pub use responses::{
     NewJudgement, NewMilestone, NewResponse, add_milestone, judge_fidelity, record_response,

@@ -2,10 +2,9 @@
 //! milestones and fidelity judgements. Each is a public act, shown on the scorecard.
 
 use ::impact::{Date, Link};
-use domain::impact::{Instrument, JudgedBy, Reply, Verdict};
-use domain::permission::Role;
+use domain::impact::{Instrument, Reply, Verdict};
 use serde_json::json;
-use store::impact::{FidelityRow, MilestoneRow, ResponseRow};
+use store::impact::MilestoneRow;
 
 use super::recommendation_entity;
 use crate::audit::{Entry, audited};
@@ -25,7 +24,8 @@ pub struct NewResponse {
 }
 
 /// Records the authority's response to a recommendation of the assembly, replacing an earlier one (the audit log
-/// keeps both). Entered by anyone but the authority's own account, it is marked as entered on its behalf.
+/// and the history keep both). Entered by anyone but the authority's own account, it is marked as entered on its
+/// behalf. See [`super::save_response`] for the version check of an edit.
 pub async fn record_response(
     tx: &mut store::Tx,
     actor: &Actor,
@@ -34,30 +34,17 @@ pub async fn record_response(
     response: &NewResponse,
     now: i64,
 ) -> Result<()> {
-    let on_behalf = actor.role != Role::Authority;
-    let row = ResponseRow {
-        kind: response.kind,
-        justification: response.justification.clone(),
-        source_url: response.source.as_str().to_owned(),
-        responded_on: response.responded_on.to_string(),
-        recorded_by: actor.account_id,
-        on_behalf,
-    };
-    let entity = recommendation_entity(recommendation_id);
-    audited(tx, actor, "impact.response", &entity, now, async |tx| {
-        let before =
-            store::impact::set_response(tx, assembly_id, recommendation_id, &row, now).await?;
-        let entry = Entry {
-            before: before.map(|before| {
-                json!({ "kind": before.kind.as_str(), "responded_on": before.responded_on })
-            }),
-            after: Some(
-                json!({ "kind": row.kind.as_str(), "responded_on": row.responded_on, "on_behalf": on_behalf }),
-            ),
-        };
-        Ok(((), entry))
-    })
-    .await
+    super::save_response(
+        tx,
+        actor,
+        assembly_id,
+        recommendation_id,
+        None,
+        response,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// An implementation milestone, as entered.
@@ -99,10 +86,12 @@ pub async fn add_milestone(
             now,
         )
         .await?;
+        super::edits::note_milestone_added(tx, actor, assembly_id, recommendation_id, id, &row, now)
+            .await?;
         Ok((
             (),
             Entry::after(
-                json!({ "milestone_id": id, "kind": row.kind.as_str(), "happened_on": row.happened_on }),
+                json!({ "milestone_id": id, "kind": row.kind.as_str(), "happened_on": row.happened_on, "version": 1 }),
             ),
         ))
     })
@@ -124,6 +113,7 @@ pub struct NewJudgement {
 
 /// Records the fidelity judgement of a recommendation of the assembly, replacing an earlier one. A member's
 /// judgement is the members'; anyone else allowed to judge (observers, administrators) judges as the oversight group.
+/// See [`super::save_fidelity`] for the version check of an edit.
 pub async fn judge_fidelity(
     tx: &mut store::Tx,
     actor: &Actor,
@@ -132,38 +122,15 @@ pub async fn judge_fidelity(
     judgement: &NewJudgement,
     now: i64,
 ) -> Result<()> {
-    let judge = if actor.role == Role::Member {
-        JudgedBy::Members
-    } else {
-        JudgedBy::OversightGroup
-    };
-    let row = FidelityRow {
-        fidelity: judgement.verdict,
-        judge,
-        reasons: judgement.reasons.clone(),
-        enacted_text: judgement.enacted_text.clone(),
-        judged_on: judgement.judged_on.to_string(),
-    };
-    let entity = recommendation_entity(recommendation_id);
-    audited(tx, actor, "impact.fidelity", &entity, now, async |tx| {
-        let before = store::impact::set_fidelity(
-            tx,
-            assembly_id,
-            recommendation_id,
-            &row,
-            actor.account_id,
-            now,
-        )
-        .await?;
-        let entry = Entry {
-            before: before.map(|before| {
-                json!({ "fidelity": before.fidelity.as_str(), "judge": before.judge.as_str() })
-            }),
-            after: Some(
-                json!({ "fidelity": row.fidelity.as_str(), "judge": row.judge.as_str(), "judged_on": row.judged_on }),
-            ),
-        };
-        Ok(((), entry))
-    })
-    .await
+    super::save_fidelity(
+        tx,
+        actor,
+        assembly_id,
+        recommendation_id,
+        None,
+        judgement,
+        now,
+    )
+    .await?;
+    Ok(())
 }

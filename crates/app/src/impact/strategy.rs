@@ -21,6 +21,8 @@ pub async fn add_tactic(
     let entity = recommendation_entity(recommendation_id);
     audited(tx, actor, "impact.tactic", &entity, now, async |tx| {
         let id = store::impact::add_tactic(tx, assembly_id, recommendation_id, tactic, now).await?;
+        super::edits::note_tactic_added(tx, actor, assembly_id, recommendation_id, id, tactic, now)
+            .await?;
         Ok((
             (),
             Entry::after(json!({

@@ -230,6 +230,8 @@ pub struct RecommendationPage {
     pub actions: Vec<ActionRow>,
     /// Its advocacy material.
     pub material: Vec<MaterialRow>,
+    /// The history of its records, newest first (tactics' only for an actor who may see the strategy).
+    pub history: Vec<store::impact::HistoryRow>,
 }
 
 impl RecommendationPage {
@@ -268,12 +270,14 @@ pub async fn recommendation(
         (Strategy::default(), Vec::new())
     };
     let material = store::impact::material(&mut *conn, assembly_id, recommendation_id).await?;
+    let history = super::history(&mut *conn, actor, assembly_id, recommendation_id).await?;
     Ok(RecommendationPage {
         tracking,
         position,
         strategy,
         actions,
         material,
+        history,
     })
 }
 

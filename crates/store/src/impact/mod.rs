@@ -15,11 +15,20 @@ use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
 
+// Editing and removing records, and their history (issue 18, item 8).
+mod edits;
+mod history;
 mod page;
 mod strategy;
 mod surveys;
 
+pub use edits::{
+    Key, Versioned, milestone, remove_fidelity, remove_milestone, remove_response, remove_tactic,
+    replace_fidelity, replace_response, tactic, update_milestone, update_tactic, version,
+};
+pub use history::{HistoryRow, NewChange, history, record_change};
 pub use page::tracked_page;
+
 pub use strategy::{
     ActionRow, ActorRow, AllyRow, MaterialRow, Strategy, TacticRow, actions, add_action, add_actor,
     add_ally, add_material, add_tactic, count_actions, count_advocates, is_advocate, material,
@@ -129,6 +138,7 @@ pub struct ResponseRow {
 }
 
 /// Records the response to a recommendation, replacing an earlier one; returns the earlier one (for the audit log).
+/// See [`replace_response`] for its version.
 pub async fn set_response(
     conn: &mut AnyConnection,
     assembly_id: i64,
@@ -136,28 +146,8 @@ pub async fn set_response(
     response: &ResponseRow,
     now: i64,
 ) -> Result<Option<ResponseRow>, StoreError> {
-    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
-    let before = response_of(&mut *conn, recommendation_id).await?;
-    sqlx::query("DELETE FROM impact_responses WHERE recommendation_id = $1")
-        .bind(recommendation_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO impact_responses (recommendation_id, kind, justification, source_url, responded_on,
-                                       recorded_by, on_behalf, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(recommendation_id)
-    .bind(response.kind.as_str())
-    .bind(&response.justification)
-    .bind(&response.source_url)
-    .bind(&response.responded_on)
-    .bind(response.recorded_by)
-    .bind(i64::from(response.on_behalf))
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(before)
+    let (before, _) = replace_response(conn, assembly_id, recommendation_id, response, now).await?;
+    Ok(before.map(|before| before.row))
 }
 
 fn response_from_row(row: &sqlx::any::AnyRow) -> Result<ResponseRow, StoreError> {
@@ -169,20 +159,6 @@ fn response_from_row(row: &sqlx::any::AnyRow) -> Result<ResponseRow, StoreError>
         recorded_by: row.try_get("recorded_by")?,
         on_behalf: row.try_get::<i64, _>("on_behalf")? == 1,
     })
-}
-
-async fn response_of(
-    conn: &mut AnyConnection,
-    recommendation_id: i64,
-) -> Result<Option<ResponseRow>, StoreError> {
-    let row = sqlx::query(
-        "SELECT kind, justification, source_url, responded_on, recorded_by, on_behalf
-         FROM impact_responses WHERE recommendation_id = $1",
-    )
-    .bind(recommendation_id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(response_from_row).transpose()
 }
 
 /// An implementation milestone.
@@ -239,6 +215,7 @@ pub struct FidelityRow {
 }
 
 /// Records the fidelity judgement of a recommendation, replacing an earlier one; returns the earlier one.
+/// See [`replace_fidelity`] for its version.
 pub async fn set_fidelity(
     conn: &mut AnyConnection,
     assembly_id: i64,
@@ -247,27 +224,16 @@ pub async fn set_fidelity(
     recorded_by: Option<i64>,
     now: i64,
 ) -> Result<Option<FidelityRow>, StoreError> {
-    ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
-    let before = fidelity_of(&mut *conn, recommendation_id).await?;
-    sqlx::query("DELETE FROM impact_fidelity WHERE recommendation_id = $1")
-        .bind(recommendation_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO impact_fidelity (recommendation_id, fidelity, judge, reasons, enacted_text, judged_on, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let (before, _) = replace_fidelity(
+        conn,
+        assembly_id,
+        recommendation_id,
+        judgement,
+        recorded_by,
+        now,
     )
-    .bind(recommendation_id)
-    .bind(judgement.fidelity.as_str())
-    .bind(judgement.judge.as_str())
-    .bind(&judgement.reasons)
-    .bind(&judgement.enacted_text)
-    .bind(&judgement.judged_on)
-    .bind(recorded_by)
-    .bind(now)
-    .execute(conn)
     .await?;
-    Ok(before)
+    Ok(before.map(|before| before.row))
 }
 
 fn fidelity_from_row(row: &sqlx::any::AnyRow) -> Result<FidelityRow, StoreError> {
@@ -278,19 +244,6 @@ fn fidelity_from_row(row: &sqlx::any::AnyRow) -> Result<FidelityRow, StoreError>
         enacted_text: row.try_get("enacted_text")?,
         judged_on: row.try_get("judged_on")?,
     })
-}
-
-async fn fidelity_of(
-    conn: &mut AnyConnection,
-    recommendation_id: i64,
-) -> Result<Option<FidelityRow>, StoreError> {
-    let row = sqlx::query(
-        "SELECT fidelity, judge, reasons, enacted_text, judged_on FROM impact_fidelity WHERE recommendation_id = $1",
-    )
-    .bind(recommendation_id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(fidelity_from_row).transpose()
 }
 
 /// A recommendation with what became of it.
@@ -304,6 +257,12 @@ pub struct Tracked {
     pub fidelity: Option<FidelityRow>,
     /// The milestones, in date order.
     pub milestones: Vec<MilestoneRow>,
+    /// The version of the response, if any.
+    pub response_version: Option<i64>,
+    /// The version of the fidelity judgement, if any.
+    pub fidelity_version: Option<i64>,
+    /// The id and version of each milestone, in the order of `milestones`.
+    pub milestone_keys: Vec<Key>,
 }
 
 /// Every recommendation of an assembly with its response, fidelity and milestones, in the assembly's order.
@@ -320,6 +279,9 @@ pub async fn tracked(
             response: None,
             fidelity: None,
             milestones: Vec::new(),
+            response_version: None,
+            fidelity_version: None,
+            milestone_keys: Vec::new(),
         })
         .collect();
     let index: std::collections::HashMap<i64, usize> = tracked
@@ -328,7 +290,8 @@ pub async fn tracked(
         .map(|(position, item)| (item.recommendation.id, position))
         .collect();
     let rows = sqlx::query(
-        "SELECT p.recommendation_id, p.kind, p.justification, p.source_url, p.responded_on, p.recorded_by, p.on_behalf
+        "SELECT p.recommendation_id, p.kind, p.justification, p.source_url, p.responded_on, p.recorded_by, p.on_behalf,
+                p.version
          FROM impact_responses p JOIN recommendations r ON r.id = p.recommendation_id WHERE r.assembly_id = $1",
     )
     .bind(assembly_id)
@@ -338,10 +301,11 @@ pub async fn tracked(
         let id: i64 = row.try_get("recommendation_id")?;
         if let Some(&position) = index.get(&id) {
             tracked[position].response = Some(response_from_row(row)?);
+            tracked[position].response_version = Some(row.try_get("version")?);
         }
     }
     let rows = sqlx::query(
-        "SELECT f.recommendation_id, f.fidelity, f.judge, f.reasons, f.enacted_text, f.judged_on
+        "SELECT f.recommendation_id, f.fidelity, f.judge, f.reasons, f.enacted_text, f.judged_on, f.version
          FROM impact_fidelity f JOIN recommendations r ON r.id = f.recommendation_id WHERE r.assembly_id = $1",
     )
     .bind(assembly_id)
@@ -351,10 +315,12 @@ pub async fn tracked(
         let id: i64 = row.try_get("recommendation_id")?;
         if let Some(&position) = index.get(&id) {
             tracked[position].fidelity = Some(fidelity_from_row(row)?);
+            tracked[position].fidelity_version = Some(row.try_get("version")?);
         }
     }
     let rows = sqlx::query(
-        "SELECT m.recommendation_id, m.happened_on, m.kind, m.description, m.evidence_url
+        "SELECT m.recommendation_id, m.happened_on, m.kind, m.description, m.evidence_url, m.id,
+                m.version
          FROM impact_milestones m JOIN recommendations r ON r.id = m.recommendation_id
          WHERE r.assembly_id = $1 ORDER BY m.happened_on, m.id",
     )
@@ -369,6 +335,10 @@ pub async fn tracked(
                 kind: code(row, "kind", Instrument::parse)?,
                 description: row.try_get("description")?,
                 evidence_url: row.try_get("evidence_url")?,
+            });
+            tracked[position].milestone_keys.push(Key {
+                id: row.try_get("id")?,
+                version: row.try_get("version")?,
             });
         }
     }

@@ -61,6 +61,8 @@ pub struct Strategy {
     pub allies: Vec<AllyRow>,
     /// The power map, oldest first.
     pub actors: Vec<ActorRow>,
+    /// The id and version of each tactic, in the order of `tactics`.
+    pub tactic_keys: Vec<super::Key>,
 }
 
 /// Adds a tactic and returns its id.
@@ -140,24 +142,26 @@ pub async fn strategy(
     recommendation_id: i64,
 ) -> Result<Strategy, StoreError> {
     ensure_recommendation(&mut *conn, assembly_id, recommendation_id).await?;
-    let tactics = sqlx::query(
-        "SELECT arena, kind, description, lead, status, outcome FROM impact_tactics WHERE recommendation_id = $1 ORDER BY id",
+    let rows = sqlx::query(
+        "SELECT id, version, arena, kind, description, lead, status, outcome FROM impact_tactics
+         WHERE recommendation_id = $1 ORDER BY id",
     )
     .bind(recommendation_id)
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(TacticRow {
-            arena: code(row, "arena", Arena::parse)?,
-            kind: code(row, "kind", TacticKind::parse)?,
-            description: row.try_get("description")?,
-            lead: row.try_get("lead")?,
-            status: code(row, "status", TacticStatus::parse)?,
-            outcome: row.try_get("outcome")?,
+    .await?;
+    let tactics = rows
+        .iter()
+        .map(super::edits::tactic_from_row)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let tactic_keys = rows
+        .iter()
+        .map(|row| {
+            Ok(super::Key {
+                id: row.try_get("id")?,
+                version: row.try_get("version")?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let allies = sqlx::query(
         "SELECT name, kind, note FROM impact_allies WHERE recommendation_id = $1 ORDER BY id",
     )
@@ -194,6 +198,7 @@ pub async fn strategy(
         tactics,
         allies,
         actors,
+        tactic_keys,
     })
 }
 

@@ -15,6 +15,8 @@ pub mod assemblies;
 // Members' sign-in code deliveries (issue 18, item 2).
 pub mod codes;
 pub mod comments;
+// Impact records edited and removed, and their history (issue 18, item 8).
+pub mod impact_edits;
 // Staff invitations (issue 18, item 3).
 pub mod invitations;
 pub mod openapi;

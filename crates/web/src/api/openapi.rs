@@ -551,11 +551,12 @@ fn lifecycle_operation(method: &str, path: &str) -> Option<Value> {
                 "opened_at": { "type": ["integer", "null"] }, "closed_at": { "type": ["integer", "null"] },
                 "result": { "type": ["object", "null"], "properties": { "text": { "type": "string" }, "passed": { "type": ["boolean", "null"] }, "support_bp": { "type": ["integer", "null"] } } } }))),
         ),
-        // The bulk actions of issue 18 for scripts: print runs, phases and publishing, questions.
+        // The bulk actions of issue 18 for scripts: print runs, phases and publishing, questions; impact edits.
         _ => {
             return super::prints::operation(method, path)
                 .or_else(|| super::publishing::operation(method, path))
-                .or_else(|| super::questions::operation(method, path));
+                .or_else(|| super::questions::operation(method, path))
+                .or_else(|| super::impact_edits::operation(method, path));
         }
     };
     Some(operation)
@@ -627,12 +628,12 @@ fn lifecycle_schemas() -> Value {
                     "response": { "type": ["object", "null"], "properties": {
                         "kind": { "enum": domain::impact::Reply::ALL.iter().map(|reply| reply.as_str()).collect::<Vec<_>>() },
                         "justification": { "type": "string" }, "source_url": { "type": "string" },
-                        "responded_on": { "type": "string", "format": "date" }, "on_behalf": { "type": "boolean" } } },
+                        "responded_on": { "type": "string", "format": "date" }, "on_behalf": { "type": "boolean" }, "version": { "type": "integer" } } },
                     "milestones": { "type": "array", "items": { "type": "object", "properties": {
-                        "happened_on": { "type": "string", "format": "date" },
+                        "id": { "type": "integer" }, "version": { "type": "integer" }, "happened_on": { "type": "string", "format": "date" },
                         "kind": { "enum": domain::impact::Instrument::ALL.iter().map(|kind| kind.as_str()).collect::<Vec<_>>() },
                         "description": { "type": "string" }, "evidence_url": { "type": "string" } } } },
-                    "fidelity": { "type": ["object", "null"], "properties": {
+                    "fidelity": { "type": ["object", "null"], "properties": { "version": { "type": "integer" },
                         "verdict": { "enum": domain::impact::Verdict::ALL.iter().map(|verdict| verdict.as_str()).collect::<Vec<_>>() },
                         "judged_by": { "enum": domain::impact::JudgedBy::ALL.iter().map(|judge| judge.as_str()).collect::<Vec<_>>() },
                         "reasons": { "type": "string" }, "enacted_text": { "type": "string" }, "judged_on": { "type": "string", "format": "date" } } } } },

@@ -55,8 +55,11 @@ fn recommendation_json(item: &Tracked, status: Option<&str>) -> Value {
             "source_url": response.source_url,
             "responded_on": response.responded_on,
             "on_behalf": response.on_behalf,
+            "version": item.response_version,
         })),
-        "milestones": item.milestones.iter().map(|milestone| json!({
+        "milestones": item.milestones.iter().zip(&item.milestone_keys).map(|(milestone, key)| json!({
+            "id": key.id,
+            "version": key.version,
             "happened_on": milestone.happened_on,
             "kind": milestone.kind.as_str(),
             "description": milestone.description,
@@ -68,6 +71,7 @@ fn recommendation_json(item: &Tracked, status: Option<&str>) -> Value {
             "reasons": judgement.reasons,
             "enacted_text": judgement.enacted_text,
             "judged_on": judgement.judged_on,
+            "version": item.fidelity_version,
         })),
     })
 }

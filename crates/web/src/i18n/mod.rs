@@ -22,6 +22,8 @@ pub mod draw;
 // The outcome of each email to respondents (issue 18, item 8).
 pub mod emails;
 pub mod impact;
+// Editing and removing impact records, and their history (issue 18, item 8).
+pub mod impact_edits;
 // Staff invitations and the platform settings (issue 18, item 3).
 pub mod invitations;
 // Lists that scale and the registration questions page (issue 18, items 4 and 5).
@@ -966,6 +968,9 @@ mod tests {
         wrong.extend(same_placeholders::<lists::ListsMessages>("ListsMessages"));
         wrong.extend(same_placeholders::<proposals::ProposalMessages>(
             "ProposalMessages",
+        ));
+        wrong.extend(same_placeholders::<impact_edits::ImpactEditMessages>(
+            "ImpactEditMessages",
         ));
         assert!(
             wrong.is_empty(),

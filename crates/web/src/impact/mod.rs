@@ -17,6 +17,8 @@
 //! [`Action::ViewImpact`]: domain::permission::Action::ViewImpact
 //! [`Action::ViewStrategy`]: domain::permission::Action::ViewStrategy
 
+// Editing and removing records, and their history (issue 18, item 8).
+pub mod edits;
 pub mod evaluation;
 pub mod forms;
 // The recommendations import's preview, template and API call (issue 18, item 1).
@@ -30,6 +32,10 @@ pub mod strategy;
 pub mod surveys;
 pub mod views;
 
+pub use edits::{
+    edit_milestone, edit_tactic, judge_fidelity, record_response, remove_fidelity,
+    remove_milestone, remove_response, remove_tactic,
+};
 pub use evaluation::evaluation;
 pub use import_preview::{
     api_import, api_import_milestones, api_import_responses, import_milestones, import_responses,
@@ -37,7 +43,7 @@ pub use import_preview::{
 };
 pub use list::{add_recommendation, import, list, save_settings, set_advocate};
 pub use recommendation::detail;
-pub use responses::{add_milestone, judge_fidelity, record_response};
+pub use responses::add_milestone;
 pub use scorecard::{scorecard_csv, scorecard_json, scorecard_page, scorecard_svg};
 pub use strategy::{add_actor, add_ally, add_material, add_tactic, log_action};
 pub use surveys::{answer_member_survey, answer_public_survey, member_survey, public_survey};

@@ -24,6 +24,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Invalid;
 use crate::i18n::impact::ImpactMessages;
+use crate::i18n::impact_edits::ImpactEditMessages;
 use crate::views::{Chrome, render};
 
 /// `GET /staff/assemblies/{id}/impact/recommendations/{rid}`.
@@ -38,6 +39,7 @@ pub async fn detail(
         saved: query.saved.is_some(),
         errors: Vec::new(),
         failed: "",
+        failed_record: 0,
         f: DetailForms::default(),
     };
     detail_page(&state, &viewer, (assembly_id, recommendation_id), shown).await
@@ -65,6 +67,7 @@ pub async fn refused(
         saved: false,
         errors,
         failed,
+        failed_record: 0,
         f,
     };
     detail_page(state, viewer, ids, shown).await
@@ -85,15 +88,22 @@ pub async fn invalid_form<F: Worded>(
 }
 
 /// How the page is shown: after a visit, a saved change or a refused form.
-struct Shown {
-    status: StatusCode,
-    saved: bool,
-    errors: Vec<String>,
-    failed: &'static str,
-    f: DetailForms,
+pub(super) struct Shown {
+    /// The status of the answer.
+    pub status: StatusCode,
+    /// Whether a change was just saved.
+    pub saved: bool,
+    /// The errors of the form that failed.
+    pub errors: Vec<String>,
+    /// Which form failed (its anchor's name).
+    pub failed: &'static str,
+    /// The milestone or tactic whose form failed (0 if none).
+    pub failed_record: i64,
+    /// The forms as typed.
+    pub f: DetailForms,
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     state: &AppState,
     viewer: &Viewer,
     (assembly_id, recommendation_id): (i64, i64),
@@ -113,7 +123,41 @@ async fn detail_page(
     let texts = Texts::of(&page, t);
     let item = page.item();
     let fields = &item.recommendation.fields;
-    let f = shown.f;
+    let mut f = shown.f;
+    let e = viewer.lang.t::<ImpactEditMessages>();
+    let (milestones, tactics) = super::edits::editable(
+        &page,
+        texts.milestones,
+        texts.tactics,
+        t,
+        &mut f,
+        shown.failed,
+        shown.failed_record,
+    );
+    let history = super::edits::history_items(&page, t, e, viewer);
+    // The response and judgement forms edit the current ones, unless they come back as typed.
+    let typed_response = [
+        &f.response.kind,
+        &f.response.justification,
+        &f.response.source_url,
+        &f.response.responded_on,
+    ];
+    if typed_response.iter().all(|field| field.is_empty())
+        && let Some(response) = &item.response
+    {
+        f.response = super::edits::response_form(response);
+    }
+    let typed_judgement = [
+        &f.fidelity.fidelity,
+        &f.fidelity.reasons,
+        &f.fidelity.enacted_text,
+        &f.fidelity.judged_on,
+    ];
+    if typed_judgement.iter().all(|field| field.is_empty())
+        && let Some(judgement) = &item.fidelity
+    {
+        f.fidelity = super::edits::fidelity_form(judgement);
+    }
     let stance = if f.actor.stance.is_empty() {
         "0".to_owned()
     } else {
@@ -141,9 +185,9 @@ async fn detail_page(
             .as_ref()
             .map(|r| r.justification.clone())
             .unwrap_or_default(),
-        milestones: texts.milestones,
+        milestones,
         fidelity: texts.fidelity,
-        tactics: texts.tactics,
+        tactics,
         allies: texts.allies,
         actors: texts.actors,
         power_svg: texts.power_svg,
@@ -158,6 +202,11 @@ async fn detail_page(
         saved: shown.saved,
         errors: shown.errors,
         failed: shown.failed,
+        failed_record: shown.failed_record,
+        e,
+        response_version: item.response_version.unwrap_or(0),
+        fidelity_version: item.fidelity_version.unwrap_or(0),
+        history,
         response_kinds: code_choices(Reply::ALL, Reply::as_str, &t.responses, &f.response.kind),
         milestone_kinds: code_choices(
             Instrument::ALL,

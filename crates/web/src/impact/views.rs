@@ -381,6 +381,44 @@ pub struct DetailForms {
     pub material: MaterialForm,
     /// Action.
     pub action: ActionForm,
+    /// A milestone's edit form as typed (the one of [`DetailPage::failed_record`]).
+    pub edit_milestone: MilestoneForm,
+    /// A tactic's edit form as typed (the one of [`DetailPage::failed_record`]).
+    pub edit_tactic: TacticForm,
+    /// A removal's reason as typed.
+    pub reason: String,
+}
+
+/// A milestone with its edit form (issue 18, item 8).
+pub struct EditableMilestone {
+    /// What the page says of it.
+    pub item: Item,
+    /// Its id.
+    pub id: i64,
+    /// The version shown (posted back by its forms).
+    pub version: i64,
+    /// Its fields, for the edit form.
+    pub form: MilestoneForm,
+    /// The kind options, its own selected.
+    pub kinds: Vec<Choice>,
+}
+
+/// A tactic with its edit form (issue 18, item 8).
+pub struct EditableTactic {
+    /// What the page says of it.
+    pub item: Item,
+    /// Its id.
+    pub id: i64,
+    /// The version shown.
+    pub version: i64,
+    /// Its fields, for the edit form.
+    pub form: TacticForm,
+    /// Arena options.
+    pub arenas: Vec<Choice>,
+    /// Kind options.
+    pub kinds: Vec<Choice>,
+    /// Status options.
+    pub statuses: Vec<Choice>,
 }
 
 /// A line of text with a label, for lists on the detail page.
@@ -391,6 +429,16 @@ pub struct Item {
     pub meta: String,
     /// A link, or empty.
     pub link: String,
+}
+
+/// One change in a recommendation's history.
+pub struct HistoryItem {
+    /// Which record and what it said.
+    pub text: String,
+    /// Who changed it, how and when, and its version.
+    pub meta: String,
+    /// Why it was removed, or empty.
+    pub reason: String,
 }
 
 /// The detail page of one recommendation.
@@ -423,12 +471,12 @@ pub struct DetailPage {
     pub response: Option<Item>,
     /// The justification of the response.
     pub justification: String,
-    /// The milestones.
-    pub milestones: Vec<Item>,
+    /// The milestones, with their edit forms.
+    pub milestones: Vec<EditableMilestone>,
     /// The fidelity judgement, if any.
     pub fidelity: Option<Item>,
-    /// The tactics (strategy roles only).
-    pub tactics: Vec<Item>,
+    /// The tactics (strategy roles only), with their edit forms.
+    pub tactics: Vec<EditableTactic>,
     /// The allies (strategy roles only).
     pub allies: Vec<Item>,
     /// The power map (strategy roles only).
@@ -457,8 +505,18 @@ pub struct DetailPage {
     pub errors: Vec<String>,
     /// Which form failed.
     pub failed: &'static str,
+    /// The milestone or tactic whose edit or removal form failed (0 if none).
+    pub failed_record: i64,
     /// The forms as typed.
     pub f: DetailForms,
+    /// The edit and history messages.
+    pub e: &'static crate::i18n::impact_edits::ImpactEditMessages,
+    /// The version of the response shown (0: none), posted back by its forms.
+    pub response_version: i64,
+    /// The version of the fidelity judgement shown (0: none).
+    pub fidelity_version: i64,
+    /// The history of the recommendation's records, newest first.
+    pub history: Vec<HistoryItem>,
     /// Response kind options.
     pub response_kinds: Vec<Choice>,
     /// Milestone kind options.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::helpers::{TestApp, csrf_of, location};
 
 /// Creates an assembly in the store and gives the demo accounts their roles in it.
-async fn assembly_with_roles(app: &TestApp, title: &str) -> i64 {
+pub(crate) async fn assembly_with_roles(app: &TestApp, title: &str) -> i64 {
     let draft = AssemblyDraft {
         title: Title::parse(title).unwrap(),
         question: Question::parse("How can we cut emissions fairly?").unwrap(),
@@ -46,13 +46,13 @@ async fn assembly_with_roles(app: &TestApp, title: &str) -> i64 {
 }
 
 /// A signed-in client and its CSRF token (stable for the session).
-async fn signed_in(app: &TestApp, role: &str) -> (reqwest::Client, String) {
+pub(crate) async fn signed_in(app: &TestApp, role: &str) -> (reqwest::Client, String) {
     let client = app.demo_client(role).await;
     let token = app.csrf(&client).await;
     (client, token)
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     (client, token): &(reqwest::Client, String),
     path: &str,

@@ -121,3 +121,5 @@ mod lists;
 mod imports;
 // Lists that scale beyond the respondents, and the API's lists read a page from the store (issue 18, item 5).
 mod long_lists;
+// Impact records edited and removed with their history (issue 18, item 8): their own pair of backends.
+mod impact_edits;

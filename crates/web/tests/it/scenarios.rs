@@ -516,6 +516,8 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                 .replace("{amendment_id}", "1")
                 .replace("{ballot_id}", "1")
                 .replace("{invitation_id}", "1")
+                .replace("{milestone_id}", "1")
+                .replace("{tactic_id}", "1")
                 .replace("{token}", "not-an-invitation");
             let url = app.url(&path);
             let request = match (spec.kind, spec.method) {
@@ -526,6 +528,7 @@ pub async fn every_route_answers_every_role_as_the_permission_table_says(app: Te
                         "GET" => api.get(&url),
                         "POST" => api.post(&url).json(&json!({})),
                         "PUT" => api.put(&url).json(&json!({})),
+                        "DELETE" => api.delete(&url).json(&json!({})),
                         other => panic!("no walk for {other} {path}"),
                     };
                     if let Some(token) = &token {

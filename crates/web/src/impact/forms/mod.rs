@@ -3,6 +3,8 @@
 //! The recommendations CSV is read by [`parse_import`], line and column named in every problem.
 
 mod detail;
+// Editing and removing records (issue 18, item 8).
+mod edits;
 mod import;
 mod list;
 mod survey;
@@ -11,6 +13,7 @@ pub use detail::{
     ActionForm, ActorForm, AllyForm, FidelityForm, MaterialForm, MilestoneForm, ResponseForm,
     STANCE_CODES, TacticForm,
 };
+pub use edits::{RemovalForm, VersionedForm};
 pub use import::{
     IMPORT_COLUMNS, MILESTONE_COLUMNS, RESPONSE_COLUMNS, parse_import, parse_milestones,
     parse_responses,
