@@ -272,6 +272,60 @@ pub async fn tracked(
     assembly_id: i64,
 ) -> Result<Vec<Tracked>, StoreError> {
     let recommendations = crate::recommendations::list(&mut *conn, assembly_id).await?;
+    attach(conn, recommendations, Among::Assembly(assembly_id)).await
+}
+
+/// Whose responses, judgements and milestones [`attach`] reads: a whole assembly's, or those of some recommendations
+/// (a page of them).
+pub(super) enum Among<'a> {
+    Assembly(i64),
+    Recommendations(&'a [i64]),
+}
+
+impl Among<'_> {
+    /// The condition on `x.recommendation_id` (and `r`, the recommendation joined), with its values from `$1`.
+    fn condition(&self) -> String {
+        match self {
+            Among::Assembly(_) => "r.assembly_id = $1".to_owned(),
+            Among::Recommendations(ids) => {
+                let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                format!("x.recommendation_id IN ({})", marks.join(", "))
+            }
+        }
+    }
+
+    /// The rows of `select` (columns of `x`, the table `from`) that this names, in `order`.
+    async fn rows(
+        &self,
+        conn: &mut AnyConnection,
+        select: &str,
+        from: &str,
+        order: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let sql = format!(
+            "SELECT x.recommendation_id, {select} FROM {from} x JOIN recommendations r ON r.id = x.recommendation_id
+             WHERE {} {order}",
+            self.condition()
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        match self {
+            Among::Assembly(assembly_id) => query = query.bind(*assembly_id),
+            Among::Recommendations(ids) => {
+                for id in ids.iter() {
+                    query = query.bind(*id);
+                }
+            }
+        }
+        Ok(query.fetch_all(&mut *conn).await?)
+    }
+}
+
+/// The recommendations with their response, fidelity judgement and milestones (three queries, read for `among`).
+pub(super) async fn attach(
+    conn: &mut AnyConnection,
+    recommendations: Vec<crate::recommendations::RecommendationRow>,
+    among: Among<'_>,
+) -> Result<Vec<Tracked>, StoreError> {
     let mut tracked: Vec<Tracked> = recommendations
         .into_iter()
         .map(|recommendation| Tracked {
@@ -284,19 +338,22 @@ pub async fn tracked(
             milestone_keys: Vec::new(),
         })
         .collect();
+    if tracked.is_empty() {
+        return Ok(tracked);
+    }
     let index: std::collections::HashMap<i64, usize> = tracked
         .iter()
         .enumerate()
         .map(|(position, item)| (item.recommendation.id, position))
         .collect();
-    let rows = sqlx::query(
-        "SELECT p.recommendation_id, p.kind, p.justification, p.source_url, p.responded_on, p.recorded_by, p.on_behalf,
-                p.version
-         FROM impact_responses p JOIN recommendations r ON r.id = p.recommendation_id WHERE r.assembly_id = $1",
-    )
-    .bind(assembly_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = among
+        .rows(
+            conn,
+            "x.kind, x.justification, x.source_url, x.responded_on, x.recorded_by, x.on_behalf, x.version",
+            "impact_responses",
+            "",
+        )
+        .await?;
     for row in &rows {
         let id: i64 = row.try_get("recommendation_id")?;
         if let Some(&position) = index.get(&id) {
@@ -304,13 +361,14 @@ pub async fn tracked(
             tracked[position].response_version = Some(row.try_get("version")?);
         }
     }
-    let rows = sqlx::query(
-        "SELECT f.recommendation_id, f.fidelity, f.judge, f.reasons, f.enacted_text, f.judged_on, f.version
-         FROM impact_fidelity f JOIN recommendations r ON r.id = f.recommendation_id WHERE r.assembly_id = $1",
-    )
-    .bind(assembly_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = among
+        .rows(
+            conn,
+            "x.fidelity, x.judge, x.reasons, x.enacted_text, x.judged_on, x.version",
+            "impact_fidelity",
+            "",
+        )
+        .await?;
     for row in &rows {
         let id: i64 = row.try_get("recommendation_id")?;
         if let Some(&position) = index.get(&id) {
@@ -318,15 +376,14 @@ pub async fn tracked(
             tracked[position].fidelity_version = Some(row.try_get("version")?);
         }
     }
-    let rows = sqlx::query(
-        "SELECT m.recommendation_id, m.happened_on, m.kind, m.description, m.evidence_url, m.id,
-                m.version
-         FROM impact_milestones m JOIN recommendations r ON r.id = m.recommendation_id
-         WHERE r.assembly_id = $1 ORDER BY m.happened_on, m.id",
-    )
-    .bind(assembly_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = among
+        .rows(
+            conn,
+            "x.happened_on, x.kind, x.description, x.evidence_url, x.id, x.version",
+            "impact_milestones",
+            "ORDER BY x.happened_on, x.id",
+        )
+        .await?;
     for row in &rows {
         let id: i64 = row.try_get("recommendation_id")?;
         if let Some(&position) = index.get(&id) {

@@ -54,7 +54,9 @@ pub async fn pending_questions(
     if !store::assemblies::assembly_exists(&mut connection, assembly_id).await? {
         return Err(AppError::NotFound);
     }
-    let library = app::assembly::staff_library(&mut connection, assembly_id).await?;
+    // Only the pending questions are answered: the first page of documents that comes with them is not.
+    let documents = app::assembly::Documents::default();
+    let library = app::assembly::staff_library(&mut connection, assembly_id, &documents).await?;
     drop(connection);
     Ok(Json(page.of(&library.pending, |question| PendingJson {
         id: question.id,

@@ -16,7 +16,7 @@ use store::proposals::ProposalRow;
 use store::recommendations::Route;
 
 use super::forms::{AdoptForm, describe};
-use super::overview::{Forms, page};
+use super::overview::{DeliberationQuery, Forms, page};
 use super::views::{Choice, choices, refusal_status, refusal_text};
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -132,7 +132,7 @@ async fn refused(
         adoption_errors: errors,
         ..Forms::default()
     };
-    page(state, viewer, assembly_id, status, forms, false).await
+    page(state, viewer, assembly_id, status, forms, &DeliberationQuery::default()).await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/recommendations/adoptions`: makes every passed proposal ticked a

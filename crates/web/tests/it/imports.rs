@@ -325,8 +325,8 @@ async fn passed_proposal(app: &TestApp, assembly_id: i64, title: &str) -> i64 {
         &store::proposals::NewProposal {
             title: title.to_owned(),
             body: format!("{title}, in full."),
-            session_label: String::new(),
-            table_label: String::new(),
+            session_id: None,
+            table_no: None,
         },
         1,
     )
