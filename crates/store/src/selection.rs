@@ -727,7 +727,8 @@ pub async fn record_email(
     .await?)
 }
 
-/// A lottery number drawn physically in public and entered by an organiser (issue 18, item 8; migration 0023).
+/// A lottery number drawn physically in public and entered by an organiser (issue 18, item 8): a panel draw's
+/// (migration 0023) or an invitation draw's (migration 0030, `store::invitation_numbers`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicNumber {
     /// The number.
@@ -748,15 +749,27 @@ pub async fn record_public_number(
     account_id: Option<i64>,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO selection_public_numbers (run_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(run_id)
-    .bind(number)
-    .bind(account_id)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    let insert = "INSERT INTO selection_public_numbers (run_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)";
+    insert_public_number(conn, insert, run_id, number, account_id, now).await
+}
+
+/// Runs `insert` (a panel draw's or an invitation draw's `INSERT` of a number drawn in public) with the draw's id,
+/// the number, who entered it and when.
+pub(crate) async fn insert_public_number(
+    conn: &mut AnyConnection,
+    insert: &'static str,
+    id: i64,
+    number: i64,
+    account_id: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(insert)
+        .bind(id)
+        .bind(number)
+        .bind(account_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -775,13 +788,17 @@ pub async fn public_number(
     .bind(run_id)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| {
+    row.as_ref().map(PublicNumber::from_row).transpose()
+}
+
+impl PublicNumber {
+    /// Reads a row's columns `number`, `entered_by`, `display_name` (the account's, joined) and `entered_at`.
+    pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<PublicNumber, StoreError> {
         Ok(PublicNumber {
             number: row.try_get("number")?,
             entered_by: row.try_get("entered_by")?,
             entered_by_name: row.try_get("display_name")?,
             entered_at: row.try_get("entered_at")?,
         })
-    })
-    .transpose()
+    }
 }

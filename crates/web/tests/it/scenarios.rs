@@ -46,6 +46,7 @@ pub use crate::members::{
     without_smtp_a_new_members_code_goes_by_the_transport_never_to_staff_and_erasure_ends_the_membership,
 };
 pub use crate::panel::drop_outs_are_replaced_by_an_engine_drawn_verifiable_run_that_keeps_the_quotas;
+pub use crate::public_draw::an_organiser_enters_the_digits_drawn_for_the_invitation_lottery_and_anyone_reruns_it;
 pub use crate::public_draw::an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel;
 pub use crate::recruitment::{
     erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
