@@ -17,8 +17,16 @@ pub async fn record(
     account_id: Option<i64>,
     now: i64,
 ) -> Result<(), StoreError> {
-    let insert = "INSERT INTO invitation_public_numbers (draw_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)";
-    crate::selection::insert_public_number(conn, insert, draw_id, number, account_id, now).await
+    sqlx::query(
+        "INSERT INTO invitation_public_numbers (draw_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(draw_id)
+    .bind(number)
+    .bind(account_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The numbers drawn in public of an assembly's invitation draws, by draw id.

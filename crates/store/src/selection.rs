@@ -749,27 +749,15 @@ pub async fn record_public_number(
     account_id: Option<i64>,
     now: i64,
 ) -> Result<(), StoreError> {
-    let insert = "INSERT INTO selection_public_numbers (run_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)";
-    insert_public_number(conn, insert, run_id, number, account_id, now).await
-}
-
-/// Runs `insert` (a panel draw's or an invitation draw's `INSERT` of a number drawn in public) with the draw's id,
-/// the number, who entered it and when.
-pub(crate) async fn insert_public_number(
-    conn: &mut AnyConnection,
-    insert: &'static str,
-    id: i64,
-    number: i64,
-    account_id: Option<i64>,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(insert)
-        .bind(id)
-        .bind(number)
-        .bind(account_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO selection_public_numbers (run_id, number, entered_by, entered_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(run_id)
+    .bind(number)
+    .bind(account_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
