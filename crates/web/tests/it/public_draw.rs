@@ -208,7 +208,7 @@ pub async fn an_organiser_enters_the_digits_drawn_for_the_invitation_lottery_and
     for (fields, words) in [
         (fields("4821", "also a seed"), "not both"),
         (fields("48-21", ""), "a whole number without sign or spaces"),
-        (fields("", ""), "Published seed: "),
+        (fields("", ""), "Seed: is required"),
     ] {
         let (status, _, html) = post(&app, &organiser, &lottery, &fields).await;
         assert_eq!(status, 422, "{fields:?}: {html}");
