@@ -4,6 +4,7 @@
 mod opinion;
 mod platform;
 mod select;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -26,7 +27,7 @@ enum Command {
     /// Select a panel from a pool of respondents (stratified, fair, verifiable).
     Select(select::SelectArgs),
     /// Re-run a selection from its published inputs and seed and confirm the panel.
-    Verify(select::VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Map a public conversation's opinion groups and common ground from Pol.is-format votes.
     Opinion(opinion::OpinionArgs),
 }
@@ -38,7 +39,7 @@ fn main() -> std::process::ExitCode {
         Command::Admin(args) => platform::admin(args),
         Command::Audit(args) => platform::audit(args),
         Command::Select(args) => select::select(args),
-        Command::Verify(args) => select::verify(args),
+        Command::Verify(args) => verify::verify(args),
         Command::Opinion(args) => opinion::opinion(args),
     };
     match result {

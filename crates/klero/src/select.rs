@@ -1,4 +1,5 @@
-//! `klero select` and `klero verify`: file handling around the pure `selection` engine.
+//! `klero select`: file handling around the pure `selection` engine, and the inputs it shares with `klero verify`
+//! (`verify.rs`), so that both commands read exactly the same formats.
 //!
 //! Everything is read and computed before anything is written, and every output file is written
 //! to a temporary name and renamed, so a failure never leaves partial outputs.
@@ -42,7 +43,7 @@ pub struct InputArgs {
     algorithm: AlgorithmArg,
     /// Name of the id column of the people file.
     #[arg(long = "id-column", default_value = "id")]
-    id_column: String,
+    pub(crate) id_column: String,
     /// Columns that together identify a household (exact match); at most one person per household.
     #[arg(long = "household-columns", value_delimiter = ',')]
     household_columns: Vec<String>,
@@ -83,43 +84,24 @@ pub struct SelectArgs {
     distribution: Option<PathBuf>,
 }
 
-/// Arguments of `klero verify`.
-#[derive(clap::Args, Debug)]
-pub struct VerifyArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    /// The published seed string.
-    #[arg(long)]
-    seed: String,
-    /// The published panel (CSV with the id column).
-    #[arg(long)]
-    selected: PathBuf,
-    /// Check the draw against this published distribution file instead of re-solving.
-    #[arg(long)]
-    distribution: Option<PathBuf>,
-    /// The published commitment: checked against the inputs and the distribution (version 2), or against the
-    /// inputs alone for a run committed with version 1.
-    #[arg(long)]
-    commitment: Option<String>,
-}
-
-struct Loaded {
-    instance: Instance,
+/// The inputs as read and checked: the engine's instance, the people file as written, and the settings.
+pub(crate) struct Loaded {
+    pub(crate) instance: Instance,
     table: PeopleTable,
-    settings: Settings,
+    pub(crate) settings: Settings,
 }
 
-fn read(path: &Path) -> anyhow::Result<String> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
+pub(crate) fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
     let features = parse_features(
         &display_name(&input.features),
         &read(&input.features)?,
@@ -166,7 +148,7 @@ fn load(input: &InputArgs) -> anyhow::Result<Loaded> {
 /// Progress on standard error: a bar redrawn in place (at most ten times a second) when it is a terminal,
 /// one line a second when `KLERO_PROGRESS` is set, nothing otherwise (scripts and tests stay quiet).
 /// The estimate of the time left assumes the rest of the run goes at the pace of what is done.
-fn progress_printer() -> impl FnMut(&Progress) {
+pub(crate) fn progress_printer() -> impl FnMut(&Progress) {
     let terminal = std::io::stderr().is_terminal();
     let lines = !terminal && std::env::var_os("KLERO_PROGRESS").is_some();
     let started = std::time::Instant::now();
@@ -220,7 +202,7 @@ fn random_seed() -> anyhow::Result<String> {
 
 /// The commitment of a run: version 2 (inputs and the distribution file) when there is a distribution, version 1
 /// (inputs only) for the legacy method, which has none.
-fn commitment_of(loaded: &Loaded, distribution_csv: Option<&str>) -> String {
+pub(crate) fn commitment_of(loaded: &Loaded, distribution_csv: Option<&str>) -> String {
     match distribution_csv {
         Some(csv) => {
             selection::sample::commitment_v2(&loaded.instance, &loaded.settings, csv.as_bytes())
@@ -389,112 +371,6 @@ pub fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `klero verify`.
-pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let loaded = load(&args.input)?;
-    let published = parse_already_selected(
-        &display_name(&args.selected),
-        &read(&args.selected)?,
-        &loaded.instance.people,
-        &args.input.id_column,
-    );
-    let published: BTreeSet<usize> = match published {
-        Ok(indices) => indices.into_iter().collect(),
-        Err(selection::SelectionError::UnknownSelectedId { id, line, .. }) => {
-            println!(
-                "MISMATCH: {} line {line} names `{id}`, who is not in the pool",
-                display_name(&args.selected)
-            );
-            return Ok(ExitCode::FAILURE);
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let (panel, distribution_csv) = match &args.distribution {
-        Some(path) => {
-            let text = read(path)?;
-            let distribution = selection::published::parse_distribution(
-                &display_name(path),
-                &text,
-                &loaded.instance,
-            )?;
-            if let Some(problem) = selection::published::distribution_problem(
-                &loaded.instance,
-                loaded.settings.lottery_panels,
-                &distribution,
-            ) {
-                println!("MISMATCH: {}: {problem}", display_name(path));
-                return Ok(ExitCode::FAILURE);
-            }
-            (
-                selection::draw(&loaded.instance, &distribution, &args.seed).0,
-                Some(text),
-            )
-        }
-        None => {
-            let selection = selection::run(
-                &loaded.instance,
-                &loaded.settings,
-                &args.seed,
-                &mut progress_printer(),
-            )?;
-            let csv = selection
-                .distribution
-                .as_ref()
-                .map(|distribution| distribution.to_csv(&loaded.instance));
-            (selection.panel, csv)
-        }
-    };
-    let expected: BTreeSet<usize> = panel.into_iter().collect();
-    let commitment = commitment_of(&loaded, distribution_csv.as_deref());
-    println!("commitment: {commitment}");
-    if let Some(published) = &args.commitment {
-        let published = published.trim().to_ascii_lowercase();
-        let v1 = selection::sample::commitment(&loaded.instance, &loaded.settings);
-        if published == v1 && published != commitment {
-            println!(
-                "the published commitment is version 1: it covers the inputs, not the distribution"
-            );
-        } else if published != commitment {
-            println!(
-                "MISMATCH: the published commitment {published} is not the one the inputs{} give",
-                if distribution_csv.is_some() {
-                    " and the distribution"
-                } else {
-                    ""
-                }
-            );
-            return Ok(ExitCode::FAILURE);
-        }
-    }
-    if expected == published {
-        println!(
-            "OK: the inputs and seed give exactly the {} people in {}",
-            expected.len(),
-            display_name(&args.selected)
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let missing: Vec<usize> = expected.difference(&published).copied().collect();
-    let extra: Vec<usize> = published.difference(&expected).copied().collect();
-    println!(
-        "MISMATCH: {} differs from the panel the inputs and seed give",
-        display_name(&args.selected)
-    );
-    if !missing.is_empty() {
-        println!(
-            "  missing from the file (selected by the draw): {}",
-            ids(&loaded.instance, &missing)
-        );
-    }
-    if !extra.is_empty() {
-        println!(
-            "  extra in the file (not selected by the draw): {}",
-            ids(&loaded.instance, &extra)
-        );
-    }
-    Ok(ExitCode::FAILURE)
-}
-
 fn algorithm_name(algorithm: Algorithm) -> &'static str {
     match algorithm {
         Algorithm::Leximin => "LEXIMIN",
@@ -503,7 +379,7 @@ fn algorithm_name(algorithm: Algorithm) -> &'static str {
     }
 }
 
-fn ids(instance: &Instance, people: &[usize]) -> String {
+pub(crate) fn ids(instance: &Instance, people: &[usize]) -> String {
     people
         .iter()
         .map(|&i| instance.people[i].id.as_str())

@@ -1,8 +1,10 @@
 //! The outsider's check of a draw: `tests/verifier/verify_draw.py` (Python, standard library only, written from
 //! `docs/selection.md` and printed there in full) recomputes the version 2 commitment from the published files made
-//! by `klero select` and replays the draw, for a transparent lottery and for the plain distribution; a distribution
-//! swapped after the commitment fails it and fails `klero verify`.
+//! by `klero select` and replays the draw, for a transparent lottery (also with a number drawn in public, `number:N`)
+//! and for the plain distribution; a distribution swapped after the commitment fails it and fails `klero verify`.
+//! The script is printed verbatim in `docs/selection.md`, and a test keeps the two identical.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -130,23 +132,29 @@ fn commitment(output: &Output) -> String {
         .to_string()
 }
 
+/// Writes the quotas and the pool into `dir`, computes the distribution before the seed (`distribution.csv`) and
+/// returns the commitment that covers it.
+fn commit_before_the_seed(dir: &Dir, base: &[String]) -> String {
+    dir.write("features.csv", FEATURES);
+    dir.write("people.csv", &people());
+    let committed = dir.klero(&command(
+        "select",
+        base,
+        &["--commitment-only", "--distribution", "distribution.csv"],
+    ));
+    assert!(committed.status.success(), "{}", text(&committed.stderr));
+    commitment(&committed)
+}
+
 /// Commits, draws, and checks the draw as an outsider and with `klero verify`; then a distribution swapped for
 /// `tamper(distribution)` (quota-valid, so only the commitment can tell) fails both.
 fn outsider_checks_the_draw(name: &str, lottery: Option<&str>, tamper: fn(&str) -> String) {
     let dir = Dir::new(name);
-    dir.write("features.csv", FEATURES);
-    dir.write("people.csv", &people());
     let base = base(lottery);
     let seed = "beacon round 4711";
 
     // Before the seed: the distribution and the commitment that covers it.
-    let committed = dir.klero(&command(
-        "select",
-        &base,
-        &["--commitment-only", "--distribution", "distribution.csv"],
-    ));
-    assert!(committed.status.success(), "{}", text(&committed.stderr));
-    let published = commitment(&committed);
+    let published = commit_before_the_seed(&dir, &base);
 
     // The draw.
     let drawn = dir.klero(&command(
@@ -276,6 +284,120 @@ fn an_outsider_recomputes_the_commitment_and_replays_the_plain_distribution() {
     outsider_checks_the_draw("plain", None, keep_first_panel);
 }
 
+/// The pool and quotas of these tests as the engine reads them (as `klero verify` does).
+fn instance() -> selection::model::Instance {
+    let features = selection::model::parse_features("features.csv", FEATURES, 6).unwrap();
+    let table = selection::model::parse_people(
+        "people.csv",
+        &people(),
+        &features,
+        "id",
+        &["home".to_string()],
+    )
+    .unwrap();
+    selection::model::Instance::new(features, table.people, 6, Vec::new()).unwrap()
+}
+
+/// The ids on the `panel: ` line of the outsider's output, and the numbered panel it names on its `lottery:` line.
+fn replayed(stdout: &str) -> (BTreeSet<String>, u64) {
+    let panel = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("panel: "))
+        .unwrap_or_else(|| panic!("no panel in {stdout}"))
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    let number = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("lottery: the seed draws numbered panel "))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no lottery line in {stdout}"))
+        .parse()
+        .unwrap();
+    (panel, number)
+}
+
+/// A number drawn physically in public (`number:N`, docs/selection.md, step 3): the outsider's script replays it as
+/// `klero verify` does. With N below the number of numbered panels it names panel N of the distribution published
+/// before the seed, and no stream is read; `number:017` (a leading zero) and `number:50` (no such panel) are
+/// ordinary seeds, which both replay through the stream to the panel the engine draws.
+#[test]
+fn an_outsider_replays_a_number_drawn_in_public_as_klero_verify_does() {
+    let dir = Dir::new("number");
+    let base = base(Some("50"));
+    let published = commit_before_the_seed(&dir, &base);
+    let distribution_csv = dir.read("distribution.csv");
+    let instance = instance();
+    let distribution =
+        selection::published::parse_distribution("distribution.csv", &distribution_csv, &instance)
+            .unwrap();
+    let numbered: Vec<BTreeSet<String>> = distribution_csv
+        .lines()
+        .filter(|line| line.starts_with("lottery,"))
+        .map(|line| {
+            let ids = line.rsplit(',').next().unwrap();
+            ids.split(' ').map(str::to_owned).collect()
+        })
+        .collect();
+    assert_eq!(numbered.len(), 50);
+
+    for seed in ["number:17", "number:017", "number:50"] {
+        let selected = format!("selected-{}.csv", seed.replace(':', "-"));
+        let drawn = dir.klero(&command(
+            "select",
+            &base,
+            &["--seed", seed, "--selected", &selected],
+        ));
+        assert!(drawn.status.success(), "{seed}: {}", text(&drawn.stderr));
+        assert_eq!(commitment(&drawn), published);
+        let checked = with(
+            &base,
+            &[
+                "--distribution",
+                "distribution.csv",
+                "--commitment",
+                &published,
+                "--seed",
+                seed,
+                "--selected",
+                &selected,
+            ],
+        );
+        let outsider = dir.python(&checked);
+        let stdout = text(&outsider.stdout);
+        assert!(
+            outsider.status.success() && stdout.contains("and the seed draws the published panel"),
+            "{seed}: {stdout}{}",
+            text(&outsider.stderr)
+        );
+        let (panel, number) = replayed(&stdout);
+        let (engine_panel, engine_number) = selection::draw(&instance, &distribution, seed);
+        assert_eq!(Some(number), engine_number, "{seed}: {stdout}");
+        let engine_ids: BTreeSet<String> = engine_panel
+            .iter()
+            .map(|&person| instance.people[person].id.clone())
+            .collect();
+        assert_eq!(panel, engine_ids, "{seed}");
+        assert_eq!(panel, numbered[number as usize], "{seed}: a numbered panel");
+        if seed == "number:17" {
+            assert_eq!(number, 17, "the number drawn in public names its panel");
+        }
+        let verified = dir.klero(&command("verify", &checked, &[]));
+        assert!(
+            verified.status.success(),
+            "{seed}: {}{}",
+            text(&verified.stdout),
+            text(&verified.stderr)
+        );
+    }
+    // The rule the script and the engine share: a leading zero makes an ordinary seed.
+    assert_eq!(
+        selection::public_number("number:017"),
+        None,
+        "a leading zero makes an ordinary seed"
+    );
+}
+
 #[test]
 fn a_run_committed_with_version_1_still_verifies() {
     let dir = Dir::new("v1");
@@ -295,16 +417,7 @@ fn a_run_committed_with_version_1_still_verifies() {
         ],
     ));
     assert!(drawn.status.success(), "{}", text(&drawn.stderr));
-    let features = selection::model::parse_features("features.csv", FEATURES, 6).unwrap();
-    let table = selection::model::parse_people(
-        "people.csv",
-        &people(),
-        &features,
-        "id",
-        &["home".to_string()],
-    )
-    .unwrap();
-    let instance = selection::model::Instance::new(features, table.people, 6, Vec::new()).unwrap();
+    let instance = instance();
     let settings = selection::Settings {
         algorithm: selection::Algorithm::Leximin,
         lottery_panels: None,

@@ -26,6 +26,8 @@ pub mod group;
 pub mod impact;
 // Print runs of the invitation letters (issue 18, item 6).
 pub mod invitations;
+// Numbers drawn in public for the invitation lottery (issue 18, item 8).
+pub mod invitation_numbers;
 pub mod letter_prints;
 pub mod members;
 pub mod proposals;

@@ -727,7 +727,8 @@ pub async fn record_email(
     .await?)
 }
 
-/// A lottery number drawn physically in public and entered by an organiser (issue 18, item 8; migration 0023).
+/// A lottery number drawn physically in public and entered by an organiser (issue 18, item 8): a panel draw's
+/// (migration 0023) or an invitation draw's (migration 0030, `store::invitation_numbers`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicNumber {
     /// The number.
@@ -775,13 +776,17 @@ pub async fn public_number(
     .bind(run_id)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| {
+    row.as_ref().map(PublicNumber::from_row).transpose()
+}
+
+impl PublicNumber {
+    /// Reads a row's columns `number`, `entered_by`, `display_name` (the account's, joined) and `entered_at`.
+    pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<PublicNumber, StoreError> {
         Ok(PublicNumber {
             number: row.try_get("number")?,
             entered_by: row.try_get("entered_by")?,
             entered_by_name: row.try_get("display_name")?,
             entered_at: row.try_get("entered_at")?,
         })
-    })
-    .transpose()
+    }
 }

@@ -8,7 +8,10 @@ use app::effect::{Effect, Effects, Job, Mail};
 
 use crate::AppState;
 use crate::i18n::access::AccessMessages;
+use crate::i18n::community::CommunityMessages;
+use crate::i18n::invitations::InvitationMessages;
 use crate::i18n::members::MemberMessages;
+use crate::i18n::participation::ParticipationMessages;
 use crate::i18n::{Lang, fill};
 use crate::mail::Message;
 
@@ -36,6 +39,8 @@ pub fn carry_out(state: &AppState, effects: Effects) -> AfterCommit {
 
 /// An email's outbox kind, respondent and words in the recipient's language.
 pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>, Message) {
+    // Links in emails go to the mail relay's public address (the staff invitation prefers the site's own).
+    let mail_base = state.config.mail.as_ref().map(|mail| &mail.public_url);
     match mail {
         Mail::RegistrationConfirmation {
             to,
@@ -44,15 +49,9 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             name,
             title,
         } => {
-            let t = Lang::from_code(lang)
-                .unwrap_or(Lang::En)
-                .t::<MemberMessages>();
+            let t = language(lang).t::<MemberMessages>();
             let values = [("title", title.as_str()), ("name", name.as_str())];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.registration_subject, &values),
-                body: fill(t.registration_body, &values),
-            };
+            let message = message(to, t.registration_subject, t.registration_body, &values);
             ("registration", Some(*respondent_id), message)
         }
         Mail::SignInCode {
@@ -64,15 +63,8 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             expires_on,
             title,
         } => {
-            let t = Lang::from_code(lang)
-                .unwrap_or(Lang::En)
-                .t::<MemberMessages>();
-            let url = state
-                .config
-                .mail
-                .as_ref()
-                .map(|mail| format!("{}/code", mail.public_url.trim_end_matches('/')))
-                .unwrap_or_else(|| "/code".to_owned());
+            let t = language(lang).t::<MemberMessages>();
+            let url = link(mail_base, "/code");
             let values = [
                 ("title", title.as_str()),
                 ("name", name.as_str()),
@@ -80,11 +72,7 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
                 ("code", code.as_str()),
                 ("expires", expires_on.as_str()),
             ];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.code_subject, &values),
-                body: fill(t.code_body, &values),
-            };
+            let message = message(to, t.code_subject, t.code_body, &values);
             ("sign_in_code", *respondent_id, message)
         }
         Mail::PasswordReset {
@@ -95,26 +83,15 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             code,
             expires_on,
         } => {
-            let t = Lang::from_code(lang)
-                .unwrap_or(Lang::En)
-                .t::<AccessMessages>();
-            let url = state
-                .config
-                .mail
-                .as_ref()
-                .map(|mail| format!("{}/password-reset", mail.public_url.trim_end_matches('/')))
-                .unwrap_or_else(|| "/password-reset".to_owned());
+            let t = language(lang).t::<AccessMessages>();
+            let url = link(mail_base, "/password-reset");
             let values = [
                 ("name", name.as_str()),
                 ("url", url.as_str()),
                 ("code", code.as_str()),
                 ("expires", expires_on.as_str()),
             ];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.mail_subject, &values),
-                body: fill(t.mail_body, &values),
-            };
+            let message = message(to, t.mail_subject, t.mail_body, &values);
             ("password_reset", None, message)
         }
         Mail::HostKey {
@@ -126,27 +103,18 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             title,
             ..
         } => {
-            let t = Lang::from_code(lang)
-                .unwrap_or(Lang::En)
-                .t::<crate::i18n::community::CommunityMessages>();
-            let path = format!("/assemblies/{assembly_id}/community/host");
-            let url = state
-                .config
-                .mail
-                .as_ref()
-                .map(|mail| format!("{}{path}", mail.public_url.trim_end_matches('/')))
-                .unwrap_or(path);
+            let t = language(lang).t::<CommunityMessages>();
+            let url = link(
+                mail_base,
+                &format!("/assemblies/{assembly_id}/community/host"),
+            );
             let values = [
                 ("title", title.as_str()),
                 ("name", name.as_str()),
                 ("url", url.as_str()),
                 ("key", key.as_str()),
             ];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.key_subject, &values),
-                body: fill(t.key_body, &values),
-            };
+            let message = message(to, t.key_subject, t.key_body, &values);
             ("community_host_key", None, message)
         }
         Mail::ConversationCode {
@@ -157,27 +125,18 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             expires,
             title,
         } => {
-            let t = Lang::from_code(lang)
-                .unwrap_or(Lang::En)
-                .t::<crate::i18n::participation::ParticipationMessages>();
-            let path = format!("/assemblies/{assembly_id}/conversation/profile");
-            let url = state
-                .config
-                .mail
-                .as_ref()
-                .map(|mail| format!("{}{path}", mail.public_url.trim_end_matches('/')))
-                .unwrap_or(path);
+            let t = language(lang).t::<ParticipationMessages>();
+            let url = link(
+                mail_base,
+                &format!("/assemblies/{assembly_id}/conversation/profile"),
+            );
             let values = [
                 ("title", title.as_str()),
                 ("url", url.as_str()),
                 ("code", code.as_str()),
                 ("expires", expires.as_str()),
             ];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.code_subject, &values),
-                body: fill(t.code_body, &values),
-            };
+            let message = message(to, t.code_subject, t.code_body, &values);
             ("conversation_email_code", None, message)
         }
         Mail::StaffInvitation {
@@ -189,16 +148,10 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
             expires_on,
             ..
         } => {
-            let lang = Lang::from_code(lang).unwrap_or(Lang::En);
-            let t = lang.t::<crate::i18n::invitations::InvitationMessages>();
-            let path = format!("/join/{token}");
-            let url = state
-                .config
-                .public_url
-                .as_ref()
-                .or(state.config.mail.as_ref().map(|mail| &mail.public_url))
-                .map(|base| format!("{}{path}", base.trim_end_matches('/')))
-                .unwrap_or(path);
+            let lang = language(lang);
+            let t = lang.t::<InvitationMessages>();
+            let base = state.config.public_url.as_ref().or(mail_base);
+            let url = link(base, &format!("/join/{token}"));
             let role = lang.messages().role_name_of(role);
             let values = [
                 ("title", title.as_str()),
@@ -206,12 +159,28 @@ pub(crate) fn word(state: &AppState, mail: &Mail) -> (&'static str, Option<i64>,
                 ("url", url.as_str()),
                 ("expires", expires_on.as_str()),
             ];
-            let message = Message {
-                to: to.clone(),
-                subject: fill(t.mail_subject, &values),
-                body: fill(t.mail_body, &values),
-            };
+            let message = message(to, t.mail_subject, t.mail_body, &values);
             ("staff_invitation", None, message)
         }
+    }
+}
+
+/// The recipient's language, English for a code we do not speak.
+fn language(code: &str) -> Lang {
+    Lang::from_code(code).unwrap_or(Lang::En)
+}
+
+/// The absolute link to `path` on `base` (a public address), or the path alone without one.
+fn link(base: Option<&String>, path: &str) -> String {
+    base.map(|base| format!("{}{path}", base.trim_end_matches('/')))
+        .unwrap_or_else(|| path.to_owned())
+}
+
+/// A message to `to` whose subject and body are the templates filled with `values`.
+fn message(to: &str, subject: &str, body: &str, values: &[(&str, &str)]) -> Message {
+    Message {
+        to: to.to_owned(),
+        subject: fill(subject, values),
+        body: fill(body, values),
     }
 }

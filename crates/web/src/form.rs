@@ -14,11 +14,22 @@
 //! ```
 
 use axum::extract::{FromRequest, Request};
-use domain::error::ValidationError;
+use domain::error::{Problem, ValidationError};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
+
+/// A number drawn physically in public (dice digits, numbered balls; issue 18, item 8), as typed on a panel draw's
+/// or an invitation draw's form: decimal digits only, at most 18, leading zeros dropped (`007` is 7); anything else
+/// is [`Problem::Malformed`] for `field`.
+pub fn drawn_number(field: &str, raw: &str) -> Result<u64, ValidationError> {
+    let raw = raw.trim();
+    (!raw.is_empty() && raw.len() <= 18 && raw.bytes().all(|byte| byte.is_ascii_digit()))
+        .then(|| raw.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| ValidationError::new(field, Problem::Malformed))
+}
 
 /// A form's fields, as posted, and how they validate into the command a use case takes.
 pub trait Validate: DeserializeOwned + Send {

@@ -20,6 +20,13 @@ pub const MAX_INVITATIONS: i64 = 1_000_000;
 /// The longest seed, in characters.
 pub const MAX_SEED: usize = 200;
 
+/// The seed of a draw made with a number drawn physically in public (dice digits, numbered balls): `number:N`,
+/// N in decimal without leading zeros (the panel draw's form, `selection::public_number`). It is used like any
+/// seed (its UTF-8 bytes are hashed into the stream's key, `docs/invitations.md`); the draw records who entered it.
+pub fn public_number_seed(number: u64) -> String {
+    format!("{}{number}", ::selection::PUBLIC_NUMBER_PREFIX)
+}
+
 /// A draw asked for: the lists as text (checked by [`prepare_draw`]) and the checked numbers.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DrawCommand {
@@ -235,6 +242,8 @@ pub async fn save_draw(
         .iter()
         .map(|(area, weight)| format!("{area}={weight}\n"))
         .collect();
+    // A seed `number:N` is a number drawn in public (issue 18, item 8): recorded with who entered it and when.
+    let public_number = ::selection::public_number(&config.seed);
     let stored = audited_creation(tx, actor, "invitations.draw", now, async |tx| {
         let draw_id = store::recruitment::create_draw(
             tx,
@@ -253,10 +262,15 @@ pub async fn save_draw(
             now,
         )
         .await?;
+        if let Some(number) = public_number {
+            store::invitation_numbers::record(tx, draw_id, number as i64, actor.account_id, now)
+                .await?;
+        }
         let after = serde_json::json!({
             "id": draw_id,
             "assembly_id": assembly_id,
             "seed": config.seed,
+            "drawn_in_public": public_number.is_some(),
             "invitations": invitations,
             "addresses": list.addresses().len(),
             "list_digest": digest,
@@ -299,6 +313,10 @@ pub struct DrawSummary {
     pub drawn_at: i64,
     /// The per-area report.
     pub areas: Vec<AreaRow>,
+    /// The weights as given (`area=weight` lines), empty for proportional.
+    pub weights: String,
+    /// The number drawn in public that the seed is, with who entered it and when, if it is one.
+    pub public_number: Option<store::selection::PublicNumber>,
 }
 
 /// The lottery's overview: the assembly, its draws (newest first) and the seats taken over all invitations.
@@ -318,6 +336,7 @@ pub async fn lottery(conn: &mut AnyConnection, assembly_id: i64) -> Result<Lotte
     let record = store::assemblies::get_assembly(conn, assembly_id).await?;
     let rows = store::recruitment::draws(conn, assembly_id).await?;
     let (_, seats_used) = store::recruitment::invitation_totals(conn, assembly_id).await?;
+    let mut numbers = store::invitation_numbers::of_assembly(conn, assembly_id).await?;
     let draws = rows
         .into_iter()
         .map(|row| {
@@ -334,6 +353,8 @@ pub async fn lottery(conn: &mut AnyConnection, assembly_id: i64) -> Result<Lotte
                 household_capacity: row.household_capacity,
                 drawn_at: row.created_at,
                 areas,
+                weights: row.weights,
+                public_number: numbers.remove(&row.id),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -342,6 +363,35 @@ pub async fn lottery(conn: &mut AnyConnection, assembly_id: i64) -> Result<Lotte
         draws,
         seats_used,
     })
+}
+
+/// The draws as the public selection page shows them (issue 18, item 8): seeds, commitments, counts and the
+/// per-area report, with when a number drawn in public was entered but not who (a staff member's name).
+pub async fn public_draws(conn: &mut AnyConnection, assembly_id: i64) -> Result<Vec<DrawSummary>> {
+    let mut draws = lottery(conn, assembly_id).await?.draws;
+    for draw in &mut draws {
+        if let Some(drawn) = &mut draw.public_number {
+            drawn.entered_by = None;
+            drawn.entered_by_name = None;
+        }
+    }
+    Ok(draws)
+}
+
+/// The command that re-runs a draw with the reference implementation of `docs/invitations.md` (the address list,
+/// personal data, is the auditor's own copy: `addresses.csv`), the seed and weights quoted for a POSIX shell.
+pub fn rerun_command(draw: &DrawSummary) -> String {
+    let quote = |text: &str| format!("'{}'", text.replace('\'', "'\\''"));
+    let mut command = format!(
+        "python3 reference_draw.py {} {} addresses.csv",
+        quote(&draw.seed),
+        draw.invitations
+    );
+    for line in draw.weights.lines().filter(|line| !line.trim().is_empty()) {
+        command.push(' ');
+        command.push_str(&quote(line));
+    }
+    command
 }
 
 #[cfg(test)]
@@ -365,6 +415,28 @@ mod tests {
                 problem: WeightProblem::Invalid(_)
             })
         ));
+    }
+
+    #[test]
+    fn the_rerun_command_quotes_the_seed_and_the_weights() {
+        let draw = DrawSummary {
+            id: 1,
+            seed: "it's 4".to_owned(),
+            digest: String::new(),
+            invitations: 6,
+            addresses: 13,
+            household_capacity: 1,
+            drawn_at: 0,
+            areas: Vec::new(),
+            weights: "East=2\nNorth Side=1.5\n".to_owned(),
+            public_number: None,
+        };
+        assert_eq!(
+            rerun_command(&draw),
+            "python3 reference_draw.py 'it'\\''s 4' 6 addresses.csv 'East=2' 'North Side=1.5'"
+        );
+        assert_eq!(public_number_seed(4821), "number:4821");
+        assert_eq!(::selection::public_number(&public_number_seed(0)), Some(0));
     }
 
     #[test]

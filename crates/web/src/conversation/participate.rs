@@ -28,10 +28,10 @@ pub const DEVICE_COOKIE: &str = "klero_device";
 /// How long a device is remembered: a year.
 const DEVICE_SECONDS: i64 = 365 * 24 * 3600;
 
-/// Query of the voting page: which notice to show after a redirect.
+/// Query of the voting page and the "about you" page: which notice to show after a redirect.
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
-    /// `voted`, `submitted` or `erased`.
+    /// The notice's name (`voted`, `submitted`, `erased`; `sent`, `verified`, `saved`).
     #[serde(default)]
     pub notice: Option<String>,
 }
@@ -119,6 +119,16 @@ fn back(state: &AppState, assembly_id: i64, notice: &str, new_token: Option<Stri
     let redirect = Redirect::to(&format!(
         "/assemblies/{assembly_id}/conversation?notice={notice}#conversation-heading"
     ));
+    remembering(state, redirect, new_token)
+}
+
+/// `redirect`, setting the device cookie when the request made the participant (`new_token`); shared with the
+/// "about you" page.
+pub(super) fn remembering(
+    state: &AppState,
+    redirect: Redirect,
+    new_token: Option<String>,
+) -> Response {
     match new_token {
         Some(token) => {
             let cookie = crate::security::set_cookie(
@@ -133,6 +143,23 @@ fn back(state: &AppState, assembly_id: i64, notice: &str, new_token: Option<Stri
     }
 }
 
+/// The device of a request: its token (from [`device_token`]) and the client's address.
+pub(super) fn device<'a>(token: Option<&'a str>, viewer: &Viewer) -> Device<'a> {
+    Device {
+        token,
+        client: viewer.client,
+    }
+}
+
+/// The words of the notice a redirect's query names, among `known` (name, words); none for any other name.
+pub(super) fn notice_of(query: &NoticeQuery, known: &[(&str, &str)]) -> Option<String> {
+    let name = query.notice.as_deref()?;
+    known
+        .iter()
+        .find(|(candidate, _)| *candidate == name)
+        .map(|(_, words)| (*words).to_owned())
+}
+
 /// `GET /assemblies/{assembly_id}/conversation`: the next statement for this device and the statement form.
 pub async fn voting(
     State(state): State<AppState>,
@@ -142,17 +169,16 @@ pub async fn voting(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<ConversationMessages>();
-    let notice = match query.notice.as_deref() {
-        Some("voted") => Some(t.notice_voted.to_owned()),
-        Some("submitted") => Some(t.notice_submitted.to_owned()),
-        Some("erased") => Some(t.notice_erased.to_owned()),
-        _ => None,
-    };
-    let token = device_token(&headers);
+    let known = [
+        ("voted", t.notice_voted),
+        ("submitted", t.notice_submitted),
+        ("erased", t.notice_erased),
+    ];
     let extra = Extra {
-        notice,
+        notice: notice_of(&query, &known),
         ..Extra::default()
     };
+    let token = device_token(&headers);
     page(
         &state,
         &viewer,
@@ -289,10 +315,7 @@ pub async fn submit_statement(
             .await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
+    let device = device(token.as_deref(), &viewer);
     let mut tx = state.store.begin().await?;
     let outcome = app::conversation::participate::submit_statement(
         &mut tx,

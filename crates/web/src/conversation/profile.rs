@@ -8,27 +8,23 @@
 
 use std::collections::HashMap;
 
-use app::conversation::participate::Device;
 use app::conversation::verify::{Answers, Refused};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::{Extension, http};
 use domain::account::{Email, OneTimeCode};
 use domain::conversation::VerificationMode;
 use serde::Deserialize;
 
-use super::participate::{DEVICE_COOKIE, device_token};
+use super::participate::{NoticeQuery, device, device_token, notice_of, remembering};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::{FieldErrors, Submitted, Validate};
 use crate::i18n::participation::ParticipationMessages;
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
-
-/// How long a device is remembered (as on the voting page): a year.
-const DEVICE_SECONDS: i64 = 365 * 24 * 3600;
 
 /// One demographic question as the form shows it.
 pub struct QuestionView {
@@ -68,14 +64,6 @@ pub struct ProfilePage {
     pub notice: Option<String>,
     /// Validation errors.
     pub errors: Vec<String>,
-}
-
-/// Query of the page: the notice after a redirect.
-#[derive(Debug, Deserialize)]
-pub struct ProfileQuery {
-    /// `sent`, `verified` or `saved`.
-    #[serde(default)]
-    pub notice: Option<String>,
 }
 
 #[derive(Default)]
@@ -159,18 +147,7 @@ fn back(state: &AppState, assembly_id: i64, notice: &str, new_token: Option<Stri
     let redirect = Redirect::to(&format!(
         "/assemblies/{assembly_id}/conversation/profile?notice={notice}#profile-heading"
     ));
-    match new_token {
-        Some(token) => {
-            let cookie = crate::security::set_cookie(
-                DEVICE_COOKIE,
-                &token,
-                DEVICE_SECONDS,
-                state.config.secure_cookies,
-            );
-            ([(header::SET_COOKIE, cookie)], redirect).into_response()
-        }
-        None => redirect.into_response(),
-    }
+    remembering(state, redirect, new_token)
 }
 
 /// `GET /assemblies/{assembly_id}/conversation/profile`: verification and demographic questions.
@@ -178,21 +155,20 @@ pub async fn profile(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(assembly_id): Path<i64>,
-    Query(query): Query<ProfileQuery>,
+    Query(query): Query<NoticeQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let t = viewer.lang.t::<ParticipationMessages>();
-    let notice = match query.notice.as_deref() {
-        Some("sent") => Some(t.code_sent.to_owned()),
-        Some("verified") => Some(t.verified.to_owned()),
-        Some("saved") => Some(t.answers_saved.to_owned()),
-        _ => None,
-    };
-    let token = device_token(&headers);
+    let known = [
+        ("sent", t.code_sent),
+        ("verified", t.verified),
+        ("saved", t.answers_saved),
+    ];
     let extra = Extra {
-        notice,
+        notice: notice_of(&query, &known),
         ..Extra::default()
     };
+    let token = device_token(&headers);
     page(
         &state,
         &viewer,
@@ -297,10 +273,7 @@ pub async fn send_email_code(
             .await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
+    let device = device(token.as_deref(), &viewer);
     let mut tx = state.store.begin().await?;
     let done = app::conversation::verify::send_email_code(
         &mut tx,
@@ -335,10 +308,7 @@ pub async fn confirm_email(
             return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
+    let device = device(token.as_deref(), &viewer);
     let mut tx = state.store.begin().await?;
     let outcome = app::conversation::verify::confirm_email(
         &mut tx,
@@ -371,10 +341,7 @@ pub async fn redeem_invitation(
             return invalid(&state, &viewer, assembly_id, token.as_deref(), &bad.errors).await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
+    let device = device(token.as_deref(), &viewer);
     let mut tx = state.store.begin().await?;
     let outcome = app::conversation::verify::redeem_invitation(
         &mut tx,
@@ -412,10 +379,7 @@ pub async fn save_answers(
             return invalid(&state, &viewer, assembly_id, token.as_deref(), &errors).await;
         }
     };
-    let device = Device {
-        token: token.as_deref(),
-        client: viewer.client,
-    };
+    let device = device(token.as_deref(), &viewer);
     let mut tx = state.store.begin().await?;
     let outcome = app::conversation::verify::save_answers(
         &mut tx,

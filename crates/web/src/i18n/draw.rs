@@ -1,6 +1,9 @@
 //! The message catalogue of a lottery number drawn physically in public (issue 18, item 8): the form on a
-//! committed run's page and the lines of the run's page and the public verification page, English and French.
+//! committed run's page and the lines of the run's page and the public verification page, and the same for the
+//! invitation lottery (its form's field, its draws on the public verification page), English and French.
 //! Reached with `lang.t::<DrawMessages>()`.
+
+use domain::error::ValidationError;
 
 use crate::i18n::Lang;
 
@@ -20,6 +23,14 @@ pub struct DrawMessages {
     pub err_no_lottery: &'static str,
     pub err_both: &'static str,
     pub err_number: &'static str,
+    pub lottery_number_label: &'static str,
+    pub lottery_number_hint: &'static str,
+    pub invitations_heading: &'static str,
+    pub invitations_intro: &'static str,
+    pub invitations_draw: &'static str,
+    pub invitations_commitment: &'static str,
+    pub invitations_count: &'static str,
+    pub invitations_rerun: &'static str,
 }
 
 impl crate::i18n::Catalogue for DrawMessages {
@@ -27,6 +38,18 @@ impl crate::i18n::Catalogue for DrawMessages {
         match lang {
             Lang::En => &EN,
             Lang::Fr => &FR,
+        }
+    }
+}
+
+impl DrawMessages {
+    /// A draw form's error in words: the number drawn in public (`number_field`) or a number given with a seed
+    /// (`draw`) in this catalogue's words, any other field the common way.
+    pub fn describe(&self, lang: Lang, error: &ValidationError, number_field: &str) -> String {
+        match error.field.as_str() {
+            field if field == number_field => self.err_number.to_owned(),
+            "draw" => self.err_both.to_owned(),
+            _ => lang.messages().describe(error),
         }
     }
 }
@@ -44,6 +67,14 @@ static EN: DrawMessages = DrawMessages {
     err_no_lottery: "Number drawn: this run has no numbered panels; enter a seed",
     err_both: "Enter either a seed or the number drawn in public, not both",
     err_number: "Number drawn: a whole number without sign or spaces",
+    lottery_number_label: "Or the number drawn in public",
+    lottery_number_hint: "If the seed is drawn physically at the draw (dice, numbered balls), leave the seed empty and type the number here. The seed is then number:N, N without leading zeros (the dice 0 4 8 2 1 give number:4821); it is recorded with your name and the time and shown on the public selection page.",
+    invitations_heading: "The invitation lottery",
+    invitations_intro: "The households invited to register were drawn from an address list with the seed below. The list is personal data and is not published: the commitment is its SHA-256 digest, so anyone who is given the list, or holds the same official extract, can check it and re-run the draw with the reference implementation at the end of docs/invitations.md.",
+    invitations_draw: "Draw #{id}, {when} UTC",
+    invitations_commitment: "Commitment to the address list (SHA-256)",
+    invitations_count: "{invited} households invited from {addresses} addresses",
+    invitations_rerun: "To re-run this draw with the address list saved as addresses.csv:",
 };
 
 static FR: DrawMessages = DrawMessages {
@@ -59,4 +90,12 @@ static FR: DrawMessages = DrawMessages {
     err_no_lottery: "Numéro tiré : ce tirage n'a pas de panels numérotés ; saisissez une graine",
     err_both: "Saisissez soit une graine, soit le numéro tiré en public, pas les deux",
     err_number: "Numéro tiré : un nombre entier, sans signe ni espace",
+    lottery_number_label: "Ou le numéro tiré en public",
+    lottery_number_hint: "Si la graine est tirée physiquement au moment du tirage (dés, boules numérotées), laissez la graine vide et saisissez le numéro ici. La graine est alors number:N, N sans zéro en tête (les dés 0 4 8 2 1 donnent number:4821) ; elle est enregistrée avec votre nom et l'heure et affichée sur la page publique de la sélection.",
+    invitations_heading: "Le tirage des invitations",
+    invitations_intro: "Les foyers invités à s'inscrire ont été tirés d'une liste d'adresses avec la graine ci-dessous. La liste est une donnée personnelle et n'est pas publiée : l'engagement est son empreinte SHA-256, de sorte que toute personne à qui la liste est remise, ou qui détient le même extrait officiel, peut la vérifier et refaire le tirage avec l'implémentation de référence à la fin de docs/invitations.md.",
+    invitations_draw: "Tirage n° {id}, {when} UTC",
+    invitations_commitment: "Engagement sur la liste d'adresses (SHA-256)",
+    invitations_count: "{invited} foyers invités parmi {addresses} adresses",
+    invitations_rerun: "Pour refaire ce tirage avec la liste d'adresses enregistrée sous addresses.csv :",
 };

@@ -14,6 +14,7 @@ use app::recruitment::define::{
 use app::recruitment::import::CellError;
 use app::recruitment::lottery::{
     DrawCommand, ListProblem, MAX_HOUSEHOLD_CAPACITY, MAX_INVITATIONS, MAX_SEED, WeightProblem,
+    public_number_seed,
 };
 use app::recruitment::questions::{AccessNeeds, AnswerFields, MAX_ACCESS_DETAILS};
 use app::recruitment::register::{Choices, CodeProblem, Person, Registration, RegistrationProblem};
@@ -47,6 +48,10 @@ pub struct LotteryForm {
     /// The published seed.
     #[serde(default)]
     pub seed: String,
+    /// The number drawn physically in public at the time of the draw, instead of a seed (issue 18, item 8): the
+    /// seed is then `number:N` ([`app::recruitment::lottery::public_number_seed`]).
+    #[serde(default)]
+    pub public_number: String,
     /// `area=weight` lines.
     #[serde(default)]
     pub weights: String,
@@ -86,8 +91,19 @@ impl Validate for LotteryForm {
             1,
             MAX_HOUSEHOLD_CAPACITY,
         ));
-        let seed = self.seed.trim();
-        if seed.is_empty() {
+        let mut seed = self.seed.trim().to_owned();
+        if !self.public_number.trim().is_empty() {
+            if !seed.is_empty() {
+                // A seed and a number drawn in public: which one was announced is not for us to guess.
+                errors.push(ValidationError::new("draw", Problem::Malformed));
+            }
+            if let Some(number) = errors.take(crate::form::drawn_number(
+                "public_number",
+                &self.public_number,
+            )) {
+                seed = public_number_seed(number);
+            }
+        } else if seed.is_empty() {
             errors.push(ValidationError::new("seed", Problem::Required));
         } else if seed.chars().count() > MAX_SEED {
             errors.push(ValidationError::new(
@@ -102,7 +118,7 @@ impl Validate for LotteryForm {
             (Some(invitations), Some(household_capacity)) if errors.is_empty() => Ok(DrawCommand {
                 addresses: self.addresses.clone(),
                 weights: self.weights.clone(),
-                seed: seed.to_owned(),
+                seed,
                 invitations: invitations as usize,
                 household_capacity,
             }),

@@ -17,6 +17,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::form::Validate;
 use crate::i18n::RecruitmentMessages;
+use crate::i18n::draw::DrawMessages;
 use crate::upload::FormData;
 use crate::views::render;
 use crate::{AppState, now};
@@ -82,7 +83,12 @@ pub async fn run_draw(
     // The problems to show, and whether they are the form's (then a chosen file must be chosen again).
     let prepared = match form.validate() {
         Err(errors) => {
-            let mut messages = errors.describe(viewer.lang);
+            let d = viewer.lang.t::<DrawMessages>();
+            let mut messages: Vec<String> = errors
+                .0
+                .iter()
+                .map(|error| d.describe(viewer.lang, error, "public_number"))
+                .collect();
             messages.extend(
                 list_problems(&form.addresses, &form.weights)
                     .iter()

@@ -17,6 +17,7 @@ use super::forms::{LotteryForm, RegisterForm};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::i18n::draw::DrawMessages;
 use crate::i18n::members::MemberMessages;
 use crate::i18n::{Lang, RecruitmentMessages, fill};
 use crate::views::{Chrome, utc_date};
@@ -76,6 +77,8 @@ pub struct DrawView {
     pub drawn_on: String,
     /// The per-area report.
     pub areas: Vec<AreaRow>,
+    /// The number drawn in public that the seed is, with who entered it and when (issue 18, item 8).
+    pub drawn_in_public: Option<String>,
 }
 
 /// The lottery page.
@@ -102,6 +105,8 @@ pub struct LotteryPage {
     pub seats_used: i64,
     /// The link to the PDF letters (issue 18, item 6).
     pub print_link: &'static str,
+    /// The strings of a number drawn in public (issue 18, item 8).
+    pub d: &'static DrawMessages,
 }
 
 impl LotteryPage {
@@ -115,7 +120,9 @@ impl LotteryPage {
         drawn: bool,
     ) -> LotteryPage {
         let t = viewer.lang.t::<RecruitmentMessages>();
+        let d = viewer.lang.t::<DrawMessages>();
         LotteryPage {
+            d,
             print_link: viewer.lang.t::<crate::i18n::print::PrintMessages>().link,
             c: Chrome::new(viewer, t.lottery_title),
             t,
@@ -136,6 +143,16 @@ impl LotteryPage {
                     capacity: draw.household_capacity,
                     drawn_on: utc_date(draw.drawn_at),
                     areas: draw.areas,
+                    drawn_in_public: draw.public_number.map(|drawn| {
+                        fill(
+                            d.drawn_staff,
+                            &[
+                                ("number", &drawn.number.to_string()),
+                                ("name", drawn.entered_by_name.as_deref().unwrap_or("—")),
+                                ("when", &crate::views::utc_minute(drawn.entered_at)),
+                            ],
+                        )
+                    }),
                 })
                 .collect(),
             seats_used: lottery.seats_used,

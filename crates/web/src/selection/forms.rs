@@ -383,11 +383,8 @@ impl Validate for DrawForm {
             if !self.seed.trim().is_empty() {
                 return Err(ValidationError::new("draw", Problem::Malformed).into());
             }
-            // Decimal digits only; leading zeros are dropped, so `007` is panel 7.
-            let parsed = (number.len() <= 18 && number.bytes().all(|byte| byte.is_ascii_digit()))
-                .then(|| number.parse::<u64>().ok())
-                .flatten()
-                .ok_or_else(|| ValidationError::new("number", Problem::Malformed))?;
+            // Leading zeros are dropped, so `007` is panel 7.
+            let parsed = crate::form::drawn_number("number", number)?;
             return Ok(format!("{}{parsed}", selection::PUBLIC_NUMBER_PREFIX));
         }
         let seed = self.seed.trim();

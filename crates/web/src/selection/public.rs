@@ -1,6 +1,7 @@
 //! The public verifiability page of a selection and its published files: the commitment before the draw; the
 //! files, the seed and the panel's composition against the quotas after it; the replacement runs and their history
-//! by public ids. Aggregates and public ids only.
+//! by public ids; and the invitation lottery's draws (seed, commitment, number drawn in public, per-area counts).
+//! Aggregates and public ids only.
 
 use app::selection::public::Published;
 use axum::Extension;
@@ -13,7 +14,9 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::SelectionMessages;
 use crate::i18n::panel::PanelMessages;
-use crate::selection::views::{PublicRun, PublicSelectionPage, composition_chart};
+use crate::selection::views::{
+    PublicInvitationDraw, PublicRun, PublicSelectionPage, composition_chart,
+};
 use crate::views::{Chrome, render};
 use crate::{AppState, now};
 
@@ -44,6 +47,12 @@ pub async fn public_selection(
             }),
         None => None,
     };
+    // The invitation lottery's draws: seeds, commitments and numbers drawn in public (issue 18, item 8).
+    let invitation_draws = app::recruitment::lottery::public_draws(&mut connection, assembly_id)
+        .await?
+        .into_iter()
+        .map(|draw| PublicInvitationDraw::of(d, draw))
+        .collect();
     drop(connection);
     let run = match page.runs.iter().find(|r| r.kind == RunKind::Final) {
         Some(run) => Some(PublicRun::of(s, run)?),
@@ -85,6 +94,8 @@ pub async fn public_selection(
             p: viewer.lang.t::<PanelMessages>(),
             d,
             drawn_in_public,
+            r: viewer.lang.t::<crate::i18n::RecruitmentMessages>(),
+            invitation_draws,
         },
     )
 }

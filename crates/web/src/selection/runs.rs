@@ -162,11 +162,7 @@ pub async fn draw_committed_run(
                 .errors
                 .0
                 .iter()
-                .map(|error| match error.field.as_str() {
-                    "number" => d.err_number.to_owned(),
-                    "draw" => d.err_both.to_owned(),
-                    _ => viewer.lang.messages().describe(error),
-                })
+                .map(|error| d.describe(viewer.lang, error, "number"))
                 .collect();
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return run_page(&state, &viewer, assembly_id, run_id, status, errors).await;

@@ -288,6 +288,71 @@ pub struct PublicSelectionPage {
     pub d: &'static crate::i18n::draw::DrawMessages,
     /// "417, entered by an organiser on …", when the final run's seed was a number drawn in public.
     pub drawn_in_public: Option<String>,
+    /// The recruitment strings (the invitation lottery's columns).
+    pub r: &'static crate::i18n::RecruitmentMessages,
+    /// The invitation lottery's draws, newest first (issue 18, item 8).
+    pub invitation_draws: Vec<PublicInvitationDraw>,
+}
+
+/// What the public sees of an invitation draw: its seed, the commitment to its address list, the number drawn in
+/// public if the seed is one (when, not who), its counts and per-area report, and the command that re-runs it.
+pub struct PublicInvitationDraw {
+    /// "Draw #3, 2027-03-01 18:04 UTC".
+    pub heading: String,
+    /// The id (for the section's anchor).
+    pub id: i64,
+    /// The seed.
+    pub seed: String,
+    /// The SHA-256 digest of the address list.
+    pub commitment: String,
+    /// "4821, entered by an organiser on …", when the seed is a number drawn in public.
+    pub drawn_in_public: Option<String>,
+    /// "6 households invited from 13 addresses".
+    pub count: String,
+    /// The per-area report.
+    pub areas: Vec<app::recruitment::lottery::AreaRow>,
+    /// The command of `docs/invitations.md`'s reference implementation that re-runs it.
+    pub command: String,
+}
+
+impl PublicInvitationDraw {
+    /// The public view of `draw` in the language of `d`.
+    pub fn of(
+        d: &crate::i18n::draw::DrawMessages,
+        draw: app::recruitment::lottery::DrawSummary,
+    ) -> PublicInvitationDraw {
+        let fill = crate::i18n::fill;
+        PublicInvitationDraw {
+            heading: fill(
+                d.invitations_draw,
+                &[
+                    ("id", &draw.id.to_string()),
+                    ("when", &crate::views::utc_minute(draw.drawn_at)),
+                ],
+            ),
+            id: draw.id,
+            command: app::recruitment::lottery::rerun_command(&draw),
+            drawn_in_public: draw.public_number.as_ref().map(|drawn| {
+                fill(
+                    d.drawn_public,
+                    &[
+                        ("number", &drawn.number.to_string()),
+                        ("when", &crate::views::utc_minute(drawn.entered_at)),
+                    ],
+                )
+            }),
+            count: fill(
+                d.invitations_count,
+                &[
+                    ("invited", &draw.invitations.to_string()),
+                    ("addresses", &draw.addresses.to_string()),
+                ],
+            ),
+            seed: draw.seed,
+            commitment: draw.digest,
+            areas: draw.areas,
+        }
+    }
 }
 
 /// What the public sees of a final or replacement run.

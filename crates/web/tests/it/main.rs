@@ -97,6 +97,7 @@ on_both_backends!(
     organisers_get_the_letters_as_pdf_files_made_one_batch_at_a_time_off_the_request_path,
     organisers_see_the_outcome_of_each_email_to_a_respondent_a_page_at_a_time,
     an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel,
+    an_organiser_enters_the_digits_drawn_for_the_invitation_lottery_and_anyone_reruns_it,
     // Bulk actions and CSV imports with a preview (issue 18, item 1).
     organisers_confirm_many_people_on_the_panel_at_once_or_no_one,
     organisers_import_recommendations_through_a_preview_and_a_bad_line_writes_nothing,

@@ -50,6 +50,7 @@ pub use crate::proposals::{
     organisers_import_proposals_from_csv_through_a_preview_and_a_bad_line_writes_nothing,
     proposals_name_real_sessions_and_tables_and_the_list_pages_with_filters,
 };
+pub use crate::public_draw::an_organiser_enters_the_digits_drawn_for_the_invitation_lottery_and_anyone_reruns_it;
 pub use crate::public_draw::an_organiser_enters_the_number_drawn_in_public_and_it_names_the_published_panel;
 pub use crate::recruitment::{
     erasure_leaves_no_personal_data_in_the_database_files_or_the_audit_log,
