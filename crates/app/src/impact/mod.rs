@@ -29,11 +29,11 @@ mod tracking;
 
 pub use demo::seed_demo;
 // Lists that scale (issue 18, item 5).
-pub use page::{TrackingPage, public_tracking_page, tracking_page};
 pub use edits::{
     MAX_REASON, STALE, edit_milestone, edit_tactic, history, removal_reason, remove_fidelity,
     remove_milestone, remove_response, remove_tactic, save_fidelity, save_response,
 };
+pub use page::{TrackingPage, public_tracking_page, tracking_page};
 pub use recommendations::{Deadline, add_recommendation, import_recommendations, save_settings};
 pub use responses::{
     NewJudgement, NewMilestone, NewResponse, add_milestone, judge_fidelity, record_response,

@@ -132,7 +132,15 @@ async fn refused(
         adoption_errors: errors,
         ..Forms::default()
     };
-    page(state, viewer, assembly_id, status, forms, &DeliberationQuery::default()).await
+    page(
+        state,
+        viewer,
+        assembly_id,
+        status,
+        forms,
+        &DeliberationQuery::default(),
+    )
+    .await
 }
 
 /// `POST /staff/assemblies/{assembly_id}/recommendations/adoptions`: makes every passed proposal ticked a
