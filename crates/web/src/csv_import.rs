@@ -128,12 +128,12 @@ pub fn read_lines(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                let line = error.position().map(|p| line_of(&text, p)).unwrap_or(0);
                 errors.push(at(words, line, 1, &problem(words.malformed, "csv")));
                 continue;
             }
         };
-        let number = record.position().map(|p| p.line()).unwrap_or(0);
+        let number = record.position().map(|p| line_of(&text, p)).unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -156,6 +156,20 @@ pub fn read_lines(
     } else {
         Err(errors)
     }
+}
+
+/// The line (from 1) where a record starts, counted from its byte offset: the `csv` reader's own line count skips
+/// the empty lines it passes over (and its offset points before them), and the person fixing the file counts every
+/// line.
+fn line_of(text: &str, position: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(position.byte())
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// Records each of a line's form errors at the column of its field: `invalid` the errors, `sentences` the same
